@@ -1,0 +1,1 @@
+"""The `hemplan` command line."""

@@ -1,0 +1,34 @@
+"""Entry point of the `hemplan` command: the click group and the error boundary.
+
+Every user mistake surfaces as `models.problems.InputError`; the group turns it into one
+line per problem on stderr and exit code 2, so no traceback ever reaches a planner.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from models.problems import InputError
+
+EXIT_INPUT_ERROR = 2
+
+
+class HemplanGroup(click.Group):
+    """A click group that reports InputError as plain lines and exits 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(EXIT_INPUT_ERROR)
+
+
+@click.group(cls=HemplanGroup)
+@click.version_option(package_name="hemplan")
+def main() -> None:
+    """hemplan: continuity-first planning of home-care visits for small teams."""

@@ -1,0 +1,98 @@
+"""Reading and writing instance and schedule files.
+
+Loading collects every problem (syntax, fields, references) into one `InputError`; writing is
+atomic (temporary file then rename) so a failed run never leaves a partial output file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from models.instance import Instance
+from models.patterns import expand_patterns
+from models.problems import InputError, Problem, problems_from_validation
+from models.references import reference_problems
+from models.schedule import Schedule
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_json(path: str | Path) -> Any:
+    """Parse a JSON file, turning a missing file or bad syntax into an InputError."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(source, "", "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(source, "", f"cannot read file: {exc}")]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [Problem(source, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}")]
+        ) from None
+
+
+def parse_model(model: type[M], raw: Any, source: str) -> M:
+    """Validate `raw` against `model`, reporting problems by record id."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc, source, raw)) from None
+
+
+def instance_from_data(raw: Any, source: str) -> Instance:
+    """Validate an instance document, check its references and expand its patterns."""
+    instance = parse_model(Instance, raw, source)
+    problems = reference_problems(instance, source)
+    if problems:
+        raise InputError(problems)
+    expanded = expand_patterns(instance)
+    problems = reference_problems(expanded, source)
+    if problems:
+        raise InputError(problems)
+    return expanded
+
+
+def load_instance(path: str | Path) -> Instance:
+    """Load, validate and expand an instance file; raises InputError listing every problem."""
+    return instance_from_data(read_json(path), str(path))
+
+
+def load_schedule(path: str | Path) -> Schedule:
+    """Load a schedule file (structure only; the evaluator judges its content)."""
+    return parse_model(Schedule, read_json(path), str(path))
+
+
+def to_json(model: BaseModel) -> str:
+    """The canonical JSON text of a model: stable key order, two-space indent, final newline."""
+    return json.dumps(model.model_dump(mode="json", by_alias=True, exclude_none=True), indent=2) + "\n"
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write `text` to `path` via a temporary file in the same folder and an atomic rename."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError([Problem(str(path), "", f"folder {folder} does not exist")])
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_model(path: str | Path, model: BaseModel) -> None:
+    """Write a model as canonical JSON, atomically."""
+    write_text_atomic(path, to_json(model))

@@ -1,0 +1,1 @@
+"""Planning algorithms of hemplan (CP-SAT continuity solver and baselines)."""
