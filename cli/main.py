@@ -32,3 +32,15 @@ class HemplanGroup(click.Group):
 @click.version_option(package_name="hemplan")
 def main() -> None:
     """hemplan: continuity-first planning of home-care visits for small teams."""
+
+
+def _register() -> None:
+    """Attach the subcommands; each lives in its own module."""
+    from cli.cmd_check import schema, validate
+    from cli.cmd_evaluate import evaluate
+
+    for command in (validate, schema, evaluate):
+        main.add_command(command)
+
+
+_register()

@@ -66,11 +66,16 @@ def eligibility(instance: Instance, travel: TravelTimes, allow_borrowing: bool =
     """Eligible carers per visit, and a reason for every visit that has fewer than it needs."""
     carers: dict[str, list[str]] = {}
     reasons: dict[str, str] = {}
+    by_team: dict[str, list[Staff]] = {}
+    for carer in instance.staff:
+        by_team.setdefault(carer.team, []).append(carer)
     for visit in instance.visits:
         able: list[str] = []
         rule_outs: dict[str, int] = {}
         no_shift = outside = 0
-        for carer in instance.staff:
+        team = instance.client_by_id[visit.client].team
+        candidates = instance.staff if allow_borrowing else by_team.get(team, [])
+        for carer in candidates:
             reason = carer_rules_out(instance, carer, visit, allow_borrowing)
             if reason is not None:
                 rule_outs[reason] = rule_outs.get(reason, 0) + 1
@@ -101,4 +106,5 @@ def _explain(visit: Visit, able: list[str], rule_outs: dict[str, int], no_shift:
         return f"no carer of the team has skill {', '.join(visit.skills)}"
     if visit.locked_carers:
         return f"locked carers {', '.join(visit.locked_carers)} cannot serve it"
-    return "no carer may serve it (" + "; ".join(sorted(rule_outs)) + ")"
+    detail = f" ({'; '.join(sorted(rule_outs))})" if rule_outs else ""
+    return f"no carer of the client's team may serve it{detail}"

@@ -19,6 +19,7 @@ from models.patterns import expand_patterns
 from models.problems import InputError, Problem, problems_from_validation
 from models.references import reference_problems
 from models.schedule import Schedule
+from models.travel import travel_times
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -48,8 +49,12 @@ def parse_model(model: type[M], raw: Any, source: str) -> M:
         raise InputError(problems_from_validation(exc, source, raw)) from None
 
 
-def instance_from_data(raw: Any, source: str) -> Instance:
-    """Validate an instance document, check its references and expand its patterns."""
+def instance_from_data(raw: Any, source: str, folder: Path = Path(".")) -> Instance:
+    """Validate an instance document, check its references and expand its patterns.
+
+    A relative travel matrix file is resolved against `folder` (the instance file's) and
+    read now, so that a broken matrix is reported at load time like any other input.
+    """
     instance = parse_model(Instance, raw, source)
     problems = reference_problems(instance, source)
     if problems:
@@ -58,12 +63,27 @@ def instance_from_data(raw: Any, source: str) -> Instance:
     problems = reference_problems(expanded, source)
     if problems:
         raise InputError(problems)
+    if expanded.travel.matrix_file is not None:
+        expanded.travel.matrix_file = str((folder / expanded.travel.matrix_file).resolve())
+        _check_matrix_modes(expanded, source)
     return expanded
+
+
+def _check_matrix_modes(instance: Instance, source: str) -> None:
+    """Every travel mode a carer uses must have a layer in the matrix file."""
+    times = travel_times(instance)
+    problems = [
+        Problem(source, f"staff[{s.id}].travel_mode", f"the travel matrix has no '{s.travel_mode}' minutes")
+        for s in instance.staff
+        if (times.minutes[times.mode_index(s.travel_mode)] < 0).any()
+    ]
+    if problems:
+        raise InputError(problems)
 
 
 def load_instance(path: str | Path) -> Instance:
     """Load, validate and expand an instance file; raises InputError listing every problem."""
-    return instance_from_data(read_json(path), str(path))
+    return instance_from_data(read_json(path), str(path), Path(path).parent)
 
 
 def load_schedule(path: str | Path) -> Schedule:

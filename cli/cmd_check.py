@@ -1,0 +1,32 @@
+"""`hemplan validate` and `hemplan schema`: is this file a usable instance, and what may it hold."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from models.instance import Instance
+from models.io import load_instance
+from models.schedule import Schedule
+
+
+@click.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False))
+def validate(instance_file: str) -> None:
+    """Check INSTANCE_FILE: fields, types, references and days; list every problem (exit 2)."""
+    instance = load_instance(instance_file)
+    shifts = sum(len(s.shifts) for s in instance.staff)
+    click.echo(
+        f"{instance_file}: ok: {instance.horizon.days} days, {len(instance.teams)} teams, "
+        f"{len(instance.staff)} staff, {shifts} shifts, {len(instance.clients)} clients, "
+        f"{len(instance.visits)} visits"
+    )
+
+
+@click.command()
+@click.argument("document", type=click.Choice(["instance", "schedule"]))
+def schema(document: str) -> None:
+    """Print the JSON Schema of an instance or a schedule file."""
+    model = Instance if document == "instance" else Schedule
+    click.echo(json.dumps(model.model_json_schema(by_alias=True), indent=2))

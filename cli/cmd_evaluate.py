@@ -1,0 +1,41 @@
+"""`hemplan evaluate`: judge a schedule against its instance with the independent evaluator."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from cli.render import metrics_lines
+from models.evaluator import evaluate as run_evaluator
+from models.io import load_instance, load_schedule
+
+EXIT_VIOLATIONS = 1
+
+
+@click.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False))
+@click.argument("schedule_file", type=click.Path(dir_okay=False))
+@click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
+@click.option("--json", "as_json", is_flag=True, help="Print violations and metrics as JSON.")
+def evaluate(instance_file: str, schedule_file: str, allow_borrowing: bool, as_json: bool) -> None:
+    """Check every hard constraint and recompute every metric; exit 1 on any violation."""
+    instance = load_instance(instance_file)
+    schedule = load_schedule(schedule_file)
+    result = run_evaluator(instance, schedule, allow_borrowing=allow_borrowing or None)
+    if as_json:
+        click.echo(json.dumps({
+            "feasible": result.feasible,
+            "violations": [v.__dict__ for v in result.violations],
+            "metrics": result.metrics.model_dump(mode="json"),
+        }, indent=2))
+    else:
+        for violation in result.violations:
+            click.echo(f"violation {violation}")
+        for line in metrics_lines(result.metrics):
+            click.echo(line)
+        verdict = "feasible" if result.feasible else f"{len(result.violations)} violation(s)"
+        click.echo(f"{schedule_file}: {verdict}")
+    if not result.feasible:
+        sys.exit(EXIT_VIOLATIONS)

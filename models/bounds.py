@@ -1,0 +1,67 @@
+"""Lower bound on the distinct carers each client must meet, from availability alone.
+
+For one client, any schedule that serves its visits needs a set of carers such that every
+visit has enough members of the set among its eligible carers (two for a double-staffed
+visit). The smallest such set is a valid lower bound: it ignores capacity, travel and the
+other clients, so no schedule can beat it. A client visited every day by carers who work
+5 of 7 days therefore needs at least two. Teams are small, so the minimum is found by
+enumerating carer subsets in increasing size, with a budget that keeps the bound valid
+(it returns the largest size proven impossible + 1) when the pool is large (borrowing).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Iterable
+
+from models.instance import Instance, Visit
+
+ENUMERATION_BUDGET = 200_000
+
+
+def min_carer_cover(requirements: Iterable[tuple[frozenset[str], int]]) -> int:
+    """Smallest number of carers covering every (eligible set, carers needed) requirement.
+
+    Requirements that cannot be met at all (fewer eligible carers than needed) are skipped:
+    such visits cannot be served, so they do not force carers on the client.
+    """
+    reqs = {(eligible, need) for eligible, need in requirements if len(eligible) >= need > 0}
+    if not reqs:
+        return 0
+    pool = sorted(set().union(*(eligible for eligible, _ in reqs)))
+    bit = {carer: 1 << i for i, carer in enumerate(pool)}
+    masks = [(sum(bit[c] for c in eligible), need) for eligible, need in reqs]
+    lowest = max(need for _, need in masks)
+    checked = 0
+    for size in range(lowest, len(pool) + 1):
+        for chosen in combinations(range(len(pool)), size):
+            checked += 1
+            if checked > ENUMERATION_BUDGET:
+                return size
+            chosen_mask = sum(1 << i for i in chosen)
+            if all((chosen_mask & mask).bit_count() >= need for mask, need in masks):
+                return size
+    return len(pool)
+
+
+def client_bounds(
+    instance: Instance,
+    eligible: dict[str, list[str]],
+    days: range | None = None,
+) -> dict[str, int]:
+    """Lower bound per client over `days` (default: the whole horizon).
+
+    A visit counts for a window of days when all its allowed days lie inside it, so a
+    flexible visit that could move out of the window does not force a carer into it.
+    """
+    bounds: dict[str, int] = {}
+    for client_id, visits in instance.visits_by_client.items():
+        inside = [v for v in visits if days is None or _within(v, days)]
+        bounds[client_id] = min_carer_cover(
+            (frozenset(eligible.get(v.id, ())), v.staff_needed) for v in inside
+        )
+    return bounds
+
+
+def _within(visit: Visit, days: range) -> bool:
+    return visit.days[0] >= days.start and visit.days[-1] < days.stop
