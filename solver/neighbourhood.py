@@ -1,0 +1,326 @@
+"""CP-SAT model of one neighbourhood: re-plan a set of freed visits, everything else fixed.
+
+The freed visits may go to any eligible carer on any allowed day. Each carer-day that could
+receive one becomes an `AddCircuit` over the office (node 0), the visits that stay on that
+route (fixed start) and the candidate freed visits (a self-loop meaning "not this carer").
+An arc i -> j pushes j's start by i's duration plus travel, plus the break when the break is
+taken on that arc. The objective is lexicographic through weights: unserved visits, then
+new (client, carer) pairs, then preferred carers, then travel of the touched routes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from models.eligibility import fitting_days
+from models.instance import Instance, Visit
+from models.travel import TravelTimes
+
+
+@dataclass(frozen=True)
+class Placement:
+    """How a visit is done: the day, the start, and its carers."""
+
+    day: int
+    start: int
+    carers: tuple[str, ...]
+
+
+@dataclass
+class NeighbourhoodResult:
+    """New placements of the freed visits (None: unserved) and the breaks of touched routes."""
+
+    placements: dict[str, Placement | None]
+    breaks: dict[tuple[str, int], int]
+    status: str
+    objective: float
+    bound: float
+    new_pairs: int = 0
+    travel: int = 0
+
+
+@dataclass
+class _Route:
+    """Model variables of one carer-day."""
+
+    carer: str
+    day: int
+    nodes: list[str] = field(default_factory=list)  # visit ids; node k+1 is nodes[k]
+    active: cp_model.IntVar | None = None
+    arcs: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    on_break: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    break_start: cp_model.IntVar | None = None
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Objective weights inside a neighbourhood; continuity outranks travel by construction."""
+
+    unserved_mandatory: int = 1_000_000
+    unserved_deferrable: int = 100_000
+    new_pair: int = 1_000
+    not_preferred: int = 5
+
+
+def solve_neighbourhood(
+    instance: Instance,
+    travel: TravelTimes,
+    eligible: dict[str, list[str]],
+    current: dict[str, Placement],
+    breaks: dict[tuple[str, int], int],
+    free: set[str],
+    time_limit: float,
+    seed: int = 0,
+    workers: int = 1,
+    weights: Weights = Weights(),
+) -> NeighbourhoodResult | None:
+    """Re-plan the `free` visits around the fixed rest of `current`; None if no solution found."""
+    model = cp_model.CpModel()
+    visit = instance.visit_by_id
+    free_ids = sorted(free)
+
+    # candidates: (visit, carer, day) triples the freed visits may take
+    x: dict[tuple[str, str, int], cp_model.IntVar] = {}
+    for v_id in free_ids:
+        v = visit[v_id]
+        for c_id in eligible.get(v_id, []):
+            for day in fitting_days(instance, travel, instance.staff_by_id[c_id], v):
+                x[(v_id, c_id, day)] = model.new_bool_var(f"x[{v_id},{c_id},{day}]")
+
+    start: dict[str, cp_model.IntVar | int] = {}
+    served: dict[str, cp_model.IntVar] = {}
+    for v_id in free_ids:
+        v = visit[v_id]
+        lo, hi = (v.locked_start, v.locked_start) if v.locked_start is not None else (v.window.earliest, v.window.latest)
+        start[v_id] = model.new_int_var(lo, hi, f"s[{v_id}]")
+        served[v_id] = model.new_bool_var(f"served[{v_id}]")
+        on_day = []
+        for day in v.days:
+            lits = [lit for (vv, _, d), lit in x.items() if vv == v_id and d == day]
+            if not lits:
+                continue
+            w = model.new_bool_var(f"w[{v_id},{day}]")
+            model.add(sum(lits) == v.staff_needed * w)
+            on_day.append(w)
+        model.add(sum(on_day) == served[v_id])
+        for c_id in v.locked_carers:
+            model.add(sum(lit for (vv, c, _), lit in x.items() if vv == v_id and c == c_id) == served[v_id])
+
+    # routes of every carer-day that may receive a freed visit
+    fixed_on: dict[tuple[str, int], list[str]] = {}
+    for v_id, p in current.items():
+        if v_id not in free:
+            for c_id in p.carers:
+                fixed_on.setdefault((c_id, p.day), []).append(v_id)
+    for v_id, p in current.items():
+        if v_id not in free:
+            start[v_id] = p.start
+    carer_days = sorted({(c, d) for (_, c, d) in x})
+    routes = [
+        _build_route(model, instance, travel, c, d, sorted(fixed_on.get((c, d), []), key=lambda v: current[v].start),
+                     [v for v in free_ids if (v, c, d) in x], x, start)
+        for c, d in carer_days
+    ]
+
+    # continuity: a (client, carer) pair not yet met outside the neighbourhood costs one
+    met_outside: set[tuple[str, str]] = {
+        (visit[v_id].client, c) for v_id, p in current.items() if v_id not in free for c in p.carers
+    }
+    new_pairs = []
+    pair_lits: dict[tuple[str, str], list[cp_model.IntVar]] = {}
+    for (v_id, c_id, _), lit in x.items():
+        pair_lits.setdefault((visit[v_id].client, c_id), []).append(lit)
+    for (client, c_id), lits in sorted(pair_lits.items()):
+        if (client, c_id) in met_outside:
+            continue
+        z = model.new_bool_var(f"z[{client},{c_id}]")
+        for lit in lits:
+            model.add_implication(lit, z)
+        new_pairs.append(z)
+
+    travel_terms = []
+    for r in routes:
+        mode = instance.staff_by_id[r.carer].travel_mode
+        places = _places(instance, travel, r)
+        for (i, j), lit in r.arcs.items():
+            minutes = travel.between(mode, places[i], places[j])
+            if minutes:
+                travel_terms.append(minutes * lit)
+
+    not_preferred = [
+        lit for (v_id, c_id, _), lit in x.items()
+        if instance.client_by_id[visit[v_id].client].preferred_carers
+        and c_id not in instance.client_by_id[visit[v_id].client].preferred_carers
+    ]
+    unserved_m = [served[v].Not() for v in free_ids if visit[v].priority == "mandatory"]
+    unserved_d = [served[v].Not() for v in free_ids if visit[v].priority == "deferrable"]
+    travel_expr = sum(travel_terms)
+    model.minimize(
+        weights.unserved_mandatory * sum(unserved_m)
+        + weights.unserved_deferrable * sum(unserved_d)
+        + weights.new_pair * sum(new_pairs)
+        + weights.not_preferred * sum(not_preferred)
+        + travel_expr
+    )
+    _hint(model, instance, routes, current, breaks, free_ids, x, start, served)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+
+    placements: dict[str, Placement | None] = {}
+    for v_id in free_ids:
+        if not solver.value(served[v_id]):
+            placements[v_id] = None
+            continue
+        chosen = [(c, d) for (vv, c, d), lit in x.items() if vv == v_id and solver.value(lit)]
+        placements[v_id] = Placement(day=chosen[0][1], start=solver.value(start[v_id]), carers=tuple(sorted(c for c, _ in chosen)))
+    new_breaks = {
+        (r.carer, r.day): solver.value(r.break_start)
+        for r in routes
+        if r.break_start is not None and solver.value(r.active)
+    }
+    return NeighbourhoodResult(
+        placements=placements,
+        breaks=new_breaks,
+        status=solver.status_name(status),
+        objective=solver.objective_value,
+        bound=solver.best_objective_bound,
+        new_pairs=sum(solver.value(z) for z in new_pairs),
+        travel=int(solver.value(travel_expr)) if travel_terms else 0,
+    )
+
+
+def _places(instance: Instance, travel: TravelTimes, r: _Route) -> list[int]:
+    office = travel.office_index[instance.staff_by_id[r.carer].team]
+    return [office] + [travel.client_index[instance.visit_by_id[v].client] for v in r.nodes]
+
+
+def _build_route(
+    model: cp_model.CpModel,
+    instance: Instance,
+    travel: TravelTimes,
+    carer_id: str,
+    day: int,
+    fixed: list[str],
+    candidates: list[str],
+    x: dict[tuple[str, str, int], cp_model.IntVar],
+    start: dict[str, cp_model.IntVar | int],
+) -> _Route:
+    """Circuit, timing and break of one carer-day."""
+    carer = instance.staff_by_id[carer_id]
+    shift = carer.shift_by_day[day]
+    r = _Route(carer=carer_id, day=day, nodes=fixed + candidates)
+    visits: list[Visit] = [instance.visit_by_id[v] for v in r.nodes]
+    places = _places(instance, travel, r)
+    mode = carer.travel_mode
+    n = len(r.nodes) + 1
+
+    def earliest(k: int) -> int:
+        s = start[r.nodes[k - 1]]
+        return s if isinstance(s, int) else visits[k - 1].window.earliest
+
+    def latest(k: int) -> int:
+        s = start[r.nodes[k - 1]]
+        return s if isinstance(s, int) else visits[k - 1].window.latest
+
+    r.active = model.new_bool_var(f"active[{carer_id},{day}]")
+    if fixed:
+        model.add(r.active == 1)
+    arcs: list[tuple[int, int, cp_model.IntVar]] = []
+    if not fixed:
+        arcs.append((0, 0, r.active.Not()))
+    for k, v_id in enumerate(r.nodes, start=1):
+        if v_id in candidates:
+            lit = x[(v_id, carer_id, day)]
+            arcs.append((k, k, lit.Not()))
+            model.add_implication(lit, r.active)
+    pause = shift.break_.minutes if shift.break_ else 0
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                continue
+            gap = travel.between(mode, places[i], places[j])
+            if i and j and earliest(i) + visits[i - 1].duration + gap > latest(j):
+                continue  # j cannot follow i in time
+            lit = model.new_bool_var(f"arc[{carer_id},{day},{i},{j}]")
+            arcs.append((i, j, lit))
+            r.arcs[(i, j)] = lit
+    model.add_circuit(arcs)
+
+    if shift.break_ is not None:
+        r.break_start = model.new_int_var(shift.break_.earliest, shift.break_.latest, f"b[{carer_id},{day}]")
+        for key, lit in r.arcs.items():
+            y = model.new_bool_var(f"y[{carer_id},{day},{key[0]},{key[1]}]")
+            model.add_implication(y, lit)
+            r.on_break[key] = y
+        model.add(sum(r.on_break.values()) == r.active)
+
+    for (i, j), lit in r.arcs.items():
+        gap = travel.between(mode, places[i], places[j])
+        leave = shift.start if i == 0 else start[r.nodes[i - 1]] + visits[i - 1].duration
+        arrive_by = shift.end if j == 0 else start[r.nodes[j - 1]]
+        y = r.on_break.get((i, j))
+        timing = arrive_by >= leave + gap + (pause * y if y is not None else 0)
+        if isinstance(timing, bool):  # both ends fixed: the arc is allowed or not
+            if not timing:
+                model.add(lit == 0)
+        else:
+            model.add(timing).only_enforce_if(lit)
+        if y is not None:
+            model.add(r.break_start >= leave).only_enforce_if(y)
+            model.add(r.break_start + pause <= arrive_by).only_enforce_if(y)
+    return r
+
+
+def _hint(
+    model: cp_model.CpModel,
+    instance: Instance,
+    routes: list[_Route],
+    current: dict[str, Placement],
+    breaks: dict[tuple[str, int], int],
+    free_ids: list[str],
+    x: dict[tuple[str, str, int], cp_model.IntVar],
+    start: dict[str, cp_model.IntVar | int],
+    served: dict[str, cp_model.IntVar],
+) -> None:
+    """Hint the current plan so CP-SAT starts from it and only looks for improvements."""
+    for v_id in free_ids:
+        p = current.get(v_id)
+        model.add_hint(served[v_id], p is not None)
+        if p is not None:
+            model.add_hint(start[v_id], p.start)
+    for (v_id, c_id, day), lit in x.items():
+        p = current.get(v_id)
+        model.add_hint(lit, p is not None and p.day == day and c_id in p.carers)
+    for r in routes:
+        on_route = sorted(
+            (current[v].start, k) for k, v in enumerate(r.nodes, start=1)
+            if v in current and current[v].day == r.day and r.carer in current[v].carers
+        )
+        order = [0] + [k for _, k in on_route] + [0]
+        used = set(zip(order, order[1:])) if on_route else set()
+        model.add_hint(r.active, bool(on_route))
+        for key, lit in r.arcs.items():
+            model.add_hint(lit, key in used)
+        if r.break_start is None:
+            continue
+        b = breaks.get((r.carer, r.day))
+        model.add_hint(r.break_start, b if b is not None else instance.staff_by_id[r.carer].shift_by_day[r.day].break_.earliest)
+        times = [current[r.nodes[k - 1]].start for k in order[1:-1]]
+        for key, y in r.on_break.items():
+            model.add_hint(y, b is not None and key in used and _break_between(key, order, times, b))
+
+
+def _break_between(key: tuple[int, int], order: list[int], times: list[int], b: int) -> bool:
+    """Whether break start `b` falls on arc `key` of the hinted order (after i's start, before j's)."""
+    position = list(zip(order, order[1:])).index(key)
+    after = times[position - 1] if position > 0 else -1
+    before = times[position] if position < len(times) else 10**9
+    return after <= b < before
