@@ -38,8 +38,9 @@ def _register() -> None:
     """Attach the subcommands; each lives in its own module."""
     from cli.cmd_check import schema, validate
     from cli.cmd_evaluate import evaluate
+    from cli.cmd_import import import_command
 
-    for command in (validate, schema, evaluate):
+    for command in (validate, schema, evaluate, import_command):
         main.add_command(command)
 
 
