@@ -39,8 +39,9 @@ def _register() -> None:
     from cli.cmd_check import schema, validate
     from cli.cmd_evaluate import evaluate
     from cli.cmd_import import import_command
+    from cli.cmd_solve import solve
 
-    for command in (validate, schema, evaluate, import_command):
+    for command in (validate, schema, evaluate, import_command, solve):
         main.add_command(command)
 
 

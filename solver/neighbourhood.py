@@ -17,15 +17,7 @@ from ortools.sat.python import cp_model
 from models.eligibility import fitting_days
 from models.instance import Instance, Visit
 from models.travel import TravelTimes
-
-
-@dataclass(frozen=True)
-class Placement:
-    """How a visit is done: the day, the start, and its carers."""
-
-    day: int
-    start: int
-    carers: tuple[str, ...]
+from solver.plan import Placement
 
 
 @dataclass
@@ -39,6 +31,7 @@ class NeighbourhoodResult:
     bound: float
     new_pairs: int = 0
     travel: int = 0
+    deterministic_time: float = 0.0
 
 
 @dataclass
@@ -75,8 +68,14 @@ def solve_neighbourhood(
     seed: int = 0,
     workers: int = 1,
     weights: Weights = Weights(),
+    deterministic_limit: float | None = None,
 ) -> NeighbourhoodResult | None:
-    """Re-plan the `free` visits around the fixed rest of `current`; None if no solution found."""
+    """Re-plan the `free` visits around the fixed rest of `current`; None if no solution found.
+
+    `deterministic_limit` bounds CP-SAT's work in its deterministic time units, so that with
+    one worker and a seed the step does the same work whatever the machine's load;
+    `time_limit` (wall seconds) stays as a guard.
+    """
     model = cp_model.CpModel()
     visit = instance.visit_by_id
     free_ids = sorted(free)
@@ -87,7 +86,7 @@ def solve_neighbourhood(
         v = visit[v_id]
         for c_id in eligible.get(v_id, []):
             for day in fitting_days(instance, travel, instance.staff_by_id[c_id], v):
-                x[(v_id, c_id, day)] = model.new_bool_var(f"x[{v_id},{c_id},{day}]")
+                x[(v_id, c_id, day)] = model.new_bool_var("")
 
     start: dict[str, cp_model.IntVar | int] = {}
     served: dict[str, cp_model.IntVar] = {}
@@ -170,6 +169,9 @@ def solve_neighbourhood(
     solver.parameters.max_time_in_seconds = max(0.01, time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C is handled by the search loop
+    if deterministic_limit is not None:
+        solver.parameters.max_deterministic_time = deterministic_limit
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -194,6 +196,7 @@ def solve_neighbourhood(
         bound=solver.best_objective_bound,
         new_pairs=sum(solver.value(z) for z in new_pairs),
         travel=int(solver.value(travel_expr)) if travel_terms else 0,
+        deterministic_time=solver.deterministic_time,
     )
 
 
@@ -213,7 +216,12 @@ def _build_route(
     x: dict[tuple[str, str, int], cp_model.IntVar],
     start: dict[str, cp_model.IntVar | int],
 ) -> _Route:
-    """Circuit, timing and break of one carer-day."""
+    """Circuit, timing and break of one carer-day.
+
+    Arcs are pruned by time: fixed visits keep their order (only consecutive fixed visits are
+    linked), a freed visit is linked to a fixed one only if it fits in the gap next to it, and
+    the break may ride only on arcs whose time span can hold it.
+    """
     carer = instance.staff_by_id[carer_id]
     shift = carer.shift_by_day[day]
     r = _Route(carer=carer_id, day=day, nodes=fixed + candidates)
@@ -221,61 +229,80 @@ def _build_route(
     places = _places(instance, travel, r)
     mode = carer.travel_mode
     n = len(r.nodes) + 1
+    is_fixed = [False] + [k <= len(fixed) for k in range(1, n)]
+    est = [shift.start] + [s if isinstance(s := start[v], int) else visits[k].window.earliest for k, v in enumerate(r.nodes)]
+    lst = [shift.end] + [s if isinstance(s := start[v], int) else visits[k].window.latest for k, v in enumerate(r.nodes)]
+    dur = [0] + [v.duration for v in visits]
+    # fixed neighbours in time: the fixed node (or the office, 0) just before / after each fixed node
+    before = {k: (k - 1 if k > 1 else 0) for k in range(1, len(fixed) + 1)}
+    after = {k: (k + 1 if k < len(fixed) else 0) for k in range(1, len(fixed) + 1)}
 
-    def earliest(k: int) -> int:
-        s = start[r.nodes[k - 1]]
-        return s if isinstance(s, int) else visits[k - 1].window.earliest
+    def leg(i: int, j: int) -> int:
+        return travel.between(mode, places[i], places[j])
 
-    def latest(k: int) -> int:
-        s = start[r.nodes[k - 1]]
-        return s if isinstance(s, int) else visits[k - 1].window.latest
+    def leave(i: int) -> int:  # earliest moment the carer can leave node i
+        return shift.start if i == 0 else est[i] + dur[i]
 
-    r.active = model.new_bool_var(f"active[{carer_id},{day}]")
+    def arrive_by(j: int) -> int:  # latest moment the carer may arrive at node j
+        return shift.end if j == 0 else lst[j]
+
+    def possible(i: int, j: int) -> bool:
+        if leave(i) + leg(i, j) > arrive_by(j):
+            return False
+        if (i == 0 or is_fixed[i]) and (j == 0 or is_fixed[j]):
+            return (j == after[i] if i else j == (1 if fixed else 0)) if (i or j) else False
+        if is_fixed[j] and not is_fixed[i] and i:
+            p = before[j]
+            return leave(p) + leg(p, i) <= lst[i]
+        if is_fixed[i] and not is_fixed[j] and j:
+            q = after[i]
+            return est[j] + dur[j] + leg(j, q) <= arrive_by(q)
+        return True
+
+    r.active = model.new_bool_var("")
     if fixed:
         model.add(r.active == 1)
     arcs: list[tuple[int, int, cp_model.IntVar]] = []
     if not fixed:
         arcs.append((0, 0, r.active.Not()))
     for k, v_id in enumerate(r.nodes, start=1):
-        if v_id in candidates:
+        if not is_fixed[k]:
             lit = x[(v_id, carer_id, day)]
             arcs.append((k, k, lit.Not()))
             model.add_implication(lit, r.active)
-    pause = shift.break_.minutes if shift.break_ else 0
     for i in range(n):
         for j in range(n):
-            if i == j:
-                continue
-            gap = travel.between(mode, places[i], places[j])
-            if i and j and earliest(i) + visits[i - 1].duration + gap > latest(j):
-                continue  # j cannot follow i in time
-            lit = model.new_bool_var(f"arc[{carer_id},{day},{i},{j}]")
-            arcs.append((i, j, lit))
-            r.arcs[(i, j)] = lit
+            if i != j and possible(i, j):
+                lit = model.new_bool_var("")
+                arcs.append((i, j, lit))
+                r.arcs[(i, j)] = lit
     model.add_circuit(arcs)
 
-    if shift.break_ is not None:
-        r.break_start = model.new_int_var(shift.break_.earliest, shift.break_.latest, f"b[{carer_id},{day}]")
-        for key, lit in r.arcs.items():
-            y = model.new_bool_var(f"y[{carer_id},{day},{key[0]},{key[1]}]")
-            model.add_implication(y, lit)
-            r.on_break[key] = y
+    rule = shift.break_
+    pause = rule.minutes if rule else 0
+    if rule is not None:
+        r.break_start = model.new_int_var(rule.earliest, rule.latest, "")
+        for (i, j), lit in r.arcs.items():
+            opens, closes = max(leave(i), rule.earliest), arrive_by(j)
+            if opens <= rule.latest and opens + pause <= closes and leave(i) + leg(i, j) + pause <= closes:
+                y = model.new_bool_var("")
+                model.add_implication(y, lit)
+                r.on_break[(i, j)] = y
         model.add(sum(r.on_break.values()) == r.active)
 
     for (i, j), lit in r.arcs.items():
-        gap = travel.between(mode, places[i], places[j])
-        leave = shift.start if i == 0 else start[r.nodes[i - 1]] + visits[i - 1].duration
-        arrive_by = shift.end if j == 0 else start[r.nodes[j - 1]]
+        departs = shift.start if i == 0 else start[r.nodes[i - 1]] + dur[i]
+        arrives = shift.end if j == 0 else start[r.nodes[j - 1]]
         y = r.on_break.get((i, j))
-        timing = arrive_by >= leave + gap + (pause * y if y is not None else 0)
+        timing = arrives >= departs + leg(i, j) + (pause * y if y is not None else 0)
         if isinstance(timing, bool):  # both ends fixed: the arc is allowed or not
             if not timing:
                 model.add(lit == 0)
         else:
             model.add(timing).only_enforce_if(lit)
         if y is not None:
-            model.add(r.break_start >= leave).only_enforce_if(y)
-            model.add(r.break_start + pause <= arrive_by).only_enforce_if(y)
+            model.add(r.break_start >= departs).only_enforce_if(y)
+            model.add(r.break_start + pause <= arrives).only_enforce_if(y)
     return r
 
 

@@ -1,0 +1,239 @@
+"""Large-neighbourhood search: free a few related visits, re-plan them with CP-SAT, keep gains.
+
+Neighbourhoods are chosen so that they can lower a client's carer count: the visits of a
+client above its lower bound together with the routes of the carers who serve it (so that
+CP-SAT can make room on a carer's day by moving another client's visit elsewhere), pairs of
+clients sharing a carer, and a few carers' routes over a few days (swaps and travel).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from models.instance import Instance
+from models.travel import TravelTimes
+from solver.neighbourhood import NeighbourhoodResult, solve_neighbourhood
+from solver.plan import Plan
+from solver.score import Score, client_carers, score
+
+CAPACITY_REASON = "capacity: no route of an eligible carer has room for it"
+
+
+@dataclass
+class SearchSettings:
+    """Knobs of the search; the defaults suit a team of about ten carers on two cores.
+
+    The search spends a budget of CP-SAT deterministic time (`work`), not wall seconds, so
+    that a seed gives the same schedule on a busy or an idle machine; the wall-clock
+    deadline is only a guard that keeps the time limit when the machine is slow.
+    """
+
+    step_work: float = 1.0
+    min_step_work: float = 0.05  # charged per step at least: model building is work too
+    step_seconds: float = 5.0
+    initial_free: int = 40
+    min_free: int = 12
+    max_free: int = 120
+    workers: int = 1
+
+
+def plan_routes(plan: Plan) -> dict[tuple[str, int], list[str]]:
+    """Visit ids on each carer-day."""
+    routes: dict[tuple[str, int], list[str]] = {}
+    for visit_id, p in plan.assignments.items():
+        for carer in p.carers:
+            routes.setdefault((carer, p.day), []).append(visit_id)
+    return routes
+
+
+def merge(plan: Plan, result: NeighbourhoodResult) -> Plan:
+    """The plan with the neighbourhood's new placements and breaks."""
+    assignments = dict(plan.assignments)
+    unassigned = dict(plan.unassigned)
+    for visit_id, placement in result.placements.items():
+        if placement is None:
+            assignments.pop(visit_id, None)
+            unassigned[visit_id] = plan.unassigned.get(visit_id, CAPACITY_REASON)
+        else:
+            assignments[visit_id] = placement
+            unassigned.pop(visit_id, None)
+    merged = Plan(assignments=assignments, unassigned=unassigned)
+    working = set(plan_routes(merged))
+    merged.breaks = {k: b for k, b in {**plan.breaks, **result.breaks}.items() if k in working}
+    return merged
+
+
+class Neighbourhoods:
+    """Draws sets of visits to free, guided by which clients exceed their lower bound."""
+
+    def __init__(self, instance: Instance, eligible: dict[str, list[str]], bounds: dict[str, int], rng: random.Random):
+        self.instance = instance
+        self.eligible = eligible
+        self.bounds = bounds
+        self.rng = rng
+
+    def draw(self, plan: Plan, size: int) -> set[str]:
+        servable = sorted(v for v in plan.unassigned if self.eligible.get(v))
+        if servable and self.rng.random() < 0.5:
+            return self._unserved_and_routes(plan, servable, size)
+        roll = self.rng.random()
+        if roll < 0.6:
+            return self._client_and_its_carers(plan, size)
+        if roll < 0.8:
+            return self._clients_sharing_a_carer(plan, size)
+        return self._carers_over_days(plan, size)
+
+    def _unserved_and_routes(self, plan: Plan, servable: list[str], size: int) -> set[str]:
+        """An unserved visit with the routes of carers who could take it on its days."""
+        visit = self.instance.visit_by_id[self.rng.choice(servable)]
+        routes = plan_routes(plan)
+        keys = [(c, d) for c in self.eligible[visit.id] for d in visit.days if (c, d) in routes]
+        self.rng.shuffle(keys)
+        free = {visit.id} | {v for v in servable if self.instance.visit_by_id[v].days == visit.days}
+        for key in keys:
+            if len(free) >= size:
+                break
+            free.update(routes[key])
+        return free
+
+    def _pick_client(self, plan: Plan) -> str:
+        met = client_carers(self.instance, plan)
+        excess = {c: len(met[c]) - self.bounds.get(c, 0) for c in sorted(met)}
+        above = [c for c, e in excess.items() if e > 0]
+        if above:
+            return self.rng.choices(above, weights=[excess[c] for c in above])[0]
+        return self.rng.choice(sorted(met))
+
+    def _client_and_its_carers(self, plan: Plan, size: int) -> set[str]:
+        """A client's visits, plus visits on its carers' routes on its days, to make room."""
+        client = self._pick_client(plan)
+        own = [v.id for v in self.instance.visits_by_client.get(client, [])]
+        free = set(own)
+        routes = plan_routes(plan)
+        carers = sorted({c for v in own if v in plan.assignments for c in plan.assignments[v].carers})
+        days = sorted({d for v in own for d in self.instance.visit_by_id[v].days})
+        keys = [(c, d) for c in carers for d in days if (c, d) in routes]
+        self.rng.shuffle(keys)
+        for key in keys:
+            if len(free) >= size:
+                break
+            free.update(routes[key])
+        return free
+
+    def _clients_sharing_a_carer(self, plan: Plan, size: int) -> set[str]:
+        """All visits of a client and of other clients its carers also serve."""
+        client = self._pick_client(plan)
+        met = client_carers(self.instance, plan)
+        mine = met[client]
+        partners = sorted(c for c in met if c != client and met[c] & mine)
+        self.rng.shuffle(partners)
+        free = {v.id for v in self.instance.visits_by_client.get(client, [])}
+        for other in partners:
+            if len(free) >= size:
+                break
+            free.update(v.id for v in self.instance.visits_by_client.get(other, []))
+        return free
+
+    def _carers_over_days(self, plan: Plan, size: int) -> set[str]:
+        """Every visit on a few carers' routes over a few consecutive days."""
+        routes = plan_routes(plan)
+        if not routes:
+            return {v.id for v in self.instance.visits}
+        days = self.instance.horizon.days
+        first = self.rng.randrange(days)
+        span = range(first, min(days, first + self.rng.randint(1, 3)))
+        carers = sorted({c for c, d in routes if d in span})
+        self.rng.shuffle(carers)
+        free: set[str] = set()
+        for carer in carers:
+            if len(free) >= size:
+                break
+            for day in span:
+                free.update(routes.get((carer, day), []))
+        return free
+
+
+def candidate_carers(
+    instance: Instance, eligible: dict[str, list[str]], plan: Plan, free: set[str], rng: random.Random, extra: int = 2
+) -> dict[str, list[str]]:
+    """Carers a freed visit may go to: those its client already meets, its own, and a few others.
+
+    Continuity only improves by moving visits towards carers the client already meets; a
+    few other eligible carers keep room to manoeuvre. An unserved visit may go to anyone.
+    """
+    met = client_carers(instance, plan)
+    allowed: dict[str, list[str]] = {}
+    for visit_id in sorted(free):
+        able = eligible.get(visit_id, [])
+        if visit_id not in plan.assignments:
+            allowed[visit_id] = able
+            continue
+        keep = set(met[instance.visit_by_id[visit_id].client]) | set(plan.assignments[visit_id].carers)
+        others = [c for c in able if c not in keep]
+        rng.shuffle(others)
+        allowed[visit_id] = [c for c in able if c in keep] + others[:extra]
+    return allowed
+
+
+def all_at_bound(instance: Instance, plan: Plan, bounds: dict[str, int]) -> bool:
+    met = client_carers(instance, plan)
+    return all(len(met[c]) <= bounds.get(c, 0) for c in met) and not any(
+        instance.visit_by_id[v].priority == "mandatory" for v in plan.unassigned
+    )
+
+
+def improve(
+    instance: Instance,
+    travel: TravelTimes,
+    eligible: dict[str, list[str]],
+    bounds: dict[str, int],
+    plan: Plan,
+    work: float,
+    deadline: float,
+    seed: int,
+    settings: SearchSettings,
+    should_stop: Callable[[], bool] = lambda: False,
+    on_improve: Callable[[Plan, Score], None] = lambda plan, score: None,
+) -> Plan:
+    """Improve `plan` until `work` is spent, `deadline` (time.monotonic) passes, a stop is
+    requested or every client is at its bound. Returns the best plan found."""
+    rng = random.Random(seed)
+    hoods = Neighbourhoods(instance, eligible, bounds, rng)
+    best, best_score = plan, score(instance, travel, plan, bounds)
+    size = settings.initial_free
+    step = 0
+    spent = 0.0
+    while (
+        spent < work
+        and time.monotonic() < deadline
+        and not should_stop()
+        and not all_at_bound(instance, best, bounds)
+    ):
+        free = hoods.draw(best, size)
+        step += 1
+        if not free:
+            spent += settings.min_step_work
+            continue
+        limit = min(settings.step_seconds, deadline - time.monotonic())
+        step_work = min(settings.step_work, work - spent)
+        allowed = candidate_carers(instance, eligible, best, free, rng)
+        result = solve_neighbourhood(
+            instance, travel, allowed, best.assignments, best.breaks, free, limit,
+            seed=seed + step, workers=settings.workers, deterministic_limit=step_work,
+        )
+        spent += max(settings.min_step_work, result.deterministic_time if result is not None else step_work)
+        if result is None:
+            size = max(settings.min_free, int(size * 0.8))
+            continue
+        size = min(settings.max_free, size + 4) if result.status == "OPTIMAL" else max(settings.min_free, size - 4)
+        candidate = merge(best, result)
+        candidate_score = score(instance, travel, candidate, bounds)
+        if candidate_score <= best_score:
+            improved = candidate_score < best_score
+            best, best_score = candidate, candidate_score
+            if improved:
+                on_improve(best, best_score)
+    return best

@@ -1,0 +1,51 @@
+"""A plan: the decisions a planning method makes, before they become a Schedule document.
+
+Methods decide who does which visit when, when each break is, and what is left out (and
+why); `models.assemble` derives the routes people read. Keeping the plan this small lets
+construction, CP-SAT and neighbourhood search hand decisions to one another cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models.assemble import assemble_schedule
+from models.instance import Instance
+from models.schedule import Assignment, Schedule, SolverInfo, Unassigned
+from models.travel import TravelTimes
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A served visit: its day, its start (minutes after midnight) and its carer(s)."""
+
+    day: int
+    start: int
+    carers: tuple[str, ...]
+
+
+@dataclass
+class Plan:
+    """Assignments per visit id, break start per (carer, day), and unassigned visits with reasons."""
+
+    assignments: dict[str, Placement] = field(default_factory=dict)
+    breaks: dict[tuple[str, int], int] = field(default_factory=dict)
+    unassigned: dict[str, str] = field(default_factory=dict)
+
+    def to_schedule(
+        self,
+        instance: Instance,
+        travel: TravelTimes,
+        solver: SolverInfo | None = None,
+        allow_borrowing: bool = False,
+    ) -> Schedule:
+        """The schedule document of this plan (routes derived by `models.assemble`)."""
+        assignments = [
+            Assignment(visit=visit, day=p.day, start=p.start, carers=list(p.carers))
+            for visit, p in sorted(self.assignments.items())
+        ]
+        unassigned = [Unassigned(visit=v, reason=r) for v, r in sorted(self.unassigned.items())]
+        return assemble_schedule(
+            instance, travel, assignments, dict(sorted(self.breaks.items())), unassigned,
+            solver=solver, allow_borrowing=allow_borrowing,
+        )

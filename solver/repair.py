@@ -1,0 +1,56 @@
+"""Place visits left over by insertion by moving one visit out of their way.
+
+Serving every visit comes before continuity, and a visit that fits no route often fits once
+one visit of that route moves to another carer (or to another place in the same route).
+For each left-over visit and each route it could go into, the route's visits near it in
+time are taken out one at a time; the left-over visit goes in, and the displaced visit is
+placed again by the ordinary insertion. If either fails, the trial is undone.
+"""
+
+from __future__ import annotations
+
+from models.instance import Instance, Visit
+from solver.carer_days import CarerDays
+from solver.insert import Inserter
+
+NEAR_MINUTES = 120  # displaced visits start within this many minutes of the left-over visit's window
+
+
+def place_left_over(instance: Instance, routes: CarerDays, inserter: Inserter, left_over: list[Visit],
+                    unassigned: dict[str, str]) -> int:
+    """Try each left-over visit (in the given order); drop the placed ones from `unassigned`."""
+    placed = 0
+    for visit in left_over:
+        if visit.id not in unassigned:
+            continue
+        if inserter.place(visit) is None or (
+            visit.staff_needed == 1 and _displace_one(instance, routes, inserter, visit)
+        ):
+            del unassigned[visit.id]
+            placed += 1
+    return placed
+
+
+def _displace_one(instance: Instance, routes: CarerDays, inserter: Inserter, visit: Visit) -> bool:
+    stop = routes.stop(visit)
+    low, high = visit.window.earliest - NEAR_MINUTES, visit.window.latest + visit.duration + NEAR_MINUTES
+    for _, carer, day in inserter.tiers(visit):
+        key = (carer, day)
+        near = [
+            s.visit for s, t in zip(routes.stops[key], routes.timings[key].starts)
+            if low <= t <= high and s.fixed is None
+        ]
+        for other_id in near:
+            other = instance.visit_by_id[other_id]
+            if other.staff_needed != 1 or other.locked_carers:
+                continue
+            routes.begin()
+            if routes.remove(carer, day, other_id):
+                found = routes.best_insertion(carer, day, stop)
+                if found is not None:
+                    routes.insert(carer, day, stop, found)
+                    if inserter.place(other) is None:
+                        routes.commit()
+                        return True
+            routes.rollback()
+    return False

@@ -1,0 +1,208 @@
+"""One carer's day as an ordered list of stops: exact timing of an order, and cheapest insertion.
+
+Times are never stored on a route, only the order: a forward pass starts every visit as
+early as its window, the previous visit, the travel and the break allow. For a fixed order
+this is exact, because every constraint bounds a start from below except a window's end, a
+fixed start and the shift's end, and an earlier start never hurts those later on.
+
+The break is a pseudo-stop without travel, taken where the carer is (the office before the
+first visit, a client's home after a visit). Rather than fixing its place in the order, the
+pass carries two states — break taken or not yet — and lets the break fall into whichever
+gap works, as early as its window allows. So every route of a carer whose shift has a break
+carries the break whenever it has a visit, and insertion never has to move the break.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+INF = 1 << 30
+
+
+@dataclass(frozen=True)
+class BreakRule:
+    """A break of `minutes` starting in [earliest, latest]."""
+
+    minutes: int
+    earliest: int
+    latest: int
+
+
+@dataclass(frozen=True)
+class DayContext:
+    """What a route needs to know about its carer-day: shift, office, break, travel matrix."""
+
+    carer: str
+    day: int
+    shift_start: int
+    shift_end: int
+    office: int
+    brk: BreakRule | None
+    travel: Sequence[Sequence[int]]  # minutes between place indices at the carer's own mode
+
+
+@dataclass(frozen=True)
+class RouteStop:
+    """A visit as a route sees it: where, its start window, how long; `fixed` pins the start."""
+
+    visit: str
+    place: int
+    earliest: int
+    latest: int
+    duration: int
+    fixed: int | None = None
+
+    def pinned(self, start: int | None) -> "RouteStop":
+        """This stop with its start fixed (double staffing, locks), or freed with None."""
+        return RouteStop(self.visit, self.place, self.earliest, self.latest, self.duration, start)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Result of a feasible forward pass.
+
+    `starts` are the chosen starts in route order, `break_start` the break (None when the
+    shift has none or the route is empty), `travel` all travel minutes incl. office legs.
+    `lower[j]` is a lower bound on stop j's start under any timing of this prefix, used to
+    prune insertion positions.
+    """
+
+    starts: tuple[int, ...]
+    break_start: int | None
+    travel: int
+    lower: tuple[int, ...]
+
+
+EMPTY = Timing((), None, 0, ())
+
+
+def _fit(t: int, stop: RouteStop) -> int:
+    """Start at t or later if the stop allows it: its window end, or exactly its fixed start."""
+    if t >= INF:
+        return INF
+    if stop.fixed is not None:
+        return stop.fixed if t <= stop.fixed else INF
+    return t if t <= stop.latest else INF
+
+
+def time_route(ctx: DayContext, stops: Sequence[RouteStop]) -> Timing | None:
+    """Earliest timing of `stops` in this order with the break placed, or None if infeasible.
+
+    State A has not had the break yet, state B has; B at stop j comes either from B at j-1
+    or from A taking the break in the gap just before j. Both keep the earliest time the
+    carer is free, which is all that matters for what follows.
+    """
+    n = len(stops)
+    if n == 0:
+        return EMPTY
+    tt, brk = ctx.travel, ctx.brk
+    a_starts = [INF] * n
+    b_starts = [INF] * n
+    b_switch = [False] * n
+    b_break = [0] * n
+    place = ctx.office
+    a_free, b_free = ctx.shift_start, INF
+    travel = 0
+    for j, stop in enumerate(stops):
+        leg = tt[place][stop.place]
+        travel += leg
+        nb = max(stop.earliest, b_free + leg) if b_free < INF else INF
+        if brk is not None and a_free < INF:
+            bs = max(brk.earliest, a_free)
+            if bs <= brk.latest:
+                t = max(stop.earliest, bs + brk.minutes, a_free + brk.minutes + leg)
+                if t < nb:
+                    nb, b_switch[j], b_break[j] = t, True, bs
+        na = _fit(max(stop.earliest, a_free + leg), stop) if a_free < INF else INF
+        nb = _fit(nb, stop)
+        if na >= INF and nb >= INF:
+            return None
+        a_starts[j], b_starts[j] = na, nb
+        a_free = na + stop.duration if na < INF else INF
+        b_free = nb + stop.duration if nb < INF else INF
+        place = stop.place
+    back = tt[place][ctx.office]
+    travel += back
+    lower = tuple(min(a, b) for a, b in zip(a_starts, b_starts))
+    if brk is None:
+        if a_free + back > ctx.shift_end:
+            return None
+        return Timing(tuple(a_starts), None, travel, lower)
+    if b_free + back <= ctx.shift_end:
+        starts = list(b_starts)
+        for j in range(n - 1, -1, -1):
+            if b_switch[j]:
+                starts[:j] = a_starts[:j]
+                return Timing(tuple(starts), b_break[j], travel, lower)
+        raise AssertionError("state B without a break")  # pragma: no cover
+    if a_free < INF:
+        bs = max(brk.earliest, a_free)
+        if bs <= brk.latest and max(a_free + back, bs) + brk.minutes <= ctx.shift_end:
+            return Timing(tuple(a_starts), bs, travel, lower)
+    return None
+
+
+def _latest_starts(ctx: DayContext, stops: Sequence[RouteStop]) -> list[int]:
+    """Latest start of each stop that leaves the rest of the route doable, ignoring the break.
+
+    Ignoring the break only loosens the bound, so it stays a valid necessary condition.
+    """
+    tt = ctx.travel
+    latest = [0] * len(stops)
+    limit = ctx.shift_end - tt[stops[-1].place][ctx.office] if stops else ctx.shift_end
+    for j in range(len(stops) - 1, -1, -1):
+        stop = stops[j]
+        cap = stop.fixed if stop.fixed is not None else stop.latest
+        latest[j] = min(cap, limit - stop.duration)
+        if j:
+            limit = latest[j] - tt[stops[j - 1].place][stop.place]
+    return latest
+
+
+@dataclass(frozen=True)
+class Insertion:
+    """Where a stop goes into a route, what it adds in travel, and the route's new timing."""
+
+    position: int
+    extra_travel: int
+    start: int
+    timing: Timing
+
+
+def insertion_candidates(
+    ctx: DayContext, stops: Sequence[RouteStop], timing: Timing, stop: RouteStop
+) -> list[tuple[int, int]]:
+    """(extra travel, position) of every position that passes cheap necessary checks, cheapest first."""
+    tt = ctx.travel
+    n = len(stops)
+    latest = _latest_starts(ctx, stops)
+    cap = stop.fixed if stop.fixed is not None else stop.latest
+    found = []
+    for p in range(n + 1):
+        prev_place = stops[p - 1].place if p else ctx.office
+        next_place = stops[p].place if p < n else ctx.office
+        free = timing.lower[p - 1] + stops[p - 1].duration if p else ctx.shift_start
+        arrive = max(stop.earliest, free + tt[prev_place][stop.place])
+        if stop.fixed is not None:
+            arrive = max(arrive, stop.fixed)
+        if arrive > cap:
+            continue
+        leave = arrive + stop.duration + tt[stop.place][next_place]
+        if (p < n and leave > latest[p]) or (p == n and leave > ctx.shift_end):
+            continue
+        extra = tt[prev_place][stop.place] + tt[stop.place][next_place] - tt[prev_place][next_place]
+        found.append((extra, p))
+    found.sort()
+    return found
+
+
+def best_insertion(
+    ctx: DayContext, stops: Sequence[RouteStop], timing: Timing, stop: RouteStop
+) -> Insertion | None:
+    """The feasible position of `stop` adding the least travel (earliest position on ties), or None."""
+    for extra, p in insertion_candidates(ctx, stops, timing, stop):
+        trial = time_route(ctx, [*stops[:p], stop, *stops[p:]])
+        if trial is not None:
+            return Insertion(p, extra, trial.starts[p], trial)
+    return None

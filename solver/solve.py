@@ -1,0 +1,255 @@
+"""`solve`: the continuity-first method end to end, team by team.
+
+Without borrowing each team is independent: it is constructed and improved on its own, in
+parallel processes when more than one worker is asked for, and the team plans are merged.
+Each team's result depends only on its data, the seed and its work budget, so a seed and a
+worker count give the same schedule. Ctrl-C stops every team at its next step and the best
+plan found so far is returned.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from queue import Empty
+import signal
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any, Callable
+
+from models.bounds import client_bounds
+from models.eligibility import eligibility
+from models.evaluator import Evaluation, evaluate
+from models.instance import Instance
+from models.schedule import Schedule, SolverInfo
+from models.travel import travel_times
+from solver.construct import construct
+from solver.decompose import team_instances
+from solver.lns import SearchSettings, improve
+from solver.plan import Plan
+from solver.score import Score, score
+
+METHOD = "continuity"
+WORK_PER_SECOND = 0.5  # CP-SAT deterministic time granted per second of budget (calibrated, see RESULTS.md)
+RESERVE_SECONDS = 0.08  # share of the time limit kept for merging, verifying and writing
+
+
+class SolverBug(RuntimeError):
+    """The solver produced a schedule the evaluator rejects: a bug, never a user mistake."""
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """What the user chose: budget, parallelism, seed and whether teams may borrow carers."""
+
+    time_limit: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    allow_borrowing: bool = False
+
+
+@dataclass
+class Progress:
+    """One event for the progress display: a team's best score changed."""
+
+    elapsed: float
+    team: str
+    score: Score
+    bound: int
+    first: bool
+
+
+@dataclass
+class TeamOutcome:
+    """What solving one team returned."""
+
+    team: str
+    plan: Plan
+    score: Score
+    bound: int
+    first_solution_s: float
+    interrupted: bool
+
+
+@dataclass
+class SolveResult:
+    """The verified schedule and how it was found."""
+
+    schedule: Schedule
+    evaluation: Evaluation
+    first_solution_s: float
+    interrupted: bool
+    teams: list[TeamOutcome] = field(default_factory=list)
+
+
+def _solve_team(
+    part: Instance,
+    budget_seconds: float,
+    seed: int,
+    allow_borrowing: bool,
+    started: float,
+    report: Callable[[Progress], None],
+    should_stop: Callable[[], bool],
+) -> TeamOutcome:
+    """Construct then improve one team's plan within its budget."""
+    travel = travel_times(part)
+    eligible = eligibility(part, travel, allow_borrowing)
+    bounds = client_bounds(part, eligible.carers)
+    bound = sum(bounds.values())
+    team = part.teams[0].id if len(part.teams) == 1 else "all"
+    plan = construct(part, travel, eligible, allow_borrowing, seed)
+    first = time.monotonic() - started
+    report(Progress(first, team, score(part, travel, plan, bounds), bound, True))
+    interrupted = False
+    try:
+        plan = improve(
+            part, travel, eligible.carers, bounds, plan,
+            work=budget_seconds * WORK_PER_SECOND,
+            deadline=time.monotonic() + budget_seconds,
+            seed=seed,
+            settings=SearchSettings(),
+            should_stop=should_stop,
+            on_improve=lambda p, s: report(Progress(time.monotonic() - started, team, s, bound, False)),
+        )
+    except KeyboardInterrupt:  # in-process run: keep the best plan so far
+        interrupted = True
+    return TeamOutcome(team, plan, score(part, travel, plan, bounds), bound, first, interrupted or should_stop())
+
+
+# --- worker processes -----------------------------------------------------------------------
+
+_queue: Any = None
+_stop: Any = None
+
+
+def _init_worker(queue: Any, stop: Any) -> None:
+    """Workers ignore Ctrl-C (the parent turns it into a stop request) and report through a queue."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _queue, _stop
+    _queue, _stop = queue, stop
+
+
+def _solve_team_in_worker(part: Instance, budget: float, seed: int, allow_borrowing: bool, started: float) -> TeamOutcome:
+    return _solve_team(part, budget, seed, allow_borrowing, started, _queue.put, _stop.is_set)
+
+
+def solve(
+    instance: Instance,
+    options: SolveOptions,
+    on_progress: Callable[[Progress], None] = lambda event: None,
+) -> SolveResult:
+    """Plan `instance` continuity-first and return the evaluator-verified schedule."""
+    started = time.monotonic()
+    parts = [instance] if options.allow_borrowing or len(instance.teams) == 1 else team_instances(instance)
+    parts = [p for p in parts if p.visits]
+    processes = max(1, min(options.workers, len(parts)))
+    usable = options.time_limit * (1 - RESERVE_SECONDS)
+    rounds = -(-len(parts) // processes)
+    budget = max(0.0, usable - _setup_estimate(instance)) / max(1, rounds)
+
+    if processes == 1:
+        outcomes = _solve_in_process(parts, budget, options, started, on_progress)
+    else:
+        outcomes = _solve_in_pool(parts, budget, options, started, on_progress, processes)
+
+    plan = Plan()
+    for outcome in outcomes:
+        plan.assignments.update(outcome.plan.assignments)
+        plan.breaks.update(outcome.plan.breaks)
+        plan.unassigned.update(outcome.plan.unassigned)
+    travel = travel_times(instance)
+    interrupted = any(o.interrupted for o in outcomes)
+    total = _total_score(outcomes)
+    info = SolverInfo(
+        method=METHOD,
+        status="INTERRUPTED" if interrupted else ("AT_BOUND" if total.distinct_carers <= sum(o.bound for o in outcomes) else "TIME_LIMIT"),
+        objective=total.parts(),
+        bound={"distinct_carers": float(sum(o.bound for o in outcomes))},
+        wall_time_s=round(time.monotonic() - started, 3),
+        seed=options.seed,
+        workers=options.workers,
+        version=_version(),
+        options={"time_limit": options.time_limit, "allow_borrowing": options.allow_borrowing},
+    )
+    schedule = plan.to_schedule(instance, travel, solver=info, allow_borrowing=options.allow_borrowing)
+    evaluation = evaluate(instance, schedule, travel, options.allow_borrowing)
+    if evaluation.violations:
+        listed = "\n".join(str(v) for v in evaluation.violations[:20])
+        raise SolverBug(f"the solver produced {len(evaluation.violations)} violation(s):\n{listed}")
+    schedule.metrics = evaluation.metrics
+    first = max((o.first_solution_s for o in outcomes), default=0.0)
+    return SolveResult(schedule, evaluation, first, interrupted, outcomes)
+
+
+def _solve_in_process(
+    parts: list[Instance], budget: float, options: SolveOptions, started: float, on_progress: Callable[[Progress], None]
+) -> list[TeamOutcome]:
+    outcomes: list[TeamOutcome] = []
+    stopped = False
+    for part in parts:
+        outcome = _solve_team(part, 0.0 if stopped else budget, options.seed, options.allow_borrowing, started,
+                              on_progress, lambda: stopped)
+        stopped = stopped or outcome.interrupted
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _solve_in_pool(
+    parts: list[Instance],
+    budget: float,
+    options: SolveOptions,
+    started: float,
+    on_progress: Callable[[Progress], None],
+    processes: int,
+) -> list[TeamOutcome]:
+    context = multiprocessing.get_context("fork")
+    queue, stop = context.Queue(), context.Event()  # inherited by the forked workers
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker, initargs=(queue, stop)) as pool:
+        futures: list[Future[TeamOutcome]] = [
+            pool.submit(_solve_team_in_worker, part, budget, options.seed, options.allow_borrowing, started)
+            for part in parts
+        ]
+        while True:
+            try:
+                _drain(queue, on_progress)
+                if all(f.done() for f in futures):
+                    break
+                time.sleep(0.05)
+            except KeyboardInterrupt:
+                stop.set()
+        _drain(queue, on_progress)
+        return [f.result() for f in futures]
+
+
+def _drain(queue: Any, on_progress: Callable[[Progress], None]) -> None:
+    while True:
+        try:
+            event = queue.get_nowait()
+        except Empty:
+            return
+        on_progress(event)
+
+
+def _setup_estimate(instance: Instance) -> float:
+    """Seconds to keep for construction, merging and verification (grows with the visits)."""
+    return 0.5 + len(instance.visits) / 4000
+
+
+def _total_score(outcomes: list[TeamOutcome]) -> Score:
+    scores = [o.score for o in outcomes]
+    return Score(
+        unassigned_mandatory=sum(s.unassigned_mandatory for s in scores),
+        unassigned_deferrable=sum(s.unassigned_deferrable for s in scores),
+        distinct_carers=sum(s.distinct_carers for s in scores),
+        worst_excess=max((s.worst_excess for s in scores), default=0),
+        not_preferred=sum(s.not_preferred for s in scores),
+        travel=sum(s.travel for s in scores),
+    )
+
+
+def _version() -> str:
+    try:
+        return metadata.version("hemplan")
+    except metadata.PackageNotFoundError:
+        return ""
