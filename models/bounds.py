@@ -16,7 +16,7 @@ from typing import Iterable
 
 from models.instance import Instance, Visit
 
-ENUMERATION_BUDGET = 200_000
+ENUMERATION_BUDGET = 20_000
 
 
 def min_carer_cover(requirements: Iterable[tuple[frozenset[str], int]]) -> int:

@@ -57,8 +57,8 @@ def carer_rules_out(instance: Instance, carer: Staff, visit: Visit, allow_borrow
         return f"lacks skill {', '.join(missing)}"
     if carer.id in client.excluded_carers:
         return "excluded by the client"
-    if visit.locked_carers and carer.id not in visit.locked_carers:
-        return "not a locked carer"
+    if len(visit.locked_carers) == visit.staff_needed and carer.id not in visit.locked_carers:
+        return "not a locked carer"  # a partly locked double visit still needs a second carer
     return None
 
 

@@ -32,7 +32,8 @@ class SearchSettings:
     """
 
     step_work: float = 1.0
-    min_step_work: float = 0.05  # charged per step at least: model building is work too
+    min_step_work: float = 0.05  # charged per step at least
+    work_per_variable: float = 2e-5  # building the model is work too: charged by its size
     step_seconds: float = 5.0
     initial_free: int = 40
     min_free: int = 12
@@ -185,6 +186,13 @@ def all_at_bound(instance: Instance, plan: Plan, bounds: dict[str, int]) -> bool
     )
 
 
+def _work_of(result: NeighbourhoodResult | None, step_work: float, settings: SearchSettings) -> float:
+    """Deterministic work a step cost: CP-SAT's own measure plus a charge for building the model."""
+    if result is None:
+        return step_work
+    return result.deterministic_time + result.variables * settings.work_per_variable
+
+
 def improve(
     instance: Instance,
     travel: TravelTimes,
@@ -197,43 +205,47 @@ def improve(
     settings: SearchSettings,
     should_stop: Callable[[], bool] = lambda: False,
     on_improve: Callable[[Plan, Score], None] = lambda plan, score: None,
-) -> Plan:
+) -> tuple[Plan, bool]:
     """Improve `plan` until `work` is spent, `deadline` (time.monotonic) passes, a stop is
-    requested or every client is at its bound. Returns the best plan found."""
+    requested or every client is at its bound. Returns the best plan found and whether
+    Ctrl-C ended the search (the best plan so far is kept, never lost)."""
     rng = random.Random(seed)
     hoods = Neighbourhoods(instance, eligible, bounds, rng)
     best, best_score = plan, score(instance, travel, plan, bounds)
     size = settings.initial_free
     step = 0
     spent = 0.0
-    while (
-        spent < work
-        and time.monotonic() < deadline
-        and not should_stop()
-        and not all_at_bound(instance, best, bounds)
-    ):
-        free = hoods.draw(best, size)
-        step += 1
-        if not free:
-            spent += settings.min_step_work
-            continue
-        limit = min(settings.step_seconds, deadline - time.monotonic())
-        step_work = min(settings.step_work, work - spent)
-        allowed = candidate_carers(instance, eligible, best, free, rng)
-        result = solve_neighbourhood(
-            instance, travel, allowed, best.assignments, best.breaks, free, limit,
-            seed=seed + step, workers=settings.workers, deterministic_limit=step_work,
-        )
-        spent += max(settings.min_step_work, result.deterministic_time if result is not None else step_work)
-        if result is None:
-            size = max(settings.min_free, int(size * 0.8))
-            continue
-        size = min(settings.max_free, size + 4) if result.status == "OPTIMAL" else max(settings.min_free, size - 4)
-        candidate = merge(best, result)
-        candidate_score = score(instance, travel, candidate, bounds)
-        if candidate_score <= best_score:
-            improved = candidate_score < best_score
-            best, best_score = candidate, candidate_score
-            if improved:
-                on_improve(best, best_score)
-    return best
+    try:
+        while (
+            spent < work
+            and time.monotonic() < deadline
+            and not should_stop()
+            and not all_at_bound(instance, best, bounds)
+        ):
+            free = hoods.draw(best, size)
+            step += 1
+            if not free:
+                spent += settings.min_step_work
+                continue
+            limit = min(settings.step_seconds, deadline - time.monotonic())
+            step_work = min(settings.step_work, work - spent)
+            allowed = candidate_carers(instance, eligible, best, free, rng)
+            result = solve_neighbourhood(
+                instance, travel, allowed, best.assignments, best.breaks, free, limit,
+                seed=seed + step, workers=settings.workers, deterministic_limit=step_work,
+            )
+            spent += max(settings.min_step_work, _work_of(result, step_work, settings))
+            if result is None:
+                size = max(settings.min_free, int(size * 0.8))
+                continue
+            size = min(settings.max_free, size + 4) if result.status == "OPTIMAL" else max(settings.min_free, size - 4)
+            candidate = merge(best, result)
+            candidate_score = score(instance, travel, candidate, bounds)
+            if candidate_score <= best_score:
+                improved = candidate_score < best_score
+                best, best_score = candidate, candidate_score
+                if improved:
+                    on_improve(best, best_score)
+    except KeyboardInterrupt:
+        return best, True
+    return best, False

@@ -32,6 +32,7 @@ class NeighbourhoodResult:
     new_pairs: int = 0
     travel: int = 0
     deterministic_time: float = 0.0
+    variables: int = 0
 
 
 @dataclass
@@ -197,6 +198,7 @@ def solve_neighbourhood(
         new_pairs=sum(solver.value(z) for z in new_pairs),
         travel=int(solver.value(travel_expr)) if travel_terms else 0,
         deterministic_time=solver.deterministic_time,
+        variables=len(model.proto.variables),
     )
 
 

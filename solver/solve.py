@@ -31,7 +31,7 @@ from solver.plan import Plan
 from solver.score import Score, score
 
 METHOD = "continuity"
-WORK_PER_SECOND = 0.5  # CP-SAT deterministic time granted per second of budget (calibrated, see RESULTS.md)
+WORK_PER_SECOND = 0.3  # CP-SAT deterministic time granted per second of budget (calibrated, see RESULTS.md)
 RESERVE_SECONDS = 0.08  # share of the time limit kept for merging, verifying and writing
 
 
@@ -100,20 +100,19 @@ def _solve_team(
     team = part.teams[0].id if len(part.teams) == 1 else "all"
     plan = construct(part, travel, eligible, allow_borrowing, seed)
     first = time.monotonic() - started
-    report(Progress(first, team, score(part, travel, plan, bounds), bound, True))
-    interrupted = False
     try:
-        plan = improve(
-            part, travel, eligible.carers, bounds, plan,
-            work=budget_seconds * WORK_PER_SECOND,
-            deadline=time.monotonic() + budget_seconds,
-            seed=seed,
-            settings=SearchSettings(),
-            should_stop=should_stop,
-            on_improve=lambda p, s: report(Progress(time.monotonic() - started, team, s, bound, False)),
-        )
-    except KeyboardInterrupt:  # in-process run: keep the best plan so far
-        interrupted = True
+        report(Progress(first, team, score(part, travel, plan, bounds), bound, True))
+    except KeyboardInterrupt:
+        return TeamOutcome(team, plan, score(part, travel, plan, bounds), bound, first, True)
+    plan, interrupted = improve(
+        part, travel, eligible.carers, bounds, plan,
+        work=budget_seconds * WORK_PER_SECOND,
+        deadline=time.monotonic() + budget_seconds,
+        seed=seed,
+        settings=SearchSettings(),
+        should_stop=should_stop,
+        on_improve=lambda p, s: report(Progress(time.monotonic() - started, team, s, bound, False)),
+    )
     return TeamOutcome(team, plan, score(part, travel, plan, bounds), bound, first, interrupted or should_stop())
 
 

@@ -1,0 +1,43 @@
+"""Small one-team instances written in a few lines, for tests whose answer follows by reasoning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.instance import Instance
+from models.io import instance_from_data
+
+OFFICE = {"lat": 62.390, "lon": 17.300}
+
+
+def near(k: int) -> dict[str, float]:
+    """A home a few hundred metres from the office (a few minutes by bike)."""
+    return {"lat": 62.390 + 0.001 * (k % 5), "lon": 17.300 + 0.002 * (k // 5)}
+
+
+def shift(day: int, start: str = "07:00", end: str = "16:00", brk: bool = False) -> dict[str, Any]:
+    s: dict[str, Any] = {"day": day, "start": start, "end": end}
+    if brk:
+        s["break"] = {"minutes": 30, "earliest": "11:00", "latest": "13:00"}
+    return s
+
+
+def small(staff: list[dict], clients: list[dict], visits: list[dict], days: int = 7, **extra: Any) -> Instance:
+    """A one-team instance from short records (team T, bike carers unless told otherwise)."""
+    raw = {
+        "name": "small",
+        "horizon": {"start_date": "2026-01-05", "days": days},
+        "skills": ["medication"],
+        "teams": [{"id": "T", "office": OFFICE}],
+        "staff": [{"team": "T", "travel_mode": "bike", **s} for s in staff],
+        "clients": [{"team": "T", "location": near(i), **c} for i, c in enumerate(clients)],
+        "visits": visits,
+        **extra,
+    }
+    return instance_from_data(raw, "small")
+
+
+def visit(vid: str, client: str, day: int, earliest: str = "08:00", latest: str = "09:00",
+          duration: int = 30, **extra: Any) -> dict[str, Any]:
+    return {"id": vid, "client": client, "day": day, "duration": duration,
+            "window": {"earliest": earliest, "latest": latest}, **extra}

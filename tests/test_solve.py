@@ -1,0 +1,164 @@
+"""`solve` and `hemplan solve`: optimal answers on instances small enough to reason about,
+reproducibility, the time limit and Ctrl-C. Every solve is verified by the evaluator."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from models.evaluator import evaluate
+from models.instance import Instance
+from models.io import load_instance, load_schedule
+from models.schedule import Schedule
+from solver.solve import SolveOptions, SolveResult, solve
+from tests.small_instances import shift, small, visit
+
+REPO = Path(__file__).resolve().parent.parent
+TEAM = REPO / "instances" / "team-14d.json"
+
+
+def solved(instance: Instance, **options: object) -> SolveResult:
+    """Solve and check with the independent evaluator."""
+    result = solve(instance, SolveOptions(**{"time_limit": 3.0, "workers": 1, **options}))
+    assert [str(v) for v in evaluate(instance, result.schedule).violations] == []
+    return result
+
+
+def carers_of(schedule: Schedule, instance: Instance, client: str) -> set[str]:
+    return {c for a in schedule.assignments if instance.visit_by_id[a.visit].client == client for c in a.carers}
+
+
+def test_daily_client_with_carers_on_alternate_days_needs_exactly_two() -> None:
+    inst = small(
+        [{"id": "A", "shifts": [shift(d) for d in range(0, 7, 2)]},
+         {"id": "B", "shifts": [shift(d) for d in range(1, 7, 2)]},
+         {"id": "C", "shifts": [shift(d) for d in range(7)]}],
+        [{"id": "K", "excluded_carers": ["C"]}],
+        [visit(f"V{d}", "K", d) for d in range(7)],
+    )
+    result = solved(inst)
+    assert carers_of(result.schedule, inst, "K") == {"A", "B"}
+    assert result.evaluation.metrics.lower_bound_total == 2
+
+
+def test_solver_consolidates_a_client_onto_one_carer_when_one_can_do_it_all() -> None:
+    # two carers work every day; four clients each with a morning and an evening visit
+    clients = [{"id": f"K{i}"} for i in range(4)]
+    visits = [visit(f"K{i}-am{d}", f"K{i}", d, "08:00", "10:00", 20) for i in range(4) for d in range(3)]
+    visits += [visit(f"K{i}-pm{d}", f"K{i}", d, "13:00", "15:00", 20) for i in range(4) for d in range(3)]
+    inst = small([{"id": s, "shifts": [shift(d) for d in range(3)]} for s in ("A", "B")], clients, visits, days=3)
+    result = solved(inst)
+    assert result.evaluation.metrics.distinct_carers_total == 4  # the lower bound: one carer each
+    assert result.evaluation.metrics.unassigned_mandatory == 0
+
+
+def test_double_staffed_visit_gets_two_carers_starting_together() -> None:
+    inst = small([{"id": s, "shifts": [shift(0)]} for s in ("A", "B", "C")], [{"id": "K"}],
+                 [visit("V", "K", 0, staff_needed=2)], days=1)
+    result = solved(inst)
+    (a,) = result.schedule.assignments
+    assert len(set(a.carers)) == 2
+    starts = {s.start for r in result.schedule.routes for s in r.stops if s.visit == "V"}
+    assert starts == {a.start}
+
+
+def test_excluded_carer_is_never_used_and_skill_visit_goes_to_the_skilled_carer() -> None:
+    inst = small(
+        [{"id": "A", "shifts": [shift(d) for d in range(3)]},
+         {"id": "B", "skills": ["medication"], "shifts": [shift(d) for d in range(3)]},
+         {"id": "C", "shifts": [shift(d) for d in range(3)]}],
+        [{"id": "K", "excluded_carers": ["A"]}, {"id": "L"}],
+        [visit(f"K{d}", "K", d) for d in range(3)] + [visit(f"L{d}", "L", d, skills=["medication"]) for d in range(3)],
+        days=3,
+    )
+    result = solved(inst)
+    assert "A" not in carers_of(result.schedule, inst, "K")
+    assert carers_of(result.schedule, inst, "L") == {"B"}
+
+
+def test_visit_outside_every_shift_comes_back_unassigned_with_the_reason() -> None:
+    inst = small([{"id": "A", "shifts": [shift(0, "07:00", "16:00")]}], [{"id": "K"}],
+                 [visit("late", "K", 0, "20:00", "21:00"), visit("ok", "K", 0)], days=1)
+    result = solved(inst)
+    (unassigned,) = result.schedule.unassigned
+    assert unassigned.visit == "late"
+    assert "outside the shift" in unassigned.reason
+    assert [a.visit for a in result.schedule.assignments] == ["ok"]
+
+
+def _comparable(schedule: Schedule) -> str:
+    data = schedule.model_dump(mode="json", exclude={"solver"})
+    return json.dumps(data, sort_keys=True)
+
+
+def test_same_seed_and_one_worker_give_the_same_schedule() -> None:
+    inst = load_instance(TEAM)
+    first = solved(inst, time_limit=10.0, seed=3)
+    second = solved(inst, time_limit=10.0, seed=3)
+    assert _comparable(first.schedule) == _comparable(second.schedule)
+
+
+def test_time_limit_is_honoured_and_every_visit_accounted_for() -> None:
+    inst = load_instance(TEAM)
+    began = time.monotonic()
+    result = solved(inst, time_limit=4.0, workers=2)
+    assert time.monotonic() - began < 4.0 + 3.0  # margin for loading and verification on a busy machine
+    listed = {a.visit for a in result.schedule.assignments} | {u.visit for u in result.schedule.unassigned}
+    assert listed == set(inst.visit_by_id)
+
+
+def test_cli_solve_writes_a_schedule_the_evaluator_accepts(tmp_path: Path) -> None:
+    out = tmp_path / "tiny-schedule.json"
+    result = CliRunner().invoke(main, ["solve", str(REPO / "instances" / "tiny.json"), "-o", str(out),
+                                       "--time-limit", "5", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "verified by the evaluator" in result.output
+    checked = CliRunner().invoke(main, ["evaluate", str(REPO / "instances" / "tiny.json"), str(out)])
+    assert checked.exit_code == 0, checked.output
+    assert load_schedule(out).solver.method == "continuity"
+
+
+def test_cli_solve_on_a_broken_instance_exits_2_without_output(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"horizon": {"start_date": "2026-01-05", "days": 1}, "teams": []}')
+    out = tmp_path / "never.json"
+    result = CliRunner().invoke(main, ["solve", str(broken), "-o", str(out)])
+    assert result.exit_code == 2
+    assert f"{broken}: teams:" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_writes_the_best_schedule_so_far(tmp_path: Path) -> None:
+    out = tmp_path / "interrupted.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "solve", str(TEAM), "-o", str(out), "--time-limit", "120", "--workers", "1"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    _wait_for_line(process, "first plan")
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    schedule = load_schedule(out)
+    assert schedule.solver.status == "INTERRUPTED"
+    assert evaluate(load_instance(TEAM), schedule).violations == []
+
+
+def _wait_for_line(process: subprocess.Popen, text: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    assert process.stderr is not None
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if text in line:
+            return
+    raise AssertionError(f"no '{text}' line within {timeout}s")
