@@ -40,13 +40,17 @@ class ProgressPrinter:
 @click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0.5), help="Seconds in all.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Teams solved in parallel.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random choice.")
+@click.option("--work-limit", type=click.FloatRange(min=0), default=None,
+              help="Search work per team in CP-SAT deterministic units: the same seed then gives the same "
+                   "schedule on any machine (the time limit stays a guard). Default: from the time limit.")
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 def solve(instance_file: str, output: str, time_limit: float, workers: int, seed: int,
-          allow_borrowing: bool, quiet: bool) -> None:
+          work_limit: float | None, allow_borrowing: bool, quiet: bool) -> None:
     """Assign every visit of INSTANCE_FILE to carers of the client's team, fewest carers per client first."""
     instance = load_instance(instance_file)
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, allow_borrowing=allow_borrowing)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
+                           work_limit=work_limit)
     result = run_solver(instance, options, ProgressPrinter(quiet))
     write_model(output, result.schedule)
     info = result.schedule.solver

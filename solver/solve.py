@@ -47,6 +47,7 @@ class SolveOptions:
     workers: int = 2
     seed: int = 0
     allow_borrowing: bool = False
+    work_limit: float | None = None  # CP-SAT deterministic work per team; None: from the time limit
 
 
 @dataclass
@@ -86,6 +87,7 @@ class SolveResult:
 def _solve_team(
     part: Instance,
     budget_seconds: float,
+    work: float,
     seed: int,
     allow_borrowing: bool,
     started: float,
@@ -106,7 +108,7 @@ def _solve_team(
         return TeamOutcome(team, plan, score(part, travel, plan, bounds), bound, first, True)
     plan, interrupted = improve(
         part, travel, eligible.carers, bounds, plan,
-        work=budget_seconds * WORK_PER_SECOND,
+        work=work,
         deadline=time.monotonic() + budget_seconds,
         seed=seed,
         settings=SearchSettings(),
@@ -129,8 +131,10 @@ def _init_worker(queue: Any, stop: Any) -> None:
     _queue, _stop = queue, stop
 
 
-def _solve_team_in_worker(part: Instance, budget: float, seed: int, allow_borrowing: bool, started: float) -> TeamOutcome:
-    return _solve_team(part, budget, seed, allow_borrowing, started, _queue.put, _stop.is_set)
+def _solve_team_in_worker(
+    part: Instance, budget: float, work: float, seed: int, allow_borrowing: bool, started: float
+) -> TeamOutcome:
+    return _solve_team(part, budget, work, seed, allow_borrowing, started, _queue.put, _stop.is_set)
 
 
 def solve(
@@ -146,11 +150,12 @@ def solve(
     usable = options.time_limit * (1 - RESERVE_SECONDS)
     rounds = -(-len(parts) // processes)
     budget = max(0.0, usable - _setup_estimate(instance)) / max(1, rounds)
+    work = options.work_limit if options.work_limit is not None else budget * WORK_PER_SECOND
 
     if processes == 1:
-        outcomes = _solve_in_process(parts, budget, options, started, on_progress)
+        outcomes = _solve_in_process(parts, budget, work, options, started, on_progress)
     else:
-        outcomes = _solve_in_pool(parts, budget, options, started, on_progress, processes)
+        outcomes = _solve_in_pool(parts, budget, work, options, started, on_progress, processes)
 
     plan = Plan()
     for outcome in outcomes:
@@ -169,7 +174,7 @@ def solve(
         seed=options.seed,
         workers=options.workers,
         version=_version(),
-        options={"time_limit": options.time_limit, "allow_borrowing": options.allow_borrowing},
+        options={"time_limit": options.time_limit, "work_limit": work, "allow_borrowing": options.allow_borrowing},
     )
     schedule = plan.to_schedule(instance, travel, solver=info, allow_borrowing=options.allow_borrowing)
     evaluation = evaluate(instance, schedule, travel, options.allow_borrowing)
@@ -182,13 +187,18 @@ def solve(
 
 
 def _solve_in_process(
-    parts: list[Instance], budget: float, options: SolveOptions, started: float, on_progress: Callable[[Progress], None]
+    parts: list[Instance],
+    budget: float,
+    work: float,
+    options: SolveOptions,
+    started: float,
+    on_progress: Callable[[Progress], None],
 ) -> list[TeamOutcome]:
     outcomes: list[TeamOutcome] = []
     stopped = False
     for part in parts:
-        outcome = _solve_team(part, 0.0 if stopped else budget, options.seed, options.allow_borrowing, started,
-                              on_progress, lambda: stopped)
+        outcome = _solve_team(part, 0.0 if stopped else budget, work, options.seed, options.allow_borrowing,
+                              started, on_progress, lambda: stopped)
         stopped = stopped or outcome.interrupted
         outcomes.append(outcome)
     return outcomes
@@ -197,6 +207,7 @@ def _solve_in_process(
 def _solve_in_pool(
     parts: list[Instance],
     budget: float,
+    work: float,
     options: SolveOptions,
     started: float,
     on_progress: Callable[[Progress], None],
@@ -206,7 +217,7 @@ def _solve_in_pool(
     queue, stop = context.Queue(), context.Event()  # inherited by the forked workers
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker, initargs=(queue, stop)) as pool:
         futures: list[Future[TeamOutcome]] = [
-            pool.submit(_solve_team_in_worker, part, budget, options.seed, options.allow_borrowing, started)
+            pool.submit(_solve_team_in_worker, part, budget, work, options.seed, options.allow_borrowing, started)
             for part in parts
         ]
         while True:

@@ -100,10 +100,10 @@ def _comparable(schedule: Schedule) -> str:
     return json.dumps(data, sort_keys=True)
 
 
-def test_same_seed_and_one_worker_give_the_same_schedule() -> None:
+def test_same_seed_and_work_limit_give_the_same_schedule() -> None:
     inst = load_instance(TEAM)
-    first = solved(inst, time_limit=10.0, seed=3)
-    second = solved(inst, time_limit=10.0, seed=3)
+    first = solved(inst, time_limit=300.0, work_limit=1.5, seed=3)
+    second = solved(inst, time_limit=300.0, work_limit=1.5, seed=3)
     assert _comparable(first.schedule) == _comparable(second.schedule)
 
 
