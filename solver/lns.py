@@ -81,6 +81,8 @@ class Neighbourhoods:
         if servable and self.rng.random() < 0.5:
             return self._unserved_and_routes(plan, servable, size)
         roll = self.rng.random()
+        if roll < 0.45:
+            return self._drop_a_carer(plan, size)
         if roll < 0.6:
             return self._client_and_its_carers(plan, size)
         if roll < 0.8:
@@ -107,6 +109,33 @@ class Neighbourhoods:
         if above:
             return self.rng.choices(above, weights=[excess[c] for c in above])[0]
         return self.rng.choice(sorted(met))
+
+    def _drop_a_carer(self, plan: Plan, size: int, margin: int = 30) -> set[str]:
+        """Try to take a client's rarest carer away: free that carer's visits to the client and,
+        on the client's other carers' routes, the visits that clash with them in time."""
+        client = self._pick_client(plan)
+        own = [v for v in self.instance.visits_by_client.get(client, []) if v.id in plan.assignments]
+        count: dict[str, int] = {}
+        for v in own:
+            for c in plan.assignments[v.id].carers:
+                count[c] = count.get(c, 0) + 1
+        if len(count) < 2:
+            return self._client_and_its_carers(plan, size)
+        rarest = min(sorted(count), key=lambda c: count[c])
+        moving = [v for v in own if rarest in plan.assignments[v.id].carers]
+        free = {v.id for v in moving}
+        routes = plan_routes(plan)
+        for v in moving:
+            day = plan.assignments[v.id].day
+            opens, closes = v.window.earliest - margin, v.window.latest + v.duration + margin
+            for carer in sorted(set(count) - {rarest}):
+                for other in routes.get((carer, day), []):
+                    p = plan.assignments[other]
+                    if p.start < closes and p.start + self.instance.visit_by_id[other].duration > opens:
+                        free.add(other)
+            if len(free) >= size:
+                break
+        return free
 
     def _client_and_its_carers(self, plan: Plan, size: int) -> set[str]:
         """A client's visits, plus visits on its carers' routes on its days, to make room."""
