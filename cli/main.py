@@ -38,10 +38,11 @@ def _register() -> None:
     """Attach the subcommands; each lives in its own module."""
     from cli.cmd_check import schema, validate
     from cli.cmd_evaluate import evaluate
+    from cli.cmd_generate import generate
     from cli.cmd_import import import_command
     from cli.cmd_solve import solve
 
-    for command in (validate, schema, evaluate, import_command, solve):
+    for command in (generate, validate, import_command, solve, evaluate, schema):
         main.add_command(command)
 
 

@@ -1,0 +1,64 @@
+"""`hemplan generate`: write a realistic, seeded instance (see models/generator).
+
+The same options always give a byte-identical file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from models.generator import DEFAULT_START_DATE, LIMITS, GeneratorError, generate_instance, summarize
+from models.io import write_model
+
+
+def _range(key: str) -> click.IntRange:
+    low, high = LIMITS[key]
+    return click.IntRange(low, high)
+
+
+@click.command("generate")
+@click.option("--teams", type=_range("teams"), default=1, show_default=True, help="Number of teams.")
+@click.option("--clients-per-team", type=_range("clients_per_team"), default=26, show_default=True,
+              help="Clients of each team.")
+@click.option("--staff-per-team", type=_range("staff_per_team"), default=10, show_default=True,
+              help="Carers of each team; the clients' care is sized to them.")
+@click.option("--days", type=_range("days"), default=14, show_default=True, help="Days in the horizon.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=1, show_default=True,
+              help="Random seed; the same options give the same file.")
+@click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=DEFAULT_START_DATE.isoformat(),
+              show_default=True, help="Date of day 0 (YYYY-MM-DD).")
+@click.option("--name", default="", help="Instance name (default: describes the options).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Instance file to write (JSON).")
+def generate(
+    teams: int,
+    clients_per_team: int,
+    staff_per_team: int,
+    days: int,
+    seed: int,
+    start_date: datetime,
+    name: str,
+    output: Path,
+) -> None:
+    """Generate a realistic home-care instance (teams in Sundsvall) and write it as JSON."""
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
+    try:
+        instance = generate_instance(
+            teams=teams,
+            clients_per_team=clients_per_team,
+            staff_per_team=staff_per_team,
+            days=days,
+            seed=seed,
+            start_date=start_date.date(),
+            name=name,
+        )
+    except GeneratorError as exc:
+        raise click.UsageError(str(exc)) from None
+    write_model(output, instance)
+    click.echo(f"wrote {output}: {summarize(instance).line()}")
+

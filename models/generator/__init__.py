@@ -1,0 +1,114 @@
+"""A seeded generator of realistic home-care instances (Swedish town, small teams).
+
+`generate_instance(teams, clients_per_team, staff_per_team, days, seed)` returns a validated
+`models.instance.Instance`: teams in neighbourhoods of Sundsvall with clustered clients,
+carers on day and evening rotas with every other weekend off, clients from light (cleaning,
+shopping) to heavy (5-6 visits a day, double-staffed transfers), written as recurring
+patterns. The load is sized to the staff (team.py, capacity.py) so that a good plan exists
+but takes work to find. The same arguments always give the same instance, byte for byte.
+
+Modules, one job each: geography (areas, offices, homes), services (catalogue, care levels,
+client plans), rosters (shifts), capacity (load checks), team (sizing one team), names,
+seeding (random generators), calendar_days (weekdays and weeks), verify and stats.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from models.instance import Client, Horizon, Instance, Staff, Team, TravelSettings
+from models.generator.calendar_days import Calendar
+from models.generator.names import CLIENT_FIRST, STAFF_FIRST, draw_names
+from models.generator.rosters import shifts_for
+from models.generator.seeding import rng_for
+from models.generator.services import SKILLS
+from models.generator.stats import Summary, summarize
+from models.generator.team import GeneratorError, TeamDraft, build_team
+from models.generator.verify import unservable
+
+__all__ = ["DEFAULT_START_DATE", "LIMITS", "GeneratorError", "Summary", "generate_instance", "summarize"]
+
+DEFAULT_START_DATE = date(2026, 1, 5)  # a Monday
+LIMITS = {"teams": (1, 100), "clients_per_team": (1, 300), "staff_per_team": (1, 100), "days": (1, 366)}
+
+
+def generate_instance(
+    teams: int,
+    clients_per_team: int,
+    staff_per_team: int,
+    days: int,
+    seed: int,
+    start_date: date = DEFAULT_START_DATE,
+    name: str = "",
+) -> Instance:
+    """A realistic instance with `teams` teams of `staff_per_team` carers and `clients_per_team`
+    clients over `days` days from `start_date`, drawn from `seed`.
+
+    Raises GeneratorError (a ValueError) for arguments out of range, or when the staff are too
+    few for the clients even at the lightest care level.
+    """
+    args = {"teams": teams, "clients_per_team": clients_per_team, "staff_per_team": staff_per_team, "days": days}
+    for key, value in args.items():
+        low, high = LIMITS[key]
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise GeneratorError(f"{key} must be an integer from {low} to {high}, got {value!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise GeneratorError(f"seed must be a non-negative integer, got {seed!r}")
+
+    cal = Calendar(start_date, days)
+    drafts = [build_team(seed, i, teams, clients_per_team, staff_per_team, cal) for i in range(teams)]
+    instance = _assemble(drafts, cal, seed, name or _default_name(teams, clients_per_team, staff_per_team, days, seed))
+    problems = unservable(instance)
+    if problems:  # the sizing checks should have made this impossible
+        first = sorted(problems)[0]
+        raise GeneratorError(f"generated visit {first} cannot be served: {problems[first]} (a generator bug)")
+    return instance
+
+
+def _default_name(teams: int, clients: int, staff: int, days: int, seed: int) -> str:
+    return f"generated {teams}x({staff} staff, {clients} clients) {days}d seed {seed}"
+
+
+def _assemble(drafts: list[TeamDraft], cal: Calendar, seed: int, name: str) -> Instance:
+    names_rng = rng_for(seed, "names")
+    taken: set[str] = set()
+    teams, staff, clients, visits, patterns = [], [], [], [], []
+    for d in drafts:
+        teams.append(Team(id=d.id, name=d.area.name, office=d.office))
+        staff_names = draw_names(names_rng, len(d.carers), STAFF_FIRST, taken)
+        client_names = draw_names(names_rng, len(d.clients), CLIENT_FIRST, taken)
+        for carer, person in zip(d.carers, staff_names):
+            staff.append(
+                Staff(
+                    id=carer.id,
+                    name=person,
+                    team=d.id,
+                    skills=sorted(carer.skills),
+                    travel_mode=carer.mode,
+                    shifts=shifts_for(carer, cal),
+                )
+            )
+        for c, person in zip(d.clients, client_names):
+            clients.append(
+                Client(
+                    id=c.id,
+                    name=person,
+                    team=d.id,
+                    location=c.location,
+                    preferred_carers=[d.carers[j].id for j in c.preferred],
+                    excluded_carers=[d.carers[j].id for j in c.excluded],
+                )
+            )
+            patterns.extend(c.patterns)
+            visits.extend(c.escorts)
+    return Instance(
+        name=name,
+        horizon=Horizon(start_date=cal.start_date, days=cal.days),
+        skills=list(SKILLS),
+        teams=teams,
+        staff=staff,
+        clients=clients,
+        visits=visits,
+        patterns=patterns,
+        travel=TravelSettings(),
+    )
