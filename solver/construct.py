@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import random
 import time
-from importlib import metadata
 
 from models.eligibility import Eligibility, eligibility
 from models.instance import Instance, Visit
 from models.schedule import Schedule, SolverInfo
+from models.version import hemplan_version
 from models.travel import TravelTimes, travel_times
 from solver.carer_days import CarerDays
 from solver.cover import Cover
@@ -95,14 +95,8 @@ def construct_schedule(
         objective={"unassigned": float(len(plan.unassigned))},
         wall_time_s=round(time.perf_counter() - began, 3),
         seed=seed,
-        version=_version(),
+        version=hemplan_version(),
         options={"allow_borrowing": allow_borrowing},
     )
     return plan.to_schedule(instance, travel, solver=info, allow_borrowing=allow_borrowing)
 
-
-def _version() -> str:
-    try:
-        return metadata.version("hemplan")
-    except metadata.PackageNotFoundError:
-        return ""

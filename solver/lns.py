@@ -31,7 +31,7 @@ class SearchSettings:
     deadline is only a guard that keeps the time limit when the machine is slow.
     """
 
-    step_work: float = 0.3
+    step_work: float = 0.1
     min_step_work: float = 0.05  # charged per step at least
     work_per_variable: float = 2e-5  # building the model is work too: charged by its size
     step_seconds: float = 5.0

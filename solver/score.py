@@ -30,6 +30,18 @@ class Score:
     def parts(self) -> dict[str, float]:
         return {k: float(v) for k, v in self.__dict__.items()}
 
+    @staticmethod
+    def combine(scores: list["Score"]) -> "Score":
+        """The score of independent parts (teams) together: sums, and the worst excess."""
+        return Score(
+            unassigned_mandatory=sum(s.unassigned_mandatory for s in scores),
+            unassigned_deferrable=sum(s.unassigned_deferrable for s in scores),
+            distinct_carers=sum(s.distinct_carers for s in scores),
+            worst_excess=max((s.worst_excess for s in scores), default=0),
+            not_preferred=sum(s.not_preferred for s in scores),
+            travel=sum(s.travel for s in scores),
+        )
+
 
 def client_carers(instance: Instance, plan: Plan) -> dict[str, set[str]]:
     """The carers each client meets in the plan."""

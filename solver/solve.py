@@ -15,7 +15,6 @@ import signal
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any, Callable
 
 from models.bounds import client_bounds
@@ -23,6 +22,7 @@ from models.eligibility import eligibility
 from models.evaluator import Evaluation, evaluate
 from models.instance import Instance
 from models.schedule import Schedule, SolverInfo
+from models.version import hemplan_version
 from models.travel import travel_times
 from solver.construct import construct
 from solver.decompose import team_instances
@@ -48,6 +48,17 @@ class SolveOptions:
     seed: int = 0
     allow_borrowing: bool = False
     work_limit: float | None = None  # CP-SAT deterministic work per team; None: from the time limit
+
+
+@dataclass(frozen=True)
+class TeamJob:
+    """What every team gets: wall seconds (a guard), deterministic work, seed, borrowing, start time."""
+
+    seconds: float
+    work: float
+    seed: int
+    allow_borrowing: bool
+    started: float
 
 
 @dataclass
@@ -85,16 +96,10 @@ class SolveResult:
 
 
 def _solve_team(
-    part: Instance,
-    budget_seconds: float,
-    work: float,
-    seed: int,
-    allow_borrowing: bool,
-    started: float,
-    report: Callable[[Progress], None],
-    should_stop: Callable[[], bool],
+    part: Instance, job: TeamJob, report: Callable[[Progress], None], should_stop: Callable[[], bool]
 ) -> TeamOutcome:
     """Construct then improve one team's plan within its budget."""
+    allow_borrowing, seed, started = job.allow_borrowing, job.seed, job.started
     travel = travel_times(part)
     eligible = eligibility(part, travel, allow_borrowing)
     bounds = client_bounds(part, eligible.carers)
@@ -108,8 +113,8 @@ def _solve_team(
         return TeamOutcome(team, plan, score(part, travel, plan, bounds), bound, first, True)
     plan, interrupted = improve(
         part, travel, eligible.carers, bounds, plan,
-        work=work,
-        deadline=time.monotonic() + budget_seconds,
+        work=job.work,
+        deadline=time.monotonic() + job.seconds,
         seed=seed,
         settings=SearchSettings(),
         should_stop=should_stop,
@@ -131,10 +136,8 @@ def _init_worker(queue: Any, stop: Any) -> None:
     _queue, _stop = queue, stop
 
 
-def _solve_team_in_worker(
-    part: Instance, budget: float, work: float, seed: int, allow_borrowing: bool, started: float
-) -> TeamOutcome:
-    return _solve_team(part, budget, work, seed, allow_borrowing, started, _queue.put, _stop.is_set)
+def _solve_team_in_worker(part: Instance, job: TeamJob) -> TeamOutcome:
+    return _solve_team(part, job, _queue.put, _stop.is_set)
 
 
 def solve(
@@ -151,11 +154,12 @@ def solve(
     rounds = -(-len(parts) // processes)
     budget = max(0.0, usable - _setup_estimate(instance)) / max(1, rounds)
     work = options.work_limit if options.work_limit is not None else budget * WORK_PER_SECOND
+    job = TeamJob(budget, work, options.seed, options.allow_borrowing, started)
 
     if processes == 1:
-        outcomes = _solve_in_process(parts, budget, work, options, started, on_progress)
+        outcomes = _solve_in_process(parts, job, on_progress)
     else:
-        outcomes = _solve_in_pool(parts, budget, work, options, started, on_progress, processes)
+        outcomes = _solve_in_pool(parts, job, on_progress, processes)
 
     plan = Plan()
     for outcome in outcomes:
@@ -164,7 +168,7 @@ def solve(
         plan.unassigned.update(outcome.plan.unassigned)
     travel = travel_times(instance)
     interrupted = any(o.interrupted for o in outcomes)
-    total = _total_score(outcomes)
+    total = Score.combine([o.score for o in outcomes])
     info = SolverInfo(
         method=METHOD,
         status="INTERRUPTED" if interrupted else ("AT_BOUND" if total.distinct_carers <= sum(o.bound for o in outcomes) else "TIME_LIMIT"),
@@ -173,7 +177,7 @@ def solve(
         wall_time_s=round(time.monotonic() - started, 3),
         seed=options.seed,
         workers=options.workers,
-        version=_version(),
+        version=hemplan_version(),
         options={"time_limit": options.time_limit, "work_limit": work, "allow_borrowing": options.allow_borrowing},
     )
     schedule = plan.to_schedule(instance, travel, solver=info, allow_borrowing=options.allow_borrowing)
@@ -186,38 +190,24 @@ def solve(
     return SolveResult(schedule, evaluation, first, interrupted, outcomes)
 
 
-def _solve_in_process(
-    parts: list[Instance],
-    budget: float,
-    work: float,
-    options: SolveOptions,
-    started: float,
-    on_progress: Callable[[Progress], None],
-) -> list[TeamOutcome]:
+def _solve_in_process(parts: list[Instance], job: TeamJob, on_progress: Callable[[Progress], None]) -> list[TeamOutcome]:
     outcomes: list[TeamOutcome] = []
     stopped = False
     for part in parts:
-        outcome = _solve_team(part, 0.0 if stopped else budget, work, options.seed, options.allow_borrowing,
-                              started, on_progress, lambda: stopped)
+        outcome = _solve_team(part, job, on_progress, lambda: stopped)
         stopped = stopped or outcome.interrupted
         outcomes.append(outcome)
     return outcomes
 
 
 def _solve_in_pool(
-    parts: list[Instance],
-    budget: float,
-    work: float,
-    options: SolveOptions,
-    started: float,
-    on_progress: Callable[[Progress], None],
-    processes: int,
+    parts: list[Instance], job: TeamJob, on_progress: Callable[[Progress], None], processes: int
 ) -> list[TeamOutcome]:
     context = multiprocessing.get_context("fork")
     queue, stop = context.Queue(), context.Event()  # inherited by the forked workers
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker, initargs=(queue, stop)) as pool:
         futures: list[Future[TeamOutcome]] = [
-            pool.submit(_solve_team_in_worker, part, budget, work, options.seed, options.allow_borrowing, started)
+            pool.submit(_solve_team_in_worker, part, job)
             for part in parts
         ]
         while True:
@@ -244,22 +234,3 @@ def _drain(queue: Any, on_progress: Callable[[Progress], None]) -> None:
 def _setup_estimate(instance: Instance) -> float:
     """Seconds to keep for construction, merging and verification (grows with the visits)."""
     return 0.5 + len(instance.visits) / 4000
-
-
-def _total_score(outcomes: list[TeamOutcome]) -> Score:
-    scores = [o.score for o in outcomes]
-    return Score(
-        unassigned_mandatory=sum(s.unassigned_mandatory for s in scores),
-        unassigned_deferrable=sum(s.unassigned_deferrable for s in scores),
-        distinct_carers=sum(s.distinct_carers for s in scores),
-        worst_excess=max((s.worst_excess for s in scores), default=0),
-        not_preferred=sum(s.not_preferred for s in scores),
-        travel=sum(s.travel for s in scores),
-    )
-
-
-def _version() -> str:
-    try:
-        return metadata.version("hemplan")
-    except metadata.PackageNotFoundError:
-        return ""
