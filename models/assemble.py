@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from models.instance import Instance
-from models.schedule import Assignment, Route, Schedule, SolverInfo, Stop, Unassigned
+from models.schedule import Assignment, Route, Schedule, SolverInfo, Stop, Unassigned, stop_order
 from models.travel import TravelTimes
 
 
@@ -41,7 +41,7 @@ def build_routes(
         if (carer_id, day) in breaks and shift is not None and shift.break_ is not None:
             start = breaks[(carer_id, day)]
             stops.append(Stop(kind="break", start=start, end=start + shift.break_.minutes))
-        stops.sort(key=lambda s: (s.start, s.kind != "break"))
+        stops.sort(key=stop_order)
         departure = shift.start if shift is not None else stops[0].start
         routes.append(_with_travel(instance, travel, carer_id, day, departure, stops))
     return routes

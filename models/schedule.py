@@ -41,6 +41,11 @@ class Stop(StrictModel):
     wait: NonNegativeInt = 0
 
 
+def stop_order(stop: Stop) -> tuple[int, int, bool]:
+    """The order of a route's stops: by start, then end; a break before a visit at a tie."""
+    return (stop.start, stop.end, stop.kind == "visit")
+
+
 class Route(StrictModel):
     """A carer's day: leave the office, the stops in time order, travel back to the office."""
 

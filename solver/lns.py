@@ -238,13 +238,14 @@ def improve(
     """Improve `plan` until `work` is spent, `deadline` (time.monotonic) passes, a stop is
     requested or every client is at its bound. Returns the best plan found and whether
     Ctrl-C ended the search (the best plan so far is kept, never lost)."""
-    rng = random.Random(seed)
-    hoods = Neighbourhoods(instance, eligible, bounds, rng)
-    best, best_score = plan, score(instance, travel, plan, bounds)
-    size = settings.initial_free
-    step = 0
-    spent = 0.0
+    best = plan
     try:
+        rng = random.Random(seed)
+        hoods = Neighbourhoods(instance, eligible, bounds, rng)
+        best_score = score(instance, travel, plan, bounds)
+        size = settings.initial_free
+        step = 0
+        spent = 0.0
         while (
             spent < work
             and time.monotonic() < deadline

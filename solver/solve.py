@@ -104,23 +104,40 @@ def _solve_team(
     eligible = eligibility(part, travel, allow_borrowing)
     bounds = client_bounds(part, eligible.carers)
     bound = sum(bounds.values())
-    team = part.teams[0].id if len(part.teams) == 1 else "all"
+    team = _team_name(part)
     plan = construct(part, travel, eligible, allow_borrowing, seed)
     first = time.monotonic() - started
+    best = [plan]  # the best plan so far, kept whatever moment Ctrl-C comes
+
+    def improved(p: Plan, s: Score) -> None:
+        best[0] = p
+        report(Progress(time.monotonic() - started, team, s, bound, False))
+
     try:
         report(Progress(first, team, score(part, travel, plan, bounds), bound, True))
+        best[0], interrupted = improve(
+            part, travel, eligible.carers, bounds, plan,
+            work=job.work,
+            deadline=time.monotonic() + job.seconds,
+            seed=seed,
+            settings=SearchSettings(),
+            should_stop=should_stop,
+            on_improve=improved,
+        )
     except KeyboardInterrupt:
-        return TeamOutcome(team, plan, score(part, travel, plan, bounds), bound, first, True)
-    plan, interrupted = improve(
-        part, travel, eligible.carers, bounds, plan,
-        work=job.work,
-        deadline=time.monotonic() + job.seconds,
-        seed=seed,
-        settings=SearchSettings(),
-        should_stop=should_stop,
-        on_improve=lambda p, s: report(Progress(time.monotonic() - started, team, s, bound, False)),
-    )
-    return TeamOutcome(team, plan, score(part, travel, plan, bounds), bound, first, interrupted or should_stop())
+        interrupted = True
+    return TeamOutcome(team, best[0], score(part, travel, best[0], bounds), bound, first, interrupted or should_stop())
+
+
+def _not_planned(part: Instance) -> TeamOutcome:
+    """A team that Ctrl-C reached before its first plan: every visit unassigned, saying so."""
+    plan = Plan(unassigned={v.id: "not planned: the solve was interrupted before this team" for v in part.visits})
+    empty = score(part, travel_times(part), plan, {})
+    return TeamOutcome(_team_name(part), plan, empty, 0, 0.0, True)
+
+
+def _team_name(part: Instance) -> str:
+    return part.teams[0].id if len(part.teams) == 1 else "all"
 
 
 # --- worker processes -----------------------------------------------------------------------
@@ -194,7 +211,10 @@ def _solve_in_process(parts: list[Instance], job: TeamJob, on_progress: Callable
     outcomes: list[TeamOutcome] = []
     stopped = False
     for part in parts:
-        outcome = _solve_team(part, job, on_progress, lambda: stopped)
+        try:
+            outcome = _solve_team(part, job, on_progress, lambda: stopped)
+        except KeyboardInterrupt:  # before this team had a plan
+            outcome = _not_planned(part)
         stopped = stopped or outcome.interrupted
         outcomes.append(outcome)
     return outcomes

@@ -64,13 +64,14 @@ def test_feasible_plan_has_no_violation(hand: Instance) -> None:
         ({"V5": (0, "08:00", ["S4"])}, {("window", "V5", None), ("team", "V5", "S4")}),
         ({"V2": (0, "08:40", ["S1"])}, {("travel", "V2", "S1")}),
         ({"V1": (0, "08:20", ["S1"]), "V2": (0, "08:30", ["S1"])}, {("overlap", "V2", "S1")}),
+        ({"V1": (0, "08:30", ["S1"]), "V2": (0, "08:30", ["S1"])}, {("overlap", "V2", "S1")}),
         ({"V1": (0, "08:00", ["S2"]), "V3": (0, "08:45", ["S2", "S3"])}, {("skill", "V1", "S2")}),
         ({"V2": (0, "09:15", ["S3"])}, {("exclusion", "V2", "S3")}),
         ({"V4": (0, "10:00", ["S2"])}, {("team", "V4", "S2")}),
         ({"V5": (1, "08:00", ["S2"])}, {("shift", "V5", "S2")}),
         ({"V3": (0, "08:00", ["S2"])}, {("staffing", "V3", None), ("route", "V3", "S3")}),
     ],
-    ids=["window", "day-outside-range", "travel", "overlap", "skill", "exclusion", "team", "no-shift", "staffing"],
+    ids=["window", "day-outside-range", "travel", "overlap", "overlap-same-start", "skill", "exclusion", "team", "no-shift", "staffing"],
 )
 def test_each_violation_kind_is_found_exactly(hand: Instance, changes: dict, expected: set) -> None:
     schedule = plan(hand, changes)

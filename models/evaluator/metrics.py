@@ -17,7 +17,7 @@ from models.bounds import client_bounds
 from models.eligibility import eligibility
 from models.evaluator.violations import route_legs
 from models.instance import Instance
-from models.schedule import Assignment, Distribution, Metrics, Schedule
+from models.schedule import Assignment, Distribution, Metrics, Schedule, stop_order
 from models.travel import TravelTimes
 
 PERIOD_DAYS = 14
@@ -134,7 +134,7 @@ def compute_metrics(
     for route in schedule.routes:
         carer = instance.staff_by_id.get(route.carer)
         if carer is not None:
-            legs, back = route_legs(instance, travel, carer, sorted(route.stops, key=lambda s: s.start))
+            legs, back = route_legs(instance, travel, carer, sorted(route.stops, key=stop_order))
             travel_minutes += sum(legs) + back
 
     carer_visits = [

@@ -26,7 +26,7 @@ from typing import Iterator
 
 from models.clock import format_clock
 from models.instance import Instance, Shift, Staff
-from models.schedule import Assignment, Route, Schedule, Stop
+from models.schedule import Assignment, Route, Schedule, Stop, stop_order
 from models.travel import TravelTimes
 
 KINDS = (
@@ -231,7 +231,7 @@ def route_legs(inst: Instance, travel: TravelTimes, carer: Staff, stops: list[St
 
 def _timeline(inst: Instance, travel: TravelTimes, carer: Staff, route: Route) -> Iterator[Violation]:
     """Shift, break, overlap and travel checks along one route in time order."""
-    stops = sorted(route.stops, key=lambda s: (s.start, s.end))
+    stops = sorted(route.stops, key=stop_order)
     visits = [s for s in stops if s.kind == "visit" and s.visit in inst.visit_by_id]
     shift = carer.shift_by_day.get(route.day)
     if shift is None:
