@@ -171,6 +171,7 @@ def solve_neighbourhood(
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.catch_sigint_signal = False  # Ctrl-C is handled by the search loop
+    solver.parameters.max_presolve_iterations = 1  # small budgets: search from the hint, not presolve
     if deterministic_limit is not None:
         solver.parameters.max_deterministic_time = deterministic_limit
     status = solver.solve(model)

@@ -95,18 +95,28 @@ class SolveResult:
     teams: list[TeamOutcome] = field(default_factory=list)
 
 
-def _solve_team(
-    part: Instance, job: TeamJob, report: Callable[[Progress], None], should_stop: Callable[[], bool]
+def _first_plan(part: Instance, job: TeamJob) -> tuple[Plan, float]:
+    """The team's constructed plan and when it was ready (seconds since the solve began)."""
+    travel = travel_times(part)
+    plan = construct(part, travel, eligibility(part, travel, job.allow_borrowing), job.allow_borrowing, job.seed)
+    return plan, time.monotonic() - job.started
+
+
+def _improve_team(
+    part: Instance,
+    plan: Plan,
+    first: float,
+    job: TeamJob,
+    report: Callable[[Progress], None],
+    should_stop: Callable[[], bool],
 ) -> TeamOutcome:
-    """Construct then improve one team's plan within its budget."""
+    """Improve one team's first plan within its budget."""
     allow_borrowing, seed, started = job.allow_borrowing, job.seed, job.started
     travel = travel_times(part)
     eligible = eligibility(part, travel, allow_borrowing)
     bounds = client_bounds(part, eligible.carers)
     bound = sum(bounds.values())
     team = _team_name(part)
-    plan = construct(part, travel, eligible, allow_borrowing, seed)
-    first = time.monotonic() - started
     best = [plan]  # the best plan so far, kept whatever moment Ctrl-C comes
 
     def improved(p: Plan, s: Score) -> None:
@@ -153,8 +163,8 @@ def _init_worker(queue: Any, stop: Any) -> None:
     _queue, _stop = queue, stop
 
 
-def _solve_team_in_worker(part: Instance, job: TeamJob) -> TeamOutcome:
-    return _solve_team(part, job, _queue.put, _stop.is_set)
+def _improve_in_worker(part: Instance, plan: Plan, first: float, job: TeamJob) -> TeamOutcome:
+    return _improve_team(part, plan, first, job, _queue.put, _stop.is_set)
 
 
 def solve(
@@ -167,16 +177,19 @@ def solve(
     parts = [instance] if options.allow_borrowing or len(instance.teams) == 1 else team_instances(instance)
     parts = [p for p in parts if p.visits]
     processes = max(1, min(options.workers, len(parts)))
-    usable = options.time_limit * (1 - RESERVE_SECONDS)
-    rounds = -(-len(parts) // processes)
-    budget = max(0.0, usable - _setup_estimate(instance)) / max(1, rounds)
-    work = options.work_limit if options.work_limit is not None else budget * WORK_PER_SECOND
-    job = TeamJob(budget, work, options.seed, options.allow_borrowing, started)
+
+    def job_after(first_plans_ready: float) -> TeamJob:
+        """Split what is left of the time limit over the teams, `processes` at a time."""
+        usable = options.time_limit * (1 - RESERVE_SECONDS) - first_plans_ready - _verify_estimate(instance)
+        budget = max(0.0, usable) / max(1, -(-len(parts) // processes))
+        work = options.work_limit if options.work_limit is not None else budget * WORK_PER_SECOND
+        return TeamJob(budget, work, options.seed, options.allow_borrowing, started)
 
     if processes == 1:
-        outcomes = _solve_in_process(parts, job, on_progress)
+        outcomes = _solve_in_process(parts, job_after, on_progress)
     else:
-        outcomes = _solve_in_pool(parts, job, on_progress, processes)
+        outcomes = _solve_in_pool(parts, job_after, on_progress, processes)
+    work = job_after(max((o.first_solution_s for o in outcomes), default=0.0)).work
 
     plan = Plan()
     for outcome in outcomes:
@@ -207,39 +220,58 @@ def solve(
     return SolveResult(schedule, evaluation, first, interrupted, outcomes)
 
 
-def _solve_in_process(parts: list[Instance], job: TeamJob, on_progress: Callable[[Progress], None]) -> list[TeamOutcome]:
-    outcomes: list[TeamOutcome] = []
-    stopped = False
+def _solve_in_process(
+    parts: list[Instance], job_after: Callable[[float], TeamJob], on_progress: Callable[[Progress], None]
+) -> list[TeamOutcome]:
+    """First plans for every team, then improvement team after team, in this process."""
+    setup = job_after(0.0)
+    firsts: list[tuple[Plan, float] | None] = []
     for part in parts:
         try:
-            outcome = _solve_team(part, job, on_progress, lambda: stopped)
-        except KeyboardInterrupt:  # before this team had a plan
-            outcome = _not_planned(part)
+            firsts.append(_first_plan(part, setup))
+        except KeyboardInterrupt:  # before this team had a plan: the others keep theirs
+            firsts.extend([None] * (len(parts) - len(firsts)))
+            break
+    job = job_after(time.monotonic() - setup.started)
+    outcomes: list[TeamOutcome] = []
+    stopped = any(f is None for f in firsts)
+    for part, first in zip(parts, firsts):
+        if first is None:
+            outcomes.append(_not_planned(part))
+            continue
+        outcome = _improve_team(part, first[0], first[1], job, on_progress, lambda: stopped)
         stopped = stopped or outcome.interrupted
         outcomes.append(outcome)
     return outcomes
 
 
 def _solve_in_pool(
-    parts: list[Instance], job: TeamJob, on_progress: Callable[[Progress], None], processes: int
+    parts: list[Instance], job_after: Callable[[float], TeamJob], on_progress: Callable[[Progress], None], processes: int
 ) -> list[TeamOutcome]:
+    """First plans for every team, then improvement, each phase spread over worker processes."""
     context = multiprocessing.get_context("fork")
     queue, stop = context.Queue(), context.Event()  # inherited by the forked workers
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker, initargs=(queue, stop)) as pool:
-        futures: list[Future[TeamOutcome]] = [
-            pool.submit(_solve_team_in_worker, part, job)
-            for part in parts
-        ]
-        while True:
-            try:
-                _drain(queue, on_progress)
-                if all(f.done() for f in futures):
-                    break
-                time.sleep(0.05)
-            except KeyboardInterrupt:
-                stop.set()
-        _drain(queue, on_progress)
-        return [f.result() for f in futures]
+        setup = job_after(0.0)
+        firsts = _wait(pool, [pool.submit(_first_plan, part, setup) for part in parts], queue, stop, on_progress)
+        job = job_after(time.monotonic() - setup.started)
+        futures = [pool.submit(_improve_in_worker, part, plan, first, job) for part, (plan, first) in zip(parts, firsts)]
+        return _wait(pool, futures, queue, stop, on_progress)
+
+
+def _wait(pool: ProcessPoolExecutor, futures: list[Future], queue: Any, stop: Any,
+          on_progress: Callable[[Progress], None]) -> list:
+    """Results of `futures` in order, passing progress on; Ctrl-C becomes a stop request."""
+    while True:
+        try:
+            _drain(queue, on_progress)
+            if all(f.done() for f in futures):
+                break
+            time.sleep(0.05)
+        except KeyboardInterrupt:
+            stop.set()
+    _drain(queue, on_progress)
+    return [f.result() for f in futures]
 
 
 def _drain(queue: Any, on_progress: Callable[[Progress], None]) -> None:
@@ -251,6 +283,6 @@ def _drain(queue: Any, on_progress: Callable[[Progress], None]) -> None:
         on_progress(event)
 
 
-def _setup_estimate(instance: Instance) -> float:
-    """Seconds to keep for construction, merging and verification (grows with the visits)."""
+def _verify_estimate(instance: Instance) -> float:
+    """Seconds to keep for merging, verifying and writing the schedule (grows with the visits)."""
     return 0.5 + len(instance.visits) / 4000

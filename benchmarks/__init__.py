@@ -1,0 +1,1 @@
+"""Benchmarks of hemplan: pytest-benchmark suites (`pytest benchmarks`) and the quality report."""
