@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from models.instance import Instance
+from models.instance import Instance, Visit
 from models.travel import TravelTimes
 from solver.neighbourhood import NeighbourhoodResult, solve_neighbourhood
 from solver.plan import Plan
@@ -90,8 +90,11 @@ class Neighbourhoods:
         return self._carers_over_days(plan, size)
 
     def _unserved_and_routes(self, plan: Plan, servable: list[str], size: int) -> set[str]:
-        """An unserved visit with the routes of carers who could take it on its days."""
+        """An unserved visit with the routes of carers who could take it on its days, the
+        visits near it in time first (they are the ones in its way)."""
         visit = self.instance.visit_by_id[self.rng.choice(servable)]
+        if self.rng.random() < 0.5:
+            return self._unserved_day(plan, visit, size)
         routes = plan_routes(plan)
         keys = [(c, d) for c in self.eligible[visit.id] for d in visit.days if (c, d) in routes]
         self.rng.shuffle(keys)
@@ -101,6 +104,17 @@ class Neighbourhoods:
                 break
             free.update(routes[key])
         return free
+
+    def _unserved_day(self, plan: Plan, visit: Visit, size: int) -> set[str]:
+        """Every visit of the unserved visit's day(s) whose start is near its window."""
+        opens, closes = visit.window.earliest - 90, visit.window.latest + visit.duration + 90
+        near = [
+            v for v, p in plan.assignments.items()
+            if p.day in visit.days and p.start < closes and p.start + self.instance.visit_by_id[v].duration > opens
+        ]
+        near.sort(key=lambda v: abs(plan.assignments[v].start - visit.window.earliest))
+        unserved = [v for v in plan.unassigned if self.instance.visit_by_id[v].days == visit.days]
+        return set(unserved) | set(near[: max(0, size - len(unserved))])
 
     def _pick_client(self, plan: Plan) -> str:
         met = client_carers(self.instance, plan)
