@@ -12,7 +12,7 @@ enumerating carer subsets in increasing size, with a budget that keeps the bound
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from models.instance import Instance, Visit
 
@@ -25,10 +25,24 @@ def min_carer_cover(requirements: Iterable[tuple[frozenset[str], int]]) -> int:
     Requirements that cannot be met at all (fewer eligible carers than needed) are skipped:
     such visits cannot be served, so they do not force carers on the client.
     """
+    size, _ = smallest_cover(requirements)
+    return size
+
+
+def smallest_cover(
+    requirements: Iterable[tuple[frozenset[str], int]], preference: Sequence[str] = ()
+) -> tuple[int, frozenset[str] | None]:
+    """The size of a smallest carer set meeting every requirement, and one such set.
+
+    Sets of one size are tried with the carers listed in `preference` first. When the
+    enumeration budget runs out the size is still a valid lower bound, and the set is None.
+    """
     reqs = {(eligible, need) for eligible, need in requirements if len(eligible) >= need > 0}
     if not reqs:
-        return 0
-    pool = sorted(set().union(*(eligible for eligible, _ in reqs)))
+        return 0, frozenset()
+    everyone = set().union(*(eligible for eligible, _ in reqs))
+    rank = {carer: i for i, carer in enumerate(preference)}
+    pool = sorted(everyone, key=lambda c: (rank.get(c, len(rank)), c))
     bit = {carer: 1 << i for i, carer in enumerate(pool)}
     masks = [(sum(bit[c] for c in eligible), need) for eligible, need in reqs]
     lowest = max(need for _, need in masks)
@@ -37,11 +51,11 @@ def min_carer_cover(requirements: Iterable[tuple[frozenset[str], int]]) -> int:
         for chosen in combinations(range(len(pool)), size):
             checked += 1
             if checked > ENUMERATION_BUDGET:
-                return size
+                return size, None
             chosen_mask = sum(1 << i for i in chosen)
             if all((chosen_mask & mask).bit_count() >= need for mask, need in masks):
-                return size
-    return len(pool)
+                return size, frozenset(pool[i] for i in chosen)
+    return len(pool), frozenset(pool)
 
 
 def client_bounds(

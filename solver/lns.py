@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from models.bounds import smallest_cover
 from models.instance import Instance, Visit
 from models.travel import TravelTimes
 from solver.neighbourhood import NeighbourhoodResult, solve_neighbourhood
@@ -81,8 +82,10 @@ class Neighbourhoods:
         if servable and self.rng.random() < 0.5:
             return self._unserved_and_routes(plan, servable, size)
         roll = self.rng.random()
-        if roll < 0.45:
+        if roll < 0.25:
             return self._drop_a_carer(plan, size)
+        if roll < 0.5:
+            return self._toward_smallest_cover(plan, size)
         if roll < 0.6:
             return self._client_and_its_carers(plan, size)
         if roll < 0.8:
@@ -143,6 +146,35 @@ class Neighbourhoods:
             day = plan.assignments[v.id].day
             opens, closes = v.window.earliest - margin, v.window.latest + v.duration + margin
             for carer in sorted(set(count) - {rarest}):
+                for other in routes.get((carer, day), []):
+                    p = plan.assignments[other]
+                    if p.start < closes and p.start + self.instance.visit_by_id[other].duration > opens:
+                        free.add(other)
+            if len(free) >= size:
+                break
+        return free
+
+    def _toward_smallest_cover(self, plan: Plan, size: int, margin: int = 30) -> set[str]:
+        """Move a client towards a smallest carer set that could serve it (its current carers
+        preferred): free its visits done by others and the clashing visits on that set's routes."""
+        client = self._pick_client(plan)
+        own = [v for v in self.instance.visits_by_client.get(client, []) if v.id in plan.assignments]
+        count: dict[str, int] = {}
+        for v in own:
+            for c in plan.assignments[v.id].carers:
+                count[c] = count.get(c, 0) + 1
+        preference = sorted(count, key=lambda c: (-count[c], c))
+        _, cover = smallest_cover(((frozenset(self.eligible.get(v.id, ())), v.staff_needed) for v in own), preference)
+        if not cover:
+            return self._drop_a_carer(plan, size)
+        moving = [v for v in own if not set(plan.assignments[v.id].carers) <= cover]
+        free = {v.id for v in moving}
+        routes = plan_routes(plan)
+        self.rng.shuffle(moving)
+        for v in moving:
+            day = plan.assignments[v.id].day
+            opens, closes = v.window.earliest - margin, v.window.latest + v.duration + margin
+            for carer in sorted(cover):
                 for other in routes.get((carer, day), []):
                     p = plan.assignments[other]
                     if p.start < closes and p.start + self.instance.visit_by_id[other].duration > opens:
