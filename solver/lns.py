@@ -81,14 +81,12 @@ class Neighbourhoods:
         servable = sorted(v for v in plan.unassigned if self.eligible.get(v))
         if servable and self.rng.random() < 0.5:
             return self._unserved_and_routes(plan, servable, size)
-        roll = self.rng.random()
-        if roll < 0.25:
-            return self._drop_a_carer(plan, size)
-        if roll < 0.5:
-            return self._toward_smallest_cover(plan, size)
+        roll = self.rng.random()  # shares measured by the carers each kind of step removed
         if roll < 0.6:
-            return self._client_and_its_carers(plan, size)
-        if roll < 0.8:
+            return self._drop_a_carer(plan, size)
+        if roll < 0.7:
+            return self._toward_smallest_cover(plan, size)
+        if roll < 0.85:
             return self._clients_sharing_a_carer(plan, size)
         return self._carers_over_days(plan, size)
 
@@ -128,8 +126,9 @@ class Neighbourhoods:
         return self.rng.choice(sorted(met))
 
     def _drop_a_carer(self, plan: Plan, size: int, margin: int = 30) -> set[str]:
-        """Try to take a client's rarest carer away: free that carer's visits to the client and,
-        on the client's other carers' routes, the visits that clash with them in time."""
+        """Try to take a client's rarest carer away (one a smallest cover of the client can do
+        without, when there is one): free that carer's visits to the client and, on the client's
+        other carers' routes, the visits that clash with them in time."""
         client = self._pick_client(plan)
         own = [v for v in self.instance.visits_by_client.get(client, []) if v.id in plan.assignments]
         count: dict[str, int] = {}
@@ -138,7 +137,10 @@ class Neighbourhoods:
                 count[c] = count.get(c, 0) + 1
         if len(count) < 2:
             return self._client_and_its_carers(plan, size)
-        rarest = min(sorted(count), key=lambda c: count[c])
+        preference = sorted(count, key=lambda c: (-count[c], c))
+        _, cover = smallest_cover(((frozenset(self.eligible.get(v.id, ())), v.staff_needed) for v in own), preference)
+        spare = [c for c in sorted(count) if not cover or c not in cover]  # carers a smallest cover can do without
+        rarest = min(spare or sorted(count), key=lambda c: count[c])
         moving = [v for v in own if rarest in plan.assignments[v.id].carers]
         free = {v.id for v in moving}
         routes = plan_routes(plan)
