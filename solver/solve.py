@@ -52,13 +52,28 @@ class SolveOptions:
 
 @dataclass(frozen=True)
 class TeamJob:
-    """What every team gets: wall seconds (a guard), deterministic work, seed, borrowing, start time."""
+    """What every team is given: the end of the search phase, how many teams share how many
+    processes, an optional fixed work budget, the seed, borrowing and the solve's start."""
 
-    seconds: float
-    work: float
+    end: float
+    teams: int
+    processes: int
+    work_limit: float | None
     seed: int
     allow_borrowing: bool
     started: float
+
+    def budget(self, index: int) -> tuple[float, float]:
+        """Wall seconds and work for the `index`-th team, starting now.
+
+        The time left is shared among the teams not yet started, `processes` at a time, so
+        that no process idles while another team still has budget: teams that start late get
+        what is left rather than a fixed slice.
+        """
+        left = max(0.0, self.end - time.monotonic())
+        seconds = min(left, left * self.processes / max(self.processes, self.teams - index))
+        work = self.work_limit if self.work_limit is not None else seconds * WORK_PER_SECOND
+        return seconds, work
 
 
 @dataclass
@@ -104,6 +119,7 @@ def _first_plan(part: Instance, job: TeamJob) -> tuple[Plan, float]:
 
 def _improve_team(
     part: Instance,
+    index: int,
     plan: Plan,
     first: float,
     job: TeamJob,
@@ -118,6 +134,7 @@ def _improve_team(
     bound = sum(bounds.values())
     team = _team_name(part)
     best = [plan]  # the best plan so far, kept whatever moment Ctrl-C comes
+    seconds, work = job.budget(index)
 
     def improved(p: Plan, s: Score) -> None:
         best[0] = p
@@ -127,8 +144,8 @@ def _improve_team(
         report(Progress(first, team, score(part, travel, plan, bounds), bound, True))
         best[0], interrupted = improve(
             part, travel, eligible.carers, bounds, plan,
-            work=job.work,
-            deadline=time.monotonic() + job.seconds,
+            work=work,
+            deadline=time.monotonic() + seconds,
             seed=seed,
             settings=SearchSettings(),
             should_stop=should_stop,
@@ -163,8 +180,8 @@ def _init_worker(queue: Any, stop: Any) -> None:
     _queue, _stop = queue, stop
 
 
-def _improve_in_worker(part: Instance, plan: Plan, first: float, job: TeamJob) -> TeamOutcome:
-    return _improve_team(part, plan, first, job, _queue.put, _stop.is_set)
+def _improve_in_worker(part: Instance, index: int, plan: Plan, first: float, job: TeamJob) -> TeamOutcome:
+    return _improve_team(part, index, plan, first, job, _queue.put, _stop.is_set)
 
 
 def solve(
@@ -178,18 +195,12 @@ def solve(
     parts = [p for p in parts if p.visits]
     processes = max(1, min(options.workers, len(parts)))
 
-    def job_after(first_plans_ready: float) -> TeamJob:
-        """Split what is left of the time limit over the teams, `processes` at a time."""
-        usable = options.time_limit * (1 - RESERVE_SECONDS) - first_plans_ready - _verify_estimate(instance)
-        budget = max(0.0, usable) / max(1, -(-len(parts) // processes))
-        work = options.work_limit if options.work_limit is not None else budget * WORK_PER_SECOND
-        return TeamJob(budget, work, options.seed, options.allow_borrowing, started)
-
+    end = started + options.time_limit * (1 - RESERVE_SECONDS) - _verify_estimate(instance)
+    job = TeamJob(end, len(parts), processes, options.work_limit, options.seed, options.allow_borrowing, started)
     if processes == 1:
-        outcomes = _solve_in_process(parts, job_after, on_progress)
+        outcomes = _solve_in_process(parts, job, on_progress)
     else:
-        outcomes = _solve_in_pool(parts, job_after, on_progress, processes)
-    work = job_after(max((o.first_solution_s for o in outcomes), default=0.0)).work
+        outcomes = _solve_in_pool(parts, job, on_progress, processes)
 
     plan = Plan()
     for outcome in outcomes:
@@ -208,7 +219,8 @@ def solve(
         seed=options.seed,
         workers=options.workers,
         version=hemplan_version(),
-        options={"time_limit": options.time_limit, "work_limit": work, "allow_borrowing": options.allow_borrowing},
+        options={"time_limit": options.time_limit, "allow_borrowing": options.allow_borrowing}
+        | ({"work_limit": options.work_limit} if options.work_limit is not None else {}),
     )
     schedule = plan.to_schedule(instance, travel, solver=info, allow_borrowing=options.allow_borrowing)
     evaluation = evaluate(instance, schedule, travel, options.allow_borrowing)
@@ -220,42 +232,39 @@ def solve(
     return SolveResult(schedule, evaluation, first, interrupted, outcomes)
 
 
-def _solve_in_process(
-    parts: list[Instance], job_after: Callable[[float], TeamJob], on_progress: Callable[[Progress], None]
-) -> list[TeamOutcome]:
+def _solve_in_process(parts: list[Instance], job: TeamJob, on_progress: Callable[[Progress], None]) -> list[TeamOutcome]:
     """First plans for every team, then improvement team after team, in this process."""
-    setup = job_after(0.0)
     firsts: list[tuple[Plan, float] | None] = []
     for part in parts:
         try:
-            firsts.append(_first_plan(part, setup))
+            firsts.append(_first_plan(part, job))
         except KeyboardInterrupt:  # before this team had a plan: the others keep theirs
             firsts.extend([None] * (len(parts) - len(firsts)))
             break
-    job = job_after(time.monotonic() - setup.started)
     outcomes: list[TeamOutcome] = []
     stopped = any(f is None for f in firsts)
-    for part, first in zip(parts, firsts):
+    for index, (part, first) in enumerate(zip(parts, firsts)):
         if first is None:
             outcomes.append(_not_planned(part))
             continue
-        outcome = _improve_team(part, first[0], first[1], job, on_progress, lambda: stopped)
+        outcome = _improve_team(part, index, first[0], first[1], job, on_progress, lambda: stopped)
         stopped = stopped or outcome.interrupted
         outcomes.append(outcome)
     return outcomes
 
 
 def _solve_in_pool(
-    parts: list[Instance], job_after: Callable[[float], TeamJob], on_progress: Callable[[Progress], None], processes: int
+    parts: list[Instance], job: TeamJob, on_progress: Callable[[Progress], None], processes: int
 ) -> list[TeamOutcome]:
     """First plans for every team, then improvement, each phase spread over worker processes."""
     context = multiprocessing.get_context("fork")
     queue, stop = context.Queue(), context.Event()  # inherited by the forked workers
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker, initargs=(queue, stop)) as pool:
-        setup = job_after(0.0)
-        firsts = _wait(pool, [pool.submit(_first_plan, part, setup) for part in parts], queue, stop, on_progress)
-        job = job_after(time.monotonic() - setup.started)
-        futures = [pool.submit(_improve_in_worker, part, plan, first, job) for part, (plan, first) in zip(parts, firsts)]
+        firsts = _wait(pool, [pool.submit(_first_plan, part, job) for part in parts], queue, stop, on_progress)
+        futures = [
+            pool.submit(_improve_in_worker, part, index, plan, first, job)
+            for index, (part, (plan, first)) in enumerate(zip(parts, firsts))
+        ]
         return _wait(pool, futures, queue, stop, on_progress)
 
 
