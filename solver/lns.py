@@ -125,40 +125,31 @@ class Neighbourhoods:
             return self.rng.choices(above, weights=[excess[c] for c in above])[0]
         return self.rng.choice(sorted(met))
 
-    def _drop_a_carer(self, plan: Plan, size: int, margin: int = 30) -> set[str]:
+    def _drop_a_carer(self, plan: Plan, size: int) -> set[str]:
         """Try to take a client's rarest carer away (one a smallest cover of the client can do
         without, when there is one): free that carer's visits to the client and, on the client's
         other carers' routes, the visits that clash with them in time."""
-        client = self._pick_client(plan)
-        own = [v for v in self.instance.visits_by_client.get(client, []) if v.id in plan.assignments]
-        count: dict[str, int] = {}
-        for v in own:
-            for c in plan.assignments[v.id].carers:
-                count[c] = count.get(c, 0) + 1
+        own, count, cover = self._client_carers(plan)
         if len(count) < 2:
             return self._client_and_its_carers(plan, size)
-        preference = sorted(count, key=lambda c: (-count[c], c))
-        _, cover = smallest_cover(((frozenset(self.eligible.get(v.id, ())), v.staff_needed) for v in own), preference)
         spare = [c for c in sorted(count) if not cover or c not in cover]  # carers a smallest cover can do without
         rarest = min(spare or sorted(count), key=lambda c: count[c])
         moving = [v for v in own if rarest in plan.assignments[v.id].carers]
-        free = {v.id for v in moving}
-        routes = plan_routes(plan)
-        for v in moving:
-            day = plan.assignments[v.id].day
-            opens, closes = v.window.earliest - margin, v.window.latest + v.duration + margin
-            for carer in sorted(set(count) - {rarest}):
-                for other in routes.get((carer, day), []):
-                    p = plan.assignments[other]
-                    if p.start < closes and p.start + self.instance.visit_by_id[other].duration > opens:
-                        free.add(other)
-            if len(free) >= size:
-                break
-        return free
+        return self._with_clashes(plan, moving, sorted(set(count) - {rarest}), size)
 
-    def _toward_smallest_cover(self, plan: Plan, size: int, margin: int = 30) -> set[str]:
+    def _toward_smallest_cover(self, plan: Plan, size: int) -> set[str]:
         """Move a client towards a smallest carer set that could serve it (its current carers
         preferred): free its visits done by others and the clashing visits on that set's routes."""
+        own, _, cover = self._client_carers(plan)
+        if not cover:
+            return self._drop_a_carer(plan, size)
+        moving = [v for v in own if not set(plan.assignments[v.id].carers) <= cover]
+        self.rng.shuffle(moving)
+        return self._with_clashes(plan, moving, sorted(cover), size)
+
+    def _client_carers(self, plan: Plan) -> tuple[list[Visit], dict[str, int], frozenset[str] | None]:
+        """A client picked by excess: its served visits, visits per carer, and a smallest carer
+        set that could serve them, its most frequent carers preferred."""
         client = self._pick_client(plan)
         own = [v for v in self.instance.visits_by_client.get(client, []) if v.id in plan.assignments]
         count: dict[str, int] = {}
@@ -167,16 +158,17 @@ class Neighbourhoods:
                 count[c] = count.get(c, 0) + 1
         preference = sorted(count, key=lambda c: (-count[c], c))
         _, cover = smallest_cover(((frozenset(self.eligible.get(v.id, ())), v.staff_needed) for v in own), preference)
-        if not cover:
-            return self._drop_a_carer(plan, size)
-        moving = [v for v in own if not set(plan.assignments[v.id].carers) <= cover]
+        return own, count, cover
+
+    def _with_clashes(self, plan: Plan, moving: list[Visit], carers: list[str], size: int, margin: int = 30) -> set[str]:
+        """The `moving` visits and, on the routes of `carers` on their days, the visits that
+        overlap their windows (they are in the way)."""
         free = {v.id for v in moving}
         routes = plan_routes(plan)
-        self.rng.shuffle(moving)
         for v in moving:
             day = plan.assignments[v.id].day
             opens, closes = v.window.earliest - margin, v.window.latest + v.duration + margin
-            for carer in sorted(cover):
+            for carer in carers:
                 for other in routes.get((carer, day), []):
                     p = plan.assignments[other]
                     if p.start < closes and p.start + self.instance.visit_by_id[other].duration > opens:
