@@ -147,3 +147,10 @@ def test_periods_of_fourteen_days() -> None:
 def test_canonical_json_is_stable(tmp_path: Path) -> None:
     inst = write_hand_instance(tmp_path)
     assert to_json(inst) == to_json(load_instance(tmp_path / "hand.json"))
+
+
+def test_a_partly_locked_double_visit_still_has_a_second_carer(tmp_path: Path) -> None:
+    inst = write_hand_instance(tmp_path, {"visits.V3": {"locked_carers": ["S2"]}})
+    result = eligibility(inst, travel_times(inst))
+    assert "V3" not in result.reasons
+    assert set(result.carers["V3"]) == {"S1", "S2", "S3"}
