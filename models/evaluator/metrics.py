@@ -7,7 +7,7 @@ whose visit and carer exist in the instance, whatever else is wrong with them.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterator
 
