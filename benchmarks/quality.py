@@ -26,11 +26,11 @@ INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 DEFAULT = ["team-14d", "district-14d", "district-28d", "city-14d"]
 
 
-def measure(name: str, time_limit: float, workers: int, seed: int) -> dict[str, float | str]:
+def measure(name: str, time_limit: float, workers: int, seed: int, objective: str) -> dict[str, float | str]:
     """Solve one bundled instance and return its figures (run in a child process)."""
     instance = load_instance(INSTANCES / f"{name}.json")
     began = time.monotonic()
-    result = solve(instance, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    result = solve(instance, SolveOptions(time_limit=time_limit, workers=workers, seed=seed, objective=objective))
     wall = time.monotonic() - began
     verify_began = time.monotonic()
     evaluation = evaluate(instance, result.schedule)
@@ -74,17 +74,19 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--objective", choices=["continuity", "travel"], default="continuity",
+                        help="travel: the travel-only yardstick on the same teams")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, args.time_limit, args.workers, args.seed)))
+        print(json.dumps(measure(args.one, args.time_limit, args.workers, args.seed, args.objective)))
         return
     print("| " + " | ".join(title for _, title in COLUMNS) + " |")
     print("|" + "---|" * len(COLUMNS))
     for name in args.names:
         out = subprocess.run(
             [sys.executable, "-m", "benchmarks.quality", "--one", name, "--time-limit", str(args.time_limit),
-             "--workers", str(args.workers), "--seed", str(args.seed)],
+             "--workers", str(args.workers), "--seed", str(args.seed), "--objective", args.objective],
             check=True, capture_output=True, text=True,
         )
         row = json.loads(out.stdout.strip().splitlines()[-1])

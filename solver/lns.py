@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Callable
 
 from models.bounds import smallest_cover
 from models.instance import Instance, Visit
 from models.travel import TravelTimes
-from solver.neighbourhood import NeighbourhoodResult, solve_neighbourhood
+from solver.neighbourhood import NeighbourhoodResult, Weights, solve_neighbourhood
 from solver.plan import Plan
 from solver.score import Score, client_carers, score
 
+TRAVEL_WEIGHTS = Weights(new_pair=0, not_preferred=0)  # the travel-only yardstick
 CAPACITY_REASON = "capacity: no route of an eligible carer has room for it"
 
 
@@ -32,6 +33,7 @@ class SearchSettings:
     deadline is only a guard that keeps the time limit when the machine is slow.
     """
 
+    objective: str = "continuity"  # or "travel": unserved visits then travel, continuity ignored
     step_work: float = 0.1
     min_step_work: float = 0.05  # charged per step at least
     work_per_variable: float = 2e-5  # building the model is work too: charged by its size
@@ -71,17 +73,21 @@ def merge(plan: Plan, result: NeighbourhoodResult) -> Plan:
 class Neighbourhoods:
     """Draws sets of visits to free, guided by which clients exceed their lower bound."""
 
-    def __init__(self, instance: Instance, eligible: dict[str, list[str]], bounds: dict[str, int], rng: random.Random):
+    def __init__(self, instance: Instance, eligible: dict[str, list[str]], bounds: dict[str, int], rng: random.Random,
+                 objective: str = "continuity"):
         self.instance = instance
         self.eligible = eligible
         self.bounds = bounds
         self.rng = rng
+        self.objective = objective
 
     def draw(self, plan: Plan, size: int) -> set[str]:
         servable = sorted(v for v in plan.unassigned if self.eligible.get(v))
         if servable and self.rng.random() < 0.5:
             return self._unserved_and_routes(plan, servable, size)
         roll = self.rng.random()  # shares measured by the carers each kind of step removed
+        if self.objective == "travel":
+            return self._carers_over_days(plan, size) if roll < 0.7 else self._clients_sharing_a_carer(plan, size)
         if roll < 0.6:
             return self._drop_a_carer(plan, size)
         if roll < 0.7:
@@ -281,7 +287,10 @@ def improve(
     best = plan
     try:
         rng = random.Random(seed)
-        hoods = Neighbourhoods(instance, eligible, bounds, rng)
+        hoods = Neighbourhoods(instance, eligible, bounds, rng, settings.objective)
+        by_travel = settings.objective == "travel"
+        key: Callable[[Score], tuple] = Score.travel_first if by_travel else astuple
+        weights = TRAVEL_WEIGHTS if by_travel else Weights()
         best_score = score(instance, travel, plan, bounds)
         size = settings.initial_free
         step = 0
@@ -290,7 +299,7 @@ def improve(
             spent < work
             and time.monotonic() < deadline
             and not should_stop()
-            and not all_at_bound(instance, best, bounds)
+            and (by_travel or not all_at_bound(instance, best, bounds))
         ):
             free = hoods.draw(best, size)
             step += 1
@@ -299,10 +308,10 @@ def improve(
                 continue
             limit = min(settings.step_seconds, deadline - time.monotonic())
             step_work = min(settings.step_work, work - spent)
-            allowed = candidate_carers(instance, eligible, best, free, rng)
+            allowed = eligible if by_travel else candidate_carers(instance, eligible, best, free, rng)
             result = solve_neighbourhood(
                 instance, travel, allowed, best.assignments, best.breaks, free, limit,
-                seed=seed + step, workers=settings.workers, deterministic_limit=step_work,
+                seed=seed + step, workers=settings.workers, weights=weights, deterministic_limit=step_work,
             )
             spent += max(settings.min_step_work, _work_of(result, step_work, settings))
             if result is None:
@@ -311,8 +320,8 @@ def improve(
             size = min(settings.max_free, size + 4) if result.status == "OPTIMAL" else max(settings.min_free, size - 4)
             candidate = merge(best, result)
             candidate_score = score(instance, travel, candidate, bounds)
-            if candidate_score <= best_score:
-                improved = candidate_score < best_score
+            if key(candidate_score) <= key(best_score):
+                improved = key(candidate_score) < key(best_score)
                 best, best_score = candidate, candidate_score
                 if improved:
                     on_improve(best, best_score)

@@ -48,6 +48,7 @@ class SolveOptions:
     seed: int = 0
     allow_borrowing: bool = False
     work_limit: float | None = None  # CP-SAT deterministic work per team; None: from the time limit
+    objective: str = "continuity"  # "travel": the travel-only yardstick (same teams, continuity ignored)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class TeamJob:
     seed: int
     allow_borrowing: bool
     started: float
+    objective: str
 
     def budget(self, index: int) -> tuple[float, float]:
         """Wall seconds and work for the `index`-th team, starting now.
@@ -147,7 +149,7 @@ def _improve_team(
             work=work,
             deadline=time.monotonic() + seconds,
             seed=seed,
-            settings=SearchSettings(),
+            settings=SearchSettings(objective=job.objective),
             should_stop=should_stop,
             on_improve=improved,
         )
@@ -196,7 +198,8 @@ def solve(
     processes = max(1, min(options.workers, len(parts)))
 
     end = started + options.time_limit * (1 - RESERVE_SECONDS) - _verify_estimate(instance)
-    job = TeamJob(end, len(parts), processes, options.work_limit, options.seed, options.allow_borrowing, started)
+    job = TeamJob(end, len(parts), processes, options.work_limit, options.seed, options.allow_borrowing, started,
+                  options.objective)
     if processes == 1:
         outcomes = _solve_in_process(parts, job, on_progress)
     else:
@@ -211,7 +214,7 @@ def solve(
     interrupted = any(o.interrupted for o in outcomes)
     total = Score.combine([o.score for o in outcomes])
     info = SolverInfo(
-        method=METHOD,
+        method=METHOD if options.objective == "continuity" else "teams-travel",
         status="INTERRUPTED" if interrupted else ("AT_BOUND" if total.distinct_carers <= sum(o.bound for o in outcomes) else "TIME_LIMIT"),
         objective=total.parts(),
         bound={"distinct_carers": float(sum(o.bound for o in outcomes))},
