@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from cli.render import metrics_lines
@@ -48,6 +50,9 @@ class ProgressPrinter:
 def solve(instance_file: str, output: str, time_limit: float, workers: int, seed: int,
           work_limit: float | None, allow_borrowing: bool, quiet: bool) -> None:
     """Assign every visit of INSTANCE_FILE to carers of the client's team, fewest carers per client first."""
+    folder = Path(output).parent
+    if not folder.is_dir():  # say so now, not after the whole solve
+        raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
     instance = load_instance(instance_file)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
                            work_limit=work_limit)

@@ -174,3 +174,9 @@ def test_travel_yardstick_serves_everything_and_travels_no_more_than_continuity(
     assert travel_only.schedule.solver.method == "teams-travel"
     assert travel_only.evaluation.metrics.unassigned_mandatory == 0
     assert travel_only.evaluation.metrics.travel_minutes <= continuity.evaluation.metrics.travel_minutes
+
+
+def test_cli_solve_refuses_a_missing_output_folder_before_solving(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["solve", str(REPO / "instances" / "tiny.json"), "-o", str(tmp_path / "no" / "s.json")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "Traceback" not in result.output
