@@ -45,7 +45,7 @@ from pydantic import BaseModel, ValidationError
 from models.clock import format_clock, parse_clock
 from models.instance import Client, Instance, Shift, Staff, Team, Visit
 from models.io import instance_from_data
-from models.problems import InputError, Problem
+from models.problems import InputError, Problem, bare_message, is_union_tag
 
 MAX_DAYS = 366
 LIST_SEPARATOR = "|"
@@ -434,10 +434,7 @@ def _shift_break_defaults(record: dict[str, Any], row: Row, spec: FileSpec, out:
 
 
 def _message(error: dict[str, Any], column: str | None, cell: str | None) -> str:
-    msg = str(error.get("msg", "invalid value"))
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if msg.startswith(prefix):
-            msg = msg[len(prefix):]
+    msg = bare_message(error)
     if msg.startswith("Input should be "):
         msg = "must be " + msg[len("Input should be "):]
         if cell is not None:
@@ -456,8 +453,7 @@ def _strip_column(message: str, column: str | None) -> str:
 
 def _error_column(spec: FileSpec, loc: Iterable[Any], message: str) -> str | None:
     """The column an error location points at; model-level errors name the field first."""
-    path = tuple(k for k in loc if isinstance(k, str) and k not in {"int", "str", "float"}
-                 and not k.startswith("function-"))
+    path = tuple(k for k in loc if isinstance(k, str) and not is_union_tag(k))
     column = spec.column_at(path)
     if column is None:
         first = message.removeprefix("Value error, ").split(" ", 1)[0]

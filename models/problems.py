@@ -67,12 +67,18 @@ def record_path(loc: Sequence[Any], raw: Any) -> str:
     return ".".join(parts)
 
 
-def _message(error: dict[str, Any]) -> str:
+def bare_message(error: dict[str, Any]) -> str:
+    """A pydantic error's message without the "Value error, " pydantic puts before our own."""
     msg = str(error.get("msg", "invalid value"))
-    msg = _MESSAGE_REWRITES.get(msg, msg)
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
-            msg = msg[len(prefix):]
+            return msg[len(prefix):]
+    return msg
+
+
+def _message(error: dict[str, Any]) -> str:
+    msg = bare_message(error)
+    msg = _MESSAGE_REWRITES.get(msg, msg)
     return msg[:1].lower() + msg[1:]
 
 
@@ -80,11 +86,11 @@ def problems_from_validation(error: ValidationError, source: str, raw: Any) -> l
     """Convert a pydantic ValidationError into one Problem per error, in document order."""
     problems = []
     for item in error.errors(include_url=False):
-        loc = [k for k in item.get("loc", ()) if not _is_union_tag(k)]
+        loc = [k for k in item.get("loc", ()) if not is_union_tag(k)]
         problems.append(Problem(source, record_path(loc, raw) or "(document)", _message(item)))
     return problems
 
 
-def _is_union_tag(key: Any) -> bool:
+def is_union_tag(key: Any) -> bool:
     """Pydantic inserts the branch name of a union (e.g. 'int', 'str') into error locations."""
     return isinstance(key, str) and (key in {"int", "str", "float", "list[...]"} or key.startswith("function-"))
