@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from models.bounds import client_bounds
-from models.eligibility import eligibility
+from models.eligibility import Eligibility, eligibility
 from models.evaluator import Evaluation, evaluate
 from models.instance import Instance
 from models.schedule import Schedule, SolverInfo
 from models.version import hemplan_version
-from models.travel import travel_times
+from models.travel import TravelTimes, travel_times
 from solver.construct import construct
 from solver.decompose import team_instances
 from solver.lns import SearchSettings, improve
@@ -112,26 +112,35 @@ class SolveResult:
     teams: list[TeamOutcome] = field(default_factory=list)
 
 
-def _first_plan(part: Instance, job: TeamJob) -> tuple[Plan, float]:
+@dataclass
+class TeamStart:
+    """A team's first plan, when it was ready, and the facts computed for it, reused to improve it."""
+
+    plan: Plan
+    first: float
+    travel: TravelTimes
+    eligible: Eligibility
+
+
+def _first_plan(part: Instance, job: TeamJob) -> TeamStart:
     """The team's constructed plan and when it was ready (seconds since the solve began)."""
     travel = travel_times(part)
-    plan = construct(part, travel, eligibility(part, travel, job.allow_borrowing), job.allow_borrowing, job.seed)
-    return plan, time.monotonic() - job.started
+    eligible = eligibility(part, travel, job.allow_borrowing)
+    plan = construct(part, travel, eligible, job.allow_borrowing, job.seed)
+    return TeamStart(plan, time.monotonic() - job.started, travel, eligible)
 
 
 def _improve_team(
     part: Instance,
     index: int,
-    plan: Plan,
-    first: float,
+    start: TeamStart,
     job: TeamJob,
     report: Callable[[Progress], None],
     should_stop: Callable[[], bool],
 ) -> TeamOutcome:
     """Improve one team's first plan within its budget."""
-    allow_borrowing, seed, started = job.allow_borrowing, job.seed, job.started
-    travel = travel_times(part)
-    eligible = eligibility(part, travel, allow_borrowing)
+    seed, started = job.seed, job.started
+    plan, first, travel, eligible = start.plan, start.first, start.travel, start.eligible
     bounds = client_bounds(part, eligible.carers)
     bound = sum(bounds.values())
     team = _team_name(part)
@@ -182,8 +191,8 @@ def _init_worker(queue: Any, stop: Any) -> None:
     _queue, _stop = queue, stop
 
 
-def _improve_in_worker(part: Instance, index: int, plan: Plan, first: float, job: TeamJob) -> TeamOutcome:
-    return _improve_team(part, index, plan, first, job, _queue.put, _stop.is_set)
+def _improve_in_worker(part: Instance, index: int, start: TeamStart, job: TeamJob) -> TeamOutcome:
+    return _improve_team(part, index, start, job, _queue.put, _stop.is_set)
 
 
 def solve(
@@ -237,7 +246,7 @@ def solve(
 
 def _solve_in_process(parts: list[Instance], job: TeamJob, on_progress: Callable[[Progress], None]) -> list[TeamOutcome]:
     """First plans for every team, then improvement team after team, in this process."""
-    firsts: list[tuple[Plan, float] | None] = []
+    firsts: list[TeamStart | None] = []
     for part in parts:
         try:
             firsts.append(_first_plan(part, job))
@@ -250,7 +259,7 @@ def _solve_in_process(parts: list[Instance], job: TeamJob, on_progress: Callable
         if first is None:
             outcomes.append(_not_planned(part))
             continue
-        outcome = _improve_team(part, index, first[0], first[1], job, on_progress, lambda: stopped)
+        outcome = _improve_team(part, index, first, job, on_progress, lambda: stopped)
         stopped = stopped or outcome.interrupted
         outcomes.append(outcome)
     return outcomes
@@ -265,8 +274,8 @@ def _solve_in_pool(
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker, initargs=(queue, stop)) as pool:
         firsts = _wait(pool, [pool.submit(_first_plan, part, job) for part in parts], queue, stop, on_progress)
         futures = [
-            pool.submit(_improve_in_worker, part, index, plan, first, job)
-            for index, (part, (plan, first)) in enumerate(zip(parts, firsts))
+            pool.submit(_improve_in_worker, part, index, start, job)
+            for index, (part, start) in enumerate(zip(parts, firsts))
         ]
         return _wait(pool, futures, queue, stop, on_progress)
 
