@@ -86,6 +86,7 @@ class Metrics(StrictModel):
     national_indicator_clients: int = 0
     indicator_14d_all_clients: float | None = None
     contact_share: float | None = None
+    arrival_spread: Distribution | None = None  # minutes; per client, see models/evaluator/arrival.py
     lower_bound_total: int = 0
     distinct_carers_total: int = 0
     gap_to_lower_bound: float | None = None

@@ -14,6 +14,7 @@ from typing import Iterator
 import numpy as np
 
 from models.bounds import client_bounds
+from models.evaluator.arrival import client_arrival_spread
 from models.eligibility import eligibility
 from models.evaluator.violations import route_legs
 from models.instance import Instance
@@ -155,6 +156,7 @@ def compute_metrics(
         )
     )
     contact = [c.contact_share for c in served_clients if c.contact_share is not None]
+    spread = client_arrival_spread((instance.visit_by_id[a.visit], a.start) for a in first_assignments(schedule, instance))
     return Metrics(
         visits=len(instance.visits),
         assigned=len(assigned),
@@ -167,6 +169,7 @@ def compute_metrics(
         national_indicator_clients=len(indicator),
         indicator_14d_all_clients=_mean(all_daytime),
         contact_share=_mean(contact),
+        arrival_spread=distribution(list(spread.values())),
         lower_bound_total=bound_total,
         distinct_carers_total=distinct_total,
         gap_to_lower_bound=round(distinct_total / bound_total - 1, 4) if bound_total else None,
