@@ -6,33 +6,35 @@ from pathlib import Path
 
 import click
 
-from cli.render import metrics_lines
+from cli.progress import ProgressBoard, progress_option, resolve_mode
+from cli.render import metrics_lines, summary_json
 from models.io import load_instance, write_model
 from solver.solve import Progress, SolveOptions, solve as run_solver
 
 
-class ProgressPrinter:
-    """Prints a line whenever a team improves: elapsed, unassigned, distinct carers, travel, bound."""
+class TeamProgress:
+    """Feeds solver progress events to a board: a row per team, totals underneath."""
 
-    def __init__(self, quiet: bool):
-        self.quiet = quiet
+    def __init__(self, board: ProgressBoard):
+        self.board = board
         self.latest: dict[str, Progress] = {}
 
     def __call__(self, event: Progress) -> None:
         self.latest[event.team] = event
-        if self.quiet:
-            return
         scores = [p.score for p in self.latest.values()]
         unassigned = sum(s.unassigned_mandatory + s.unassigned_deferrable for s in scores)
         distinct = sum(s.distinct_carers for s in scores)
-        travel = sum(s.travel for s in scores)
         bound = sum(p.bound for p in self.latest.values())
-        what = "first plan" if event.first else "improved"
-        click.echo(
-            f"[{event.elapsed:7.1f}s] team {event.team} {what}: unassigned {unassigned}, "
-            f"distinct carers {distinct} (bound {bound}), travel {travel} min "
-            f"[{len(self.latest)} team(s) reported]",
-            err=True,
+        self.board.set_footer(
+            f"[{len(self.latest)} team(s): unassigned {unassigned}, distinct carers {distinct} (bound {bound}), "
+            f"travel {sum(s.travel for s in scores)} min]"
+        )
+        s = event.score
+        self.board.update(
+            f"team {event.team}", "first plan" if event.first else "improved",
+            unassigned=s.unassigned_mandatory + s.unassigned_deferrable,
+            **{"distinct carers": s.distinct_carers, "bound": event.bound, "worst excess": s.worst_excess,
+               "travel": s.travel, "at s": round(event.elapsed, 1)},
         )
 
 
@@ -46,9 +48,11 @@ class ProgressPrinter:
               help="Search work per team in CP-SAT deterministic units: the same seed then gives the same "
                    "schedule on any machine (the time limit stays a guard). Default: from the time limit.")
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
-@click.option("--quiet", is_flag=True, help="No progress lines.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@progress_option
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary (JSON) instead of the metrics.")
 def solve(instance_file: str, output: str, time_limit: float, workers: int, seed: int,
-          work_limit: float | None, allow_borrowing: bool, quiet: bool) -> None:
+          work_limit: float | None, allow_borrowing: bool, quiet: bool, progress_mode: str, as_json: bool) -> None:
     """Assign every visit of INSTANCE_FILE to carers of the client's team, fewest carers per client first."""
     folder = Path(output).parent
     if not folder.is_dir():  # say so now, not after the whole solve
@@ -56,10 +60,15 @@ def solve(instance_file: str, output: str, time_limit: float, workers: int, seed
     instance = load_instance(instance_file)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
                            work_limit=work_limit)
-    result = run_solver(instance, options, ProgressPrinter(quiet))
+    columns = ["unassigned", "distinct carers", "bound", "worst excess", "travel", "at s"]
+    with ProgressBoard(f"hemplan solve {Path(instance_file).name}", columns, resolve_mode(progress_mode, quiet)) as board:
+        result = run_solver(instance, options, TeamProgress(board))
     write_model(output, result.schedule)
     info = result.schedule.solver
     assert info is not None
+    if as_json:
+        click.echo(summary_json(output, result.schedule, result.first_solution_s))
+        return
     for line in metrics_lines(result.evaluation.metrics):
         click.echo(line)
     click.echo(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from models.schedule import Distribution, Metrics
+import json
+
+from models.schedule import Distribution, Metrics, Schedule
 
 
 def _dist(d: Distribution | None) -> str:
@@ -34,3 +36,14 @@ def metrics_lines(m: Metrics) -> list[str]:
     ]
     width = max(len(label) for label, _ in rows)
     return [f"{label:<{width}}  {value}" for label, value in rows]
+
+
+def summary_json(path: str, schedule: Schedule, first_solution_s: float | None = None) -> str:
+    """A machine-readable summary of a written schedule: where, how it was made, its metrics."""
+    summary = {
+        "schedule": path,
+        "solver": schedule.solver.model_dump(mode="json") if schedule.solver else None,
+        "first_solution_s": first_solution_s,
+        "metrics": schedule.metrics.model_dump(mode="json") if schedule.metrics else None,
+    }
+    return json.dumps(summary, indent=2)

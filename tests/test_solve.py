@@ -127,6 +127,24 @@ def test_cli_solve_writes_a_schedule_the_evaluator_accepts(tmp_path: Path) -> No
     assert load_schedule(out).solver.method == "continuity"
 
 
+def test_cli_solve_json_summary_and_progress_modes(tmp_path: Path) -> None:
+    tiny = str(REPO / "instances" / "tiny.json")
+    out = tmp_path / "s.json"
+    quiet = CliRunner().invoke(main, ["solve", tiny, "-o", str(out), "--work-limit", "0.2", "--json"])
+    assert quiet.exit_code == 0, quiet.output
+    summary = json.loads(quiet.stdout)  # stdout is the JSON and nothing else
+    written = load_schedule(out)
+    assert summary["schedule"] == str(out)
+    assert summary["metrics"] == written.metrics.model_dump(mode="json")
+    assert summary["solver"]["method"] == "continuity"
+    assert evaluate(load_instance(tiny), written).violations == []
+    assert quiet.stderr == ""  # not a terminal: no progress unless asked for
+    lines = CliRunner().invoke(main, ["solve", tiny, "-o", str(out), "--work-limit", "0.2",
+                                                       "--progress", "lines"])
+    assert lines.exit_code == 0, lines.output
+    assert "first plan: unassigned" in lines.stderr
+
+
 def test_cli_solve_on_a_broken_instance_exits_2_without_output(tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('{"horizon": {"start_date": "2026-01-05", "days": 1}, "teams": []}')
@@ -141,7 +159,8 @@ def test_cli_solve_on_a_broken_instance_exits_2_without_output(tmp_path: Path) -
 def test_ctrl_c_writes_the_best_schedule_so_far(tmp_path: Path) -> None:
     out = tmp_path / "interrupted.json"
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "solve", str(TEAM), "-o", str(out), "--time-limit", "120", "--workers", "1"],
+        [sys.executable, "-m", "cli.main", "solve", str(TEAM), "-o", str(out), "--time-limit", "120", "--workers", "1",
+         "--progress", "lines"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )

@@ -1,0 +1,100 @@
+"""Progress of long work (solve, compare, bench) on the terminal.
+
+A board holds one row per unit of work (a team, a method) and shows it one of three ways:
+`live`, a table redrawn in place on stderr (rich), for a person at a terminal; `lines`, one
+plain line per update, for logs and for tests that watch a run; `none`. The default, `auto`,
+is live at a terminal and silent otherwise, so piped output and CI logs stay clean.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from types import TracebackType
+from typing import Literal
+
+import click
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+Mode = Literal["auto", "live", "lines", "none"]
+MODES: tuple[str, ...] = ("auto", "live", "lines", "none")
+Cell = str | int | float | None
+
+
+def resolve_mode(mode: str, quiet: bool) -> Mode:
+    """`--quiet` wins; `auto` is live at a terminal and silent elsewhere."""
+    if quiet:
+        return "none"
+    if mode == "auto":
+        return "live" if sys.stderr.isatty() else "none"
+    return mode  # type: ignore[return-value]
+
+
+def progress_option(function: click.decorators.FC) -> click.decorators.FC:
+    """The `--progress` option shared by the long-running commands."""
+    return click.option(
+        "--progress", "progress_mode", type=click.Choice(MODES), default="auto", show_default=True,
+        help="live: a table redrawn on the terminal; lines: a line per update; auto: live at a terminal, "
+             "else none.",
+    )(function)
+
+
+class ProgressBoard:
+    """Rows of named figures, shown live, as lines, or not at all."""
+
+    def __init__(self, title: str, columns: list[str], mode: Mode) -> None:
+        self.title = title
+        self.columns = columns
+        self.mode = mode
+        self.rows: dict[str, dict[str, Cell]] = {}
+        self.footer = ""
+        self.started = time.monotonic()
+        self._live: Live | None = None
+
+    def __enter__(self) -> ProgressBoard:
+        if self.mode == "live":
+            console = Console(stderr=True)
+            self._live = Live(console=console, get_renderable=self._render, refresh_per_second=4, transient=False)
+            self._live.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        if self._live is not None:
+            self._live.refresh()
+            self._live.stop()
+            self._live = None
+
+    def update(self, key: str, note: str = "", **values: Cell) -> None:
+        """Set figures of row `key`; in lines mode print the row with `note` (what happened)."""
+        row = self.rows.setdefault(key, {})
+        row.update(values)
+        if self.mode == "lines":
+            figures = ", ".join(f"{name} {_cell(row.get(name))}" for name in self.columns if name in row)
+            click.echo(f"[{self.elapsed():7.1f}s] {key} {note}: {figures} {self.footer}".rstrip(), err=True)
+
+    def set_footer(self, text: str) -> None:
+        """A line of totals under the table (appended to each line in lines mode)."""
+        self.footer = text
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def _render(self) -> Group:
+        table = Table(title=f"{self.title} — {self.elapsed():.0f} s", title_justify="left")
+        table.add_column("")
+        for name in self.columns:
+            table.add_column(name, justify="right")
+        for key, row in self.rows.items():
+            table.add_row(key, *(_cell(row.get(name)) for name in self.columns))
+        return Group(table, Text(self.footer))
+
+
+def _cell(value: Cell) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.1f}" if abs(value) >= 10 or value == int(value) else f"{value:.2f}"
+    return str(value)
