@@ -254,6 +254,28 @@ def candidate_carers(
     return allowed
 
 
+def pinned(instance: Instance, eligible: dict[str, list[str]], plan: Plan) -> set[str]:
+    """Assigned visits whose lock leaves no choice (every carer, the start and the day):
+    freeing them would only spend the step's budget on visits that cannot move."""
+    found = set()
+    for visit_id, p in plan.assignments.items():
+        v = instance.visit_by_id[visit_id]
+        if v.locked_start is not None and len(v.days) == 1 and (
+            len(v.locked_carers) == v.staff_needed or len(eligible.get(visit_id, [])) == v.staff_needed
+        ):
+            found.add(visit_id)
+    return found
+
+
+def drops_a_lock(instance: Instance, plan: Plan, candidate: Plan) -> bool:
+    """Whether `candidate` leaves out a locked visit that `plan` serves: locks are hard, so
+    such a plan is never accepted, even when it would serve a more important visit instead."""
+    return any(
+        v in plan.assignments and (instance.visit_by_id[v].locked_carers or instance.visit_by_id[v].locked_start is not None)
+        for v in candidate.unassigned
+    )
+
+
 def all_at_bound(instance: Instance, plan: Plan, bounds: dict[str, int]) -> bool:
     met = client_carers(instance, plan)
     return all(len(met[c]) <= bounds.get(c, 0) for c in met) and not any(
@@ -292,6 +314,7 @@ def improve(
         key: Callable[[Score], tuple] = Score.travel_first if by_travel else astuple
         weights = TRAVEL_WEIGHTS if by_travel else Weights()
         best_score = score(instance, travel, plan, bounds)
+        fixed = pinned(instance, eligible, plan)
         size = settings.initial_free
         step = 0
         spent = 0.0
@@ -301,7 +324,7 @@ def improve(
             and not should_stop()
             and (by_travel or not all_at_bound(instance, best, bounds))
         ):
-            free = hoods.draw(best, size)
+            free = hoods.draw(best, size) - fixed
             step += 1
             if not free:
                 spent += settings.min_step_work
@@ -320,7 +343,7 @@ def improve(
             size = min(settings.max_free, size + 4) if result.status == "OPTIMAL" else max(settings.min_free, size - 4)
             candidate = merge(best, result)
             candidate_score = score(instance, travel, candidate, bounds)
-            if key(candidate_score) <= key(best_score):
+            if key(candidate_score) <= key(best_score) and not drops_a_lock(instance, best, candidate):
                 improved = key(candidate_score) < key(best_score)
                 best, best_score = candidate, candidate_score
                 if improved:

@@ -21,12 +21,14 @@ from models.bounds import client_bounds
 from models.eligibility import Eligibility, eligibility
 from models.evaluator import Evaluation, evaluate
 from models.instance import Instance
+from models.problems import InputError
 from models.schedule import Schedule, SolverInfo
 from models.version import hemplan_version
 from models.travel import TravelTimes, travel_times
 from solver.construct import construct
 from solver.decompose import team_instances
 from solver.lns import SearchSettings, improve
+from solver.locks import lock_problems
 from solver.plan import Plan
 from solver.score import Score, score
 
@@ -200,8 +202,15 @@ def solve(
     options: SolveOptions,
     on_progress: Callable[[Progress], None] = lambda event: None,
 ) -> SolveResult:
-    """Plan `instance` continuity-first and return the evaluator-verified schedule."""
+    """Plan `instance` continuity-first and return the evaluator-verified schedule.
+
+    Raises InputError (source: the instance's name) when a lock cannot be kept.
+    """
     started = time.monotonic()
+    travel = travel_times(instance)
+    problems = lock_problems(instance, travel, options.allow_borrowing, instance.name or "instance")
+    if problems:
+        raise InputError(problems)
     parts = [instance] if options.allow_borrowing or len(instance.teams) == 1 else team_instances(instance)
     parts = [p for p in parts if p.visits]
     processes = max(1, min(options.workers, len(parts)))
@@ -219,7 +228,6 @@ def solve(
         plan.assignments.update(outcome.plan.assignments)
         plan.breaks.update(outcome.plan.breaks)
         plan.unassigned.update(outcome.plan.unassigned)
-    travel = travel_times(instance)
     interrupted = any(o.interrupted for o in outcomes)
     total = Score.combine([o.score for o in outcomes])
     info = SolverInfo(

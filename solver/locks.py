@@ -1,0 +1,56 @@
+"""Locks that cannot be kept are the planner's mistake, reported before any solving.
+
+The solver keeps every lock exactly and never leaves a locked visit out, so a lock no carer
+could honour on its own (the locked carer has no shift with room for it, lacks a skill, is
+excluded, or nobody can start at the locked start) would otherwise surface only as a
+violation after the search. Saying which visit and which field is wrong is kinder.
+"""
+
+from __future__ import annotations
+
+from models.clock import format_clock
+from models.eligibility import carer_rules_out, fitting_days
+from models.instance import Instance, Visit
+from models.problems import Problem
+from models.travel import TravelTimes
+
+
+def lock_problems(instance: Instance, travel: TravelTimes, allow_borrowing: bool, source: str) -> list[Problem]:
+    """One problem per locked visit whose lock no eligible carer and shift could keep."""
+    problems = []
+    for visit in instance.visits:
+        if visit.locked_carers or visit.locked_start is not None:
+            problems += _visit_problems(instance, travel, allow_borrowing, source, visit)
+    return problems
+
+
+def _visit_problems(instance: Instance, travel: TravelTimes, allow_borrowing: bool, source: str,
+                    visit: Visit) -> list[Problem]:
+    where = f"visits[{visit.id}]"
+    at = f" at {format_clock(visit.locked_start)}" if visit.locked_start is not None else ""
+    found = []
+    for carer_id in visit.locked_carers:
+        carer = instance.staff_by_id[carer_id]
+        why = carer_rules_out(instance, carer, visit, allow_borrowing)
+        if why is None and not fitting_days(instance, travel, carer, visit):
+            why = f"no shift on day(s) {_days(visit)} leaves room for it{at}"
+        if why is not None:
+            found.append(Problem(source, f"{where}.locked_carers", f"locked carer {carer_id} cannot do this visit: {why}"))
+    if found:
+        return found
+    team = instance.client_by_id[visit.client].team
+    able = [
+        c for c in instance.staff
+        if (allow_borrowing or c.team == team)
+        and carer_rules_out(instance, c, visit, allow_borrowing) is None
+        and fitting_days(instance, travel, c, visit)
+    ]
+    if len(able) < visit.staff_needed:
+        field = "locked_start" if visit.locked_start is not None else "locked_carers"
+        return [Problem(source, f"{where}.{field}",
+                        f"needs {visit.staff_needed} carer(s){at} on day(s) {_days(visit)}, only {len(able)} could serve it")]
+    return []
+
+
+def _days(visit: Visit) -> str:
+    return str(visit.day) if len(visit.days) == 1 else f"{visit.days[0]}-{visit.days[-1]}"
