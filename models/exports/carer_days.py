@@ -1,0 +1,55 @@
+"""What both exports need from a schedule: each carer's routes in order, dated, with names.
+
+A carer's day list and calendar are read off the routes (what the carer actually does,
+including travel and the break); the assignments only add who else comes to a
+double-staffed visit.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from models.instance import Instance
+from models.schedule import Route, Schedule, stop_order
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def carer_routes(schedule: Schedule) -> dict[str, list[Route]]:
+    """Routes with at least one stop, by carer id (sorted), by day, stops in time order."""
+    grouped: dict[str, list[Route]] = {}
+    for route in schedule.routes:
+        if route.stops:
+            ordered = route.model_copy(update={"stops": sorted(route.stops, key=stop_order)})
+            grouped.setdefault(route.carer, []).append(ordered)
+    return {carer: sorted(grouped[carer], key=lambda r: r.day) for carer in sorted(grouped)}
+
+
+def co_carers(schedule: Schedule) -> dict[str, list[str]]:
+    """The carers of each assigned visit, to name the partner on a double-staffed visit."""
+    return {a.visit: list(a.carers) for a in schedule.assignments}
+
+
+def day_date(instance: Instance, day: int) -> date:
+    """The calendar date of a horizon day."""
+    return instance.horizon.start_date + timedelta(days=day)
+
+
+def moment(instance: Instance, day: int, minutes: int) -> datetime:
+    """Local date and time of `minutes` after midnight on `day` (24:00 is the next midnight)."""
+    return datetime.combine(day_date(instance, day), datetime.min.time()) + timedelta(minutes=minutes)
+
+
+def file_names(carers: list[str], suffix: str) -> dict[str, str]:
+    """A safe, distinct file name per carer id: unsafe characters become '_', clashes get -2, -3."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for carer in carers:
+        stem = _UNSAFE.sub("_", carer).strip("._") or "carer"
+        name, k = f"{stem}{suffix}", 2
+        while name.lower() in used:
+            name, k = f"{stem}-{k}{suffix}", k + 1
+        used.add(name.lower())
+        names[carer] = name
+    return names

@@ -1,0 +1,86 @@
+"""A carer's day list as CSV: one row per visit, travel leg, wait and break, day by day.
+
+Written for Swedish Excel, where planners print and hand out day lists: `;`-separated,
+UTF-8 with a byte order mark (so å, ä, ö survive a double-click), coordinates with a decimal
+point. Rows of kind `visit` carry the client, place, service, co-carer and notes; `travel`,
+`wait` and `break` rows fill the gaps between visits, so the list reads as a timetable.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from models.clock import format_clock
+from models.exports.carer_days import carer_routes, co_carers, day_date, file_names
+from models.instance import Instance
+from models.schedule import Route, Schedule
+
+COLUMNS = [
+    "date", "weekday", "day", "carer", "carer_name", "kind", "start", "end", "minutes",
+    "visit", "client", "client_name", "lat", "lon", "service", "co_carers", "notes",
+]
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DELIMITER = ";"
+BOM = "\ufeff"
+
+
+def _row(instance: Instance, route: Route, kind: str, start: int, end: int, **cells: str) -> dict[str, str]:
+    when = day_date(instance, route.day)
+    carer = instance.staff_by_id[route.carer]
+    return {
+        "date": when.isoformat(), "weekday": WEEKDAYS[when.weekday()], "day": str(route.day),
+        "carer": carer.id, "carer_name": carer.name, "kind": kind,
+        "start": format_clock(start), "end": format_clock(end), "minutes": str(end - start), **cells,
+    }
+
+
+def route_rows(instance: Instance, route: Route, partners: dict[str, list[str]]) -> list[dict[str, str]]:
+    """The rows of one carer's day in time order: travel, wait, visit and break rows.
+
+    The carer leaves the office just in time for the first stop and sets off right after
+    each stop; the idle time before a start is a `wait` row. (A route's own `wait` figure
+    may straddle the break, so rows are timed from the stops' starts and ends instead.)
+    """
+    rows: list[dict[str, str]] = []
+    here, free = "office", None
+    for stop in route.stops:
+        visit = instance.visit_by_id.get(stop.visit or "") if stop.kind == "visit" else None
+        there = (instance.client_by_id[visit.client].name or visit.client) if visit else here
+        depart = stop.start - stop.travel if free is None else free
+        if stop.travel:
+            rows.append(_row(instance, route, "travel", depart, depart + stop.travel, notes=f"{here} -> {there}"))
+        if stop.start > depart + stop.travel:
+            rows.append(_row(instance, route, "wait", depart + stop.travel, stop.start))
+        free = stop.end
+        if visit is None:
+            rows.append(_row(instance, route, stop.kind, stop.start, stop.end))
+            continue
+        client = instance.client_by_id[visit.client]
+        rows.append(_row(
+            instance, route, "visit", stop.start, stop.end,
+            visit=visit.id, client=client.id, client_name=client.name,
+            lat=f"{client.location.lat:.6f}", lon=f"{client.location.lon:.6f}", service=visit.service,
+            co_carers="|".join(c for c in partners.get(visit.id, []) if c != route.carer), notes=visit.notes,
+        ))
+        here = there
+    if route.travel_back:
+        last = route.stops[-1].end
+        rows.append(_row(instance, route, "travel", last, last + route.travel_back, notes=f"{here} -> office"))
+    return rows
+
+
+def day_lists(instance: Instance, schedule: Schedule) -> dict[str, str]:
+    """One CSV day list per carer with a route: {file name: text}."""
+    routes = carer_routes(schedule)
+    partners = co_carers(schedule)
+    names = file_names(list(routes), ".csv")
+    files: dict[str, str] = {}
+    for carer, carer_days in routes.items():
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=DELIMITER, restval="", lineterminator="\r\n")
+        writer.writeheader()
+        for route in carer_days:
+            writer.writerows(route_rows(instance, route, partners))
+        files[names[carer]] = BOM + out.getvalue()
+    return files

@@ -1,0 +1,120 @@
+"""A carer's visits as an iCalendar file (RFC 5545), written by hand.
+
+One VEVENT per visit with a stable UID (visit, carer, instance), so a re-exported plan
+updates the same events. Times are local Swedish time: DTSTART/DTEND carry
+TZID=Europe/Stockholm and the file includes that VTIMEZONE (CET/CEST rules), so calendars
+anywhere show the visit at the time the carer is expected at the door. Text is escaped
+and lines are folded at 75 octets without splitting a UTF-8 character.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from models.clock import format_clock
+from models.exports.carer_days import carer_routes, co_carers, file_names, moment
+from models.instance import Instance
+from models.schedule import Route, Schedule
+from models.version import hemplan_version
+
+TZID = "Europe/Stockholm"
+VTIMEZONE = [
+    "BEGIN:VTIMEZONE", f"TZID:{TZID}",
+    "BEGIN:DAYLIGHT", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200", "TZNAME:CEST",
+    "DTSTART:19700329T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT",
+    "BEGIN:STANDARD", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100", "TZNAME:CET",
+    "DTSTART:19701025T030000", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD",
+    "END:VTIMEZONE",
+]
+FOLD_OCTETS = 75
+
+
+def escape_text(value: str) -> str:
+    """RFC 5545 TEXT escaping: backslash, semicolon, comma and newlines."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+
+def fold(line: str) -> str:
+    """Fold a content line into CRLF-joined pieces of at most 75 octets (continuations start with a space)."""
+    pieces, current, size = [], "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > FOLD_OCTETS:
+            pieces.append(current)
+            current, size = " ", 1
+        current += char
+        size += width
+    pieces.append(current)
+    return "\r\n".join(pieces)
+
+
+def uid(instance: Instance, visit: str, carer: str) -> str:
+    """Stable across re-exports of the same instance, distinct for each carer of a double visit."""
+    return f"{visit}/{carer}/{instance.name or 'hemplan'}@hemplan"
+
+
+def _local(stamp: datetime) -> str:
+    return stamp.strftime("%Y%m%dT%H%M%S")
+
+
+def _events(instance: Instance, route: Route, partners: dict[str, list[str]], stamp: str) -> list[str]:
+    lines: list[str] = []
+    carer = route.carer
+    for stop in route.stops:
+        visit = instance.visit_by_id.get(stop.visit or "") if stop.kind == "visit" else None
+        if visit is None:
+            continue
+        client = instance.client_by_id[visit.client]
+        others = [c for c in partners.get(visit.id, []) if c != carer]
+        with_names = ", ".join(f"{instance.staff_by_id[c].name or c} ({c})" for c in others if c in instance.staff_by_id)
+        title = f"{client.name or client.id}: {visit.service or 'visit'}" + (f" (with {with_names})" if others else "")
+        details = [
+            f"Client: {client.name} ({client.id})" if client.name else f"Client: {client.id}",
+            f"Visit: {visit.id}",
+            f"Service: {visit.service}" if visit.service else "",
+            f"Time: {format_clock(stop.start)}-{format_clock(stop.end)} ({stop.end - stop.start} min)",
+            f"Together with: {with_names}" if others else "",
+            f"Travel before: {stop.travel} min" if stop.travel else "",
+            f"Notes: {visit.notes}" if visit.notes else "",
+        ]
+        place = client.location
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{escape_text(uid(instance, visit.id, carer))}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;TZID={TZID}:{_local(moment(instance, route.day, stop.start))}",
+            f"DTEND;TZID={TZID}:{_local(moment(instance, route.day, stop.end))}",
+            f"SUMMARY:{escape_text(title)}",
+            f"LOCATION:{escape_text(f'{client.name or client.id} ({place.lat:.6f}, {place.lon:.6f})')}",
+            f"GEO:{place.lat:.6f};{place.lon:.6f}",
+            f"DESCRIPTION:{escape_text(chr(10).join(d for d in details if d))}",
+            f"X-HEMPLAN-VISIT:{escape_text(visit.id)}",
+            f"X-HEMPLAN-CLIENT:{escape_text(client.id)}",
+            "END:VEVENT",
+        ]
+    return lines
+
+
+def calendar(instance: Instance, carer: str, routes: list[Route], partners: dict[str, list[str]], stamp: datetime) -> str:
+    """The VCALENDAR text of one carer's visits; `stamp` (UTC) is the DTSTAMP of every event."""
+    staff = instance.staff_by_id[carer]
+    utc = stamp.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//hemplan//hemplan {hemplan_version()}//EN",
+        "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(f'{staff.name or carer} ({carer})')}", f"X-WR-TIMEZONE:{TZID}",
+        *VTIMEZONE,
+    ]
+    for route in routes:
+        lines += _events(instance, route, partners, utc)
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def calendars(instance: Instance, schedule: Schedule, stamp: datetime) -> dict[str, str]:
+    """One .ics file per carer with a route: {file name: text}."""
+    routes = carer_routes(schedule)
+    partners = co_carers(schedule)
+    names = file_names(list(routes), ".ics")
+    return {names[c]: calendar(instance, c, days, partners, stamp) for c, days in routes.items()}
