@@ -8,10 +8,11 @@ double-staffed visit.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from models.instance import Instance
-from models.schedule import Route, Schedule, stop_order
+from models.schedule import Route, Schedule, Stop, stop_order
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -24,6 +25,38 @@ def carer_routes(schedule: Schedule) -> dict[str, list[Route]]:
             ordered = route.model_copy(update={"stops": sorted(route.stops, key=stop_order)})
             grouped.setdefault(route.carer, []).append(ordered)
     return {carer: sorted(grouped[carer], key=lambda r: r.day) for carer in sorted(grouped)}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of a carer's day: `travel`, `wait`, `visit` or `break` (its stop, if any)."""
+
+    kind: str
+    start: int
+    end: int
+    stop: Stop | None = None
+
+
+def segments(route: Route) -> list[Segment]:
+    """A route (stops in time order) as back-to-back stretches, from leaving the office to the return.
+
+    The carer leaves the office just in time for the first stop and sets off right after
+    each stop; idle time before a start is a `wait`. A route's own `wait` figure may
+    straddle the break, so the stretches are timed from the stops' starts and ends instead.
+    """
+    parts: list[Segment] = []
+    free: int | None = None
+    for stop in route.stops:
+        depart = stop.start - stop.travel if free is None else free
+        if stop.travel:
+            parts.append(Segment("travel", depart, depart + stop.travel, stop))
+        if stop.start > depart + stop.travel:
+            parts.append(Segment("wait", depart + stop.travel, stop.start, stop))
+        parts.append(Segment(stop.kind, stop.start, stop.end, stop))
+        free = stop.end
+    if route.travel_back and free is not None:
+        parts.append(Segment("travel", free, free + route.travel_back))
+    return parts
 
 
 def co_carers(schedule: Schedule) -> dict[str, list[str]]:

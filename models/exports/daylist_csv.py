@@ -12,7 +12,7 @@ import csv
 import io
 
 from models.clock import format_clock
-from models.exports.carer_days import carer_routes, co_carers, day_date, file_names
+from models.exports.carer_days import carer_routes, co_carers, day_date, file_names, segments
 from models.instance import Instance
 from models.schedule import Route, Schedule
 
@@ -36,37 +36,26 @@ def _row(instance: Instance, route: Route, kind: str, start: int, end: int, **ce
 
 
 def route_rows(instance: Instance, route: Route, partners: dict[str, list[str]]) -> list[dict[str, str]]:
-    """The rows of one carer's day in time order: travel, wait, visit and break rows.
-
-    The carer leaves the office just in time for the first stop and sets off right after
-    each stop; the idle time before a start is a `wait` row. (A route's own `wait` figure
-    may straddle the break, so rows are timed from the stops' starts and ends instead.)
-    """
+    """The rows of one carer's day in time order (see `carer_days.segments`)."""
     rows: list[dict[str, str]] = []
-    here, free = "office", None
-    for stop in route.stops:
-        visit = instance.visit_by_id.get(stop.visit or "") if stop.kind == "visit" else None
-        there = (instance.client_by_id[visit.client].name or visit.client) if visit else here
-        depart = stop.start - stop.travel if free is None else free
-        if stop.travel:
-            rows.append(_row(instance, route, "travel", depart, depart + stop.travel, notes=f"{here} -> {there}"))
-        if stop.start > depart + stop.travel:
-            rows.append(_row(instance, route, "wait", depart + stop.travel, stop.start))
-        free = stop.end
-        if visit is None:
-            rows.append(_row(instance, route, stop.kind, stop.start, stop.end))
-            continue
-        client = instance.client_by_id[visit.client]
-        rows.append(_row(
-            instance, route, "visit", stop.start, stop.end,
-            visit=visit.id, client=client.id, client_name=client.name,
-            lat=f"{client.location.lat:.6f}", lon=f"{client.location.lon:.6f}", service=visit.service,
-            co_carers="|".join(c for c in partners.get(visit.id, []) if c != route.carer), notes=visit.notes,
-        ))
-        here = there
-    if route.travel_back:
-        last = route.stops[-1].end
-        rows.append(_row(instance, route, "travel", last, last + route.travel_back, notes=f"{here} -> office"))
+    here = "office"
+    for part in segments(route):
+        stop = part.stop
+        visit = instance.visit_by_id.get(stop.visit or "") if stop and stop.kind == "visit" else None
+        client = instance.client_by_id[visit.client] if visit else None
+        if part.kind == "travel":
+            there = (client.name or client.id) if client else "office"
+            rows.append(_row(instance, route, "travel", part.start, part.end, notes=f"{here} -> {there}"))
+            here = there
+        elif visit is None or client is None or part.kind != "visit":  # wait, break
+            rows.append(_row(instance, route, part.kind, part.start, part.end))
+        else:
+            rows.append(_row(
+                instance, route, "visit", part.start, part.end,
+                visit=visit.id, client=client.id, client_name=client.name,
+                lat=f"{client.location.lat:.6f}", lon=f"{client.location.lon:.6f}", service=visit.service,
+                co_carers="|".join(c for c in partners.get(visit.id, []) if c != route.carer), notes=visit.notes,
+            ))
     return rows
 
 
