@@ -47,6 +47,9 @@ def _register() -> None:
     from cli.cmd_export import export
 
     main.add_command(export)
+    from cli.cmd_report import report
+
+    main.add_command(report)
 
 
 _register()

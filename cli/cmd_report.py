@@ -1,0 +1,29 @@
+"""`hemplan report`: one self-contained HTML page to look at a schedule (no network needed)."""
+
+from __future__ import annotations
+
+import click
+
+from models.evaluator import evaluate
+from models.exports.matching import check_matches
+from models.io import load_instance, load_schedule, write_text_atomic
+from models.report.html import report_page
+
+
+@click.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False))
+@click.argument("schedule_file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
+def report(instance_file: str, schedule_file: str, output: str, allow_borrowing: bool) -> None:
+    """Write an HTML report of SCHEDULE_FILE: metrics, Gantt charts, route maps, continuity."""
+    instance = load_instance(instance_file)
+    schedule = load_schedule(schedule_file)
+    check_matches(instance, schedule, schedule_file)
+    evaluation = evaluate(instance, schedule, allow_borrowing=allow_borrowing or None)
+    if evaluation.violations:  # shown, not refused: the report is how a planner looks at what is wrong
+        click.echo(f"warning: {schedule_file}: {len(evaluation.violations)} violation(s), listed in the report",
+                   err=True)
+    page = report_page(instance, schedule, evaluation)
+    write_text_atomic(output, page)
+    click.echo(f"{output}: {len(page.encode('utf-8')) // 1024} KB, {instance.horizon.days} day(s)")

@@ -1,0 +1,70 @@
+"""Continuity per client: which carers each client met and how often, as a heat map per team.
+
+Rows are the team's clients, columns its carers (then any borrowed carer); a cell holds the
+visits that carer made to that client, shaded by its share of the client's most frequent
+carer. Beside it: distinct carers against the client's lower bound and the 14-day indicator
+per period (distinct carers met 07:00-22:00; bold where the client is in the national
+indicator's population, i.e. has daily care).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from models.evaluator import Evaluation
+from models.evaluator.metrics import periods
+from models.instance import Instance
+
+SHADES = 5
+
+
+def _shade(count: int, top: int) -> str:
+    return f"h{max(1, round(SHADES * count / top))}" if count else ""
+
+
+def continuity_tables(instance: Instance, evaluation: Evaluation, classes: dict[str, str]) -> str:
+    """One heat-map table per team, from the evaluator's per-client continuity."""
+    spans = periods(instance.horizon.days)
+    tables = []
+    for team in instance.teams:
+        clients = sorted((c for c in instance.clients if c.team == team.id), key=lambda c: c.id)
+        if not clients:
+            continue
+        met = {carer for c in clients for carer in evaluation.clients[c.id].visits_by_carer}
+        own = sorted(s.id for s in instance.staff if s.team == team.id)
+        carers = own + sorted(met - set(own))
+        period_heads = "".join(
+            f'<th title="distinct carers met 07:00-22:00 on days {s.start}-{s.stop - 1}">14d #{k + 1}</th>'
+            for k, s in enumerate(spans)
+        )
+        carer_heads = "".join(
+            f'<th class="vert{"" if c in own else " borrowed"}" title="{escape(instance.staff_by_id[c].name)}">'
+            f"{escape(c)}</th>" for c in carers
+        )
+        rows = []
+        for client in clients:
+            entry = evaluation.clients[client.id]
+            counts = entry.visits_by_carer
+            top = max(counts.values(), default=1)
+            indicator = "".join(
+                f'<td class="{"pop" if pop else "out"}">{n}</td>'
+                for n, pop in zip(entry.daytime_per_period, entry.in_indicator_population)
+            )
+            share = f"{entry.contact_share:.0%}" if entry.contact_share is not None else "-"
+            excess = " over" if entry.distinct > entry.lower_bound else ""
+            cells = "".join(f'<td class="{_shade(counts.get(c, 0), top)}">{counts.get(c, "")}</td>' for c in carers)
+            rows.append(
+                f'<tr><th class="client"><span class="sw {classes[client.id]}"></span>'
+                f"{escape(client.name or client.id)} <small>{escape(client.id)}</small></th>"
+                f"<td>{entry.assigned_visits}/{len(instance.visits_by_client.get(client.id, []))}</td>"
+                f'<td class="n{excess}">{entry.distinct}</td><td>{entry.lower_bound}</td>{indicator}'
+                f"<td>{share}</td>{cells}</tr>"
+            )
+        tables.append(
+            f"<h3>{escape(team.name or team.id)} <small>{escape(team.id)}</small></h3>"
+            f'<div class="scroll"><table class="heat"><thead><tr><th>client</th><th>visits</th>'
+            f'<th title="distinct carers over the horizon">carers</th><th title="fewest carers who could serve '
+            f'the client (lower bound)">bound</th>{period_heads}<th title="share of visits by the most frequent '
+            f'carer">contact</th>{carer_heads}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+        )
+    return "".join(tables)

@@ -1,0 +1,148 @@
+"""Assemble the report page: one self-contained HTML file with inline CSS, SVG and a little JS.
+
+Nothing is fetched: no fonts, scripts, tiles or images from anywhere (the favicon is an
+empty data URL, so even the browser's automatic request stays local). All days are in the
+file but one is shown at a time (a small script switches them), so a 14-day district with
+50 carers opens quickly. Every text from input files is escaped: names and notes are user
+data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from html import escape
+
+from models.clock import format_clock
+from models.evaluator import Evaluation
+from models.exports.carer_days import carer_routes, co_carers, day_date
+from models.instance import Instance
+from models.report.continuity import continuity_tables
+from models.report.gantt import gantt_svg
+from models.report.maps import map_defs, route_map, team_frames
+from models.report.palette import client_classes, palette_css
+from models.report.summary import summary_html
+from models.schedule import Route, Schedule
+from models.version import hemplan_version
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+CSS = """
+body{font:14px/1.4 system-ui,sans-serif;margin:0 1.5em 2em;color:#222}
+h1{margin:.6em 0 .2em}h2{border-bottom:2px solid #ccc;margin-top:1.6em}small{color:#777}
+table{border-collapse:collapse}th,td{padding:2px 6px;text-align:left}
+.metrics th{font-weight:normal;color:#555}.metrics td{font-weight:600}
+.warn{background:#fff3cd;border:1px solid #e0b000;padding:.5em 1em;margin:1em 0}
+.warn ul{max-height:14em;overflow:auto;font:12px monospace}
+#days{position:sticky;top:0;background:#fff;padding:.4em 0;z-index:1}
+#days button{margin:1px;padding:3px 7px;border:1px solid #999;background:#f4f4f4;cursor:pointer}
+#days button.on{background:#225;color:#fff}
+.scroll{overflow-x:auto}
+svg text{font-size:11px;fill:#222}svg .team{font-weight:700}svg .hl{text-anchor:middle;fill:#666}
+.hr{stroke:#ddd}.sh{fill:#eef3f8;stroke:#c8d4e0}.tr{fill:#444}.br{fill:#bbb;stroke:#888;stroke-dasharray:2 2}
+.v{stroke:#fff;stroke-width:.5}.v.d{stroke:#000;stroke-width:2}
+.legend span{display:inline-block;margin-right:1.2em}.legend i{display:inline-block;width:18px;height:10px;
+margin-right:4px;vertical-align:middle}
+.lsh{background:#eef3f8;border:1px solid #c8d4e0}.ltr{background:#444;height:4px!important}
+.lbr{background:#bbb;border:1px dashed #888}.ld{background:#9ab;border:2px solid #000}
+.maps{display:flex;flex-wrap:wrap;gap:8px}.map{margin:0;border:1px solid #ddd;padding:2px}
+.map figcaption{font-size:11px;max-width:200px}.map polyline{fill:none;stroke:#333;stroke-width:1.2}
+.map circle{stroke:#000;stroke-width:.6}.bg circle{fill:#ccc;stroke:none}.office{fill:#225}
+.defs{position:absolute}
+.heat td,.heat th{border:1px solid #e4e4e4;font-size:12px}.heat td{text-align:center;min-width:1.6em}
+.heat th.vert{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal}.borrowed{color:#b00}
+.heat .client{white-space:nowrap;font-weight:normal}.sw{display:inline-block;width:10px;height:10px;margin-right:4px}
+.h1{background:#e3eef9}.h2{background:#c1d9f0}.h3{background:#8fbbe3}.h4{background:#5a97d1;color:#fff}
+.h5{background:#2a6cb3;color:#fff}.pop{font-weight:700}.out{color:#999}.over{color:#b00;font-weight:700}
+.unassigned td{font-size:12px}
+"""
+
+SCRIPT = """
+(function(){var b=document.querySelectorAll('#days button'),s=document.querySelectorAll('section.day');
+function show(k){s.forEach(function(e){e.hidden=e.getAttribute('data-day')!==k;});
+b.forEach(function(e){e.classList.toggle('on',e.getAttribute('data-day')===k);});}
+b.forEach(function(e){e.addEventListener('click',function(){show(e.getAttribute('data-day'));});});
+if(b.length){show(b[0].getAttribute('data-day'));}})();
+"""
+
+LEGEND = ('<p class="legend"><span><i class="lsh"></i>shift</span><span><i class="ltr"></i>travel</span>'
+          '<span><i class="lbr"></i>break</span><span><i class="ld"></i>double-staffed visit</span>'
+          "<span>visits are coloured by client; hover for details</span></p>")
+
+
+def _day_title(instance: Instance, day: int) -> str:
+    when = day_date(instance, day)
+    return f"{WEEKDAYS[when.weekday()]} {when.isoformat()} (day {day})"
+
+
+def _unassigned(instance: Instance, schedule: Schedule) -> dict[int, list[str]]:
+    """Rows of a table of unserved visits, by the first day each visit could be done."""
+    served = {a.visit for a in schedule.assignments}
+    reasons = {u.visit: u.reason for u in schedule.unassigned}
+    rows: dict[int, list[str]] = defaultdict(list)
+    for v in instance.visits:
+        if v.id in served:
+            continue
+        client = instance.client_by_id[v.client]
+        rows[v.day].append(
+            f"<tr><td>{escape(v.id)}</td><td>{escape(client.name or client.id)}</td><td>{escape(v.service)}</td>"
+            f"<td>{format_clock(v.window.earliest)}-{format_clock(v.window.latest)}</td><td>{v.duration} min</td>"
+            f"<td>{v.priority}</td><td>{escape(reasons.get(v.id, 'not in the schedule'))}</td></tr>"
+        )
+    return rows
+
+
+def _day_section(instance: Instance, day: int, routes: dict[str, Route], partners: dict[str, list[str]],
+                 classes: dict[str, str], unassigned: list[str], maps: list[str]) -> str:
+    missing = ""
+    if unassigned:
+        missing = (f"<h4>Unassigned ({len(unassigned)})</h4><table class=\"unassigned\"><tr><th>visit</th>"
+                   f"<th>client</th><th>service</th><th>window</th><th>duration</th><th>priority</th>"
+                   f"<th>reason</th></tr>{''.join(unassigned)}</table>")
+    hidden = "" if day == 0 else " hidden"
+    return (f'<section class="day" data-day="{day}" id="day-{day}"{hidden}><h3>{_day_title(instance, day)}</h3>'
+            f'{LEGEND}<div class="scroll">{gantt_svg(instance, day, routes, partners, classes)}</div>{missing}'
+            f'<h4>Routes</h4><div class="maps">{"".join(maps)}</div></section>')
+
+
+def report_page(instance: Instance, schedule: Schedule, evaluation: Evaluation) -> str:
+    """The whole report as one HTML document."""
+    classes = client_classes(instance)
+    partners = co_carers(schedule)
+    frames = team_frames(instance, schedule)
+    by_day: dict[int, dict[str, Route]] = defaultdict(dict)
+    for carer, routes in carer_routes(schedule).items():
+        for route in routes:
+            by_day[route.day][carer] = route
+    unassigned = _unassigned(instance, schedule)
+    days = range(instance.horizon.days)
+    buttons = "".join(
+        f'<button type="button" data-day="{d}">{day_date(instance, d).strftime("%a %d %b")}</button>' for d in days
+    )
+    sections = "".join(
+        _day_section(instance, d, by_day[d], partners, classes, unassigned.get(d, []),
+                     [route_map(instance, r, frames, classes) for _, r in sorted(by_day[d].items())])
+        for d in days
+    )
+    last = instance.horizon.start_date + timedelta(days=instance.horizon.days - 1)
+    made = schedule.solver
+    made_by = (f" · schedule by {escape(made.method)} ({escape(made.status)}, seed {made.seed})" if made else "")
+    name = escape(instance.name or "instance")
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>hemplan report: {name}</title>'
+        f'<link rel="icon" href="data:,"><style>{CSS}{palette_css(instance)}</style></head><body>'
+        f"<header><h1>hemplan report: {name}</h1><p>{instance.horizon.start_date.isoformat()} to "
+        f"{last.isoformat()} ({instance.horizon.days} days) · {len(instance.teams)} team(s) · "
+        f"{len(instance.staff)} carers · {len(instance.clients)} clients · {len(instance.visits)} visits"
+        f"{made_by} · hemplan {escape(hemplan_version())}</p></header>"
+        f'<section id="summary"><h2>Summary</h2>{summary_html(evaluation)}</section>'
+        f'<section id="plan"><h2>Day by day</h2><nav id="days">{buttons}</nav>{map_defs(instance, frames)}'
+        f"{sections}</section>"
+        f'<section id="continuity"><h2>Continuity per client</h2><p class="legend">Cells: visits by each carer '
+        f"(darker = closer to the client's most frequent carer; red headers: borrowed carers). "
+        f"<b>carers</b> in red: above the lower bound. <b>14d</b>: the 14-day indicator per period, bold where "
+        f"the client has daily care (the national indicator's population).</p>"
+        f"{continuity_tables(instance, evaluation, classes)}</section>"
+        f"<script>{SCRIPT}</script></body></html>\n"
+    )
