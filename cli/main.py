@@ -44,6 +44,9 @@ def _register() -> None:
 
     for command in (generate, validate, import_command, solve, evaluate, schema):
         main.add_command(command)
+    from cli.cmd_replan import replan
+
+    main.add_command(replan)
     from cli.cmd_export import export
 
     main.add_command(export)

@@ -315,6 +315,9 @@ def improve(
         weights = TRAVEL_WEIGHTS if by_travel else Weights()
         best_score = score(instance, travel, plan, bounds)
         fixed = pinned(instance, eligible, plan)
+        movable = set(instance.visit_by_id) - fixed
+        # lock-heavy (a replan): the few visits that may move are re-planned all at once
+        whole = bool(fixed) and len(movable) <= settings.max_free
         size = settings.initial_free
         step = 0
         spent = 0.0
@@ -323,15 +326,16 @@ def improve(
             and time.monotonic() < deadline
             and not should_stop()
             and (by_travel or not all_at_bound(instance, best, bounds))
+            and movable
         ):
-            free = hoods.draw(best, size) - fixed
+            free = set(movable) if whole else hoods.draw(best, size) - fixed
             step += 1
             if not free:
                 spent += settings.min_step_work
                 continue
             limit = min(settings.step_seconds, deadline - time.monotonic())
             step_work = min(settings.step_work, work - spent)
-            allowed = eligible if by_travel else candidate_carers(instance, eligible, best, free, rng)
+            allowed = eligible if by_travel or whole else candidate_carers(instance, eligible, best, free, rng)
             result = solve_neighbourhood(
                 instance, travel, allowed, best.assignments, best.breaks, free, limit,
                 seed=seed + step, workers=settings.workers, weights=weights, deterministic_limit=step_work,
@@ -339,6 +343,7 @@ def improve(
             spent += max(settings.min_step_work, _work_of(result, step_work, settings))
             if result is None:
                 size = max(settings.min_free, int(size * 0.8))
+                whole = False  # too much at once: fall back to drawn neighbourhoods
                 continue
             size = min(settings.max_free, size + 4) if result.status == "OPTIMAL" else max(settings.min_free, size - 4)
             candidate = merge(best, result)
@@ -348,6 +353,8 @@ def improve(
                 best, best_score = candidate, candidate_score
                 if improved:
                     on_improve(best, best_score)
+            if whole and result.status == "OPTIMAL":
+                break  # every movable visit was re-planned at once, optimally: nothing left to try
     except KeyboardInterrupt:
         return best, True
     return best, False

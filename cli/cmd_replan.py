@@ -1,0 +1,117 @@
+"""`hemplan replan`: after a sick call or an updated instance, keep the known plan and re-plan the rest."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+
+from models.clock import format_clock
+from models.io import load_instance, load_schedule, write_model
+from models.schedule import Assignment, Distribution, Metrics
+from solver.change_list import Change
+from solver.replan import Absence, ReplanResult, parse_days, replan as run_replan
+from solver.solve import SolveOptions
+
+HEADER = ("visit", "client", "day", "old carers", "new carers", "old start", "new start", "change", "why")
+
+
+@click.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False))
+@click.argument("schedule_file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="New schedule file to write.")
+@click.option("--absent", multiple=True, metavar="CARER", help="A carer absent on --days (repeat for several).")
+@click.option("--days", metavar="D|D-E", help="Absence days, 0-based and inclusive: 4 or 3-5.")
+@click.option("--time-limit", default=8.0, show_default=True, type=click.FloatRange(min=1.0),
+              help="Seconds for the whole replan, loading and verification included.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Teams solved in parallel.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random choice.")
+@click.option("--work-limit", type=click.FloatRange(min=0), default=None,
+              help="Search work per team in CP-SAT deterministic units (reproducible on any machine).")
+@click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
+@click.option("--json", "as_json", is_flag=True, help="Print the change list and continuity as JSON.")
+def replan(instance_file: str, schedule_file: str, output: str, absent: tuple[str, ...], days: str | None,
+           time_limit: float, workers: int, seed: int, work_limit: float | None, allow_borrowing: bool,
+           as_json: bool) -> None:
+    """Keep every assignment of SCHEDULE_FILE that INSTANCE_FILE still allows and re-plan the rest.
+
+    With --absent and --days, the carers' shifts on those days are gone (a sick call); without,
+    INSTANCE_FILE is an updated instance (new, cancelled or moved visits, changed shifts).
+    Prints the change list and the change in continuity; writes the verified schedule atomically.
+    """
+    started = time.monotonic()
+    if bool(absent) != (days is not None):
+        raise click.UsageError("--absent and --days go together")
+    folder = Path(output).parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
+    instance = load_instance(instance_file)
+    old = load_schedule(schedule_file)
+    span = parse_days(days, instance.horizon.days) if days is not None else range(0)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
+                           work_limit=work_limit)
+    result = run_replan(instance, old, [Absence(c, span) for c in absent], options,
+                        source=instance_file, schedule_source=schedule_file, started=started)
+    write_model(output, result.schedule)
+    if as_json:
+        click.echo(json.dumps(_as_json(result), indent=2))
+    else:
+        for line in _report(result):
+            click.echo(line)
+    click.echo(f"{output}: verified by the evaluator; done in {time.monotonic() - started:.1f}s", err=as_json)
+
+
+def _report(result: ReplanResult) -> list[str]:
+    rows = [HEADER] + [_row(c) for c in result.changes]
+    widths = [max(len(r[k]) for r in rows) for k in range(len(HEADER))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
+    lines.append(f"kept {len(result.kept)} assignment(s) exactly; re-planned {len(result.affected)}; "
+                 f"{len(result.changes)} change(s)")
+    lines += _continuity_lines(result.before.metrics, result.evaluation.metrics)
+    return lines
+
+
+def _row(c: Change) -> tuple[str, ...]:
+    old_day, new_day = (str(a.day) if a else "" for a in (c.old, c.new))
+    day = old_day if not new_day or old_day in ("", new_day) else (new_day if not old_day else f"{old_day}->{new_day}")
+    return (c.visit, c.client, day, _carers(c.old), _carers(c.new), _start(c.old), _start(c.new), c.kind, c.why)
+
+
+def _carers(a: Assignment | None) -> str:
+    return "-" if a is None else ",".join(a.carers)
+
+
+def _start(a: Assignment | None) -> str:
+    return "-" if a is None else format_clock(a.start)
+
+
+def _continuity_lines(before: Metrics, after: Metrics) -> list[str]:
+    lines = []
+    for label, b, a in (("horizon", before.distinct_carers_horizon, after.distinct_carers_horizon),
+                        ("14 days", before.distinct_carers_14d, after.distinct_carers_14d)):
+        lines.append(f"distinct carers/client ({label}): mean {_mean(b)} before, {_mean(a)} after ({_delta(b, a)})")
+    lines.append(f"unassigned mandatory: {before.unassigned_mandatory} before, {after.unassigned_mandatory} after")
+    return lines
+
+
+def _mean(d: Distribution | None) -> str:
+    return "-" if d is None else f"{d.mean:.2f}"
+
+
+def _delta(before: Distribution | None, after: Distribution | None) -> str:
+    return "-" if before is None or after is None else f"{after.mean - before.mean:+.2f}"
+
+
+def _as_json(result: ReplanResult) -> dict:
+    def means(m: Metrics) -> dict[str, float | None]:
+        return {"horizon": m.distinct_carers_horizon.mean if m.distinct_carers_horizon else None,
+                "14d": m.distinct_carers_14d.mean if m.distinct_carers_14d else None}
+
+    return {
+        "kept": len(result.kept),
+        "replanned": len(result.affected),
+        "changes": [c.as_json() for c in result.changes],
+        "distinct_carers_mean": {"before": means(result.before.metrics), "after": means(result.evaluation.metrics)},
+    }

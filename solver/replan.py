@@ -1,0 +1,201 @@
+"""Replanning after a sick call or an updated instance: keep what is unaffected, re-plan the rest.
+
+Clients and carers already know the plan, so every old assignment that is still valid (and
+not of an absent carer on an absence day) is kept exactly. Each kept assignment becomes a
+lock (its carers, its start, its day) in a derived instance, and `solve` plans that: locks
+are hard for the solver and fully locked visits are never freed by the search, so the kept
+part cannot move, and the continuity objective pulls every re-planned visit towards carers
+its client still meets in the kept part. An absence becomes the carer's shifts removed on
+those days.
+
+"Still valid" is judged by the independent evaluator: the old assignments of visits that
+still exist are re-assembled against the updated instance (with the old breaks), and any
+assignment a violation names is affected, as is every visit of a carer-day whose break or
+route no longer works; this repeats until the kept part is violation-free on its own.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from models.assemble import assemble_schedule
+from models.evaluator import Evaluation, evaluate
+from models.evaluator.violations import find_violations
+from models.instance import Instance
+from models.problems import InputError, Problem
+from models.schedule import Assignment, Schedule
+from models.travel import TravelTimes, travel_times
+from solver.change_list import Change, change_list
+from solver.solve import SolveOptions, SolveResult, solve
+
+METHOD = "replan"
+WRITE_RESERVE = 0.3  # seconds kept for writing the schedule and printing the change list
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A carer who does not work on `days` (0-based day indices of the instance)."""
+
+    carer: str
+    days: range
+
+
+@dataclass
+class ReplanResult:
+    """The new verified schedule, what was kept and why the rest moved, and continuity before/after.
+
+    Both evaluations are against the derived instance (updated, absences applied, kept
+    assignments locked): a schedule feasible there is feasible for the instance as given,
+    since the derived instance only adds restrictions, and its lower bound is cheap to
+    compute because locked visits have no choice of carer.
+    """
+
+    schedule: Schedule
+    evaluation: Evaluation  # the new schedule
+    before: Evaluation  # the old schedule, restricted to visits that still exist
+    kept: dict[str, Assignment]
+    affected: dict[str, str]  # visit -> why it was re-planned
+    changes: list[Change] = field(default_factory=list)
+    solve: SolveResult | None = None
+
+
+def parse_days(text: str, horizon_days: int, source: str = "--days") -> range:
+    """`3-5` (inclusive) or `4` as a range of day indices inside the horizon."""
+    first, _, last = text.strip().partition("-")
+    try:
+        days = range(int(first), int(last if last else first) + 1)
+    except ValueError:
+        raise InputError([Problem(source, text, "expected a day such as 4 or a range such as 3-5")]) from None
+    if not days or days[0] < 0 or days[-1] >= horizon_days:
+        raise InputError([Problem(source, text, f"outside the horizon: days are 0-{horizon_days - 1}")])
+    return days
+
+
+def with_absences(instance: Instance, absences: list[Absence], source: str = "--absent") -> Instance:
+    """The instance with each absent carer's shifts removed on the absence days."""
+    unknown = [a.carer for a in absences if a.carer not in instance.staff_by_id]
+    if unknown:
+        raise InputError([Problem(source, c, "no such carer in the instance") for c in unknown])
+    off = {(a.carer, d) for a in absences for d in a.days}
+    if not off:
+        return instance
+    data = instance.model_dump(by_alias=True)
+    for s in data["staff"]:
+        s["shifts"] = [sh for sh in s["shifts"] if (s["id"], sh["day"]) not in off]
+    return Instance.model_validate(data)
+
+
+def old_breaks(schedule: Schedule) -> dict[tuple[str, int], int]:
+    """Break start per carer-day, as the old routes have them."""
+    return {(r.carer, r.day): s.start for r in schedule.routes for s in r.stops if s.kind == "break"}
+
+
+def split_kept(
+    instance: Instance, old: Schedule, travel: TravelTimes, absences: list[Absence], allow_borrowing: bool
+) -> tuple[dict[str, Assignment], dict[str, str]]:
+    """The old assignments still valid in `instance` (absences applied), and why each other is not."""
+    off = {(a.carer, d) for a in absences for d in a.days}
+    kept: dict[str, Assignment] = {}
+    affected: dict[str, str] = {}
+    for a in old.assignments:
+        if a.visit not in instance.visit_by_id or a.visit in kept or a.visit in affected:
+            continue  # cancelled visits are dropped; a repeated assignment is the old file's mistake
+        gone = [c for c in a.carers if c not in instance.staff_by_id]
+        absent = [c for c in a.carers if (c, a.day) in off]
+        if absent:
+            affected[a.visit] = f"{', '.join(absent)} absent on day {a.day}"
+        elif gone:
+            affected[a.visit] = f"{', '.join(gone)} no longer in the instance"
+        else:
+            kept[a.visit] = a
+    breaks = old_breaks(old)
+    while kept:
+        schedule = assemble_schedule(instance, travel, list(kept.values()), breaks, [], allow_borrowing=allow_borrowing)
+        hit: dict[str, str] = {}
+        for v in find_violations(instance, schedule, travel, allow_borrowing):
+            if v.visit in kept:
+                hit.setdefault(v.visit, f"{v.kind}: {v.message}")
+            elif v.carer is not None and v.day is not None:  # the carer-day as a whole no longer works
+                for visit_id, a in kept.items():
+                    if a.day == v.day and v.carer in a.carers:
+                        hit.setdefault(visit_id, f"{v.kind} on {v.carer}'s day {v.day}: {v.message}")
+        if not hit:
+            break
+        for visit_id, why in hit.items():
+            del kept[visit_id]
+            affected[visit_id] = why
+    return kept, affected
+
+
+def locked_instance(instance: Instance, kept: dict[str, Assignment]) -> Instance:
+    """`instance` with every kept assignment turned into a lock on its day, start and carers."""
+    data = instance.model_dump(by_alias=True)
+    for v in data["visits"]:
+        a = kept.get(v["id"])
+        if a is not None:
+            v.update(day=a.day, last_day=None, locked_carers=list(a.carers), locked_start=a.start)
+    return Instance.model_validate(data)
+
+
+def replan(
+    instance: Instance,
+    old: Schedule,
+    absences: list[Absence],
+    options: SolveOptions,
+    source: str = "instance",
+    schedule_source: str = "schedule",
+    started: float | None = None,
+) -> ReplanResult:
+    """Keep every unaffected assignment of `old` exactly and re-plan the rest of `instance`.
+
+    `options.time_limit` is the whole replan's budget counted from `started` (default: now);
+    the solve gets what is left after the analysis and a reserve for the final verification.
+    Locks that cannot be kept (an absent carer named in a visit's own lock) are InputErrors
+    naming `source`; a schedule of another instance is one naming `schedule_source`.
+    """
+    started = time.monotonic() if started is None else started
+    _check_schedule_of(instance, old, schedule_source)
+    borrowing = options.allow_borrowing or old.allow_borrowing
+    updated = with_absences(instance, absences)
+    travel = travel_times(updated)
+    kept, affected = split_kept(updated, old, travel, absences, borrowing)
+    derived = locked_instance(updated, kept)
+    before = evaluate(derived, _known_only(derived, old), travel, borrowing)
+
+    budget = options.time_limit - (time.monotonic() - started) - WRITE_RESERVE
+    solve_options = SolveOptions(time_limit=max(0.5, budget), workers=options.workers, seed=options.seed,
+                                 allow_borrowing=borrowing, work_limit=options.work_limit)
+    try:
+        solved = solve(derived, solve_options)  # verified by the evaluator against `derived`
+    except InputError as exc:
+        raise InputError([Problem(source, p.where, p.message) for p in exc.problems]) from None
+    schedule = solved.schedule
+    if schedule.solver is not None:
+        schedule.solver.method = METHOD
+        schedule.solver.wall_time_s = round(time.monotonic() - started, 3)
+        schedule.solver.options |= {
+            "kept": len(kept),
+            "replanned": len(affected),
+            "absent": ",".join(f"{a.carer}:{a.days[0]}-{a.days[-1]}" for a in absences),
+        }
+    changes = change_list(updated, old, schedule, affected)
+    return ReplanResult(schedule, solved.evaluation, before, kept, affected, changes, solved)
+
+
+def _check_schedule_of(instance: Instance, old: Schedule, source: str) -> None:
+    """A schedule made for another instance (other name, or none of its visits) is refused."""
+    if old.instance and instance.name and old.instance != instance.name:
+        raise InputError([Problem(source, "instance", f"the schedule is of instance '{old.instance}', not '{instance.name}'")])
+    if old.assignments and not any(a.visit in instance.visit_by_id for a in old.assignments):
+        raise InputError([Problem(source, "assignments", f"none of its visits is in instance '{instance.name}'")])
+
+
+def _known_only(instance: Instance, schedule: Schedule) -> Schedule:
+    """The old schedule without the visits the instance no longer has (for its continuity)."""
+    known = instance.visit_by_id
+    return schedule.model_copy(update={
+        "assignments": [a for a in schedule.assignments if a.visit in known],
+        "unassigned": [u for u in schedule.unassigned if u.visit in known],
+    })
+
