@@ -13,12 +13,14 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
+from models.assemble import assemble_schedule
+from models.clock import parse_clock
 from models.evaluator import evaluate
 from models.instance import Instance
 from models.io import instance_from_data, load_instance, load_schedule, write_model
+from models.problems import InputError
 from models.schedule import Assignment, Schedule
 from models.travel import travel_times
-from models.assemble import assemble_schedule
 from solver.replan import Absence, ReplanResult, replan
 from solver.solve import SolveOptions, solve
 from tests.small_instances import OFFICE, near, shift, visit
@@ -76,7 +78,6 @@ def one_team(visits: list[dict[str, Any]], staff: list[dict[str, Any]], clients:
 
 def by_hand(inst: Instance, placed: dict[str, tuple[int, str, list[str]]]) -> Schedule:
     """An old schedule written out by hand (no breaks in these instances)."""
-    from models.clock import parse_clock
     assignments = [Assignment(visit=v, day=d, start=parse_clock(s), carers=c) for v, (d, s, c) in placed.items()]
     schedule = assemble_schedule(inst, travel_times(inst), assignments, {}, [])
     assert evaluate(inst, schedule).violations == []
@@ -130,7 +131,21 @@ def test_a_shift_cut_short_re_plans_only_the_visits_it_no_longer_covers() -> Non
     updated = instance_from_data(cut, "replan")
     result = verified(updated, replan(updated, old, [], FAST))
     assert set(result.affected) == {"Late"}
-    assert placements(result.schedule) == {"Early": (0, 480, ("A",)), "Late": (0, 840, ("B",))}
+    after = placements(result.schedule)
+    assert after["Early"] == (0, 480, ("A",))
+    assert after["Late"][0] == 0 and after["Late"][2] == ("B",)  # A's shortened shift ends at 12:00
+
+
+def test_a_visit_locked_to_the_absent_carer_is_an_input_error_naming_it() -> None:
+    staff = [{"id": s, "shifts": [shift(d) for d in range(2)]} for s in ("A", "B")]
+    raw = one_team([visit("K0", "K", 0), visit("K1", "K", 1, locked_carers=["A"])], staff, ["K"], days=2)
+    inst = instance_from_data(raw, "replan")
+    old = by_hand(inst, {"K0": (0, "08:00", ["A"]), "K1": (1, "08:00", ["A"])})
+    with pytest.raises(InputError) as caught:
+        replan(inst, old, [Absence("A", range(1, 2))], FAST, source="plan.json")
+    assert [str(p) for p in caught.value.problems] == [
+        "plan.json: visits[K1].locked_carers: locked carer A cannot do this visit: no shift on day(s) 1 leaves room for it"
+    ]
 
 
 # --- the command ---------------------------------------------------------------------------
