@@ -16,11 +16,11 @@ from typing import Callable
 from models.bounds import smallest_cover
 from models.instance import Instance, Visit
 from models.travel import TravelTimes
-from solver.neighbourhood import NeighbourhoodResult, Weights, solve_neighbourhood
+from solver.neighbourhood import NeighbourhoodResult, solve_neighbourhood
 from solver.plan import Plan
-from solver.score import Score, client_carers, score
+from solver.score import Score, Weights, client_carers, score
 
-TRAVEL_WEIGHTS = Weights(new_pair=0, not_preferred=0)  # the travel-only yardstick
+TRAVEL_WEIGHTS = Weights(new_pair=0, not_preferred=0, arrival=0, workload=0)  # the travel-only yardstick
 CAPACITY_REASON = "capacity: no route of an eligible carer has room for it"
 
 
@@ -37,7 +37,7 @@ class SearchSettings:
     step_work: float = 0.1
     min_step_work: float = 0.05  # charged per step at least
     work_per_variable: float = 2e-5  # building the model is work too: charged by its size
-    step_seconds: float = 5.0
+    step_seconds: float = 30.0  # a guard only: a loaded machine must not cut a step short of its work
     initial_free: int = 40
     min_free: int = 12
     max_free: int = 120

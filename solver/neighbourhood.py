@@ -4,8 +4,10 @@ The freed visits may go to any eligible carer on any allowed day. Each carer-day
 receive one becomes an `AddCircuit` over the office (node 0), the visits that stay on that
 route (fixed start) and the candidate freed visits (a self-loop meaning "not this carer").
 An arc i -> j pushes j's start by i's duration plus travel, plus the break when the break is
-taken on that arc. The objective is lexicographic through weights: unserved visits, then
-new (client, carer) pairs, then preferred carers, then travel of the touched routes.
+taken on that arc. The objective follows `solver.score` through its weights: unserved visits,
+new (client, carer) pairs, preferred carers, then the weighted cost of travel on the touched
+routes, arrival-time deviation of the touched recurring visits and workload deviation of the
+touched carers.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from models.eligibility import fitting_days
 from models.instance import Instance, Visit
 from models.travel import TravelTimes
 from solver.plan import Placement
+from solver.score import Weights, series_members, workload_targets
 
 
 @dataclass
@@ -46,16 +49,6 @@ class _Route:
     arcs: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     on_break: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     break_start: cp_model.IntVar | None = None
-
-
-@dataclass(frozen=True)
-class Weights:
-    """Objective weights inside a neighbourhood; continuity outranks travel by construction."""
-
-    unserved_mandatory: int = 1_000_000
-    unserved_deferrable: int = 100_000
-    new_pair: int = 1_000
-    not_preferred: int = 5
 
 
 def solve_neighbourhood(
@@ -157,12 +150,16 @@ def solve_neighbourhood(
     unserved_m = [served[v].Not() for v in free_ids if visit[v].priority == "mandatory"]
     unserved_d = [served[v].Not() for v in free_ids if visit[v].priority == "deferrable"]
     travel_expr = sum(travel_terms)
+    arrival = _arrival_deviations(model, instance, current, free_ids, start, served) if weights.arrival else []
+    workload = _workload_deviations(model, instance, current, free, x) if weights.workload else []
     model.minimize(
         weights.unserved_mandatory * sum(unserved_m)
         + weights.unserved_deferrable * sum(unserved_d)
         + weights.new_pair * sum(new_pairs)
         + weights.not_preferred * sum(not_preferred)
-        + travel_expr
+        + weights.travel * travel_expr
+        + weights.arrival * sum(arrival)
+        + weights.workload * sum(workload)
     )
     _hint(model, instance, routes, current, breaks, free_ids, x, start, served)
 
@@ -203,6 +200,63 @@ def solve_neighbourhood(
         deterministic_time=solver.deterministic_time,
         variables=len(model.proto.variables),
     )
+
+
+def _arrival_deviations(
+    model: cp_model.CpModel,
+    instance: Instance,
+    current: dict[str, Placement],
+    free_ids: list[str],
+    start: dict[str, cp_model.IntVar | int],
+    served: dict[str, cp_model.IntVar],
+) -> list[cp_model.IntVar]:
+    """Per recurring visit touched by the neighbourhood, a common target time and each served
+    member's distance from it: minimising their sum puts the target at the members' median,
+    so the sum is exactly the series' deviation in `solver.score`."""
+    freed = set(free_ids)
+    deviations: list[cp_model.IntVar] = []
+    for members in series_members(instance).values():
+        if freed.isdisjoint(members) or len(members) < 2:
+            continue
+        window = instance.visit_by_id[members[0]].window
+        target = model.new_int_var(window.earliest, window.latest, "")
+        for v_id in members:
+            if v_id not in freed and v_id not in current:
+                continue  # unserved and staying so
+            d = model.new_int_var(0, 24 * 60, "")
+            above, below = model.add(d >= start[v_id] - target), model.add(d >= target - start[v_id])
+            if v_id in freed:  # a freed visit left unserved has no start to keep
+                above.only_enforce_if(served[v_id])
+                below.only_enforce_if(served[v_id])
+            deviations.append(d)
+    return deviations
+
+
+def _workload_deviations(
+    model: cp_model.CpModel,
+    instance: Instance,
+    current: dict[str, Placement],
+    free: set[str],
+    x: dict[tuple[str, str, int], cp_model.IntVar],
+) -> list[cp_model.IntVar]:
+    """Per carer who may take a freed visit, the distance of their visit minutes from their share."""
+    targets = workload_targets(instance)
+    fixed = {c: 0 for c in targets}
+    for v_id, p in current.items():
+        if v_id not in free:
+            for c_id in p.carers:
+                fixed[c_id] += instance.visit_by_id[v_id].duration
+    added: dict[str, list] = {}
+    for (v_id, c_id, _), lit in x.items():
+        added.setdefault(c_id, []).append(instance.visit_by_id[v_id].duration * lit)
+    deviations = []
+    for c_id, terms in sorted(added.items()):
+        load = fixed[c_id] + sum(terms)
+        d = model.new_int_var(0, max(targets[c_id], 24 * 60 * instance.horizon.days), "")
+        model.add(d >= load - targets[c_id])
+        model.add(d >= targets[c_id] - load)
+        deviations.append(d)
+    return deviations
 
 
 def _places(instance: Instance, travel: TravelTimes, r: _Route) -> list[int]:

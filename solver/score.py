@@ -1,9 +1,13 @@
-"""The solver's own objective of a whole plan, lexicographic as DESIGN.md orders it.
+"""The solver's own objective of a whole plan, as DESIGN.md and issue 3 order it.
 
 The evaluator's metrics are the judge of a finished schedule; this is the cheap figure the
-search compares plans with at every step: unserved visits (mandatory, then deferrable),
-distinct carers summed over clients, the worst client's excess over its lower bound,
-visits not done by a preferred carer, then travel minutes.
+search compares plans with at every step. Lexicographic: unserved visits (mandatory, then
+deferrable), distinct carers summed over clients, the worst client's excess over its lower
+bound, visits not done by a preferred carer. Then one weighted *cost* trades minutes against
+minutes: travel, arrival-time deviation (the same recurring visit at about the same time
+every day) and workload deviation (each carer's visit minutes against a share of the team's
+work in proportion to paid time). A strict order there would buy one minute of punctuality
+with any amount of travel, which no planner wants; the weights say the exchange rate.
 """
 
 from __future__ import annotations
@@ -11,21 +15,42 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from models.evaluator.arrival import SeriesKey, series_key
 from models.instance import Instance
 from models.travel import TravelTimes
 from solver.plan import Plan
 
 
+@dataclass(frozen=True)
+class Weights:
+    """Objective weights (integers, for CP-SAT). The first four make the order lexicographic
+    in practice: each outweighs anything a neighbourhood can change below it. The last three
+    are exchange rates in tenths: a travel minute costs 10, a minute of arrival deviation 5,
+    a minute of workload deviation 1."""
+
+    unserved_mandatory: int = 100_000_000
+    unserved_deferrable: int = 10_000_000
+    new_pair: int = 100_000
+    not_preferred: int = 500
+    travel: int = 10
+    arrival: int = 5
+    workload: int = 1
+
+
 @dataclass(frozen=True, order=True)
 class Score:
-    """Plan quality; smaller is better, compared field by field in this order."""
+    """Plan quality; smaller is better, compared field by field in this order (the fields
+    after `cost` are its parts, for reports)."""
 
     unassigned_mandatory: int
     unassigned_deferrable: int
     distinct_carers: int
     worst_excess: int
     not_preferred: int
+    cost: int
     travel: int
+    arrival_deviation: int
+    workload_deviation: int
 
     def parts(self) -> dict[str, float]:
         return {k: float(v) for k, v in self.__dict__.items()}
@@ -44,7 +69,10 @@ class Score:
             distinct_carers=sum(s.distinct_carers for s in scores),
             worst_excess=max((s.worst_excess for s in scores), default=0),
             not_preferred=sum(s.not_preferred for s in scores),
+            cost=sum(s.cost for s in scores),
             travel=sum(s.travel for s in scores),
+            arrival_deviation=sum(s.arrival_deviation for s in scores),
+            workload_deviation=sum(s.workload_deviation for s in scores),
         )
 
 
@@ -72,8 +100,52 @@ def plan_travel(instance: Instance, travel: TravelTimes, plan: Plan) -> int:
     return total
 
 
-def score(instance: Instance, travel: TravelTimes, plan: Plan, bounds: dict[str, int]) -> Score:
-    """The lexicographic objective of `plan` given per-client lower bounds."""
+def series_members(instance: Instance) -> dict[SeriesKey, list[str]]:
+    """Visit ids of each recurring visit (see `models.evaluator.arrival`)."""
+    members: dict[SeriesKey, list[str]] = defaultdict(list)
+    for v in instance.visits:
+        members[series_key(v)].append(v.id)
+    return members
+
+
+def arrival_deviation(instance: Instance, plan: Plan) -> int:
+    """Minutes by which served visits of each recurring visit start away from its median start."""
+    total = 0
+    for ids in series_members(instance).values():
+        starts = sorted(plan.assignments[v].start for v in ids if v in plan.assignments)
+        if len(starts) > 1:
+            median = starts[len(starts) // 2]
+            total += sum(abs(s - median) for s in starts)
+    return total
+
+
+def workload_targets(instance: Instance) -> dict[str, int]:
+    """Each carer's fair share of the visit minutes: all visit minutes of the instance split
+    in proportion to paid shift minutes (a part-timer gets less)."""
+    demand = sum(v.duration * v.staff_needed for v in instance.visits)
+    paid = {c.id: sum(s.paid_minutes for s in c.shifts) for c in instance.staff}
+    total_paid = sum(paid.values())
+    return {c: (demand * p) // total_paid if total_paid else 0 for c, p in paid.items()}
+
+
+def carer_loads(instance: Instance, plan: Plan) -> dict[str, int]:
+    """Visit minutes per carer in the plan."""
+    load = {c.id: 0 for c in instance.staff}
+    for visit_id, p in plan.assignments.items():
+        for carer in p.carers:
+            load[carer] += instance.visit_by_id[visit_id].duration
+    return load
+
+
+def workload_deviation(instance: Instance, plan: Plan) -> int:
+    """Minutes by which carers' loads differ from their shares, summed."""
+    targets = workload_targets(instance)
+    return sum(abs(load - targets[c]) for c, load in carer_loads(instance, plan).items())
+
+
+def score(instance: Instance, travel: TravelTimes, plan: Plan, bounds: dict[str, int],
+          weights: Weights = Weights()) -> Score:
+    """The objective of `plan` given per-client lower bounds."""
     met = client_carers(instance, plan)
     unserved = [v for v in instance.visits if v.id not in plan.assignments]
     not_preferred = 0
@@ -81,11 +153,17 @@ def score(instance: Instance, travel: TravelTimes, plan: Plan, bounds: dict[str,
         preferred = instance.client_by_id[instance.visit_by_id[visit_id].client].preferred_carers
         if preferred and not set(p.carers) & set(preferred):
             not_preferred += 1
+    minutes = plan_travel(instance, travel, plan)
+    late = arrival_deviation(instance, plan)
+    uneven = workload_deviation(instance, plan)
     return Score(
         unassigned_mandatory=sum(v.priority == "mandatory" for v in unserved),
         unassigned_deferrable=sum(v.priority == "deferrable" for v in unserved),
         distinct_carers=sum(len(c) for c in met.values()),
         worst_excess=max((len(met[c]) - bounds.get(c, 0) for c in met), default=0),
         not_preferred=not_preferred,
-        travel=plan_travel(instance, travel, plan),
+        cost=weights.travel * minutes + weights.arrival * late + weights.workload * uneven,
+        travel=minutes,
+        arrival_deviation=late,
+        workload_deviation=uneven,
     )

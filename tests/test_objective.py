@@ -1,0 +1,88 @@
+"""The objective's minute terms: arrival-time consistency and workload balance.
+
+Each is checked twice: `score` counts it on hand-made plans, and a CP-SAT neighbourhood
+with every visit free chooses the plan that minimises it when nothing else differs (all
+homes at the office, so travel is zero whatever the choice).
+"""
+
+from __future__ import annotations
+
+from models.eligibility import eligibility
+from models.evaluator import evaluate
+from models.instance import Instance
+from models.travel import travel_times
+from solver.neighbourhood import solve_neighbourhood
+from solver.plan import Placement, Plan
+from solver.score import arrival_deviation, score, workload_deviation
+from tests.small_instances import OFFICE, shift, small, visit
+
+
+def _neighbourhood_plan(inst: Instance) -> Plan:
+    """Every visit freed at once: the model's optimum, verified by the evaluator."""
+    travel = travel_times(inst)
+    able = eligibility(inst, travel).carers
+    result = solve_neighbourhood(inst, travel, able, {}, {}, {v.id for v in inst.visits}, 20.0, deterministic_limit=5.0)
+    assert result is not None and result.status == "OPTIMAL"
+    plan = Plan(assignments={v: p for v, p in result.placements.items() if p is not None}, breaks=result.breaks)
+    assert evaluate(inst, plan.to_schedule(inst, travel)).violations == []
+    return plan
+
+
+def _arrival_instance() -> Instance:
+    # day 0: a locked two-hour visit at 08:00 pushes K's visit to 10:00 or later; day 1 is free
+    return small(
+        [{"id": "A", "shifts": [shift(0), shift(1)]}],
+        [{"id": "K", "location": OFFICE}, {"id": "L", "location": OFFICE}],
+        [visit("L0", "L", 0, "08:00", "08:00", 120, locked_start="08:00"),
+         visit("K0", "K", 0, "08:00", "12:00", 30), visit("K1", "K", 1, "08:00", "12:00", 30)],
+        days=2,
+    )
+
+
+def test_arrival_deviation_counts_minutes_from_the_series_median() -> None:
+    inst = _arrival_instance()
+    apart = Plan(assignments={"K0": Placement(0, 600, ("A",)), "K1": Placement(1, 480, ("A",)),
+                              "L0": Placement(0, 480, ("A",))})
+    together = Plan(assignments={**apart.assignments, "K1": Placement(1, 600, ("A",))})
+    assert arrival_deviation(inst, apart) == 120
+    assert arrival_deviation(inst, together) == 0
+    travel = travel_times(inst)
+    assert score(inst, travel, together, {}) < score(inst, travel, apart, {})
+
+
+def test_neighbourhood_starts_a_recurring_visit_at_the_same_time_each_day() -> None:
+    plan = _neighbourhood_plan(_arrival_instance())
+    assert plan.assignments["K0"].start >= 600
+    assert plan.assignments["K1"].start == plan.assignments["K0"].start
+
+
+def _workload_instance() -> Instance:
+    # two carers with equal shifts, two one-hour visits of different clients: one each is fair
+    return small(
+        [{"id": c, "shifts": [shift(0)]} for c in ("A", "B")],
+        [{"id": "K", "location": OFFICE}, {"id": "L", "location": OFFICE}],
+        [visit("K0", "K", 0, "08:00", "12:00", 60), visit("L0", "L", 0, "08:00", "12:00", 60)],
+        days=1,
+    )
+
+
+def test_workload_deviation_is_distance_from_each_carers_share() -> None:
+    inst = _workload_instance()
+    one = Plan(assignments={"K0": Placement(0, 480, ("A",)), "L0": Placement(0, 600, ("A",))})
+    shared = Plan(assignments={"K0": Placement(0, 480, ("A",)), "L0": Placement(0, 480, ("B",))})
+    assert workload_deviation(inst, one) == 120  # A 60 over its share, B 60 under
+    assert workload_deviation(inst, shared) == 0
+
+
+def test_neighbourhood_shares_work_in_proportion_to_paid_time() -> None:
+    # A works 9 hours, B 5: of four half-hour visits A takes three (90 min against a share of
+    # 77, B 30 against 42: 25 off in all; two each would be 35 off)
+    inst = small(
+        [{"id": "A", "shifts": [shift(0, "07:00", "16:00")]}, {"id": "B", "shifts": [shift(0, "07:00", "12:00")]}],
+        [{"id": f"K{i}", "location": OFFICE} for i in range(4)],
+        [visit(f"K{i}", f"K{i}", 0, "08:00", "10:00", 30) for i in range(4)],
+        days=1,
+    )
+    plan = _neighbourhood_plan(inst)
+    assert workload_deviation(inst, plan) == 25
+    assert sum(p.carers == ("A",) for p in plan.assignments.values()) == 3
