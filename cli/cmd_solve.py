@@ -9,7 +9,8 @@ import click
 from cli.progress import ProgressBoard, progress_option, resolve_mode
 from cli.render import metrics_lines, summary_json
 from models.io import load_instance, write_model
-from solver.solve import Progress, SolveOptions, solve as run_solver
+from solver.methods import METHODS
+from solver.solve import Progress, SolveOptions
 
 
 class TeamProgress:
@@ -48,11 +49,14 @@ class TeamProgress:
               help="Search work per team in CP-SAT deterministic units: the same seed then gives the same "
                    "schedule on any machine (the time limit stays a guard). Default: from the time limit.")
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
+@click.option("--method", default="continuity", show_default=True, type=click.Choice(list(METHODS)),
+              help="continuity, or a baseline: central-travel, central-greedy, teams-travel (see README, Baselines).")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @progress_option
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary (JSON) instead of the metrics.")
 def solve(instance_file: str, output: str, time_limit: float, workers: int, seed: int,
-          work_limit: float | None, allow_borrowing: bool, quiet: bool, progress_mode: str, as_json: bool) -> None:
+          work_limit: float | None, allow_borrowing: bool, method: str, quiet: bool, progress_mode: str,
+          as_json: bool) -> None:
     """Assign every visit of INSTANCE_FILE to carers of the client's team, fewest carers per client first."""
     folder = Path(output).parent
     if not folder.is_dir():  # say so now, not after the whole solve
@@ -62,7 +66,7 @@ def solve(instance_file: str, output: str, time_limit: float, workers: int, seed
                            work_limit=work_limit)
     columns = ["unassigned", "distinct carers", "bound", "worst excess", "travel", "at s"]
     with ProgressBoard(f"hemplan solve {Path(instance_file).name}", columns, resolve_mode(progress_mode, quiet)) as board:
-        result = run_solver(instance, options, TeamProgress(board))
+        result = METHODS[method](instance, options, TeamProgress(board))
     write_model(output, result.schedule)
     info = result.schedule.solver
     assert info is not None

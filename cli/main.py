@@ -53,6 +53,9 @@ def _register() -> None:
     from cli.cmd_report import report
 
     main.add_command(report)
+    from cli.cmd_compare import compare
+
+    main.add_command(compare)
 
 
 _register()

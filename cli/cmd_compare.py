@@ -1,0 +1,68 @@
+"""`hemplan compare`: every planning method on one instance, one table, one plot.
+
+Each method gets the same time limit, seed and workers; each schedule is verified by the
+evaluator (a violation stops the run as a solver bug). Writes DIR/compare.md,
+DIR/compare.csv, DIR/carers_per_client.png and DIR/<method>.json, all atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli.compare_plot import plot_png, write_bytes_atomic
+from cli.compare_table import csv_text, markdown, price_lines, table_rows
+from models.io import load_instance, write_model, write_text_atomic
+from solver.compare import MethodRun, run_methods
+from solver.methods import METHODS
+from solver.solve import SolveOptions
+
+
+@click.command()
+@click.argument("instance_file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for the table, plot and schedules (created if missing). Default: compare-<instance>.")
+@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0.5),
+              help="Seconds for each method.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of every method.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Workers of every method.")
+@click.option("--work-limit", type=click.FloatRange(min=0), default=None,
+              help="Reproducible search budget (see hemplan solve; central-travel: x100 solutions per day).")
+@click.option("--methods", default=",".join(METHODS), show_default=True, help="Comma-separated methods to run.")
+@click.option("--quiet", is_flag=True, help="No line per finished method.")
+def compare(instance_file: str, output_dir: str | None, time_limit: float, seed: int, workers: int,
+            work_limit: float | None, methods: str, quiet: bool) -> None:
+    """Plan INSTANCE_FILE with every method and print how they differ (continuity, travel, time)."""
+    chosen = [m.strip() for m in methods.split(",") if m.strip()]
+    unknown = [m for m in chosen if m not in METHODS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"unknown method(s) {', '.join(unknown) or '(none)'}; choose from "
+                                 f"{', '.join(METHODS)}", param_hint="'--methods'")
+    instance = load_instance(instance_file)
+    folder = Path(output_dir or f"compare-{Path(instance_file).stem}")
+    folder.mkdir(parents=True, exist_ok=True)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, work_limit=work_limit)
+
+    def done(run: MethodRun) -> None:
+        if not quiet:
+            m = run.result.evaluation.metrics
+            click.echo(f"{run.method}: done in {run.wall_s:.1f}s, verified; unassigned "
+                       f"{m.unassigned_mandatory + m.unassigned_deferrable}, travel {m.travel_minutes} min", err=True)
+
+    runs = run_methods(instance, options, chosen, done)
+    for run in runs:
+        write_model(folder / f"{run.method}.json", run.result.schedule)
+    rows = table_rows(runs)
+    prices = price_lines(rows)
+    table = markdown(rows)
+    heading = (f"# hemplan compare: {instance.name or Path(instance_file).stem}\n\n"
+               f"Time limit {time_limit:g} s per method, seed {seed}, workers {workers}"
+               + (f", work limit {work_limit:g}" if work_limit is not None else "") + ".\n\n")
+    write_text_atomic(folder / "compare.md", heading + table + ("\n" + "\n".join(f"- {p}" for p in prices) + "\n" if prices else ""))
+    write_text_atomic(folder / "compare.csv", csv_text(rows))
+    write_bytes_atomic(folder / "carers_per_client.png", plot_png(runs, f"{instance.name}: distinct carers per client"))
+    click.echo(table, nl=False)
+    for line in prices:
+        click.echo(line)
+    click.echo(f"wrote {folder}/compare.md, compare.csv, carers_per_client.png and one schedule per method")

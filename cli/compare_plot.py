@@ -1,0 +1,58 @@
+"""The PNG of `hemplan compare`: how many clients meet how many distinct carers, per method.
+
+Drawn with matplotlib's Agg backend (no display needed) into memory and written atomically
+like every other output file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+
+from solver.compare import MethodRun  # noqa: E402
+
+
+def carers_per_client(run: MethodRun) -> list[int]:
+    """Distinct carers over the horizon of every client served by the method."""
+    return [c.distinct for c in run.result.evaluation.clients.values() if c.assigned_visits]
+
+
+def plot_png(runs: list[MethodRun], title: str) -> bytes:
+    """A step histogram per method: clients (y) meeting k distinct carers over the horizon (x)."""
+    figure, axes = plt.subplots(figsize=(8, 4.5), dpi=100)
+    values = {run.method: carers_per_client(run) for run in runs}
+    top = max((max(v) for v in values.values() if v), default=1)
+    bins = [k - 0.5 for k in range(1, top + 2)]
+    for method, counts in values.items():
+        axes.hist(counts, bins=bins, histtype="step", linewidth=1.8, label=method)
+    axes.set_xlabel("distinct carers per client over the horizon")
+    axes.set_ylabel("clients")
+    axes.set_title(title)
+    axes.legend()
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Write `data` via a temporary file in the same folder and an atomic rename."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,92 @@
+"""The comparison table of `hemplan compare`, from the evaluator's metrics of each method.
+
+One row per method; Markdown for people, CSV for analysis. The price of continuity is the
+travel of `continuity` relative to the travel-minimising methods on the same instance.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from models.schedule import Distribution
+from solver.compare import MethodRun
+
+Row = dict[str, str | int | float | None]
+
+COLUMNS: list[tuple[str, str]] = [
+    ("method", "method"),
+    ("unassigned", "unassigned"),
+    ("horizon_mean", "carers/client horizon mean"), ("horizon_median", "median"),
+    ("horizon_p90", "p90"), ("horizon_max", "max"),
+    ("d14_mean", "carers/client 14d mean"), ("d14_median", "median"), ("d14_p90", "p90"), ("d14_max", "max"),
+    ("indicator_14d", "national 14-day indicator"),
+    ("contact_share", "contact-carer share"),
+    ("arrival_spread", "arrival spread min (mean)"),
+    ("travel_min", "travel min"),
+    ("client_time_share", "client-time share"),
+    ("wall_s", "wall s"),
+]
+
+
+def _parts(prefix: str, d: Distribution | None) -> Row:
+    keys = ("mean", "median", "p90", "max")
+    return {f"{prefix}_{k}": (None if d is None else getattr(d, k)) for k in keys}
+
+
+def table_rows(runs: list[MethodRun]) -> list[Row]:
+    """One row per method, every figure from the evaluator."""
+    rows = []
+    for run in runs:
+        m = run.result.evaluation.metrics
+        rows.append({
+            "method": run.method,
+            "unassigned": m.unassigned_mandatory + m.unassigned_deferrable,
+            **_parts("horizon", m.distinct_carers_horizon),
+            **_parts("d14", m.distinct_carers_14d),
+            "indicator_14d": m.national_indicator_14d,
+            "contact_share": m.contact_share,
+            "arrival_spread": None if m.arrival_spread is None else m.arrival_spread.mean,
+            "travel_min": m.travel_minutes,
+            "client_time_share": m.client_time_share,
+            "wall_s": run.wall_s,
+        })
+    return rows
+
+
+def _cell(value: str | int | float | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def markdown(rows: list[Row]) -> str:
+    """The rows as a Markdown table."""
+    lines = ["| " + " | ".join(h for _, h in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines += ["| " + " | ".join(_cell(row[k]) for k, _ in COLUMNS) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def csv_text(rows: list[Row]) -> str:
+    """The rows as CSV with the column keys as header (full precision)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[k for k, _ in COLUMNS], lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if row[k] is None else row[k] for k, _ in COLUMNS})
+    return out.getvalue()
+
+
+def price_lines(rows: list[Row]) -> list[str]:
+    """The travel of `continuity` against `central-travel` and `teams-travel`, where both ran."""
+    travel = {str(r["method"]): r["travel_min"] for r in rows}
+    own = travel.get("continuity")
+    lines = []
+    for other in ("central-travel", "teams-travel"):
+        theirs = travel.get(other)
+        if isinstance(own, int) and isinstance(theirs, int) and theirs > 0:
+            lines.append(f"price of continuity: travel {own} min against {theirs} min of {other} "
+                         f"({own / theirs - 1:+.1%})")
+    return lines

@@ -1,0 +1,167 @@
+"""central-greedy: manual central planning, one day at a time, district-wide.
+
+Visits are taken in order of their window's start; each goes to the nearest carer of the
+whole district (travel from where the carer is at that moment) who is qualified, can start
+inside the window, can still take the break and get back to the office by the end of the
+shift. A double-staffed visit needs two such carers at one start. Nothing is revised later:
+this is what a planner at a whiteboard does, and a feasible start for central-travel.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Callable
+
+from models.instance import Instance, Shift, Staff
+from models.travel import TravelTimes, travel_times
+from solver.baselines.day_problem import DayPlan, DayProblem, DayVisit, plan_by_day
+from solver.baselines.finish import verified_result
+from solver.plan import Placement
+from solver.solve import Progress, SolveOptions, SolveResult
+
+METHOD = "central-greedy"
+
+
+@dataclass
+class _CarerDay:
+    """Where a carer is and from when they are free; the break once it is placed."""
+
+    carer: Staff
+    shift: Shift
+    office: int
+    place: int
+    free_from: int
+    break_start: int | None = None
+    working: bool = False
+
+    @property
+    def break_pending(self) -> bool:
+        return self.shift.break_ is not None and self.break_start is None
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """A carer can start the visit at `start` (travelling `leg`), taking the break before at
+    `break_before` if that is needed."""
+
+    start: int
+    leg: int
+    break_before: int | None
+
+
+class _Day:
+    """The greedy state of one day: every working carer's position and time."""
+
+    def __init__(self, instance: Instance, travel: TravelTimes, problem: DayProblem):
+        self.instance, self.travel = instance, travel
+        self.state: dict[str, _CarerDay] = {}
+        for carer in problem.carers:
+            shift = carer.shift_by_day[problem.day]
+            office = travel.office_index[carer.team]
+            self.state[carer.id] = _CarerDay(carer, shift, office, office, shift.start)
+
+    def fit(self, carer_id: str, dv: DayVisit, start: int) -> _Fit | None:
+        """Whether the carer can start `dv` at `start` and still end the day lawfully."""
+        s = self.state[carer_id]
+        mode = s.carer.travel_mode
+        home = self.travel.client_index[dv.visit.client]
+        leg = self.travel.between(mode, s.place, home)
+        back = self.travel.between(mode, home, s.office)
+        end = start + dv.visit.duration
+        if not dv.earliest <= start <= dv.latest or start < s.free_from + leg:
+            return None
+        rule = s.shift.break_
+        if rule is None or not s.break_pending:
+            return _Fit(start, leg, None) if end + back <= s.shift.end else None
+        after = max(end, rule.earliest)  # the break deferred to after this visit
+        if after <= rule.latest and after + rule.minutes + back <= s.shift.end:
+            return _Fit(start, leg, None)
+        before = max(s.free_from, rule.earliest)  # the break taken on the way
+        if before <= rule.latest and before + rule.minutes <= start \
+                and start - s.free_from - rule.minutes >= leg and end + back <= s.shift.end:
+            return _Fit(start, leg, before)
+        return None
+
+    def candidate_starts(self, carer_id: str, dv: DayVisit) -> list[int]:
+        """The earliest start without the break first, and with it."""
+        s = self.state[carer_id]
+        leg = self.travel.between(s.carer.travel_mode, s.place, self.travel.client_index[dv.visit.client])
+        plain = max(dv.earliest, s.free_from + leg)
+        rule = s.shift.break_
+        if rule is None or not s.break_pending:
+            return [plain]
+        with_break = max(plain, s.free_from + leg + rule.minutes, max(s.free_from, rule.earliest) + rule.minutes)
+        return [plain, with_break]
+
+    def place(self, carer_id: str, dv: DayVisit, fit: _Fit) -> None:
+        s = self.state[carer_id]
+        if fit.break_before is not None:
+            s.break_start = fit.break_before
+        s.place = self.travel.client_index[dv.visit.client]
+        s.free_from = fit.start + dv.visit.duration
+        s.working = True
+
+    def breaks(self) -> dict[str, int]:
+        """Each working carer's break: as placed, or right after the last visit (kept possible)."""
+        result = {}
+        for carer_id, s in self.state.items():
+            rule = s.shift.break_
+            if s.working and rule is not None:
+                result[carer_id] = s.break_start if s.break_start is not None else max(s.free_from, rule.earliest)
+        return result
+
+
+def _single(day: _Day, dv: DayVisit) -> list[tuple[str, _Fit]] | None:
+    options = []
+    for carer_id in dv.carers:
+        for start in day.candidate_starts(carer_id, dv):
+            fit = day.fit(carer_id, dv, start)
+            if fit is not None:
+                options.append(((fit.leg, fit.start, carer_id), [(carer_id, fit)]))
+                break
+    return min(options)[1] if options else None
+
+
+def _double(day: _Day, dv: DayVisit) -> list[tuple[str, _Fit]] | None:
+    starts = {c: day.candidate_starts(c, dv) for c in dv.carers}
+    best = None
+    for a, b in combinations(dv.carers, 2):
+        if any(locked not in (a, b) for locked in dv.visit.locked_carers):
+            continue
+        for start in sorted(set(starts[a]) | set(starts[b])):
+            common = max(start, starts[a][0], starts[b][0])
+            fa, fb = day.fit(a, dv, common), day.fit(b, dv, common)
+            if fa is not None and fb is not None:
+                key = (fa.leg + fb.leg, common, a, b)
+                if best is None or key < best[0]:
+                    best = (key, [(a, fa), (b, fb)])
+                break
+    return best[1] if best else None
+
+
+def greedy_day(instance: Instance, travel: TravelTimes, problem: DayProblem) -> DayPlan:
+    """The day's plan, visits in window-start order, each to the nearest able carer(s)."""
+    day = _Day(instance, travel, problem)
+    assignments: dict[str, Placement] = {}
+    for dv in sorted(problem.visits, key=lambda d: (d.earliest, d.latest, d.visit.id)):
+        chosen = _single(day, dv) if dv.visit.staff_needed == 1 else _double(day, dv)
+        if chosen is None:
+            continue
+        for carer_id, fit in chosen:
+            day.place(carer_id, dv, fit)
+        assignments[dv.visit.id] = Placement(problem.day, chosen[0][1].start, tuple(c for c, _ in chosen))
+    return DayPlan(assignments, day.breaks())
+
+
+def central_greedy(
+    instance: Instance,
+    options: SolveOptions,
+    on_progress: Callable[[Progress], None] = lambda event: None,
+) -> SolveResult:
+    """Plan `instance` greedily day by day, district-wide (no search: the budget is unused)."""
+    started = time.monotonic()
+    travel = travel_times(instance)
+    plan = plan_by_day(instance, travel, lambda problem, _: greedy_day(instance, travel, problem), 0.0, METHOD)
+    return verified_result(instance, travel, plan, METHOD, options, started, {})

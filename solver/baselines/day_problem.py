@@ -1,0 +1,119 @@
+"""One day of central planning: the carers at work and the visits on offer, district-wide.
+
+Central planners plan day by day from one pool of carers: team boundaries are ignored
+(borrowing is the rule), everything else stays hard. A visit with a day range (weekly
+cleaning on any weekday) is first given the day of its range with the least work per paid
+minute, as a planner spreads such visits over the week; it is offered from that day on
+until it is served, and `last_chance` says today is its last day.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from models.eligibility import eligibility, fitting_days
+from models.instance import Instance, Staff, Visit
+from models.travel import TravelTimes
+from solver.plan import Placement, Plan
+
+
+@dataclass(frozen=True)
+class DayVisit:
+    """A visit offered today, with the carers who could do it today (skills, exclusions,
+    locks, a shift leaving room for it) and its start window (a locked start is the window)."""
+
+    visit: Visit
+    carers: tuple[str, ...]
+    earliest: int
+    latest: int
+    last_chance: bool
+
+
+@dataclass(frozen=True)
+class DayProblem:
+    """The carers with a shift today (instance order) and the visits on offer."""
+
+    day: int
+    carers: tuple[Staff, ...]
+    visits: tuple[DayVisit, ...]
+
+
+@dataclass
+class DayPlan:
+    """What a method decided for one day: placements and the break of each working carer."""
+
+    assignments: dict[str, Placement]
+    breaks: dict[str, int]
+
+
+DayPlanner = Callable[[DayProblem, float], DayPlan]  # (day, seconds for it) -> plan
+
+
+def offered(instance: Instance, travel: TravelTimes, able: dict[str, list[str]], day: int,
+            pending: list[Visit]) -> DayProblem:
+    """Today's problem: `pending` visits allowed today that someone working today could do."""
+    staff = instance.staff_by_id
+    visits = []
+    for visit in pending:
+        if day not in visit.days:
+            continue
+        carers = tuple(c for c in able.get(visit.id, []) if day in fitting_days(instance, travel, staff[c], visit))
+        if len(carers) < visit.staff_needed or any(c not in carers for c in visit.locked_carers):
+            continue
+        earliest = visit.window.earliest if visit.locked_start is None else visit.locked_start
+        latest = visit.window.latest if visit.locked_start is None else visit.locked_start
+        visits.append(DayVisit(visit, carers, earliest, latest, day == visit.days[-1]))
+    working = tuple(c for c in instance.staff if day in c.shift_by_day)
+    return DayProblem(day, working, tuple(visits))
+
+
+def target_days(instance: Instance) -> dict[str, int]:
+    """For each visit with a day range, the day of its range with the least load per paid
+    minute (visits tied to a day first, then ranged visits in id order)."""
+    paid = [0] * instance.horizon.days
+    for carer in instance.staff:
+        for shift in carer.shifts:
+            if shift.day < len(paid):
+                paid[shift.day] += shift.paid_minutes
+    load = [0] * instance.horizon.days
+    for visit in instance.visits:
+        if len(visit.days) == 1:
+            load[visit.day] += visit.duration * visit.staff_needed
+    target = {}
+    for visit in sorted((v for v in instance.visits if len(v.days) > 1), key=lambda v: v.id):
+        work = visit.duration * visit.staff_needed
+        day = min(visit.days, key=lambda d: ((load[d] + work) / paid[d] if paid[d] else float("inf"), d))
+        load[day] += work
+        target[visit.id] = day
+    return target
+
+
+def plan_by_day(instance: Instance, travel: TravelTimes, plan_day: DayPlanner, seconds: float,
+                method: str) -> Plan:
+    """Plan the horizon day after day with `plan_day`, sharing `seconds` among the days left.
+
+    A visit not served on its last day is unassigned, with eligibility's reason when nobody
+    could ever do it and otherwise the method's.
+    """
+    able = eligibility(instance, travel, allow_borrowing=True)
+    plan = Plan()
+    pending = [v for v in instance.visits if v.id not in able.reasons]
+    target = target_days(instance)
+    end = time.monotonic() + seconds
+    days = instance.horizon.days
+    for day in range(days):
+        today = [v for v in pending if target.get(v.id, v.day) <= day]
+        problem = offered(instance, travel, able.carers, day, today)
+        share = max(0.0, end - time.monotonic()) / (days - day)
+        decided = plan_day(problem, share)
+        plan.assignments.update(decided.assignments)
+        plan.breaks.update({(carer, day): start for carer, start in decided.breaks.items()})
+        pending = [v for v in pending if v.id not in decided.assignments]
+        for visit in [v for v in pending if v.days[-1] <= day]:
+            plan.unassigned[visit.id] = f"{method}: no carer of the district had room for it on day(s) " + (
+                f"{visit.day}" if len(visit.days) == 1 else f"{visit.days[0]}-{visit.days[-1]}")
+        pending = [v for v in pending if v.days[-1] > day]
+    plan.unassigned.update(able.reasons)
+    return plan
