@@ -33,7 +33,7 @@ def hemplan(*args: str) -> subprocess.CompletedProcess[str]:
 def worst_carer(schedule_file: Path, days: range) -> str:
     """The carer with the most visits on `days`."""
     count = Counter(c for a in load_schedule(schedule_file).assignments if a.day in days for c in a.carers)
-    return sorted(count, key=lambda c: (-count[c], c))[0]
+    return min(count, key=lambda c: (-count[c], c))
 
 
 def main() -> None:

@@ -12,7 +12,8 @@ from models.clock import format_clock
 from models.io import load_instance, load_schedule, write_model
 from models.schedule import Assignment, Distribution, Metrics
 from solver.change_list import Change
-from solver.replan import Absence, ReplanResult, parse_days, replan as run_replan
+from solver.replan import Absence, ReplanResult, parse_days
+from solver.replan import replan as run_replan
 from solver.solve import SolveOptions
 
 HEADER = ("visit", "client", "day", "old carers", "new carers", "old start", "new start", "change", "why")

@@ -13,12 +13,14 @@ from models.clock import format_clock
 from models.instance import Instance
 from models.schedule import Assignment, Schedule
 
-KINDS = ("re-planned", "unassigned", "new", "now served", "cancelled")
-
 
 @dataclass(frozen=True)
 class Change:
-    """One visit's change: `old`/`new` are its assignments (None: not served), `why` the cause."""
+    """One visit's change: `old`/`new` are its assignments (None: not served), `why` the cause.
+
+    `kind` is `re-planned`, `unassigned` (served before, not now), `new`, `now served` (left
+    out before) or `cancelled` (no longer in the instance).
+    """
 
     visit: str
     client: str

@@ -150,7 +150,8 @@ def replan(
     """Keep every unaffected assignment of `old` exactly and re-plan the rest of `instance`.
 
     `options.time_limit` is the whole replan's budget counted from `started` (default: now);
-    the solve gets what is left after the analysis and a reserve for the final verification.
+    the solve (which verifies its schedule itself) gets what is left after the analysis and a
+    reserve for writing the result.
     Locks that cannot be kept (an absent carer named in a visit's own lock) are InputErrors
     naming `source`; a schedule of another instance is one naming `schedule_source`.
     """
@@ -177,7 +178,7 @@ def replan(
         schedule.solver.options |= {
             "kept": len(kept),
             "replanned": len(affected),
-            "absent": ",".join(f"{a.carer}:{a.days[0]}-{a.days[-1]}" for a in absences),
+            "absent": ",".join(f"{a.carer}:{a.days[0]}-{a.days[-1]}" for a in absences if a.days),
         }
     changes = change_list(updated, old, schedule, affected)
     return ReplanResult(schedule, solved.evaluation, before, kept, affected, changes, solved)

@@ -56,7 +56,7 @@ def test_double_visit_with_one_locked_carer_keeps_it_and_finds_a_second() -> Non
     staff = [{"id": s, "shifts": [shift(0)]} for s in ("A", "B", "C")]
     inst = small(staff, [{"id": "K", "preferred_carers": ["A", "B"]}],
                  [visit("V", "K", 0, staff_needed=2, locked_carers=["C"])], days=1)
-    day, _, carers = placed(solved(inst), "V")
+    _, _, carers = placed(solved(inst), "V")
     assert "C" in carers and len(carers) == 2
 
 
