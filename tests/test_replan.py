@@ -66,6 +66,15 @@ def test_absence_keeps_every_unaffected_assignment_and_never_uses_the_absent_car
     assert result.schedule.solver is not None and result.schedule.solver.method == "replan"
 
 
+def test_replan_is_reproducible_for_a_seed_and_work_limit(team: tuple[Instance, Schedule]) -> None:
+    inst, old = team
+    carer = min({c for a in old.assignments if a.day == 2 for c in a.carers})
+    options = SolveOptions(time_limit=60.0, workers=2, seed=5, work_limit=0.2)
+    first, second = (verified(inst, replan(inst, old, [Absence(carer, range(2, 4))], options)) for _ in range(2))
+    assert placements(first.schedule) == placements(second.schedule)
+    assert first.changes == second.changes
+
+
 def one_team(visits: list[dict[str, Any]], staff: list[dict[str, Any]], clients: list[str], days: int = 3) -> dict[str, Any]:
     return {
         "name": "replan", "horizon": {"start_date": "2026-01-05", "days": days},
