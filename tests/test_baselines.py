@@ -51,6 +51,12 @@ def test_central_methods_are_verified_on_team_14d(team: Instance, method: str) -
     verified(team, method, time_limit=4.0)
 
 
+def test_central_travel_plans_days_in_parallel_with_two_workers(team: Instance) -> None:
+    one = verified(team, "central-travel", time_limit=4.0).evaluation.metrics
+    two = verified(team, "central-travel", time_limit=4.0, workers=2).evaluation.metrics
+    assert two.assigned + two.unassigned_mandatory + two.unassigned_deferrable == one.visits
+
+
 def test_central_travel_travels_no_more_than_central_greedy(team: Instance) -> None:
     greedy = verified(team, "central-greedy").evaluation.metrics
     routed = verified(team, "central-travel", time_limit=4.0).evaluation.metrics

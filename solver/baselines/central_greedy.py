@@ -54,13 +54,22 @@ class _Fit:
 class _Day:
     """The greedy state of one day: every working carer's position and time."""
 
-    def __init__(self, instance: Instance, travel: TravelTimes, problem: DayProblem):
+    def __init__(self, instance: Instance, travel: TravelTimes, problem: DayProblem, break_at_office: bool):
         self.instance, self.travel = instance, travel
+        self.break_at_office = break_at_office
         self.state: dict[str, _CarerDay] = {}
         for carer in problem.carers:
             shift = carer.shift_by_day[problem.day]
             office = travel.office_index[carer.team]
             self.state[carer.id] = _CarerDay(carer, shift, office, office, shift.start)
+
+    def _to_break(self, s: _CarerDay, place: int) -> int:
+        """Travel from `place` to where the break is taken (the office, or right there)."""
+        return self.travel.between(s.carer.travel_mode, place, s.office) if self.break_at_office else 0
+
+    def _from_break(self, s: _CarerDay, home: int, leg: int) -> int:
+        """Travel from the break to `home`: from the office, or the leg from where the carer was."""
+        return self.travel.between(s.carer.travel_mode, s.office, home) if self.break_at_office else leg
 
     def fit(self, carer_id: str, dv: DayVisit, start: int) -> _Fit | None:
         """Whether the carer can start `dv` at `start` and still end the day lawfully."""
@@ -75,24 +84,28 @@ class _Day:
         rule = s.shift.break_
         if rule is None or not s.break_pending:
             return _Fit(start, leg, None) if end + back <= s.shift.end else None
-        after = max(end, rule.earliest)  # the break deferred to after this visit
-        if after <= rule.latest and after + rule.minutes + back <= s.shift.end:
+        after = max(end + self._to_break(s, home), rule.earliest)  # the break deferred to after this visit
+        if after <= rule.latest and after + rule.minutes + (0 if self.break_at_office else back) <= s.shift.end:
             return _Fit(start, leg, None)
-        before = max(s.free_from, rule.earliest)  # the break taken on the way
-        if before <= rule.latest and before + rule.minutes <= start \
-                and start - s.free_from - rule.minutes >= leg and end + back <= s.shift.end:
+        before = max(s.free_from + self._to_break(s, s.place), rule.earliest)  # the break taken on the way
+        if before <= rule.latest and end + back <= s.shift.end \
+                and start >= before + rule.minutes + (self._from_break(s, home, leg) if self.break_at_office else 0) \
+                and start - s.free_from - rule.minutes >= leg:
             return _Fit(start, leg, before)
         return None
 
     def candidate_starts(self, carer_id: str, dv: DayVisit) -> list[int]:
         """The earliest start without the break first, and with it."""
         s = self.state[carer_id]
-        leg = self.travel.between(s.carer.travel_mode, s.place, self.travel.client_index[dv.visit.client])
+        home = self.travel.client_index[dv.visit.client]
+        leg = self.travel.between(s.carer.travel_mode, s.place, home)
         plain = max(dv.earliest, s.free_from + leg)
         rule = s.shift.break_
         if rule is None or not s.break_pending:
             return [plain]
-        with_break = max(plain, s.free_from + leg + rule.minutes, max(s.free_from, rule.earliest) + rule.minutes)
+        before = max(s.free_from + self._to_break(s, s.place), rule.earliest)
+        with_break = max(plain, s.free_from + leg + rule.minutes,
+                         before + rule.minutes + (self._from_break(s, home, leg) if self.break_at_office else 0))
         return [plain, with_break]
 
     def place(self, carer_id: str, dv: DayVisit, fit: _Fit) -> None:
@@ -109,7 +122,8 @@ class _Day:
         for carer_id, s in self.state.items():
             rule = s.shift.break_
             if s.working and rule is not None:
-                result[carer_id] = s.break_start if s.break_start is not None else max(s.free_from, rule.earliest)
+                pending = max(s.free_from + self._to_break(s, s.place), rule.earliest)
+                result[carer_id] = s.break_start if s.break_start is not None else pending
         return result
 
 
@@ -141,9 +155,13 @@ def _double(day: _Day, dv: DayVisit) -> list[tuple[str, _Fit]] | None:
     return best[1] if best else None
 
 
-def greedy_day(instance: Instance, travel: TravelTimes, problem: DayProblem) -> DayPlan:
-    """The day's plan, visits in window-start order, each to the nearest able carer(s)."""
-    day = _Day(instance, travel, problem)
+def greedy_day(instance: Instance, travel: TravelTimes, problem: DayProblem, break_at_office: bool = False) -> DayPlan:
+    """The day's plan, visits in window-start order, each to the nearest able carer(s).
+
+    With `break_at_office` each break is taken at the carer's office (travel there and back
+    planned): central-travel's start, feasible in its routing model.
+    """
+    day = _Day(instance, travel, problem, break_at_office)
     assignments: dict[str, Placement] = {}
     for dv in sorted(problem.visits, key=lambda d: (d.earliest, d.latest, d.visit.id)):
         chosen = _single(day, dv) if dv.visit.staff_needed == 1 else _double(day, dv)
@@ -163,5 +181,6 @@ def central_greedy(
     """Plan `instance` greedily day by day, district-wide (no search: the budget is unused)."""
     started = time.monotonic()
     travel = travel_times(instance)
-    plan = plan_by_day(instance, travel, lambda problem, _: greedy_day(instance, travel, problem), 0.0, METHOD)
+    plan = plan_by_day(instance, travel, lambda problems, _: [greedy_day(instance, travel, p) for p in problems],
+                       started, METHOD)
     return verified_result(instance, travel, plan, METHOD, options, started, {})

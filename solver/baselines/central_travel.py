@@ -4,7 +4,7 @@ Each day the whole district is one pool: every carer with a shift that day is a 
 (from and back to their team's office, within the shift, with their own travel mode and
 break), every visit on offer a node (start window, duration, the carers allowed by skills,
 exclusions and locks); a double-staffed visit is two nodes that start together on two
-carers. Dropping a visit costs far more than any detour (a mandatory visit on its last day
+carers; a break is a node at the carer's office. Dropping a visit costs far more than any detour (a mandatory visit on its last day
 most, then deferrable ones, then visits that can still go on a later day), so the router
 serves what it can and then travels least. It starts from central-greedy's day plan and
 improves it by guided local search (`routing_core`).
@@ -12,18 +12,22 @@ improves it by guided local search (`routing_core`).
 Reproducibility: the search of a day ends at its share of the time limit, so a run depends
 on the machine's speed. With `work_limit` the search of a day also ends after
 `work_limit x SOLUTIONS_PER_WORK` improving solutions; when that comes before the time
-limit, the same work limit gives the same schedule on any machine. The seed and the worker
-count have no effect (the search is sequential and makes no random choices).
+limit, the same work limit and worker count give the same schedule on any machine. Days are
+planned `workers` at a time in separate processes (a visit still pending is offered on one
+day of such a batch); the seed has no effect (the search makes no random choices).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from typing import Callable
 
 from models.instance import Instance
 from models.travel import TravelTimes, travel_times
 from solver.baselines.central_greedy import greedy_day
+from solver.baselines.break_slots import place_breaks
 from solver.baselines.day_problem import DayPlan, DayProblem, plan_by_day
 from solver.baselines.finish import verified_result
 from solver.baselines.routing_core import Node, RoutingProblem, Vehicle, solve_routing
@@ -43,20 +47,30 @@ def _penalty(visit_priority: str, locked: bool, last_chance: bool) -> int:
     return MANDATORY if visit_priority == "mandatory" else DEFERRABLE
 
 
+BREAK = ""  # the visit id of a break node in `slots`
+
+
 def _routing_problem(travel: TravelTimes, problem: DayProblem) -> tuple[RoutingProblem, list[tuple[str, int]]]:
-    """The day as a routing problem, and for each node its visit and which carer slot it fills."""
+    """The day as a routing problem, and for each node its visit and which carer slot it fills.
+
+    A carer's break is a node of its own at the carer's office (slot: the vehicle): the break
+    is planned as taken at the base, which makes room for the travel around it whatever the
+    order. (OR-Tools' break intervals stop its local search from inserting visits: on a
+    district weekday it added none to its start.) `break_slots` then places each break in
+    its routed day where the carer is, as the evaluator reads it.
+    """
     vehicle_of = {c.id: v for v, c in enumerate(problem.carers)}
     vehicles = []
-    for carer in problem.carers:
-        shift = carer.shift_by_day[problem.day]
-        rule = shift.break_
-        vehicles.append(Vehicle(
-            matrix=travel.mode_index(carer.travel_mode), depot=travel.office_index[carer.team],
-            start=shift.start, end=shift.end,
-            break_=(rule.earliest, rule.latest, rule.minutes) if rule is not None else None,
-        ))
     nodes: list[Node] = []
     slots: list[tuple[str, int]] = []
+    for v, carer in enumerate(problem.carers):
+        shift = carer.shift_by_day[problem.day]
+        office = travel.office_index[carer.team]
+        vehicles.append(Vehicle(travel.mode_index(carer.travel_mode), office, shift.start, shift.end))
+        rule = shift.break_
+        if rule is not None:
+            nodes.append(Node(office, rule.earliest, rule.latest, rule.minutes, (v,), None))
+            slots.append((BREAK, v))
     pairs: list[tuple[int, int]] = []
     for dv in problem.visits:
         visit = dv.visit
@@ -78,7 +92,8 @@ def _routing_problem(travel: TravelTimes, problem: DayProblem) -> tuple[RoutingP
 
 
 def _initial_routes(problem: DayProblem, start: DayPlan, slots: list[tuple[str, int]]) -> list[list[int]]:
-    """The greedy plan as node sequences per vehicle (a locked carer in its own slot)."""
+    """The greedy plan as node sequences per vehicle (a locked carer in its own slot), each
+    break node where the greedy break is, or first for a carer with nothing to do."""
     node_of = {slot: k for k, slot in enumerate(slots)}
     vehicle_of = {c.id: v for v, c in enumerate(problem.carers)}
     visits = {dv.visit.id: dv.visit for dv in problem.visits}
@@ -88,6 +103,9 @@ def _initial_routes(problem: DayProblem, start: DayPlan, slots: list[tuple[str, 
         carers = list(locked) + [c for c in placement.carers if c not in locked]
         for slot, carer in enumerate(carers):
             routes[vehicle_of[carer]].append((placement.start, node_of[(visit_id, slot)]))
+    for v, carer in enumerate(problem.carers):
+        if (BREAK, v) in node_of:
+            routes[v].append((start.breaks.get(carer.id, 0), node_of[(BREAK, v)]))
     return [[node for _, node in sorted(route)] for route in routes]
 
 
@@ -95,27 +113,48 @@ def route_day(instance: Instance, travel: TravelTimes, problem: DayProblem, seco
               solutions: int | None) -> DayPlan:
     """The day's plan from the router, started from the greedy plan, within `seconds` in all."""
     began = time.monotonic()
-    start = greedy_day(instance, travel, problem)
+    greedy = greedy_day(instance, travel, problem)
     if not problem.visits:
-        return start
+        return greedy
+    start = greedy_day(instance, travel, problem, break_at_office=True)
     routing, slots = _routing_problem(travel, problem)
     left = seconds - (time.monotonic() - began)
     solution = solve_routing(routing, left, solutions, _initial_routes(problem, start, slots))
     if solution is None:
-        return start
+        return greedy
     carers: dict[str, dict[int, str]] = {}
     starts: dict[str, int] = {}
     for v, route in enumerate(solution.routes):
         for node in route:
             visit_id, slot = slots[node]
-            carers.setdefault(visit_id, {})[slot] = problem.carers[v].id
-            starts[visit_id] = solution.starts[node]
+            if visit_id != BREAK:
+                carers.setdefault(visit_id, {})[slot] = problem.carers[v].id
+                starts[visit_id] = solution.starts[node]
     assignments = {
         visit_id: Placement(problem.day, starts[visit_id], tuple(by_slot[s] for s in sorted(by_slot)))
         for visit_id, by_slot in carers.items()
     }
-    breaks = {problem.carers[v].id: b for v, b in solution.breaks.items() if solution.routes[v]}
-    return DayPlan(assignments, breaks)
+    rank = {dv.visit.id: _penalty(dv.visit.priority, bool(dv.visit.locked_carers or dv.visit.locked_start is not None),
+                                  dv.last_chance) for dv in problem.visits}
+    kept, breaks, _ = place_breaks(instance, travel, problem.day, assignments, rank)
+    if len(kept) < len(greedy.assignments):  # never serve fewer than central-greedy
+        return greedy
+    return DayPlan(kept, breaks)
+
+
+def _verify_estimate(instance: Instance) -> float:
+    """Seconds to keep for verifying: with borrowing the evaluator's lower bound weighs every
+    carer of the district for every client (about 11 s for district-28d)."""
+    return 0.5 + len(instance.visits) * len(instance.staff) / 30000
+
+
+_context: tuple[Instance, TravelTimes, int | None] | None = None  # inherited by forked workers
+
+
+def _route_in_worker(problem: DayProblem, seconds: float) -> DayPlan:
+    assert _context is not None
+    instance, travel, solutions = _context
+    return route_day(instance, travel, problem, seconds, solutions)
 
 
 def central_travel(
@@ -123,15 +162,22 @@ def central_travel(
     options: SolveOptions,
     on_progress: Callable[[Progress], None] = lambda event: None,
 ) -> SolveResult:
-    """Plan `instance` day by day, district-wide, minimising unserved visits then travel."""
+    """Plan `instance` day by day, district-wide, minimising unserved visits then travel;
+    `options.workers` days at a time in separate processes."""
+    global _context
     started = time.monotonic()
     travel = travel_times(instance)
-    seconds = max(0.0, options.time_limit * 0.9 - 0.5 - len(instance.visits) / 4000)
+    deadline = started + options.time_limit * 0.92 - _verify_estimate(instance)
     per_day = None if options.work_limit is None else int(options.work_limit * SOLUTIONS_PER_WORK)
-
-    def plan_day(problem: DayProblem, share: float) -> DayPlan:
-        return route_day(instance, travel, problem, share, per_day)
-
-    plan = plan_by_day(instance, travel, plan_day, seconds, METHOD)
+    processes = max(1, min(options.workers, instance.horizon.days))
+    if processes == 1:
+        plan = plan_by_day(instance, travel, lambda problems, share: [
+            route_day(instance, travel, p, share, per_day) for p in problems], deadline, METHOD)
+    else:
+        _context = (instance, travel, per_day)
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+            plan = plan_by_day(instance, travel, lambda problems, share: list(
+                pool.map(_route_in_worker, problems, [share] * len(problems))), deadline, METHOD, batch=processes)
+        _context = None
     settings: dict[str, str | int | float | bool] = {} if per_day is None else {"solutions_per_day": per_day}
     return verified_result(instance, travel, plan, METHOD, options, started, settings)

@@ -48,12 +48,16 @@ class DayPlan:
     breaks: dict[str, int]
 
 
-DayPlanner = Callable[[DayProblem, float], DayPlan]  # (day, seconds for it) -> plan
+DaysPlanner = Callable[[list[DayProblem], float], list[DayPlan]]  # (days, seconds for each) -> plans
 
 
 def offered(instance: Instance, travel: TravelTimes, able: dict[str, list[str]], day: int,
-            pending: list[Visit]) -> DayProblem:
-    """Today's problem: `pending` visits allowed today that someone working today could do."""
+            pending: list[Visit], final: int | None = None) -> DayProblem:
+    """Today's problem: `pending` visits allowed today that someone working today could do.
+
+    A visit is on its last chance when its range ends by `final` (default today): the last
+    day on which it will be offered."""
+    final = day if final is None else final
     staff = instance.staff_by_id
     visits = []
     for visit in pending:
@@ -64,7 +68,7 @@ def offered(instance: Instance, travel: TravelTimes, able: dict[str, list[str]],
             continue
         earliest = visit.window.earliest if visit.locked_start is None else visit.locked_start
         latest = visit.window.latest if visit.locked_start is None else visit.locked_start
-        visits.append(DayVisit(visit, carers, earliest, latest, day == visit.days[-1]))
+        visits.append(DayVisit(visit, carers, earliest, latest, visit.days[-1] <= final))
     working = tuple(c for c in instance.staff if day in c.shift_by_day)
     return DayProblem(day, working, tuple(visits))
 
@@ -90,30 +94,38 @@ def target_days(instance: Instance) -> dict[str, int]:
     return target
 
 
-def plan_by_day(instance: Instance, travel: TravelTimes, plan_day: DayPlanner, seconds: float,
-                method: str) -> Plan:
-    """Plan the horizon day after day with `plan_day`, sharing `seconds` among the days left.
+def plan_by_day(instance: Instance, travel: TravelTimes, plan_days: DaysPlanner, deadline: float,
+                method: str, batch: int = 1) -> Plan:
+    """Plan the horizon `batch` days at a time with `plan_days`, until `deadline` (monotonic).
 
-    A visit not served on its last day is unassigned, with eligibility's reason when nobody
+    The days of a batch are planned independently (in parallel, when `plan_days` says so),
+    so a visit still pending is offered on one day of the batch only: its target day, or
+    the batch's first day of its range. Each batch gets an equal share of the time left. A
+    visit not served by its last day is unassigned, with eligibility's reason when nobody
     could ever do it and otherwise the method's.
     """
     able = eligibility(instance, travel, allow_borrowing=True)
     plan = Plan()
     pending = [v for v in instance.visits if v.id not in able.reasons]
     target = target_days(instance)
-    end = time.monotonic() + seconds
     days = instance.horizon.days
-    for day in range(days):
-        today = [v for v in pending if target.get(v.id, v.day) <= day]
-        problem = offered(instance, travel, able.carers, day, today)
-        share = max(0.0, end - time.monotonic()) / (days - day)
-        decided = plan_day(problem, share)
-        plan.assignments.update(decided.assignments)
-        plan.breaks.update({(carer, day): start for carer, start in decided.breaks.items()})
-        pending = [v for v in pending if v.id not in decided.assignments]
-        for visit in [v for v in pending if v.days[-1] <= day]:
+    for first in range(0, days, batch):
+        span = range(first, min(days, first + batch))
+        problems, claimed = [], set()
+        for day in span:
+            today = [v for v in pending
+                     if v.id not in claimed and day in v.days and target.get(v.id, v.day) <= day]
+            claimed.update(v.id for v in today)
+            problems.append(offered(instance, travel, able.carers, day, today, final=span[-1]))
+        batches_left = -(-(days - first) // batch)
+        decided = plan_days(problems, max(0.0, deadline - time.monotonic()) / batches_left)
+        for day, day_plan in zip(span, decided):
+            plan.assignments.update(day_plan.assignments)
+            plan.breaks.update({(carer, day): start for carer, start in day_plan.breaks.items()})
+        pending = [v for v in pending if v.id not in plan.assignments]
+        for visit in [v for v in pending if v.days[-1] <= span[-1]]:
             plan.unassigned[visit.id] = f"{method}: no carer of the district had room for it on day(s) " + (
                 f"{visit.day}" if len(visit.days) == 1 else f"{visit.days[0]}-{visit.days[-1]}")
-        pending = [v for v in pending if v.days[-1] > day]
+        pending = [v for v in pending if v.days[-1] > span[-1]]
     plan.unassigned.update(able.reasons)
     return plan

@@ -1,4 +1,4 @@
-"""A vehicle-routing core on OR-Tools' routing library: time windows, breaks, paired starts.
+"""A vehicle-routing core on OR-Tools' routing library: time windows, paired starts, capacity.
 
 The central-travel baseline routes one day of a whole district with it, and
 `benchmarks/solomon.py` measures it on Solomon's VRPTW instances, so it knows nothing of
@@ -38,14 +38,12 @@ class Node:
 
 @dataclass(frozen=True)
 class Vehicle:
-    """A route: travel matrix, depot place, earliest departure and latest return, optional
-    break (earliest start, latest start, minutes)."""
+    """A route: travel matrix, depot place, earliest departure and latest return."""
 
     matrix: int
     depot: int
     start: int
     end: int
-    break_: tuple[int, int, int] | None = None
 
 
 @dataclass
@@ -67,11 +65,10 @@ class RoutingProblem:
 
 @dataclass
 class RoutingSolution:
-    """Per vehicle its nodes in order, each served node's start, each break's start, the cost."""
+    """Per vehicle its nodes in order, each served node's start, the dropped nodes, the cost."""
 
     routes: list[list[int]]
     starts: dict[int, int]
-    breaks: dict[int, int]
     dropped: list[int]
     cost: int
 
@@ -120,20 +117,10 @@ class _Model:
             solver.Add(self.time.CumulVar(ia) == self.time.CumulVar(ib))
             solver.Add(routing.ActiveVar(ia) == routing.ActiveVar(ib))
             solver.Add(solver.AllDifferentExcept([routing.VehicleVar(ia), routing.VehicleVar(ib)], -1))
-        visit_time = [0] * routing.Size()
-        for index in range(routing.Size()):
-            visit_time[index] = service[manager.IndexToNode(index)]
-        self.break_vars: dict[int, pywrapcp.IntervalVar] = {}
         for v, vehicle in enumerate(problem.vehicles):
             self.time.CumulVar(routing.Start(v)).SetRange(vehicle.start, vehicle.end)
             self.time.CumulVar(routing.End(v)).SetRange(vehicle.start, vehicle.end)
             routing.AddVariableMinimizedByFinalizer(self.time.CumulVar(routing.End(v)))
-            if vehicle.break_ is not None:
-                earliest, latest, minutes = vehicle.break_
-                interval = solver.FixedDurationIntervalVar(earliest, latest, minutes, False, f"break {v}")
-                self.break_vars[v] = interval
-                routing.AddIntervalToAssignment(interval)
-                self.time.SetBreakIntervalsOfVehicle([interval], v, visit_time)
 
     def solution(self, assignment: pywrapcp.Assignment) -> RoutingSolution:
         routing, manager = self.routing, self.manager
@@ -147,9 +134,8 @@ class _Model:
                 starts[node] = assignment.Min(self.time.CumulVar(index))
                 index = assignment.Value(routing.NextVar(index))
             routes.append(route)
-        breaks = {v: assignment.StartMin(interval) for v, interval in self.break_vars.items()}
         dropped = [k for k in range(len(self.problem.nodes)) if k not in starts]
-        return RoutingSolution(routes, starts, breaks, dropped, assignment.ObjectiveValue())
+        return RoutingSolution(routes, starts, dropped, assignment.ObjectiveValue())
 
 
 def solve_routing(
