@@ -15,39 +15,13 @@ import math
 import time
 from pathlib import Path
 
+from models.convert.solomon import read_solomon
 from solver.baselines.routing_core import Node, RoutingProblem, Vehicle, solve_routing
 
 FOLDER = Path("/work/shared/instances-public/solomon-vrptw-100")
 DEFAULT = ["C101", "C201", "R101", "R201", "RC101", "RC201"]
 SCALE = 100
 MUST_SERVE = 10**9  # a customer left out costs more than any route (the fleet is fixed and tight)
-
-
-def read_solomon(path: Path) -> tuple[dict[str, int], list[tuple[float, float]], list[int], list[tuple[int, int]]]:
-    """Header values, coordinates, demands and windows (node 0 is the depot)."""
-    header: dict[str, int] = {}
-    coords: list[tuple[float, float]] = []
-    demands: list[int] = []
-    windows: list[tuple[int, int]] = []
-    section = ""
-    for line in path.read_text().splitlines():
-        parts = line.replace(":", " : ").split()
-        if not parts or parts[0] in ("EOF", "-1"):
-            continue
-        if len(parts) >= 3 and parts[1] == ":":
-            if parts[2].lstrip("-").isdigit():
-                header[parts[0]] = int(parts[2])
-            continue
-        if parts[0].endswith("_SECTION"):
-            section = parts[0]
-            continue
-        if section == "NODE_COORD_SECTION":
-            coords.append((float(parts[1]), float(parts[2])))
-        elif section == "DEMAND_SECTION":
-            demands.append(int(parts[1]))
-        elif section == "TIME_WINDOW_SECTION":
-            windows.append((int(parts[1]), int(parts[2])))
-    return header, coords, demands, windows
 
 
 def route_instance(path: Path, time_limit: float) -> tuple[float, int, float]:
