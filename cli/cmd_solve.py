@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from cli.progress import ProgressBoard, progress_option, resolve_mode
 from cli.render import metrics_lines, summary_json
+from cli.signals import CaughtSignals
 from models.io import load_instance, write_model
+from solver.executors import EXECUTORS
 from solver.methods import METHODS
-from solver.solve import Progress, SolveOptions
+from solver.solve import Progress, SolveOptions, SolveResult
 
 
 class TeamProgress:
@@ -51,23 +54,43 @@ class TeamProgress:
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
 @click.option("--method", default="continuity", show_default=True, type=click.Choice(list(METHODS)),
               help="continuity, or a baseline: central-travel, central-greedy, teams-travel (see README, Baselines).")
+@click.option("--executor", default="local", show_default=True, type=click.Choice(EXECUTORS),
+              help="Where teams run: local processes, or dask (a local cluster unless --scheduler is given).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Run the teams on this existing dask.distributed scheduler (implies --executor dask).")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @progress_option
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary (JSON) instead of the metrics.")
 def solve(instance_file: str, output: str, time_limit: float, workers: int, seed: int,
-          work_limit: float | None, allow_borrowing: bool, method: str, quiet: bool, progress_mode: str,
-          as_json: bool) -> None:
-    """Assign every visit of INSTANCE_FILE to carers of the client's team, fewest carers per client first."""
+          work_limit: float | None, allow_borrowing: bool, method: str, executor: str, scheduler: str | None,
+          quiet: bool, progress_mode: str, as_json: bool) -> None:
+    """Assign every visit of INSTANCE_FILE to carers of the client's team, fewest carers per client first.
+
+    SIGINT (Ctrl-C) or SIGTERM stops the search; the best schedule so far is verified and written,
+    and the exit code is 130 or 143."""
     folder = Path(output).parent
     if not folder.is_dir():  # say so now, not after the whole solve
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
-    instance = load_instance(instance_file)
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
-                           work_limit=work_limit)
-    columns = ["unassigned", "distinct carers", "bound", "worst excess", "travel", "at s"]
-    with ProgressBoard(f"hemplan solve {Path(instance_file).name}", columns, resolve_mode(progress_mode, quiet)) as board:
-        result = METHODS[method](instance, options, TeamProgress(board))
-    write_model(output, result.schedule)
+    with CaughtSignals() as signals:
+        try:
+            instance = load_instance(instance_file)
+            options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
+                                   work_limit=work_limit, executor=executor, scheduler=scheduler)
+            columns = ["unassigned", "distinct carers", "bound", "worst excess", "travel", "at s"]
+            mode = resolve_mode(progress_mode, quiet)
+            with ProgressBoard(f"hemplan solve {Path(instance_file).name}", columns, mode) as board:
+                result = METHODS[method](instance, options, TeamProgress(board))
+            write_model(output, result.schedule)
+        except KeyboardInterrupt:  # before any plan existed, or again while writing (atomic: nothing half-written)
+            click.echo(f"interrupted: {output} not written", err=True)
+            sys.exit(signals.exit_code or 130)
+    _summary(output, result, as_json)
+    if signals.signum:
+        sys.exit(signals.exit_code)
+
+
+def _summary(output: str, result: SolveResult, as_json: bool) -> None:
+    """The metrics and one line on what was written, or the JSON summary."""
     info = result.schedule.solver
     assert info is not None
     if as_json:

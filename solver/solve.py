@@ -3,17 +3,14 @@
 Without borrowing each team is independent: it is constructed and improved on its own, in
 parallel processes when more than one worker is asked for, and the team plans are merged.
 Each team's result depends only on its data, the seed and its work budget, so a seed and a
-worker count give the same schedule. Ctrl-C stops every team at its next step and the best
-plan found so far is returned.
+worker count give the same schedule, whichever executor runs the teams (`solver.executors`:
+in this process, local worker processes, or a dask cluster). Ctrl-C stops every team at its
+next step and the best plan found so far is returned.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from queue import Empty
-import signal
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -27,6 +24,7 @@ from models.version import hemplan_version
 from models.travel import TravelTimes, travel_times
 from solver.construct import construct
 from solver.decompose import team_instances
+from solver.executors import Executor, Interrupted, make_executor
 from solver.lns import SearchSettings, improve
 from solver.locks import lock_problems
 from solver.plan import Plan
@@ -51,12 +49,17 @@ class SolveOptions:
     allow_borrowing: bool = False
     work_limit: float | None = None  # CP-SAT deterministic work per team; None: from the time limit
     objective: str = "continuity"  # "travel": the travel-only yardstick (same teams, continuity ignored)
+    executor: str = "local"  # where teams run: "local" processes or "dask" (see solver.executors)
+    scheduler: str | None = None  # address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786
 
 
 @dataclass(frozen=True)
 class TeamJob:
     """What every team is given: the end of the search phase, how many teams share how many
-    processes, an optional fixed work budget, the seed, borrowing and the solve's start."""
+    processes, an optional fixed work budget, the seed, borrowing and the solve's start.
+
+    `end` and `started` are epoch seconds (`time.time()`), not monotonic ones, so that workers
+    on other machines of a dask cluster (NTP-synchronised clocks) agree on them."""
 
     end: float
     teams: int
@@ -74,7 +77,7 @@ class TeamJob:
         that no process idles while another team still has budget: teams that start late get
         what is left rather than a fixed slice.
         """
-        left = max(0.0, self.end - time.monotonic())
+        left = max(0.0, self.end - time.time())
         seconds = min(left, left * self.processes / max(self.processes, self.teams - index))
         work = self.work_limit if self.work_limit is not None else seconds * WORK_PER_SECOND
         return seconds, work
@@ -129,7 +132,7 @@ def _first_plan(part: Instance, job: TeamJob) -> TeamStart:
     travel = travel_times(part)
     eligible = eligibility(part, travel, job.allow_borrowing)
     plan = construct(part, travel, eligible, job.allow_borrowing, job.seed)
-    return TeamStart(plan, time.monotonic() - job.started, travel, eligible)
+    return TeamStart(plan, time.time() - job.started, travel, eligible)
 
 
 def _improve_team(
@@ -151,7 +154,7 @@ def _improve_team(
 
     def improved(p: Plan, s: Score) -> None:
         best[0] = p
-        report(Progress(time.monotonic() - started, team, s, bound, False))
+        report(Progress(time.time() - started, team, s, bound, False))
 
     try:
         report(Progress(first, team, score(part, travel, plan, bounds), bound, True))
@@ -180,21 +183,27 @@ def _team_name(part: Instance) -> str:
     return part.teams[0].id if len(part.teams) == 1 else "all"
 
 
-# --- worker processes -----------------------------------------------------------------------
-
-_queue: Any = None
-_stop: Any = None
-
-
-def _init_worker(queue: Any, stop: Any) -> None:
-    """Workers ignore Ctrl-C (the parent turns it into a stop request) and report through a queue."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _queue, _stop
-    _queue, _stop = queue, stop
+def _first_task(item: tuple[Instance, TeamJob], report: Callable[[Progress], None],
+                should_stop: Callable[[], bool]) -> TeamStart:
+    """Executor task: one team's first plan."""
+    return _first_plan(*item)
 
 
-def _improve_in_worker(part: Instance, index: int, start: TeamStart, job: TeamJob) -> TeamOutcome:
-    return _improve_team(part, index, start, job, _queue.put, _stop.is_set)
+def _improve_task(item: tuple[Instance, int, TeamStart, TeamJob], report: Callable[[Progress], None],
+                  should_stop: Callable[[], bool]) -> TeamOutcome:
+    """Executor task: improve one team's first plan."""
+    part, index, start, job = item
+    outcome = _improve_team(part, index, start, job, report, should_stop)
+    if outcome.interrupted and not should_stop():  # Ctrl-C reached this process: stop the other teams too
+        raise Interrupted(outcome)
+    return outcome
+
+
+def _as_found(part: Instance, start: TeamStart) -> TeamOutcome:
+    """A team whose improvement the stop request prevented: its first plan."""
+    bounds = client_bounds(part, start.eligible.carers)
+    plan_score = score(part, start.travel, start.plan, bounds)
+    return TeamOutcome(_team_name(part), start.plan, plan_score, sum(bounds.values()), start.first, True)
 
 
 def solve(
@@ -213,15 +222,14 @@ def solve(
         raise InputError(problems)
     parts = [instance] if options.allow_borrowing or len(instance.teams) == 1 else team_instances(instance)
     parts = [p for p in parts if p.visits]
-    processes = max(1, min(options.workers, len(parts)))
-
-    end = started + options.time_limit * (1 - RESERVE_SECONDS) - _verify_estimate(instance)
-    job = TeamJob(end, len(parts), processes, options.work_limit, options.seed, options.allow_borrowing, started,
-                  options.objective)
-    if processes == 1:
-        outcomes = _solve_in_process(parts, job, on_progress)
-    else:
-        outcomes = _solve_in_pool(parts, job, on_progress, processes)
+    local = options.executor == "local" and options.scheduler is None
+    workers = min(options.workers, len(parts)) if local else options.workers
+    with make_executor(options.executor, options.scheduler, workers) as executor:
+        epoch = time.time() - time.monotonic()  # TeamJob times are epoch seconds (see TeamJob)
+        end = started + options.time_limit * (1 - RESERVE_SECONDS) - _verify_estimate(instance)
+        job = TeamJob(epoch + end, len(parts), max(1, min(executor.slots, len(parts))), options.work_limit,
+                      options.seed, options.allow_borrowing, epoch + started, options.objective)
+        outcomes = _solve_teams(executor, parts, job, on_progress)
 
     plan = Plan()
     for outcome in outcomes:
@@ -252,64 +260,14 @@ def solve(
     return SolveResult(schedule, evaluation, first, interrupted, outcomes)
 
 
-def _solve_in_process(parts: list[Instance], job: TeamJob, on_progress: Callable[[Progress], None]) -> list[TeamOutcome]:
-    """First plans for every team, then improvement team after team, in this process."""
-    firsts: list[TeamStart | None] = []
-    for part in parts:
-        try:
-            firsts.append(_first_plan(part, job))
-        except KeyboardInterrupt:  # before this team had a plan: the others keep theirs
-            firsts.extend([None] * (len(parts) - len(firsts)))
-            break
-    outcomes: list[TeamOutcome] = []
-    stopped = any(f is None for f in firsts)
-    for index, (part, first) in enumerate(zip(parts, firsts)):
-        if first is None:
-            outcomes.append(_not_planned(part))
-            continue
-        outcome = _improve_team(part, index, first, job, on_progress, lambda: stopped)
-        stopped = stopped or outcome.interrupted
-        outcomes.append(outcome)
-    return outcomes
-
-
-def _solve_in_pool(
-    parts: list[Instance], job: TeamJob, on_progress: Callable[[Progress], None], processes: int
-) -> list[TeamOutcome]:
-    """First plans for every team, then improvement, each phase spread over worker processes."""
-    context = multiprocessing.get_context("fork")
-    queue, stop = context.Queue(), context.Event()  # inherited by the forked workers
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_init_worker, initargs=(queue, stop)) as pool:
-        firsts = _wait(pool, [pool.submit(_first_plan, part, job) for part in parts], queue, stop, on_progress)
-        futures = [
-            pool.submit(_improve_in_worker, part, index, start, job)
-            for index, (part, start) in enumerate(zip(parts, firsts))
-        ]
-        return _wait(pool, futures, queue, stop, on_progress)
-
-
-def _wait(pool: ProcessPoolExecutor, futures: list[Future], queue: Any, stop: Any,
-          on_progress: Callable[[Progress], None]) -> list:
-    """Results of `futures` in order, passing progress on; Ctrl-C becomes a stop request."""
-    while True:
-        try:
-            _drain(queue, on_progress)
-            if all(f.done() for f in futures):
-                break
-            time.sleep(0.05)
-        except KeyboardInterrupt:
-            stop.set()
-    _drain(queue, on_progress)
-    return [f.result() for f in futures]
-
-
-def _drain(queue: Any, on_progress: Callable[[Progress], None]) -> None:
-    while True:
-        try:
-            event = queue.get_nowait()
-        except Empty:
-            return
-        on_progress(event)
+def _solve_teams(executor: Executor, parts: list[Instance], job: TeamJob,
+                 on_progress: Callable[[Progress], None]) -> list[TeamOutcome]:
+    """First plans for every team, then improvement: all teams get a plan before any is improved."""
+    firsts = executor.map(_first_task, [(part, job) for part in parts], on_progress)
+    started = [(index, part, first) for index, (part, first) in enumerate(zip(parts, firsts)) if first is not None]
+    improved = executor.map(_improve_task, [(part, index, first, job) for index, part, first in started], on_progress)
+    outcomes = {index: outcome or _as_found(part, first) for (index, part, first), outcome in zip(started, improved)}
+    return [outcomes.get(index) or _not_planned(part) for index, part in enumerate(parts)]
 
 
 def _verify_estimate(instance: Instance) -> float:

@@ -156,18 +156,22 @@ def test_cli_solve_on_a_broken_instance_exits_2_without_output(tmp_path: Path) -
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_ctrl_c_writes_the_best_schedule_so_far(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum, code, workers", [(signal.SIGINT, 130, 1), (signal.SIGTERM, 143, 2)])
+def test_a_signal_writes_the_best_schedule_so_far(tmp_path: Path, signum: int, code: int, workers: int) -> None:
     out = tmp_path / "interrupted.json"
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "solve", str(TEAM), "-o", str(out), "--time-limit", "120", "--workers", "1",
-         "--progress", "lines"],
+        [sys.executable, "-m", "cli.main", "solve", str(TEAM), "-o", str(out), "--time-limit", "120",
+         "--workers", str(workers), "--progress", "lines"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     _wait_for_line(process, "first plan")
-    process.send_signal(signal.SIGINT)
+    began = time.monotonic()
+    process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=60)
-    assert process.returncode == 0, stderr
+    assert process.returncode == code, stderr
+    assert "Traceback" not in stderr
+    assert time.monotonic() - began < 30  # stops at the next step, not at the 120 s limit
     schedule = load_schedule(out)
     assert schedule.solver.status == "INTERRUPTED"
     assert evaluate(load_instance(TEAM), schedule).violations == []
