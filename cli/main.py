@@ -56,6 +56,11 @@ def _register() -> None:
     from cli.cmd_compare import compare
 
     main.add_command(compare)
+    from cli.cmd_bench import bench
+    from cli.cmd_convert import convert
+
+    main.add_command(bench)
+    main.add_command(convert)
 
 
 _register()

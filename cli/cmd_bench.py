@@ -1,0 +1,79 @@
+"""`hemplan bench`: a quality and speed table over a suite of instances and methods.
+
+Each (instance, method, repeat) runs in its own process, is verified by the evaluator and
+gives one row; DIR/bench.md, DIR/bench.csv and DIR/scaling.png are written atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from cli.bench_table import csv_text, markdown, scaling_png
+from cli.compare_plot import write_bytes_atomic
+from cli.progress import ProgressBoard, progress_option, resolve_mode
+from models.io import write_text_atomic
+from solver.bench import Job, Row, run_local
+from solver.bench_suites import SUITES, suite_cases
+from solver.methods import METHODS
+from solver.solve import SolveOptions
+
+DEFAULT_PUBLIC = "../shared/instances-public"
+
+
+@click.command()
+@click.argument("suite", type=click.Choice(SUITES))
+@click.option("-o", "--output-dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for bench.md, bench.csv and scaling.png (created if missing).")
+@click.option("--methods", default="continuity", show_default=True,
+              help=f"Comma-separated methods: {', '.join(METHODS)}.")
+@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0.5),
+              help="Seconds per instance and method.")
+@click.option("--repeat", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Runs per instance and method, with seeds seed, seed+1, ...")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the first repeat.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Workers of every run.")
+@click.option("--work-limit", type=click.FloatRange(min=0), default=None,
+              help="Reproducible search budget (see hemplan solve).")
+@click.option("--public", "public_dir", default=DEFAULT_PUBLIC, show_default=True,
+              type=click.Path(file_okay=False), help="Folder of the public sets (public-* suites).")
+@click.option("--instances", "only", default="", help="Comma-separated instance names of the suite to run (default all).")
+@progress_option
+def bench(suite: str, output_dir: str, methods: str, time_limit: float, repeat: int, seed: int, workers: int,
+          work_limit: float | None, public_dir: str, only: str, progress_mode: str) -> None:
+    """Plan every instance of SUITE with every method and write the quality and speed table."""
+    chosen = [m.strip() for m in methods.split(",") if m.strip()]
+    unknown = [m for m in chosen if m not in METHODS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"unknown method(s) {', '.join(unknown) or '(none)'}; choose from "
+                                 f"{', '.join(METHODS)}", param_hint="'--methods'")
+    cases = suite_cases(suite, Path(public_dir))
+    names = [n.strip() for n in only.split(",") if n.strip()]
+    missing = [n for n in names if n not in {c.name for c in cases}]
+    if missing:
+        raise click.BadParameter(f"not in suite {suite}: {', '.join(missing)}; it holds "
+                                 f"{', '.join(c.name for c in cases)}", param_hint="'--instances'")
+    cases = [c for c in cases if not names or c.name in names]
+    folder = Path(output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, work_limit=work_limit)
+    jobs = [Job(case, method, replace(base, seed=seed + r)) for case in cases for method in chosen for r in range(repeat)]
+    columns = ["visits", "OK", "unassigned", "carers mean", "travel", "wall s"]
+    with ProgressBoard(f"hemplan bench {suite}", columns, resolve_mode(progress_mode, False)) as board:
+        def done(row: Row) -> None:
+            board.update(f"{row['instance']} {row['method']} seed {row['seed']}", "done", visits=row["visits"],
+                         OK=row["ok"], unassigned=row["unassigned"], **{"carers mean": row["carers_mean"],
+                         "travel": row["travel_min"], "wall s": row["wall_s"]})
+
+        rows = run_local(jobs, done)
+    table = markdown(rows)
+    heading = (f"# hemplan bench {suite}\n\nMethods {', '.join(chosen)}; time limit {time_limit:g} s, "
+               f"{workers} worker(s), seeds {seed}..{seed + repeat - 1}"
+               + (f", work limit {work_limit:g}" if work_limit is not None else "") + ".\n\n")
+    write_text_atomic(folder / "bench.md", heading + table)
+    write_text_atomic(folder / "bench.csv", csv_text(rows))
+    write_bytes_atomic(folder / "scaling.png", scaling_png(rows, f"hemplan bench {suite}"))
+    click.echo(table, nl=False)
+    click.echo(f"wrote {folder}/bench.md, bench.csv and scaling.png")

@@ -1,0 +1,89 @@
+"""The instance suites of `hemplan bench`: which instances, where they come from, what the
+published reference is.
+
+`bundled` holds the repository's instances; `scaling` generates 1 to 20 teams with the seeded
+generator when a job runs; `public-<set>` converts files of the public sets (see
+`instances/README.md`) when a job runs, so a suite is only a list of small picklable cases.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.problems import InputError, Problem
+
+REPO = Path(__file__).resolve().parent.parent
+SCALING_TEAMS = (1, 2, 5, 10, 20)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One instance of a suite: `kind` is `file`, `generated` or a public set name."""
+
+    name: str
+    kind: str
+    source: str  # a path, or the number of teams for `generated`
+    reference: float | None = None  # the published value the set's objective is compared with
+
+
+def _reference(folder: Path, column: str) -> dict[str, float]:
+    """A column of a set's `reference_results.csv`, by instance name."""
+    with open(folder / "reference_results.csv", newline="") as handle:
+        return {row["instance"]: float(row[column]) for row in csv.DictReader(handle) if row.get(column)}
+
+
+def _bundled() -> list[Case]:
+    names = ["tiny", "team-14d", "district-14d", "district-28d", "city-14d"]
+    return [Case(n, "file", str(REPO / "instances" / f"{n}.json")) for n in names]
+
+
+def _solomon(root: Path) -> list[Case]:
+    folder = root / "solomon-vrptw-100"
+    bks = _reference(folder, "bks_distance")
+    names = ["C101", "C201", "R101", "R201", "RC101", "RC201"]  # one per class
+    return [Case(n, "solomon", str(next(folder.glob(f"{n}.*.vrptw"))), bks.get(n)) for n in names]
+
+
+def _mankowska(root: Path) -> list[Case]:
+    folder = root / "mankowska2014-hhcrsp"
+    best = _reference(folder, "best_known")
+    files = sorted(folder.glob("A*__*.txt"), key=lambda p: int(p.name[1:].split("__")[0]))
+    return [Case(p.name.split("__")[0], "mankowska", str(p), best.get(p.name.split("__")[0])) for p in files]
+
+
+def _convrp(root: Path) -> list[Case]:
+    folder = root / "convrp-groer2009-kovacs2014"
+    files = [p for p in sorted(folder.glob("convrp_1*_test_*.vrp")) if p.name != "convrp_10_test_0.vrp"]
+    return [Case(p.stem, "convrp", str(p)) for p in files]
+
+
+def _hosseini(root: Path) -> list[Case]:
+    folder = root / "hosseini-stochastic-con-hhcrsp"
+    files = sorted(folder.glob("case*/*_data.txt"))
+    return [Case(f"{p.parent.name}/{p.stem}", "hosseini", str(p)) for p in files]
+
+
+def _uhhc(root: Path) -> list[Case]:
+    folder = root / "uhhc-ceschia2026" / "validation"
+    with open(folder / "sa_reference_results.csv", newline="") as handle:
+        best = {row["instance"]: float(row["best_objective"]) for row in csv.DictReader(handle)}
+    return [Case(p.stem, "uhhc", str(p), best.get(p.stem)) for p in sorted(folder.glob("i-*.json"))]
+
+
+PUBLIC = {"public-solomon": _solomon, "public-mankowska": _mankowska, "public-convrp": _convrp,
+          "public-hosseini": _hosseini, "public-uhhc": _uhhc}
+SUITES = ["bundled", "scaling", *PUBLIC]
+
+
+def suite_cases(suite: str, public_root: Path) -> list[Case]:
+    """The cases of a suite; a public suite needs the folder of the public sets."""
+    if suite == "bundled":
+        return _bundled()
+    if suite == "scaling":
+        return [Case(f"scaling-{k}t", "generated", str(k)) for k in SCALING_TEAMS]
+    if not public_root.is_dir():
+        raise InputError([Problem(str(public_root), "", f"suite {suite} needs the public instance sets here "
+                                                         "(see instances/README.md); use --public DIR")])
+    return PUBLIC[suite](public_root)
