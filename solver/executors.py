@@ -203,7 +203,7 @@ class DaskExecutor(Executor):
         self._cluster = None
         if scheduler is None:
             self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                         host="127.0.0.1", dashboard_address=None)
+                                         host="127.0.0.1", dashboard_address=":0")
             scheduler = self._cluster.scheduler_address
         self._client = Client(scheduler)
         self.slots = max(1, sum(self._client.nthreads().values()))
