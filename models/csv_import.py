@@ -45,6 +45,7 @@ from pydantic import BaseModel, ValidationError
 from models.clock import format_clock, parse_clock
 from models.instance import Client, Instance, Shift, Staff, Team, Visit
 from models.io import instance_from_data
+from models.limits import MAX_CSV_ROWS, MAX_FILE_BYTES
 from models.problems import InputError, Problem, bare_message, is_union_tag
 
 MAX_DAYS = 366
@@ -211,6 +212,10 @@ def _decode(data: bytes) -> str:
 
 def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            out.add(spec.name, None, None, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")
+            return Table(spec, [], True)
         text = _decode(path.read_bytes())
     except OSError as exc:
         out.add(spec.name, None, None, f"cannot read file: {exc.strerror or exc}")
@@ -233,6 +238,9 @@ def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
     try:
         previous = 0
         for cells in reader:
+            if len(records) >= MAX_CSV_ROWS:
+                out.add(spec.name, None, None, f"more than {MAX_CSV_ROWS:,} lines; the limit is {MAX_CSV_ROWS:,}")
+                return Table(spec, [], True)
             records.append((previous + first_line, cells))
             previous = reader.line_num
     except csv.Error as exc:

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from models.instance import Instance
+from models.limits import (MAX_NESTING, check_document, check_expanded_visits, check_file_size,
+                           check_record_counts, reject_constant)
 from models.patterns import expand_patterns
 from models.problems import InputError, Problem, problems_from_validation
 from models.references import reference_problems
@@ -25,20 +27,28 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def read_json(path: str | Path) -> Any:
-    """Parse a JSON file, turning a missing file or bad syntax into an InputError."""
+    """Parse a JSON file, turning a missing file, bad syntax or a breached limit
+    (`models.limits`: size, nesting, text, non-finite numbers) into an InputError."""
     source = str(path)
     try:
+        check_file_size(path, source)
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError([Problem(source, "", "no such file")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(source, "", f"cannot read file: {exc}")]) from None
     try:
-        return json.loads(text)
+        data = json.loads(text, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError(
             [Problem(source, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}")]
         ) from None
+    except RecursionError:
+        raise InputError([Problem(source, "", f"invalid JSON: nested more than {MAX_NESTING} levels deep")]) from None
+    except ValueError as exc:  # NaN/Infinity, an integer of thousands of digits
+        raise InputError([Problem(source, "", f"invalid JSON: {str(exc).split('; use sys.')[0]}")]) from None
+    check_document(data, source)
+    return data
 
 
 def parse_model(model: type[M], raw: Any, source: str) -> M:
@@ -55,10 +65,12 @@ def instance_from_data(raw: Any, source: str, folder: Path = Path(".")) -> Insta
     A relative travel matrix file is resolved against `folder` (the instance file's) and
     read now, so that a broken matrix is reported at load time like any other input.
     """
+    check_record_counts(raw, source)
     instance = parse_model(Instance, raw, source)
     problems = reference_problems(instance, source)
     if problems:
         raise InputError(problems)
+    check_expanded_visits(instance, source)
     expanded = expand_patterns(instance)
     problems = reference_problems(expanded, source)
     if problems:
