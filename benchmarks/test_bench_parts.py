@@ -1,0 +1,70 @@
+"""pytest-benchmark suites of the performance-critical parts on the bundled instances.
+
+Run: `python -m pytest benchmarks/ --benchmark-only`. The default test run only smoke-runs
+them once each (`tests/test_benchmarks_smoke.py`, `--benchmark-disable`); timing is measured
+here, never asserted. Every benchmark that plans also verifies the plan with the evaluator.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models.eligibility import eligibility
+from models.evaluator import evaluate
+from models.io import load_instance
+from models.travel import travel_times
+from solver.construct import construct
+from solver.decompose import team_instances
+from solver.solve import SolveOptions, solve
+
+INSTANCES = Path(__file__).resolve().parent.parent / "instances"
+WORK = 0.5  # CP-SAT deterministic units for the one team solve: the same work on every machine
+
+
+@pytest.fixture(scope="module")
+def team14():
+    """team-14d with its travel times and eligibility."""
+    instance = load_instance(INSTANCES / "team-14d.json")
+    travel = travel_times(instance)
+    return instance, travel, eligibility(instance, travel)
+
+
+def test_eligibility_per_team(benchmark) -> None:
+    """Eligibility (who may do which visit, from skills, shifts, windows and travel) of every
+    team of district-14d."""
+    parts = [(part, travel_times(part)) for part in team_instances(load_instance(INSTANCES / "district-14d.json"))]
+    result = benchmark(lambda: [eligibility(part, travel) for part, travel in parts])
+    assert len(result) == len(parts) and all(able.carers for able in result)
+
+
+def test_construction(benchmark, team14) -> None:
+    """The construction heuristic: the first complete plan of team-14d."""
+    instance, travel, able = team14
+    plan = benchmark(lambda: construct(instance, travel, able))
+    assert evaluate(instance, plan.to_schedule(instance, travel)).violations == []
+
+
+def test_cp_sat_solve_team14(benchmark) -> None:
+    """One whole continuity solve of team-14d with a deterministic CP-SAT work limit."""
+    instance = load_instance(INSTANCES / "team-14d.json")
+    options = SolveOptions(time_limit=60.0, workers=1, seed=0, work_limit=WORK)
+    result = benchmark.pedantic(lambda: solve(instance, options, lambda event: None), rounds=3, iterations=1)
+    assert evaluate(instance, result.schedule).violations == []
+
+
+def test_evaluator_district14(benchmark) -> None:
+    """The independent evaluator on a constructed schedule of district-14d (all teams)."""
+    instance = load_instance(INSTANCES / "district-14d.json")
+    schedule = solve(instance, SolveOptions(time_limit=30.0, workers=1, work_limit=0.0), lambda event: None).schedule
+    evaluation = benchmark(lambda: evaluate(instance, schedule))
+    assert evaluation.violations == []
+
+
+def test_travel_matrix_city14(benchmark) -> None:
+    """Great-circle travel minutes between every office and client of city-14d, per mode."""
+    instance = load_instance(INSTANCES / "city-14d.json")
+    travel = benchmark(lambda: travel_times(instance))
+    places = len(instance.teams) + len(instance.clients)
+    assert travel.minutes.shape[-1] == places
