@@ -15,6 +15,7 @@ from cli.compare_plot import plot_png, write_bytes_atomic
 from cli.compare_table import csv_text, markdown, price_lines, table_rows
 from models.io import load_instance, write_model, write_text_atomic
 from solver.compare import MethodRun, run_methods
+from solver.executors import EXECUTORS
 from solver.methods import METHODS
 from solver.solve import SolveOptions
 
@@ -30,9 +31,13 @@ from solver.solve import SolveOptions
 @click.option("--work-limit", type=click.FloatRange(min=0), default=None,
               help="Reproducible search budget (see hemplan solve; central-travel: x100 solutions per day).")
 @click.option("--methods", default=",".join(METHODS), show_default=True, help="Comma-separated methods to run.")
+@click.option("--executor", default="local", show_default=True, type=click.Choice(EXECUTORS),
+              help="local: methods one after another here; dask: every method at once as a task on a cluster.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Run the methods on this existing dask.distributed scheduler (implies --executor dask).")
 @click.option("--quiet", is_flag=True, help="No line per finished method.")
 def compare(instance_file: str, output_dir: str | None, time_limit: float, seed: int, workers: int,
-            work_limit: float | None, methods: str, quiet: bool) -> None:
+            work_limit: float | None, methods: str, executor: str, scheduler: str | None, quiet: bool) -> None:
     """Plan INSTANCE_FILE with every method and print how they differ (continuity, travel, time)."""
     chosen = [m.strip() for m in methods.split(",") if m.strip()]
     unknown = [m for m in chosen if m not in METHODS]
@@ -42,7 +47,8 @@ def compare(instance_file: str, output_dir: str | None, time_limit: float, seed:
     instance = load_instance(instance_file)
     folder = Path(output_dir or f"compare-{Path(instance_file).stem}")
     folder.mkdir(parents=True, exist_ok=True)
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, work_limit=work_limit)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, work_limit=work_limit,
+                           executor=executor, scheduler=scheduler)
 
     def done(run: MethodRun) -> None:
         if not quiet:

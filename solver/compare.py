@@ -7,10 +7,11 @@ Only the running lives here; the table is built from the evaluator's figures in
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Callable
 
 from models.instance import Instance
+from solver.executors import make_executor
 from solver.methods import METHODS
 from solver.solve import SolveOptions, SolveResult
 
@@ -30,12 +31,31 @@ def run_methods(
     methods: list[str] | None = None,
     on_done: Callable[[MethodRun], None] = lambda run: None,
 ) -> list[MethodRun]:
-    """Each method (all by default, in registry order) with the same budget, seed and workers."""
-    runs = []
-    for name in methods or list(METHODS):
-        began = time.monotonic()
-        result = METHODS[name](instance, options, lambda event: None)
-        run = MethodRun(name, result, round(time.monotonic() - began, 2))
+    """Each method (all by default, in registry order) with the same budget, seed and workers.
+
+    Locally the methods run one after another (each uses `workers` processes); with
+    `options.executor == "dask"` or a scheduler each method run is one task on the cluster, all
+    at once, each still with `workers` processes of its own (see `solver.executors`)."""
+    names = methods or list(METHODS)
+    if options.executor == "local" and options.scheduler is None:
+        runs = []
+        for name in names:
+            run = _run_method((instance, options, name), lambda event: None, lambda: False)
+            on_done(run)
+            runs.append(run)
+        return runs
+    inside = replace(options, executor="local", scheduler=None)
+    with make_executor(options.executor, options.scheduler, len(names)) as executor:
+        runs = executor.map(_run_method, [(instance, inside, name) for name in names])
+    for run in runs:
         on_done(run)
-        runs.append(run)
     return runs
+
+
+def _run_method(job: tuple[Instance, SolveOptions, str], report: Callable[[Any], None],
+                should_stop: Callable[[], bool]) -> MethodRun:
+    """Executor task: one method's verified run and its wall time."""
+    instance, options, name = job
+    began = time.monotonic()
+    result = METHODS[name](instance, options, lambda event: None)
+    return MethodRun(name, result, round(time.monotonic() - began, 2))

@@ -23,7 +23,10 @@ and checks `should_stop()` between steps. Use it as
   Events go through a `distributed.Queue` (pickled to bytes: the cluster is trusted, dask
   pickles the tasks anyway), the stop request is a `distributed.Event` that tasks poll at most
   every `STOP_POLL_S` seconds. Tasks run inside dask worker processes, so the hemplan package
-  must be importable there (install it on every worker).
+  must be importable there (install it on every worker). A task that itself uses local
+  processes (a method run of `hemplan compare`) needs non-daemonic workers: the local cluster
+  is started so; start the workers of an existing cluster with
+  `DASK_DISTRIBUTED__WORKER__DAEMON=False`.
 
 With every executor a Ctrl-C (KeyboardInterrupt) in this process while `map` waits sets the
 stop request and `map` still returns every result; `request_stop()` does the same from code.
@@ -202,8 +205,11 @@ class DaskExecutor(Executor):
 
         self._cluster = None
         if scheduler is None:
-            self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                         host="127.0.0.1", dashboard_address=":0")
+            import dask
+
+            with dask.config.set({"distributed.worker.daemon": False}):  # a task may use a process pool
+                self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                             host="127.0.0.1", dashboard_address=":0")
             scheduler = self._cluster.scheduler_address
         self._client = Client(scheduler)
         self.slots = max(1, sum(self._client.nthreads().values()))

@@ -25,8 +25,12 @@ TEAM = REPO / "instances" / "team-14d.json"
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=":0") as local:
+    import dask
+
+    with dask.config.set({"distributed.worker.daemon": False}):  # compare's methods use process pools
+        local = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                         dashboard_address=":0")
+    with local:
         yield local
 
 
@@ -101,3 +105,19 @@ def test_cli_solve_on_a_local_dask_cluster_matches_local_processes(tmp_path: Pat
         assert evaluate(load_instance(instance_file), schedule).violations == []
         outputs.append(_assignments(schedule))
     assert outputs[0] == outputs[1]
+
+
+def test_compare_on_a_dask_cluster_gives_the_local_schedules(cluster: Any, tmp_path: Path) -> None:
+    tiny = REPO / "instances" / "tiny.json"
+    instance = load_instance(tiny)
+    plans = []
+    for name, extra in (("local", []), ("dask", ["--scheduler", cluster.scheduler_address])):
+        folder = tmp_path / name
+        result = CliRunner().invoke(main, ["compare", str(tiny), "-o", str(folder), "--methods",
+                                           "continuity,central-travel", "--work-limit", "0.1", "--quiet", *extra])
+        assert result.exit_code == 0, result.output
+        schedules = [load_schedule(folder / f"{method}.json") for method in ("continuity", "central-travel")]
+        for schedule in schedules:
+            assert evaluate(instance, schedule).violations == []
+        plans.append([_assignments(s) for s in schedules])
+    assert plans[0] == plans[1]
