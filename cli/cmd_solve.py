@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -71,10 +72,12 @@ def solve(instance_file: str, output: str, time_limit: float, workers: int, seed
     folder = Path(output).parent
     if not folder.is_dir():  # say so now, not after the whole solve
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
+    began = time.monotonic()
     with CaughtSignals() as signals:
         try:
             instance = load_instance(instance_file)
-            options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
+            left = max(0.5, time_limit - (time.monotonic() - began))  # the limit covers loading too
+            options = SolveOptions(time_limit=left, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
                                    work_limit=work_limit, executor=executor, scheduler=scheduler)
             columns = ["unassigned", "distinct carers", "bound", "worst excess", "travel", "at s"]
             mode = resolve_mode(progress_mode, quiet)

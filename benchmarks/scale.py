@@ -1,0 +1,102 @@
+"""Scale: peak memory, wall time and model size per team of `hemplan solve` on large instances.
+
+    python -m benchmarks.scale [--time-limit 120] [--workers 2] [INSTANCE ...]
+
+Default instances: `instances/city-14d.json` (500 clients) and a generated 80-team,
+2,000-client, 28-day instance (`metro-28d`, written to the system's temporary folder, see
+`GENERATE`). Each solve runs in a fresh process under `/usr/bin/time -v` (peak RSS of the
+parent; each worker process is a fork with its own RSS, at most `workers` of them). The model
+size is measured in this process on the largest team: eligible carers per visit (eligibility
+pruning) and CP-SAT variables per LNS neighbourhood (arc pruning keeps them bounded by the
+neighbourhood, not the team or the horizon).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import solver.lns as lns
+from models.bounds import client_bounds
+from models.eligibility import eligibility
+from models.io import load_instance
+from models.travel import travel_times
+from solver.construct import construct
+from solver.decompose import team_instances
+from solver.lns import SearchSettings, improve
+
+REPO = Path(__file__).resolve().parent.parent
+GENERATE = ["generate", "--teams", "80", "--clients-per-team", "25", "--staff-per-team", "10", "--days", "28",
+            "--seed", "1", "--name", "metro-28d"]
+
+
+def metro_instance() -> Path:
+    """The generated 2,000-client instance (made once, kept in the temporary folder)."""
+    path = Path(tempfile.gettempdir()) / "hemplan-metro-28d.json"
+    if not path.exists():
+        subprocess.run([sys.executable, "-m", "cli.main", *GENERATE, "-o", str(path)], cwd=REPO, check=True)
+    return path
+
+
+def timed_solve(instance: Path, time_limit: float, workers: int) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB and the summary line of one `hemplan solve` in a fresh process."""
+    out = Path(tempfile.gettempdir()) / f"hemplan-scale-{instance.stem}.schedule.json"
+    began = time.monotonic()
+    done = subprocess.run(
+        ["/usr/bin/time", "-v", sys.executable, "-m", "cli.main", "solve", str(instance), "-o", str(out),
+         "--time-limit", str(time_limit), "--workers", str(workers), "--quiet"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )
+    wall = time.monotonic() - began
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
+    return wall, rss_kb / 1024, done.stdout.strip().splitlines()[-1]
+
+
+def model_size(instance: Path, steps_work: float = 2.0) -> str:
+    """Eligibility and neighbourhood model size on the team with the most visits."""
+    team = max(team_instances(load_instance(instance)), key=lambda part: len(part.visits))
+    travel = travel_times(team)
+    eligible = eligibility(team, travel, False)
+    per_visit = [len(eligible.carers[v.id]) for v in team.visits]
+    plan = construct(team, travel, eligible, False, 0)
+    sizes: list[int] = []
+    original = lns.solve_neighbourhood
+
+    def recording(*args, **kwargs):  # benchmark-only wrapper: count each model's variables
+        result = original(*args, **kwargs)
+        if result is not None:
+            sizes.append(result.variables)
+        return result
+
+    lns.solve_neighbourhood = recording
+    try:
+        improve(team, travel, eligible.carers, client_bounds(team, eligible.carers), plan, work=steps_work,
+                deadline=time.monotonic() + 60, seed=0, settings=SearchSettings())
+    finally:
+        lns.solve_neighbourhood = original
+    return (f"largest team {team.teams[0].id}: {len(team.visits)} visits, {len(team.staff)} carers; eligible carers "
+            f"per visit mean {sum(per_visit) / len(per_visit):.1f}, max {max(per_visit)}; CP-SAT variables per "
+            f"neighbourhood mean {sum(sizes) / max(1, len(sizes)):.0f}, max {max(sizes, default=0)} "
+            f"({len(sizes)} neighbourhoods)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("instances", nargs="*", type=Path)
+    parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    for path in args.instances or [REPO / "instances" / "city-14d.json", metro_instance()]:
+        wall, rss, summary = timed_solve(path, args.time_limit, args.workers)
+        print(f"{path.stem}: --time-limit {args.time_limit:g}, {args.workers} workers: wall {wall:.1f} s, "
+              f"peak RSS {rss:.0f} MB (parent); {summary}")
+        print(f"  {model_size(path)}")
+
+
+if __name__ == "__main__":
+    main()
