@@ -13,6 +13,7 @@ import argparse
 import csv
 import math
 import time
+from itertools import pairwise
 from pathlib import Path
 
 from models.convert.solomon import read_solomon
@@ -47,7 +48,7 @@ def route_instance(path: Path, time_limit: float) -> tuple[float, int, float]:
     total = 0.0
     for route in solution.routes:
         places = [0] + [nodes[k].place for k in route] + [0]
-        total += sum(dist[a][b] for a, b in zip(places, places[1:])) if route else 0.0
+        total += sum(dist[a][b] for a, b in pairwise(places)) if route else 0.0
     return total, len(solution.dropped), wall
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+import matplotlib.pyplot as plt  # after choosing the backend
 
-from solver.compare import MethodRun  # noqa: E402
+from solver.compare import MethodRun
 
 
 def carers_per_client(run: MethodRun) -> list[int]:

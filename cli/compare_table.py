@@ -54,7 +54,7 @@ def table_rows(runs: list[MethodRun]) -> list[Row]:
     return rows
 
 
-def _cell(value: str | int | float | None) -> str:
+def _cell(value: str | float | None) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):

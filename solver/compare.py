@@ -7,8 +7,9 @@ Only the running lives here; the table is built from the evaluator's figures in
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any
 
 from models.instance import Instance
 from solver.executors import make_executor

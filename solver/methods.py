@@ -7,8 +7,8 @@ evaluator-verified `SolveResult` whose `solver.method` is its name, so `hemplan 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from models.instance import Instance
 from solver.baselines.central_greedy import central_greedy

@@ -10,9 +10,9 @@ this is what a planner at a whiteboard does, and a feasible start for central-tr
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable
 
 from models.instance import Instance, Shift, Staff
 from models.travel import TravelTimes, travel_times

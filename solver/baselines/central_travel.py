@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable
 
 from models.instance import Instance
 from models.travel import TravelTimes, travel_times
-from solver.baselines.central_greedy import greedy_day
 from solver.baselines.break_slots import place_breaks
+from solver.baselines.central_greedy import greedy_day
 from solver.baselines.day_problem import DayPlan, DayProblem, plan_by_day
 from solver.baselines.finish import verified_result
 from solver.baselines.routing_core import Node, RoutingProblem, Vehicle, solve_routing

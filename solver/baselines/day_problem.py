@@ -10,8 +10,8 @@ until it is served, and `last_chance` says today is its last day.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from models.eligibility import eligibility, fitting_days
 from models.instance import Instance, Staff, Visit

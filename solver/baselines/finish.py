@@ -14,7 +14,7 @@ from models.schedule import SolverInfo
 from models.travel import TravelTimes
 from models.version import hemplan_version
 from solver.plan import Plan
-from solver.solve import SolveOptions, SolveResult, SolverBug
+from solver.solve import SolveOptions, SolverBug, SolveResult
 
 
 def verified_result(
