@@ -46,9 +46,10 @@ def test_every_method_is_verified_on_tiny(tiny: Instance, method: str) -> None:
     assert result.schedule.allow_borrowing == method.startswith("central")
 
 
-@pytest.mark.parametrize("method", ["central-greedy", "central-travel"])
-def test_central_methods_are_verified_on_team_14d(team: Instance, method: str) -> None:
-    verified(team, method, time_limit=4.0)
+@pytest.mark.parametrize("method", list(METHODS))
+def test_every_method_is_verified_on_team_14d(team: Instance, method: str) -> None:
+    m = verified(team, method, time_limit=4.0 if method.startswith("central") else 3.0).evaluation.metrics
+    assert m.assigned + m.unassigned_mandatory + m.unassigned_deferrable == m.visits
 
 
 def test_central_travel_plans_days_in_parallel_with_two_workers(team: Instance) -> None:
