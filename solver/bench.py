@@ -25,6 +25,7 @@ from models.evaluator import evaluate
 from models.generator import generate_instance
 from models.instance import Instance
 from models.io import load_instance
+from models.patterns import expand_patterns
 from solver.bench_suites import Case
 from solver.methods import METHODS
 from solver.solve import SolveOptions
@@ -48,7 +49,8 @@ def build(case: Case, folder: Path) -> tuple[Instance, Converted | None]:
         return load_instance(case.source), None
     if case.kind == "generated":
         teams = int(case.source)
-        return generate_instance(teams, CLIENTS_PER_TEAM, STAFF_PER_TEAM, SCALING_DAYS, seed=1, name=case.name), None
+        generated = generate_instance(teams, CLIENTS_PER_TEAM, STAFF_PER_TEAM, SCALING_DAYS, seed=1, name=case.name)
+        return expand_patterns(generated), None  # as `load_instance` would after `hemplan generate`
     converted = SETS[case.kind](Path(case.source))
     return write_converted(converted, folder / f"{converted.name}.json"), converted
 

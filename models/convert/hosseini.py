@@ -5,8 +5,8 @@ Aides become carers with a shift on every day (their start node's window); exist
 patients' visits are locked to their aide, days and start; a new patient needing `dayReq`
 visits gets that many visits, each free on its own block of consecutive days (so two never
 fall on one day). Aides marked as serving only existing patients are excluded for new ones.
-One time unit is 10 minutes. Not representable: each aide's own start and end place (the
-team office is the patient's nearest aide base: travel from and to it is optimistic), the
+One time unit is 10 minutes. Not representable: each aide's own start and end place (travel from
+and to the team office is zero: optimistic), the
 weekly workload cap, the finer spacing rule between visit days, and "accept a patient or
 not" as the objective: the continuity objective keeps one aide per patient where it can,
 and a patient with an unassigned visit counts as not accepted.
@@ -70,10 +70,9 @@ def convert(path: Path) -> Converted:
                     visit["last_day"] = last
                 data["visits"].append(visit)
         data["clients"].append(client)
-    bases = [k for k in range(aides) if avail[k] == 2] or list(range(aides))
-    office = [min(travel[k][aides + i] for k in bases) for i in used]
+    office = [0.0 for _ in used]  # aides start at their first patient: their own bases are not representable
     matrix = [[0.0] + office] + [[office[a]] + [travel[aides + i][aides + j] for j in used] for a, i in enumerate(used)]
     return Converted(name, data, [OFFICE] + [f"N{i + 1}" for i in used], matrix, UNIT,
-                     ["each aide's own base: office = the patient's nearest active-aide base (optimistic)",
+                     ["each aide's own base: travel from and to the office is 0 (optimistic)",
                       "weekly workload cap not enforced", "day-spacing rule approximated by disjoint day blocks",
                       "patient acceptance is not an objective: a patient with an unassigned visit is not accepted"])
