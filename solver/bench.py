@@ -31,7 +31,6 @@ from solver.methods import METHODS
 from solver.solve import SolveOptions
 
 Row = dict[str, str | int | float | None]
-CLIENTS_PER_TEAM, STAFF_PER_TEAM, SCALING_DAYS = 30, 10, 14
 
 
 @dataclass(frozen=True)
@@ -48,8 +47,8 @@ def build(case: Case, folder: Path) -> tuple[Instance, Converted | None]:
     if case.kind == "file":
         return load_instance(case.source), None
     if case.kind == "generated":
-        teams = int(case.source)
-        generated = generate_instance(teams, CLIENTS_PER_TEAM, STAFF_PER_TEAM, SCALING_DAYS, seed=1, name=case.name)
+        teams, clients, staff, days = (int(part) for part in case.source.split("x"))
+        generated = generate_instance(teams, clients, staff, days, seed=1, name=case.name)
         return expand_patterns(generated), None  # as `load_instance` would after `hemplan generate`
     converted = SETS[case.kind](Path(case.source))
     return write_converted(converted, folder / f"{converted.name}.json"), converted

@@ -24,7 +24,7 @@ class Case:
 
     name: str
     kind: str
-    source: str  # a path, or the number of teams for `generated`
+    source: str  # a path, or `TEAMSxCLIENTSxSTAFFxDAYS` (per team) for `generated`
     reference: float | None = None  # the published value the set's objective is compared with
 
 
@@ -82,7 +82,7 @@ def suite_cases(suite: str, public_root: Path) -> list[Case]:
     if suite == "bundled":
         return _bundled()
     if suite == "scaling":
-        return [Case(f"scaling-{k}t", "generated", str(k)) for k in SCALING_TEAMS]
+        return [Case(f"scaling-{k}t", "generated", f"{k}x30x10x14") for k in SCALING_TEAMS]
     if not public_root.is_dir():
         raise InputError([Problem(str(public_root), "", f"suite {suite} needs the public instance sets here "
                                                          "(see instances/README.md); use --public DIR")])
