@@ -13,10 +13,10 @@ from collections import defaultdict
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+import matplotlib.pyplot as plt
 
-from cli.compare_table import _cell  # noqa: E402
-from solver.bench import Row  # noqa: E402
+from cli.compare_table import _cell
+from solver.bench import Row
 
 COLUMNS: list[tuple[str, str]] = [
     ("instance", "instance"), ("method", "method"), ("seed", "seed"), ("teams", "teams"), ("visits", "visits"),

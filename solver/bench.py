@@ -13,10 +13,10 @@ import multiprocessing
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from models.convert import SETS
 from models.convert.common import Converted, exact_route_cost, write_converted
@@ -95,7 +95,7 @@ def run_job(job: Job) -> Row:
         if converted is not None:
             value, note = source_objective(job.case, instance, converted, result.schedule)
             row["objective"], row["objective_note"] = round(value, 3), note
-            if job.case.reference:
+            if job.case.reference and row["unassigned"] == 0:  # a partial plan is not comparable
                 row["ref_gap"] = value / job.case.reference - 1
         return row
 

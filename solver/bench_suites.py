@@ -66,10 +66,9 @@ def _hosseini(root: Path) -> list[Case]:
 
 
 def _uhhc(root: Path) -> list[Case]:
+    """No reference: the published values weigh terms (tardiness, idle time...) not modelled here."""
     folder = root / "uhhc-ceschia2026" / "validation"
-    with open(folder / "sa_reference_results.csv", newline="") as handle:
-        best = {row["instance"]: float(row["best_objective"]) for row in csv.DictReader(handle)}
-    return [Case(p.stem, "uhhc", str(p), best.get(p.stem)) for p in sorted(folder.glob("i-*.json"))]
+    return [Case(p.stem, "uhhc", str(p)) for p in sorted(folder.glob("i-*.json"))]
 
 
 PUBLIC = {"public-solomon": _solomon, "public-mankowska": _mankowska, "public-convrp": _convrp,

@@ -56,6 +56,6 @@ def test_bench_bad_input_exits_2_without_files(tmp_path: Path) -> None:
 def test_benchmark_suites_smoke_run() -> None:
     """Every pytest-benchmark suite in benchmarks/ runs once (timing disabled) and passes."""
     done = subprocess.run([sys.executable, "-m", "pytest", "benchmarks/", "--benchmark-disable", "-q",
-                           "-p", "no:cacheprovider"], cwd=REPO, capture_output=True, text=True)
+                           "-p", "no:cacheprovider"], cwd=REPO, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert " passed" in done.stdout

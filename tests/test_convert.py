@@ -3,6 +3,7 @@ conservative rounding, the exact recomputation of the set's objective, and the C
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -12,7 +13,13 @@ from click.testing import CliRunner
 
 from cli.main import main
 from models.convert import SETS
-from models.convert.common import down, exact_route_cost, time_scale, up, write_converted
+from models.convert.common import (
+    down,
+    exact_route_cost,
+    time_scale,
+    up,
+    write_converted,
+)
 from models.convert.hosseini import day_blocks
 from models.convert.mankowska import sync_kept
 from models.evaluator import evaluate
@@ -206,7 +213,7 @@ def _route_length(schedule, instance, points: dict[str, tuple[float, float]]) ->
         stops = [points[client[s.visit]] for s in route.stops if s.kind == "visit"]
         if stops:
             path = [points["office"], *stops, points["office"]]
-            total += sum(math.dist(a, b) for a, b in zip(path, path[1:]))
+            total += sum(math.dist(a, b) for a, b in itertools.pairwise(path))
     return total
 
 
@@ -266,7 +273,7 @@ def test_hosseini_sample_locks_existing_and_spreads_new(tmp_path: Path) -> None:
     assert [(v.day, v.locked_start, v.locked_carers) for v in locked] == [
         (0, 600, ["K2"]), (2, 600, ["K2"]), (4, 600, ["K2"])]
     assert instance.client_by_id["N1"].excluded_carers == ["K2"]  # K2 only serves existing patients
-    schedule, evaluation = _solve(instance)
+    _, evaluation = _solve(instance)
     assert evaluation.metrics.unassigned_mandatory == 0
     assert evaluation.clients["N1"].distinct == 1 and evaluation.clients["N3"].distinct == 1
 

@@ -9,11 +9,12 @@ recomputed exactly from the source data (`exact_route_cost`), never from rounded
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 from models.instance import Instance
 from models.io import instance_from_data, write_text_atomic
@@ -110,7 +111,7 @@ def exact_route_cost(schedule: Schedule, instance: Instance, converted: Converte
         if not visits:
             continue
         path = [where[OFFICE]] + [where[clients[s.visit]] for s in visits] + [where[OFFICE]]  # type: ignore[index]
-        total += sum(converted.source_matrix[a][b] for a, b in zip(path, path[1:]))
+        total += sum(converted.source_matrix[a][b] for a, b in itertools.pairwise(path))
     starts = {a.visit: a.start / converted.scale for a in schedule.assignments}
     return total, starts
 

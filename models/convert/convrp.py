@@ -14,7 +14,15 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from models.convert.common import OFFICE, Converted, euclidean, planar, skeleton, time_scale, up
+from models.convert.common import (
+    OFFICE,
+    Converted,
+    euclidean,
+    planar,
+    skeleton,
+    time_scale,
+    up,
+)
 
 UNLIMITED = 999999
 

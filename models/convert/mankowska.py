@@ -13,7 +13,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models.convert.common import OFFICE, Converted, down, keyword_blocks, planar, skeleton, time_scale, up
+from models.convert.common import (
+    OFFICE,
+    Converted,
+    down,
+    keyword_blocks,
+    planar,
+    skeleton,
+    time_scale,
+    up,
+)
 
 
 def _flat(block: list[list[float]]) -> list[float]:

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models.convert.common import OFFICE, Converted, down, euclidean, planar, skeleton, time_scale, up
+from models.convert.common import (
+    OFFICE,
+    Converted,
+    down,
+    euclidean,
+    planar,
+    skeleton,
+    time_scale,
+    up,
+)
 
 Header = dict[str, int]
 
