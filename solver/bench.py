@@ -95,7 +95,8 @@ def run_job(job: Job) -> Row:
         if converted is not None:
             value, note = source_objective(job.case, instance, converted, result.schedule)
             row["objective"], row["objective_note"] = round(value, 3), note
-            if job.case.reference and row["unassigned"] == 0:  # a partial plan is not comparable
+            # a partial plan is not comparable, except by the count of patients it accepts
+            if job.case.reference and (row["unassigned"] == 0 or job.case.kind == "hosseini"):
                 row["ref_gap"] = value / job.case.reference - 1
         return row
 

@@ -59,10 +59,18 @@ def _convrp(root: Path) -> list[Case]:
     return [Case(p.stem, "convrp", str(p)) for p in files]
 
 
+# Patients accepted by the source's deterministic model (its README's table of results/*.csv).
+HOSSEINI_ACCEPTED = {"caseA/08_data": 60, "caseA/10_data": 59, "caseA/12_data": 59, "caseA/14_data": 59,
+                     "caseA/16_data": 60, "caseA/18_data": 60, "caseB/20_20_new_data": 60,
+                     "caseB/25_20_new_data": 60, "caseB/35_20_new_data": 60, "caseB/40_20_new_data": 60,
+                     "caseC/40_20_all_new_data": 40, "caseC/60_20_all_new_data": 60}
+
+
 def _hosseini(root: Path) -> list[Case]:
     folder = root / "hosseini-stochastic-con-hhcrsp"
     files = sorted(folder.glob("case*/*_data.txt"))
-    return [Case(f"{p.parent.name}/{p.stem}", "hosseini", str(p)) for p in files]
+    names = [f"{p.parent.name}/{p.stem}" for p in files]
+    return [Case(n, "hosseini", str(p), HOSSEINI_ACCEPTED.get(n)) for n, p in zip(names, files, strict=True)]
 
 
 def _uhhc(root: Path) -> list[Case]:
