@@ -12,9 +12,8 @@ from pathlib import Path
 import click
 
 from cli.bench_table import csv_text, markdown, scaling_png
-from cli.compare_plot import write_bytes_atomic
 from cli.progress import ProgressBoard, progress_option, resolve_mode
-from models.io import write_text_atomic
+from models.io import write_bytes_atomic, write_text_atomic
 from solver.bench import Job, Row, run_local
 from solver.bench_suites import SUITES, suite_cases
 from solver.methods import METHODS

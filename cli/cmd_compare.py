@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from cli.compare_plot import plot_png, write_bytes_atomic
+from cli.compare_plot import plot_png
 from cli.compare_table import csv_text, markdown, price_lines, table_rows
-from models.io import load_instance, write_model, write_text_atomic
+from models.io import load_instance, write_bytes_atomic, write_model, write_text_atomic
 from solver.compare import MethodRun, run_methods
 from solver.executors import EXECUTORS
 from solver.methods import METHODS

@@ -7,9 +7,6 @@ like every other output file.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
-from pathlib import Path
 
 import matplotlib
 
@@ -41,18 +38,3 @@ def plot_png(runs: list[MethodRun], title: str) -> bytes:
     figure.savefig(buffer, format="png")
     plt.close(figure)
     return buffer.getvalue()
-
-
-def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    """Write `data` via a temporary file in the same folder and an atomic rename."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
