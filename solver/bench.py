@@ -76,7 +76,8 @@ def run_job(job: Job) -> Row:
         began = time.monotonic()
         result = METHODS[job.method](instance, job.options, lambda event: None)
         wall = time.monotonic() - began
-        evaluation = evaluate(instance, result.schedule, allow_borrowing=job.options.allow_borrowing)
+        # checked again here, under the borrowing rule the method planned by (central methods borrow)
+        evaluation = evaluate(instance, result.schedule, allow_borrowing=result.schedule.allow_borrowing)
         m = evaluation.metrics
         row: Row = {
             "instance": job.case.name, "method": job.method, "seed": job.options.seed,
