@@ -18,6 +18,7 @@ from models.instance import Instance, Shift, Staff
 from models.travel import TravelTimes, travel_times
 from solver.baselines.day_problem import DayPlan, DayProblem, DayVisit, plan_by_day
 from solver.baselines.finish import verified_result
+from solver.baselines.progress import day_progress
 from solver.plan import Placement
 from solver.solve import Progress, SolveOptions, SolveResult
 
@@ -181,6 +182,6 @@ def central_greedy(
     """Plan `instance` greedily day by day, district-wide (no search: the budget is unused)."""
     started = time.monotonic()
     travel = travel_times(instance)
-    plan = plan_by_day(instance, travel, lambda problems, _: [greedy_day(instance, travel, p) for p in problems],
-                       started, METHOD)
-    return verified_result(instance, travel, plan, METHOD, options, started, {})
+    days = plan_by_day(instance, travel, lambda problems, _: [greedy_day(instance, travel, p) for p in problems],
+                       started, METHOD, on_batch=day_progress(instance, travel, started, on_progress))
+    return verified_result(instance, travel, days.plan, METHOD, options, started, {}, days.interrupted)

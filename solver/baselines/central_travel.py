@@ -20,6 +20,7 @@ day of such a batch); the seed has no effect (the search makes no random choices
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +31,7 @@ from solver.baselines.break_slots import place_breaks
 from solver.baselines.central_greedy import greedy_day
 from solver.baselines.day_problem import DayPlan, DayProblem, plan_by_day
 from solver.baselines.finish import verified_result
+from solver.baselines.progress import day_progress
 from solver.baselines.routing_core import Node, RoutingProblem, Vehicle, solve_routing
 from solver.plan import Placement
 from solver.solve import Progress, SolveOptions, SolveResult
@@ -170,14 +172,25 @@ def central_travel(
     deadline = started + options.time_limit * 0.92 - _verify_estimate(instance)
     per_day = None if options.work_limit is None else int(options.work_limit * SOLUTIONS_PER_WORK)
     processes = max(1, min(options.workers, instance.horizon.days))
+    report = day_progress(instance, travel, started, on_progress)
     if processes == 1:
-        plan = plan_by_day(instance, travel, lambda problems, share: [
-            route_day(instance, travel, p, share, per_day) for p in problems], deadline, METHOD)
+        days = plan_by_day(instance, travel, lambda problems, share: [
+            route_day(instance, travel, p, share, per_day) for p in problems], deadline, METHOD, on_batch=report)
     else:
         _context = (instance, travel, per_day)
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-            plan = plan_by_day(instance, travel, lambda problems, share: list(
-                pool.map(_route_in_worker, problems, [share] * len(problems))), deadline, METHOD, batch=processes)
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_ignore_signals) as pool:
+            days = plan_by_day(instance, travel, lambda problems, share: list(
+                pool.map(_route_in_worker, problems, [share] * len(problems))), deadline, METHOD, batch=processes,
+                on_batch=report)
+            if days.interrupted:
+                pool.shutdown(wait=True, cancel_futures=True)
         _context = None
     settings: dict[str, str | int | float | bool] = {} if per_day is None else {"solutions_per_day": per_day}
-    return verified_result(instance, travel, plan, METHOD, options, started, settings)
+    return verified_result(instance, travel, days.plan, METHOD, options, started, settings, days.interrupted)
+
+
+def _ignore_signals() -> None:
+    """Day workers leave Ctrl-C and SIGTERM to the parent, which keeps the days already planned."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)

@@ -94,38 +94,57 @@ def target_days(instance: Instance) -> dict[str, int]:
     return target
 
 
+INTERRUPTED_REASON = "not planned: the run was interrupted before this day"
+
+
+@dataclass
+class DaysResult:
+    """The plan of the days planned, and whether Ctrl-C/SIGTERM cut the run short."""
+
+    plan: Plan
+    interrupted: bool
+
+
 def plan_by_day(instance: Instance, travel: TravelTimes, plan_days: DaysPlanner, deadline: float,
-                method: str, batch: int = 1) -> Plan:
+                method: str, batch: int = 1,
+                on_batch: Callable[[Plan, int], None] = lambda plan, days_done: None) -> DaysResult:
     """Plan the horizon `batch` days at a time with `plan_days`, until `deadline` (monotonic).
 
     The days of a batch are planned independently (in parallel, when `plan_days` says so),
     so a visit still pending is offered on one day of the batch only: its target day, or
     the batch's first day of its range. Each batch gets an equal share of the time left. A
     visit not served by its last day is unassigned, with eligibility's reason when nobody
-    could ever do it and otherwise the method's.
+    could ever do it and otherwise the method's. `on_batch` hears the plan after each batch;
+    a KeyboardInterrupt keeps the days planned and leaves the rest unassigned, saying so.
     """
     able = eligibility(instance, travel, allow_borrowing=True)
     plan = Plan()
     pending = [v for v in instance.visits if v.id not in able.reasons]
     target = target_days(instance)
     days = instance.horizon.days
-    for first in range(0, days, batch):
-        span = range(first, min(days, first + batch))
-        problems, claimed = [], set()
-        for day in span:
-            today = [v for v in pending
-                     if v.id not in claimed and day in v.days and target.get(v.id, v.day) <= day]
-            claimed.update(v.id for v in today)
-            problems.append(offered(instance, travel, able.carers, day, today, final=span[-1]))
-        batches_left = -(-(days - first) // batch)
-        decided = plan_days(problems, max(0.0, deadline - time.monotonic()) / batches_left)
-        for day, day_plan in zip(span, decided):
-            plan.assignments.update(day_plan.assignments)
-            plan.breaks.update({(carer, day): start for carer, start in day_plan.breaks.items()})
-        pending = [v for v in pending if v.id not in plan.assignments]
-        for visit in [v for v in pending if v.days[-1] <= span[-1]]:
-            plan.unassigned[visit.id] = f"{method}: no carer of the district had room for it on day(s) " + (
-                f"{visit.day}" if len(visit.days) == 1 else f"{visit.days[0]}-{visit.days[-1]}")
-        pending = [v for v in pending if v.days[-1] > span[-1]]
+    try:
+        for first in range(0, days, batch):
+            span = range(first, min(days, first + batch))
+            problems, claimed = [], set()
+            for day in span:
+                today = [v for v in pending
+                         if v.id not in claimed and day in v.days and target.get(v.id, v.day) <= day]
+                claimed.update(v.id for v in today)
+                problems.append(offered(instance, travel, able.carers, day, today, final=span[-1]))
+            batches_left = -(-(days - first) // batch)
+            decided = plan_days(problems, max(0.0, deadline - time.monotonic()) / batches_left)
+            for day, day_plan in zip(span, decided):
+                plan.assignments.update(day_plan.assignments)
+                plan.breaks.update({(carer, day): start for carer, start in day_plan.breaks.items()})
+            pending = [v for v in pending if v.id not in plan.assignments]
+            for visit in [v for v in pending if v.days[-1] <= span[-1]]:
+                plan.unassigned[visit.id] = f"{method}: no carer of the district had room for it on day(s) " + (
+                    f"{visit.day}" if len(visit.days) == 1 else f"{visit.days[0]}-{visit.days[-1]}")
+            pending = [v for v in pending if v.days[-1] > span[-1]]
+            on_batch(plan, span[-1] + 1)
+    except KeyboardInterrupt:  # keep the days planned; the rest is not planned, and says so
+        plan.unassigned.update({v.id: INTERRUPTED_REASON for v in pending if v.id not in plan.assignments})
+        plan.unassigned.update(able.reasons)
+        return DaysResult(plan, interrupted=True)
     plan.unassigned.update(able.reasons)
-    return plan
+    return DaysResult(plan, interrupted=False)

@@ -25,11 +25,12 @@ def verified_result(
     options: SolveOptions,
     started: float,
     settings: dict[str, str | int | float | bool],
+    interrupted: bool = False,
 ) -> SolveResult:
     """The evaluator-checked schedule of `plan`; raises SolverBug on any violation."""
     info = SolverInfo(
         method=method,
-        status="FEASIBLE",
+        status="INTERRUPTED" if interrupted else "FEASIBLE",
         seed=options.seed,
         workers=options.workers,
         version=hemplan_version(),
@@ -48,4 +49,4 @@ def verified_result(
     }
     info.wall_time_s = round(time.monotonic() - started, 3)
     schedule.metrics = m
-    return SolveResult(schedule, evaluation, first_solution_s=info.wall_time_s, interrupted=False)
+    return SolveResult(schedule, evaluation, first_solution_s=info.wall_time_s, interrupted=interrupted)

@@ -1,0 +1,36 @@
+"""Progress of a day-by-day baseline, in the events the continuity solver sends.
+
+The district is one row ("district"): after each batch of days, the plan so far scored like
+a team's (visits missed so far, distinct carers, travel), so the live display of `solve` and
+`compare` shows a baseline moving through the horizon.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from models.instance import Instance
+from models.travel import TravelTimes
+from solver.plan import Plan
+from solver.score import score
+from solver.solve import Progress
+
+
+def day_progress(instance: Instance, travel: TravelTimes, started: float,
+                 on_progress: Callable[[Progress], None]) -> Callable[[Plan, int], None]:
+    """An `on_batch` callback for `plan_by_day` that reports the plan so far."""
+    first = [True]
+
+    def report(plan: Plan, days_done: int) -> None:
+        missed = [v for v in instance.visits if v.id not in plan.assignments and v.days[-1] < days_done]
+        so_far = replace(  # visits of days still to come are not unserved yet
+            score(instance, travel, plan, {}),
+            unassigned_mandatory=sum(v.priority == "mandatory" for v in missed),
+            unassigned_deferrable=sum(v.priority == "deferrable" for v in missed),
+        )
+        on_progress(Progress(time.monotonic() - started, "district", so_far, 0, first[0]))
+        first[0] = False
+
+    return report
