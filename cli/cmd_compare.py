@@ -13,11 +13,12 @@ import click
 
 from cli.compare_plot import plot_png
 from cli.compare_table import csv_text, markdown, price_lines, table_rows
+from cli.progress import SCORE_COLUMNS, ProgressBoard, ScoreRows, progress_option, resolve_mode
 from models.io import load_instance, write_bytes_atomic, write_model, write_text_atomic
 from solver.compare import MethodRun, run_methods
 from solver.executors import EXECUTORS
 from solver.methods import METHODS
-from solver.solve import SolveOptions
+from solver.solve import Progress, SolveOptions
 
 
 @click.command()
@@ -35,9 +36,11 @@ from solver.solve import SolveOptions
               help="local: methods one after another here; dask: every method at once as a task on a cluster.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="Run the methods on this existing dask.distributed scheduler (implies --executor dask).")
-@click.option("--quiet", is_flag=True, help="No line per finished method.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+@progress_option
 def compare(instance_file: str, output_dir: str | None, time_limit: float, seed: int, workers: int,
-            work_limit: float | None, methods: str, executor: str, scheduler: str | None, quiet: bool) -> None:
+            work_limit: float | None, methods: str, executor: str, scheduler: str | None, quiet: bool,
+            progress_mode: str) -> None:
     """Plan INSTANCE_FILE with every method and print how they differ (continuity, travel, time)."""
     chosen = [m.strip() for m in methods.split(",") if m.strip()]
     unknown = [m for m in chosen if m not in METHODS]
@@ -50,13 +53,23 @@ def compare(instance_file: str, output_dir: str | None, time_limit: float, seed:
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, work_limit=work_limit,
                            executor=executor, scheduler=scheduler)
 
-    def done(run: MethodRun) -> None:
-        if not quiet:
-            m = run.result.evaluation.metrics
-            click.echo(f"{run.method}: done in {run.wall_s:.1f}s, verified; unassigned "
-                       f"{m.unassigned_mandatory + m.unassigned_deferrable}, travel {m.travel_minutes} min", err=True)
+    columns = ["state", *SCORE_COLUMNS]
+    with ProgressBoard(f"hemplan compare {Path(instance_file).name}", columns, resolve_mode(progress_mode, quiet)) as board:
+        for name in chosen:
+            board.rows[name] = {"state": "waiting"}
+        rows = ScoreRows(board)
 
-    runs = run_methods(instance, options, chosen, done)
+        def done(run: MethodRun) -> None:
+            m = run.result.evaluation.metrics
+            board.update(run.method, "done, verified", state=f"done in {run.wall_s:.0f}s",
+                         unassigned=m.unassigned_mandatory + m.unassigned_deferrable,
+                         **{"distinct carers": m.distinct_carers_total}, travel=m.travel_minutes)
+
+        def running(method: str, event: Progress) -> None:
+            board.rows[method]["state"] = "running"
+            rows(method, event)
+
+        runs = run_methods(instance, options, chosen, done, running)
     for run in runs:
         write_model(folder / f"{run.method}.json", run.result.schedule)
     rows = table_rows(runs)

@@ -8,39 +8,13 @@ from pathlib import Path
 
 import click
 
-from cli.progress import ProgressBoard, progress_option, resolve_mode
+from cli.progress import SCORE_COLUMNS, ProgressBoard, ScoreRows, progress_option, resolve_mode
 from cli.render import metrics_lines, summary_json
 from cli.signals import CaughtSignals
 from models.io import load_instance, write_model
 from solver.executors import EXECUTORS
 from solver.methods import METHODS
-from solver.solve import Progress, SolveOptions, SolveResult
-
-
-class TeamProgress:
-    """Feeds solver progress events to a board: a row per team, totals underneath."""
-
-    def __init__(self, board: ProgressBoard):
-        self.board = board
-        self.latest: dict[str, Progress] = {}
-
-    def __call__(self, event: Progress) -> None:
-        self.latest[event.team] = event
-        scores = [p.score for p in self.latest.values()]
-        unassigned = sum(s.unassigned_mandatory + s.unassigned_deferrable for s in scores)
-        distinct = sum(s.distinct_carers for s in scores)
-        bound = sum(p.bound for p in self.latest.values())
-        self.board.set_footer(
-            f"[{len(self.latest)} team(s): unassigned {unassigned}, distinct carers {distinct} (bound {bound}), "
-            f"travel {sum(s.travel for s in scores)} min]"
-        )
-        s = event.score
-        self.board.update(
-            f"team {event.team}", "first plan" if event.first else "improved",
-            unassigned=s.unassigned_mandatory + s.unassigned_deferrable,
-            **{"distinct carers": s.distinct_carers, "bound": event.bound, "worst excess": s.worst_excess,
-               "travel": s.travel, "at s": round(event.elapsed, 1)},
-        )
+from solver.solve import SolveOptions, SolveResult
 
 
 @click.command()
@@ -79,10 +53,10 @@ def solve(instance_file: str, output: str, time_limit: float, workers: int, seed
             left = max(0.5, time_limit - (time.monotonic() - began))  # the limit covers loading too
             options = SolveOptions(time_limit=left, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
                                    work_limit=work_limit, executor=executor, scheduler=scheduler)
-            columns = ["unassigned", "distinct carers", "bound", "worst excess", "travel", "at s"]
             mode = resolve_mode(progress_mode, quiet)
-            with ProgressBoard(f"hemplan solve {Path(instance_file).name}", columns, mode) as board:
-                result = METHODS[method](instance, options, TeamProgress(board))
+            with ProgressBoard(f"hemplan solve {Path(instance_file).name}", SCORE_COLUMNS, mode) as board:
+                rows = ScoreRows(board)
+                result = METHODS[method](instance, options, lambda event: rows(f"team {event.team}", event))
             write_model(output, result.schedule)
         except KeyboardInterrupt:  # before any plan existed, or again while writing (atomic: nothing half-written)
             click.echo(f"interrupted: {output} not written", err=True)

@@ -19,7 +19,10 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from solver.solve import Progress
+
 Mode = Literal["auto", "live", "lines", "none"]
+SCORE_COLUMNS = ["unassigned", "distinct carers", "bound", "worst excess", "travel", "at s"]
 MODES: tuple[str, ...] = ("auto", "live", "lines", "none")
 Cell = str | int | float | None
 
@@ -98,3 +101,35 @@ def _cell(value: Cell) -> str:
     if isinstance(value, float):
         return f"{value:.1f}" if abs(value) >= 10 or value == int(value) else f"{value:.2f}"
     return str(value)
+
+
+class ScoreRows:
+    """Feeds solver progress events to a board: each row sums the latest score of its teams
+    (a row per team for `solve`, a row per method for `compare`), with totals underneath."""
+
+    def __init__(self, board: ProgressBoard) -> None:
+        self.board = board
+        self.latest: dict[str, dict[str, Progress]] = {}
+
+    def __call__(self, row: str, event: Progress) -> None:
+        teams = self.latest.setdefault(row, {})
+        teams[event.team] = event
+        self.board.set_footer(self._totals())
+        scores = [p.score for p in teams.values()]
+        self.board.update(
+            row, "first plan" if event.first else "improved",
+            unassigned=sum(s.unassigned_mandatory + s.unassigned_deferrable for s in scores),
+            **{"distinct carers": sum(s.distinct_carers for s in scores),
+               "bound": sum(p.bound for p in teams.values()),
+               "worst excess": max(s.worst_excess for s in scores),
+               "travel": sum(s.travel for s in scores), "at s": round(event.elapsed, 1)},
+        )
+
+    def _totals(self) -> str:
+        if len(self.latest) < 2:
+            return ""
+        events = [p for teams in self.latest.values() for p in teams.values()]
+        return (f"[{len(self.latest)} rows: unassigned "
+                f"{sum(p.score.unassigned_mandatory + p.score.unassigned_deferrable for p in events)}, "
+                f"distinct carers {sum(p.score.distinct_carers for p in events)} "
+                f"(bound {sum(p.bound for p in events)}), travel {sum(p.score.travel for p in events)} min]")

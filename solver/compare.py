@@ -14,7 +14,7 @@ from typing import Any
 from models.instance import Instance
 from solver.executors import make_executor
 from solver.methods import METHODS
-from solver.solve import SolveOptions, SolveResult
+from solver.solve import Progress, SolveOptions, SolveResult
 
 
 @dataclass
@@ -31,23 +31,26 @@ def run_methods(
     options: SolveOptions,
     methods: list[str] | None = None,
     on_done: Callable[[MethodRun], None] = lambda run: None,
+    on_progress: Callable[[str, Progress], None] = lambda method, event: None,
 ) -> list[MethodRun]:
     """Each method (all by default, in registry order) with the same budget, seed and workers.
 
     Locally the methods run one after another (each uses `workers` processes); with
     `options.executor == "dask"` or a scheduler each method run is one task on the cluster, all
-    at once, each still with `workers` processes of its own (see `solver.executors`)."""
+    at once, each still with `workers` processes of its own (see `solver.executors`).
+    `on_progress` hears each method's progress events with the method's name."""
     names = methods or list(METHODS)
     if options.executor == "local" and options.scheduler is None:
         runs = []
         for name in names:
-            run = _run_method((instance, options, name), lambda event: None, lambda: False)
+            run = _run_method((instance, options, name), lambda tagged: on_progress(*tagged), lambda: False)
             on_done(run)
             runs.append(run)
         return runs
     inside = replace(options, executor="local", scheduler=None)
     with make_executor(options.executor, options.scheduler, len(names)) as executor:
-        runs = executor.map(_run_method, [(instance, inside, name) for name in names])
+        runs = executor.map(_run_method, [(instance, inside, name) for name in names],
+                            on_event=lambda tagged: on_progress(*tagged))
     for run in runs:
         on_done(run)
     return runs
@@ -55,8 +58,8 @@ def run_methods(
 
 def _run_method(job: tuple[Instance, SolveOptions, str], report: Callable[[Any], None],
                 should_stop: Callable[[], bool]) -> MethodRun:
-    """Executor task: one method's verified run and its wall time."""
+    """Executor task: one method's verified run and its wall time; events tagged with the method."""
     instance, options, name = job
     began = time.monotonic()
-    result = METHODS[name](instance, options, lambda event: None)
+    result = METHODS[name](instance, options, lambda event: report((name, event)))
     return MethodRun(name, result, round(time.monotonic() - began, 2))

@@ -19,9 +19,13 @@ INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 def test_compare_prints_a_row_per_method_and_writes_every_file(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     result = CliRunner().invoke(main, ["compare", str(INSTANCES / "tiny.json"), "-o", str(out),
-                                       "--time-limit", "2", "--workers", "1"])
+                                       "--time-limit", "2", "--workers", "1", "--progress", "lines"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
+    progress = result.stderr.splitlines()
+    for method in METHODS:  # each method reports its plans while running, then its verified result
+        assert any(f"] {method} first plan:" in line for line in progress), (method, progress)
+        assert any(f"] {method} done, verified:" in line for line in progress), (method, progress)
     for method in METHODS:
         assert sum(line.startswith(f"| {method} |") for line in lines) == 1
     assert any(line.startswith("price of continuity") and "central-travel" in line for line in lines)
