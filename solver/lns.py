@@ -34,6 +34,7 @@ class SearchSettings:
     """
 
     objective: str = "continuity"  # or "travel": unserved visits then travel, continuity ignored
+    polish_at_bound: int = 30  # once every client is at its bound, steps in a row without a better cost
     step_work: float = 0.1
     min_step_work: float = 0.05  # charged per step at least
     work_per_variable: float = 2e-5  # building the model is work too: charged by its size
@@ -304,8 +305,10 @@ def improve(
     on_improve: Callable[[Plan, Score], None] = lambda plan, score: None,
 ) -> tuple[Plan, bool]:
     """Improve `plan` until `work` is spent, `deadline` (time.monotonic) passes, a stop is
-    requested or every client is at its bound. Returns the best plan found and whether
-    Ctrl-C ended the search (the best plan so far is kept, never lost)."""
+    requested, or every client is at its bound and `settings.polish_at_bound` steps in a row
+    have not lowered the cost (travel, arrival and workload still count once continuity is
+    optimal). Returns the best plan found and whether Ctrl-C ended the search (the best plan
+    so far is kept, never lost)."""
     best = plan
     try:
         rng = random.Random(seed)
@@ -320,16 +323,18 @@ def improve(
         whole = bool(fixed) and len(movable) <= settings.max_free
         size = settings.initial_free
         step = 0
+        stale = 0  # steps in a row without a better score
         spent = 0.0
         while (
             spent < work
             and time.monotonic() < deadline
             and not should_stop()
-            and (by_travel or not all_at_bound(instance, best, bounds))
+            and (by_travel or stale < settings.polish_at_bound or not all_at_bound(instance, best, bounds))
             and movable
         ):
             free = set(movable) if whole else hoods.draw(best, size) - fixed
             step += 1
+            stale += 1
             if not free:
                 spent += settings.min_step_work
                 continue
@@ -352,6 +357,7 @@ def improve(
                 improved = key(candidate_score) < key(best_score)
                 best, best_score = candidate, candidate_score
                 if improved:
+                    stale = 0
                     on_improve(best, best_score)
             if whole and result.status == "OPTIMAL":
                 break  # every movable visit was re-planned at once, optimally: nothing left to try
