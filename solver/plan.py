@@ -13,6 +13,7 @@ from models.assemble import assemble_schedule
 from models.instance import Instance
 from models.schedule import Assignment, Schedule, SolverInfo, Unassigned
 from models.travel import TravelTimes
+from solver.breaks import settled_breaks
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,6 @@ class Plan:
         ]
         unassigned = [Unassigned(visit=v, reason=r) for v, r in sorted(self.unassigned.items())]
         return assemble_schedule(
-            instance, travel, assignments, dict(sorted(self.breaks.items())), unassigned,
+            instance, travel, assignments, dict(sorted(settled_breaks(instance, travel, self).items())), unassigned,
             solver=solver, allow_borrowing=allow_borrowing,
         )

@@ -12,34 +12,25 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from models.evaluator import evaluate
 from models.exports.carer_days import file_names
 from models.exports.daylist_csv import BOM, DELIMITER, day_lists
 from models.exports.ical import calendars, escape_text, fold
 from models.instance import Instance
-from models.io import load_instance, write_model
+from models.io import write_model
 from models.schedule import Schedule
-from solver.solve import SolveOptions, solve
+from tests.solved import TINY, solved, tiny_solved
 from tests.small_instances import shift, small, visit
 
 icalendar = pytest.importorskip("icalendar")
 
 REPO = Path(__file__).resolve().parent.parent
-TINY = REPO / "instances" / "tiny.json"
 STAMP = datetime(2026, 1, 2, 8, 0, tzinfo=timezone.utc)
 NOTES = 'Ring twice; key, in the box\nDog "Bella" — be calm, \\ back door. Åsa Öberg, dotter: 070-123 45 67 ' * 2
 
 
-def solved(instance: Instance) -> Schedule:
-    schedule = solve(instance, SolveOptions(time_limit=2.0, workers=1)).schedule
-    assert [str(v) for v in evaluate(instance, schedule).violations] == []
-    return schedule
-
-
 @pytest.fixture(scope="module")
 def tiny() -> tuple[Instance, Schedule]:
-    instance = load_instance(TINY)
-    return instance, solved(instance)
+    return tiny_solved()
 
 
 @pytest.fixture(scope="module")

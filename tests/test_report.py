@@ -14,28 +14,20 @@ from click.testing import CliRunner
 from cli.main import main
 from models.evaluator import evaluate
 from models.instance import Instance
-from models.io import load_instance, write_model
+from models.io import write_model
 from models.report.html import report_page
 from models.report.palette import client_colour
 from models.schedule import Schedule
-from solver.solve import SolveOptions, solve
+from tests.solved import TINY, solved, tiny_solved
 from tests.small_instances import shift, small, visit
 
 REPO = Path(__file__).resolve().parent.parent
-TINY = REPO / "instances" / "tiny.json"
 NASTY = '<script>alert("x")</script> & Söder'
-
-
-def solved(instance: Instance) -> Schedule:
-    schedule = solve(instance, SolveOptions(time_limit=2.0, workers=1)).schedule
-    assert [str(v) for v in evaluate(instance, schedule).violations] == []
-    return schedule
 
 
 @pytest.fixture(scope="module")
 def tiny() -> tuple[Instance, Schedule]:
-    instance = load_instance(TINY)
-    return instance, solved(instance)
+    return tiny_solved()
 
 
 @pytest.fixture(scope="module")

@@ -41,21 +41,37 @@ def segments(route: Route) -> list[Segment]:
     """A route (stops in time order) as back-to-back stretches, from leaving the office to the return.
 
     The carer leaves the office just in time for the first stop and sets off right after
-    each stop; idle time before a start is a `wait`. A route's own `wait` figure may
-    straddle the break, so the stretches are timed from the stops' starts and ends instead.
+    each stop, except that a journey which does not fit between a break and the next visit is
+    made before the break (the carer rests at the next client's). Idle time is a `wait`. A
+    route's own `wait` figure may straddle the break, so the stretches are timed from the
+    stops' starts and ends instead.
     """
-    parts: list[Segment] = []
-    free: int | None = None
+    timed: list[Segment] = []
+    visit_end: int | None = None  # end of the last visit, where the carer set off from
+    rest: Stop | None = None  # a break since that visit
     for stop in route.stops:
-        depart = stop.start - stop.travel if free is None else free
-        if stop.travel:
-            parts.append(Segment("travel", depart, depart + stop.travel, stop))
-        if stop.start > depart + stop.travel:
-            parts.append(Segment("wait", depart + stop.travel, stop.start, stop))
-        parts.append(Segment(stop.kind, stop.start, stop.end, stop))
-        free = stop.end
-    if route.travel_back and free is not None:
-        parts.append(Segment("travel", free, free + route.travel_back))
+        if stop.kind == "break":
+            rest = stop
+        elif stop.travel:
+            if rest is not None and rest.end + stop.travel > stop.start:  # no room after the break
+                depart = visit_end if visit_end is not None else rest.start - stop.travel
+            elif rest is not None:
+                depart = rest.end
+            else:
+                depart = visit_end if visit_end is not None else stop.start - stop.travel
+            timed.append(Segment("travel", depart, depart + stop.travel, stop))
+        if stop.kind == "visit":
+            visit_end, rest = stop.end, None
+        timed.append(Segment(stop.kind, stop.start, stop.end, stop))
+    if route.travel_back and route.stops:
+        free = max(s.end for s in route.stops)
+        timed.append(Segment("travel", free, free + route.travel_back))
+    timed.sort(key=lambda seg: (seg.start, seg.kind != "travel"))
+    parts: list[Segment] = []
+    for seg in timed:
+        if parts and seg.start > parts[-1].end:
+            parts.append(Segment("wait", parts[-1].end, seg.start, seg.stop))
+        parts.append(seg)
     return parts
 
 
