@@ -6,12 +6,14 @@ gives one row; DIR/bench.md, DIR/bench.csv and DIR/scaling.png are written atomi
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from cli.bench_table import csv_text, markdown, scaling_png
+from cli.methods_option import chosen_methods
 from cli.progress import ProgressBoard, progress_option, resolve_mode
 from models.io import write_bytes_atomic, write_text_atomic
 from solver.bench import Job, Row, run_local
@@ -39,15 +41,13 @@ DEFAULT_PUBLIC = "../shared/instances-public"
 @click.option("--public", "public_dir", default=DEFAULT_PUBLIC, show_default=True,
               type=click.Path(file_okay=False), help="Folder of the public sets (public-* suites).")
 @click.option("--instances", "only", default="", help="Comma-separated instance names of the suite to run (default all).")
+@click.option("--quiet", is_flag=True, help="No progress display.")
 @progress_option
+@click.option("--json", "as_json", is_flag=True, help="Print the table's rows as JSON.")
 def bench(suite: str, output_dir: str, methods: str, time_limit: float, repeat: int, seed: int, workers: int,
-          work_limit: float | None, public_dir: str, only: str, progress_mode: str) -> None:
+          work_limit: float | None, public_dir: str, only: str, quiet: bool, progress_mode: str, as_json: bool) -> None:
     """Plan every instance of SUITE with every method and write the quality and speed table."""
-    chosen = [m.strip() for m in methods.split(",") if m.strip()]
-    unknown = [m for m in chosen if m not in METHODS]
-    if unknown or not chosen:
-        raise click.BadParameter(f"unknown method(s) {', '.join(unknown) or '(none)'}; choose from "
-                                 f"{', '.join(METHODS)}", param_hint="'--methods'")
+    chosen = chosen_methods(methods)
     cases = suite_cases(suite, Path(public_dir))
     names = [n.strip() for n in only.split(",") if n.strip()]
     missing = [n for n in names if n not in {c.name for c in cases}]
@@ -60,7 +60,7 @@ def bench(suite: str, output_dir: str, methods: str, time_limit: float, repeat: 
     base = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, work_limit=work_limit)
     jobs = [Job(case, method, replace(base, seed=seed + r)) for case in cases for method in chosen for r in range(repeat)]
     columns = ["visits", "OK", "unassigned", "carers mean", "travel", "wall s"]
-    with ProgressBoard(f"hemplan bench {suite}", columns, resolve_mode(progress_mode, False)) as board:
+    with ProgressBoard(f"hemplan bench {suite}", columns, resolve_mode(progress_mode, quiet)) as board:
         def done(row: Row) -> None:
             board.update(f"{row['instance']} {row['method']} seed {row['seed']}", "done", visits=row["visits"],
                          OK=row["ok"], unassigned=row["unassigned"], **{"carers mean": row["carers_mean"],
@@ -74,5 +74,10 @@ def bench(suite: str, output_dir: str, methods: str, time_limit: float, repeat: 
     write_text_atomic(folder / "bench.md", heading + table)
     write_text_atomic(folder / "bench.csv", csv_text(rows))
     write_bytes_atomic(folder / "scaling.png", scaling_png(rows, f"hemplan bench {suite}"))
+    written = f"wrote {folder}/bench.md, bench.csv and scaling.png"
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        click.echo(written, err=True)
+        return
     click.echo(table, nl=False)
-    click.echo(f"wrote {folder}/bench.md, bench.csv and scaling.png")
+    click.echo(written)

@@ -7,12 +7,14 @@ DIR/compare.csv, DIR/carers_per_client.png and DIR/<method>.json, all atomically
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
 from cli.compare_plot import plot_png
 from cli.compare_table import csv_text, markdown, price_lines, table_rows
+from cli.methods_option import chosen_methods
 from cli.progress import SCORE_COLUMNS, ProgressBoard, ScoreRows, progress_option, resolve_mode
 from models.io import load_instance, write_bytes_atomic, write_model, write_text_atomic
 from solver.compare import MethodRun, run_methods
@@ -38,15 +40,12 @@ from solver.solve import Progress, SolveOptions
               help="Run the methods on this existing dask.distributed scheduler (implies --executor dask).")
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @progress_option
+@click.option("--json", "as_json", is_flag=True, help="Print the table and the price of continuity as JSON.")
 def compare(instance_file: str, output_dir: str | None, time_limit: float, seed: int, workers: int,
             work_limit: float | None, methods: str, executor: str, scheduler: str | None, quiet: bool,
-            progress_mode: str) -> None:
+            progress_mode: str, as_json: bool) -> None:
     """Plan INSTANCE_FILE with every method and print how they differ (continuity, travel, time)."""
-    chosen = [m.strip() for m in methods.split(",") if m.strip()]
-    unknown = [m for m in chosen if m not in METHODS]
-    if unknown or not chosen:
-        raise click.BadParameter(f"unknown method(s) {', '.join(unknown) or '(none)'}; choose from "
-                                 f"{', '.join(METHODS)}", param_hint="'--methods'")
+    chosen = chosen_methods(methods)
     instance = load_instance(instance_file)
     folder = Path(output_dir or f"compare-{Path(instance_file).stem}")
     folder.mkdir(parents=True, exist_ok=True)
@@ -81,7 +80,12 @@ def compare(instance_file: str, output_dir: str | None, time_limit: float, seed:
     write_text_atomic(folder / "compare.md", heading + table + ("\n" + "\n".join(f"- {p}" for p in prices) + "\n" if prices else ""))
     write_text_atomic(folder / "compare.csv", csv_text(rows))
     write_bytes_atomic(folder / "carers_per_client.png", plot_png(runs, f"{instance.name}: distinct carers per client"))
+    written = f"wrote {folder}/compare.md, compare.csv, carers_per_client.png and one schedule per method"
+    if as_json:
+        click.echo(json.dumps({"rows": rows, "price_of_continuity": prices, "folder": str(folder)}, indent=2))
+        click.echo(written, err=True)
+        return
     click.echo(table, nl=False)
     for line in prices:
         click.echo(line)
-    click.echo(f"wrote {folder}/compare.md, compare.csv, carers_per_client.png and one schedule per method")
+    click.echo(written)

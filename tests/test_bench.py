@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -20,10 +21,13 @@ REPO = Path(__file__).resolve().parent.parent
 def test_bench_writes_table_csv_and_plot_with_a_verified_row_per_repeat(tmp_path: Path) -> None:
     out = tmp_path / "b"
     result = CliRunner().invoke(main, ["bench", "bundled", "--instances", "tiny", "--repeat", "2", "--time-limit", "1",
-                                       "--workers", "1", "-o", str(out), "--progress", "none"])
+                                       "--workers", "1", "-o", str(out), "--progress", "none", "--json"])
     assert result.exit_code == 0, result.output
     with open(out / "bench.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    printed = json.loads(result.stdout)  # --json: the same rows on stdout
+    assert [(r["instance"], r["method"], str(r["seed"])) for r in printed] == [
+        (r["instance"], r["method"], r["seed"]) for r in rows]
     assert [(r["instance"], r["method"], r["seed"]) for r in rows] == [("tiny", "continuity", "0"),
                                                                         ("tiny", "continuity", "1")]
     assert all(r["ok"] == "yes" and r["unassigned"] == "0" for r in rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -67,3 +68,17 @@ def test_price_of_continuity_is_relative_travel() -> None:
         "price of continuity: travel 110 min against 105 min of teams-travel (+4.8%)",
     ]
     assert price_lines([{"method": "continuity", "travel_min": 110}]) == []
+
+
+def test_compare_json_prints_the_evaluators_rows(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["compare", str(INSTANCES / "tiny.json"), "-o", str(tmp_path / "c"),
+                                       "--time-limit", "1", "--workers", "1", "--methods", "continuity,central-greedy",
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert [row["method"] for row in summary["rows"]] == ["continuity", "central-greedy"]
+    instance = load_instance(INSTANCES / "tiny.json")
+    for row in summary["rows"]:
+        evaluation = evaluate(instance, load_schedule(tmp_path / "c" / f"{row['method']}.json"))
+        assert evaluation.violations == []
+        assert row["travel_min"] == evaluation.metrics.travel_minutes
