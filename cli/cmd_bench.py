@@ -41,7 +41,6 @@ DEFAULT_PUBLIC = "../shared/instances-public"
 @click.option("--public", "public_dir", default=DEFAULT_PUBLIC, show_default=True,
               type=click.Path(file_okay=False), help="Folder of the public sets (public-* suites).")
 @click.option("--instances", "only", default="", help="Comma-separated instance names of the suite to run (default all).")
-@click.option("--quiet", is_flag=True, help="No progress display.")
 @progress_option
 @click.option("--json", "as_json", is_flag=True, help="Print the table's rows as JSON.")
 def bench(suite: str, output_dir: str, methods: str, time_limit: float, repeat: int, seed: int, workers: int,

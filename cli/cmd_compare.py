@@ -38,7 +38,6 @@ from solver.solve import Progress, SolveOptions
               help="local: methods one after another here; dask: every method at once as a task on a cluster.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="Run the methods on this existing dask.distributed scheduler (implies --executor dask).")
-@click.option("--quiet", is_flag=True, help="No progress display.")
 @progress_option
 @click.option("--json", "as_json", is_flag=True, help="Print the table and the price of continuity as JSON.")
 def compare(instance_file: str, output_dir: str | None, time_limit: float, seed: int, workers: int,

@@ -33,7 +33,6 @@ from solver.solve import SolveOptions, SolveResult
               help="Where teams run: local processes, or dask (a local cluster unless --scheduler is given).")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="Run the teams on this existing dask.distributed scheduler (implies --executor dask).")
-@click.option("--quiet", is_flag=True, help="No progress display.")
 @progress_option
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary (JSON) instead of the metrics.")
 def solve(instance_file: str, output: str, time_limit: float, workers: int, seed: int,

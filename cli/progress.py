@@ -37,12 +37,13 @@ def resolve_mode(mode: str, quiet: bool) -> Mode:
 
 
 def progress_option(function: click.decorators.FC) -> click.decorators.FC:
-    """The `--progress` option shared by the long-running commands."""
-    return click.option(
+    """The `--progress` and `--quiet` options shared by the long-running commands."""
+    function = click.option(
         "--progress", "progress_mode", type=click.Choice(MODES), default="auto", show_default=True,
         help="live: a table redrawn on the terminal; lines: a line per update; auto: live at a terminal, "
              "else none.",
     )(function)
+    return click.option("--quiet", is_flag=True, help="No progress display.")(function)
 
 
 class ProgressBoard:
