@@ -7,7 +7,6 @@ from pathlib import Path
 
 from models.evaluator import evaluate
 from models.instance import Instance
-from models.io import load_instance
 from models.schedule import Schedule
 from solver.solve import SolveOptions, solve
 
@@ -19,9 +18,3 @@ def solved(instance: Instance) -> Schedule:
     schedule = solve(instance, SolveOptions(time_limit=2.0, workers=1)).schedule
     assert [str(v) for v in evaluate(instance, schedule).violations] == []
     return schedule
-
-
-def tiny_solved() -> tuple[Instance, Schedule]:
-    """The bundled tiny instance and a verified schedule of it."""
-    instance = load_instance(TINY)
-    return instance, solved(instance)

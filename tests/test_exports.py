@@ -18,7 +18,7 @@ from models.exports.ical import calendars, escape_text, fold
 from models.instance import Instance
 from models.io import write_model
 from models.schedule import Schedule
-from tests.solved import TINY, solved, tiny_solved
+from tests.solved import TINY, solved
 from tests.small_instances import shift, small, visit
 
 icalendar = pytest.importorskip("icalendar")
@@ -26,11 +26,6 @@ icalendar = pytest.importorskip("icalendar")
 REPO = Path(__file__).resolve().parent.parent
 STAMP = datetime(2026, 1, 2, 8, 0, tzinfo=timezone.utc)
 NOTES = 'Ring twice; key, in the box\nDog "Bella" — be calm, \\ back door. Åsa Öberg, dotter: 070-123 45 67 ' * 2
-
-
-@pytest.fixture(scope="module")
-def tiny() -> tuple[Instance, Schedule]:
-    return tiny_solved()
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +86,8 @@ def parsed_csv(files: dict[str, str]) -> tuple[set, list[dict[str, str]]]:
     return events, rows
 
 
-def test_ics_round_trip_gives_back_every_carer_visit_of_the_schedule(tiny) -> None:
-    instance, schedule = tiny
+def test_ics_round_trip_gives_back_every_carer_visit_of_the_schedule(solved_tiny) -> None:
+    instance, schedule = solved_tiny
     files = calendars(instance, schedule, STAMP)
     events, notes = parsed_ics(instance, files)
     assert events == expected(instance, schedule)
@@ -101,8 +96,8 @@ def test_ics_round_trip_gives_back_every_carer_visit_of_the_schedule(tiny) -> No
         assert instance.visit_by_id[visit_id].notes in description
 
 
-def test_csv_round_trip_gives_back_every_carer_visit_of_the_schedule(tiny) -> None:
-    instance, schedule = tiny
+def test_csv_round_trip_gives_back_every_carer_visit_of_the_schedule(solved_tiny) -> None:
+    instance, schedule = solved_tiny
     events, rows = parsed_csv(day_lists(instance, schedule))
     assert events == expected(instance, schedule)
     for row in rows:
@@ -150,8 +145,8 @@ def test_file_names_are_safe_and_distinct() -> None:
                      "..": "carer.csv", "ok.x": "ok.x.csv"}
 
 
-def test_hemplan_export_writes_one_file_per_carer(tiny, tmp_path: Path) -> None:
-    instance, schedule = tiny
+def test_hemplan_export_writes_one_file_per_carer(solved_tiny, tmp_path: Path) -> None:
+    instance, schedule = solved_tiny
     write_model(tmp_path / "schedule.json", schedule)
     for fmt in ("csv", "ics"):
         out = tmp_path / fmt
@@ -164,8 +159,8 @@ def test_hemplan_export_writes_one_file_per_carer(tiny, tmp_path: Path) -> None:
     assert events == expected(instance, schedule)
 
 
-def test_export_of_a_schedule_for_another_instance_is_refused_without_output(tiny, tmp_path: Path) -> None:
-    _, schedule = tiny
+def test_export_of_a_schedule_for_another_instance_is_refused_without_output(solved_tiny, tmp_path: Path) -> None:
+    _, schedule = solved_tiny
     other = schedule.model_copy(update={"assignments": [*schedule.assignments[:1],
                                                         schedule.assignments[0].model_copy(update={"visit": "X9"})]})
     write_model(tmp_path / "other.json", other)
@@ -177,8 +172,8 @@ def test_export_of_a_schedule_for_another_instance_is_refused_without_output(tin
     assert "Traceback" not in result.output and not out.exists()
 
 
-def test_export_needs_the_instance_and_an_existing_parent_folder(tiny, tmp_path: Path) -> None:
-    _, schedule = tiny
+def test_export_needs_the_instance_and_an_existing_parent_folder(solved_tiny, tmp_path: Path) -> None:
+    _, schedule = solved_tiny
     write_model(tmp_path / "s.json", schedule)
     missing = CliRunner().invoke(main, ["export", str(tmp_path / "s.json"), "--format", "ics", "-o", str(tmp_path)])
     assert missing.exit_code == 2 and "--instance" in missing.output

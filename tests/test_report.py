@@ -18,16 +18,11 @@ from models.io import write_model
 from models.report.html import report_page
 from models.report.palette import client_colour
 from models.schedule import Schedule
-from tests.solved import TINY, solved, tiny_solved
+from tests.solved import TINY, solved
 from tests.small_instances import shift, small, visit
 
 REPO = Path(__file__).resolve().parent.parent
 NASTY = '<script>alert("x")</script> & Söder'
-
-
-@pytest.fixture(scope="module")
-def tiny() -> tuple[Instance, Schedule]:
-    return tiny_solved()
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +37,8 @@ def nasty() -> tuple[Instance, Schedule]:
     return instance, solved(instance)
 
 
-def test_report_is_self_contained_and_shows_every_day_route_and_client(tiny) -> None:
-    instance, schedule = tiny
+def test_report_is_self_contained_and_shows_every_day_route_and_client(solved_tiny) -> None:
+    instance, schedule = solved_tiny
     evaluation = evaluate(instance, schedule)
     page = report_page(instance, schedule, evaluation)
     links = re.findall(r'(?:href|src)="([^"]*)"', page)
@@ -66,8 +61,8 @@ def test_report_escapes_names_and_marks_double_staffed_visits(nasty) -> None:
     assert page.count('class="v k0 d"') == 2  # V1 on both carers' rows
 
 
-def test_hemplan_report_warns_about_violations_but_writes_the_report(tiny, tmp_path: Path) -> None:
-    instance, schedule = tiny
+def test_hemplan_report_warns_about_violations_but_writes_the_report(solved_tiny, tmp_path: Path) -> None:
+    instance, schedule = solved_tiny
     first = schedule.assignments[0]
     broken = schedule.model_copy(update={"assignments": [first.model_copy(update={"start": first.start + 1}),
                                                          *schedule.assignments[1:]]})
@@ -81,8 +76,8 @@ def test_hemplan_report_warns_about_violations_but_writes_the_report(tiny, tmp_p
     assert found and f"The evaluator found {len(found)} violation(s)" in page
 
 
-def test_hemplan_report_refuses_a_schedule_of_another_instance(tiny, tmp_path: Path) -> None:
-    _, schedule = tiny
+def test_hemplan_report_refuses_a_schedule_of_another_instance(solved_tiny, tmp_path: Path) -> None:
+    _, schedule = solved_tiny
     route = schedule.routes[0]
     other = schedule.model_copy(update={"routes": [route.model_copy(update={"carer": "Z1"}), *schedule.routes[1:]]})
     write_model(tmp_path / "other.json", other)

@@ -1,0 +1,18 @@
+"""Fixtures shared by test modules."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.instance import Instance
+from models.io import load_instance
+from models.schedule import Schedule
+from tests.solved import TINY, solved
+
+
+@pytest.fixture(scope="session")
+def solved_tiny() -> tuple[Instance, Schedule]:
+    """The bundled tiny instance and a verified schedule of it, solved once for every module
+    that reads schedules (exports, report)."""
+    instance = load_instance(TINY)
+    return instance, solved(instance)
