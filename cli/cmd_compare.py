@@ -54,7 +54,7 @@ def compare(instance_file: str, output_dir: str | None, time_limit: float, seed:
     columns = ["state", *SCORE_COLUMNS]
     with ProgressBoard(f"hemplan compare {Path(instance_file).name}", columns, resolve_mode(progress_mode, quiet)) as board:
         for name in chosen:
-            board.rows[name] = {"state": "waiting"}
+            board.set(name, state="waiting")
         rows = ScoreRows(board)
 
         def done(run: MethodRun) -> None:
@@ -64,7 +64,7 @@ def compare(instance_file: str, output_dir: str | None, time_limit: float, seed:
                          **{"distinct carers": m.distinct_carers_total}, travel=m.travel_minutes)
 
         def running(method: str, event: Progress) -> None:
-            board.rows[method]["state"] = "running"
+            board.set(method, state="running")
             rows(method, event)
 
         runs = run_methods(instance, options, chosen, done, running)

@@ -71,10 +71,14 @@ class ProgressBoard:
             self._live.stop()
             self._live = None
 
+    def set(self, key: str, **values: Cell) -> None:
+        """Set figures of row `key` quietly: they show with the next redraw or line."""
+        self.rows.setdefault(key, {}).update(values)
+
     def update(self, key: str, note: str = "", **values: Cell) -> None:
         """Set figures of row `key`; in lines mode print the row with `note` (what happened)."""
-        row = self.rows.setdefault(key, {})
-        row.update(values)
+        self.set(key, **values)
+        row = self.rows[key]
         if self.mode == "lines":
             figures = ", ".join(f"{name} {_cell(row.get(name))}" for name in self.columns if name in row)
             click.echo(f"[{self.elapsed():7.1f}s] {key} {note}: {figures} {self.footer}".rstrip(), err=True)
