@@ -1,0 +1,159 @@
+"""CP-SAT model of Mankowska et al.'s HHCRSP, solved on an integer time grid.
+
+A reference adapter for the published problem, benchmark-side only (not the product's
+instance model). One `AddCircuit` per staff member over the depot and the (patient, service)
+slots it is qualified for, a self-loop meaning "not mine"; an arc i -> j pushes j's start by
+i's processing time plus travel. Each slot is taken by exactly one staff member, the two slots
+of a double service by two different ones, with their start gap in [min, max]. Tardiness per
+slot and its maximum enter the objective travel + total tardiness + maximum tardiness.
+
+Times and distances are scaled by `SCALE` and travel rounded up (`Source.scaled`), so every
+grid solution is feasible with the real distances; the caller re-checks and recomputes the
+cost exactly (`mankowska_check`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from benchmarks.mankowska_source import Slot, Solution, Source
+
+SCALE = 100  # grid steps per source time unit
+
+
+@dataclass
+class Built:
+    """The model and its variables; `mine[k]` lists staff k's candidate slots, slot
+    `mine[k][a - 1]` being index a of its circuit (0 is the depot)."""
+
+    grid: Source
+    model: cp_model.CpModel
+    mine: list[list[Slot]]
+    start: dict[Slot, cp_model.IntVar]
+    late: dict[Slot, cp_model.IntVar]
+    worst: cp_model.IntVar
+    takes: dict[tuple[int, Slot], cp_model.IntVar]
+    arcs: dict[tuple[int, int, int], cp_model.IntVar]  # (staff, from, to), (k, 0, 0) = idle
+
+
+@dataclass
+class Outcome:
+    """What one CP-SAT run gave: a solution on the grid (None if none) and its objective
+    (grid units of travel + tardiness + maximum tardiness)."""
+
+    solution: Solution | None
+    status: str
+    objective: float
+
+
+def build(grid: Source) -> Built:
+    """The whole problem on the grid (`Source.scaled`)."""
+    model = cp_model.CpModel()
+    slots = grid.slots()
+    horizon = _horizon(grid)
+    start = {s: model.new_int_var(int(grid.early[s[0]]), horizon, f"t{s}") for s in slots}
+    late = {s: model.new_int_var(0, horizon, f"late{s}") for s in slots}
+    worst = model.new_int_var(0, horizon, "worst")
+    for (i, s), t in start.items():
+        model.add(late[(i, s)] >= t - int(grid.late[i]))
+        model.add(worst >= late[(i, s)])
+    built = Built(grid, model, [], start, late, worst, {}, {})
+    travel = []
+    for k in range(grid.staff):
+        built.mine.append([s for s in slots if s[1] in grid.qualified[k]])
+        travel += _circuit(built, k)
+    for slot in slots:
+        model.add_exactly_one(built.takes[(k, slot)] for k in range(grid.staff) if (k, slot) in built.takes)
+    for i in grid.doubles():
+        first, second = ((i, s) for s in grid.required[i])
+        for k in range(grid.staff):
+            if (k, first) in built.takes and (k, second) in built.takes:
+                model.add_at_most_one(built.takes[(k, first)], built.takes[(k, second)])
+        model.add(start[second] - start[first] >= int(grid.mind[i]))
+        model.add(start[second] - start[first] <= int(grid.maxd[i]))
+    model.minimize(sum(travel) + sum(late.values()) + worst)
+    return built
+
+
+def run(built: Built, model: cp_model.CpModel, time_limit: float, workers: int = 1, seed: int = 0) -> Outcome:
+    """Solve `model` (`built.model` or a restricted clone of it) within `time_limit` seconds."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    status = solver.solve(model)
+    name = solver.status_name(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Outcome(None, name, float("inf"))
+    found = Solution([_order(solver, k, built) for k in range(built.grid.staff)],
+                     {s: solver.value(t) for s, t in built.start.items()})
+    return Outcome(found, name, solver.objective_value)
+
+
+def _horizon(grid: Source) -> int:
+    """A start no solution worth having exceeds: the latest window end plus every service
+    and its longest leg done one after the other."""
+    legs = sum(max(max(p[s] for p in grid.proc[i]) + max(grid.dist[i]) for s in grid.required[i])
+               for i in range(1, grid.end))
+    return int(max(grid.late[1:grid.end]) + legs)
+
+
+def _circuit(built: Built, k: int) -> list:
+    """Staff k's route over the depot (index 0) and its slots (index 1..); travel terms."""
+    model, grid, mine, start = built.model, built.grid, built.mine[k], built.start
+    node = [0] + [i for i, _ in mine]
+    built.arcs[(k, 0, 0)] = model.new_bool_var(f"idle{k}")
+    triples = [(0, 0, built.arcs[(k, 0, 0)])]
+    for a, slot in enumerate(mine, start=1):
+        built.takes[(k, slot)] = model.new_bool_var(f"x{k}{slot}")
+        triples.append((a, a, built.takes[(k, slot)].Not()))
+    terms = []
+    for a in range(len(node)):
+        for b in range(len(node)):
+            if a == b or (a and b and node[a] == node[b]):
+                continue  # both services of one patient are never by the same staff
+            lit = model.new_bool_var(f"arc{k},{a},{b}")
+            triples.append((a, b, lit))
+            built.arcs[(k, a, b)] = lit
+            terms.append(int(grid.dist[node[a]][node[b] if b else grid.end]) * lit)
+            if b:
+                ready = int(grid.early[0]) if a == 0 else start[mine[a - 1]] + int(grid.proc[node[a]][k][mine[a - 1][1]])
+                model.add(start[mine[b - 1]] >= ready + int(grid.dist[node[a]][node[b]])).only_enforce_if(lit)
+    model.add_circuit(triples)
+    return terms
+
+
+def _order(solver: cp_model.CpSolver, k: int, built: Built) -> list[Slot]:
+    """The slots of staff k's circuit in visiting order."""
+    succ = {a: b for (kk, a, b), lit in built.arcs.items() if kk == k and solver.value(lit)}
+    order, a = [], succ.get(0, 0)
+    while a:
+        order.append(built.mine[k][a - 1])
+        a = succ[a]
+    return order
+
+
+def used_arcs(built: Built, sol: Solution) -> set[tuple[int, int, int]]:
+    """The circuit arcs (staff, from, to) that a grid solution's routes take."""
+    used: set[tuple[int, int, int]] = set()
+    for k, route in enumerate(sol.routes):
+        index = [0] + [built.mine[k].index(s) + 1 for s in route] + [0]
+        used.update((k, a, b) for a, b in zip(index, index[1:]))
+    return used
+
+
+def add_hint(built: Built, model: cp_model.CpModel, sol: Solution) -> None:
+    """Every arc, assignment, start and tardiness of a grid solution as the hint of `model`,
+    so CP-SAT starts from a complete solution."""
+    used = used_arcs(built, sol)
+    for key, lit in built.arcs.items():
+        model.add_hint(lit, key in used)
+    for (k, slot), lit in built.takes.items():
+        model.add_hint(lit, slot in sol.routes[k])
+    lates = {s: max(0, int(t) - int(built.grid.late[s[0]])) for s, t in sol.starts.items()}
+    for s, t in sol.starts.items():
+        model.add_hint(built.start[s], int(t))
+        model.add_hint(built.late[s], lates[s])
+    model.add_hint(built.worst, max(lates.values(), default=0))
