@@ -3,9 +3,10 @@
 With one worker CP-SAT runs no neighbourhood search of its own, and the whole model of a
 50-patient instance improves slowly, so the budget is spent as in the product's solver: the
 whole model first (it proves the 10-patient instances optimal in well under a second), then
-short runs of the model restricted around the best solution — either a few staff members'
-routes re-planned among themselves, or a cluster of related services (close in space and
-window) re-inserted anywhere while every other service keeps its staff member and its order.
+short runs of the model restricted around the best solution (`mankowska_model.build` with
+kept and freed slots): either one to three staff members' routes re-planned among
+themselves, or a cluster of related patients (close in space and window) re-inserted anywhere;
+every other service keeps its staff member and its place in that member's order.
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ import random
 import time
 from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
-
-from benchmarks.mankowska_model import Built, add_hint, build, run, used_arcs
+from benchmarks.mankowska_model import Built, add_hint, build, run
 from benchmarks.mankowska_source import Slot, Solution, Source
 
-FIRST = 0.1  # share of the budget the whole model gets before the neighbourhoods
+FIRST = 0.05  # share of the budget the whole model gets before the neighbourhoods
 STEP = 1.0  # seconds per neighbourhood run
 
 
@@ -37,51 +36,54 @@ class Result:
 def search(grid: Source, start: Solution, time_limit: float, workers: int = 1, seed: int = 0) -> Result:
     """Improve the feasible grid solution `start` within `time_limit` seconds."""
     began = time.monotonic()
-    built = build(grid)
-    model = built.model.clone()
-    add_hint(built, model, start)
-    first = run(built, model, FIRST * time_limit, workers, seed)
+    whole = build(grid)
+    add_hint(whole, start)
+    first = run(whole, FIRST * time_limit, workers, seed)
     best = Result(first.solution or start, first.status, first.objective, 0)
     if first.status == "OPTIMAL":
         return best
     best.status = "FEASIBLE"
     rng = random.Random(seed)
+    size = 1.0  # neighbourhood scale: grows while steps finish, shrinks while they time out
     while (left := time_limit - (time.monotonic() - began)) > 0.05:
-        model = built.model.clone()
         if rng.random() < 0.5:
-            _keep_other_staff(built, model, best.solution, rng)
+            freed = _staff_routes(grid, best.solution, rng, size)
         else:
-            _free_related(built, model, best.solution, rng)
-        add_hint(built, model, best.solution)
-        out = run(built, model, min(STEP, left), workers, seed + best.steps + 1)
+            freed = _related(grid, best.solution, rng, size)
+        built = _neighbourhood(grid, best.solution, freed)
+        add_hint(built, best.solution)
+        out = run(built, min(STEP, left), workers, seed + best.steps + 1)
         best.steps += 1
-        if out.solution is not None and out.objective < best.objective:
+        size = min(4.0, size * 1.1) if out.status == "OPTIMAL" else max(0.5, size / 1.1)
+        if out.solution is not None and out.objective <= best.objective:  # ties move on
             best.solution, best.objective = out.solution, out.objective
     return best
 
 
-def _keep_other_staff(built: Built, model: cp_model.CpModel, sol: Solution, rng: random.Random) -> None:
-    """Re-plan the routes of two to four staff members among themselves; the others keep theirs."""
-    staff = built.grid.staff
-    chosen = set(rng.sample(range(staff), min(staff, rng.randint(2, 4))))
-    for k, a, b in used_arcs(built, sol):
-        if k not in chosen:
-            model.add(built.arcs[(k, a, b)] == 1)
+def _neighbourhood(grid: Source, sol: Solution, freed: dict[Slot, set[int]]) -> Built:
+    """The model where each freed slot may go to the staff members given for it (its current
+    one among them) and every other slot stays with its staff member, in its order."""
+    kept = [[s for s in route if s not in freed] for route in sol.routes]
+    free = [[s for s, staff in freed.items() if k in staff] for k in range(grid.staff)]
+    return build(grid, kept, free)
 
 
-def _free_related(built: Built, model: cp_model.CpModel, sol: Solution, rng: random.Random) -> None:
-    """Free a seed service and the ones nearest to it in space plus window start (both
-    services of a double patient together); every other service keeps its staff member and
-    its place in that member's order."""
-    grid = built.grid
-    slots = grid.slots()
-    seed = rng.choice(slots)[0]
-    near = sorted({i for i, _ in slots},
-                  key=lambda i: grid.dist[seed][i] + abs(grid.early[seed] - grid.early[i]))
-    freed = set(near[: rng.randint(5, 12)])
-    for k, route in enumerate(sol.routes):
-        kept: list[Slot] = [s for s in route if s[0] not in freed]
-        for slot in kept:
-            model.add(built.takes[(k, slot)] == 1)
-        for u, v in zip(kept, kept[1:]):
-            model.add(built.start[v] >= built.start[u] + int(grid.proc[u[0]][k][u[1]]))
+def _staff_routes(grid: Source, sol: Solution, rng: random.Random, size: float) -> dict[Slot, set[int]]:
+    """Every slot of one to about 2·size staff members, re-planned among them."""
+    count = min(grid.staff, rng.randint(1, max(1, round(2 * size))))
+    chosen = set(rng.sample(range(grid.staff), count))
+    return {s: {k for k in chosen if s[1] in grid.qualified[k]} for k in chosen for s in sol.routes[k]}
+
+
+def _related(grid: Source, sol: Solution, rng: random.Random, size: float) -> dict[Slot, set[int]]:
+    """The services of a seed patient (half the time the latest one) and of the patients
+    nearest to it in space plus window start, each open to every qualified staff member."""
+    patients = list(range(1, grid.end))
+    if rng.random() < 0.5:
+        seed = max(patients, key=lambda i: (max(sol.starts[(i, s)] for s in grid.required[i]) - grid.late[i], i))
+    else:
+        seed = rng.choice(patients)
+    near = sorted(patients, key=lambda i: grid.dist[seed][i] + abs(grid.early[seed] - grid.early[i]))
+    chosen = set(near[: max(3, rng.randint(round(3 * size), round(7 * size)))])
+    return {(i, s): {k for k in range(grid.staff) if s in grid.qualified[k]}
+            for i in chosen for s in grid.required[i]}

@@ -2,14 +2,16 @@
 
 A reference adapter for the published problem, benchmark-side only (not the product's
 instance model). One `AddCircuit` per staff member over the depot and the (patient, service)
-slots it is qualified for, a self-loop meaning "not mine"; an arc i -> j pushes j's start by
-i's processing time plus travel. Each slot is taken by exactly one staff member, the two slots
-of a double service by two different ones, with their start gap in [min, max]. Tardiness per
+slots it may take, a self-loop meaning "not mine"; an arc i -> j pushes j's start by i's
+processing time plus travel. Each slot is taken by exactly one staff member, the two slots of
+a double service by two different ones, with their start gap in [min, max]. Tardiness per
 slot and its maximum enter the objective travel + total tardiness + maximum tardiness.
 
-Times and distances are scaled by `SCALE` and travel rounded up (`Source.scaled`), so every
-grid solution is feasible with the real distances; the caller re-checks and recomputes the
-cost exactly (`mankowska_check`).
+The same model serves as a neighbourhood (`mankowska_lns`): slots *kept* on a staff member
+stay there in their order (only consecutive kept slots are linked, freed ones may go between),
+and only the freed slots choose their staff member. Times and distances are scaled by `SCALE`
+and travel rounded up (`Source.scaled`), so every grid solution is feasible with the real
+distances; the caller re-checks and recomputes the cost exactly (`mankowska_check`).
 """
 
 from __future__ import annotations
@@ -48,10 +50,14 @@ class Outcome:
     objective: float
 
 
-def build(grid: Source) -> Built:
-    """The whole problem on the grid (`Source.scaled`)."""
+def build(grid: Source, kept: list[list[Slot]] | None = None, free: list[list[Slot]] | None = None) -> Built:
+    """The problem on the grid (`Source.scaled`): by default every slot free for every
+    qualified staff member; else staff k keeps `kept[k]` in that order and may take `free[k]`."""
     model = cp_model.CpModel()
     slots = grid.slots()
+    kept = kept or [[] for _ in range(grid.staff)]
+    if free is None:
+        free = [[s for s in slots if s[1] in grid.qualified[k]] for k in range(grid.staff)]
     horizon = _horizon(grid)
     start = {s: model.new_int_var(int(grid.early[s[0]]), horizon, f"t{s}") for s in slots}
     late = {s: model.new_int_var(0, horizon, f"late{s}") for s in slots}
@@ -62,10 +68,13 @@ def build(grid: Source) -> Built:
     built = Built(grid, model, [], start, late, worst, {}, {})
     travel = []
     for k in range(grid.staff):
-        built.mine.append([s for s in slots if s[1] in grid.qualified[k]])
-        travel += _circuit(built, k)
+        patients = {i for i, _ in kept[k]}
+        built.mine.append(kept[k] + [s for s in free[k] if s[0] not in patients])
+        travel += _circuit(built, k, len(kept[k]))
     for slot in slots:
-        model.add_exactly_one(built.takes[(k, slot)] for k in range(grid.staff) if (k, slot) in built.takes)
+        holders = [built.takes[(k, slot)] for k in range(grid.staff) if (k, slot) in built.takes]
+        if holders:
+            model.add_exactly_one(holders)
     for i in grid.doubles():
         first, second = ((i, s) for s in grid.required[i])
         for k in range(grid.staff):
@@ -77,13 +86,16 @@ def build(grid: Source) -> Built:
     return built
 
 
-def run(built: Built, model: cp_model.CpModel, time_limit: float, workers: int = 1, seed: int = 0) -> Outcome:
-    """Solve `model` (`built.model` or a restricted clone of it) within `time_limit` seconds."""
+def run(built: Built, time_limit: float, workers: int = 1, seed: int = 0) -> Outcome:
+    """Solve the model within `time_limit` seconds."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    status = solver.solve(model)
+    solver.parameters.max_presolve_iterations = 1  # measured: full presolve of a 50-patient
+    solver.parameters.cp_model_probing_level = 0  # model eats the whole budget before the
+    solver.parameters.symmetry_level = 0  # search starts from the hint
+    status = solver.solve(built.model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Outcome(None, name, float("inf"))
@@ -100,13 +112,18 @@ def _horizon(grid: Source) -> int:
     return int(max(grid.late[1:grid.end]) + legs)
 
 
-def _circuit(built: Built, k: int) -> list:
-    """Staff k's route over the depot (index 0) and its slots (index 1..); travel terms."""
+def _circuit(built: Built, k: int, kept: int) -> list:
+    """Staff k's route over the depot (index 0), its first `kept` slots in order (1..kept) and
+    its candidates (kept+1..); returns the travel terms."""
     model, grid, mine, start = built.model, built.grid, built.mine[k], built.start
     node = [0] + [i for i, _ in mine]
-    built.arcs[(k, 0, 0)] = model.new_bool_var(f"idle{k}")
-    triples = [(0, 0, built.arcs[(k, 0, 0)])]
-    for a, slot in enumerate(mine, start=1):
+    chain = list(range(1, kept + 1))
+    after = dict(zip([0] + chain, chain + [0])) if kept else {}
+    triples = []
+    if not kept:
+        built.arcs[(k, 0, 0)] = model.new_bool_var(f"idle{k}")
+        triples.append((0, 0, built.arcs[(k, 0, 0)]))
+    for a, slot in enumerate(mine[kept:], start=kept + 1):
         built.takes[(k, slot)] = model.new_bool_var(f"x{k}{slot}")
         triples.append((a, a, built.takes[(k, slot)].Not()))
     terms = []
@@ -114,6 +131,8 @@ def _circuit(built: Built, k: int) -> list:
         for b in range(len(node)):
             if a == b or (a and b and node[a] == node[b]):
                 continue  # both services of one patient are never by the same staff
+            if a <= kept and b <= kept and after.get(a) != b:
+                continue  # kept slots keep their order; freed ones may go between
             lit = model.new_bool_var(f"arc{k},{a},{b}")
             triples.append((a, b, lit))
             built.arcs[(k, a, b)] = lit
@@ -144,9 +163,10 @@ def used_arcs(built: Built, sol: Solution) -> set[tuple[int, int, int]]:
     return used
 
 
-def add_hint(built: Built, model: cp_model.CpModel, sol: Solution) -> None:
-    """Every arc, assignment, start and tardiness of a grid solution as the hint of `model`,
-    so CP-SAT starts from a complete solution."""
+def add_hint(built: Built, sol: Solution) -> None:
+    """Every arc, assignment, start and tardiness of a grid solution (one the model admits)
+    as the hint, so CP-SAT starts from a complete solution."""
+    model = built.model
     used = used_arcs(built, sol)
     for key, lit in built.arcs.items():
         model.add_hint(lit, key in used)

@@ -90,11 +90,13 @@ def test_hand_instance_reaches_the_optimum_found_by_reasoning() -> None:
     assert (result.travel, result.tardiness, result.max_tardiness) == pytest.approx((80, 5, 5))
 
 
-def test_greedy_start_is_feasible_in_the_source() -> None:
+def test_greedy_start_is_feasible_in_the_source_and_seeded() -> None:
     src = parse_source(HAND, "hand")
-    result = check(src, greedy(src.scaled(SCALE)).rescaled(SCALE))
-    assert result.feasible, result.problems
-    assert result.cost >= 30 - 1e-6
+    for tries in (1, 20):
+        result = check(src, greedy(src.scaled(SCALE), tries, seed=3).rescaled(SCALE))
+        assert result.feasible, result.problems
+        assert result.cost >= 30 - 1e-6
+    assert greedy(src, 20, seed=3) == greedy(src, 20, seed=3)
 
 
 def _valid() -> tuple[Source, Solution]:
