@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from models.generator import DEFAULT_START_DATE, LIMITS, GeneratorError, generate_instance, summarize
+from models.generator import DEFAULT_START_DATE, LIMITS, MAX_ABSENCE_RATE, GeneratorError, generate_instance, summarize
 from models.io import write_model
 
 
@@ -30,6 +30,9 @@ def _range(key: str) -> click.IntRange:
               help="Random seed; the same options give the same file.")
 @click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=DEFAULT_START_DATE.isoformat(),
               show_default=True, help="Date of day 0 (YYYY-MM-DD).")
+@click.option("--absence-rate", type=click.FloatRange(0.0, MAX_ABSENCE_RATE), default=0.0, show_default=True,
+              help="Share of regular shifts worked by substitutes instead (sick leave and other "
+                   "absence, in spells; same shifts, other people).")
 @click.option("--name", default="", help="Instance name (default: describes the options).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Instance file to write (JSON).")
@@ -40,6 +43,7 @@ def generate(
     days: int,
     seed: int,
     start_date: datetime,
+    absence_rate: float,
     name: str,
     output: Path,
 ) -> None:
@@ -56,6 +60,7 @@ def generate(
             seed=seed,
             start_date=start_date.date(),
             name=name,
+            absence_rate=absence_rate,
         )
     except GeneratorError as exc:
         raise click.UsageError(str(exc)) from None

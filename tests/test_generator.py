@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from cli.cmd_generate import generate
 from models.eligibility import eligibility
 from models.generator import GeneratorError, generate_instance
+from models.generator.absences import SUBSTITUTE_MARK
 from models.generator.calendar_days import Calendar
 from models.generator.capacity import GRID, _energy
 from models.generator.team import build_team
@@ -35,7 +36,7 @@ from models.travel import travel_times
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTANCES = ROOT / "instances"
-BUNDLED = ["tiny", "team-14d", "district-14d", "district-28d", "city-14d"]
+BUNDLED = ["tiny", "team-14d", "district-14d", "district-28d", "district-28d-absences", "city-14d"]
 FAST = {"tiny", "team-14d"}
 
 
@@ -116,7 +117,9 @@ def test_bundled_file_matches_its_command(name):
     assert inst.name == name
     assert len(inst.teams) == int(opt["--teams"])
     assert len(inst.clients) == int(opt["--teams"]) * int(opt["--clients-per-team"])
-    assert len(inst.staff) == int(opt["--teams"]) * int(opt["--staff-per-team"])
+    regulars = [s for s in inst.staff if SUBSTITUTE_MARK not in s.id]
+    assert len(regulars) == int(opt["--teams"]) * int(opt["--staff-per-team"])
+    assert (len(regulars) < len(inst.staff)) == ("--absence-rate" in opt)
     assert inst.horizon.days == int(opt["--days"])
     assert inst.horizon.start_date == date(2026, 1, 5)
 

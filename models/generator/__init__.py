@@ -9,7 +9,8 @@ but takes work to find. The same arguments always give the same instance, byte f
 
 Modules, one job each: geography (areas, offices, homes), services (catalogue, care levels,
 client plans), rosters (shifts), capacity (load checks), team (sizing one team), names,
-seeding (random generators), calendar_days (weekdays and weeks), verify and stats.
+seeding (random generators), calendar_days (weekdays and weeks), absences (substitutes for
+absent carers), verify and stats.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import date
 
 from models.instance import Client, Horizon, Instance, Staff, Team, TravelSettings
 from models.generator.calendar_days import Calendar
+from models.generator.absences import with_absences
 from models.generator.names import CLIENT_FIRST, STAFF_FIRST, draw_names
 from models.generator.rosters import shifts_for
 from models.generator.seeding import rng_for
@@ -26,9 +28,10 @@ from models.generator.stats import Summary, summarize
 from models.generator.team import GeneratorError, TeamDraft, build_team
 from models.generator.verify import unservable
 
-__all__ = ["DEFAULT_START_DATE", "LIMITS", "GeneratorError", "Summary", "generate_instance", "summarize"]
+__all__ = ["DEFAULT_START_DATE", "LIMITS", "MAX_ABSENCE_RATE", "GeneratorError", "Summary", "generate_instance", "summarize"]
 
 DEFAULT_START_DATE = date(2026, 1, 5)  # a Monday
+MAX_ABSENCE_RATE = 0.5
 LIMITS = {"teams": (1, 100), "clients_per_team": (1, 300), "staff_per_team": (1, 100), "days": (1, 366)}
 
 
@@ -40,9 +43,11 @@ def generate_instance(
     seed: int,
     start_date: date = DEFAULT_START_DATE,
     name: str = "",
+    absence_rate: float = 0.0,
 ) -> Instance:
     """A realistic instance with `teams` teams of `staff_per_team` carers and `clients_per_team`
-    clients over `days` days from `start_date`, drawn from `seed`.
+    clients over `days` days from `start_date`, drawn from `seed`; with `absence_rate` > 0,
+    about that share of the regular shifts is worked by substitutes instead (absences.py).
 
     Raises GeneratorError (a ValueError) for arguments out of range, or when the staff are too
     few for the clients even at the lightest care level.
@@ -54,10 +59,13 @@ def generate_instance(
             raise GeneratorError(f"{key} must be an integer from {low} to {high}, got {value!r}")
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise GeneratorError(f"seed must be a non-negative integer, got {seed!r}")
+    if not 0.0 <= absence_rate <= MAX_ABSENCE_RATE:
+        raise GeneratorError(f"absence_rate must be from 0 to {MAX_ABSENCE_RATE}, got {absence_rate!r}")
 
     cal = Calendar(start_date, days)
     drafts = [build_team(seed, i, teams, clients_per_team, staff_per_team, cal) for i in range(teams)]
     instance = _assemble(drafts, cal, seed, name or _default_name(teams, clients_per_team, staff_per_team, days, seed))
+    instance = with_absences(instance, absence_rate, seed)
     problems = unservable(instance)
     if problems:  # the sizing checks should have made this impossible
         first = sorted(problems)[0]
