@@ -5,8 +5,9 @@ With one worker CP-SAT runs no neighbourhood search of its own, and the whole mo
 whole model first (it proves the 10-patient instances optimal in well under a second), then
 short runs of the model restricted around the best solution (`mankowska_model.build` with
 kept and freed slots): either one to three staff members' routes re-planned among
-themselves, or a cluster of related patients (close in space and window) re-inserted anywhere;
-every other service keeps its staff member and its place in that member's order.
+themselves, or a cluster of related patients (close in space and window) or the patients of
+one stretch of the day re-inserted anywhere; every other service keeps its staff member and
+its place in that member's order.
 """
 
 from __future__ import annotations
@@ -46,10 +47,7 @@ def search(grid: Source, start: Solution, time_limit: float, workers: int = 1, s
     rng = random.Random(seed)
     size = 1.0  # neighbourhood scale: grows while steps finish, shrinks while they time out
     while (left := time_limit - (time.monotonic() - began)) > 0.05:
-        if rng.random() < 0.5:
-            freed = _staff_routes(grid, best.solution, rng, size)
-        else:
-            freed = _related(grid, best.solution, rng, size)
+        freed = rng.choice(NEIGHBOURHOODS)(grid, best.solution, rng, size)
         built = _neighbourhood(grid, best.solution, freed)
         add_hint(built, best.solution)
         out = run(built, min(STEP, left), workers, seed + best.steps + 1)
@@ -76,14 +74,28 @@ def _staff_routes(grid: Source, sol: Solution, rng: random.Random, size: float) 
 
 
 def _related(grid: Source, sol: Solution, rng: random.Random, size: float) -> dict[Slot, set[int]]:
-    """The services of a seed patient (half the time the latest one) and of the patients
+    """The services of a seed patient (half the time one of the five latest) and of the patients
     nearest to it in space plus window start, each open to every qualified staff member."""
     patients = list(range(1, grid.end))
     if rng.random() < 0.5:
-        seed = max(patients, key=lambda i: (max(sol.starts[(i, s)] for s in grid.required[i]) - grid.late[i], i))
+        latest = sorted(patients, key=lambda i: (grid.late[i] - max(sol.starts[(i, s)] for s in grid.required[i]), i))
+        seed = rng.choice(latest[:5])
     else:
         seed = rng.choice(patients)
     near = sorted(patients, key=lambda i: grid.dist[seed][i] + abs(grid.early[seed] - grid.early[i]))
     chosen = set(near[: max(3, rng.randint(round(3 * size), round(7 * size)))])
     return {(i, s): {k for k in range(grid.staff) if s in grid.qualified[k]}
             for i in chosen for s in grid.required[i]}
+
+
+def _same_time(grid: Source, sol: Solution, rng: random.Random, size: float) -> dict[Slot, set[int]]:
+    """The patients of a run of consecutive starts (across all routes), each open to every
+    qualified staff member: who serves what around one moment of the day."""
+    by_start = sorted(range(1, grid.end), key=lambda i: (min(sol.starts[(i, s)] for s in grid.required[i]), i))
+    count = max(3, rng.randint(round(3 * size), round(7 * size)))
+    first = rng.randrange(max(1, len(by_start) - count + 1))
+    return {(i, s): {k for k in range(grid.staff) if s in grid.qualified[k]}
+            for i in by_start[first:first + count] for s in grid.required[i]}
+
+
+NEIGHBOURHOODS = [_staff_routes, _related, _same_time]
