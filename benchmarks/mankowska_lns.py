@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from benchmarks.mankowska_model import Built, add_hint, build, run
 from benchmarks.mankowska_source import Slot, Solution, Source
 
-FIRST = 0.05  # share of the budget the whole model gets before the neighbourhoods
+FIRST = 0.05  # share of the budget the whole model gets before the neighbourhoods,
+FIRST_MIN = 1.0  # but at least this many seconds (when the budget allows)
 STEP = 1.0  # seconds per neighbourhood run
+STEP_WORK = 0.05  # deterministic units per run under a work limit (measured: ~1 s on B1)
 
 
 @dataclass
@@ -34,23 +36,33 @@ class Result:
     steps: int
 
 
-def search(grid: Source, start: Solution, time_limit: float, workers: int = 1, seed: int = 0) -> Result:
-    """Improve the feasible grid solution `start` within `time_limit` seconds."""
+def search(grid: Source, start: Solution, time_limit: float, workers: int = 1, seed: int = 0,
+           work_limit: float | None = None) -> Result:
+    """Improve the feasible grid solution `start` within `time_limit` seconds and, if given,
+    `work_limit` units of CP-SAT's deterministic time, handed out in allowances of
+    `STEP_WORK` per neighbourhood (so a fixed number of steps): then, with one worker, the
+    result depends only on the seed as long as the wall limit does not cut in first."""
     began = time.monotonic()
     whole = build(grid)
     add_hint(whole, start)
-    first = run(whole, FIRST * time_limit, workers, seed)
+    first = run(whole, min(time_limit, max(FIRST_MIN, FIRST * time_limit)), workers, seed,
+                None if work_limit is None else FIRST * work_limit)
     best = Result(first.solution or start, first.status, first.objective, 0)
     if first.status == "OPTIMAL":
         return best
     best.status = "FEASIBLE"
     rng = random.Random(seed)
     size = 1.0  # neighbourhood scale: grows while steps finish, shrinks while they time out
+    spent = 0.0 if work_limit is None else FIRST * work_limit
     while (left := time_limit - (time.monotonic() - began)) > 0.05:
+        work = None if work_limit is None else min(STEP_WORK, work_limit - spent)
+        if work is not None and work <= 0:
+            break
         freed = rng.choice(NEIGHBOURHOODS)(grid, best.solution, rng, size)
         built = _neighbourhood(grid, best.solution, freed)
         add_hint(built, best.solution)
-        out = run(built, min(STEP, left), workers, seed + best.steps + 1)
+        out = run(built, left if work else min(STEP, left), workers, seed + best.steps + 1, work)
+        spent += work or 0.0  # the allowance, not the work done: a fixed number of steps
         best.steps += 1
         size = min(4.0, size * 1.1) if out.status == "OPTIMAL" else max(0.5, size / 1.1)
         if out.solution is not None and out.objective <= best.objective:  # ties move on

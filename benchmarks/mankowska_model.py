@@ -86,10 +86,13 @@ def build(grid: Source, kept: list[list[Slot]] | None = None, free: list[list[Sl
     return built
 
 
-def run(built: Built, time_limit: float, workers: int = 1, seed: int = 0) -> Outcome:
-    """Solve the model within `time_limit` seconds."""
+def run(built: Built, time_limit: float, workers: int = 1, seed: int = 0, work: float | None = None) -> Outcome:
+    """Solve the model within `time_limit` seconds and, if given, `work` deterministic units
+    (which make a one-worker run repeatable whatever the machine's load)."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+    if work is not None:
+        solver.parameters.max_deterministic_time = max(0.001, work)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.max_presolve_iterations = 1  # measured: full presolve of a 50-patient

@@ -14,7 +14,7 @@ from benchmarks.mankowska_check import check
 from benchmarks.mankowska_greedy import greedy
 from benchmarks.mankowska_lns import search
 from benchmarks.mankowska_model import SCALE
-from benchmarks.mankowska_source import Solution, Source, parse_source
+from benchmarks.mankowska_source import Solution, Source, parse_source, read_source
 
 PUBLIC = Path(__file__).resolve().parent.parent.parent / "shared" / "instances-public"
 MANKOWSKA = PUBLIC / "mankowska2014-hhcrsp"
@@ -168,3 +168,17 @@ def test_default_names_are_families_a_to_c_in_natural_order() -> None:
     assert names[:2] == ["A1", "A2"] and "A10" in names
     assert {n[0] for n in names} == {"A", "B", "C"}
     assert names.index("A10") == names.index("A9") + 1
+
+
+@pytest.mark.skipif(not MANKOWSKA.is_dir(), reason=f"public instance sets not present at {PUBLIC}")
+def test_a_work_limit_makes_the_search_repeatable_and_every_result_is_checked() -> None:
+    src = read_source(next(MANKOWSKA.glob("B1__*.txt")))  # not proven optimal in the first phase
+    grid = src.scaled(SCALE)
+    start = greedy(grid, 20, seed=1)
+    first, again = (search(grid, start, 30, seed=1, work_limit=0.15) for _ in range(2))
+    assert first.steps > 0
+    assert (first.solution, first.objective) == (again.solution, again.objective)
+    result = check(src, first.solution.rescaled(SCALE))
+    assert result.feasible, result.problems
+    assert result.cost * 3 * SCALE <= first.objective + 1e-6  # the grid rounds travel up
+    assert result.cost <= check(src, start.rescaled(SCALE)).cost + 1e-6
