@@ -80,8 +80,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     with open(args.folder / "reference_results.csv", newline="") as handle:
         reference = {row["instance"]: row for row in csv.DictReader(handle)}
-    print("| instance | best known | from | cost | gap | checker | travel | tardiness | max tardiness | CP-SAT | LNS steps | wall s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| instance | best known | from | cost | gap | checker | travel | tardiness | max tardiness | last return | CP-SAT | LNS steps | wall s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     gaps: dict[str, list[float]] = {}
     for name in args.names or default_names(args.folder):
         path = next(args.folder.glob(f"{name}__*.txt"))
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
             gaps.setdefault(name[0], []).append(gap)
         verdict = "feasible" if c.feasible else "REJECTED: " + "; ".join(c.problems[:3])
         print(f"| {name} | {bks:.1f} | {origin} | {c.cost:.2f} | {gap:+.2%} | {verdict} | {c.travel:.2f} "
-              f"| {c.tardiness:.2f} | {c.max_tardiness:.2f} | {r.status} | {r.steps} | {r.wall:.1f} |", flush=True)
+              f"| {c.tardiness:.2f} | {c.max_tardiness:.2f} | {c.last_return:.0f} | {r.status} | {r.steps} | {r.wall:.1f} |", flush=True)
     for family, values in sorted(gaps.items()):
         within = sum(g <= 0.02 for g in values)
         print(f"\n{family}: mean gap {sum(values) / len(values):+.2%}, {within}/{len(values)} within 2 %, "

@@ -22,6 +22,8 @@ class Check:
     travel: float = 0.0
     tardiness: float = 0.0
     max_tardiness: float = 0.0
+    last_return: float = 0.0  # when the last staff member is back at the depot (no rule in
+    # the source's objective or in Kummer et al.'s evaluator; reported against its window end)
 
     @property
     def feasible(self) -> bool:
@@ -85,3 +87,5 @@ def _walk(src: Source, sol: Solution, k: int, route: list[Slot], done_by: dict[S
         out.max_tardiness = max(out.max_tardiness, late)
         here, free_at = node, start + src.proc[node][k][service]
     out.travel += src.dist[here][src.end]
+    if route:
+        out.last_return = max(out.last_return, free_at + src.dist[here][src.end])

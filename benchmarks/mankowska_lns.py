@@ -45,8 +45,10 @@ def search(grid: Source, start: Solution, time_limit: float, workers: int = 1, s
     began = time.monotonic()
     whole = build(grid)
     add_hint(whole, start)
-    first = run(whole, min(time_limit, max(FIRST_MIN, FIRST * time_limit)), workers, seed,
-                None if work_limit is None else FIRST * work_limit)
+    if work_limit is None:
+        first = run(whole, min(time_limit, max(FIRST_MIN, FIRST * time_limit)), workers, seed)
+    else:
+        first = run(whole, time_limit, workers, seed, FIRST * work_limit)
     best = Result(first.solution or start, first.status, first.objective, 0)
     if first.status == "OPTIMAL":
         return best

@@ -17,6 +17,7 @@ distances; the caller re-checks and recomputes the cost exactly (`mankowska_chec
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
@@ -162,7 +163,7 @@ def used_arcs(built: Built, sol: Solution) -> set[tuple[int, int, int]]:
     used: set[tuple[int, int, int]] = set()
     for k, route in enumerate(sol.routes):
         index = [0] + [built.mine[k].index(s) + 1 for s in route] + [0]
-        used.update((k, a, b) for a, b in zip(index, index[1:]))
+        used.update((k, a, b) for a, b in pairwise(index))
     return used
 
 

@@ -182,3 +182,9 @@ def test_a_work_limit_makes_the_search_repeatable_and_every_result_is_checked() 
     assert result.feasible, result.problems
     assert result.cost * 3 * SCALE <= first.objective + 1e-6  # the grid rounds travel up
     assert result.cost <= check(src, start.rescaled(SCALE)).cost + 1e-6
+
+
+def test_last_return_is_when_the_latest_route_is_back_at_the_depot() -> None:
+    src, sol = _valid()
+    # staff 0 leaves patient 1 at 45 and drives 20 home; staff 1 leaves patient 2 at 40, 10 home
+    assert check(src, sol).last_return == pytest.approx(65)
