@@ -13,7 +13,7 @@ from benchmarks.mankowska import best_known, default_names, run_instance
 from benchmarks.mankowska_check import check
 from benchmarks.mankowska_greedy import greedy
 from benchmarks.mankowska_lns import search
-from benchmarks.mankowska_model import SCALE
+from benchmarks.mankowska_model import SCALE, build, run
 from benchmarks.mankowska_source import Solution, Source, parse_source, read_source
 
 PUBLIC = Path(__file__).resolve().parent.parent.parent / "shared" / "instances-public"
@@ -188,3 +188,20 @@ def test_last_return_is_when_the_latest_route_is_back_at_the_depot() -> None:
     src, sol = _valid()
     # staff 0 leaves patient 1 at 45 and drives 20 home; staff 1 leaves patient 2 at 40, 10 home
     assert check(src, sol).last_return == pytest.approx(65)
+
+
+@pytest.mark.skipif(not MANKOWSKA.is_dir(), reason=f"public instance sets not present at {PUBLIC}")
+def test_published_a8_routes_cost_what_their_authors_printed() -> None:
+    # Kummer et al.'s BRKGA solution of A8 (afkummer/gecco2020-brkga,
+    # solutions/routes/solution-10-8-2.txt): "Cost = 232.049 Dist = 653.268 Tard = 26.5071
+    # TMax = 16.3711", with tardiness and both kinds of double service. Timed by the model on
+    # our grid (travel rounded up by < 0.01 a leg), the checker must agree with their evaluator.
+    src = read_source(next(MANKOWSKA.glob("A8__*.txt")))
+    routes = [[(10, 1), (4, 1), (6, 2), (9, 0), (5, 0)], [(8, 5)],
+              [(8, 4), (10, 3), (7, 3), (1, 4), (3, 4), (2, 4), (9, 3)]]
+    timed = run(build(src.scaled(SCALE), routes, [[], [], []]), 5).solution
+    result = check(src, timed.rescaled(SCALE))
+    assert result.feasible, result.problems
+    assert result.travel == pytest.approx(653.268, abs=1e-3)
+    assert (result.tardiness, result.max_tardiness) == pytest.approx((26.5071, 16.3711), abs=0.1)
+    assert result.cost == pytest.approx(232.049, abs=0.05)
