@@ -56,13 +56,14 @@ def search(grid: Source, start: Solution, time_limit: float, workers: int = 1, s
     rng = random.Random(seed)
     size = 1.0  # neighbourhood scale: grows while steps finish, shrinks while they time out
     spent = 0.0 if work_limit is None else FIRST * work_limit
-    while (left := time_limit - (time.monotonic() - began)) > 0.05:
+    while time_limit - (time.monotonic() - began) > 0.05:
         work = None if work_limit is None else min(STEP_WORK, work_limit - spent)
         if work is not None and work <= 0:
             break
         freed = rng.choice(NEIGHBOURHOODS)(grid, best.solution, rng, size)
         built = _neighbourhood(grid, best.solution, freed)
         add_hint(built, best.solution)
+        left = time_limit - (time.monotonic() - began)  # after building, so the limit holds
         out = run(built, left if work else min(STEP, left), workers, seed + best.steps + 1, work)
         spent += work or 0.0  # the allowance, not the work done: a fixed number of steps
         best.steps += 1
