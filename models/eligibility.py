@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from models.clock import format_clock
 from models.instance import Instance, Staff, Visit
 from models.travel import TravelTimes
@@ -29,22 +31,25 @@ class Eligibility:
 
 def fitting_days(instance: Instance, travel: TravelTimes, carer: Staff, visit: Visit) -> list[int]:
     """Allowed days of `visit` on which `carer`'s shift leaves room to do it."""
-    client = instance.client_by_id[visit.client]
-    home = travel.client_index[client.id]
+    home = travel.client_index[visit.client]
     office = travel.office_index[carer.team]
-    there = travel.between(carer.travel_mode, office, home)
-    back = travel.between(carer.travel_mode, home, office)
+    legs = (travel.between(carer.travel_mode, office, home), travel.between(carer.travel_mode, home, office))
+    return _fitting_days(carer, visit, visit.days, legs)
+
+
+def _fitting_days(carer: Staff, visit: Visit, days: range, legs: tuple[int, int]) -> list[int]:
+    there, back = legs
     earliest = visit.window.earliest if visit.locked_start is None else visit.locked_start
     latest = visit.window.latest if visit.locked_start is None else visit.locked_start
-    days = []
-    for day in visit.days:
+    fitting = []
+    for day in days:
         shift = carer.shift_by_day.get(day)
         if shift is None:
             continue
         start = max(earliest, shift.start + there)
         if start <= latest and start + visit.duration + back <= shift.end:
-            days.append(day)
-    return days
+            fitting.append(day)
+    return fitting
 
 
 def carer_rules_out(instance: Instance, carer: Staff, visit: Visit, allow_borrowing: bool) -> str | None:
@@ -62,33 +67,95 @@ def carer_rules_out(instance: Instance, carer: Staff, visit: Visit, allow_borrow
     return None
 
 
+@dataclass(frozen=True)
+class _Pool:
+    """The carers a visit may draw from (its team, or the district with borrowing), as arrays
+    over carers, so that one visit is judged against all of them in a few numpy operations."""
+
+    carers: list[Staff]
+    index: dict[str, int]
+    mode: np.ndarray  # travel-mode index per carer
+    office: np.ndarray  # place index of each carer's office
+    skills: np.ndarray  # bit mask of the skills each carer holds (bit k: skill number k)
+    works: np.ndarray  # [carer, day]: has a shift
+    start: np.ndarray  # [carer, day]: shift start (0 without a shift)
+    end: np.ndarray  # [carer, day]: shift end (0 without a shift)
+
+    @classmethod
+    def of(cls, carers: list[Staff], travel: TravelTimes, days: int, skill_bit: dict[str, int]) -> "_Pool":
+        works = np.zeros((len(carers), days), dtype=bool)
+        start = np.zeros((len(carers), days), dtype=np.int64)
+        end = np.zeros((len(carers), days), dtype=np.int64)
+        for i, carer in enumerate(carers):
+            for shift in carer.shifts:
+                if shift.day < days:
+                    works[i, shift.day], start[i, shift.day], end[i, shift.day] = True, shift.start, shift.end
+        return cls(carers, {c.id: i for i, c in enumerate(carers)},
+                   np.array([travel.mode_index(c.travel_mode) for c in carers], dtype=np.int64),
+                   np.array([travel.office_index[c.team] for c in carers], dtype=np.int64),
+                   np.array([_mask(c.skills, skill_bit) for c in carers], dtype=np.int64), works, start, end)
+
+
 def eligibility(instance: Instance, travel: TravelTimes, allow_borrowing: bool = False) -> Eligibility:
-    """Eligible carers per visit, and a reason for every visit that has fewer than it needs."""
+    """Eligible carers per visit, and a reason for every visit that has fewer than it needs.
+
+    The same rules as `carer_rules_out` and `fitting_days`, applied to a whole pool of carers
+    at once: with borrowing every visit weighs every carer of the district, which one carer at
+    a time cost tens of seconds on a city.
+    """
     carers: dict[str, list[str]] = {}
     reasons: dict[str, str] = {}
-    by_team: dict[str, list[Staff]] = {}
-    for carer in instance.staff:
-        by_team.setdefault(carer.team, []).append(carer)
+    days = instance.horizon.days
+    names = sorted({skill for c in instance.staff for skill in c.skills} | {k for v in instance.visits for k in v.skills})
+    skill_bit = {skill: 1 << k for k, skill in enumerate(names)}
+    if allow_borrowing:
+        everyone = _Pool.of(list(instance.staff), travel, days, skill_bit)
+        pools = {team.id: everyone for team in instance.teams}
+    else:
+        pools = {team.id: _Pool.of([c for c in instance.staff if c.team == team.id], travel, days, skill_bit)
+                 for team in instance.teams}
+    empty = _Pool.of([], travel, days, skill_bit)
     for visit in instance.visits:
-        able: list[str] = []
-        rule_outs: dict[str, int] = {}
-        no_shift = outside = 0
-        team = instance.client_by_id[visit.client].team
-        candidates = instance.staff if allow_borrowing else by_team.get(team, [])
-        for carer in candidates:
-            reason = carer_rules_out(instance, carer, visit, allow_borrowing)
-            if reason is not None:
-                rule_outs[reason] = rule_outs.get(reason, 0) + 1
-            elif fitting_days(instance, travel, carer, visit):
-                able.append(carer.id)
-            elif any(day in carer.shift_by_day for day in visit.days):
-                outside += 1
-            else:
-                no_shift += 1
+        client = instance.client_by_id[visit.client]
+        pool = pools.get(client.team, empty)
+        needed = _mask(visit.skills, skill_bit)
+        allowed = (pool.skills & needed) == needed
+        for carer_id in client.excluded_carers:
+            if carer_id in pool.index:
+                allowed[pool.index[carer_id]] = False
+        if len(visit.locked_carers) == visit.staff_needed:
+            locked = np.zeros(len(pool.carers), dtype=bool)
+            locked[[pool.index[c] for c in visit.locked_carers if c in pool.index]] = True
+            allowed &= locked
+        home = travel.client_index[visit.client]
+        there = travel.minutes[pool.mode, pool.office, home].astype(np.int64)
+        back = travel.minutes[pool.mode, home, pool.office].astype(np.int64)
+        earliest = visit.window.earliest if visit.locked_start is None else visit.locked_start
+        latest = visit.window.latest if visit.locked_start is None else visit.locked_start
+        fits = np.zeros(len(pool.carers), dtype=bool)
+        works = np.zeros(len(pool.carers), dtype=bool)
+        for day in visit.days:
+            if day >= days:
+                continue
+            begin = np.maximum(earliest, pool.start[:, day] + there)
+            fits |= pool.works[:, day] & (begin <= latest) & (begin + visit.duration + back <= pool.end[:, day])
+            works |= pool.works[:, day]
+        able = [pool.carers[i].id for i in np.flatnonzero(allowed & fits)]
         carers[visit.id] = able
         if len(able) < visit.staff_needed:
+            rule_outs: dict[str, int] = {}
+            for i in np.flatnonzero(~allowed):
+                reason = carer_rules_out(instance, pool.carers[i], visit, allow_borrowing)
+                if reason is not None:  # always: `allowed` applies the same rules
+                    rule_outs[reason] = rule_outs.get(reason, 0) + 1
+            outside = int(np.count_nonzero(allowed & ~fits & works))
+            no_shift = int(np.count_nonzero(allowed & ~works))
             reasons[visit.id] = _explain(visit, able, rule_outs, no_shift, outside)
     return Eligibility(carers=carers, reasons=reasons)
+
+
+def _mask(skills: list[str], skill_bit: dict[str, int]) -> int:
+    return sum(skill_bit[skill] for skill in set(skills))
 
 
 def _explain(visit: Visit, able: list[str], rule_outs: dict[str, int], no_shift: int, outside: int) -> str:

@@ -24,6 +24,9 @@ def office_key(team_id: str) -> str:
     return f"office:{team_id}"
 
 
+_MODE_INDEX: dict[str, int] = {mode: i for i, mode in enumerate(TRAVEL_MODES)}
+
+
 @dataclass(frozen=True)
 class TravelTimes:
     """`minutes[mode, a, b]`: whole minutes from place a to place b for a travel mode."""
@@ -33,10 +36,12 @@ class TravelTimes:
     client_index: dict[str, int]
 
     def mode_index(self, mode: TravelMode) -> int:
-        return TRAVEL_MODES.index(mode)
+        return _MODE_INDEX[mode]
 
     def between(self, mode: TravelMode, a: int, b: int) -> int:
-        return int(self.minutes[TRAVEL_MODES.index(mode), a, b])
+        # `item` returns a Python int without building a numpy scalar: the baselines and the
+        # eligibility call this millions of times on a city
+        return self.minutes.item(_MODE_INDEX[mode], a, b)
 
 
 def great_circle_km(a: Location, b: Location) -> float:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
+from itertools import combinations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.bounds import min_carer_cover
 from models.clock import format_clock, parse_clock
-from models.eligibility import eligibility
+from models.eligibility import carer_rules_out, eligibility, fitting_days
 from models.evaluator import evaluate
 from models.evaluator.metrics import periods
 from models.instance import Location
@@ -154,3 +157,35 @@ def test_a_partly_locked_double_visit_still_has_a_second_carer(tmp_path: Path) -
     result = eligibility(inst, travel_times(inst))
     assert "V3" not in result.reasons
     assert set(result.carers["V3"]) == {"S1", "S2", "S3"}
+
+
+@given(st.lists(st.tuples(st.sets(st.sampled_from("ABCDEF"), min_size=1), st.integers(1, 2)), max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_min_carer_cover_is_the_smallest_covering_set(requirements: list) -> None:
+    """Against brute force over every subset: dropping implied requirements and checking the
+    narrowest first must not change the minimum."""
+    reqs = [(frozenset(e), n) for e, n in requirements]
+    servable = [(e, n) for e, n in reqs if len(e) >= n]
+    pool = sorted(set().union(*(e for e, _ in servable))) if servable else []
+    smallest = min(
+        (len(chosen) for size in range(len(pool) + 1) for chosen in combinations(pool, size)
+         if all(len(e & set(chosen)) >= n for e, n in servable)),
+        default=0,
+    )
+    assert min_carer_cover(reqs) == smallest
+
+
+@pytest.mark.parametrize("allow_borrowing", [False, True])
+def test_eligibility_applies_the_per_carer_rules_to_every_pair(allow_borrowing: bool) -> None:
+    """The pool-at-once eligibility against the one-carer rules it vectorises."""
+    inst = load_instance(Path(__file__).resolve().parents[1] / "instances" / "district-14d.json")
+    travel = travel_times(inst)
+    result = eligibility(inst, travel, allow_borrowing)
+    for visit in inst.visits[::7]:
+        team = inst.client_by_id[visit.client].team
+        expected = [
+            c.id for c in inst.staff
+            if (allow_borrowing or c.team == team)
+            and carer_rules_out(inst, c, visit, allow_borrowing) is None and fitting_days(inst, travel, c, visit)
+        ]
+        assert result.carers[visit.id] == expected, visit.id
