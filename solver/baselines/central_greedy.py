@@ -141,8 +141,11 @@ def _single(day: _Day, dv: DayVisit) -> list[tuple[str, _Fit]] | None:
 
 def _double(day: _Day, dv: DayVisit) -> list[tuple[str, _Fit]] | None:
     starts = {c: day.candidate_starts(c, dv) for c in dv.carers}
+    # a carer who cannot start by the window's end cannot be half of a pair: skipping them
+    # first keeps a district-wide pool from trying every pair of its hundred carers
+    able = [c for c in dv.carers if starts[c][0] <= dv.latest]
     best = None
-    for a, b in combinations(dv.carers, 2):
+    for a, b in combinations(able, 2):
         if any(locked not in (a, b) for locked in dv.visit.locked_carers):
             continue
         for start in sorted(set(starts[a]) | set(starts[b])):
