@@ -63,7 +63,10 @@ def offered(instance: Instance, travel: TravelTimes, able: dict[str, list[str]],
     for visit in pending:
         if day not in visit.days:
             continue
-        carers = tuple(c for c in able.get(visit.id, []) if day in fitting_days(instance, travel, staff[c], visit))
+        if len(visit.days) == 1:  # eligibility already judged its only day
+            carers = tuple(able.get(visit.id, []))
+        else:
+            carers = tuple(c for c in able.get(visit.id, []) if day in fitting_days(instance, travel, staff[c], visit))
         if len(carers) < visit.staff_needed or any(c not in carers for c in visit.locked_carers):
             continue
         earliest = visit.window.earliest if visit.locked_start is None else visit.locked_start
