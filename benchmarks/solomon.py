@@ -3,8 +3,10 @@
 Run: `python -m benchmarks.solomon [--time-limit 20] [--folder DIR] [NAME ...]`. Each
 instance (LKH-3 CVRPTW format, see the folder's README) is routed by
 `solver.baselines.routing_core` with its fixed fleet, capacity, time windows and service
-times, distances scaled by 100 and rounded to integers; the distance of the routes found is
-then recomputed exactly and compared with the best-known distance for that fleet size.
+times, distances scaled by 100 and rounded to integers, in reweighing rounds (the fleets are
+the fewest vehicles known, see `solve_routing`). The routes found are then checked again in
+exact Euclidean time ("late") and their exact distance is compared with the best-known
+distance for that fleet size; the summary's mean gaps count feasible instances only.
 """
 
 from __future__ import annotations
