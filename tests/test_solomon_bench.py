@@ -3,8 +3,6 @@ check catches what rounded distances hide, and an easy instance comes out feasib
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from benchmarks.solomon import FOLDER, late_customers, route_instance
@@ -23,7 +21,7 @@ def _line_problem() -> RoutingProblem:
     return RoutingProblem([matrix], nodes, fleet, horizon=200)
 
 
-def test_reweighing_rounds_serve_what_fits_and_report_the_true_penalty() -> None:
+def test_reweighing_rounds_serve_what_fits_and_cost_the_true_penalty() -> None:
     problem = _line_problem()
     solution = solve_routing(problem, 1.5, reweigh_seconds=0.2)
     assert solution is not None
