@@ -82,9 +82,15 @@ def _neighbourhood(grid: Source, sol: Solution, freed: dict[Slot, set[int]]) -> 
 
 
 def _staff_routes(grid: Source, sol: Solution, rng: random.Random, size: float) -> dict[Slot, set[int]]:
-    """Every slot of one to about 2·size staff members, re-planned among them."""
+    """Every slot of one to about 2·size staff members, re-planned among them: a random one
+    and others qualified for some of its services (so that services can change hands)."""
     count = min(grid.staff, rng.randint(1, max(1, round(2 * size))))
-    chosen = set(rng.sample(range(grid.staff), count))
+    first = rng.randrange(grid.staff)
+    services = {s for _, s in sol.routes[first]}
+    others = [k for k in range(grid.staff) if k != first]
+    rng.shuffle(others)
+    others.sort(key=lambda k: not grid.qualified[k] & services)  # stable: sharers first
+    chosen = {first, *others[: count - 1]}
     return {s: {k for k in chosen if s[1] in grid.qualified[k]} for k in chosen for s in sol.routes[k]}
 
 
