@@ -78,12 +78,19 @@ def main(argv: list[str] | None = None) -> None:
                         help="CP-SAT deterministic units per instance: repeatable with one worker")
     parser.add_argument("--folder", type=Path, default=FOLDER)
     args = parser.parse_args(argv)
-    with open(args.folder / "reference_results.csv", newline="") as handle:
+    table = args.folder / "reference_results.csv"
+    if not table.is_file():
+        parser.error(f"{table}: not found (--folder is the Mankowska folder of the public sets)")
+    with open(table, newline="") as handle:
         reference = {row["instance"]: row for row in csv.DictReader(handle)}
+    names = args.names or default_names(args.folder)
+    unknown = [n for n in names if n not in reference or not any(args.folder.glob(f"{n}__*.txt"))]
+    if unknown:
+        parser.error(f"not in {args.folder} (file and reference row): {', '.join(unknown)}")
     print("| instance | best known | from | cost | gap | checker | travel | tardiness | max tardiness | last return | CP-SAT | LNS steps | wall s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     gaps: dict[str, list[float]] = {}
-    for name in args.names or default_names(args.folder):
+    for name in names:
         path = next(args.folder.glob(f"{name}__*.txt"))
         r = run_instance(path, args.time_limit, args.workers, args.seed, args.work_limit)
         bks, origin = best_known(reference[name])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.mankowska import best_known, default_names, run_instance
+from benchmarks.mankowska import best_known, default_names, main, run_instance
 from benchmarks.mankowska_check import check
 from benchmarks.mankowska_greedy import greedy
 from benchmarks.mankowska_lns import search
@@ -205,3 +205,15 @@ def test_published_a8_routes_cost_what_their_authors_printed() -> None:
     assert result.travel == pytest.approx(653.268, abs=1e-3)
     assert (result.tardiness, result.max_tardiness) == pytest.approx((26.5071, 16.3711), abs=0.1)
     assert result.cost == pytest.approx(232.049, abs=0.05)
+
+
+def test_command_prints_a_checked_row_per_instance_and_refuses_unknown_names(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "H1__hand.txt").write_text(HAND)
+    (tmp_path / "reference_results.csv").write_text("instance,LB_plus,LB_plus_is_proven_optimal\nH1,30.0,1\n")
+    main(["--folder", str(tmp_path), "--time-limit", "5", "H1"])
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("| H1 "))
+    assert row.startswith("| H1 | 30.0 | optimal (LB+) | 30.00 | +0.00% | feasible |")
+    with pytest.raises(SystemExit) as failed:
+        main(["--folder", str(tmp_path), "H2"])
+    assert failed.value.code == 2
