@@ -96,13 +96,13 @@ def client_continuity(
     for client_id, entry in result.items():
         entry.distinct_per_period = [len(s) for s in met[client_id]]
         entry.daytime_per_period = [len(s) for s in met_daytime[client_id]]
-        entry.in_indicator_population = [_has_daily_care(instance, client_id, span) for span in spans]
+        entry.in_indicator_population = [has_daily_care(instance, client_id, span) for span in spans]
         entry.lower_bound = horizon_bound[client_id]
         entry.lower_bound_per_period = [b[client_id] for b in period_bounds]
     return result
 
 
-def _has_daily_care(instance: Instance, client_id: str, span: range) -> bool:
+def has_daily_care(instance: Instance, client_id: str, span: range) -> bool:
     """At least two visits between 07:00 and 22:00 on every day of the period (the indicator's population)."""
     per_day: Counter[int] = Counter()
     for v in instance.visits_by_client.get(client_id, []):
