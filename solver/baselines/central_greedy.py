@@ -9,10 +9,10 @@ this is what a planner at a whiteboard does, and a feasible start for central-tr
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import combinations
 
 from models.instance import Instance, Shift, Staff
 from models.travel import TravelTimes, travel_times
@@ -95,6 +95,11 @@ class _Day:
             return _Fit(start, leg, before)
         return None
 
+    def leg(self, carer_id: str, dv: DayVisit) -> int:
+        """Minutes from where the carer is now to the visit's home."""
+        s = self.state[carer_id]
+        return self.travel.between(s.carer.travel_mode, s.place, self.travel.client_index[dv.visit.client])
+
     def candidate_starts(self, carer_id: str, dv: DayVisit) -> list[int]:
         """The earliest start without the break first, and with it."""
         s = self.state[carer_id]
@@ -129,23 +134,45 @@ class _Day:
 
 
 def _single(day: _Day, dv: DayVisit) -> list[tuple[str, _Fit]] | None:
-    options = []
-    for carer_id in dv.carers:
+    """The nearest carer who can do the visit (ties: the earlier start, then the carer id).
+
+    Carers are tried nearest first and the search stops past the nearest one that fits: on a
+    district-wide pool of a hundred carers most are never tried. The result is that of trying
+    every carer."""
+    best: tuple[tuple[int, int, str], list[tuple[str, _Fit]]] | None = None
+    for leg, carer_id in sorted((day.leg(c, dv), c) for c in dv.carers):
+        if best is not None and leg > best[0][0]:
+            break
         for start in day.candidate_starts(carer_id, dv):
             fit = day.fit(carer_id, dv, start)
             if fit is not None:
-                options.append(((fit.leg, fit.start, carer_id), [(carer_id, fit)]))
+                key = (fit.leg, fit.start, carer_id)
+                if best is None or key < best[0]:
+                    best = (key, [(carer_id, fit)])
                 break
-    return min(options)[1] if options else None
+    return best[1] if best else None
 
 
 def _double(day: _Day, dv: DayVisit) -> list[tuple[str, _Fit]] | None:
+    """The pair of carers nearest in sum who can start the visit together (ties: the earlier
+    start, then the ids). Pairs come in order of their summed legs from a heap (the k smallest
+    sums of a sorted list), so the search stops past the first sum that fits; the result is
+    that of trying every pair."""
     starts = {c: day.candidate_starts(c, dv) for c in dv.carers}
-    # a carer who cannot start by the window's end cannot be half of a pair: skipping them
-    # first keeps a district-wide pool from trying every pair of its hundred carers
-    able = [c for c in dv.carers if starts[c][0] <= dv.latest]
-    best = None
-    for a, b in combinations(able, 2):
+    # a carer who cannot start by the window's end cannot be half of a pair
+    able = sorted((day.leg(c, dv), c) for c in dv.carers if starts[c][0] <= dv.latest)
+    position = {c: k for k, c in enumerate(dv.carers)}
+    best: tuple[tuple[int, int, str, str], list[tuple[str, _Fit]]] | None = None
+    heap = [(able[0][0] + able[j][0], 0, j) for j in range(1, min(2, len(able)))]
+    while heap:
+        total, i, j = heapq.heappop(heap)
+        if best is not None and total > best[0][0]:
+            break
+        if j + 1 < len(able):
+            heapq.heappush(heap, (able[i][0] + able[j + 1][0], i, j + 1))
+        if j == i + 1 and j + 1 < len(able):
+            heapq.heappush(heap, (able[i + 1][0] + able[j + 1][0], i + 1, j + 1))
+        a, b = sorted((able[i][1], able[j][1]), key=position.__getitem__)  # in the pool's order
         if any(locked not in (a, b) for locked in dv.visit.locked_carers):
             continue
         for start in sorted(set(starts[a]) | set(starts[b])):
