@@ -11,7 +11,7 @@ next step and the best plan found so far is returned.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from models.bounds import client_bounds
@@ -69,24 +69,17 @@ class TeamJob:
     allow_borrowing: bool
     started: float
     objective: str
-    claims: tuple[float, ...] = ()  # per team: its claim on the search (`time_claims`); () = equal
 
     def budget(self, index: int) -> tuple[float, float]:
         """Wall seconds and work for the `index`-th team, starting now.
 
-        The time left is shared among the teams not yet started, `processes` at a time and in
-        proportion to their claims, so that no process idles while another team still has
-        budget: teams that start late get what is left rather than a fixed slice. A fixed
-        work limit is per team on average: the teams share `teams` times it by their claims.
+        The time left is shared among the teams not yet started, `processes` at a time, so
+        that no process idles while another team still has budget: teams that start late get
+        what is left rather than a fixed slice.
         """
         left = max(0.0, self.end - time.time())
-        claims = self.claims or (1.0,) * self.teams
-        share = claims[index] / max(1e-9, sum(claims[index:]))
-        seconds = min(left, left * min(1.0, self.processes * share))
-        if self.work_limit is None:
-            work = seconds * WORK_PER_SECOND
-        else:
-            work = self.work_limit * self.teams * claims[index] / max(1e-9, sum(claims))
+        seconds = min(left, left * self.processes / max(self.processes, self.teams - index))
+        work = self.work_limit if self.work_limit is not None else seconds * WORK_PER_SECOND
         return seconds, work
 
 
@@ -267,22 +260,11 @@ def solve(
     return SolveResult(schedule, evaluation, first, interrupted, outcomes)
 
 
-def time_claims(firsts: list[TeamStart | None]) -> tuple[float, ...]:
-    """Each team's claim on the search: one share, plus one per visit its first plan leaves
-    out that some carer could serve. Serving visits comes first in the objective, and the
-    teams whose first plans leave many out are the ones that need the search."""
-    return tuple(
-        0.0 if first is None else 1.0 + len(set(first.plan.unassigned) - set(first.eligible.reasons))
-        for first in firsts
-    )
-
-
 def _solve_teams(executor: Executor, parts: list[Instance], job: TeamJob,
                  on_progress: Callable[[Progress], None]) -> list[TeamOutcome]:
     """First plans for every team, then improvement: all teams get a plan before any is improved."""
     firsts = executor.map(_first_task, [(part, job) for part in parts], on_progress)
     started = [(index, part, first) for index, (part, first) in enumerate(zip(parts, firsts)) if first is not None]
-    job = replace(job, claims=time_claims(firsts))
     improved = executor.map(_improve_task, [(part, index, first, job) for index, part, first in started], on_progress)
     outcomes = {index: outcome or _as_found(part, first) for (index, part, first), outcome in zip(started, improved)}
     return [outcomes.get(index) or _not_planned(part) for index, part in enumerate(parts)]

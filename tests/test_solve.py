@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from models.evaluator import evaluate
 from models.instance import Instance
 from models.io import load_instance, load_schedule
 from models.schedule import Schedule
-from solver.solve import SolveOptions, SolveResult, TeamJob, solve
+from solver.solve import SolveOptions, SolveResult, solve
 from tests.small_instances import shift, small, visit
 
 REPO = Path(__file__).resolve().parent.parent
@@ -209,19 +208,3 @@ def test_cli_solve_refuses_a_missing_output_folder_before_solving(tmp_path: Path
     result = CliRunner().invoke(main, ["solve", str(REPO / "instances" / "tiny.json"), "-o", str(tmp_path / "no" / "s.json")])
     assert result.exit_code == 2
     assert "does not exist" in result.output and "Traceback" not in result.output
-
-
-def test_search_budget_follows_the_teams_claims():
-    """Time and fixed work go to the teams in proportion to their claims (visits their first
-    plans leave out); with equal claims every team gets the same, and no process idles."""
-    now = time.time()
-    job = TeamJob(end=now + 100, teams=4, processes=2, work_limit=None, seed=0, allow_borrowing=False,
-                  started=now, objective="continuity")
-    equal = [job.budget(i)[0] for i in range(4)]
-    assert equal[0] == pytest.approx(50, abs=0.5) and equal[3] == pytest.approx(100, abs=0.5)
-    claimed = replace(job, claims=(1.0, 1.0, 6.0, 0.0))
-    assert claimed.budget(0)[0] == pytest.approx(100 * 2 * 1 / 8, abs=0.5)
-    assert claimed.budget(2)[0] == pytest.approx(100, abs=0.5)  # the largest claim may take all that is left
-    fixed = replace(claimed, work_limit=2.0)
-    works = [fixed.budget(i)[1] for i in range(4)]
-    assert works == pytest.approx([1.0, 1.0, 6.0, 0.0]) and sum(works) == pytest.approx(4 * 2.0)
