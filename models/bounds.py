@@ -12,11 +12,12 @@ enumerating carer subsets in increasing size, with a budget that keeps the bound
 from __future__ import annotations
 
 from itertools import combinations
+from math import comb
 from typing import Iterable, Sequence
 
 from models.instance import Instance, Visit
 
-ENUMERATION_BUDGET = 5_000  # every subset of up to 5 of a 13-carer team; pairs of a 60-carer district
+ENUMERATION_BUDGET = 20_000
 
 
 def min_carer_cover(requirements: Iterable[tuple[frozenset[str], int]]) -> int:
@@ -25,17 +26,20 @@ def min_carer_cover(requirements: Iterable[tuple[frozenset[str], int]]) -> int:
     Requirements that cannot be met at all (fewer eligible carers than needed) are skipped:
     such visits cannot be served, so they do not force carers on the client.
     """
-    size, _ = smallest_cover(requirements)
+    size, _ = smallest_cover(requirements, with_set=False)
     return size
 
 
 def smallest_cover(
-    requirements: Iterable[tuple[frozenset[str], int]], preference: Sequence[str] = ()
+    requirements: Iterable[tuple[frozenset[str], int]], preference: Sequence[str] = (), with_set: bool = True
 ) -> tuple[int, frozenset[str] | None]:
     """The size of a smallest carer set meeting every requirement, and one such set.
 
     Sets of one size are tried with the carers listed in `preference` first. When the
     enumeration budget runs out the size is still a valid lower bound, and the set is None.
+    Without `with_set` only the size is wanted: a size whose subsets outnumber the budget left
+    is the answer whether or not a cover of that size would turn up, so it is returned at once
+    (with borrowing, a district's 50-60 carers make that the third size for every client).
     """
     reqs = _undominated({(eligible, need) for eligible, need in requirements if len(eligible) >= need > 0})
     if not reqs:
@@ -51,6 +55,8 @@ def smallest_cover(
     bits = [1 << i for i in range(len(pool))]
     checked = 0
     for size in range(lowest, len(pool) + 1):
+        if not with_set and comb(len(pool), size) > ENUMERATION_BUDGET - checked:
+            return size, None
         for chosen in combinations(bits, size):
             checked += 1
             if checked > ENUMERATION_BUDGET:
