@@ -5,8 +5,9 @@ leave, and each absent shift is covered by a substitute (timvikarie). For contin
 what counts — the person at the door changes while the work does not. So this transform keeps
 every shift exactly (times, break, travel mode, delegations) and only moves some of them from
 the regular carer to a substitute of the same team. Capacity, and with it every check of
-capacity.py, is unchanged: an instance with absences is as servable as the one without, and
-comparing the two measures the effect of the substitutes on continuity alone.
+capacity.py, is never lower: an instance with absences is at least as servable as the one
+without (a substitute may hold a delegation a shift did not have, see below), so comparing the
+two measures the substitutes' effect on continuity.
 
 Rules:
 - absence comes in spells (a short sick leave is one to a few days): on each of a carer's
