@@ -33,23 +33,19 @@ def fitting_days(instance: Instance, travel: TravelTimes, carer: Staff, visit: V
     """Allowed days of `visit` on which `carer`'s shift leaves room to do it."""
     home = travel.client_index[visit.client]
     office = travel.office_index[carer.team]
-    legs = (travel.between(carer.travel_mode, office, home), travel.between(carer.travel_mode, home, office))
-    return _fitting_days(carer, visit, visit.days, legs)
-
-
-def _fitting_days(carer: Staff, visit: Visit, days: range, legs: tuple[int, int]) -> list[int]:
-    there, back = legs
+    there = travel.between(carer.travel_mode, office, home)
+    back = travel.between(carer.travel_mode, home, office)
     earliest = visit.window.earliest if visit.locked_start is None else visit.locked_start
     latest = visit.window.latest if visit.locked_start is None else visit.locked_start
-    fitting = []
-    for day in days:
+    days = []
+    for day in visit.days:
         shift = carer.shift_by_day.get(day)
         if shift is None:
             continue
         start = max(earliest, shift.start + there)
         if start <= latest and start + visit.duration + back <= shift.end:
-            fitting.append(day)
-    return fitting
+            days.append(day)
+    return days
 
 
 def carer_rules_out(instance: Instance, carer: Staff, visit: Visit, allow_borrowing: bool) -> str | None:
