@@ -77,7 +77,7 @@ class _Day:
         s = self.state[carer_id]
         mode = s.carer.travel_mode
         home = self.travel.client_index[dv.visit.client]
-        leg = self.travel.between(mode, s.place, home)
+        leg = self.leg(carer_id, dv)
         back = self.travel.between(mode, home, s.office)
         end = start + dv.visit.duration
         if not dv.earliest <= start <= dv.latest or start < s.free_from + leg:
@@ -104,7 +104,7 @@ class _Day:
         """The earliest start without the break first, and with it."""
         s = self.state[carer_id]
         home = self.travel.client_index[dv.visit.client]
-        leg = self.travel.between(s.carer.travel_mode, s.place, home)
+        leg = self.leg(carer_id, dv)
         plain = max(dv.earliest, s.free_from + leg)
         rule = s.shift.break_
         if rule is None or not s.break_pending:
