@@ -2,6 +2,12 @@
 
 Without borrowing each team is independent: it is constructed and improved on its own, in
 parallel processes when more than one worker is asked for, and the team plans are merged.
+The search time goes out in two rounds. In the first every team gets an even share of
+`OPENING_SHARE` of it; the rest then goes where it is needed, in proportion to what each team
+still has to gain (`_need`: a visit left out counts `UNSERVED_NEED` carers above the bounds),
+no team more than one process can give it. Teams differ: on district-14d one team's morning
+peaks take most of the search, while the others reach every visit in seconds.
+
 Each team's result depends only on its data, the seed and its work budget, so a seed and a
 worker count give the same schedule, whichever executor runs the teams (`solver.executors`:
 in this process, local worker processes, or a dask cluster). Ctrl-C stops every team at its
@@ -11,7 +17,7 @@ next step and the best plan found so far is returned.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from models.bounds import client_bounds
@@ -33,6 +39,8 @@ from solver.score import Score, score
 METHOD = "continuity"
 WORK_PER_SECOND = 0.3  # CP-SAT deterministic time granted per second of budget (calibrated, see RESULTS.md)
 RESERVE_SECONDS = 0.08  # share of the time limit kept for merging, verifying and writing
+OPENING_SHARE = 0.4  # share of the search time shared evenly before the rest goes by need
+UNSERVED_NEED = 10  # a visit left out weighs as much as this many carers above the bounds
 
 
 class SolverBug(RuntimeError):
@@ -81,6 +89,27 @@ class TeamJob:
         seconds = min(left, left * self.processes / max(self.processes, self.teams - index))
         work = self.work_limit if self.work_limit is not None else seconds * WORK_PER_SECOND
         return seconds, work
+
+    def opening(self) -> TeamJob:
+        """The first round: OPENING_SHARE of the time left (and of a fixed work budget)."""
+        now = time.time()
+        return replace(self, end=now + OPENING_SHARE * max(0.0, self.end - now),
+                       work_limit=None if self.work_limit is None else OPENING_SHARE * self.work_limit)
+
+    def allotments(self, needs: list[float]) -> list[tuple[float, float]]:
+        """Wall seconds and work per team for the second round, in proportion to `needs`.
+
+        No team gets more than one process for the time left; what a capped team cannot use
+        goes to the others. With a fixed work budget the round shares the work the first
+        round left over (all teams together), capped alike at one process's part.
+        """
+        left = max(0.0, self.end - time.time())
+        if self.work_limit is None:
+            seconds = shares(needs, left * self.processes, cap=left)
+            return [(s, s * WORK_PER_SECOND) for s in seconds]
+        total = (1 - OPENING_SHARE) * self.work_limit * self.teams
+        works = shares(needs, total, cap=total / self.processes)
+        return [(left, w) for w in works]
 
 
 @dataclass
@@ -142,22 +171,28 @@ def _improve_team(
     job: TeamJob,
     report: Callable[[Progress], None],
     should_stop: Callable[[], bool],
+    allotment: tuple[float, float] | None = None,
 ) -> TeamOutcome:
-    """Improve one team's first plan within its budget."""
-    seed, started = job.seed, job.started
+    """Improve one team's plan within its budget: the first round's share, or `allotment`
+    (wall seconds, work) in the second round."""
+    started = job.started
     plan, first, travel, eligible = start.plan, start.first, start.travel, start.eligible
     bounds = client_bounds(part, eligible.carers)
     bound = sum(bounds.values())
     team = _team_name(part)
     best = [plan]  # the best plan so far, kept whatever moment Ctrl-C comes
-    seconds, work = job.budget(index)
+    if allotment is None:
+        seconds, work, seed = *job.budget(index), job.seed
+    else:  # the second round draws other neighbourhoods than the first
+        seconds, work, seed = min(allotment[0], max(0.0, job.end - time.time())), allotment[1], job.seed + 1
 
     def improved(p: Plan, s: Score) -> None:
         best[0] = p
         report(Progress(time.time() - started, team, s, bound, False))
 
     try:
-        report(Progress(first, team, score(part, travel, plan, bounds), bound, True))
+        if allotment is None:
+            report(Progress(first, team, score(part, travel, plan, bounds), bound, True))
         best[0], interrupted = improve(
             part, travel, eligible.carers, bounds, plan,
             work=work,
@@ -189,11 +224,11 @@ def _first_task(item: tuple[Instance, TeamJob], report: Callable[[Progress], Non
     return _first_plan(*item)
 
 
-def _improve_task(item: tuple[Instance, int, TeamStart, TeamJob], report: Callable[[Progress], None],
-                  should_stop: Callable[[], bool]) -> TeamOutcome:
-    """Executor task: improve one team's first plan."""
-    part, index, start, job = item
-    outcome = _improve_team(part, index, start, job, report, should_stop)
+def _improve_task(item: tuple[Instance, int, TeamStart, TeamJob, tuple[float, float] | None],
+                  report: Callable[[Progress], None], should_stop: Callable[[], bool]) -> TeamOutcome:
+    """Executor task: improve one team's plan (a round of `_solve_teams`)."""
+    part, index, start, job, allotment = item
+    outcome = _improve_team(part, index, start, job, report, should_stop, allotment)
     if outcome.interrupted and not should_stop():  # Ctrl-C reached this process: stop the other teams too
         raise Interrupted(outcome)
     return outcome
@@ -262,12 +297,62 @@ def solve(
 
 def _solve_teams(executor: Executor, parts: list[Instance], job: TeamJob,
                  on_progress: Callable[[Progress], None]) -> list[TeamOutcome]:
-    """First plans for every team, then improvement: all teams get a plan before any is improved."""
+    """First plans for every team, then two rounds of improvement (see the module docstring):
+    all teams get a plan before any is improved, and a stop request ends the rounds."""
     firsts = executor.map(_first_task, [(part, job) for part in parts], on_progress)
     started = [(index, part, first) for index, (part, first) in enumerate(zip(parts, firsts)) if first is not None]
-    improved = executor.map(_improve_task, [(part, index, first, job) for index, part, first in started], on_progress)
+    opening = job.opening()
+    improved = executor.map(_improve_task, [(part, index, first, opening, None) for index, part, first in started],
+                            on_progress)
     outcomes = {index: outcome or _as_found(part, first) for (index, part, first), outcome in zip(started, improved)}
+    if started and not executor.stopped:
+        _second_round(executor, started, outcomes, job, on_progress)
     return [outcomes.get(index) or _not_planned(part) for index, part in enumerate(parts)]
+
+
+def _second_round(executor: Executor, started: list[tuple[int, Instance, TeamStart]], outcomes: dict[int, TeamOutcome],
+                  job: TeamJob, on_progress: Callable[[Progress], None]) -> None:
+    """Improve further the teams with something left to gain, each by its allotment, largest
+    first so that the processes finish together; `outcomes` keeps each team's best plan."""
+    needs = [_need(outcomes[index], start, job.objective) for index, _, start in started]
+    allotted = sorted(
+        ((allotment, index, part, replace(start, plan=outcomes[index].plan))
+         for allotment, (index, part, start) in zip(job.allotments(needs), started) if allotment[1] > 0),
+        key=lambda item: (-item[0][1], item[1]),
+    )
+    again = executor.map(_improve_task, [(part, index, start, job, allotment) for allotment, index, part, start in allotted],
+                         on_progress)
+    for (_, index, _, _), outcome in zip(allotted, again):
+        if outcome is not None:
+            outcomes[index] = outcome
+
+
+def _need(outcome: TeamOutcome, start: TeamStart, objective: str) -> float:
+    """What a team still has to gain: servable visits left out, weighted by UNSERVED_NEED, plus
+    its carers above the bounds (continuity) or one (travel has no bound to reach)."""
+    servable = sum(1 for v in outcome.plan.unassigned if start.eligible.carers.get(v))
+    rest = max(0, outcome.score.distinct_carers - outcome.bound) if objective == "continuity" else 1
+    return UNSERVED_NEED * servable + rest
+
+
+def shares(needs: list[float], total: float, cap: float) -> list[float]:
+    """`total` split in proportion to `needs`, no share above `cap`: what a capped share cannot
+    take goes to the others in proportion (water-filling); shares of zero need are zero."""
+    result = [0.0] * len(needs)
+    open_ = {i for i, need in enumerate(needs) if need > 0}
+    left = total
+    while open_:
+        weight = sum(needs[i] for i in open_)
+        capped = {i for i in open_ if left * needs[i] / weight >= cap}
+        if not capped:
+            for i in open_:
+                result[i] = left * needs[i] / weight
+            break
+        for i in capped:
+            result[i] = cap
+        left -= cap * len(capped)
+        open_ -= capped
+    return result
 
 
 def _verify_estimate(instance: Instance) -> float:
