@@ -4,10 +4,11 @@ With one worker CP-SAT runs no neighbourhood search of its own, and the whole mo
 50-patient instance improves slowly, so the budget is spent as in the product's solver: the
 whole model first (it proves the 10-patient instances optimal in well under a second), then
 short runs of the model restricted around the best solution (`mankowska_model.build` with
-kept and freed slots): either one to three staff members' routes re-planned among
-themselves, or a cluster of related patients (close in space and window) or the patients of
-one stretch of the day re-inserted anywhere; every other service keeps its staff member and
-its place in that member's order.
+kept and freed slots, without presolve: measured on C9, its dual-reduction loop alone took
+over a second of each 1-s step before the search met the hint): either one to three staff
+members' routes re-planned among themselves, or a cluster of related patients (close in
+space and window) or the patients of one stretch of the day re-inserted anywhere; every
+other service keeps its staff member and its place in that member's order.
 """
 
 from __future__ import annotations
@@ -61,10 +62,10 @@ def search(grid: Source, start: Solution, time_limit: float, workers: int = 1, s
         if work is not None and work <= 0:
             break
         freed = rng.choice(NEIGHBOURHOODS)(grid, best.solution, rng, size)
-        built = _neighbourhood(grid, best.solution, freed)
+        built = _neighbourhood(grid, best.solution, freed, best.objective)
         add_hint(built, best.solution)
         left = time_limit - (time.monotonic() - began)  # after building, so the limit holds
-        out = run(built, left if work else min(STEP, left), workers, seed + best.steps + 1, work)
+        out = run(built, left if work else min(STEP, left), workers, seed + best.steps + 1, work, presolve=False)
         spent += work or 0.0  # the allowance, not the work done: a fixed number of steps
         best.steps += 1
         size = min(4.0, size * 1.1) if out.status == "OPTIMAL" else max(0.5, size / 1.1)
@@ -73,12 +74,13 @@ def search(grid: Source, start: Solution, time_limit: float, workers: int = 1, s
     return best
 
 
-def _neighbourhood(grid: Source, sol: Solution, freed: dict[Slot, set[int]]) -> Built:
+def _neighbourhood(grid: Source, sol: Solution, freed: dict[Slot, set[int]], bound: float) -> Built:
     """The model where each freed slot may go to the staff members given for it (its current
-    one among them) and every other slot stays with its staff member, in its order."""
+    one among them) and every other slot stays with its staff member, in its order; no
+    solution worse than `bound` (the objective of `sol`)."""
     kept = [[s for s in route if s not in freed] for route in sol.routes]
     free = [[s for s, staff in freed.items() if k in staff] for k in range(grid.staff)]
-    return build(grid, kept, free)
+    return build(grid, kept, free, bound)
 
 
 def _staff_routes(grid: Source, sol: Solution, rng: random.Random, size: float) -> dict[Slot, set[int]]:

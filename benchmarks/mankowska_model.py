@@ -16,6 +16,7 @@ distances; the caller re-checks and recomputes the cost exactly (`mankowska_chec
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -51,18 +52,23 @@ class Outcome:
     objective: float
 
 
-def build(grid: Source, kept: list[list[Slot]] | None = None, free: list[list[Slot]] | None = None) -> Built:
+def build(grid: Source, kept: list[list[Slot]] | None = None, free: list[list[Slot]] | None = None,
+          bound: float | None = None) -> Built:
     """The problem on the grid (`Source.scaled`): by default every slot free for every
-    qualified staff member; else staff k keeps `kept[k]` in that order and may take `free[k]`."""
+    qualified staff member; else staff k keeps `kept[k]` in that order and may take `free[k]`.
+    `bound`, an incumbent's objective, caps each tardiness at half of it (a slot's tardiness
+    counts in the total and in the maximum): the small domains keep presolve short."""
     model = cp_model.CpModel()
     slots = grid.slots()
     kept = kept or [[] for _ in range(grid.staff)]
     if free is None:
         free = [[s for s in slots if s[1] in grid.qualified[k]] for k in range(grid.staff)]
     horizon = _horizon(grid)
-    start = {s: model.new_int_var(int(grid.early[s[0]]), horizon, f"t{s}") for s in slots}
-    late = {s: model.new_int_var(0, horizon, f"late{s}") for s in slots}
-    worst = model.new_int_var(0, horizon, "worst")
+    cap = horizon if bound is None or math.isinf(bound) else min(horizon, int(bound) // 2)
+    start = {s: model.new_int_var(int(grid.early[s[0]]), min(horizon, int(grid.late[s[0]]) + cap), f"t{s}")
+             for s in slots}
+    late = {s: model.new_int_var(0, cap, f"late{s}") for s in slots}
+    worst = model.new_int_var(0, cap, "worst")
     for (i, s), t in start.items():
         model.add(late[(i, s)] >= t - int(grid.late[i]))
         model.add(worst >= late[(i, s)])
@@ -87,9 +93,11 @@ def build(grid: Source, kept: list[list[Slot]] | None = None, free: list[list[Sl
     return built
 
 
-def run(built: Built, time_limit: float, workers: int = 1, seed: int = 0, work: float | None = None) -> Outcome:
+def run(built: Built, time_limit: float, workers: int = 1, seed: int = 0, work: float | None = None,
+        presolve: bool = True) -> Outcome:
     """Solve the model within `time_limit` seconds and, if given, `work` deterministic units
-    (which make a one-worker run repeatable whatever the machine's load)."""
+    (which make a one-worker run repeatable whatever the machine's load); `presolve=False`
+    for neighbourhoods, whose presolve costs more than their search (see `mankowska_lns`)."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit)
     if work is not None:
@@ -99,6 +107,7 @@ def run(built: Built, time_limit: float, workers: int = 1, seed: int = 0, work: 
     solver.parameters.max_presolve_iterations = 1  # measured: full presolve of a 50-patient
     solver.parameters.cp_model_probing_level = 0  # model eats the whole budget before the
     solver.parameters.symmetry_level = 0  # search starts from the hint
+    solver.parameters.cp_model_presolve = presolve
     status = solver.solve(built.model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
