@@ -13,7 +13,7 @@ from benchmarks.mankowska import best_known, default_names, main, run_instance
 from benchmarks.mankowska_check import check
 from benchmarks.mankowska_greedy import greedy
 from benchmarks.mankowska_lns import search
-from benchmarks.mankowska_model import SCALE, build, run
+from benchmarks.mankowska_model import SCALE, add_hint, build, run
 from benchmarks.mankowska_source import Solution, Source, parse_source, read_source
 
 PUBLIC = Path(__file__).resolve().parent.parent.parent / "shared" / "instances-public"
@@ -217,3 +217,14 @@ def test_command_prints_a_checked_row_per_instance_and_refuses_unknown_names(
     with pytest.raises(SystemExit) as failed:
         main(["--folder", str(tmp_path), "H2"])
     assert failed.value.code == 2
+
+
+def test_the_tardiness_cap_keeps_any_solution_the_bound_allows() -> None:
+    # Patient 3 cannot start before 10 (travel), five late, which counts twice (total and
+    # maximum): a bound of 90 (the valid solution's 3 x 30) admits it, one below 2 x 5 none.
+    src, sol = _valid()
+    grid, on_grid = src.scaled(SCALE), Solution(sol.routes, {s: t * SCALE for s, t in sol.starts.items()})
+    for bound, admitted in ((90 * SCALE, True), (10 * SCALE - 1, False)):
+        built = build(grid, bound=bound)
+        add_hint(built, on_grid)
+        assert run(built, 5).status in (("OPTIMAL", "FEASIBLE") if admitted else ("INFEASIBLE",))
