@@ -43,6 +43,7 @@ class CarerDays:
         self.carers_of: dict[str, list[str]] = {}  # visit id -> carers whose route holds it
         self.serving: dict[str, Counter[str]] = {c.id: Counter() for c in instance.clients}  # client -> carer -> visits
         self._log: list[tuple] | None = None
+        self._marks: list[int] = []
 
     def stop(self, visit: Visit, fixed: int | None = None) -> RouteStop:
         """The route stop of `visit`; a locked start is always fixed."""
@@ -92,21 +93,28 @@ class CarerDays:
     # --- trials ---------------------------------------------------------------------------
 
     def begin(self) -> None:
-        """Start recording changes so that `rollback` can undo them."""
-        self._log = []
+        """Start recording changes so that `rollback` can undo them; trials nest."""
+        if self._log is None:
+            self._log = []
+        self._marks.append(len(self._log))
 
     def commit(self) -> None:
-        """Keep the changes made since `begin`."""
-        self._log = None
+        """Keep the changes made since the matching `begin`."""
+        self._marks.pop()
+        if not self._marks:
+            self._log = None
 
     def rollback(self) -> None:
-        """Undo every change made since `begin`."""
-        for op, key, stops, timing, visit, day, carers in reversed(self._log or []):
+        """Undo every change made since the matching `begin`."""
+        mark = self._marks.pop()
+        for op, key, stops, timing, visit, day, carers in reversed(self._log[mark:]):
             self._count(visit, key[0], -1 if op == "insert" else +1)
             self.stops[key], self.timings[key] = stops, timing
             _restore(self.day_of, visit, day)
             _restore(self.carers_of, visit, carers)
-        self._log = None
+        del self._log[mark:]
+        if not self._marks:
+            self._log = None
 
     def _count(self, visit: str, carer: str, change: int) -> None:
         counter = self.serving[self.instance.visit_by_id[visit].client]

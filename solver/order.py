@@ -26,15 +26,17 @@ def client_order(
 
 
 def visit_order(visits: list[Visit], eligible: dict[str, list[str]], rank: dict[str, float]) -> list[Visit]:
-    """Locked first; mandatory before deferrable; then double-staffed, few carers, tight windows, long."""
+    """Locked first; mandatory before deferrable; then the least slack (eligible carers beyond
+    those needed: a visit only one carer can do goes in before a pair that could take that
+    carer), double-staffed, one-day before flexible, tight windows, long."""
 
     def key(v: Visit) -> tuple:
         return (
             not (v.locked_carers or v.locked_start is not None),
             v.priority != "mandatory",
+            len(eligible[v.id]) - v.staff_needed,
             -v.staff_needed,
             len(v.days) > 1,
-            len(eligible[v.id]),
             v.window.latest - v.window.earliest,
             -v.duration,
             v.day,

@@ -19,6 +19,7 @@ from models.instance import Instance
 from models.io import instance_from_data, to_json
 from models.schedule import Schedule
 from models.travel import travel_times
+from solver.carer_days import CarerDays
 from solver.construct import construct, construct_schedule
 from solver.plan import Plan
 from solver.routes import BreakRule, DayContext, RouteStop, best_insertion, time_route
@@ -143,6 +144,45 @@ def test_skill_visit_goes_to_the_skilled_carer() -> None:
     plan, _ = build(inst)
     assert plan.assignments["V"].carers == ("M",)
     assert plan.assignments["W"].carers == ("M",)  # and continuity keeps the other visit with M
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_visit_with_one_able_carer_goes_in_before_a_pair_that_could_take_that_carer(seed: int) -> None:
+    """Least slack first: the medication visit only M can do is placed before the
+    double-staffed visit that any two of the three could do, so both are served, though M
+    is the double visit's client's own carer (placed first, the pair would take M)."""
+    inst = small(
+        staff=[{"id": "M", "skills": ["medication"], "shifts": [shift(0)]},
+               {"id": "A", "shifts": [shift(0)]}, {"id": "B", "shifts": [shift(0)]}],
+        clients=[{"id": "C"}, {"id": "D"}],
+        visits=[visit("S", "C", 0, "08:00", "08:05", 60, skills=["medication"]),
+                visit("P", "D", 0, "08:00", "08:05", 60, staff_needed=2),
+                visit("Q", "D", 0, "12:00", "12:05", 30, skills=["medication"])],  # M is D's carer too
+    )
+    plan, _ = build(inst, seed)
+    assert plan.unassigned == {}
+    assert plan.assignments["S"].carers == ("M",)
+    assert set(plan.assignments["P"].carers) == {"A", "B"}
+
+
+def test_route_trials_nest() -> None:
+    """An inner trial rolls back alone; the outer one still undoes everything it holds."""
+    inst = small(staff=[{"id": "A", "shifts": [shift(0)]}], clients=[{"id": "C"}],
+                 visits=[visit("V", "C", 0, "08:00", "09:00", 30), visit("W", "C", 0, "10:00", "11:00", 30)])
+    routes = CarerDays(inst, travel_times(inst))
+    v, w = (routes.stop(inst.visit_by_id[i]) for i in ("V", "W"))
+    routes.begin()
+    routes.insert("A", 0, v, routes.best_insertion("A", 0, v))
+    routes.begin()
+    routes.insert("A", 0, w, routes.best_insertion("A", 0, w))
+    routes.rollback()
+    assert [s.visit for s in routes.stops[("A", 0)]] == ["V"]
+    routes.begin()
+    routes.insert("A", 0, w, routes.best_insertion("A", 0, w))
+    routes.commit()
+    assert [s.visit for s in routes.stops[("A", 0)]] == ["V", "W"]
+    routes.rollback()
+    assert routes.stops[("A", 0)] == [] and routes.serving["C"] == {}
 
 
 def test_visit_outside_every_shift_is_unassigned_with_the_reason() -> None:
