@@ -7,9 +7,8 @@ short runs of the model restricted around the best solution (`mankowska_model.bu
 kept and freed slots, without presolve: measured on C9, its dual-reduction loop alone took
 over a second of each 1-s step before the search met the hint): either one to three staff
 members' routes re-planned among themselves, or a cluster of related patients (close in
-space and window), the patients of one stretch of the day or of one stretch of a route
-around a late visit re-inserted anywhere; every other service keeps its staff member and
-its place in that member's order.
+space and window) or the patients of one stretch of the day re-inserted anywhere; every
+other service keeps its staff member and its place in that member's order.
 """
 
 from __future__ import annotations
@@ -122,17 +121,4 @@ def _same_time(grid: Source, sol: Solution, rng: random.Random, size: float) -> 
             for i in by_start[first:first + count] for s in grid.required[i]}
 
 
-def _route_stretch(grid: Source, sol: Solution, rng: random.Random, size: float) -> dict[Slot, set[int]]:
-    """The patients of a stretch of one route around a late slot (picked in proportion to its
-    tardiness; any slot when none is late), each open to every qualified staff member: where
-    tardiness piles up on a staff member holding a rare skill, its order decides."""
-    places = [(k, at) for k, route in enumerate(sol.routes) for at in range(len(route))]
-    tardiness = [max(0.0, sol.starts[sol.routes[k][at]] - grid.late[sol.routes[k][at][0]]) for k, at in places]
-    k, at = rng.choices(places, tardiness)[0] if any(tardiness) else rng.choice(places)
-    half = max(2, rng.randint(round(2 * size), round(4 * size)))
-    chosen = {i for i, _ in sol.routes[k][max(0, at - half):at + half + 1]}
-    return {(i, s): {k for k in range(grid.staff) if s in grid.qualified[k]}
-            for i in chosen for s in grid.required[i]}
-
-
-NEIGHBOURHOODS = [_staff_routes, _related, _same_time, _route_stretch]
+NEIGHBOURHOODS = [_staff_routes, _related, _same_time]
