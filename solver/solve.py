@@ -275,7 +275,7 @@ def solve(
     total = Score.combine([o.score for o in outcomes])
     info = SolverInfo(
         method=METHOD if options.objective == "continuity" else "teams-travel",
-        status="INTERRUPTED" if interrupted else ("AT_BOUND" if total.distinct_carers <= sum(o.bound for o in outcomes) else "TIME_LIMIT"),
+        status=_status(interrupted, total, sum(o.bound for o in outcomes)),
         objective=total.parts(),
         bound={"distinct_carers": float(sum(o.bound for o in outcomes))},
         wall_time_s=round(time.monotonic() - started, 3),
@@ -293,6 +293,15 @@ def solve(
     schedule.metrics = evaluation.metrics
     first = max((o.first_solution_s for o in outcomes), default=0.0)
     return SolveResult(schedule, evaluation, first, interrupted, outcomes)
+
+
+def _status(interrupted: bool, total: Score, bound: int) -> str:
+    """INTERRUPTED; AT_BOUND when every client is at its bound and no mandatory visit is left
+    out (a schedule missing a visit is not at the bound, however few carers it uses); else
+    TIME_LIMIT."""
+    if interrupted:
+        return "INTERRUPTED"
+    return "AT_BOUND" if total.unassigned_mandatory == 0 and total.distinct_carers <= bound else "TIME_LIMIT"
 
 
 def _solve_teams(executor: Executor, parts: list[Instance], job: TeamJob,

@@ -93,6 +93,12 @@ def test_visit_outside_every_shift_comes_back_unassigned_with_the_reason() -> No
     assert unassigned.visit == "late"
     assert "outside the shift" in unassigned.reason
     assert [a.visit for a in result.schedule.assignments] == ["ok"]
+    assert result.schedule.solver.status == "TIME_LIMIT"  # one carer is the bound, but a visit is missing
+
+
+def test_a_complete_schedule_at_the_bound_says_so() -> None:
+    inst = small([{"id": "A", "shifts": [shift(0, "07:00", "16:00")]}], [{"id": "K"}], [visit("ok", "K", 0)], days=1)
+    assert solved(inst).schedule.solver.status == "AT_BOUND"
 
 
 def _comparable(schedule: Schedule) -> str:
