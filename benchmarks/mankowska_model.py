@@ -57,7 +57,8 @@ def build(grid: Source, kept: list[list[Slot]] | None = None, free: list[list[Sl
     """The problem on the grid (`Source.scaled`): by default every slot free for every
     qualified staff member; else staff k keeps `kept[k]` in that order and may take `free[k]`.
     `bound`, an incumbent's objective, caps each tardiness at half of it (a slot's tardiness
-    counts in the total and in the maximum): the small domains keep presolve short."""
+    counts in the total and in the maximum): no better solution is cut off, and the start
+    domains shrink from the whole horizon to what an improvement can use."""
     model = cp_model.CpModel()
     slots = grid.slots()
     kept = kept or [[] for _ in range(grid.staff)]
