@@ -42,8 +42,8 @@ class CarerDays:
         self.day_of: dict[str, int] = {}  # visit id -> day it is routed on
         self.carers_of: dict[str, list[str]] = {}  # visit id -> carers whose route holds it
         self.serving: dict[str, Counter[str]] = {c.id: Counter() for c in instance.clients}  # client -> carer -> visits
-        self._log: list[tuple] | None = None
-        self._marks: list[int] = []
+        self._log: list[tuple] = []  # changes made inside open trials, oldest first
+        self._marks: list[int] = []  # where each open trial's changes start in `_log`
 
     def stop(self, visit: Visit, fixed: int | None = None) -> RouteStop:
         """The route stop of `visit`; a locked start is always fixed."""
@@ -94,15 +94,13 @@ class CarerDays:
 
     def begin(self) -> None:
         """Start recording changes so that `rollback` can undo them; trials nest."""
-        if self._log is None:
-            self._log = []
         self._marks.append(len(self._log))
 
     def commit(self) -> None:
-        """Keep the changes made since the matching `begin`."""
+        """Keep the changes made since the matching `begin` (an outer trial may still undo them)."""
         self._marks.pop()
         if not self._marks:
-            self._log = None
+            self._log.clear()
 
     def rollback(self) -> None:
         """Undo every change made since the matching `begin`."""
@@ -113,8 +111,6 @@ class CarerDays:
             _restore(self.day_of, visit, day)
             _restore(self.carers_of, visit, carers)
         del self._log[mark:]
-        if not self._marks:
-            self._log = None
 
     def _count(self, visit: str, carer: str, change: int) -> None:
         counter = self.serving[self.instance.visit_by_id[visit].client]
@@ -123,7 +119,7 @@ class CarerDays:
             del counter[carer]
 
     def _remember(self, op: str, key: Key, visit: str) -> None:
-        if self._log is not None:
+        if self._marks:
             carers = self.carers_of.get(visit)
             self._log.append((op, key, self.stops[key], self.timings[key], visit, self.day_of.get(visit),
                               list(carers) if carers is not None else None))
