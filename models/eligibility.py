@@ -48,6 +48,21 @@ def fitting_days(instance: Instance, travel: TravelTimes, carer: Staff, visit: V
     return days
 
 
+class FittingDays:
+    """`fitting_days` by (carer id, visit), cached: the heuristics ask the same question many times."""
+
+    def __init__(self, instance: Instance, travel: TravelTimes) -> None:
+        self.instance = instance
+        self.travel = travel
+        self._days: dict[tuple[str, str], list[int]] = {}
+
+    def __call__(self, carer: str, visit: Visit) -> list[int]:
+        key = (carer, visit.id)
+        if key not in self._days:
+            self._days[key] = fitting_days(self.instance, self.travel, self.instance.staff_by_id[carer], visit)
+        return self._days[key]
+
+
 def carer_rules_out(instance: Instance, carer: Staff, visit: Visit, allow_borrowing: bool) -> str | None:
     """Why `carer` may never serve `visit` whatever the day, or None when nothing rules it out."""
     client = instance.client_by_id[visit.client]

@@ -44,6 +44,37 @@ class CarerDays:
         self.serving: dict[str, Counter[str]] = {c.id: Counter() for c in instance.clients}  # client -> carer -> visits
         self._log: list[tuple] = []  # changes made inside open trials, oldest first
         self._marks: list[int] = []  # where each open trial's changes start in `_log`
+        self._built: dict[Key, list[RouteStop]] = {}  # the routes as `from_plan` built them
+
+    @classmethod
+    def from_plan(cls, instance: Instance, travel: TravelTimes, plan: Plan) -> CarerDays | None:
+        """The routes of `plan`, in its order, so the heuristics can improve a searched plan.
+
+        Double-staffed visits keep their start (their carers must arrive together), the
+        others are timed by the forward pass. None if a route of the plan does not time
+        (it cannot happen for a plan that passes the evaluator).
+        """
+        routes = cls(instance, travel)
+        on_route: dict[Key, list[str]] = {}
+        for visit_id, p in plan.assignments.items():
+            for carer in p.carers:
+                on_route.setdefault((carer, p.day), []).append(visit_id)
+        for key, visit_ids in sorted(on_route.items()):
+            visit_ids.sort(key=lambda v: (plan.assignments[v].start, v))
+            stops = []
+            for visit_id in visit_ids:
+                visit = instance.visit_by_id[visit_id]
+                stops.append(routes.stop(visit, plan.assignments[visit_id].start if visit.staff_needed > 1 else None))
+            timing = time_route(routes.contexts[key], stops) if key in routes.contexts else None
+            if timing is None:
+                return None
+            routes.stops[key], routes.timings[key] = stops, timing
+            for visit_id in visit_ids:
+                routes.day_of[visit_id] = key[1]
+                routes.carers_of.setdefault(visit_id, []).append(key[0])
+                routes._count(visit_id, key[0], +1)
+        routes._built = dict(routes.stops)
+        return routes
 
     def stop(self, visit: Visit, fixed: int | None = None) -> RouteStop:
         """The route stop of `visit`; a locked start is always fixed."""
@@ -127,6 +158,22 @@ class CarerDays:
     def visit_count(self, carer: str, day: int) -> int:
         """Visits on the carer's route that day (0 when the carer does not work)."""
         return len(self.stops.get((carer, day), ()))
+
+    def update(self, plan: Plan) -> Plan:
+        """`plan` (from which these routes were built) with the routes changed since then:
+        only the visits and breaks of those routes take the forward pass's times, so the
+        times the search chose elsewhere (arrival consistency) are kept."""
+        changed = [key for key, stops in self.stops.items() if stops is not self._built.get(key, [])]
+        moved = {s.visit for key in changed for s in (*self.stops[key], *self._built.get(key, ()))}
+        assignments = {v: p for v, p in plan.assignments.items() if v not in moved}
+        breaks = {key: b for key, b in plan.breaks.items() if key not in changed}
+        for key in changed:
+            timing = self.timings[key]
+            for stop, start in zip(self.stops[key], timing.starts):
+                assignments[stop.visit] = Placement(key[1], start, tuple(sorted(self.carers_of[stop.visit])))
+            if self.stops[key] and timing.break_start is not None:
+                breaks[key] = timing.break_start
+        return Plan(assignments=dict(sorted(assignments.items())), breaks=breaks, unassigned=dict(plan.unassigned))
 
     def to_plan(self, unassigned: dict[str, str]) -> Plan:
         """Assignments, breaks (only on carer-days with visits) and the unassigned visits."""

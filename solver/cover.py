@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from models.eligibility import fitting_days
+from models.eligibility import FittingDays
 from models.instance import TRAVEL_MODES, Instance, Visit
 from models.travel import TravelTimes
 from solver.load import DayLoad, Job
@@ -70,14 +70,7 @@ class Cover:
                 self.loads[(carer.id, shift.day)] = load
         self.promised: dict[str, int] = {s.id: 0 for s in instance.staff}
         self.paid: dict[str, int] = {s.id: max(1, sum(sh.paid_minutes for sh in s.shifts)) for s in instance.staff}
-        self._days: dict[tuple[str, str], list[int]] = {}
-
-    def days(self, carer: str, visit: Visit) -> list[int]:
-        """Allowed days on which the carer's shift leaves room for the visit (cached)."""
-        key = (carer, visit.id)
-        if key not in self._days:
-            self._days[key] = fitting_days(self.instance, self.travel, self.instance.staff_by_id[carer], visit)
-        return self._days[key]
+        self.days = FittingDays(instance, travel)  # allowed days on which a carer's shift has room for a visit
 
     def job(self, carer: str, visit: Visit) -> Job:
         start = visit.locked_start
