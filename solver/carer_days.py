@@ -159,10 +159,10 @@ class CarerDays:
         """Visits on the carer's route that day (0 when the carer does not work)."""
         return len(self.stops.get((carer, day), ()))
 
-    def update(self, plan: Plan) -> Plan:
-        """`plan` (from which these routes were built) with the routes changed since then:
-        only the visits and breaks of those routes take the forward pass's times, so the
-        times the search chose elsewhere (arrival consistency) are kept."""
+    def update(self, plan: Plan, unassigned: dict[str, str]) -> Plan:
+        """`plan` (from which these routes were built) with the routes changed since then and
+        `unassigned` now: only the visits and breaks of changed routes take the forward pass's
+        times, so the times the search chose elsewhere (arrival consistency) are kept."""
         changed = [key for key, stops in self.stops.items() if stops is not self._built.get(key, [])]
         moved = {s.visit for key in changed for s in (*self.stops[key], *self._built.get(key, ()))}
         assignments = {v: p for v, p in plan.assignments.items() if v not in moved}
@@ -173,7 +173,7 @@ class CarerDays:
                 assignments[stop.visit] = Placement(key[1], start, tuple(sorted(self.carers_of[stop.visit])))
             if self.stops[key] and timing.break_start is not None:
                 breaks[key] = timing.break_start
-        return Plan(assignments=dict(sorted(assignments.items())), breaks=breaks, unassigned=dict(plan.unassigned))
+        return Plan(assignments=dict(sorted(assignments.items())), breaks=breaks, unassigned=dict(sorted(unassigned.items())))
 
     def to_plan(self, unassigned: dict[str, str]) -> Plan:
         """Assignments, breaks (only on carer-days with visits) and the unassigned visits."""

@@ -20,8 +20,8 @@ from models.travel import TravelTimes
 from solver.construct import seeded_ranks
 from solver.neighbourhood import NeighbourhoodResult, solve_neighbourhood
 from solver.plan import Plan
-from solver.polish import release_in_plan
 from solver.score import Score, Weights, client_carers, score
+from solver.tidy import tidy
 
 TRAVEL_WEIGHTS = Weights(new_pair=0, not_preferred=0, arrival=0, workload=0)  # the travel-only yardstick
 CAPACITY_REASON = "capacity: no route of an eligible carer has room for it"
@@ -46,8 +46,8 @@ class SearchSettings:
     min_free: int = 12
     max_free: int = 120
     workers: int = 1
-    polish_every: int = 3  # steps at least between two releases of rare carers (`solver.polish`)
-    polish_work: float = 0.03  # charged per release pass: it runs in Python, outside CP-SAT's count
+    tidy_every: int = 3  # steps at least between two tidy passes (`solver.tidy`)
+    tidy_work: float = 0.03  # charged per tidy pass: it runs in Python, outside CP-SAT's count
 
 
 def plan_routes(plan: Plan) -> dict[tuple[str, int], list[str]]:
@@ -332,11 +332,11 @@ def improve(
         whole = bool(fixed) and len(movable) <= settings.max_free
         size = settings.initial_free
         step = 0
-        # CP-SAT steps serve visits wherever there is room; a release pass in between takes
-        # back the carers that left behind, by swaps the small neighbourhoods rarely find
+        # now and then the plan is tidied in Python (`solver.tidy`): moves over the whole team
+        # that the small neighbourhoods rarely draw
         days = FittingDays(instance, travel)
         ranks = seeded_ranks([s.id for s in instance.staff] + [c.id for c in instance.clients], seed)
-        polished_at = -settings.polish_every
+        tidied_at = -settings.tidy_every
         stale = 0  # steps in a row without a better score
         spent = 0.0
         while (
@@ -375,12 +375,12 @@ def improve(
                 if improved:
                     stale = 0
                     on_improve(best, best_score)
-                if improved and not by_travel and step - polished_at >= settings.polish_every:
-                    polished_at = step
-                    spent += settings.polish_work
-                    released = release_in_plan(instance, travel, best, eligible, days, ranks)
-                    if released is not None:
-                        best, best_score = released, score(instance, travel, released, bounds)
+                if improved and not by_travel and step - tidied_at >= settings.tidy_every:
+                    tidied_at = step
+                    spent += settings.tidy_work
+                    tidied = tidy(instance, travel, best, eligible, days, ranks)
+                    if tidied is not None:
+                        best, best_score = tidied, score(instance, travel, tidied, bounds)
                         on_improve(best, best_score)
             if whole and result.status == "OPTIMAL":
                 break  # every movable visit was re-planned at once, optimally: nothing left to try

@@ -21,12 +21,11 @@ from __future__ import annotations
 from typing import Callable
 
 from models.instance import Instance, Visit
-from models.travel import TravelTimes
 from solver.carer_days import CarerDays
-from solver.plan import Plan
 from solver.routes import Insertion, RouteStop
 
 NEAR_MINUTES = 90  # a visit that makes room starts within this many minutes of the moving visit's window
+DEPTH = 2  # a visit that makes room may in turn move one more out of its way
 
 Days = Callable[[str, Visit], list[int]]
 
@@ -50,16 +49,6 @@ def release_rare_carers(instance: Instance, routes: CarerDays, eligible: dict[st
     return released
 
 
-def release_in_plan(instance: Instance, travel: TravelTimes, plan: Plan, eligible: dict[str, list[str]], days: Days,
-                    rank: dict[str, float]) -> Plan | None:
-    """`plan` with every releasable carer released, or None when none is (or a route of the
-    plan cannot be rebuilt). Routes the releases leave alone keep their times."""
-    routes = CarerDays.from_plan(instance, travel, plan)
-    if routes is None or not release_rare_carers(instance, routes, eligible, days, rank):
-        return None
-    return routes.update(plan)
-
-
 def _release(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days,
              visits: list[Visit], carer: str) -> bool:
     """Move all of the client's visits off `carer` onto its other carers, or change nothing."""
@@ -80,7 +69,7 @@ def _release(instance: Instance, routes: CarerDays, eligible: dict[str, list[str
         found = _familiar_insertion(routes, eligible, on_days, visit, stop, unwanted)
         if found is not None:
             routes.insert(found[0], found[1], stop, found[2])
-        elif not _make_room(instance, routes, eligible, days, on_days, visit, stop, unwanted):
+        elif not _make_room(instance, routes, eligible, days, on_days, visit, stop, unwanted, visit.client, DEPTH):
             routes.rollback()
             return False
     routes.commit()
@@ -106,9 +95,11 @@ def _familiar_insertion(routes: CarerDays, eligible: dict[str, list[str]], days:
 
 
 def _make_room(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days, on_days: Days,
-               visit: Visit, stop: RouteStop, unwanted: set[str]) -> bool:
+               visit: Visit, stop: RouteStop, unwanted: set[str], releasing: str, depth: int) -> bool:
     """Put `visit` on a familiar carer's route by moving one visit of another client near
-    that time to a carer that client already meets; True when done, else no change."""
+    that time to a carer that client already meets (making room in turn while `depth`
+    allows); True when done, else no change. The visits of the client whose carer is being
+    released never move, so the release cannot hand one back to that carer."""
     counts = routes.serving[visit.client]
     low, high = visit.window.earliest - NEAR_MINUTES, visit.window.latest + visit.duration + NEAR_MINUTES
     for target in sorted(counts, key=lambda c: (-counts[c], c)):
@@ -120,15 +111,15 @@ def _make_room(instance: Instance, routes: CarerDays, eligible: dict[str, list[s
                     if low <= t <= high and s.fixed is None]
             for other_id in near:
                 other = instance.visit_by_id[other_id]
-                if other.staff_needed != 1 or other.locked_carers or other.client == visit.client:
+                if other.staff_needed != 1 or other.locked_carers or other.client in (visit.client, releasing):
                     continue
-                if _swap_in(routes, eligible, days, visit, stop, key, other):
+                if _swap_in(instance, routes, eligible, days, visit, stop, key, other, releasing, depth):
                     return True
     return False
 
 
-def _swap_in(routes: CarerDays, eligible: dict[str, list[str]], days: Days, visit: Visit, stop: RouteStop,
-             key: tuple[str, int], other: Visit) -> bool:
+def _swap_in(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days, visit: Visit,
+             stop: RouteStop, key: tuple[str, int], other: Visit, releasing: str, depth: int) -> bool:
     """Take `other` off route `key`, put `visit` there and `other` with a carer its client
     already meets; True when all three steps work, else no change."""
     routes.begin()
@@ -140,6 +131,9 @@ def _swap_in(routes: CarerDays, eligible: dict[str, list[str]], days: Days, visi
             found = _familiar_insertion(routes, eligible, days, other, moved, {key[0]})
             if found is not None:
                 routes.insert(found[0], found[1], moved, found[2])
+                routes.commit()
+                return True
+            if depth > 1 and _make_room(instance, routes, eligible, days, days, other, moved, {key[0]}, releasing, depth - 1):
                 routes.commit()
                 return True
     routes.rollback()

@@ -8,20 +8,19 @@ from models.instance import Instance
 from models.travel import travel_times
 from solver.carer_days import CarerDays
 from solver.plan import Placement, Plan
-from solver.polish import release_in_plan
+from solver.tidy import tidy
 from solver.score import client_carers
 from tests.small_instances import shift, small, visit
 
 
-def crossed() -> Instance:
-    """Two carers on one day; clients X and Y each have a visit at 08:00 and one at 10:00."""
-    staff = [{"id": "A", "shifts": [shift(0)]}, {"id": "B", "shifts": [shift(0)]}]
-    clients = [{"id": "X"}, {"id": "Y"}]
+def crossed(carers: str = "AB", clients: str = "XY") -> Instance:
+    """Carers on one day; every client has a visit at 08:00 and one at 10:00, an hour each."""
+    staff = [{"id": c, "shifts": [shift(0)]} for c in carers]
     visits = [
         visit(f"{c}{h}", c, 0, earliest=f"{h}:00", latest=f"{h}:00", duration=60)
-        for c in "XY" for h in ("08", "10")
+        for c in clients for h in ("08", "10")
     ]
-    return small(staff, clients, visits, days=1)
+    return small(staff, [{"id": c} for c in clients], visits, days=1)
 
 
 def _plan(who: dict[str, str]) -> Plan:
@@ -31,8 +30,8 @@ def _plan(who: dict[str, str]) -> Plan:
 def _release(instance: Instance, plan: Plan) -> Plan | None:
     travel = travel_times(instance)
     eligible = eligibility(instance, travel).carers
-    ranks = {i: 0.0 for i in ["A", "B", "X", "Y"]}
-    return release_in_plan(instance, travel, plan, eligible, FittingDays(instance, travel), ranks)
+    ranks = {i: 0.0 for i in [*instance.staff_by_id, *instance.client_by_id]}
+    return tidy(instance, travel, plan, eligible, FittingDays(instance, travel), ranks)
 
 
 def _pairs(instance: Instance, plan: Plan) -> int:
@@ -51,6 +50,19 @@ def test_crossed_carers_are_untangled_by_a_swap() -> None:
     assert evaluate(instance, released.to_schedule(instance, travel), travel).feasible
 
 
+def test_a_chain_of_three_clients_is_untangled_by_moving_two_visits(monkeypatch) -> None:
+    # each client meets two of the three carers, and every one-swap lands on a busy carer
+    instance = crossed("ABC", "XYZ")
+    plan = _plan({"X08": "A", "Y10": "A", "Z08": "B", "X10": "B", "Y08": "C", "Z10": "C"})
+    released = _release(instance, plan)
+    assert released is not None
+    assert _pairs(instance, plan) == 6 and _pairs(instance, released) == 3
+    travel = travel_times(instance)
+    assert evaluate(instance, released.to_schedule(instance, travel), travel).feasible
+    monkeypatch.setattr("solver.polish.DEPTH", 1)
+    assert _release(instance, plan) is None
+
+
 def test_a_plan_at_one_carer_per_client_is_left_alone() -> None:
     instance = crossed()
     plan = _plan({"X08": "A", "X10": "A", "Y08": "B", "Y10": "B"})
@@ -64,4 +76,4 @@ def test_routes_rebuilt_from_a_plan_keep_its_order_and_untouched_times() -> None
     assert routes is not None
     assert [s.visit for s in routes.stops[("A", 0)]] == ["X08", "X10"]
     assert routes.serving["Y"] == {"B": 2}
-    assert routes.update(plan).assignments == plan.assignments  # nothing changed: nothing re-timed
+    assert routes.update(plan, {}).assignments == plan.assignments  # nothing changed: nothing re-timed

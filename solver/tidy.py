@@ -1,0 +1,37 @@
+"""Between CP-SAT steps: serve left-over visits and release rare carers, in Python.
+
+A CP-SAT step re-plans a few dozen visits and costs a few tenths of a second. The
+construction's repair (a visit displaces one near it in time) and its release of rare
+carers (`solver.polish`, with swaps) look at the whole team in a tenth of a second and find
+moves the small neighbourhoods rarely draw. So the search hands its best plan to them now
+and then; routes they leave alone keep the times the search chose.
+"""
+
+from __future__ import annotations
+
+from models.instance import Instance
+from models.travel import TravelTimes
+from solver.carer_days import CarerDays
+from solver.cover import CarerChoice
+from solver.insert import Inserter
+from solver.plan import Plan
+from solver.polish import Days, release_rare_carers
+from solver.repair import place_left_over
+
+
+def tidy(instance: Instance, travel: TravelTimes, plan: Plan, eligible: dict[str, list[str]], days: Days,
+         rank: dict[str, float]) -> Plan | None:
+    """`plan` with left-over visits placed where the repair can and every releasable carer
+    released, or None when neither changes anything (or a route of the plan cannot be rebuilt).
+    `rank` breaks ties between carers and between clients."""
+    routes = CarerDays.from_plan(instance, travel, plan)
+    if routes is None:
+        return None
+    unassigned = dict(plan.unassigned)
+    left_over = sorted((instance.visit_by_id[v] for v in unassigned if eligible.get(v)),
+                       key=lambda v: (v.priority != "mandatory", v.day, v.window.earliest, v.id))
+    inserter = Inserter(instance, routes, eligible, CarerChoice(), rank, days)
+    placed = place_left_over(instance, routes, inserter, left_over, unassigned) if left_over else 0
+    if not (release_rare_carers(instance, routes, eligible, days, rank) or placed):
+        return None
+    return routes.update(plan, unassigned)
