@@ -337,6 +337,7 @@ def improve(
         days = FittingDays(instance, travel)
         ranks = seeded_ranks([s.id for s in instance.staff] + [c.id for c in instance.clients], seed)
         tidied_at = -settings.tidy_every
+        untidy = False  # the best plan changed since the last tidy pass
         stale = 0  # steps in a row without a better score
         spent = 0.0
         while (
@@ -375,15 +376,27 @@ def improve(
                 if improved:
                     stale = 0
                     on_improve(best, best_score)
-                if improved and not by_travel and step - tidied_at >= settings.tidy_every:
-                    tidied_at = step
+                untidy = not by_travel
+                if improved and untidy and step - tidied_at >= settings.tidy_every:
+                    tidied_at, untidy = step, False
                     spent += settings.tidy_work
-                    tidied = tidy(instance, travel, best, eligible, days, ranks)
-                    if tidied is not None:
-                        best, best_score = tidied, score(instance, travel, tidied, bounds)
-                        on_improve(best, best_score)
+                    best, best_score = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score, on_improve)
             if whole and result.status == "OPTIMAL":
                 break  # every movable visit was re-planned at once, optimally: nothing left to try
+        if untidy:  # the last steps' plan has not been tidied yet: a tenth of a second past the budget
+            best, best_score = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score, on_improve)
     except KeyboardInterrupt:
         return best, True
     return best, False
+
+
+def _tidied(instance: Instance, travel: TravelTimes, eligible: dict[str, list[str]], bounds: dict[str, int],
+            days: FittingDays, ranks: dict[str, float], best: Plan, best_score: Score,
+            on_improve: Callable[[Plan, Score], None]) -> tuple[Plan, Score]:
+    """The best plan after a tidy pass (`solver.tidy`), reported when the pass changed it."""
+    tidied = tidy(instance, travel, best, eligible, days, ranks)
+    if tidied is None:
+        return best, best_score
+    tidied_score = score(instance, travel, tidied, bounds)
+    on_improve(tidied, tidied_score)
+    return tidied, tidied_score
