@@ -7,13 +7,13 @@ is room. For each client, the carer with the fewest of its visits is released wh
 one of those visits can move to carers the client already meets (any allowed day for a
 flexible visit, the same start for a double-staffed one). When a familiar carer's route has
 no room, one visit of another client near that time may make room for it, provided that
-visit moves in turn to a carer its own client already meets: a swap between two clients'
-carers that no single insertion finds. All moves of one release succeed together or are
+visit moves in turn to a carer its own client already meets (or, `DEPTH` allowing, makes
+room there the same way): a swap between clients' carers that no single insertion finds. All moves of one release succeed together or are
 undone, so each accepted release lowers the client's distinct carers by one and adds no
 (client, carer) pair anywhere; only travel may get worse.
 
 Measured on district-14d teams after the CP-SAT search had run 24-600 s: 2-7 pairs fewer
-per team in under 0.1 s, pairs the search had not found.
+per team in under 0.1 s, pairs the search had not found (`benchmarks/RESULTS.md`, "Tidying").
 """
 
 from __future__ import annotations
