@@ -1,4 +1,4 @@
-"""Releasing rare carers from a plan: by a direct move, and by a swap with another client."""
+"""Tidying a searched plan: left-over visits served, rare carers released by swaps between clients."""
 
 from __future__ import annotations
 
@@ -61,6 +61,17 @@ def test_a_chain_of_three_clients_is_untangled_by_moving_two_visits(monkeypatch)
     assert evaluate(instance, released.to_schedule(instance, travel), travel).feasible
     monkeypatch.setattr("solver.polish.DEPTH", 1)
     assert _release(instance, plan) is None
+
+
+def test_a_left_over_visit_that_fits_is_served_by_a_carer_the_client_meets() -> None:
+    instance = crossed()
+    plan = _plan({"X08": "A", "Y08": "B", "Y10": "B"})
+    plan.unassigned = {"X10": "capacity: no route of an eligible carer has room for it"}
+    tidied = _release(instance, plan)
+    assert tidied is not None and not tidied.unassigned
+    assert tidied.assignments["X10"].carers == ("A",)
+    travel = travel_times(instance)
+    assert evaluate(instance, tidied.to_schedule(instance, travel), travel).feasible
 
 
 def test_a_plan_at_one_carer_per_client_is_left_alone() -> None:
