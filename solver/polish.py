@@ -107,9 +107,7 @@ def _make_room(instance: Instance, routes: CarerDays, eligible: dict[str, list[s
             continue
         for day in on_days(target, visit):
             key = (target, day)
-            near = [s.visit for s, t in zip(routes.stops[key], routes.timings[key].starts)
-                    if low <= t <= high and s.fixed is None]
-            for other_id in near:
+            for other_id in routes.unpinned_between(target, day, low, high):
                 other = instance.visit_by_id[other_id]
                 if other.staff_needed != 1 or other.locked_carers or other.client in (visit.client, releasing):
                     continue

@@ -40,12 +40,7 @@ def _displace_one(instance: Instance, routes: CarerDays, inserter: Inserter, vis
     stop = routes.stop(visit)
     low, high = visit.window.earliest - NEAR_MINUTES, visit.window.latest + visit.duration + NEAR_MINUTES
     for _, carer, day in inserter.tiers(visit):
-        key = (carer, day)
-        near = [
-            s.visit for s, t in zip(routes.stops[key], routes.timings[key].starts)
-            if low <= t <= high and s.fixed is None
-        ]
-        for other_id in near:
+        for other_id in routes.unpinned_between(carer, day, low, high):
             other = instance.visit_by_id[other_id]
             if other.staff_needed != 1 or other.locked_carers:
                 continue
