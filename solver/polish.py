@@ -8,9 +8,12 @@ one of those visits can move to carers the client already meets (any allowed day
 flexible visit, the same start for a double-staffed one). When a familiar carer's route has
 no room, one visit of another client near that time may make room for it, provided that
 visit moves in turn to a carer its own client already meets (or, `DEPTH` allowing, makes
-room there the same way): a swap between clients' carers that no single insertion finds. All moves of one release succeed together or are
-undone, so each accepted release lowers the client's distinct carers by one and adds no
-(client, carer) pair anywhere; only travel may get worse.
+room there the same way): a swap between clients' carers that no single insertion finds.
+Where no carer can be released alone, two rare ones may be merged: their visits go to the
+client's other carers and to one carer it does not meet yet (the carers who work those
+days are often not the ones the client met first). All moves of one release or merge
+succeed together or are undone, so each accepted one lowers the client's distinct carers by
+at least one and adds no (client, carer) pair for any other client; only travel may get worse.
 
 Measured on district-14d teams after the CP-SAT search had run 24-600 s: 2-7 pairs fewer
 per team in under 0.1 s, pairs the search had not found (`benchmarks/RESULTS.md`, "Tidying").
@@ -18,6 +21,7 @@ per team in under 0.1 s, pairs the search had not found (`benchmarks/RESULTS.md`
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Callable
 
 from models.instance import Instance, Visit
@@ -26,6 +30,7 @@ from solver.routes import Insertion, RouteStop
 
 NEAR_MINUTES = 90  # a visit that makes room starts within this many minutes of the moving visit's window
 DEPTH = 2  # a visit that makes room may in turn move one more out of its way
+MERGE_AMONG = 3  # a merge hands over the visits of two of the client's this-many rarest carers
 
 Days = Callable[[str, Visit], list[int]]
 
@@ -46,12 +51,37 @@ def release_rare_carers(instance: Instance, routes: CarerDays, eligible: dict[st
                     released += 1
                     progress = True
                     break
+            else:
+                if _merge(instance, routes, eligible, days, visits, rank):
+                    released += 1
+                    progress = True
     return released
 
 
+def _merge(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days, visits: list[Visit],
+           rank: dict[str, float]) -> bool:
+    """Hand the visits of two of the client's rarest carers to one carer it does not meet
+    yet (and to its other carers): one carer fewer where no single release works."""
+    counts = routes.serving[visits[0].client]
+    rare = sorted(counts, key=lambda c: (counts[c], rank[c], c))[:MERGE_AMONG]
+    pairs = sorted(((a, b) for i, a in enumerate(rare) for b in rare[i + 1:]), key=lambda p: counts[p[0]] + counts[p[1]])
+    for a, b in pairs:
+        moving = [v for v in visits if {a, b} & set(routes.carers_of.get(v.id, ()))]
+        able = Counter(c for v in moving for c in eligible[v.id] if c not in counts)
+        for newcomer in sorted(able, key=lambda c: (-able[c], rank[c], c)):
+            routes.begin()
+            if (_release(instance, routes, eligible, days, visits, a, frozenset({b}), newcomer)
+                    and _release(instance, routes, eligible, days, visits, b, frozenset({a}), newcomer)):
+                routes.commit()
+                return True
+            routes.rollback()
+    return False
+
+
 def _release(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days,
-             visits: list[Visit], carer: str) -> bool:
-    """Move all of the client's visits off `carer` onto its other carers, or change nothing."""
+             visits: list[Visit], carer: str, barred: frozenset[str] = frozenset(), newcomer: str | None = None) -> bool:
+    """Move all of the client's visits off `carer` onto its other carers (never `barred`
+    ones; `newcomer` too, though the client does not meet it yet), or change nothing."""
     mine = [v for v in visits if carer in routes.carers_of.get(v.id, ())]
     if any(carer in v.locked_carers for v in mine):
         return False
@@ -65,11 +95,12 @@ def _release(instance: Instance, routes: CarerDays, eligible: dict[str, list[str
             return False
         stop = pinned if partners or visit.locked_start is not None else routes.stop(visit)
         on_days = (lambda target, v: [day]) if partners else days
-        unwanted = {carer, *partners}
-        found = _familiar_insertion(routes, eligible, on_days, visit, stop, unwanted)
+        unwanted = {carer, *barred, *partners}
+        found = _familiar_insertion(routes, eligible, on_days, visit, stop, unwanted, newcomer)
         if found is not None:
             routes.insert(found[0], found[1], stop, found[2])
-        elif not _make_room(instance, routes, eligible, days, on_days, visit, stop, unwanted, visit.client, DEPTH):
+        elif not _make_room(instance, routes, eligible, days, on_days, visit, stop, unwanted, visit.client, DEPTH,
+                            newcomer):
             routes.rollback()
             return False
     routes.commit()
@@ -77,32 +108,36 @@ def _release(instance: Instance, routes: CarerDays, eligible: dict[str, list[str
 
 
 def _familiar_insertion(routes: CarerDays, eligible: dict[str, list[str]], days: Days, visit: Visit, stop: RouteStop,
-                        unwanted: set[str]) -> tuple[str, int, Insertion] | None:
+                        unwanted: set[str], newcomer: str | None = None) -> tuple[str, int, Insertion] | None:
     """The (carer, day, insertion) among carers the client already meets that takes the visit: the
     carer with most of the client's visits first, then the least extra travel."""
     counts = routes.serving[visit.client]
     best: tuple[tuple, str, int, Insertion] | None = None
     for target in eligible[visit.id]:
-        if target in unwanted or target not in counts:
+        if target in unwanted or (target not in counts and target != newcomer):
             continue
         for d in days(target, visit):
             found = routes.best_insertion(target, d, stop)
             if found is not None:
-                key = (-counts[target], found.extra_travel, d, target)
+                key = (-counts.get(target, 0), found.extra_travel, d, target)
                 if best is None or key < best[0]:
                     best = (key, target, d, found)
     return None if best is None else best[1:]
 
 
 def _make_room(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days, on_days: Days,
-               visit: Visit, stop: RouteStop, unwanted: set[str], releasing: str, depth: int) -> bool:
+               visit: Visit, stop: RouteStop, unwanted: set[str], releasing: str, depth: int,
+               newcomer: str | None = None) -> bool:
     """Put `visit` on a familiar carer's route by moving one visit of another client near
     that time to a carer that client already meets (making room in turn while `depth`
     allows); True when done, else no change. The visits of the client whose carer is being
     released never move, so the release cannot hand one back to that carer."""
     counts = routes.serving[visit.client]
     low, high = visit.window.earliest - NEAR_MINUTES, visit.window.latest + visit.duration + NEAR_MINUTES
-    for target in sorted(counts, key=lambda c: (-counts[c], c)):
+    targets = sorted(counts, key=lambda c: (-counts[c], c))
+    if newcomer is not None and newcomer not in counts:
+        targets.append(newcomer)
+    for target in targets:
         if target in unwanted or target not in eligible[visit.id]:
             continue
         for day in on_days(target, visit):

@@ -60,6 +60,7 @@ def test_a_chain_of_three_clients_is_untangled_by_moving_two_visits(monkeypatch)
     travel = travel_times(instance)
     assert evaluate(instance, released.to_schedule(instance, travel), travel).feasible
     monkeypatch.setattr("solver.polish.DEPTH", 1)
+    monkeypatch.setattr("solver.polish.MERGE_AMONG", 1)  # a merge of X's two carers into C also untangles it
     assert _release(instance, plan) is None
 
 
@@ -90,3 +91,19 @@ def test_routes_rebuilt_from_a_plan_keep_its_order_and_untouched_times() -> None
     assert routes.update(plan, {}).assignments == plan.assignments  # nothing changed: nothing re-timed
     assert routes.unpinned_between("A", 0, 570, 700) == ["X10"]
     assert routes.unpinned_between("A", 1, 0, 1440) == []  # no shift that day: nothing to move, no error
+
+
+def test_two_rare_carers_are_merged_into_one_the_client_does_not_meet_yet(monkeypatch) -> None:
+    # X is visited on days 0-3: A works days 0-1, B day 2, C day 3 and D days 2-3. B and C
+    # cannot be released one at a time (nobody X meets works their day); D takes both days.
+    staff = [{"id": "A", "shifts": [shift(0), shift(1)]}, {"id": "B", "shifts": [shift(2)]},
+             {"id": "C", "shifts": [shift(3)]}, {"id": "D", "shifts": [shift(2), shift(3)]}]
+    instance = small(staff, [{"id": "X"}], [visit(f"X{d}", "X", d) for d in range(4)], days=4)
+    plan = Plan(assignments={f"X{d}": Placement(d, 480, (c,)) for d, c in enumerate("AABC")})
+    merged = _release(instance, plan)
+    assert merged is not None
+    assert client_carers(instance, merged)["X"] == {"A", "D"}
+    travel = travel_times(instance)
+    assert evaluate(instance, merged.to_schedule(instance, travel), travel).feasible
+    monkeypatch.setattr("solver.polish.MERGE_AMONG", 1)  # no pair to merge: nothing to gain
+    assert _release(instance, plan) is None
