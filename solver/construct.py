@@ -6,7 +6,7 @@ right. The steps, each in its own module:
 1. `order`: hardest clients and visits first;
 2. `cover`: per client, a small set of carers who together can do its visits;
 3. `insert`: each visit into a carer-day route (`routes`), preferring those carers;
-4. `repair`: left-over visits get in by moving one visit out of their way;
+4. `repair`: left-over visits get in by moving visits out of their way;
 5. `polish`: carers who serve a client only now and then hand those visits to its others.
 
 Visits that no carer could ever serve keep the eligibility reason; visits that fit no
@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 import time
 
+from models.bounds import client_bounds
 from models.eligibility import Eligibility, eligibility
 from models.instance import Instance, Visit
 from models.schedule import Schedule, SolverInfo
@@ -75,7 +76,7 @@ def construct(
             unassigned[visit.id] = reason
     left_over = [v for v in ordered if v.id in unassigned]
     place_left_over(instance, routes, inserter, left_over, unassigned)
-    release_rare_carers(instance, routes, eligible.carers, cover.days, rank)
+    release_rare_carers(instance, routes, eligible.carers, cover.days, rank, client_bounds(instance, eligible.carers))
     return routes.to_plan(unassigned)
 
 

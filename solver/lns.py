@@ -397,7 +397,7 @@ def _tidied(instance: Instance, travel: TravelTimes, eligible: dict[str, list[st
             days: FittingDays, ranks: dict[str, float], best: Plan, best_score: Score,
             on_improve: Callable[[Plan, Score], None]) -> tuple[Plan, Score]:
     """The best plan after a tidy pass (`solver.tidy`), reported when the pass changed it."""
-    tidied = tidy(instance, travel, best, eligible, days, ranks)
+    tidied = tidy(instance, travel, best, eligible, days, ranks, bounds)
     if tidied is None:
         return best, best_score
     tidied_score = score(instance, travel, tidied, bounds)

@@ -31,19 +31,21 @@ from solver.routes import Insertion, RouteStop
 NEAR_MINUTES = 90  # a visit that makes room starts within this many minutes of the moving visit's window
 DEPTH = 2  # a visit that makes room may in turn move one more out of its way
 MERGE_AMONG = 3  # a merge hands over the visits of two of the client's this-many rarest carers
+MERGE_NEWCOMERS = 2  # to one of this many carers able to do most of those visits (on saved plans, the first always did)
 
 Days = Callable[[str, Visit], list[int]]
 
 
 def release_rare_carers(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days,
-                        rank: dict[str, float]) -> int:
-    """Release every carer that can be released, client by client; returns how many were."""
+                        rank: dict[str, float], bounds: dict[str, int]) -> int:
+    """Release every carer that can be released, client by client; returns how many were.
+    A client at its lower bound (`models.bounds`) cannot lose a carer, so it is not tried."""
     released = 0
     order = sorted(instance.clients, key=lambda c: (-len(routes.serving[c.id]), rank[c.id], c.id))
     for client in order:
         visits = instance.visits_by_client.get(client.id, [])
         progress = True
-        while progress and len(routes.serving[client.id]) > 1:
+        while progress and len(routes.serving[client.id]) > max(1, bounds.get(client.id, 1)):
             progress = False
             counts = routes.serving[client.id]
             for carer in sorted(counts, key=lambda c: (counts[c], rank[c], c)):
@@ -68,7 +70,7 @@ def _merge(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]]
     for a, b in pairs:
         moving = [v for v in visits if {a, b} & set(routes.carers_of.get(v.id, ()))]
         able = Counter(c for v in moving for c in eligible[v.id] if c not in counts)
-        for newcomer in sorted(able, key=lambda c: (-able[c], rank[c], c)):
+        for newcomer in sorted(able, key=lambda c: (-able[c], rank[c], c))[:MERGE_NEWCOMERS]:
             routes.begin()
             if (_release(instance, routes, eligible, days, visits, a, frozenset({b}), newcomer)
                     and _release(instance, routes, eligible, days, visits, b, frozenset({a}), newcomer)):

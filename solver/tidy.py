@@ -20,10 +20,10 @@ from solver.repair import place_left_over
 
 
 def tidy(instance: Instance, travel: TravelTimes, plan: Plan, eligible: dict[str, list[str]], days: Days,
-         rank: dict[str, float]) -> Plan | None:
+         rank: dict[str, float], bounds: dict[str, int]) -> Plan | None:
     """`plan` with left-over visits placed where the repair can and every releasable carer
     released, or None when neither changes anything (or a route of the plan cannot be rebuilt).
-    `rank` breaks ties between carers and between clients."""
+    `rank` breaks ties between carers and between clients; clients at their `bounds` are left as they are."""
     routes = CarerDays.from_plan(instance, travel, plan)
     if routes is None:
         return None
@@ -32,6 +32,6 @@ def tidy(instance: Instance, travel: TravelTimes, plan: Plan, eligible: dict[str
                        key=lambda v: (v.priority != "mandatory", v.day, v.window.earliest, v.id))
     inserter = Inserter(instance, routes, eligible, CarerChoice(), rank, days)
     placed = place_left_over(instance, routes, inserter, left_over, unassigned) if left_over else 0
-    if not (release_rare_carers(instance, routes, eligible, days, rank) or placed):
+    if not (release_rare_carers(instance, routes, eligible, days, rank, bounds) or placed):
         return None
     return routes.update(plan, unassigned)

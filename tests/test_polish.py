@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from models.bounds import client_bounds
 from models.eligibility import FittingDays, eligibility
 from models.evaluator import evaluate
 from models.instance import Instance
@@ -31,7 +32,7 @@ def _release(instance: Instance, plan: Plan) -> Plan | None:
     travel = travel_times(instance)
     eligible = eligibility(instance, travel).carers
     ranks = {i: 0.0 for i in [*instance.staff_by_id, *instance.client_by_id]}
-    return tidy(instance, travel, plan, eligible, FittingDays(instance, travel), ranks)
+    return tidy(instance, travel, plan, eligible, FittingDays(instance, travel), ranks, client_bounds(instance, eligible))
 
 
 def _pairs(instance: Instance, plan: Plan) -> int:
@@ -107,3 +108,44 @@ def test_two_rare_carers_are_merged_into_one_the_client_does_not_meet_yet(monkey
     assert evaluate(instance, merged.to_schedule(instance, travel), travel).feasible
     monkeypatch.setattr("solver.polish.MERGE_AMONG", 1)  # no pair to merge: nothing to gain
     assert _release(instance, plan) is None
+
+
+def _tidy_left_over(instance: Instance, plan: Plan, left_over: str) -> Plan | None:
+    plan.unassigned = {left_over: "capacity: no route of an eligible carer has room for it"}
+    return _release(instance, plan)
+
+
+def test_a_long_visit_is_served_by_moving_two_visits_off_the_one_route_it_can_use(monkeypatch) -> None:
+    # only A may give X's two-hour medication visit at 08:00; Y's visits at 08:00 and 09:30
+    # on A's route are each in its way, and B can take both
+    staff = [{"id": "A", "skills": ["medication"], "shifts": [shift(0)]}, {"id": "B", "shifts": [shift(0)]}]
+    visits = [visit("L", "X", 0, "08:00", "08:00", 120, skills=["medication"]),
+              visit("P", "Y", 0, "08:00", "08:00", 60), visit("Q", "Y", 0, "09:30", "09:30", 30)]
+    instance = small(staff, [{"id": "X"}, {"id": "Y"}], visits, days=1)
+    plan = Plan(assignments={"P": Placement(0, 480, ("A",)), "Q": Placement(0, 570, ("A",))})
+    tidied = _tidy_left_over(instance, plan, "L")
+    assert tidied is not None and not tidied.unassigned
+    assert tidied.assignments["L"].carers == ("A",)
+    assert {tidied.assignments[v].carers for v in "PQ"} == {("B",)}
+    travel = travel_times(instance)
+    assert evaluate(instance, tidied.to_schedule(instance, travel), travel).feasible
+    monkeypatch.setattr("solver.repair.TOGETHER", (1,))  # one visit out of the way is not enough
+    stuck = _tidy_left_over(instance, plan, "L")
+    assert stuck is None or "L" in stuck.unassigned
+
+
+def test_a_double_staffed_visit_is_served_by_moving_one_visit_to_another_carer() -> None:
+    # X needs two carers at 08:00; only A is free then. B's shift ends too soon to do Y's
+    # visit after X's, but A or C can do it later.
+    staff = [{"id": "A", "shifts": [shift(0)]}, {"id": "B", "shifts": [shift(0, "07:00", "09:15")]},
+             {"id": "C", "shifts": [shift(0)]}]
+    visits = [visit("D", "X", 0, "08:00", "08:00", 60, staff_needed=2),
+              visit("P", "Y", 0, "08:00", "10:00", 60), visit("Q", "Z", 0, "08:00", "08:00", 60)]
+    instance = small(staff, [{"id": c} for c in "XYZ"], visits, days=1)
+    plan = Plan(assignments={"P": Placement(0, 480, ("B",)), "Q": Placement(0, 480, ("C",))})
+    tidied = _tidy_left_over(instance, plan, "D")
+    assert tidied is not None and not tidied.unassigned
+    assert tidied.assignments["D"].carers == ("A", "B") and tidied.assignments["D"].start == 480
+    assert tidied.assignments["P"].start >= 540 and tidied.assignments["P"].carers != ("B",)
+    travel = travel_times(instance)
+    assert evaluate(instance, tidied.to_schedule(instance, travel), travel).feasible
