@@ -28,6 +28,7 @@ from solver.tidy import tidy
 
 TRAVEL_WEIGHTS = Weights(new_pair=0, not_preferred=0, arrival=0, workload=0)  # the travel-only yardstick
 CAPACITY_REASON = "capacity: no route of an eligible carer has room for it"
+SERVE_SHARE = 0.85  # steps that serve while a servable visit is left out: continuity comes mostly from `tidy`
 
 
 @dataclass
@@ -92,7 +93,7 @@ class Neighbourhoods:
 
     def draw(self, plan: Plan, size: int) -> set[str]:
         servable = sorted(v for v in plan.unassigned if self.eligible.get(v))
-        if servable and self.rng.random() < 0.5:
+        if servable and self.rng.random() < SERVE_SHARE:
             return self._unserved_and_routes(plan, servable, size)
         roll = self.rng.random()  # shares measured by the carers each kind of step removed
         if self.objective == "travel":
