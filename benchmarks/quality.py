@@ -5,7 +5,9 @@ is solved in a fresh process (so peak memory is its own), the schedule is verifi
 evaluator, and one Markdown row per instance is printed: time to the first complete plan
 (every team constructed) and to the first verified schedule (that plan checked by the
 evaluator), distinct carers per client per 14 days (mean / p90 / max), the lower bound and
-the ratio, travel, unassigned visits, wall time and peak memory.
+the ratio, travel, unassigned visits, wall time, peak memory, and the share of CPU time the
+virtual machine's host took away during the run (`benchmarks.host`: wall-clock figures are only
+comparable at low steal).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.host import StealMeter
 from models.evaluator import evaluate
 from models.io import load_instance
 from solver.solve import SolveOptions, solve
@@ -29,6 +32,7 @@ DEFAULT = ["team-14d", "district-14d", "district-28d", "city-14d"]
 def measure(name: str, time_limit: float, workers: int, seed: int, objective: str) -> dict[str, float | str]:
     """Solve one bundled instance and return its figures (run in a child process)."""
     instance = load_instance(INSTANCES / f"{name}.json")
+    steal = StealMeter()
     began = time.monotonic()
     result = solve(instance, SolveOptions(time_limit=time_limit, workers=workers, seed=seed, objective=objective))
     wall = time.monotonic() - began
@@ -57,6 +61,7 @@ def measure(name: str, time_limit: float, workers: int, seed: int, objective: st
         "unassigned": m.unassigned_mandatory + m.unassigned_deferrable,
         "wall_s": round(wall, 1),
         "peak_mb": round(peak_mb),
+        "steal": "n/a" if (stolen := steal.share()) is None else stolen,
     }
 
 
@@ -65,6 +70,7 @@ COLUMNS = [
     ("first_verified_s", "first verified s"), ("mean14", "mean carers/14d"), ("p90_14", "p90"),
     ("max14", "max"), ("bound14", "bound/14d"), ("ratio", "ratio"), ("travel", "travel min"),
     ("unassigned", "unassigned"), ("wall_s", "wall s"), ("peak_mb", "peak MB"),
+    ("steal", "host steal %"),
 ]
 
 
