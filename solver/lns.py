@@ -387,7 +387,7 @@ def improve(
                     best, best_score = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score, on_improve)
             if whole and result.status == "OPTIMAL":
                 break  # every movable visit was re-planned at once, optimally: nothing left to try
-        if untidy:  # the last steps' plan has not been tidied yet: a tenth of a second past the budget
+        if untidy:  # the last steps' plan has not been tidied yet: a few tenths of a second past the budget
             best, best_score = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score, on_improve)
     except KeyboardInterrupt:
         return best, True
