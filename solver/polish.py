@@ -53,7 +53,7 @@ def release_rare_carers(instance: Instance, routes: CarerDays, eligible: dict[st
                     released += 1
                     progress = True
                     break
-            else:
+            else:  # no carer could be released on its own
                 if _merge(instance, routes, eligible, days, visits, rank):
                     released += 1
                     progress = True
@@ -111,8 +111,9 @@ def _release(instance: Instance, routes: CarerDays, eligible: dict[str, list[str
 
 def _familiar_insertion(routes: CarerDays, eligible: dict[str, list[str]], days: Days, visit: Visit, stop: RouteStop,
                         unwanted: set[str], newcomer: str | None = None) -> tuple[str, int, Insertion] | None:
-    """The (carer, day, insertion) among carers the client already meets that takes the visit: the
-    carer with most of the client's visits first, then the least extra travel."""
+    """The (carer, day, insertion) among carers the client already meets (and a merge's
+    `newcomer`) that takes the visit: the carer with most of the client's visits first, then
+    the least extra travel."""
     counts = routes.serving[visit.client]
     best: tuple[tuple, str, int, Insertion] | None = None
     for target in eligible[visit.id]:
@@ -130,10 +131,11 @@ def _familiar_insertion(routes: CarerDays, eligible: dict[str, list[str]], days:
 def _make_room(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days, on_days: Days,
                visit: Visit, stop: RouteStop, unwanted: set[str], releasing: str, depth: int,
                newcomer: str | None = None) -> bool:
-    """Put `visit` on a familiar carer's route by moving one visit of another client near
-    that time to a carer that client already meets (making room in turn while `depth`
-    allows); True when done, else no change. The visits of the client whose carer is being
-    released never move, so the release cannot hand one back to that carer."""
+    """Put `visit` on a familiar carer's (or a merge's `newcomer`'s) route by moving one visit
+    of another client near that time to a carer that client already meets (making room in
+    turn while `depth` allows); True when done, else no change. The visits of the client
+    whose carer is being released never move, so the release cannot hand one back to that
+    carer."""
     counts = routes.serving[visit.client]
     low, high = visit.window.earliest - NEAR_MINUTES, visit.window.latest + visit.duration + NEAR_MINUTES
     targets = sorted(counts, key=lambda c: (-counts[c], c))
