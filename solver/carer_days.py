@@ -155,13 +155,18 @@ class CarerDays:
             self._log.append((op, key, self.stops[key], self.timings[key], visit, self.day_of.get(visit),
                               list(carers) if carers is not None else None))
 
-    def unpinned_between(self, carer: str, day: int, low: int, high: int) -> list[str]:
-        """Visits on the carer's route that day starting in [low, high] whose start is not
-        pinned (none when the carer does not work): the ones a move may take out of the way."""
+    def movable_between(self, carer: str, day: int, low: int, high: int) -> list[str]:
+        """Visits on the carer's route that day starting in [low, high] that a move may take
+        out of the way, in route order: one carer, none locked, start not pinned (none when
+        the carer does not work)."""
         key = (carer, day)
         if key not in self.contexts:
             return []
-        return [s.visit for s, t in zip(self.stops[key], self.timings[key].starts) if low <= t <= high and s.fixed is None]
+        visit = self.instance.visit_by_id
+        return [
+            s.visit for s, t in zip(self.stops[key], self.timings[key].starts)
+            if low <= t <= high and s.fixed is None and visit[s.visit].staff_needed == 1 and not visit[s.visit].locked_carers
+        ]
 
     def visit_count(self, carer: str, day: int) -> int:
         """Visits on the carer's route that day (0 when the carer does not work)."""

@@ -5,8 +5,8 @@ client above its lower bound together with the routes of the carers who serve it
 CP-SAT can make room on a carer's day by moving another client's visit elsewhere), pairs of
 clients sharing a carer, and a few carers' routes over a few days (swaps and travel).
 Between steps the best plan is tidied in Python (`solver.tidy`): the repair serves visits
-left out and rare carers are released by swaps over the whole team, which the small
-neighbourhoods rarely draw and which cost a tenth of a second.
+left out and rare carers are released or merged over the whole team, moves the small
+neighbourhoods rarely draw, at a few tenths of a second a pass.
 """
 
 from __future__ import annotations

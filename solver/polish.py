@@ -146,9 +146,9 @@ def _make_room(instance: Instance, routes: CarerDays, eligible: dict[str, list[s
             continue
         for day in on_days(target, visit):
             key = (target, day)
-            for other_id in routes.unpinned_between(target, day, low, high):
+            for other_id in routes.movable_between(target, day, low, high):
                 other = instance.visit_by_id[other_id]
-                if other.staff_needed != 1 or other.locked_carers or other.client in (visit.client, releasing):
+                if other.client in (visit.client, releasing):
                     continue
                 if _swap_in(instance, routes, eligible, days, visit, stop, key, other, releasing, depth):
                     return True

@@ -43,10 +43,7 @@ def _displace(instance: Instance, routes: CarerDays, inserter: Inserter, visit: 
     stop = routes.stop(visit)
     low, high = visit.window.earliest - NEAR_MINUTES, visit.window.latest + visit.duration + NEAR_MINUTES
     for _, carer, day in inserter.tiers(visit):
-        movable = [
-            other_id for other_id in routes.unpinned_between(carer, day, low, high)
-            if instance.visit_by_id[other_id].staff_needed == 1 and not instance.visit_by_id[other_id].locked_carers
-        ]
+        movable = routes.movable_between(carer, day, low, high)
         for group in zip(*(movable[i:] for i in range(together))):  # neighbours on the route
             routes.begin()
             if (all(routes.remove(carer, day, other_id) for other_id in group)

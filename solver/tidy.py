@@ -1,9 +1,9 @@
 """Between CP-SAT steps: serve left-over visits and release rare carers, in Python.
 
 A CP-SAT step re-plans a few dozen visits and costs a few tenths of a second. The
-construction's repair (a visit displaces one near it in time) and its release of rare
-carers (`solver.polish`, with swaps) look at the whole team in a tenth of a second and find
-moves the small neighbourhoods rarely draw. So the search hands its best plan to them now
+construction's repair (visits near in time move out of a left-over visit's way) and its
+release and merging of rare carers (`solver.polish`, with swaps) look at the whole team in
+a tenth of a second or two and find moves the small neighbourhoods rarely draw. So the search hands its best plan to them now
 and then; routes they leave alone keep the times the search chose.
 """
 

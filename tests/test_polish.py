@@ -90,8 +90,8 @@ def test_routes_rebuilt_from_a_plan_keep_its_order_and_untouched_times() -> None
     assert [s.visit for s in routes.stops[("A", 0)]] == ["X08", "X10"]
     assert routes.serving["Y"] == {"B": 2}
     assert routes.update(plan, {}).assignments == plan.assignments  # nothing changed: nothing re-timed
-    assert routes.unpinned_between("A", 0, 570, 700) == ["X10"]
-    assert routes.unpinned_between("A", 1, 0, 1440) == []  # no shift that day: nothing to move, no error
+    assert routes.movable_between("A", 0, 570, 700) == ["X10"]
+    assert routes.movable_between("A", 1, 0, 1440) == []  # no shift that day: nothing to move, no error
 
 
 def test_two_rare_carers_are_merged_into_one_the_client_does_not_meet_yet(monkeypatch) -> None:
