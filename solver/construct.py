@@ -33,8 +33,10 @@ from solver.order import client_order, visit_order
 from solver.plan import Plan
 from solver.polish import release_rare_carers
 from solver.repair import place_left_over
+from solver.repack import NodeBudget
 
 METHOD = "construct"
+REPACK_NODES = 1000  # search nodes the repacks of left-over visits may spend in all (`solver.repack`)
 
 
 def seeded_ranks(ids: list[str], seed: int) -> dict[str, float]:
@@ -75,7 +77,7 @@ def construct(
         if reason is not None:
             unassigned[visit.id] = reason
     left_over = [v for v in ordered if v.id in unassigned]
-    place_left_over(instance, routes, inserter, left_over, unassigned)
+    place_left_over(instance, routes, inserter, left_over, unassigned, NodeBudget(REPACK_NODES))
     release_rare_carers(instance, routes, eligible.carers, cover.days, rank, client_bounds(instance, eligible.carers))
     return routes.to_plan(unassigned)
 

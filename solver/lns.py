@@ -5,8 +5,9 @@ client above its lower bound together with the routes of the carers who serve it
 CP-SAT can make room on a carer's day by moving another client's visit elsewhere), pairs of
 clients sharing a carer, and a few carers' routes over a few days (swaps and travel).
 Between steps the best plan is tidied in Python (`solver.tidy`): the repair serves visits
-left out and rare carers are released or merged over the whole team, moves the small
-neighbourhoods rarely draw, at a few tenths of a second a pass.
+left out (re-packing their day's busy hours where single moves fail) and rare carers are
+released or merged over the whole team, moves the small neighbourhoods rarely draw, at a
+few tenths of a second a pass.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from models.travel import TravelTimes
 from solver.construct import seeded_ranks
 from solver.neighbourhood import NeighbourhoodResult, solve_neighbourhood
 from solver.plan import Plan
+from solver.repack import NodeBudget
 from solver.score import Score, Weights, client_carers, score
 from solver.tidy import tidy
 
@@ -52,6 +54,8 @@ class SearchSettings:
     workers: int = 1
     tidy_every: int = 3  # steps at least between two tidy passes (`solver.tidy`)
     tidy_work: float = 0.03  # charged per tidy pass: it runs in Python, outside CP-SAT's count
+    repack_nodes: int = 1500  # search nodes a tidy pass may spend re-packing days for left-over visits
+    work_per_node: float = 1e-4  # charged per re-packing node (measured: about a third of a millisecond each)
 
 
 def plan_routes(plan: Plan) -> dict[tuple[str, int], list[str]]:
@@ -383,12 +387,14 @@ def improve(
                 untidy = not by_travel
                 if improved and untidy and step - tidied_at >= settings.tidy_every:
                     tidied_at, untidy = step, False
-                    spent += settings.tidy_work
-                    best, best_score = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score, on_improve)
+                    best, best_score, work_done = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score,
+                                                          on_improve, settings, step)
+                    spent += work_done
             if whole and result.status == "OPTIMAL":
                 break  # every movable visit was re-planned at once, optimally: nothing left to try
         if untidy:  # the last steps' plan has not been tidied yet: a few tenths of a second past the budget
-            best, best_score = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score, on_improve)
+            best, best_score, _ = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score, on_improve,
+                                          settings, step)
     except KeyboardInterrupt:
         return best, True
     return best, False
@@ -396,11 +402,14 @@ def improve(
 
 def _tidied(instance: Instance, travel: TravelTimes, eligible: dict[str, list[str]], bounds: dict[str, int],
             days: FittingDays, ranks: dict[str, float], best: Plan, best_score: Score,
-            on_improve: Callable[[Plan, Score], None]) -> tuple[Plan, Score]:
-    """The best plan after a tidy pass (`solver.tidy`), reported when the pass changed it."""
-    tidied = tidy(instance, travel, best, eligible, days, ranks, bounds)
+            on_improve: Callable[[Plan, Score], None], settings: SearchSettings, step: int) -> tuple[Plan, Score, float]:
+    """The best plan after a tidy pass (`solver.tidy`), reported when the pass changed it, and
+    the work the pass is charged."""
+    repacking = NodeBudget(settings.repack_nodes)
+    tidied = tidy(instance, travel, best, eligible, days, ranks, bounds, repacking, turn=step)
+    work = settings.tidy_work + repacking.spent * settings.work_per_node
     if tidied is None:
-        return best, best_score
+        return best, best_score, work
     tidied_score = score(instance, travel, tidied, bounds)
     on_improve(tidied, tidied_score)
-    return tidied, tidied_score
+    return tidied, tidied_score, work

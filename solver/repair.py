@@ -9,7 +9,8 @@ placed again by the ordinary insertion or, failing that, by displacing one visit
 that is tried next (`TOGETHER`). A double-staffed visit goes in through the inserter, which
 pairs the route given room with any other that has room at the same start. If a trial
 fails, it is undone. On district-14d, city-14d and team-14d together the second level took
-the first plans from 277 to 230 unassigned visits.
+the first plans from 277 to 230 unassigned visits. What the moves cannot place, a search
+that packs the visit's busy hours again may (`solver.repack`), within a node budget.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from models.instance import Instance, Visit
 from solver.carer_days import CarerDays
 from solver.insert import Inserter
+from solver.repack import NodeBudget, repack
 from solver.routes import RouteStop
 
 NEAR_MINUTES = 120  # displaced visits start within this many minutes of the left-over visit's window
@@ -25,13 +27,16 @@ TOGETHER = (1, 2)  # one visit out of the way, else two out of the same route (a
 
 
 def place_left_over(instance: Instance, routes: CarerDays, inserter: Inserter, left_over: list[Visit],
-                    unassigned: dict[str, str]) -> int:
-    """Try each left-over visit (in the given order); drop the placed ones from `unassigned`."""
+                    unassigned: dict[str, str], repacking: NodeBudget) -> int:
+    """Try each left-over visit (in the given order); drop the placed ones from `unassigned`.
+    The repacks of all visits together spend at most the `repacking` budget."""
     placed = 0
     for visit in left_over:
         if visit.id not in unassigned:
             continue
-        if inserter.place(visit) is None or any(_displace(instance, routes, inserter, visit, DEPTH, n) for n in TOGETHER):
+        if (inserter.place(visit) is None
+                or any(_displace(instance, routes, inserter, visit, DEPTH, n) for n in TOGETHER)
+                or repack(instance, routes, inserter.eligible, inserter.days, visit, repacking)):
             del unassigned[visit.id]
             placed += 1
     return placed

@@ -9,6 +9,7 @@ from models.instance import Instance
 from models.travel import travel_times
 from solver.carer_days import CarerDays
 from solver.plan import Placement, Plan
+from solver.repack import NodeBudget
 from solver.tidy import tidy
 from solver.score import client_carers
 from tests.small_instances import shift, small, visit
@@ -32,7 +33,8 @@ def _release(instance: Instance, plan: Plan) -> Plan | None:
     travel = travel_times(instance)
     eligible = eligibility(instance, travel).carers
     ranks = {i: 0.0 for i in [*instance.staff_by_id, *instance.client_by_id]}
-    return tidy(instance, travel, plan, eligible, FittingDays(instance, travel), ranks, client_bounds(instance, eligible))
+    return tidy(instance, travel, plan, eligible, FittingDays(instance, travel), ranks, client_bounds(instance, eligible),
+                NodeBudget(1000))
 
 
 def _pairs(instance: Instance, plan: Plan) -> int:
@@ -130,6 +132,7 @@ def test_a_long_visit_is_served_by_moving_two_visits_off_the_one_route_it_can_us
     travel = travel_times(instance)
     assert evaluate(instance, tidied.to_schedule(instance, travel), travel).feasible
     monkeypatch.setattr("solver.repair.TOGETHER", (1,))  # one visit out of the way is not enough
+    monkeypatch.setattr("solver.repack.BANDS", ())  # (and re-packing the morning is not tried)
     stuck = _tidy_left_over(instance, plan, "L")
     assert stuck is None or "L" in stuck.unassigned
 
