@@ -53,8 +53,9 @@ class SearchSettings:
     max_free: int = 120
     workers: int = 1
     tidy_every: int = 3  # steps at least between two tidy passes (`solver.tidy`)
+    serve_tidy_every: int = 10  # while a servable visit is left out, a pass at least this often, improved or not
     tidy_work: float = 0.03  # charged per tidy pass: it runs in Python, outside CP-SAT's count
-    repack_nodes: int = 1500  # search nodes a tidy pass may spend re-packing days for left-over visits
+    repack_nodes: int = 3000  # search nodes a tidy pass may spend re-packing days for left-over visits
     work_per_node: float = 1e-4  # charged per re-packing node (measured: about a third of a millisecond each)
 
 
@@ -390,6 +391,12 @@ def improve(
                     best, best_score, work_done = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score,
                                                           on_improve, settings, step)
                     spent += work_done
+            if (not by_travel and step - tidied_at >= settings.serve_tidy_every
+                    and any(eligible.get(v) for v in best.unassigned)):  # stuck with a visit left out: re-pack again
+                tidied_at, untidy = step, False
+                best, best_score, work_done = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score,
+                                                      on_improve, settings, step)
+                spent += work_done
             if whole and result.status == "OPTIMAL":
                 break  # every movable visit was re-planned at once, optimally: nothing left to try
         if untidy:  # the last steps' plan has not been tidied yet: a few tenths of a second past the budget
@@ -405,7 +412,7 @@ def _tidied(instance: Instance, travel: TravelTimes, eligible: dict[str, list[st
             on_improve: Callable[[Plan, Score], None], settings: SearchSettings, step: int) -> tuple[Plan, Score, float]:
     """The best plan after a tidy pass (`solver.tidy`), reported when the pass changed it, and
     the work the pass is charged."""
-    repacking = NodeBudget(settings.repack_nodes)
+    repacking = NodeBudget(settings.repack_nodes, seed=step)
     tidied = tidy(instance, travel, best, eligible, days, ranks, bounds, repacking, turn=step)
     work = settings.tidy_work + repacking.spent * settings.work_per_node
     if tidied is None:

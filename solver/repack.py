@@ -46,6 +46,7 @@ class NodeBudget:
 
     left: int
     spent: int = 0
+    seed: int = 0  # varies the searches' tie orders, so that a caller trying again does not repeat itself
 
 
 def repack(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days, visit: Visit,
@@ -57,7 +58,7 @@ def repack(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]]
             for restart in range(RESTARTS):
                 if budget.left <= 0:
                     return False
-                search = _Packing(instance, routes, eligible, days, day, min(nodes, budget.left), random.Random(restart))
+                search = _Packing(instance, routes, eligible, days, day, min(nodes, budget.left), random.Random(budget.seed * RESTARTS + restart))
                 found = search.run(visit, margin)
                 budget.left -= search.nodes
                 budget.spent += search.nodes
