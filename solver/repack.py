@@ -3,21 +3,25 @@
 The repair moves one or two visits out of a left-over visit's way. On a day when only two
 carers may give medication in the morning, serving one more morning visit can take another
 order and another sharing of most of that morning's visits over three routes, which no
-chain of single moves reaches, and which a CP-SAT step over the whole day found in only
-one of twelve tries of half a second to two seconds of work (`benchmarks/RESULTS.md`).
+chain of single moves reaches. A CP-SAT step freeing the whole day found it in none of
+twelve tries of 0.5-2 units of work, one freeing only the morning in two of twelve
+(`benchmarks/RESULTS.md`, "Re-packing a day's busy hours").
 
 Here the movable visits that start near the left-over visit's window come off the routes of
 every carer working that day, and a depth-first search puts them back together with it:
-the visit that fits the fewest routes goes next (fail-first, ties in random order), each of its
-insertions is tried in turn (carer and position; a double-staffed visit takes two carers at
-a common start), carers the client already meets and less travel first, and the search
-backs up as soon as some visit fits no route. A double-staffed visit's common starts are
-its carers' earliest starts at each feasible position (the earliest common start of two
-routes is one of them) and a grid over its window. Since the forward pass times a
-given order exactly, the search misses no packing of the single-staffed visits within the
-band. A node budget bounds each search; as such searches are heavy-tailed (one packing
-took 48,000 nodes in window order), a few short ones with other tie orders are run per band,
-and wider bands are tried in turn. The routes change only when every visit is back in.
+the visit that fits the fewest routes goes next (fail-first, ties in random order), each of
+its insertions is tried in turn (carer and position; a double-staffed visit takes two
+carers at a common start), carers the client already meets and less travel first, and the
+search backs up as soon as some visit fits no route. Having found a packing, it goes on
+within its budget for one that gives fewer clients a carer they did not meet before.
+
+A double-staffed visit's common starts are its carers' earliest starts at each feasible
+position (the earliest common start of two routes is one of them) and a grid over its
+window. Since the forward pass times a given order exactly, the search misses no packing of
+the single-staffed visits within the band. A node budget bounds each search; as such
+searches are heavy-tailed (one packing took 48,000 nodes in window order), a few short ones
+with other tie orders are run per band, and wider bands are tried in turn. The routes
+change only when every visit is back in.
 """
 
 from __future__ import annotations
