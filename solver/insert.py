@@ -16,7 +16,7 @@ are tried one by one and the two best carers at each start are paired.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from models.instance import Instance, Visit
 from solver.carer_days import CarerDays, Key
@@ -125,7 +125,7 @@ class Inserter:
             able = [(tier, carer) for tier, carer in by_day[day] if lefts[carer]]
             if len(able) < 2:
                 continue
-            for start in self._candidate_starts(visit, lefts):
+            for start in common_starts(visit, lefts.values(), START_STEP):
                 stop = self.routes.stop(visit, fixed=start)
                 found = []
                 for tier, carer in able:
@@ -165,16 +165,18 @@ class Inserter:
                 ends.update((trial.starts[p], trial.lower[p]))
         return sorted(ends)
 
-    def _candidate_starts(self, visit: Visit, lefts: dict[str, list[int]]) -> list[int]:
-        """Starts worth trying for a double-staffed visit: every carer's left ends (the
-        earliest common start of two carers is one of them) and a grid over the window."""
-        if visit.locked_start is not None:
-            return [visit.locked_start]
-        lo, hi = visit.window.earliest, visit.window.latest
-        starts = set(range(lo, hi + 1, START_STEP)) | {hi}
-        for ends in lefts.values():
-            starts.update(ends)
-        return sorted(starts)
+
+def common_starts(visit: Visit, earliest: Iterable[Iterable[int]], step: int) -> list[int]:
+    """Starts worth trying for a double-staffed visit: its locked start, else every carer's
+    earliest start at each position that fits it (`earliest`; the earliest common start of
+    two carers is one of them) within the window, and a grid of `step` minutes over it."""
+    if visit.locked_start is not None:
+        return [visit.locked_start]
+    lo, hi = visit.window.earliest, visit.window.latest
+    starts = set(range(lo, hi + 1, step)) | {hi}
+    for ends in earliest:
+        starts.update(t for t in ends if lo <= t <= hi)
+    return sorted(starts)
 
 
 def _with_locked(found: list[Option], locked: list[str]) -> list[Option] | None:

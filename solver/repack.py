@@ -33,6 +33,7 @@ from typing import Callable
 
 from models.instance import Instance, Visit
 from solver.carer_days import CarerDays
+from solver.insert import common_starts
 from solver.routes import Insertion, RouteStop, insertion_candidates, time_route
 
 BANDS = ((30, 100), (60, 200), (90, 400))  # (minutes around the window, node budget of one search), tried in turn
@@ -62,7 +63,8 @@ def repack(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]]
             for restart in range(RESTARTS):
                 if budget.left <= 0:
                     return False
-                search = _Packing(instance, routes, eligible, days, day, min(nodes, budget.left), random.Random(budget.seed * RESTARTS + restart))
+                rng = random.Random(budget.seed * RESTARTS + restart)
+                search = _Packing(instance, routes, eligible, days, day, min(nodes, budget.left), rng)
                 found = search.run(visit, margin)
                 budget.left -= search.nodes
                 budget.spent += search.nodes
@@ -238,16 +240,9 @@ class _Packing:
                          lambda: self.routes.best_insertion(carer, self.day, self._stop(visit, start)))
 
     def _common_starts(self, visit: Visit, able: list[str]) -> list[int]:
-        """Starts worth trying for a double-staffed visit: its locked start, else a grid over
-        its window and each able carer's earliest start at each position that fits it."""
-        if visit.locked_start is not None:
-            return [visit.locked_start]
-        lo, hi = visit.window.earliest, visit.window.latest
-        starts = set(range(lo, hi + 1, START_STEP)) | {hi}
-        for carer in able:
-            for insertion in self._insertions(visit, carer):
-                starts.update(t for t in (insertion.start, insertion.timing.lower[insertion.position]) if lo <= t <= hi)
-        return sorted(starts)
+        """Starts worth trying for a double-staffed visit (`solver.insert.common_starts`)."""
+        earliest = [[t for i in self._insertions(visit, c) for t in (i.start, i.timing.lower[i.position])] for c in able]
+        return common_starts(visit, earliest, START_STEP)
 
     def _stop(self, visit: Visit, start: int | None = None) -> RouteStop:
         key = (visit.id, start)
