@@ -379,6 +379,7 @@ def improve(
             size = min(settings.max_free, size + 4) if result.status == "OPTIMAL" else max(settings.min_free, size - 4)
             candidate = merge(best, result)
             candidate_score = score(instance, travel, candidate, bounds)
+            improved = False
             if key(candidate_score) <= key(best_score) and not drops_a_lock(instance, best, candidate):
                 improved = key(candidate_score) < key(best_score)
                 best, best_score = candidate, candidate_score
@@ -386,13 +387,11 @@ def improve(
                     stale = 0
                     on_improve(best, best_score)
                 untidy = not by_travel
-                if improved and untidy and step - tidied_at >= settings.tidy_every:
-                    tidied_at, untidy = step, False
-                    best, best_score, work_done = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score,
-                                                          on_improve, settings, step)
-                    spent += work_done
-            if (not by_travel and step - tidied_at >= settings.serve_tidy_every
-                    and any(eligible.get(v) for v in best.unassigned)):  # stuck with a visit left out: re-pack again
+            since = step - tidied_at
+            if not by_travel and (
+                (improved and since >= settings.tidy_every)
+                or (since >= settings.serve_tidy_every and any(eligible.get(v) for v in best.unassigned))  # stuck
+            ):
                 tidied_at, untidy = step, False
                 best, best_score, work_done = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score,
                                                       on_improve, settings, step)
