@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 from models.instance import Instance, Visit
 from solver.carer_days import CarerDays, Key
 from solver.cover import CarerChoice
-from solver.routes import Insertion, RouteStop, insertion_candidates, time_route
+from solver.routes import Insertion, RouteStop, feasible_insertions
 
 START_STEP = 5  # minutes between candidate common starts of a double-staffed visit
 
@@ -159,10 +159,8 @@ class Inserter:
         ctx, stops = self.routes.contexts[key], self.routes.stops[key]
         free = self.routes.stop(visit)
         ends: set[int] = set()
-        for _, p in insertion_candidates(ctx, stops, self.routes.timings[key], free):
-            trial = time_route(ctx, [*stops[:p], free, *stops[p:]])
-            if trial is not None:
-                ends.update((trial.starts[p], trial.lower[p]))
+        for found in feasible_insertions(ctx, stops, self.routes.timings[key], free):
+            ends.update((found.start, found.timing.lower[found.position]))
         return sorted(ends)
 
 

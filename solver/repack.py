@@ -29,12 +29,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable
+from typing import Callable, Iterator
 
 from models.instance import Instance, Visit
 from solver.carer_days import CarerDays
 from solver.insert import common_starts
-from solver.routes import Insertion, RouteStop, insertion_candidates, time_route
+from solver.routes import Insertion, RouteStop, feasible_insertions
 
 BANDS = ((30, 100), (60, 200), (90, 400))  # (minutes around the window, node budget of one search), tried in turn
 RESTARTS = 4  # searches per band, each breaking ties in its own random order: the hard cases are heavy-tailed
@@ -212,27 +212,17 @@ class _Packing:
         every = self._known.get(carer, {}).get(("all", visit.id))
         if every is not None:
             return bool(every)
-        route = (carer, self.day)
-        ctx, stops, stop = self.routes.contexts[route], self.routes.stops[route], self._stop(visit)
-        return self._ask(carer, ("any", visit.id), lambda: any(
-            time_route(ctx, [*stops[:p], stop, *stops[p:]]) is not None
-            for _, p in insertion_candidates(ctx, stops, self.routes.timings[route], stop)
-        ))  # type: ignore[return-value]
+        return self._ask(carer, ("any", visit.id),  # type: ignore[return-value]
+                         lambda: next(self._feasible(visit, carer), None) is not None)
 
     def _insertions(self, visit: Visit, carer: str) -> list[Insertion]:
         """Every feasible insertion of the visit (start not pinned) into the carer's route."""
+        return self._ask(carer, ("all", visit.id), lambda: list(self._feasible(visit, carer)))  # type: ignore[return-value]
+
+    def _feasible(self, visit: Visit, carer: str) -> Iterator[Insertion]:
         route = (carer, self.day)
-        ctx, stops, stop = self.routes.contexts[route], self.routes.stops[route], self._stop(visit)
-
-        def every() -> list[Insertion]:
-            found = []
-            for extra, position in insertion_candidates(ctx, stops, self.routes.timings[route], stop):
-                timing = time_route(ctx, [*stops[:position], stop, *stops[position:]])
-                if timing is not None:
-                    found.append(Insertion(position, extra, timing.starts[position], timing))
-            return found
-
-        return self._ask(carer, ("all", visit.id), every)  # type: ignore[return-value]
+        return feasible_insertions(self.routes.contexts[route], self.routes.stops[route], self.routes.timings[route],
+                                   self._stop(visit))
 
     def _pinned(self, visit: Visit, carer: str, start: int) -> Insertion | None:
         """The cheapest insertion of the visit starting exactly at `start`, or None."""

@@ -15,7 +15,7 @@ carries the break whenever it has a visit, and insertion never has to move the b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 INF = 1 << 30
 
@@ -197,12 +197,19 @@ def insertion_candidates(
     return found
 
 
+def feasible_insertions(
+    ctx: DayContext, stops: Sequence[RouteStop], timing: Timing, stop: RouteStop
+) -> Iterator[Insertion]:
+    """Every feasible insertion of `stop`, least added travel first (earliest position on
+    ties), each timed only when asked for: the first is the best."""
+    for extra, p in insertion_candidates(ctx, stops, timing, stop):
+        trial = time_route(ctx, [*stops[:p], stop, *stops[p:]])
+        if trial is not None:
+            yield Insertion(p, extra, trial.starts[p], trial)
+
+
 def best_insertion(
     ctx: DayContext, stops: Sequence[RouteStop], timing: Timing, stop: RouteStop
 ) -> Insertion | None:
     """The feasible position of `stop` adding the least travel (earliest position on ties), or None."""
-    for extra, p in insertion_candidates(ctx, stops, timing, stop):
-        trial = time_route(ctx, [*stops[:p], stop, *stops[p:]])
-        if trial is not None:
-            return Insertion(p, extra, trial.starts[p], trial)
-    return None
+    return next(feasible_insertions(ctx, stops, timing, stop), None)
