@@ -23,7 +23,7 @@ import multiprocessing
 import signal
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection
 
 from models.instance import Instance
 from models.travel import TravelTimes, travel_times
@@ -154,13 +154,37 @@ def _verify_estimate(instance: Instance) -> float:
     return 0.5 + len(instance.visits) * len(instance.staff) / 100_000
 
 
-_context: tuple[Instance, TravelTimes, int | None] | None = None  # inherited by forked workers
+def _route_in_child(writer: Connection, instance: Instance, travel: TravelTimes, problem: DayProblem,
+                    seconds: float, solutions: int | None) -> None:
+    """A forked child routes one day and sends its plan; Ctrl-C and SIGTERM are the parent's."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    writer.send(route_day(instance, travel, problem, seconds, solutions))
+    writer.close()
 
 
-def _route_in_worker(problem: DayProblem, seconds: float) -> DayPlan:
-    assert _context is not None
-    instance, travel, solutions = _context
-    return route_day(instance, travel, problem, seconds, solutions)
+def _route_in_children(instance: Instance, travel: TravelTimes, problems: list[DayProblem], seconds: float,
+                       solutions: int | None) -> list[DayPlan]:
+    """Each day of a batch routed in a forked child of its own. A Ctrl-C while they route
+    terminates them: the days being routed are dropped at once, not waited for (each may
+    have most of its share of the time limit left), and the days planned before are kept."""
+    context = multiprocessing.get_context("fork")
+    children: list[multiprocessing.process.BaseProcess] = []
+    readers: list[Connection] = []
+    try:
+        for problem in problems:
+            reader, writer = context.Pipe(duplex=False)
+            child = context.Process(target=_route_in_child, args=(writer, instance, travel, problem, seconds, solutions))
+            child.start()
+            writer.close()
+            children.append(child)
+            readers.append(reader)
+        return [reader.recv() for reader in readers]
+    finally:
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+            child.join()
 
 
 def central_travel(
@@ -170,7 +194,6 @@ def central_travel(
 ) -> SolveResult:
     """Plan `instance` day by day, district-wide, minimising unserved visits then travel;
     `options.workers` days at a time in separate processes."""
-    global _context
     started = time.monotonic()
     travel = travel_times(instance)
     deadline = started + options.time_limit * 0.92 - _verify_estimate(instance)
@@ -181,20 +204,8 @@ def central_travel(
         days = plan_by_day(instance, travel, lambda problems, share: [
             route_day(instance, travel, p, share, per_day) for p in problems], deadline, METHOD, on_batch=report)
     else:
-        _context = (instance, travel, per_day)
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_ignore_signals) as pool:
-            days = plan_by_day(instance, travel, lambda problems, share: list(
-                pool.map(_route_in_worker, problems, [share] * len(problems))), deadline, METHOD, batch=processes,
-                on_batch=report)
-            if days.interrupted:
-                pool.shutdown(wait=True, cancel_futures=True)
-        _context = None
+        days = plan_by_day(instance, travel, lambda problems, share: _route_in_children(
+            instance, travel, problems, share, per_day), deadline, METHOD, batch=processes, on_batch=report)
     settings: dict[str, str | int | float | bool] = {} if per_day is None else {"solutions_per_day": per_day}
     return verified_result(instance, travel, days.plan, METHOD, options, started, settings, days.interrupted)
 
-
-def _ignore_signals() -> None:
-    """Day workers leave Ctrl-C and SIGTERM to the parent, which keeps the days already planned."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
