@@ -42,10 +42,10 @@ def _assignments(schedule: Any) -> str:
 
 def test_dask_and_local_give_identical_schedules_on_team_14d(cluster: Any) -> None:
     instance = load_instance(TEAM)
-    options = SolveOptions(time_limit=60, workers=2, seed=7, work_limit=0.3)
+    options = SolveOptions(time_limit=60, workers=2, seed=7, work_limit=0.1)
     local = solve(instance, options)
     events: list[Any] = []
-    on_dask = solve(instance, SolveOptions(time_limit=60, workers=2, seed=7, work_limit=0.3,
+    on_dask = solve(instance, SolveOptions(time_limit=60, workers=2, seed=7, work_limit=0.1,
                                            executor="dask", scheduler=cluster.scheduler_address), events.append)
     for result in (local, on_dask):
         assert evaluate(instance, result.schedule).violations == []
@@ -54,9 +54,9 @@ def test_dask_and_local_give_identical_schedules_on_team_14d(cluster: Any) -> No
 
 
 def _counting(job: int, report: Callable[[Any], None], should_stop: Callable[[], bool]) -> tuple[int, bool]:
-    """A toy task: reports its job, then waits up to 20 s for a stop request."""
+    """A toy task: reports its job, then waits up to 60 s for a stop request."""
     report(("started", job))
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not should_stop():
         time.sleep(0.05)
     return job * job, should_stop()
@@ -75,7 +75,7 @@ def test_dask_executor_streams_events_and_honours_a_stop_request(cluster: Any) -
         results = executor.map(_counting, [1, 2, 3], on_event)
     assert results == [(1, True), (4, True), (9, True)]
     assert ("started", 1) in events or ("started", 2) in events
-    assert time.monotonic() - began < 15
+    assert time.monotonic() - began < 40  # the stop request ended the tasks, not their 60 s wait
 
 
 def test_local_and_inline_executors_run_the_same_task() -> None:

@@ -108,8 +108,8 @@ def _comparable(schedule: Schedule) -> str:
 
 def test_same_seed_and_work_limit_give_the_same_schedule() -> None:
     inst = load_instance(TEAM)
-    first = solved(inst, time_limit=300.0, work_limit=1.5, seed=3)
-    second = solved(inst, time_limit=300.0, work_limit=1.5, seed=3)
+    first = solved(inst, time_limit=300.0, work_limit=0.5, seed=3)
+    second = solved(inst, time_limit=300.0, work_limit=0.5, seed=3)
     assert _comparable(first.schedule) == _comparable(second.schedule)
 
 
@@ -117,7 +117,12 @@ def test_time_limit_is_honoured_and_every_visit_accounted_for() -> None:
     inst = load_instance(TEAM)
     began = time.monotonic()
     result = solved(inst, time_limit=4.0, workers=2)
-    assert time.monotonic() - began < 4.0 + 3.0  # margin for loading and verification on a busy machine
+    # The clock stopped the search (team-14d is not at its bound after 4 s), and the run ended
+    # long before an unlimited one would: the margin is for the first plan and verification on
+    # a machine whose host takes most of its CPU time (CI). How close to the limit a run ends
+    # is measured, not asserted: benchmarks/time_limit.py, figures in RESULTS.md.
+    assert result.schedule.solver is not None and result.schedule.solver.status == "TIME_LIMIT"
+    assert time.monotonic() - began < 4.0 + 15.0
     listed = {a.visit for a in result.schedule.assignments} | {u.visit for u in result.schedule.unassigned}
     assert listed == set(inst.visit_by_id)
 
@@ -170,7 +175,7 @@ def test_a_signal_writes_the_best_schedule_so_far(tmp_path: Path, method: str, s
                                                   workers: int) -> None:
     out = tmp_path / "interrupted.json"
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "solve", str(TEAM), "-o", str(out), "--time-limit", "120",
+        [sys.executable, "-m", "cli.main", "solve", str(TEAM), "-o", str(out), "--time-limit", "60",
          "--workers", str(workers), "--progress", "lines", "--method", method],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
@@ -181,7 +186,7 @@ def test_a_signal_writes_the_best_schedule_so_far(tmp_path: Path, method: str, s
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == code, stderr
     assert "Traceback" not in stderr
-    assert time.monotonic() - began < 30  # stops at the next step, not at the 120 s limit
+    assert time.monotonic() - began < 30  # stops at the next step, not at the 60 s limit
     schedule = load_schedule(out)
     assert schedule.solver.status == "INTERRUPTED"
     assert schedule.assignments  # what was planned before the signal is kept
