@@ -10,11 +10,6 @@ import csv
 import io
 from collections import defaultdict
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
 from cli.compare_table import _cell
 from solver.bench import Row
 
@@ -53,10 +48,14 @@ def csv_text(rows: list[Row]) -> str:
 
 def scaling_png(rows: list[Row], title: str) -> bytes:
     """Wall time and mean distinct carers per client against visits, one line per method."""
+    # imported here: matplotlib would cost every CLI start a third of a second
+    from matplotlib.figure import Figure
+
     by_method: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         by_method[str(row["method"])].append(row)
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4), dpi=100)
+    figure = Figure(figsize=(10, 4), dpi=100)
+    left, right = figure.subplots(1, 2)
     for method, points in by_method.items():
         points.sort(key=lambda r: int(r["visits"] or 0))
         xs = [r["visits"] for r in points]
@@ -71,5 +70,4 @@ def scaling_png(rows: list[Row], title: str) -> bytes:
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
-    plt.close(figure)
     return buffer.getvalue()
