@@ -13,7 +13,9 @@ the visit that fits the fewest routes goes next (fail-first, ties in random orde
 its insertions is tried in turn (carer and position; a double-staffed visit takes two
 carers at a common start), carers the client already meets and less travel first, and the
 search backs up as soon as some visit fits no route. Having found a packing, it goes on
-within its budget for one that gives fewer clients a carer they did not meet before.
+within its budget for one with fewer distinct (client, carer) pairs: pairs are counted
+against the routes with the visits off, so a packing that takes a carer off the only visit
+where they met a client gains that pair back.
 
 A double-staffed visit's common starts are its carers' earliest starts at each feasible
 position (the earliest common start of two routes is one of them) and a grid over its
@@ -93,7 +95,7 @@ class _Packing:
         self._stops: dict[tuple[str, int | None], RouteStop] = {}
         self._met: dict[str, set[str]] = {}  # client -> carers it met before the visits came off
         self._path: list[list[Move]] = []  # the moves from the taken-off state to the current node
-        self._best: tuple[int, list[list[Move]]] | None = None  # fewest new pairs so far, and its moves
+        self._best: tuple[int, list[list[Move]]] | None = None  # fewest pairs added so far, and its moves
 
     def run(self, visit: Visit, margin: int) -> bool:
         low, high = visit.window.earliest - margin, visit.window.latest + visit.duration + margin
@@ -161,7 +163,7 @@ class _Packing:
         rest = [v for v in left if v != visit_id]
         for new, moves in self._options(self.instance.visit_by_id[visit_id]):
             if self._best is not None and added + new >= self._best[0]:
-                break  # options come fewest new pairs first: none of the rest does better
+                break  # options come fewest pairs added first: none of the rest does better
             touched = {carer for carer, _, _ in moves}
             kept = {carer: self._known.pop(carer, {}) for carer in touched}
             self.routes.begin()
@@ -180,23 +182,25 @@ class _Packing:
         return [c for c in self.eligible[visit.id] if self.day in self.days(c, visit)]
 
     def _options(self, visit: Visit) -> list[tuple[int, list[Move]]]:
-        """Every way to insert the visit now with the (client, carer) pairs it adds, fewest
-        new pairs first, then less travel."""
-        client = visit.client
-        known = self._met.get(client, set()) | set(self.routes.serving[client])
+        """Every way to insert the visit now with the (client, carer) pairs it adds to the
+        routes as they stand, fewest first, then carers the client met before the visits
+        came off, then less travel."""
+        serving, met = self.routes.serving[visit.client], self._met.get(visit.client, set())
         able = self._able(visit)
-        found: list[tuple[tuple[int, int], list[Move]]] = []
+        found: list[tuple[tuple[int, int, int], list[Move]]] = []
         if visit.staff_needed == 1:
             stop = self._stop(visit)
             for carer in able:
                 for insertion in self._insertions(visit, carer):
-                    found.append(((carer not in known, insertion.extra_travel), [(carer, insertion, stop)]))
+                    key = (carer not in serving, carer not in met, insertion.extra_travel)
+                    found.append((key, [(carer, insertion, stop)]))
         else:
             for start in self._common_starts(visit, able):
                 ready = [(c, found_) for c in able if (found_ := self._pinned(visit, c, start)) is not None]
                 stop = self._stop(visit, start)
                 for (a, first), (b, second) in combinations(ready, 2):
-                    key = ((a not in known) + (b not in known), first.extra_travel + second.extra_travel)
+                    key = ((a not in serving) + (b not in serving), (a not in met) + (b not in met),
+                           first.extra_travel + second.extra_travel)
                     found.append((key, [(a, first, stop), (b, second, stop)]))
         found.sort(key=lambda option: option[0])
         return [(key[0], moves) for key, moves in found]
