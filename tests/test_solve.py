@@ -182,10 +182,14 @@ def test_a_signal_writes_the_best_schedule_so_far(tmp_path: Path, method: str, s
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
-    _wait_for_line(process, "first plan")
-    began = time.monotonic()
-    process.send_signal(signum)
-    stdout, stderr = process.communicate(timeout=60)
+    try:
+        _wait_for_line(process, "first plan")
+        began = time.monotonic()
+        process.send_signal(signum)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:  # the test failed: leave no solve running behind it
+            process.kill()
     assert process.returncode == code, stderr
     assert "Traceback" not in stderr
     assert time.monotonic() - began < limit / 2  # stops at the next step, not at the limit
