@@ -163,11 +163,18 @@ def _route_in_child(writer: Connection, instance: Instance, travel: TravelTimes,
     writer.close()
 
 
+HELD = {signal.SIGINT, signal.SIGTERM}
+
+
 def _route_in_children(instance: Instance, travel: TravelTimes, problems: list[DayProblem], seconds: float,
                        solutions: int | None) -> list[DayPlan]:
     """Each day of a batch routed in a forked child of its own. A Ctrl-C while they route
-    terminates them: the days being routed are dropped at once, not waited for (each may
-    have most of its share of the time limit left), and the days planned before are kept."""
+    kills them: the days being routed are dropped at once, not waited for (each may have
+    most of its share of the time limit left), and the days planned before are kept.
+
+    The children ignore SIGINT and SIGTERM, so they are killed (SIGKILL). Both signals are
+    held while a child starts until it is listed, so a Ctrl-C never leaves one running
+    unknown to the parent."""
     context = multiprocessing.get_context("fork")
     children: list[multiprocessing.process.BaseProcess] = []
     readers: list[Connection] = []
@@ -175,15 +182,19 @@ def _route_in_children(instance: Instance, travel: TravelTimes, problems: list[D
         for problem in problems:
             reader, writer = context.Pipe(duplex=False)
             child = context.Process(target=_route_in_child, args=(writer, instance, travel, problem, seconds, solutions))
-            child.start()
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+            try:
+                child.start()
+                children.append(child)
+                readers.append(reader)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
             writer.close()
-            children.append(child)
-            readers.append(reader)
         return [reader.recv() for reader in readers]
     finally:
         for child in children:
             if child.is_alive():
-                child.terminate()
+                child.kill()
             child.join()
 
 
