@@ -17,7 +17,8 @@ and checks `should_stop()` between steps. Use it as
   catches the Ctrl-C itself and keeps a partial result raises `Interrupted(result)` instead:
   the result is kept and the stop requested.
 - `LocalExecutor` (`workers` slots): forked worker processes that ignore SIGINT and SIGTERM (the
-  parent turns either into a stop request); events come back through a multiprocessing queue.
+  parent turns either into a stop request); events come back through a multiprocessing
+  SimpleQueue, written before the task returns.
 - `DaskExecutor`: a `distributed.Client` on an existing scheduler (`scheduler="tcp://HOST:PORT"`)
   or, without one, a `LocalCluster` of `workers` single-threaded worker processes on loopback.
   Events go through a `distributed.Queue` (pickled to bytes: the cluster is trusted, dask
@@ -42,7 +43,6 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from concurrent.futures import Future, ProcessPoolExecutor
-from queue import Empty
 from typing import Any, Callable, Sequence
 
 Task = Callable[[Any, Callable[[Any], None], Callable[[], bool]], Any]
@@ -134,7 +134,9 @@ class LocalExecutor(Executor):
         super().__init__()
         self.slots = workers
         context = multiprocessing.get_context("fork")
-        self._queue, self._stop = context.Queue(), context.Event()
+        # a SimpleQueue writes each event to its pipe before `put` returns (a Queue hands it to a
+        # feeder thread), so a task's events are readable once its result is: none is lost
+        self._queue, self._stop = context.SimpleQueue(), context.Event()
         self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                                          initargs=(self._queue, self._stop))
 
@@ -152,12 +154,8 @@ class LocalExecutor(Executor):
 
 
 def _drain(queue: Any, on_event: Callable[[Any], None]) -> None:
-    while True:
-        try:
-            event = queue.get_nowait()
-        except Empty:
-            return
-        on_event(event)
+    while not queue.empty():
+        on_event(queue.get())
 
 
 def _wait(done: Callable[[], bool], drain: Callable[[], None], stop: Callable[[], None]) -> None:
