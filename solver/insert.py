@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 from models.instance import Instance, Visit
 from solver.carer_days import CarerDays, Key
 from solver.cover import CarerChoice
-from solver.routes import Insertion, RouteStop, feasible_insertions
+from solver.routes import Insertion, RouteStop, feasible_insertions, left_ends
 
 START_STEP = 5  # minutes between candidate common starts of a double-staffed visit
 
@@ -150,18 +150,11 @@ class Inserter:
         return True
 
     def _left_ends(self, visit: Visit, day: int, carer: str) -> list[int]:
-        """Earliest starts of the visit at each feasible position of the carer's route, sorted.
-
-        The starts at which a position works form at most two intervals (break taken before
-        the visit or not), beginning at these values; empty when the visit fits nowhere.
-        """
+        """Earliest starts of the visit in the carer's route (`routes.left_ends`); empty when
+        the visit fits nowhere."""
         key: Key = (carer, day)
         ctx, stops = self.routes.contexts[key], self.routes.stops[key]
-        free = self.routes.stop(visit)
-        ends: set[int] = set()
-        for found in feasible_insertions(ctx, stops, self.routes.timings[key], free):
-            ends.update((found.start, found.timing.lower[found.position]))
-        return sorted(ends)
+        return left_ends(feasible_insertions(ctx, stops, self.routes.timings[key], self.routes.stop(visit)))
 
 
 def common_starts(visit: Visit, earliest: Iterable[Iterable[int]], step: int) -> list[int]:

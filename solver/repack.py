@@ -36,7 +36,7 @@ from typing import Callable, Iterator
 from models.instance import Instance, Visit
 from solver.carer_days import CarerDays
 from solver.insert import common_starts
-from solver.routes import Insertion, RouteStop, feasible_insertions
+from solver.routes import Insertion, RouteStop, feasible_insertions, left_ends
 
 BANDS = ((30, 100), (60, 200), (90, 400))  # (minutes around the window, node budget of one search), tried in turn
 RESTARTS = 4  # searches per band, each breaking ties in its own random order: the hard cases are heavy-tailed
@@ -235,8 +235,7 @@ class _Packing:
 
     def _common_starts(self, visit: Visit, able: list[str]) -> list[int]:
         """Starts worth trying for a double-staffed visit (`solver.insert.common_starts`)."""
-        earliest = [[t for i in self._insertions(visit, c) for t in (i.start, i.timing.lower[i.position])] for c in able]
-        return common_starts(visit, earliest, START_STEP)
+        return common_starts(visit, [left_ends(self._insertions(visit, c)) for c in able], START_STEP)
 
     def _stop(self, visit: Visit, start: int | None = None) -> RouteStop:
         key = (visit.id, start)

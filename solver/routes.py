@@ -15,7 +15,7 @@ carries the break whenever it has a visit, and insertion never has to move the b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 INF = 1 << 30
 
@@ -213,3 +213,10 @@ def best_insertion(
 ) -> Insertion | None:
     """The feasible position of `stop` adding the least travel (earliest position on ties), or None."""
     return next(feasible_insertions(ctx, stops, timing, stop), None)
+
+
+def left_ends(insertions: Iterable[Insertion]) -> list[int]:
+    """Earliest starts of a visit at each of its feasible insertions, sorted. The starts at
+    which a position works form at most two intervals (break taken before the visit or
+    not), beginning at these values; so the earliest common start of two routes is one of them."""
+    return sorted({t for found in insertions for t in (found.start, found.timing.lower[found.position])})
