@@ -45,6 +45,7 @@ class SearchSettings:
     objective: str = "continuity"  # or "travel": unserved visits then travel, continuity ignored
     polish_at_bound: int = 30  # once every client is at its bound, steps in a row without a better cost
     step_work: float = 0.1
+    polish_share: float = 0.5  # of a step's work its heads left, the share for minutes (travel-only: all)
     min_step_work: float = 0.05  # charged per step at least
     work_per_variable: float = 2e-5  # building the model is work too: charged by its size
     step_seconds: float = 30.0  # a guard only: a loaded machine must not cut a step short of its work
@@ -370,6 +371,7 @@ def improve(
                 seed=seed + step, workers=settings.workers,
                 weights=weights if best_score.unassigned_mandatory + best_score.unassigned_deferrable == 0 else serving,
                 deterministic_limit=step_work,
+                polish_share=1.0 if by_travel else settings.polish_share,
             )
             spent += max(settings.min_step_work, _work_of(result, step_work, settings))
             if result is None:

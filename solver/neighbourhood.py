@@ -24,7 +24,6 @@ from models.travel import TravelTimes
 from solver.plan import Placement
 from solver.score import Weights, series_members, workload_targets
 
-POLISH_SHARE = 0.5  # of the budget the heads left, for the minutes (measured: RESULTS.md, "Heads first")
 
 
 @dataclass
@@ -63,12 +62,14 @@ def solve_neighbourhood(
     workers: int = 1,
     weights: Weights = Weights(),
     deterministic_limit: float | None = None,
+    polish_share: float = 1.0,
 ) -> NeighbourhoodResult | None:
     """Re-plan the `free` visits around the fixed rest of `current`; None if no solution found.
 
     `deterministic_limit` bounds CP-SAT's work in its deterministic time units, so that with
     one worker and a seed the step does the same work whatever the machine's load;
-    `time_limit` (wall seconds) stays as a guard.
+    `time_limit` (wall seconds) stays as a guard. `polish_share`: of the work left once the
+    objective's heads are solved, the share for its minutes (see `_lexicographic`).
     """
     model = cp_model.CpModel()
     visit = instance.visit_by_id
@@ -160,7 +161,7 @@ def solve_neighbourhood(
     )
     minutes = weights.travel * travel_expr + weights.arrival * sum(arrival) + weights.workload * sum(workload)
     _hint(model, instance, routes, current, breaks, free_ids, x, start, served)
-    solved = _lexicographic(model, heads, minutes, time_limit, seed, workers, deterministic_limit)
+    solved = _lexicographic(model, heads, minutes, time_limit, seed, workers, deterministic_limit, polish_share)
     if solved is None:
         return None
     solver = solved.solver
@@ -202,6 +203,7 @@ def _lexicographic(
     seed: int,
     workers: int,
     deterministic_limit: float | None,
+    polish_share: float,
 ) -> _Solved | None:
     """Solve for the heads of the objective (unserved visits, new pairs, preferred carers)
     first, then for the minutes with the heads held at what the first stage found.
@@ -209,7 +211,7 @@ def _lexicographic(
     With one weighted objective a step spends most of its budget trading travel and arrival
     minutes inside the neighbourhood. Alone, the heads are often proved optimal in a fraction
     of it, and they are where the carer counts move. The second stage starts from the first's
-    solution with POLISH_SHARE of the work the first left (with a deterministic limit), or the
+    solution with `polish_share` of the work the first left (with a deterministic limit), or the
     time left, so a step whose heads are settled ends early and the next one comes sooner.
     """
     began = time.monotonic()
@@ -220,7 +222,7 @@ def _lexicographic(
         return None
     work, first_status = first.deterministic_time, first.status_name(status)
     left = time_limit - (time.monotonic() - began)
-    budget = None if deterministic_limit is None else POLISH_SHARE * (deterministic_limit - work)
+    budget = None if deterministic_limit is None else polish_share * (deterministic_limit - work)
     if (budget is not None and budget <= 0) or left <= 0:
         return _Solved(first, first_status, work)
     model.add(heads <= round(first.objective_value))

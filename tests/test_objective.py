@@ -86,3 +86,31 @@ def test_neighbourhood_shares_work_in_proportion_to_paid_time() -> None:
     plan = _neighbourhood_plan(inst)
     assert workload_deviation(inst, plan) == 25
     assert sum(p.carers == ("A",) for p in plan.assignments.values()) == 3
+
+
+def test_neighbourhood_keeps_a_client_with_one_carer_over_a_fair_load() -> None:
+    # one client, two one-hour visits, two carers with equal shifts: one each would be fair
+    # (workload deviation 0) but meets two carers; the heads (new pairs) are solved first and
+    # held while the minutes are polished, so one carer takes both
+    inst = small(
+        [{"id": c, "shifts": [shift(0)]} for c in ("A", "B")],
+        [{"id": "K", "location": OFFICE}],
+        [visit("K0", "K", 0, "08:00", "09:00", 60), visit("K1", "K", 0, "10:00", "11:00", 60)],
+        days=1,
+    )
+    plan = _neighbourhood_plan(inst)
+    assert len({p.carers for p in plan.assignments.values()}) == 1
+    assert workload_deviation(inst, plan) == 120
+
+
+def test_neighbourhood_without_work_for_the_minutes_returns_the_heads_solution() -> None:
+    # polish_share 0: the first stage's plan, every visit served and verified, minutes unpolished
+    inst = _workload_instance()
+    travel = travel_times(inst)
+    able = eligibility(inst, travel).carers
+    result = solve_neighbourhood(inst, travel, able, {}, {}, {v.id for v in inst.visits}, 20.0,
+                                 deterministic_limit=5.0, polish_share=0.0)
+    assert result is not None and result.status == "OPTIMAL"
+    plan = Plan(assignments={v: p for v, p in result.placements.items() if p is not None}, breaks=result.breaks)
+    assert set(plan.assignments) == {"K0", "L0"}
+    assert evaluate(inst, plan.to_schedule(inst, travel)).violations == []
