@@ -8,12 +8,14 @@ from pathlib import Path
 
 import click
 
+from cli.weights_option import weights_option
 from models.clock import format_clock
 from models.io import load_instance, load_schedule, write_model
 from models.schedule import Assignment, Distribution, Metrics
 from solver.change_list import Change
 from solver.replan import Absence, ReplanResult, parse_days
 from solver.replan import replan as run_replan
+from solver.score import Weights
 from solver.solve import SolveOptions
 
 HEADER = ("visit", "client", "day", "old carers", "new carers", "old start", "new start", "change", "why")
@@ -32,10 +34,11 @@ HEADER = ("visit", "client", "day", "old carers", "new carers", "old start", "ne
 @click.option("--work-limit", type=click.FloatRange(min=0), default=None,
               help="Search work per team in CP-SAT deterministic units (reproducible on any machine).")
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
+@weights_option
 @click.option("--json", "as_json", is_flag=True, help="Print the change list and continuity as JSON.")
 def replan(instance_file: str, schedule_file: str, output: str, absent: tuple[str, ...], days: str | None,
            time_limit: float, workers: int, seed: int, work_limit: float | None, allow_borrowing: bool,
-           as_json: bool) -> None:
+           weights: Weights | None, as_json: bool) -> None:
     """Keep every assignment of SCHEDULE_FILE that INSTANCE_FILE still allows and re-plan the rest.
 
     With --absent and --days, the carers' shifts on those days are gone (a sick call); without,
@@ -52,7 +55,7 @@ def replan(instance_file: str, schedule_file: str, output: str, absent: tuple[st
     old = load_schedule(schedule_file)
     span = parse_days(days, instance.horizon.days) if days is not None else range(0)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
-                           work_limit=work_limit)
+                           work_limit=work_limit, weights=weights or Weights())
     result = run_replan(instance, old, [Absence(c, span) for c in absent], options,
                         source=instance_file, schedule_source=schedule_file, started=started)
     write_model(output, result.schedule)

@@ -10,10 +10,12 @@ import click
 
 from cli.progress import SCORE_COLUMNS, ProgressBoard, ScoreRows, progress_option, resolve_mode
 from cli.render import metrics_lines, summary_json
+from cli.weights_option import weights_option
 from cli.signals import CaughtSignals
 from models.io import load_instance, write_model
 from solver.executors import EXECUTORS
 from solver.methods import METHODS
+from solver.score import Weights
 from solver.solve import SolveOptions, SolveResult
 
 
@@ -27,6 +29,7 @@ from solver.solve import SolveOptions, SolveResult
               help="Search work per team in CP-SAT deterministic units: the same seed then gives the same "
                    "schedule on any machine (the time limit stays a guard). Default: from the time limit.")
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
+@weights_option
 @click.option("--method", default="continuity", show_default=True, type=click.Choice(list(METHODS)),
               help="continuity, or a baseline: central-travel, central-greedy, teams-travel (see README, Baselines).")
 @click.option("--executor", default="local", show_default=True, type=click.Choice(EXECUTORS),
@@ -36,7 +39,7 @@ from solver.solve import SolveOptions, SolveResult
 @progress_option
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary (JSON) instead of the metrics.")
 def solve(instance_file: str, output: str, time_limit: float, workers: int, seed: int,
-          work_limit: float | None, allow_borrowing: bool, method: str, executor: str, scheduler: str | None,
+          work_limit: float | None, allow_borrowing: bool, weights: Weights | None, method: str, executor: str, scheduler: str | None,
           quiet: bool, progress_mode: str, as_json: bool) -> None:
     """Assign every visit of INSTANCE_FILE to carers of the client's team, fewest carers per client first.
 
@@ -51,7 +54,8 @@ def solve(instance_file: str, output: str, time_limit: float, workers: int, seed
             instance = load_instance(instance_file)
             left = max(0.5, time_limit - (time.monotonic() - began))  # the limit covers loading too
             options = SolveOptions(time_limit=left, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
-                                   work_limit=work_limit, executor=executor, scheduler=scheduler)
+                                   work_limit=work_limit, weights=weights or Weights(), executor=executor,
+                                   scheduler=scheduler)
             mode = resolve_mode(progress_mode, quiet)
             with ProgressBoard(f"hemplan solve {Path(instance_file).name}", SCORE_COLUMNS, mode) as board:
                 rows = ScoreRows(board)

@@ -43,6 +43,7 @@ class SearchSettings:
     """
 
     objective: str = "continuity"  # or "travel": unserved visits then travel, continuity ignored
+    weights: Weights = Weights()  # of the continuity objective (the travel-only one has its own)
     polish_at_bound: int = 30  # once every client is at its bound, steps in a row without a better cost
     step_work: float = 0.1
     polish_share: float = 0.5  # of a step's work its heads left, the share for minutes (travel-only: all)
@@ -330,12 +331,12 @@ def improve(
         hoods = Neighbourhoods(instance, eligible, bounds, rng, settings.objective)
         by_travel = settings.objective == "travel"
         key: Callable[[Score], tuple] = Score.travel_first if by_travel else astuple
-        weights = TRAVEL_WEIGHTS if by_travel else Weights()
+        weights = TRAVEL_WEIGHTS if by_travel else settings.weights
         # the minute terms (arrival, workload) join the CP-SAT model once every visit is served:
         # measured on district-14d, modelling them earlier slows the steps that serve visits and
         # merge carers (37 unserved after 60 s against 19); until then they only break ties
         serving = weights if by_travel else replace(weights, arrival=0, workload=0)
-        best_score = score(instance, travel, plan, bounds)
+        best_score = score(instance, travel, plan, bounds, weights)
         fixed = pinned(instance, eligible, plan)
         movable = set(instance.visit_by_id) - fixed
         # lock-heavy (a replan): the few visits that may move are re-planned all at once
@@ -380,7 +381,7 @@ def improve(
                 continue
             size = min(settings.max_free, size + 4) if result.status == "OPTIMAL" else max(settings.min_free, size - 4)
             candidate = merge(best, result)
-            candidate_score = score(instance, travel, candidate, bounds)
+            candidate_score = score(instance, travel, candidate, bounds, weights)
             improved = False
             if key(candidate_score) <= key(best_score) and not drops_a_lock(instance, best, candidate):
                 improved = key(candidate_score) < key(best_score)
@@ -418,6 +419,6 @@ def _tidied(instance: Instance, travel: TravelTimes, eligible: dict[str, list[st
     work = settings.tidy_work + repacking.spent * settings.work_per_node
     if tidied is None:
         return best, best_score, work
-    tidied_score = score(instance, travel, tidied, bounds)
+    tidied_score = score(instance, travel, tidied, bounds, settings.weights)
     on_improve(tidied, tidied_score)
     return tidied, tidied_score, work

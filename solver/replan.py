@@ -17,7 +17,7 @@ route no longer works; this repeats until the kept part is violation-free on its
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from models.assemble import assemble_schedule
 from models.evaluator import Evaluation, evaluate
@@ -165,8 +165,7 @@ def replan(
     before = evaluate(derived, _known_only(derived, old), travel, borrowing)
 
     budget = options.time_limit - (time.monotonic() - started) - WRITE_RESERVE
-    solve_options = SolveOptions(time_limit=max(0.5, budget), workers=options.workers, seed=options.seed,
-                                 allow_borrowing=borrowing, work_limit=options.work_limit)
+    solve_options = replace(options, time_limit=max(0.5, budget), allow_borrowing=borrowing)
     try:
         solved = solve(derived, solve_options)  # verified by the evaluator against `derived`
     except InputError as exc:

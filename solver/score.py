@@ -36,6 +36,15 @@ class Weights:
     arrival: int = 5
     workload: int = 1
 
+    def cost_weights(self) -> dict[str, int]:
+        """The exchange rates a user may set (`hemplan solve --weights`): the levels above them
+        are an order, not a trade, and stay as they are."""
+        return {"travel": self.travel, "arrival": self.arrival, "workload": self.workload}
+
+    def as_option(self) -> str:
+        """The exchange rates as `--weights` takes them, for the schedule's record of its options."""
+        return ",".join(f"{name}={value}" for name, value in self.cost_weights().items())
+
 
 @dataclass(frozen=True, order=True)
 class Score:

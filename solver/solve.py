@@ -34,7 +34,7 @@ from solver.executors import Executor, Interrupted, make_executor
 from solver.lns import SearchSettings, improve
 from solver.locks import lock_problems
 from solver.plan import Plan
-from solver.score import Score, score
+from solver.score import Score, Weights, score
 
 METHOD = "continuity"
 WORK_PER_SECOND = 0.3  # CP-SAT deterministic time granted per second of budget (calibrated, see RESULTS.md)
@@ -57,6 +57,7 @@ class SolveOptions:
     allow_borrowing: bool = False
     work_limit: float | None = None  # CP-SAT deterministic work per team; None: from the time limit
     objective: str = "continuity"  # "travel": the travel-only yardstick (same teams, continuity ignored)
+    weights: Weights = Weights()  # the cost's exchange rates (travel, arrival, workload); see solver.score
     executor: str = "local"  # where teams run: "local" processes or "dask" (see solver.executors)
     scheduler: str | None = None  # address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786
 
@@ -77,6 +78,7 @@ class TeamJob:
     allow_borrowing: bool
     started: float
     objective: str
+    weights: Weights = Weights()
 
     def budget(self, index: int) -> tuple[float, float]:
         """Wall seconds and work for the `index`-th team, starting now.
@@ -180,6 +182,7 @@ def _improve_team(
     bounds = client_bounds(part, eligible.carers)
     bound = sum(bounds.values())
     team = _team_name(part)
+    weights = job.weights
     best = [plan]  # the best plan so far, kept whatever moment Ctrl-C comes
     if allotment is None:
         seconds, work, seed = *job.budget(index), job.seed
@@ -192,19 +195,20 @@ def _improve_team(
 
     try:
         if allotment is None:
-            report(Progress(first, team, score(part, travel, plan, bounds), bound, True))
+            report(Progress(first, team, score(part, travel, plan, bounds, weights), bound, True))
         best[0], interrupted = improve(
             part, travel, eligible.carers, bounds, plan,
             work=work,
             deadline=time.monotonic() + seconds,
             seed=seed,
-            settings=SearchSettings(objective=job.objective),
+            settings=SearchSettings(objective=job.objective, weights=job.weights),
             should_stop=should_stop,
             on_improve=improved,
         )
     except KeyboardInterrupt:
         interrupted = True
-    return TeamOutcome(team, best[0], score(part, travel, best[0], bounds), bound, first, interrupted or should_stop())
+    return TeamOutcome(team, best[0], score(part, travel, best[0], bounds, weights), bound, first,
+                       interrupted or should_stop())
 
 
 def _not_planned(part: Instance) -> TeamOutcome:
@@ -234,10 +238,10 @@ def _improve_task(item: tuple[Instance, int, TeamStart, TeamJob, tuple[float, fl
     return outcome
 
 
-def _as_found(part: Instance, start: TeamStart) -> TeamOutcome:
+def _as_found(part: Instance, start: TeamStart, weights: Weights) -> TeamOutcome:
     """A team whose improvement the stop request prevented: its first plan."""
     bounds = client_bounds(part, start.eligible.carers)
-    plan_score = score(part, start.travel, start.plan, bounds)
+    plan_score = score(part, start.travel, start.plan, bounds, weights)
     return TeamOutcome(_team_name(part), start.plan, plan_score, sum(bounds.values()), start.first, True)
 
 
@@ -263,7 +267,7 @@ def solve(
         epoch = time.time() - time.monotonic()  # TeamJob times are epoch seconds (see TeamJob)
         end = started + options.time_limit * (1 - RESERVE_SECONDS) - _verify_estimate(instance)
         job = TeamJob(epoch + end, len(parts), max(1, min(executor.slots, len(parts))), options.work_limit,
-                      options.seed, options.allow_borrowing, epoch + started, options.objective)
+                      options.seed, options.allow_borrowing, epoch + started, options.objective, options.weights)
         outcomes = _solve_teams(executor, parts, job, on_progress)
 
     plan = Plan()
@@ -283,7 +287,8 @@ def solve(
         workers=options.workers,
         version=hemplan_version(),
         options={"time_limit": options.time_limit, "allow_borrowing": options.allow_borrowing}
-        | ({"work_limit": options.work_limit} if options.work_limit is not None else {}),
+        | ({"work_limit": options.work_limit} if options.work_limit is not None else {})
+        | ({"weights": options.weights.as_option()} if options.weights != Weights() else {}),
     )
     schedule = plan.to_schedule(instance, travel, solver=info, allow_borrowing=options.allow_borrowing)
     evaluation = evaluate(instance, schedule, travel, options.allow_borrowing)
@@ -313,7 +318,7 @@ def _solve_teams(executor: Executor, parts: list[Instance], job: TeamJob,
     opening = job.opening()
     improved = executor.map(_improve_task, [(part, index, first, opening, None) for index, part, first in started],
                             on_progress)
-    outcomes = {index: outcome or _as_found(part, first) for (index, part, first), outcome in zip(started, improved)}
+    outcomes = {index: outcome or _as_found(part, first, job.weights) for (index, part, first), outcome in zip(started, improved)}
     if started and not executor.stopped:
         _second_round(executor, started, outcomes, job, on_progress)
     return [outcomes.get(index) or _not_planned(part) for index, part in enumerate(parts)]

@@ -19,6 +19,7 @@ from models.evaluator import evaluate
 from models.instance import Instance
 from models.io import load_instance, load_schedule
 from models.schedule import Schedule
+from solver.score import Weights
 from solver.solve import SolveOptions, SolveResult, solve
 from tests.small_instances import shift, small, visit
 
@@ -155,6 +156,39 @@ def test_cli_solve_json_summary_and_progress_modes(tmp_path: Path) -> None:
                                                        "--progress", "lines"])
     assert lines.exit_code == 0, lines.output
     assert "first plan: unassigned" in lines.stderr
+
+
+def _two_neighbours() -> Instance:
+    # two clients next door to each other, 3 km from the office, one one-hour visit each; two
+    # carers with equal shifts. One carer doing both travels half as far; one each is a fair load.
+    far = {"lat": 62.417, "lon": 17.300}
+    return small(
+        [{"id": c, "shifts": [shift(0)]} for c in ("A", "B")],
+        [{"id": "K", "location": far}, {"id": "L", "location": far}],
+        [visit("K0", "K", 0, "08:00", "12:00", 60), visit("L0", "L", 0, "08:00", "12:00", 60)],
+        days=1,
+    )
+
+
+def test_weights_set_the_exchange_rate_of_travel_against_a_fair_load() -> None:
+    inst = _two_neighbours()
+    default = solved(inst)  # 10 per travel minute against 1 per minute off the fair share
+    assert len({tuple(a.carers) for a in default.schedule.assignments}) == 1
+    fair = solved(inst, weights=Weights(travel=0))
+    assert len({tuple(a.carers) for a in fair.schedule.assignments}) == 2
+    assert fair.schedule.solver is not None and fair.schedule.solver.options["weights"] == "travel=0,arrival=5,workload=1"
+
+
+def test_cli_weights_are_checked_before_any_work(tmp_path: Path) -> None:
+    tiny = str(REPO / "instances" / "tiny.json")
+    out = tmp_path / "never.json"
+    for bad, says in [("travel=x", "whole number"), ("speed=3", "one of travel, arrival, workload"), ("travel", "NAME=N")]:
+        result = CliRunner().invoke(main, ["solve", tiny, "-o", str(out), "--weights", bad])
+        assert result.exit_code == 2 and "--weights" in result.output and says in result.output, result.output
+    assert not out.exists()
+    good = CliRunner().invoke(main, ["solve", tiny, "-o", str(out), "--work-limit", "0.2", "--weights", "arrival=0"])
+    assert good.exit_code == 0, good.output
+    assert load_schedule(out).solver.options["weights"] == "travel=10,arrival=0,workload=1"
 
 
 def test_cli_solve_on_a_broken_instance_exits_2_without_output(tmp_path: Path) -> None:
