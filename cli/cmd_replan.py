@@ -38,7 +38,7 @@ HEADER = ("visit", "client", "day", "old carers", "new carers", "old start", "ne
 @click.option("--json", "as_json", is_flag=True, help="Print the change list and continuity as JSON.")
 def replan(instance_file: str, schedule_file: str, output: str, absent: tuple[str, ...], days: str | None,
            time_limit: float, workers: int, seed: int, work_limit: float | None, allow_borrowing: bool,
-           weights: Weights | None, as_json: bool) -> None:
+           weights: Weights, as_json: bool) -> None:
     """Keep every assignment of SCHEDULE_FILE that INSTANCE_FILE still allows and re-plan the rest.
 
     With --absent and --days, the carers' shifts on those days are gone (a sick call); without,
@@ -55,7 +55,7 @@ def replan(instance_file: str, schedule_file: str, output: str, absent: tuple[st
     old = load_schedule(schedule_file)
     span = parse_days(days, instance.horizon.days) if days is not None else range(0)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
-                           work_limit=work_limit, weights=weights or Weights())
+                           work_limit=work_limit, weights=weights)
     result = run_replan(instance, old, [Absence(c, span) for c in absent], options,
                         source=instance_file, schedule_source=schedule_file, started=started)
     write_model(output, result.schedule)

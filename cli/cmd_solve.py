@@ -10,8 +10,8 @@ import click
 
 from cli.progress import SCORE_COLUMNS, ProgressBoard, ScoreRows, progress_option, resolve_mode
 from cli.render import metrics_lines, summary_json
-from cli.weights_option import weights_option
 from cli.signals import CaughtSignals
+from cli.weights_option import weights_option
 from models.io import load_instance, write_model
 from solver.executors import EXECUTORS
 from solver.methods import METHODS
@@ -39,8 +39,8 @@ from solver.solve import SolveOptions, SolveResult
 @progress_option
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary (JSON) instead of the metrics.")
 def solve(instance_file: str, output: str, time_limit: float, workers: int, seed: int,
-          work_limit: float | None, allow_borrowing: bool, weights: Weights | None, method: str, executor: str, scheduler: str | None,
-          quiet: bool, progress_mode: str, as_json: bool) -> None:
+          work_limit: float | None, allow_borrowing: bool, weights: Weights, method: str, executor: str,
+          scheduler: str | None, quiet: bool, progress_mode: str, as_json: bool) -> None:
     """Assign every visit of INSTANCE_FILE to carers of the client's team, fewest carers per client first.
 
     SIGINT (Ctrl-C) or SIGTERM stops the search; the best schedule so far is verified and written,
@@ -54,8 +54,7 @@ def solve(instance_file: str, output: str, time_limit: float, workers: int, seed
             instance = load_instance(instance_file)
             left = max(0.5, time_limit - (time.monotonic() - began))  # the limit covers loading too
             options = SolveOptions(time_limit=left, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
-                                   work_limit=work_limit, weights=weights or Weights(), executor=executor,
-                                   scheduler=scheduler)
+                                   work_limit=work_limit, weights=weights, executor=executor, scheduler=scheduler)
             mode = resolve_mode(progress_mode, quiet)
             with ProgressBoard(f"hemplan solve {Path(instance_file).name}", SCORE_COLUMNS, mode) as board:
                 rows = ScoreRows(board)

@@ -37,4 +37,4 @@ class WeightsType(click.ParamType):
         return replace(Weights(), **chosen)
 
 
-weights_option = click.option("--weights", type=WeightsType(), default=None, help=HELP)
+weights_option = click.option("--weights", type=WeightsType(), default=Weights(), help=HELP)

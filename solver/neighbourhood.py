@@ -25,7 +25,6 @@ from solver.plan import Placement
 from solver.score import Weights, series_members, workload_targets
 
 
-
 @dataclass
 class NeighbourhoodResult:
     """New placements of the freed visits (None: unserved) and the breaks of touched routes."""
