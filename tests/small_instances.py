@@ -41,3 +41,14 @@ def visit(vid: str, client: str, day: int, earliest: str = "08:00", latest: str 
           duration: int = 30, **extra: Any) -> dict[str, Any]:
     return {"id": vid, "client": client, "day": day, "duration": duration,
             "window": {"earliest": earliest, "latest": latest}, **extra}
+
+
+def two_clients_two_carers(location: dict[str, float]) -> Instance:
+    """Clients K and L at `location`, one one-hour visit each between 08:00 and 12:00 on day 0;
+    carers A and B with equal shifts: one each is a fair load, one for both travels least."""
+    return small(
+        [{"id": c, "shifts": [shift(0)]} for c in ("A", "B")],
+        [{"id": "K", "location": location}, {"id": "L", "location": location}],
+        [visit("K0", "K", 0, "08:00", "12:00", 60), visit("L0", "L", 0, "08:00", "12:00", 60)],
+        days=1,
+    )

@@ -14,7 +14,7 @@ from models.travel import travel_times
 from solver.neighbourhood import solve_neighbourhood
 from solver.plan import Placement, Plan
 from solver.score import arrival_deviation, score, workload_deviation
-from tests.small_instances import OFFICE, shift, small, visit
+from tests.small_instances import OFFICE, shift, small, two_clients_two_carers, visit
 
 
 def _neighbourhood_plan(inst: Instance) -> Plan:
@@ -57,13 +57,8 @@ def test_neighbourhood_starts_a_recurring_visit_at_the_same_time_each_day() -> N
 
 
 def _workload_instance() -> Instance:
-    # two carers with equal shifts, two one-hour visits of different clients: one each is fair
-    return small(
-        [{"id": c, "shifts": [shift(0)]} for c in ("A", "B")],
-        [{"id": "K", "location": OFFICE}, {"id": "L", "location": OFFICE}],
-        [visit("K0", "K", 0, "08:00", "12:00", 60), visit("L0", "L", 0, "08:00", "12:00", 60)],
-        days=1,
-    )
+    # two carers with equal shifts, two one-hour visits of different clients at the office: one each is fair
+    return two_clients_two_carers(OFFICE)
 
 
 def test_workload_deviation_is_distance_from_each_carers_share() -> None:

@@ -21,7 +21,7 @@ from models.io import load_instance, load_schedule
 from models.schedule import Schedule
 from solver.score import Weights
 from solver.solve import SolveOptions, SolveResult, solve
-from tests.small_instances import shift, small, visit
+from tests.small_instances import shift, small, two_clients_two_carers, visit
 
 REPO = Path(__file__).resolve().parent.parent
 TEAM = REPO / "instances" / "team-14d.json"
@@ -161,13 +161,7 @@ def test_cli_solve_json_summary_and_progress_modes(tmp_path: Path) -> None:
 def _two_neighbours() -> Instance:
     # two clients next door to each other, 3 km from the office, one one-hour visit each; two
     # carers with equal shifts. One carer doing both travels half as far; one each is a fair load.
-    far = {"lat": 62.417, "lon": 17.300}
-    return small(
-        [{"id": c, "shifts": [shift(0)]} for c in ("A", "B")],
-        [{"id": "K", "location": far}, {"id": "L", "location": far}],
-        [visit("K0", "K", 0, "08:00", "12:00", 60), visit("L0", "L", 0, "08:00", "12:00", 60)],
-        days=1,
-    )
+    return two_clients_two_carers({"lat": 62.417, "lon": 17.300})
 
 
 def test_weights_set_the_exchange_rate_of_travel_against_a_fair_load() -> None:
