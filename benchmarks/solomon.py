@@ -3,7 +3,8 @@
 Run: `python -m benchmarks.solomon [--time-limit 20] [--folder DIR] [NAME ...]`. Each
 instance (LKH-3 CVRPTW format, see the folder's README) is routed by
 `solver.baselines.routing_core` with its fixed fleet, capacity, time windows and service
-times, distances scaled by 100 and rounded to integers, in reweighing rounds (the fleets are
+times, distances scaled by 100 and rounded up to integers (so a route on time in the search
+is on time in exact time), in reweighing rounds (the fleets are
 the fewest vehicles known, see `solve_routing`). The routes found are then checked again in
 exact Euclidean time ("late") and their exact distance is compared with the best-known
 distance for that fleet size; the summary's mean gaps count feasible instances only.
@@ -19,7 +20,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from models.convert.solomon import read_solomon
-from solver.baselines.routing_core import Node, RoutingProblem, Vehicle, solve_routing
+from solver.baselines.routing_core import solve_routing
+from solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
 
 FOLDER = Path("/work/shared/instances-public/solomon-vrptw-100")
 DEFAULT = ["C101", "C201", "R101", "R201", "RC101", "RC201"]
@@ -32,7 +34,7 @@ def late_customers(routes: list[list[int]], dist: list[list[float]], service: fl
                    windows: list[tuple[int, int]], demands: list[int], capacity: int) -> int:
     """Customers (places) served after their window in exact Euclidean time, plus the
     customers of routes over capacity or back after the depot closes: the search works on
-    distances rounded to 1/100, so its feasibility is checked again here."""
+    distances rounded up to 1/100, so this only confirms it independently."""
     late = 0
     for route in routes:
         clock, here = 0.0, 0
@@ -50,7 +52,7 @@ def route_instance(path: Path, time_limit: float) -> tuple[float, int, int, floa
     time (see `late_customers`), and wall seconds."""
     header, coords, demands, windows = read_solomon(path)
     dist = [[math.dist(a, b) for b in coords] for a in coords]
-    scaled = [[round(d * SCALE) for d in row] for row in dist]
+    scaled = [[math.ceil(d * SCALE) for d in row] for row in dist]
     vehicles = header["VEHICLES"]
     service = header["SERVICE_TIME"] * SCALE
     horizon = windows[0][1] * SCALE

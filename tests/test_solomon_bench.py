@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.solomon import FOLDER, late_customers, route_instance
-from solver.baselines.routing_core import Node, RoutingProblem, Vehicle, solve_routing
+from solver.baselines.routing_core import solve_routing
+from solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
 
 PENALTY = 10_000
 

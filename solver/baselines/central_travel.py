@@ -32,7 +32,8 @@ from solver.baselines.central_greedy import greedy_day
 from solver.baselines.day_problem import DayPlan, DayProblem, plan_by_day
 from solver.baselines.finish import verified_result
 from solver.baselines.progress import day_progress
-from solver.baselines.routing_core import Node, RoutingProblem, Vehicle, solve_routing
+from solver.baselines.routing_core import solve_routing
+from solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
 from solver.plan import Placement
 from solver.solve import Progress, SolveOptions, SolveResult
 

@@ -16,61 +16,15 @@ that serves pairs (central-greedy's) matters.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-DAY_MINUTES = 24 * 60
+from solver.baselines import route_minimisation
+from solver.baselines.routing_problem import RoutingProblem, RoutingSolution
 
-
-@dataclass(frozen=True)
-class Node:
-    """A stop to serve: place, start window, service minutes, allowed vehicles, drop penalty."""
-
-    place: int
-    earliest: int
-    latest: int
-    service: int
-    vehicles: tuple[int, ...]
-    penalty: int | None  # None: the node must be served
-    demand: int = 0
-
-
-@dataclass(frozen=True)
-class Vehicle:
-    """A route: travel matrix, depot place, earliest departure and latest return."""
-
-    matrix: int
-    depot: int
-    start: int
-    end: int
-
-
-@dataclass
-class RoutingProblem:
-    """`matrices[m][a][b]`: travel from place a to b with matrix m (one per travel mode).
-
-    `same_start` pairs of nodes must both be served or both dropped, by different vehicles
-    starting at the same minute (a double-staffed visit). `capacity` bounds the summed
-    demand of a route (Solomon's instances; None: no capacity).
-    """
-
-    matrices: list[list[list[int]]]
-    nodes: list[Node]
-    vehicles: list[Vehicle]
-    same_start: list[tuple[int, int]] = field(default_factory=list)
-    capacity: int | None = None
-    horizon: int = DAY_MINUTES
-
-
-@dataclass
-class RoutingSolution:
-    """Per vehicle its nodes in order, each served node's start, the dropped nodes, the cost."""
-
-    routes: list[list[int]]
-    starts: dict[int, int]
-    dropped: list[int]
-    cost: int
+ROUNDS_SHARE = 0.25  # of the time limit, at most, for reweighing rounds
+EJECTION_SHARE = 0.8  # the ejection search ends by then; the rest polishes distance
 
 
 class _Model:
@@ -158,9 +112,13 @@ def solve_routing(
     from the last round's routes, and every node still dropped weighs one more base penalty
     (the ejection weights of Nagata and Bräysy's route minimisation): the nodes hardest to
     place get served and easier ones are left out in their place, which the next round can
-    fit. The rest of the time searches with the true penalties from the round that dropped
-    fewest. Rounds end at the wall clock, so this mode is not reproducible; the default (None)
-    is the single search central-travel uses.
+    fit. Rounds take up to `ROUNDS_SHARE` of the time. If nodes are still dropped then, the
+    ejection search of `route_minimisation` (where it applies) brings them in until
+    `EJECTION_SHARE` of the time: the rounds' weights alone leave the last one or two out
+    (RC101: 1 after 60 s), because OR-Tools moves one node at a time. The rest of the time
+    searches with the true penalties from the routes that drop fewest. Rounds and ejections
+    end at the wall clock, so this mode is not reproducible; the default (None) is the single
+    search central-travel uses.
     """
     if reweigh_seconds is None:
         return _search(problem, time_limit, solution_limit, initial_routes)
@@ -168,7 +126,7 @@ def solve_routing(
     weights = [1] * len(problem.nodes)
     best: RoutingSolution | None = None
     routes = initial_routes
-    while time_limit - (time.monotonic() - began) > 2 * reweigh_seconds:
+    while time.monotonic() - began < ROUNDS_SHARE * time_limit - reweigh_seconds:
         weighted = replace(problem, nodes=[
             node if node.penalty is None else replace(node, penalty=node.penalty * w)
             for node, w in zip(problem.nodes, weights)])
@@ -182,6 +140,10 @@ def solve_routing(
         for k in found.dropped:
             weights[k] += 1
         routes = found.routes
+    if best is not None and best.dropped and route_minimisation.applies(problem):
+        squeezed = route_minimisation.minimise_dropped(
+            problem, best.routes, began + EJECTION_SHARE * time_limit)
+        best = min(best, squeezed, key=_rank)
     left = time_limit - (time.monotonic() - began)
     final = _search(problem, left, solution_limit, best.routes if best else initial_routes)
     return min((s for s in (final, best) if s is not None), key=_rank, default=None)

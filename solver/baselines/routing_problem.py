@@ -1,0 +1,60 @@
+"""What a routing problem and its solution hold: places, travel matrices, nodes to serve and
+vehicles; routes, starts and the nodes left out. Shared by the OR-Tools search
+(`routing_core`) and the ejection search (`route_minimisation`), which knows nothing of
+OR-Tools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DAY_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class Node:
+    """A stop to serve: place, start window, service minutes, allowed vehicles, drop penalty."""
+
+    place: int
+    earliest: int
+    latest: int
+    service: int
+    vehicles: tuple[int, ...]
+    penalty: int | None  # None: the node must be served
+    demand: int = 0
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """A route: travel matrix, depot place, earliest departure and latest return."""
+
+    matrix: int
+    depot: int
+    start: int
+    end: int
+
+
+@dataclass
+class RoutingProblem:
+    """`matrices[m][a][b]`: travel from place a to b with matrix m (one per travel mode).
+
+    `same_start` pairs of nodes must both be served or both dropped, by different vehicles
+    starting at the same minute (a double-staffed visit). `capacity` bounds the summed
+    demand of a route (Solomon's instances; None: no capacity).
+    """
+
+    matrices: list[list[list[int]]]
+    nodes: list[Node]
+    vehicles: list[Vehicle]
+    same_start: list[tuple[int, int]] = field(default_factory=list)
+    capacity: int | None = None
+    horizon: int = DAY_MINUTES
+
+
+@dataclass
+class RoutingSolution:
+    """Per vehicle its nodes in order, each served node's start, the dropped nodes, the cost."""
+
+    routes: list[list[int]]
+    starts: dict[int, int]
+    dropped: list[int]
+    cost: int
