@@ -66,9 +66,7 @@ def minimise_dropped(problem: RoutingProblem, routes: list[list[int]], deadline:
     rng = random.Random(seed)
     while pool and time.monotonic() < deadline:
         node = pool.pop()
-        if plan.insert_where_it_fits(node) or plan.squeeze(node):
-            pass
-        else:
+        if not (plan.insert_where_it_fits(node) or plan.squeeze(node)):
             failures[node] += 1
             ejected = plan.insert_ejecting(node, failures)
             if ejected is None:
@@ -151,6 +149,14 @@ class _Plan:
         """Route v with node k inserted before position i."""
         return _join(_join(self.prefix[v][i], self.own[k], self.travel), self.suffix[v][i], self.travel)
 
+    def _without(self, v: int, i: int) -> Stretch:
+        """Route v without its node at position i."""
+        return _join(self.prefix[v][i], self.suffix[v][i + 1], self.travel)
+
+    def _replaced(self, v: int, i: int, k: int) -> Stretch:
+        """Route v with node k in place of its node at position i."""
+        return _join(_join(self.prefix[v][i], self.own[k], self.travel), self.suffix[v][i + 1], self.travel)
+
     def _detour(self, v: int, i: int, k: int) -> int:
         """Extra travel of inserting node k before position i of route v."""
         before = self.prefix[v][i][6]
@@ -163,6 +169,7 @@ class _Plan:
         return [(v, i) for v in self.problem.nodes[k].vehicles for i in range(len(self.routes[v]) + 1)]
 
     def _put(self, v: int, i: int, k: int) -> None:
+        """Insert node k before position i of route v."""
         self.routes[v].insert(i, k)
         self._refresh(v)
 
@@ -204,7 +211,7 @@ class _Plan:
         for r in broken:
             old_r = self._penalty(self.whole[r])
             for ia, a in enumerate(self.routes[r]):
-                without_a = self._penalty(_join(self.prefix[r][ia], self.suffix[r][ia + 1], self.travel))
+                without_a = self._penalty(self._without(r, ia))
                 for b in self.near[a]:
                     if b not in self.where or self.where[b][0] == r:
                         continue
@@ -318,17 +325,12 @@ class _Plan:
                 if s not in nodes[a].vehicles:
                     continue
                 at = ib + rng.randint(0, 1)
-                if (self._penalty(_join(self.prefix[r][ia], self.suffix[r][ia + 1], self.travel)) == 0
-                        and self._penalty(self._with(s, at, a)) == 0):
-                    self.routes[s].insert(at, self.routes[r].pop(ia))
-                else:
+                if self._penalty(self._without(r, ia)) or self._penalty(self._with(s, at, a)):
                     continue
+                self.routes[s].insert(at, self.routes[r].pop(ia))
             else:
-                if s not in nodes[a].vehicles or r not in nodes[b].vehicles:
-                    continue
-                in_r = _join(_join(self.prefix[r][ia], self.own[b], self.travel), self.suffix[r][ia + 1], self.travel)
-                in_s = _join(_join(self.prefix[s][ib], self.own[a], self.travel), self.suffix[s][ib + 1], self.travel)
-                if self._penalty(in_r) or self._penalty(in_s):
+                if (s not in nodes[a].vehicles or r not in nodes[b].vehicles
+                        or self._penalty(self._replaced(r, ia, b)) or self._penalty(self._replaced(s, ib, a))):
                     continue
                 self.routes[r][ia], self.routes[s][ib] = b, a
             self._refresh(r)
