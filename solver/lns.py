@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import astuple, dataclass, replace
-from typing import Callable
+from typing import Callable, Literal
 
 from models.bounds import smallest_cover
 from models.eligibility import FittingDays
@@ -30,6 +30,7 @@ from solver.tidy import tidy
 
 TRAVEL_WEIGHTS = Weights(new_pair=0, not_preferred=0, arrival=0, workload=0)  # the travel-only yardstick
 CAPACITY_REASON = "capacity: no route of an eligible carer has room for it"
+Ended = Literal["bound", "optimal", "work", "time", "interrupted"]  # why a search stopped; see `improve`
 SERVE_SHARE = 0.85  # steps that serve while a servable visit is left out: continuity comes mostly from `tidy`
 
 
@@ -293,10 +294,12 @@ def drops_a_lock(instance: Instance, plan: Plan, candidate: Plan) -> bool:
     )
 
 
-def all_at_bound(instance: Instance, plan: Plan, bounds: dict[str, int]) -> bool:
+def all_at_bound(instance: Instance, plan: Plan, bounds: dict[str, int], eligible: dict[str, list[str]]) -> bool:
+    """Whether no plan can do better on continuity: every client at its bound, and no mandatory
+    visit left out that an eligible carer could serve (one with none stays out in every plan)."""
     met = client_carers(instance, plan)
     return all(len(met[c]) <= bounds.get(c, 0) for c in met) and not any(
-        instance.visit_by_id[v].priority == "mandatory" for v in plan.unassigned
+        instance.visit_by_id[v].priority == "mandatory" and eligible.get(v) for v in plan.unassigned
     )
 
 
@@ -319,12 +322,14 @@ def improve(
     settings: SearchSettings,
     should_stop: Callable[[], bool] = lambda: False,
     on_improve: Callable[[Plan, Score], None] = lambda plan, score: None,
-) -> tuple[Plan, bool]:
+) -> tuple[Plan, Ended]:
     """Improve `plan` until `work` is spent, `deadline` (time.monotonic) passes, a stop is
     requested, or every client is at its bound and `settings.polish_at_bound` steps in a row
     have not lowered the cost (travel, arrival and workload still count once continuity is
-    optimal). Returns the best plan found and whether Ctrl-C ended the search (the best plan
-    so far is kept, never lost)."""
+    optimal). Returns the best plan found (after Ctrl-C too: it is kept, never lost) and what
+    ended the search: "bound", "optimal" (nothing left to try: every movable visit was
+    re-planned at once, optimally, or none may move), "work", "time" or "interrupted" (Ctrl-C
+    or a stop request)."""
     best = plan
     try:
         rng = random.Random(seed)
@@ -351,12 +356,14 @@ def improve(
         untidy = False  # the best plan changed since the last tidy pass
         stale = 0  # steps in a row without a better score
         spent = 0.0
+        solved_whole = False
         while (
             spent < work
             and time.monotonic() < deadline
             and not should_stop()
-            and (by_travel or stale < settings.polish_at_bound or not all_at_bound(instance, best, bounds))
+            and (by_travel or stale < settings.polish_at_bound or not all_at_bound(instance, best, bounds, eligible))
             and movable
+            and not solved_whole
         ):
             free = set(movable) if whole else hoods.draw(best, size) - fixed
             step += 1
@@ -399,14 +406,19 @@ def improve(
                 best, best_score, work_done = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score,
                                                       on_improve, settings, step)
                 spent += work_done
-            if whole and result.status == "OPTIMAL":
-                break  # every movable visit was re-planned at once, optimally: nothing left to try
+            solved_whole = whole and result.status == "OPTIMAL"  # every movable visit at once, optimally
         if untidy:  # the last steps' plan has not been tidied yet: a few tenths of a second past the budget
             best, best_score, _ = _tidied(instance, travel, eligible, bounds, days, ranks, best, best_score, on_improve,
                                           settings, step)
     except KeyboardInterrupt:
-        return best, True
-    return best, False
+        return best, "interrupted"
+    if should_stop():
+        return best, "interrupted"
+    if solved_whole or not movable:
+        return best, "optimal"
+    if spent >= work:
+        return best, "work"
+    return best, "time" if time.monotonic() >= deadline else "bound"
 
 
 def _tidied(instance: Instance, travel: TravelTimes, eligible: dict[str, list[str]], bounds: dict[str, int],

@@ -31,7 +31,7 @@ from models.travel import TravelTimes, travel_times
 from solver.construct import construct
 from solver.decompose import team_instances
 from solver.executors import Executor, Interrupted, make_executor
-from solver.lns import SearchSettings, improve
+from solver.lns import Ended, SearchSettings, all_at_bound, improve
 from solver.locks import lock_problems
 from solver.plan import Plan
 from solver.score import Score, Weights, score
@@ -127,14 +127,19 @@ class Progress:
 
 @dataclass
 class TeamOutcome:
-    """What solving one team returned."""
+    """What solving one team returned; `at_bound` and `ended` make up the solve's status."""
 
     team: str
     plan: Plan
     score: Score
     bound: int
     first_solution_s: float
-    interrupted: bool
+    at_bound: bool  # no plan does better on continuity (`solver.lns.all_at_bound`)
+    ended: Ended  # what ended the team's last search
+
+    @property
+    def interrupted(self) -> bool:
+        return self.ended == "interrupted"
 
 
 @dataclass
@@ -196,7 +201,7 @@ def _improve_team(
     try:
         if allotment is None:
             report(Progress(first, team, score(part, travel, plan, bounds, weights), bound, True))
-        best[0], interrupted = improve(
+        best[0], ended = improve(
             part, travel, eligible.carers, bounds, plan,
             work=work,
             deadline=time.monotonic() + seconds,
@@ -206,16 +211,16 @@ def _improve_team(
             on_improve=improved,
         )
     except KeyboardInterrupt:
-        interrupted = True
+        ended = "interrupted"
     return TeamOutcome(team, best[0], score(part, travel, best[0], bounds, weights), bound, first,
-                       interrupted or should_stop())
+                       all_at_bound(part, best[0], bounds, eligible.carers), "interrupted" if should_stop() else ended)
 
 
 def _not_planned(part: Instance) -> TeamOutcome:
     """A team that Ctrl-C reached before its first plan: every visit unassigned, saying so."""
     plan = Plan(unassigned={v.id: "not planned: the solve was interrupted before this team" for v in part.visits})
     empty = score(part, travel_times(part), plan, {})
-    return TeamOutcome(_team_name(part), plan, empty, 0, 0.0, True)
+    return TeamOutcome(_team_name(part), plan, empty, 0, 0.0, False, "interrupted")
 
 
 def _team_name(part: Instance) -> str:
@@ -242,7 +247,8 @@ def _as_found(part: Instance, start: TeamStart, weights: Weights) -> TeamOutcome
     """A team whose improvement the stop request prevented: its first plan."""
     bounds = client_bounds(part, start.eligible.carers)
     plan_score = score(part, start.travel, start.plan, bounds, weights)
-    return TeamOutcome(_team_name(part), start.plan, plan_score, sum(bounds.values()), start.first, True)
+    return TeamOutcome(_team_name(part), start.plan, plan_score, sum(bounds.values()), start.first,
+                       all_at_bound(part, start.plan, bounds, start.eligible.carers), "interrupted")
 
 
 def solve(
@@ -279,7 +285,7 @@ def solve(
     total = Score.combine([o.score for o in outcomes])
     info = SolverInfo(
         method=METHOD if options.objective == "continuity" else "teams-travel",
-        status=_status(interrupted, total, sum(o.bound for o in outcomes)),
+        status=_status(outcomes),
         objective=total.parts(),
         bound={"distinct_carers": float(sum(o.bound for o in outcomes))},
         wall_time_s=round(time.monotonic() - started, 3),
@@ -300,13 +306,17 @@ def solve(
     return SolveResult(schedule, evaluation, first, interrupted, outcomes)
 
 
-def _status(interrupted: bool, total: Score, bound: int) -> str:
-    """INTERRUPTED; AT_BOUND when every client is at its bound and no mandatory visit is left
-    out (a schedule missing a visit is not at the bound, however few carers it uses); else
-    TIME_LIMIT."""
-    if interrupted:
+def _status(outcomes: list[TeamOutcome]) -> str:
+    """INTERRUPTED; AT_BOUND when every client is at its bound and no mandatory visit that an
+    eligible carer could serve is left out; else what ended the searches of the teams short of
+    it: TIME_LIMIT (the clock, before the work budget), WORK_LIMIT, or OPTIMAL (every visit
+    free to move was re-planned at once, optimally: a replan that locks most of them)."""
+    if any(o.interrupted for o in outcomes):
         return "INTERRUPTED"
-    return "AT_BOUND" if total.unassigned_mandatory == 0 and total.distinct_carers <= bound else "TIME_LIMIT"
+    short = {o.ended for o in outcomes if not o.at_bound}
+    if not short:
+        return "AT_BOUND"
+    return "TIME_LIMIT" if "time" in short else "WORK_LIMIT" if "work" in short else "OPTIMAL"
 
 
 def _solve_teams(executor: Executor, parts: list[Instance], job: TeamJob,
