@@ -51,11 +51,13 @@ def construct(
     eligible: Eligibility,
     allow_borrowing: bool = False,
     seed: int = 0,
+    bounds: dict[str, int] | None = None,
 ) -> Plan:
     """Build a plan: carers chosen per client, then visits inserted hardest first.
 
     `eligible` must come from `models.eligibility.eligibility` with the same
     `allow_borrowing`; borrowed carers are only used when the client's own team has no room.
+    `bounds` are the clients' lower bounds (`models.bounds.client_bounds`), if the caller has them.
     """
     rank = seeded_ranks(
         [s.id for s in instance.staff] + [c.id for c in instance.clients] + [v.id for v in instance.visits], seed
@@ -78,7 +80,9 @@ def construct(
             unassigned[visit.id] = reason
     left_over = [v for v in ordered if v.id in unassigned]
     place_left_over(instance, routes, inserter, left_over, unassigned, NodeBudget(REPACK_NODES))
-    release_rare_carers(instance, routes, eligible.carers, cover.days, rank, client_bounds(instance, eligible.carers))
+    if bounds is None:
+        bounds = client_bounds(instance, eligible.carers)
+    release_rare_carers(instance, routes, eligible.carers, cover.days, rank, bounds)
     return routes.to_plan(unassigned)
 
 

@@ -161,14 +161,16 @@ class TeamStart:
     first: float
     travel: TravelTimes
     eligible: Eligibility
+    bounds: dict[str, int]  # the clients' lower bounds
 
 
 def _first_plan(part: Instance, job: TeamJob) -> TeamStart:
     """The team's constructed plan and when it was ready (seconds since the solve began)."""
     travel = travel_times(part)
     eligible = eligibility(part, travel, job.allow_borrowing)
-    plan = construct(part, travel, eligible, job.allow_borrowing, job.seed)
-    return TeamStart(plan, time.time() - job.started, travel, eligible)
+    bounds = client_bounds(part, eligible.carers)
+    plan = construct(part, travel, eligible, job.allow_borrowing, job.seed, bounds)
+    return TeamStart(plan, time.time() - job.started, travel, eligible, bounds)
 
 
 def _improve_team(
@@ -183,8 +185,7 @@ def _improve_team(
     """Improve one team's plan within its budget: the first round's share, or `allotment`
     (wall seconds, work) in the second round."""
     started = job.started
-    plan, first, travel, eligible = start.plan, start.first, start.travel, start.eligible
-    bounds = client_bounds(part, eligible.carers)
+    plan, first, travel, eligible, bounds = start.plan, start.first, start.travel, start.eligible, start.bounds
     bound = sum(bounds.values())
     team = _team_name(part)
     weights = job.weights
@@ -245,10 +246,9 @@ def _improve_task(item: tuple[Instance, int, TeamStart, TeamJob, tuple[float, fl
 
 def _as_found(part: Instance, start: TeamStart, weights: Weights) -> TeamOutcome:
     """A team whose improvement the stop request prevented: its first plan."""
-    bounds = client_bounds(part, start.eligible.carers)
-    plan_score = score(part, start.travel, start.plan, bounds, weights)
-    return TeamOutcome(_team_name(part), start.plan, plan_score, sum(bounds.values()), start.first,
-                       all_at_bound(part, start.plan, bounds, start.eligible.carers), "interrupted")
+    plan_score = score(part, start.travel, start.plan, start.bounds, weights)
+    return TeamOutcome(_team_name(part), start.plan, plan_score, sum(start.bounds.values()), start.first,
+                       all_at_bound(part, start.plan, start.bounds, start.eligible.carers), "interrupted")
 
 
 def solve(
