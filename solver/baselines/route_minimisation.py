@@ -38,6 +38,8 @@ MAX_EJECTED = 3  # nodes removed from one route to make room (Nagata and Bräysy
 NEIGHBOURS = 20  # nearest nodes a move joins to
 PERTURB_MOVES = 300  # random feasible-move attempts after each ejection
 SQUEEZE_STEPS = 50  # improving moves of one squeeze before it gives up
+NO_CAPACITY = 1 << 62  # the capacity of a problem without one: no load is ever over it
+NO_RANK = 1 << 62  # ranks above every ejection: the bound before one is found
 
 # A stretch of a route: (duration, time warp, earliest start, latest start, load, first place,
 # last place). Duration counts service and travel inside the stretch.
@@ -79,6 +81,11 @@ def minimise_dropped(problem: RoutingProblem, routes: list[list[int]], deadline:
     return best
 
 
+def _rank(failures: int, size: int) -> int:
+    """An ejection's rank as one integer: its summed failure counts first, then its size."""
+    return failures * (MAX_EJECTED + 1) + size
+
+
 def _join(a: Stretch, b: Stretch, travel: list[list[int]]) -> Stretch:
     """Stretch `a` followed by stretch `b` (Vidal et al. 2013, time-warp concatenation).
 
@@ -108,7 +115,7 @@ class _Plan:
         self.depot: Stretch = (0, 0, vehicle.start, vehicle.end, 0, vehicle.depot, vehicle.depot)
         self.own: list[Stretch] = [(n.service, 0, n.earliest, n.latest, n.demand, n.place, n.place)
                                    for n in problem.nodes]
-        self.capacity = problem.capacity
+        self.capacity = problem.capacity if problem.capacity is not None else NO_CAPACITY
         # a unit of load over capacity weighs as much time warp as the day has minutes per unit
         self.load_weight = problem.horizon // problem.capacity if problem.capacity else 0
         self.everywhere = [len(n.vehicles) == len(problem.vehicles) for n in problem.nodes]
@@ -142,20 +149,28 @@ class _Plan:
 
     def _penalty(self, stretch: Stretch) -> int:
         """Time warp plus weighted load over capacity: zero for a feasible whole route."""
-        over = stretch[4] - self.capacity if self.capacity is not None else 0
-        return stretch[1] + self.load_weight * max(over, 0)
+        over = stretch[4] - self.capacity
+        return stretch[1] + self.load_weight * over if over > 0 else stretch[1]
 
-    def _with(self, v: int, i: int, k: int) -> Stretch:
-        """Route v with node k inserted before position i."""
-        return _join(_join(self.prefix[v][i], self.own[k], self.travel), self.suffix[v][i], self.travel)
+    def _joined_penalty(self, a: Stretch, b: Stretch) -> int:
+        """`_penalty(_join(a, b))` without building the joined stretch: the question the
+        search asks most, so it is answered from the two ends alone."""
+        warp = a[0] - a[1] + self.travel[a[6]][b[5]] + a[2] - b[3]
+        over = a[4] + b[4] - self.capacity
+        penalty = a[1] + b[1] + warp if warp > 0 else a[1] + b[1]
+        return penalty + self.load_weight * over if over > 0 else penalty
 
-    def _without(self, v: int, i: int) -> Stretch:
-        """Route v without its node at position i."""
-        return _join(self.prefix[v][i], self.suffix[v][i + 1], self.travel)
+    def _with(self, v: int, i: int, k: int) -> int:
+        """Penalty of route v with node k inserted before position i."""
+        return self._joined_penalty(_join(self.prefix[v][i], self.own[k], self.travel), self.suffix[v][i])
 
-    def _replaced(self, v: int, i: int, k: int) -> Stretch:
-        """Route v with node k in place of its node at position i."""
-        return _join(_join(self.prefix[v][i], self.own[k], self.travel), self.suffix[v][i + 1], self.travel)
+    def _without(self, v: int, i: int) -> int:
+        """Penalty of route v without its node at position i."""
+        return self._joined_penalty(self.prefix[v][i], self.suffix[v][i + 1])
+
+    def _replaced(self, v: int, i: int, k: int) -> int:
+        """Penalty of route v with node k in place of its node at position i."""
+        return self._joined_penalty(_join(self.prefix[v][i], self.own[k], self.travel), self.suffix[v][i + 1])
 
     def _detour(self, v: int, i: int, k: int) -> int:
         """Extra travel of inserting node k before position i of route v."""
@@ -176,7 +191,7 @@ class _Plan:
     def insert_where_it_fits(self, k: int) -> bool:
         """Insert node k at its cheapest feasible position, if it has one."""
         fits = [(self._detour(v, i, k), v, i) for v, i in self._insertions(k)
-                if self._penalty(self._with(v, i, k)) == 0]
+                if self._with(v, i, k) == 0]
         if not fits:
             return False
         _, v, i = min(fits)
@@ -190,7 +205,7 @@ class _Plan:
         if not options:
             return False
         saved = [list(route) for route in self.routes]
-        _, v, i = min((self._penalty(self._with(v, i, k)), v, i) for v, i in options)
+        _, v, i = min((self._with(v, i, k), v, i) for v, i in options)
         self._put(v, i, k)
         for _ in range(SQUEEZE_STEPS):
             broken = [v for v in range(len(self.routes)) if self._penalty(self.whole[v])]
@@ -211,7 +226,7 @@ class _Plan:
         for r in broken:
             old_r = self._penalty(self.whole[r])
             for ia, a in enumerate(self.routes[r]):
-                without_a = self._penalty(self._without(r, ia))
+                without_a = self._without(r, ia)
                 for b in self.near[a]:
                     if b not in self.where or self.where[b][0] == r:
                         continue
@@ -219,14 +234,14 @@ class _Plan:
                     old = old_r + self._penalty(self.whole[s])
                     if s in self.problem.nodes[a].vehicles:
                         for at in (ib, ib + 1):  # before or after b
-                            gain = old - without_a - self._penalty(self._with(s, at, a))
+                            gain = old - without_a - self._with(s, at, a)
                             if gain > best_gain:
                                 best_gain, best_move = gain, ("relocate", r, ia, s, at)
                     for cut_r, cut_s in ((ia + 1, ib), (ia, ib + 1)):  # a then b's tail; b then a's tail
                         if not self._tails_may_swap(r, cut_r, s, cut_s):
                             continue
-                        new = (self._penalty(_join(self.prefix[r][cut_r], self.suffix[s][cut_s], self.travel))
-                               + self._penalty(_join(self.prefix[s][cut_s], self.suffix[r][cut_r], self.travel)))
+                        new = (self._joined_penalty(self.prefix[r][cut_r], self.suffix[s][cut_s])
+                               + self._joined_penalty(self.prefix[s][cut_s], self.suffix[r][cut_r]))
                         if old - new > best_gain:
                             best_gain, best_move = old - new, ("tails", r, cut_r, s, cut_s)
         if best_move is None:
@@ -249,16 +264,15 @@ class _Plan:
         """Insert node k where the nodes whose removal makes its route feasible again have
         the least summed failure count (then the fewest of them); return those nodes, now
         out, or None when no position works with at most `MAX_EJECTED` removed."""
-        best: tuple[tuple[int, int], int, int, list[int]] | None = None
-        least = (min((failures[n] for n in self.where), default=1), 1)  # no ejection ranks lower
-        positions = sorted(self._insertions(k), key=lambda at: self._penalty(self._with(*at, k)))
+        best: tuple[int, int, int, list[int]] | None = None
+        least = _rank(min((failures[n] for n in self.where), default=1), 1)  # no ejection ranks lower
+        positions = sorted(self._insertions(k), key=lambda at: self._with(*at, k))
         for v, i in positions:  # the least broken first, so the bound tightens early
             if best is not None and best[0] <= least:
                 break
             sequence = self.routes[v][:i] + [k] + self.routes[v][i:]
             tails = self._tails(v, i, k)
-            found = self._cheapest_ejection(sequence, tails, k, failures,
-                                            best[0] if best else (1 << 62, MAX_EJECTED + 1))
+            found = self._cheapest_ejection(sequence, tails, k, failures, best[0] if best else NO_RANK)
             if found is not None:
                 best = (found[0], v, i, found[1])
         if best is None:
@@ -280,36 +294,42 @@ class _Plan:
         return head + self.suffix[v][i:]
 
     def _cheapest_ejection(self, sequence: list[int], tails: list[Stretch], keep: int, failures: list[int],
-                           bound: tuple[int, int]) -> tuple[tuple[int, int], list[int]] | None:
+                           bound: int) -> tuple[int, list[int]] | None:
         """The set of at most `MAX_EJECTED` nodes of `sequence`, never `keep`, whose removal
-        leaves a feasible route, ranked (summed failures, size) and better than `bound`: a
-        depth-first search over keep-or-remove that stops a branch when its kept prefix is
-        already broken or its rank cannot beat the best. `tails[j]` is `sequence[j:]` and
-        the depot, all kept."""
-        best: list[tuple[tuple[int, int], list[int]] | None] = [None]
-        limit = [bound]
+        leaves a feasible route, ranked by `_rank` (summed failures, then size) and better
+        than `bound`: a depth-first search over keep-or-remove that stops a branch when its
+        kept prefix is already broken or its rank cannot beat the best. `tails[j]` is
+        `sequence[j:]` and the depot, all kept. The kept prefix is always feasible, so
+        whether it joins its tail feasibly is read off the two stretches inline (the
+        search's hot spot)."""
+        travel, own, capacity, end = self.travel, self.own, self.capacity, len(sequence)
+        best: tuple[int, list[int]] | None = None
+        limit = bound
+        removed: list[int] = []
 
-        def search(j: int, kept: Stretch, removed: list[int], cost: int) -> None:
-            rank = (cost, len(removed))
-            if rank >= limit[0]:
+        def search(j: int, kept: Stretch, rank: int) -> None:
+            nonlocal best, limit
+            if rank >= limit:
                 return
-            if self._penalty(_join(kept, tails[j], self.travel)) == 0:
-                best[0], limit[0] = (rank, list(removed)), rank
+            tail = tails[j]
+            if (tail[1] == 0 and kept[4] + tail[4] <= capacity
+                    and kept[2] + kept[0] + travel[kept[6]][tail[5]] <= tail[3]):
+                best, limit = (rank, list(removed)), rank
                 return
             # keeping the rest fails, so one more node must go: can that still beat the best?
-            if j == len(sequence) or len(removed) == MAX_EJECTED or (cost + 1, len(removed) + 1) >= limit[0]:
+            if j == end or len(removed) == MAX_EJECTED or rank + _rank(1, 1) >= limit:
                 return
             n = sequence[j]
-            extended = _join(kept, self.own[n], self.travel)
-            if self._penalty(extended) == 0:
-                search(j + 1, extended, removed, cost)
+            extended = _join(kept, own[n], travel)
+            if extended[1] == 0 and extended[4] <= capacity:
+                search(j + 1, extended, rank)
             if n != keep:
                 removed.append(n)
-                search(j + 1, kept, removed, cost + failures[n])
+                search(j + 1, kept, rank + _rank(failures[n], 1))
                 removed.pop()
 
-        search(0, self.depot, [], 0)
-        return best[0]
+        search(0, self.depot, 0)
+        return best
 
     def perturb(self, rng: random.Random) -> None:
         """Random feasible relocations and swaps between near nodes of different routes."""
@@ -325,12 +345,12 @@ class _Plan:
                 if s not in nodes[a].vehicles:
                     continue
                 at = ib + rng.randint(0, 1)
-                if self._penalty(self._without(r, ia)) or self._penalty(self._with(s, at, a)):
+                if self._without(r, ia) or self._with(s, at, a):
                     continue
                 self.routes[s].insert(at, self.routes[r].pop(ia))
             else:
                 if (s not in nodes[a].vehicles or r not in nodes[b].vehicles
-                        or self._penalty(self._replaced(r, ia, b)) or self._penalty(self._replaced(s, ib, a))):
+                        or self._replaced(r, ia, b) or self._replaced(s, ib, a)):
                     continue
                 self.routes[r][ia], self.routes[s][ib] = b, a
             self._refresh(r)
