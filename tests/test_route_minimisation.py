@@ -10,7 +10,7 @@ from itertools import pairwise
 
 import pytest
 
-from solver.baselines.route_minimisation import _join, applies, minimise_dropped
+from solver.baselines.route_minimisation import _join, _Plan, applies, minimise_dropped
 from solver.baselines.routing_problem import (
     Node,
     RoutingProblem,
@@ -91,6 +91,23 @@ def test_joined_stretches_agree_with_walking_the_route(seed: int) -> None:
     assert left_to_right[1] == halves[1] == warp
     assert left_to_right[4] == halves[4] == load
 
+
+
+@pytest.mark.parametrize("capacity", [None, 6, 15])
+@pytest.mark.parametrize("seed", range(10))
+def test_the_penalty_read_off_two_stretches_is_that_of_their_join(seed: int, capacity: int | None) -> None:
+    rng = random.Random(seed)
+    problem = RoutingProblem(**{**vars(_random_problem(rng, 10, 1)), "capacity": capacity})
+    plan = _Plan(problem, [[]])
+    for _ in range(20):
+        route = rng.sample(range(10), rng.randint(0, 10))
+        cut = rng.randint(0, len(route))
+        head, tail = plan.depot, plan.depot
+        for k in route[:cut]:
+            head = _join(head, plan.own[k], plan.travel)
+        for k in reversed(route[cut:]):
+            tail = _join(plan.own[k], tail, plan.travel)
+        assert plan._joined_penalty(head, tail) == plan._penalty(_join(head, tail, plan.travel))
 
 def _one_must_move() -> tuple[RoutingProblem, list[list[int]]]:
     """Places on a line, the depot at 0. Node 0 (place 10) and node 1 (place -10) must both start
