@@ -303,6 +303,7 @@ class _Plan:
         whether it joins its tail feasibly is read off the two stretches inline (the
         search's hot spot)."""
         travel, own, capacity, end = self.travel, self.own, self.capacity, len(sequence)
+        one_more = _rank(1, 1)  # the least any further ejection adds to a rank
         best: tuple[int, list[int]] | None = None
         limit = bound
         removed: list[int] = []
@@ -317,7 +318,7 @@ class _Plan:
                 best, limit = (rank, list(removed)), rank
                 return
             # keeping the rest fails, so one more node must go: can that still beat the best?
-            if j == end or len(removed) == MAX_EJECTED or rank + _rank(1, 1) >= limit:
+            if j == end or len(removed) == MAX_EJECTED or rank + one_more >= limit:
                 return
             n = sequence[j]
             extended = _join(kept, own[n], travel)
