@@ -1,4 +1,4 @@
-"""The Solomon benchmark's pieces: reweighing rounds report the true objective, the exact-time
+"""The Solomon benchmark's pieces: the routing core serves what fits at its true penalty, the exact-time
 check catches what rounded distances hide, and an easy instance comes out feasible."""
 
 from __future__ import annotations
@@ -22,15 +22,15 @@ def _line_problem() -> RoutingProblem:
     return RoutingProblem([matrix], nodes, fleet, horizon=200)
 
 
-def test_reweighing_rounds_serve_what_fits_and_cost_the_true_penalty() -> None:
+def test_the_router_serves_what_fits_and_costs_travel_plus_the_penalty_of_what_it_leaves_out() -> None:
     problem = _line_problem()
-    solution = solve_routing(problem, 1.5, reweigh_seconds=0.2)
+    solution = solve_routing(problem, 1.5)
     assert solution is not None
     assert solution.dropped == [3]
     matrix = problem.matrices[0]
     travel = sum(sum(matrix[a][b] for a, b in zip([0, *r], [*r, 0])) for r in
                  ([problem.nodes[k].place for k in route] for route in solution.routes) if r)
-    assert solution.cost == travel + PENALTY  # not the raised weight of the rounds
+    assert solution.cost == travel + PENALTY
     for k, start in solution.starts.items():
         assert problem.nodes[k].earliest <= start <= problem.nodes[k].latest
 

@@ -16,19 +16,10 @@ that serves pairs (central-greedy's) matters.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from solver.baselines import route_minimisation
 from solver.baselines.routing_problem import RoutingProblem, RoutingSolution
-
-ROUNDS_SHARE = 0.25  # of the time limit, at most, for reweighing rounds
-# The ejection search returns once every node is served, so its deadline only binds on a fleet
-# still leaving nodes out; routes that leave a customer out are no answer for a fixed fleet,
-# so it may search until then, and the rest polishes distance (Solomon's 14 tightest fleets at
-# 60 s: R111 served at 0.95, left out at 0.8; R104 and R211 out at both).
-EJECTION_SHARE = 0.95
 
 
 class _Model:
@@ -101,70 +92,13 @@ def solve_routing(
     time_limit: float,
     solution_limit: int | None = None,
     initial_routes: list[list[int]] | None = None,
-    reweigh_seconds: float | None = None,
 ) -> RoutingSolution | None:
     """Route `problem` by guided local search within `time_limit` seconds (model building
     included); None when no first solution was found.
 
     With `initial_routes` (per vehicle, node indices in order, e.g. a greedy plan) the search
     starts there; otherwise from parallel cheapest insertion.
-
-    `reweigh_seconds` is for a fixed fleet that should serve every node, such as Solomon's,
-    whose fleets are the fewest vehicles known: one long search leaves a few nodes out there
-    (RC101: 3 of 100 after 60 s), because distance, not the drop penalty, steers its moves.
-    Instead, while nodes are dropped, the search runs in rounds of that many seconds, each
-    from the last round's routes, and every node still dropped weighs one more base penalty
-    (the ejection weights of Nagata and Bräysy's route minimisation): the nodes hardest to
-    place get served and easier ones are left out in their place, which the next round can
-    fit. Rounds take up to `ROUNDS_SHARE` of the time. If nodes are still dropped then, the
-    ejection search of `route_minimisation` (where it applies) brings them in until
-    `EJECTION_SHARE` of the time: the rounds' weights alone leave the last one or two out
-    (RC101: 1 after 60 s), because OR-Tools moves one node at a time. The rest of the time
-    searches with the true penalties from the routes that drop fewest. Rounds and ejections
-    end at the wall clock, so this mode is not reproducible; the default (None) is the single
-    search central-travel uses.
     """
-    if reweigh_seconds is None:
-        return _search(problem, time_limit, solution_limit, initial_routes)
-    began = time.monotonic()
-    weights = [1] * len(problem.nodes)
-    best: RoutingSolution | None = None
-    routes = initial_routes
-    while time.monotonic() - began < ROUNDS_SHARE * time_limit - reweigh_seconds:
-        weighted = replace(problem, nodes=[
-            node if node.penalty is None else replace(node, penalty=node.penalty * w)
-            for node, w in zip(problem.nodes, weights)])
-        found = _search(weighted, reweigh_seconds, None, routes)
-        if found is None:
-            break
-        found.cost -= sum((problem.nodes[k].penalty or 0) * (weights[k] - 1) for k in found.dropped)
-        best = found if best is None else min(best, found, key=_rank)
-        if not found.dropped:
-            break
-        for k in found.dropped:
-            weights[k] += 1
-        routes = found.routes
-    if best is not None and best.dropped and route_minimisation.applies(problem):
-        squeezed = route_minimisation.minimise_dropped(
-            problem, best.routes, began + EJECTION_SHARE * time_limit)
-        best = min(best, squeezed, key=_rank)
-    left = time_limit - (time.monotonic() - began)
-    final = _search(problem, left, solution_limit, best.routes if best else initial_routes)
-    return min((s for s in (final, best) if s is not None), key=_rank, default=None)
-
-
-def _rank(solution: RoutingSolution) -> tuple[int, int]:
-    """Fewer dropped nodes first, then the lower cost (the true penalties, not the weights)."""
-    return len(solution.dropped), solution.cost
-
-
-def _search(
-    problem: RoutingProblem,
-    time_limit: float,
-    solution_limit: int | None,
-    initial_routes: list[list[int]] | None,
-) -> RoutingSolution | None:
-    """One guided local search within `time_limit` seconds, model building included."""
     began = time.monotonic()
     model = _Model(problem)
     params = pywrapcp.DefaultRoutingSearchParameters()

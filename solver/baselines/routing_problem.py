@@ -1,7 +1,6 @@
 """What a routing problem and its solution hold: places, travel matrices, nodes to serve and
-vehicles; routes, starts and the nodes left out. Shared by the OR-Tools search
-(`routing_core`) and the ejection search (`route_minimisation`), which knows nothing of
-OR-Tools."""
+vehicles; routes, starts and the nodes left out, as the OR-Tools search (`routing_core`)
+takes and returns them."""
 
 from __future__ import annotations
 
