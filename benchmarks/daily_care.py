@@ -1,12 +1,12 @@
 """Distinct carers over the whole horizon for the clients with daily care, per method.
 
-Run: `python -m benchmarks.daily_care INSTANCE DIR` after `hemplan compare INSTANCE -o DIR`
+Run: `python -m hemplan.benchmarks.daily_care INSTANCE DIR` after `hemplan compare INSTANCE -o DIR`
 (it reads DIR's schedules, one per method). Issue 4 compares central planning with what was
 measured before the team model in carers met *per month*; the compare table gives that for
 all clients, whose light-care part (a visit a week) cannot meet many carers whatever the
 method. This prints it for the population of the national indicator instead: clients with at
 least two visits between 07:00 and 22:00 on every day of the horizon
-(`models.evaluator.metrics.has_daily_care`). The last column is the share of all carer-visits
+(`hemplan.models.evaluator.metrics.has_daily_care`). The last column is the share of all carer-visits
 made by a carer of the client's own team: how far a central plan actually mixes the teams.
 """
 
@@ -16,8 +16,8 @@ import argparse
 import statistics
 from pathlib import Path
 
-from models.evaluator.metrics import has_daily_care
-from models.io import load_instance, load_schedule
+from hemplan.models.evaluator.metrics import has_daily_care
+from hemplan.models.io.files import load_instance, load_schedule
 
 
 def main() -> None:

@@ -1,12 +1,12 @@
 """Quality and speed of `hemplan solve` on the bundled instances: the figures of RESULTS.md.
 
-Run: `python -m benchmarks.quality [--time-limit 60] [--workers 2] [NAME ...]`. Each instance
+Run: `python -m hemplan.benchmarks.quality [--time-limit 60] [--workers 2] [NAME ...]`. Each instance
 is solved in a fresh process (so peak memory is its own), the schedule is verified by the
 evaluator, and one Markdown row per instance is printed: time to the first complete plan
 (every team constructed) and to the first verified schedule (that plan checked by the
 evaluator), distinct carers per client per 14 days (mean / p90 / max), the lower bound and
 the ratio, travel, unassigned visits, wall time, peak memory, and the share of CPU time the
-virtual machine's host took away during the run (`benchmarks.host`: wall-clock figures are only
+virtual machine's host took away during the run (`hemplan.benchmarks.host`: wall-clock figures are only
 comparable at low steal).
 """
 
@@ -20,10 +20,11 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.host import StealMeter
-from models.evaluator import evaluate
-from models.io import load_instance
-from solver.solve import SolveOptions, solve
+from hemplan.benchmarks.host import StealMeter
+from hemplan.models.evaluator import evaluate
+from hemplan.models.io.files import load_instance
+from hemplan.solver.method import SolveOptions
+from hemplan.solver.continuity.solve import solve
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 DEFAULT = ["team-14d", "district-14d", "district-28d", "city-14d"]
@@ -91,7 +92,7 @@ def main() -> None:
     print("|" + "---|" * len(COLUMNS))
     for name in args.names:
         out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.quality", "--one", name, "--time-limit", str(args.time_limit),
+            [sys.executable, "-m", "hemplan.benchmarks.quality", "--one", name, "--time-limit", str(args.time_limit),
              "--workers", str(args.workers), "--seed", str(args.seed), "--objective", args.objective],
             check=True, capture_output=True, text=True,
         )

@@ -1,6 +1,6 @@
 """Wall time of `hemplan replan` after a sick call: the issue asks for under 10 s on district-14d.
 
-Run: `python -m benchmarks.replan [--instance district-14d] [--schedule FILE] [--days 3-5]
+Run: `python -m hemplan.benchmarks.replan [--instance district-14d] [--schedule FILE] [--days 3-5]
 [--time-limit 8] [--workers 2] [--repeat 3]`. Without `--schedule` the instance is first solved
 with `hemplan solve --time-limit 30` (not timed). The absent carer is the one with the most
 visits on the absence days (the worst single sick call). Each replan runs the command in a fresh
@@ -21,13 +21,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from models.io import load_schedule
+from hemplan.models.io.files import load_schedule
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def hemplan(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=REPO, capture_output=True, text=True, check=False)
+    return subprocess.run([sys.executable, "-m", "hemplan.cli.main", *args], cwd=REPO, capture_output=True, text=True, check=False)
 
 
 def worst_carer(schedule_file: Path, days: range) -> str:

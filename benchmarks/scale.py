@@ -1,6 +1,6 @@
 """Scale: peak memory, wall time and model size per team of `hemplan solve` on large instances.
 
-    python -m benchmarks.scale [--time-limit 120] [--workers 2] [INSTANCE ...]
+    python -m hemplan.benchmarks.scale [--time-limit 120] [--workers 2] [INSTANCE ...]
 
 Default instances: `instances/city-14d.json` (500 clients) and a generated 80-team,
 2,000-client, 28-day instance (`metro-28d`, written to the system's temporary folder, see
@@ -21,14 +21,14 @@ import tempfile
 import time
 from pathlib import Path
 
-import solver.lns as lns
-from models.bounds import client_bounds
-from models.eligibility import eligibility
-from models.io import load_instance
-from models.travel import travel_times
-from solver.construct import construct
-from solver.decompose import team_instances
-from solver.lns import SearchSettings, improve
+import hemplan.solver.continuity.lns as lns
+from hemplan.models.bounds import client_bounds
+from hemplan.models.eligibility import eligibility
+from hemplan.models.io.files import load_instance
+from hemplan.models.travel import travel_times
+from hemplan.solver.continuity.construct import construct
+from hemplan.solver.continuity.decompose import team_instances
+from hemplan.solver.continuity.lns import SearchSettings, improve
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATE = ["generate", "--teams", "80", "--clients-per-team", "25", "--staff-per-team", "10", "--days", "28",
@@ -39,7 +39,7 @@ def metro_instance() -> Path:
     """The generated 2,000-client instance (made once, kept in the temporary folder)."""
     path = Path(tempfile.gettempdir()) / "hemplan-metro-28d.json"
     if not path.exists():
-        subprocess.run([sys.executable, "-m", "cli.main", *GENERATE, "-o", str(path)], cwd=REPO, check=True)
+        subprocess.run([sys.executable, "-m", "hemplan.cli.main", *GENERATE, "-o", str(path)], cwd=REPO, check=True)
     return path
 
 
@@ -48,7 +48,7 @@ def timed_solve(instance: Path, time_limit: float, workers: int) -> tuple[float,
     out = Path(tempfile.gettempdir()) / f"hemplan-scale-{instance.stem}.schedule.json"
     began = time.monotonic()
     done = subprocess.run(
-        ["/usr/bin/time", "-v", sys.executable, "-m", "cli.main", "solve", str(instance), "-o", str(out),
+        ["/usr/bin/time", "-v", sys.executable, "-m", "hemplan.cli.main", "solve", str(instance), "-o", str(out),
          "--time-limit", str(time_limit), "--workers", str(workers), "--quiet"],
         cwd=REPO, capture_output=True, text=True, check=True,
     )

@@ -1,8 +1,8 @@
 """How strong central-travel's routing core is: Solomon's 100-customer VRPTW instances.
 
-Run: `python -m benchmarks.solomon [--time-limit 20] [--folder DIR] [NAME ...]`. Each
+Run: `python -m hemplan.benchmarks.solomon --public DIR [--time-limit 20] [NAME ...]`. Each
 instance (LKH-3 CVRPTW format, see the folder's README) is routed by
-`solver.baselines.routing_core` with its fixed fleet, capacity, time windows and service
+`hemplan.solver.baselines.routing_core` with its fixed fleet, capacity, time windows and service
 times, distances scaled by 100 and rounded up to integers (so a route on time in the search
 is on time in exact time), by the same guided local search central-travel runs each day
 (the fleets are the fewest vehicles known; a customer left out costs more than any route).
@@ -20,11 +20,11 @@ import time
 from itertools import pairwise
 from pathlib import Path
 
-from models.convert.solomon import read_solomon
-from solver.baselines.routing_core import solve_routing
-from solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
+from hemplan.models.io.convert.solomon import read_solomon
+from hemplan.solver.baselines.routing_core import solve_routing
+from hemplan.solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
 
-FOLDER = Path("/work/shared/instances-public/solomon-vrptw-100")
+SET = "solomon-vrptw-100"  # the set's folder among the public sets
 DEFAULT = ["C101", "C201", "R101", "R201", "RC101", "RC201"]
 SCALE = 100
 MUST_SERVE = 10**9  # a customer left out costs more than any route (the fleet is fixed and tight)
@@ -90,9 +90,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", default=DEFAULT)
     parser.add_argument("--time-limit", type=float, default=20.0)
-    parser.add_argument("--folder", type=Path, default=FOLDER)
+    parser.add_argument("--public", type=Path, required=True, help="folder of the public sets (see instances/README.md)")
     args = parser.parse_args()
-    with open(args.folder / "reference_results.csv", newline="") as handle:
+    folder = args.public / SET
+    if not (folder / "reference_results.csv").is_file():
+        parser.error(f"{folder}: no Solomon set here (reference_results.csv missing)")
+    with open(folder / "reference_results.csv", newline="") as handle:
         reference = {row["instance"]: row for row in csv.DictReader(handle)}
     print("| instance | vehicles | best known | central-travel core | gap | not served | late | wall s |")
     print("|---|---|---|---|---|---|---|---|")
@@ -100,7 +103,7 @@ def main() -> None:
     infeasible: list[str] = []
     for name in args.names:
         row = reference[name]
-        distance, dropped, late, wall = route_instance(args.folder / row["file"], args.time_limit)
+        distance, dropped, late, wall = route_instance(folder / row["file"], args.time_limit)
         bks = float(row["bks_distance"])
         gap = f"{distance / bks - 1:+.2%}"
         if dropped or late:

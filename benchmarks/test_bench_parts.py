@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from models.eligibility import eligibility
-from models.evaluator import evaluate
-from models.io import load_instance
-from models.travel import travel_times
-from solver.construct import construct
-from solver.decompose import team_instances
-from solver.solve import SolveOptions, solve
+from hemplan.models.eligibility import eligibility
+from hemplan.models.evaluator import evaluate
+from hemplan.models.io.files import load_instance
+from hemplan.models.travel import travel_times
+from hemplan.solver.continuity.construct import construct
+from hemplan.solver.continuity.decompose import team_instances
+from hemplan.solver.method import SolveOptions
+from hemplan.solver.continuity.solve import solve
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 WORK = 0.5  # CP-SAT deterministic units for the one team solve: the same work on every machine

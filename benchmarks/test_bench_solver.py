@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from models.bounds import client_bounds
-from models.eligibility import eligibility
-from models.evaluator import evaluate
-from models.io import load_instance
-from models.travel import travel_times
-from solver.construct import construct
-from solver.decompose import team_instances
-from solver.lns import Neighbourhoods, candidate_carers
-from solver.neighbourhood import solve_neighbourhood
+from hemplan.models.bounds import client_bounds
+from hemplan.models.eligibility import eligibility
+from hemplan.models.evaluator import evaluate
+from hemplan.models.io.files import load_instance
+from hemplan.models.travel import travel_times
+from hemplan.solver.continuity.construct import construct
+from hemplan.solver.continuity.decompose import team_instances
+from hemplan.solver.continuity.lns import Neighbourhoods, candidate_carers
+from hemplan.solver.continuity.neighbourhood import solve_neighbourhood
 
 DISTRICT = Path(__file__).resolve().parent.parent / "instances" / "district-14d.json"
 

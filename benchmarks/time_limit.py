@@ -1,6 +1,6 @@
 """How closely `hemplan solve` honours `--time-limit`, end to end in a fresh process.
 
-    python -m benchmarks.time_limit [--limits 5 10 20] [--workers 2] [INSTANCE]
+    python -m hemplan.benchmarks.time_limit [--limits 5 10 20] [--workers 2] [INSTANCE]
 
 Default instance `instances/district-14d.json`. The wall time includes interpreter start-up,
 loading, solving, verifying and writing; the overshoot is wall time minus the limit (the goal
@@ -23,7 +23,7 @@ def overshoot(instance: Path, limit: float, workers: int) -> float:
     """Seconds beyond `limit` of one solve, from launch to exit."""
     out = Path(tempfile.gettempdir()) / "hemplan-time-limit.schedule.json"
     began = time.monotonic()
-    subprocess.run([sys.executable, "-m", "cli.main", "solve", str(instance), "-o", str(out), "--time-limit",
+    subprocess.run([sys.executable, "-m", "hemplan.cli.main", "solve", str(instance), "-o", str(out), "--time-limit",
                     str(limit), "--workers", str(workers), "--quiet"], cwd=REPO, check=True, capture_output=True)
     return time.monotonic() - began - limit
 

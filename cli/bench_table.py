@@ -1,6 +1,6 @@
 """The quality and speed table of `hemplan bench`, as Markdown and CSV, and its scaling plot.
 
-Cells are formatted like `hemplan compare`'s table (`cli.compare_table._cell`); the plot is
+Cells are formatted like `hemplan compare`'s table (`hemplan.cli.compare_table._cell`); the plot is
 written through the same atomic byte writer.
 """
 
@@ -10,8 +10,8 @@ import csv
 import io
 from collections import defaultdict
 
-from cli.compare_table import _cell
-from solver.bench import Row
+from hemplan.cli.compare_table import _cell
+from hemplan.benchmarks.harness import Row
 
 COLUMNS: list[tuple[str, str]] = [
     ("instance", "instance"), ("method", "method"), ("seed", "seed"), ("teams", "teams"), ("visits", "visits"),

@@ -12,16 +12,14 @@ from pathlib import Path
 
 import click
 
-from cli.bench_table import csv_text, markdown, scaling_png
-from cli.methods_option import chosen_methods
-from cli.progress import ProgressBoard, progress_option, resolve_mode
-from models.io import write_bytes_atomic, write_text_atomic
-from solver.bench import Job, Row, run_local
-from solver.bench_suites import SUITES, suite_cases
-from solver.methods import METHODS
-from solver.solve import SolveOptions
-
-DEFAULT_PUBLIC = "../shared/instances-public"
+from hemplan.cli.bench_table import csv_text, markdown, scaling_png
+from hemplan.cli.methods_option import chosen_methods
+from hemplan.cli.progress import ProgressBoard, progress_option, resolve_mode
+from hemplan.models.io.files import write_bytes_atomic, write_text_atomic
+from hemplan.benchmarks.harness import Job, Row, run_local
+from hemplan.benchmarks.suites import SUITES, suite_cases
+from hemplan.solver.methods import METHODS
+from hemplan.solver.method import SolveOptions
 
 
 @click.command()
@@ -38,16 +36,16 @@ DEFAULT_PUBLIC = "../shared/instances-public"
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Workers of every run.")
 @click.option("--work-limit", type=click.FloatRange(min=0), default=None,
               help="Reproducible search budget (see hemplan solve).")
-@click.option("--public", "public_dir", default=DEFAULT_PUBLIC, show_default=True,
-              type=click.Path(file_okay=False), help="Folder of the public sets (public-* suites).")
+@click.option("--public", "public_dir", default=None, type=click.Path(file_okay=False),
+              help="Folder of the public sets, needed by the public-* suites (see instances/README.md).")
 @click.option("--instances", "only", default="", help="Comma-separated instance names of the suite to run (default all).")
 @progress_option
 @click.option("--json", "as_json", is_flag=True, help="Print the table's rows as JSON.")
 def bench(suite: str, output_dir: str, methods: str, time_limit: float, repeat: int, seed: int, workers: int,
-          work_limit: float | None, public_dir: str, only: str, quiet: bool, progress_mode: str, as_json: bool) -> None:
+          work_limit: float | None, public_dir: str | None, only: str, quiet: bool, progress_mode: str, as_json: bool) -> None:
     """Plan every instance of SUITE with every method and write the quality and speed table."""
     chosen = chosen_methods(methods)
-    cases = suite_cases(suite, Path(public_dir))
+    cases = suite_cases(suite, None if public_dir is None else Path(public_dir))
     names = [n.strip() for n in only.split(",") if n.strip()]
     missing = [n for n in names if n not in {c.name for c in cases}]
     if missing:

@@ -6,9 +6,9 @@ import json
 
 import click
 
-from models.instance import Instance
-from models.io import load_instance
-from models.schedule import Schedule
+from hemplan.models.contract.instance import Instance
+from hemplan.models.io.files import load_instance
+from hemplan.models.contract.schedule import Schedule
 
 
 @click.command()

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import click
 
-from cli.compare_plot import plot_png
-from cli.compare_table import csv_text, markdown, price_lines, table_rows
-from cli.methods_option import chosen_methods
-from cli.progress import SCORE_COLUMNS, ProgressBoard, ScoreRows, progress_option, resolve_mode
-from models.io import load_instance, write_bytes_atomic, write_model, write_text_atomic
-from solver.compare import MethodRun, run_methods
-from solver.executors import EXECUTORS
-from solver.methods import METHODS
-from solver.solve import Progress, SolveOptions
+from hemplan.cli.compare_plot import plot_png
+from hemplan.cli.compare_table import csv_text, markdown, price_lines, table_rows
+from hemplan.cli.methods_option import chosen_methods
+from hemplan.cli.progress import SCORE_COLUMNS, ProgressBoard, ScoreRows, progress_option, resolve_mode
+from hemplan.models.io.files import load_instance, write_bytes_atomic, write_model, write_text_atomic
+from hemplan.solver.compare import MethodRun, run_methods
+from hemplan.solver.executors import EXECUTORS
+from hemplan.solver.methods import METHODS
+from hemplan.solver.method import Progress, SolveOptions
 
 
 @click.command()

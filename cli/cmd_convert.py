@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from models.convert import SETS
-from models.convert.common import write_converted
-from models.problems import InputError, Problem
+from hemplan.models.io.convert import SETS
+from hemplan.models.io.convert.common import write_converted
+from hemplan.models.contract.problems import InputError, Problem
 
 
 @click.command()

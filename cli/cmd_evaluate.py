@@ -7,9 +7,9 @@ import sys
 
 import click
 
-from cli.render import metrics_lines
-from models.evaluator import evaluate as run_evaluator
-from models.io import load_instance, load_schedule
+from hemplan.cli.render import metrics_lines
+from hemplan.models.evaluator import evaluate as run_evaluator
+from hemplan.models.io.files import load_instance, load_schedule
 
 EXIT_VIOLATIONS = 1
 

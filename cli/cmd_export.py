@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from models.evaluator import evaluate
-from models.exports.daylist_csv import day_lists
-from models.exports.ical import calendars
-from models.exports.matching import check_matches
-from models.io import load_instance, load_schedule, write_text_atomic
-from models.problems import InputError, Problem
+from hemplan.models.evaluator import evaluate
+from hemplan.models.exports.daylist_csv import day_lists
+from hemplan.models.exports.ical import calendars
+from hemplan.models.exports.matching import check_matches
+from hemplan.models.io.files import load_instance, load_schedule, write_text_atomic
+from hemplan.models.contract.problems import InputError, Problem
 
 
 def output_folder(path: str) -> Path:

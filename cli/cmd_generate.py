@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from models.generator import DEFAULT_START_DATE, LIMITS, MAX_ABSENCE_RATE, GeneratorError, generate_instance, summarize
-from models.io import write_model
+from hemplan.models.generator import DEFAULT_START_DATE, LIMITS, MAX_ABSENCE_RATE, GeneratorError, generate_instance, summarize
+from hemplan.models.io.files import write_model
 
 
 def _range(key: str) -> click.IntRange:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from models.csv_import import import_csv_dir
-from models.io import write_model
+from hemplan.models.io.csv_import import import_csv_dir
+from hemplan.models.io.files import write_model
 
 
 @click.command("import")

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import click
 
-from cli.weights_option import weights_option
-from models.clock import format_clock
-from models.io import load_instance, load_schedule, write_model
-from models.schedule import Assignment, Distribution, Metrics
-from solver.change_list import Change
-from solver.replan import Absence, ReplanResult, parse_days
-from solver.replan import replan as run_replan
-from solver.score import Weights
-from solver.solve import SolveOptions
+from hemplan.cli.weights_option import weights_option
+from hemplan.models.contract.clock import format_clock
+from hemplan.models.io.files import load_instance, load_schedule, write_model
+from hemplan.models.contract.schedule import Assignment, Distribution, Metrics
+from hemplan.solver.change_list import Change
+from hemplan.solver.replan import Absence, ReplanResult, parse_days
+from hemplan.solver.replan import replan as run_replan
+from hemplan.solver.score import Weights
+from hemplan.solver.method import SolveOptions
 
 HEADER = ("visit", "client", "day", "old carers", "new carers", "old start", "new start", "change", "why")
 

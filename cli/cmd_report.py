@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from models.evaluator import evaluate
-from models.exports.matching import check_matches
-from models.io import load_instance, load_schedule, write_text_atomic
-from models.report.html import report_page
+from hemplan.models.evaluator import evaluate
+from hemplan.models.exports.matching import check_matches
+from hemplan.models.io.files import load_instance, load_schedule, write_text_atomic
+from hemplan.models.report.html import report_page
 
 
 @click.command()

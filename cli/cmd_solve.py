@@ -8,15 +8,15 @@ from pathlib import Path
 
 import click
 
-from cli.progress import SCORE_COLUMNS, ProgressBoard, ScoreRows, progress_option, resolve_mode
-from cli.render import metrics_lines, summary_json
-from cli.signals import CaughtSignals
-from cli.weights_option import weights_option
-from models.io import load_instance, write_model
-from solver.executors import EXECUTORS
-from solver.methods import METHODS
-from solver.score import Weights
-from solver.solve import SolveOptions, SolveResult
+from hemplan.cli.progress import SCORE_COLUMNS, ProgressBoard, ScoreRows, progress_option, resolve_mode
+from hemplan.cli.render import metrics_lines, summary_json
+from hemplan.cli.signals import CaughtSignals
+from hemplan.cli.weights_option import weights_option
+from hemplan.models.io.files import load_instance, write_model
+from hemplan.solver.executors import EXECUTORS
+from hemplan.solver.methods import METHODS
+from hemplan.solver.score import Weights
+from hemplan.solver.method import SolveOptions, SolveResult
 
 
 @click.command()
@@ -58,7 +58,7 @@ def solve(instance_file: str, output: str, time_limit: float, workers: int, seed
             mode = resolve_mode(progress_mode, quiet)
             with ProgressBoard(f"hemplan solve {Path(instance_file).name}", SCORE_COLUMNS, mode) as board:
                 rows = ScoreRows(board)
-                result = METHODS[method](instance, options, lambda event: rows(f"team {event.team}", event))
+                result = METHODS[method].solve(instance, options, lambda event: rows(f"team {event.team}", event))
             write_model(output, result.schedule)
         except KeyboardInterrupt:  # before any plan existed, or again while writing (atomic: nothing half-written)
             click.echo(f"interrupted: {output} not written", err=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from solver.compare import MethodRun
+from hemplan.solver.compare import MethodRun
 
 
 def carers_per_client(run: MethodRun) -> list[int]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import io
 
-from models.schedule import Distribution
-from solver.compare import MethodRun
+from hemplan.models.contract.schedule import Distribution
+from hemplan.solver.compare import MethodRun
 
 Row = dict[str, str | int | float | None]
 

@@ -1,6 +1,6 @@
 """Entry point of the `hemplan` command: the click group and the error boundary.
 
-Every user mistake surfaces as `models.problems.InputError`; the group turns it into one
+Every user mistake surfaces as `hemplan.models.contract.problems.InputError`; the group turns it into one
 line per problem on stderr and exit code 2, so no traceback ever reaches a planner.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from models.problems import InputError
+from hemplan.models.contract.problems import InputError
 
 EXIT_INPUT_ERROR = 2
 
@@ -21,18 +21,18 @@ EXIT_INPUT_ERROR = 2
 # only when it runs, so `hemplan solve` does not pay for matplotlib or dask at start-up (the
 # time limit counts from the start)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "generate": ("cli.cmd_generate", "generate"),
-    "validate": ("cli.cmd_check", "validate"),
-    "import": ("cli.cmd_import", "import_command"),
-    "convert": ("cli.cmd_convert", "convert"),
-    "solve": ("cli.cmd_solve", "solve"),
-    "evaluate": ("cli.cmd_evaluate", "evaluate"),
-    "replan": ("cli.cmd_replan", "replan"),
-    "compare": ("cli.cmd_compare", "compare"),
-    "bench": ("cli.cmd_bench", "bench"),
-    "report": ("cli.cmd_report", "report"),
-    "export": ("cli.cmd_export", "export"),
-    "schema": ("cli.cmd_check", "schema"),
+    "generate": ("hemplan.cli.cmd_generate", "generate"),
+    "validate": ("hemplan.cli.cmd_check", "validate"),
+    "import": ("hemplan.cli.cmd_import", "import_command"),
+    "convert": ("hemplan.cli.cmd_convert", "convert"),
+    "solve": ("hemplan.cli.cmd_solve", "solve"),
+    "evaluate": ("hemplan.cli.cmd_evaluate", "evaluate"),
+    "replan": ("hemplan.cli.cmd_replan", "replan"),
+    "compare": ("hemplan.cli.cmd_compare", "compare"),
+    "bench": ("hemplan.cli.cmd_bench", "bench"),
+    "report": ("hemplan.cli.cmd_report", "report"),
+    "export": ("hemplan.cli.cmd_export", "export"),
+    "schema": ("hemplan.cli.cmd_check", "schema"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from solver.methods import METHODS
+from hemplan.solver.methods import METHODS
 
 
 def chosen_methods(text: str) -> list[str]:

@@ -19,7 +19,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from solver.solve import Progress
+from hemplan.solver.method import Progress
 
 Mode = Literal["auto", "live", "lines", "none"]
 SCORE_COLUMNS = ["unassigned", "distinct carers", "bound", "worst excess", "travel", "at s"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from models.schedule import Distribution, Metrics, Schedule
+from hemplan.models.contract.schedule import Distribution, Metrics, Schedule
 
 
 def _dist(d: Distribution | None) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from solver.score import Weights
+from hemplan.solver.score import Weights
 
 HELP = ("Exchange rates of the cost, in tenths per minute: travel, arrival (deviation from a recurring "
         "visit's usual start) and workload (deviation from a carer's fair share), e.g. "

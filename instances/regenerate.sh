@@ -1,13 +1,10 @@
 #!/usr/bin/env bash
 # Regenerate the bundled instances (byte-identical for the same code). Run from anywhere.
-# `hemplan generate` is `hemplan generate` with the same options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON="${PYTHON:-python}"
-
-"$PYTHON" -m cli.main generate --teams 1 --clients-per-team 6 --staff-per-team 3 --days 2 --seed 3 --name tiny -o instances/tiny.json
-"$PYTHON" -m cli.main generate --teams 1 --clients-per-team 30 --staff-per-team 10 --days 14 --seed 1 --name team-14d -o instances/team-14d.json
-"$PYTHON" -m cli.main generate --teams 5 --clients-per-team 26 --staff-per-team 10 --days 14 --seed 1 --name district-14d -o instances/district-14d.json
-"$PYTHON" -m cli.main generate --teams 5 --clients-per-team 26 --staff-per-team 10 --days 28 --seed 1 --name district-28d -o instances/district-28d.json
-"$PYTHON" -m cli.main generate --teams 5 --clients-per-team 26 --staff-per-team 10 --days 28 --seed 1 --absence-rate 0.1 --name district-28d-absences -o instances/district-28d-absences.json
-"$PYTHON" -m cli.main generate --teams 20 --clients-per-team 25 --staff-per-team 10 --days 14 --seed 1 --name city-14d -o instances/city-14d.json
+hemplan generate --teams 1 --clients-per-team 6 --staff-per-team 3 --days 2 --seed 3 --name tiny -o instances/tiny.json
+hemplan generate --teams 1 --clients-per-team 30 --staff-per-team 10 --days 14 --seed 1 --name team-14d -o instances/team-14d.json
+hemplan generate --teams 5 --clients-per-team 26 --staff-per-team 10 --days 14 --seed 1 --name district-14d -o instances/district-14d.json
+hemplan generate --teams 5 --clients-per-team 26 --staff-per-team 10 --days 28 --seed 1 --name district-28d -o instances/district-28d.json
+hemplan generate --teams 5 --clients-per-team 26 --staff-per-team 10 --days 28 --seed 1 --absence-rate 0.1 --name district-28d-absences -o instances/district-28d-absences.json
+hemplan generate --teams 20 --clients-per-team 25 --staff-per-team 10 --days 14 --seed 1 --name city-14d -o instances/city-14d.json

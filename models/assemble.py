@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from models.instance import Instance
-from models.schedule import Assignment, Route, Schedule, SolverInfo, Stop, Unassigned, stop_order
-from models.travel import TravelTimes
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Assignment, Route, Schedule, SolverInfo, Stop, Unassigned, stop_order
+from hemplan.models.travel import TravelTimes
 
 
 def build_routes(

@@ -15,7 +15,7 @@ from itertools import combinations
 from math import comb
 from typing import Iterable, Sequence
 
-from models.instance import Instance, Visit
+from hemplan.models.contract.instance import Instance, Visit
 
 ENUMERATION_BUDGET = 20_000
 

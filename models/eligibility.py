@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.clock import format_clock
-from models.instance import Instance, Staff, Visit
-from models.travel import TravelTimes
+from hemplan.models.contract.clock import format_clock
+from hemplan.models.contract.instance import Instance, Staff, Visit
+from hemplan.models.travel import TravelTimes
 
 
 @dataclass(frozen=True)

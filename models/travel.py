@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from models.instance import TRAVEL_MODES, Instance, Location, TravelMode
-from models.problems import InputError, Problem
+from hemplan.models.contract.instance import TRAVEL_MODES, Instance, Location, TravelMode
+from hemplan.models.contract.problems import InputError, Problem
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -82,7 +82,7 @@ def travel_times(instance: Instance) -> TravelTimes:
 
 def _matrix_from_file(instance: Instance, path: Path) -> np.ndarray:
     """Read `{"locations": [...], "minutes": [[...]] | {"walk": [[...]], ...}}`."""
-    from models.io import read_json  # local: io imports the models that import this module
+    from hemplan.models.io.files import read_json  # local: io imports the models that import this module
 
     raw = read_json(path)
     src = str(path)

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from models.instance import Instance
-from models.travel import TravelTimes
+from hemplan.models.contract.instance import Instance
+from hemplan.models.travel import TravelTimes
 
 if TYPE_CHECKING:  # plan.py calls this module while making a schedule
-    from solver.plan import Plan
+    from hemplan.solver.solution import Plan
 
 
 def settled_breaks(instance: Instance, travel: TravelTimes, plan: "Plan") -> dict[tuple[str, int], int]:

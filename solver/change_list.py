@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from models.clock import format_clock
-from models.instance import Instance
-from models.schedule import Assignment, Schedule
+from hemplan.models.contract.clock import format_clock
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Assignment, Schedule
 
 
 @dataclass(frozen=True)

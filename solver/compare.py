@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from models.instance import Instance
-from solver.executors import make_executor
-from solver.methods import METHODS
-from solver.solve import Progress, SolveOptions, SolveResult
+from hemplan.models.contract.instance import Instance
+from hemplan.solver.executors import make_executor
+from hemplan.solver.methods import METHODS
+from hemplan.solver.method import Progress, SolveOptions, SolveResult
 
 
 @dataclass
@@ -37,7 +37,7 @@ def run_methods(
 
     Locally the methods run one after another (each uses `workers` processes); with
     `options.executor == "dask"` or a scheduler each method run is one task on the cluster, all
-    at once, each still with `workers` processes of its own (see `solver.executors`).
+    at once, each still with `workers` processes of its own (see `hemplan.solver.executors`).
     `on_progress` hears each method's progress events with the method's name."""
     names = methods or list(METHODS)
     if options.executor == "local" and options.scheduler is None:
@@ -61,5 +61,5 @@ def _run_method(job: tuple[Instance, SolveOptions, str], report: Callable[[Any],
     """Executor task: one method's verified run and its wall time; events tagged with the method."""
     instance, options, name = job
     began = time.monotonic()
-    result = METHODS[name](instance, options, lambda event: report((name, event)))
+    result = METHODS[name].solve(instance, options, lambda event: report((name, event)))
     return MethodRun(name, result, round(time.monotonic() - began, 2))

@@ -1,6 +1,6 @@
 """Where independent jobs run: in this process, on local worker processes, or on a dask cluster.
 
-One small interface for team subproblems (`solver.solve`), method runs (`hemplan compare`) and
+One small interface for team subproblems (`hemplan.solver.continuity.solve`), method runs (`hemplan compare`) and
 benchmark runs: map a picklable *task* over jobs, stream the progress events the tasks
 report, and honour a stop request. A task is a module-level function
 

@@ -8,11 +8,11 @@ violation after the search. Saying which visit and which field is wrong is kinde
 
 from __future__ import annotations
 
-from models.clock import format_clock
-from models.eligibility import carer_rules_out, fitting_days
-from models.instance import Instance, Visit
-from models.problems import Problem
-from models.travel import TravelTimes
+from hemplan.models.contract.clock import format_clock
+from hemplan.models.eligibility import carer_rules_out, fitting_days
+from hemplan.models.contract.instance import Instance, Visit
+from hemplan.models.contract.problems import Problem
+from hemplan.models.travel import TravelTimes
 
 
 def lock_problems(instance: Instance, travel: TravelTimes, allow_borrowing: bool, source: str) -> list[Problem]:

@@ -19,15 +19,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
-from models.assemble import assemble_schedule
-from models.evaluator import Evaluation, evaluate
-from models.evaluator.violations import find_violations
-from models.instance import Instance
-from models.problems import InputError, Problem
-from models.schedule import Assignment, Schedule
-from models.travel import TravelTimes, travel_times
-from solver.change_list import Change, change_list
-from solver.solve import SolveOptions, SolveResult, solve
+from hemplan.models.assemble import assemble_schedule
+from hemplan.models.evaluator import Evaluation, evaluate
+from hemplan.models.evaluator.violations import find_violations
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.problems import InputError, Problem
+from hemplan.models.contract.schedule import Assignment, Schedule
+from hemplan.models.travel import TravelTimes, travel_times
+from hemplan.solver.change_list import Change, change_list
+from hemplan.solver.method import SolveOptions, SolveResult
+from hemplan.solver.continuity.solve import solve
 
 METHOD = "replan"
 WRITE_RESERVE = 0.3  # seconds kept for writing the schedule and printing the change list

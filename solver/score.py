@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from models.evaluator.arrival import SeriesKey, series_key
-from models.instance import Instance
-from models.travel import TravelTimes
-from solver.plan import Plan
+from hemplan.models.evaluator.arrival import SeriesKey, series_key
+from hemplan.models.contract.instance import Instance
+from hemplan.models.travel import TravelTimes
+from hemplan.solver.solution import Plan
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def plan_travel(instance: Instance, travel: TravelTimes, plan: Plan) -> int:
 
 
 def series_members(instance: Instance) -> dict[SeriesKey, list[str]]:
-    """Visit ids of each recurring visit (see `models.evaluator.arrival`)."""
+    """Visit ids of each recurring visit (see `hemplan.models.evaluator.arrival`)."""
     members: dict[SeriesKey, list[str]] = defaultdict(list)
     for v in instance.visits:
         members[series_key(v)].append(v.id)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from models.instance import Instance
-from models.io import load_instance
-from models.schedule import Schedule
+from hemplan.models.contract.instance import Instance
+from hemplan.models.io.files import load_instance
+from hemplan.models.contract.schedule import Schedule
 from tests.solved import TINY, solved
 
 

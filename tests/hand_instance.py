@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from models.instance import Instance
-from models.io import load_instance
+from hemplan.models.contract.instance import Instance
+from hemplan.models.io.files import load_instance
 
 PLACES = ["office:T1", "office:T2", "C1", "C2", "C3", "C4"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.instance import Instance
-from models.io import instance_from_data
+from hemplan.models.contract.instance import Instance
+from hemplan.models.io.files import instance_from_data
 
 OFFICE = {"lat": 62.390, "lon": 17.300}
 

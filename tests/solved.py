@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models.evaluator import evaluate
-from models.instance import Instance
-from models.schedule import Schedule
-from solver.solve import SolveOptions, solve
+from hemplan.models.evaluator import evaluate
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Schedule
+from hemplan.solver.method import SolveOptions
+from hemplan.solver.continuity.solve import solve
 
 TINY = Path(__file__).resolve().parent.parent / "instances" / "tiny.json"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from models.clock import parse_clock
-from models.evaluator.arrival import client_arrival_spread, series_key, series_spread
-from models.instance import Visit
+from hemplan.models.contract.clock import parse_clock
+from hemplan.models.evaluator.arrival import client_arrival_spread, series_key, series_spread
+from hemplan.models.contract.instance import Visit
 
 
 def _visit(day: int, client: str = "C1", earliest: str = "08:00", latest: str = "10:00", service: str = "morning") -> Visit:

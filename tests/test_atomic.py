@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from models.io import write_text_atomic
+from hemplan.cli.main import main
+from hemplan.models.io.files import write_text_atomic
 
 REPO = Path(__file__).resolve().parent.parent
 OLD = '{"old": "schedule"}\n'

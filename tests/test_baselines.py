@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from models.evaluator import evaluate
-from models.instance import Instance
-from models.io import load_instance, load_schedule
-from solver.baselines.day_problem import target_days
-from solver.methods import METHODS
-from solver.solve import SolveOptions, SolveResult
+from hemplan.cli.main import main
+from hemplan.models.evaluator import evaluate
+from hemplan.models.contract.instance import Instance
+from hemplan.models.io.files import load_instance, load_schedule
+from hemplan.solver.baselines.day_problem import target_days
+from hemplan.solver.methods import METHODS
+from hemplan.solver.method import SolveOptions, SolveResult
 from tests.small_instances import shift, small, visit
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
@@ -33,7 +33,7 @@ def team() -> Instance:
 def verified(instance: Instance, method: str, **options: object) -> SolveResult:
     """Run a method and check its schedule with the independent evaluator (borrowing as it says).
     A work limit, not the clock, ends the search unless a test says otherwise."""
-    result = METHODS[method](instance, SolveOptions(**{"time_limit": 60.0, "work_limit": 0.1, "workers": 1, **options}),
+    result = METHODS[method].solve(instance, SolveOptions(**{"time_limit": 60.0, "work_limit": 0.1, "workers": 1, **options}),
                              lambda e: None)
     assert result.schedule.solver is not None and result.schedule.solver.method == method
     assert [str(v) for v in evaluate(instance, result.schedule).violations] == []

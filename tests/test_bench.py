@@ -10,10 +10,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cli.main import main
-from solver.bench import Job, run_job
-from solver.bench_suites import Case, suite_cases
-from solver.solve import SolveOptions
+from hemplan.cli.main import main
+from hemplan.benchmarks.harness import Job, run_job
+from hemplan.benchmarks.suites import Case, suite_cases
+from hemplan.solver.method import SolveOptions
 
 REPO = Path(__file__).resolve().parent.parent
 

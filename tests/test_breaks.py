@@ -3,9 +3,9 @@ on the right side of the break."""
 
 from __future__ import annotations
 
-from models.exports.carer_days import segments
-from models.schedule import Route, Stop
-from solver.breaks import _off_the_road
+from hemplan.models.exports.carer_days import segments
+from hemplan.models.contract.schedule import Route, Stop
+from hemplan.solver.breaks import _off_the_road
 
 
 def test_a_break_in_the_middle_of_a_journey_moves_to_rest_first() -> None:

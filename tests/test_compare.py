@@ -8,11 +8,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cli.compare_table import price_lines
-from cli.main import main
-from models.evaluator import evaluate
-from models.io import load_instance, load_schedule
-from solver.methods import METHODS
+from hemplan.cli.compare_table import price_lines
+from hemplan.cli.main import main
+from hemplan.models.evaluator import evaluate
+from hemplan.models.io.files import load_instance, load_schedule
+from hemplan.solver.methods import METHODS
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 

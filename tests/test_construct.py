@@ -13,16 +13,16 @@ from typing import Any
 
 import pytest
 
-from models.eligibility import eligibility
-from models.evaluator import evaluate
-from models.instance import Instance
-from models.io import instance_from_data, to_json
-from models.schedule import Schedule
-from models.travel import travel_times
-from solver.carer_days import CarerDays
-from solver.construct import construct, construct_schedule
-from solver.plan import Plan
-from solver.routes import BreakRule, DayContext, RouteStop, best_insertion, time_route
+from hemplan.models.eligibility import eligibility
+from hemplan.models.evaluator import evaluate
+from hemplan.models.contract.instance import Instance
+from hemplan.models.io.files import instance_from_data, to_json
+from hemplan.models.contract.schedule import Schedule
+from hemplan.models.travel import travel_times
+from hemplan.solver.continuity.carer_days import CarerDays
+from hemplan.solver.continuity.construct import construct, construct_schedule
+from hemplan.solver.solution import Plan
+from hemplan.solver.continuity.routes import BreakRule, DayContext, RouteStop, best_insertion, time_route
 from tests.hand_instance import write_hand_instance
 from tests.small_instances import OFFICE, near, shift, small, visit
 

@@ -11,20 +11,20 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from models.convert import SETS
-from models.convert.common import (
+from hemplan.cli.main import main
+from hemplan.models.io.convert import SETS
+from hemplan.models.io.convert.common import (
     down,
     exact_route_cost,
     time_scale,
     up,
     write_converted,
 )
-from models.convert.hosseini import day_blocks
-from models.convert.mankowska import sync_kept
-from models.evaluator import evaluate
-from solver.methods import METHODS
-from solver.solve import SolveOptions
+from hemplan.models.io.convert.hosseini import day_blocks
+from hemplan.models.io.convert.mankowska import sync_kept
+from hemplan.models.evaluator import evaluate
+from hemplan.solver.methods import METHODS
+from hemplan.solver.method import SolveOptions
 
 PUBLIC = Path(__file__).resolve().parent.parent.parent / "shared" / "instances-public"
 
@@ -199,7 +199,7 @@ def _sample(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def _solve(instance, method: str = "continuity"):
-    result = METHODS[method](instance, SolveOptions(time_limit=2, workers=1), lambda event: None)
+    result = METHODS[method].solve(instance, SolveOptions(time_limit=2, workers=1), lambda event: None)
     evaluation = evaluate(instance, result.schedule)
     assert evaluation.violations == []
     return result.schedule, evaluation

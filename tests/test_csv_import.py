@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.cmd_import import import_command
-from cli.main import HemplanGroup
-from models.csv_import import import_csv_dir
-from models.io import load_instance
-from models.problems import InputError
+from hemplan.cli.cmd_import import import_command
+from hemplan.cli.main import HemplanGroup
+from hemplan.models.io.csv_import import import_csv_dir
+from hemplan.models.io.files import load_instance
+from hemplan.models.contract.problems import InputError
 
 GOOD = {
     "clients.csv": """\
@@ -308,7 +308,7 @@ def test_output_folder_must_exist(tmp_path: Path) -> None:
 
 
 def test_registered_in_hemplan(tmp_path: Path) -> None:
-    from cli.main import main
+    from hemplan.cli.main import main
 
     folder = write_folder(tmp_path / "d", changed("visits.csv", "V3,C3", "V3,C99"))
     result = CliRunner().invoke(main, ["import", str(folder), "-o", str(tmp_path / "x.json")])

@@ -11,11 +11,12 @@ from typing import Any, Callable, Iterator
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from models.evaluator import evaluate
-from models.io import load_instance, load_schedule, to_json
-from solver.executors import InlineExecutor, LocalExecutor, make_executor
-from solver.solve import SolveOptions, solve
+from hemplan.cli.main import main
+from hemplan.models.evaluator import evaluate
+from hemplan.models.io.files import load_instance, load_schedule, to_json
+from hemplan.solver.executors import InlineExecutor, LocalExecutor, make_executor
+from hemplan.solver.method import SolveOptions
+from hemplan.solver.continuity.solve import solve
 
 distributed = pytest.importorskip("distributed")
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from models.exports.carer_days import file_names
-from models.exports.daylist_csv import BOM, DELIMITER, day_lists
-from models.exports.ical import calendars, escape_text, fold
-from models.instance import Instance
-from models.io import write_model
-from models.schedule import Schedule
+from hemplan.cli.main import main
+from hemplan.models.exports.carer_days import file_names
+from hemplan.models.exports.daylist_csv import BOM, DELIMITER, day_lists
+from hemplan.models.exports.ical import calendars, escape_text, fold
+from hemplan.models.contract.instance import Instance
+from hemplan.models.io.files import write_model
+from hemplan.models.contract.schedule import Schedule
 from tests.solved import TINY, solved
 from tests.small_instances import shift, small, visit
 

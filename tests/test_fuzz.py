@@ -18,10 +18,11 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli.main import main
-from models.evaluator import evaluate
-from models.io import load_instance, to_json
-from solver.solve import SolveOptions, solve
+from hemplan.cli.main import main
+from hemplan.models.evaluator import evaluate
+from hemplan.models.io.files import load_instance, to_json
+from hemplan.solver.method import SolveOptions
+from hemplan.solver.continuity.solve import solve
 from tests.test_csv_import import GOOD, TEAMS
 
 REPO = Path(__file__).resolve().parent.parent

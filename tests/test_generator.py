@@ -20,19 +20,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.cmd_generate import generate
-from models.eligibility import eligibility
-from models.generator import GeneratorError, generate_instance
-from models.generator.absences import SUBSTITUTE_MARK
-from models.generator.calendar_days import Calendar
-from models.generator.capacity import GRID, _energy
-from models.generator.team import build_team
-from models.generator.geography import TOWN_CENTRE, distance_km
-from models.generator.verify import team_slices
-from models.instance import Instance, Location
-from models.io import load_instance, to_json
-from models.patterns import expand_patterns
-from models.travel import travel_times
+from hemplan.cli.cmd_generate import generate
+from hemplan.models.eligibility import eligibility
+from hemplan.models.generator import GeneratorError, generate_instance
+from hemplan.models.generator.absences import SUBSTITUTE_MARK
+from hemplan.models.generator.calendar_days import Calendar
+from hemplan.models.generator.capacity import GRID, _energy
+from hemplan.models.generator.team import build_team
+from hemplan.models.generator.geography import TOWN_CENTRE, distance_km
+from hemplan.models.generator.verify import team_slices
+from hemplan.models.contract.instance import Instance, Location
+from hemplan.models.io.files import load_instance, to_json
+from hemplan.models.io.patterns import expand_patterns
+from hemplan.models.travel import travel_times
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTANCES = ROOT / "instances"
@@ -44,7 +44,7 @@ def commands(path: Path) -> dict[str, list[str]]:
     """Instance name -> generate arguments (without the program), from README or script."""
     text = path.read_text(encoding="utf-8")
     found = {}
-    for match in re.finditer(r"(?:hemplan|\"\$PYTHON\" -m cli\.main) generate ([^`\n]+)", text):
+    for match in re.finditer(r"hemplan generate ([^`\n]+)", text):
         args = shlex.split(match.group(1))
         found[Path(args[args.index("-o") + 1]).stem] = args
     return found
@@ -77,7 +77,7 @@ def test_different_seed_gives_a_different_instance():
 def test_output_does_not_depend_on_hash_randomisation(tmp_path):
     out = tmp_path / "t.json"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    cmd = [sys.executable, "-m", "cli.main", "generate", "--teams", "2", "--clients-per-team", "5",
+    cmd = [sys.executable, "-m", "hemplan.cli.main", "generate", "--teams", "2", "--clients-per-team", "5",
            "--staff-per-team", "4", "--days", "3", "--seed", "7", "-o", str(out)]
     subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True)
     assert out.read_text(encoding="utf-8") == to_json(generate_instance(2, 5, 4, 3, seed=7))

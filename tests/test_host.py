@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.host import StealMeter
+from hemplan.benchmarks.host import StealMeter
 
 
 def _stat(path: Path, user: int, idle: int, steal: int) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from models.clock import parse_clock
-from models.evaluator import evaluate
-from models.instance import Instance
-from models.problems import InputError
-from solver.solve import SolveOptions, SolveResult, solve
+from hemplan.models.contract.clock import parse_clock
+from hemplan.models.evaluator import evaluate
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.problems import InputError
+from hemplan.solver.method import SolveOptions, SolveResult
+from hemplan.solver.continuity.solve import solve
 from tests.small_instances import shift, small, visit
 
 

@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.bounds import min_carer_cover
-from models.clock import format_clock, parse_clock
-from models.eligibility import carer_rules_out, eligibility, fitting_days
-from models.evaluator import evaluate
-from models.evaluator.metrics import periods
-from models.instance import Location
-from models.io import instance_from_data, load_instance, to_json
-from models.schedule import Assignment, Schedule
-from models.travel import great_circle_km, travel_times
+from hemplan.models.bounds import min_carer_cover
+from hemplan.models.contract.clock import format_clock, parse_clock
+from hemplan.models.eligibility import carer_rules_out, eligibility, fitting_days
+from hemplan.models.evaluator import evaluate
+from hemplan.models.evaluator.metrics import periods
+from hemplan.models.contract.instance import Location
+from hemplan.models.io.files import instance_from_data, load_instance, to_json
+from hemplan.models.contract.schedule import Assignment, Schedule
+from hemplan.models.travel import great_circle_km, travel_times
 from tests.hand_instance import BASE, MATRIX, write_hand_instance
 
 
@@ -94,7 +94,7 @@ def test_matrix_file_is_read_relative_to_the_instance(tmp_path: Path) -> None:
 
 
 def test_matrix_missing_a_place_is_an_input_error(tmp_path: Path) -> None:
-    from models.problems import InputError
+    from hemplan.models.contract.problems import InputError
 
     short = {"locations": MATRIX["locations"][:-1], "minutes": [row[:-1] for row in MATRIX["minutes"][:-1]]}
     (tmp_path / "matrix.json").write_text(json.dumps(short))

@@ -7,13 +7,13 @@ homes at the office, so travel is zero whatever the choice).
 
 from __future__ import annotations
 
-from models.eligibility import eligibility
-from models.evaluator import evaluate
-from models.instance import Instance
-from models.travel import travel_times
-from solver.neighbourhood import solve_neighbourhood
-from solver.plan import Placement, Plan
-from solver.score import arrival_deviation, score, workload_deviation
+from hemplan.models.eligibility import eligibility
+from hemplan.models.evaluator import evaluate
+from hemplan.models.contract.instance import Instance
+from hemplan.models.travel import travel_times
+from hemplan.solver.continuity.neighbourhood import solve_neighbourhood
+from hemplan.solver.solution import Placement, Plan
+from hemplan.solver.score import arrival_deviation, score, workload_deviation
 from tests.small_instances import OFFICE, shift, small, two_clients_two_carers, visit
 
 

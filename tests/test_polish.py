@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from models.bounds import client_bounds
-from models.eligibility import FittingDays, eligibility
-from models.evaluator import evaluate
-from models.instance import Instance
-from models.travel import travel_times
-from solver.carer_days import CarerDays
-from solver.plan import Placement, Plan
-from solver.repack import NodeBudget
-from solver.tidy import tidy
-from solver.score import client_carers
+from hemplan.models.bounds import client_bounds
+from hemplan.models.eligibility import FittingDays, eligibility
+from hemplan.models.evaluator import evaluate
+from hemplan.models.contract.instance import Instance
+from hemplan.models.travel import travel_times
+from hemplan.solver.continuity.carer_days import CarerDays
+from hemplan.solver.solution import Placement, Plan
+from hemplan.solver.continuity.repack import NodeBudget
+from hemplan.solver.continuity.tidy import tidy
+from hemplan.solver.score import client_carers
 from tests.small_instances import shift, small, visit
 
 
@@ -62,8 +62,8 @@ def test_a_chain_of_three_clients_is_untangled_by_moving_two_visits(monkeypatch)
     assert _pairs(instance, plan) == 6 and _pairs(instance, released) == 3
     travel = travel_times(instance)
     assert evaluate(instance, released.to_schedule(instance, travel), travel).feasible
-    monkeypatch.setattr("solver.polish.DEPTH", 1)
-    monkeypatch.setattr("solver.polish.MERGE_AMONG", 1)  # a merge of X's two carers into C also untangles it
+    monkeypatch.setattr("hemplan.solver.continuity.polish.DEPTH", 1)
+    monkeypatch.setattr("hemplan.solver.continuity.polish.MERGE_AMONG", 1)  # a merge of X's two carers into C also untangles it
     assert _release(instance, plan) is None
 
 
@@ -108,7 +108,7 @@ def test_two_rare_carers_are_merged_into_one_the_client_does_not_meet_yet(monkey
     assert client_carers(instance, merged)["X"] == {"A", "D"}
     travel = travel_times(instance)
     assert evaluate(instance, merged.to_schedule(instance, travel), travel).feasible
-    monkeypatch.setattr("solver.polish.MERGE_AMONG", 1)  # no pair to merge: nothing to gain
+    monkeypatch.setattr("hemplan.solver.continuity.polish.MERGE_AMONG", 1)  # no pair to merge: nothing to gain
     assert _release(instance, plan) is None
 
 
@@ -131,8 +131,8 @@ def test_a_long_visit_is_served_by_moving_two_visits_off_the_one_route_it_can_us
     assert {tidied.assignments[v].carers for v in "PQ"} == {("B",)}
     travel = travel_times(instance)
     assert evaluate(instance, tidied.to_schedule(instance, travel), travel).feasible
-    monkeypatch.setattr("solver.repair.TOGETHER", (1,))  # one visit out of the way is not enough
-    monkeypatch.setattr("solver.repack.BANDS", ())  # (and re-packing the morning is not tried)
+    monkeypatch.setattr("hemplan.solver.continuity.repair.TOGETHER", (1,))  # one visit out of the way is not enough
+    monkeypatch.setattr("hemplan.solver.continuity.repack.BANDS", ())  # (and re-packing the morning is not tried)
     stuck = _tidy_left_over(instance, plan, "L")
     assert stuck is None or "L" in stuck.unassigned
 

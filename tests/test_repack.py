@@ -1,14 +1,14 @@
-"""Re-packing a day's busy hours to serve a left-over visit (`solver.repack`)."""
+"""Re-packing a day's busy hours to serve a left-over visit (`hemplan.solver.continuity.repack`)."""
 
 from __future__ import annotations
 
-from models.eligibility import FittingDays, eligibility
-from models.evaluator import evaluate
-from models.instance import Instance
-from models.travel import travel_times
-from solver.carer_days import CarerDays
-from solver.plan import Placement, Plan
-from solver.repack import NodeBudget, repack
+from hemplan.models.eligibility import FittingDays, eligibility
+from hemplan.models.evaluator import evaluate
+from hemplan.models.contract.instance import Instance
+from hemplan.models.travel import travel_times
+from hemplan.solver.continuity.carer_days import CarerDays
+from hemplan.solver.solution import Placement, Plan
+from hemplan.solver.continuity.repack import NodeBudget, repack
 from tests.small_instances import shift, small, visit
 
 

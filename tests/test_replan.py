@@ -12,17 +12,18 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from models.assemble import assemble_schedule
-from models.clock import parse_clock
-from models.evaluator import evaluate
-from models.instance import Instance
-from models.io import instance_from_data, load_instance, load_schedule, write_model
-from models.problems import InputError
-from models.schedule import Assignment, Schedule
-from models.travel import travel_times
-from solver.replan import Absence, ReplanResult, replan
-from solver.solve import SolveOptions, solve
+from hemplan.cli.main import main
+from hemplan.models.assemble import assemble_schedule
+from hemplan.models.contract.clock import parse_clock
+from hemplan.models.evaluator import evaluate
+from hemplan.models.contract.instance import Instance
+from hemplan.models.io.files import instance_from_data, load_instance, load_schedule, write_model
+from hemplan.models.contract.problems import InputError
+from hemplan.models.contract.schedule import Assignment, Schedule
+from hemplan.models.travel import travel_times
+from hemplan.solver.replan import Absence, ReplanResult, replan
+from hemplan.solver.method import SolveOptions
+from hemplan.solver.continuity.solve import solve
 from tests.small_instances import OFFICE, near, shift, visit
 
 REPO = Path(__file__).resolve().parent.parent

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from models.evaluator import evaluate
-from models.instance import Instance
-from models.io import write_model
-from models.report.html import report_page
-from models.report.palette import client_colour
-from models.schedule import Schedule
+from hemplan.cli.main import main
+from hemplan.models.evaluator import evaluate
+from hemplan.models.contract.instance import Instance
+from hemplan.models.io.files import write_model
+from hemplan.models.report.html import report_page
+from hemplan.models.report.palette import client_colour
+from hemplan.models.contract.schedule import Schedule
 from tests.solved import TINY, solved
 from tests.small_instances import shift, small, visit
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from solver.solve import OPENING_SHARE, TeamJob, shares
+from hemplan.solver.continuity.solve import OPENING_SHARE, TeamJob, shares
 
 
 def job(work_limit: float | None, teams: int, processes: int, seconds: float = 100.0) -> TeamJob:

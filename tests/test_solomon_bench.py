@@ -3,13 +3,16 @@ check catches what rounded distances hide, and an easy instance comes out feasib
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from benchmarks.solomon import FOLDER, late_customers, route_instance
-from solver.baselines.routing_core import solve_routing
-from solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
+from hemplan.benchmarks.solomon import SET, late_customers, route_instance
+from hemplan.solver.baselines.routing_core import solve_routing
+from hemplan.solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
 
 PENALTY = 10_000
+FOLDER = Path(__file__).resolve().parents[2] / "shared" / "instances-public" / SET  # outside the repository
 
 
 def _line_problem() -> RoutingProblem:

@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from models.evaluator import evaluate
-from models.instance import Instance
-from models.io import load_instance, load_schedule
-from models.schedule import Schedule
-from solver.score import Weights
-from solver.solve import SolveOptions, SolveResult, solve
+from hemplan.cli.main import main
+from hemplan.models.evaluator import evaluate
+from hemplan.models.contract.instance import Instance
+from hemplan.models.io.files import load_instance, load_schedule
+from hemplan.models.contract.schedule import Schedule
+from hemplan.solver.score import Weights
+from hemplan.solver.method import SolveOptions, SolveResult
+from hemplan.solver.continuity.solve import solve
 from tests.small_instances import shift, small, two_clients_two_carers, visit
 
 REPO = Path(__file__).resolve().parent.parent
@@ -230,7 +231,7 @@ def test_a_signal_writes_the_best_schedule_so_far(tmp_path: Path, method: str, s
                                                   workers: int, limit: int) -> None:
     out = tmp_path / "interrupted.json"
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "solve", str(TEAM), "-o", str(out), "--time-limit", str(limit),
+        [sys.executable, "-m", "hemplan.cli.main", "solve", str(TEAM), "-o", str(out), "--time-limit", str(limit),
          "--workers", str(workers), "--progress", "lines", "--method", method],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},

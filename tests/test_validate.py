@@ -10,7 +10,7 @@ from typing import Any, Callable
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
+from hemplan.cli.main import main
 from tests.hand_instance import BASE, MATRIX
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.evaluator.metrics import ClientContinuity, client_continuity, compute_metrics
-from models.evaluator.violations import KINDS, Violation, find_violations
-from models.instance import Instance
-from models.schedule import Metrics, Schedule
-from models.travel import TravelTimes, travel_times
+from hemplan.models.evaluator.metrics import ClientContinuity, client_continuity, compute_metrics
+from hemplan.models.evaluator.violations import KINDS, Violation, find_violations
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Metrics, Schedule
+from hemplan.models.travel import TravelTimes, travel_times
 
 __all__ = ["Evaluation", "KINDS", "Violation", "evaluate"]
 

@@ -14,7 +14,7 @@ from typing import Iterable
 
 import numpy as np
 
-from models.instance import Visit
+from hemplan.models.contract.instance import Visit
 
 SeriesKey = tuple[str, str, int, int, int, int]
 

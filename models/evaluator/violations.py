@@ -24,10 +24,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterator
 
-from models.clock import format_clock
-from models.instance import Instance, Shift, Staff
-from models.schedule import Assignment, Route, Schedule, Stop, stop_order
-from models.travel import TravelTimes
+from hemplan.models.contract.clock import format_clock
+from hemplan.models.contract.instance import Instance, Shift, Staff
+from hemplan.models.contract.schedule import Assignment, Route, Schedule, Stop, stop_order
+from hemplan.models.travel import TravelTimes
 
 KINDS = (
     "unknown_visit", "unknown_carer", "duplicate", "staffing", "lock", "window", "skill",

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from models.instance import Instance
-from models.schedule import Route, Schedule, Stop, stop_order
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Route, Schedule, Stop, stop_order
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import io
 
-from models.clock import format_clock
-from models.exports.carer_days import carer_routes, co_carers, day_date, file_names, segments
-from models.instance import Instance
-from models.schedule import Route, Schedule
+from hemplan.models.contract.clock import format_clock
+from hemplan.models.exports.carer_days import carer_routes, co_carers, day_date, file_names, segments
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Route, Schedule
 
 COLUMNS = [
     "date", "weekday", "day", "carer", "carer_name", "kind", "start", "end", "minutes",

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from models.clock import format_clock
-from models.exports.carer_days import carer_routes, co_carers, file_names, moment
-from models.instance import Instance
-from models.schedule import Route, Schedule
-from models.version import hemplan_version
+from hemplan.models.contract.clock import format_clock
+from hemplan.models.exports.carer_days import carer_routes, co_carers, file_names, moment
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Route, Schedule
+from hemplan.models.contract.version import hemplan_version
 
 TZID = "Europe/Stockholm"
 VTIMEZONE = [

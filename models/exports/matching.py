@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from models.instance import Instance
-from models.problems import InputError, Problem
-from models.schedule import Schedule
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.problems import InputError, Problem
+from hemplan.models.contract.schedule import Schedule
 
 MAX_LISTED = 10  # a schedule of another instance would otherwise list thousands of lines
 

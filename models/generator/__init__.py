@@ -1,7 +1,7 @@
 """A seeded generator of realistic home-care instances (Swedish town, small teams).
 
 `generate_instance(teams, clients_per_team, staff_per_team, days, seed)` returns a validated
-`models.instance.Instance`: teams in neighbourhoods of Sundsvall with clustered clients,
+`hemplan.models.contract.instance.Instance`: teams in neighbourhoods of Sundsvall with clustered clients,
 carers on day and evening rotas with every other weekend off, clients from light (cleaning,
 shopping) to heavy (5-6 visits a day, double-staffed transfers), written as recurring
 patterns. The load is sized to the staff (team.py, capacity.py) so that a good plan exists
@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from models.instance import Client, Horizon, Instance, Staff, Team, TravelSettings
-from models.generator.calendar_days import Calendar
-from models.generator.absences import with_absences
-from models.generator.names import CLIENT_FIRST, STAFF_FIRST, draw_names
-from models.generator.rosters import shifts_for
-from models.generator.seeding import rng_for
-from models.generator.services import SKILLS
-from models.generator.stats import Summary, summarize
-from models.generator.team import GeneratorError, TeamDraft, build_team
-from models.generator.verify import unservable
+from hemplan.models.contract.instance import Client, Horizon, Instance, Staff, Team, TravelSettings
+from hemplan.models.generator.calendar_days import Calendar
+from hemplan.models.generator.absences import with_absences
+from hemplan.models.generator.names import CLIENT_FIRST, STAFF_FIRST, draw_names
+from hemplan.models.generator.rosters import shifts_for
+from hemplan.models.generator.seeding import rng_for
+from hemplan.models.generator.services import SKILLS
+from hemplan.models.generator.stats import Summary, summarize
+from hemplan.models.generator.team import GeneratorError, TeamDraft, build_team
+from hemplan.models.generator.verify import unservable
 
 __all__ = ["DEFAULT_START_DATE", "LIMITS", "MAX_ABSENCE_RATE", "GeneratorError", "Summary", "generate_instance", "summarize"]
 

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from models.generator.names import STAFF_FIRST, draw_names
-from models.generator.seeding import rng_for
-from models.instance import Instance, Shift, Staff, TravelMode
+from hemplan.models.generator.names import STAFF_FIRST, draw_names
+from hemplan.models.generator.seeding import rng_for
+from hemplan.models.contract.instance import Instance, Shift, Staff, TravelMode
 
 MEAN_SPELL_DAYS = 3.0
 SUBSTITUTE_MARK = "-V"  # substitute ids: T01-V01, T01-V02, ... (V for vikarie)

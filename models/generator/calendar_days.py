@@ -1,7 +1,7 @@
 """Horizon days as calendar weekdays and weeks, and the days a pattern occurs on.
 
 Day 0 is the start date; weekdays are 0 = Monday .. 6 = Sunday and weeks are counted from the
-calendar week of the start date, exactly as `models.patterns` counts them (a test checks the
+calendar week of the start date, exactly as `hemplan.models.io.patterns` counts them (a test checks the
 two agree), so the generator can size the load without building and expanding an instance.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from models.instance import VisitPattern
+from hemplan.models.contract.instance import VisitPattern
 
 
 @dataclass(frozen=True)

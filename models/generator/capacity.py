@@ -5,7 +5,7 @@ solve the instance, so it checks conditions that any plan must meet, with a marg
 
 1. every visit has at least as many carers as it needs who could serve it on one of its
    days (skills, shift, window, travel from the office) — the same test as
-   `models.eligibility`;
+   `hemplan.models.eligibility`;
 2. for every day and every time interval [a, b] on a half-hour grid from 07:00 to 22:00,
    the work that must happen inside [a, b] fits into 85 % of the carer-minutes available in
    it. "Work" is, for each visit, the part of its duration plus a travel estimate that must
@@ -36,9 +36,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from models.generator.calendar_days import Calendar
-from models.generator.rosters import SHIFT_TIMES, Carer, working_days
-from models.generator.services import t
+from hemplan.models.generator.calendar_days import Calendar
+from hemplan.models.generator.rosters import SHIFT_TIMES, Carer, working_days
+from hemplan.models.generator.services import t
 
 PEAK_UTILISATION = 0.85
 TARGET_UTILISATION = (0.55, 0.75)

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from models.instance import Break, Shift, TravelMode
-from models.generator.calendar_days import Calendar
-from models.generator.services import t
+from hemplan.models.contract.instance import Break, Shift, TravelMode
+from hemplan.models.generator.calendar_days import Calendar
+from hemplan.models.generator.services import t
 
 ShiftType = Literal["day", "evening"]
 
@@ -53,7 +53,7 @@ SHIFT_TIMES: dict[tuple[ShiftType, bool], ShiftTimes] = {
 
 @dataclass
 class Carer:
-    """A carer while the team is being built (turned into `models.instance.Staff` at the end)."""
+    """A carer while the team is being built (turned into `hemplan.models.contract.instance.Staff` at the end)."""
 
     id: str
     mode: TravelMode

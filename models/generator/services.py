@@ -1,7 +1,7 @@
 """The catalogue of home-care services and the care levels that combine them.
 
 A service (insats) has a typical start window, duration and skill. Windows are start
-windows as in `models.instance.Window`: the visit must *start* inside it. They follow the
+windows as in `hemplan.models.contract.instance.Window`: the visit must *start* inside it. They follow the
 rhythm of a Swedish home-care day: morning help 07:00-10:00 (early risers first), lunch
 11:00-13:00, dinner 16:00-18:00, an evening check, bedtime help 20:00-21:30 (the night
 patrol takes over at 22:00); showers, cleaning, laundry and shopping fill the late morning
@@ -37,10 +37,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from models.clock import parse_clock
-from models.instance import Priority, Visit, VisitPattern, Window
-from models.generator.calendar_days import Calendar
-from models.generator.seeding import pick
+from hemplan.models.contract.clock import parse_clock
+from hemplan.models.contract.instance import Priority, Visit, VisitPattern, Window
+from hemplan.models.generator.calendar_days import Calendar
+from hemplan.models.generator.seeding import pick
 
 SKILLS = ["insulin", "medication"]  # Instance.skills, sorted
 WEEKDAYS = [0, 1, 2, 3, 4]

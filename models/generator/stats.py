@@ -6,10 +6,10 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from models.instance import Instance
-from models.generator.capacity import hop_estimate
-from models.generator.geography import distance_km, travel_minutes
-from models.patterns import expand_patterns
+from hemplan.models.contract.instance import Instance
+from hemplan.models.generator.capacity import hop_estimate
+from hemplan.models.generator.geography import distance_km, travel_minutes
+from hemplan.models.io.patterns import expand_patterns
 
 
 @dataclass(frozen=True)

@@ -33,15 +33,15 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from models.instance import Location, TravelSettings, Visit, VisitPattern
-from models.generator.calendar_days import Calendar
-from models.generator.capacity import TARGET_UTILISATION, Occurrence, Occurrences, TeamLoad, hop_estimate
-from models.generator.geography import (
+from hemplan.models.contract.instance import Location, TravelSettings, Visit, VisitPattern
+from hemplan.models.generator.calendar_days import Calendar
+from hemplan.models.generator.capacity import TARGET_UTILISATION, Occurrence, Occurrences, TeamLoad, hop_estimate
+from hemplan.models.generator.geography import (
     MODE_SHARES, Area, area_for_team, distance_km, place_clients, place_office, travel_minutes,
 )
-from models.generator.rosters import Carer, assign_rota
-from models.generator.seeding import pick, rng_for
-from models.generator.services import Traits, draw_level, draw_traits, plan_client, plan_escorts, t
+from hemplan.models.generator.rosters import Carer, assign_rota
+from hemplan.models.generator.seeding import pick, rng_for
+from hemplan.models.generator.services import Traits, draw_level, draw_traits, plan_client, plan_escorts, t
 
 INSULIN_MAX_SHARE = 0.6
 MAX_WITHOUT_VISITS = 0.25  # share of a team's clients that may end with no visit (short or thin rota)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from html import escape
 
-from models.evaluator import Evaluation
-from models.evaluator.metrics import periods
-from models.instance import Instance
+from hemplan.models.evaluator import Evaluation
+from hemplan.models.evaluator.metrics import periods
+from hemplan.models.contract.instance import Instance
 
 SHADES = 5
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from html import escape
 
-from models.clock import format_clock
-from models.exports.carer_days import segments
-from models.instance import Instance
-from models.schedule import Route
+from hemplan.models.contract.clock import format_clock
+from hemplan.models.exports.carer_days import segments
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Route
 
 LABEL = 170  # px for the carer names ...
 LABEL_CHARS = 27  # ... which are cut to fit (the full name is the tooltip)

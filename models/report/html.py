@@ -13,17 +13,17 @@ from collections import defaultdict
 from datetime import timedelta
 from html import escape
 
-from models.clock import format_clock
-from models.evaluator import Evaluation
-from models.exports.carer_days import carer_routes, co_carers, day_date
-from models.instance import Instance
-from models.report.continuity import continuity_tables
-from models.report.gantt import gantt_svg
-from models.report.maps import map_defs, route_map, team_frames
-from models.report.palette import client_classes, palette_css
-from models.report.summary import summary_html
-from models.schedule import Route, Schedule
-from models.version import hemplan_version
+from hemplan.models.contract.clock import format_clock
+from hemplan.models.evaluator import Evaluation
+from hemplan.models.exports.carer_days import carer_routes, co_carers, day_date
+from hemplan.models.contract.instance import Instance
+from hemplan.models.report.continuity import continuity_tables
+from hemplan.models.report.gantt import gantt_svg
+from hemplan.models.report.maps import map_defs, route_map, team_frames
+from hemplan.models.report.palette import client_classes, palette_css
+from hemplan.models.report.summary import summary_html
+from hemplan.models.contract.schedule import Route, Schedule
+from hemplan.models.contract.version import hemplan_version
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

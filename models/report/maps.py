@@ -13,9 +13,9 @@ import math
 from dataclasses import dataclass
 from html import escape
 
-from models.clock import format_clock
-from models.instance import Instance, Location
-from models.schedule import Route, Schedule
+from hemplan.models.contract.clock import format_clock
+from hemplan.models.contract.instance import Instance, Location
+from hemplan.models.contract.schedule import Route, Schedule
 
 SIZE = 200
 PAD = 12

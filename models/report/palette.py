@@ -9,7 +9,7 @@ from __future__ import annotations
 import colorsys
 import hashlib
 
-from models.instance import Instance
+from hemplan.models.contract.instance import Instance
 
 
 def client_colour(client_id: str) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
-from models.evaluator import Evaluation
-from models.schedule import Distribution, Metrics
+from hemplan.models.evaluator import Evaluation
+from hemplan.models.contract.schedule import Distribution, Metrics
 
 MAX_VIOLATIONS = 200
 

@@ -10,9 +10,9 @@ deferrable one), and with it its double-staffing partner, until every break fits
 
 from __future__ import annotations
 
-from models.instance import Instance, Shift, Staff
-from models.travel import TravelTimes
-from solver.plan import Placement
+from hemplan.models.contract.instance import Instance, Shift, Staff
+from hemplan.models.travel import TravelTimes
+from hemplan.solver.solution import Placement
 
 
 def _slot(instance: Instance, travel: TravelTimes, carer: Staff, shift: Shift,

@@ -14,13 +14,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from models.instance import Instance, Shift, Staff
-from models.travel import TravelTimes, travel_times
-from solver.baselines.day_problem import DayPlan, DayProblem, DayVisit, plan_by_day
-from solver.baselines.finish import verified_result
-from solver.baselines.progress import day_progress
-from solver.plan import Placement
-from solver.solve import Progress, SolveOptions, SolveResult
+from hemplan.models.contract.instance import Instance, Shift, Staff
+from hemplan.models.travel import TravelTimes, travel_times
+from hemplan.solver.baselines.day_problem import DayPlan, DayProblem, DayVisit, plan_by_day
+from hemplan.solver.baselines.finish import verified_result
+from hemplan.solver.baselines.progress import day_progress
+from hemplan.solver.solution import Placement
+from hemplan.solver.method import Progress, SolveOptions, SolveResult
 
 METHOD = "central-greedy"
 
@@ -215,3 +215,14 @@ def central_greedy(
     days = plan_by_day(instance, travel, lambda problems, _: [greedy_day(instance, travel, p) for p in problems],
                        started, METHOD, on_batch=day_progress(instance, travel, started, on_progress))
     return verified_result(instance, travel, days.plan, METHOD, options, started, {}, days.interrupted)
+
+
+@dataclass(frozen=True)
+class CentralGreedy:
+    """The method: manual central planning, day by day (`central_greedy`)."""
+
+    name: str = METHOD
+
+    def solve(self, instance: Instance, options: SolveOptions,
+              on_progress: Callable[[Progress], None] = lambda event: None) -> SolveResult:
+        return central_greedy(instance, options, on_progress)

@@ -23,19 +23,20 @@ import multiprocessing
 import signal
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from models.instance import Instance
-from models.travel import TravelTimes, travel_times
-from solver.baselines.break_slots import place_breaks
-from solver.baselines.central_greedy import greedy_day
-from solver.baselines.day_problem import DayPlan, DayProblem, plan_by_day
-from solver.baselines.finish import verified_result
-from solver.baselines.progress import day_progress
-from solver.baselines.routing_core import solve_routing
-from solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
-from solver.plan import Placement
-from solver.solve import Progress, SolveOptions, SolveResult
+from hemplan.models.contract.instance import Instance
+from hemplan.models.travel import TravelTimes, travel_times
+from hemplan.solver.baselines.break_slots import place_breaks
+from hemplan.solver.baselines.central_greedy import greedy_day
+from hemplan.solver.baselines.day_problem import DayPlan, DayProblem, plan_by_day
+from hemplan.solver.baselines.finish import verified_result
+from hemplan.solver.baselines.progress import day_progress
+from hemplan.solver.baselines.routing_core import solve_routing
+from hemplan.solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
+from hemplan.solver.solution import Placement
+from hemplan.solver.method import Progress, SolveOptions, SolveResult, search_deadline
 
 METHOD = "central-travel"
 SOLUTIONS_PER_WORK = 100  # improving solutions per day for each unit of --work-limit
@@ -148,13 +149,6 @@ def route_day(instance: Instance, travel: TravelTimes, problem: DayProblem, seco
     return DayPlan(kept, breaks)
 
 
-def _verify_estimate(instance: Instance) -> float:
-    """Seconds to keep for verifying: with borrowing the evaluator weighs every carer of the
-    district for every visit and client (measured 4 s for district-28d with substitutes and
-    8 s for 10 teams over 28 days, on a loaded machine)."""
-    return 0.5 + len(instance.visits) * len(instance.staff) / 100_000
-
-
 def _route_in_child(writer: Connection, instance: Instance, travel: TravelTimes, problem: DayProblem,
                     seconds: float, solutions: int | None) -> None:
     """A forked child routes one day and sends its plan; Ctrl-C and SIGTERM are the parent's."""
@@ -208,7 +202,7 @@ def central_travel(
     `options.workers` days at a time in separate processes."""
     started = time.monotonic()
     travel = travel_times(instance)
-    deadline = started + options.time_limit * 0.92 - _verify_estimate(instance)
+    deadline = search_deadline(started, instance, options, allow_borrowing=True)
     per_day = None if options.work_limit is None else int(options.work_limit * SOLUTIONS_PER_WORK)
     processes = max(1, min(options.workers, instance.horizon.days))
     report = day_progress(instance, travel, started, on_progress)
@@ -221,3 +215,14 @@ def central_travel(
     settings: dict[str, str | int | float | bool] = {} if per_day is None else {"solutions_per_day": per_day}
     return verified_result(instance, travel, days.plan, METHOD, options, started, settings, days.interrupted)
 
+
+
+@dataclass(frozen=True)
+class CentralTravel:
+    """The method: central planning with a router, day by day (`central_travel`)."""
+
+    name: str = METHOD
+
+    def solve(self, instance: Instance, options: SolveOptions,
+              on_progress: Callable[[Progress], None] = lambda event: None) -> SolveResult:
+        return central_travel(instance, options, on_progress)

@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from models.eligibility import eligibility, fitting_days
-from models.instance import Instance, Staff, Visit
-from models.travel import TravelTimes
-from solver.plan import Placement, Plan
+from hemplan.models.eligibility import eligibility, fitting_days
+from hemplan.models.contract.instance import Instance, Staff, Visit
+from hemplan.models.travel import TravelTimes
+from hemplan.solver.solution import Placement, Plan
 
 
 @dataclass(frozen=True)

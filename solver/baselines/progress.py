@@ -11,11 +11,11 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from models.instance import Instance
-from models.travel import TravelTimes
-from solver.plan import Plan
-from solver.score import score
-from solver.solve import Progress
+from hemplan.models.contract.instance import Instance
+from hemplan.models.travel import TravelTimes
+from hemplan.solver.solution import Plan
+from hemplan.solver.score import score
+from hemplan.solver.method import Progress
 
 
 def day_progress(instance: Instance, travel: TravelTimes, started: float,

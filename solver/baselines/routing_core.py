@@ -19,7 +19,7 @@ import time
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from solver.baselines.routing_problem import RoutingProblem, RoutingSolution
+from hemplan.solver.baselines.routing_problem import RoutingProblem, RoutingSolution
 
 
 class _Model:

@@ -1,0 +1,266 @@
+"""The instance: horizon, teams, staff with shifts, clients, visits and travel settings.
+
+These pydantic models are the input contract (see DESIGN.md, "Instance"). They check each
+record on its own (types, ranges, a window's order); `hemplan.models.io.references` checks the records
+against each other. Unknown fields are errors everywhere, so a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, model_validator
+
+from hemplan.models.contract.clock import ClockTime, format_clock
+
+TravelMode = Literal["walk", "bike", "car"]
+TRAVEL_MODES: tuple[TravelMode, ...] = ("walk", "bike", "car")
+Priority = Literal["mandatory", "deferrable"]
+
+
+class StrictModel(BaseModel):
+    """Base for every input and output record: unknown fields are rejected."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Location(StrictModel):
+    """A point as WGS84 latitude and longitude in degrees."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Horizon(StrictModel):
+    """The planned period: day 0 is `start_date`, the last day is `days - 1`."""
+
+    start_date: date
+    days: PositiveInt = Field(le=366)
+
+
+class Team(StrictModel):
+    """A small team responsible for its own clients; shifts start and end at its office."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    office: Location
+
+
+class Break(StrictModel):
+    """A break of `minutes` that must start between `earliest` and `latest`."""
+
+    minutes: PositiveInt
+    earliest: ClockTime
+    latest: ClockTime
+
+    @model_validator(mode="after")
+    def _window_ordered(self) -> "Break":
+        if self.latest < self.earliest:
+            raise ValueError(
+                f"latest {format_clock(self.latest)} is before earliest {format_clock(self.earliest)}"
+            )
+        return self
+
+
+class Shift(StrictModel):
+    """A carer's working interval on one day: leave the office after `start`, back by `end`."""
+
+    day: NonNegativeInt
+    start: ClockTime
+    end: ClockTime
+    break_: Break | None = Field(default=None, alias="break")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Shift":
+        if self.end <= self.start:
+            raise ValueError(f"end {format_clock(self.end)} is not after start {format_clock(self.start)}")
+        b = self.break_
+        if b is not None and (b.earliest < self.start or b.latest + b.minutes > self.end):
+            raise ValueError(
+                f"break window {format_clock(b.earliest)}-{format_clock(b.latest)} "
+                f"({b.minutes} min) does not fit in shift {format_clock(self.start)}-{format_clock(self.end)}"
+            )
+        return self
+
+    @property
+    def paid_minutes(self) -> int:
+        """Shift length less the break: the time a carer is paid to work."""
+        return self.end - self.start - (self.break_.minutes if self.break_ else 0)
+
+
+class Staff(StrictModel):
+    """A carer: member of one team, with skills, a travel mode and at most one shift a day."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    team: str
+    skills: list[str] = []
+    travel_mode: TravelMode = "walk"
+    shifts: list[Shift] = []
+
+    @model_validator(mode="after")
+    def _one_shift_per_day(self) -> "Staff":
+        days = [s.day for s in self.shifts]
+        repeated = sorted({d for d in days if days.count(d) > 1})
+        if repeated:
+            raise ValueError(f"more than one shift on day {repeated[0]}")
+        return self
+
+    @cached_property
+    def shift_by_day(self) -> dict[int, Shift]:
+        return {s.day: s for s in self.shifts}
+
+
+class Client(StrictModel):
+    """A person receiving care at home, belonging to one team."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    team: str
+    location: Location
+    preferred_carers: list[str] = []
+    excluded_carers: list[str] = []
+    contact_carer: str | None = None
+
+
+class Window(StrictModel):
+    """Start window of a visit: it must start between `earliest` and `latest` inclusive."""
+
+    earliest: ClockTime
+    latest: ClockTime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Window":
+        if self.latest < self.earliest:
+            raise ValueError(
+                f"latest {format_clock(self.latest)} is before earliest {format_clock(self.earliest)}"
+            )
+        return self
+
+
+class VisitFields(StrictModel):
+    """What a single visit and a recurring pattern share."""
+
+    client: str
+    service: str = ""
+    window: Window
+    duration: PositiveInt = Field(le=24 * 60)
+    staff_needed: Literal[1, 2] = 1
+    skills: list[str] = []
+    priority: Priority = "mandatory"
+    notes: str = ""
+
+
+class Visit(VisitFields):
+    """One occasion at a client's home on `day` (or any day up to `last_day`)."""
+
+    id: str = Field(min_length=1)
+    day: NonNegativeInt
+    last_day: NonNegativeInt | None = None
+    locked_carers: list[str] = []
+    locked_start: ClockTime | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Visit":
+        if self.last_day is not None and self.last_day < self.day:
+            raise ValueError(f"last_day {self.last_day} is before day {self.day}")
+        if len(self.locked_carers) > self.staff_needed:
+            raise ValueError(
+                f"{len(self.locked_carers)} locked carers for a visit that needs {self.staff_needed}"
+            )
+        if len(set(self.locked_carers)) != len(self.locked_carers):
+            raise ValueError("locked_carers names the same carer twice")
+        if self.locked_start is not None and not (
+            self.window.earliest <= self.locked_start <= self.window.latest
+        ):
+            raise ValueError(f"locked_start {format_clock(self.locked_start)} is outside the window")
+        return self
+
+    @property
+    def days(self) -> range:
+        """The days this visit may be done on."""
+        return range(self.day, (self.last_day if self.last_day is not None else self.day) + 1)
+
+
+class VisitPattern(VisitFields):
+    """A recurring visit written once, expanded into visits by `hemplan.models.io.patterns`.
+
+    Calendar weekdays are 0 = Monday .. 6 = Sunday. A pattern is active every
+    `every_weeks` calendar weeks counted from the week of `start_date` (shifted by
+    `week_offset`). With `flexible`, it yields one visit per active week that may be done
+    on any of the listed weekdays (which must then be consecutive).
+    """
+
+    id: str = Field(min_length=1)
+    weekdays: list[int] = Field(default=[0, 1, 2, 3, 4, 5, 6], min_length=1)
+    every_weeks: int = Field(default=1, ge=1, le=8)
+    week_offset: NonNegativeInt = 0
+    flexible: bool = False
+
+    @model_validator(mode="after")
+    def _weekdays_valid(self) -> "VisitPattern":
+        if any(not 0 <= w <= 6 for w in self.weekdays):
+            raise ValueError("weekdays must be 0 (Monday) to 6 (Sunday)")
+        if len(set(self.weekdays)) != len(self.weekdays):
+            raise ValueError("weekdays lists a day twice")
+        if self.flexible and sorted(self.weekdays) != list(
+            range(min(self.weekdays), max(self.weekdays) + 1)
+        ):
+            raise ValueError("a flexible pattern needs consecutive weekdays")
+        return self
+
+
+class TravelSettings(StrictModel):
+    """How travel minutes are computed: great-circle km x detour / speed, or a matrix file."""
+
+    speed_kmh: dict[TravelMode, float] = {"walk": 4.5, "bike": 13.0, "car": 28.0}
+    detour_factor: float = Field(default=1.35, ge=1.0, le=5.0)
+    matrix_file: str | None = None
+
+    @model_validator(mode="after")
+    def _positive_speeds(self) -> "TravelSettings":
+        for mode, speed in self.speed_kmh.items():
+            if speed <= 0:
+                raise ValueError(f"speed for {mode} must be positive, got {speed}")
+        return self
+
+
+class Instance(StrictModel):
+    """A complete planning problem. Load it with `hemplan.models.io.files.load_instance`."""
+
+    name: str = ""
+    horizon: Horizon
+    skills: list[str] = []
+    teams: list[Team] = Field(min_length=1)
+    staff: list[Staff] = []
+    clients: list[Client] = []
+    visits: list[Visit] = []
+    patterns: list[VisitPattern] = []
+    travel: TravelSettings = TravelSettings()
+
+    @cached_property
+    def team_by_id(self) -> dict[str, Team]:
+        return {t.id: t for t in self.teams}
+
+    @cached_property
+    def staff_by_id(self) -> dict[str, Staff]:
+        return {s.id: s for s in self.staff}
+
+    @cached_property
+    def client_by_id(self) -> dict[str, Client]:
+        return {c.id: c for c in self.clients}
+
+    @cached_property
+    def visit_by_id(self) -> dict[str, Visit]:
+        return {v.id: v for v in self.visits}
+
+    @cached_property
+    def visits_by_client(self) -> dict[str, list[Visit]]:
+        grouped: dict[str, list[Visit]] = {c.id: [] for c in self.clients}
+        for v in self.visits:
+            grouped.setdefault(v.client, []).append(v)
+        return grouped

@@ -1,0 +1,124 @@
+"""The schedule: who does which visit when, each carer's day route, and what was left out.
+
+`assignments` say for each visit its day, start and carers; `routes` say for each carer and
+day the ordered stops with travel, waiting and the break — what the carer actually does.
+The evaluator checks both against the instance and against each other; `metrics` and the
+`solver` block are informative and are recomputed, never trusted.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, NonNegativeInt
+
+from typing import Literal
+
+from hemplan.models.contract.clock import ClockTime
+from hemplan.models.contract.instance import StrictModel
+
+
+class Assignment(StrictModel):
+    """A served visit: the day it is done, its start, and its carer(s)."""
+
+    visit: str
+    day: NonNegativeInt
+    start: ClockTime
+    carers: list[str] = Field(min_length=1)
+
+
+class Stop(StrictModel):
+    """One stop of a route: a visit (at the client's home) or the break.
+
+    `travel` is the minutes travelled just before this stop (0 for a break, which is taken
+    where the carer is), `wait` the idle minutes between arriving and starting.
+    """
+
+    kind: Literal["visit", "break"]
+    visit: str | None = None
+    client: str | None = None
+    start: ClockTime
+    end: ClockTime
+    travel: NonNegativeInt = 0
+    wait: NonNegativeInt = 0
+
+
+def stop_order(stop: Stop) -> tuple[int, int, bool]:
+    """The order of a route's stops: by start, then end; a break before a visit at a tie."""
+    return (stop.start, stop.end, stop.kind == "visit")
+
+
+class Route(StrictModel):
+    """A carer's day: leave the office, the stops in time order, travel back to the office."""
+
+    carer: str
+    day: NonNegativeInt
+    stops: list[Stop] = []
+    travel_back: NonNegativeInt = 0
+    travel_minutes: NonNegativeInt = 0
+
+
+class Unassigned(StrictModel):
+    """A visit that is not served, and why."""
+
+    visit: str
+    reason: str
+
+
+class Distribution(StrictModel):
+    """Summary of a per-client figure."""
+
+    mean: float
+    median: float
+    p90: float
+    max: float
+
+
+class Metrics(StrictModel):
+    """What the evaluator measured (see DESIGN.md, Metrics); recomputed on every evaluation."""
+
+    visits: int
+    assigned: int
+    unassigned_mandatory: int
+    unassigned_deferrable: int
+    violations: int
+    distinct_carers_horizon: Distribution | None = None
+    distinct_carers_14d: Distribution | None = None
+    national_indicator_14d: float | None = None
+    national_indicator_clients: int = 0
+    indicator_14d_all_clients: float | None = None
+    contact_share: float | None = None
+    arrival_spread: Distribution | None = None  # minutes; per client, see models/evaluator/arrival.py
+    lower_bound_total: int = 0
+    distinct_carers_total: int = 0
+    gap_to_lower_bound: float | None = None
+    travel_minutes: int = 0
+    travel_per_visit: float | None = None
+    visit_minutes: int = 0
+    paid_shift_minutes: int = 0
+    client_time_share: float | None = None
+    borrowed_visits: int = 0
+
+
+class SolverInfo(StrictModel):
+    """How the schedule was made: enough to reproduce and to compare methods."""
+
+    method: str
+    status: str
+    objective: dict[str, float] = {}
+    bound: dict[str, float] = {}
+    wall_time_s: float = 0.0
+    seed: int | None = None
+    workers: int | None = None
+    version: str = ""
+    options: dict[str, str | int | float | bool] = {}
+
+
+class Schedule(StrictModel):
+    """A plan for one instance. Visits missing from every list count as unassigned."""
+
+    instance: str = ""
+    allow_borrowing: bool = False
+    assignments: list[Assignment] = []
+    routes: list[Route] = []
+    unassigned: list[Unassigned] = []
+    metrics: Metrics | None = None
+    solver: SolverInfo | None = None

@@ -1,0 +1,139 @@
+"""What every converter shares: time scaling, planar coordinates, the matrix file, writing.
+
+Public sets measure time in their own units, often real-valued, while an instance counts
+whole minutes of one day (0..1440). A converter therefore picks a scale (minutes per source
+unit) and rounds *conservatively*: travel and service up, window ends down, window starts
+up. A schedule feasible after conversion is then feasible in the source, and its cost is
+recomputed exactly from the source data (`exact_route_cost`), never from rounded minutes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hemplan.models.contract.instance import Instance
+from hemplan.models.io.files import instance_from_data, write_text_atomic
+from hemplan.models.contract.schedule import Schedule
+from hemplan.models.travel import office_key
+
+DAY = 24 * 60
+OFFICE = office_key("T1")
+
+
+@dataclass
+class Converted:
+    """An instance as JSON data, its travel matrix (source units), and what the set's
+    objective needs to be recomputed exactly: node of every client and the source matrix."""
+
+    name: str
+    instance: dict
+    places: list[str]  # matrix rows: OFFICE first, then client ids
+    source_matrix: list[list[float]]  # travel in source units between `places`
+    scale: float  # minutes per source time unit
+    notes: list[str] = field(default_factory=list)  # what the instance model cannot say
+
+    def matrix_data(self) -> dict:
+        """The matrix file: minutes scaled from the source, rounded up by the loader."""
+        minutes = [[round(d * self.scale, 6) for d in row] for row in self.source_matrix]
+        return {"locations": self.places, "minutes": minutes}
+
+
+Reader = Callable[[Path], Converted]
+
+
+def time_scale(horizon: float) -> float:
+    """Minutes per source unit: a whole number when the source day fits in a day (so integer
+    source times stay exact), else the fraction that squeezes it into one day."""
+    if horizon <= 0:
+        return 1.0
+    return float(max(1, math.floor(DAY / horizon))) if horizon <= DAY else DAY / horizon
+
+
+def up(value: float, scale: float) -> int:
+    """A start of a window or a duration in minutes, rounded up (never earlier, never shorter)."""
+    return min(DAY, math.ceil(round(value * scale, 6)))
+
+
+def down(value: float, scale: float) -> int:
+    """An end of a window in minutes, rounded down (never later)."""
+    return max(0, min(DAY, math.floor(round(value * scale, 6))))
+
+
+def planar(x: float, y: float) -> dict[str, float]:
+    """A stand-in WGS84 point for planar coordinates (maps and reports only; travel comes
+    from the matrix): 1 source unit = 0.001 degree."""
+    return {"lat": max(-90.0, min(90.0, y / 1000)), "lon": max(-180.0, min(180.0, x / 1000))}
+
+
+def euclidean(points: Sequence[tuple[float, float]]) -> list[list[float]]:
+    """Real Euclidean distances between every pair of points."""
+    return [[math.dist(a, b) for b in points] for a in points]
+
+
+def skeleton(name: str, days: int, office: dict[str, float], skills: list[str]) -> dict:
+    """An instance with one team, the matrix file named after the instance, nothing else yet."""
+    return {
+        "name": name,
+        "horizon": {"start_date": "2024-01-01", "days": days},
+        "skills": skills,
+        "teams": [{"id": "T1", "name": name, "office": office}],
+        "staff": [], "clients": [], "visits": [],
+        "travel": {"matrix_file": f"{name}.matrix.json"},
+    }
+
+
+def write_converted(converted: Converted, out: Path) -> Instance:
+    """Write the matrix file next to OUT and the instance to OUT, both atomically, after
+    validating the instance against the matrix (a converter bug never leaves a file)."""
+    folder = out.parent if str(out.parent) else Path(".")
+    data = dict(converted.instance)
+    data["travel"] = {"matrix_file": f"{out.stem}.matrix.json"}
+    matrix_path = folder / data["travel"]["matrix_file"]
+    write_text_atomic(matrix_path, json.dumps(converted.matrix_data(), separators=(",", ":")) + "\n")
+    instance = instance_from_data(data, str(out), folder)
+    write_text_atomic(out, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    return instance
+
+
+def exact_route_cost(schedule: Schedule, instance: Instance, converted: Converted) -> tuple[float, dict[str, float]]:
+    """Total source-unit travel of the schedule's routes (office -> stops -> office), and the
+    start of every visit in source units (its minute divided by the scale)."""
+    where = {name: i for i, name in enumerate(converted.places)}
+    clients = {v.id: v.client for v in instance.visits}
+    total = 0.0
+    for route in schedule.routes:
+        visits = [s for s in route.stops if s.kind == "visit" and s.visit is not None]
+        if not visits:
+            continue
+        path = [where[OFFICE]] + [where[clients[s.visit]] for s in visits] + [where[OFFICE]]  # type: ignore[index]
+        total += sum(converted.source_matrix[a][b] for a, b in itertools.pairwise(path))
+    starts = {a.visit: a.start / converted.scale for a in schedule.assignments}
+    return total, starts
+
+
+
+def keyword_blocks(text: str) -> dict[str, list[list[float]]]:
+    """Rows of numbers under each keyword line (a line starting with a non-number); numbers
+    after the keyword on its own line form its first row (`nPatients 120`)."""
+    blocks: dict[str, list[list[float]]] = {}
+    rows: list[list[float]] | None = None
+    for line in text.splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        try:
+            numbers = [float(p) for p in parts]
+        except ValueError:
+            rows = blocks.setdefault(parts[0], [])
+            rest = parts[1:]
+            if rest:
+                rows.append([float(p) for p in rest])
+            continue
+        if rows is not None:
+            rows.append(numbers)
+    return blocks

@@ -1,0 +1,63 @@
+"""The unified home-healthcare instances (Ceschia et al., `iolab-uniud/uhhc` JSON) as a
+one-day instance.
+
+Caregivers become carers with their abilities as skills, their working shift and, when they
+take one, the lunch break (its window and minimum length); patients become clients with their
+preferred caregivers, and each required service a visit of that skill (optional patients'
+visits deferrable). Distances are minutes already (scale 1). Not representable: several time
+windows per patient (the first is kept: a restriction), tardiness (windows are hard), the
+synchronisation of double services (two visits, not enforced), several depots (the first
+terminal is the office), and the weighted objective terms other than travel and preferences.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hemplan.models.io.convert.common import OFFICE, Converted, down, skeleton, up
+
+
+def _point(location: list[float]) -> dict[str, float]:
+    return {"lat": location[1], "lon": location[0]}
+
+
+def convert(path: Path) -> Converted:
+    """One team; carers and clients keep the source ids, visits are `<patient>-<service>`."""
+    raw = json.loads(path.read_text())
+    at_end = raw.get("metadata", {}).get("time_window_met") == "at_service_end"
+    terminal = raw["terminal_points"][0]
+    name = path.stem.split("-r")[0] if path.stem.startswith("instance_") else path.stem
+    data = skeleton(name, 1, _point(terminal["location"]), sorted(s["id"] for s in raw["services"]))
+    lunch = raw.get("lunch_breaks")
+    for carer in raw["caregivers"]:
+        hours = carer.get("working_shift", {})
+        shift = {"day": 0, "start": up(hours.get("start", 0), 1.0),
+                 "end": down(hours.get("end", raw["metadata"].get("horizon", 1440)), 1.0)}
+        if carer.get("lunch_break") and lunch:
+            latest = min(lunch["end"], shift["end"]) - lunch["min_duration"]
+            earliest = max(lunch["start"], shift["start"])
+            if latest >= earliest:
+                shift["break"] = {"minutes": lunch["min_duration"], "earliest": earliest, "latest": latest}
+        data["staff"].append({"id": carer["id"], "team": "T1", "travel_mode": "car", "skills": carer["abilities"],
+                              "shifts": [shift]})
+    places, index = [OFFICE], [terminal["distance_matrix_index"]]
+    for patient in raw["patients"]:
+        data["clients"].append({"id": patient["id"], "team": "T1", "location": _point(patient["location"]),
+                                "preferred_carers": patient.get("preferred_caregivers", [])})
+        places.append(patient["id"])
+        index.append(patient["distance_matrix_index"])
+        window = patient["time_windows"][0]
+        for need in patient["required_services"]:
+            shift_back = need["duration"] if at_end else 0
+            earliest = up(max(0, window["start"] - shift_back), 1.0)
+            data["visits"].append({
+                "id": f"{patient['id']}-{need['service']}", "client": patient["id"], "day": 0,
+                "skills": [need["service"]], "duration": max(1, up(need["duration"], 1.0)),
+                "window": {"earliest": earliest, "latest": max(earliest, down(window["end"] - shift_back, 1.0))},
+                "priority": "deferrable" if patient.get("optional") else "mandatory",
+            })
+    matrix = [[float(raw["distances"][a][b]) for b in index] for a in index]
+    return Converted(name, data, places, matrix, 1.0,
+                     ["only the first time window per patient", "tardiness not allowed (hard windows)",
+                      "double-service synchronisation not enforced", "first terminal point is the only office"])

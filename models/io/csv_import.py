@@ -1,0 +1,756 @@
+"""Import an instance from the CSV files a planner keeps in a spreadsheet.
+
+A folder holds `clients.csv`, `staff.csv`, `shifts.csv`, `visits.csv` and optionally
+`teams.csv` (the columns are listed in `FILES` below and in the README). Every mistake
+becomes a `Problem` whose text is `file.csv:line: column: what is wrong`, and all of them, in
+all files, are reported together in one `InputError`.
+
+How it works: each file is read with the csv module (UTF-8 with or without Excel's byte
+order mark, falling back to Windows-1252; `;`, `,` or tab as delimiter, detected from the
+header line). Each row is converted to the record shape of the JSON instance and validated
+on its own against the pydantic model (`Team`, `Client`, `Staff`, `Shift`, `Visit`), so a
+field error maps straight back to its line and column. The valid rows are then assembled
+into an instance document and passed through `hemplan.models.io.files.instance_from_data` — the same
+checks as loading a JSON file — and every cross-record problem it finds (unknown team,
+client or carer, ...) is mapped back from the record id to its file and line. The result is
+therefore exactly what loading the written JSON gives.
+
+Conventions (see also the README):
+- column names are case-insensitive and in any order; an unknown column is an error;
+- an empty cell means the default; a required column must have a value on every row;
+- lists (skills, carers) are separated by `|`, e.g. `insulin|lift`;
+- times are HH:MM (Excel's HH:MM:00 is accepted); numbers may use a decimal comma;
+- a day is a day number (0 = start date) or a date YYYY-MM-DD;
+- the horizon starts at `start_date` (else the earliest date in shifts.csv/visits.csv) and
+  lasts `days` days (else up to the last day used);
+- the skills list is every skill named in staff.csv or visits.csv; a skill no carer has is
+  allowed (the visit cannot be served, and the import warns);
+- without teams.csv, teams are the values of the `team` columns, each with its office at the
+  centroid of its clients.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from pydantic import BaseModel, ValidationError
+
+from hemplan.models.contract.clock import format_clock, parse_clock
+from hemplan.models.contract.instance import Client, Instance, Shift, Staff, Team, Visit
+from hemplan.models.io.files import instance_from_data
+from hemplan.models.io.limits import MAX_CSV_ROWS, MAX_FILE_BYTES
+from hemplan.models.contract.problems import InputError, Problem, bare_message, is_union_tag
+
+MAX_DAYS = 366
+LIST_SEPARATOR = "|"
+_PLACEHOLDER_TEAM = "\x00placeholder-team"
+
+
+# --------------------------------------------------------------------------- file layout
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: its kind, whether it must be present, and where it goes in the record."""
+
+    name: str
+    kind: str  # str, int, float, time, list or day
+    required: bool
+    path: tuple[str, ...]  # field path in the JSON record; () if handled by the importer itself
+    meaning: str
+    example: str
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One CSV file: its name, the instance collection it fills and its columns."""
+
+    name: str
+    collection: str
+    required: bool
+    model: type[BaseModel]
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def column_at(self, path: tuple[str, ...]) -> str | None:
+        for c in self.columns:
+            if c.path and c.path == path:
+                return c.name
+        return None
+
+
+def _c(name: str, kind: str, required: bool, path: str | None, meaning: str, example: str) -> Column:
+    return Column(name, kind, required, tuple(path.split(".")) if path else (), meaning, example)
+
+
+TEAMS = FileSpec("teams.csv", "teams", False, Team, (
+    _c("id", "str", True, "id", "team id, used in the `team` column of clients.csv and staff.csv", "T1"),
+    _c("name", "str", False, "name", "team name", "Skönsmon norr"),
+    _c("office_lat", "float", True, "office.lat", "latitude of the office where shifts start and end (WGS84 degrees)", "62.3795"),
+    _c("office_lon", "float", True, "office.lon", "longitude of the office", "17.3190"),
+))
+CLIENTS = FileSpec("clients.csv", "clients", True, Client, (
+    _c("id", "str", True, "id", "client id, used in the `client` column of visits.csv", "C1"),
+    _c("name", "str", False, "name", "client name", "Karin Berg"),
+    _c("team", "str", True, "team", "team responsible for the client", "T1"),
+    _c("lat", "float", True, "location.lat", "latitude of the client's home (WGS84 degrees)", "62.3810"),
+    _c("lon", "float", True, "location.lon", "longitude of the client's home", "17.3050"),
+    _c("preferred_carers", "list", False, "preferred_carers", "staff ids the client prefers, `|`-separated", "S1|S2"),
+    _c("excluded_carers", "list", False, "excluded_carers", "staff ids who must never visit the client, `|`-separated", "S5"),
+    _c("contact_carer", "str", False, "contact_carer", "staff id of the client's contact carer (kontaktperson)", "S1"),
+))
+STAFF = FileSpec("staff.csv", "staff", True, Staff, (
+    _c("id", "str", True, "id", "staff id, used in shifts.csv and in carer lists", "S1"),
+    _c("name", "str", False, "name", "carer name", "Aisha Nilsson"),
+    _c("team", "str", True, "team", "the carer's team", "T1"),
+    _c("skills", "list", False, "skills", "skills (delegeringar), `|`-separated; empty = none", "insulin|lift"),
+    _c("travel_mode", "str", False, "travel_mode", "`walk`, `bike` or `car`; empty = `walk`", "bike"),
+))
+SHIFTS = FileSpec("shifts.csv", "shifts", True, Shift, (
+    _c("staff", "str", True, None, "staff id of the carer working the shift", "S1"),
+    _c("day", "day", True, "day", "day number (0 = start date) or date YYYY-MM-DD; one shift per carer and day", "2025-03-03"),
+    _c("start", "time", True, "start", "shift start HH:MM (leaves the office after this)", "07:00"),
+    _c("end", "time", True, "end", "shift end HH:MM (back at the office by this)", "16:00"),
+    _c("break_minutes", "int", False, "break.minutes", "length of the break in minutes; empty = no break", "30"),
+    _c("break_earliest", "time", False, "break.earliest", "earliest break start; empty = shift start", "11:00"),
+    _c("break_latest", "time", False, "break.latest", "latest break start; empty = shift end minus the break", "13:00"),
+))
+VISITS = FileSpec("visits.csv", "visits", True, Visit, (
+    _c("id", "str", True, "id", "visit id", "V1"),
+    _c("client", "str", True, "client", "client id", "C1"),
+    _c("day", "day", True, "day", "day number (0 = start date) or date YYYY-MM-DD", "2025-03-03"),
+    _c("last_day", "day", False, "last_day", "if set, the visit may be done on any day from `day` to this day", "2025-03-07"),
+    _c("earliest", "time", True, "window.earliest", "earliest start HH:MM", "07:00"),
+    _c("latest", "time", True, "window.latest", "latest start HH:MM", "08:30"),
+    _c("duration", "int", True, "duration", "minutes at the client's home", "45"),
+    _c("staff_needed", "int", False, "staff_needed", "1, or 2 for double staffing; empty = 1", "2"),
+    _c("skills", "list", False, "skills", "skills the visit needs, `|`-separated", "insulin"),
+    _c("priority", "str", False, "priority", "`mandatory` or `deferrable`; empty = `mandatory`", "deferrable"),
+    _c("service", "str", False, "service", "what is done (insats)", "morning help"),
+    _c("notes", "str", False, "notes", "free text for the carer", "key in box"),
+    _c("locked_carers", "list", False, "locked_carers", "staff ids that must do this visit, `|`-separated", "S1"),
+    _c("locked_start", "time", False, "locked_start", "fixed start HH:MM inside the window", "07:30"),
+))
+FILES: tuple[FileSpec, ...] = (TEAMS, CLIENTS, STAFF, SHIFTS, VISITS)
+_SPEC_BY_COLLECTION = {s.collection: s for s in FILES}
+
+# Which columns refer to which collection: if that collection's file could not be read at
+# all, "unknown ..." problems in these columns are noise and are left out.
+_REFERENCES = {
+    "teams": {("clients", "team"), ("staff", "team")},
+    "staff": {("clients", "preferred_carers"), ("clients", "excluded_carers"),
+              ("clients", "contact_carer"), ("visits", "locked_carers")},
+    "clients": {("visits", "client")},
+}
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass
+class Row:
+    """One data row: where it is, its non-empty cells, their parsed values, and the record."""
+
+    line: int
+    cells: dict[str, str]
+    values: dict[str, Any] = field(default_factory=dict)
+    ok: bool = True
+    bad: set[str | None] = field(default_factory=set)  # columns already reported
+    record: BaseModel | None = None  # set only when the whole row is valid
+
+
+@dataclass
+class Table:
+    spec: FileSpec
+    rows: list[Row]
+    failed: bool  # the header is unusable, so no row could be read
+
+
+class _Problems:
+    """Collects problems with a sort key so they come out in file and line order."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[tuple[int, int], Problem]] = []
+
+    def add(self, file: str, line: int | None, column: str | None, message: str) -> None:
+        order = next((i for i, s in enumerate(FILES) if s.name == file), -1)
+        source = f"{file}:{line}" if line is not None else file
+        self.items.append(((order, line or 0), Problem(source, column or "", message)))
+
+    def at(self, spec: FileSpec, row: Row, column: str | None, message: str) -> None:
+        row.ok = False
+        row.bad.add(column)
+        self.add(spec.name, row.line, column, message)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def sorted(self) -> list[Problem]:
+        return [p for _, p in sorted(self.items, key=lambda item: item[0])]
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel's plain "CSV" format on a Swedish Windows is Windows-1252.
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            out.add(spec.name, None, None, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")
+            return Table(spec, [], True)
+        text = _decode(path.read_bytes())
+    except OSError as exc:
+        out.add(spec.name, None, None, f"cannot read file: {exc.strerror or exc}")
+        return Table(spec, [], True)
+
+    lines = text.splitlines()
+    first_line = 1
+    delimiter = None
+    if lines and re.fullmatch(r"sep=.", lines[0].strip()):  # Excel's delimiter hint line
+        delimiter = lines[0].strip()[4]
+        first_line = 2
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    if delimiter is None:
+        header_line = lines[0] if lines else ""
+        counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        previous = 0
+        for cells in reader:
+            if len(records) >= MAX_CSV_ROWS:
+                out.add(spec.name, None, None, f"more than {MAX_CSV_ROWS:,} lines; the limit is {MAX_CSV_ROWS:,}")
+                return Table(spec, [], True)
+            records.append((previous + first_line, cells))
+            previous = reader.line_num
+    except csv.Error as exc:
+        out.add(spec.name, reader.line_num + first_line - 1, None, f"cannot read CSV: {exc}")
+        return Table(spec, [], True)
+
+    if not records or not any(c.strip() for c in records[0][1]):
+        out.add(spec.name, first_line, None,
+                f"no header line; expected the columns {', '.join(spec.column_names)}")
+        return Table(spec, [], True)
+
+    header_line_no, header_cells = records[0]
+    data = [(n, cells) for n, cells in records[1:] if any(c.strip() for c in cells)]
+    names = [h.strip().lower() for h in header_cells]
+    failed = False
+    known = set(spec.column_names)
+    seen: dict[str, int] = {}
+    use: list[str | None] = []  # the column each position feeds, None to ignore it
+    for index, name in enumerate(names):
+        if not name:
+            if any(index < len(cells) and cells[index].strip() for _, cells in data):
+                out.add(spec.name, header_line_no, None, f"column {index + 1} has values but no name")
+                failed = True
+            use.append(None)
+        elif name in seen:
+            out.add(spec.name, header_line_no, name, f"column appears twice (columns {seen[name] + 1} and {index + 1})")
+            failed = True
+            use.append(None)
+        elif name not in known:
+            close = difflib.get_close_matches(name, spec.column_names, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            out.add(spec.name, header_line_no, name,
+                    f"unknown column; {hint}the columns are {', '.join(spec.column_names)}")
+            seen[name] = index
+            use.append(None)
+        else:
+            seen[name] = index
+            use.append(name)
+    for column in spec.columns:
+        if column.required and column.name not in seen:
+            out.add(spec.name, header_line_no, column.name, "missing required column")
+            failed = True
+    if failed:
+        return Table(spec, [], True)
+
+    rows = []
+    for line, cells in data:
+        row = Row(line, {})
+        extra = [c for c in cells[len(use):] if c.strip()]
+        if extra:
+            out.at(spec, row, None, f"the row has {len(cells)} cells but the header only {len(use)} columns")
+        for name, cell in zip(use, cells):
+            if name is not None and cell.strip():
+                row.cells[name] = cell.strip()
+        for column in spec.columns:
+            if column.required and column.name not in row.cells:
+                out.at(spec, row, column.name, "missing value (the column is required)")
+        rows.append(row)
+    return Table(spec, rows, False)
+
+
+# --------------------------------------------------------------------------- cells
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INT = re.compile(r"[+-]?\d+")
+
+
+def _parse_cell(kind: str, text: str) -> Any:
+    """Parse one non-empty cell; raises ValueError with a message for the planner."""
+    if kind == "str":
+        return text
+    if kind == "int":
+        if not _INT.fullmatch(text):
+            raise ValueError(f"'{text}' is not a whole number")
+        return int(text)
+    if kind == "float":
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            raise ValueError(f"'{text}' is not a number") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"'{text}' is not a number")
+        return value
+    if kind == "time":
+        match = re.fullmatch(r"(\d{1,2}:\d{2}):00", text)
+        return match.group(1) if match else text  # Excel writes 07:30 as 07:30:00
+    if kind == "list":
+        items = [item.strip() for item in text.split(LIST_SEPARATOR)]
+        for item in items:
+            if re.search(r"[\s,;]", item):
+                raise ValueError(f"'{item}' contains a space, comma or semicolon; separate items with '|'")
+        return [item for item in items if item]
+    if kind == "day":
+        if _DATE.fullmatch(text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"'{text}' is not a valid date") from None
+        if _INT.fullmatch(text):
+            if int(text) < 0:
+                raise ValueError(f"day {text} is negative; days count from 0 (the start date)")
+            return int(text)
+        raise ValueError(f"'{text}' is not a day number (0 = start date) or a date YYYY-MM-DD")
+    raise AssertionError(kind)
+
+
+def _parse_rows(table: Table, out: _Problems) -> None:
+    for row in table.rows:
+        for name, text in row.cells.items():
+            try:
+                row.values[name] = _parse_cell(table.spec.column(name).kind, text)
+            except ValueError as exc:
+                out.at(table.spec, row, name, str(exc))
+
+
+# --------------------------------------------------------------------------- horizon
+
+
+def _horizon(
+    tables: dict[str, Table | None], start_date: date | None, days: int | None, folder: str, out: _Problems
+) -> tuple[date, int]:
+    """Fix the horizon from the options or the day columns; turn dates into day numbers."""
+    day_columns = [(t, c.name) for t in (tables["shifts"], tables["visits"]) if t
+                   for c in t.spec.columns if c.kind == "day"]
+    dates = [row.values[name] for t, name in day_columns for row in t.rows
+             if isinstance(row.values.get(name), date)]
+    start = start_date or (min(dates) if dates else None)
+    if start is None:
+        if any(name in row.values for t, name in day_columns for row in t.rows):
+            out.add(folder, None, None,
+                    "no start date: the day columns hold day numbers, so give --start-date YYYY-MM-DD")
+        else:
+            out.add(folder, None, None, "no start date: give --start-date YYYY-MM-DD")
+        start = date(2000, 1, 3)
+
+    offsets: list[int] = []
+    for table, name in day_columns:
+        for row in table.rows:
+            value = row.values.get(name)
+            if isinstance(value, date):
+                offset = (value - start).days
+                if offset < 0:
+                    out.at(table.spec, row, name, f"{value} is before the start date {start}")
+                    del row.values[name]
+                    continue
+                row.values[name] = offset
+            if isinstance(row.values.get(name), int):
+                offsets.append(row.values[name])
+
+    if days is None:
+        days = max(offsets, default=0) + 1
+        if days > MAX_DAYS:
+            out.add(folder, None, None,
+                    f"the days used span {days} days from {start}, more than {MAX_DAYS}; "
+                    "check the dates or give --days")
+            days = MAX_DAYS
+    for table, name in day_columns:
+        for row in table.rows:
+            value = row.values.get(name)
+            if isinstance(value, int) and value >= days:
+                text = row.cells[name]
+                shown = text if _DATE.fullmatch(text) else f"day {value}"
+                out.at(table.spec, row, name,
+                       f"{shown} is outside the horizon of {days} day{'s' if days != 1 else ''} starting {start}")
+    return start, days
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _record(spec: FileSpec, row: Row) -> dict[str, Any]:
+    """The row as a record in the shape of the JSON instance."""
+    record: dict[str, Any] = {}
+    for column in spec.columns:
+        if column.path and column.name in row.values:
+            node = record
+            for key in column.path[:-1]:
+                node = node.setdefault(key, {})
+            node[column.path[-1]] = row.values[column.name]
+    return record
+
+
+def _shift_break_defaults(record: dict[str, Any], row: Row, spec: FileSpec, out: _Problems) -> None:
+    """Fill break_earliest/break_latest from the shift when only break_minutes is given."""
+    brk = record.get("break")
+    if brk is None:
+        return
+    if "minutes" not in brk:
+        given = "break_earliest" if "earliest" in brk else "break_latest"
+        out.at(spec, row, "break_minutes", f"missing value ({given} is given)")
+        return
+    try:
+        if "earliest" not in brk:
+            brk["earliest"] = format_clock(parse_clock(record["start"]))
+        if "latest" not in brk:
+            brk["latest"] = format_clock(max(0, parse_clock(record["end"]) - int(brk["minutes"])))
+    except (KeyError, ValueError):
+        pass  # start or end is itself wrong and is reported by the model
+
+
+def _message(error: dict[str, Any], column: str | None, cell: str | None) -> str:
+    msg = bare_message(error)
+    if msg.startswith("Input should be "):
+        msg = "must be " + msg[len("Input should be "):]
+        if cell is not None:
+            msg += f", got '{cell}'"
+    return _strip_column(msg, column)
+
+
+def _strip_column(message: str, column: str | None) -> str:
+    """'latest 07:00 is before ...' in column latest reads better as '07:00 is before ...'."""
+    if column:
+        for word in (column, column.replace("break_", "")):
+            if message.startswith(word + " "):
+                return message[len(word) + 1:]
+    return message[:1].lower() + message[1:]
+
+
+def _error_column(spec: FileSpec, loc: Iterable[Any], message: str) -> str | None:
+    """The column an error location points at; model-level errors name the field first."""
+    path = tuple(k for k in loc if isinstance(k, str) and not is_union_tag(k))
+    column = spec.column_at(path)
+    if column is None:
+        first = message.removeprefix("Value error, ").split(" ", 1)[0]
+        column = spec.column_at(path + (first,))
+    return column
+
+
+def _validate_row(spec: FileSpec, row: Row, out: _Problems) -> None:
+    record = _record(spec, row)
+    if spec is SHIFTS:
+        _shift_break_defaults(record, row, spec, out)
+    try:
+        model = spec.model.model_validate(record)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            column = _error_column(spec, error.get("loc", ()), str(error.get("msg", "")))
+            if column in row.bad and column is not None:
+                continue  # already reported for this cell (or missing because it was wrong)
+            cell = row.cells.get(column) if column else None
+            out.at(spec, row, column, _message(error, column, cell))
+        row.ok = False
+        return
+    if row.ok:
+        row.record = model
+
+
+def _duplicates(table: Table, out: _Problems) -> None:
+    first: dict[str, int] = {}
+    for row in table.rows:
+        ident = row.values.get("id")
+        if ident is None:
+            continue
+        if ident in first:
+            out.at(table.spec, row, "id", f"'{ident}' is already used on line {first[ident]}")
+        else:
+            first[ident] = row.line
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _derive_teams(clients: Table | None, staff: Table | None, out: _Problems) -> list[dict[str, Any]]:
+    """Teams named in clients.csv and staff.csv, each with its office at its clients' centroid."""
+    order: list[str] = []
+    homes: dict[str, list[tuple[float, float]]] = {}
+    first_staff_row: dict[str, Row] = {}
+    for row in clients.rows if clients else []:
+        team = row.values.get("team")
+        if team is None:
+            continue
+        if team not in order:
+            order.append(team)
+        if isinstance(row.record, Client):
+            homes.setdefault(team, []).append((row.record.location.lat, row.record.location.lon))
+    for row in staff.rows if staff else []:
+        team = row.values.get("team")
+        if team is None:
+            continue
+        if team not in order:
+            order.append(team)
+        first_staff_row.setdefault(team, row)
+    teams = []
+    for team in order:
+        points = homes.get(team)
+        if points:
+            lat = round(sum(p[0] for p in points) / len(points), 6)
+            lon = round(sum(p[1] for p in points) / len(points), 6)
+        else:
+            lat = lon = 0.0
+            if clients is not None and not clients.failed and not any(
+                r.values.get("team") == team for r in clients.rows
+            ):
+                row = first_staff_row[team]
+                out.at(STAFF, row, "team",
+                       f"team '{team}' has no clients, so its office cannot be placed; "
+                       "add teams.csv with office_lat and office_lon")
+        teams.append({"id": team, "name": team, "office": {"lat": lat, "lon": lon}})
+    return teams
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+@dataclass
+class _Index:
+    """Where each record of the assembled document came from."""
+
+    lines: dict[str, dict[str, int]] = field(default_factory=dict)  # collection -> id -> line
+    shift_lines: dict[str, list[int]] = field(default_factory=dict)  # staff id -> lines, in order
+
+    def locate(self, where: str) -> tuple[FileSpec, int, str] | None:
+        """Map `visits[V3].window.latest` to (visits.csv spec, line, 'latest')."""
+        for collection, ids in self.lines.items():
+            prefix = collection + "["
+            if not where.startswith(prefix):
+                continue
+            rest = where[len(prefix):]
+            matches = [i for i in ids if rest.startswith(i + "]")]
+            if not matches:
+                return None
+            ident = max(matches, key=len)
+            spec, line = _SPEC_BY_COLLECTION[collection], ids[ident]
+            tail = rest[len(ident) + 1:]
+            shift = re.match(r"\.shifts\[(\d+)\](.*)", tail)
+            if collection == "staff" and shift:
+                index = int(shift.group(1))
+                lines = self.shift_lines.get(ident, [])
+                if index >= len(lines):
+                    return None
+                spec, line, tail = SHIFTS, lines[index], shift.group(2)
+            path = tuple(re.sub(r"\[[^\]]*\]", "", tail).strip(".").split(".")) if tail else ()
+            column = spec.column_at(path) or (path[-1] if path and path[-1] in spec.column_names else "")
+            return spec, line, column
+        return None
+
+
+def import_csv_dir(
+    folder: str | Path,
+    *,
+    start_date: date | None = None,
+    days: int | None = None,
+    name: str | None = None,
+    warnings: list[str] | None = None,
+) -> Instance:
+    """Read an instance from the CSV files in `folder`; raises InputError listing every problem.
+
+    `start_date` and `days` fix the horizon (see the module text for the defaults); `name`
+    names the instance (default: the folder's name). Warnings that do not stop the import
+    (ignored files, skills no carer has) are appended to `warnings` if it is given.
+    """
+    folder = Path(folder)
+    source = str(folder)
+    if not folder.is_dir():
+        raise InputError([Problem(source, "", "no such folder")])
+    notes: list[str] = warnings if warnings is not None else []
+    out = _Problems()
+
+    found = {p.name.lower(): p for p in sorted(folder.iterdir()) if p.is_file() and p.suffix.lower() == ".csv"}
+    expected = {s.name for s in FILES}
+    for other in sorted(set(found) - expected):
+        notes.append(f"{found[other].name}: ignored (the files read are {', '.join(sorted(expected))})")
+
+    tables: dict[str, Table | None] = {}
+    for spec in FILES:
+        path = found.get(spec.name)
+        if path is None:
+            if spec.required:
+                out.add(spec.name, None, None, f"missing required file in {folder}")
+            tables[spec.collection] = None
+            continue
+        table = _read_table(spec, path, out)
+        _parse_rows(table, out)
+        if "id" in spec.column_names:
+            _duplicates(table, out)
+        tables[spec.collection] = table
+
+    start, horizon_days = _horizon(tables, start_date, days, source, out)
+
+    for table in tables.values():
+        if table is not None:
+            for row in table.rows:
+                _validate_row(table.spec, row, out)
+
+    def rows(collection: str) -> list[Row]:
+        table = tables[collection]
+        return table.rows if table is not None else []
+
+    def unusable(collection: str) -> bool:
+        table = tables[collection]
+        return table is None or table.failed
+
+    index = _Index()
+    # A record whose row was rejected is stood in for by a placeholder with the same id, so
+    # that other rows referring to it are not reported as well: the row's own problem is.
+    rejected: dict[str, set[str]] = {
+        c: {r.values["id"] for r in rows(c) if r.record is None and "id" in r.values}
+        for c in ("teams", "clients", "staff")
+    }
+
+    if tables["teams"] is not None:
+        teams = []
+        for row in rows("teams"):
+            if row.record is not None:
+                teams.append(_dump(row.record))
+                index.lines.setdefault("teams", {})[row.record.id] = row.line
+    else:
+        teams = _derive_teams(tables["clients"], tables["staff"], out)
+        rejected["teams"] = set()
+    if not teams:
+        if tables["teams"] is not None and not tables["teams"].failed and not rejected["teams"]:
+            out.add(TEAMS.name, None, None, "no teams; an instance needs at least one")
+        elif tables["teams"] is None and not unusable("clients") and not unusable("staff"):
+            out.add(CLIENTS.name, None, None, "no teams: clients.csv and staff.csv have no rows naming a team")
+    team_ids = {t["id"] for t in teams}
+    for ident in sorted(rejected["teams"] - team_ids):
+        teams.append({"id": ident, "office": {"lat": 0.0, "lon": 0.0}})
+        team_ids.add(ident)
+    if not teams:
+        teams.append({"id": _PLACEHOLDER_TEAM, "office": {"lat": 0.0, "lon": 0.0}})
+    any_team = teams[0]["id"]
+
+    staff: list[dict[str, Any]] = []
+    shifts_of: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
+    for row in rows("staff"):
+        if row.record is not None:
+            staff.append(_dump(row.record))
+            index.lines.setdefault("staff", {})[row.record.id] = row.line
+            shifts_of[row.record.id] = []
+    shift_day_line: dict[tuple[str, int], int] = {}
+    for row in rows("shifts"):
+        carer = row.values.get("staff")
+        if carer is None:
+            continue
+        if carer not in shifts_of:
+            if not unusable("staff") and carer not in rejected["staff"]:
+                out.at(SHIFTS, row, "staff", f"unknown carer '{carer}'")
+            continue
+        day = row.values.get("day")
+        if isinstance(day, int):
+            if (carer, day) in shift_day_line:
+                out.at(SHIFTS, row, "day",
+                       f"carer '{carer}' already has a shift on {row.cells['day']} "
+                       f"(line {shift_day_line[carer, day]})")
+                continue
+            shift_day_line[carer, day] = row.line
+        if row.record is not None:
+            shifts_of[carer].append((row.record.day, row.line, _dump(row.record)))
+    for record in staff:
+        ordered = sorted(shifts_of[record["id"]], key=lambda s: s[0])
+        record["shifts"] = [s[2] for s in ordered]
+        index.shift_lines[record["id"]] = [s[1] for s in ordered]
+    for ident in sorted(rejected["staff"] - set(shifts_of)):
+        staff.append({"id": ident, "team": any_team})
+
+    clients = []
+    for row in rows("clients"):
+        if row.record is not None:
+            clients.append(_dump(row.record))
+            index.lines.setdefault("clients", {})[row.record.id] = row.line
+    client_ids = {c["id"] for c in clients}
+    for ident in sorted(rejected["clients"] - client_ids):
+        clients.append({"id": ident, "team": any_team, "location": {"lat": 0.0, "lon": 0.0}})
+
+    visits = []
+    for row in rows("visits"):
+        if row.record is not None:
+            visits.append(_dump(row.record))
+            index.lines.setdefault("visits", {})[row.record.id] = row.line
+
+    staff_skills = {s for r in staff for s in r.get("skills", [])}
+    visit_skills = {s for r in visits for s in r.get("skills", [])}
+    for skill in sorted(visit_skills - staff_skills):
+        lines = [str(index.lines["visits"][v["id"]]) for v in visits if skill in v.get("skills", [])]
+        notes.append(
+            f"visits.csv: skill '{skill}' is needed on line{'s' if len(lines) > 1 else ''} "
+            f"{', '.join(lines)} but no carer in staff.csv has it; those visits cannot be served"
+        )
+
+    document = {
+        "name": name if name is not None else folder.resolve().name,
+        "horizon": {"start_date": start.isoformat(), "days": horizon_days},
+        "skills": sorted(staff_skills | visit_skills),
+        "teams": teams,
+        "staff": staff,
+        "clients": clients,
+        "visits": visits,
+    }
+    try:
+        instance = instance_from_data(document, source)
+    except InputError as exc:
+        for problem in exc.problems:
+            _report_checked(problem, index, unusable, out)
+        raise InputError(out.sorted()) from None
+    if out:
+        raise InputError(out.sorted())
+    return instance
+
+
+def _report_checked(problem: Problem, index: _Index, unusable: Callable[[str], bool], out: _Problems) -> None:
+    """Report a problem found on the assembled document at the file and line it came from."""
+    located = index.locate(problem.where)
+    if located is None:
+        if out:
+            return  # about a placeholder or a consequence of a problem already reported
+        out.add(problem.source, None, problem.where or None, problem.message)
+        return
+    spec, line, column = located
+    for target, columns in _REFERENCES.items():
+        if (spec.collection, column) in columns and unusable(target) and problem.message.startswith("unknown"):
+            return  # the referenced file could not be read; its own problem says so
+    out.add(spec.name, line, column or None, _strip_column(problem.message, column))

@@ -1,0 +1,178 @@
+"""Put one visit into the routes, preferring carers the client already has.
+
+Candidates come in tiers, and the first tier with room wins, the cheapest insertion
+(extra travel) deciding inside a tier:
+
+0. the carer(s) and day the cover promised for this visit;
+1. the client's other chosen carers and carers already serving the client, any allowed day;
+2. every other eligible carer of the client's team;
+3. with borrowing allowed, eligible carers of other teams.
+
+So a route that is full only costs continuity when no carer the client already meets has
+room. A double-staffed visit needs two distinct carers at the same start: candidate starts
+are tried one by one and the two best carers at each start are paired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from hemplan.models.contract.instance import Instance, Visit
+from hemplan.solver.continuity.carer_days import CarerDays, Key
+from hemplan.solver.continuity.cover import CarerChoice
+from hemplan.solver.continuity.routes import Insertion, RouteStop, feasible_insertions, left_ends
+
+START_STEP = 5  # minutes between candidate common starts of a double-staffed visit
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to insert a visit: who, which day, and at what cost."""
+
+    tier: int
+    cost: int
+    carer: str
+    day: int
+    insertion: Insertion
+
+    def key(self, load: int, rank: float) -> tuple:
+        return (self.tier, self.cost, load, rank, self.day, self.carer)
+
+
+class Inserter:
+    """Places visits one at a time into `routes`, remembering who serves which client."""
+
+    def __init__(self, instance: Instance, routes: CarerDays, eligible: dict[str, list[str]],
+                 choice: CarerChoice, rank: dict[str, float], days: Callable[[str, Visit], list[int]]) -> None:
+        self.instance = instance
+        self.routes = routes
+        self.eligible = eligible
+        self.choice = choice
+        self.rank = rank
+        self.days = days
+
+    def tiers(self, visit: Visit) -> list[tuple[int, str, int]]:
+        """(tier, carer, day) for every eligible carer and allowed day with a shift, best tier first."""
+        client = self.instance.client_by_id[visit.client]
+        promised = set(self.choice.designated.get(visit.id, ()))
+        familiar = set(self.choice.chosen.get(client.id, ())) | set(self.routes.serving[client.id])
+        options = []
+        for carer in self.eligible[visit.id]:
+            if len(visit.locked_carers) == visit.staff_needed and carer not in visit.locked_carers:
+                continue  # eligibility already says so; kept here so a lock can never be broken
+            team = self.instance.staff_by_id[carer].team
+            for day in self.days(carer, visit):
+                if (carer, day) in promised:
+                    tier = 0
+                elif carer in familiar:
+                    tier = 1
+                else:
+                    tier = 2 if team == client.team else 3
+                options.append((tier, carer, day))
+        options.sort(key=lambda o: (o[0], self.rank[o[1]], o[2], o[1]))
+        return options
+
+    def place(self, visit: Visit) -> str | None:
+        """Insert the visit; None when done, else why it could not be placed."""
+        options = self.tiers(visit)
+        placed = self._place_single(visit, options) if visit.staff_needed == 1 else self._place_double(visit, options)
+        if placed:
+            return None
+        days = visit.days
+        when = f"day {days[0]}" if len(days) == 1 else f"days {days[0]}-{days[-1]}"
+        if visit.staff_needed == 2:
+            return f"capacity: no two routes of eligible carers have room at one start on {when}"
+        return f"capacity: no route of an eligible carer has room on {when}"
+
+    def _commit(self, visit: Visit, stop: RouteStop, chosen: list[Option]) -> None:
+        for option in chosen:
+            self.routes.insert(option.carer, option.day, stop, option.insertion)
+
+    def _key(self, option: Option) -> tuple:
+        return option.key(self.routes.visit_count(option.carer, option.day), self.rank[option.carer])
+
+    def _place_single(self, visit: Visit, options: list[tuple[int, str, int]]) -> bool:
+        stop = self.routes.stop(visit)
+        best: Option | None = None
+        for tier, carer, day in options:
+            if best is not None and tier > best.tier:
+                break
+            found = self.routes.best_insertion(carer, day, stop)
+            if found is not None:
+                option = Option(tier, found.extra_travel, carer, day, found)
+                if best is None or self._key(option) < self._key(best):
+                    best = option
+        if best is None:
+            return False
+        self._commit(visit, stop, [best])
+        return True
+
+    def _place_double(self, visit: Visit, options: list[tuple[int, str, int]]) -> bool:
+        """Familiar carers (tiers 0-1) first, as a pair; the rest only if no familiar pair fits."""
+        familiar = [o for o in options if o[0] <= 1]
+        if len({c for _, c, _ in familiar}) >= 2 and self._pair(visit, familiar):
+            return True
+        return self._pair(visit, options)
+
+    def _pair(self, visit: Visit, options: list[tuple[int, str, int]]) -> bool:
+        by_day: dict[int, list[tuple[int, str]]] = {}
+        for tier, carer, day in options:
+            by_day.setdefault(day, []).append((tier, carer))
+        best: tuple[tuple, int, list[Option]] | None = None
+        for day in sorted(by_day):
+            lefts = {carer: self._left_ends(visit, day, carer) for _, carer in by_day[day]}
+            able = [(tier, carer) for tier, carer in by_day[day] if lefts[carer]]
+            if len(able) < 2:
+                continue
+            for start in common_starts(visit, lefts.values(), START_STEP):
+                stop = self.routes.stop(visit, fixed=start)
+                found = []
+                for tier, carer in able:
+                    if lefts[carer][0] > start:
+                        continue
+                    ins = self.routes.best_insertion(carer, day, stop)
+                    if ins is not None:
+                        found.append(Option(tier, ins.extra_travel, carer, day, ins))
+                if len(found) < 2:
+                    continue
+                found.sort(key=self._key)
+                pair = _with_locked(found, visit.locked_carers)
+                if pair is None:
+                    continue
+                key = (pair[0].tier + pair[1].tier, pair[0].cost + pair[1].cost, start, day)
+                if best is None or key < best[0]:
+                    best = (key, start, pair)
+        if best is None:
+            return False
+        _, start, pair = best
+        self._commit(visit, self.routes.stop(visit, fixed=start), pair)
+        return True
+
+    def _left_ends(self, visit: Visit, day: int, carer: str) -> list[int]:
+        """Earliest starts of the visit in the carer's route (`routes.left_ends`); empty when
+        the visit fits nowhere."""
+        key: Key = (carer, day)
+        ctx, stops = self.routes.contexts[key], self.routes.stops[key]
+        return left_ends(feasible_insertions(ctx, stops, self.routes.timings[key], self.routes.stop(visit)))
+
+
+def common_starts(visit: Visit, earliest: Iterable[Iterable[int]], step: int) -> list[int]:
+    """Starts worth trying for a double-staffed visit: its locked start, else every carer's
+    earliest start at each position that fits it (`earliest`; the earliest common start of
+    two carers is one of them) within the window, and a grid of `step` minutes over it."""
+    if visit.locked_start is not None:
+        return [visit.locked_start]
+    lo, hi = visit.window.earliest, visit.window.latest
+    starts = set(range(lo, hi + 1, step)) | {hi}
+    for ends in earliest:
+        starts.update(t for t in ends if lo <= t <= hi)
+    return sorted(starts)
+
+
+def _with_locked(found: list[Option], locked: list[str]) -> list[Option] | None:
+    """The best two options (in `found` order) that include every locked carer, or None."""
+    must = [o for o in found if o.carer in locked]
+    if len(must) < len(locked):
+        return None
+    return (must + [o for o in found if o.carer not in locked])[:2]

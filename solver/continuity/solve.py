@@ -1,0 +1,342 @@
+"""`solve`: the continuity-first method end to end, team by team.
+
+Without borrowing each team is independent: it is constructed and improved on its own, in
+parallel processes when more than one worker is asked for, and the team plans are merged.
+The search time goes out in two rounds. In the first every team gets an even share of
+`OPENING_SHARE` of it; the rest then goes where it is needed, in proportion to what each team
+still has to gain (`_need`: a visit left out counts `UNSERVED_NEED` carers above the bounds),
+no team more than one process can give it. Teams differ: on district-14d one team's morning
+peaks take most of the search, while the others reach every visit in seconds.
+
+Each team's result depends only on its data, the seed and its work budget, so a seed and a
+worker count give the same schedule, whichever executor runs the teams (`hemplan.solver.executors`:
+in this process, local worker processes, or a dask cluster). Ctrl-C stops every team at its
+next step and the best plan found so far is returned.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+from hemplan.models.bounds import client_bounds
+from hemplan.models.eligibility import Eligibility, eligibility
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.problems import InputError
+from hemplan.models.contract.schedule import SolverInfo
+from hemplan.models.travel import TravelTimes, travel_times
+from hemplan.solver.continuity.construct import construct
+from hemplan.solver.continuity.decompose import team_instances
+from hemplan.solver.method import Progress, SolveOptions, SolveResult, finish, search_deadline
+from hemplan.solver.executors import Executor, Interrupted, make_executor
+from hemplan.solver.continuity.lns import Ended, SearchSettings, all_at_bound, improve
+from hemplan.solver.locks import lock_problems
+from hemplan.solver.solution import Plan
+from hemplan.solver.score import Score, Weights, score
+
+METHOD = "continuity"
+WORK_PER_SECOND = 0.3  # CP-SAT deterministic time granted per second of budget (calibrated, see RESULTS.md)
+OPENING_SHARE = 0.4  # share of the search time shared evenly before the rest goes by need
+UNSERVED_NEED = 10  # a visit left out weighs as much as this many carers above the bounds
+
+
+@dataclass(frozen=True)
+class TeamJob:
+    """What every team is given: the end of the search phase, how many teams share how many
+    processes, an optional fixed work budget, the seed, borrowing and the solve's start.
+
+    `end` and `started` are epoch seconds (`time.time()`), not monotonic ones, so that workers
+    on other machines of a dask cluster (NTP-synchronised clocks) agree on them."""
+
+    end: float
+    teams: int
+    processes: int
+    work_limit: float | None
+    seed: int
+    allow_borrowing: bool
+    started: float
+    objective: str
+    weights: Weights = Weights()
+
+    def budget(self, index: int) -> tuple[float, float]:
+        """Wall seconds and work for the `index`-th team, starting now.
+
+        The time left is shared among the teams not yet started, `processes` at a time, so
+        that no process idles while another team still has budget: teams that start late get
+        what is left rather than a fixed slice.
+        """
+        left = max(0.0, self.end - time.time())
+        seconds = min(left, left * self.processes / max(self.processes, self.teams - index))
+        work = self.work_limit if self.work_limit is not None else seconds * WORK_PER_SECOND
+        return seconds, work
+
+    def opening(self) -> TeamJob:
+        """The first round: OPENING_SHARE of the time left (and of a fixed work budget)."""
+        now = time.time()
+        return replace(self, end=now + OPENING_SHARE * max(0.0, self.end - now),
+                       work_limit=None if self.work_limit is None else OPENING_SHARE * self.work_limit)
+
+    def allotments(self, needs: list[float]) -> list[tuple[float, float]]:
+        """Wall seconds and work per team for the second round, in proportion to `needs`.
+
+        No team gets more than one process for the time left; what a capped team cannot use
+        goes to the others. With a fixed work budget the round shares the work the first
+        round left over (all teams together), capped alike at one process's part.
+        """
+        left = max(0.0, self.end - time.time())
+        if self.work_limit is None:
+            seconds = shares(needs, left * self.processes, cap=left)
+            return [(s, s * WORK_PER_SECOND) for s in seconds]
+        total = (1 - OPENING_SHARE) * self.work_limit * self.teams
+        works = shares(needs, total, cap=total / self.processes)
+        return [(left, w) for w in works]
+
+
+@dataclass
+class TeamOutcome:
+    """What solving one team returned; `at_bound` and `ended` make up the solve's status."""
+
+    team: str
+    plan: Plan
+    score: Score
+    bound: int
+    first_solution_s: float
+    at_bound: bool  # no plan does better on continuity (`hemplan.solver.continuity.lns.all_at_bound`)
+    ended: Ended  # what ended the team's last search
+
+    @property
+    def interrupted(self) -> bool:
+        return self.ended == "interrupted"
+
+
+@dataclass
+class TeamStart:
+    """A team's first plan, when it was ready, and the facts computed for it, reused to improve it."""
+
+    plan: Plan
+    first: float
+    travel: TravelTimes
+    eligible: Eligibility
+    bounds: dict[str, int]  # the clients' lower bounds
+
+
+def _first_plan(part: Instance, job: TeamJob) -> TeamStart:
+    """The team's constructed plan and when it was ready (seconds since the solve began)."""
+    travel = travel_times(part)
+    eligible = eligibility(part, travel, job.allow_borrowing)
+    bounds = client_bounds(part, eligible.carers)
+    plan = construct(part, travel, eligible, job.allow_borrowing, job.seed, bounds)
+    return TeamStart(plan, time.time() - job.started, travel, eligible, bounds)
+
+
+def _improve_team(
+    part: Instance,
+    index: int,
+    start: TeamStart,
+    job: TeamJob,
+    report: Callable[[Progress], None],
+    should_stop: Callable[[], bool],
+    allotment: tuple[float, float] | None = None,
+) -> TeamOutcome:
+    """Improve one team's plan within its budget: the first round's share, or `allotment`
+    (wall seconds, work) in the second round."""
+    started = job.started
+    plan, first, travel, eligible, bounds = start.plan, start.first, start.travel, start.eligible, start.bounds
+    bound = sum(bounds.values())
+    team = _team_name(part)
+    weights = job.weights
+    best = [plan]  # the best plan so far, kept whatever moment Ctrl-C comes
+    if allotment is None:
+        seconds, work, seed = *job.budget(index), job.seed
+    else:  # the second round draws other neighbourhoods than the first
+        seconds, work, seed = min(allotment[0], max(0.0, job.end - time.time())), allotment[1], job.seed + 1
+
+    def improved(p: Plan, s: Score) -> None:
+        best[0] = p
+        report(Progress(time.time() - started, team, s, bound, False))
+
+    try:
+        if allotment is None:
+            report(Progress(first, team, score(part, travel, plan, bounds, weights), bound, True))
+        best[0], ended = improve(
+            part, travel, eligible.carers, bounds, plan,
+            work=work,
+            deadline=time.monotonic() + seconds,
+            seed=seed,
+            settings=SearchSettings(objective=job.objective, weights=job.weights),
+            should_stop=should_stop,
+            on_improve=improved,
+        )
+    except KeyboardInterrupt:
+        ended = "interrupted"
+    return TeamOutcome(team, best[0], score(part, travel, best[0], bounds, weights), bound, first,
+                       all_at_bound(part, best[0], bounds, eligible.carers), "interrupted" if should_stop() else ended)
+
+
+def _not_planned(part: Instance) -> TeamOutcome:
+    """A team that Ctrl-C reached before its first plan: every visit unassigned, saying so."""
+    plan = Plan(unassigned={v.id: "not planned: the solve was interrupted before this team" for v in part.visits})
+    empty = score(part, travel_times(part), plan, {})
+    return TeamOutcome(_team_name(part), plan, empty, 0, 0.0, False, "interrupted")
+
+
+def _team_name(part: Instance) -> str:
+    return part.teams[0].id if len(part.teams) == 1 else "all"
+
+
+def _first_task(item: tuple[Instance, TeamJob], report: Callable[[Progress], None],
+                should_stop: Callable[[], bool]) -> TeamStart:
+    """Executor task: one team's first plan."""
+    return _first_plan(*item)
+
+
+def _improve_task(item: tuple[Instance, int, TeamStart, TeamJob, tuple[float, float] | None],
+                  report: Callable[[Progress], None], should_stop: Callable[[], bool]) -> TeamOutcome:
+    """Executor task: improve one team's plan (a round of `_solve_teams`)."""
+    part, index, start, job, allotment = item
+    outcome = _improve_team(part, index, start, job, report, should_stop, allotment)
+    if outcome.interrupted and not should_stop():  # Ctrl-C reached this process: stop the other teams too
+        raise Interrupted(outcome)
+    return outcome
+
+
+def _as_found(part: Instance, start: TeamStart, weights: Weights) -> TeamOutcome:
+    """A team whose improvement the stop request prevented: its first plan."""
+    plan_score = score(part, start.travel, start.plan, start.bounds, weights)
+    return TeamOutcome(_team_name(part), start.plan, plan_score, sum(start.bounds.values()), start.first,
+                       all_at_bound(part, start.plan, start.bounds, start.eligible.carers), "interrupted")
+
+
+def solve(
+    instance: Instance,
+    options: SolveOptions,
+    on_progress: Callable[[Progress], None] = lambda event: None,
+) -> SolveResult:
+    """Plan `instance` continuity-first and return the evaluator-verified schedule.
+
+    Raises InputError (source: the instance's name) when a lock cannot be kept.
+    """
+    started = time.monotonic()
+    travel = travel_times(instance)
+    problems = lock_problems(instance, travel, options.allow_borrowing, instance.name or "instance")
+    if problems:
+        raise InputError(problems)
+    parts = [instance] if options.allow_borrowing or len(instance.teams) == 1 else team_instances(instance)
+    parts = [p for p in parts if p.visits]
+    local = options.executor == "local" and options.scheduler is None
+    workers = min(options.workers, len(parts)) if local else options.workers
+    with make_executor(options.executor, options.scheduler, workers) as executor:
+        epoch = time.time() - time.monotonic()  # TeamJob times are epoch seconds (see TeamJob)
+        end = search_deadline(started, instance, options, options.allow_borrowing)
+        job = TeamJob(epoch + end, len(parts), max(1, min(executor.slots, len(parts))), options.work_limit,
+                      options.seed, options.allow_borrowing, epoch + started, options.objective, options.weights)
+        outcomes = _solve_teams(executor, parts, job, on_progress)
+
+    plan = Plan()
+    for outcome in outcomes:
+        plan.assignments.update(outcome.plan.assignments)
+        plan.breaks.update(outcome.plan.breaks)
+        plan.unassigned.update(outcome.plan.unassigned)
+    interrupted = any(o.interrupted for o in outcomes)
+    total = Score.combine([o.score for o in outcomes])
+    info = SolverInfo(
+        method=METHOD if options.objective == "continuity" else "teams-travel",
+        status=_status(outcomes),
+        objective=total.parts(),
+        bound={"distinct_carers": float(sum(o.bound for o in outcomes))},
+        seed=options.seed,
+        workers=options.workers,
+        options={"time_limit": options.time_limit, "allow_borrowing": options.allow_borrowing}
+        | ({"work_limit": options.work_limit} if options.work_limit is not None else {})
+        | ({"weights": options.weights.as_option()} if options.weights != Weights() else {}),
+    )
+    schedule, evaluation = finish(instance, travel, plan, info, started, options.allow_borrowing)
+    first = max((o.first_solution_s for o in outcomes), default=0.0)
+    return SolveResult(schedule, evaluation, first, interrupted)
+
+
+def _status(outcomes: list[TeamOutcome]) -> str:
+    """INTERRUPTED; AT_BOUND when every client is at its bound and no mandatory visit that an
+    eligible carer could serve is left out; else what ended the searches of the teams short of
+    it: TIME_LIMIT (the clock, before the work budget), WORK_LIMIT, or OPTIMAL (every visit
+    free to move was re-planned at once, optimally: a replan that locks most of them)."""
+    if any(o.interrupted for o in outcomes):
+        return "INTERRUPTED"
+    short = {o.ended for o in outcomes if not o.at_bound}
+    if not short:
+        return "AT_BOUND"
+    return "TIME_LIMIT" if "time" in short else "WORK_LIMIT" if "work" in short else "OPTIMAL"
+
+
+def _solve_teams(executor: Executor, parts: list[Instance], job: TeamJob,
+                 on_progress: Callable[[Progress], None]) -> list[TeamOutcome]:
+    """First plans for every team, then two rounds of improvement (see the module docstring):
+    all teams get a plan before any is improved, and a stop request ends the rounds."""
+    firsts = executor.map(_first_task, [(part, job) for part in parts], on_progress)
+    started = [(index, part, first) for index, (part, first) in enumerate(zip(parts, firsts)) if first is not None]
+    opening = job.opening()
+    improved = executor.map(_improve_task, [(part, index, first, opening, None) for index, part, first in started],
+                            on_progress)
+    outcomes = {index: outcome or _as_found(part, first, job.weights) for (index, part, first), outcome in zip(started, improved)}
+    if started and not executor.stopped:
+        _second_round(executor, started, outcomes, job, on_progress)
+    return [outcomes.get(index) or _not_planned(part) for index, part in enumerate(parts)]
+
+
+def _second_round(executor: Executor, started: list[tuple[int, Instance, TeamStart]], outcomes: dict[int, TeamOutcome],
+                  job: TeamJob, on_progress: Callable[[Progress], None]) -> None:
+    """Improve further the teams with something left to gain, each by its allotment, largest
+    first so that the processes finish together; `outcomes` keeps each team's best plan."""
+    needs = [_need(outcomes[index], start, job.objective) for index, _, start in started]
+    allotted = sorted(
+        ((allotment, index, part, replace(start, plan=outcomes[index].plan))
+         for allotment, (index, part, start) in zip(job.allotments(needs), started) if allotment[1] > 0),
+        key=lambda item: (-item[0][1], item[1]),
+    )
+    again = executor.map(_improve_task, [(part, index, start, job, allotment) for allotment, index, part, start in allotted],
+                         on_progress)
+    for (_, index, _, _), outcome in zip(allotted, again):
+        if outcome is not None:
+            outcomes[index] = outcome
+
+
+def _need(outcome: TeamOutcome, start: TeamStart, objective: str) -> float:
+    """What a team still has to gain: servable visits left out, weighted by UNSERVED_NEED, plus
+    its carers above the bounds (continuity) or one (travel has no bound to reach)."""
+    servable = sum(1 for v in outcome.plan.unassigned if start.eligible.carers.get(v))
+    rest = max(0, outcome.score.distinct_carers - outcome.bound) if objective == "continuity" else 1
+    return UNSERVED_NEED * servable + rest
+
+
+def shares(needs: list[float], total: float, cap: float) -> list[float]:
+    """`total` split in proportion to `needs`, no share above `cap`: what a capped share cannot
+    take goes to the others in proportion (water-filling); shares of zero need are zero."""
+    result = [0.0] * len(needs)
+    open_ = {i for i, need in enumerate(needs) if need > 0}
+    left = total
+    while open_:
+        weight = sum(needs[i] for i in open_)
+        capped = {i for i in open_ if left * needs[i] / weight >= cap}
+        if not capped:
+            for i in open_:
+                result[i] = left * needs[i] / weight
+            break
+        for i in capped:
+            result[i] = cap
+        left -= cap * len(capped)
+        open_ -= capped
+    return result
+
+
+@dataclass(frozen=True)
+class Continuity:
+    """The continuity-first method (`solve`), or with `objective="travel"` the travel-only
+    yardstick on the same teams (teams-travel)."""
+
+    name: str = METHOD
+    objective: str = "continuity"
+
+    def solve(self, instance: Instance, options: SolveOptions,
+              on_progress: Callable[[Progress], None] = lambda event: None) -> SolveResult:
+        return solve(instance, replace(options, objective=self.objective), on_progress)

@@ -1,0 +1,115 @@
+"""What every planning method shares: its options, its progress events, its result, its time
+budget and its last step, which turns a solution into a schedule the evaluator has verified.
+
+A method is anything with a `name` and `solve(instance, options, on_progress) -> SolveResult`
+(`Method`); `solver.methods` lists them by name, so `hemplan solve --method`, `hemplan compare`
+and `hemplan bench` treat the continuity solver and the baselines alike.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Schedule, SolverInfo
+from hemplan.models.contract.version import hemplan_version
+from hemplan.models.evaluator import Evaluation, evaluate
+from hemplan.solver.score import Score, Weights
+from hemplan.models.travel import TravelTimes
+from hemplan.solver.solution import Plan
+
+RESERVE_SHARE = 0.08  # share of the time limit kept for merging, verifying and writing
+
+
+class SolverBug(RuntimeError):
+    """A method produced a schedule the evaluator rejects: a bug, never a user mistake."""
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """What the user chose: budget, parallelism, seed and whether teams may borrow carers."""
+
+    time_limit: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    allow_borrowing: bool = False
+    work_limit: float | None = None  # deterministic work per team (or day); None: from the time limit
+    objective: str = "continuity"  # "travel": the travel-only yardstick (same teams, continuity ignored)
+    weights: Weights = Weights()  # the cost's exchange rates (travel, arrival, workload); see solver.score
+    executor: str = "local"  # where teams run: "local" processes or "dask" (see solver.executors)
+    scheduler: str | None = None  # address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786
+
+
+@dataclass
+class Progress:
+    """One event for the progress display: a team's (or the district's) best score changed."""
+
+    elapsed: float
+    team: str
+    score: Score
+    bound: int
+    first: bool
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class SolveResult:
+    """The verified schedule and how it was found."""
+
+    schedule: Schedule
+    evaluation: Evaluation
+    first_solution_s: float
+    interrupted: bool
+
+
+class Method(Protocol):
+    """A planning method: plans an instance within the options' budget and returns the
+    evaluator-verified schedule (`finish`), reporting progress on the way."""
+
+    name: str
+
+    def solve(self, instance: Instance, options: SolveOptions,
+              on_progress: ProgressCallback = lambda event: None) -> SolveResult: ...
+
+
+def verify_seconds(instance: Instance, allow_borrowing: bool) -> float:
+    """Seconds to keep for merging, verifying and writing the schedule: the evaluator weighs
+    every carer a visit may have, so it grows with the visits and, with borrowing, with the
+    district's staff (measured 4 s for district-28d with substitutes, 8 s for 10 teams over 28
+    days, on a loaded machine)."""
+    pool = len(instance.staff) if allow_borrowing else 0
+    return 0.5 + len(instance.visits) * max(25, pool) / 100_000
+
+
+def search_deadline(started: float, instance: Instance, options: SolveOptions, allow_borrowing: bool) -> float:
+    """When (time.monotonic) a method's search must end so that the whole solve, verification
+    and writing included, keeps `options.time_limit` from `started`."""
+    return started + options.time_limit * (1 - RESERVE_SHARE) - verify_seconds(instance, allow_borrowing)
+
+
+def finish(
+    instance: Instance,
+    travel: TravelTimes,
+    solution: Plan,
+    info: SolverInfo,
+    started: float,
+    allow_borrowing: bool,
+) -> tuple[Schedule, Evaluation]:
+    """The schedule of `solution`, verified by the evaluator: any violation is a SolverBug.
+
+    Fills in the wall time and the version, and copies the evaluator's metrics into the
+    schedule: its figures are the judge's, never the method's own."""
+    info.version = hemplan_version()
+    schedule = solution.to_schedule(instance, travel, solver=info, allow_borrowing=allow_borrowing)
+    evaluation = evaluate(instance, schedule, travel, allow_borrowing=allow_borrowing)
+    if evaluation.violations:
+        listed = "\n".join(str(v) for v in evaluation.violations[:20])
+        raise SolverBug(f"{info.method} produced {len(evaluation.violations)} violation(s):\n{listed}")
+    info.wall_time_s = round(time.monotonic() - started, 3)
+    schedule.metrics = evaluation.metrics
+    return schedule, evaluation
