@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from hemplan.models.evaluator import Evaluation, evaluate
     from hemplan.models.generator import generate_instance
     from hemplan.models.io.bundled import bundled_instances
-    from hemplan.models.io.files import load_instance, load_schedule
-    from hemplan.models.io.files import write_model as write_schedule
+    from hemplan.models.io.load import load_instance, load_schedule
+    from hemplan.models.io.write import write_model as write_schedule
     from hemplan.solver.method import SolveOptions, SolveResult
     from hemplan.solver.methods import METHODS, solve
 
@@ -36,9 +36,9 @@ _API: dict[str, tuple[str, str]] = {
     "Instance": ("hemplan.models.contract.instance", "Instance"),
     "Schedule": ("hemplan.models.contract.schedule", "Schedule"),
     "InputError": ("hemplan.models.contract.problems", "InputError"),
-    "load_instance": ("hemplan.models.io.files", "load_instance"),
-    "load_schedule": ("hemplan.models.io.files", "load_schedule"),
-    "write_schedule": ("hemplan.models.io.files", "write_model"),
+    "load_instance": ("hemplan.models.io.load", "load_instance"),
+    "load_schedule": ("hemplan.models.io.load", "load_schedule"),
+    "write_schedule": ("hemplan.models.io.write", "write_model"),
     "bundled_instances": ("hemplan.models.io.bundled", "bundled_instances"),
     "generate_instance": ("hemplan.models.generator", "generate_instance"),
     "evaluate": ("hemplan.models.evaluator", "evaluate"),

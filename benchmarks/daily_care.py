@@ -17,7 +17,7 @@ import statistics
 from pathlib import Path
 
 from hemplan.models.evaluator.metrics import has_daily_care
-from hemplan.models.io.files import load_instance, load_schedule
+from hemplan.models.io.load import load_instance, load_schedule
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from hemplan.models.io.convert.mankowska import sync_kept
 from hemplan.models.evaluator import evaluate
 from hemplan.models.generator import generate_instance
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.files import load_instance
+from hemplan.models.io.load import load_instance
 from hemplan.models.io.patterns import expand_patterns
 from hemplan.benchmarks.suites import Case
 from hemplan.solver.methods import METHODS

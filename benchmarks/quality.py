@@ -22,7 +22,7 @@ from pathlib import Path
 
 from hemplan.benchmarks.host import StealMeter
 from hemplan.models.evaluator import evaluate
-from hemplan.models.io.files import load_instance
+from hemplan.models.io.load import load_instance
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.continuity.solve import solve
 

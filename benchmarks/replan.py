@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from hemplan.models.io.files import load_schedule
+from hemplan.models.io.load import load_schedule
 
 REPO = Path(__file__).resolve().parent.parent
 

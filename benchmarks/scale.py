@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 
 import hemplan.solver.continuity.lns as lns
-from hemplan.models.bounds import client_bounds
-from hemplan.models.eligibility import eligibility
-from hemplan.models.io.files import load_instance
-from hemplan.models.travel import travel_times
+from hemplan.solver.bounds import client_bounds
+from hemplan.solver.eligibility import eligibility
+from hemplan.models.io.load import load_instance
+from hemplan.solver.travel import travel_times
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
 from hemplan.solver.continuity.lns import SearchSettings, improve

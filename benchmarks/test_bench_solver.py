@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from hemplan.models.bounds import client_bounds
-from hemplan.models.eligibility import eligibility
+from hemplan.solver.bounds import client_bounds
+from hemplan.solver.eligibility import eligibility
 from hemplan.models.evaluator import evaluate
-from hemplan.models.io.files import load_instance
-from hemplan.models.travel import travel_times
+from hemplan.models.io.load import load_instance
+from hemplan.solver.travel import travel_times
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
 from hemplan.solver.continuity.lns import Neighbourhoods, candidate_carers

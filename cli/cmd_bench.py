@@ -15,7 +15,7 @@ import click
 from hemplan.cli.bench_table import csv_text, markdown, scaling_png
 from hemplan.cli.methods_option import chosen_methods
 from hemplan.cli.progress import ProgressBoard, progress_option, resolve_mode
-from hemplan.models.io.files import write_bytes_atomic, write_text_atomic
+from hemplan.models.io.write import write_bytes_atomic, write_text_atomic
 from hemplan.benchmarks.harness import Job, Row, run_local
 from hemplan.benchmarks.suites import SUITES, suite_cases
 from hemplan.solver.methods import METHODS

@@ -7,7 +7,7 @@ import json
 import click
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.files import load_instance
+from hemplan.models.io.load import load_instance
 from hemplan.models.contract.schedule import Schedule
 
 

@@ -16,7 +16,8 @@ from hemplan.cli.compare_plot import plot_png
 from hemplan.cli.compare_table import csv_text, markdown, price_lines, table_rows
 from hemplan.cli.methods_option import chosen_methods
 from hemplan.cli.progress import SCORE_COLUMNS, ProgressBoard, ScoreRows, progress_option, resolve_mode
-from hemplan.models.io.files import load_instance, write_bytes_atomic, write_model, write_text_atomic
+from hemplan.models.io.load import load_instance
+from hemplan.models.io.write import write_bytes_atomic, write_model, write_text_atomic
 from hemplan.solver.compare import MethodRun, run_methods
 from hemplan.solver.executors import EXECUTORS
 from hemplan.solver.methods import METHODS

@@ -9,7 +9,7 @@ import click
 
 from hemplan.cli.render import metrics_lines
 from hemplan.models.evaluator import evaluate as run_evaluator
-from hemplan.models.io.files import load_instance, load_schedule
+from hemplan.models.io.load import load_instance, load_schedule
 
 EXIT_VIOLATIONS = 1
 

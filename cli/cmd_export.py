@@ -11,7 +11,8 @@ from hemplan.models.evaluator import evaluate
 from hemplan.models.exports.daylist_csv import day_lists
 from hemplan.models.exports.ical import calendars
 from hemplan.models.exports.matching import check_matches
-from hemplan.models.io.files import load_instance, load_schedule, write_text_atomic
+from hemplan.models.io.load import load_instance, load_schedule
+from hemplan.models.io.write import write_text_atomic
 from hemplan.models.contract.problems import InputError, Problem
 
 

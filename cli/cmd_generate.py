@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from hemplan.models.generator import DEFAULT_START_DATE, LIMITS, MAX_ABSENCE_RATE, GeneratorError, generate_instance, summarize
-from hemplan.models.io.files import write_model
+from hemplan.models.io.write import write_model
 
 
 def _range(key: str) -> click.IntRange:

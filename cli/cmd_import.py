@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from hemplan.models.io.csv_import import import_csv_dir
-from hemplan.models.io.files import write_model
+from hemplan.models.io.write import write_model
 
 
 @click.command("import")

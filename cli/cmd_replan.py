@@ -10,7 +10,8 @@ import click
 
 from hemplan.cli.weights_option import weights_option
 from hemplan.models.contract.clock import format_clock
-from hemplan.models.io.files import load_instance, load_schedule, write_model
+from hemplan.models.io.load import load_instance, load_schedule
+from hemplan.models.io.write import write_model
 from hemplan.models.contract.schedule import Assignment, Distribution, Metrics
 from hemplan.solver.change_list import Change
 from hemplan.solver.replan import Absence, ReplanResult, parse_days

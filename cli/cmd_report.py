@@ -6,7 +6,8 @@ import click
 
 from hemplan.models.evaluator import evaluate
 from hemplan.models.exports.matching import check_matches
-from hemplan.models.io.files import load_instance, load_schedule, write_text_atomic
+from hemplan.models.io.load import load_instance, load_schedule
+from hemplan.models.io.write import write_text_atomic
 from hemplan.models.report.html import report_page
 
 

@@ -12,7 +12,8 @@ from hemplan.cli.progress import SCORE_COLUMNS, ProgressBoard, ScoreRows, progre
 from hemplan.cli.render import metrics_lines, summary_json
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.weights_option import weights_option
-from hemplan.models.io.files import load_instance, write_model
+from hemplan.models.io.load import load_instance
+from hemplan.models.io.write import write_model
 from hemplan.solver.executors import EXECUTORS
 from hemplan.solver.methods import METHODS
 from hemplan.solver.score import Weights

@@ -15,7 +15,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 
 if TYPE_CHECKING:  # plan.py calls this module while making a schedule
     from hemplan.solver.solution import Plan

@@ -9,10 +9,10 @@ violation after the search. Saying which visit and which field is wrong is kinde
 from __future__ import annotations
 
 from hemplan.models.contract.clock import format_clock
-from hemplan.models.eligibility import carer_rules_out, fitting_days
+from hemplan.solver.eligibility import carer_rules_out, fitting_days
 from hemplan.models.contract.instance import Instance, Visit
 from hemplan.models.contract.problems import Problem
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 
 
 def lock_problems(instance: Instance, travel: TravelTimes, allow_borrowing: bool, source: str) -> list[Problem]:

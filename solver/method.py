@@ -18,7 +18,7 @@ from hemplan.models.contract.schedule import Schedule, SolverInfo
 from hemplan.models.contract.version import hemplan_version
 from hemplan.models.evaluator import Evaluation, evaluate
 from hemplan.solver.score import Score, Weights
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 from hemplan.solver.solution import Plan
 
 RESERVE_SHARE = 0.08  # share of the time limit kept for merging, verifying and writing

@@ -19,13 +19,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
-from hemplan.models.assemble import assemble_schedule
+from hemplan.solver.assemble import assemble_schedule
 from hemplan.models.evaluator import Evaluation, evaluate
 from hemplan.models.evaluator.violations import find_violations
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError, Problem
 from hemplan.models.contract.schedule import Assignment, Schedule
-from hemplan.models.travel import TravelTimes, travel_times
+from hemplan.solver.travel import TravelTimes, travel_times
 from hemplan.solver.change_list import Change, change_list
 from hemplan.solver.method import SolveOptions, SolveResult
 from hemplan.solver.continuity.solve import solve

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from hemplan.models.evaluator.arrival import SeriesKey, series_key
 from hemplan.models.contract.instance import Instance
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 from hemplan.solver.solution import Plan
 
 

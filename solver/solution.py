@@ -1,7 +1,7 @@
 """A plan: the decisions a planning method makes, before they become a Schedule document.
 
 Methods decide who does which visit when, when each break is, and what is left out (and
-why); `hemplan.models.assemble` derives the routes people read. Keeping the plan this small lets
+why); `hemplan.solver.assemble` derives the routes people read. Keeping the plan this small lets
 construction, CP-SAT and neighbourhood search hand decisions to one another cheaply.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hemplan.models.assemble import assemble_schedule
+from hemplan.solver.assemble import assemble_schedule
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Assignment, Schedule, SolverInfo, Unassigned
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 from hemplan.solver.breaks import settled_breaks
 
 
@@ -40,7 +40,7 @@ class Plan:
         solver: SolverInfo | None = None,
         allow_borrowing: bool = False,
     ) -> Schedule:
-        """The schedule document of this plan (routes derived by `hemplan.models.assemble`)."""
+        """The schedule document of this plan (routes derived by `hemplan.solver.assemble`)."""
         assignments = [
             Assignment(visit=visit, day=p.day, start=p.start, carers=list(p.carers))
             for visit, p in sorted(self.assignments.items())

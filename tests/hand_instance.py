@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.files import load_instance
+from hemplan.models.io.load import load_instance
 
 PLACES = ["office:T1", "office:T2", "C1", "C2", "C3", "C4"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.files import instance_from_data
+from hemplan.models.io.load import instance_from_data
 
 OFFICE = {"lat": 62.390, "lon": 17.300}
 

@@ -10,7 +10,7 @@ import pytest
 from hemplan.models.generator import GeneratorError, generate_instance
 from hemplan.models.generator.absences import SUBSTITUTE_MARK, with_absences
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.files import load_instance
+from hemplan.models.io.load import load_instance
 
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from hemplan.cli.main import main
-from hemplan.models.io.files import write_text_atomic
+from hemplan.models.io.write import write_text_atomic
 
 REPO = Path(__file__).resolve().parent.parent
 OLD = '{"old": "schedule"}\n'

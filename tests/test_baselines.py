@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hemplan.cli.main import main
 from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.files import load_instance, load_schedule
+from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.solver.baselines.day_problem import target_days
 from hemplan.solver.methods import METHODS
 from hemplan.solver.method import SolveOptions, SolveResult

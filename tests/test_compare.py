@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hemplan.cli.compare_table import price_lines
 from hemplan.cli.main import main
 from hemplan.models.evaluator import evaluate
-from hemplan.models.io.files import load_instance, load_schedule
+from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.solver.methods import METHODS
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"

@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 
-from hemplan.models.eligibility import eligibility
+from hemplan.solver.eligibility import eligibility
 from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.files import instance_from_data, to_json
+from hemplan.models.io.load import instance_from_data
+from hemplan.models.io.write import to_json
 from hemplan.models.contract.schedule import Schedule
-from hemplan.models.travel import travel_times
+from hemplan.solver.travel import travel_times
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.construct import construct, construct_schedule
 from hemplan.solver.solution import Plan

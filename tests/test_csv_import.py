@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hemplan.cli.cmd_import import import_command
 from hemplan.cli.main import HemplanGroup
 from hemplan.models.io.csv_import import import_csv_dir
-from hemplan.models.io.files import load_instance
+from hemplan.models.io.load import load_instance
 from hemplan.models.contract.problems import InputError
 
 GOOD = {

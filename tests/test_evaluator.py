@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from hemplan.models.assemble import assemble_schedule
+from hemplan.solver.assemble import assemble_schedule
 from hemplan.models.contract.clock import parse_clock
 from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Assignment, Schedule, Unassigned
-from hemplan.models.travel import travel_times
+from hemplan.solver.travel import travel_times
 from tests.hand_instance import write_hand_instance
 
 # visit -> (day, start, carers) of a feasible plan for the hand instance

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from hemplan.cli.main import main
 from hemplan.models.evaluator import evaluate
-from hemplan.models.io.files import load_instance, load_schedule, to_json
+from hemplan.models.io.load import load_instance, load_schedule
+from hemplan.models.io.write import to_json
 from hemplan.solver.executors import InlineExecutor, LocalExecutor, make_executor
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.continuity.solve import solve

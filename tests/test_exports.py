@@ -16,7 +16,7 @@ from hemplan.models.exports.carer_days import file_names
 from hemplan.models.exports.daylist_csv import BOM, DELIMITER, day_lists
 from hemplan.models.exports.ical import calendars, escape_text, fold
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.files import write_model
+from hemplan.models.io.write import write_model
 from hemplan.models.contract.schedule import Schedule
 from tests.solved import TINY, solved
 from tests.small_instances import shift, small, visit

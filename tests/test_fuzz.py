@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from hemplan.cli.main import main
 from hemplan.models.evaluator import evaluate
-from hemplan.models.io.files import load_instance, to_json
+from hemplan.models.io.load import load_instance
+from hemplan.models.io.write import to_json
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.continuity.solve import solve
 from tests.test_csv_import import GOOD, TEAMS

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from hemplan.cli.cmd_generate import generate
-from hemplan.models.eligibility import eligibility
+from hemplan.solver.eligibility import eligibility
 from hemplan.models.generator import GeneratorError, generate_instance
 from hemplan.models.generator.absences import SUBSTITUTE_MARK
 from hemplan.models.generator.calendar_days import Calendar
@@ -30,9 +30,10 @@ from hemplan.models.generator.team import build_team
 from hemplan.models.generator.geography import TOWN_CENTRE, distance_km
 from hemplan.models.generator.verify import team_slices
 from hemplan.models.contract.instance import Instance, Location
-from hemplan.models.io.files import load_instance, to_json
+from hemplan.models.io.load import load_instance
+from hemplan.models.io.write import to_json
 from hemplan.models.io.patterns import expand_patterns
-from hemplan.models.travel import travel_times
+from hemplan.solver.travel import travel_times
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTANCES = ROOT / "instances"

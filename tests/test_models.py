@@ -11,15 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hemplan.models.bounds import min_carer_cover
+from hemplan.solver.bounds import min_carer_cover
 from hemplan.models.contract.clock import format_clock, parse_clock
-from hemplan.models.eligibility import carer_rules_out, eligibility, fitting_days
+from hemplan.solver.eligibility import carer_rules_out, eligibility, fitting_days
 from hemplan.models.evaluator import evaluate
 from hemplan.models.evaluator.metrics import periods
 from hemplan.models.contract.instance import Location
-from hemplan.models.io.files import instance_from_data, load_instance, to_json
+from hemplan.models.io.load import instance_from_data, load_instance
+from hemplan.models.io.write import to_json
 from hemplan.models.contract.schedule import Assignment, Schedule
-from hemplan.models.travel import great_circle_km, travel_times
+from hemplan.solver.travel import great_circle_km, travel_times
 from tests.hand_instance import BASE, MATRIX, write_hand_instance
 
 

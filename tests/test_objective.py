@@ -7,10 +7,10 @@ homes at the office, so travel is zero whatever the choice).
 
 from __future__ import annotations
 
-from hemplan.models.eligibility import eligibility
+from hemplan.solver.eligibility import eligibility
 from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
-from hemplan.models.travel import travel_times
+from hemplan.solver.travel import travel_times
 from hemplan.solver.continuity.neighbourhood import solve_neighbourhood
 from hemplan.solver.solution import Placement, Plan
 from hemplan.solver.score import arrival_deviation, score, workload_deviation

@@ -7,11 +7,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hemplan.models.assemble import assemble_schedule
+from hemplan.solver.assemble import assemble_schedule
 from hemplan.models.contract.clock import format_clock, parse_clock
 from hemplan.models.evaluator import KINDS, evaluate
 from hemplan.models.contract.schedule import Assignment
-from hemplan.models.travel import travel_times
+from hemplan.solver.travel import travel_times
 from tests.hand_instance import write_hand_instance
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hemplan.models.eligibility import FittingDays, eligibility
+from hemplan.solver.eligibility import FittingDays, eligibility
 from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
-from hemplan.models.travel import travel_times
+from hemplan.solver.travel import travel_times
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.solution import Placement, Plan
 from hemplan.solver.continuity.repack import NodeBudget, repack

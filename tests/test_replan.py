@@ -13,14 +13,15 @@ import pytest
 from click.testing import CliRunner
 
 from hemplan.cli.main import main
-from hemplan.models.assemble import assemble_schedule
+from hemplan.solver.assemble import assemble_schedule
 from hemplan.models.contract.clock import parse_clock
 from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.files import instance_from_data, load_instance, load_schedule, write_model
+from hemplan.models.io.load import instance_from_data, load_instance, load_schedule
+from hemplan.models.io.write import write_model
 from hemplan.models.contract.problems import InputError
 from hemplan.models.contract.schedule import Assignment, Schedule
-from hemplan.models.travel import travel_times
+from hemplan.solver.travel import travel_times
 from hemplan.solver.replan import Absence, ReplanResult, replan
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.continuity.solve import solve

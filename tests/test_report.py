@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hemplan.cli.main import main
 from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.files import write_model
+from hemplan.models.io.write import write_model
 from hemplan.models.report.html import report_page
 from hemplan.models.report.palette import client_colour
 from hemplan.models.contract.schedule import Schedule

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from hemplan.cli.main import main
 from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.files import load_instance, load_schedule
+from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.models.contract.schedule import Schedule
 from hemplan.solver.score import Weights
 from hemplan.solver.method import SolveOptions, SolveResult

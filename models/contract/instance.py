@@ -214,8 +214,12 @@ class VisitPattern(VisitFields):
         return self
 
 
+EARTH_RADIUS_KM = 6371.0088  # the mean Earth radius of the great-circle (haversine) distance
+
+
 class TravelSettings(StrictModel):
-    """How travel minutes are computed: great-circle km x detour / speed, or a matrix file."""
+    """How travel minutes are computed: great-circle km (haversine on a sphere of
+    EARTH_RADIUS_KM) x detour / speed, rounded up to whole minutes; or a matrix file."""
 
     speed_kmh: dict[TravelMode, float] = {"walk": 4.5, "bike": 13.0, "car": 28.0}
     detour_factor: float = Field(default=1.35, ge=1.0, le=5.0)
@@ -230,7 +234,7 @@ class TravelSettings(StrictModel):
 
 
 class Instance(StrictModel):
-    """A complete planning problem. Load it with `hemplan.models.io.files.load_instance`."""
+    """A complete planning problem. Load it with `hemplan.models.io.load.load_instance`."""
 
     name: str = ""
     horizon: Horizon

@@ -12,7 +12,7 @@ from hemplan.models.evaluator.metrics import ClientContinuity, client_continuity
 from hemplan.models.evaluator.violations import KINDS, Violation, find_violations
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Metrics, Schedule
-from hemplan.models.travel import TravelTimes, travel_times
+from hemplan.solver.travel import TravelTimes, travel_times
 
 __all__ = ["Evaluation", "KINDS", "Violation", "evaluate"]
 

@@ -13,13 +13,13 @@ from typing import Iterator
 
 import numpy as np
 
-from hemplan.models.bounds import client_bounds
+from hemplan.solver.bounds import client_bounds
 from hemplan.models.evaluator.arrival import client_arrival_spread
-from hemplan.models.eligibility import eligibility
+from hemplan.solver.eligibility import eligibility
 from hemplan.models.evaluator.violations import route_legs
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Assignment, Distribution, Metrics, Schedule, stop_order
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 
 PERIOD_DAYS = 14
 INDICATOR_FROM = 7 * 60  # the national indicator counts visits from 07:00 ...

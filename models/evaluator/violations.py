@@ -27,7 +27,7 @@ from typing import Iterator
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import Instance, Shift, Staff
 from hemplan.models.contract.schedule import Assignment, Route, Schedule, Stop, stop_order
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 
 KINDS = (
     "unknown_visit", "unknown_carer", "duplicate", "staffing", "lock", "window", "skill",

@@ -5,7 +5,7 @@ solve the instance, so it checks conditions that any plan must meet, with a marg
 
 1. every visit has at least as many carers as it needs who could serve it on one of its
    days (skills, shift, window, travel from the office) — the same test as
-   `hemplan.models.eligibility`;
+   `hemplan.solver.eligibility`;
 2. for every day and every time interval [a, b] on a half-hour grid from 07:00 to 22:00,
    the work that must happen inside [a, b] fits into 85 % of the carer-minutes available in
    it. "Work" is, for each visit, the part of its duration plus a travel estimate that must

@@ -21,7 +21,7 @@ from typing import Literal
 
 import numpy as np
 
-from hemplan.models.contract.instance import Location, TravelMode, TravelSettings
+from hemplan.models.contract.instance import EARTH_RADIUS_KM, Location, TravelMode, TravelSettings
 
 AreaKind = Literal["central", "suburb", "edge"]
 
@@ -127,9 +127,8 @@ def place_clients(area: Area, count: int, rng: np.random.Generator) -> list[Loca
 
 
 def distance_km(points_a: list[Location], points_b: list[Location]) -> np.ndarray:
-    """Great-circle kilometres between every point of a and every point of b (as hemplan.models.travel)."""
-    from hemplan.models.travel import EARTH_RADIUS_KM
-
+    """Great-circle kilometres between every point of a and every point of b (the instance's
+    distance, see `TravelSettings`)."""
     lat1 = np.radians([p.lat for p in points_a])[:, None]
     lon1 = np.radians([p.lon for p in points_a])[:, None]
     lat2 = np.radians([p.lat for p in points_b])[None, :]
@@ -139,5 +138,5 @@ def distance_km(points_a: list[Location], points_b: list[Location]) -> np.ndarra
 
 
 def travel_minutes(km: np.ndarray, mode: TravelMode, settings: TravelSettings) -> np.ndarray:
-    """Whole minutes for distances `km` by `mode`, rounded up as `hemplan.models.travel` does."""
+    """Whole minutes for distances `km` by `mode`, rounded up as `TravelSettings` defines them."""
     return np.ceil(km * settings.detour_factor / settings.speed_kmh[mode] * 60 - 1e-9)

@@ -8,10 +8,10 @@ qualifies, and per team the check is quick even for a city.
 
 from __future__ import annotations
 
-from hemplan.models.eligibility import eligibility
+from hemplan.solver.eligibility import eligibility
 from hemplan.models.contract.instance import Instance
 from hemplan.models.io.patterns import expand_patterns
-from hemplan.models.travel import travel_times
+from hemplan.solver.travel import travel_times
 
 
 def team_slices(instance: Instance) -> list[Instance]:

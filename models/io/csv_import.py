@@ -10,7 +10,7 @@ order mark, falling back to Windows-1252; `;`, `,` or tab as delimiter, detected
 header line). Each row is converted to the record shape of the JSON instance and validated
 on its own against the pydantic model (`Team`, `Client`, `Staff`, `Shift`, `Visit`), so a
 field error maps straight back to its line and column. The valid rows are then assembled
-into an instance document and passed through `hemplan.models.io.files.instance_from_data` — the same
+into an instance document and passed through `hemplan.models.io.load.instance_from_data` — the same
 checks as loading a JSON file — and every cross-record problem it finds (unknown team,
 client or carer, ...) is mapped back from the record id to its file and line. The result is
 therefore exactly what loading the written JSON gives.
@@ -44,7 +44,7 @@ from pydantic import BaseModel, ValidationError
 
 from hemplan.models.contract.clock import format_clock, parse_clock
 from hemplan.models.contract.instance import Client, Instance, Shift, Staff, Team, Visit
-from hemplan.models.io.files import instance_from_data
+from hemplan.models.io.load import instance_from_data
 from hemplan.models.io.limits import MAX_CSV_ROWS, MAX_FILE_BYTES
 from hemplan.models.contract.problems import InputError, Problem, bare_message, is_union_tag
 

@@ -11,7 +11,7 @@ deferrable one), and with it its double-staffing partner, until every break fits
 from __future__ import annotations
 
 from hemplan.models.contract.instance import Instance, Shift, Staff
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 from hemplan.solver.solution import Placement
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hemplan.models.contract.instance import Instance, Shift, Staff
-from hemplan.models.travel import TravelTimes, travel_times
+from hemplan.solver.travel import TravelTimes, travel_times
 from hemplan.solver.baselines.day_problem import DayPlan, DayProblem, DayVisit, plan_by_day
 from hemplan.solver.baselines.finish import verified_result
 from hemplan.solver.baselines.progress import day_progress

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.travel import TravelTimes, travel_times
+from hemplan.solver.travel import TravelTimes, travel_times
 from hemplan.solver.baselines.break_slots import place_breaks
 from hemplan.solver.baselines.central_greedy import greedy_day
 from hemplan.solver.baselines.day_problem import DayPlan, DayProblem, plan_by_day

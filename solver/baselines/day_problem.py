@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hemplan.models.eligibility import eligibility, fitting_days
+from hemplan.solver.eligibility import eligibility, fitting_days
 from hemplan.models.contract.instance import Instance, Staff, Visit
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 from hemplan.solver.solution import Placement, Plan
 
 

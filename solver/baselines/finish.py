@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import SolverInfo
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 from hemplan.solver.method import SolveOptions, SolveResult, finish
 from hemplan.solver.solution import Plan
 

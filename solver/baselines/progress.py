@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 from hemplan.solver.solution import Plan
 from hemplan.solver.score import score
 from hemplan.solver.method import Progress

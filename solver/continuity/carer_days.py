@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 
 from hemplan.models.contract.instance import TRAVEL_MODES, Instance, Visit
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 from hemplan.solver.solution import Placement, Plan
 from hemplan.solver.continuity.routes import EMPTY, BreakRule, DayContext, Insertion, RouteStop, Timing, best_insertion, time_route
 

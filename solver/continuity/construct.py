@@ -20,12 +20,12 @@ from __future__ import annotations
 import random
 import time
 
-from hemplan.models.bounds import client_bounds
-from hemplan.models.eligibility import Eligibility, eligibility
+from hemplan.solver.bounds import client_bounds
+from hemplan.solver.eligibility import Eligibility, eligibility
 from hemplan.models.contract.instance import Instance, Visit
 from hemplan.models.contract.schedule import Schedule, SolverInfo
 from hemplan.models.contract.version import hemplan_version
-from hemplan.models.travel import TravelTimes, travel_times
+from hemplan.solver.travel import TravelTimes, travel_times
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.cover import Cover
 from hemplan.solver.continuity.insert import Inserter
@@ -55,9 +55,9 @@ def construct(
 ) -> Plan:
     """Build a plan: carers chosen per client, then visits inserted hardest first.
 
-    `eligible` must come from `hemplan.models.eligibility.eligibility` with the same
+    `eligible` must come from `hemplan.solver.eligibility.eligibility` with the same
     `allow_borrowing`; borrowed carers are only used when the client's own team has no room.
-    `bounds` are the clients' lower bounds (`hemplan.models.bounds.client_bounds`), if the caller has them.
+    `bounds` are the clients' lower bounds (`hemplan.solver.bounds.client_bounds`), if the caller has them.
     """
     rank = seeded_ranks(
         [s.id for s in instance.staff] + [c.id for c in instance.clients] + [v.id for v in instance.visits], seed

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hemplan.models.eligibility import FittingDays
+from hemplan.solver.eligibility import FittingDays
 from hemplan.models.contract.instance import TRAVEL_MODES, Instance, Visit
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 from hemplan.solver.continuity.load import DayLoad, Job
 
 Key = tuple[str, int]

@@ -17,10 +17,10 @@ import time
 from dataclasses import astuple, dataclass, replace
 from typing import Callable, Literal
 
-from hemplan.models.bounds import smallest_cover
-from hemplan.models.eligibility import FittingDays
+from hemplan.solver.bounds import smallest_cover
+from hemplan.solver.eligibility import FittingDays
 from hemplan.models.contract.instance import Instance, Visit
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 from hemplan.solver.continuity.construct import seeded_ranks
 from hemplan.solver.continuity.neighbourhood import NeighbourhoodResult, solve_neighbourhood
 from hemplan.solver.solution import Plan

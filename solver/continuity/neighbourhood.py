@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from hemplan.models.eligibility import fitting_days
+from hemplan.solver.eligibility import fitting_days
 from hemplan.models.contract.instance import Instance, Visit
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 from hemplan.solver.solution import Placement
 from hemplan.solver.score import Weights, series_members, workload_targets
 

@@ -39,7 +39,7 @@ Days = Callable[[str, Visit], list[int]]
 def release_rare_carers(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days,
                         rank: dict[str, float], bounds: dict[str, int]) -> int:
     """Release every carer that can be released, client by client; returns how many were.
-    A client at its lower bound (`hemplan.models.bounds`) cannot lose a carer, so it is not tried."""
+    A client at its lower bound (`hemplan.solver.bounds`) cannot lose a carer, so it is not tried."""
     released = 0
     order = sorted(instance.clients, key=lambda c: (-len(routes.serving[c.id]), rank[c.id], c.id))
     for client in order:

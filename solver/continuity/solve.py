@@ -20,12 +20,12 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from hemplan.models.bounds import client_bounds
-from hemplan.models.eligibility import Eligibility, eligibility
+from hemplan.solver.bounds import client_bounds
+from hemplan.solver.eligibility import Eligibility, eligibility
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError
 from hemplan.models.contract.schedule import SolverInfo
-from hemplan.models.travel import TravelTimes, travel_times
+from hemplan.solver.travel import TravelTimes, travel_times
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
 from hemplan.solver.method import Progress, SolveOptions, SolveResult, finish, search_deadline

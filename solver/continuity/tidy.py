@@ -11,7 +11,7 @@ to them now and then; routes they leave alone keep the times the search chose.
 from __future__ import annotations
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.cover import CarerChoice
 from hemplan.solver.continuity.insert import Inserter

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.files import instance_from_data, write_text_atomic
+from hemplan.models.io.load import instance_from_data
+from hemplan.models.io.write import write_text_atomic
 from hemplan.models.contract.schedule import Schedule
-from hemplan.models.travel import office_key
+from hemplan.models.io.matrix import office_key
 
 DAY = 24 * 60
 OFFICE = office_key("T1")

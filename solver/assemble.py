@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Assignment, Route, Schedule, SolverInfo, Stop, Unassigned, stop_order
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 
 
 def build_routes(

@@ -13,16 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hemplan.models.contract.instance import TRAVEL_MODES, Instance, Location, TravelMode
-from hemplan.models.contract.problems import InputError, Problem
-
-EARTH_RADIUS_KM = 6371.0088
-
-
-def office_key(team_id: str) -> str:
-    """The name of a team office in a travel matrix file."""
-    return f"office:{team_id}"
-
+from hemplan.models.contract.instance import EARTH_RADIUS_KM, TRAVEL_MODES, Instance, Location, TravelMode
+from hemplan.models.io.matrix import read_matrix
 
 _MODE_INDEX: dict[str, int] = {mode: i for i, mode in enumerate(TRAVEL_MODES)}
 
@@ -67,7 +59,7 @@ def travel_times(instance: Instance) -> TravelTimes:
     client_index = {c.id: offset + i for i, c in enumerate(instance.clients)}
     settings = instance.travel
     if settings.matrix_file is not None:
-        minutes = _matrix_from_file(instance, Path(settings.matrix_file))
+        minutes = read_matrix(instance, Path(settings.matrix_file))
     else:
         points = [t.office for t in instance.teams] + [c.location for c in instance.clients]
         km = _distance_matrix_km(points) * settings.detour_factor
@@ -78,40 +70,3 @@ def travel_times(instance: Instance) -> TravelTimes:
             layers.append(layer)
         minutes = np.nan_to_num(np.stack(layers), nan=-1).astype(np.int32)
     return TravelTimes(minutes=minutes, office_index=office_index, client_index=client_index)
-
-
-def _matrix_from_file(instance: Instance, path: Path) -> np.ndarray:
-    """Read `{"locations": [...], "minutes": [[...]] | {"walk": [[...]], ...}}`."""
-    from hemplan.models.io.files import read_json  # local: io imports the models that import this module
-
-    raw = read_json(path)
-    src = str(path)
-    if not isinstance(raw, dict) or "locations" not in raw or "minutes" not in raw:
-        raise InputError([Problem(src, "", "a travel matrix needs 'locations' and 'minutes'")])
-    names = raw["locations"]
-    position = {name: i for i, name in enumerate(names)} if isinstance(names, list) else {}
-    wanted = [office_key(t.id) for t in instance.teams] + [c.id for c in instance.clients]
-    missing = [w for w in wanted if w not in position]
-    if missing:
-        raise InputError([Problem(src, "locations", f"place '{m}' is missing") for m in missing[:20]])
-    order = np.array([position[w] for w in wanted])
-    layers_raw = raw["minutes"]
-    if isinstance(layers_raw, list):
-        layers_raw = {mode: layers_raw for mode in TRAVEL_MODES}
-    if not isinstance(layers_raw, dict):
-        raise InputError([Problem(src, "minutes", "expected a matrix or an object of matrices by mode")])
-    layers = []
-    for mode in TRAVEL_MODES:
-        if mode not in layers_raw:
-            layers.append(np.full((len(wanted), len(wanted)), -1, dtype=np.int32))
-            continue
-        try:
-            full = np.array(layers_raw[mode], dtype=float)
-        except (TypeError, ValueError):
-            raise InputError([Problem(src, f"minutes.{mode}", "not a numeric matrix")]) from None
-        if full.shape != (len(names), len(names)) or np.isnan(full).any() or (full < 0).any():
-            raise InputError(
-                [Problem(src, f"minutes.{mode}", f"expected a {len(names)}x{len(names)} matrix of minutes >= 0")]
-            )
-        layers.append(np.ceil(full[np.ix_(order, order)]).astype(np.int32))
-    return np.stack(layers)

@@ -18,7 +18,7 @@ import numpy as np
 
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import Instance, Staff, Visit
-from hemplan.models.travel import TravelTimes
+from hemplan.solver.travel import TravelTimes
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,48 @@
+"""Reading JSON input: syntax and limits checked, then validated into a model, every
+problem collected into one `InputError` that names the file, the record and the field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from hemplan.models.contract.problems import InputError, Problem, problems_from_validation
+from hemplan.models.io.limits import MAX_NESTING, check_document, check_file_size, reject_constant
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_json(path: str | Path) -> Any:
+    """Parse a JSON file, turning a missing file, bad syntax or a breached limit
+    (`hemplan.models.io.limits`: size, nesting, text, non-finite numbers) into an InputError."""
+    source = str(path)
+    try:
+        check_file_size(path, source)
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(source, "", "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(source, "", f"cannot read file: {exc}")]) from None
+    try:
+        data = json.loads(text, parse_constant=reject_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [Problem(source, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}")]
+        ) from None
+    except RecursionError:
+        raise InputError([Problem(source, "", f"invalid JSON: nested more than {MAX_NESTING} levels deep")]) from None
+    except ValueError as exc:  # NaN/Infinity, an integer of thousands of digits
+        raise InputError([Problem(source, "", f"invalid JSON: {str(exc).split('; use sys.')[0]}")]) from None
+    check_document(data, source)
+    return data
+
+
+def parse_model(model: type[M], raw: Any, source: str) -> M:
+    """Validate `raw` against `model`, reporting problems by record id."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc, source, raw)) from None
