@@ -1,0 +1,41 @@
+"""Assignment and presence: which carer may serve a freed visit on which day, the visit's
+start and whether it is served, and locks on carers.
+
+A candidate literal exists only for a carer allowed for the visit (eligible, and in this step
+among the carers the search offers it) on a day whose shift has room for it on its own
+(`fitting_days`); everything else is ruled out before the model is built."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from hemplan.models.contract.instance import Instance, Visit
+from hemplan.solver.eligibility import fitting_days
+from hemplan.solver.travel import TravelTimes
+from hemplan.solver.continuity.model.variables import Candidate, VisitVars
+
+
+def add_candidates(model: cp_model.CpModel, instance: Instance, travel: TravelTimes,
+                   allowed: dict[str, list[str]], free_ids: list[str]) -> dict[Candidate, cp_model.IntVar]:
+    """`serves[v,c,d]`: carer c serves freed visit v on day d."""
+    serves: dict[Candidate, cp_model.IntVar] = {}
+    for v_id in free_ids:
+        visit = instance.visit_by_id[v_id]
+        for c_id in allowed.get(v_id, []):
+            for day in fitting_days(instance, travel, instance.staff_by_id[c_id], visit):
+                serves[(v_id, c_id, day)] = model.new_bool_var(f"serves[{v_id},{c_id},{day}]")
+    return serves
+
+
+def add_visit(model: cp_model.CpModel, visit: Visit) -> VisitVars:
+    """`start[v]` inside the window (exactly the locked start, if any) and `served[v]`."""
+    lo, hi = (visit.locked_start, visit.locked_start) if visit.locked_start is not None else (
+        visit.window.earliest, visit.window.latest)
+    return VisitVars(model.new_int_var(lo, hi, f"start[{visit.id}]"), model.new_bool_var(f"served[{visit.id}]"))
+
+
+def add_locked_carers(model: cp_model.CpModel, visit: Visit, variables: VisitVars,
+                      serves: dict[Candidate, cp_model.IntVar]) -> None:
+    """A locked carer serves the visit whenever it is served (a lock is hard)."""
+    for c_id in visit.locked_carers:
+        model.add(sum(lit for (v, c, _), lit in serves.items() if v == visit.id and c == c_id) == variables.served)

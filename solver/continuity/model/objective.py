@@ -1,0 +1,104 @@
+"""The objective levels of a step, following `solver.score` through its weights.
+
+Heads (an order, kept by weights far apart): unserved mandatory, then deferrable visits, new
+(client, carer) pairs, visits not done by a preferred carer. Minutes (a trade, by the user's
+exchange rates): travel on the touched routes, arrival-time deviation of the touched recurring
+visits, workload deviation of the carers who may take a freed visit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from hemplan.models.contract.instance import Instance
+from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
+from hemplan.solver.score import Weights, series_members, workload_targets
+from hemplan.solver.solution import Placement
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The two stages of a step's objective (see `solve.lexicographic`)."""
+
+    heads: cp_model.LinearExprT
+    minutes: cp_model.LinearExprT
+
+
+def objective_levels(model: cp_model.CpModel, instance: Instance, current: dict[str, Placement], free_ids: list[str],
+                     visits: dict[str, VisitVars], serves: dict[Candidate, cp_model.IntVar], routes: list[RouteVars],
+                     new_pairs: list[cp_model.IntVar], start: dict[str, cp_model.IntVar | int],
+                     weights: Weights) -> Levels:
+    """Heads and minutes of the step, weighted."""
+    not_preferred = _not_preferred(instance, serves)
+    unserved_m = [visits[v].served.Not() for v in free_ids if instance.visit_by_id[v].priority == "mandatory"]
+    unserved_d = [visits[v].served.Not() for v in free_ids if instance.visit_by_id[v].priority == "deferrable"]
+    travel = sum(minutes * lit for r in routes for (i, j), lit in r.arcs.items() if (minutes := r.legs[(i, j)]))
+    served = {v: visits[v].served for v in free_ids}
+    arrival = add_arrival_deviations(model, instance, current, free_ids, start, served) if weights.arrival else []
+    workload = add_workload_deviations(model, instance, current, set(free_ids), serves) if weights.workload else []
+    heads = (
+        weights.unserved_mandatory * sum(unserved_m)
+        + weights.unserved_deferrable * sum(unserved_d)
+        + weights.new_pair * sum(new_pairs)
+        + weights.not_preferred * sum(not_preferred)
+    )
+    return Levels(heads, weights.travel * travel + weights.arrival * sum(arrival) + weights.workload * sum(workload))
+
+
+def _not_preferred(instance: Instance, serves: dict[Candidate, cp_model.IntVar]) -> list[cp_model.IntVar]:
+    """Candidates that give a client with preferred carers someone else."""
+    found = []
+    for (v_id, c_id, _), lit in serves.items():
+        preferred = instance.client_by_id[instance.visit_by_id[v_id].client].preferred_carers
+        if preferred and c_id not in preferred:
+            found.append(lit)
+    return found
+
+
+def add_arrival_deviations(model: cp_model.CpModel, instance: Instance, current: dict[str, Placement],
+                           free_ids: list[str], start: dict[str, cp_model.IntVar | int],
+                           served: dict[str, cp_model.IntVar]) -> list[cp_model.IntVar]:
+    """Per recurring visit touched by the step, a common target time and each served member's
+    distance from it: minimising their sum puts the target at the members' median, so the sum
+    is exactly the series' deviation in `solver.score`."""
+    freed = set(free_ids)
+    deviations: list[cp_model.IntVar] = []
+    for members in series_members(instance).values():
+        if freed.isdisjoint(members) or len(members) < 2:
+            continue
+        window = instance.visit_by_id[members[0]].window
+        target = model.new_int_var(window.earliest, window.latest, f"arrival_target[{members[0]}]")
+        for v_id in members:
+            if v_id not in freed and v_id not in current:
+                continue  # unserved and staying so
+            deviation = model.new_int_var(0, 24 * 60, f"arrival_deviation[{v_id}]")
+            above = model.add(deviation >= start[v_id] - target)
+            below = model.add(deviation >= target - start[v_id])
+            if v_id in freed:  # a freed visit left unserved has no start to keep
+                above.only_enforce_if(served[v_id])
+                below.only_enforce_if(served[v_id])
+            deviations.append(deviation)
+    return deviations
+
+
+def add_workload_deviations(model: cp_model.CpModel, instance: Instance, current: dict[str, Placement],
+                            free: set[str], serves: dict[Candidate, cp_model.IntVar]) -> list[cp_model.IntVar]:
+    """Per carer who may take a freed visit, the distance of their visit minutes from their share."""
+    targets = workload_targets(instance)
+    fixed = {c: 0 for c in targets}
+    for v_id, p in current.items():
+        if v_id not in free:
+            for c_id in p.carers:
+                fixed[c_id] += instance.visit_by_id[v_id].duration
+    added: dict[str, list[cp_model.LinearExprT]] = {}
+    for (v_id, c_id, _), lit in serves.items():
+        added.setdefault(c_id, []).append(instance.visit_by_id[v_id].duration * lit)
+    deviations = []
+    for c_id, terms in sorted(added.items()):
+        load = fixed[c_id] + sum(terms)
+        deviation = model.new_int_var(0, max(targets[c_id], 24 * 60 * instance.horizon.days), f"workload_deviation[{c_id}]")
+        model.add(deviation >= load - targets[c_id])
+        model.add(deviation >= targets[c_id] - load)
+        deviations.append(deviation)
+    return deviations

@@ -1,0 +1,76 @@
+"""The time facts of a carer-day that the route and break families prune arcs with:
+earliest and latest start of each node, durations, places and travel legs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from hemplan.models.contract.instance import Instance, Shift, TravelMode
+from hemplan.solver.travel import TravelTimes
+
+Start = cp_model.IntVar | int  # a freed visit's start variable, or a fixed visit's start
+
+
+@dataclass(frozen=True)
+class RouteTimes:
+    """What the pruning knows of a carer-day's nodes: earliest and latest start, duration,
+    place, and for each fixed node the fixed node (or the office) just before and after it."""
+
+    shift: Shift
+    places: list[int]
+    travel: TravelTimes
+    mode: TravelMode  # the carer's travel mode
+    est: list[int]
+    lst: list[int]
+    dur: list[int]
+    fixed: int  # nodes 1..fixed are the visits staying on the route, in start order
+
+    def leg(self, i: int, j: int) -> int:
+        return self.travel.between(self.mode, self.places[i], self.places[j])
+
+    def leave(self, i: int) -> int:
+        """The earliest moment the carer can leave node i."""
+        return self.shift.start if i == 0 else self.est[i] + self.dur[i]
+
+    def arrive_by(self, j: int) -> int:
+        """The latest moment the carer may arrive at node j."""
+        return self.shift.end if j == 0 else self.lst[j]
+
+    def is_fixed(self, k: int) -> bool:
+        return 1 <= k <= self.fixed
+
+    def before(self, k: int) -> int:
+        return k - 1 if k > 1 else 0
+
+    def after(self, k: int) -> int:
+        return k + 1 if k < self.fixed else 0
+
+    def possible(self, i: int, j: int) -> bool:
+        """Whether j may follow i on this route."""
+        if self.leave(i) + self.leg(i, j) > self.arrive_by(j):
+            return False
+        if (i == 0 or self.is_fixed(i)) and (j == 0 or self.is_fixed(j)):
+            if not (i or j):
+                return False
+            return j == self.after(i) if i else j == (1 if self.fixed else 0)
+        if self.is_fixed(j) and i:
+            p = self.before(j)
+            return self.leave(p) + self.leg(p, i) <= self.lst[i]
+        if self.is_fixed(i) and j:
+            q = self.after(i)
+            return self.est[j] + self.dur[j] + self.leg(j, q) <= self.arrive_by(q)
+        return True
+
+
+def route_times(instance: Instance, travel: TravelTimes, carer_id: str, day: int, nodes: list[str],
+                fixed: int, start: dict[str, Start]) -> RouteTimes:
+    """The pruning facts of a carer-day whose first `fixed` nodes stay on it."""
+    carer = instance.staff_by_id[carer_id]
+    visits = [instance.visit_by_id[v] for v in nodes]
+    places = [travel.office_index[carer.team]] + [travel.client_index[v.client] for v in visits]
+    est = [carer.shift_by_day[day].start] + [s if isinstance(s := start[v.id], int) else v.window.earliest for v in visits]
+    lst = [carer.shift_by_day[day].end] + [s if isinstance(s := start[v.id], int) else v.window.latest for v in visits]
+    return RouteTimes(carer.shift_by_day[day], places, travel, carer.travel_mode, est, lst,
+                      [0] + [v.duration for v in visits], fixed)
