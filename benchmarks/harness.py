@@ -1,34 +1,33 @@
 """One benchmark job of `hemplan bench`: build the case's instance, plan it with one method,
 verify it with the evaluator, and return one row of figures.
 
-Each job runs in its own fresh process (`run_local`), so wall time and peak memory are its
-own; `run_local` is the one place a distributed executor would replace. Figures come from
-the evaluator, and for a public set the set's own objective is recomputed exactly from the
-source data (see `hemplan.models.io.convert.common`).
+Each job runs in a fresh process of its own (`run_jobs`, through `hemplan.solver.executors`),
+so wall time and peak memory are its own. Figures come from the evaluator, and for a public
+set the set's own objective is recomputed exactly from the source data by the set's
+converter (`Converted.objective`, see `hemplan.models.io.convert.common`).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import resource
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from hemplan.models.io.convert import SETS
-from hemplan.models.io.convert.common import Converted, exact_route_cost, write_converted
-from hemplan.models.io.convert.mankowska import sync_kept
-from hemplan.models.evaluator import evaluate
-from hemplan.models.generator import generate_instance
+from hemplan.benchmarks.suites import Case
 from hemplan.models.contract.instance import Instance
+from hemplan.models.evaluator import Evaluation, evaluate
+from hemplan.models.generator import generate_instance
+from hemplan.models.io.convert import SETS
+from hemplan.models.io.convert.common import Converted, write_converted
 from hemplan.models.io.load import load_instance
 from hemplan.models.io.patterns import expand_patterns
-from hemplan.benchmarks.suites import Case
-from hemplan.solver.methods import METHODS
+from hemplan.solver.executors import make_executor
 from hemplan.solver.method import SolveOptions
+from hemplan.solver.methods import METHODS
 
 Row = dict[str, str | int | float | None]
 
@@ -52,21 +51,6 @@ def build(case: Case, folder: Path) -> tuple[Instance, Converted | None]:
         return expand_patterns(generated), None  # as `load_instance` would after `hemplan generate`
     converted = SETS[case.kind](Path(case.source))
     return write_converted(converted, folder / f"{converted.name}.json"), converted
-
-
-def source_objective(case: Case, instance: Instance, converted: Converted, result_schedule) -> tuple[float, str]:
-    """The set's own objective of the schedule, exactly from the source, and a note."""
-    distance, starts = exact_route_cost(result_schedule, instance, converted)
-    if case.kind == "mankowska":
-        kept, total = sync_kept(Path(case.source), starts)  # tardiness is 0: windows are hard here
-        return distance / 3, f"travel+tardiness (1/3 each); double services synchronised {kept}/{total}"
-    if case.kind == "hosseini":
-        served = {v.client for v in instance.visits} - {instance.visit_by_id[u.visit].client
-                                                         for u in result_schedule.unassigned}
-        return float(len(served)), "accepted patients (every visit served)"
-    if case.kind == "uhhc":
-        return distance, "travel only (the reference is the weighted UHHC objective)"
-    return distance, "distance, exact Euclidean"
 
 
 def run_job(job: Job) -> Row:
@@ -94,27 +78,31 @@ def run_job(job: Job) -> Row:
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         }
         if converted is not None:
-            value, note = source_objective(job.case, instance, converted, result.schedule)
-            row["objective"], row["objective_note"] = round(value, 3), note
-            # a partial plan is not comparable, except by the count of patients it accepts
-            if job.case.reference and (row["unassigned"] == 0 or job.case.kind == "hosseini"):
-                row["ref_gap"] = value / job.case.reference - 1
+            objective = converted.objective(result.schedule, instance)
+            row["objective"], row["objective_note"] = round(objective.value, 3), objective.note
+            # a partial plan is not comparable, unless the set's objective counts what it leaves out
+            if job.case.reference and (row["unassigned"] == 0 or objective.counts_partial):
+                row["ref_gap"] = objective.value / job.case.reference - 1
         return row
 
 
-def _one_carer_share(evaluation) -> float | None:
+def _one_carer_share(evaluation: Evaluation) -> float | None:
     """Share of served clients who met exactly one carer over the horizon."""
     served = [c for c in evaluation.clients.values() if c.assigned_visits]
     return sum(c.distinct == 1 for c in served) / len(served) if served else None
 
 
-def run_local(jobs: list[Job], on_done: Callable[[Row], None] = lambda row: None) -> list[Row]:
-    """Every job in its own fresh process, one after another (clean timing and memory)."""
-    rows = []
-    context = multiprocessing.get_context("spawn")
-    for job in jobs:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            row = pool.submit(run_job, job).result()
-        on_done(row)
-        rows.append(row)
-    return rows
+def _bench_task(job: Job, report: Callable[[Any], None], should_stop: Callable[[], bool]) -> Row:
+    """Executor task: one job's row, also reported at once so that progress shows every row as it comes."""
+    row = run_job(job)
+    report(row)
+    return row
+
+
+def run_jobs(jobs: list[Job], on_done: Callable[[Row], None] = lambda row: None) -> list[Row | None]:
+    """Every job in a fresh process of its own, one after another (clean timing and memory).
+
+    A Ctrl-C or SIGTERM (made a KeyboardInterrupt by the caller) kills the running job at once:
+    its row and those of the jobs not started are None."""
+    with make_executor("local", workers=1, fresh=True, abandon=True) as executor:
+        return executor.map(_bench_task, jobs, on_event=on_done)

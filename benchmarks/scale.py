@@ -21,14 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import hemplan.solver.continuity.lns as lns
-from hemplan.solver.bounds import client_bounds
-from hemplan.solver.eligibility import eligibility
+import hemplan.solver.continuity.search as search
 from hemplan.models.io.load import load_instance
-from hemplan.solver.travel import travel_times
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
-from hemplan.solver.continuity.lns import SearchSettings, improve
+from hemplan.solver.continuity.search import Budget, SearchSettings, improve
+from hemplan.solver.problem import Problem
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATE = ["generate", "--teams", "80", "--clients-per-team", "25", "--staff-per-team", "10", "--days", "28",
@@ -60,12 +58,11 @@ def timed_solve(instance: Path, time_limit: float, workers: int) -> tuple[float,
 def model_size(instance: Path, steps_work: float = 2.0) -> str:
     """Eligibility and neighbourhood model size on the team with the most visits."""
     team = max(team_instances(load_instance(instance)), key=lambda part: len(part.visits))
-    travel = travel_times(team)
-    eligible = eligibility(team, travel, False)
-    per_visit = [len(eligible.carers[v.id]) for v in team.visits]
-    plan = construct(team, travel, eligible, False, 0)
+    problem = Problem.build(team)
+    per_visit = [len(problem.eligible[v.id]) for v in team.visits]
+    plan = construct(problem, 0)
     sizes: list[int] = []
-    original = lns.solve_neighbourhood
+    original = search.solve_neighbourhood
 
     def recording(*args, **kwargs):  # benchmark-only wrapper: count each model's variables
         result = original(*args, **kwargs)
@@ -73,12 +70,11 @@ def model_size(instance: Path, steps_work: float = 2.0) -> str:
             sizes.append(result.variables)
         return result
 
-    lns.solve_neighbourhood = recording
+    search.solve_neighbourhood = recording  # type: ignore[assignment]
     try:
-        improve(team, travel, eligible.carers, client_bounds(team, eligible.carers), plan, work=steps_work,
-                deadline=time.monotonic() + 60, seed=0, settings=SearchSettings())
+        improve(problem, plan, Budget(steps_work, time.monotonic() + 60), 0, SearchSettings())
     finally:
-        lns.solve_neighbourhood = original
+        search.solve_neighbourhood = original  # type: ignore[assignment]
     return (f"largest team {team.teams[0].id}: {len(team.visits)} visits, {len(team.staff)} carers; eligible carers "
             f"per visit mean {sum(per_visit) / len(per_visit):.1f}, max {max(per_visit)}; CP-SAT variables per "
             f"neighbourhood mean {sum(sizes) / max(1, len(sizes)):.0f}, max {max(sizes, default=0)} "

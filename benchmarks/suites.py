@@ -101,11 +101,13 @@ def suite_cases(suite: str, public_root: Path | None) -> list[Case]:
     subfolder, cases_of = PUBLIC[suite]
     folder = public_root / subfolder
     if not folder.is_dir():
-        raise InputError([Problem(str(folder), "", f"suite {suite} needs this folder of the public sets; it is missing")])
+        raise InputError([Problem(str(folder), "",
+                                  f"suite {suite} needs this folder of the public sets; it is missing")])
     try:
         cases = cases_of(folder)
     except (OSError, StopIteration, KeyError, ValueError) as exc:  # a file of the set missing or unreadable
-        raise InputError([Problem(str(folder), "", f"suite {suite} cannot read the set's files here: {exc!r}")]) from None
+        raise InputError([Problem(str(folder), "",
+                                  f"suite {suite} cannot read the set's files here: {exc!r}")]) from None
     if not cases:
         raise InputError([Problem(str(folder), "", f"suite {suite} finds no instance file of its set here")])
     return cases

@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from hemplan.solver.eligibility import eligibility
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance
-from hemplan.solver.travel import travel_times
+from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
+from hemplan.solver.eligibility import eligibility
 from hemplan.solver.method import SolveOptions
+from hemplan.solver.problem import Problem
+from hemplan.solver.travel import travel_times
 from hemplan.solver.continuity.solve import solve
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
@@ -25,11 +27,11 @@ WORK = 0.5  # CP-SAT deterministic units for the one team solve: the same work o
 
 
 @pytest.fixture(scope="module")
-def team14():
-    """team-14d with its travel times and eligibility."""
-    instance = load_instance(INSTANCES / "team-14d.json")
-    travel = travel_times(instance)
-    return instance, travel, eligibility(instance, travel)
+def team14() -> Problem:
+    """team-14d as a problem, its travel times and eligibility computed."""
+    problem = Problem.build(load_instance(INSTANCES / "team-14d.json"))
+    problem.eligible
+    return problem
 
 
 def test_eligibility_per_team(benchmark) -> None:
@@ -41,10 +43,9 @@ def test_eligibility_per_team(benchmark) -> None:
 
 
 def test_construction(benchmark, team14) -> None:
-    """The construction heuristic: the first complete plan of team-14d."""
-    instance, travel, able = team14
-    plan = benchmark(lambda: construct(instance, travel, able))
-    assert evaluate(instance, plan.to_schedule(instance, travel)).violations == []
+    """The construction heuristic: the first complete solution of team-14d."""
+    solution = benchmark(lambda: construct(team14))
+    assert evaluate(team14.instance, to_schedule(team14, solution)).violations == []
 
 
 def test_cp_sat_solve_team14(benchmark) -> None:

@@ -11,54 +11,48 @@ from pathlib import Path
 
 import pytest
 
-from hemplan.solver.bounds import client_bounds
-from hemplan.solver.eligibility import eligibility
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance
-from hemplan.solver.travel import travel_times
+from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
-from hemplan.solver.continuity.lns import Neighbourhoods, candidate_carers
-from hemplan.solver.continuity.neighbourhood import solve_neighbourhood
+from hemplan.solver.continuity.neighbourhood import StepLimits, solve_neighbourhood
+from hemplan.solver.continuity.neighbourhoods import Neighbourhoods, candidate_carers
+from hemplan.solver.problem import Problem
 
 DISTRICT = Path(__file__).resolve().parent.parent / "instances" / "district-14d.json"
 
 
 @pytest.fixture(scope="module")
 def team():
-    """The first team of district-14d, with its travel, eligibility, bounds and a constructed plan."""
-    part = team_instances(load_instance(DISTRICT))[0]
-    travel = travel_times(part)
-    able = eligibility(part, travel)
-    bounds = client_bounds(part, able.carers)
-    plan = construct(part, travel, able)
-    return part, travel, able, bounds, plan
+    """The first team of district-14d as a problem (travel, eligibility, bounds) and a constructed solution."""
+    problem = Problem.build(team_instances(load_instance(DISTRICT))[0])
+    problem.bounds
+    return problem, construct(problem)
 
 
 def test_team_model_build(benchmark, team) -> None:
-    """Per team: travel matrix, eligibility, lower bounds and the construction (the first plan)."""
-    part = team[0]
+    """Per team: travel matrix, eligibility, lower bounds and the construction (the first solution)."""
+    part = team[0].instance
 
     def build():
-        travel = travel_times(part)
-        able = eligibility(part, travel)
-        client_bounds(part, able.carers)
-        return construct(part, travel, able)
+        problem = Problem.build(part)
+        problem.bounds
+        return problem, construct(problem)
 
-    plan = benchmark(build)
-    assert evaluate(part, plan.to_schedule(part, travel_times(part))).violations == []
+    problem, solution = benchmark(build)
+    assert evaluate(part, to_schedule(problem, solution)).violations == []
 
 
 def test_one_lns_step(benchmark, team) -> None:
     """One neighbourhood of 40 freed visits: CP-SAT model built and solved with 0.1 units of work."""
-    part, travel, able, bounds, plan = team
+    problem, plan = team
     rng = random.Random(1)
-    free = Neighbourhoods(part, able.carers, bounds, rng).draw(plan, 40)
-    allowed = candidate_carers(part, able.carers, plan, free, rng)
+    free = Neighbourhoods(problem, rng).draw(plan, 40)
+    allowed = candidate_carers(problem, plan, free, rng)
 
     def step():
-        return solve_neighbourhood(part, travel, allowed, plan.assignments, plan.breaks, free, 30.0,
-                                   seed=1, deterministic_limit=0.1)
+        return solve_neighbourhood(problem, plan, free, allowed, StepLimits(30.0, 0.1, seed=1))
 
     result = benchmark(step)
     assert result is not None

@@ -2,24 +2,28 @@
 
 Each (instance, method, repeat) runs in its own process, is verified by the evaluator and
 gives one row; DIR/bench.md, DIR/bench.csv and DIR/scaling.png are written atomically.
+SIGINT (Ctrl-C) or SIGTERM kills the running job at once; the rows done are written and the
+exit code is 130 or 143.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from hemplan.benchmarks.harness import Job, Row, run_jobs
+from hemplan.benchmarks.suites import SUITES, suite_cases
 from hemplan.cli.bench_table import csv_text, markdown, scaling_png
 from hemplan.cli.methods_option import chosen_methods
 from hemplan.cli.progress import ProgressBoard, progress_option, resolve_mode
+from hemplan.cli.signals import CaughtSignals
 from hemplan.models.io.write import write_bytes_atomic, write_text_atomic
-from hemplan.benchmarks.harness import Job, Row, run_local
-from hemplan.benchmarks.suites import SUITES, suite_cases
-from hemplan.solver.methods import METHODS
 from hemplan.solver.method import SolveOptions
+from hemplan.solver.methods import METHODS
 
 
 @click.command()
@@ -38,11 +42,13 @@ from hemplan.solver.method import SolveOptions
               help="Reproducible search budget (see hemplan solve).")
 @click.option("--public", "public_dir", default=None, type=click.Path(file_okay=False),
               help="Folder of the public sets, needed by the public-* suites (see instances/README.md).")
-@click.option("--instances", "only", default="", help="Comma-separated instance names of the suite to run (default all).")
+@click.option("--instances", "only", default="",
+              help="Comma-separated instance names of the suite to run (default all).")
 @progress_option
 @click.option("--json", "as_json", is_flag=True, help="Print the table's rows as JSON.")
 def bench(suite: str, output_dir: str, methods: str, time_limit: float, repeat: int, seed: int, workers: int,
-          work_limit: float | None, public_dir: str | None, only: str, quiet: bool, progress_mode: str, as_json: bool) -> None:
+          work_limit: float | None, public_dir: str | None, only: str, quiet: bool, progress_mode: str,
+          as_json: bool) -> None:
     """Plan every instance of SUITE with every method and write the quality and speed table."""
     chosen = chosen_methods(methods)
     cases = suite_cases(suite, None if public_dir is None else Path(public_dir))
@@ -55,19 +61,35 @@ def bench(suite: str, output_dir: str, methods: str, time_limit: float, repeat: 
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     base = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, work_limit=work_limit)
-    jobs = [Job(case, method, replace(base, seed=seed + r)) for case in cases for method in chosen for r in range(repeat)]
-    columns = ["visits", "OK", "unassigned", "carers mean", "travel", "wall s"]
-    with ProgressBoard(f"hemplan bench {suite}", columns, resolve_mode(progress_mode, quiet)) as board:
-        def done(row: Row) -> None:
-            board.update(f"{row['instance']} {row['method']} seed {row['seed']}", "done", visits=row["visits"],
-                         OK=row["ok"], unassigned=row["unassigned"], **{"carers mean": row["carers_mean"],
-                         "travel": row["travel_min"], "wall s": row["wall_s"]})
-
-        rows = run_local(jobs, done)
-    table = markdown(rows)
+    jobs = [Job(case, method, replace(base, seed=seed + r))
+            for case in cases for method in chosen for r in range(repeat)]
     heading = (f"# hemplan bench {suite}\n\nMethods {', '.join(chosen)}; time limit {time_limit:g} s, "
                f"{workers} worker(s), seeds {seed}..{seed + repeat - 1}"
                + (f", work limit {work_limit:g}" if work_limit is not None else "") + ".\n\n")
+    columns = ["visits", "OK", "unassigned", "carers mean", "travel", "wall s"]
+    with CaughtSignals() as signals:
+        try:
+            with ProgressBoard(f"hemplan bench {suite}", columns, resolve_mode(progress_mode, quiet)) as board:
+                def done(row: Row) -> None:
+                    board.update(f"{row['instance']} {row['method']} seed {row['seed']}", "done",
+                                 visits=row["visits"], OK=row["ok"], unassigned=row["unassigned"],
+                                 **{"carers mean": row["carers_mean"], "travel": row["travel_min"],
+                                    "wall s": row["wall_s"]})
+
+                rows = [row for row in run_jobs(jobs, done) if row is not None]
+            if signals.signum:
+                click.echo(f"interrupted: {len(rows)} of {len(jobs)} job(s) done", err=True)
+            if rows:
+                _write(folder, heading, suite, rows, as_json)
+        except KeyboardInterrupt:  # again while writing (each file atomic: written whole or not at all)
+            click.echo(f"interrupted: {folder} not fully written", err=True)
+    if signals.signum:
+        sys.exit(signals.exit_code)
+
+
+def _write(folder: Path, heading: str, suite: str, rows: list[Row], as_json: bool) -> None:
+    """The table, the CSV and the plot, and the table (or the rows as JSON) on stdout."""
+    table = markdown(rows)
     write_text_atomic(folder / "bench.md", heading + table)
     write_text_atomic(folder / "bench.csv", csv_text(rows))
     write_bytes_atomic(folder / "scaling.png", scaling_png(rows, f"hemplan bench {suite}"))

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Assignment, Route, Schedule, SolverInfo, Stop, Unassigned, stop_order
-from hemplan.solver.travel import TravelTimes
+from hemplan.solver.breaks import settled_breaks
+from hemplan.solver.problem import Problem
+from hemplan.solver.solution import RouteKey, Solution
 
 
-def build_routes(
-    instance: Instance,
-    travel: TravelTimes,
-    assignments: list[Assignment],
-    breaks: dict[tuple[str, int], int],
-) -> list[Route]:
+def to_schedule(problem: Problem, solution: Solution, info: SolverInfo | None = None) -> Schedule:
+    """The schedule document of `solution`: breaks settled off the road, routes derived."""
+    assignments = [Assignment(visit=visit, day=p.day, start=p.start, carers=list(p.carers))
+                   for visit, p in sorted(solution.assignments.items())]
+    unassigned = [Unassigned(visit=v, reason=r) for v, r in sorted(solution.unassigned.items())]
+    return assemble_schedule(problem, assignments, dict(sorted(settled_breaks(problem, solution).items())), unassigned,
+                             info)
+
+
+def build_routes(problem: Problem, assignments: list[Assignment], breaks: dict[RouteKey, int]) -> list[Route]:
     """One route per carer-day that has visits, ordered by start, with travel and waiting.
 
     `breaks` maps (carer, day) to the break's start; its length is the shift's break minutes.
@@ -29,6 +34,7 @@ def build_routes(
     for a in assignments:
         for carer in a.carers:
             by_route[(carer, a.day)].append(a)
+    instance = problem.instance
     routes = []
     for (carer_id, day), visits in sorted(by_route.items()):
         carer = instance.staff_by_id[carer_id]
@@ -43,13 +49,13 @@ def build_routes(
             stops.append(Stop(kind="break", start=start, end=start + shift.break_.minutes))
         stops.sort(key=stop_order)
         departure = shift.start if shift is not None else stops[0].start
-        routes.append(_with_travel(instance, travel, carer_id, day, departure, stops))
+        routes.append(_with_travel(problem, carer_id, day, departure, stops))
     return routes
 
 
-def _with_travel(instance: Instance, travel: TravelTimes, carer_id: str, day: int, shift_start: int, stops: list[Stop]) -> Route:
-    carer = instance.staff_by_id[carer_id]
-    office = travel.office_index[carer.team]
+def _with_travel(problem: Problem, carer_id: str, day: int, shift_start: int, stops: list[Stop]) -> Route:
+    carer = problem.carer(carer_id)
+    office = problem.office(carer)
     place, free_from, paused, total = office, shift_start, 0, 0
     filled = []
     for stop in stops:
@@ -57,31 +63,25 @@ def _with_travel(instance: Instance, travel: TravelTimes, carer_id: str, day: in
             filled.append(stop)
             paused += stop.end - stop.start
             continue
-        home = travel.client_index[instance.visit_by_id[stop.visit or ""].client]
-        leg = travel.between(carer.travel_mode, place, home)
+        home = problem.home(problem.visit(stop.visit or ""))
+        leg = problem.minutes(carer, place, home)
         filled.append(stop.model_copy(update={"travel": leg, "wait": max(0, stop.start - free_from - paused - leg)}))
         total += leg
         place, free_from, paused = home, stop.end, 0
-    back = travel.between(carer.travel_mode, place, office)
+    back = problem.minutes(carer, place, office)
     return Route(carer=carer_id, day=day, stops=filled, travel_back=back, travel_minutes=total + back)
 
 
-def assemble_schedule(
-    instance: Instance,
-    travel: TravelTimes,
-    assignments: list[Assignment],
-    breaks: dict[tuple[str, int], int],
-    unassigned: list[Unassigned],
-    solver: SolverInfo | None = None,
-    allow_borrowing: bool = False,
-) -> Schedule:
-    """A complete schedule document (metrics are added by the evaluator, not here)."""
+def assemble_schedule(problem: Problem, assignments: list[Assignment], breaks: dict[RouteKey, int],
+                      unassigned: list[Unassigned], info: SolverInfo | None = None) -> Schedule:
+    """A complete schedule document (metrics are added by the evaluator, not here); it allows
+    borrowing when the problem does."""
     ordered = sorted(assignments, key=lambda a: (a.day, a.start, a.visit))
     return Schedule(
-        instance=instance.name,
-        allow_borrowing=allow_borrowing,
+        instance=problem.instance.name,
+        allow_borrowing=problem.allow_borrowing,
         assignments=ordered,
-        routes=build_routes(instance, travel, ordered, breaks),
+        routes=build_routes(problem, ordered, breaks),
         unassigned=sorted(unassigned, key=lambda u: u.visit),
-        solver=solver,
+        solver=info,
     )

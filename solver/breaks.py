@@ -12,37 +12,32 @@ stop (travel, then rest). Only a break window narrower than the journey leaves i
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
-
-from hemplan.models.contract.instance import Instance
-from hemplan.solver.travel import TravelTimes
-
-if TYPE_CHECKING:  # plan.py calls this module while making a schedule
-    from hemplan.solver.solution import Plan
+from hemplan.solver.problem import Problem
+from hemplan.solver.solution import RouteKey, Solution
 
 
-def settled_breaks(instance: Instance, travel: TravelTimes, plan: "Plan") -> dict[tuple[str, int], int]:
-    """The plan's break starts, each moved off the road where its gap and window allow."""
-    visits_of: dict[tuple[str, int], list[tuple[int, int, int]]] = defaultdict(list)  # (start, end, place)
-    for visit_id, p in plan.assignments.items():
-        visit = instance.visit_by_id[visit_id]
+def settled_breaks(problem: Problem, solution: Solution) -> dict[RouteKey, int]:
+    """The solution's break starts, each moved off the road where its gap and window allow."""
+    visits_of: dict[RouteKey, list[tuple[int, int, int]]] = defaultdict(list)  # (start, end, place)
+    for visit_id, p in solution.assignments.items():
+        visit = problem.visit(visit_id)
         for carer in p.carers:
-            visits_of[(carer, p.day)].append((p.start, p.start + visit.duration, travel.client_index[visit.client]))
+            visits_of[(carer, p.day)].append((p.start, p.start + visit.duration, problem.home(visit)))
     settled = {}
-    for (carer_id, day), start in plan.breaks.items():
-        carer = instance.staff_by_id[carer_id]
+    for (carer_id, day), start in solution.breaks.items():
+        carer = problem.carer(carer_id)
         shift = carer.shift_by_day.get(day)
         if shift is None or shift.break_ is None:
             settled[(carer_id, day)] = start
             continue
-        office = travel.office_index[carer.team]
+        office = problem.office(carer)
         stops = [(shift.start, shift.start, office)] + sorted(visits_of[(carer_id, day)]) + [(shift.end, shift.end, office)]
         before = max((s for s in stops if s[1] <= start), key=lambda s: s[1], default=None)
         after = min((s for s in stops if s[0] >= start + shift.break_.minutes), key=lambda s: s[0], default=None)
         if before is None or after is None:  # not inside the shift's gaps: the evaluator will say so
             settled[(carer_id, day)] = start
             continue
-        leg = travel.between(carer.travel_mode, before[2], after[2])
+        leg = problem.minutes(carer, before[2], after[2])
         settled[(carer_id, day)] = _off_the_road(start, shift.break_.minutes, shift.break_.earliest,
                                                  shift.break_.latest, before[1], after[0], leg)
     return settled

@@ -16,9 +16,14 @@ and checks `should_stop()` between steps. Use it as
   becomes a stop request; that job and the jobs not yet started give `None`. A task that
   catches the Ctrl-C itself and keeps a partial result raises `Interrupted(result)` instead:
   the result is kept and the stop requested.
-- `LocalExecutor` (`workers` slots): forked worker processes that ignore SIGINT and SIGTERM (the
+- `LocalExecutor` (`workers` slots): worker processes that ignore SIGINT and SIGTERM (the
   parent turns either into a stop request); events come back through a multiprocessing
-  SimpleQueue, written before the task returns.
+  SimpleQueue, written before the task returns. Forked and kept for every `map` by default;
+  two options serve jobs that need more:
+  - `fresh=True`: a new process for every job (`max_tasks_per_child=1`), forked by a small fork
+    server, so its wall time and peak memory (`ru_maxrss`) are its own (`hemplan bench`);
+  - `abandon=True`: a stop request kills the workers and the unfinished jobs give `None`, for
+    tasks that cannot poll `should_stop` (an OR-Tools routing search: central-travel's days).
 - `DaskExecutor`: a `distributed.Client` on an existing scheduler (`scheduler="tcp://HOST:PORT"`)
   or, without one, a `LocalCluster` of `workers` single-threaded worker processes on loopback.
   Events go through a `distributed.Queue` (pickled to bytes: the cluster is trusted, dask
@@ -31,7 +36,8 @@ and checks `should_stop()` between steps. Use it as
 
 With every executor a Ctrl-C (KeyboardInterrupt) in this process while `map` waits sets the
 stop request and `map` still returns every result; `request_stop()` does the same from code.
-Results never depend on the executor: each job's result depends only on the job.
+Results never depend on the executor: each job's result depends only on the job. No worker
+outlives `close()`: SIGINT and SIGTERM are held while workers start, so none runs unlisted.
 """
 
 from __future__ import annotations
@@ -42,8 +48,11 @@ import signal
 import time
 import uuid
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from typing import Any
 
 Task = Callable[[Any, Callable[[Any], None], Callable[[], bool]], Any]
 EXECUTORS = ("local", "dask")
@@ -79,7 +88,7 @@ class Executor(ABC):
     def stopped(self) -> bool:
         return self._stopped
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a no-op by default: the inline executor holds nothing
         """Release processes or the cluster connection."""
 
     def __enter__(self) -> Executor:
@@ -111,14 +120,29 @@ class InlineExecutor(Executor):
 
 # --- local worker processes --------------------------------------------------------------------
 
+HELD = (signal.SIGINT, signal.SIGTERM)  # the signals a worker leaves to the parent
 _queue: Any = None
 _stop: Any = None
 
 
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while workers start: a Ctrl-C then never leaves a worker running
+    that the pool does not list, and a thread started meanwhile (the pool's manager, which
+    starts the workers of fresh mode) keeps them held for good, so they reach the main thread."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _init_worker(queue: Any, stop: Any) -> None:
-    """Workers ignore Ctrl-C and SIGTERM (the parent turns them into a stop request)."""
+    """Workers ignore Ctrl-C and SIGTERM (the parent turns them into a stop request); a worker
+    starts with both held (`_signals_held`) and lets them through once they are ignored."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)
     global _queue, _stop
     _queue, _stop = queue, stop
 
@@ -128,29 +152,69 @@ def _run_local(task: Task, job: Any) -> Any:
 
 
 class LocalExecutor(Executor):
-    """A pool of `workers` forked processes, kept for every `map` until closed."""
+    """A pool of `workers` local processes: forked and kept for every `map` until closed, or with
+    `fresh` a new process per job. With `abandon` a stop request kills the workers."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, fresh: bool = False, abandon: bool = False):
         super().__init__()
         self.slots = workers
-        context = multiprocessing.get_context("fork")
+        self._abandon, self._abandoned = abandon, False
+        # fork is cheap and shares the loaded code. A fresh job is forked by a small fork server,
+        # not spawned from here: an exec'd process inherits this one's peak memory as its own
+        # `ru_maxrss` (Linux), and fork cannot replace workers safely from a threaded pool
+        context = multiprocessing.get_context("forkserver" if fresh else "fork")
         # a SimpleQueue writes each event to its pipe before `put` returns (a Queue hands it to a
         # feeder thread), so a task's events are readable once its result is: none is lost
         self._queue, self._stop = context.SimpleQueue(), context.Event()
         self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                         initargs=(self._queue, self._stop))
+                                         initargs=(self._queue, self._stop), max_tasks_per_child=1 if fresh else None)
 
     def request_stop(self) -> None:
         super().request_stop()
         self._stop.set()
 
     def map(self, task: Task, jobs: Sequence[Any], on_event: Callable[[Any], None] = lambda e: None) -> list[Any]:
-        futures: list[Future] = [self._pool.submit(_run_local, task, job) for job in jobs]
-        _wait(lambda: all(f.done() for f in futures), lambda: _drain(self._queue, on_event), self.request_stop)
+        if self._abandon and self.stopped:
+            return [None] * len(jobs)
+        futures: list[Future] = []
+        try:
+            with _signals_held():
+                futures = [self._pool.submit(_run_local, task, job) for job in jobs]
+        except KeyboardInterrupt:  # held during the submits, it arrives as they end: every job is listed
+            self.request_stop()
+
+        def done() -> bool:
+            return all(f.done() for f in futures) or (self._abandon and self.stopped)
+
+        _wait(done, lambda: _drain(self._queue, on_event), self.request_stop)
+        if not all(f.done() for f in futures):  # only when abandoning
+            self._kill_workers()
+        if self._abandoned:
+            return [_finished(f) for f in futures]
         return [f.result() for f in futures]
+
+    def _kill_workers(self) -> None:
+        """Kill every worker (SIGKILL: they ignore SIGTERM) until the pool's manager thread has
+        ended; it fails the unfinished jobs, reaps the workers, and in fresh mode may start a
+        replacement meanwhile, which the next round kills. The pool is unusable afterwards.
+        (Python 3.11 has no public way to kill a pool's workers: this reads the pool's own list.)"""
+        self._abandoned = True
+        pool: Any = self._pool
+        manager, processes = pool._executor_manager_thread, pool._processes
+        while manager is not None and manager.is_alive():
+            for process in list(processes.values()):
+                process.kill()
+            manager.join(POLL_S)
 
     def close(self) -> None:
         self._pool.shutdown()
+
+
+def _finished(future: Future) -> Any:
+    """An abandoned map's result of one job: None unless it finished before the workers were killed."""
+    if not future.done() or future.cancelled() or isinstance(future.exception(), BrokenProcessPool):
+        return None
+    return future.result()
 
 
 def _drain(queue: Any, on_event: Callable[[Any], None]) -> None:
@@ -236,11 +300,18 @@ class DaskExecutor(Executor):
             self._cluster.close()
 
 
-def make_executor(kind: str = "local", scheduler: str | None = None, workers: int = 2) -> Executor:
+def make_executor(kind: str = "local", scheduler: str | None = None, workers: int = 2, *,
+                  fresh: bool = False, abandon: bool = False) -> Executor:
     """The executor the user chose: a scheduler address means dask; `local` with one worker
-    runs in this process."""
+    runs in this process, unless `fresh` asks for a new process per job. `fresh` and `abandon`
+    are modes of local processes (see `LocalExecutor`); in this process a Ctrl-C already
+    interrupts the running job."""
     if scheduler is not None or kind == "dask":
+        if fresh or abandon:
+            raise ValueError("fresh processes and abandoning jobs are modes of the local executor, not of dask")
         return DaskExecutor(scheduler, workers)
     if kind != "local":
         raise ValueError(f"unknown executor {kind!r}; choose from {', '.join(EXECUTORS)}")
-    return InlineExecutor() if workers <= 1 else LocalExecutor(workers)
+    if workers <= 1 and not fresh:
+        return InlineExecutor()
+    return LocalExecutor(max(1, workers), fresh, abandon)

@@ -9,33 +9,33 @@ violation after the search. Saying which visit and which field is wrong is kinde
 from __future__ import annotations
 
 from hemplan.models.contract.clock import format_clock
-from hemplan.solver.eligibility import carer_rules_out, fitting_days
-from hemplan.models.contract.instance import Instance, Visit
-from hemplan.models.contract.problems import Problem
-from hemplan.solver.travel import TravelTimes
+from hemplan.models.contract.instance import Visit
+from hemplan.models.contract.problems import Problem as InputProblem
+from hemplan.solver.eligibility import carer_rules_out
+from hemplan.solver.problem import Problem
 
 
-def lock_problems(instance: Instance, travel: TravelTimes, allow_borrowing: bool, source: str) -> list[Problem]:
-    """One problem per locked visit whose lock no eligible carer and shift could keep."""
-    problems = []
-    for visit in instance.visits:
+def lock_problems(problem: Problem, source: str) -> list[InputProblem]:
+    """One input problem per locked visit whose lock no eligible carer and shift could keep."""
+    found = []
+    for visit in problem.instance.visits:
         if visit.locked_carers or visit.locked_start is not None:
-            problems += _visit_problems(instance, travel, allow_borrowing, source, visit)
-    return problems
+            found += _visit_problems(problem, source, visit)
+    return found
 
 
-def _visit_problems(instance: Instance, travel: TravelTimes, allow_borrowing: bool, source: str,
-                    visit: Visit) -> list[Problem]:
+def _visit_problems(problem: Problem, source: str, visit: Visit) -> list[InputProblem]:
+    instance, allow_borrowing = problem.instance, problem.allow_borrowing
     where = f"visits[{visit.id}]"
     at = f" at {format_clock(visit.locked_start)}" if visit.locked_start is not None else ""
     found = []
     for carer_id in visit.locked_carers:
         carer = instance.staff_by_id[carer_id]
         why = carer_rules_out(instance, carer, visit, allow_borrowing)
-        if why is None and not fitting_days(instance, travel, carer, visit):
+        if why is None and not problem.fitting_days(carer_id, visit):
             why = f"no shift on day(s) {_days(visit)} leaves room for it{at}"
         if why is not None:
-            found.append(Problem(source, f"{where}.locked_carers", f"locked carer {carer_id} cannot do this visit: {why}"))
+            found.append(InputProblem(source, f"{where}.locked_carers", f"locked carer {carer_id} cannot do this visit: {why}"))
     if found:
         return found
     team = instance.client_by_id[visit.client].team
@@ -43,11 +43,11 @@ def _visit_problems(instance: Instance, travel: TravelTimes, allow_borrowing: bo
         c for c in instance.staff
         if (allow_borrowing or c.team == team)
         and carer_rules_out(instance, c, visit, allow_borrowing) is None
-        and fitting_days(instance, travel, c, visit)
+        and problem.fitting_days(c.id, visit)
     ]
     if len(able) < visit.staff_needed:
         field = "locked_start" if visit.locked_start is not None else "locked_carers"
-        return [Problem(source, f"{where}.{field}",
+        return [InputProblem(source, f"{where}.{field}",
                         f"needs {visit.staff_needed} carer(s){at} on day(s) {_days(visit)}, only {len(able)} could serve it")]
     return []
 

@@ -18,8 +18,9 @@ from hemplan.models.contract.schedule import Schedule, SolverInfo
 from hemplan.models.contract.version import hemplan_version
 from hemplan.models.evaluator import Evaluation, evaluate
 from hemplan.solver.score import Score, Weights
-from hemplan.solver.travel import TravelTimes
-from hemplan.solver.solution import Plan
+from hemplan.solver.assemble import to_schedule
+from hemplan.solver.problem import Problem
+from hemplan.solver.solution import Solution
 
 RESERVE_SHARE = 0.08  # share of the time limit kept for merging, verifying and writing
 
@@ -92,21 +93,15 @@ def search_deadline(started: float, instance: Instance, options: SolveOptions, a
     return started + options.time_limit * (1 - RESERVE_SHARE) - verify_seconds(instance, allow_borrowing)
 
 
-def finish(
-    instance: Instance,
-    travel: TravelTimes,
-    solution: Plan,
-    info: SolverInfo,
-    started: float,
-    allow_borrowing: bool,
-) -> tuple[Schedule, Evaluation]:
-    """The schedule of `solution`, verified by the evaluator: any violation is a SolverBug.
+def finish(problem: Problem, solution: Solution, info: SolverInfo, started: float) -> tuple[Schedule, Evaluation]:
+    """The schedule of `solution`, verified by the evaluator (under the problem's borrowing
+    rule): any violation is a SolverBug.
 
     Fills in the wall time and the version, and copies the evaluator's metrics into the
     schedule: its figures are the judge's, never the method's own."""
     info.version = hemplan_version()
-    schedule = solution.to_schedule(instance, travel, solver=info, allow_borrowing=allow_borrowing)
-    evaluation = evaluate(instance, schedule, travel, allow_borrowing=allow_borrowing)
+    schedule = to_schedule(problem, solution, info)
+    evaluation = evaluate(problem.instance, schedule, allow_borrowing=problem.allow_borrowing)
     if evaluation.violations:
         listed = "\n".join(str(v) for v in evaluation.violations[:20])
         raise SolverBug(f"{info.method} produced {len(evaluation.violations)} violation(s):\n{listed}")

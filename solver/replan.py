@@ -19,16 +19,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
-from hemplan.solver.assemble import assemble_schedule
-from hemplan.models.evaluator import Evaluation, evaluate
-from hemplan.models.evaluator.violations import find_violations
 from hemplan.models.contract.instance import Instance
-from hemplan.models.contract.problems import InputError, Problem
+from hemplan.models.contract.problems import InputError
+from hemplan.models.contract.problems import Problem as InputProblem
 from hemplan.models.contract.schedule import Assignment, Schedule
-from hemplan.solver.travel import TravelTimes, travel_times
+from hemplan.models.evaluator import Evaluation, evaluate, violations_of
+from hemplan.solver.assemble import assemble_schedule
 from hemplan.solver.change_list import Change, change_list
-from hemplan.solver.method import SolveOptions, SolveResult
 from hemplan.solver.continuity.solve import solve
+from hemplan.solver.method import SolveOptions, SolveResult
+from hemplan.solver.problem import Problem
 
 METHOD = "replan"
 WRITE_RESERVE = 0.3  # seconds kept for writing the schedule and printing the change list
@@ -67,9 +67,9 @@ def parse_days(text: str, horizon_days: int, source: str = "--days") -> range:
     try:
         days = range(int(first), int(last if last else first) + 1)
     except ValueError:
-        raise InputError([Problem(source, text, "expected a day such as 4 or a range such as 3-5")]) from None
+        raise InputError([InputProblem(source, text, "expected a day such as 4 or a range such as 3-5")]) from None
     if not days or days[0] < 0 or days[-1] >= horizon_days:
-        raise InputError([Problem(source, text, f"outside the horizon: days are 0-{horizon_days - 1}")])
+        raise InputError([InputProblem(source, text, f"outside the horizon: days are 0-{horizon_days - 1}")])
     return days
 
 
@@ -77,7 +77,7 @@ def with_absences(instance: Instance, absences: list[Absence], source: str = "--
     """The instance with each absent carer's shifts removed on the absence days."""
     unknown = [a.carer for a in absences if a.carer not in instance.staff_by_id]
     if unknown:
-        raise InputError([Problem(source, c, "no such carer in the instance") for c in unknown])
+        raise InputError([InputProblem(source, c, "no such carer in the instance") for c in unknown])
     off = {(a.carer, d) for a in absences for d in a.days}
     if not off:
         return instance
@@ -92,10 +92,10 @@ def old_breaks(schedule: Schedule) -> dict[tuple[str, int], int]:
     return {(r.carer, r.day): s.start for r in schedule.routes for s in r.stops if s.kind == "break"}
 
 
-def split_kept(
-    instance: Instance, old: Schedule, travel: TravelTimes, absences: list[Absence], allow_borrowing: bool
-) -> tuple[dict[str, Assignment], dict[str, str]]:
-    """The old assignments still valid in `instance` (absences applied), and why each other is not."""
+def split_kept(problem: Problem, old: Schedule, absences: list[Absence]) -> tuple[dict[str, Assignment], dict[str, str]]:
+    """The old assignments still valid in the problem's instance (absences applied), and why
+    each other is not."""
+    instance = problem.instance
     off = {(a.carer, d) for a in absences for d in a.days}
     kept: dict[str, Assignment] = {}
     affected: dict[str, str] = {}
@@ -112,9 +112,9 @@ def split_kept(
             kept[a.visit] = a
     breaks = old_breaks(old)
     while kept:
-        schedule = assemble_schedule(instance, travel, list(kept.values()), breaks, [], allow_borrowing=allow_borrowing)
+        schedule = assemble_schedule(problem, list(kept.values()), breaks, [])
         hit: dict[str, str] = {}
-        for v in find_violations(instance, schedule, travel, allow_borrowing):
+        for v in violations_of(instance, schedule, problem.allow_borrowing):
             if v.visit in kept:
                 hit.setdefault(v.visit, f"{v.kind}: {v.message}")
             elif v.carer is not None and v.day is not None:  # the carer-day as a whole no longer works
@@ -160,17 +160,16 @@ def replan(
     _check_schedule_of(instance, old, schedule_source)
     borrowing = options.allow_borrowing or old.allow_borrowing
     updated = with_absences(instance, absences)
-    travel = travel_times(updated)
-    kept, affected = split_kept(updated, old, travel, absences, borrowing)
+    kept, affected = split_kept(Problem.build(updated, borrowing), old, absences)
     derived = locked_instance(updated, kept)
-    before = evaluate(derived, _known_only(derived, old), travel, borrowing)
+    before = evaluate(derived, _known_only(derived, old), borrowing)
 
     budget = options.time_limit - (time.monotonic() - started) - WRITE_RESERVE
     solve_options = replace(options, time_limit=max(0.5, budget), allow_borrowing=borrowing)
     try:
         solved = solve(derived, solve_options)  # verified by the evaluator against `derived`
     except InputError as exc:
-        raise InputError([Problem(source, p.where, p.message) for p in exc.problems]) from None
+        raise InputError([InputProblem(source, p.where, p.message) for p in exc.problems]) from None
     schedule = solved.schedule
     if schedule.solver is not None:
         schedule.solver.method = METHOD
@@ -187,9 +186,10 @@ def replan(
 def _check_schedule_of(instance: Instance, old: Schedule, source: str) -> None:
     """A schedule made for another instance (other name, or none of its visits) is refused."""
     if old.instance and instance.name and old.instance != instance.name:
-        raise InputError([Problem(source, "instance", f"the schedule is of instance '{old.instance}', not '{instance.name}'")])
+        raise InputError([InputProblem(source, "instance",
+                                       f"the schedule is of instance '{old.instance}', not '{instance.name}'")])
     if old.assignments and not any(a.visit in instance.visit_by_id for a in old.assignments):
-        raise InputError([Problem(source, "assignments", f"none of its visits is in instance '{instance.name}'")])
+        raise InputError([InputProblem(source, "assignments", f"none of its visits is in instance '{instance.name}'")])
 
 
 def _known_only(instance: Instance, schedule: Schedule) -> Schedule:

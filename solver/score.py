@@ -12,13 +12,10 @@ with any amount of travel, which no planner wants; the weights say the exchange 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from hemplan.models.evaluator.arrival import SeriesKey, series_key
-from hemplan.models.contract.instance import Instance
-from hemplan.solver.travel import TravelTimes
-from hemplan.solver.solution import Plan
+from hemplan.solver.problem import Problem
+from hemplan.solver.solution import Solution
 
 
 @dataclass(frozen=True)
@@ -85,86 +82,67 @@ class Score:
         )
 
 
-def client_carers(instance: Instance, plan: Plan) -> dict[str, set[str]]:
-    """The carers each client meets in the plan."""
-    met: dict[str, set[str]] = {c.id: set() for c in instance.clients}
-    for visit_id, p in plan.assignments.items():
-        met[instance.visit_by_id[visit_id].client].update(p.carers)
+def client_carers(problem: Problem, solution: Solution) -> dict[str, set[str]]:
+    """The carers each client meets in the solution."""
+    met: dict[str, set[str]] = {c.id: set() for c in problem.instance.clients}
+    for visit_id, p in solution.assignments.items():
+        met[problem.visit(visit_id).client].update(p.carers)
     return met
 
 
-def plan_travel(instance: Instance, travel: TravelTimes, plan: Plan) -> int:
+def solution_travel(problem: Problem, solution: Solution) -> int:
     """Travel minutes of every carer-day route: office, visits by start time, office."""
-    by_route: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
-    for visit_id, p in plan.assignments.items():
-        home = travel.client_index[instance.visit_by_id[visit_id].client]
-        for carer in p.carers:
-            by_route[(carer, p.day)].append((p.start, home))
     total = 0
-    for (carer_id, _), stops in by_route.items():
-        carer = instance.staff_by_id[carer_id]
-        office = travel.office_index[carer.team]
-        places = [office] + [home for _, home in sorted(stops)] + [office]
-        total += sum(travel.between(carer.travel_mode, a, b) for a, b in zip(places, places[1:]))
+    for (carer_id, _), visit_ids in solution.routes().items():
+        carer = problem.carer(carer_id)
+        office = problem.office(carer)
+        places = [office] + [problem.home(problem.visit(v)) for v in visit_ids] + [office]
+        total += sum(problem.minutes(carer, a, b) for a, b in zip(places, places[1:]))
     return total
 
 
-def series_members(instance: Instance) -> dict[SeriesKey, list[str]]:
-    """Visit ids of each recurring visit (see `hemplan.models.evaluator.arrival`)."""
-    members: dict[SeriesKey, list[str]] = defaultdict(list)
-    for v in instance.visits:
-        members[series_key(v)].append(v.id)
-    return members
-
-
-def arrival_deviation(instance: Instance, plan: Plan) -> int:
+def arrival_deviation(problem: Problem, solution: Solution) -> int:
     """Minutes by which served visits of each recurring visit start away from its median start."""
     total = 0
-    for ids in series_members(instance).values():
-        starts = sorted(plan.assignments[v].start for v in ids if v in plan.assignments)
+    for ids in problem.series.values():
+        starts = sorted(solution.assignments[v].start for v in ids if v in solution.assignments)
         if len(starts) > 1:
             median = starts[len(starts) // 2]
             total += sum(abs(s - median) for s in starts)
     return total
 
 
-def workload_targets(instance: Instance) -> dict[str, int]:
-    """Each carer's fair share of the visit minutes: all visit minutes of the instance split
-    in proportion to paid shift minutes (a part-timer gets less)."""
-    demand = sum(v.duration * v.staff_needed for v in instance.visits)
-    paid = {c.id: sum(s.paid_minutes for s in c.shifts) for c in instance.staff}
-    total_paid = sum(paid.values())
-    return {c: (demand * p) // total_paid if total_paid else 0 for c, p in paid.items()}
-
-
-def carer_loads(instance: Instance, plan: Plan) -> dict[str, int]:
-    """Visit minutes per carer in the plan."""
-    load = {c.id: 0 for c in instance.staff}
-    for visit_id, p in plan.assignments.items():
+def carer_loads(problem: Problem, solution: Solution) -> dict[str, int]:
+    """Visit minutes per carer in the solution."""
+    load = {c.id: 0 for c in problem.instance.staff}
+    for visit_id, p in solution.assignments.items():
         for carer in p.carers:
-            load[carer] += instance.visit_by_id[visit_id].duration
+            load[carer] += problem.visit(visit_id).duration
     return load
 
 
-def workload_deviation(instance: Instance, plan: Plan) -> int:
+def workload_deviation(problem: Problem, solution: Solution) -> int:
     """Minutes by which carers' loads differ from their shares, summed."""
-    targets = workload_targets(instance)
-    return sum(abs(load - targets[c]) for c, load in carer_loads(instance, plan).items())
+    targets = problem.workload_targets
+    return sum(abs(load - targets[c]) for c, load in carer_loads(problem, solution).items())
 
 
-def score(instance: Instance, travel: TravelTimes, plan: Plan, bounds: dict[str, int],
-          weights: Weights = Weights()) -> Score:
-    """The objective of `plan` given per-client lower bounds."""
-    met = client_carers(instance, plan)
-    unserved = [v for v in instance.visits if v.id not in plan.assignments]
+def score(problem: Problem, solution: Solution, weights: Weights = Weights(),
+          bounds: dict[str, int] | None = None) -> Score:
+    """The objective of `solution`, the worst excess measured against the problem's bounds
+    (or `bounds`: a baseline's progress, which has none, passes {})."""
+    instance = problem.instance
+    bounds = problem.bounds if bounds is None else bounds
+    met = client_carers(problem, solution)
+    unserved = [v for v in instance.visits if v.id not in solution.assignments]
     not_preferred = 0
-    for visit_id, p in plan.assignments.items():
-        preferred = instance.client_by_id[instance.visit_by_id[visit_id].client].preferred_carers
+    for visit_id, p in solution.assignments.items():
+        preferred = instance.client_by_id[problem.visit(visit_id).client].preferred_carers
         if preferred and not set(p.carers) & set(preferred):
             not_preferred += 1
-    minutes = plan_travel(instance, travel, plan)
-    late = arrival_deviation(instance, plan)
-    uneven = workload_deviation(instance, plan)
+    minutes = solution_travel(problem, solution)
+    late = arrival_deviation(problem, solution)
+    uneven = workload_deviation(problem, solution)
     return Score(
         unassigned_mandatory=sum(v.priority == "mandatory" for v in unserved),
         unassigned_deferrable=sum(v.priority == "deferrable" for v in unserved),

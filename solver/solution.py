@@ -1,19 +1,16 @@
-"""A plan: the decisions a planning method makes, before they become a Schedule document.
+"""A solution: the decisions a planning method makes, before they become a Schedule document.
 
 Methods decide who does which visit when, when each break is, and what is left out (and
-why); `hemplan.solver.assemble` derives the routes people read. Keeping the plan this small lets
-construction, CP-SAT and neighbourhood search hand decisions to one another cheaply.
+why); `solver.assemble` derives the routes people read. Keeping the solution this small lets
+construction, CP-SAT, neighbourhood search and the baselines hand decisions to one another
+cheaply; the views below are the questions they all ask of it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hemplan.solver.assemble import assemble_schedule
-from hemplan.models.contract.instance import Instance
-from hemplan.models.contract.schedule import Assignment, Schedule, SolverInfo, Unassigned
-from hemplan.solver.travel import TravelTimes
-from hemplan.solver.breaks import settled_breaks
+RouteKey = tuple[str, int]  # (carer id, day)
 
 
 @dataclass(frozen=True)
@@ -26,27 +23,27 @@ class Placement:
 
 
 @dataclass
-class Plan:
+class Solution:
     """Assignments per visit id, break start per (carer, day), and unassigned visits with reasons."""
 
     assignments: dict[str, Placement] = field(default_factory=dict)
-    breaks: dict[tuple[str, int], int] = field(default_factory=dict)
+    breaks: dict[RouteKey, int] = field(default_factory=dict)
     unassigned: dict[str, str] = field(default_factory=dict)
 
-    def to_schedule(
-        self,
-        instance: Instance,
-        travel: TravelTimes,
-        solver: SolverInfo | None = None,
-        allow_borrowing: bool = False,
-    ) -> Schedule:
-        """The schedule document of this plan (routes derived by `hemplan.solver.assemble`)."""
-        assignments = [
-            Assignment(visit=visit, day=p.day, start=p.start, carers=list(p.carers))
-            for visit, p in sorted(self.assignments.items())
-        ]
-        unassigned = [Unassigned(visit=v, reason=r) for v, r in sorted(self.unassigned.items())]
-        return assemble_schedule(
-            instance, travel, assignments, dict(sorted(settled_breaks(instance, travel, self).items())), unassigned,
-            solver=solver, allow_borrowing=allow_borrowing,
-        )
+    def routes(self) -> dict[RouteKey, list[str]]:
+        """The visit ids on each carer-day, in start order (visit id on ties)."""
+        routes: dict[RouteKey, list[str]] = {}
+        for visit_id, p in sorted(self.assignments.items(), key=lambda item: (item[1].start, item[0])):
+            for carer in p.carers:
+                routes.setdefault((carer, p.day), []).append(visit_id)
+        return routes
+
+    @staticmethod
+    def merged(parts: list[Solution]) -> Solution:
+        """The solution of independent parts (teams, days) together."""
+        whole = Solution()
+        for part in parts:
+            whole.assignments.update(part.assignments)
+            whole.breaks.update(part.breaks)
+            whole.unassigned.update(part.unassigned)
+        return whole

@@ -13,33 +13,33 @@ from typing import Any
 
 import pytest
 
-from hemplan.solver.eligibility import eligibility
 from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
 from hemplan.models.io.load import instance_from_data
 from hemplan.models.io.write import to_json
 from hemplan.models.contract.schedule import Schedule
-from hemplan.solver.travel import travel_times
+from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity.carer_days import CarerDays
-from hemplan.solver.continuity.construct import construct, construct_schedule
-from hemplan.solver.solution import Plan
+from hemplan.solver.continuity.construct import construct
+from hemplan.solver.problem import Problem
+from hemplan.solver.solution import Solution
 from hemplan.solver.continuity.routes import BreakRule, DayContext, RouteStop, best_insertion, time_route
 from tests.hand_instance import write_hand_instance
 from tests.small_instances import OFFICE, near, shift, small, visit
 
-def build(instance: Instance, seed: int = 0, allow_borrowing: bool = False) -> tuple[Plan, Schedule]:
+def build(instance: Instance, seed: int = 0, allow_borrowing: bool = False) -> tuple[Solution, Schedule]:
     """Construct, assemble, and check with the evaluator: no violation, every visit accounted for."""
-    travel = travel_times(instance)
-    plan = construct(instance, travel, eligibility(instance, travel, allow_borrowing), allow_borrowing, seed)
-    schedule = plan.to_schedule(instance, travel, allow_borrowing=allow_borrowing)
-    result = evaluate(instance, schedule, travel)
+    problem = Problem.build(instance, allow_borrowing)
+    plan = construct(problem, seed)
+    schedule = to_schedule(problem, plan)
+    result = evaluate(instance, schedule)
     assert [str(v) for v in result.violations] == []
     assert set(plan.assignments) | set(plan.unassigned) == {v.id for v in instance.visits}
     assert not set(plan.assignments) & set(plan.unassigned)
     return plan, schedule
 
 
-def carers_of(plan: Plan, client: str, instance: Instance) -> set[str]:
+def carers_of(plan: Solution, client: str, instance: Instance) -> set[str]:
     return {c for v, p in plan.assignments.items() if instance.visit_by_id[v].client == client for c in p.carers}
 
 
@@ -54,16 +54,6 @@ def test_hand_instance_is_served_completely(tmp_path: Path) -> None:
     assert plan.assignments["V1"].carers == ("S1",)  # the only carer with medication
     assert ("S1", 0) in plan.breaks  # S1 works on day 0 and has a break that day
     assert evaluate(hand, schedule).metrics.assigned == 5
-
-
-def test_construct_schedule_fills_the_solver_block(tmp_path: Path) -> None:
-    hand = write_hand_instance(tmp_path)
-    schedule = construct_schedule(hand, seed=3)
-    assert evaluate(hand, schedule).violations == []
-    assert schedule.solver is not None and schedule.solver.method == "construct" and schedule.solver.seed == 3
-
-
-# --- reasoning cases -----------------------------------------------------------------------
 
 
 def test_daily_client_with_alternating_carers_meets_two() -> None:
@@ -170,7 +160,7 @@ def test_route_trials_nest() -> None:
     """An inner trial rolls back alone; the outer one still undoes everything it holds."""
     inst = small(staff=[{"id": "A", "shifts": [shift(0)]}], clients=[{"id": "C"}],
                  visits=[visit("V", "C", 0, "08:00", "09:00", 30), visit("W", "C", 0, "10:00", "11:00", 30)])
-    routes = CarerDays(inst, travel_times(inst))
+    routes = CarerDays(Problem.build(inst))
     v, w = (routes.stop(inst.visit_by_id[i]) for i in ("V", "W"))
     routes.begin()
     routes.insert("A", 0, v, routes.best_insertion("A", 0, v))

@@ -1,17 +1,22 @@
 """Converters of the public sets: each on a tiny inline sample (no ../shared needed), the
-conservative rounding, the exact recomputation of the set's objective, and the CLI."""
+conservative rounding, the exact recomputation of the set's objective (each set's own, on
+hand-made routes whose value follows by hand), and the CLI."""
 
 from __future__ import annotations
 
 import itertools
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from hemplan.cli.main import main
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Assignment, Route, Schedule, Stop, Unassigned
+from hemplan.models.evaluator import Evaluation, evaluate
 from hemplan.models.io.convert import SETS
 from hemplan.models.io.convert.common import (
     down,
@@ -21,10 +26,8 @@ from hemplan.models.io.convert.common import (
     write_converted,
 )
 from hemplan.models.io.convert.hosseini import day_blocks
-from hemplan.models.io.convert.mankowska import sync_kept
-from hemplan.models.evaluator import evaluate
-from hemplan.solver.methods import METHODS
 from hemplan.solver.method import SolveOptions
+from hemplan.solver.methods import METHODS
 
 PUBLIC = Path(__file__).resolve().parent.parent.parent / "shared" / "instances-public"
 
@@ -187,7 +190,8 @@ UHHC = {
          "preferred_caregivers": ["c2"], "optional": False},
         {"id": "p1", "required_services": [{"service": "s0", "duration": 20}], "distance_matrix_index": 2,
          "time_windows": [{"start": 90, "end": 300}], "location": [11.5, 53.7], "optional": True}],
-    "services": [{"id": "s0", "type": "t0", "default_duration": 15}, {"id": "s1", "type": "t0", "default_duration": 15}],
+    "services": [{"id": "s0", "type": "t0", "default_duration": 15},
+                 {"id": "s1", "type": "t0", "default_duration": 15}],
     "lunch_breaks": {"start": 180, "end": 300, "min_duration": 30},
 }
 
@@ -198,19 +202,19 @@ def _sample(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def _solve(instance, method: str = "continuity"):
+def _solve(instance: Instance, method: str = "continuity") -> tuple[Schedule, Evaluation]:
     result = METHODS[method].solve(instance, SolveOptions(time_limit=2, workers=1), lambda event: None)
     evaluation = evaluate(instance, result.schedule)
     assert evaluation.violations == []
     return result.schedule, evaluation
 
 
-def _route_length(schedule, instance, points: dict[str, tuple[float, float]]) -> float:
+def _route_length(schedule: Schedule, instance: Instance, points: Mapping[str, tuple[float, float]]) -> float:
     """Route lengths recomputed here from coordinates (independently of the converter)."""
     client = {v.id: v.client for v in instance.visits}
     total = 0.0
     for route in schedule.routes:
-        stops = [points[client[s.visit]] for s in route.stops if s.kind == "visit"]
+        stops = [points[client[s.visit]] for s in route.stops if s.kind == "visit" and s.visit is not None]
         if stops:
             path = [points["office"], *stops, points["office"]]
             total += sum(math.dist(a, b) for a, b in itertools.pairwise(path))
@@ -248,8 +252,8 @@ def test_mankowska_sample_maps_skills_and_double_service(tmp_path: Path) -> None
     distance, starts = exact_route_cost(schedule, instance, converted)
     points = {"office": (0, 0), "N1": (10, 0), "N2": (0, 10), "N3": (10, 10)}
     assert distance == pytest.approx(_route_length(schedule, instance, points), abs=1e-4)
-    kept, total = sync_kept(path, starts)
-    assert total == 1 and kept == int(starts["V3-s1"] == starts["V3-s2"])
+    note = converted.objective(schedule, instance).note
+    assert note.endswith(f"synchronised {int(starts['V3-s1'] == starts['V3-s2'])}/1")
 
 
 def test_convrp_sample_is_multi_day_with_continuity(tmp_path: Path) -> None:
@@ -292,6 +296,66 @@ def test_uhhc_sample_keeps_shift_break_preference_and_end_windows(tmp_path: Path
     assert evaluation.metrics.unassigned_mandatory == 0
     distance, _ = exact_route_cost(schedule, instance, converted)
     assert distance == evaluation.metrics.travel_minutes  # minutes already: scale 1, no rounding
+
+
+def _plan(routes: dict[str, list[str]], starts: dict[str, int] | None = None,
+          unassigned: tuple[str, ...] = (), day: int = 0) -> Schedule:
+    """A schedule made by hand: each carer's visits in order (a minute apart unless `starts` says)."""
+    starts = starts or {}
+    plan = Schedule(unassigned=[Unassigned(visit=v, reason="test") for v in unassigned])
+    for carer, visits in routes.items():
+        at = {v: starts.get(v, 60 + k) for k, v in enumerate(visits)}
+        plan.assignments += [Assignment(visit=v, day=day, start=at[v], carers=[carer]) for v in visits]
+        plan.routes.append(Route(carer=carer, day=day, stops=[Stop(kind="visit", visit=v, start=at[v], end=at[v])
+                                                              for v in visits]))
+    return plan
+
+
+def test_solomon_objective_is_the_exact_distance_of_the_routes(tmp_path: Path) -> None:
+    converted = SETS["solomon"](_sample(tmp_path, "T3.4.2.vrptw", SOLOMON))
+    instance = write_converted(converted, tmp_path / "t3.json")
+    # K1: office -> (3,4) -> (6,8) -> office = 5 + 5 + 10; K2: office -> (0,5) -> office = 10
+    objective = converted.objective(_plan({"K1": ["V1", "V2"], "K2": ["V3"]}), instance)
+    assert objective.value == pytest.approx(30) and objective.note == "distance, exact Euclidean"
+    assert not objective.counts_partial  # a plan leaving a customer out travels less: not comparable
+
+
+def test_convrp_objective_adds_up_the_days(tmp_path: Path) -> None:
+    converted = SETS["convrp"](_sample(tmp_path, "tiny.vrp", CONVRP))
+    instance = write_converted(converted, tmp_path / "c.json")
+    day0 = _plan({"K1": ["V1-d0", "V3-d0"]})  # 1 + sqrt(20) + 5
+    day1 = _plan({"K1": ["V1-d1", "V2-d1"]}, day=1)  # 1 + sqrt(5) + 2
+    both = Schedule(assignments=day0.assignments + day1.assignments, routes=day0.routes + day1.routes)
+    objective = converted.objective(both, instance)
+    assert objective.value == pytest.approx(9 + 3 * math.sqrt(5)) and objective.note == "distance, exact Euclidean"
+
+
+def test_mankowska_objective_is_a_third_of_travel_and_counts_synchronised_doubles(tmp_path: Path) -> None:
+    converted = SETS["mankowska"](_sample(tmp_path, "Z1__sample.txt", MANKOWSKA))
+    instance = write_converted(converted, tmp_path / "z1.json")
+    routes = {"K1": ["V1-s1", "V3-s1"], "K2": ["V2-s2", "V3-s2"]}  # each 10 + 10 + 14.142136
+    together = converted.objective(_plan(routes, {"V3-s1": 240, "V3-s2": 240}), instance)
+    assert together.value == pytest.approx(2 * 34.142136 / 3)
+    assert together.note == "travel+tardiness (1/3 each); double services synchronised 1/1"
+    apart = converted.objective(_plan(routes, {"V3-s1": 240, "V3-s2": 242}), instance)  # one source unit apart
+    assert apart.value == together.value and apart.note.endswith("synchronised 0/1")
+
+
+def test_hosseini_objective_counts_patients_with_every_visit_served(tmp_path: Path) -> None:
+    converted = SETS["hosseini"](_sample(tmp_path, "01_data.txt", HOSSEINI))
+    instance = write_converted(converted, tmp_path / "h.json")
+    assert sorted(c.id for c in instance.clients) == ["N1", "N2", "N3"]
+    all_served = converted.objective(_plan({}), instance)
+    assert all_served.value == 3 and all_served.note == "accepted patients (every visit served)"
+    one_refused = converted.objective(_plan({}, unassigned=("V1-2",)), instance)  # N1's second visit left out
+    assert one_refused.value == 2 and one_refused.counts_partial  # comparable although partial
+
+
+def test_uhhc_objective_is_the_travel_in_source_minutes(tmp_path: Path) -> None:
+    converted = SETS["uhhc"](_sample(tmp_path, "i-000.json", json.dumps(UHHC)))
+    instance = write_converted(converted, tmp_path / "u.json")
+    objective = converted.objective(_plan({"c2": ["p0-s1", "p1-s0"]}), instance)  # 10 + 15 + 20
+    assert objective.value == 45 and objective.note == "travel only (the reference is the weighted UHHC objective)"
 
 
 def test_convert_cli_writes_instance_and_matrix_and_rejects_bad_input(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from hemplan.models.contract.clock import parse_clock
 from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Assignment, Schedule, Unassigned
-from hemplan.solver.travel import travel_times
+from hemplan.solver.problem import Problem
 from tests.hand_instance import write_hand_instance
 
 # visit -> (day, start, carers) of a feasible plan for the hand instance
@@ -37,7 +37,7 @@ def plan(instance: Instance, changes: dict | None = None, breaks: dict | None = 
         for v, (d, s, c) in decisions.items() if v not in unassigned
     ]
     brk = {k: parse_clock(s) for k, s in (BREAKS if breaks is None else breaks).items()}
-    return assemble_schedule(instance, travel_times(instance), assignments, brk,
+    return assemble_schedule(Problem.build(instance), assignments, brk,
                              [Unassigned(visit=v, reason="test") for v in unassigned])
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -15,9 +16,9 @@ from hemplan.cli.main import main
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.models.io.write import to_json
+from hemplan.solver.continuity.solve import solve
 from hemplan.solver.executors import InlineExecutor, LocalExecutor, make_executor
 from hemplan.solver.method import SolveOptions
-from hemplan.solver.continuity.solve import solve
 
 distributed = pytest.importorskip("distributed")
 
@@ -97,7 +98,7 @@ def test_cli_solve_on_a_local_dask_cluster_matches_local_processes(tmp_path: Pat
     made = runner.invoke(main, ["generate", "--teams", "2", "--clients-per-team", "5", "--staff-per-team", "3",
                                 "--days", "3", "--seed", "1", "-o", str(instance_file)])
     assert made.exit_code == 0, made.output
-    outputs = []
+    outputs: list[str] = []
     for extra in ([], ["--executor", "dask"]):
         out = tmp_path / f"s{len(outputs)}.json"
         result = runner.invoke(main, ["solve", str(instance_file), "-o", str(out), "--work-limit", "0.3",

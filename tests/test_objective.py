@@ -7,24 +7,23 @@ homes at the office, so travel is zero whatever the choice).
 
 from __future__ import annotations
 
-from hemplan.solver.eligibility import eligibility
-from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
-from hemplan.solver.travel import travel_times
-from hemplan.solver.continuity.neighbourhood import solve_neighbourhood
-from hemplan.solver.solution import Placement, Plan
+from hemplan.models.evaluator import evaluate
+from hemplan.solver.assemble import to_schedule
+from hemplan.solver.continuity.neighbourhood import StepLimits, solve_neighbourhood
+from hemplan.solver.problem import Problem
 from hemplan.solver.score import arrival_deviation, score, workload_deviation
+from hemplan.solver.solution import Placement, Solution
 from tests.small_instances import OFFICE, shift, small, two_clients_two_carers, visit
 
 
-def _neighbourhood_plan(inst: Instance) -> Plan:
+def _neighbourhood_plan(inst: Instance) -> Solution:
     """Every visit freed at once: the model's optimum, verified by the evaluator."""
-    travel = travel_times(inst)
-    able = eligibility(inst, travel).carers
-    result = solve_neighbourhood(inst, travel, able, {}, {}, {v.id for v in inst.visits}, 20.0, deterministic_limit=5.0)
+    problem = Problem.build(inst)
+    result = solve_neighbourhood(problem, Solution(), {v.id for v in inst.visits}, problem.eligible, StepLimits(20.0, 5.0))
     assert result is not None and result.status == "OPTIMAL"
-    plan = Plan(assignments={v: p for v, p in result.placements.items() if p is not None}, breaks=result.breaks)
-    assert evaluate(inst, plan.to_schedule(inst, travel)).violations == []
+    plan = Solution(assignments={v: p for v, p in result.placements.items() if p is not None}, breaks=result.breaks)
+    assert evaluate(inst, to_schedule(problem, plan)).violations == []
     return plan
 
 
@@ -41,13 +40,13 @@ def _arrival_instance() -> Instance:
 
 def test_arrival_deviation_counts_minutes_from_the_series_median() -> None:
     inst = _arrival_instance()
-    apart = Plan(assignments={"K0": Placement(0, 600, ("A",)), "K1": Placement(1, 480, ("A",)),
+    apart = Solution(assignments={"K0": Placement(0, 600, ("A",)), "K1": Placement(1, 480, ("A",)),
                               "L0": Placement(0, 480, ("A",))})
-    together = Plan(assignments={**apart.assignments, "K1": Placement(1, 600, ("A",))})
-    assert arrival_deviation(inst, apart) == 120
-    assert arrival_deviation(inst, together) == 0
-    travel = travel_times(inst)
-    assert score(inst, travel, together, {}) < score(inst, travel, apart, {})
+    together = Solution(assignments={**apart.assignments, "K1": Placement(1, 600, ("A",))})
+    problem = Problem.build(inst)
+    assert arrival_deviation(problem, apart) == 120
+    assert arrival_deviation(problem, together) == 0
+    assert score(problem, together, bounds={}) < score(problem, apart, bounds={})
 
 
 def test_neighbourhood_starts_a_recurring_visit_at_the_same_time_each_day() -> None:
@@ -63,10 +62,10 @@ def _workload_instance() -> Instance:
 
 def test_workload_deviation_is_distance_from_each_carers_share() -> None:
     inst = _workload_instance()
-    one = Plan(assignments={"K0": Placement(0, 480, ("A",)), "L0": Placement(0, 600, ("A",))})
-    shared = Plan(assignments={"K0": Placement(0, 480, ("A",)), "L0": Placement(0, 480, ("B",))})
-    assert workload_deviation(inst, one) == 120  # A 60 over its share, B 60 under
-    assert workload_deviation(inst, shared) == 0
+    one = Solution(assignments={"K0": Placement(0, 480, ("A",)), "L0": Placement(0, 600, ("A",))})
+    shared = Solution(assignments={"K0": Placement(0, 480, ("A",)), "L0": Placement(0, 480, ("B",))})
+    assert workload_deviation(Problem.build(inst), one) == 120  # A 60 over its share, B 60 under
+    assert workload_deviation(Problem.build(inst), shared) == 0
 
 
 def test_neighbourhood_shares_work_in_proportion_to_paid_time() -> None:
@@ -79,7 +78,7 @@ def test_neighbourhood_shares_work_in_proportion_to_paid_time() -> None:
         days=1,
     )
     plan = _neighbourhood_plan(inst)
-    assert workload_deviation(inst, plan) == 25
+    assert workload_deviation(Problem.build(inst), plan) == 25
     assert sum(p.carers == ("A",) for p in plan.assignments.values()) == 3
 
 
@@ -95,17 +94,16 @@ def test_neighbourhood_keeps_a_client_with_one_carer_over_a_fair_load() -> None:
     )
     plan = _neighbourhood_plan(inst)
     assert len({p.carers for p in plan.assignments.values()}) == 1
-    assert workload_deviation(inst, plan) == 120
+    assert workload_deviation(Problem.build(inst), plan) == 120
 
 
 def test_neighbourhood_without_work_for_the_minutes_returns_the_heads_solution() -> None:
     # polish_share 0: the first stage's plan, every visit served and verified, minutes unpolished
     inst = _workload_instance()
-    travel = travel_times(inst)
-    able = eligibility(inst, travel).carers
-    result = solve_neighbourhood(inst, travel, able, {}, {}, {v.id for v in inst.visits}, 20.0,
-                                 deterministic_limit=5.0, polish_share=0.0)
+    problem = Problem.build(inst)
+    result = solve_neighbourhood(problem, Solution(), {v.id for v in inst.visits}, problem.eligible,
+                                 StepLimits(20.0, 5.0), polish_share=0.0)
     assert result is not None and result.status == "OPTIMAL"
-    plan = Plan(assignments={v: p for v, p in result.placements.items() if p is not None}, breaks=result.breaks)
+    plan = Solution(assignments={v: p for v, p in result.placements.items() if p is not None}, breaks=result.breaks)
     assert set(plan.assignments) == {"K0", "L0"}
-    assert evaluate(inst, plan.to_schedule(inst, travel)).violations == []
+    assert evaluate(inst, to_schedule(problem, plan)).violations == []

@@ -11,7 +11,7 @@ from hemplan.solver.assemble import assemble_schedule
 from hemplan.models.contract.clock import format_clock, parse_clock
 from hemplan.models.evaluator import KINDS, evaluate
 from hemplan.models.contract.schedule import Assignment
-from hemplan.solver.travel import travel_times
+from hemplan.solver.problem import Problem
 from tests.hand_instance import write_hand_instance
 
 
@@ -37,7 +37,7 @@ def test_assembled_routes_never_disagree_with_assignments(tmp_path_factory, data
         )
         start = data.draw(st.integers(visit.window.earliest, visit.window.latest), label=f"start {visit.id}")
         assignments.append(Assignment(visit=visit.id, day=visit.day, start=start, carers=carers))
-    schedule = assemble_schedule(instance, travel_times(instance), assignments, {}, [])
+    schedule = assemble_schedule(Problem.build(instance), assignments, {}, [])
     result = evaluate(instance, schedule)
     kinds = {v.kind for v in result.violations}
     assert kinds <= set(KINDS)

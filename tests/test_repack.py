@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from hemplan.solver.eligibility import FittingDays, eligibility
-from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
-from hemplan.solver.travel import travel_times
+from hemplan.models.evaluator import evaluate
+from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity.carer_days import CarerDays
-from hemplan.solver.solution import Placement, Plan
+from hemplan.solver.problem import Problem
+from hemplan.solver.solution import Placement, Solution
 from hemplan.solver.continuity.repack import NodeBudget, repack
 from tests.small_instances import shift, small, visit
 
 
-def chain() -> tuple[Instance, Plan]:
+def chain() -> tuple[Instance, Solution]:
     """Four carers at 08:00, each skill held by two of them: L needs A, whose P needs A or B,
     whose Q needs B or C, whose R may go to C or D. Serving L takes three moves in a row, one
     more than the repair's depth."""
@@ -25,31 +25,28 @@ def chain() -> tuple[Instance, Plan]:
               visit("Q", "Y", 0, "08:00", "08:00", 60, skills=["s3"]),
               visit("R", "Z", 0, "08:00", "08:00", 60)]
     instance = small(staff, [{"id": c} for c in "WXYZ"], visits, days=1, skills=["s1", "s2", "s3"])
-    plan = Plan(assignments={"P": Placement(0, 480, ("A",)), "Q": Placement(0, 480, ("B",)),
+    plan = Solution(assignments={"P": Placement(0, 480, ("A",)), "Q": Placement(0, 480, ("B",)),
                              "R": Placement(0, 480, ("C",))},
                 unassigned={"L": "capacity: no route of an eligible carer has room for it"})
     return instance, plan
 
 
-def _repack(instance: Instance, plan: Plan, left_over: str, budget: NodeBudget) -> tuple[bool, CarerDays]:
-    travel = travel_times(instance)
-    routes = CarerDays.from_plan(instance, travel, plan)
+def _repack(instance: Instance, plan: Solution, left_over: str, budget: NodeBudget) -> tuple[bool, CarerDays]:
+    routes = CarerDays.from_solution(Problem.build(instance), plan)
     assert routes is not None
-    done = repack(instance, routes, eligibility(instance, travel).carers, FittingDays(instance, travel),
-                  instance.visit_by_id[left_over], budget)
+    done = repack(routes, instance.visit_by_id[left_over], budget)
     return done, routes
 
 
-def _feasible(instance: Instance, plan: Plan) -> bool:
-    travel = travel_times(instance)
-    return evaluate(instance, plan.to_schedule(instance, travel), travel).feasible
+def _feasible(instance: Instance, plan: Solution) -> bool:
+    return evaluate(instance, to_schedule(Problem.build(instance), plan)).feasible
 
 
 def test_a_chain_of_three_moves_serves_the_left_over_visit() -> None:
     instance, plan = chain()
     done, routes = _repack(instance, plan, "L", NodeBudget(1000))
     assert done
-    packed = routes.to_plan({})
+    packed = routes.to_solution({})
     assert {v: p.carers for v, p in packed.assignments.items()} == {"L": ("A",), "P": ("B",), "Q": ("C",), "R": ("D",)}
     assert _feasible(instance, packed)
 
@@ -63,7 +60,7 @@ def test_no_packing_leaves_the_routes_as_they_were() -> None:
     budget = NodeBudget(1000)
     done, routes = _repack(instance, plan, "L", budget)
     assert not done
-    assert routes.to_plan({}).assignments == plan.assignments
+    assert routes.to_solution({}).assignments == plan.assignments
     assert 0 < budget.spent <= 1000 and budget.left == 1000 - budget.spent
 
 
@@ -72,7 +69,7 @@ def test_the_search_stops_at_its_budget() -> None:
     budget = NodeBudget(2)  # three visits must go back after L: more nodes than that
     done, routes = _repack(instance, plan, "L", budget)
     assert not done and budget.left <= 0
-    assert routes.to_plan({}).assignments == plan.assignments
+    assert routes.to_solution({}).assignments == plan.assignments
 
 
 def test_a_double_staffed_visit_moves_to_make_room() -> None:
@@ -83,10 +80,10 @@ def test_a_double_staffed_visit_moves_to_make_room() -> None:
     visits = [visit("L", "X", 0, "08:00", "08:00", 60, skills=["medication"]),
               visit("D", "Y", 0, "08:00", "09:00", 60, staff_needed=2)]
     instance = small(staff, [{"id": "X"}, {"id": "Y"}], visits, days=1)
-    plan = Plan(assignments={"D": Placement(0, 480, ("A", "B"))}, unassigned={"L": "capacity"})
+    plan = Solution(assignments={"D": Placement(0, 480, ("A", "B"))}, unassigned={"L": "capacity"})
     done, routes = _repack(instance, plan, "L", NodeBudget(1000))
     assert done
-    packed = routes.to_plan({})
+    packed = routes.to_solution({})
     assert packed.assignments["L"].carers == ("A",)
     assert packed.assignments["D"].carers == ("B", "C")
     assert _feasible(instance, packed)

@@ -21,7 +21,7 @@ from hemplan.models.io.load import instance_from_data, load_instance, load_sched
 from hemplan.models.io.write import write_model
 from hemplan.models.contract.problems import InputError
 from hemplan.models.contract.schedule import Assignment, Schedule
-from hemplan.solver.travel import travel_times
+from hemplan.solver.problem import Problem
 from hemplan.solver.replan import Absence, ReplanResult, replan
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.continuity.solve import solve
@@ -90,7 +90,7 @@ def one_team(visits: list[dict[str, Any]], staff: list[dict[str, Any]], clients:
 def by_hand(inst: Instance, placed: dict[str, tuple[int, str, list[str]]]) -> Schedule:
     """An old schedule written out by hand (no breaks in these instances)."""
     assignments = [Assignment(visit=v, day=d, start=parse_clock(s), carers=c) for v, (d, s, c) in placed.items()]
-    schedule = assemble_schedule(inst, travel_times(inst), assignments, {}, [])
+    schedule = assemble_schedule(Problem.build(inst), assignments, {}, [])
     assert evaluate(inst, schedule).violations == []
     return schedule
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import numpy as np
 
-from hemplan.solver.bounds import client_bounds
-from hemplan.models.evaluator.arrival import client_arrival_spread
-from hemplan.solver.eligibility import eligibility
-from hemplan.models.evaluator.violations import route_legs
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Assignment, Distribution, Metrics, Schedule, stop_order
-from hemplan.solver.travel import TravelTimes
+from hemplan.models.evaluator.arrival import client_arrival_spread
+from hemplan.models.evaluator.bounds import bounds_per_period
+from hemplan.models.evaluator.eligibility import eligibility
+from hemplan.models.evaluator.travel import TravelMinutes
+from hemplan.models.evaluator.violations import route_legs
 
 PERIOD_DAYS = 14
 INDICATOR_FROM = 7 * 60  # the national indicator counts visits from 07:00 ...
@@ -58,7 +58,7 @@ def periods(days: int) -> list[range]:
     return [range(k * PERIOD_DAYS, (k + 1) * PERIOD_DAYS) for k in range(days // PERIOD_DAYS)]
 
 
-def distribution(values: list[float]) -> Distribution | None:
+def distribution(values: Sequence[float]) -> Distribution | None:
     if not values:
         return None
     arr = np.asarray(values, dtype=float)
@@ -71,7 +71,7 @@ def distribution(values: list[float]) -> Distribution | None:
 
 
 def client_continuity(
-    instance: Instance, schedule: Schedule, travel: TravelTimes, allow_borrowing: bool
+    instance: Instance, schedule: Schedule, travel: TravelMinutes, allow_borrowing: bool
 ) -> dict[str, ClientContinuity]:
     """Per client: carers met, distinct carers and the national indicator per period, bounds."""
     result = {c.id: ClientContinuity(c.id) for c in instance.clients}
@@ -91,8 +91,7 @@ def client_continuity(
                     met_daytime[visit.client][k].update(carers)
 
     able = eligibility(instance, travel, allow_borrowing).carers
-    horizon_bound = client_bounds(instance, able)
-    period_bounds = [client_bounds(instance, able, span) for span in spans]
+    horizon_bound, *period_bounds = bounds_per_period(instance, able, [None, *spans])
     for client_id, entry in result.items():
         entry.distinct_per_period = [len(s) for s in met[client_id]]
         entry.daytime_per_period = [len(s) for s in met_daytime[client_id]]
@@ -114,7 +113,7 @@ def has_daily_care(instance: Instance, client_id: str, span: range) -> bool:
 def compute_metrics(
     instance: Instance,
     schedule: Schedule,
-    travel: TravelTimes,
+    travel: TravelMinutes,
     clients: dict[str, ClientContinuity],
     violation_count: int,
 ) -> Metrics:
@@ -191,5 +190,5 @@ def first_assignments(schedule: Schedule, instance: Instance) -> Iterator[Assign
             yield a
 
 
-def _mean(values: list[float]) -> float | None:
+def _mean(values: Sequence[float]) -> float | None:
     return round(float(np.mean(values)), 3) if values else None

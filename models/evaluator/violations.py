@@ -27,7 +27,7 @@ from typing import Iterator
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import Instance, Shift, Staff
 from hemplan.models.contract.schedule import Assignment, Route, Schedule, Stop, stop_order
-from hemplan.solver.travel import TravelTimes
+from hemplan.models.evaluator.travel import TravelMinutes
 
 KINDS = (
     "unknown_visit", "unknown_carer", "duplicate", "staffing", "lock", "window", "skill",
@@ -57,9 +57,10 @@ class Violation:
 
 
 def find_violations(
-    instance: Instance, schedule: Schedule, travel: TravelTimes, allow_borrowing: bool
+    instance: Instance, schedule: Schedule, travel: TravelMinutes, allow_borrowing: bool
 ) -> list[Violation]:
-    """Every hard-constraint violation of `schedule`, in a stable order."""
+    """Every hard-constraint violation of `schedule`, in a stable order (`travel`: the
+    evaluator's own minutes for `instance`, shared with the metrics)."""
     found = list(_assignment_violations(instance, schedule, allow_borrowing))
     found += _unassigned_violations(instance, schedule)
     found += _route_violations(instance, schedule, travel)
@@ -132,7 +133,7 @@ def _unassigned_violations(inst: Instance, schedule: Schedule) -> Iterator[Viola
 # --- routes ------------------------------------------------------------------------------
 
 
-def _route_violations(inst: Instance, schedule: Schedule, travel: TravelTimes) -> Iterator[Violation]:
+def _route_violations(inst: Instance, schedule: Schedule, travel: TravelMinutes) -> Iterator[Violation]:
     assigned_to: dict[tuple[str, int], dict[str, Assignment]] = defaultdict(dict)
     for a in schedule.assignments:
         if a.visit in inst.visit_by_id:
@@ -215,21 +216,21 @@ def _start_agreement(inst: Instance, schedule: Schedule, starts: dict[str, dict[
 # --- one carer's day ---------------------------------------------------------------------
 
 
-def route_legs(inst: Instance, travel: TravelTimes, carer: Staff, stops: list[Stop]) -> tuple[list[int], int]:
+def route_legs(inst: Instance, travel: TravelMinutes, carer: Staff, stops: list[Stop]) -> tuple[list[int], int]:
     """Travel minutes before each known visit stop (time order, from the office) and back."""
     mode = carer.travel_mode
-    office = travel.office_index[carer.team]
+    office = travel.office(carer.team)
     place, legs = office, []
     for stop in stops:
         visit = inst.visit_by_id.get(stop.visit or "") if stop.kind == "visit" else None
         if visit is not None:
-            home = travel.client_index[visit.client]
-            legs.append(travel.between(mode, place, home))
+            home = travel.home(visit.client)
+            legs.append(travel.minutes(mode, place, home))
             place = home
-    return legs, (travel.between(mode, place, office) if legs else 0)
+    return legs, (travel.minutes(mode, place, office) if legs else 0)
 
 
-def _timeline(inst: Instance, travel: TravelTimes, carer: Staff, route: Route) -> Iterator[Violation]:
+def _timeline(inst: Instance, travel: TravelMinutes, carer: Staff, route: Route) -> Iterator[Violation]:
     """Shift, break, overlap and travel checks along one route in time order."""
     stops = sorted(route.stops, key=stop_order)
     visits = [s for s in stops if s.kind == "visit" and s.visit in inst.visit_by_id]

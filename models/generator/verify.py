@@ -1,4 +1,4 @@
-"""Checks on a finished instance, through the same code the planner uses (`models`).
+"""Checks on a finished instance, through the evaluator's eligibility (the judge's rules).
 
 The generator's own checks (capacity.py) work on its drafts; these work on the written
 instance after pattern expansion, so a disagreement between the two cannot slip through.
@@ -8,10 +8,10 @@ qualifies, and per team the check is quick even for a city.
 
 from __future__ import annotations
 
-from hemplan.solver.eligibility import eligibility
 from hemplan.models.contract.instance import Instance
+from hemplan.models.evaluator.eligibility import eligibility
+from hemplan.models.evaluator.travel import TravelMinutes
 from hemplan.models.io.patterns import expand_patterns
-from hemplan.solver.travel import travel_times
 
 
 def team_slices(instance: Instance) -> list[Instance]:
@@ -41,5 +41,5 @@ def unservable(instance: Instance) -> dict[str, str]:
     """Visits with fewer possible carers in their team than they need, with the reason."""
     reasons: dict[str, str] = {}
     for part in team_slices(instance):
-        reasons.update(eligibility(part, travel_times(part)).reasons)
+        reasons.update(eligibility(part, TravelMinutes(part)).reasons)
     return reasons

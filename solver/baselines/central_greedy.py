@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hemplan.models.contract.instance import Instance, Shift, Staff
-from hemplan.solver.travel import TravelTimes, travel_times
-from hemplan.solver.baselines.day_problem import DayPlan, DayProblem, DayVisit, plan_by_day
+from hemplan.solver.baselines.day_problem import DayOffer, DayVisit, plan_by_day
 from hemplan.solver.baselines.finish import verified_result
 from hemplan.solver.baselines.progress import day_progress
-from hemplan.solver.solution import Placement
 from hemplan.solver.method import Progress, SolveOptions, SolveResult
+from hemplan.solver.problem import Problem
+from hemplan.solver.solution import Placement, Solution
 
 METHOD = "central-greedy"
 
@@ -55,30 +55,29 @@ class _Fit:
 class _Day:
     """The greedy state of one day: every working carer's position and time."""
 
-    def __init__(self, instance: Instance, travel: TravelTimes, problem: DayProblem, break_at_office: bool):
-        self.instance, self.travel = instance, travel
+    def __init__(self, problem: Problem, offer: DayOffer, break_at_office: bool):
+        self.problem = problem
         self.break_at_office = break_at_office
         self.state: dict[str, _CarerDay] = {}
-        for carer in problem.carers:
-            shift = carer.shift_by_day[problem.day]
-            office = travel.office_index[carer.team]
+        for carer in offer.carers:
+            shift = carer.shift_by_day[offer.day]
+            office = problem.office(carer)
             self.state[carer.id] = _CarerDay(carer, shift, office, office, shift.start)
 
     def _to_break(self, s: _CarerDay, place: int) -> int:
         """Travel from `place` to where the break is taken (the office, or right there)."""
-        return self.travel.between(s.carer.travel_mode, place, s.office) if self.break_at_office else 0
+        return self.problem.minutes(s.carer, place, s.office) if self.break_at_office else 0
 
     def _from_break(self, s: _CarerDay, home: int, leg: int) -> int:
         """Travel from the break to `home`: from the office, or the leg from where the carer was."""
-        return self.travel.between(s.carer.travel_mode, s.office, home) if self.break_at_office else leg
+        return self.problem.minutes(s.carer, s.office, home) if self.break_at_office else leg
 
     def fit(self, carer_id: str, dv: DayVisit, start: int) -> _Fit | None:
         """Whether the carer can start `dv` at `start` and still end the day lawfully."""
         s = self.state[carer_id]
-        mode = s.carer.travel_mode
-        home = self.travel.client_index[dv.visit.client]
+        home = self.problem.home(dv.visit)
         leg = self.leg(carer_id, dv)
-        back = self.travel.between(mode, home, s.office)
+        back = self.problem.minutes(s.carer, home, s.office)
         end = start + dv.visit.duration
         if not dv.earliest <= start <= dv.latest or start < s.free_from + leg:
             return None
@@ -98,12 +97,12 @@ class _Day:
     def leg(self, carer_id: str, dv: DayVisit) -> int:
         """Minutes from where the carer is now to the visit's home."""
         s = self.state[carer_id]
-        return self.travel.between(s.carer.travel_mode, s.place, self.travel.client_index[dv.visit.client])
+        return self.problem.minutes(s.carer, s.place, self.problem.home(dv.visit))
 
     def candidate_starts(self, carer_id: str, dv: DayVisit) -> list[int]:
         """The earliest start without the break first, and with it."""
         s = self.state[carer_id]
-        home = self.travel.client_index[dv.visit.client]
+        home = self.problem.home(dv.visit)
         leg = self.leg(carer_id, dv)
         plain = max(dv.earliest, s.free_from + leg)
         rule = s.shift.break_
@@ -118,7 +117,7 @@ class _Day:
         s = self.state[carer_id]
         if fit.break_before is not None:
             s.break_start = fit.break_before
-        s.place = self.travel.client_index[dv.visit.client]
+        s.place = self.problem.home(dv.visit)
         s.free_from = fit.start + dv.visit.duration
         s.working = True
 
@@ -186,22 +185,22 @@ def _double(day: _Day, dv: DayVisit) -> list[tuple[str, _Fit]] | None:
     return best[1] if best else None
 
 
-def greedy_day(instance: Instance, travel: TravelTimes, problem: DayProblem, break_at_office: bool = False) -> DayPlan:
-    """The day's plan, visits in window-start order, each to the nearest able carer(s).
+def greedy_day(problem: Problem, offer: DayOffer, break_at_office: bool = False) -> Solution:
+    """The day's solution, visits in window-start order, each to the nearest able carer(s).
 
     With `break_at_office` each break is taken at the carer's office (travel there and back
     planned): central-travel's start, feasible in its routing model.
     """
-    day = _Day(instance, travel, problem, break_at_office)
+    day = _Day(problem, offer, break_at_office)
     assignments: dict[str, Placement] = {}
-    for dv in sorted(problem.visits, key=lambda d: (d.earliest, d.latest, d.visit.id)):
+    for dv in sorted(offer.visits, key=lambda d: (d.earliest, d.latest, d.visit.id)):
         chosen = _single(day, dv) if dv.visit.staff_needed == 1 else _double(day, dv)
         if chosen is None:
             continue
         for carer_id, fit in chosen:
             day.place(carer_id, dv, fit)
-        assignments[dv.visit.id] = Placement(problem.day, chosen[0][1].start, tuple(c for c, _ in chosen))
-    return DayPlan(assignments, day.breaks())
+        assignments[dv.visit.id] = Placement(offer.day, chosen[0][1].start, tuple(c for c, _ in chosen))
+    return Solution(assignments, {(carer, offer.day): start for carer, start in day.breaks().items()})
 
 
 def central_greedy(
@@ -211,10 +210,10 @@ def central_greedy(
 ) -> SolveResult:
     """Plan `instance` greedily day by day, district-wide (no search: the budget is unused)."""
     started = time.monotonic()
-    travel = travel_times(instance)
-    days = plan_by_day(instance, travel, lambda problems, _: [greedy_day(instance, travel, p) for p in problems],
-                       started, METHOD, on_batch=day_progress(instance, travel, started, on_progress))
-    return verified_result(instance, travel, days.plan, METHOD, options, started, {}, days.interrupted)
+    problem = Problem.build(instance, allow_borrowing=True)
+    days = plan_by_day(problem, lambda offers, _: [greedy_day(problem, offer) for offer in offers],
+                       started, METHOD, on_batch=day_progress(problem, started, on_progress))
+    return verified_result(problem, days.solution, METHOD, options, started, {}, days.interrupted)
 
 
 @dataclass(frozen=True)

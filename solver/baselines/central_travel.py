@@ -19,24 +19,23 @@ day of such a batch); the seed has no effect (the search makes no random choices
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from typing import Any
 
 from hemplan.models.contract.instance import Instance
-from hemplan.solver.travel import TravelTimes, travel_times
 from hemplan.solver.baselines.break_slots import place_breaks
 from hemplan.solver.baselines.central_greedy import greedy_day
-from hemplan.solver.baselines.day_problem import DayPlan, DayProblem, plan_by_day
+from hemplan.solver.baselines.day_problem import DayOffer, plan_by_day
 from hemplan.solver.baselines.finish import verified_result
 from hemplan.solver.baselines.progress import day_progress
 from hemplan.solver.baselines.routing_core import solve_routing
 from hemplan.solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
-from hemplan.solver.solution import Placement
+from hemplan.solver.executors import make_executor
 from hemplan.solver.method import Progress, SolveOptions, SolveResult, search_deadline
+from hemplan.solver.problem import Problem
+from hemplan.solver.solution import Placement, Solution
 
 METHOD = "central-travel"
 SOLUTIONS_PER_WORK = 100  # improving solutions per day for each unit of --work-limit
@@ -54,7 +53,7 @@ def _penalty(visit_priority: str, locked: bool, last_chance: bool) -> int:
 BREAK = ""  # the visit id of a break node in `slots`
 
 
-def _routing_problem(travel: TravelTimes, problem: DayProblem) -> tuple[RoutingProblem, list[tuple[str, int]]]:
+def _routing_problem(problem: Problem, offer: DayOffer) -> tuple[RoutingProblem, list[tuple[str, int]]]:
     """The day as a routing problem, and for each node its visit and which carer slot it fills.
 
     A carer's break is a node of its own at the carer's office (slot: the vehicle): the break
@@ -63,20 +62,21 @@ def _routing_problem(travel: TravelTimes, problem: DayProblem) -> tuple[RoutingP
     district weekday it added none to its start.) `break_slots` then places each break in
     its routed day where the carer is, as the evaluator reads it.
     """
-    vehicle_of = {c.id: v for v, c in enumerate(problem.carers)}
+    travel = problem.travel
+    vehicle_of = {c.id: v for v, c in enumerate(offer.carers)}
     vehicles = []
     nodes: list[Node] = []
     slots: list[tuple[str, int]] = []
-    for v, carer in enumerate(problem.carers):
-        shift = carer.shift_by_day[problem.day]
-        office = travel.office_index[carer.team]
+    for v, carer in enumerate(offer.carers):
+        shift = carer.shift_by_day[offer.day]
+        office = problem.office(carer)
         vehicles.append(Vehicle(travel.mode_index(carer.travel_mode), office, shift.start, shift.end))
         rule = shift.break_
         if rule is not None:
             nodes.append(Node(office, rule.earliest, rule.latest, rule.minutes, (v,), None))
             slots.append((BREAK, v))
     pairs: list[tuple[int, int]] = []
-    for dv in problem.visits:
+    for dv in offer.visits:
         visit = dv.visit
         locked = bool(visit.locked_carers or visit.locked_start is not None)
         penalty = _penalty(visit.priority, locked, dv.last_chance)
@@ -86,7 +86,7 @@ def _routing_problem(travel: TravelTimes, problem: DayProblem) -> tuple[RoutingP
                 vehicles_here = (vehicle_of[visit.locked_carers[slot]],)
             else:
                 vehicles_here = allowed
-            nodes.append(Node(travel.client_index[visit.client], dv.earliest, dv.latest, visit.duration,
+            nodes.append(Node(problem.home(visit), dv.earliest, dv.latest, visit.duration,
                               vehicles_here, penalty))
             slots.append((visit.id, slot))
         if visit.staff_needed == 2:
@@ -95,38 +95,37 @@ def _routing_problem(travel: TravelTimes, problem: DayProblem) -> tuple[RoutingP
     return RoutingProblem(matrices, nodes, vehicles, pairs), slots
 
 
-def _initial_routes(problem: DayProblem, start: DayPlan, slots: list[tuple[str, int]]) -> list[list[int]]:
-    """The greedy plan as node sequences per vehicle (a locked carer in its own slot), each
-    break node where the greedy break is, or first for a carer with nothing to do."""
+def _initial_routes(offer: DayOffer, start: Solution, slots: list[tuple[str, int]]) -> list[list[int]]:
+    """The greedy solution as node sequences per vehicle (a locked carer in its own slot),
+    each break node where the greedy break is, or first for a carer with nothing to do."""
     node_of = {slot: k for k, slot in enumerate(slots)}
-    vehicle_of = {c.id: v for v, c in enumerate(problem.carers)}
-    visits = {dv.visit.id: dv.visit for dv in problem.visits}
-    routes: list[list[tuple[int, int]]] = [[] for _ in problem.carers]
+    vehicle_of = {c.id: v for v, c in enumerate(offer.carers)}
+    visits = {dv.visit.id: dv.visit for dv in offer.visits}
+    routes: list[list[tuple[int, int]]] = [[] for _ in offer.carers]
     for visit_id, placement in start.assignments.items():
         locked = visits[visit_id].locked_carers
         carers = list(locked) + [c for c in placement.carers if c not in locked]
         for slot, carer in enumerate(carers):
             routes[vehicle_of[carer]].append((placement.start, node_of[(visit_id, slot)]))
-    for v, carer in enumerate(problem.carers):
+    for v, carer in enumerate(offer.carers):
         if (BREAK, v) in node_of:
-            routes[v].append((start.breaks.get(carer.id, 0), node_of[(BREAK, v)]))
+            routes[v].append((start.breaks.get((carer.id, offer.day), 0), node_of[(BREAK, v)]))
     return [[node for _, node in sorted(route)] for route in routes]
 
 
 MIN_ROUTING_SECONDS = 0.5  # building the routing model of a district day takes about this long
 
 
-def route_day(instance: Instance, travel: TravelTimes, problem: DayProblem, seconds: float,
-              solutions: int | None) -> DayPlan:
-    """The day's plan from the router, started from the greedy plan, within `seconds` in all."""
+def route_day(problem: Problem, offer: DayOffer, seconds: float, solutions: int | None) -> Solution:
+    """The day's solution from the router, started from the greedy one, within `seconds` in all."""
     began = time.monotonic()
-    greedy = greedy_day(instance, travel, problem)
-    if not problem.visits or seconds - (time.monotonic() - began) < MIN_ROUTING_SECONDS:
+    greedy = greedy_day(problem, offer)
+    if not offer.visits or seconds - (time.monotonic() - began) < MIN_ROUTING_SECONDS:
         return greedy  # no time left to build and search a routing model: the time limit wins
-    start = greedy_day(instance, travel, problem, break_at_office=True)
-    routing, slots = _routing_problem(travel, problem)
+    start = greedy_day(problem, offer, break_at_office=True)
+    routing, slots = _routing_problem(problem, offer)
     left = seconds - (time.monotonic() - began)
-    solution = solve_routing(routing, left, solutions, _initial_routes(problem, start, slots))
+    solution = solve_routing(routing, left, solutions, _initial_routes(offer, start, slots))
     if solution is None:
         return greedy
     carers: dict[str, dict[int, str]] = {}
@@ -135,62 +134,25 @@ def route_day(instance: Instance, travel: TravelTimes, problem: DayProblem, seco
         for node in route:
             visit_id, slot = slots[node]
             if visit_id != BREAK:
-                carers.setdefault(visit_id, {})[slot] = problem.carers[v].id
+                carers.setdefault(visit_id, {})[slot] = offer.carers[v].id
                 starts[visit_id] = solution.starts[node]
     assignments = {
-        visit_id: Placement(problem.day, starts[visit_id], tuple(by_slot[s] for s in sorted(by_slot)))
+        visit_id: Placement(offer.day, starts[visit_id], tuple(by_slot[s] for s in sorted(by_slot)))
         for visit_id, by_slot in carers.items()
     }
     rank = {dv.visit.id: _penalty(dv.visit.priority, bool(dv.visit.locked_carers or dv.visit.locked_start is not None),
-                                  dv.last_chance) for dv in problem.visits}
-    kept, breaks, _ = place_breaks(instance, travel, problem.day, assignments, rank)
+                                  dv.last_chance) for dv in offer.visits}
+    kept, breaks, _ = place_breaks(problem, offer.day, assignments, rank)
     if len(kept) < len(greedy.assignments):  # never serve fewer than central-greedy
         return greedy
-    return DayPlan(kept, breaks)
+    return Solution(kept, breaks)
 
 
-def _route_in_child(writer: Connection, instance: Instance, travel: TravelTimes, problem: DayProblem,
-                    seconds: float, solutions: int | None) -> None:
-    """A forked child routes one day and sends its plan; Ctrl-C and SIGTERM are the parent's."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    writer.send(route_day(instance, travel, problem, seconds, solutions))
-    writer.close()
-
-
-HELD = {signal.SIGINT, signal.SIGTERM}
-
-
-def _route_in_children(instance: Instance, travel: TravelTimes, problems: list[DayProblem], seconds: float,
-                       solutions: int | None) -> list[DayPlan]:
-    """Each day of a batch routed in a forked child of its own. A Ctrl-C while they route
-    kills them: the days being routed are dropped at once, not waited for (each may have
-    most of its share of the time limit left), and the days planned before are kept.
-
-    The children ignore SIGINT and SIGTERM, so they are killed (SIGKILL). Both signals are
-    held while a child starts until it is listed, so a Ctrl-C never leaves one running
-    unknown to the parent."""
-    context = multiprocessing.get_context("fork")
-    children: list[multiprocessing.process.BaseProcess] = []
-    readers: list[Connection] = []
-    try:
-        for problem in problems:
-            reader, writer = context.Pipe(duplex=False)
-            child = context.Process(target=_route_in_child, args=(writer, instance, travel, problem, seconds, solutions))
-            held = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
-            try:
-                child.start()
-                children.append(child)
-                readers.append(reader)
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            writer.close()
-        return [reader.recv() for reader in readers]
-    finally:
-        for child in children:
-            if child.is_alive():
-                child.kill()
-            child.join()
+def _route_task(job: tuple[Problem, DayOffer, float, int | None], report: Callable[[Any], None],
+                should_stop: Callable[[], bool]) -> Solution:
+    """Executor task: one day routed. The search cannot poll `should_stop`, so the executor
+    abandons it on a stop request (see `central_travel`)."""
+    return route_day(*job)
 
 
 def central_travel(
@@ -201,19 +163,23 @@ def central_travel(
     """Plan `instance` day by day, district-wide, minimising unserved visits then travel;
     `options.workers` days at a time in separate processes."""
     started = time.monotonic()
-    travel = travel_times(instance)
+    problem = Problem.build(instance, allow_borrowing=True)
     deadline = search_deadline(started, instance, options, allow_borrowing=True)
     per_day = None if options.work_limit is None else int(options.work_limit * SOLUTIONS_PER_WORK)
     processes = max(1, min(options.workers, instance.horizon.days))
-    report = day_progress(instance, travel, started, on_progress)
-    if processes == 1:
-        days = plan_by_day(instance, travel, lambda problems, share: [
-            route_day(instance, travel, p, share, per_day) for p in problems], deadline, METHOD, on_batch=report)
-    else:
-        days = plan_by_day(instance, travel, lambda problems, share: _route_in_children(
-            instance, travel, problems, share, per_day), deadline, METHOD, batch=processes, on_batch=report)
+    report = day_progress(problem, started, on_progress)
+    # a Ctrl-C kills the days being routed at once (each may have most of its share of the time
+    # limit left) and plan_by_day keeps the days planned before
+    with make_executor("local", workers=processes, abandon=True) as executor:
+        def route_days(offers: list[DayOffer], share: float) -> list[Solution]:
+            plans = executor.map(_route_task, [(problem, offer, share, per_day) for offer in offers])
+            if executor.stopped:
+                raise KeyboardInterrupt
+            return plans
+
+        days = plan_by_day(problem, route_days, deadline, METHOD, batch=processes, on_batch=report)
     settings: dict[str, str | int | float | bool] = {} if per_day is None else {"solutions_per_day": per_day}
-    return verified_result(instance, travel, days.plan, METHOD, options, started, settings, days.interrupted)
+    return verified_result(problem, days.solution, METHOD, options, started, settings, days.interrupted)
 
 
 

@@ -13,10 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hemplan.solver.eligibility import eligibility, fitting_days
 from hemplan.models.contract.instance import Instance, Staff, Visit
-from hemplan.solver.travel import TravelTimes
-from hemplan.solver.solution import Placement, Plan
+from hemplan.solver.problem import Problem
+from hemplan.solver.solution import Solution
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class DayVisit:
 
 
 @dataclass(frozen=True)
-class DayProblem:
+class DayOffer:
     """The carers with a shift today (instance order) and the visits on offer."""
 
     day: int
@@ -40,25 +39,16 @@ class DayProblem:
     visits: tuple[DayVisit, ...]
 
 
-@dataclass
-class DayPlan:
-    """What a method decided for one day: placements and the break of each working carer."""
-
-    assignments: dict[str, Placement]
-    breaks: dict[str, int]
+DaysPlanner = Callable[[list[DayOffer], float], list[Solution]]  # (days, seconds for each) -> their solutions
 
 
-DaysPlanner = Callable[[list[DayProblem], float], list[DayPlan]]  # (days, seconds for each) -> plans
-
-
-def offered(instance: Instance, travel: TravelTimes, able: dict[str, list[str]], day: int,
-            pending: list[Visit], final: int | None = None) -> DayProblem:
-    """Today's problem: `pending` visits allowed today that someone working today could do.
+def offered(problem: Problem, day: int, pending: list[Visit], final: int | None = None) -> DayOffer:
+    """Today's offer: `pending` visits allowed today that someone working today could do.
 
     A visit is on its last chance when its range ends by `final` (default today): the last
     day on which it will be offered."""
     final = day if final is None else final
-    staff = instance.staff_by_id
+    able = problem.eligible
     visits = []
     for visit in pending:
         if day not in visit.days:
@@ -66,14 +56,14 @@ def offered(instance: Instance, travel: TravelTimes, able: dict[str, list[str]],
         if len(visit.days) == 1:  # eligibility already judged its only day
             carers = tuple(able.get(visit.id, []))
         else:
-            carers = tuple(c for c in able.get(visit.id, []) if day in fitting_days(instance, travel, staff[c], visit))
+            carers = tuple(c for c in able.get(visit.id, []) if day in problem.fitting_days(c, visit))
         if len(carers) < visit.staff_needed or any(c not in carers for c in visit.locked_carers):
             continue
         earliest = visit.window.earliest if visit.locked_start is None else visit.locked_start
         latest = visit.window.latest if visit.locked_start is None else visit.locked_start
         visits.append(DayVisit(visit, carers, earliest, latest, visit.days[-1] <= final))
-    working = tuple(c for c in instance.staff if day in c.shift_by_day)
-    return DayProblem(day, working, tuple(visits))
+    working = tuple(c for c in problem.instance.staff if day in c.shift_by_day)
+    return DayOffer(day, working, tuple(visits))
 
 
 def target_days(instance: Instance) -> dict[str, int]:
@@ -102,15 +92,14 @@ INTERRUPTED_REASON = "not planned: the run was interrupted before this day"
 
 @dataclass
 class DaysResult:
-    """The plan of the days planned, and whether Ctrl-C/SIGTERM cut the run short."""
+    """The solution of the days planned, and whether Ctrl-C/SIGTERM cut the run short."""
 
-    plan: Plan
+    solution: Solution
     interrupted: bool
 
 
-def plan_by_day(instance: Instance, travel: TravelTimes, plan_days: DaysPlanner, deadline: float,
-                method: str, batch: int = 1,
-                on_batch: Callable[[Plan, int], None] = lambda plan, days_done: None) -> DaysResult:
+def plan_by_day(problem: Problem, plan_days: DaysPlanner, deadline: float, method: str, batch: int = 1,
+                on_batch: Callable[[Solution, int], None] = lambda plan, days_done: None) -> DaysResult:
     """Plan the horizon `batch` days at a time with `plan_days`, until `deadline` (monotonic).
 
     The days of a batch are planned independently (in parallel, when `plan_days` says so),
@@ -120,25 +109,25 @@ def plan_by_day(instance: Instance, travel: TravelTimes, plan_days: DaysPlanner,
     could ever do it and otherwise the method's. `on_batch` hears the plan after each batch;
     a KeyboardInterrupt keeps the days planned and leaves the rest unassigned, saying so.
     """
-    able = eligibility(instance, travel, allow_borrowing=True)
-    plan = Plan()
-    pending = [v for v in instance.visits if v.id not in able.reasons]
+    instance = problem.instance
+    plan = Solution()
+    pending = [v for v in instance.visits if v.id not in problem.reasons]
     target = target_days(instance)
     days = instance.horizon.days
     try:
         for first in range(0, days, batch):
             span = range(first, min(days, first + batch))
-            problems, claimed = [], set()
+            offers, claimed = [], set()
             for day in span:
                 today = [v for v in pending
                          if v.id not in claimed and day in v.days and target.get(v.id, v.day) <= day]
                 claimed.update(v.id for v in today)
-                problems.append(offered(instance, travel, able.carers, day, today, final=span[-1]))
+                offers.append(offered(problem, day, today, final=span[-1]))
             batches_left = -(-(days - first) // batch)
-            decided = plan_days(problems, max(0.0, deadline - time.monotonic()) / batches_left)
-            for day, day_plan in zip(span, decided):
+            decided = plan_days(offers, max(0.0, deadline - time.monotonic()) / batches_left)
+            for day_plan in decided:
                 plan.assignments.update(day_plan.assignments)
-                plan.breaks.update({(carer, day): start for carer, start in day_plan.breaks.items()})
+                plan.breaks.update(day_plan.breaks)
             pending = [v for v in pending if v.id not in plan.assignments]
             for visit in [v for v in pending if v.days[-1] <= span[-1]]:
                 plan.unassigned[visit.id] = f"{method}: no carer of the district had room for it on day(s) " + (
@@ -147,7 +136,7 @@ def plan_by_day(instance: Instance, travel: TravelTimes, plan_days: DaysPlanner,
             on_batch(plan, span[-1] + 1)
     except KeyboardInterrupt:  # keep the days planned; the rest is not planned, and says so
         plan.unassigned.update({v.id: INTERRUPTED_REASON for v in pending if v.id not in plan.assignments})
-        plan.unassigned.update(able.reasons)
+        plan.unassigned.update(problem.reasons)
         return DaysResult(plan, interrupted=True)
-    plan.unassigned.update(able.reasons)
+    plan.unassigned.update(problem.reasons)
     return DaysResult(plan, interrupted=False)

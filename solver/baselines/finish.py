@@ -6,25 +6,23 @@ judged with it; every other hard constraint is checked as always (`solver.method
 
 from __future__ import annotations
 
-from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import SolverInfo
-from hemplan.solver.travel import TravelTimes
 from hemplan.solver.method import SolveOptions, SolveResult, finish
-from hemplan.solver.solution import Plan
+from hemplan.solver.problem import Problem
+from hemplan.solver.solution import Solution
 
 
 def verified_result(
-    instance: Instance,
-    travel: TravelTimes,
-    plan: Plan,
+    problem: Problem,
+    plan: Solution,
     method: str,
     options: SolveOptions,
     started: float,
     settings: dict[str, str | int | float | bool],
     interrupted: bool = False,
 ) -> SolveResult:
-    """The evaluator-checked schedule of `plan`, its objective the evaluator's unserved visits
-    and travel; raises SolverBug on any violation."""
+    """The evaluator-checked schedule of `plan` (the problem allows borrowing), its objective
+    the evaluator's unserved visits and travel; raises SolverBug on any violation."""
     info = SolverInfo(
         method=method,
         status="INTERRUPTED" if interrupted else "FEASIBLE",
@@ -32,7 +30,7 @@ def verified_result(
         workers=options.workers,
         options={"time_limit": options.time_limit, "allow_borrowing": True} | settings,
     )
-    schedule, evaluation = finish(instance, travel, plan, info, started, allow_borrowing=True)
+    schedule, evaluation = finish(problem, plan, info, started)
     m = evaluation.metrics
     info.objective = {
         "unassigned_mandatory": float(m.unassigned_mandatory),

@@ -11,22 +11,21 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from hemplan.models.contract.instance import Instance
-from hemplan.solver.travel import TravelTimes
-from hemplan.solver.solution import Plan
-from hemplan.solver.score import score
 from hemplan.solver.method import Progress
+from hemplan.solver.problem import Problem
+from hemplan.solver.score import score
+from hemplan.solver.solution import Solution
 
 
-def day_progress(instance: Instance, travel: TravelTimes, started: float,
-                 on_progress: Callable[[Progress], None]) -> Callable[[Plan, int], None]:
-    """An `on_batch` callback for `plan_by_day` that reports the plan so far."""
+def day_progress(problem: Problem, started: float,
+                 on_progress: Callable[[Progress], None]) -> Callable[[Solution, int], None]:
+    """An `on_batch` callback for `plan_by_day` that reports the solution so far."""
     first = [True]
 
-    def report(plan: Plan, days_done: int) -> None:
-        missed = [v for v in instance.visits if v.id not in plan.assignments and v.days[-1] < days_done]
+    def report(plan: Solution, days_done: int) -> None:
+        missed = [v for v in problem.instance.visits if v.id not in plan.assignments and v.days[-1] < days_done]
         so_far = replace(  # visits of days still to come are not unserved yet
-            score(instance, travel, plan, {}),
+            score(problem, plan, bounds={}),
             unassigned_mandatory=sum(v.priority == "mandatory" for v in missed),
             unassigned_deferrable=sum(v.priority == "deferrable" for v in missed),
         )

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from hemplan.models.contract.instance import TRAVEL_MODES, Instance, Visit
-from hemplan.solver.travel import TravelTimes
-from hemplan.solver.solution import Placement, Plan
+from hemplan.models.contract.instance import TRAVEL_MODES, Visit
+from hemplan.solver.problem import Problem
+from hemplan.solver.solution import Placement, Solution
 from hemplan.solver.continuity.routes import EMPTY, BreakRule, DayContext, Insertion, RouteStop, Timing, best_insertion, time_route
 
 Key = tuple[str, int]  # (carer id, day)
@@ -23,9 +23,9 @@ Key = tuple[str, int]  # (carer id, day)
 class CarerDays:
     """Mutable routes (stop order and timing) of every carer-day that has a shift."""
 
-    def __init__(self, instance: Instance, travel: TravelTimes) -> None:
-        self.instance = instance
-        self.travel = travel
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        instance, travel = problem.instance, problem.travel
         matrices = {mode: travel.minutes[i].tolist() for i, mode in enumerate(TRAVEL_MODES)}
         self.contexts: dict[Key, DayContext] = {}
         for carer in instance.staff:
@@ -44,17 +44,18 @@ class CarerDays:
         self.serving: dict[str, Counter[str]] = {c.id: Counter() for c in instance.clients}  # client -> carer -> visits
         self._log: list[tuple] = []  # changes made inside open trials, oldest first
         self._marks: list[int] = []  # where each open trial's changes start in `_log`
-        self._built: dict[Key, list[RouteStop]] = {}  # the routes as `from_plan` built them
+        self._built: dict[Key, list[RouteStop]] = {}  # the routes as `from_solution` built them
 
     @classmethod
-    def from_plan(cls, instance: Instance, travel: TravelTimes, plan: Plan) -> CarerDays | None:
+    def from_solution(cls, problem: Problem, plan: Solution) -> CarerDays | None:
         """The routes of `plan`, in its order, so the heuristics can improve a searched plan.
 
         Double-staffed visits keep their start (their carers must arrive together), the
         others are timed by the forward pass. None if a route of the plan does not time
         (it cannot happen for a plan that passes the evaluator).
         """
-        routes = cls(instance, travel)
+        routes = cls(problem)
+        instance = problem.instance
         on_route: dict[Key, list[str]] = {}
         for visit_id, p in plan.assignments.items():
             for carer in p.carers:
@@ -79,7 +80,7 @@ class CarerDays:
     def stop(self, visit: Visit, fixed: int | None = None) -> RouteStop:
         """The route stop of `visit`; a locked start is always fixed."""
         pin = visit.locked_start if visit.locked_start is not None else fixed
-        return RouteStop(visit.id, self.travel.client_index[visit.client], visit.window.earliest,
+        return RouteStop(visit.id, self.problem.home(visit), visit.window.earliest,
                          visit.window.latest, visit.duration, pin)
 
     def best_insertion(self, carer: str, day: int, stop: RouteStop) -> Insertion | None:
@@ -144,7 +145,7 @@ class CarerDays:
         del self._log[mark:]
 
     def _count(self, visit: str, carer: str, change: int) -> None:
-        counter = self.serving[self.instance.visit_by_id[visit].client]
+        counter = self.serving[self.problem.visit(visit).client]
         counter[carer] += change
         if counter[carer] <= 0:
             del counter[carer]
@@ -162,7 +163,7 @@ class CarerDays:
         key = (carer, day)
         if key not in self.contexts:
             return []
-        visit = self.instance.visit_by_id
+        visit = self.problem.instance.visit_by_id
         return [
             s.visit for s, t in zip(self.stops[key], self.timings[key].starts)
             if low <= t <= high and s.fixed is None and visit[s.visit].staff_needed == 1 and not visit[s.visit].locked_carers
@@ -172,7 +173,7 @@ class CarerDays:
         """Visits on the carer's route that day (0 when the carer does not work)."""
         return len(self.stops.get((carer, day), ()))
 
-    def update(self, plan: Plan, unassigned: dict[str, str]) -> Plan:
+    def update(self, plan: Solution, unassigned: dict[str, str]) -> Solution:
         """`plan` (from which these routes were built) with the routes changed since then and
         `unassigned` now: only the visits and breaks of changed routes take the forward pass's
         times, so the times the search chose elsewhere (arrival consistency) are kept."""
@@ -186,9 +187,9 @@ class CarerDays:
                 assignments[stop.visit] = Placement(key[1], start, tuple(sorted(self.carers_of[stop.visit])))
             if self.stops[key] and timing.break_start is not None:
                 breaks[key] = timing.break_start
-        return Plan(assignments=dict(sorted(assignments.items())), breaks=breaks, unassigned=dict(sorted(unassigned.items())))
+        return Solution(assignments=dict(sorted(assignments.items())), breaks=breaks, unassigned=dict(sorted(unassigned.items())))
 
-    def to_plan(self, unassigned: dict[str, str]) -> Plan:
+    def to_solution(self, unassigned: dict[str, str]) -> Solution:
         """Assignments, breaks (only on carer-days with visits) and the unassigned visits."""
         carers: dict[str, list[str]] = {}
         starts: dict[str, int] = {}
@@ -205,7 +206,7 @@ class CarerDays:
             visit: Placement(self.day_of[visit], starts[visit], tuple(sorted(who)))
             for visit, who in sorted(carers.items())
         }
-        return Plan(assignments=assignments, breaks=breaks, unassigned=dict(sorted(unassigned.items())))
+        return Solution(assignments=assignments, breaks=breaks, unassigned=dict(sorted(unassigned.items())))
 
 
 def _restore(table: dict, key: str, value: object) -> None:

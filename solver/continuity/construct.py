@@ -18,24 +18,18 @@ the independent evaluator).
 from __future__ import annotations
 
 import random
-import time
 
-from hemplan.solver.bounds import client_bounds
-from hemplan.solver.eligibility import Eligibility, eligibility
-from hemplan.models.contract.instance import Instance, Visit
-from hemplan.models.contract.schedule import Schedule, SolverInfo
-from hemplan.models.contract.version import hemplan_version
-from hemplan.solver.travel import TravelTimes, travel_times
+from hemplan.models.contract.instance import Visit
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.cover import Cover
 from hemplan.solver.continuity.insert import Inserter
 from hemplan.solver.continuity.order import client_order, visit_order
-from hemplan.solver.solution import Plan
+from hemplan.solver.problem import Problem
+from hemplan.solver.solution import Solution
 from hemplan.solver.continuity.polish import release_rare_carers
 from hemplan.solver.continuity.repair import place_left_over
 from hemplan.solver.continuity.repack import NodeBudget
 
-METHOD = "construct"
 REPACK_NODES = 1000  # search nodes the repacks of left-over visits may spend in all (`hemplan.solver.continuity.repack`)
 
 
@@ -45,65 +39,32 @@ def seeded_ranks(ids: list[str], seed: int) -> dict[str, float]:
     return {i: rng.random() for i in sorted(set(ids))}
 
 
-def construct(
-    instance: Instance,
-    travel: TravelTimes,
-    eligible: Eligibility,
-    allow_borrowing: bool = False,
-    seed: int = 0,
-    bounds: dict[str, int] | None = None,
-) -> Plan:
-    """Build a plan: carers chosen per client, then visits inserted hardest first.
+def construct(problem: Problem, seed: int = 0) -> Solution:
+    """Build a solution: carers chosen per client, then visits inserted hardest first.
 
-    `eligible` must come from `hemplan.solver.eligibility.eligibility` with the same
-    `allow_borrowing`; borrowed carers are only used when the client's own team has no room.
-    `bounds` are the clients' lower bounds (`hemplan.solver.bounds.client_bounds`), if the caller has them.
-    """
+    With borrowing allowed (the problem's eligibility says so), carers of other teams are only
+    used when the client's own team has no room."""
+    instance = problem.instance
     rank = seeded_ranks(
         [s.id for s in instance.staff] + [c.id for c in instance.clients] + [v.id for v in instance.visits], seed
     )
-    unassigned: dict[str, str] = dict(eligible.reasons)
+    unassigned: dict[str, str] = dict(problem.reasons)
     servable = [v for v in instance.visits if v.id not in unassigned]
     visits_of: dict[str, list[Visit]] = {}
-    for visit in visit_order(servable, eligible.carers, rank):
+    for visit in visit_order(servable, problem.eligible, rank):
         visits_of.setdefault(visit.client, []).append(visit)
 
-    cover = Cover(instance, travel, eligible.carers, rank)
-    choice = cover.choose(client_order(instance, visits_of, eligible.carers, rank), visits_of)
+    cover = Cover(problem, rank)
+    choice = cover.choose(client_order(instance, visits_of, problem.eligible, rank), visits_of)
 
-    routes = CarerDays(instance, travel)
-    inserter = Inserter(instance, routes, eligible.carers, choice, rank, cover.days)
-    ordered = visit_order(servable, eligible.carers, rank)
+    routes = CarerDays(problem)
+    inserter = Inserter(routes, choice, rank)
+    ordered = visit_order(servable, problem.eligible, rank)
     for visit in ordered:
         reason = inserter.place(visit)
         if reason is not None:
             unassigned[visit.id] = reason
     left_over = [v for v in ordered if v.id in unassigned]
-    place_left_over(instance, routes, inserter, left_over, unassigned, NodeBudget(REPACK_NODES))
-    if bounds is None:
-        bounds = client_bounds(instance, eligible.carers)
-    release_rare_carers(instance, routes, eligible.carers, cover.days, rank, bounds)
-    return routes.to_plan(unassigned)
-
-
-def construct_schedule(
-    instance: Instance,
-    travel: TravelTimes | None = None,
-    allow_borrowing: bool = False,
-    seed: int = 0,
-) -> Schedule:
-    """Eligibility, construction and assembly in one call, with the solver block filled in."""
-    began = time.perf_counter()
-    travel = travel if travel is not None else travel_times(instance)
-    plan = construct(instance, travel, eligibility(instance, travel, allow_borrowing), allow_borrowing, seed)
-    info = SolverInfo(
-        method=METHOD,
-        status="FEASIBLE",  # hard constraints hold by construction; unassigned visits are an objective
-        objective={"unassigned": float(len(plan.unassigned))},
-        wall_time_s=round(time.perf_counter() - began, 3),
-        seed=seed,
-        version=hemplan_version(),
-        options={"allow_borrowing": allow_borrowing},
-    )
-    return plan.to_schedule(instance, travel, solver=info, allow_borrowing=allow_borrowing)
-
+    place_left_over(routes, inserter, left_over, unassigned, NodeBudget(REPACK_NODES))
+    release_rare_carers(routes, rank)
+    return routes.to_solution(unassigned)

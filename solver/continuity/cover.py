@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hemplan.solver.eligibility import FittingDays
-from hemplan.models.contract.instance import TRAVEL_MODES, Instance, Visit
-from hemplan.solver.travel import TravelTimes
+from hemplan.models.contract.instance import TRAVEL_MODES, Visit
+from hemplan.solver.problem import Problem
 from hemplan.solver.continuity.load import DayLoad, Job
 
 Key = tuple[str, int]
@@ -34,8 +33,9 @@ class CarerChoice:
     designated: dict[str, list[Key]] = field(default_factory=dict)
 
 
-def typical_leg(instance: Instance, travel: TravelTimes) -> dict[tuple[str, str], int]:
+def typical_leg(problem: Problem) -> dict[tuple[str, str], int]:
     """Median travel minutes between two clients of a team, per (team, mode): the cost of one more stop."""
+    instance, travel = problem.instance, problem.travel
     legs: dict[tuple[str, str], int] = {}
     for team in instance.teams:
         places = [travel.client_index[c.id] for c in instance.clients if c.team == team.id]
@@ -52,13 +52,12 @@ def typical_leg(instance: Instance, travel: TravelTimes) -> dict[tuple[str, str]
 class Cover:
     """The greedy carer choice, with per carer-day load estimates shared across clients."""
 
-    def __init__(self, instance: Instance, travel: TravelTimes, eligible: dict[str, list[str]],
-                 rank: dict[str, float]) -> None:
+    def __init__(self, problem: Problem, rank: dict[str, float]) -> None:
+        instance = problem.instance
         self.instance = instance
-        self.travel = travel
-        self.eligible = eligible
+        self.eligible = problem.eligible
         self.rank = rank
-        legs = typical_leg(instance, travel)
+        legs = typical_leg(problem)
         self.leg: dict[str, int] = {s.id: legs[(s.team, s.travel_mode)] for s in instance.staff}
         self.loads: dict[Key, DayLoad] = {}
         for carer in instance.staff:
@@ -70,7 +69,7 @@ class Cover:
                 self.loads[(carer.id, shift.day)] = load
         self.promised: dict[str, int] = {s.id: 0 for s in instance.staff}
         self.paid: dict[str, int] = {s.id: max(1, sum(sh.paid_minutes for sh in s.shifts)) for s in instance.staff}
-        self.days = FittingDays(instance, travel)  # allowed days on which a carer's shift has room for a visit
+        self.days = problem.fitting_days  # allowed days on which a carer's shift has room for a visit
 
     def job(self, carer: str, visit: Visit) -> Job:
         start = visit.locked_start

@@ -16,9 +16,9 @@ are tried one by one and the two best carers at each start are paired.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Iterable
 
-from hemplan.models.contract.instance import Instance, Visit
+from hemplan.models.contract.instance import Visit
 from hemplan.solver.continuity.carer_days import CarerDays, Key
 from hemplan.solver.continuity.cover import CarerChoice
 from hemplan.solver.continuity.routes import Insertion, RouteStop, feasible_insertions, left_ends
@@ -43,14 +43,13 @@ class Option:
 class Inserter:
     """Places visits one at a time into `routes`, remembering who serves which client."""
 
-    def __init__(self, instance: Instance, routes: CarerDays, eligible: dict[str, list[str]],
-                 choice: CarerChoice, rank: dict[str, float], days: Callable[[str, Visit], list[int]]) -> None:
-        self.instance = instance
+    def __init__(self, routes: CarerDays, choice: CarerChoice, rank: dict[str, float]) -> None:
+        self.instance = routes.problem.instance
         self.routes = routes
-        self.eligible = eligible
+        self.eligible = routes.problem.eligible
         self.choice = choice
         self.rank = rank
-        self.days = days
+        self.days = routes.problem.fitting_days
 
     def tiers(self, visit: Visit) -> list[tuple[int, str, int]]:
         """(tier, carer, day) for every eligible carer and allowed day with a shift, best tier first."""

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from hemplan.models.contract.instance import Instance
 from hemplan.solver.continuity.model.assignment import add_candidates, add_locked_carers, add_visit
 from hemplan.solver.continuity.model.continuity import add_new_pairs
 from hemplan.solver.continuity.model.hint import add_hint
@@ -21,9 +20,21 @@ from hemplan.solver.continuity.model.solve import lexicographic
 from hemplan.solver.continuity.model.staffing import add_staffing
 from hemplan.solver.continuity.model.times import Start
 from hemplan.solver.continuity.model.variables import VisitVars
+from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights
-from hemplan.solver.solution import Placement
-from hemplan.solver.travel import TravelTimes
+from hemplan.solver.solution import Placement, Solution
+
+
+@dataclass(frozen=True)
+class StepLimits:
+    """What one step may spend: `work` bounds CP-SAT in its deterministic time units, so that
+    with one worker and a seed the step does the same work whatever the machine's load;
+    `seconds` (wall) stays as a guard."""
+
+    seconds: float
+    work: float | None
+    seed: int = 0
+    workers: int = 1
 
 
 @dataclass
@@ -38,32 +49,25 @@ class NeighbourhoodResult:
 
 
 def solve_neighbourhood(
-    instance: Instance,
-    travel: TravelTimes,
-    eligible: dict[str, list[str]],
-    current: dict[str, Placement],
-    breaks: dict[tuple[str, int], int],
+    problem: Problem,
+    solution: Solution,
     free: set[str],
-    time_limit: float,
-    seed: int = 0,
-    workers: int = 1,
+    allowed: dict[str, list[str]],
+    limits: StepLimits,
     weights: Weights = Weights(),
-    deterministic_limit: float | None = None,
     polish_share: float = 1.0,
 ) -> NeighbourhoodResult | None:
-    """Re-plan the `free` visits around the fixed rest of `current`; None if no solution found.
-
-    `deterministic_limit` bounds CP-SAT's work in its deterministic time units, so that with
-    one worker and a seed the step does the same work whatever the machine's load;
-    `time_limit` (wall seconds) stays as a guard. `polish_share`: of the work left once the
+    """Re-plan the `free` visits of `solution` around its fixed rest, each among its `allowed`
+    carers; None if no solution was found. `polish_share`: of the work left once the
     objective's heads are solved, the share for its minutes (see `model.solve.lexicographic`).
     """
+    current = solution.assignments
     model = cp_model.CpModel()
     free_ids = sorted(free)
-    serves = add_candidates(model, instance, travel, eligible, free_ids)
+    serves = add_candidates(model, problem, allowed, free_ids)
     visits: dict[str, VisitVars] = {}
     for v_id in free_ids:
-        visit = instance.visit_by_id[v_id]
+        visit = problem.visit(v_id)
         visits[v_id] = add_visit(model, visit)
         add_staffing(model, visit, visits[v_id], serves)
         add_locked_carers(model, visit, visits[v_id], serves)
@@ -76,14 +80,14 @@ def solve_neighbourhood(
             for c_id in p.carers:
                 fixed_on.setdefault((c_id, p.day), []).append(v_id)
     routes = [
-        add_route(model, instance, travel, c, d, sorted(fixed_on.get((c, d), []), key=lambda v: current[v].start),
+        add_route(model, problem, c, d, sorted(fixed_on.get((c, d), []), key=lambda v: current[v].start),
                   [v for v in free_ids if (v, c, d) in serves], serves, start)
         for c, d in sorted({(c, d) for (_, c, d) in serves})
     ]
-    new_pairs = add_new_pairs(model, instance, current, free, serves)
-    levels = objective_levels(model, instance, current, free_ids, visits, serves, routes, new_pairs, start, weights)
-    add_hint(model, instance, routes, current, breaks, free_ids, serves, visits)
-    solved = lexicographic(model, levels, time_limit, seed, workers, deterministic_limit, polish_share)
+    new_pairs = add_new_pairs(model, problem, current, free, serves)
+    levels = objective_levels(model, problem, current, free_ids, visits, serves, routes, new_pairs, start, weights)
+    add_hint(model, problem, routes, current, solution.breaks, free_ids, serves, visits)
+    solved = lexicographic(model, levels, limits.seconds, limits.seed, limits.workers, limits.work, polish_share)
     if solved is None:
         return None
     value = solved.solver.value

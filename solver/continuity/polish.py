@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Callable
 
-from hemplan.models.contract.instance import Instance, Visit
+from hemplan.models.contract.instance import Visit
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.routes import Insertion, RouteStop
 
@@ -36,10 +36,10 @@ MERGE_NEWCOMERS = 2  # to one of this many carers able to do most of those visit
 Days = Callable[[str, Visit], list[int]]
 
 
-def release_rare_carers(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days,
-                        rank: dict[str, float], bounds: dict[str, int]) -> int:
+def release_rare_carers(routes: CarerDays, rank: dict[str, float]) -> int:
     """Release every carer that can be released, client by client; returns how many were.
     A client at its lower bound (`hemplan.solver.bounds`) cannot lose a carer, so it is not tried."""
+    instance, bounds = routes.problem.instance, routes.problem.bounds
     released = 0
     order = sorted(instance.clients, key=lambda c: (-len(routes.serving[c.id]), rank[c.id], c.id))
     for client in order:
@@ -49,19 +49,18 @@ def release_rare_carers(instance: Instance, routes: CarerDays, eligible: dict[st
             progress = False
             counts = routes.serving[client.id]
             for carer in sorted(counts, key=lambda c: (counts[c], rank[c], c)):
-                if _release(instance, routes, eligible, days, visits, carer):
+                if _release(routes, visits, carer):
                     released += 1
                     progress = True
                     break
             else:  # no carer could be released on its own
-                if _merge(instance, routes, eligible, days, visits, rank):
+                if _merge(routes, visits, rank):
                     released += 1
                     progress = True
     return released
 
 
-def _merge(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days, visits: list[Visit],
-           rank: dict[str, float]) -> bool:
+def _merge(routes: CarerDays, visits: list[Visit], rank: dict[str, float]) -> bool:
     """Hand the visits of two of the client's rarest carers to one carer it does not meet
     yet (and to its other carers): one carer fewer where no single release works."""
     counts = routes.serving[visits[0].client]
@@ -69,19 +68,19 @@ def _merge(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]]
     pairs = sorted(((a, b) for i, a in enumerate(rare) for b in rare[i + 1:]), key=lambda p: counts[p[0]] + counts[p[1]])
     for a, b in pairs:
         moving = [v for v in visits if {a, b} & set(routes.carers_of.get(v.id, ()))]
-        able = Counter(c for v in moving for c in eligible[v.id] if c not in counts)
+        able = Counter(c for v in moving for c in routes.problem.eligible[v.id] if c not in counts)
         for newcomer in sorted(able, key=lambda c: (-able[c], rank[c], c))[:MERGE_NEWCOMERS]:
             routes.begin()
-            if (_release(instance, routes, eligible, days, visits, a, frozenset({b}), newcomer)
-                    and _release(instance, routes, eligible, days, visits, b, frozenset({a}), newcomer)):
+            if (_release(routes, visits, a, frozenset({b}), newcomer)
+                    and _release(routes, visits, b, frozenset({a}), newcomer)):
                 routes.commit()
                 return True
             routes.rollback()
     return False
 
 
-def _release(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days,
-             visits: list[Visit], carer: str, barred: frozenset[str] = frozenset(), newcomer: str | None = None) -> bool:
+def _release(routes: CarerDays, visits: list[Visit], carer: str, barred: frozenset[str] = frozenset(),
+             newcomer: str | None = None) -> bool:
     """Move all of the client's visits off `carer` onto its other carers (never `barred`
     ones; `newcomer` too, though the client does not meet it yet), or change nothing."""
     mine = [v for v in visits if carer in routes.carers_of.get(v.id, ())]
@@ -96,27 +95,26 @@ def _release(instance: Instance, routes: CarerDays, eligible: dict[str, list[str
             routes.rollback()
             return False
         stop = pinned if partners or visit.locked_start is not None else routes.stop(visit)
-        on_days = (lambda target, v: [day]) if partners else days
+        on_days: Days = (lambda target, v: [day]) if partners else routes.problem.fitting_days
         unwanted = {carer, *barred, *partners}
-        found = _familiar_insertion(routes, eligible, on_days, visit, stop, unwanted, newcomer)
+        found = _familiar_insertion(routes, on_days, visit, stop, unwanted, newcomer)
         if found is not None:
             routes.insert(found[0], found[1], stop, found[2])
-        elif not _make_room(instance, routes, eligible, days, on_days, visit, stop, unwanted, visit.client, DEPTH,
-                            newcomer):
+        elif not _make_room(routes, on_days, visit, stop, unwanted, visit.client, DEPTH, newcomer):
             routes.rollback()
             return False
     routes.commit()
     return True
 
 
-def _familiar_insertion(routes: CarerDays, eligible: dict[str, list[str]], days: Days, visit: Visit, stop: RouteStop,
-                        unwanted: set[str], newcomer: str | None = None) -> tuple[str, int, Insertion] | None:
+def _familiar_insertion(routes: CarerDays, days: Days, visit: Visit, stop: RouteStop, unwanted: set[str],
+                        newcomer: str | None = None) -> tuple[str, int, Insertion] | None:
     """The (carer, day, insertion) among carers the client already meets (and a merge's
     `newcomer`) that takes the visit: the carer with most of the client's visits first, then
     the least extra travel."""
     counts = routes.serving[visit.client]
     best: tuple[tuple, str, int, Insertion] | None = None
-    for target in eligible[visit.id]:
+    for target in routes.problem.eligible[visit.id]:
         if target in unwanted or (target not in counts and target != newcomer):
             continue
         for d in days(target, visit):
@@ -128,9 +126,8 @@ def _familiar_insertion(routes: CarerDays, eligible: dict[str, list[str]], days:
     return None if best is None else best[1:]
 
 
-def _make_room(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days, on_days: Days,
-               visit: Visit, stop: RouteStop, unwanted: set[str], releasing: str, depth: int,
-               newcomer: str | None = None) -> bool:
+def _make_room(routes: CarerDays, on_days: Days, visit: Visit, stop: RouteStop, unwanted: set[str], releasing: str,
+               depth: int, newcomer: str | None = None) -> bool:
     """Put `visit` on a familiar carer's (or a merge's `newcomer`'s) route by moving one visit
     of another client near that time to a carer that client already meets (making room in
     turn while `depth` allows); True when done, else no change. The visits of the client
@@ -142,21 +139,21 @@ def _make_room(instance: Instance, routes: CarerDays, eligible: dict[str, list[s
     if newcomer is not None and newcomer not in counts:
         targets.append(newcomer)
     for target in targets:
-        if target in unwanted or target not in eligible[visit.id]:
+        if target in unwanted or target not in routes.problem.eligible[visit.id]:
             continue
         for day in on_days(target, visit):
             key = (target, day)
             for other_id in routes.movable_between(target, day, low, high):
-                other = instance.visit_by_id[other_id]
+                other = routes.problem.visit(other_id)
                 if other.client in (visit.client, releasing):
                     continue
-                if _swap_in(instance, routes, eligible, days, visit, stop, key, other, releasing, depth):
+                if _swap_in(routes, visit, stop, key, other, releasing, depth):
                     return True
     return False
 
 
-def _swap_in(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days, visit: Visit,
-             stop: RouteStop, key: tuple[str, int], other: Visit, releasing: str, depth: int) -> bool:
+def _swap_in(routes: CarerDays, visit: Visit, stop: RouteStop, key: tuple[str, int], other: Visit, releasing: str,
+             depth: int) -> bool:
     """Take `other` off route `key`, put `visit` there and `other` with a carer its client
     already meets; True when all three steps work, else no change."""
     routes.begin()
@@ -165,12 +162,13 @@ def _swap_in(instance: Instance, routes: CarerDays, eligible: dict[str, list[str
         if room is not None:
             routes.insert(*key, stop, room)
             moved = routes.stop(other)
-            found = _familiar_insertion(routes, eligible, days, other, moved, {key[0]})
+            days = routes.problem.fitting_days
+            found = _familiar_insertion(routes, days, other, moved, {key[0]})
             if found is not None:
                 routes.insert(found[0], found[1], moved, found[2])
                 routes.commit()
                 return True
-            if depth > 1 and _make_room(instance, routes, eligible, days, days, other, moved, {key[0]}, releasing, depth - 1):
+            if depth > 1 and _make_room(routes, days, other, moved, {key[0]}, releasing, depth - 1):
                 routes.commit()
                 return True
     routes.rollback()

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Callable, Iterator
 
-from hemplan.models.contract.instance import Instance, Visit
+from hemplan.models.contract.instance import Visit
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.insert import common_starts
 from hemplan.solver.continuity.routes import Insertion, RouteStop, feasible_insertions, left_ends
@@ -42,7 +42,6 @@ BANDS = ((30, 100), (60, 200), (90, 400))  # (minutes around the window, node bu
 RESTARTS = 4  # searches per band, each breaking ties in its own random order: the hard cases are heavy-tailed
 START_STEP = 10  # minutes between the common starts tried for a double-staffed visit
 
-Days = Callable[[str, Visit], list[int]]
 Move = tuple[str, Insertion, RouteStop]  # one carer's insertion of the visit's stop
 
 
@@ -56,17 +55,17 @@ class NodeBudget:
     seed: int = 0  # varies the searches' tie orders, so that a caller trying again does not repeat itself
 
 
-def repack(instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days, visit: Visit,
-           budget: NodeBudget) -> bool:
+def repack(routes: CarerDays, visit: Visit, budget: NodeBudget) -> bool:
     """Put `visit` into the routes by re-packing the visits near it in time on one of its
     days; True when done, else the routes are unchanged."""
-    for day in sorted({d for c in eligible.get(visit.id, []) for d in days(c, visit)}):
+    problem = routes.problem
+    for day in sorted({d for c in problem.eligible.get(visit.id, []) for d in problem.fitting_days(c, visit)}):
         for margin, nodes in BANDS:
             for restart in range(RESTARTS):
                 if budget.left <= 0:
                     return False
                 rng = random.Random(budget.seed * RESTARTS + restart)
-                search = _Packing(instance, routes, eligible, days, day, min(nodes, budget.left), rng)
+                search = _Packing(routes, day, min(nodes, budget.left), rng)
                 found = search.run(visit, margin)
                 budget.left -= search.nodes
                 budget.spent += search.nodes
@@ -81,12 +80,11 @@ class _Packing:
     What a route can take is cached per carer and dropped when that carer's route changes.
     """
 
-    def __init__(self, instance: Instance, routes: CarerDays, eligible: dict[str, list[str]], days: Days, day: int,
-                 budget: int, rng: random.Random) -> None:
-        self.instance = instance
+    def __init__(self, routes: CarerDays, day: int, budget: int, rng: random.Random) -> None:
+        self.instance = routes.problem.instance
         self.routes = routes
-        self.eligible = eligible
-        self.days = days
+        self.eligible = routes.problem.eligible
+        self.days = routes.problem.fitting_days
         self.day = day
         self.budget = budget
         self.rng = rng  # breaks ties between visits that fit equally many routes

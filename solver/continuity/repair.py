@@ -15,7 +15,7 @@ that packs the visit's busy hours again may (`hemplan.solver.continuity.repack`)
 
 from __future__ import annotations
 
-from hemplan.models.contract.instance import Instance, Visit
+from hemplan.models.contract.instance import Visit
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.insert import Inserter
 from hemplan.solver.continuity.repack import NodeBudget, repack
@@ -26,8 +26,8 @@ DEPTH = 2  # a displaced visit may displace one more
 TOGETHER = (1, 2)  # one visit out of the way, else two out of the same route (a long visit needs the room)
 
 
-def place_left_over(instance: Instance, routes: CarerDays, inserter: Inserter, left_over: list[Visit],
-                    unassigned: dict[str, str], repacking: NodeBudget) -> int:
+def place_left_over(routes: CarerDays, inserter: Inserter, left_over: list[Visit], unassigned: dict[str, str],
+                    repacking: NodeBudget) -> int:
     """Try each left-over visit (in the given order); drop the placed ones from `unassigned`.
     The repacks of all visits together spend at most the `repacking` budget."""
     placed = 0
@@ -35,14 +35,14 @@ def place_left_over(instance: Instance, routes: CarerDays, inserter: Inserter, l
         if visit.id not in unassigned:
             continue
         if (inserter.place(visit) is None
-                or any(_displace(instance, routes, inserter, visit, DEPTH, n) for n in TOGETHER)
-                or repack(instance, routes, inserter.eligible, inserter.days, visit, repacking)):
+                or any(_displace(routes, inserter, visit, DEPTH, n) for n in TOGETHER)
+                or repack(routes, visit, repacking)):
             del unassigned[visit.id]
             placed += 1
     return placed
 
 
-def _displace(instance: Instance, routes: CarerDays, inserter: Inserter, visit: Visit, depth: int, together: int) -> bool:
+def _displace(routes: CarerDays, inserter: Inserter, visit: Visit, depth: int, together: int) -> bool:
     """Place `visit` by moving `together` visits near it in time off one route to elsewhere
     (each may, while `depth` allows, move one more in turn); True when done, else no change."""
     stop = routes.stop(visit)
@@ -53,7 +53,7 @@ def _displace(instance: Instance, routes: CarerDays, inserter: Inserter, visit: 
             routes.begin()
             if (all(routes.remove(carer, day, other_id) for other_id in group)
                     and _put(routes, inserter, visit, stop, carer, day)
-                    and all(_place_elsewhere(instance, routes, inserter, instance.visit_by_id[o], depth) for o in group)):
+                    and all(_place_elsewhere(routes, inserter, routes.problem.visit(o), depth) for o in group)):
                 routes.commit()
                 return True
             routes.rollback()
@@ -72,6 +72,6 @@ def _put(routes: CarerDays, inserter: Inserter, visit: Visit, stop: RouteStop, c
     return True
 
 
-def _place_elsewhere(instance: Instance, routes: CarerDays, inserter: Inserter, visit: Visit, depth: int) -> bool:
+def _place_elsewhere(routes: CarerDays, inserter: Inserter, visit: Visit, depth: int) -> bool:
     """Place a displaced visit by the ordinary insertion or, below `depth`, by displacing one more."""
-    return inserter.place(visit) is None or (depth > 1 and _displace(instance, routes, inserter, visit, depth - 1, 1))
+    return inserter.place(visit) is None or (depth > 1 and _displace(routes, inserter, visit, depth - 1, 1))

@@ -17,23 +17,21 @@ next step and the best plan found so far is returned.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from dataclasses import dataclass, replace
+from typing import Callable
 
-from hemplan.solver.bounds import client_bounds
-from hemplan.solver.eligibility import Eligibility, eligibility
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError
 from hemplan.models.contract.schedule import SolverInfo
-from hemplan.solver.travel import TravelTimes, travel_times
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
-from hemplan.solver.method import Progress, SolveOptions, SolveResult, finish, search_deadline
+from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.executors import Executor, Interrupted, make_executor
-from hemplan.solver.continuity.lns import Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.locks import lock_problems
-from hemplan.solver.solution import Plan
+from hemplan.solver.method import Progress, SolveOptions, SolveResult, finish, search_deadline
+from hemplan.solver.problem import Problem
 from hemplan.solver.score import Score, Weights, score
+from hemplan.solver.solution import Solution
 
 METHOD = "continuity"
 WORK_PER_SECOND = 0.3  # CP-SAT deterministic time granted per second of budget (calibrated, see RESULTS.md)
@@ -98,11 +96,11 @@ class TeamOutcome:
     """What solving one team returned; `at_bound` and `ended` make up the solve's status."""
 
     team: str
-    plan: Plan
+    solution: Solution
     score: Score
     bound: int
     first_solution_s: float
-    at_bound: bool  # no plan does better on continuity (`hemplan.solver.continuity.lns.all_at_bound`)
+    at_bound: bool  # no solution does better on continuity (`solver.continuity.search.all_at_bound`)
     ended: Ended  # what ended the team's last search
 
     @property
@@ -112,26 +110,22 @@ class TeamOutcome:
 
 @dataclass
 class TeamStart:
-    """A team's first plan, when it was ready, and the facts computed for it, reused to improve it."""
+    """A team's problem (with the facts derived for it, reused to improve it), its first
+    solution and when that was ready (seconds since the solve began)."""
 
-    plan: Plan
+    problem: Problem
+    solution: Solution
     first: float
-    travel: TravelTimes
-    eligible: Eligibility
-    bounds: dict[str, int]  # the clients' lower bounds
 
 
-def _first_plan(part: Instance, job: TeamJob) -> TeamStart:
-    """The team's constructed plan and when it was ready (seconds since the solve began)."""
-    travel = travel_times(part)
-    eligible = eligibility(part, travel, job.allow_borrowing)
-    bounds = client_bounds(part, eligible.carers)
-    plan = construct(part, travel, eligible, job.allow_borrowing, job.seed, bounds)
-    return TeamStart(plan, time.time() - job.started, travel, eligible, bounds)
+def _first_solution(part: Instance, job: TeamJob) -> TeamStart:
+    """The team's constructed solution and when it was ready."""
+    problem = Problem.build(part, job.allow_borrowing)
+    solution = construct(problem, job.seed)
+    return TeamStart(problem, solution, time.time() - job.started)
 
 
 def _improve_team(
-    part: Instance,
     index: int,
     start: TeamStart,
     job: TeamJob,
@@ -139,73 +133,59 @@ def _improve_team(
     should_stop: Callable[[], bool],
     allotment: tuple[float, float] | None = None,
 ) -> TeamOutcome:
-    """Improve one team's plan within its budget: the first round's share, or `allotment`
+    """Improve one team's solution within its budget: the first round's share, or `allotment`
     (wall seconds, work) in the second round."""
-    started = job.started
-    plan, first, travel, eligible, bounds = start.plan, start.first, start.travel, start.eligible, start.bounds
-    bound = sum(bounds.values())
-    team = _team_name(part)
-    weights = job.weights
-    best = [plan]  # the best plan so far, kept whatever moment Ctrl-C comes
+    problem, first = start.problem, start.first
+    team, bound, weights = problem.name, problem.bound, job.weights
+    best = [start.solution]  # the best solution so far, kept whatever moment Ctrl-C comes
     if allotment is None:
         seconds, work, seed = *job.budget(index), job.seed
     else:  # the second round draws other neighbourhoods than the first
         seconds, work, seed = min(allotment[0], max(0.0, job.end - time.time())), allotment[1], job.seed + 1
 
-    def improved(p: Plan, s: Score) -> None:
-        best[0] = p
-        report(Progress(time.time() - started, team, s, bound, False))
+    def improved(s: Solution, value: Score) -> None:
+        best[0] = s
+        report(Progress(time.time() - job.started, team, value, bound, False))
 
     try:
         if allotment is None:
-            report(Progress(first, team, score(part, travel, plan, bounds, weights), bound, True))
-        best[0], ended = improve(
-            part, travel, eligible.carers, bounds, plan,
-            work=work,
-            deadline=time.monotonic() + seconds,
-            seed=seed,
-            settings=SearchSettings(objective=job.objective, weights=job.weights),
-            should_stop=should_stop,
-            on_improve=improved,
-        )
+            report(Progress(first, team, score(problem, start.solution, weights), bound, True))
+        best[0], ended = improve(problem, start.solution, Budget(work, time.monotonic() + seconds), seed,
+                                 SearchSettings(objective=job.objective, weights=job.weights), should_stop, improved)
     except KeyboardInterrupt:
         ended = "interrupted"
-    return TeamOutcome(team, best[0], score(part, travel, best[0], bounds, weights), bound, first,
-                       all_at_bound(part, best[0], bounds, eligible.carers), "interrupted" if should_stop() else ended)
+    return TeamOutcome(team, best[0], score(problem, best[0], weights), bound, first, all_at_bound(problem, best[0]),
+                       "interrupted" if should_stop() else ended)
 
 
 def _not_planned(part: Instance) -> TeamOutcome:
-    """A team that Ctrl-C reached before its first plan: every visit unassigned, saying so."""
-    plan = Plan(unassigned={v.id: "not planned: the solve was interrupted before this team" for v in part.visits})
-    empty = score(part, travel_times(part), plan, {})
-    return TeamOutcome(_team_name(part), plan, empty, 0, 0.0, False, "interrupted")
-
-
-def _team_name(part: Instance) -> str:
-    return part.teams[0].id if len(part.teams) == 1 else "all"
+    """A team that Ctrl-C reached before its first solution: every visit unassigned, saying so."""
+    solution = Solution(unassigned={v.id: "not planned: the solve was interrupted before this team" for v in part.visits})
+    problem = Problem.build(part)
+    return TeamOutcome(problem.name, solution, score(problem, solution, bounds={}), 0, 0.0, False, "interrupted")
 
 
 def _first_task(item: tuple[Instance, TeamJob], report: Callable[[Progress], None],
                 should_stop: Callable[[], bool]) -> TeamStart:
-    """Executor task: one team's first plan."""
-    return _first_plan(*item)
+    """Executor task: one team's first solution."""
+    return _first_solution(*item)
 
 
-def _improve_task(item: tuple[Instance, int, TeamStart, TeamJob, tuple[float, float] | None],
+def _improve_task(item: tuple[int, TeamStart, TeamJob, tuple[float, float] | None],
                   report: Callable[[Progress], None], should_stop: Callable[[], bool]) -> TeamOutcome:
-    """Executor task: improve one team's plan (a round of `_solve_teams`)."""
-    part, index, start, job, allotment = item
-    outcome = _improve_team(part, index, start, job, report, should_stop, allotment)
+    """Executor task: improve one team's solution (a round of `_solve_teams`)."""
+    index, start, job, allotment = item
+    outcome = _improve_team(index, start, job, report, should_stop, allotment)
     if outcome.interrupted and not should_stop():  # Ctrl-C reached this process: stop the other teams too
         raise Interrupted(outcome)
     return outcome
 
 
-def _as_found(part: Instance, start: TeamStart, weights: Weights) -> TeamOutcome:
-    """A team whose improvement the stop request prevented: its first plan."""
-    plan_score = score(part, start.travel, start.plan, start.bounds, weights)
-    return TeamOutcome(_team_name(part), start.plan, plan_score, sum(start.bounds.values()), start.first,
-                       all_at_bound(part, start.plan, start.bounds, start.eligible.carers), "interrupted")
+def _as_found(start: TeamStart, weights: Weights) -> TeamOutcome:
+    """A team whose improvement the stop request prevented: its first solution."""
+    problem = start.problem
+    return TeamOutcome(problem.name, start.solution, score(problem, start.solution, weights), problem.bound,
+                       start.first, all_at_bound(problem, start.solution), "interrupted")
 
 
 def solve(
@@ -218,8 +198,8 @@ def solve(
     Raises InputError (source: the instance's name) when a lock cannot be kept.
     """
     started = time.monotonic()
-    travel = travel_times(instance)
-    problems = lock_problems(instance, travel, options.allow_borrowing, instance.name or "instance")
+    whole = Problem.build(instance, options.allow_borrowing)
+    problems = lock_problems(whole, instance.name or "instance")
     if problems:
         raise InputError(problems)
     parts = [instance] if options.allow_borrowing or len(instance.teams) == 1 else team_instances(instance)
@@ -233,11 +213,7 @@ def solve(
                       options.seed, options.allow_borrowing, epoch + started, options.objective, options.weights)
         outcomes = _solve_teams(executor, parts, job, on_progress)
 
-    plan = Plan()
-    for outcome in outcomes:
-        plan.assignments.update(outcome.plan.assignments)
-        plan.breaks.update(outcome.plan.breaks)
-        plan.unassigned.update(outcome.plan.unassigned)
+    solution = Solution.merged([o.solution for o in outcomes])
     interrupted = any(o.interrupted for o in outcomes)
     total = Score.combine([o.score for o in outcomes])
     info = SolverInfo(
@@ -251,7 +227,7 @@ def solve(
         | ({"work_limit": options.work_limit} if options.work_limit is not None else {})
         | ({"weights": options.weights.as_option()} if options.weights != Weights() else {}),
     )
-    schedule, evaluation = finish(instance, travel, plan, info, started, options.allow_borrowing)
+    schedule, evaluation = finish(whole, solution, info, started)
     first = max((o.first_solution_s for o in outcomes), default=0.0)
     return SolveResult(schedule, evaluation, first, interrupted)
 
@@ -271,32 +247,31 @@ def _status(outcomes: list[TeamOutcome]) -> str:
 
 def _solve_teams(executor: Executor, parts: list[Instance], job: TeamJob,
                  on_progress: Callable[[Progress], None]) -> list[TeamOutcome]:
-    """First plans for every team, then two rounds of improvement (see the module docstring):
-    all teams get a plan before any is improved, and a stop request ends the rounds."""
+    """First solutions for every team, then two rounds of improvement (see the module
+    docstring): all teams get a solution before any is improved, and a stop request ends the rounds."""
     firsts = executor.map(_first_task, [(part, job) for part in parts], on_progress)
-    started = [(index, part, first) for index, (part, first) in enumerate(zip(parts, firsts)) if first is not None]
+    started = [(index, first) for index, first in enumerate(firsts) if first is not None]
     opening = job.opening()
-    improved = executor.map(_improve_task, [(part, index, first, opening, None) for index, part, first in started],
-                            on_progress)
-    outcomes = {index: outcome or _as_found(part, first, job.weights) for (index, part, first), outcome in zip(started, improved)}
+    improved = executor.map(_improve_task, [(index, first, opening, None) for index, first in started], on_progress)
+    outcomes = {index: outcome or _as_found(first, job.weights) for (index, first), outcome in zip(started, improved)}
     if started and not executor.stopped:
         _second_round(executor, started, outcomes, job, on_progress)
     return [outcomes.get(index) or _not_planned(part) for index, part in enumerate(parts)]
 
 
-def _second_round(executor: Executor, started: list[tuple[int, Instance, TeamStart]], outcomes: dict[int, TeamOutcome],
+def _second_round(executor: Executor, started: list[tuple[int, TeamStart]], outcomes: dict[int, TeamOutcome],
                   job: TeamJob, on_progress: Callable[[Progress], None]) -> None:
     """Improve further the teams with something left to gain, each by its allotment, largest
-    first so that the processes finish together; `outcomes` keeps each team's best plan."""
-    needs = [_need(outcomes[index], start, job.objective) for index, _, start in started]
+    first so that the processes finish together; `outcomes` keeps each team's best solution."""
+    needs = [_need(outcomes[index], start, job.objective) for index, start in started]
     allotted = sorted(
-        ((allotment, index, part, replace(start, plan=outcomes[index].plan))
-         for allotment, (index, part, start) in zip(job.allotments(needs), started) if allotment[1] > 0),
+        ((allotment, index, replace(start, solution=outcomes[index].solution))
+         for allotment, (index, start) in zip(job.allotments(needs), started) if allotment[1] > 0),
         key=lambda item: (-item[0][1], item[1]),
     )
-    again = executor.map(_improve_task, [(part, index, start, job, allotment) for allotment, index, part, start in allotted],
+    again = executor.map(_improve_task, [(index, start, job, allotment) for allotment, index, start in allotted],
                          on_progress)
-    for (_, index, _, _), outcome in zip(allotted, again):
+    for (_, index, _), outcome in zip(allotted, again):
         if outcome is not None:
             outcomes[index] = outcome
 
@@ -304,7 +279,7 @@ def _second_round(executor: Executor, started: list[tuple[int, Instance, TeamSta
 def _need(outcome: TeamOutcome, start: TeamStart, objective: str) -> float:
     """What a team still has to gain: servable visits left out, weighted by UNSERVED_NEED, plus
     its carers above the bounds (continuity) or one (travel has no bound to reach)."""
-    servable = sum(1 for v in outcome.plan.unassigned if start.eligible.carers.get(v))
+    servable = sum(1 for v in outcome.solution.unassigned if start.problem.eligible.get(v))
     rest = max(0, outcome.score.distinct_carers - outcome.bound) if objective == "continuity" else 1
     return UNSERVED_NEED * servable + rest
 

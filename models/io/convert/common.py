@@ -5,6 +5,10 @@ whole minutes of one day (0..1440). A converter therefore picks a scale (minutes
 unit) and rounds *conservatively*: travel and service up, window ends down, window starts
 up. A schedule feasible after conversion is then feasible in the source, and its cost is
 recomputed exactly from the source data (`exact_route_cost`), never from rounded minutes.
+
+Each converter also says how its set scores a schedule (`Converted.objective`): the set's own
+objective and a note on it, so that a benchmark compares with published values without
+knowing one set from another.
 """
 
 from __future__ import annotations
@@ -17,31 +21,51 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.load import instance_from_data
-from hemplan.models.io.write import write_text_atomic
 from hemplan.models.contract.schedule import Schedule
+from hemplan.models.io.load import instance_from_data
 from hemplan.models.io.matrix import office_key
+from hemplan.models.io.write import write_text_atomic
 
 DAY = 24 * 60
 OFFICE = office_key("T1")
 
 
+@dataclass(frozen=True)
+class SetObjective:
+    """A schedule's value under its set's own objective, and what that value is."""
+
+    value: float
+    note: str
+    # the value counts what a partial plan leaves out, so it is comparable with the published
+    # value even when visits are unassigned (a count of accepted patients); a travel cost is not
+    counts_partial: bool = False
+
+
 @dataclass
 class Converted:
     """An instance as JSON data, its travel matrix (source units), and what the set's
-    objective needs to be recomputed exactly: node of every client and the source matrix."""
+    objective needs to be recomputed exactly: node of every client, the source matrix and the
+    set's scorer (`objective`)."""
 
     name: str
     instance: dict
     places: list[str]  # matrix rows: OFFICE first, then client ids
     source_matrix: list[list[float]]  # travel in source units between `places`
     scale: float  # minutes per source time unit
+    scorer: Scorer  # the set's objective of a schedule of this instance
     notes: list[str] = field(default_factory=list)  # what the instance model cannot say
 
     def matrix_data(self) -> dict:
         """The matrix file: minutes scaled from the source, rounded up by the loader."""
         minutes = [[round(d * self.scale, 6) for d in row] for row in self.source_matrix]
         return {"locations": self.places, "minutes": minutes}
+
+    def objective(self, schedule: Schedule, instance: Instance) -> SetObjective:
+        """The set's own objective of `schedule`, a plan of the converted `instance`."""
+        return self.scorer(self, schedule, instance)
+
+
+Scorer = Callable[[Converted, Schedule, Instance], SetObjective]
 
 
 Reader = Callable[[Path], Converted]
@@ -116,6 +140,11 @@ def exact_route_cost(schedule: Schedule, instance: Instance, converted: Converte
     starts = {a.visit: a.start / converted.scale for a in schedule.assignments}
     return total, starts
 
+
+def euclidean_distance(converted: Converted, schedule: Schedule, instance: Instance) -> SetObjective:
+    """The objective of the routing sets with Euclidean distances: the routes' total length."""
+    distance, _ = exact_route_cost(schedule, instance, converted)
+    return SetObjective(distance, "distance, exact Euclidean")
 
 
 def keyword_blocks(text: str) -> dict[str, list[list[float]]]:

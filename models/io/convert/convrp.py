@@ -6,7 +6,8 @@ shift a day over the route-length limit (or, without one, over the longest day o
 out-and-back trips). The fleet is the smallest one the daily demand needs under the
 capacity. Not representable: capacity (dropped, a relaxation), the arrival-time consistency
 limit L (the evaluator reports the arrival spread instead). Driver consistency is the
-continuity objective itself: one carer per client is the goal, not a hard rule.
+continuity objective itself: one carer per client is the goal, not a hard rule. The set's
+objective here is the total distance over the horizon (`euclidean_distance`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from hemplan.models.io.convert.common import (
     OFFICE,
     Converted,
     euclidean,
+    euclidean_distance,
     planar,
     skeleton,
     time_scale,
@@ -54,7 +56,7 @@ def convert(path: Path) -> Converted:
     """One team; customers `N<id>`, visits `V<id>-d<day>`, carers `K<k>` working every day."""
     header, sections = _sections(path)
     days = int(header["NUM_DAYS"])
-    depot = tuple(sections["DEPOT_SECTION"][0][:2])
+    depot = (sections["DEPOT_SECTION"][0][0], sections["DEPOT_SECTION"][0][1])
     customers = [(int(r[0]), (r[1], r[2])) for r in sections["NODE_COORD_SECTION"]]
     demand = {int(r[0]): r[1:] for r in sections["DEMAND_SECTION"]}
     service = {int(r[0]): r[1:] for r in sections.get("SVC_TIME_SECTION", [])}
@@ -77,6 +79,6 @@ def convert(path: Path) -> Converted:
                 data["visits"].append({"id": f"V{c}-d{d}", "client": f"N{c}", "day": d,
                                        "window": {"earliest": 0, "latest": shifts[0]["end"]},
                                        "duration": max(1, up(service.get(c, [0] * days)[d], scale))})
-    return Converted(name, data, [OFFICE] + [f"N{c}" for c, _ in customers], matrix, scale,
+    return Converted(name, data, [OFFICE] + [f"N{c}" for c, _ in customers], matrix, scale, euclidean_distance,
                      ["capacity dropped (relaxation); fleet = fewest vehicles the daily demand needs",
                       "arrival-time consistency limit not enforced", "zero service times become 1 minute"])

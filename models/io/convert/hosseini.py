@@ -9,14 +9,17 @@ One time unit is 10 minutes. Not representable: each aide's own start and end pl
 and to the team office is zero: optimistic), the
 weekly workload cap, the finer spacing rule between visit days, and "accept a patient or
 not" as the objective: the continuity objective keeps one aide per patient where it can,
-and a patient with an unassigned visit counts as not accepted.
+and a patient with an unassigned visit counts as not accepted (`accepted_patients`, the set's
+objective here).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from hemplan.models.io.convert.common import OFFICE, Converted, keyword_blocks, planar, skeleton
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Schedule
+from hemplan.models.io.convert.common import OFFICE, Converted, SetObjective, keyword_blocks, planar, skeleton
 
 UNIT = 10.0  # minutes per source time unit (08:00-17:00 as 48-102)
 
@@ -29,6 +32,14 @@ def day_blocks(days: int, visits: int) -> list[tuple[int, int]]:
     """`visits` disjoint runs of consecutive days covering the week, as (first, last)."""
     edges = [round(k * days / visits) for k in range(visits + 1)]
     return [(edges[k], edges[k + 1] - 1) for k in range(visits)]
+
+
+def accepted_patients(converted: Converted, schedule: Schedule, instance: Instance) -> SetObjective:
+    """Patients with every visit served: the source accepts a patient or not, so a partial
+    plan is still comparable with the published count."""
+    refused = {instance.visit_by_id[u.visit].client for u in schedule.unassigned}
+    served = {v.client for v in instance.visits} - refused
+    return SetObjective(float(len(served)), "accepted patients (every visit served)", counts_partial=True)
 
 
 def convert(path: Path) -> Converted:
@@ -72,7 +83,7 @@ def convert(path: Path) -> Converted:
         data["clients"].append(client)
     office = [0.0 for _ in used]  # aides start at their first patient: their own bases are not representable
     matrix = [[0.0] + office] + [[office[a]] + [travel[aides + i][aides + j] for j in used] for a, i in enumerate(used)]
-    return Converted(name, data, [OFFICE] + [f"N{i + 1}" for i in used], matrix, UNIT,
+    return Converted(name, data, [OFFICE] + [f"N{i + 1}" for i in used], matrix, UNIT, accepted_patients,
                      ["each aide's own base: travel from and to the office is 0 (optimistic)",
                       "weekly workload cap not enforced", "day-spacing rule approximated by disjoint day blocks",
                       "patient acceptance is not an objective: a patient with an unassigned visit is not accepted"])

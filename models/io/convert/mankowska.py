@@ -6,23 +6,40 @@ its start window [e, l] and its processing time. Not representable: tardiness (a
 l is allowed in the source at a cost; here the window is hard, so only tardiness-free plans
 are found), and the synchronisation of double services (simultaneous or within a
 [min, max] gap, by two carers of different skills): the two services are two visits of the
-same client whose starts are checked afterwards by `sync_kept`.
+same client whose starts are checked afterwards by `sync_kept`. The set's objective (travel,
+tardiness and the largest tardiness, a third each) is then the travel over three.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Schedule
 from hemplan.models.io.convert.common import (
     OFFICE,
     Converted,
+    SetObjective,
     down,
+    exact_route_cost,
     keyword_blocks,
     planar,
     skeleton,
     time_scale,
     up,
 )
+
+
+@dataclass(frozen=True)
+class DoubleService:
+    """A patient whose two services the source synchronises: their visits and the gap rule
+    (simultaneous when low = high = 0, else low <= second start - first start <= high)."""
+
+    visits: tuple[str, ...]
+    low: float
+    high: float
 
 
 def _flat(block: list[list[float]]) -> list[float]:
@@ -57,21 +74,36 @@ def convert(path: Path) -> Converted:
                     "duration": max(1, up(b["p"][i * staff][s], scale)),
                 })
     matrix = [row[: nodes - 1] for row in b["d"][: nodes - 1]]  # node N-1 is the depot again
-    return Converted(name, data, [OFFICE] + [f"N{i}" for i in range(1, nodes - 1)], matrix, scale,
+    scorer = partial(travel_and_sync, tuple(_double_services(b)))
+    return Converted(name, data, [OFFICE] + [f"N{i}" for i in range(1, nodes - 1)], matrix, scale, scorer,
                      ["tardiness not allowed (hard windows)", "double-service synchronisation not enforced"])
 
 
-def sync_kept(path: Path, starts: dict[str, float]) -> tuple[int, int]:
-    """Double-service patients whose two starts (source units) keep the source's gap rule
-    (simultaneous when min = max = 0, else min <= second - first <= max), and how many there are."""
-    b = read_mankowska(path)
+def _double_services(b: dict[str, list[list[float]]]) -> list[DoubleService]:
+    """The double-service patients (`DS`, 1-based) with their two visits and gap rule."""
     services = int(b["nbServi"][0][0])
     low, high = _flat(b["mind"]), _flat(b["maxd"])
-    kept = total = 0
-    for node in (int(v) - 1 for v in _flat(b.get("DS", []))):
-        pair = [f"V{node}-s{s + 1}" for s in range(services) if b["r"][node][s] >= 1]
-        total += 1
+    return [DoubleService(tuple(f"V{node}-s{s + 1}" for s in range(services) if b["r"][node][s] >= 1),
+                          low[node], high[node])
+            for node in (int(v) - 1 for v in _flat(b.get("DS", [])))]
+
+
+def sync_kept(doubles: tuple[DoubleService, ...], starts: dict[str, float]) -> tuple[int, int]:
+    """Double-service patients whose two starts (source units) keep the source's gap rule,
+    and how many there are."""
+    kept = 0
+    for double in doubles:
+        pair = double.visits
         if len(pair) == 2 and all(p in starts for p in pair):
             gap = starts[pair[1]] - starts[pair[0]]
-            kept += (abs(gap) < 1e-6) if high[node] == 0 else (low[node] - 1e-6 <= gap <= high[node] + 1e-6)
-    return kept, total
+            kept += (abs(gap) < 1e-6) if double.high == 0 else (double.low - 1e-6 <= gap <= double.high + 1e-6)
+    return kept, len(doubles)
+
+
+def travel_and_sync(doubles: tuple[DoubleService, ...], converted: Converted, schedule: Schedule,
+                    instance: Instance) -> SetObjective:
+    """The set's objective, (travel + tardiness + largest tardiness) / 3, with no tardiness here
+    (windows are hard), and how many double services keep their synchronisation."""
+    distance, starts = exact_route_cost(schedule, instance, converted)
+    kept, total = sync_kept(doubles, starts)
+    return SetObjective(distance / 3, f"travel+tardiness (1/3 each); double services synchronised {kept}/{total}")

@@ -4,6 +4,7 @@ Vehicles become carers with one shift from the depot's opening to its closing, c
 clients with one visit (start window, service time as duration). Not representable: vehicle
 capacity and demands (the instance model has none), so a converted instance is a relaxation;
 `benchmarks/solomon.py` routes the source directly, with capacity, for the published numbers.
+The set's objective here is the total distance (`euclidean_distance`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from hemplan.models.io.convert.common import (
     Converted,
     down,
     euclidean,
+    euclidean_distance,
     planar,
     skeleton,
     time_scale,
@@ -68,4 +70,4 @@ def convert(path: Path) -> Converted:
                                "window": {"earliest": earliest, "latest": max(earliest, latest)},
                                "duration": max(1, up(service, scale))})
     return Converted(name, data, [OFFICE] + [f"N{k}" for k in range(1, len(coords))], euclidean(coords), scale,
-                     ["capacity and demands dropped (relaxation)"])
+                     euclidean_distance, ["capacity and demands dropped (relaxation)"])

@@ -7,19 +7,29 @@ preferred caregivers, and each required service a visit of that skill (optional 
 visits deferrable). Distances are minutes already (scale 1). Not representable: several time
 windows per patient (the first is kept: a restriction), tardiness (windows are hard), the
 synchronisation of double services (two visits, not enforced), several depots (the first
-terminal is the office), and the weighted objective terms other than travel and preferences.
+terminal is the office), and the weighted objective terms other than travel and preferences;
+so the set's objective here is the travel alone (`travel_only`), not the published weighted one.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from hemplan.models.io.convert.common import OFFICE, Converted, down, skeleton, up
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Schedule
+from hemplan.models.io.convert.common import OFFICE, Converted, SetObjective, down, exact_route_cost, skeleton, up
 
 
 def _point(location: list[float]) -> dict[str, float]:
     return {"lat": location[1], "lon": location[0]}
+
+
+def travel_only(converted: Converted, schedule: Schedule, instance: Instance) -> SetObjective:
+    """The travel term of the UHHC objective (minutes: the distances are minutes already)."""
+    distance, _ = exact_route_cost(schedule, instance, converted)
+    return SetObjective(distance, "travel only (the reference is the weighted UHHC objective)")
 
 
 def convert(path: Path) -> Converted:
@@ -32,7 +42,7 @@ def convert(path: Path) -> Converted:
     lunch = raw.get("lunch_breaks")
     for carer in raw["caregivers"]:
         hours = carer.get("working_shift", {})
-        shift = {"day": 0, "start": up(hours.get("start", 0), 1.0),
+        shift: dict[str, Any] = {"day": 0, "start": up(hours.get("start", 0), 1.0),
                  "end": down(hours.get("end", raw["metadata"].get("horizon", 1440)), 1.0)}
         if carer.get("lunch_break") and lunch:
             latest = min(lunch["end"], shift["end"]) - lunch["min_duration"]
@@ -58,6 +68,6 @@ def convert(path: Path) -> Converted:
                 "priority": "deferrable" if patient.get("optional") else "mandatory",
             })
     matrix = [[float(raw["distances"][a][b]) for b in index] for a in index]
-    return Converted(name, data, places, matrix, 1.0,
+    return Converted(name, data, places, matrix, 1.0, travel_only,
                      ["only the first time window per patient", "tardiness not allowed (hard windows)",
                       "double-service synchronisation not enforced", "first terminal point is the only office"])

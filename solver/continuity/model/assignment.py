@@ -9,20 +9,19 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from hemplan.models.contract.instance import Instance, Visit
-from hemplan.solver.eligibility import fitting_days
-from hemplan.solver.travel import TravelTimes
+from hemplan.models.contract.instance import Visit
 from hemplan.solver.continuity.model.variables import Candidate, VisitVars
+from hemplan.solver.problem import Problem
 
 
-def add_candidates(model: cp_model.CpModel, instance: Instance, travel: TravelTimes,
-                   allowed: dict[str, list[str]], free_ids: list[str]) -> dict[Candidate, cp_model.IntVar]:
+def add_candidates(model: cp_model.CpModel, problem: Problem, allowed: dict[str, list[str]],
+                   free_ids: list[str]) -> dict[Candidate, cp_model.IntVar]:
     """`serves[v,c,d]`: carer c serves freed visit v on day d."""
     serves: dict[Candidate, cp_model.IntVar] = {}
     for v_id in free_ids:
-        visit = instance.visit_by_id[v_id]
+        visit = problem.visit(v_id)
         for c_id in allowed.get(v_id, []):
-            for day in fitting_days(instance, travel, instance.staff_by_id[c_id], visit):
+            for day in problem.fitting_days(c_id, visit):
                 serves[(v_id, c_id, day)] = model.new_bool_var(f"serves[{v_id},{c_id},{day}]")
     return serves
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from hemplan.models.contract.instance import Instance
 from hemplan.solver.continuity.model.variables import Candidate
+from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Placement
 
 
-def add_new_pairs(model: cp_model.CpModel, instance: Instance, current: dict[str, Placement], free: set[str],
+def add_new_pairs(model: cp_model.CpModel, problem: Problem, current: dict[str, Placement], free: set[str],
                   serves: dict[Candidate, cp_model.IntVar]) -> list[cp_model.IntVar]:
     """`new_pair[k,c]`: carer c serves client k in this step although they do not meet outside it."""
-    visit = instance.visit_by_id
+    visit = problem.instance.visit_by_id
     met_outside = {(visit[v_id].client, c) for v_id, p in current.items() if v_id not in free for c in p.carers}
     pair_lits: dict[tuple[str, str], list[cp_model.IntVar]] = {}
     for (v_id, c_id, _), lit in serves.items():

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from hemplan.models.contract.instance import Instance
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
+from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Placement
 
 
-def add_hint(model: cp_model.CpModel, instance: Instance, routes: list[RouteVars], current: dict[str, Placement],
+def add_hint(model: cp_model.CpModel, problem: Problem, routes: list[RouteVars], current: dict[str, Placement],
              breaks: dict[tuple[str, int], int], free_ids: list[str], serves: dict[Candidate, cp_model.IntVar],
              visits: dict[str, VisitVars]) -> None:
     """Hint every freed visit's placement, each route's order and each break as they are now."""
@@ -34,7 +34,7 @@ def add_hint(model: cp_model.CpModel, instance: Instance, routes: list[RouteVars
         if r.break_start is None:
             continue
         b = breaks.get((r.carer, r.day))
-        rule = instance.staff_by_id[r.carer].shift_by_day[r.day].break_
+        rule = problem.carer(r.carer).shift_by_day[r.day].break_
         assert rule is not None  # a route has a break variable only when its shift has a break
         model.add_hint(r.break_start, b if b is not None else rule.earliest)
         times = [current[r.nodes[k - 1]].start for k in order[1:-1]]

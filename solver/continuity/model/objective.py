@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from hemplan.models.contract.instance import Instance
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
-from hemplan.solver.score import Weights, series_members, workload_targets
+from hemplan.solver.problem import Problem
+from hemplan.solver.score import Weights
 from hemplan.solver.solution import Placement
 
 
@@ -25,18 +25,19 @@ class Levels:
     minutes: cp_model.LinearExprT
 
 
-def objective_levels(model: cp_model.CpModel, instance: Instance, current: dict[str, Placement], free_ids: list[str],
+def objective_levels(model: cp_model.CpModel, problem: Problem, current: dict[str, Placement], free_ids: list[str],
                      visits: dict[str, VisitVars], serves: dict[Candidate, cp_model.IntVar], routes: list[RouteVars],
                      new_pairs: list[cp_model.IntVar], start: dict[str, cp_model.IntVar | int],
                      weights: Weights) -> Levels:
     """Heads and minutes of the step, weighted."""
-    not_preferred = _not_preferred(instance, serves)
+    instance = problem.instance
+    not_preferred = _not_preferred(problem, serves)
     unserved_m = [visits[v].served.Not() for v in free_ids if instance.visit_by_id[v].priority == "mandatory"]
     unserved_d = [visits[v].served.Not() for v in free_ids if instance.visit_by_id[v].priority == "deferrable"]
     travel = sum(minutes * lit for r in routes for (i, j), lit in r.arcs.items() if (minutes := r.legs[(i, j)]))
     served = {v: visits[v].served for v in free_ids}
-    arrival = add_arrival_deviations(model, instance, current, free_ids, start, served) if weights.arrival else []
-    workload = add_workload_deviations(model, instance, current, set(free_ids), serves) if weights.workload else []
+    arrival = add_arrival_deviations(model, problem, current, free_ids, start, served) if weights.arrival else []
+    workload = add_workload_deviations(model, problem, current, set(free_ids), serves) if weights.workload else []
     heads = (
         weights.unserved_mandatory * sum(unserved_m)
         + weights.unserved_deferrable * sum(unserved_d)
@@ -46,17 +47,17 @@ def objective_levels(model: cp_model.CpModel, instance: Instance, current: dict[
     return Levels(heads, weights.travel * travel + weights.arrival * sum(arrival) + weights.workload * sum(workload))
 
 
-def _not_preferred(instance: Instance, serves: dict[Candidate, cp_model.IntVar]) -> list[cp_model.IntVar]:
+def _not_preferred(problem: Problem, serves: dict[Candidate, cp_model.IntVar]) -> list[cp_model.IntVar]:
     """Candidates that give a client with preferred carers someone else."""
     found = []
     for (v_id, c_id, _), lit in serves.items():
-        preferred = instance.client_by_id[instance.visit_by_id[v_id].client].preferred_carers
+        preferred = problem.instance.client_by_id[problem.visit(v_id).client].preferred_carers
         if preferred and c_id not in preferred:
             found.append(lit)
     return found
 
 
-def add_arrival_deviations(model: cp_model.CpModel, instance: Instance, current: dict[str, Placement],
+def add_arrival_deviations(model: cp_model.CpModel, problem: Problem, current: dict[str, Placement],
                            free_ids: list[str], start: dict[str, cp_model.IntVar | int],
                            served: dict[str, cp_model.IntVar]) -> list[cp_model.IntVar]:
     """Per recurring visit touched by the step, a common target time and each served member's
@@ -64,10 +65,10 @@ def add_arrival_deviations(model: cp_model.CpModel, instance: Instance, current:
     is exactly the series' deviation in `solver.score`."""
     freed = set(free_ids)
     deviations: list[cp_model.IntVar] = []
-    for members in series_members(instance).values():
+    for members in problem.series.values():
         if freed.isdisjoint(members) or len(members) < 2:
             continue
-        window = instance.visit_by_id[members[0]].window
+        window = problem.visit(members[0]).window
         target = model.new_int_var(window.earliest, window.latest, f"arrival_target[{members[0]}]")
         for v_id in members:
             if v_id not in freed and v_id not in current:
@@ -82,10 +83,11 @@ def add_arrival_deviations(model: cp_model.CpModel, instance: Instance, current:
     return deviations
 
 
-def add_workload_deviations(model: cp_model.CpModel, instance: Instance, current: dict[str, Placement],
+def add_workload_deviations(model: cp_model.CpModel, problem: Problem, current: dict[str, Placement],
                             free: set[str], serves: dict[Candidate, cp_model.IntVar]) -> list[cp_model.IntVar]:
     """Per carer who may take a freed visit, the distance of their visit minutes from their share."""
-    targets = workload_targets(instance)
+    instance = problem.instance
+    targets = problem.workload_targets
     fixed = {c: 0 for c in targets}
     for v_id, p in current.items():
         if v_id not in free:

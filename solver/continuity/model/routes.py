@@ -11,20 +11,18 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from hemplan.models.contract.instance import Instance
 from hemplan.solver.continuity.model.breaks import add_break, keep_break_in_gap
 from hemplan.solver.continuity.model.times import RouteTimes, Start, route_times
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars
-from hemplan.solver.travel import TravelTimes
+from hemplan.solver.problem import Problem
 
 
-def add_route(model: cp_model.CpModel, instance: Instance, travel: TravelTimes, carer_id: str, day: int,
-              fixed: list[str], candidates: list[str], serves: dict[Candidate, cp_model.IntVar],
-              start: dict[str, Start]) -> RouteVars:
+def add_route(model: cp_model.CpModel, problem: Problem, carer_id: str, day: int, fixed: list[str],
+              candidates: list[str], serves: dict[Candidate, cp_model.IntVar], start: dict[str, Start]) -> RouteVars:
     """Circuit, break and timing of one carer-day: `fixed` visits stay on it (in start
     order), `candidates` may join it."""
     nodes = fixed + candidates
-    times = route_times(instance, travel, carer_id, day, nodes, len(fixed), start)
+    times = route_times(problem, carer_id, day, nodes, len(fixed), start)
     route = RouteVars(carer_id, day, nodes, model.new_bool_var(f"active[{carer_id},{day}]"))
     add_circuit(model, route, times, serves)
     add_break(model, route, times)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from hemplan.models.contract.instance import Instance, Shift, TravelMode
+from hemplan.models.contract.instance import Shift, TravelMode
+from hemplan.solver.problem import Problem
 from hemplan.solver.travel import TravelTimes
 
 Start = cp_model.IntVar | int  # a freed visit's start variable, or a fixed visit's start
@@ -64,13 +65,13 @@ class RouteTimes:
         return True
 
 
-def route_times(instance: Instance, travel: TravelTimes, carer_id: str, day: int, nodes: list[str],
-                fixed: int, start: dict[str, Start]) -> RouteTimes:
+def route_times(problem: Problem, carer_id: str, day: int, nodes: list[str], fixed: int,
+                start: dict[str, Start]) -> RouteTimes:
     """The pruning facts of a carer-day whose first `fixed` nodes stay on it."""
-    carer = instance.staff_by_id[carer_id]
-    visits = [instance.visit_by_id[v] for v in nodes]
-    places = [travel.office_index[carer.team]] + [travel.client_index[v.client] for v in visits]
+    carer = problem.carer(carer_id)
+    visits = [problem.visit(v) for v in nodes]
+    places = [problem.office(carer)] + [problem.home(v) for v in visits]
     est = [carer.shift_by_day[day].start] + [s if isinstance(s := start[v.id], int) else v.window.earliest for v in visits]
     lst = [carer.shift_by_day[day].end] + [s if isinstance(s := start[v.id], int) else v.window.latest for v in visits]
-    return RouteTimes(carer.shift_by_day[day], places, travel, carer.travel_mode, est, lst,
+    return RouteTimes(carer.shift_by_day[day], places, problem.travel, carer.travel_mode, est, lst,
                       [0] + [v.duration for v in visits], fixed)

@@ -21,6 +21,7 @@ from hemplan.solver.continuity.model.times import Start
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
 from hemplan.solver.score import Weights
 from hemplan.solver.solution import Placement
+from hemplan.solver.problem import Problem
 from hemplan.solver.travel import travel_times
 from tests.small_instances import shift, small, visit
 
@@ -40,10 +41,10 @@ def build(instance: Instance, free: list[str], current: dict[str, Placement] | N
     """The assignment, staffing, lock and (optionally) route families for `free`, with every
     eligible carer allowed, around the fixed `current` placements."""
     current = current or {}
-    travel = travel_times(instance)
+    problem = Problem.build(instance)
     model = cp_model.CpModel()
     allowed = {v: [c.id for c in instance.staff] for v in free}
-    serves = add_candidates(model, instance, travel, allowed, free)
+    serves = add_candidates(model, problem, allowed, free)
     visits = {}
     for v_id in free:
         v = instance.visit_by_id[v_id]
@@ -56,7 +57,7 @@ def build(instance: Instance, free: list[str], current: dict[str, Placement] | N
         keys = sorted({(c, d) for (_, c, d) in serves} | {(c, p.day) for p in current.values() for c in p.carers})
         for c, d in keys:
             fixed = sorted((v for v, p in current.items() if p.day == d and c in p.carers), key=lambda v: current[v].start)
-            built_routes[(c, d)] = add_route(model, instance, travel, c, d, fixed,
+            built_routes[(c, d)] = add_route(model, problem, c, d, fixed,
                                              [v for v in free if (v, c, d) in serves], serves, start)
     return Built(model, serves, visits, built_routes)
 
@@ -206,7 +207,7 @@ def test_a_pair_already_met_outside_costs_nothing_and_a_new_one_costs_one() -> N
     inst = one_carer([visit("V0", "K", 0), visit("V1", "K", 1)], staff)
     current = {"V0": Placement(0, 8 * 60, ("A",))}
     built = build(inst, ["V1"], current, routes=False)
-    pairs = add_new_pairs(built.model, inst, current, {"V1"}, built.serves)
+    pairs = add_new_pairs(built.model, Problem.build(inst), current, {"V1"}, built.serves)
     assert [p.name for p in pairs] == ["new_pair[K,B]"]  # A meets K outside the step
     model = built.model.clone()
     model.add(built.serves[("V1", "B", 1)] == 1)
@@ -225,7 +226,8 @@ def test_heads_come_first_a_mandatory_visit_is_served_whatever_the_travel() -> N
     inst = one_carer([visit("V", "K", 0, "08:00", "12:00", 30)])
     built = build(inst, ["V"])
     route = built.routes[("A", 0)]
-    levels = objective_levels(built.model, inst, {}, ["V"], built.visits, built.serves, [route], [], {}, Weights())
+    levels = objective_levels(built.model, Problem.build(inst), {}, ["V"], built.visits, built.serves, [route], [], {},
+                              Weights())
     solved = lexicographic(built.model, levels, 5.0, 0, 1, None, 1.0)
     assert solved is not None and solved.solver.value(built.visits["V"].served) == 1
     assert solved.status == "OPTIMAL"

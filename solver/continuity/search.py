@@ -1,0 +1,227 @@
+"""Large-neighbourhood search: free a few related visits (`neighbourhoods`), re-plan them
+with CP-SAT (`neighbourhood`), keep gains.
+
+Between steps the best plan is tidied in Python (`hemplan.solver.continuity.tidy`): the repair serves visits
+left out (re-packing their day's busy hours where single moves fail) and rare carers are
+released or merged over the whole team, moves the small neighbourhoods rarely draw, at a
+few tenths of a second a pass.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import astuple, dataclass, replace
+from typing import Callable, Literal
+
+from hemplan.solver.continuity.construct import seeded_ranks
+from hemplan.solver.continuity.neighbourhood import NeighbourhoodResult, StepLimits, solve_neighbourhood
+from hemplan.solver.continuity.neighbourhoods import Neighbourhoods, candidate_carers, pinned
+from hemplan.solver.continuity.repack import NodeBudget
+from hemplan.solver.continuity.tidy import tidy
+from hemplan.solver.problem import Problem
+from hemplan.solver.score import Score, Weights, client_carers, score
+from hemplan.solver.solution import Solution
+
+TRAVEL_WEIGHTS = Weights(new_pair=0, not_preferred=0, arrival=0, workload=0)  # the travel-only yardstick
+CAPACITY_REASON = "capacity: no route of an eligible carer has room for it"
+Ended = Literal["bound", "optimal", "work", "time", "interrupted"]  # why a search stopped; see `improve`
+
+
+@dataclass
+class SearchSettings:
+    """Knobs of the search; the defaults suit a team of about ten carers on two cores.
+
+    The search spends a budget of CP-SAT deterministic time (`work`), not wall seconds, so
+    that a seed gives the same schedule on a busy or an idle machine; the wall-clock
+    deadline is only a guard that keeps the time limit when the machine is slow.
+    """
+
+    objective: str = "continuity"  # or "travel": unserved visits then travel, continuity ignored
+    weights: Weights = Weights()  # of the continuity objective (the travel-only one has its own)
+    polish_at_bound: int = 30  # once every client is at its bound, steps in a row without a better cost
+    step_work: float = 0.1
+    polish_share: float = 0.5  # of a step's work its heads left, the share for minutes (travel-only: all)
+    min_step_work: float = 0.05  # charged per step at least
+    work_per_variable: float = 2e-5  # building the model is work too: charged by its size
+    step_seconds: float = 30.0  # a guard only: a loaded machine must not cut a step short of its work
+    initial_free: int = 40
+    min_free: int = 12
+    max_free: int = 120
+    workers: int = 1
+    tidy_every: int = 3  # steps at least between two tidy passes (`hemplan.solver.continuity.tidy`)
+    serve_tidy_every: int = 10  # while a servable visit is left out, a pass at least this often, improved or not
+    tidy_work: float = 0.03  # charged per tidy pass: it runs in Python, outside CP-SAT's count
+    repack_nodes: int = 3000  # search nodes a tidy pass may spend re-packing days for left-over visits
+    work_per_node: float = 1e-4  # charged per re-packing node (measured: about a third of a millisecond each)
+
+
+def merge(plan: Solution, result: NeighbourhoodResult) -> Solution:
+    """The plan with the neighbourhood's new placements and breaks."""
+    assignments = dict(plan.assignments)
+    unassigned = dict(plan.unassigned)
+    for visit_id, placement in result.placements.items():
+        if placement is None:
+            assignments.pop(visit_id, None)
+            unassigned[visit_id] = plan.unassigned.get(visit_id, CAPACITY_REASON)
+        else:
+            assignments[visit_id] = placement
+            unassigned.pop(visit_id, None)
+    merged = Solution(assignments=assignments, unassigned=unassigned)
+    working = set(merged.routes())
+    merged.breaks = {k: b for k, b in {**plan.breaks, **result.breaks}.items() if k in working}
+    return merged
+
+
+def drops_a_lock(problem: Problem, plan: Solution, candidate: Solution) -> bool:
+    """Whether `candidate` leaves out a locked visit that `plan` serves: locks are hard, so
+    such a plan is never accepted, even when it would serve a more important visit instead."""
+    return any(
+        v in plan.assignments and (problem.visit(v).locked_carers or problem.visit(v).locked_start is not None)
+        for v in candidate.unassigned
+    )
+
+
+def all_at_bound(problem: Problem, plan: Solution) -> bool:
+    """Whether no plan can do better on continuity: every client at its bound, and no mandatory
+    visit left out that an eligible carer could serve (one with none stays out in every plan)."""
+    met = client_carers(problem, plan)
+    bounds = problem.bounds
+    return all(len(met[c]) <= bounds.get(c, 0) for c in met) and not any(
+        problem.visit(v).priority == "mandatory" and problem.eligible.get(v) for v in plan.unassigned
+    )
+
+
+def _work_of(result: NeighbourhoodResult | None, step_work: float, settings: SearchSettings) -> float:
+    """Deterministic work a step cost: CP-SAT's own measure plus a charge for building the model."""
+    if result is None:
+        return step_work
+    return result.deterministic_time + result.variables * settings.work_per_variable
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one search may spend: CP-SAT deterministic work, the measure that makes a seed give
+    the same plan on any machine, and a wall-clock deadline (time.monotonic) as a guard."""
+
+    work: float
+    deadline: float
+
+
+def improve(
+    problem: Problem,
+    plan: Solution,
+    budget: Budget,
+    seed: int,
+    settings: SearchSettings,
+    should_stop: Callable[[], bool] = lambda: False,
+    on_improve: Callable[[Solution, Score], None] = lambda plan, score: None,
+) -> tuple[Solution, Ended]:
+    """Improve `plan` until the budget's work is spent, its deadline passes, a stop is
+    requested, or every client is at its bound and `settings.polish_at_bound` steps in a row
+    have not lowered the cost (travel, arrival and workload still count once continuity is
+    optimal). Returns the best plan found (after Ctrl-C too: it is kept, never lost) and what
+    ended the search: "bound", "optimal" (nothing left to try: every movable visit was
+    re-planned at once, optimally, or none may move), "work", "time" or "interrupted" (Ctrl-C
+    or a stop request)."""
+    best = plan
+    instance, eligible = problem.instance, problem.eligible
+    work, deadline = budget.work, budget.deadline
+    try:
+        rng = random.Random(seed)
+        hoods = Neighbourhoods(problem, rng, settings.objective)
+        by_travel = settings.objective == "travel"
+        key: Callable[[Score], tuple] = Score.travel_first if by_travel else astuple
+        weights = TRAVEL_WEIGHTS if by_travel else settings.weights
+        # the minute terms (arrival, workload) join the CP-SAT model once every visit is served:
+        # measured on district-14d, modelling them earlier slows the steps that serve visits and
+        # merge carers (37 unserved after 60 s against 19); until then they only break ties
+        serving = weights if by_travel else replace(weights, arrival=0, workload=0)
+        best_score = score(problem, plan, weights)
+        fixed = pinned(problem, plan)
+        movable = set(instance.visit_by_id) - fixed
+        # lock-heavy (a replan): the few visits that may move are re-planned all at once
+        whole = bool(fixed) and len(movable) <= settings.max_free
+        size = settings.initial_free
+        step = 0
+        # now and then the plan is tidied in Python (`hemplan.solver.continuity.tidy`): moves over the whole team
+        # that the small neighbourhoods rarely draw
+        ranks = seeded_ranks([s.id for s in instance.staff] + [c.id for c in instance.clients], seed)
+        tidied_at = -settings.tidy_every
+        untidy = False  # the best plan changed since the last tidy pass
+        stale = 0  # steps in a row without a better score
+        spent = 0.0
+        solved_whole = False
+        while (
+            spent < work
+            and time.monotonic() < deadline
+            and not should_stop()
+            and (by_travel or stale < settings.polish_at_bound or not all_at_bound(problem, best))
+            and movable
+            and not solved_whole
+        ):
+            free = set(movable) if whole else hoods.draw(best, size) - fixed
+            step += 1
+            stale += 1
+            if not free:
+                spent += settings.min_step_work
+                continue
+            limits = StepLimits(seconds=min(settings.step_seconds, deadline - time.monotonic()),
+                                work=min(settings.step_work, work - spent), seed=seed + step, workers=settings.workers)
+            allowed = eligible if by_travel or whole else candidate_carers(problem, best, free, rng)
+            result = solve_neighbourhood(
+                problem, best, free, allowed, limits,
+                weights=weights if best_score.unassigned_mandatory + best_score.unassigned_deferrable == 0 else serving,
+                polish_share=1.0 if by_travel else settings.polish_share,
+            )
+            spent += max(settings.min_step_work, _work_of(result, limits.work, settings))
+            if result is None:
+                size = max(settings.min_free, int(size * 0.8))
+                whole = False  # too much at once: fall back to drawn neighbourhoods
+                continue
+            size = min(settings.max_free, size + 4) if result.status == "OPTIMAL" else max(settings.min_free, size - 4)
+            candidate = merge(best, result)
+            candidate_score = score(problem, candidate, weights)
+            improved = False
+            if key(candidate_score) <= key(best_score) and not drops_a_lock(problem, best, candidate):
+                improved = key(candidate_score) < key(best_score)
+                best, best_score = candidate, candidate_score
+                if improved:
+                    stale = 0
+                    on_improve(best, best_score)
+                untidy = not by_travel
+            since = step - tidied_at
+            if not by_travel and (
+                (improved and since >= settings.tidy_every)
+                or (since >= settings.serve_tidy_every and any(eligible.get(v) for v in best.unassigned))  # stuck
+            ):
+                tidied_at, untidy = step, False
+                best, best_score, work_done = _tidied(problem, ranks, best, best_score, on_improve, settings, step)
+                spent += work_done
+            solved_whole = whole and result.status == "OPTIMAL"  # every movable visit at once, optimally
+        if untidy:  # the last steps' plan has not been tidied yet: a few tenths of a second past the budget
+            best, best_score, _ = _tidied(problem, ranks, best, best_score, on_improve, settings, step)
+    except KeyboardInterrupt:
+        return best, "interrupted"
+    if should_stop():
+        return best, "interrupted"
+    if solved_whole or not movable:
+        return best, "optimal"
+    if spent >= work:
+        return best, "work"
+    return best, "time" if time.monotonic() >= deadline else "bound"
+
+
+def _tidied(problem: Problem, ranks: dict[str, float], best: Solution, best_score: Score,
+            on_improve: Callable[[Solution, Score], None], settings: SearchSettings,
+            step: int) -> tuple[Solution, Score, float]:
+    """The best plan after a tidy pass (`hemplan.solver.continuity.tidy`), reported when the pass changed it, and
+    the work the pass is charged."""
+    repacking = NodeBudget(settings.repack_nodes, seed=step)
+    tidied = tidy(problem, best, ranks, repacking, turn=step)
+    work = settings.tidy_work + repacking.spent * settings.work_per_node
+    if tidied is None:
+        return best, best_score, work
+    tidied_score = score(problem, tidied, settings.weights)
+    on_improve(tidied, tidied_score)
+    return tidied, tidied_score, work

@@ -1,0 +1,124 @@
+"""The problem as every method sees it, built once: an instance (a team's part, or the whole
+district), its travel times, who could serve each visit, the clients' lower bounds, and the
+indexes the heuristics ask for again and again (each derived fact on first use, then kept).
+
+Building these once per team and passing one object replaces the `(instance, travel,
+eligible, bounds, ...)` argument lists that every function used to take, and the travel matrix
+file is read once, not at every call site. A Problem is frozen: the methods change solutions,
+never the problem. It pickles, so a team's problem travels to a worker process whole.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from hemplan.models.contract.instance import Instance, Staff, Visit
+from hemplan.solver.bounds import client_bounds
+from hemplan.solver.eligibility import Eligibility, fitting_days
+from hemplan.solver.eligibility import eligibility as eligibility_of
+from hemplan.solver.travel import TravelTimes, travel_times
+
+SeriesKey = tuple[str, str, int, int, int, int]  # client, service, window, duration, staffing
+
+
+def series_key(visit: Visit) -> SeriesKey:
+    """Visits with the same key are one recurring visit on different days (a pattern's visits,
+    or the same visit entered day by day): the arrival-time objective keeps them at one time."""
+    return (visit.client, visit.service, visit.window.earliest, visit.window.latest, visit.duration, visit.staff_needed)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An instance with what every method derives from it first."""
+
+    instance: Instance
+    travel: TravelTimes
+    allow_borrowing: bool = False
+    _days: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def build(cls, instance: Instance, allow_borrowing: bool = False) -> Problem:
+        """The problem of `instance`: its travel times now, the rest when first asked for."""
+        return cls(instance, travel_times(instance), allow_borrowing)
+
+    @cached_property
+    def eligibility(self) -> Eligibility:
+        return eligibility_of(self.instance, self.travel, self.allow_borrowing)
+
+    @property
+    def eligible(self) -> dict[str, list[str]]:
+        """Visit id -> the carers who could serve it, judged on the visit alone (`solver.eligibility`)."""
+        return self.eligibility.carers
+
+    @property
+    def reasons(self) -> dict[str, str]:
+        """Visit id -> why it has fewer possible carers than it needs."""
+        return self.eligibility.reasons
+
+    @property
+    def name(self) -> str:
+        """The team this problem plans, or "all" for a district planned as one pool."""
+        return self.instance.teams[0].id if len(self.instance.teams) == 1 else "all"
+
+    @cached_property
+    def bounds(self) -> dict[str, int]:
+        """Per client, the fewest distinct carers any schedule must give it (`solver.bounds`)."""
+        return client_bounds(self.instance, self.eligible)
+
+    @property
+    def bound(self) -> int:
+        return sum(self.bounds.values())
+
+    @cached_property
+    def series(self) -> dict[SeriesKey, list[str]]:
+        """Visit ids of each recurring visit."""
+        members: dict[SeriesKey, list[str]] = defaultdict(list)
+        for v in self.instance.visits:
+            members[series_key(v)].append(v.id)
+        return dict(members)
+
+    @cached_property
+    def workload_targets(self) -> dict[str, int]:
+        """Each carer's fair share of the visit minutes: all visit minutes split in proportion
+        to paid shift minutes (a part-timer gets less)."""
+        demand = sum(v.duration * v.staff_needed for v in self.instance.visits)
+        paid = {c.id: sum(s.paid_minutes for s in c.shifts) for c in self.instance.staff}
+        total_paid = sum(paid.values())
+        return {c: (demand * p) // total_paid if total_paid else 0 for c, p in paid.items()}
+
+    def visit(self, visit_id: str) -> Visit:
+        return self.instance.visit_by_id[visit_id]
+
+    def carer(self, carer_id: str) -> Staff:
+        return self.instance.staff_by_id[carer_id]
+
+    def home(self, visit: Visit) -> int:
+        """The place index of the visit's client."""
+        return self.travel.client_index[visit.client]
+
+    def office(self, carer: Staff) -> int:
+        """The place index of the carer's office, where shifts start and end."""
+        return self.travel.office_index[carer.team]
+
+    def minutes(self, carer: Staff, a: int, b: int) -> int:
+        """Travel minutes from place a to place b at the carer's own travel mode."""
+        return self.travel.between(carer.travel_mode, a, b)
+
+    def fitting_days(self, carer_id: str, visit: Visit) -> list[int]:
+        """Allowed days of `visit` on which the carer's shift leaves room to do it (cached: the
+        heuristics ask the same question many times)."""
+        key = (carer_id, visit.id)
+        if key not in self._days:
+            self._days[key] = fitting_days(self.instance, self.travel, self.carer(carer_id), visit)
+        return self._days[key]
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the fitting-days cache: a worker rebuilds what it asks for."""
+        state = dict(self.__dict__)
+        state["_days"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
