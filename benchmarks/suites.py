@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from hemplan.models.contract.problems import InputError, Problem
+from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.io.bundled import bundled_path
 
 SCALING_TEAMS = (1, 2, 5, 10, 20)
@@ -93,21 +93,21 @@ def suite_cases(suite: str, public_root: Path | None) -> list[Case]:
     if suite == "scaling":
         return [Case(f"scaling-{k}t", "generated", f"{k}x30x10x14") for k in SCALING_TEAMS]
     if public_root is None:
-        raise InputError([Problem("--public", "", f"suite {suite} needs the folder of the public instance sets "
+        raise InputError([InputProblem("--public", "", f"suite {suite} needs the folder of the public instance sets "
                                                   "(see instances/README.md): --public DIR")])
     if not public_root.is_dir():
-        raise InputError([Problem(str(public_root), "", f"suite {suite} needs the public instance sets here "
+        raise InputError([InputProblem(str(public_root), "", f"suite {suite} needs the public instance sets here "
                                                          "(see instances/README.md); no such folder")])
     subfolder, cases_of = PUBLIC[suite]
     folder = public_root / subfolder
     if not folder.is_dir():
-        raise InputError([Problem(str(folder), "",
+        raise InputError([InputProblem(str(folder), "",
                                   f"suite {suite} needs this folder of the public sets; it is missing")])
     try:
         cases = cases_of(folder)
     except (OSError, StopIteration, KeyError, ValueError) as exc:  # a file of the set missing or unreadable
-        raise InputError([Problem(str(folder), "",
+        raise InputError([InputProblem(str(folder), "",
                                   f"suite {suite} cannot read the set's files here: {exc!r}")]) from None
     if not cases:
-        raise InputError([Problem(str(folder), "", f"suite {suite} finds no instance file of its set here")])
+        raise InputError([InputProblem(str(folder), "", f"suite {suite} finds no instance file of its set here")])
     return cases

@@ -8,7 +8,7 @@ import click
 
 from hemplan.models.io.convert import SETS
 from hemplan.models.io.convert.common import write_converted
-from hemplan.models.contract.problems import InputError, Problem
+from hemplan.models.contract.problems import InputError, InputProblem
 
 
 @click.command()
@@ -20,11 +20,11 @@ def convert(set_name: str, source: str, output: str) -> None:
     """Convert SOURCE, a file of the public set SET, into a hemplan instance (see instances/README.md)."""
     path = Path(source)
     if not path.is_file():
-        raise InputError([Problem(source, "", "file not found")])
+        raise InputError([InputProblem(source, "", "file not found")])
     try:
         converted = SETS[set_name](path)
     except (KeyError, IndexError, ValueError) as exc:
-        raise InputError([Problem(source, "", f"not a {set_name} file: {type(exc).__name__} {exc}")]) from None
+        raise InputError([InputProblem(source, "", f"not a {set_name} file: {type(exc).__name__} {exc}")]) from None
     out = Path(output)
     if not (out.parent if str(out.parent) else Path(".")).is_dir():
         raise click.BadParameter(f"folder {out.parent} does not exist", param_hint="'-o' / '--output'")

@@ -13,7 +13,7 @@ from hemplan.models.exports.ical import calendars
 from hemplan.models.exports.matching import check_matches
 from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.models.io.write import write_text_atomic
-from hemplan.models.contract.problems import InputError, Problem
+from hemplan.models.contract.problems import InputError, InputProblem
 
 
 def output_folder(path: str) -> Path:
@@ -22,9 +22,9 @@ def output_folder(path: str) -> Path:
     if folder.is_dir():
         return folder
     if folder.exists():
-        raise InputError([Problem(path, "", "is a file, not a folder")])
+        raise InputError([InputProblem(path, "", "is a file, not a folder")])
     if not (folder.parent if str(folder.parent) else Path(".")).is_dir():
-        raise InputError([Problem(path, "", f"folder {folder.parent} does not exist")])
+        raise InputError([InputProblem(path, "", f"folder {folder.parent} does not exist")])
     folder.mkdir()
     return folder
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import Visit
-from hemplan.models.contract.problems import Problem as InputProblem
+from hemplan.models.contract.problems import InputProblem
 from hemplan.solver.eligibility import carer_rules_out
 from hemplan.solver.problem import Problem
 

@@ -20,8 +20,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.contract.problems import InputError
-from hemplan.models.contract.problems import Problem as InputProblem
+from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.contract.schedule import Assignment, Schedule
 from hemplan.models.evaluator import Evaluation, evaluate, violations_of
 from hemplan.solver.assemble import assemble_schedule

@@ -12,7 +12,7 @@ from hemplan.cli.main import main
 from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
 from hemplan.models.io.load import load_instance, load_schedule
-from hemplan.solver.baselines.day_problem import target_days
+from hemplan.solver.baselines.by_day import target_days
 from hemplan.solver.methods import METHODS
 from hemplan.solver.method import SolveOptions, SolveResult
 from tests.small_instances import shift, small, visit

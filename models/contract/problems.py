@@ -1,6 +1,6 @@
 """Input problems reported to people: which file, which record, which field, what is wrong.
 
-Every user mistake ends up as a list of `Problem`s inside an `InputError`; the CLI prints one
+Every user mistake ends up as a list of `InputProblem`s inside an `InputError`; the CLI prints one
 line per problem and exits 2. Nothing here knows about the CLI.
 """
 
@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 
 @dataclass(frozen=True)
-class Problem:
+class InputProblem:
     """One thing wrong with one input: `source: where: message`."""
 
     source: str
@@ -29,7 +29,7 @@ class Problem:
 class InputError(Exception):
     """Raised when an input file cannot be used; carries every problem found."""
 
-    def __init__(self, problems: Sequence[Problem]):
+    def __init__(self, problems: Sequence[InputProblem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
@@ -82,12 +82,12 @@ def _message(error: dict[str, Any]) -> str:
     return msg[:1].lower() + msg[1:]
 
 
-def problems_from_validation(error: ValidationError, source: str, raw: Any) -> list[Problem]:
-    """Convert a pydantic ValidationError into one Problem per error, in document order."""
+def problems_from_validation(error: ValidationError, source: str, raw: Any) -> list[InputProblem]:
+    """Convert a pydantic ValidationError into one InputProblem per error, in document order."""
     problems = []
     for item in error.errors(include_url=False):
         loc = [k for k in item.get("loc", ()) if not is_union_tag(k)]
-        problems.append(Problem(source, record_path(loc, raw) or "(document)", _message(item)))
+        problems.append(InputProblem(source, record_path(loc, raw) or "(document)", _message(item)))
     return problems
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.contract.problems import InputError, Problem
+from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.contract.schedule import Schedule
 
 MAX_LISTED = 10  # a schedule of another instance would otherwise list thousands of lines
@@ -48,7 +48,7 @@ def check_matches(instance: Instance, schedule: Schedule, source: str) -> None:
     hint = f" of instance '{instance.name}'" if instance.name else ""
     if schedule.instance and schedule.instance != instance.name:
         hint += f" (the schedule is for '{schedule.instance}')"
-    problems = [Problem(source, where, f"{message}{hint}") for where, message in found[:MAX_LISTED]]
+    problems = [InputProblem(source, where, f"{message}{hint}") for where, message in found[:MAX_LISTED]]
     if len(found) > MAX_LISTED:
-        problems.append(Problem(source, "", f"... and {len(found) - MAX_LISTED} more unknown references"))
+        problems.append(InputProblem(source, "", f"... and {len(found) - MAX_LISTED} more unknown references"))
     raise InputError(problems)

@@ -2,7 +2,7 @@
 
 A folder holds `clients.csv`, `staff.csv`, `shifts.csv`, `visits.csv` and optionally
 `teams.csv` (the columns are listed in `FILES` below and in the README). Every mistake
-becomes a `Problem` whose text is `file.csv:line: column: what is wrong`, and all of them, in
+becomes an `InputProblem` whose text is `file.csv:line: column: what is wrong`, and all of them, in
 all files, are reported together in one `InputError`.
 
 How it works: each file is read with the csv module (UTF-8 with or without Excel's byte
@@ -46,7 +46,7 @@ from hemplan.models.contract.clock import format_clock, parse_clock
 from hemplan.models.contract.instance import Client, Instance, Shift, Staff, Team, Visit
 from hemplan.models.io.load import instance_from_data
 from hemplan.models.io.limits import MAX_CSV_ROWS, MAX_FILE_BYTES
-from hemplan.models.contract.problems import InputError, Problem, bare_message, is_union_tag
+from hemplan.models.contract.problems import InputError, InputProblem, bare_message, is_union_tag
 
 MAX_DAYS = 366
 LIST_SEPARATOR = "|"
@@ -183,12 +183,12 @@ class _Problems:
     """Collects problems with a sort key so they come out in file and line order."""
 
     def __init__(self) -> None:
-        self.items: list[tuple[tuple[int, int], Problem]] = []
+        self.items: list[tuple[tuple[int, int], InputProblem]] = []
 
     def add(self, file: str, line: int | None, column: str | None, message: str) -> None:
         order = next((i for i, s in enumerate(FILES) if s.name == file), -1)
         source = f"{file}:{line}" if line is not None else file
-        self.items.append(((order, line or 0), Problem(source, column or "", message)))
+        self.items.append(((order, line or 0), InputProblem(source, column or "", message)))
 
     def at(self, spec: FileSpec, row: Row, column: str | None, message: str) -> None:
         row.ok = False
@@ -198,7 +198,7 @@ class _Problems:
     def __bool__(self) -> bool:
         return bool(self.items)
 
-    def sorted(self) -> list[Problem]:
+    def sorted(self) -> list[InputProblem]:
         return [p for _, p in sorted(self.items, key=lambda item: item[0])]
 
 
@@ -596,7 +596,7 @@ def import_csv_dir(
     folder = Path(folder)
     source = str(folder)
     if not folder.is_dir():
-        raise InputError([Problem(source, "", "no such folder")])
+        raise InputError([InputProblem(source, "", "no such folder")])
     notes: list[str] = warnings if warnings is not None else []
     out = _Problems()
 
@@ -741,7 +741,7 @@ def import_csv_dir(
     return instance
 
 
-def _report_checked(problem: Problem, index: _Index, unusable: Callable[[str], bool], out: _Problems) -> None:
+def _report_checked(problem: InputProblem, index: _Index, unusable: Callable[[str], bool], out: _Problems) -> None:
     """Report a problem found on the assembled document at the file and line it came from."""
     located = index.locate(problem.where)
     if located is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.contract.problems import InputError, Problem
+from hemplan.models.contract.problems import InputError, InputProblem
 
 MAX_FILE_BYTES = 256 * 1024 * 1024  # any input file: instance, schedule, travel matrix, CSV
 MAX_NESTING = 32  # arrays/objects inside each other (an instance needs 5, a matrix 3)
@@ -30,7 +30,7 @@ def check_file_size(path: str | Path, source: str) -> None:
     except OSError:
         return  # reading it reports the problem
     if size > MAX_FILE_BYTES:
-        raise InputError([Problem(source, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")])
+        raise InputError([InputProblem(source, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")])
 
 
 def reject_constant(name: str) -> Any:
@@ -46,7 +46,7 @@ def check_document(data: Any, source: str) -> None:
         value, depth, where = stack.pop()
         if isinstance(value, (dict, list)):
             if depth >= MAX_NESTING:
-                raise InputError([Problem(source, where, f"nested more than {MAX_NESTING} levels deep")])
+                raise InputError([InputProblem(source, where, f"nested more than {MAX_NESTING} levels deep")])
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in items:
                 if isinstance(key, str):
@@ -55,16 +55,16 @@ def check_document(data: Any, source: str) -> None:
         elif isinstance(value, str):
             _check_string(value, source, where)
         elif isinstance(value, float) and not math.isfinite(value):
-            raise InputError([Problem(source, where, "number is not finite")])
+            raise InputError([InputProblem(source, where, "number is not finite")])
 
 
 def _check_string(text: str, source: str, where: str) -> None:
     if len(text) > MAX_STRING_CHARS:
-        raise InputError([Problem(source, where, f"text of {len(text):,} characters; the limit is {MAX_STRING_CHARS:,}")])
+        raise InputError([InputProblem(source, where, f"text of {len(text):,} characters; the limit is {MAX_STRING_CHARS:,}")])
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError([Problem(source, where, "text holds an invalid character (a lone UTF-16 surrogate)")]) from None
+        raise InputError([InputProblem(source, where, "text holds an invalid character (a lone UTF-16 surrogate)")]) from None
 
 
 def check_record_counts(raw: Any, source: str) -> None:
@@ -72,7 +72,7 @@ def check_record_counts(raw: Any, source: str) -> None:
     if not isinstance(raw, dict):
         return  # validation reports the wrong type
     problems = [
-        Problem(source, name, f"{len(raw[name]):,} records; the limit is {limit:,}")
+        InputProblem(source, name, f"{len(raw[name]):,} records; the limit is {limit:,}")
         for name, limit in MAX_RECORDS.items()
         if isinstance(raw.get(name), list) and len(raw[name]) > limit
     ]
@@ -88,4 +88,4 @@ def check_expanded_visits(instance: Instance, source: str) -> None:
         (1 if p.flexible else len(p.weekdays)) * -(-weeks // p.every_weeks) for p in instance.patterns
     )
     if count > MAX_VISITS:
-        raise InputError([Problem(source, "patterns", f"expand to up to {count:,} visits; the limit is {MAX_VISITS:,}")])
+        raise InputError([InputProblem(source, "patterns", f"expand to up to {count:,} visits; the limit is {MAX_VISITS:,}")])

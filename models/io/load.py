@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.contract.problems import InputError, Problem
+from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.contract.schedule import Schedule
 from hemplan.models.io.bundled import bundled_instances, bundled_path
 from hemplan.models.io.limits import check_expanded_visits, check_record_counts
@@ -47,7 +47,7 @@ def load_instance(path: str | Path) -> Instance:
         bundled = bundled_path(str(path))
         if bundled is None:
             names = ", ".join(bundled_instances())
-            raise InputError([Problem(str(path), "", f"no such file (or bundled instance: {names})")])
+            raise InputError([InputProblem(str(path), "", f"no such file (or bundled instance: {names})")])
         return instance_from_data(read_json(bundled), str(path), bundled.parent)
     return instance_from_data(read_json(path), str(path), Path(path).parent)
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from hemplan.models.contract.problems import InputError, Problem, problems_from_validation
+from hemplan.models.contract.problems import InputError, InputProblem, problems_from_validation
 from hemplan.models.io.limits import MAX_NESTING, check_document, check_file_size, reject_constant
 
 M = TypeVar("M", bound=BaseModel)
@@ -23,19 +23,19 @@ def read_json(path: str | Path) -> Any:
         check_file_size(path, source)
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError([Problem(source, "", "no such file")]) from None
+        raise InputError([InputProblem(source, "", "no such file")]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(source, "", f"cannot read file: {exc}")]) from None
+        raise InputError([InputProblem(source, "", f"cannot read file: {exc}")]) from None
     try:
         data = json.loads(text, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError(
-            [Problem(source, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}")]
+            [InputProblem(source, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}")]
         ) from None
     except RecursionError:
-        raise InputError([Problem(source, "", f"invalid JSON: nested more than {MAX_NESTING} levels deep")]) from None
+        raise InputError([InputProblem(source, "", f"invalid JSON: nested more than {MAX_NESTING} levels deep")]) from None
     except ValueError as exc:  # NaN/Infinity, an integer of thousands of digits
-        raise InputError([Problem(source, "", f"invalid JSON: {str(exc).split('; use sys.')[0]}")]) from None
+        raise InputError([InputProblem(source, "", f"invalid JSON: {str(exc).split('; use sys.')[0]}")]) from None
     check_document(data, source)
     return data
 

@@ -1,6 +1,6 @@
 """Checks between records of an instance: ids unique, references resolve, days in the horizon.
 
-Each check yields a `Problem` naming the record and field, so `hemplan validate` can list
+Each check yields an `InputProblem` naming the record and field, so `hemplan validate` can list
 every mistake in one go rather than stopping at the first.
 """
 
@@ -10,15 +10,15 @@ from collections import Counter
 from typing import Iterable, Iterator
 
 from hemplan.models.contract.instance import Instance, Visit, VisitPattern
-from hemplan.models.contract.problems import Problem
+from hemplan.models.contract.problems import InputProblem
 
 
-def reference_problems(instance: Instance, source: str) -> list[Problem]:
+def reference_problems(instance: Instance, source: str) -> list[InputProblem]:
     """Every cross-record problem in `instance` (an empty list means it is consistent)."""
     return list(_all(instance, source))
 
 
-def _all(inst: Instance, src: str) -> Iterator[Problem]:
+def _all(inst: Instance, src: str) -> Iterator[InputProblem]:
     yield from _duplicates(src, "teams", (t.id for t in inst.teams))
     yield from _duplicates(src, "staff", (s.id for s in inst.staff))
     yield from _duplicates(src, "clients", (c.id for c in inst.clients))
@@ -33,29 +33,29 @@ def _all(inst: Instance, src: str) -> Iterator[Problem]:
     for s in inst.staff:
         where = f"staff[{s.id}]"
         if s.team not in teams:
-            yield Problem(src, f"{where}.team", f"unknown team '{s.team}'")
+            yield InputProblem(src, f"{where}.team", f"unknown team '{s.team}'")
         for skill in s.skills:
             if skill not in skills:
-                yield Problem(src, f"{where}.skills", f"unknown skill '{skill}' (not in the instance's skills list)")
+                yield InputProblem(src, f"{where}.skills", f"unknown skill '{skill}' (not in the instance's skills list)")
         if s.travel_mode not in inst.travel.speed_kmh and inst.travel.matrix_file is None:
-            yield Problem(src, f"{where}.travel_mode", f"no speed set for travel mode '{s.travel_mode}'")
+            yield InputProblem(src, f"{where}.travel_mode", f"no speed set for travel mode '{s.travel_mode}'")
         for i, shift in enumerate(s.shifts):
             if shift.day >= days:
-                yield Problem(src, f"{where}.shifts[{i}].day", f"day {shift.day} is outside the horizon of {days} days")
+                yield InputProblem(src, f"{where}.shifts[{i}].day", f"day {shift.day} is outside the horizon of {days} days")
 
     for c in inst.clients:
         where = f"clients[{c.id}]"
         if c.team not in teams:
-            yield Problem(src, f"{where}.team", f"unknown team '{c.team}'")
+            yield InputProblem(src, f"{where}.team", f"unknown team '{c.team}'")
         for field, carers in (("preferred_carers", c.preferred_carers), ("excluded_carers", c.excluded_carers)):
             for carer in carers:
                 if carer not in staff:
-                    yield Problem(src, f"{where}.{field}", f"unknown carer '{carer}'")
+                    yield InputProblem(src, f"{where}.{field}", f"unknown carer '{carer}'")
         if c.contact_carer is not None and c.contact_carer not in staff:
-            yield Problem(src, f"{where}.contact_carer", f"unknown carer '{c.contact_carer}'")
+            yield InputProblem(src, f"{where}.contact_carer", f"unknown carer '{c.contact_carer}'")
         both = set(c.preferred_carers) & set(c.excluded_carers)
         if both:
-            yield Problem(src, f"{where}.excluded_carers", f"carer '{sorted(both)[0]}' is both preferred and excluded")
+            yield InputProblem(src, f"{where}.excluded_carers", f"carer '{sorted(both)[0]}' is both preferred and excluded")
 
     for p in inst.patterns:
         yield from _visit_fields(inst, src, f"patterns[{p.id}]", p)
@@ -65,22 +65,22 @@ def _all(inst: Instance, src: str) -> Iterator[Problem]:
         last = v.days[-1]
         if last >= days:
             field = "last_day" if v.last_day is not None else "day"
-            yield Problem(src, f"{where}.{field}", f"day {last} is outside the horizon of {days} days")
+            yield InputProblem(src, f"{where}.{field}", f"day {last} is outside the horizon of {days} days")
         for carer in v.locked_carers:
             if carer not in staff:
-                yield Problem(src, f"{where}.locked_carers", f"unknown carer '{carer}'")
+                yield InputProblem(src, f"{where}.locked_carers", f"unknown carer '{carer}'")
 
 
-def _visit_fields(inst: Instance, src: str, where: str, v: Visit | VisitPattern) -> Iterator[Problem]:
+def _visit_fields(inst: Instance, src: str, where: str, v: Visit | VisitPattern) -> Iterator[InputProblem]:
     if v.client not in inst.client_by_id:
-        yield Problem(src, f"{where}.client", f"unknown client '{v.client}'")
+        yield InputProblem(src, f"{where}.client", f"unknown client '{v.client}'")
     known = set(inst.skills)
     for skill in v.skills:
         if skill not in known:
-            yield Problem(src, f"{where}.skills", f"unknown skill '{skill}' (not in the instance's skills list)")
+            yield InputProblem(src, f"{where}.skills", f"unknown skill '{skill}' (not in the instance's skills list)")
 
 
-def _duplicates(src: str, collection: str, ids: Iterable[str]) -> Iterator[Problem]:
+def _duplicates(src: str, collection: str, ids: Iterable[str]) -> Iterator[InputProblem]:
     for ident, count in Counter(ids).items():
         if count > 1:
-            yield Problem(src, f"{collection}[{ident}].id", f"id '{ident}' is used {count} times")
+            yield InputProblem(src, f"{collection}[{ident}].id", f"id '{ident}' is used {count} times")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from hemplan.models.contract.problems import InputError, Problem
+from hemplan.models.contract.problems import InputError, InputProblem
 
 
 def to_json(model: BaseModel) -> str:
@@ -28,7 +28,7 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError([Problem(str(path), "", f"folder {folder} does not exist")])
+        raise InputError([InputProblem(str(path), "", f"folder {folder} does not exist")])
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:

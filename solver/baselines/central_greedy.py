@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hemplan.models.contract.instance import Instance, Shift, Staff
-from hemplan.solver.baselines.day_problem import DayOffer, DayVisit, plan_by_day
+from hemplan.solver.baselines.by_day import DayOffer, DayVisit, plan_by_day
 from hemplan.solver.baselines.finish import verified_result
 from hemplan.solver.baselines.progress import day_progress
 from hemplan.solver.method import Progress, SolveOptions, SolveResult

@@ -27,7 +27,7 @@ from typing import Any
 from hemplan.models.contract.instance import Instance
 from hemplan.solver.baselines.break_slots import place_breaks
 from hemplan.solver.baselines.central_greedy import greedy_day
-from hemplan.solver.baselines.day_problem import DayOffer, plan_by_day
+from hemplan.solver.baselines.by_day import DayOffer, plan_by_day
 from hemplan.solver.baselines.finish import verified_result
 from hemplan.solver.baselines.progress import day_progress
 from hemplan.solver.baselines.routing_core import solve_routing

@@ -1,4 +1,4 @@
-"""One day of central planning: the carers at work and the visits on offer, district-wide.
+"""Central planning day by day: each day the carers at work and the visits on offer, district-wide.
 
 Central planners plan day by day from one pool of carers: team boundaries are ignored
 (borrowing is the rule), everything else stays hard. A visit with a day range (weekly
