@@ -1,7 +1,7 @@
 """pytest-benchmark suites of the performance-critical parts on the bundled instances.
 
 Run: `python -m pytest benchmarks/ --benchmark-only`. The default test run only smoke-runs
-them once each (`tests/test_bench.py`, `--benchmark-disable`); timing is measured
+them once each (`tests/benchmarks/test_harness.py`, `--benchmark-disable`); timing is measured
 here, never asserted. Every benchmark that plans also verifies the plan with the evaluator.
 """
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.load import load_instance
 from hemplan.models.contract.schedule import Schedule
+from hemplan.models.io.load import load_instance
 from tests.solved import TINY, solved
 
 

@@ -3,15 +3,14 @@ briefly, and verified by the evaluator before any test reads them."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from hemplan.models.evaluator import evaluate
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Schedule
-from hemplan.solver.method import SolveOptions
+from hemplan.models.evaluator import evaluate
 from hemplan.solver.continuity.solve import solve
+from hemplan.solver.method import SolveOptions
+from tests.paths import INSTANCES
 
-TINY = Path(__file__).resolve().parent.parent / "instances" / "tiny.json"
+TINY = INSTANCES / "tiny.json"
 
 
 def solved(instance: Instance) -> Schedule:

@@ -19,9 +19,9 @@ from hemplan.solver.continuity.model.solve import lexicographic
 from hemplan.solver.continuity.model.staffing import add_staffing
 from hemplan.solver.continuity.model.times import Start
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
+from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights
 from hemplan.solver.solution import Placement
-from hemplan.solver.problem import Problem
 from hemplan.solver.travel import travel_times
 from tests.small_instances import shift, small, visit
 

@@ -1,0 +1,386 @@
+"""Converters of the public sets: each on a tiny inline sample (no ../shared needed), the
+conservative rounding, the exact recomputation of the set's objective (each set's own, on
+hand-made routes whose value follows by hand), and the CLI."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hemplan.cli.main import main
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Assignment, Route, Schedule, Stop, Unassigned
+from hemplan.models.evaluator import Evaluation, evaluate
+from hemplan.models.io.convert import SETS
+from hemplan.models.io.convert.common import (
+    down,
+    exact_route_cost,
+    time_scale,
+    up,
+    write_converted,
+)
+from hemplan.models.io.convert.hosseini import day_blocks
+from hemplan.solver.method import SolveOptions
+from hemplan.solver.methods import METHODS
+from tests.paths import PUBLIC
+
+SOLOMON = """NAME : T3
+TYPE : CVRPTW
+DIMENSION : 4
+VEHICLES : 2
+CAPACITY : 10
+SERVICE_TIME : 10
+EDGE_WEIGHT_TYPE : EXACT_2D
+NODE_COORD_SECTION
+1 0 0
+2 3 4
+3 6 8
+4 0 5
+DEMAND_SECTION
+1 0
+2 4
+3 4
+4 4
+TIME_WINDOW_SECTION
+1 0 230
+2 0 100
+3 10 120
+4 50 200
+DEPOT_SECTION
+1
+-1
+EOF
+"""
+
+MANKOWSKA = """nbNodes
+5
+nbVehi
+2
+nbServi
+2
+r
+1 1
+1 0
+0 1
+1 1
+1 1
+DS
+4
+a
+1 0
+0 1
+x
+0 10 0 10 0
+y
+0 0 10 10 0
+d
+0 10 10 14.142136 0
+10 0 14.142136 10 10
+10 14.142136 0 10 10
+14.142136 10 10 0 14.142136
+0 10 10 14.142136 0
+p
+0 0
+0 0
+20 0
+20 0
+0 15
+0 15
+30 30
+30 30
+0 0
+0 0
+mind
+0 0 0 0 0
+maxd
+0 0 0 0 0
+e
+0 0 0 100 0
+l
+600 300 300 300 1000
+"""
+
+CONVRP = """NAME: CVRP_RAND_3_2
+TYPE: CVRP
+DIMENSION: 4
+NUM_DAYS: 2
+CAPACITY:  15
+DISTANCE:  35
+EDGE_WEIGHT_FORMAT: EUC_2D
+NODE_COORD_SECTION
+1\t1.0 0.0
+2\t0.0 2.0
+3\t3.0 4.0
+DEMAND_SECTION
+1\t3\t3
+2\t-1\t5
+3\t4\t-1
+SVC_TIME_SECTION
+1\t1\t1
+2\t0\t1
+3\t1\t0
+DEPOT_SECTION
+0.0 0.0
+-1
+EOF
+"""
+
+HOSSEINI = """nPatients 7
+nNurses 2
+nDays 5
+nurseAvail
+2 1
+patAvail
+2 1 2
+release
+48 48 50 60 48 48 48
+deadline
+102 102 90 90 100 102 102
+duration
+0 0 6 6 9 0 0
+dayReq
+0 0 2 3 1 0 0
+code
+0 0 0 0 0 0 0
+nurseType
+1 1
+maxWeekly
+240 240
+base
+1 6 2 7
+travelTime
+0 0 2 3 1 0 0
+0 0 1 2 2 0 0
+2 1 0 2 3 2 1
+3 2 2 0 1 3 2
+1 2 3 1 0 1 2
+0 0 2 3 1 0 0
+0 0 1 2 2 0 0
+preAssignNurse
+0 2 0
+preAssignDays
+0 0 0 0 0
+1 0 1 0 1
+0 0 0 0 0
+preAssignWindows
+0 0
+60 66
+0 0
+"""
+
+UHHC = {
+    "metadata": {"time_window_met": "at_service_end", "horizon": 600, "cost_components": {"travel_time": 1}},
+    "distances": [[0, 10, 20], [10, 0, 15], [20, 15, 0]],
+    "terminal_points": [{"id": "d0", "distance_matrix_index": 0, "location": [11.3, 53.8]}],
+    "caregivers": [
+        {"id": "c1", "abilities": ["s0"], "departing_point": "d0", "arrival_point": "d0",
+         "working_shift": {"start": 60, "end": 400}, "lunch_break": True},
+        {"id": "c2", "abilities": ["s0", "s1"], "departing_point": "d0", "arrival_point": "d0",
+         "working_shift": {"start": 60, "end": 400}, "lunch_break": False}],
+    "patients": [
+        {"id": "p0", "required_services": [{"service": "s1", "duration": 30}], "distance_matrix_index": 1,
+         "time_windows": [{"start": 100, "end": 200}, {"start": 300, "end": 350}], "location": [11.4, 53.9],
+         "preferred_caregivers": ["c2"], "optional": False},
+        {"id": "p1", "required_services": [{"service": "s0", "duration": 20}], "distance_matrix_index": 2,
+         "time_windows": [{"start": 90, "end": 300}], "location": [11.5, 53.7], "optional": True}],
+    "services": [{"id": "s0", "type": "t0", "default_duration": 15},
+                 {"id": "s1", "type": "t0", "default_duration": 15}],
+    "lunch_breaks": {"start": 180, "end": 300, "min_duration": 30},
+}
+
+
+def _sample(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _solve(instance: Instance, method: str = "continuity") -> tuple[Schedule, Evaluation]:
+    result = METHODS[method].solve(instance, SolveOptions(time_limit=2, workers=1), lambda event: None)
+    evaluation = evaluate(instance, result.schedule)
+    assert evaluation.violations == []
+    return result.schedule, evaluation
+
+
+def _route_length(schedule: Schedule, instance: Instance, points: Mapping[str, tuple[float, float]]) -> float:
+    """Route lengths recomputed here from coordinates (independently of the converter)."""
+    client = {v.id: v.client for v in instance.visits}
+    total = 0.0
+    for route in schedule.routes:
+        stops = [points[client[s.visit]] for s in route.stops if s.kind == "visit" and s.visit is not None]
+        if stops:
+            path = [points["office"], *stops, points["office"]]
+            total += sum(math.dist(a, b) for a, b in itertools.pairwise(path))
+    return total
+
+
+def test_rounding_is_conservative() -> None:
+    assert time_scale(230) == 6 and time_scale(600) == 2 and time_scale(3390) == pytest.approx(1440 / 3390)
+    assert up(10.2, 1) == 11 and down(10.8, 1) == 10 and up(3.0, 2) == 6  # integers stay exact
+
+
+def test_solomon_sample_solves_and_its_distance_is_exact(tmp_path: Path) -> None:
+    converted = SETS["solomon"](_sample(tmp_path, "T3.4.2.vrptw", SOLOMON))
+    assert converted.scale == 6
+    instance = write_converted(converted, tmp_path / "t3.json")
+    assert [v.window.earliest for v in instance.visits] == [0, 60, 300] and len(instance.staff) == 2
+    assert instance.visits[0].duration == 60  # 10 units x 6 minutes
+    schedule, evaluation = _solve(instance, "central-travel")
+    assert evaluation.metrics.unassigned_mandatory == 0
+    distance, _ = exact_route_cost(schedule, instance, converted)
+    points = {"office": (0, 0), "N1": (3, 4), "N2": (6, 8), "N3": (0, 5)}
+    assert distance == pytest.approx(_route_length(schedule, instance, points))
+    assert distance >= 15 + math.sqrt(45) - 1e-9  # the shortest tour through all three
+
+
+def test_mankowska_sample_maps_skills_and_double_service(tmp_path: Path) -> None:
+    path = _sample(tmp_path, "Z1__sample.txt", MANKOWSKA)
+    converted = SETS["mankowska"](path)
+    instance = write_converted(converted, tmp_path / "z1.json")
+    assert sorted(v.id for v in instance.visits) == ["V1-s1", "V2-s2", "V3-s1", "V3-s2"]
+    assert {s.id: s.skills for s in instance.staff} == {"K1": ["s1"], "K2": ["s2"]}
+    assert instance.visit_by_id["V3-s2"].window.earliest == 200 and instance.visit_by_id["V1-s1"].duration == 40
+    schedule, evaluation = _solve(instance)
+    assert evaluation.metrics.unassigned_mandatory == 0
+    distance, starts = exact_route_cost(schedule, instance, converted)
+    points = {"office": (0, 0), "N1": (10, 0), "N2": (0, 10), "N3": (10, 10)}
+    assert distance == pytest.approx(_route_length(schedule, instance, points), abs=1e-4)
+    note = converted.objective(schedule, instance).note
+    assert note.endswith(f"synchronised {int(starts['V3-s1'] == starts['V3-s2'])}/1")
+
+
+def test_convrp_sample_is_multi_day_with_continuity(tmp_path: Path) -> None:
+    converted = SETS["convrp"](_sample(tmp_path, "tiny.vrp", CONVRP))
+    instance = write_converted(converted, tmp_path / "c.json")
+    assert instance.horizon.days == 2
+    assert sorted(v.id for v in instance.visits) == ["V1-d0", "V1-d1", "V2-d1", "V3-d0"]
+    assert len(instance.staff) == 1  # demand 7 and 8 per day fit one vehicle of 15
+    schedule, evaluation = _solve(instance)
+    assert evaluation.metrics.unassigned_mandatory == 0 and evaluation.metrics.distinct_carers_total == 3
+    distance, _ = exact_route_cost(schedule, instance, converted)
+    points = {"office": (0, 0), "N1": (1, 0), "N2": (0, 2), "N3": (3, 4)}
+    assert distance == pytest.approx(_route_length(schedule, instance, points))
+
+
+def test_hosseini_sample_locks_existing_and_spreads_new(tmp_path: Path) -> None:
+    assert day_blocks(5, 2) == [(0, 1), (2, 4)] and day_blocks(5, 5) == [(k, k) for k in range(5)]
+    converted = SETS["hosseini"](_sample(tmp_path, "01_data.txt", HOSSEINI))
+    instance = write_converted(converted, tmp_path / "h.json")
+    locked = [v for v in instance.visits if v.locked_carers]
+    assert [(v.day, v.locked_start, v.locked_carers) for v in locked] == [
+        (0, 600, ["K2"]), (2, 600, ["K2"]), (4, 600, ["K2"])]
+    assert instance.client_by_id["N1"].excluded_carers == ["K2"]  # K2 only serves existing patients
+    _, evaluation = _solve(instance)
+    assert evaluation.metrics.unassigned_mandatory == 0
+    assert evaluation.clients["N1"].distinct == 1 and evaluation.clients["N3"].distinct == 1
+
+
+def test_uhhc_sample_keeps_shift_break_preference_and_end_windows(tmp_path: Path) -> None:
+    converted = SETS["uhhc"](_sample(tmp_path, "i-000.json", json.dumps(UHHC)))
+    instance = write_converted(converted, tmp_path / "u.json")
+    shift = instance.staff_by_id["c1"].shift_by_day[0]
+    assert shift.break_ is not None
+    assert (shift.break_.earliest, shift.break_.latest, shift.break_.minutes) == (180, 270, 30)
+    p0 = instance.visit_by_id["p0-s1"]
+    assert (p0.window.earliest, p0.window.latest) == (70, 170)  # the window is for the end of service
+    assert instance.visit_by_id["p1-s0"].priority == "deferrable"
+    assert instance.client_by_id["p0"].preferred_carers == ["c2"]
+    schedule, evaluation = _solve(instance)
+    assert evaluation.metrics.unassigned_mandatory == 0
+    distance, _ = exact_route_cost(schedule, instance, converted)
+    assert distance == evaluation.metrics.travel_minutes  # minutes already: scale 1, no rounding
+
+
+def _plan(routes: dict[str, list[str]], starts: dict[str, int] | None = None,
+          unassigned: tuple[str, ...] = (), day: int = 0) -> Schedule:
+    """A schedule made by hand: each carer's visits in order (a minute apart unless `starts` says)."""
+    starts = starts or {}
+    plan = Schedule(unassigned=[Unassigned(visit=v, reason="test") for v in unassigned])
+    for carer, visits in routes.items():
+        at = {v: starts.get(v, 60 + k) for k, v in enumerate(visits)}
+        plan.assignments += [Assignment(visit=v, day=day, start=at[v], carers=[carer]) for v in visits]
+        plan.routes.append(Route(carer=carer, day=day, stops=[Stop(kind="visit", visit=v, start=at[v], end=at[v])
+                                                              for v in visits]))
+    return plan
+
+
+def test_solomon_objective_is_the_exact_distance_of_the_routes(tmp_path: Path) -> None:
+    converted = SETS["solomon"](_sample(tmp_path, "T3.4.2.vrptw", SOLOMON))
+    instance = write_converted(converted, tmp_path / "t3.json")
+    # K1: office -> (3,4) -> (6,8) -> office = 5 + 5 + 10; K2: office -> (0,5) -> office = 10
+    objective = converted.objective(_plan({"K1": ["V1", "V2"], "K2": ["V3"]}), instance)
+    assert objective.value == pytest.approx(30) and objective.note == "distance, exact Euclidean"
+    assert not objective.counts_partial  # a plan leaving a customer out travels less: not comparable
+
+
+def test_convrp_objective_adds_up_the_days(tmp_path: Path) -> None:
+    converted = SETS["convrp"](_sample(tmp_path, "tiny.vrp", CONVRP))
+    instance = write_converted(converted, tmp_path / "c.json")
+    day0 = _plan({"K1": ["V1-d0", "V3-d0"]})  # 1 + sqrt(20) + 5
+    day1 = _plan({"K1": ["V1-d1", "V2-d1"]}, day=1)  # 1 + sqrt(5) + 2
+    both = Schedule(assignments=day0.assignments + day1.assignments, routes=day0.routes + day1.routes)
+    objective = converted.objective(both, instance)
+    assert objective.value == pytest.approx(9 + 3 * math.sqrt(5)) and objective.note == "distance, exact Euclidean"
+
+
+def test_mankowska_objective_is_a_third_of_travel_and_counts_synchronised_doubles(tmp_path: Path) -> None:
+    converted = SETS["mankowska"](_sample(tmp_path, "Z1__sample.txt", MANKOWSKA))
+    instance = write_converted(converted, tmp_path / "z1.json")
+    routes = {"K1": ["V1-s1", "V3-s1"], "K2": ["V2-s2", "V3-s2"]}  # each 10 + 10 + 14.142136
+    together = converted.objective(_plan(routes, {"V3-s1": 240, "V3-s2": 240}), instance)
+    assert together.value == pytest.approx(2 * 34.142136 / 3)
+    assert together.note == "travel+tardiness (1/3 each); double services synchronised 1/1"
+    apart = converted.objective(_plan(routes, {"V3-s1": 240, "V3-s2": 242}), instance)  # one source unit apart
+    assert apart.value == together.value and apart.note.endswith("synchronised 0/1")
+
+
+def test_hosseini_objective_counts_patients_with_every_visit_served(tmp_path: Path) -> None:
+    converted = SETS["hosseini"](_sample(tmp_path, "01_data.txt", HOSSEINI))
+    instance = write_converted(converted, tmp_path / "h.json")
+    assert sorted(c.id for c in instance.clients) == ["N1", "N2", "N3"]
+    all_served = converted.objective(_plan({}), instance)
+    assert all_served.value == 3 and all_served.note == "accepted patients (every visit served)"
+    one_refused = converted.objective(_plan({}, unassigned=("V1-2",)), instance)  # N1's second visit left out
+    assert one_refused.value == 2 and one_refused.counts_partial  # comparable although partial
+
+
+def test_uhhc_objective_is_the_travel_in_source_minutes(tmp_path: Path) -> None:
+    converted = SETS["uhhc"](_sample(tmp_path, "i-000.json", json.dumps(UHHC)))
+    instance = write_converted(converted, tmp_path / "u.json")
+    objective = converted.objective(_plan({"c2": ["p0-s1", "p1-s0"]}), instance)  # 10 + 15 + 20
+    assert objective.value == 45 and objective.note == "travel only (the reference is the weighted UHHC objective)"
+
+
+def test_convert_cli_writes_instance_and_matrix_and_rejects_bad_input(tmp_path: Path) -> None:
+    source = _sample(tmp_path, "T3.4.2.vrptw", SOLOMON)
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(main, ["convert", "solomon", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "not representable: capacity" in result.output
+    assert (tmp_path / "out.matrix.json").is_file()
+    assert CliRunner().invoke(main, ["validate", str(out)]).exit_code == 0
+    bad = _sample(tmp_path, "bad.vrptw", "NAME : X\n")
+    result = CliRunner().invoke(main, ["convert", "solomon", str(bad), "-o", str(tmp_path / "bad.json")])
+    assert result.exit_code == 2 and "bad.vrptw" in result.output and not (tmp_path / "bad.json").exists()
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(not PUBLIC.is_dir(), reason=f"public instance sets not present at {PUBLIC}")
+@pytest.mark.parametrize("set_name,relative", [
+    ("solomon", "solomon-vrptw-100/C101.100.10.vrptw"),
+    ("mankowska", "mankowska2014-hhcrsp/A1__InstanzCPLEX_HCSRP_10_1.txt"),
+    ("convrp", "convrp-groer2009-kovacs2014/convrp_10_test_1.vrp"),
+    ("hosseini", "hosseini-stochastic-con-hhcrsp/caseA/default.txt"),
+    ("uhhc", "uhhc-ceschia2026/validation/i-116.json"),
+])
+def test_public_files_convert_to_valid_instances(tmp_path: Path, set_name: str, relative: str) -> None:
+    converted = SETS[set_name](PUBLIC / relative)
+    instance = write_converted(converted, tmp_path / "x.json")
+    assert instance.visits and instance.staff
+    assert all(len(row) == len(converted.places) for row in converted.source_matrix)

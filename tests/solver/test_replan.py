@@ -1,0 +1,212 @@
+"""`replan` and `hemplan replan`: unaffected assignments kept exactly, the absent carer unused on
+the absence days, the general form (cancelled, new and moved visits), bad arguments. Every
+replanned schedule is verified by the evaluator against the instance as the planner has it."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from hemplan.cli.main import main
+from hemplan.models.contract.clock import parse_clock
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.problems import InputError
+from hemplan.models.contract.schedule import Assignment, Schedule
+from hemplan.models.evaluator import evaluate
+from hemplan.models.io.load import instance_from_data, load_instance, load_schedule
+from hemplan.models.io.write import write_model
+from hemplan.solver.assemble import assemble_schedule
+from hemplan.solver.continuity.solve import solve
+from hemplan.solver.method import SolveOptions
+from hemplan.solver.problem import Problem
+from hemplan.solver.replan import Absence, ReplanResult, replan
+from tests.paths import REPO
+from tests.small_instances import OFFICE, near, shift, visit
+
+TEAM = REPO / "instances" / "team-14d.json"
+TINY = REPO / "instances" / "tiny.json"
+FAST = SolveOptions(time_limit=3.0, workers=1)
+
+
+def verified(instance: Instance, result: ReplanResult) -> ReplanResult:
+    assert [str(v) for v in evaluate(instance, result.schedule).violations] == []
+    return result
+
+
+def placements(schedule: Schedule) -> dict[str, tuple[int, int, tuple[str, ...]]]:
+    return {a.visit: (a.day, a.start, tuple(sorted(a.carers))) for a in schedule.assignments}
+
+
+@pytest.fixture(scope="module")
+def team() -> tuple[Instance, Schedule]:
+    inst = load_instance(TEAM)
+    old = solve(inst, SolveOptions(time_limit=10.0, workers=1, work_limit=0.3)).schedule
+    assert evaluate(inst, old).violations == []
+    return inst, old
+
+
+def test_absence_keeps_every_unaffected_assignment_and_never_uses_the_absent_carer(team: tuple[Instance, Schedule]) -> None:
+    inst, old = team
+    days = range(3, 6)
+    busy = [c for a in old.assignments if a.day in days for c in a.carers]
+    carer = max(sorted(set(busy)), key=busy.count)  # the carer whose absence hurts most
+    result = verified(inst, replan(inst, old, [Absence(carer, days)], FAST))
+    before, after = placements(old), placements(result.schedule)
+    unaffected = {v: p for v, p in before.items() if not (carer in p[2] and p[0] in days)}
+    assert {v: after.get(v) for v in unaffected} == unaffected
+    assert not [v for v, p in after.items() if carer in p[2] and p[0] in days]
+    assert any(carer in p[2] for p in after.values())  # kept on the other days
+    assert set(result.affected) == set(before) - set(unaffected)
+    changed = {c.visit for c in result.changes}
+    assert changed == {v for v in before if after.get(v) != before[v]} | {v for v in after if v not in before}
+    assert result.before.metrics.distinct_carers_horizon is not None
+    assert result.schedule.solver is not None and result.schedule.solver.method == "replan"
+
+
+def test_replan_is_reproducible_for_a_seed_and_work_limit(team: tuple[Instance, Schedule]) -> None:
+    inst, old = team
+    carer = min({c for a in old.assignments if a.day == 2 for c in a.carers})
+    options = SolveOptions(time_limit=60.0, workers=2, seed=5, work_limit=0.2)
+    first, second = (verified(inst, replan(inst, old, [Absence(carer, range(2, 4))], options)) for _ in range(2))
+    assert placements(first.schedule) == placements(second.schedule)
+    assert first.changes == second.changes
+
+
+def one_team(visits: list[dict[str, Any]], staff: list[dict[str, Any]], clients: list[str], days: int = 3) -> dict[str, Any]:
+    return {
+        "name": "replan", "horizon": {"start_date": "2026-01-05", "days": days},
+        "teams": [{"id": "T", "office": OFFICE}],
+        "staff": [{"team": "T", "travel_mode": "bike", **s} for s in staff],
+        "clients": [{"id": c, "team": "T", "location": near(i)} for i, c in enumerate(clients)],
+        "visits": visits,
+    }
+
+
+def by_hand(inst: Instance, placed: dict[str, tuple[int, str, list[str]]]) -> Schedule:
+    """An old schedule written out by hand (no breaks in these instances)."""
+    assignments = [Assignment(visit=v, day=d, start=parse_clock(s), carers=c) for v, (d, s, c) in placed.items()]
+    schedule = assemble_schedule(Problem.build(inst), assignments, {}, [])
+    assert evaluate(inst, schedule).violations == []
+    return schedule
+
+
+def test_a_visit_of_the_absent_carer_goes_to_a_carer_the_client_already_meets() -> None:
+    staff = [{"id": s, "shifts": [shift(d) for d in range(3)]} for s in ("A", "B", "C")]
+    raw = one_team([visit(f"K{d}", "K", d) for d in range(3)] + [visit(f"L{d}", "L", d, "12:00", "13:00") for d in range(3)],
+                   staff, ["K", "L"])
+    inst = instance_from_data(raw, "replan")
+    old = by_hand(inst, {"K0": (0, "08:00", ["A"]), "K1": (1, "08:00", ["A"]), "K2": (2, "08:00", ["B"]),
+                         "L0": (0, "12:00", ["C"]), "L1": (1, "12:00", ["C"]), "L2": (2, "12:00", ["C"])})
+    result = verified(inst, replan(inst, old, [Absence("A", range(1, 2))], FAST))
+    after = placements(result.schedule)
+    assert after["K1"][2] == ("B",)  # K already meets B; C would be a third carer for K
+    assert [c.visit for c in result.changes] == ["K1"]
+    assert {v: after[v] for v in after if v != "K1"} == {v: p for v, p in placements(old).items() if v != "K1"}
+
+
+def test_general_form_drops_a_cancelled_visit_plans_a_new_one_and_moves_a_moved_one() -> None:
+    staff = [{"id": s, "shifts": [shift(d) for d in range(3)]} for s in ("A", "B")]
+    visits = [visit(f"K{d}", "K", d) for d in range(3)] + [visit(f"L{d}", "L", d, "10:00", "11:00") for d in range(3)]
+    raw = one_team(visits, staff, ["K", "L"])
+    inst = instance_from_data(raw, "replan")
+    old = by_hand(inst, {"K0": (0, "08:00", ["A"]), "K1": (1, "08:00", ["A"]), "K2": (2, "08:00", ["A"]),
+                         "L0": (0, "10:00", ["B"]), "L1": (1, "10:30", ["B"]), "L2": (2, "10:00", ["B"])})
+    updated_raw = copy.deepcopy(raw)
+    updated_raw["visits"] = [v for v in updated_raw["visits"] if v["id"] != "K2"]  # cancelled
+    next(v for v in updated_raw["visits"] if v["id"] == "L1")["window"] = {"earliest": "14:00", "latest": "15:00"}  # moved
+    updated_raw["visits"].append(visit("K-new", "K", 2, "13:00", "14:00"))  # new
+    updated = instance_from_data(updated_raw, "replan")
+    result = verified(updated, replan(updated, old, [], FAST))
+    after = placements(result.schedule)
+    kinds = {c.visit: c.kind for c in result.changes}
+    assert kinds == {"K2": "cancelled", "L1": "re-planned", "K-new": "new"}
+    assert "K2" not in after
+    assert after["L1"][:1] == (1,) and 14 * 60 <= after["L1"][1] <= 15 * 60 and after["L1"][2] == ("B",)
+    assert after["K-new"][2] == ("A",)  # the carer K already meets
+    for v in ("K0", "K1", "L0", "L2"):
+        assert after[v] == placements(old)[v]
+
+
+def test_a_shift_cut_short_re_plans_only_the_visits_it_no_longer_covers() -> None:
+    staff = [{"id": "A", "shifts": [shift(0)]}, {"id": "B", "shifts": [shift(0)]}]
+    raw = one_team([visit("Early", "K", 0, "08:00", "09:00"), visit("Late", "K", 0, "14:00", "15:00")], staff, ["K"], days=1)
+    inst = instance_from_data(raw, "replan")
+    old = by_hand(inst, {"Early": (0, "08:00", ["A"]), "Late": (0, "14:00", ["A"])})
+    cut = copy.deepcopy(raw)
+    cut["staff"][0]["shifts"] = [shift(0, "07:00", "12:00")]
+    updated = instance_from_data(cut, "replan")
+    result = verified(updated, replan(updated, old, [], FAST))
+    assert set(result.affected) == {"Late"}
+    after = placements(result.schedule)
+    assert after["Early"] == (0, 480, ("A",))
+    assert after["Late"][0] == 0 and after["Late"][2] == ("B",)  # A's shortened shift ends at 12:00
+
+
+def test_a_visit_locked_to_the_absent_carer_is_an_input_error_naming_it() -> None:
+    staff = [{"id": s, "shifts": [shift(d) for d in range(2)]} for s in ("A", "B")]
+    raw = one_team([visit("K0", "K", 0), visit("K1", "K", 1, locked_carers=["A"])], staff, ["K"], days=2)
+    inst = instance_from_data(raw, "replan")
+    old = by_hand(inst, {"K0": (0, "08:00", ["A"]), "K1": (1, "08:00", ["A"])})
+    with pytest.raises(InputError) as caught:
+        replan(inst, old, [Absence("A", range(1, 2))], FAST, source="plan.json")
+    assert [str(p) for p in caught.value.problems] == [
+        "plan.json: visits[K1].locked_carers: locked carer A cannot do this visit: no shift on day(s) 1 leaves room for it"
+    ]
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny_schedule(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("tiny") / "tiny-schedule.json"
+    write_model(out, solve(load_instance(TINY), SolveOptions(time_limit=2.0, workers=1)).schedule)
+    return out
+
+
+def test_cli_replan_writes_a_verified_schedule_and_prints_the_changes(tiny_schedule: Path, tmp_path: Path) -> None:
+    out = tmp_path / "new.json"
+    result = CliRunner().invoke(main, ["replan", str(TINY), str(tiny_schedule), "--absent", "T01-S01", "--days", "1",
+                                       "-o", str(out), "--time-limit", "3", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "distinct carers/client (horizon): mean" in result.output and "verified by the evaluator" in result.output
+    new = load_schedule(out)
+    assert evaluate(load_instance(TINY), new).violations == []
+    assert not [a for a in new.assignments if a.day == 1 and "T01-S01" in a.carers]
+
+
+def test_cli_replan_json_lists_the_changes(tiny_schedule: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["replan", str(TINY), str(tiny_schedule), "--absent", "T01-S02", "--days", "0-1",
+                                       "-o", str(tmp_path / "new.json"), "--time-limit", "3", "--workers", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["replanned"] == len([a for a in load_schedule(tiny_schedule).assignments if "T01-S02" in a.carers])
+    assert all(c["old"] is None or "T01-S02" in c["old"]["carers"] for c in data["changes"])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--absent", "NOBODY", "--days", "1"], "--absent: NOBODY: no such carer"),
+    (["--absent", "T01-S01", "--days", "1-9"], "--days: 1-9: outside the horizon"),
+    (["--absent", "T01-S01", "--days", "x"], "--days: x: expected a day"),
+    (["--absent", "T01-S01"], "--absent and --days go together"),
+])
+def test_cli_replan_bad_arguments_exit_2_without_output(tiny_schedule: Path, tmp_path: Path, args: list[str],
+                                                        message: str) -> None:
+    out = tmp_path / "never.json"
+    result = CliRunner().invoke(main, ["replan", str(TINY), str(tiny_schedule), "-o", str(out), *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_cli_replan_refuses_a_schedule_of_another_instance(tiny_schedule: Path, tmp_path: Path) -> None:
+    out = tmp_path / "never.json"
+    result = CliRunner().invoke(main, ["replan", str(TEAM), str(tiny_schedule), "-o", str(out)])
+    assert result.exit_code == 2
+    assert f"{tiny_schedule}: instance: the schedule is of instance 'tiny', not 'team-14d'" in result.output
+    assert not out.exists()
