@@ -49,7 +49,22 @@ _API: dict[str, tuple[str, str]] = {
     "SolveResult": ("hemplan.solver.method", "SolveResult"),
 }
 
-__all__ = sorted(_API)
+__all__ = [
+    "Evaluation",
+    "InputError",
+    "Instance",
+    "METHODS",
+    "Schedule",
+    "SolveOptions",
+    "SolveResult",
+    "bundled_instances",
+    "evaluate",
+    "generate_instance",
+    "load_instance",
+    "load_schedule",
+    "solve",
+    "write_schedule",
+]
 
 
 def __getattr__(name: str) -> Any:

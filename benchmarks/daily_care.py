@@ -49,7 +49,9 @@ def main() -> None:
         counts = sorted(len(m) for m in met.values())
         p90 = counts[min(len(counts) - 1, int(0.9 * len(counts)))]
         share = f"{own / total:.1%}" if total else "-"
-        print(f"| {path.stem} | {statistics.mean(counts):.1f} | {statistics.median(counts):g} | {p90} | {counts[-1]} | {share} |")
+        print(
+            f"| {path.stem} | {statistics.mean(counts):.1f} | {statistics.median(counts):g} | {p90} | {counts[-1]} | {share} |"
+        )
 
 
 if __name__ == "__main__":

@@ -61,19 +61,29 @@ def run_job(job: Job) -> Row:
         result = METHODS[job.method].solve(instance, job.options, lambda event: None)
         wall = time.monotonic() - began
         # checked again here, under the borrowing rule the method planned by (central methods borrow)
-        evaluation = evaluate(instance, result.schedule, allow_borrowing=result.schedule.allow_borrowing)
+        evaluation = evaluate(
+            instance, result.schedule, allow_borrowing=result.schedule.allow_borrowing
+        )
         m = evaluation.metrics
         row: Row = {
-            "instance": job.case.name, "method": job.method, "seed": job.options.seed,
-            "teams": len(instance.teams), "visits": m.visits,
+            "instance": job.case.name,
+            "method": job.method,
+            "seed": job.options.seed,
+            "teams": len(instance.teams),
+            "visits": m.visits,
             "ok": "yes" if not evaluation.violations else f"NO ({len(evaluation.violations)})",
             "unassigned": m.unassigned_mandatory + m.unassigned_deferrable,
             "carers_mean": m.distinct_carers_horizon.mean if m.distinct_carers_horizon else None,
             "carers_max": m.distinct_carers_horizon.max if m.distinct_carers_horizon else None,
             "one_carer_share": _one_carer_share(evaluation),
-            "lower_bound": m.lower_bound_total, "distinct_total": m.distinct_carers_total,
-            "gap": m.gap_to_lower_bound, "travel_min": m.travel_minutes,
-            "objective": None, "reference": job.case.reference, "ref_gap": None, "objective_note": "",
+            "lower_bound": m.lower_bound_total,
+            "distinct_total": m.distinct_carers_total,
+            "gap": m.gap_to_lower_bound,
+            "travel_min": m.travel_minutes,
+            "objective": None,
+            "reference": job.case.reference,
+            "ref_gap": None,
+            "objective_note": "",
             "wall_s": round(wall, 2),
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         }
@@ -99,7 +109,9 @@ def _bench_task(job: Job, report: Callable[[Any], None], should_stop: Callable[[
     return row
 
 
-def run_jobs(jobs: list[Job], on_done: Callable[[Row], None] = lambda row: None) -> list[Row | None]:
+def run_jobs(
+    jobs: list[Job], on_done: Callable[[Row], None] = lambda row: None
+) -> list[Row | None]:
     """Every job in a fresh process of its own, one after another (clean timing and memory).
 
     A Ctrl-C or SIGTERM (made a KeyboardInterrupt by the caller) kills the running job at once:

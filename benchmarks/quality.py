@@ -23,19 +23,24 @@ from pathlib import Path
 from hemplan.benchmarks.host import StealMeter
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance
-from hemplan.solver.method import SolveOptions
 from hemplan.solver.continuity.solve import solve
+from hemplan.solver.method import SolveOptions
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 DEFAULT = ["team-14d", "district-14d", "district-28d", "city-14d"]
 
 
-def measure(name: str, time_limit: float, workers: int, seed: int, objective: str) -> dict[str, float | str]:
+def measure(
+    name: str, time_limit: float, workers: int, seed: int, objective: str
+) -> dict[str, float | str]:
     """Solve one bundled instance and return its figures (run in a child process)."""
     instance = load_instance(INSTANCES / f"{name}.json")
     steal = StealMeter()
     began = time.monotonic()
-    result = solve(instance, SolveOptions(time_limit=time_limit, workers=workers, seed=seed, objective=objective))
+    result = solve(
+        instance,
+        SolveOptions(time_limit=time_limit, workers=workers, seed=seed, objective=objective),
+    )
     wall = time.monotonic() - began
     verify_began = time.monotonic()
     evaluation = evaluate(instance, result.schedule)
@@ -43,9 +48,20 @@ def measure(name: str, time_limit: float, workers: int, seed: int, objective: st
     assert not evaluation.violations, evaluation.violations[:5]
     m = evaluation.metrics
     per14 = m.distinct_carers_14d
-    bound14 = [b for c in evaluation.clients.values() for b, d in zip(c.lower_bound_per_period, c.distinct_per_period) if d]
+    bound14 = [
+        b
+        for c in evaluation.clients.values()
+        for b, d in zip(c.lower_bound_per_period, c.distinct_per_period)
+        if d
+    ]
     mean_bound14 = sum(bound14) / len(bound14) if bound14 else 0.0
-    peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    peak_mb = (
+        max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
+        / 1024
+    )
     return {
         "instance": name,
         "visits": m.visits,
@@ -67,10 +83,19 @@ def measure(name: str, time_limit: float, workers: int, seed: int, objective: st
 
 
 COLUMNS = [
-    ("instance", "instance"), ("visits", "visits"), ("first_plan_s", "first plan s"),
-    ("first_verified_s", "first verified s"), ("mean14", "mean carers/14d"), ("p90_14", "p90"),
-    ("max14", "max"), ("bound14", "bound/14d"), ("ratio", "ratio"), ("travel", "travel min"),
-    ("unassigned", "unassigned"), ("wall_s", "wall s"), ("peak_mb", "peak MB"),
+    ("instance", "instance"),
+    ("visits", "visits"),
+    ("first_plan_s", "first plan s"),
+    ("first_verified_s", "first verified s"),
+    ("mean14", "mean carers/14d"),
+    ("p90_14", "p90"),
+    ("max14", "max"),
+    ("bound14", "bound/14d"),
+    ("ratio", "ratio"),
+    ("travel", "travel min"),
+    ("unassigned", "unassigned"),
+    ("wall_s", "wall s"),
+    ("peak_mb", "peak MB"),
     ("steal", "host steal %"),
 ]
 
@@ -81,20 +106,41 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--objective", choices=["continuity", "travel"], default="continuity",
-                        help="travel: the travel-only yardstick on the same teams")
+    parser.add_argument(
+        "--objective",
+        choices=["continuity", "travel"],
+        default="continuity",
+        help="travel: the travel-only yardstick on the same teams",
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, args.time_limit, args.workers, args.seed, args.objective)))
+        print(
+            json.dumps(measure(args.one, args.time_limit, args.workers, args.seed, args.objective))
+        )
         return
     print("| " + " | ".join(title for _, title in COLUMNS) + " |")
     print("|" + "---|" * len(COLUMNS))
     for name in args.names:
         out = subprocess.run(
-            [sys.executable, "-m", "hemplan.benchmarks.quality", "--one", name, "--time-limit", str(args.time_limit),
-             "--workers", str(args.workers), "--seed", str(args.seed), "--objective", args.objective],
-            check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "hemplan.benchmarks.quality",
+                "--one",
+                name,
+                "--time-limit",
+                str(args.time_limit),
+                "--workers",
+                str(args.workers),
+                "--seed",
+                str(args.seed),
+                "--objective",
+                args.objective,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         )
         row = json.loads(out.stdout.strip().splitlines()[-1])
         print("| " + " | ".join(str(row[key]) for key, _ in COLUMNS) + " |", flush=True)

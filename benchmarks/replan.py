@@ -27,12 +27,20 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def hemplan(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hemplan.cli.main", *args], cwd=REPO, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "hemplan.cli.main", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def worst_carer(schedule_file: Path, days: range) -> str:
     """The carer with the most visits on `days`."""
-    count = Counter(c for a in load_schedule(schedule_file).assignments if a.day in days for c in a.carers)
+    count = Counter(
+        c for a in load_schedule(schedule_file).assignments if a.day in days for c in a.carers
+    )
     return min(count, key=lambda c: (-count[c], c))
 
 
@@ -49,29 +57,53 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="replan-bench-"))
     schedule = args.schedule or work / "old.json"
     if args.schedule is None:
-        solved = hemplan("solve", str(instance), "-o", str(schedule), "--time-limit", "30", "--quiet")
+        solved = hemplan(
+            "solve", str(instance), "-o", str(schedule), "--time-limit", "30", "--quiet"
+        )
         assert solved.returncode == 0, solved.stderr
     first, _, last = args.days.partition("-")
     carer = worst_carer(schedule, range(int(first), int(last or first) + 1))
-    print(f"{args.instance}: {carer} absent on days {args.days}, --time-limit {args.time_limit}, --workers {args.workers}")
-    print("| run | wall s | kept | re-planned | changes | unassigned mandatory before -> after | distinct carers/client (horizon) before -> after |")
+    print(
+        f"{args.instance}: {carer} absent on days {args.days}, --time-limit {args.time_limit}, --workers {args.workers}"
+    )
+    print(
+        "| run | wall s | kept | re-planned | changes | unassigned mandatory before -> after | distinct carers/client (horizon) before -> after |"
+    )
     print("|---|---|---|---|---|---|---|")
     for run in range(1, args.repeat + 1):
         out = work / f"new{run}.json"
         began = time.monotonic()
-        done = hemplan("replan", str(instance), str(schedule), "--absent", carer, "--days", args.days, "-o", str(out),
-                       "--time-limit", args.time_limit, "--workers", args.workers, "--json")
+        done = hemplan(
+            "replan",
+            str(instance),
+            str(schedule),
+            "--absent",
+            carer,
+            "--days",
+            args.days,
+            "-o",
+            str(out),
+            "--time-limit",
+            args.time_limit,
+            "--workers",
+            args.workers,
+            "--json",
+        )
         wall = time.monotonic() - began
         assert done.returncode == 0, done.stderr
         checked = hemplan("evaluate", str(instance), str(out), "--json")
         assert checked.returncode == 0, checked.stdout[-2000:]
         report = json.loads(done.stdout)
         after = json.loads(checked.stdout)["metrics"]
-        before = json.loads(hemplan("evaluate", str(instance), str(schedule), "--json").stdout)["metrics"]
+        before = json.loads(hemplan("evaluate", str(instance), str(schedule), "--json").stdout)[
+            "metrics"
+        ]
         means = report["distinct_carers_mean"]
-        print(f"| {run} | {wall:.1f} | {report['kept']} | {report['replanned']} | {len(report['changes'])} | "
-              f"{before['unassigned_mandatory']} -> {after['unassigned_mandatory']} | "
-              f"{means['before']['horizon']:.3f} -> {means['after']['horizon']:.3f} |")
+        print(
+            f"| {run} | {wall:.1f} | {report['kept']} | {report['replanned']} | {len(report['changes'])} | "
+            f"{before['unassigned_mandatory']} -> {after['unassigned_mandatory']} | "
+            f"{means['before']['horizon']:.3f} -> {means['after']['horizon']:.3f} |"
+        )
 
 
 if __name__ == "__main__":

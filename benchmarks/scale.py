@@ -29,15 +29,32 @@ from hemplan.solver.continuity.search import Budget, SearchSettings, improve
 from hemplan.solver.problem import Problem
 
 REPO = Path(__file__).resolve().parent.parent
-GENERATE = ["generate", "--teams", "80", "--clients-per-team", "25", "--staff-per-team", "10", "--days", "28",
-            "--seed", "1", "--name", "metro-28d"]
+GENERATE = [
+    "generate",
+    "--teams",
+    "80",
+    "--clients-per-team",
+    "25",
+    "--staff-per-team",
+    "10",
+    "--days",
+    "28",
+    "--seed",
+    "1",
+    "--name",
+    "metro-28d",
+]
 
 
 def metro_instance() -> Path:
     """The generated 2,000-client instance (made once, kept in the temporary folder)."""
     path = Path(tempfile.gettempdir()) / "hemplan-metro-28d.json"
     if not path.exists():
-        subprocess.run([sys.executable, "-m", "hemplan.cli.main", *GENERATE, "-o", str(path)], cwd=REPO, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "hemplan.cli.main", *GENERATE, "-o", str(path)],
+            cwd=REPO,
+            check=True,
+        )
     return path
 
 
@@ -46,9 +63,26 @@ def timed_solve(instance: Path, time_limit: float, workers: int) -> tuple[float,
     out = Path(tempfile.gettempdir()) / f"hemplan-scale-{instance.stem}.schedule.json"
     began = time.monotonic()
     done = subprocess.run(
-        ["/usr/bin/time", "-v", sys.executable, "-m", "hemplan.cli.main", "solve", str(instance), "-o", str(out),
-         "--time-limit", str(time_limit), "--workers", str(workers), "--quiet"],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        [
+            "/usr/bin/time",
+            "-v",
+            sys.executable,
+            "-m",
+            "hemplan.cli.main",
+            "solve",
+            str(instance),
+            "-o",
+            str(out),
+            "--time-limit",
+            str(time_limit),
+            "--workers",
+            str(workers),
+            "--quiet",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     wall = time.monotonic() - began
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
@@ -75,10 +109,12 @@ def model_size(instance: Path, steps_work: float = 2.0) -> str:
         improve(problem, plan, Budget(steps_work, time.monotonic() + 60), 0, SearchSettings())
     finally:
         search.solve_neighbourhood = original  # type: ignore[assignment]
-    return (f"largest team {team.teams[0].id}: {len(team.visits)} visits, {len(team.staff)} carers; eligible carers "
-            f"per visit mean {sum(per_visit) / len(per_visit):.1f}, max {max(per_visit)}; CP-SAT variables per "
-            f"neighbourhood mean {sum(sizes) / max(1, len(sizes)):.0f}, max {max(sizes, default=0)} "
-            f"({len(sizes)} neighbourhoods)")
+    return (
+        f"largest team {team.teams[0].id}: {len(team.visits)} visits, {len(team.staff)} carers; eligible carers "
+        f"per visit mean {sum(per_visit) / len(per_visit):.1f}, max {max(per_visit)}; CP-SAT variables per "
+        f"neighbourhood mean {sum(sizes) / max(1, len(sizes)):.0f}, max {max(sizes, default=0)} "
+        f"({len(sizes)} neighbourhoods)"
+    )
 
 
 def main() -> None:
@@ -89,8 +125,10 @@ def main() -> None:
     args = parser.parse_args()
     for path in args.instances or [REPO / "instances" / "city-14d.json", metro_instance()]:
         wall, rss, summary = timed_solve(path, args.time_limit, args.workers)
-        print(f"{path.stem}: --time-limit {args.time_limit:g}, {args.workers} workers: wall {wall:.1f} s, "
-              f"peak RSS {rss:.0f} MB (parent); {summary}")
+        print(
+            f"{path.stem}: --time-limit {args.time_limit:g}, {args.workers} workers: wall {wall:.1f} s, "
+            f"peak RSS {rss:.0f} MB (parent); {summary}"
+        )
         print(f"  {model_size(path)}")
 
 

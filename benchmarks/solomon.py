@@ -30,8 +30,14 @@ SCALE = 100
 MUST_SERVE = 10**9  # a customer left out costs more than any route (the fleet is fixed and tight)
 
 
-def late_customers(routes: list[list[int]], dist: list[list[float]], service: float,
-                   windows: list[tuple[int, int]], demands: list[int], capacity: int) -> int:
+def late_customers(
+    routes: list[list[int]],
+    dist: list[list[float]],
+    service: float,
+    windows: list[tuple[int, int]],
+    demands: list[int],
+    capacity: int,
+) -> int:
     """Customers (places) served after their window in exact Euclidean time, plus the
     customers of routes over capacity or back after the depot closes: the search works on
     distances rounded up to 1/100, so this only confirms it independently."""
@@ -42,7 +48,10 @@ def late_customers(routes: list[list[int]], dist: list[list[float]], service: fl
             clock = max(windows[place][0], clock + dist[here][place])
             late += clock > windows[place][1] + 1e-9
             clock, here = clock + service, place
-        over = sum(demands[p] for p in route) > capacity or clock + dist[here][0] > windows[0][1] + 1e-9
+        over = (
+            sum(demands[p] for p in route) > capacity
+            or clock + dist[here][0] > windows[0][1] + 1e-9
+        )
         late += len(route) if route and over else 0
     return late
 
@@ -57,8 +66,15 @@ def route_instance(path: Path, time_limit: float) -> tuple[float, int, int, floa
     service = header["SERVICE_TIME"] * SCALE
     horizon = windows[0][1] * SCALE
     nodes = [
-        Node(place=k, earliest=windows[k][0] * SCALE, latest=windows[k][1] * SCALE, service=service,
-             vehicles=tuple(range(vehicles)), penalty=MUST_SERVE, demand=demands[k])
+        Node(
+            place=k,
+            earliest=windows[k][0] * SCALE,
+            latest=windows[k][1] * SCALE,
+            service=service,
+            vehicles=tuple(range(vehicles)),
+            penalty=MUST_SERVE,
+            demand=demands[k],
+        )
         for k in range(1, len(coords))
     ]
     fleet = [Vehicle(matrix=0, depot=0, start=0, end=horizon) for _ in range(vehicles)]
@@ -69,16 +85,24 @@ def route_instance(path: Path, time_limit: float) -> tuple[float, int, int, floa
     if solution is None:
         return math.inf, len(nodes), 0, wall
     routes = [[nodes[k].place for k in route] for route in solution.routes]
-    total = sum(sum(dist[a][b] for a, b in pairwise([0, *places, 0])) for places in routes if places)
-    late = late_customers(routes, dist, header["SERVICE_TIME"], windows, demands, header["CAPACITY"])
+    total = sum(
+        sum(dist[a][b] for a, b in pairwise([0, *places, 0])) for places in routes if places
+    )
+    late = late_customers(
+        routes, dist, header["SERVICE_TIME"], windows, demands, header["CAPACITY"]
+    )
     return total, len(solution.dropped), late, wall
 
 
 def summary(gaps: dict[str, float], infeasible: list[str], seconds: float) -> list[str]:
     """Mean gap over the feasible instances, in all and per class (C1 .. RC2), and which
     were infeasible: a gap with customers left out or late is not a distance for the fleet."""
-    lines = [f"mean gap {sum(gaps.values()) / len(gaps):+.2%} over {len(gaps)} feasible instances, "
-             f"{seconds:g} s each" if gaps else "no feasible instance"]
+    lines = [
+        f"mean gap {sum(gaps.values()) / len(gaps):+.2%} over {len(gaps)} feasible instances, "
+        f"{seconds:g} s each"
+        if gaps
+        else "no feasible instance"
+    ]
     for kind in sorted({name[:-2] for name in gaps}):
         values = [gap for name, gap in gaps.items() if name[:-2] == kind]
         lines.append(f"{kind}: {sum(values) / len(values):+.2%} over {len(values)}")
@@ -90,14 +114,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", default=DEFAULT)
     parser.add_argument("--time-limit", type=float, default=20.0)
-    parser.add_argument("--public", type=Path, required=True, help="folder of the public sets (see instances/README.md)")
+    parser.add_argument(
+        "--public",
+        type=Path,
+        required=True,
+        help="folder of the public sets (see instances/README.md)",
+    )
     args = parser.parse_args()
     folder = args.public / SET
     if not (folder / "reference_results.csv").is_file():
         parser.error(f"{folder}: no Solomon set here (reference_results.csv missing)")
     with open(folder / "reference_results.csv", newline="") as handle:
         reference = {row["instance"]: row for row in csv.DictReader(handle)}
-    print("| instance | vehicles | best known | central-travel core | gap | not served | late | wall s |")
+    print(
+        "| instance | vehicles | best known | central-travel core | gap | not served | late | wall s |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     gaps: dict[str, float] = {}
     infeasible: list[str] = []
@@ -111,8 +142,11 @@ def main() -> None:
             gap = f"({gap})"
         else:
             gaps[name] = distance / bks - 1
-        print(f"| {name} | {row['vehicles_in_file']} | {bks:.2f} | {distance:.2f} | {gap} | {dropped} | {late} "
-              f"| {wall:.1f} |", flush=True)
+        print(
+            f"| {name} | {row['vehicles_in_file']} | {bks:.2f} | {distance:.2f} | {gap} | {dropped} | {late} "
+            f"| {wall:.1f} |",
+            flush=True,
+        )
     print()
     print("\n".join(summary(gaps, infeasible, args.time_limit)))
 

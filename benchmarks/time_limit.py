@@ -23,20 +23,41 @@ def overshoot(instance: Path, limit: float, workers: int) -> float:
     """Seconds beyond `limit` of one solve, from launch to exit."""
     out = Path(tempfile.gettempdir()) / "hemplan-time-limit.schedule.json"
     began = time.monotonic()
-    subprocess.run([sys.executable, "-m", "hemplan.cli.main", "solve", str(instance), "-o", str(out), "--time-limit",
-                    str(limit), "--workers", str(workers), "--quiet"], cwd=REPO, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hemplan.cli.main",
+            "solve",
+            str(instance),
+            "-o",
+            str(out),
+            "--time-limit",
+            str(limit),
+            "--workers",
+            str(workers),
+            "--quiet",
+        ],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
     return time.monotonic() - began - limit
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("instance", nargs="?", type=Path, default=REPO / "instances" / "district-14d.json")
+    parser.add_argument(
+        "instance", nargs="?", type=Path, default=REPO / "instances" / "district-14d.json"
+    )
     parser.add_argument("--limits", nargs="+", type=float, default=[5.0, 10.0, 20.0])
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     for limit in args.limits:
         over = overshoot(args.instance, limit, args.workers)
-        print(f"{args.instance.stem}: --time-limit {limit:g}: wall {limit + over:.2f} s (overshoot {over:+.2f} s)")
+        print(
+            f"{args.instance.stem}: --time-limit {limit:g}: wall {limit + over:.2f} s (overshoot {over:+.2f} s)"
+        )
 
 
 if __name__ == "__main__":

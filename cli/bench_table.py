@@ -10,16 +10,29 @@ import csv
 import io
 from collections import defaultdict
 
-from hemplan.cli.compare_table import _cell
 from hemplan.benchmarks.harness import Row
+from hemplan.cli.compare_table import _cell
 
 COLUMNS: list[tuple[str, str]] = [
-    ("instance", "instance"), ("method", "method"), ("seed", "seed"), ("teams", "teams"), ("visits", "visits"),
-    ("ok", "OK (verified)"), ("unassigned", "unassigned"), ("carers_mean", "carers/client mean"),
-    ("carers_max", "max"), ("one_carer_share", "one-carer share"), ("lower_bound", "lower bound"),
-    ("distinct_total", "distinct total"), ("gap", "gap to bound"), ("travel_min", "travel min"),
-    ("objective", "set objective"), ("reference", "reference"), ("ref_gap", "gap to reference"),
-    ("wall_s", "wall s"), ("peak_mb", "peak MB"),
+    ("instance", "instance"),
+    ("method", "method"),
+    ("seed", "seed"),
+    ("teams", "teams"),
+    ("visits", "visits"),
+    ("ok", "OK (verified)"),
+    ("unassigned", "unassigned"),
+    ("carers_mean", "carers/client mean"),
+    ("carers_max", "max"),
+    ("one_carer_share", "one-carer share"),
+    ("lower_bound", "lower bound"),
+    ("distinct_total", "distinct total"),
+    ("gap", "gap to bound"),
+    ("travel_min", "travel min"),
+    ("objective", "set objective"),
+    ("reference", "reference"),
+    ("ref_gap", "gap to reference"),
+    ("wall_s", "wall s"),
+    ("peak_mb", "peak MB"),
 ]
 
 
@@ -28,11 +41,20 @@ def markdown(rows: list[Row]) -> str:
     used = [(k, h) for k, h in COLUMNS if any(r.get(k) not in (None, "") for r in rows)]
     lines = ["| " + " | ".join(h for _, h in used) + " |", "|" + "---|" * len(used)]
     for row in rows:
-        cells = [f"{row[k]:+.2%}" if k in ("gap", "ref_gap") and isinstance(row[k], float) else _cell(row.get(k))
-                 for k, _ in used]
+        cells = [
+            f"{row[k]:+.2%}"
+            if k in ("gap", "ref_gap") and isinstance(row[k], float)
+            else _cell(row.get(k))
+            for k, _ in used
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     notes = sorted({str(r["objective_note"]) for r in rows if r.get("objective_note")})
-    return "\n".join(lines) + "\n" + "".join(f"\n- set objective: {n}" for n in notes) + ("\n" if notes else "")
+    return (
+        "\n".join(lines)
+        + "\n"
+        + "".join(f"\n- set objective: {n}" for n in notes)
+        + ("\n" if notes else "")
+    )
 
 
 def csv_text(rows: list[Row]) -> str:

@@ -28,60 +28,133 @@ from hemplan.solver.methods import METHODS
 
 @click.command()
 @click.argument("suite", type=click.Choice(SUITES))
-@click.option("-o", "--output-dir", required=True, type=click.Path(file_okay=False),
-              help="Folder for bench.md, bench.csv and scaling.png (created if missing).")
-@click.option("--methods", default="continuity", show_default=True,
-              help=f"Comma-separated methods: {', '.join(METHODS)}.")
-@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0.5),
-              help="Seconds per instance and method.")
-@click.option("--repeat", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Runs per instance and method, with seeds seed, seed+1, ...")
+@click.option(
+    "-o",
+    "--output-dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for bench.md, bench.csv and scaling.png (created if missing).",
+)
+@click.option(
+    "--methods",
+    default="continuity",
+    show_default=True,
+    help=f"Comma-separated methods: {', '.join(METHODS)}.",
+)
+@click.option(
+    "--time-limit",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0.5),
+    help="Seconds per instance and method.",
+)
+@click.option(
+    "--repeat",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Runs per instance and method, with seeds seed, seed+1, ...",
+)
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the first repeat.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Workers of every run.")
-@click.option("--work-limit", type=click.FloatRange(min=0), default=None,
-              help="Reproducible search budget (see hemplan solve).")
-@click.option("--public", "public_dir", default=None, type=click.Path(file_okay=False),
-              help="Folder of the public sets, needed by the public-* suites (see instances/README.md).")
-@click.option("--instances", "only", default="",
-              help="Comma-separated instance names of the suite to run (default all).")
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Workers of every run.",
+)
+@click.option(
+    "--work-limit",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Reproducible search budget (see hemplan solve).",
+)
+@click.option(
+    "--public",
+    "public_dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Folder of the public sets, needed by the public-* suites (see instances/README.md).",
+)
+@click.option(
+    "--instances",
+    "only",
+    default="",
+    help="Comma-separated instance names of the suite to run (default all).",
+)
 @progress_option
 @click.option("--json", "as_json", is_flag=True, help="Print the table's rows as JSON.")
-def bench(suite: str, output_dir: str, methods: str, time_limit: float, repeat: int, seed: int, workers: int,
-          work_limit: float | None, public_dir: str | None, only: str, quiet: bool, progress_mode: str,
-          as_json: bool) -> None:
+def bench(
+    suite: str,
+    output_dir: str,
+    methods: str,
+    time_limit: float,
+    repeat: int,
+    seed: int,
+    workers: int,
+    work_limit: float | None,
+    public_dir: str | None,
+    only: str,
+    quiet: bool,
+    progress_mode: str,
+    as_json: bool,
+) -> None:
     """Plan every instance of SUITE with every method and write the quality and speed table."""
     chosen = chosen_methods(methods)
     cases = suite_cases(suite, None if public_dir is None else Path(public_dir))
     names = [n.strip() for n in only.split(",") if n.strip()]
     missing = [n for n in names if n not in {c.name for c in cases}]
     if missing:
-        raise click.BadParameter(f"not in suite {suite}: {', '.join(missing)}; it holds "
-                                 f"{', '.join(c.name for c in cases)}", param_hint="'--instances'")
+        raise click.BadParameter(
+            f"not in suite {suite}: {', '.join(missing)}; it holds "
+            f"{', '.join(c.name for c in cases)}",
+            param_hint="'--instances'",
+        )
     cases = [c for c in cases if not names or c.name in names]
     folder = Path(output_dir)
     folder.mkdir(parents=True, exist_ok=True)
     base = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, work_limit=work_limit)
-    jobs = [Job(case, method, replace(base, seed=seed + r))
-            for case in cases for method in chosen for r in range(repeat)]
-    heading = (f"# hemplan bench {suite}\n\nMethods {', '.join(chosen)}; time limit {time_limit:g} s, "
-               f"{workers} worker(s), seeds {seed}..{seed + repeat - 1}"
-               + (f", work limit {work_limit:g}" if work_limit is not None else "") + ".\n\n")
+    jobs = [
+        Job(case, method, replace(base, seed=seed + r))
+        for case in cases
+        for method in chosen
+        for r in range(repeat)
+    ]
+    heading = (
+        f"# hemplan bench {suite}\n\nMethods {', '.join(chosen)}; time limit {time_limit:g} s, "
+        f"{workers} worker(s), seeds {seed}..{seed + repeat - 1}"
+        + (f", work limit {work_limit:g}" if work_limit is not None else "")
+        + ".\n\n"
+    )
     columns = ["visits", "OK", "unassigned", "carers mean", "travel", "wall s"]
     with CaughtSignals() as signals:
         try:
-            with ProgressBoard(f"hemplan bench {suite}", columns, resolve_mode(progress_mode, quiet)) as board:
+            with ProgressBoard(
+                f"hemplan bench {suite}", columns, resolve_mode(progress_mode, quiet)
+            ) as board:
+
                 def done(row: Row) -> None:
-                    board.update(f"{row['instance']} {row['method']} seed {row['seed']}", "done",
-                                 visits=row["visits"], OK=row["ok"], unassigned=row["unassigned"],
-                                 **{"carers mean": row["carers_mean"], "travel": row["travel_min"],
-                                    "wall s": row["wall_s"]})
+                    board.update(
+                        f"{row['instance']} {row['method']} seed {row['seed']}",
+                        "done",
+                        visits=row["visits"],
+                        OK=row["ok"],
+                        unassigned=row["unassigned"],
+                        **{
+                            "carers mean": row["carers_mean"],
+                            "travel": row["travel_min"],
+                            "wall s": row["wall_s"],
+                        },
+                    )
 
                 rows = [row for row in run_jobs(jobs, done) if row is not None]
             if signals.signum:
                 click.echo(f"interrupted: {len(rows)} of {len(jobs)} job(s) done", err=True)
             if rows:
                 _write(folder, heading, suite, rows, as_json)
-        except KeyboardInterrupt:  # again while writing (each file atomic: written whole or not at all)
+        except (
+            KeyboardInterrupt
+        ):  # again while writing (each file atomic: written whole or not at all)
             click.echo(f"interrupted: {folder} not fully written", err=True)
     if signals.signum:
         sys.exit(signals.exit_code)

@@ -7,8 +7,8 @@ import json
 import click
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.load import load_instance
 from hemplan.models.contract.schedule import Schedule
+from hemplan.models.io.load import load_instance
 
 
 @click.command()

@@ -6,16 +6,21 @@ from pathlib import Path
 
 import click
 
+from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.io.convert import SETS
 from hemplan.models.io.convert.common import write_converted
-from hemplan.models.contract.problems import InputError, InputProblem
 
 
 @click.command()
 @click.argument("set_name", metavar="SET", type=click.Choice(list(SETS)))
 @click.argument("source", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="Instance file to write; the matrix goes next to it as <name>.matrix.json.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Instance file to write; the matrix goes next to it as <name>.matrix.json.",
+)
 def convert(set_name: str, source: str, output: str) -> None:
     """Convert SOURCE, a file of the public set SET, into a hemplan instance (see instances/README.md)."""
     path = Path(source)
@@ -24,12 +29,18 @@ def convert(set_name: str, source: str, output: str) -> None:
     try:
         converted = SETS[set_name](path)
     except (KeyError, IndexError, ValueError) as exc:
-        raise InputError([InputProblem(source, "", f"not a {set_name} file: {type(exc).__name__} {exc}")]) from None
+        raise InputError(
+            [InputProblem(source, "", f"not a {set_name} file: {type(exc).__name__} {exc}")]
+        ) from None
     out = Path(output)
     if not (out.parent if str(out.parent) else Path(".")).is_dir():
-        raise click.BadParameter(f"folder {out.parent} does not exist", param_hint="'-o' / '--output'")
+        raise click.BadParameter(
+            f"folder {out.parent} does not exist", param_hint="'-o' / '--output'"
+        )
     instance = write_converted(converted, out)
-    click.echo(f"{output}: {len(instance.staff)} carers, {len(instance.clients)} clients, {len(instance.visits)} "
-               f"visits, {instance.horizon.days} day(s); {converted.scale:g} minutes per source time unit")
+    click.echo(
+        f"{output}: {len(instance.staff)} carers, {len(instance.clients)} clients, {len(instance.visits)} "
+        f"visits, {instance.horizon.days} day(s); {converted.scale:g} minutes per source time unit"
+    )
     for note in converted.notes:
         click.echo(f"not representable: {note}")

@@ -25,11 +25,16 @@ def evaluate(instance_file: str, schedule_file: str, allow_borrowing: bool, as_j
     schedule = load_schedule(schedule_file)
     result = run_evaluator(instance, schedule, allow_borrowing=allow_borrowing or None)
     if as_json:
-        click.echo(json.dumps({
-            "feasible": result.feasible,
-            "violations": [v.__dict__ for v in result.violations],
-            "metrics": result.metrics.model_dump(mode="json"),
-        }, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "feasible": result.feasible,
+                    "violations": [v.__dict__ for v in result.violations],
+                    "metrics": result.metrics.model_dump(mode="json"),
+                },
+                indent=2,
+            )
+        )
     else:
         for violation in result.violations:
             click.echo(f"violation {violation}")

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
+from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.evaluator import evaluate
 from hemplan.models.exports.daylist_csv import day_lists
 from hemplan.models.exports.ical import calendars
 from hemplan.models.exports.matching import check_matches
 from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.models.io.write import write_text_atomic
-from hemplan.models.contract.problems import InputError, InputProblem
 
 
 def output_folder(path: str) -> Path:
@@ -31,12 +31,27 @@ def output_folder(path: str) -> Path:
 
 @click.command("export")
 @click.argument("schedule_file", type=click.Path(dir_okay=False))
-@click.option("--instance", "instance_file", required=True, type=click.Path(dir_okay=False),
-              help="The instance the schedule was made for (names, places, notes, dates).")
-@click.option("--format", "fmt", required=True, type=click.Choice(["csv", "ics"]),
-              help="csv: a day list per carer; ics: an iCalendar file per carer.")
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
-              help="Folder for the files (made if missing); one file per carer, named by carer id.")
+@click.option(
+    "--instance",
+    "instance_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The instance the schedule was made for (names, places, notes, dates).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["csv", "ics"]),
+    help="csv: a day list per carer; ics: an iCalendar file per carer.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the files (made if missing); one file per carer, named by carer id.",
+)
 def export(schedule_file: str, instance_file: str, fmt: str, output: str) -> None:
     """Write one day list or calendar per carer of SCHEDULE_FILE."""
     instance = load_instance(instance_file)
@@ -44,12 +59,15 @@ def export(schedule_file: str, instance_file: str, fmt: str, output: str) -> Non
     check_matches(instance, schedule, schedule_file)
     violations = evaluate(instance, schedule).violations
     if violations:
-        click.echo(f"warning: {schedule_file}: {len(violations)} violation(s); "
-                   f"'hemplan evaluate' lists them", err=True)
+        click.echo(
+            f"warning: {schedule_file}: {len(violations)} violation(s); "
+            f"'hemplan evaluate' lists them",
+            err=True,
+        )
     if fmt == "csv":
         files = day_lists(instance, schedule)
     else:
-        files = calendars(instance, schedule, datetime.now(timezone.utc).replace(microsecond=0))
+        files = calendars(instance, schedule, datetime.now(UTC).replace(microsecond=0))
     folder = output_folder(output)
     for name, text in files.items():
         write_text_atomic(folder / name, text)

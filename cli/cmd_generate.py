@@ -10,7 +10,14 @@ from pathlib import Path
 
 import click
 
-from hemplan.models.generator import DEFAULT_START_DATE, LIMITS, MAX_ABSENCE_RATE, GeneratorError, generate_instance, summarize
+from hemplan.models.generator import (
+    DEFAULT_START_DATE,
+    LIMITS,
+    MAX_ABSENCE_RATE,
+    GeneratorError,
+    generate_instance,
+    summarize,
+)
 from hemplan.models.io.write import write_model
 
 
@@ -20,22 +27,56 @@ def _range(key: str) -> click.IntRange:
 
 
 @click.command("generate")
-@click.option("--teams", type=_range("teams"), default=1, show_default=True, help="Number of teams.")
-@click.option("--clients-per-team", type=_range("clients_per_team"), default=26, show_default=True,
-              help="Clients of each team.")
-@click.option("--staff-per-team", type=_range("staff_per_team"), default=10, show_default=True,
-              help="Carers of each team; the clients' care is sized to them.")
-@click.option("--days", type=_range("days"), default=14, show_default=True, help="Days in the horizon.")
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=1, show_default=True,
-              help="Random seed; the same options give the same file.")
-@click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=DEFAULT_START_DATE.isoformat(),
-              show_default=True, help="Date of day 0 (YYYY-MM-DD).")
-@click.option("--absence-rate", type=click.FloatRange(0.0, MAX_ABSENCE_RATE), default=0.0, show_default=True,
-              help="Share of regular shifts worked by substitutes instead (sick leave and other "
-                   "absence, in spells; same shifts, other people).")
+@click.option(
+    "--teams", type=_range("teams"), default=1, show_default=True, help="Number of teams."
+)
+@click.option(
+    "--clients-per-team",
+    type=_range("clients_per_team"),
+    default=26,
+    show_default=True,
+    help="Clients of each team.",
+)
+@click.option(
+    "--staff-per-team",
+    type=_range("staff_per_team"),
+    default=10,
+    show_default=True,
+    help="Carers of each team; the clients' care is sized to them.",
+)
+@click.option(
+    "--days", type=_range("days"), default=14, show_default=True, help="Days in the horizon."
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**32 - 1),
+    default=1,
+    show_default=True,
+    help="Random seed; the same options give the same file.",
+)
+@click.option(
+    "--start-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=DEFAULT_START_DATE.isoformat(),
+    show_default=True,
+    help="Date of day 0 (YYYY-MM-DD).",
+)
+@click.option(
+    "--absence-rate",
+    type=click.FloatRange(0.0, MAX_ABSENCE_RATE),
+    default=0.0,
+    show_default=True,
+    help="Share of regular shifts worked by substitutes instead (sick leave and other "
+    "absence, in spells; same shifts, other people).",
+)
 @click.option("--name", default="", help="Instance name (default: describes the options).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Instance file to write (JSON).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Instance file to write (JSON).",
+)
 def generate(
     teams: int,
     clients_per_team: int,
@@ -66,4 +107,3 @@ def generate(
         raise click.UsageError(str(exc)) from None
     write_model(output, instance)
     click.echo(f"wrote {output}: {summarize(instance).line()}")
-

@@ -12,16 +12,30 @@ from hemplan.models.io.write import write_model
 
 
 @click.command("import")
-@click.argument("folder", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Instance JSON file to write (written atomically).")
-@click.option("--start-date", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Date of day 0 (YYYY-MM-DD). Default: the earliest date in shifts.csv/visits.csv.")
-@click.option("--days", type=click.IntRange(1, 366),
-              help="Length of the horizon in days. Default: up to the last day used.")
+@click.argument(
+    "folder", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Instance JSON file to write (written atomically).",
+)
+@click.option(
+    "--start-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of day 0 (YYYY-MM-DD). Default: the earliest date in shifts.csv/visits.csv.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(1, 366),
+    help="Length of the horizon in days. Default: up to the last day used.",
+)
 @click.option("--name", help="Name of the instance. Default: the folder's name.")
-def import_command(folder: Path, output: Path, start_date: datetime | None, days: int | None,
-                   name: str | None) -> None:
+def import_command(
+    folder: Path, output: Path, start_date: datetime | None, days: int | None, name: str | None
+) -> None:
     """Import clients.csv, staff.csv, shifts.csv, visits.csv (and teams.csv) from DIR.
 
     Every problem in every file is listed as `file.csv:line: column: problem`.

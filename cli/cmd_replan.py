@@ -10,36 +10,85 @@ import click
 
 from hemplan.cli.weights_option import weights_option
 from hemplan.models.contract.clock import format_clock
+from hemplan.models.contract.schedule import Assignment, Distribution, Metrics
 from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.models.io.write import write_model
-from hemplan.models.contract.schedule import Assignment, Distribution, Metrics
 from hemplan.solver.change_list import Change
+from hemplan.solver.method import SolveOptions
 from hemplan.solver.replan import Absence, ReplanResult, parse_days
 from hemplan.solver.replan import replan as run_replan
 from hemplan.solver.score import Weights
-from hemplan.solver.method import SolveOptions
 
-HEADER = ("visit", "client", "day", "old carers", "new carers", "old start", "new start", "change", "why")
+HEADER = (
+    "visit",
+    "client",
+    "day",
+    "old carers",
+    "new carers",
+    "old start",
+    "new start",
+    "change",
+    "why",
+)
 
 
 @click.command()
 @click.argument("instance_file", type=click.Path(dir_okay=False))
 @click.argument("schedule_file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="New schedule file to write.")
-@click.option("--absent", multiple=True, metavar="CARER", help="A carer absent on --days (repeat for several).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="New schedule file to write.",
+)
+@click.option(
+    "--absent",
+    multiple=True,
+    metavar="CARER",
+    help="A carer absent on --days (repeat for several).",
+)
 @click.option("--days", metavar="D|D-E", help="Absence days, 0-based and inclusive: 4 or 3-5.")
-@click.option("--time-limit", default=8.0, show_default=True, type=click.FloatRange(min=1.0),
-              help="Seconds for the whole replan, loading and verification included.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Teams solved in parallel.")
+@click.option(
+    "--time-limit",
+    default=8.0,
+    show_default=True,
+    type=click.FloatRange(min=1.0),
+    help="Seconds for the whole replan, loading and verification included.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Teams solved in parallel.",
+)
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random choice.")
-@click.option("--work-limit", type=click.FloatRange(min=0), default=None,
-              help="Search work per team in CP-SAT deterministic units (reproducible on any machine).")
+@click.option(
+    "--work-limit",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Search work per team in CP-SAT deterministic units (reproducible on any machine).",
+)
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
 @weights_option
-@click.option("--json", "as_json", is_flag=True, help="Print the change list and continuity as JSON.")
-def replan(instance_file: str, schedule_file: str, output: str, absent: tuple[str, ...], days: str | None,
-           time_limit: float, workers: int, seed: int, work_limit: float | None, allow_borrowing: bool,
-           weights: Weights, as_json: bool) -> None:
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the change list and continuity as JSON."
+)
+def replan(
+    instance_file: str,
+    schedule_file: str,
+    output: str,
+    absent: tuple[str, ...],
+    days: str | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    work_limit: float | None,
+    allow_borrowing: bool,
+    weights: Weights,
+    as_json: bool,
+) -> None:
     """Keep every assignment of SCHEDULE_FILE that INSTANCE_FILE still allows and re-plan the rest.
 
     With --absent and --days, the carers' shifts on those days are gone (a sick call); without,
@@ -55,33 +104,65 @@ def replan(instance_file: str, schedule_file: str, output: str, absent: tuple[st
     instance = load_instance(instance_file)
     old = load_schedule(schedule_file)
     span = parse_days(days, instance.horizon.days) if days is not None else range(0)
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
-                           work_limit=work_limit, weights=weights)
-    result = run_replan(instance, old, [Absence(c, span) for c in absent], options,
-                        source=instance_file, schedule_source=schedule_file, started=started)
+    options = SolveOptions(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        allow_borrowing=allow_borrowing,
+        work_limit=work_limit,
+        weights=weights,
+    )
+    result = run_replan(
+        instance,
+        old,
+        [Absence(c, span) for c in absent],
+        options,
+        source=instance_file,
+        schedule_source=schedule_file,
+        started=started,
+    )
     write_model(output, result.schedule)
     if as_json:
         click.echo(json.dumps(_as_json(result), indent=2))
     else:
         for line in _report(result):
             click.echo(line)
-    click.echo(f"{output}: verified by the evaluator; done in {time.monotonic() - started:.1f}s", err=as_json)
+    click.echo(
+        f"{output}: verified by the evaluator; done in {time.monotonic() - started:.1f}s",
+        err=as_json,
+    )
 
 
 def _report(result: ReplanResult) -> list[str]:
     rows = [HEADER] + [_row(c) for c in result.changes]
     widths = [max(len(r[k]) for r in rows) for k in range(len(HEADER))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
-    lines.append(f"kept {len(result.kept)} assignment(s) exactly; re-planned {len(result.affected)}; "
-                 f"{len(result.changes)} change(s)")
+    lines.append(
+        f"kept {len(result.kept)} assignment(s) exactly; re-planned {len(result.affected)}; "
+        f"{len(result.changes)} change(s)"
+    )
     lines += _continuity_lines(result.before.metrics, result.evaluation.metrics)
     return lines
 
 
 def _row(c: Change) -> tuple[str, ...]:
     old_day, new_day = (str(a.day) if a else "" for a in (c.old, c.new))
-    day = old_day if not new_day or old_day in ("", new_day) else (new_day if not old_day else f"{old_day}->{new_day}")
-    return (c.visit, c.client, day, _carers(c.old), _carers(c.new), _start(c.old), _start(c.new), c.kind, c.why)
+    day = (
+        old_day
+        if not new_day or old_day in ("", new_day)
+        else (new_day if not old_day else f"{old_day}->{new_day}")
+    )
+    return (
+        c.visit,
+        c.client,
+        day,
+        _carers(c.old),
+        _carers(c.new),
+        _start(c.old),
+        _start(c.new),
+        c.kind,
+        c.why,
+    )
 
 
 def _carers(a: Assignment | None) -> str:
@@ -94,10 +175,16 @@ def _start(a: Assignment | None) -> str:
 
 def _continuity_lines(before: Metrics, after: Metrics) -> list[str]:
     lines = []
-    for label, b, a in (("horizon", before.distinct_carers_horizon, after.distinct_carers_horizon),
-                        ("14 days", before.distinct_carers_14d, after.distinct_carers_14d)):
-        lines.append(f"distinct carers/client ({label}): mean {_mean(b)} before, {_mean(a)} after ({_delta(b, a)})")
-    lines.append(f"unassigned mandatory: {before.unassigned_mandatory} before, {after.unassigned_mandatory} after")
+    for label, b, a in (
+        ("horizon", before.distinct_carers_horizon, after.distinct_carers_horizon),
+        ("14 days", before.distinct_carers_14d, after.distinct_carers_14d),
+    ):
+        lines.append(
+            f"distinct carers/client ({label}): mean {_mean(b)} before, {_mean(a)} after ({_delta(b, a)})"
+        )
+    lines.append(
+        f"unassigned mandatory: {before.unassigned_mandatory} before, {after.unassigned_mandatory} after"
+    )
     return lines
 
 
@@ -111,12 +198,17 @@ def _delta(before: Distribution | None, after: Distribution | None) -> str:
 
 def _as_json(result: ReplanResult) -> dict:
     def means(m: Metrics) -> dict[str, float | None]:
-        return {"horizon": m.distinct_carers_horizon.mean if m.distinct_carers_horizon else None,
-                "14d": m.distinct_carers_14d.mean if m.distinct_carers_14d else None}
+        return {
+            "horizon": m.distinct_carers_horizon.mean if m.distinct_carers_horizon else None,
+            "14d": m.distinct_carers_14d.mean if m.distinct_carers_14d else None,
+        }
 
     return {
         "kept": len(result.kept),
         "replanned": len(result.affected),
         "changes": [c.as_json() for c in result.changes],
-        "distinct_carers_mean": {"before": means(result.before.metrics), "after": means(result.evaluation.metrics)},
+        "distinct_carers_mean": {
+            "before": means(result.before.metrics),
+            "after": means(result.evaluation.metrics),
+        },
     }

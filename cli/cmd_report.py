@@ -14,7 +14,9 @@ from hemplan.models.report.html import report_page
 @click.command()
 @click.argument("instance_file", type=click.Path(dir_okay=False))
 @click.argument("schedule_file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write."
+)
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
 def report(instance_file: str, schedule_file: str, output: str, allow_borrowing: bool) -> None:
     """Write an HTML report of SCHEDULE_FILE: metrics, Gantt charts, route maps, continuity."""
@@ -22,9 +24,13 @@ def report(instance_file: str, schedule_file: str, output: str, allow_borrowing:
     schedule = load_schedule(schedule_file)
     check_matches(instance, schedule, schedule_file)
     evaluation = evaluate(instance, schedule, allow_borrowing=allow_borrowing or None)
-    if evaluation.violations:  # shown, not refused: the report is how a planner looks at what is wrong
-        click.echo(f"warning: {schedule_file}: {len(evaluation.violations)} violation(s), listed in the report",
-                   err=True)
+    if (
+        evaluation.violations
+    ):  # shown, not refused: the report is how a planner looks at what is wrong
+        click.echo(
+            f"warning: {schedule_file}: {len(evaluation.violations)} violation(s), listed in the report",
+            err=True,
+        )
     page = report_page(instance, schedule, evaluation)
     write_text_atomic(output, page)
     click.echo(f"{output}: {len(page.encode('utf-8')) // 1024} KB, {instance.horizon.days} day(s)")

@@ -8,40 +8,96 @@ from pathlib import Path
 
 import click
 
-from hemplan.cli.progress import SCORE_COLUMNS, ProgressBoard, ScoreRows, progress_option, resolve_mode
+from hemplan.cli.progress import (
+    SCORE_COLUMNS,
+    ProgressBoard,
+    ScoreRows,
+    progress_option,
+    resolve_mode,
+)
 from hemplan.cli.render import metrics_lines, summary_json
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.weights_option import weights_option
 from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import write_model
 from hemplan.solver.executors import EXECUTORS
+from hemplan.solver.method import SolveOptions, SolveResult
 from hemplan.solver.methods import METHODS
 from hemplan.solver.score import Weights
-from hemplan.solver.method import SolveOptions, SolveResult
 
 
 @click.command()
 @click.argument("instance_file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Schedule file to write.")
-@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0.5), help="Seconds in all.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Teams solved in parallel.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Schedule file to write."
+)
+@click.option(
+    "--time-limit",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0.5),
+    help="Seconds in all.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Teams solved in parallel.",
+)
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random choice.")
-@click.option("--work-limit", type=click.FloatRange(min=0), default=None,
-              help="Search work per team in CP-SAT deterministic units: the same seed then gives the same "
-                   "schedule on any machine (the time limit stays a guard). Default: from the time limit.")
+@click.option(
+    "--work-limit",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Search work per team in CP-SAT deterministic units: the same seed then gives the same "
+    "schedule on any machine (the time limit stays a guard). Default: from the time limit.",
+)
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
 @weights_option
-@click.option("--method", default="continuity", show_default=True, type=click.Choice(list(METHODS)),
-              help="continuity, or a baseline: central-travel, central-greedy, teams-travel (see README, Baselines).")
-@click.option("--executor", default="local", show_default=True, type=click.Choice(EXECUTORS),
-              help="Where teams run: local processes, or dask (a local cluster unless --scheduler is given).")
-@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
-              help="Run the teams on this existing dask.distributed scheduler (implies --executor dask).")
+@click.option(
+    "--method",
+    default="continuity",
+    show_default=True,
+    type=click.Choice(list(METHODS)),
+    help="continuity, or a baseline: central-travel, central-greedy, teams-travel (see README, Baselines).",
+)
+@click.option(
+    "--executor",
+    default="local",
+    show_default=True,
+    type=click.Choice(EXECUTORS),
+    help="Where teams run: local processes, or dask (a local cluster unless --scheduler is given).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:PORT",
+    help="Run the teams on this existing dask.distributed scheduler (implies --executor dask).",
+)
 @progress_option
-@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary (JSON) instead of the metrics.")
-def solve(instance_file: str, output: str, time_limit: float, workers: int, seed: int,
-          work_limit: float | None, allow_borrowing: bool, weights: Weights, method: str, executor: str,
-          scheduler: str | None, quiet: bool, progress_mode: str, as_json: bool) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a machine-readable summary (JSON) instead of the metrics.",
+)
+def solve(
+    instance_file: str,
+    output: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    work_limit: float | None,
+    allow_borrowing: bool,
+    weights: Weights,
+    method: str,
+    executor: str,
+    scheduler: str | None,
+    quiet: bool,
+    progress_mode: str,
+    as_json: bool,
+) -> None:
     """Assign every visit of INSTANCE_FILE to carers of the client's team, fewest carers per client first.
 
     SIGINT (Ctrl-C) or SIGTERM stops the search; the best schedule so far is verified and written,
@@ -54,14 +110,28 @@ def solve(instance_file: str, output: str, time_limit: float, workers: int, seed
         try:
             instance = load_instance(instance_file)
             left = max(0.5, time_limit - (time.monotonic() - began))  # the limit covers loading too
-            options = SolveOptions(time_limit=left, workers=workers, seed=seed, allow_borrowing=allow_borrowing,
-                                   work_limit=work_limit, weights=weights, executor=executor, scheduler=scheduler)
+            options = SolveOptions(
+                time_limit=left,
+                workers=workers,
+                seed=seed,
+                allow_borrowing=allow_borrowing,
+                work_limit=work_limit,
+                weights=weights,
+                executor=executor,
+                scheduler=scheduler,
+            )
             mode = resolve_mode(progress_mode, quiet)
-            with ProgressBoard(f"hemplan solve {Path(instance_file).name}", SCORE_COLUMNS, mode) as board:
+            with ProgressBoard(
+                f"hemplan solve {Path(instance_file).name}", SCORE_COLUMNS, mode
+            ) as board:
                 rows = ScoreRows(board)
-                result = METHODS[method].solve(instance, options, lambda event: rows(f"team {event.team}", event))
+                result = METHODS[method].solve(
+                    instance, options, lambda event: rows(f"team {event.team}", event)
+                )
             write_model(output, result.schedule)
-        except KeyboardInterrupt:  # before any plan existed, or again while writing (atomic: nothing half-written)
+        except (
+            KeyboardInterrupt
+        ):  # before any plan existed, or again while writing (atomic: nothing half-written)
             click.echo(f"interrupted: {output} not written", err=True)
             sys.exit(signals.exit_code or 130)
     _summary(output, result, as_json)

@@ -17,9 +17,14 @@ Row = dict[str, str | int | float | None]
 COLUMNS: list[tuple[str, str]] = [
     ("method", "method"),
     ("unassigned", "unassigned"),
-    ("horizon_mean", "carers/client horizon mean"), ("horizon_median", "median"),
-    ("horizon_p90", "p90"), ("horizon_max", "max"),
-    ("d14_mean", "carers/client 14d mean"), ("d14_median", "median"), ("d14_p90", "p90"), ("d14_max", "max"),
+    ("horizon_mean", "carers/client horizon mean"),
+    ("horizon_median", "median"),
+    ("horizon_p90", "p90"),
+    ("horizon_max", "max"),
+    ("d14_mean", "carers/client 14d mean"),
+    ("d14_median", "median"),
+    ("d14_p90", "p90"),
+    ("d14_max", "max"),
     ("indicator_14d", "national 14-day indicator"),
     ("contact_share", "contact-carer share"),
     ("arrival_spread", "arrival spread min (mean)"),
@@ -39,18 +44,20 @@ def table_rows(runs: list[MethodRun]) -> list[Row]:
     rows = []
     for run in runs:
         m = run.result.evaluation.metrics
-        rows.append({
-            "method": run.method,
-            "unassigned": m.unassigned_mandatory + m.unassigned_deferrable,
-            **_parts("horizon", m.distinct_carers_horizon),
-            **_parts("d14", m.distinct_carers_14d),
-            "indicator_14d": m.national_indicator_14d,
-            "contact_share": m.contact_share,
-            "arrival_spread": None if m.arrival_spread is None else m.arrival_spread.mean,
-            "travel_min": m.travel_minutes,
-            "client_time_share": m.client_time_share,
-            "wall_s": run.wall_s,
-        })
+        rows.append(
+            {
+                "method": run.method,
+                "unassigned": m.unassigned_mandatory + m.unassigned_deferrable,
+                **_parts("horizon", m.distinct_carers_horizon),
+                **_parts("d14", m.distinct_carers_14d),
+                "indicator_14d": m.national_indicator_14d,
+                "contact_share": m.contact_share,
+                "arrival_spread": None if m.arrival_spread is None else m.arrival_spread.mean,
+                "travel_min": m.travel_minutes,
+                "client_time_share": m.client_time_share,
+                "wall_s": run.wall_s,
+            }
+        )
     return rows
 
 
@@ -87,6 +94,8 @@ def price_lines(rows: list[Row]) -> list[str]:
     for other in ("central-travel", "teams-travel"):
         theirs = travel.get(other)
         if isinstance(own, int) and isinstance(theirs, int) and theirs > 0:
-            lines.append(f"price of continuity: travel {own} min against {theirs} min of {other} "
-                         f"({own / theirs - 1:+.1%})")
+            lines.append(
+                f"price of continuity: travel {own} min against {theirs} min of {other} "
+                f"({own / theirs - 1:+.1%})"
+            )
     return lines

@@ -12,6 +12,8 @@ def chosen_methods(text: str) -> list[str]:
     chosen = [m.strip() for m in text.split(",") if m.strip()]
     unknown = [m for m in chosen if m not in METHODS]
     if unknown or not chosen:
-        raise click.BadParameter(f"unknown method(s) {', '.join(unknown) or '(none)'}; choose from "
-                                 f"{', '.join(METHODS)}", param_hint="'--methods'")
+        raise click.BadParameter(
+            f"unknown method(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(METHODS)}",
+            param_hint="'--methods'",
+        )
     return chosen

@@ -39,9 +39,13 @@ def resolve_mode(mode: str, quiet: bool) -> Mode:
 def progress_option(function: click.decorators.FC) -> click.decorators.FC:
     """The `--progress` and `--quiet` options shared by the long-running commands."""
     function = click.option(
-        "--progress", "progress_mode", type=click.Choice(MODES), default="auto", show_default=True,
+        "--progress",
+        "progress_mode",
+        type=click.Choice(MODES),
+        default="auto",
+        show_default=True,
         help="live: a table redrawn on the terminal; lines: a line per update; auto: live at a terminal, "
-             "else none.",
+        "else none.",
     )(function)
     return click.option("--quiet", is_flag=True, help="No progress display.")(function)
 
@@ -61,11 +65,18 @@ class ProgressBoard:
     def __enter__(self) -> ProgressBoard:
         if self.mode == "live":
             console = Console(stderr=True)
-            self._live = Live(console=console, get_renderable=self._render, refresh_per_second=4, transient=False)
+            self._live = Live(
+                console=console, get_renderable=self._render, refresh_per_second=4, transient=False
+            )
             self._live.start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         if self._live is not None:
             self._live.refresh()
             self._live.stop()
@@ -80,8 +91,12 @@ class ProgressBoard:
         self.set(key, **values)
         row = self.rows[key]
         if self.mode == "lines":
-            figures = ", ".join(f"{name} {_cell(row.get(name))}" for name in self.columns if name in row)
-            click.echo(f"[{self.elapsed():7.1f}s] {key} {note}: {figures} {self.footer}".rstrip(), err=True)
+            figures = ", ".join(
+                f"{name} {_cell(row.get(name))}" for name in self.columns if name in row
+            )
+            click.echo(
+                f"[{self.elapsed():7.1f}s] {key} {note}: {figures} {self.footer}".rstrip(), err=True
+            )
 
     def set_footer(self, text: str) -> None:
         """A line of totals under the table (appended to each line in lines mode)."""
@@ -122,19 +137,25 @@ class ScoreRows:
         self.board.set_footer(self._totals())
         scores = [p.score for p in teams.values()]
         self.board.update(
-            row, "first plan" if event.first else "improved",
+            row,
+            "first plan" if event.first else "improved",
             unassigned=sum(s.unassigned_mandatory + s.unassigned_deferrable for s in scores),
-            **{"distinct carers": sum(s.distinct_carers for s in scores),
-               "bound": sum(p.bound for p in teams.values()),
-               "worst excess": max(s.worst_excess for s in scores),
-               "travel": sum(s.travel for s in scores), "at s": round(event.elapsed, 1)},
+            **{
+                "distinct carers": sum(s.distinct_carers for s in scores),
+                "bound": sum(p.bound for p in teams.values()),
+                "worst excess": max(s.worst_excess for s in scores),
+                "travel": sum(s.travel for s in scores),
+                "at s": round(event.elapsed, 1),
+            },
         )
 
     def _totals(self) -> str:
         if len(self.latest) < 2:
             return ""
         events = [p for teams in self.latest.values() for p in teams.values()]
-        return (f"[{len(self.latest)} rows: unassigned "
-                f"{sum(p.score.unassigned_mandatory + p.score.unassigned_deferrable for p in events)}, "
-                f"distinct carers {sum(p.score.distinct_carers for p in events)} "
-                f"(bound {sum(p.bound for p in events)}), travel {sum(p.score.travel for p in events)} min]")
+        return (
+            f"[{len(self.latest)} rows: unassigned "
+            f"{sum(p.score.unassigned_mandatory + p.score.unassigned_deferrable for p in events)}, "
+            f"distinct carers {sum(p.score.distinct_carers for p in events)} "
+            f"(bound {sum(p.bound for p in events)}), travel {sum(p.score.travel for p in events)} min]"
+        )

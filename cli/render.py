@@ -25,13 +25,25 @@ def metrics_lines(m: Metrics) -> list[str]:
         ("violations", str(m.violations)),
         ("distinct carers/client (horizon)", _dist(m.distinct_carers_horizon)),
         ("distinct carers/client (14 days)", _dist(m.distinct_carers_14d)),
-        ("national 14-day indicator", f"{_num(m.national_indicator_14d)} ({m.national_indicator_clients} client-periods with daily care)"),
+        (
+            "national 14-day indicator",
+            f"{_num(m.national_indicator_14d)} ({m.national_indicator_clients} client-periods with daily care)",
+        ),
         ("14-day indicator, all clients", _num(m.indicator_14d_all_clients)),
-        ("lower bound (sum over clients)", f"{m.distinct_carers_total} vs bound {m.lower_bound_total} (gap {_num(m.gap_to_lower_bound, '{:.1%}')})"),
+        (
+            "lower bound (sum over clients)",
+            f"{m.distinct_carers_total} vs bound {m.lower_bound_total} (gap {_num(m.gap_to_lower_bound, '{:.1%}')})",
+        ),
         ("contact carer share", _num(m.contact_share, "{:.1%}")),
         ("arrival-time spread (min)", _dist(m.arrival_spread)),
-        ("travel minutes", f"{m.travel_minutes} ({_num(m.travel_per_visit, '{:.1f}')} per carer-visit)"),
-        ("client-time share", f"{_num(m.client_time_share, '{:.1%}')} ({m.visit_minutes} visit min / {m.paid_shift_minutes} paid min)"),
+        (
+            "travel minutes",
+            f"{m.travel_minutes} ({_num(m.travel_per_visit, '{:.1f}')} per carer-visit)",
+        ),
+        (
+            "client-time share",
+            f"{_num(m.client_time_share, '{:.1%}')} ({m.visit_minutes} visit min / {m.paid_shift_minutes} paid min)",
+        ),
         ("borrowed visits", str(m.borrowed_visits)),
     ]
     width = max(len(label) for label, _ in rows)

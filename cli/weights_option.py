@@ -9,10 +9,12 @@ import click
 
 from hemplan.solver.score import Weights
 
-HELP = ("Exchange rates of the cost, in tenths per minute: travel, arrival (deviation from a recurring "
-        "visit's usual start) and workload (deviation from a carer's fair share), e.g. "
-        "travel=10,arrival=0. Unserved visits, carers per client, the worst client and preferred carers "
-        "always come first. Default: travel=10,arrival=5,workload=1.")
+HELP = (
+    "Exchange rates of the cost, in tenths per minute: travel, arrival (deviation from a recurring "
+    "visit's usual start) and workload (deviation from a carer's fair share), e.g. "
+    "travel=10,arrival=0. Unserved visits, carers per client, the worst client and preferred carers "
+    "always come first. Default: travel=10,arrival=5,workload=1."
+)
 
 
 class WeightsType(click.ParamType):
@@ -20,7 +22,9 @@ class WeightsType(click.ParamType):
 
     name = "NAME=N,..."
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Weights:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Weights:
         if isinstance(value, Weights):
             return value
         known = Weights().cost_weights()
@@ -28,7 +32,9 @@ class WeightsType(click.ParamType):
         for pair in (p.strip() for p in str(value).split(",") if p.strip()):
             key, sep, number = (part.strip() for part in pair.partition("="))
             if not sep or key not in known:
-                self.fail(f"{pair!r}: expected NAME=N with NAME one of {', '.join(known)}", param, ctx)
+                self.fail(
+                    f"{pair!r}: expected NAME=N with NAME one of {', '.join(known)}", param, ctx
+                )
             if not number.isdigit():
                 self.fail(f"{pair!r}: the weight must be a whole number, 0 or more", param, ctx)
             chosen[key] = int(number)

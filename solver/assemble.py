@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from hemplan.models.contract.schedule import Assignment, Route, Schedule, SolverInfo, Stop, Unassigned, stop_order
+from hemplan.models.contract.schedule import (
+    Assignment,
+    Route,
+    Schedule,
+    SolverInfo,
+    Stop,
+    Unassigned,
+    stop_order,
+)
 from hemplan.solver.breaks import settled_breaks
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import RouteKey, Solution
@@ -18,14 +26,23 @@ from hemplan.solver.solution import RouteKey, Solution
 
 def to_schedule(problem: Problem, solution: Solution, info: SolverInfo | None = None) -> Schedule:
     """The schedule document of `solution`: breaks settled off the road, routes derived."""
-    assignments = [Assignment(visit=visit, day=p.day, start=p.start, carers=list(p.carers))
-                   for visit, p in sorted(solution.assignments.items())]
+    assignments = [
+        Assignment(visit=visit, day=p.day, start=p.start, carers=list(p.carers))
+        for visit, p in sorted(solution.assignments.items())
+    ]
     unassigned = [Unassigned(visit=v, reason=r) for v, r in sorted(solution.unassigned.items())]
-    return assemble_schedule(problem, assignments, dict(sorted(settled_breaks(problem, solution).items())), unassigned,
-                             info)
+    return assemble_schedule(
+        problem,
+        assignments,
+        dict(sorted(settled_breaks(problem, solution).items())),
+        unassigned,
+        info,
+    )
 
 
-def build_routes(problem: Problem, assignments: list[Assignment], breaks: dict[RouteKey, int]) -> list[Route]:
+def build_routes(
+    problem: Problem, assignments: list[Assignment], breaks: dict[RouteKey, int]
+) -> list[Route]:
     """One route per carer-day that has visits, ordered by start, with travel and waiting.
 
     `breaks` maps (carer, day) to the break's start; its length is the shift's break minutes.
@@ -40,8 +57,13 @@ def build_routes(problem: Problem, assignments: list[Assignment], breaks: dict[R
         carer = instance.staff_by_id[carer_id]
         shift = carer.shift_by_day.get(day)  # None only in hand-made test schedules
         stops: list[Stop] = [
-            Stop(kind="visit", visit=a.visit, client=instance.visit_by_id[a.visit].client,
-                 start=a.start, end=a.start + instance.visit_by_id[a.visit].duration)
+            Stop(
+                kind="visit",
+                visit=a.visit,
+                client=instance.visit_by_id[a.visit].client,
+                start=a.start,
+                end=a.start + instance.visit_by_id[a.visit].duration,
+            )
             for a in visits
         ]
         if (carer_id, day) in breaks and shift is not None and shift.break_ is not None:
@@ -53,7 +75,9 @@ def build_routes(problem: Problem, assignments: list[Assignment], breaks: dict[R
     return routes
 
 
-def _with_travel(problem: Problem, carer_id: str, day: int, shift_start: int, stops: list[Stop]) -> Route:
+def _with_travel(
+    problem: Problem, carer_id: str, day: int, shift_start: int, stops: list[Stop]
+) -> Route:
     carer = problem.carer(carer_id)
     office = problem.office(carer)
     place, free_from, paused, total = office, shift_start, 0, 0
@@ -65,15 +89,26 @@ def _with_travel(problem: Problem, carer_id: str, day: int, shift_start: int, st
             continue
         home = problem.home(problem.visit(stop.visit or ""))
         leg = problem.minutes(carer, place, home)
-        filled.append(stop.model_copy(update={"travel": leg, "wait": max(0, stop.start - free_from - paused - leg)}))
+        filled.append(
+            stop.model_copy(
+                update={"travel": leg, "wait": max(0, stop.start - free_from - paused - leg)}
+            )
+        )
         total += leg
         place, free_from, paused = home, stop.end, 0
     back = problem.minutes(carer, place, office)
-    return Route(carer=carer_id, day=day, stops=filled, travel_back=back, travel_minutes=total + back)
+    return Route(
+        carer=carer_id, day=day, stops=filled, travel_back=back, travel_minutes=total + back
+    )
 
 
-def assemble_schedule(problem: Problem, assignments: list[Assignment], breaks: dict[RouteKey, int],
-                      unassigned: list[Unassigned], info: SolverInfo | None = None) -> Schedule:
+def assemble_schedule(
+    problem: Problem,
+    assignments: list[Assignment],
+    breaks: dict[RouteKey, int],
+    unassigned: list[Unassigned],
+    info: SolverInfo | None = None,
+) -> Schedule:
     """A complete schedule document (metrics are added by the evaluator, not here); it allows
     borrowing when the problem does."""
     ordered = sorted(assignments, key=lambda a: (a.day, a.start, a.visit))

@@ -11,9 +11,9 @@ enumerating carer subsets in increasing size, with a budget that keeps the bound
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from itertools import combinations
 from math import comb
-from typing import Iterable, Sequence
 
 from hemplan.models.contract.instance import Instance, Visit
 
@@ -31,7 +31,9 @@ def min_carer_cover(requirements: Iterable[tuple[frozenset[str], int]]) -> int:
 
 
 def smallest_cover(
-    requirements: Iterable[tuple[frozenset[str], int]], preference: Sequence[str] = (), with_set: bool = True
+    requirements: Iterable[tuple[frozenset[str], int]],
+    preference: Sequence[str] = (),
+    with_set: bool = True,
 ) -> tuple[int, frozenset[str] | None]:
     """The size of a smallest carer set meeting every requirement, and one such set.
 
@@ -41,7 +43,9 @@ def smallest_cover(
     is the answer whether or not a cover of that size would turn up, so it is returned at once
     (with borrowing, a district's 50-60 carers make that the third size for every client).
     """
-    reqs = _undominated({(eligible, need) for eligible, need in requirements if len(eligible) >= need > 0})
+    reqs = _undominated(
+        {(eligible, need) for eligible, need in requirements if len(eligible) >= need > 0}
+    )
     if not reqs:
         return 0, frozenset()
     everyone = set().union(*(eligible for eligible, _ in reqs))
@@ -49,8 +53,10 @@ def smallest_cover(
     pool = sorted(everyone, key=lambda c: (rank.get(c, len(rank)), c))
     bit = {carer: 1 << i for i, carer in enumerate(pool)}
     # the narrowest requirements first: most candidate sets fail on one of them
-    masks = sorted(((sum(bit[c] for c in eligible), need) for eligible, need in reqs),
-                   key=lambda m: (m[0].bit_count() - m[1], m[0]))
+    masks = sorted(
+        ((sum(bit[c] for c in eligible), need) for eligible, need in reqs),
+        key=lambda m: (m[0].bit_count() - m[1], m[0]),
+    )
     lowest = max(need for _, need in masks)
     bits = [1 << i for i in range(len(pool))]
     checked = 0

@@ -12,6 +12,7 @@ stop (travel, then rest). Only a break window narrower than the journey leaves i
 from __future__ import annotations
 
 from collections import defaultdict
+
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import RouteKey, Solution
 
@@ -22,7 +23,9 @@ def settled_breaks(problem: Problem, solution: Solution) -> dict[RouteKey, int]:
     for visit_id, p in solution.assignments.items():
         visit = problem.visit(visit_id)
         for carer in p.carers:
-            visits_of[(carer, p.day)].append((p.start, p.start + visit.duration, problem.home(visit)))
+            visits_of[(carer, p.day)].append(
+                (p.start, p.start + visit.duration, problem.home(visit))
+            )
     settled = {}
     for (carer_id, day), start in solution.breaks.items():
         carer = problem.carer(carer_id)
@@ -31,19 +34,38 @@ def settled_breaks(problem: Problem, solution: Solution) -> dict[RouteKey, int]:
             settled[(carer_id, day)] = start
             continue
         office = problem.office(carer)
-        stops = [(shift.start, shift.start, office)] + sorted(visits_of[(carer_id, day)]) + [(shift.end, shift.end, office)]
+        stops = (
+            [(shift.start, shift.start, office)]
+            + sorted(visits_of[(carer_id, day)])
+            + [(shift.end, shift.end, office)]
+        )
         before = max((s for s in stops if s[1] <= start), key=lambda s: s[1], default=None)
-        after = min((s for s in stops if s[0] >= start + shift.break_.minutes), key=lambda s: s[0], default=None)
-        if before is None or after is None:  # not inside the shift's gaps: the evaluator will say so
+        after = min(
+            (s for s in stops if s[0] >= start + shift.break_.minutes),
+            key=lambda s: s[0],
+            default=None,
+        )
+        if (
+            before is None or after is None
+        ):  # not inside the shift's gaps: the evaluator will say so
             settled[(carer_id, day)] = start
             continue
         leg = problem.minutes(carer, before[2], after[2])
-        settled[(carer_id, day)] = _off_the_road(start, shift.break_.minutes, shift.break_.earliest,
-                                                 shift.break_.latest, before[1], after[0], leg)
+        settled[(carer_id, day)] = _off_the_road(
+            start,
+            shift.break_.minutes,
+            shift.break_.earliest,
+            shift.break_.latest,
+            before[1],
+            after[0],
+            leg,
+        )
     return settled
 
 
-def _off_the_road(start: int, minutes: int, earliest: int, latest: int, free: int, due: int, leg: int) -> int:
+def _off_the_road(
+    start: int, minutes: int, earliest: int, latest: int, free: int, due: int, leg: int
+) -> int:
     """A break start in [free, due] that leaves the `leg` wholly before or after the break."""
     if start + minutes + leg <= due or start >= free + leg:
         return start  # already clear of the journey

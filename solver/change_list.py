@@ -31,13 +31,25 @@ class Change:
 
     def as_json(self) -> dict[str, Any]:
         def side(a: Assignment | None) -> dict[str, Any] | None:
-            return None if a is None else {"day": a.day, "start": format_clock(a.start), "carers": list(a.carers)}
+            return (
+                None
+                if a is None
+                else {"day": a.day, "start": format_clock(a.start), "carers": list(a.carers)}
+            )
 
-        return {"visit": self.visit, "client": self.client, "kind": self.kind,
-                "old": side(self.old), "new": side(self.new), "why": self.why}
+        return {
+            "visit": self.visit,
+            "client": self.client,
+            "kind": self.kind,
+            "old": side(self.old),
+            "new": side(self.new),
+            "why": self.why,
+        }
 
 
-def change_list(instance: Instance, old: Schedule, new: Schedule, affected: dict[str, str]) -> list[Change]:
+def change_list(
+    instance: Instance, old: Schedule, new: Schedule, affected: dict[str, str]
+) -> list[Change]:
     """Every visit whose placement differs between `old` and `new`, new and cancelled visits included."""
     before = _first_assignments(old)
     after = _first_assignments(new)
@@ -55,14 +67,27 @@ def change_list(instance: Instance, old: Schedule, new: Schedule, affected: dict
         elif was is None:
             kind, why = "now served", ""
         elif now is None:
-            kind, why = "unassigned", f"{affected.get(visit.id, '')}; {left_out.get(visit.id, 'not served')}".lstrip("; ")
+            kind, why = (
+                "unassigned",
+                f"{affected.get(visit.id, '')}; {left_out.get(visit.id, 'not served')}".lstrip(
+                    "; "
+                ),
+            )
         else:
             kind, why = "re-planned", affected.get(visit.id, "")
         changes.append(Change(visit.id, visit.client, kind, was, now, why))
     clients = {s.visit: s.client or "" for r in old.routes for s in r.stops if s.visit}
     for visit_id in sorted(listed_before - set(instance.visit_by_id)):
-        changes.append(Change(visit_id, clients.get(visit_id, ""), "cancelled", before.get(visit_id), None,
-                              "no longer in the instance"))
+        changes.append(
+            Change(
+                visit_id,
+                clients.get(visit_id, ""),
+                "cancelled",
+                before.get(visit_id),
+                None,
+                "no longer in the instance",
+            )
+        )
     return sorted(changes, key=_order)
 
 

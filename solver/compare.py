@@ -13,8 +13,8 @@ from typing import Any
 
 from hemplan.models.contract.instance import Instance
 from hemplan.solver.executors import make_executor
-from hemplan.solver.methods import METHODS
 from hemplan.solver.method import Progress, SolveOptions, SolveResult
+from hemplan.solver.methods import METHODS
 
 
 @dataclass
@@ -43,21 +43,29 @@ def run_methods(
     if options.executor == "local" and options.scheduler is None:
         runs = []
         for name in names:
-            run = _run_method((instance, options, name), lambda tagged: on_progress(*tagged), lambda: False)
+            run = _run_method(
+                (instance, options, name), lambda tagged: on_progress(*tagged), lambda: False
+            )
             on_done(run)
             runs.append(run)
         return runs
     inside = replace(options, executor="local", scheduler=None)
     with make_executor(options.executor, options.scheduler, len(names)) as executor:
-        runs = executor.map(_run_method, [(instance, inside, name) for name in names],
-                            on_event=lambda tagged: on_progress(*tagged))
+        runs = executor.map(
+            _run_method,
+            [(instance, inside, name) for name in names],
+            on_event=lambda tagged: on_progress(*tagged),
+        )
     for run in runs:
         on_done(run)
     return runs
 
 
-def _run_method(job: tuple[Instance, SolveOptions, str], report: Callable[[Any], None],
-                should_stop: Callable[[], bool]) -> MethodRun:
+def _run_method(
+    job: tuple[Instance, SolveOptions, str],
+    report: Callable[[Any], None],
+    should_stop: Callable[[], bool],
+) -> MethodRun:
     """Executor task: one method's verified run and its wall time; events tagged with the method."""
     instance, options, name = job
     began = time.monotonic()

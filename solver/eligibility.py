@@ -59,11 +59,15 @@ class FittingDays:
     def __call__(self, carer: str, visit: Visit) -> list[int]:
         key = (carer, visit.id)
         if key not in self._days:
-            self._days[key] = fitting_days(self.instance, self.travel, self.instance.staff_by_id[carer], visit)
+            self._days[key] = fitting_days(
+                self.instance, self.travel, self.instance.staff_by_id[carer], visit
+            )
         return self._days[key]
 
 
-def carer_rules_out(instance: Instance, carer: Staff, visit: Visit, allow_borrowing: bool) -> str | None:
+def carer_rules_out(
+    instance: Instance, carer: Staff, visit: Visit, allow_borrowing: bool
+) -> str | None:
     """Why `carer` may never serve `visit` whatever the day, or None when nothing rules it out."""
     client = instance.client_by_id[visit.client]
     if not allow_borrowing and carer.team != client.team:
@@ -93,21 +97,35 @@ class _Pool:
     end: np.ndarray  # [carer, day]: shift end (0 without a shift)
 
     @classmethod
-    def of(cls, carers: list[Staff], travel: TravelTimes, days: int, skill_bit: dict[str, int]) -> "_Pool":
+    def of(
+        cls, carers: list[Staff], travel: TravelTimes, days: int, skill_bit: dict[str, int]
+    ) -> _Pool:
         works = np.zeros((len(carers), days), dtype=bool)
         start = np.zeros((len(carers), days), dtype=np.int64)
         end = np.zeros((len(carers), days), dtype=np.int64)
         for i, carer in enumerate(carers):
             for shift in carer.shifts:
                 if shift.day < days:
-                    works[i, shift.day], start[i, shift.day], end[i, shift.day] = True, shift.start, shift.end
-        return cls(carers, {c.id: i for i, c in enumerate(carers)},
-                   np.array([travel.mode_index(c.travel_mode) for c in carers], dtype=np.int64),
-                   np.array([travel.office_index[c.team] for c in carers], dtype=np.int64),
-                   np.array([_mask(c.skills, skill_bit) for c in carers], dtype=np.int64), works, start, end)
+                    works[i, shift.day], start[i, shift.day], end[i, shift.day] = (
+                        True,
+                        shift.start,
+                        shift.end,
+                    )
+        return cls(
+            carers,
+            {c.id: i for i, c in enumerate(carers)},
+            np.array([travel.mode_index(c.travel_mode) for c in carers], dtype=np.int64),
+            np.array([travel.office_index[c.team] for c in carers], dtype=np.int64),
+            np.array([_mask(c.skills, skill_bit) for c in carers], dtype=np.int64),
+            works,
+            start,
+            end,
+        )
 
 
-def eligibility(instance: Instance, travel: TravelTimes, allow_borrowing: bool = False) -> Eligibility:
+def eligibility(
+    instance: Instance, travel: TravelTimes, allow_borrowing: bool = False
+) -> Eligibility:
     """Eligible carers per visit, and a reason for every visit that has fewer than it needs.
 
     The same rules as `carer_rules_out` and `fitting_days`, applied to a whole pool of carers
@@ -117,14 +135,21 @@ def eligibility(instance: Instance, travel: TravelTimes, allow_borrowing: bool =
     carers: dict[str, list[str]] = {}
     reasons: dict[str, str] = {}
     days = instance.horizon.days
-    names = sorted({skill for c in instance.staff for skill in c.skills} | {k for v in instance.visits for k in v.skills})
+    names = sorted(
+        {skill for c in instance.staff for skill in c.skills}
+        | {k for v in instance.visits for k in v.skills}
+    )
     skill_bit = {skill: 1 << k for k, skill in enumerate(names)}
     if allow_borrowing:
         everyone = _Pool.of(list(instance.staff), travel, days, skill_bit)
         pools = {team.id: everyone for team in instance.teams}
     else:
-        pools = {team.id: _Pool.of([c for c in instance.staff if c.team == team.id], travel, days, skill_bit)
-                 for team in instance.teams}
+        pools = {
+            team.id: _Pool.of(
+                [c for c in instance.staff if c.team == team.id], travel, days, skill_bit
+            )
+            for team in instance.teams
+        }
     empty = _Pool.of([], travel, days, skill_bit)
     for visit in instance.visits:
         client = instance.client_by_id[visit.client]
@@ -149,7 +174,11 @@ def eligibility(instance: Instance, travel: TravelTimes, allow_borrowing: bool =
             if day >= days:
                 continue
             begin = np.maximum(earliest, pool.start[:, day] + there)
-            fits |= pool.works[:, day] & (begin <= latest) & (begin + visit.duration + back <= pool.end[:, day])
+            fits |= (
+                pool.works[:, day]
+                & (begin <= latest)
+                & (begin + visit.duration + back <= pool.end[:, day])
+            )
             works |= pool.works[:, day]
         able = [pool.carers[i].id for i in np.flatnonzero(allowed & fits)]
         carers[visit.id] = able
@@ -169,7 +198,9 @@ def _mask(skills: list[str], skill_bit: dict[str, int]) -> int:
     return sum(skill_bit[skill] for skill in set(skills))
 
 
-def _explain(visit: Visit, able: list[str], rule_outs: dict[str, int], no_shift: int, outside: int) -> str:
+def _explain(
+    visit: Visit, able: list[str], rule_outs: dict[str, int], no_shift: int, outside: int
+) -> str:
     """A planner-readable reason why `visit` has fewer possible carers than it needs."""
     window = f"{format_clock(visit.window.earliest)}-{format_clock(visit.window.latest)}"
     days = f"day {visit.day}" if len(visit.days) == 1 else f"days {visit.days[0]}-{visit.days[-1]}"
@@ -177,7 +208,9 @@ def _explain(visit: Visit, able: list[str], rule_outs: dict[str, int], no_shift:
     if able:
         return f"needs {visit.staff_needed} carers but only {len(able)} could serve it ({', '.join(able)})"
     if outside:
-        return f"window {window} on {days} lies outside the shift of every carer{skilled} working then"
+        return (
+            f"window {window} on {days} lies outside the shift of every carer{skilled} working then"
+        )
     if no_shift:
         return f"no carer of the team{skilled} works on {days}"
     if visit.skills and any(r.startswith("lacks skill") for r in rule_outs):

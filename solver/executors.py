@@ -77,7 +77,9 @@ class Executor(ABC):
         self._stopped = False
 
     @abstractmethod
-    def map(self, task: Task, jobs: Sequence[Any], on_event: Callable[[Any], None] = lambda e: None) -> list[Any]:
+    def map(
+        self, task: Task, jobs: Sequence[Any], on_event: Callable[[Any], None] = lambda e: None
+    ) -> list[Any]:
         """`task` over every job, results in the order of `jobs`."""
 
     def request_stop(self) -> None:
@@ -101,7 +103,9 @@ class Executor(ABC):
 class InlineExecutor(Executor):
     """Jobs one after another in this process (one worker, or inside a dask task)."""
 
-    def map(self, task: Task, jobs: Sequence[Any], on_event: Callable[[Any], None] = lambda e: None) -> list[Any]:
+    def map(
+        self, task: Task, jobs: Sequence[Any], on_event: Callable[[Any], None] = lambda e: None
+    ) -> list[Any]:
         results: list[Any] = []
         for job in jobs:
             if self.stopped:
@@ -166,21 +170,30 @@ class LocalExecutor(Executor):
         # a SimpleQueue writes each event to its pipe before `put` returns (a Queue hands it to a
         # feeder thread), so a task's events are readable once its result is: none is lost
         self._queue, self._stop = context.SimpleQueue(), context.Event()
-        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                         initargs=(self._queue, self._stop), max_tasks_per_child=1 if fresh else None)
+        self._pool = ProcessPoolExecutor(
+            workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(self._queue, self._stop),
+            max_tasks_per_child=1 if fresh else None,
+        )
 
     def request_stop(self) -> None:
         super().request_stop()
         self._stop.set()
 
-    def map(self, task: Task, jobs: Sequence[Any], on_event: Callable[[Any], None] = lambda e: None) -> list[Any]:
+    def map(
+        self, task: Task, jobs: Sequence[Any], on_event: Callable[[Any], None] = lambda e: None
+    ) -> list[Any]:
         if self._abandon and self.stopped:
             return [None] * len(jobs)
         futures: list[Future] = []
         try:
             with _signals_held():
                 futures = [self._pool.submit(_run_local, task, job) for job in jobs]
-        except KeyboardInterrupt:  # held during the submits, it arrives as they end: every job is listed
+        except (
+            KeyboardInterrupt
+        ):  # held during the submits, it arrives as they end: every job is listed
             self.request_stop()
 
         def done() -> bool:
@@ -269,23 +282,39 @@ class DaskExecutor(Executor):
         if scheduler is None:
             import dask
 
-            with dask.config.set({"distributed.worker.daemon": False}):  # a task may use a process pool
-                self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                             host="127.0.0.1", dashboard_address=":0")
+            with dask.config.set(
+                {"distributed.worker.daemon": False}
+            ):  # a task may use a process pool
+                self._cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=":0",
+                )
             scheduler = self._cluster.scheduler_address
         self._client = Client(scheduler)
         self.slots = max(1, sum(self._client.nthreads().values()))
         name = uuid.uuid4().hex
         self._queue_name, self._event_name = f"hemplan-events-{name}", f"hemplan-stop-{name}"
-        self._queue, self._event = Queue(self._queue_name, client=self._client), Event(self._event_name, self._client)
+        self._queue, self._event = (
+            Queue(self._queue_name, client=self._client),
+            Event(self._event_name, self._client),
+        )
 
     def request_stop(self) -> None:
         super().request_stop()
         self._event.set()
 
-    def map(self, task: Task, jobs: Sequence[Any], on_event: Callable[[Any], None] = lambda e: None) -> list[Any]:
-        futures = [self._client.submit(_run_dask, task, job, self._queue_name, self._event_name, pure=False)
-                   for job in jobs]
+    def map(
+        self, task: Task, jobs: Sequence[Any], on_event: Callable[[Any], None] = lambda e: None
+    ) -> list[Any]:
+        futures = [
+            self._client.submit(
+                _run_dask, task, job, self._queue_name, self._event_name, pure=False
+            )
+            for job in jobs
+        ]
 
         def drain() -> None:
             for raw in self._queue.get(batch=True):
@@ -300,15 +329,23 @@ class DaskExecutor(Executor):
             self._cluster.close()
 
 
-def make_executor(kind: str = "local", scheduler: str | None = None, workers: int = 2, *,
-                  fresh: bool = False, abandon: bool = False) -> Executor:
+def make_executor(
+    kind: str = "local",
+    scheduler: str | None = None,
+    workers: int = 2,
+    *,
+    fresh: bool = False,
+    abandon: bool = False,
+) -> Executor:
     """The executor the user chose: a scheduler address means dask; `local` with one worker
     runs in this process, unless `fresh` asks for a new process per job. `fresh` and `abandon`
     are modes of local processes (see `LocalExecutor`); in this process a Ctrl-C already
     interrupts the running job."""
     if scheduler is not None or kind == "dask":
         if fresh or abandon:
-            raise ValueError("fresh processes and abandoning jobs are modes of the local executor, not of dask")
+            raise ValueError(
+                "fresh processes and abandoning jobs are modes of the local executor, not of dask"
+            )
         return DaskExecutor(scheduler, workers)
     if kind != "local":
         raise ValueError(f"unknown executor {kind!r}; choose from {', '.join(EXECUTORS)}")

@@ -35,20 +35,32 @@ def _visit_problems(problem: Problem, source: str, visit: Visit) -> list[InputPr
         if why is None and not problem.fitting_days(carer_id, visit):
             why = f"no shift on day(s) {_days(visit)} leaves room for it{at}"
         if why is not None:
-            found.append(InputProblem(source, f"{where}.locked_carers", f"locked carer {carer_id} cannot do this visit: {why}"))
+            found.append(
+                InputProblem(
+                    source,
+                    f"{where}.locked_carers",
+                    f"locked carer {carer_id} cannot do this visit: {why}",
+                )
+            )
     if found:
         return found
     team = instance.client_by_id[visit.client].team
     able = [
-        c for c in instance.staff
+        c
+        for c in instance.staff
         if (allow_borrowing or c.team == team)
         and carer_rules_out(instance, c, visit, allow_borrowing) is None
         and problem.fitting_days(c.id, visit)
     ]
     if len(able) < visit.staff_needed:
         field = "locked_start" if visit.locked_start is not None else "locked_carers"
-        return [InputProblem(source, f"{where}.{field}",
-                        f"needs {visit.staff_needed} carer(s){at} on day(s) {_days(visit)}, only {len(able)} could serve it")]
+        return [
+            InputProblem(
+                source,
+                f"{where}.{field}",
+                f"needs {visit.staff_needed} carer(s){at} on day(s) {_days(visit)}, only {len(able)} could serve it",
+            )
+        ]
     return []
 
 

@@ -17,9 +17,9 @@ from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Schedule, SolverInfo
 from hemplan.models.contract.version import hemplan_version
 from hemplan.models.evaluator import Evaluation, evaluate
-from hemplan.solver.score import Score, Weights
 from hemplan.solver.assemble import to_schedule
 from hemplan.solver.problem import Problem
+from hemplan.solver.score import Score, Weights
 from hemplan.solver.solution import Solution
 
 RESERVE_SHARE = 0.08  # share of the time limit kept for merging, verifying and writing
@@ -37,9 +37,15 @@ class SolveOptions:
     workers: int = 2
     seed: int = 0
     allow_borrowing: bool = False
-    work_limit: float | None = None  # deterministic work per team (or day); None: from the time limit
-    objective: str = "continuity"  # "travel": the travel-only yardstick (same teams, continuity ignored)
-    weights: Weights = Weights()  # the cost's exchange rates (travel, arrival, workload); see solver.score
+    work_limit: float | None = (
+        None  # deterministic work per team (or day); None: from the time limit
+    )
+    objective: str = (
+        "continuity"  # "travel": the travel-only yardstick (same teams, continuity ignored)
+    )
+    weights: Weights = (
+        Weights()
+    )  # the cost's exchange rates (travel, arrival, workload); see solver.score
     executor: str = "local"  # where teams run: "local" processes or "dask" (see solver.executors)
     scheduler: str | None = None  # address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786
 
@@ -74,8 +80,12 @@ class Method(Protocol):
 
     name: str
 
-    def solve(self, instance: Instance, options: SolveOptions,
-              on_progress: ProgressCallback = lambda event: None) -> SolveResult: ...
+    def solve(
+        self,
+        instance: Instance,
+        options: SolveOptions,
+        on_progress: ProgressCallback = lambda event: None,
+    ) -> SolveResult: ...
 
 
 def verify_seconds(instance: Instance, allow_borrowing: bool) -> float:
@@ -87,13 +97,21 @@ def verify_seconds(instance: Instance, allow_borrowing: bool) -> float:
     return 0.5 + len(instance.visits) * max(25, pool) / 100_000
 
 
-def search_deadline(started: float, instance: Instance, options: SolveOptions, allow_borrowing: bool) -> float:
+def search_deadline(
+    started: float, instance: Instance, options: SolveOptions, allow_borrowing: bool
+) -> float:
     """When (time.monotonic) a method's search must end so that the whole solve, verification
     and writing included, keeps `options.time_limit` from `started`."""
-    return started + options.time_limit * (1 - RESERVE_SHARE) - verify_seconds(instance, allow_borrowing)
+    return (
+        started
+        + options.time_limit * (1 - RESERVE_SHARE)
+        - verify_seconds(instance, allow_borrowing)
+    )
 
 
-def finish(problem: Problem, solution: Solution, info: SolverInfo, started: float) -> tuple[Schedule, Evaluation]:
+def finish(
+    problem: Problem, solution: Solution, info: SolverInfo, started: float
+) -> tuple[Schedule, Evaluation]:
     """The schedule of `solution`, verified by the evaluator (under the problem's borrowing
     rule): any violation is a SolverBug.
 
@@ -104,7 +122,9 @@ def finish(problem: Problem, solution: Solution, info: SolverInfo, started: floa
     evaluation = evaluate(problem.instance, schedule, allow_borrowing=problem.allow_borrowing)
     if evaluation.violations:
         listed = "\n".join(str(v) for v in evaluation.violations[:20])
-        raise SolverBug(f"{info.method} produced {len(evaluation.violations)} violation(s):\n{listed}")
+        raise SolverBug(
+            f"{info.method} produced {len(evaluation.violations)} violation(s):\n{listed}"
+        )
     info.wall_time_s = round(time.monotonic() - started, 3)
     schedule.metrics = evaluation.metrics
     return schedule, evaluation

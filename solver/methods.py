@@ -21,8 +21,12 @@ METHODS: dict[str, Method] = {
 }
 
 
-def solve(instance: Instance, options: SolveOptions = SolveOptions(), method: str = "continuity",
-          on_progress: ProgressCallback = lambda event: None) -> SolveResult:
+def solve(
+    instance: Instance,
+    options: SolveOptions = SolveOptions(),
+    method: str = "continuity",
+    on_progress: ProgressCallback = lambda event: None,
+) -> SolveResult:
     """Plan `instance` with the method named `method` and return the verified schedule."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")

@@ -26,7 +26,14 @@ SeriesKey = tuple[str, str, int, int, int, int]  # client, service, window, dura
 def series_key(visit: Visit) -> SeriesKey:
     """Visits with the same key are one recurring visit on different days (a pattern's visits,
     or the same visit entered day by day): the arrival-time objective keeps them at one time."""
-    return (visit.client, visit.service, visit.window.earliest, visit.window.latest, visit.duration, visit.staff_needed)
+    return (
+        visit.client,
+        visit.service,
+        visit.window.earliest,
+        visit.window.latest,
+        visit.duration,
+        visit.staff_needed,
+    )
 
 
 @dataclass(frozen=True)

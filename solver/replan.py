@@ -66,17 +66,25 @@ def parse_days(text: str, horizon_days: int, source: str = "--days") -> range:
     try:
         days = range(int(first), int(last if last else first) + 1)
     except ValueError:
-        raise InputError([InputProblem(source, text, "expected a day such as 4 or a range such as 3-5")]) from None
+        raise InputError(
+            [InputProblem(source, text, "expected a day such as 4 or a range such as 3-5")]
+        ) from None
     if not days or days[0] < 0 or days[-1] >= horizon_days:
-        raise InputError([InputProblem(source, text, f"outside the horizon: days are 0-{horizon_days - 1}")])
+        raise InputError(
+            [InputProblem(source, text, f"outside the horizon: days are 0-{horizon_days - 1}")]
+        )
     return days
 
 
-def with_absences(instance: Instance, absences: list[Absence], source: str = "--absent") -> Instance:
+def with_absences(
+    instance: Instance, absences: list[Absence], source: str = "--absent"
+) -> Instance:
     """The instance with each absent carer's shifts removed on the absence days."""
     unknown = [a.carer for a in absences if a.carer not in instance.staff_by_id]
     if unknown:
-        raise InputError([InputProblem(source, c, "no such carer in the instance") for c in unknown])
+        raise InputError(
+            [InputProblem(source, c, "no such carer in the instance") for c in unknown]
+        )
     off = {(a.carer, d) for a in absences for d in a.days}
     if not off:
         return instance
@@ -88,10 +96,14 @@ def with_absences(instance: Instance, absences: list[Absence], source: str = "--
 
 def old_breaks(schedule: Schedule) -> dict[tuple[str, int], int]:
     """Break start per carer-day, as the old routes have them."""
-    return {(r.carer, r.day): s.start for r in schedule.routes for s in r.stops if s.kind == "break"}
+    return {
+        (r.carer, r.day): s.start for r in schedule.routes for s in r.stops if s.kind == "break"
+    }
 
 
-def split_kept(problem: Problem, old: Schedule, absences: list[Absence]) -> tuple[dict[str, Assignment], dict[str, str]]:
+def split_kept(
+    problem: Problem, old: Schedule, absences: list[Absence]
+) -> tuple[dict[str, Assignment], dict[str, str]]:
     """The old assignments still valid in the problem's instance (absences applied), and why
     each other is not."""
     instance = problem.instance
@@ -116,10 +128,14 @@ def split_kept(problem: Problem, old: Schedule, absences: list[Absence]) -> tupl
         for v in violations_of(instance, schedule, problem.allow_borrowing):
             if v.visit in kept:
                 hit.setdefault(v.visit, f"{v.kind}: {v.message}")
-            elif v.carer is not None and v.day is not None:  # the carer-day as a whole no longer works
+            elif (
+                v.carer is not None and v.day is not None
+            ):  # the carer-day as a whole no longer works
                 for visit_id, a in kept.items():
                     if a.day == v.day and v.carer in a.carers:
-                        hit.setdefault(visit_id, f"{v.kind} on {v.carer}'s day {v.day}: {v.message}")
+                        hit.setdefault(
+                            visit_id, f"{v.kind} on {v.carer}'s day {v.day}: {v.message}"
+                        )
         if not hit:
             break
         for visit_id, why in hit.items():
@@ -185,17 +201,31 @@ def replan(
 def _check_schedule_of(instance: Instance, old: Schedule, source: str) -> None:
     """A schedule made for another instance (other name, or none of its visits) is refused."""
     if old.instance and instance.name and old.instance != instance.name:
-        raise InputError([InputProblem(source, "instance",
-                                       f"the schedule is of instance '{old.instance}', not '{instance.name}'")])
+        raise InputError(
+            [
+                InputProblem(
+                    source,
+                    "instance",
+                    f"the schedule is of instance '{old.instance}', not '{instance.name}'",
+                )
+            ]
+        )
     if old.assignments and not any(a.visit in instance.visit_by_id for a in old.assignments):
-        raise InputError([InputProblem(source, "assignments", f"none of its visits is in instance '{instance.name}'")])
+        raise InputError(
+            [
+                InputProblem(
+                    source, "assignments", f"none of its visits is in instance '{instance.name}'"
+                )
+            ]
+        )
 
 
 def _known_only(instance: Instance, schedule: Schedule) -> Schedule:
     """The old schedule without the visits the instance no longer has (for its continuity)."""
     known = instance.visit_by_id
-    return schedule.model_copy(update={
-        "assignments": [a for a in schedule.assignments if a.visit in known],
-        "unassigned": [u for u in schedule.unassigned if u.visit in known],
-    })
-
+    return schedule.model_copy(
+        update={
+            "assignments": [a for a in schedule.assignments if a.visit in known],
+            "unassigned": [u for u in schedule.unassigned if u.visit in known],
+        }
+    )

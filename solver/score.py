@@ -67,7 +67,7 @@ class Score:
         return (self.unassigned_mandatory, self.unassigned_deferrable, self.travel)
 
     @staticmethod
-    def combine(scores: list["Score"]) -> "Score":
+    def combine(scores: list[Score]) -> Score:
         """The score of independent parts (teams) together: sums, and the worst excess."""
         return Score(
             unassigned_mandatory=sum(s.unassigned_mandatory for s in scores),
@@ -127,8 +127,12 @@ def workload_deviation(problem: Problem, solution: Solution) -> int:
     return sum(abs(load - targets[c]) for c, load in carer_loads(problem, solution).items())
 
 
-def score(problem: Problem, solution: Solution, weights: Weights = Weights(),
-          bounds: dict[str, int] | None = None) -> Score:
+def score(
+    problem: Problem,
+    solution: Solution,
+    weights: Weights = Weights(),
+    bounds: dict[str, int] | None = None,
+) -> Score:
     """The objective of `solution`, the worst excess measured against the problem's bounds
     (or `bounds`: a baseline's progress, which has none, passes {})."""
     instance = problem.instance

@@ -33,7 +33,9 @@ class Solution:
     def routes(self) -> dict[RouteKey, list[str]]:
         """The visit ids on each carer-day, in start order (visit id on ties)."""
         routes: dict[RouteKey, list[str]] = {}
-        for visit_id, p in sorted(self.assignments.items(), key=lambda item: (item[1].start, item[0])):
+        for visit_id, p in sorted(
+            self.assignments.items(), key=lambda item: (item[1].start, item[0])
+        ):
             for carer in p.carers:
                 routes.setdefault((carer, p.day), []).append(visit_id)
         return routes

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
-from hemplan.models.contract.instance import EARTH_RADIUS_KM, TRAVEL_MODES, Instance, Location, TravelMode
+from hemplan.models.contract.instance import (
+    EARTH_RADIUS_KM,
+    TRAVEL_MODES,
+    Instance,
+    Location,
+    TravelMode,
+)
 from hemplan.models.io.matrix import read_matrix
 
 _MODE_INDEX: dict[str, int] = {mode: i for i, mode in enumerate(TRAVEL_MODES)}
@@ -39,7 +45,10 @@ class TravelTimes:
 def great_circle_km(a: Location, b: Location) -> float:
     """Haversine distance in kilometres."""
     lat1, lon1, lat2, lon2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 

@@ -22,7 +22,9 @@ def shift(day: int, start: str = "07:00", end: str = "16:00", brk: bool = False)
     return s
 
 
-def small(staff: list[dict], clients: list[dict], visits: list[dict], days: int = 7, **extra: Any) -> Instance:
+def small(
+    staff: list[dict], clients: list[dict], visits: list[dict], days: int = 7, **extra: Any
+) -> Instance:
     """A one-team instance from short records (team T, bike carers unless told otherwise)."""
     raw = {
         "name": "small",
@@ -37,10 +39,23 @@ def small(staff: list[dict], clients: list[dict], visits: list[dict], days: int 
     return instance_from_data(raw, "small")
 
 
-def visit(vid: str, client: str, day: int, earliest: str = "08:00", latest: str = "09:00",
-          duration: int = 30, **extra: Any) -> dict[str, Any]:
-    return {"id": vid, "client": client, "day": day, "duration": duration,
-            "window": {"earliest": earliest, "latest": latest}, **extra}
+def visit(
+    vid: str,
+    client: str,
+    day: int,
+    earliest: str = "08:00",
+    latest: str = "09:00",
+    duration: int = 30,
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "id": vid,
+        "client": client,
+        "day": day,
+        "duration": duration,
+        "window": {"earliest": earliest, "latest": latest},
+        **extra,
+    }
 
 
 def two_clients_two_carers(location: dict[str, float]) -> Instance:

@@ -55,7 +55,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
+                return path[path.index(nxt) :] + [nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         path.pop()
@@ -80,33 +80,63 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 
 
 def test_models_never_import_the_solver_the_cli_or_the_benchmarks() -> None:
-    wrong = {(name, target) for name, targets in _graph().items() if name.startswith("hemplan.models")
-             for target in targets if not target.startswith("hemplan.models")}
+    wrong = {
+        (name, target)
+        for name, targets in _graph().items()
+        if name.startswith("hemplan.models")
+        for target in targets
+        if not target.startswith("hemplan.models")
+    }
     assert wrong == set()
 
 
 def test_the_solver_never_imports_the_cli_or_the_benchmarks() -> None:
-    wrong = {(name, target) for name, targets in _graph().items() if name.startswith("hemplan.solver")
-             for target in targets if target.startswith(("hemplan.cli", "hemplan.benchmarks"))}
+    wrong = {
+        (name, target)
+        for name, targets in _graph().items()
+        if name.startswith("hemplan.solver")
+        for target in targets
+        if target.startswith(("hemplan.cli", "hemplan.benchmarks"))
+    }
     assert wrong == set()
 
 
 def test_the_evaluator_builds_on_the_contract_alone() -> None:
     """The judge of every schedule shares no code with what it judges: it reads the instance
     and the schedule (the contract, and the travel matrix file) and computes the rest itself."""
-    allowed = ("hemplan.models.evaluator", "hemplan.models.contract", "hemplan.models.io.matrix",
-               "hemplan.models.io.read", "hemplan.models.io.limits")
-    wrong = {(name, target) for name, targets in _graph().items() if name.startswith("hemplan.models.evaluator")
-             for target in targets if not target.startswith(allowed)}
+    allowed = (
+        "hemplan.models.evaluator",
+        "hemplan.models.contract",
+        "hemplan.models.io.matrix",
+        "hemplan.models.io.read",
+        "hemplan.models.io.limits",
+    )
+    wrong = {
+        (name, target)
+        for name, targets in _graph().items()
+        if name.startswith("hemplan.models.evaluator")
+        for target in targets
+        if not target.startswith(allowed)
+    }
     assert wrong == set()
 
 
 def test_every_import_of_the_package_says_hemplan() -> None:
     """`import models` would load a second copy of the code from the source tree."""
     bare = []
-    for path in [ROOT / "__init__.py", *(p for package in (*PACKAGES, "tests") for p in (ROOT / package).rglob("*.py"))]:
+    for path in [
+        ROOT / "__init__.py",
+        *(p for package in (*PACKAGES, "tests") for p in (ROOT / package).rglob("*.py")),
+    ]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else (
+                    [node.module]
+                    if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+                    else []
+                )
+            )
             bare += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in PACKAGES]
     assert bare == []

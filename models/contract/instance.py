@@ -56,7 +56,7 @@ class Break(StrictModel):
     latest: ClockTime
 
     @model_validator(mode="after")
-    def _window_ordered(self) -> "Break":
+    def _window_ordered(self) -> Break:
         if self.latest < self.earliest:
             raise ValueError(
                 f"latest {format_clock(self.latest)} is before earliest {format_clock(self.earliest)}"
@@ -75,9 +75,11 @@ class Shift(StrictModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Shift":
+    def _consistent(self) -> Shift:
         if self.end <= self.start:
-            raise ValueError(f"end {format_clock(self.end)} is not after start {format_clock(self.start)}")
+            raise ValueError(
+                f"end {format_clock(self.end)} is not after start {format_clock(self.start)}"
+            )
         b = self.break_
         if b is not None and (b.earliest < self.start or b.latest + b.minutes > self.end):
             raise ValueError(
@@ -103,7 +105,7 @@ class Staff(StrictModel):
     shifts: list[Shift] = []
 
     @model_validator(mode="after")
-    def _one_shift_per_day(self) -> "Staff":
+    def _one_shift_per_day(self) -> Staff:
         days = [s.day for s in self.shifts]
         repeated = sorted({d for d in days if days.count(d) > 1})
         if repeated:
@@ -134,7 +136,7 @@ class Window(StrictModel):
     latest: ClockTime
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Window":
+    def _ordered(self) -> Window:
         if self.latest < self.earliest:
             raise ValueError(
                 f"latest {format_clock(self.latest)} is before earliest {format_clock(self.earliest)}"
@@ -165,7 +167,7 @@ class Visit(VisitFields):
     locked_start: ClockTime | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Visit":
+    def _consistent(self) -> Visit:
         if self.last_day is not None and self.last_day < self.day:
             raise ValueError(f"last_day {self.last_day} is before day {self.day}")
         if len(self.locked_carers) > self.staff_needed:
@@ -177,7 +179,9 @@ class Visit(VisitFields):
         if self.locked_start is not None and not (
             self.window.earliest <= self.locked_start <= self.window.latest
         ):
-            raise ValueError(f"locked_start {format_clock(self.locked_start)} is outside the window")
+            raise ValueError(
+                f"locked_start {format_clock(self.locked_start)} is outside the window"
+            )
         return self
 
     @property
@@ -202,7 +206,7 @@ class VisitPattern(VisitFields):
     flexible: bool = False
 
     @model_validator(mode="after")
-    def _weekdays_valid(self) -> "VisitPattern":
+    def _weekdays_valid(self) -> VisitPattern:
         if any(not 0 <= w <= 6 for w in self.weekdays):
             raise ValueError("weekdays must be 0 (Monday) to 6 (Sunday)")
         if len(set(self.weekdays)) != len(self.weekdays):
@@ -226,7 +230,7 @@ class TravelSettings(StrictModel):
     matrix_file: str | None = None
 
     @model_validator(mode="after")
-    def _positive_speeds(self) -> "TravelSettings":
+    def _positive_speeds(self) -> TravelSettings:
         for mode, speed in self.speed_kmh.items():
             if speed <= 0:
                 raise ValueError(f"speed for {mode} must be positive, got {speed}")

@@ -6,8 +6,9 @@ line per problem and exits 2. Nothing here knows about the CLI.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -72,7 +73,7 @@ def bare_message(error: dict[str, Any]) -> str:
     msg = str(error.get("msg", "invalid value"))
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
-            return msg[len(prefix):]
+            return msg[len(prefix) :]
     return msg
 
 
@@ -93,4 +94,6 @@ def problems_from_validation(error: ValidationError, source: str, raw: Any) -> l
 
 def is_union_tag(key: Any) -> bool:
     """Pydantic inserts the branch name of a union (e.g. 'int', 'str') into error locations."""
-    return isinstance(key, str) and (key in {"int", "str", "float", "list[...]"} or key.startswith("function-"))
+    return isinstance(key, str) and (
+        key in {"int", "str", "float", "list[...]"} or key.startswith("function-")
+    )

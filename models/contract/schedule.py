@@ -8,9 +8,9 @@ The evaluator checks both against the instance and against each other; `metrics`
 
 from __future__ import annotations
 
-from pydantic import Field, NonNegativeInt
-
 from typing import Literal
+
+from pydantic import Field, NonNegativeInt
 
 from hemplan.models.contract.clock import ClockTime
 from hemplan.models.contract.instance import StrictModel
@@ -86,7 +86,9 @@ class Metrics(StrictModel):
     national_indicator_clients: int = 0
     indicator_14d_all_clients: float | None = None
     contact_share: float | None = None
-    arrival_spread: Distribution | None = None  # minutes; per client, see models/evaluator/arrival.py
+    arrival_spread: Distribution | None = (
+        None  # minutes; per client, see models/evaluator/arrival.py
+    )
     lower_bound_total: int = 0
     distinct_carers_total: int = 0
     gap_to_lower_bound: float | None = None

@@ -30,7 +30,9 @@ class Evaluation:
         return not self.violations
 
 
-def evaluate(instance: Instance, schedule: Schedule, allow_borrowing: bool | None = None) -> Evaluation:
+def evaluate(
+    instance: Instance, schedule: Schedule, allow_borrowing: bool | None = None
+) -> Evaluation:
     """Check every hard constraint and compute every metric of `schedule`.
 
     Borrowing carers across teams is a violation unless allowed here or by the schedule
@@ -45,7 +47,9 @@ def evaluate(instance: Instance, schedule: Schedule, allow_borrowing: bool | Non
     return Evaluation(violations=violations, metrics=metrics, clients=clients)
 
 
-def violations_of(instance: Instance, schedule: Schedule, allow_borrowing: bool | None = None) -> list[Violation]:
+def violations_of(
+    instance: Instance, schedule: Schedule, allow_borrowing: bool | None = None
+) -> list[Violation]:
     """The hard-constraint violations alone, without the metrics: for a caller that only asks
     what breaks (a replan finding which old assignments still hold)."""
     borrowing = schedule.allow_borrowing if allow_borrowing is None else allow_borrowing

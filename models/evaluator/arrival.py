@@ -10,7 +10,7 @@ the series' median start: 0 when the carer comes at the same time every day.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -21,7 +21,14 @@ SeriesKey = tuple[str, str, int, int, int, int]
 
 def series_key(visit: Visit) -> SeriesKey:
     """Visits with the same key are one recurring visit on different days."""
-    return (visit.client, visit.service, visit.window.earliest, visit.window.latest, visit.duration, visit.staff_needed)
+    return (
+        visit.client,
+        visit.service,
+        visit.window.earliest,
+        visit.window.latest,
+        visit.duration,
+        visit.staff_needed,
+    )
 
 
 def series_spread(starts: list[int]) -> float:

@@ -27,7 +27,9 @@ ENUMERATION_BUDGET = 20_000
 Requirement = tuple[int, int]  # (bit mask of the eligible carers, carers needed among them)
 
 
-def client_bounds(instance: Instance, eligible: dict[str, list[str]], days: range | None = None) -> dict[str, int]:
+def client_bounds(
+    instance: Instance, eligible: dict[str, list[str]], days: range | None = None
+) -> dict[str, int]:
     """Lower bound per client over `days` (default: the whole horizon).
 
     Only visits whose allowed days all lie in `days` count: a flexible visit that could move
@@ -45,7 +47,11 @@ def bounds_per_period(
     for client_id, visits in instance.visits_by_client.items():
         masks = [_mask(eligible.get(visit.id, ()), bit) for visit in visits]
         for k, span in enumerate(spans):
-            inside = ((mask, visit.staff_needed) for mask, visit in zip(masks, visits) if _inside(visit, span))
+            inside = (
+                (mask, visit.staff_needed)
+                for mask, visit in zip(masks, visits)
+                if _inside(visit, span)
+            )
             bounds[k][client_id] = fewest_carers(inside)
     return bounds
 
@@ -59,7 +65,9 @@ def min_carers(requirements: Iterable[tuple[Collection[str], int]]) -> int:
 def fewest_carers(requirements: Iterable[Requirement]) -> int:
     """The fewest carers meeting every servable requirement, or the first size the enumeration
     budget leaves unproven (module doc): either way no schedule can do with fewer."""
-    essential = _essential({(mask, needed) for mask, needed in requirements if 0 < needed <= mask.bit_count()})
+    essential = _essential(
+        {(mask, needed) for mask, needed in requirements if 0 < needed <= mask.bit_count()}
+    )
     if not essential:
         return 0
     pool = 0

@@ -70,7 +70,9 @@ def rule_out(
     return None
 
 
-def eligibility(instance: Instance, travel: TravelMinutes, allow_borrowing: bool = False) -> Eligibility:
+def eligibility(
+    instance: Instance, travel: TravelMinutes, allow_borrowing: bool = False
+) -> Eligibility:
     """The carers who could serve each visit, and a reason for every visit short of carers."""
     horizon = day_mask(range(instance.horizon.days))
     kinds = {carer.id: _shift_kinds(carer) for carer in instance.staff}
@@ -86,8 +88,13 @@ def eligibility(instance: Instance, travel: TravelMinutes, allow_borrowing: bool
             if key not in allowed_by_client:
                 allowed_by_client[key] = _allowed(instance, visit, allow_borrowing)
             fits: dict[ShiftKind, bool] = {}
-            with_days = ((c.id, _fitting_days(travel, shape, kinds[c.id], fits)) for c in allowed_by_client[key])
-            fitting = fitting_by_shape[shape] = [(carer_id, days) for carer_id, days in with_days if days]
+            with_days = (
+                (c.id, _fitting_days(travel, shape, kinds[c.id], fits))
+                for c in allowed_by_client[key]
+            )
+            fitting = fitting_by_shape[shape] = [
+                (carer_id, days) for carer_id, days in with_days if days
+            ]
         wanted = day_mask(visit.days) & horizon
         able = [carer_id for carer_id, days in fitting if days & wanted]
         if _locks_all(visit):
@@ -113,7 +120,8 @@ def _allowed(instance: Instance, visit: Visit, allow_borrowing: bool) -> list[St
     client = instance.client_by_id[visit.client]
     needed = set(visit.skills)
     return [
-        carer for carer in instance.staff
+        carer
+        for carer in instance.staff
         if (allow_borrowing or carer.team == client.team)
         and needed.issubset(carer.skills)
         and carer.id not in client.excluded_carers
@@ -131,7 +139,10 @@ def _shift_kinds(carer: Staff) -> list[tuple[ShiftKind, int]]:
 
 
 def _fitting_days(
-    travel: TravelMinutes, shape: Shape, kinds: list[tuple[ShiftKind, int]], fits: dict[ShiftKind, bool]
+    travel: TravelMinutes,
+    shape: Shape,
+    kinds: list[tuple[ShiftKind, int]],
+    fits: dict[ShiftKind, bool],
 ) -> int:
     """Mask of the days whose shift lets the carer go out, do a visit of `shape` and come back
     (`fits` remembers the answer per kind of shift, for the other carers)."""
@@ -155,13 +166,21 @@ def _round_trip_fits(travel: TravelMinutes, shape: Shape, kind: ShiftKind) -> bo
     return begin <= latest and begin + duration + travel.minutes(mode, home, office) <= end
 
 
-def _explain(instance: Instance, travel: TravelMinutes, visit: Visit, able: list[str], allow_borrowing: bool) -> str:
+def _explain(
+    instance: Instance, travel: TravelMinutes, visit: Visit, able: list[str], allow_borrowing: bool
+) -> str:
     """Why `visit` has fewer possible carers than it needs, counted by rule over the others."""
     client = instance.client_by_id[visit.client]
     pool = [c for c in instance.staff if allow_borrowing or c.team == client.team]
-    reasons = (rule_out(instance, travel, carer, visit, allow_borrowing) for carer in pool if carer.id not in able)
+    reasons = (
+        rule_out(instance, travel, carer, visit, allow_borrowing)
+        for carer in pool
+        if carer.id not in able
+    )
     ruled = Counter(reason for reason in reasons if reason is not None)
     counted = "; ".join(f"{reason}: {count}" for reason, count in sorted(ruled.items()))
-    could = f"only {len(able)} could serve it ({', '.join(able)})" if able else "none could serve it"
+    could = (
+        f"only {len(able)} could serve it ({', '.join(able)})" if able else "none could serve it"
+    )
     pool_size = f"{len(pool)} carer(s) {'in the district' if allow_borrowing else 'in the team'}"
     return f"needs {visit.staff_needed} carer(s), {could}; of {pool_size}: {counted or 'none ruled out'}"

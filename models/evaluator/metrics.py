@@ -8,8 +8,8 @@ whose visit and carer exist in the instance, whatever else is wrong with them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -95,7 +95,9 @@ def client_continuity(
     for client_id, entry in result.items():
         entry.distinct_per_period = [len(s) for s in met[client_id]]
         entry.daytime_per_period = [len(s) for s in met_daytime[client_id]]
-        entry.in_indicator_population = [has_daily_care(instance, client_id, span) for span in spans]
+        entry.in_indicator_population = [
+            has_daily_care(instance, client_id, span) for span in spans
+        ]
         entry.lower_bound = horizon_bound[client_id]
         entry.lower_bound_per_period = [b[client_id] for b in period_bounds]
     return result
@@ -124,7 +126,10 @@ def compute_metrics(
 
     per_period = [d for c in clients.values() for d in c.distinct_per_period if d]
     indicator = [
-        d for c in clients.values() for d, counted in zip(c.daytime_per_period, c.in_indicator_population) if counted
+        d
+        for c in clients.values()
+        for d, counted in zip(c.daytime_per_period, c.in_indicator_population)
+        if counted
     ]
     all_daytime = [d for c in clients.values() for d in c.daytime_per_period if d]
     bound_total = sum(c.lower_bound for c in served_clients)
@@ -150,12 +155,15 @@ def compute_metrics(
         for a in first_assignments(schedule, instance)
         if any(
             c in instance.staff_by_id
-            and instance.staff_by_id[c].team != instance.client_by_id[instance.visit_by_id[a.visit].client].team
+            and instance.staff_by_id[c].team
+            != instance.client_by_id[instance.visit_by_id[a.visit].client].team
             for c in a.carers
         )
     )
     contact = [c.contact_share for c in served_clients if c.contact_share is not None]
-    spread = client_arrival_spread((instance.visit_by_id[a.visit], a.start) for a in first_assignments(schedule, instance))
+    spread = client_arrival_spread(
+        (instance.visit_by_id[a.visit], a.start) for a in first_assignments(schedule, instance)
+    )
     return Metrics(
         visits=len(instance.visits),
         assigned=len(assigned),

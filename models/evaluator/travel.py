@@ -14,7 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from hemplan.models.contract.instance import EARTH_RADIUS_KM, TRAVEL_MODES, Instance, Location, TravelMode
+from hemplan.models.contract.instance import (
+    EARTH_RADIUS_KM,
+    TRAVEL_MODES,
+    Instance,
+    Location,
+    TravelMode,
+)
 from hemplan.models.io.matrix import read_matrix
 
 Place = int  # a place of the instance: a team office or a client's home, as `TravelMinutes` numbers them
@@ -37,12 +43,18 @@ class TravelMinutes:
 
     def __init__(self, instance: Instance) -> None:
         self._office = {team.id: place for place, team in enumerate(instance.teams)}
-        self._home = {client.id: len(instance.teams) + k for k, client in enumerate(instance.clients)}
-        self._location = [team.office for team in instance.teams] + [client.location for client in instance.clients]
+        self._home = {
+            client.id: len(instance.teams) + k for k, client in enumerate(instance.clients)
+        }
+        self._location = [team.office for team in instance.teams] + [
+            client.location for client in instance.clients
+        ]
         self._detour = instance.travel.detour_factor
         self._speed = dict(instance.travel.speed_kmh)
         matrix_file = instance.travel.matrix_file
-        self._matrix: np.ndarray | None = None if matrix_file is None else read_matrix(instance, Path(matrix_file))
+        self._matrix: np.ndarray | None = (
+            None if matrix_file is None else read_matrix(instance, Path(matrix_file))
+        )
         self._known: dict[tuple[TravelMode, Place, Place], int] = {}
 
     def office(self, team_id: str) -> Place:

@@ -87,7 +87,9 @@ def day_date(instance: Instance, day: int) -> date:
 
 def moment(instance: Instance, day: int, minutes: int) -> datetime:
     """Local date and time of `minutes` after midnight on `day` (24:00 is the next midnight)."""
-    return datetime.combine(day_date(instance, day), datetime.min.time()) + timedelta(minutes=minutes)
+    return datetime.combine(day_date(instance, day), datetime.min.time()) + timedelta(
+        minutes=minutes
+    )
 
 
 def file_names(carers: list[str], suffix: str) -> dict[str, str]:

@@ -12,50 +12,97 @@ import csv
 import io
 
 from hemplan.models.contract.clock import format_clock
-from hemplan.models.exports.carer_days import carer_routes, co_carers, day_date, file_names, segments
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Route, Schedule
+from hemplan.models.exports.carer_days import (
+    carer_routes,
+    co_carers,
+    day_date,
+    file_names,
+    segments,
+)
 
 COLUMNS = [
-    "date", "weekday", "day", "carer", "carer_name", "kind", "start", "end", "minutes",
-    "visit", "client", "client_name", "lat", "lon", "service", "co_carers", "notes",
+    "date",
+    "weekday",
+    "day",
+    "carer",
+    "carer_name",
+    "kind",
+    "start",
+    "end",
+    "minutes",
+    "visit",
+    "client",
+    "client_name",
+    "lat",
+    "lon",
+    "service",
+    "co_carers",
+    "notes",
 ]
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DELIMITER = ";"
 BOM = "\ufeff"
 
 
-def _row(instance: Instance, route: Route, kind: str, start: int, end: int, **cells: str) -> dict[str, str]:
+def _row(
+    instance: Instance, route: Route, kind: str, start: int, end: int, **cells: str
+) -> dict[str, str]:
     when = day_date(instance, route.day)
     carer = instance.staff_by_id[route.carer]
     return {
-        "date": when.isoformat(), "weekday": WEEKDAYS[when.weekday()], "day": str(route.day),
-        "carer": carer.id, "carer_name": carer.name, "kind": kind,
-        "start": format_clock(start), "end": format_clock(end), "minutes": str(end - start), **cells,
+        "date": when.isoformat(),
+        "weekday": WEEKDAYS[when.weekday()],
+        "day": str(route.day),
+        "carer": carer.id,
+        "carer_name": carer.name,
+        "kind": kind,
+        "start": format_clock(start),
+        "end": format_clock(end),
+        "minutes": str(end - start),
+        **cells,
     }
 
 
-def route_rows(instance: Instance, route: Route, partners: dict[str, list[str]]) -> list[dict[str, str]]:
+def route_rows(
+    instance: Instance, route: Route, partners: dict[str, list[str]]
+) -> list[dict[str, str]]:
     """The rows of one carer's day in time order (see `carer_days.segments`)."""
     rows: list[dict[str, str]] = []
     here = "office"
     for part in segments(route):
         stop = part.stop
-        visit = instance.visit_by_id.get(stop.visit or "") if stop and stop.kind == "visit" else None
+        visit = (
+            instance.visit_by_id.get(stop.visit or "") if stop and stop.kind == "visit" else None
+        )
         client = instance.client_by_id[visit.client] if visit else None
         if part.kind == "travel":
             there = (client.name or client.id) if client else "office"
-            rows.append(_row(instance, route, "travel", part.start, part.end, notes=f"{here} -> {there}"))
+            rows.append(
+                _row(instance, route, "travel", part.start, part.end, notes=f"{here} -> {there}")
+            )
             here = there
         elif visit is None or client is None or part.kind != "visit":  # wait, break
             rows.append(_row(instance, route, part.kind, part.start, part.end))
         else:
-            rows.append(_row(
-                instance, route, "visit", part.start, part.end,
-                visit=visit.id, client=client.id, client_name=client.name,
-                lat=f"{client.location.lat:.6f}", lon=f"{client.location.lon:.6f}", service=visit.service,
-                co_carers="|".join(c for c in partners.get(visit.id, []) if c != route.carer), notes=visit.notes,
-            ))
+            rows.append(
+                _row(
+                    instance,
+                    route,
+                    "visit",
+                    part.start,
+                    part.end,
+                    visit=visit.id,
+                    client=client.id,
+                    client_name=client.name,
+                    lat=f"{client.location.lat:.6f}",
+                    lon=f"{client.location.lon:.6f}",
+                    service=visit.service,
+                    co_carers="|".join(c for c in partners.get(visit.id, []) if c != route.carer),
+                    notes=visit.notes,
+                )
+            )
     return rows
 
 
@@ -67,7 +114,9 @@ def day_lists(instance: Instance, schedule: Schedule) -> dict[str, str]:
     files: dict[str, str] = {}
     for carer, carer_days in routes.items():
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=DELIMITER, restval="", lineterminator="\r\n")
+        writer = csv.DictWriter(
+            out, fieldnames=COLUMNS, delimiter=DELIMITER, restval="", lineterminator="\r\n"
+        )
         writer.writeheader()
         for route in carer_days:
             writer.writerows(route_rows(instance, route, partners))

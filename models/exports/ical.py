@@ -9,21 +9,32 @@ and lines are folded at 75 octets without splitting a UTF-8 character.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hemplan.models.contract.clock import format_clock
-from hemplan.models.exports.carer_days import carer_routes, co_carers, file_names, moment
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Route, Schedule
 from hemplan.models.contract.version import hemplan_version
+from hemplan.models.exports.carer_days import carer_routes, co_carers, file_names, moment
 
 TZID = "Europe/Stockholm"
 VTIMEZONE = [
-    "BEGIN:VTIMEZONE", f"TZID:{TZID}",
-    "BEGIN:DAYLIGHT", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200", "TZNAME:CEST",
-    "DTSTART:19700329T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT",
-    "BEGIN:STANDARD", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100", "TZNAME:CET",
-    "DTSTART:19701025T030000", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD",
+    "BEGIN:VTIMEZONE",
+    f"TZID:{TZID}",
+    "BEGIN:DAYLIGHT",
+    "TZOFFSETFROM:+0100",
+    "TZOFFSETTO:+0200",
+    "TZNAME:CEST",
+    "DTSTART:19700329T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+    "END:DAYLIGHT",
+    "BEGIN:STANDARD",
+    "TZOFFSETFROM:+0200",
+    "TZOFFSETTO:+0100",
+    "TZNAME:CET",
+    "DTSTART:19701025T030000",
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+    "END:STANDARD",
     "END:VTIMEZONE",
 ]
 FOLD_OCTETS = 75
@@ -58,7 +69,9 @@ def _local(stamp: datetime) -> str:
     return stamp.strftime("%Y%m%dT%H%M%S")
 
 
-def _events(instance: Instance, route: Route, partners: dict[str, list[str]], stamp: str) -> list[str]:
+def _events(
+    instance: Instance, route: Route, partners: dict[str, list[str]], stamp: str
+) -> list[str]:
     lines: list[str] = []
     carer = route.carer
     for stop in route.stops:
@@ -67,8 +80,14 @@ def _events(instance: Instance, route: Route, partners: dict[str, list[str]], st
             continue
         client = instance.client_by_id[visit.client]
         others = [c for c in partners.get(visit.id, []) if c != carer]
-        with_names = ", ".join(f"{instance.staff_by_id[c].name or c} ({c})" for c in others if c in instance.staff_by_id)
-        title = f"{client.name or client.id}: {visit.service or 'visit'}" + (f" (with {with_names})" if others else "")
+        with_names = ", ".join(
+            f"{instance.staff_by_id[c].name or c} ({c})"
+            for c in others
+            if c in instance.staff_by_id
+        )
+        title = f"{client.name or client.id}: {visit.service or 'visit'}" + (
+            f" (with {with_names})" if others else ""
+        )
         details = [
             f"Client: {client.name} ({client.id})" if client.name else f"Client: {client.id}",
             f"Visit: {visit.id}",
@@ -96,14 +115,24 @@ def _events(instance: Instance, route: Route, partners: dict[str, list[str]], st
     return lines
 
 
-def calendar(instance: Instance, carer: str, routes: list[Route], partners: dict[str, list[str]], stamp: datetime) -> str:
+def calendar(
+    instance: Instance,
+    carer: str,
+    routes: list[Route],
+    partners: dict[str, list[str]],
+    stamp: datetime,
+) -> str:
     """The VCALENDAR text of one carer's visits; `stamp` (UTC) is the DTSTAMP of every event."""
     staff = instance.staff_by_id[carer]
-    utc = stamp.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    utc = stamp.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//hemplan//hemplan {hemplan_version()}//EN",
-        "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(f'{staff.name or carer} ({carer})')}", f"X-WR-TIMEZONE:{TZID}",
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//hemplan//hemplan {hemplan_version()}//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(f'{staff.name or carer} ({carer})')}",
+        f"X-WR-TIMEZONE:{TZID}",
         *VTIMEZONE,
     ]
     for route in routes:

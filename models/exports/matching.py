@@ -7,7 +7,7 @@ the schedule is feasible is the evaluator's question, asked separately.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError, InputProblem
@@ -29,7 +29,10 @@ def _unknown(instance: Instance, schedule: Schedule) -> Iterator[tuple[str, str]
         if r.carer not in staff:
             yield f"{where}.carer", f"unknown carer '{r.carer}'"
         if r.day >= instance.horizon.days:
-            yield f"{where}.day", f"day {r.day} is beyond the horizon of {instance.horizon.days} days"
+            yield (
+                f"{where}.day",
+                f"day {r.day} is beyond the horizon of {instance.horizon.days} days",
+            )
         for stop in r.stops:
             if stop.kind == "visit" and stop.visit not in visits:
                 yield f"{where}.stops", f"unknown visit '{stop.visit}'"
@@ -48,7 +51,11 @@ def check_matches(instance: Instance, schedule: Schedule, source: str) -> None:
     hint = f" of instance '{instance.name}'" if instance.name else ""
     if schedule.instance and schedule.instance != instance.name:
         hint += f" (the schedule is for '{schedule.instance}')"
-    problems = [InputProblem(source, where, f"{message}{hint}") for where, message in found[:MAX_LISTED]]
+    problems = [
+        InputProblem(source, where, f"{message}{hint}") for where, message in found[:MAX_LISTED]
+    ]
     if len(found) > MAX_LISTED:
-        problems.append(InputProblem(source, "", f"... and {len(found) - MAX_LISTED} more unknown references"))
+        problems.append(
+            InputProblem(source, "", f"... and {len(found) - MAX_LISTED} more unknown references")
+        )
     raise InputError(problems)

@@ -18,8 +18,8 @@ from __future__ import annotations
 from datetime import date
 
 from hemplan.models.contract.instance import Client, Horizon, Instance, Staff, Team, TravelSettings
-from hemplan.models.generator.calendar_days import Calendar
 from hemplan.models.generator.absences import with_absences
+from hemplan.models.generator.calendar_days import Calendar
 from hemplan.models.generator.names import CLIENT_FIRST, STAFF_FIRST, draw_names
 from hemplan.models.generator.rosters import shifts_for
 from hemplan.models.generator.seeding import rng_for
@@ -28,11 +28,24 @@ from hemplan.models.generator.stats import Summary, summarize
 from hemplan.models.generator.team import GeneratorError, TeamDraft, build_team
 from hemplan.models.generator.verify import unservable
 
-__all__ = ["DEFAULT_START_DATE", "LIMITS", "MAX_ABSENCE_RATE", "GeneratorError", "Summary", "generate_instance", "summarize"]
+__all__ = [
+    "DEFAULT_START_DATE",
+    "LIMITS",
+    "MAX_ABSENCE_RATE",
+    "GeneratorError",
+    "Summary",
+    "generate_instance",
+    "summarize",
+]
 
 DEFAULT_START_DATE = date(2026, 1, 5)  # a Monday
 MAX_ABSENCE_RATE = 0.5
-LIMITS = {"teams": (1, 100), "clients_per_team": (1, 300), "staff_per_team": (1, 100), "days": (1, 366)}
+LIMITS = {
+    "teams": (1, 100),
+    "clients_per_team": (1, 300),
+    "staff_per_team": (1, 100),
+    "days": (1, 366),
+}
 
 
 def generate_instance(
@@ -52,7 +65,12 @@ def generate_instance(
     Raises GeneratorError (a ValueError) for arguments out of range, or when the staff are too
     few for the clients even at the lightest care level.
     """
-    args = {"teams": teams, "clients_per_team": clients_per_team, "staff_per_team": staff_per_team, "days": days}
+    args = {
+        "teams": teams,
+        "clients_per_team": clients_per_team,
+        "staff_per_team": staff_per_team,
+        "days": days,
+    }
     for key, value in args.items():
         low, high = LIMITS[key]
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
@@ -60,16 +78,27 @@ def generate_instance(
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise GeneratorError(f"seed must be a non-negative integer, got {seed!r}")
     if not 0.0 <= absence_rate <= MAX_ABSENCE_RATE:
-        raise GeneratorError(f"absence_rate must be from 0 to {MAX_ABSENCE_RATE}, got {absence_rate!r}")
+        raise GeneratorError(
+            f"absence_rate must be from 0 to {MAX_ABSENCE_RATE}, got {absence_rate!r}"
+        )
 
     cal = Calendar(start_date, days)
-    drafts = [build_team(seed, i, teams, clients_per_team, staff_per_team, cal) for i in range(teams)]
-    instance = _assemble(drafts, cal, seed, name or _default_name(teams, clients_per_team, staff_per_team, days, seed))
+    drafts = [
+        build_team(seed, i, teams, clients_per_team, staff_per_team, cal) for i in range(teams)
+    ]
+    instance = _assemble(
+        drafts,
+        cal,
+        seed,
+        name or _default_name(teams, clients_per_team, staff_per_team, days, seed),
+    )
     instance = with_absences(instance, absence_rate, seed)
     problems = unservable(instance)
     if problems:  # the sizing checks should have made this impossible
         first = sorted(problems)[0]
-        raise GeneratorError(f"generated visit {first} cannot be served: {problems[first]} (a generator bug)")
+        raise GeneratorError(
+            f"generated visit {first} cannot be served: {problems[first]} (a generator bug)"
+        )
     return instance
 
 

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from hemplan.models.contract.instance import Instance, Shift, Staff, TravelMode
 from hemplan.models.generator.names import STAFF_FIRST, draw_names
 from hemplan.models.generator.seeding import rng_for
-from hemplan.models.contract.instance import Instance, Shift, Staff, TravelMode
 
 MEAN_SPELL_DAYS = 3.0
 SUBSTITUTE_MARK = "-V"  # substitute ids: T01-V01, T01-V02, ... (V for vikarie)
@@ -59,7 +59,9 @@ def with_absences(instance: Instance, rate: float, seed: int) -> Instance:
         substitutes: list[_Substitute] = []
         for carer, spell in spells:
             days = {s.day for s in spell}
-            free = [sub for sub in substitutes if sub.mode == carer.travel_mode and not days & sub.days]
+            free = [
+                sub for sub in substitutes if sub.mode == carer.travel_mode and not days & sub.days
+            ]
             sub = free[int(rng.integers(len(free)))] if free else _Substitute(carer.travel_mode)
             if not free:
                 substitutes.append(sub)
@@ -67,13 +69,21 @@ def with_absences(instance: Instance, rate: float, seed: int) -> Instance:
             absent.setdefault(carer.id, set()).update(days)
         for carer in regulars:
             gone = absent.get(carer.id, set())
-            staff.append(carer.model_copy(update={"shifts": [s for s in carer.shifts if s.day not in gone]}))
+            staff.append(
+                carer.model_copy(update={"shifts": [s for s in carer.shifts if s.day not in gone]})
+            )
         names = draw_names(names_rng, len(substitutes), STAFF_FIRST, taken)
         for k, (sub, name) in enumerate(zip(substitutes, names), 1):
-            staff.append(Staff(
-                id=f"{team.id}{SUBSTITUTE_MARK}{k:02d}", name=name, team=team.id, skills=sorted(sub.skills),
-                travel_mode=sub.mode, shifts=sorted(sub.shifts, key=lambda s: s.day),
-            ))
+            staff.append(
+                Staff(
+                    id=f"{team.id}{SUBSTITUTE_MARK}{k:02d}",
+                    name=name,
+                    team=team.id,
+                    skills=sorted(sub.skills),
+                    travel_mode=sub.mode,
+                    shifts=sorted(sub.shifts, key=lambda s: s.day),
+                )
+            )
     return instance.model_copy(update={"staff": staff})
 
 
@@ -102,7 +112,7 @@ def _spells(carer: Staff, start_p: float, rng: np.random.Generator) -> list[list
     while i < len(shifts):
         if rng.random() < start_p:
             length = int(rng.geometric(1.0 / MEAN_SPELL_DAYS))
-            spells.append(shifts[i:i + length])
+            spells.append(shifts[i : i + length])
             i += length
         else:
             i += 1

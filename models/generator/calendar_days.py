@@ -39,7 +39,10 @@ class Calendar:
         by_week: dict[int, list[int]] = {}
         for day in range(self.days):
             week = self.week(day)
-            if self.weekday(day) in pattern.weekdays and (week - pattern.week_offset) % pattern.every_weeks == 0:
+            if (
+                self.weekday(day) in pattern.weekdays
+                and (week - pattern.week_offset) % pattern.every_weeks == 0
+            ):
                 by_week.setdefault(week, []).append(day)
         if pattern.flexible:
             return [tuple(ds) for ds in by_week.values()]

@@ -83,7 +83,9 @@ class Overload:
     top_item: dict[int, str]  # per client index, its visit (pattern) adding most work
 
     def describe(self) -> str:
-        span = f"{self.start // 60:02d}:{self.start % 60:02d}-{self.end // 60:02d}:{self.end % 60:02d}"
+        span = (
+            f"{self.start // 60:02d}:{self.start % 60:02d}-{self.end // 60:02d}:{self.end % 60:02d}"
+        )
         group = f" for {self.skill}" if self.skill else ""
         return f"day {self.day} {span} is {self.excess:.0f} min over capacity{group}"
 
@@ -118,10 +120,12 @@ class Occurrences:
         self.days = np.full((n, DAY_SLOTS), -1)
         for i, o in enumerate(items):
             self.days[i, : len(o.days)] = o.days
-        self.skill = np.array([[s in o.skills for s in SKILLS_CHECKED] for o in items], dtype=bool).reshape(n, len(SKILLS_CHECKED))
+        self.skill = np.array(
+            [[s in o.skills for s in SKILLS_CHECKED] for o in items], dtype=bool
+        ).reshape(n, len(SKILLS_CHECKED))
 
     @classmethod
-    def join(cls, blocks: list["Occurrences"]) -> "Occurrences":
+    def join(cls, blocks: list[Occurrences]) -> Occurrences:
         out = cls.__new__(cls)
         out.items = [o for b in blocks for o in b.items]
         for name in ("client", "earliest", "latest", "duration", "need", "days", "skill"):
@@ -141,8 +145,10 @@ def _one_day(shift_type: str, short: bool, leg: float) -> np.ndarray:
     s, e = float(tm.start), float(tm.end)
     overlap = np.clip(np.minimum(e, b) - np.maximum(s, a), 0, None)
     brk = np.minimum(
-        *(np.clip(np.minimum(x + tm.break_minutes, b) - np.maximum(x, a), 0, None)
-          for x in (float(tm.break_earliest), float(tm.break_latest)))
+        *(
+            np.clip(np.minimum(x + tm.break_minutes, b) - np.maximum(x, a), 0, None)
+            for x in (float(tm.break_earliest), float(tm.break_latest))
+        )
     )
     legs = ((a <= s) & (s < b)) * leg + ((a < e) & (e <= b)) * leg
     return np.clip(overlap - brk - legs, 0, None)
@@ -166,7 +172,10 @@ def _energy(earliest, latest, duration, travel: float, i: int | None = None, j: 
     g = GRID.astype(float)
     a = g[:, None] if i is None else g[i]
     b = g[None, :] if j is None else g[j]
-    work = np.minimum(np.minimum(b - a, duration + travel), np.minimum(earliest + duration - a, b - latest + travel))
+    work = np.minimum(
+        np.minimum(b - a, duration + travel),
+        np.minimum(earliest + duration - a, b - latest + travel),
+    )
     return np.clip(work, 0, None)
 
 
@@ -192,7 +201,9 @@ class TeamLoad:
     ) -> None:
         self.cal = cal
         self.carers = carers
-        self.office_minutes = office_minutes  # [carer, client] minutes office -> home at the carer's mode
+        self.office_minutes = (
+            office_minutes  # [carer, client] minutes office -> home at the carer's mode
+        )
         self.visit_travel = visit_travel  # estimated travel minutes per carer-visit
         occ = Occurrences.join(blocks)
         self.occurrences = occ.items
@@ -206,7 +217,9 @@ class TeamLoad:
             self.start[c, days] = carer.times.start
             self.end[c, days] = carer.times.end
         self.leg = office_minutes.mean(axis=1) if office_minutes.size else np.zeros(n_c)
-        self.has_skill = np.array([[s in c.skills for s in SKILLS_CHECKED] for c in carers], dtype=bool).reshape(n_c, len(SKILLS_CHECKED))
+        self.has_skill = np.array(
+            [[s in c.skills for s in SKILLS_CHECKED] for c in carers], dtype=bool
+        ).reshape(n_c, len(SKILLS_CHECKED))
         self.o_client, self.o_earliest, self.o_latest = occ.client, occ.earliest, occ.latest
         self.o_duration, self.o_need, self.o_days = occ.duration, occ.need, occ.days
         self.o_skill = occ.skill
@@ -226,7 +239,11 @@ class TeamLoad:
         if n_o == 0:
             return []
         o_client, o_days = self.o_client[rows], self.o_days[rows]
-        o_earliest, o_latest, o_duration = self.o_earliest[rows], self.o_latest[rows], self.o_duration[rows]
+        o_earliest, o_latest, o_duration = (
+            self.o_earliest[rows],
+            self.o_latest[rows],
+            self.o_duration[rows],
+        )
         there = self.office_minutes[:, o_client].T  # [occ, carer]
         fits = np.zeros((n_o, n_c), dtype=bool)
         for k in range(o_days.shape[1]):
@@ -238,7 +255,9 @@ class TeamLoad:
             s, e = self.start[:, dd].T, self.end[:, dd].T
             begin = np.maximum(o_earliest[:, None], s + there)
             fits |= (
-                valid[:, None] & (s >= 0) & (begin <= o_latest[:, None])
+                valid[:, None]
+                & (s >= 0)
+                & (begin <= o_latest[:, None])
                 & (begin + o_duration[:, None] + there <= e)
             )
         for client, carers in self.excluded.items():
@@ -247,7 +266,11 @@ class TeamLoad:
         skilled = ~(self.o_skill[rows][:, None, :] & ~self.has_skill[None, :, :]).any(axis=2)
         able = (fits & skilled).sum(axis=1)
         return [
-            Unfit(self.occurrences[rows[i]], int(able[i]), [int(j) for j in np.flatnonzero(fits[i] & ~skilled[i])])
+            Unfit(
+                self.occurrences[rows[i]],
+                int(able[i]),
+                [int(j) for j in np.flatnonzero(fits[i] & ~skilled[i])],
+            )
             for i in np.flatnonzero(able < self.o_need[rows])
         ]
 
@@ -257,7 +280,9 @@ class TeamLoad:
         """[occ, group]: group 0 every visit, 1 + k those needing SKILLS_CHECKED[k], and the
         last the double-staffed visits."""
         n_o = len(self.occurrences)
-        return np.concatenate([np.ones((n_o, 1), dtype=bool), self.o_skill, (self.o_need == 2)[:, None]], axis=1)
+        return np.concatenate(
+            [np.ones((n_o, 1), dtype=bool), self.o_skill, (self.o_need == 2)[:, None]], axis=1
+        )
 
     def excess(self) -> np.ndarray:
         """[day, group, i, j]: work inside [g_i, g_j] beyond PEAK_UTILISATION of capacity,
@@ -275,7 +300,9 @@ class TeamLoad:
             holds = self.has_skill[:, k]
             others = present[~holds].sum(axis=0)  # carers without the skill in each interval
             forced = demand[:, -1] / 2 * np.clip(2 - others, 0, 2)
-            excess[:, 1 + k] = demand[:, 1 + k] + forced - PEAK_UTILISATION * caps[holds].sum(axis=0)
+            excess[:, 1 + k] = (
+                demand[:, 1 + k] + forced - PEAK_UTILISATION * caps[holds].sum(axis=0)
+            )
         excess[..., ~UPPER] = 0
         return excess
 
@@ -290,8 +317,15 @@ class TeamLoad:
         d, s, i, j = np.unravel_index(flat, excess.shape)
         groups = self._groups()
         involved = groups[:, s] | (groups[:, -1] if s > 0 else False)
-        share = self.o_need * self.o_weight * ((self.o_days == d) & self.o_staffed).any(axis=1) * involved
-        work = share * _energy(self.o_earliest, self.o_latest, self.o_duration, self.visit_travel, i, j)
+        share = (
+            self.o_need
+            * self.o_weight
+            * ((self.o_days == d) & self.o_staffed).any(axis=1)
+            * involved
+        )
+        work = share * _energy(
+            self.o_earliest, self.o_latest, self.o_duration, self.visit_travel, i, j
+        )
         by_client: dict[int, float] = {}
         by_item: dict[tuple[int, str], float] = {}
         for k in np.flatnonzero(work > 0):
@@ -303,7 +337,15 @@ class TeamLoad:
             if c not in top_item or w > by_item[c, top_item[c]]:
                 top_item[c] = item
         skill = None if s == 0 else SKILLS_CHECKED[s - 1]
-        return Overload(int(d), int(GRID[i]), int(GRID[j]), skill, float(excess[d, s, i, j]), by_client, top_item)
+        return Overload(
+            int(d),
+            int(GRID[i]),
+            int(GRID[j]),
+            skill,
+            float(excess[d, s, i, j]),
+            by_client,
+            top_item,
+        )
 
     def demand(self) -> np.ndarray:
         """[day, group, i, j]: work (carer-minutes incl. travel) that must fall inside
@@ -313,7 +355,9 @@ class TeamLoad:
         groups = self._groups()
         n_s = groups.shape[1]
         shapes, shape_of = np.unique(
-            np.stack([self.o_earliest, self.o_latest, self.o_duration], axis=1), axis=0, return_inverse=True
+            np.stack([self.o_earliest, self.o_latest, self.o_duration], axis=1),
+            axis=0,
+            return_inverse=True,
         )
         shape_of = shape_of.reshape(-1)
         occ, col = np.nonzero(self.o_staffed)
@@ -322,10 +366,21 @@ class TeamLoad:
         for s in range(n_s):
             keep = groups[occ, s]
             o = occ[keep]
-            index.append(np.ravel_multi_index((occ_day[keep], np.full(o.size, s), shape_of[o]), (n_d, n_s, len(shapes))))
+            index.append(
+                np.ravel_multi_index(
+                    (occ_day[keep], np.full(o.size, s), shape_of[o]), (n_d, n_s, len(shapes))
+                )
+            )
             weight.append(self.o_need[o] * self.o_weight[o])
-        counts = np.bincount(np.concatenate(index), weights=np.concatenate(weight), minlength=n_d * n_s * len(shapes))
-        tables = np.stack([_energy_table(int(e), int(l), int(p), round(self.visit_travel, 6)) for e, l, p in shapes])
+        counts = np.bincount(
+            np.concatenate(index), weights=np.concatenate(weight), minlength=n_d * n_s * len(shapes)
+        )
+        tables = np.stack(
+            [
+                _energy_table(int(e), int(length), int(p), round(self.visit_travel, 6))
+                for e, length, p in shapes
+            ]
+        )
         demand = counts.reshape(n_d * n_s, len(shapes)) @ tables.reshape(len(shapes), n_g * n_g)
         return demand.reshape(n_d, n_s, n_g, n_g)
 
@@ -333,7 +388,12 @@ class TeamLoad:
         """[carer, day, i, j]: carer-minutes available in every grid interval [g_i, g_j]."""
         if self._caps is None:
             key = tuple(
-                (c.shift_type, c.rate == 0.75, working_days(c, self.cal), round(float(self.leg[k]), 6))
+                (
+                    c.shift_type,
+                    c.rate == 0.75,
+                    working_days(c, self.cal),
+                    round(float(self.leg[k]), 6),
+                )
                 for k, c in enumerate(self.carers)
             )
             self._caps = _team_capacity(key, self.cal)
@@ -343,11 +403,15 @@ class TeamLoad:
 
     def work_minutes(self) -> float:
         visits = float((self.o_need * (self.o_duration + self.visit_travel)).sum())
-        legs = float(((self.start >= 0) * (2 * self.leg[:, None])).sum()) if len(self.carers) else 0.0
+        legs = (
+            float(((self.start >= 0) * (2 * self.leg[:, None])).sum()) if len(self.carers) else 0.0
+        )
         return visits + legs
 
     def paid_minutes(self) -> float:
-        return float(sum(c.times.paid * int((self.start[j] >= 0).sum()) for j, c in enumerate(self.carers)))
+        return float(
+            sum(c.times.paid * int((self.start[j] >= 0).sum()) for j, c in enumerate(self.carers))
+        )
 
     def utilisation(self) -> float:
         paid = self.paid_minutes()

@@ -78,7 +78,9 @@ def area_for_team(index: int) -> Area:
     k = index - len(AREAS)
     angle = k * 2.39996  # golden angle: successive villages spread around the town
     dist = 9.0 + 2.0 * (k % 4)
-    lat, lon = offset(TOWN_CENTRE[0], TOWN_CENTRE[1], dist * math.cos(angle), dist * math.sin(angle))
+    lat, lon = offset(
+        TOWN_CENTRE[0], TOWN_CENTRE[1], dist * math.cos(angle), dist * math.sin(angle)
+    )
     return Area(f"Område {index + 1}", lat, lon, 3.0, "edge")
 
 
@@ -133,7 +135,10 @@ def distance_km(points_a: list[Location], points_b: list[Location]) -> np.ndarra
     lon1 = np.radians([p.lon for p in points_a])[:, None]
     lat2 = np.radians([p.lat for p in points_b])[None, :]
     lon2 = np.radians([p.lon for p in points_b])[None, :]
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
 
 

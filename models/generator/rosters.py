@@ -51,6 +51,7 @@ SHIFT_TIMES: dict[tuple[ShiftType, bool], ShiftTimes] = {
     ("evening", True): ShiftTimes(t("15:30"), t("22:00"), 20, t("17:30"), t("19:00")),
 }
 
+
 @dataclass
 class Carer:
     """A carer while the team is being built (turned into `hemplan.models.contract.instance.Staff` at the end)."""
@@ -81,7 +82,9 @@ def working_days(carer: Carer, cal: Calendar) -> tuple[int, ...]:
 
 
 @lru_cache(maxsize=4096)
-def _working_days(group: int, off: tuple[tuple[int, ...], tuple[int, ...]], cal: Calendar) -> tuple[int, ...]:
+def _working_days(
+    group: int, off: tuple[tuple[int, ...], tuple[int, ...]], cal: Calendar
+) -> tuple[int, ...]:
     days = []
     for day in range(cal.days):
         week, weekday = cal.week(day), cal.weekday(day)

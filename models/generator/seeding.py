@@ -24,7 +24,9 @@ def _as_int(key: int | str) -> int:
 
 def rng_for(seed: int, *keys: int | str) -> np.random.Generator:
     """A Generator that depends only on `seed` and `keys`."""
-    return np.random.default_rng(np.random.SeedSequence([_as_int(seed), *(_as_int(k) for k in keys)]))
+    return np.random.default_rng(
+        np.random.SeedSequence([_as_int(seed), *(_as_int(k) for k in keys)])
+    )
 
 
 def pick(rng: np.random.Generator, options: list | tuple, weights: list[float] | None = None):

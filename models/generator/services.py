@@ -225,7 +225,9 @@ def _bedtime_window(w: tuple[int, int], duration: int) -> tuple[int, int]:
     return w[0], min(w[1], DAY_END - duration - 15)
 
 
-def plan_client(client_id: str, level: int, tr: Traits, rng: np.random.Generator, dropped: frozenset[str]) -> list[VisitPattern]:
+def plan_client(
+    client_id: str, level: int, tr: Traits, rng: np.random.Generator, dropped: frozenset[str]
+) -> list[VisitPattern]:
     """The recurring visits of a client at care `level` (without the items in `dropped`)."""
     p = _Plan(client_id)
     w = _windows(tr)
@@ -237,7 +239,12 @@ def plan_client(client_id: str, level: int, tr: Traits, rng: np.random.Generator
     d = lambda *options: int(pick(rng, list(options)))  # noqa: E731
 
     if level == 0:
-        optional = {"cleaning": r() < 0.85, "shopping": r() < 0.6, "laundry": r() < 0.25, "shower": r() < 0.45}
+        optional = {
+            "cleaning": r() < 0.85,
+            "shopping": r() < 0.6,
+            "laundry": r() < 0.25,
+            "shower": r() < 0.45,
+        }
         if not any(optional.values()) and not med and not ins:
             optional["cleaning"] = True
         if med:
@@ -252,7 +259,14 @@ def plan_client(client_id: str, level: int, tr: Traits, rng: np.random.Generator
         p.add("morning", "morning_help", w["morning"], d(30, 35, 40), skills=med + ins)
         meal_days = WEEKDAYS if tr.family_weekends else None
         if tr.meal_is_dinner:
-            p.add("dinner", "dinner", w["dinner"], d(20, 25, 30), skills=med_meal + ins, weekdays=meal_days)
+            p.add(
+                "dinner",
+                "dinner",
+                w["dinner"],
+                d(20, 25, 30),
+                skills=med_meal + ins,
+                weekdays=meal_days,
+            )
             if ins and tr.family_weekends:
                 p.add("insulin-pm", "insulin", w["insulin_pm"], 15, skills=ins, weekdays=[5, 6])
         else:
@@ -263,7 +277,12 @@ def plan_client(client_id: str, level: int, tr: Traits, rng: np.random.Generator
             p.add("evening", "evening_check", w["evening"], 15, skills=med if evening_dose else ())
         elif evening_dose:
             p.add("med-pm", "medication", w["dose_pm"], 10, skills=med)
-        optional = {"cleaning": r() < 0.9, "shopping": r() < 0.7, "laundry": r() < 0.3, "shower": r() < 0.8}
+        optional = {
+            "cleaning": r() < 0.9,
+            "shopping": r() < 0.7,
+            "laundry": r() < 0.3,
+            "shower": r() < 0.8,
+        }
         shower_dur, double_shower = 45, False
     elif level == 2:
         p.add("morning", "morning_help", w["morning"], d(40, 45), skills=med + ins)
@@ -275,11 +294,23 @@ def plan_client(client_id: str, level: int, tr: Traits, rng: np.random.Generator
             p.add("evening", "evening_check", w["evening"], d(15, 20))
         dur = d(30, 35)
         p.add("bedtime", "bedtime", _bedtime_window(w["bedtime"], dur), dur, skills=med)
-        optional = {"cleaning": r() < 0.95, "shopping": r() < 0.8, "laundry": r() < 0.5, "shower": True}
+        optional = {
+            "cleaning": r() < 0.95,
+            "shopping": r() < 0.8,
+            "laundry": r() < 0.5,
+            "shower": True,
+        }
         shower_dur, double_shower = 45, False
     else:
         if tr.double_morning:
-            p.add("morning", "morning_help", w["morning_double"], d(45, 60), staff_needed=2, note="dubbelbemanning (lyft)")
+            p.add(
+                "morning",
+                "morning_help",
+                w["morning_double"],
+                d(45, 60),
+                staff_needed=2,
+                note="dubbelbemanning (lyft)",
+            )
             if ins:
                 p.add("insulin-am", "insulin", w["insulin_am"], 15, skills=ins)
         else:
@@ -290,7 +321,14 @@ def plan_client(client_id: str, level: int, tr: Traits, rng: np.random.Generator
         p.add("dinner", "dinner", w["dinner"], 30, skills=med_meal + ins)
         p.add("evening", "evening_check", w["evening"], 20, skills=med)
         if tr.double_bedtime:
-            p.add("bedtime", "bedtime", w["bedtime_double"], 40, staff_needed=2, note="dubbelbemanning (lyft)")
+            p.add(
+                "bedtime",
+                "bedtime",
+                w["bedtime_double"],
+                40,
+                staff_needed=2,
+                note="dubbelbemanning (lyft)",
+            )
         else:
             p.add("bedtime", "bedtime", _bedtime_window(w["bedtime"], 35), 35)
         optional = {"cleaning": True, "shopping": r() < 0.8, "laundry": r() < 0.6, "shower": True}
@@ -298,22 +336,60 @@ def plan_client(client_id: str, level: int, tr: Traits, rng: np.random.Generator
 
     if optional["shower"]:
         if double_shower:
-            p.add("shower", "shower", (t("09:00"), t("12:00")), shower_dur, staff_needed=2,
-                  weekdays=[tr.shower_weekday], note="dubbelbemanning (lyft)")
+            p.add(
+                "shower",
+                "shower",
+                (t("09:00"), t("12:00")),
+                shower_dur,
+                staff_needed=2,
+                weekdays=[tr.shower_weekday],
+                note="dubbelbemanning (lyft)",
+            )
         else:
-            p.add("shower", "shower", (t("09:00"), t("13:00")), shower_dur, weekdays=[tr.shower_weekday])
+            p.add(
+                "shower",
+                "shower",
+                (t("09:00"), t("13:00")),
+                shower_dur,
+                weekdays=[tr.shower_weekday],
+            )
     if optional["cleaning"]:
-        p.add("cleaning", "cleaning", (t("09:00"), t("13:30")), d(60, 60, 75, 90), weekdays=WEEKDAYS,
-              every_weeks=2, week_offset=tr.cleaning_week, flexible=True)
+        p.add(
+            "cleaning",
+            "cleaning",
+            (t("09:00"), t("13:30")),
+            d(60, 60, 75, 90),
+            weekdays=WEEKDAYS,
+            every_weeks=2,
+            week_offset=tr.cleaning_week,
+            flexible=True,
+        )
     if optional["laundry"]:
-        p.add("laundry", "laundry", (t("09:00"), t("13:30")), 45, weekdays=WEEKDAYS,
-              every_weeks=2, week_offset=tr.laundry_week, flexible=True)
+        p.add(
+            "laundry",
+            "laundry",
+            (t("09:00"), t("13:30")),
+            45,
+            weekdays=WEEKDAYS,
+            every_weeks=2,
+            week_offset=tr.laundry_week,
+            flexible=True,
+        )
     if optional["shopping"]:
-        p.add("shopping", "shopping", (t("10:00"), t("14:00")), d(45, 60), weekdays=WEEKDAYS, flexible=True)
+        p.add(
+            "shopping",
+            "shopping",
+            (t("10:00"), t("14:00")),
+            d(45, 60),
+            weekdays=WEEKDAYS,
+            flexible=True,
+        )
     return [pat for pat in p.patterns if pat.id.removeprefix(f"{client_id}-") not in dropped]
 
 
-def plan_escorts(client_id: str, level: int, cal: Calendar, rng: np.random.Generator) -> list[Visit]:
+def plan_escorts(
+    client_id: str, level: int, cal: Calendar, rng: np.random.Generator
+) -> list[Visit]:
     """One-off escorts (to the health centre, the hairdresser): single visits on a weekday."""
     visits = []
     if level == 0:

@@ -77,7 +77,11 @@ def _travel_estimate(inst: Instance) -> float:
         hop = []
         for s in staff:
             hop.append(hop_estimate(travel_minutes(km, s.travel_mode, inst.travel)))
-            total += 2 * float(travel_minutes(office_km, s.travel_mode, inst.travel).mean()) * len(s.shifts)
+            total += (
+                2
+                * float(travel_minutes(office_km, s.travel_mode, inst.travel).mean())
+                * len(s.shifts)
+            )
         ids = {c.id for c in clients}
         carer_visits = sum(v.staff_needed for v in inst.visits if v.client in ids)
         total += carer_visits * float(np.mean(hop))

@@ -35,16 +35,37 @@ import numpy as np
 
 from hemplan.models.contract.instance import Location, TravelSettings, Visit, VisitPattern
 from hemplan.models.generator.calendar_days import Calendar
-from hemplan.models.generator.capacity import TARGET_UTILISATION, Occurrence, Occurrences, TeamLoad, hop_estimate
+from hemplan.models.generator.capacity import (
+    TARGET_UTILISATION,
+    Occurrence,
+    Occurrences,
+    TeamLoad,
+    hop_estimate,
+)
 from hemplan.models.generator.geography import (
-    MODE_SHARES, Area, area_for_team, distance_km, place_clients, place_office, travel_minutes,
+    MODE_SHARES,
+    Area,
+    area_for_team,
+    distance_km,
+    place_clients,
+    place_office,
+    travel_minutes,
 )
 from hemplan.models.generator.rosters import Carer, assign_rota
 from hemplan.models.generator.seeding import pick, rng_for
-from hemplan.models.generator.services import Traits, draw_level, draw_traits, plan_client, plan_escorts, t
+from hemplan.models.generator.services import (
+    Traits,
+    draw_level,
+    draw_traits,
+    plan_client,
+    plan_escorts,
+    t,
+)
 
 INSULIN_MAX_SHARE = 0.6
-MAX_WITHOUT_VISITS = 0.25  # share of a team's clients that may end with no visit (short or thin rota)
+MAX_WITHOUT_VISITS = (
+    0.25  # share of a team's clients that may end with no visit (short or thin rota)
+)
 MAX_ROUNDS = 5000
 
 
@@ -84,7 +105,9 @@ def team_id(index: int, teams: int) -> str:
     return f"T{index + 1:0{max(2, len(str(teams)))}d}"
 
 
-def build_team(seed: int, index: int, teams: int, n_clients: int, n_staff: int, cal: Calendar) -> TeamDraft:
+def build_team(
+    seed: int, index: int, teams: int, n_clients: int, n_staff: int, cal: Calendar
+) -> TeamDraft:
     tid = team_id(index, teams)
     area = area_for_team(index)
     geo = rng_for(seed, "geography", index)
@@ -105,15 +128,22 @@ def build_team(seed: int, index: int, teams: int, n_clients: int, n_staff: int, 
     km_office = distance_km([office], homes)[0]
     km_homes = distance_km(homes, homes)
     office_minutes = np.array([travel_minutes(km_office, c.mode, settings) for c in carers])
-    hop = {m: hop_estimate(travel_minutes(km_homes, m, settings)) for m in sorted({c.mode for c in carers})}
+    hop = {
+        m: hop_estimate(travel_minutes(km_homes, m, settings))
+        for m in sorted({c.mode for c in carers})
+    }
     visit_travel = float(np.mean([hop[c.mode] for c in carers]))
 
     estimate = _evening_estimate(clients, n_staff, visit_travel)
     best: tuple | None = None
     failure: GeneratorError | None = None
-    for n_evening in sorted({n for n in (estimate - 1, estimate, estimate + 1) if 0 <= n <= n_staff}):
+    for n_evening in sorted(
+        {n for n in (estimate - 1, estimate, estimate + 1) if 0 <= n <= n_staff}
+    ):
         try:
-            sized = _size(seed, index, tid, cal, carers, clients, n_evening, office_minutes, visit_travel)
+            sized = _size(
+                seed, index, tid, cal, carers, clients, n_evening, office_minutes, visit_travel
+            )
         except GeneratorError as exc:
             failure = failure or exc
             continue
@@ -146,17 +176,39 @@ def _draw_carer(seed: int, team: int, tid: str, j: int, n_staff: int, area: Area
 
 
 def _replan(seed: int, team: int, c: ClientDraft, cal: Calendar) -> None:
-    c.patterns = plan_client(c.id, c.level, c.traits, rng_for(seed, "plan", team, c.index, c.level), c.dropped)
+    c.patterns = plan_client(
+        c.id, c.level, c.traits, rng_for(seed, "plan", team, c.index, c.level), c.dropped
+    )
     escorts = plan_escorts(c.id, c.level, cal, rng_for(seed, "escort", team, c.index))
     c.escorts = [v for v in escorts if v.id.removeprefix(f"{c.id}-") not in c.dropped]
     items = []
     for p in c.patterns:
         for days in cal.pattern_days(p):
-            items.append(Occurrence(c.index, p.id, days, p.window.earliest, p.window.latest, p.duration,
-                                    p.staff_needed, tuple(p.skills)))
+            items.append(
+                Occurrence(
+                    c.index,
+                    p.id,
+                    days,
+                    p.window.earliest,
+                    p.window.latest,
+                    p.duration,
+                    p.staff_needed,
+                    tuple(p.skills),
+                )
+            )
     for v in c.escorts:
-        items.append(Occurrence(c.index, v.id, tuple(v.days), v.window.earliest, v.window.latest, v.duration,
-                                v.staff_needed, tuple(v.skills)))
+        items.append(
+            Occurrence(
+                c.index,
+                v.id,
+                tuple(v.days),
+                v.window.earliest,
+                v.window.latest,
+                v.duration,
+                v.staff_needed,
+                tuple(v.skills),
+            )
+        )
     c.occurrences = Occurrences(items)
 
 
@@ -189,7 +241,9 @@ def _size(seed, index, tid, cal, carers0, clients0, n_evening, office_minutes, v
     log: list[str] = []
 
     def load() -> TeamLoad:
-        return TeamLoad(cal, carers, office_minutes, visit_travel, [clients[k].occurrences for k in admitted])
+        return TeamLoad(
+            cal, carers, office_minutes, visit_travel, [clients[k].occurrences for k in admitted]
+        )
 
     def lighten(k: int, item: str, why: str) -> None:
         c = clients[k]
@@ -236,16 +290,23 @@ def _size(seed, index, tid, cal, carers0, clients0, n_evening, office_minutes, v
                     if all(may_grant(s) for s in missing):
                         grant(j, missing)
                         continue
-                lighten(u.occurrence.client, u.occurrence.item, f"no carer could serve {u.occurrence.item}")
+                lighten(
+                    u.occurrence.client,
+                    u.occurrence.item,
+                    f"no carer could serve {u.occurrence.item}",
+                )
                 continue
             worst = current.worst_overload()
             if worst is None:
                 return current
             if worst.skill is not None and may_grant(worst.skill):
                 candidates = [
-                    j for j, c in enumerate(carers)
-                    if worst.skill not in c.skills and current.start[j, worst.day] >= 0
-                    and current.start[j, worst.day] < worst.end and current.end[j, worst.day] > worst.start
+                    j
+                    for j, c in enumerate(carers)
+                    if worst.skill not in c.skills
+                    and current.start[j, worst.day] >= 0
+                    and current.start[j, worst.day] < worst.end
+                    and current.end[j, worst.day] > worst.start
                 ]
                 if candidates:
                     grant(candidates[0], [worst.skill])
@@ -268,14 +329,18 @@ def _size(seed, index, tid, cal, carers0, clients0, n_evening, office_minutes, v
     while current.utilisation() > TARGET_UTILISATION[1]:
         busy = [k for k in admitted if clients[k].level > 0] or admitted
         k = int(pick(rng, busy))
-        lighten(k, _heaviest_item(clients[k], cal), f"work is {current.utilisation():.0%} of paid time")
+        lighten(
+            k, _heaviest_item(clients[k], cal), f"work is {current.utilisation():.0%} of paid time"
+        )
         current = settle(None)
     for j in [int(x) for x in rng.permutation(len(carers))] * 2:
         if current.utilisation() >= TARGET_UTILISATION[0]:
             break
         trial = _cut_hours(carers, j, load)
         if trial is not None:
-            log.append(f"{carers[j].id} to {carers[j].rate:.0%} at utilisation {current.utilisation():.0%}")
+            log.append(
+                f"{carers[j].id} to {carers[j].rate:.0%} at utilisation {current.utilisation():.0%}"
+            )
             current = trial
     return carers, current, clients, log
 
@@ -286,14 +351,18 @@ def _last_item(c: ClientDraft) -> bool:
 
 
 def _heaviest_item(c: ClientDraft, cal: Calendar) -> str:
-    best = max(c.patterns, key=lambda p: (p.staff_needed * p.duration * len(cal.pattern_days(p)), p.id))
+    best = max(
+        c.patterns, key=lambda p: (p.staff_needed * p.duration * len(cal.pattern_days(p)), p.id)
+    )
     return best.id
 
 
 def _cut_hours(carers: list[Carer], j: int, load) -> TeamLoad | None:
     """Carer j from full time to 80 % or 75 % (day shifts first) if the team still copes."""
     c = carers[j]
-    if c.rate != 1.0 or (c.shift_type == "evening" and any(x.rate == 1.0 and x.shift_type == "day" for x in carers)):
+    if c.rate != 1.0 or (
+        c.shift_type == "evening" and any(x.rate == 1.0 and x.shift_type == "day" for x in carers)
+    ):
         return None
     for rate in (0.8, 0.75):
         c.rate = rate
@@ -306,7 +375,9 @@ def _cut_hours(carers: list[Carer], j: int, load) -> TeamLoad | None:
     return None
 
 
-def _draw_wishes(seed: int, index: int, carers: list[Carer], clients: list[ClientDraft], load: TeamLoad) -> None:
+def _draw_wishes(
+    seed: int, index: int, carers: list[Carer], clients: list[ClientDraft], load: TeamLoad
+) -> None:
     """A few clients refuse a carer (a conflict, a perfume allergy); a few prefer one or two.
 
     A refusal is kept only if every visit of the client still has enough possible carers.
@@ -330,5 +401,12 @@ def _draw_wishes(seed: int, index: int, carers: list[Carer], clients: list[Clien
 
 
 def _still_served(load: TeamLoad, c: ClientDraft, excluded: int) -> bool:
-    sub = TeamLoad(load.cal, load.carers, load.office_minutes, load.visit_travel, [c.occurrences], {c.index: {excluded}})
+    sub = TeamLoad(
+        load.cal,
+        load.carers,
+        load.office_minutes,
+        load.visit_travel,
+        [c.occurrences],
+        {c.index: {excluded}},
+    )
     return not sub.unfit()

@@ -35,18 +35,19 @@ import csv
 import difflib
 import io
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from hemplan.models.contract.clock import format_clock, parse_clock
 from hemplan.models.contract.instance import Client, Instance, Shift, Staff, Team, Visit
-from hemplan.models.io.load import instance_from_data
-from hemplan.models.io.limits import MAX_CSV_ROWS, MAX_FILE_BYTES
 from hemplan.models.contract.problems import InputError, InputProblem, bare_message, is_union_tag
+from hemplan.models.io.limits import MAX_CSV_ROWS, MAX_FILE_BYTES
+from hemplan.models.io.load import instance_from_data
 
 MAX_DAYS = 366
 LIST_SEPARATOR = "|"
@@ -92,58 +93,223 @@ class FileSpec:
         return None
 
 
-def _c(name: str, kind: str, required: bool, path: str | None, meaning: str, example: str) -> Column:
+def _c(
+    name: str, kind: str, required: bool, path: str | None, meaning: str, example: str
+) -> Column:
     return Column(name, kind, required, tuple(path.split(".")) if path else (), meaning, example)
 
 
-TEAMS = FileSpec("teams.csv", "teams", False, Team, (
-    _c("id", "str", True, "id", "team id, used in the `team` column of clients.csv and staff.csv", "T1"),
-    _c("name", "str", False, "name", "team name", "Skönsmon norr"),
-    _c("office_lat", "float", True, "office.lat", "latitude of the office where shifts start and end (WGS84 degrees)", "62.3795"),
-    _c("office_lon", "float", True, "office.lon", "longitude of the office", "17.3190"),
-))
-CLIENTS = FileSpec("clients.csv", "clients", True, Client, (
-    _c("id", "str", True, "id", "client id, used in the `client` column of visits.csv", "C1"),
-    _c("name", "str", False, "name", "client name", "Karin Berg"),
-    _c("team", "str", True, "team", "team responsible for the client", "T1"),
-    _c("lat", "float", True, "location.lat", "latitude of the client's home (WGS84 degrees)", "62.3810"),
-    _c("lon", "float", True, "location.lon", "longitude of the client's home", "17.3050"),
-    _c("preferred_carers", "list", False, "preferred_carers", "staff ids the client prefers, `|`-separated", "S1|S2"),
-    _c("excluded_carers", "list", False, "excluded_carers", "staff ids who must never visit the client, `|`-separated", "S5"),
-    _c("contact_carer", "str", False, "contact_carer", "staff id of the client's contact carer (kontaktperson)", "S1"),
-))
-STAFF = FileSpec("staff.csv", "staff", True, Staff, (
-    _c("id", "str", True, "id", "staff id, used in shifts.csv and in carer lists", "S1"),
-    _c("name", "str", False, "name", "carer name", "Aisha Nilsson"),
-    _c("team", "str", True, "team", "the carer's team", "T1"),
-    _c("skills", "list", False, "skills", "skills (delegeringar), `|`-separated; empty = none", "insulin|lift"),
-    _c("travel_mode", "str", False, "travel_mode", "`walk`, `bike` or `car`; empty = `walk`", "bike"),
-))
-SHIFTS = FileSpec("shifts.csv", "shifts", True, Shift, (
-    _c("staff", "str", True, None, "staff id of the carer working the shift", "S1"),
-    _c("day", "day", True, "day", "day number (0 = start date) or date YYYY-MM-DD; one shift per carer and day", "2025-03-03"),
-    _c("start", "time", True, "start", "shift start HH:MM (leaves the office after this)", "07:00"),
-    _c("end", "time", True, "end", "shift end HH:MM (back at the office by this)", "16:00"),
-    _c("break_minutes", "int", False, "break.minutes", "length of the break in minutes; empty = no break", "30"),
-    _c("break_earliest", "time", False, "break.earliest", "earliest break start; empty = shift start", "11:00"),
-    _c("break_latest", "time", False, "break.latest", "latest break start; empty = shift end minus the break", "13:00"),
-))
-VISITS = FileSpec("visits.csv", "visits", True, Visit, (
-    _c("id", "str", True, "id", "visit id", "V1"),
-    _c("client", "str", True, "client", "client id", "C1"),
-    _c("day", "day", True, "day", "day number (0 = start date) or date YYYY-MM-DD", "2025-03-03"),
-    _c("last_day", "day", False, "last_day", "if set, the visit may be done on any day from `day` to this day", "2025-03-07"),
-    _c("earliest", "time", True, "window.earliest", "earliest start HH:MM", "07:00"),
-    _c("latest", "time", True, "window.latest", "latest start HH:MM", "08:30"),
-    _c("duration", "int", True, "duration", "minutes at the client's home", "45"),
-    _c("staff_needed", "int", False, "staff_needed", "1, or 2 for double staffing; empty = 1", "2"),
-    _c("skills", "list", False, "skills", "skills the visit needs, `|`-separated", "insulin"),
-    _c("priority", "str", False, "priority", "`mandatory` or `deferrable`; empty = `mandatory`", "deferrable"),
-    _c("service", "str", False, "service", "what is done (insats)", "morning help"),
-    _c("notes", "str", False, "notes", "free text for the carer", "key in box"),
-    _c("locked_carers", "list", False, "locked_carers", "staff ids that must do this visit, `|`-separated", "S1"),
-    _c("locked_start", "time", False, "locked_start", "fixed start HH:MM inside the window", "07:30"),
-))
+TEAMS = FileSpec(
+    "teams.csv",
+    "teams",
+    False,
+    Team,
+    (
+        _c(
+            "id",
+            "str",
+            True,
+            "id",
+            "team id, used in the `team` column of clients.csv and staff.csv",
+            "T1",
+        ),
+        _c("name", "str", False, "name", "team name", "Skönsmon norr"),
+        _c(
+            "office_lat",
+            "float",
+            True,
+            "office.lat",
+            "latitude of the office where shifts start and end (WGS84 degrees)",
+            "62.3795",
+        ),
+        _c("office_lon", "float", True, "office.lon", "longitude of the office", "17.3190"),
+    ),
+)
+CLIENTS = FileSpec(
+    "clients.csv",
+    "clients",
+    True,
+    Client,
+    (
+        _c("id", "str", True, "id", "client id, used in the `client` column of visits.csv", "C1"),
+        _c("name", "str", False, "name", "client name", "Karin Berg"),
+        _c("team", "str", True, "team", "team responsible for the client", "T1"),
+        _c(
+            "lat",
+            "float",
+            True,
+            "location.lat",
+            "latitude of the client's home (WGS84 degrees)",
+            "62.3810",
+        ),
+        _c("lon", "float", True, "location.lon", "longitude of the client's home", "17.3050"),
+        _c(
+            "preferred_carers",
+            "list",
+            False,
+            "preferred_carers",
+            "staff ids the client prefers, `|`-separated",
+            "S1|S2",
+        ),
+        _c(
+            "excluded_carers",
+            "list",
+            False,
+            "excluded_carers",
+            "staff ids who must never visit the client, `|`-separated",
+            "S5",
+        ),
+        _c(
+            "contact_carer",
+            "str",
+            False,
+            "contact_carer",
+            "staff id of the client's contact carer (kontaktperson)",
+            "S1",
+        ),
+    ),
+)
+STAFF = FileSpec(
+    "staff.csv",
+    "staff",
+    True,
+    Staff,
+    (
+        _c("id", "str", True, "id", "staff id, used in shifts.csv and in carer lists", "S1"),
+        _c("name", "str", False, "name", "carer name", "Aisha Nilsson"),
+        _c("team", "str", True, "team", "the carer's team", "T1"),
+        _c(
+            "skills",
+            "list",
+            False,
+            "skills",
+            "skills (delegeringar), `|`-separated; empty = none",
+            "insulin|lift",
+        ),
+        _c(
+            "travel_mode",
+            "str",
+            False,
+            "travel_mode",
+            "`walk`, `bike` or `car`; empty = `walk`",
+            "bike",
+        ),
+    ),
+)
+SHIFTS = FileSpec(
+    "shifts.csv",
+    "shifts",
+    True,
+    Shift,
+    (
+        _c("staff", "str", True, None, "staff id of the carer working the shift", "S1"),
+        _c(
+            "day",
+            "day",
+            True,
+            "day",
+            "day number (0 = start date) or date YYYY-MM-DD; one shift per carer and day",
+            "2025-03-03",
+        ),
+        _c(
+            "start",
+            "time",
+            True,
+            "start",
+            "shift start HH:MM (leaves the office after this)",
+            "07:00",
+        ),
+        _c("end", "time", True, "end", "shift end HH:MM (back at the office by this)", "16:00"),
+        _c(
+            "break_minutes",
+            "int",
+            False,
+            "break.minutes",
+            "length of the break in minutes; empty = no break",
+            "30",
+        ),
+        _c(
+            "break_earliest",
+            "time",
+            False,
+            "break.earliest",
+            "earliest break start; empty = shift start",
+            "11:00",
+        ),
+        _c(
+            "break_latest",
+            "time",
+            False,
+            "break.latest",
+            "latest break start; empty = shift end minus the break",
+            "13:00",
+        ),
+    ),
+)
+VISITS = FileSpec(
+    "visits.csv",
+    "visits",
+    True,
+    Visit,
+    (
+        _c("id", "str", True, "id", "visit id", "V1"),
+        _c("client", "str", True, "client", "client id", "C1"),
+        _c(
+            "day",
+            "day",
+            True,
+            "day",
+            "day number (0 = start date) or date YYYY-MM-DD",
+            "2025-03-03",
+        ),
+        _c(
+            "last_day",
+            "day",
+            False,
+            "last_day",
+            "if set, the visit may be done on any day from `day` to this day",
+            "2025-03-07",
+        ),
+        _c("earliest", "time", True, "window.earliest", "earliest start HH:MM", "07:00"),
+        _c("latest", "time", True, "window.latest", "latest start HH:MM", "08:30"),
+        _c("duration", "int", True, "duration", "minutes at the client's home", "45"),
+        _c(
+            "staff_needed",
+            "int",
+            False,
+            "staff_needed",
+            "1, or 2 for double staffing; empty = 1",
+            "2",
+        ),
+        _c("skills", "list", False, "skills", "skills the visit needs, `|`-separated", "insulin"),
+        _c(
+            "priority",
+            "str",
+            False,
+            "priority",
+            "`mandatory` or `deferrable`; empty = `mandatory`",
+            "deferrable",
+        ),
+        _c("service", "str", False, "service", "what is done (insats)", "morning help"),
+        _c("notes", "str", False, "notes", "free text for the carer", "key in box"),
+        _c(
+            "locked_carers",
+            "list",
+            False,
+            "locked_carers",
+            "staff ids that must do this visit, `|`-separated",
+            "S1",
+        ),
+        _c(
+            "locked_start",
+            "time",
+            False,
+            "locked_start",
+            "fixed start HH:MM inside the window",
+            "07:30",
+        ),
+    ),
+)
 FILES: tuple[FileSpec, ...] = (TEAMS, CLIENTS, STAFF, SHIFTS, VISITS)
 _SPEC_BY_COLLECTION = {s.collection: s for s in FILES}
 
@@ -151,8 +317,12 @@ _SPEC_BY_COLLECTION = {s.collection: s for s in FILES}
 # all, "unknown ..." problems in these columns are noise and are left out.
 _REFERENCES = {
     "teams": {("clients", "team"), ("staff", "team")},
-    "staff": {("clients", "preferred_carers"), ("clients", "excluded_carers"),
-              ("clients", "contact_carer"), ("visits", "locked_carers")},
+    "staff": {
+        ("clients", "preferred_carers"),
+        ("clients", "excluded_carers"),
+        ("clients", "contact_carer"),
+        ("visits", "locked_carers"),
+    },
     "clients": {("visits", "client")},
 }
 
@@ -214,7 +384,12 @@ def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            out.add(spec.name, None, None, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")
+            out.add(
+                spec.name,
+                None,
+                None,
+                f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes",
+            )
             return Table(spec, [], True)
         text = _decode(path.read_bytes())
     except OSError as exc:
@@ -239,7 +414,12 @@ def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
         previous = 0
         for cells in reader:
             if len(records) >= MAX_CSV_ROWS:
-                out.add(spec.name, None, None, f"more than {MAX_CSV_ROWS:,} lines; the limit is {MAX_CSV_ROWS:,}")
+                out.add(
+                    spec.name,
+                    None,
+                    None,
+                    f"more than {MAX_CSV_ROWS:,} lines; the limit is {MAX_CSV_ROWS:,}",
+                )
                 return Table(spec, [], True)
             records.append((previous + first_line, cells))
             previous = reader.line_num
@@ -248,8 +428,12 @@ def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
         return Table(spec, [], True)
 
     if not records or not any(c.strip() for c in records[0][1]):
-        out.add(spec.name, first_line, None,
-                f"no header line; expected the columns {', '.join(spec.column_names)}")
+        out.add(
+            spec.name,
+            first_line,
+            None,
+            f"no header line; expected the columns {', '.join(spec.column_names)}",
+        )
         return Table(spec, [], True)
 
     header_line_no, header_cells = records[0]
@@ -262,18 +446,29 @@ def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
     for index, name in enumerate(names):
         if not name:
             if any(index < len(cells) and cells[index].strip() for _, cells in data):
-                out.add(spec.name, header_line_no, None, f"column {index + 1} has values but no name")
+                out.add(
+                    spec.name, header_line_no, None, f"column {index + 1} has values but no name"
+                )
                 failed = True
             use.append(None)
         elif name in seen:
-            out.add(spec.name, header_line_no, name, f"column appears twice (columns {seen[name] + 1} and {index + 1})")
+            out.add(
+                spec.name,
+                header_line_no,
+                name,
+                f"column appears twice (columns {seen[name] + 1} and {index + 1})",
+            )
             failed = True
             use.append(None)
         elif name not in known:
             close = difflib.get_close_matches(name, spec.column_names, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            out.add(spec.name, header_line_no, name,
-                    f"unknown column; {hint}the columns are {', '.join(spec.column_names)}")
+            out.add(
+                spec.name,
+                header_line_no,
+                name,
+                f"unknown column; {hint}the columns are {', '.join(spec.column_names)}",
+            )
             seen[name] = index
             use.append(None)
         else:
@@ -289,9 +484,14 @@ def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
     rows = []
     for line, cells in data:
         row = Row(line, {})
-        extra = [c for c in cells[len(use):] if c.strip()]
+        extra = [c for c in cells[len(use) :] if c.strip()]
         if extra:
-            out.at(spec, row, None, f"the row has {len(cells)} cells but the header only {len(use)} columns")
+            out.at(
+                spec,
+                row,
+                None,
+                f"the row has {len(cells)} cells but the header only {len(use)} columns",
+            )
         for name, cell in zip(use, cells):
             if name is not None and cell.strip():
                 row.cells[name] = cell.strip()
@@ -331,7 +531,9 @@ def _parse_cell(kind: str, text: str) -> Any:
         items = [item.strip() for item in text.split(LIST_SEPARATOR)]
         for item in items:
             if re.search(r"[\s,;]", item):
-                raise ValueError(f"'{item}' contains a space, comma or semicolon; separate items with '|'")
+                raise ValueError(
+                    f"'{item}' contains a space, comma or semicolon; separate items with '|'"
+                )
         return [item for item in items if item]
     if kind == "day":
         if _DATE.fullmatch(text):
@@ -360,18 +562,35 @@ def _parse_rows(table: Table, out: _Problems) -> None:
 
 
 def _horizon(
-    tables: dict[str, Table | None], start_date: date | None, days: int | None, folder: str, out: _Problems
+    tables: dict[str, Table | None],
+    start_date: date | None,
+    days: int | None,
+    folder: str,
+    out: _Problems,
 ) -> tuple[date, int]:
     """Fix the horizon from the options or the day columns; turn dates into day numbers."""
-    day_columns = [(t, c.name) for t in (tables["shifts"], tables["visits"]) if t
-                   for c in t.spec.columns if c.kind == "day"]
-    dates = [row.values[name] for t, name in day_columns for row in t.rows
-             if isinstance(row.values.get(name), date)]
+    day_columns = [
+        (t, c.name)
+        for t in (tables["shifts"], tables["visits"])
+        if t
+        for c in t.spec.columns
+        if c.kind == "day"
+    ]
+    dates = [
+        row.values[name]
+        for t, name in day_columns
+        for row in t.rows
+        if isinstance(row.values.get(name), date)
+    ]
     start = start_date or (min(dates) if dates else None)
     if start is None:
         if any(name in row.values for t, name in day_columns for row in t.rows):
-            out.add(folder, None, None,
-                    "no start date: the day columns hold day numbers, so give --start-date YYYY-MM-DD")
+            out.add(
+                folder,
+                None,
+                None,
+                "no start date: the day columns hold day numbers, so give --start-date YYYY-MM-DD",
+            )
         else:
             out.add(folder, None, None, "no start date: give --start-date YYYY-MM-DD")
         start = date(2000, 1, 3)
@@ -393,9 +612,13 @@ def _horizon(
     if days is None:
         days = max(offsets, default=0) + 1
         if days > MAX_DAYS:
-            out.add(folder, None, None,
-                    f"the days used span {days} days from {start}, more than {MAX_DAYS}; "
-                    "check the dates or give --days")
+            out.add(
+                folder,
+                None,
+                None,
+                f"the days used span {days} days from {start}, more than {MAX_DAYS}; "
+                "check the dates or give --days",
+            )
             days = MAX_DAYS
     for table, name in day_columns:
         for row in table.rows:
@@ -403,8 +626,12 @@ def _horizon(
             if isinstance(value, int) and value >= days:
                 text = row.cells[name]
                 shown = text if _DATE.fullmatch(text) else f"day {value}"
-                out.at(table.spec, row, name,
-                       f"{shown} is outside the horizon of {days} day{'s' if days != 1 else ''} starting {start}")
+                out.at(
+                    table.spec,
+                    row,
+                    name,
+                    f"{shown} is outside the horizon of {days} day{'s' if days != 1 else ''} starting {start}",
+                )
     return start, days
 
 
@@ -444,7 +671,7 @@ def _shift_break_defaults(record: dict[str, Any], row: Row, spec: FileSpec, out:
 def _message(error: dict[str, Any], column: str | None, cell: str | None) -> str:
     msg = bare_message(error)
     if msg.startswith("Input should be "):
-        msg = "must be " + msg[len("Input should be "):]
+        msg = "must be " + msg[len("Input should be ") :]
         if cell is not None:
             msg += f", got '{cell}'"
     return _strip_column(msg, column)
@@ -455,7 +682,7 @@ def _strip_column(message: str, column: str | None) -> str:
     if column:
         for word in (column, column.replace("break_", "")):
             if message.startswith(word + " "):
-                return message[len(word) + 1:]
+                return message[len(word) + 1 :]
     return message[:1].lower() + message[1:]
 
 
@@ -503,7 +730,9 @@ def _duplicates(table: Table, out: _Problems) -> None:
 # --------------------------------------------------------------------------- assembly
 
 
-def _derive_teams(clients: Table | None, staff: Table | None, out: _Problems) -> list[dict[str, Any]]:
+def _derive_teams(
+    clients: Table | None, staff: Table | None, out: _Problems
+) -> list[dict[str, Any]]:
     """Teams named in clients.csv and staff.csv, each with its office at its clients' centroid."""
     order: list[str] = []
     homes: dict[str, list[tuple[float, float]]] = {}
@@ -531,13 +760,19 @@ def _derive_teams(clients: Table | None, staff: Table | None, out: _Problems) ->
             lon = round(sum(p[1] for p in points) / len(points), 6)
         else:
             lat = lon = 0.0
-            if clients is not None and not clients.failed and not any(
-                r.values.get("team") == team for r in clients.rows
+            if (
+                clients is not None
+                and not clients.failed
+                and not any(r.values.get("team") == team for r in clients.rows)
             ):
                 row = first_staff_row[team]
-                out.at(STAFF, row, "team",
-                       f"team '{team}' has no clients, so its office cannot be placed; "
-                       "add teams.csv with office_lat and office_lon")
+                out.at(
+                    STAFF,
+                    row,
+                    "team",
+                    f"team '{team}' has no clients, so its office cannot be placed; "
+                    "add teams.csv with office_lat and office_lon",
+                )
         teams.append({"id": team, "name": team, "office": {"lat": lat, "lon": lon}})
     return teams
 
@@ -559,13 +794,13 @@ class _Index:
             prefix = collection + "["
             if not where.startswith(prefix):
                 continue
-            rest = where[len(prefix):]
+            rest = where[len(prefix) :]
             matches = [i for i in ids if rest.startswith(i + "]")]
             if not matches:
                 return None
             ident = max(matches, key=len)
             spec, line = _SPEC_BY_COLLECTION[collection], ids[ident]
-            tail = rest[len(ident) + 1:]
+            tail = rest[len(ident) + 1 :]
             shift = re.match(r"\.shifts\[(\d+)\](.*)", tail)
             if collection == "staff" and shift:
                 index = int(shift.group(1))
@@ -574,7 +809,9 @@ class _Index:
                     return None
                 spec, line, tail = SHIFTS, lines[index], shift.group(2)
             path = tuple(re.sub(r"\[[^\]]*\]", "", tail).strip(".").split(".")) if tail else ()
-            column = spec.column_at(path) or (path[-1] if path and path[-1] in spec.column_names else "")
+            column = spec.column_at(path) or (
+                path[-1] if path and path[-1] in spec.column_names else ""
+            )
             return spec, line, column
         return None
 
@@ -600,10 +837,16 @@ def import_csv_dir(
     notes: list[str] = warnings if warnings is not None else []
     out = _Problems()
 
-    found = {p.name.lower(): p for p in sorted(folder.iterdir()) if p.is_file() and p.suffix.lower() == ".csv"}
+    found = {
+        p.name.lower(): p
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.suffix.lower() == ".csv"
+    }
     expected = {s.name for s in FILES}
     for other in sorted(set(found) - expected):
-        notes.append(f"{found[other].name}: ignored (the files read are {', '.join(sorted(expected))})")
+        notes.append(
+            f"{found[other].name}: ignored (the files read are {', '.join(sorted(expected))})"
+        )
 
     tables: dict[str, Table | None] = {}
     for spec in FILES:
@@ -655,7 +898,12 @@ def import_csv_dir(
         if tables["teams"] is not None and not tables["teams"].failed and not rejected["teams"]:
             out.add(TEAMS.name, None, None, "no teams; an instance needs at least one")
         elif tables["teams"] is None and not unusable("clients") and not unusable("staff"):
-            out.add(CLIENTS.name, None, None, "no teams: clients.csv and staff.csv have no rows naming a team")
+            out.add(
+                CLIENTS.name,
+                None,
+                None,
+                "no teams: clients.csv and staff.csv have no rows naming a team",
+            )
     team_ids = {t["id"] for t in teams}
     for ident in sorted(rejected["teams"] - team_ids):
         teams.append({"id": ident, "office": {"lat": 0.0, "lon": 0.0}})
@@ -683,9 +931,13 @@ def import_csv_dir(
         day = row.values.get("day")
         if isinstance(day, int):
             if (carer, day) in shift_day_line:
-                out.at(SHIFTS, row, "day",
-                       f"carer '{carer}' already has a shift on {row.cells['day']} "
-                       f"(line {shift_day_line[carer, day]})")
+                out.at(
+                    SHIFTS,
+                    row,
+                    "day",
+                    f"carer '{carer}' already has a shift on {row.cells['day']} "
+                    f"(line {shift_day_line[carer, day]})",
+                )
                 continue
             shift_day_line[carer, day] = row.line
         if row.record is not None:
@@ -715,7 +967,9 @@ def import_csv_dir(
     staff_skills = {s for r in staff for s in r.get("skills", [])}
     visit_skills = {s for r in visits for s in r.get("skills", [])}
     for skill in sorted(visit_skills - staff_skills):
-        lines = [str(index.lines["visits"][v["id"]]) for v in visits if skill in v.get("skills", [])]
+        lines = [
+            str(index.lines["visits"][v["id"]]) for v in visits if skill in v.get("skills", [])
+        ]
         notes.append(
             f"visits.csv: skill '{skill}' is needed on line{'s' if len(lines) > 1 else ''} "
             f"{', '.join(lines)} but no carer in staff.csv has it; those visits cannot be served"
@@ -741,7 +995,9 @@ def import_csv_dir(
     return instance
 
 
-def _report_checked(problem: InputProblem, index: _Index, unusable: Callable[[str], bool], out: _Problems) -> None:
+def _report_checked(
+    problem: InputProblem, index: _Index, unusable: Callable[[str], bool], out: _Problems
+) -> None:
     """Report a problem found on the assembled document at the file and line it came from."""
     located = index.locate(problem.where)
     if located is None:
@@ -751,6 +1007,10 @@ def _report_checked(problem: InputProblem, index: _Index, unusable: Callable[[st
         return
     spec, line, column = located
     for target, columns in _REFERENCES.items():
-        if (spec.collection, column) in columns and unusable(target) and problem.message.startswith("unknown"):
+        if (
+            (spec.collection, column) in columns
+            and unusable(target)
+            and problem.message.startswith("unknown")
+        ):
             return  # the referenced file could not be read; its own problem says so
     out.add(spec.name, line, column or None, _strip_column(problem.message, column))

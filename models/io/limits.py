@@ -18,7 +18,13 @@ from hemplan.models.contract.problems import InputError, InputProblem
 MAX_FILE_BYTES = 256 * 1024 * 1024  # any input file: instance, schedule, travel matrix, CSV
 MAX_NESTING = 32  # arrays/objects inside each other (an instance needs 5, a matrix 3)
 MAX_STRING_CHARS = 10_000  # one string value (names, notes, ids)
-MAX_RECORDS = {"teams": 5_000, "staff": 50_000, "clients": 200_000, "visits": 2_000_000, "patterns": 200_000}
+MAX_RECORDS = {
+    "teams": 5_000,
+    "staff": 50_000,
+    "clients": 200_000,
+    "visits": 2_000_000,
+    "patterns": 200_000,
+}
 MAX_VISITS = 2_000_000  # visits after patterns are expanded
 MAX_CSV_ROWS = 2_000_000  # lines of one CSV file
 
@@ -30,7 +36,13 @@ def check_file_size(path: str | Path, source: str) -> None:
     except OSError:
         return  # reading it reports the problem
     if size > MAX_FILE_BYTES:
-        raise InputError([InputProblem(source, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")])
+        raise InputError(
+            [
+                InputProblem(
+                    source, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes"
+                )
+            ]
+        )
 
 
 def reject_constant(name: str) -> Any:
@@ -46,7 +58,9 @@ def check_document(data: Any, source: str) -> None:
         value, depth, where = stack.pop()
         if isinstance(value, (dict, list)):
             if depth >= MAX_NESTING:
-                raise InputError([InputProblem(source, where, f"nested more than {MAX_NESTING} levels deep")])
+                raise InputError(
+                    [InputProblem(source, where, f"nested more than {MAX_NESTING} levels deep")]
+                )
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in items:
                 if isinstance(key, str):
@@ -60,11 +74,25 @@ def check_document(data: Any, source: str) -> None:
 
 def _check_string(text: str, source: str, where: str) -> None:
     if len(text) > MAX_STRING_CHARS:
-        raise InputError([InputProblem(source, where, f"text of {len(text):,} characters; the limit is {MAX_STRING_CHARS:,}")])
+        raise InputError(
+            [
+                InputProblem(
+                    source,
+                    where,
+                    f"text of {len(text):,} characters; the limit is {MAX_STRING_CHARS:,}",
+                )
+            ]
+        )
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError([InputProblem(source, where, "text holds an invalid character (a lone UTF-16 surrogate)")]) from None
+        raise InputError(
+            [
+                InputProblem(
+                    source, where, "text holds an invalid character (a lone UTF-16 surrogate)"
+                )
+            ]
+        ) from None
 
 
 def check_record_counts(raw: Any, source: str) -> None:
@@ -85,7 +113,16 @@ def check_expanded_visits(instance: Instance, source: str) -> None:
     bound computed before expanding (so the refusal costs no memory)."""
     weeks = instance.horizon.days // 7 + 2  # calendar weeks the horizon may touch
     count = len(instance.visits) + sum(
-        (1 if p.flexible else len(p.weekdays)) * -(-weeks // p.every_weeks) for p in instance.patterns
+        (1 if p.flexible else len(p.weekdays)) * -(-weeks // p.every_weeks)
+        for p in instance.patterns
     )
     if count > MAX_VISITS:
-        raise InputError([InputProblem(source, "patterns", f"expand to up to {count:,} visits; the limit is {MAX_VISITS:,}")])
+        raise InputError(
+            [
+                InputProblem(
+                    source,
+                    "patterns",
+                    f"expand to up to {count:,} visits; the limit is {MAX_VISITS:,}",
+                )
+            ]
+        )

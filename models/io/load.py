@@ -47,7 +47,9 @@ def load_instance(path: str | Path) -> Instance:
         bundled = bundled_path(str(path))
         if bundled is None:
             names = ", ".join(bundled_instances())
-            raise InputError([InputProblem(str(path), "", f"no such file (or bundled instance: {names})")])
+            raise InputError(
+                [InputProblem(str(path), "", f"no such file (or bundled instance: {names})")]
+            )
         return instance_from_data(read_json(bundled), str(path), bundled.parent)
     return instance_from_data(read_json(path), str(path), Path(path).parent)
 

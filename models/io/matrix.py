@@ -34,13 +34,17 @@ def read_matrix(instance: Instance, path: Path) -> np.ndarray:
     wanted = [office_key(t.id) for t in instance.teams] + [c.id for c in instance.clients]
     missing = [w for w in wanted if w not in position]
     if missing:
-        raise InputError([InputProblem(src, "locations", f"place '{m}' is missing") for m in missing[:20]])
+        raise InputError(
+            [InputProblem(src, "locations", f"place '{m}' is missing") for m in missing[:20]]
+        )
     order = np.array([position[w] for w in wanted])
     layers_raw = raw["minutes"]
     if isinstance(layers_raw, list):
         layers_raw = {mode: layers_raw for mode in TRAVEL_MODES}
     if not isinstance(layers_raw, dict):
-        raise InputError([InputProblem(src, "minutes", "expected a matrix or an object of matrices by mode")])
+        raise InputError(
+            [InputProblem(src, "minutes", "expected a matrix or an object of matrices by mode")]
+        )
     layers = []
     for mode in TRAVEL_MODES:
         if mode not in layers_raw:
@@ -49,10 +53,18 @@ def read_matrix(instance: Instance, path: Path) -> np.ndarray:
         try:
             full = np.array(layers_raw[mode], dtype=float)
         except (TypeError, ValueError):
-            raise InputError([InputProblem(src, f"minutes.{mode}", "not a numeric matrix")]) from None
+            raise InputError(
+                [InputProblem(src, f"minutes.{mode}", "not a numeric matrix")]
+            ) from None
         if full.shape != (len(names), len(names)) or np.isnan(full).any() or (full < 0).any():
             raise InputError(
-                [InputProblem(src, f"minutes.{mode}", f"expected a {len(names)}x{len(names)} matrix of minutes >= 0")]
+                [
+                    InputProblem(
+                        src,
+                        f"minutes.{mode}",
+                        f"expected a {len(names)}x{len(names)} matrix of minutes >= 0",
+                    )
+                ]
             )
         layers.append(np.ceil(full[np.ix_(order, order)]).astype(np.int32))
     return np.stack(layers)
@@ -62,7 +74,11 @@ def check_matrix_modes(instance: Instance, source: str) -> None:
     """Every travel mode a carer uses must have a layer in the matrix file."""
     minutes = read_matrix(instance, Path(str(instance.travel.matrix_file)))
     problems = [
-        InputProblem(source, f"staff[{s.id}].travel_mode", f"the travel matrix has no '{s.travel_mode}' minutes")
+        InputProblem(
+            source,
+            f"staff[{s.id}].travel_mode",
+            f"the travel matrix has no '{s.travel_mode}' minutes",
+        )
         for s in instance.staff
         if (minutes[TRAVEL_MODES.index(s.travel_mode)] < 0).any()
     ]

@@ -36,7 +36,5 @@ def _occurrences(pattern: VisitPattern, first_weekday: int, days: int) -> list[V
             for week, ds in by_week.items()
         ]
     return [
-        Visit(id=f"{pattern.id}/d{day}", day=day, **shared)
-        for ds in by_week.values()
-        for day in ds
+        Visit(id=f"{pattern.id}/d{day}", day=day, **shared) for ds in by_week.values() for day in ds
     ]

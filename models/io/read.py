@@ -30,12 +30,20 @@ def read_json(path: str | Path) -> Any:
         data = json.loads(text, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError(
-            [InputProblem(source, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}")]
+            [
+                InputProblem(
+                    source, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}"
+                )
+            ]
         ) from None
     except RecursionError:
-        raise InputError([InputProblem(source, "", f"invalid JSON: nested more than {MAX_NESTING} levels deep")]) from None
+        raise InputError(
+            [InputProblem(source, "", f"invalid JSON: nested more than {MAX_NESTING} levels deep")]
+        ) from None
     except ValueError as exc:  # NaN/Infinity, an integer of thousands of digits
-        raise InputError([InputProblem(source, "", f"invalid JSON: {str(exc).split('; use sys.')[0]}")]) from None
+        raise InputError(
+            [InputProblem(source, "", f"invalid JSON: {str(exc).split('; use sys.')[0]}")]
+        ) from None
     check_document(data, source)
     return data
 

@@ -7,7 +7,7 @@ every mistake in one go rather than stopping at the first.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from hemplan.models.contract.instance import Instance, Visit, VisitPattern
 from hemplan.models.contract.problems import InputProblem
@@ -22,7 +22,9 @@ def _all(inst: Instance, src: str) -> Iterator[InputProblem]:
     yield from _duplicates(src, "teams", (t.id for t in inst.teams))
     yield from _duplicates(src, "staff", (s.id for s in inst.staff))
     yield from _duplicates(src, "clients", (c.id for c in inst.clients))
-    yield from _duplicates(src, "visits", [v.id for v in inst.visits] + [p.id for p in inst.patterns])
+    yield from _duplicates(
+        src, "visits", [v.id for v in inst.visits] + [p.id for p in inst.patterns]
+    )
     yield from _duplicates(src, "skills", inst.skills)
 
     teams = inst.team_by_id
@@ -36,18 +38,31 @@ def _all(inst: Instance, src: str) -> Iterator[InputProblem]:
             yield InputProblem(src, f"{where}.team", f"unknown team '{s.team}'")
         for skill in s.skills:
             if skill not in skills:
-                yield InputProblem(src, f"{where}.skills", f"unknown skill '{skill}' (not in the instance's skills list)")
+                yield InputProblem(
+                    src,
+                    f"{where}.skills",
+                    f"unknown skill '{skill}' (not in the instance's skills list)",
+                )
         if s.travel_mode not in inst.travel.speed_kmh and inst.travel.matrix_file is None:
-            yield InputProblem(src, f"{where}.travel_mode", f"no speed set for travel mode '{s.travel_mode}'")
+            yield InputProblem(
+                src, f"{where}.travel_mode", f"no speed set for travel mode '{s.travel_mode}'"
+            )
         for i, shift in enumerate(s.shifts):
             if shift.day >= days:
-                yield InputProblem(src, f"{where}.shifts[{i}].day", f"day {shift.day} is outside the horizon of {days} days")
+                yield InputProblem(
+                    src,
+                    f"{where}.shifts[{i}].day",
+                    f"day {shift.day} is outside the horizon of {days} days",
+                )
 
     for c in inst.clients:
         where = f"clients[{c.id}]"
         if c.team not in teams:
             yield InputProblem(src, f"{where}.team", f"unknown team '{c.team}'")
-        for field, carers in (("preferred_carers", c.preferred_carers), ("excluded_carers", c.excluded_carers)):
+        for field, carers in (
+            ("preferred_carers", c.preferred_carers),
+            ("excluded_carers", c.excluded_carers),
+        ):
             for carer in carers:
                 if carer not in staff:
                     yield InputProblem(src, f"{where}.{field}", f"unknown carer '{carer}'")
@@ -55,7 +70,11 @@ def _all(inst: Instance, src: str) -> Iterator[InputProblem]:
             yield InputProblem(src, f"{where}.contact_carer", f"unknown carer '{c.contact_carer}'")
         both = set(c.preferred_carers) & set(c.excluded_carers)
         if both:
-            yield InputProblem(src, f"{where}.excluded_carers", f"carer '{sorted(both)[0]}' is both preferred and excluded")
+            yield InputProblem(
+                src,
+                f"{where}.excluded_carers",
+                f"carer '{sorted(both)[0]}' is both preferred and excluded",
+            )
 
     for p in inst.patterns:
         yield from _visit_fields(inst, src, f"patterns[{p.id}]", p)
@@ -65,22 +84,32 @@ def _all(inst: Instance, src: str) -> Iterator[InputProblem]:
         last = v.days[-1]
         if last >= days:
             field = "last_day" if v.last_day is not None else "day"
-            yield InputProblem(src, f"{where}.{field}", f"day {last} is outside the horizon of {days} days")
+            yield InputProblem(
+                src, f"{where}.{field}", f"day {last} is outside the horizon of {days} days"
+            )
         for carer in v.locked_carers:
             if carer not in staff:
                 yield InputProblem(src, f"{where}.locked_carers", f"unknown carer '{carer}'")
 
 
-def _visit_fields(inst: Instance, src: str, where: str, v: Visit | VisitPattern) -> Iterator[InputProblem]:
+def _visit_fields(
+    inst: Instance, src: str, where: str, v: Visit | VisitPattern
+) -> Iterator[InputProblem]:
     if v.client not in inst.client_by_id:
         yield InputProblem(src, f"{where}.client", f"unknown client '{v.client}'")
     known = set(inst.skills)
     for skill in v.skills:
         if skill not in known:
-            yield InputProblem(src, f"{where}.skills", f"unknown skill '{skill}' (not in the instance's skills list)")
+            yield InputProblem(
+                src,
+                f"{where}.skills",
+                f"unknown skill '{skill}' (not in the instance's skills list)",
+            )
 
 
 def _duplicates(src: str, collection: str, ids: Iterable[str]) -> Iterator[InputProblem]:
     for ident, count in Counter(ids).items():
         if count > 1:
-            yield InputProblem(src, f"{collection}[{ident}].id", f"id '{ident}' is used {count} times")
+            yield InputProblem(
+                src, f"{collection}[{ident}].id", f"id '{ident}' is used {count} times"
+            )

@@ -15,7 +15,9 @@ from hemplan.models.contract.problems import InputError, InputProblem
 
 def to_json(model: BaseModel) -> str:
     """The canonical JSON text of a model: stable key order, two-space indent, final newline."""
-    return json.dumps(model.model_dump(mode="json", by_alias=True, exclude_none=True), indent=2) + "\n"
+    return (
+        json.dumps(model.model_dump(mode="json", by_alias=True, exclude_none=True), indent=2) + "\n"
+    )
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:
@@ -34,7 +36,9 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())  # on disk before the rename, so a crash leaves old or new, never half
+            os.fsync(
+                handle.fileno()
+            )  # on disk before the rename, so a crash leaves old or new, never half
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an output file is an ordinary file

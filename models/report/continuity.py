@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from html import escape
 
+from hemplan.models.contract.instance import Instance
 from hemplan.models.evaluator import Evaluation
 from hemplan.models.evaluator.metrics import periods
-from hemplan.models.contract.instance import Instance
 
 SHADES = 5
 
@@ -39,7 +39,8 @@ def continuity_tables(instance: Instance, evaluation: Evaluation, classes: dict[
         )
         carer_heads = "".join(
             f'<th class="vert{"" if c in own else " borrowed"}" title="{escape(instance.staff_by_id[c].name)}">'
-            f"{escape(c)}</th>" for c in carers
+            f"{escape(c)}</th>"
+            for c in carers
         )
         rows = []
         for client in clients:
@@ -52,7 +53,10 @@ def continuity_tables(instance: Instance, evaluation: Evaluation, classes: dict[
             )
             share = f"{entry.contact_share:.0%}" if entry.contact_share is not None else "-"
             excess = " over" if entry.distinct > entry.lower_bound else ""
-            cells = "".join(f'<td class="{_shade(counts.get(c, 0), top)}">{counts.get(c, "")}</td>' for c in carers)
+            cells = "".join(
+                f'<td class="{_shade(counts.get(c, 0), top)}">{counts.get(c, "")}</td>'
+                for c in carers
+            )
             rows.append(
                 f'<tr><th class="client"><span class="sw {classes[client.id]}"></span>'
                 f"{escape(client.name or client.id)} <small>{escape(client.id)}</small></th>"

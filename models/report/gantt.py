@@ -11,9 +11,9 @@ from __future__ import annotations
 from html import escape
 
 from hemplan.models.contract.clock import format_clock
-from hemplan.models.exports.carer_days import segments
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Route
+from hemplan.models.exports.carer_days import segments
 
 LABEL = 170  # px for the carer names ...
 LABEL_CHARS = 27  # ... which are cut to fit (the full name is the tooltip)
@@ -48,8 +48,14 @@ def _box(cls: str, x0: float, x1: float, y: float, h: float, title: str = "") ->
     return f"{body}>{tip}</rect>" if tip else f"{body}/>"
 
 
-def _visit_tip(instance: Instance, visit_id: str, carer: str, start: int, end: int,
-               partners: dict[str, list[str]]) -> str:
+def _visit_tip(
+    instance: Instance,
+    visit_id: str,
+    carer: str,
+    start: int,
+    end: int,
+    partners: dict[str, list[str]],
+) -> str:
     visit = instance.visit_by_id[visit_id]
     client = instance.client_by_id[visit.client]
     others = [c for c in partners.get(visit_id, []) if c != carer]
@@ -57,8 +63,13 @@ def _visit_tip(instance: Instance, visit_id: str, carer: str, start: int, end: i
     return tip + (f" with {', '.join(others)}" if others else "")
 
 
-def gantt_svg(instance: Instance, day: int, routes: dict[str, Route], partners: dict[str, list[str]],
-              classes: dict[str, str]) -> str:
+def gantt_svg(
+    instance: Instance,
+    day: int,
+    routes: dict[str, Route],
+    partners: dict[str, list[str]],
+    classes: dict[str, str],
+) -> str:
     """The SVG chart of `day`; `routes` are that day's routes by carer (stops in time order)."""
     t0, t1 = _hour_span(instance, day, routes)
     width = LABEL + (t1 - t0) * PX_PER_MIN + 10
@@ -69,7 +80,11 @@ def gantt_svg(instance: Instance, day: int, routes: dict[str, Route], partners: 
     rows: list[str] = []
     y = AXIS
     for team in instance.teams:
-        crew = [s for s in instance.staff if s.team == team.id and (day in s.shift_by_day or s.id in routes)]
+        crew = [
+            s
+            for s in instance.staff
+            if s.team == team.id and (day in s.shift_by_day or s.id in routes)
+        ]
         if not crew:
             continue
         rows.append(f'<text class="team" x="4" y="{y + 14}">{escape(team.name or team.id)}</text>')
@@ -77,29 +92,63 @@ def gantt_svg(instance: Instance, day: int, routes: dict[str, Route], partners: 
         for carer in sorted(crew, key=lambda s: s.id):
             top = y + (ROW - BAR) / 2
             label = f"{carer.name} ({carer.id})" if carer.name else carer.id
-            short = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
-            rows.append(f'<text x="4" y="{y + 13}">{escape(short)}<title>{escape(label)}</title></text>')
+            short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+            rows.append(
+                f'<text x="4" y="{y + 13}">{escape(short)}<title>{escape(label)}</title></text>'
+            )
             shift = carer.shift_by_day.get(day)
             if shift:
-                rows.append(_box("sh", x(shift.start), x(shift.end), top, BAR,
-                                 f"shift {format_clock(shift.start)}-{format_clock(shift.end)}"))
+                rows.append(
+                    _box(
+                        "sh",
+                        x(shift.start),
+                        x(shift.end),
+                        top,
+                        BAR,
+                        f"shift {format_clock(shift.start)}-{format_clock(shift.end)}",
+                    )
+                )
             route = routes.get(carer.id)
             for part in segments(route) if route else []:
                 if part.kind == "travel":
                     rows.append(_box("tr", x(part.start), x(part.end), top + BAR / 2 - 2, 4))
                 elif part.kind == "break":
-                    rows.append(_box("br", x(part.start), x(part.end), top, BAR,
-                                     f"break {format_clock(part.start)}-{format_clock(part.end)}"))
+                    rows.append(
+                        _box(
+                            "br",
+                            x(part.start),
+                            x(part.end),
+                            top,
+                            BAR,
+                            f"break {format_clock(part.start)}-{format_clock(part.end)}",
+                        )
+                    )
                 elif part.kind == "visit" and part.stop and part.stop.visit:
                     visit = instance.visit_by_id[part.stop.visit]
-                    cls = f"v {classes[visit.client]}" + (" d" if len(partners.get(visit.id, [])) > 1 else "")
-                    rows.append(_box(cls, x(part.start), x(part.end), top, BAR,
-                                     _visit_tip(instance, visit.id, carer.id, part.start, part.end, partners)))
+                    cls = f"v {classes[visit.client]}" + (
+                        " d" if len(partners.get(visit.id, [])) > 1 else ""
+                    )
+                    rows.append(
+                        _box(
+                            cls,
+                            x(part.start),
+                            x(part.end),
+                            top,
+                            BAR,
+                            _visit_tip(
+                                instance, visit.id, carer.id, part.start, part.end, partners
+                            ),
+                        )
+                    )
             y += ROW
     axis = []
     for hour in range(t0 // 60, t1 // 60 + 1):
         hx = x(hour * 60)
-        axis.append(f'<line class="hr" x1="{hx:.0f}" x2="{hx:.0f}" y1="{AXIS - 4}" y2="{y}"/>'
-                    f'<text class="hl" x="{hx:.0f}" y="{AXIS - 8}">{hour:02d}</text>')
-    return (f'<svg class="gantt" width="{width:.0f}" height="{y + 4}" viewBox="0 0 {width:.0f} {y + 4}" '
-            f'role="img" aria-label="Gantt chart, day {day}">{"".join(axis)}{"".join(rows)}</svg>')
+        axis.append(
+            f'<line class="hr" x1="{hx:.0f}" x2="{hx:.0f}" y1="{AXIS - 4}" y2="{y}"/>'
+            f'<text class="hl" x="{hx:.0f}" y="{AXIS - 8}">{hour:02d}</text>'
+        )
+    return (
+        f'<svg class="gantt" width="{width:.0f}" height="{y + 4}" viewBox="0 0 {width:.0f} {y + 4}" '
+        f'role="img" aria-label="Gantt chart, day {day}">{"".join(axis)}{"".join(rows)}</svg>'
+    )

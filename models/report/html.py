@@ -14,16 +14,16 @@ from datetime import timedelta
 from html import escape
 
 from hemplan.models.contract.clock import format_clock
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Route, Schedule
+from hemplan.models.contract.version import hemplan_version
 from hemplan.models.evaluator import Evaluation
 from hemplan.models.exports.carer_days import carer_routes, co_carers, day_date
-from hemplan.models.contract.instance import Instance
 from hemplan.models.report.continuity import continuity_tables
 from hemplan.models.report.gantt import gantt_svg
 from hemplan.models.report.maps import map_defs, route_map, team_frames
 from hemplan.models.report.palette import client_classes, palette_css
 from hemplan.models.report.summary import summary_html
-from hemplan.models.contract.schedule import Route, Schedule
-from hemplan.models.contract.version import hemplan_version
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -65,9 +65,11 @@ b.forEach(function(e){e.addEventListener('click',function(){show(e.getAttribute(
 if(b.length){show(b[0].getAttribute('data-day'));}})();
 """
 
-LEGEND = ('<p class="legend"><span><i class="lsh"></i>shift</span><span><i class="ltr"></i>travel</span>'
-          '<span><i class="lbr"></i>break</span><span><i class="ld"></i>double-staffed visit</span>'
-          "<span>visits are coloured by client; hover for details</span></p>")
+LEGEND = (
+    '<p class="legend"><span><i class="lsh"></i>shift</span><span><i class="ltr"></i>travel</span>'
+    '<span><i class="lbr"></i>break</span><span><i class="ld"></i>double-staffed visit</span>'
+    "<span>visits are coloured by client; hover for details</span></p>"
+)
 
 
 def _day_title(instance: Instance, day: int) -> str:
@@ -92,17 +94,28 @@ def _unassigned(instance: Instance, schedule: Schedule) -> dict[int, list[str]]:
     return rows
 
 
-def _day_section(instance: Instance, day: int, routes: dict[str, Route], partners: dict[str, list[str]],
-                 classes: dict[str, str], unassigned: list[str], maps: list[str]) -> str:
+def _day_section(
+    instance: Instance,
+    day: int,
+    routes: dict[str, Route],
+    partners: dict[str, list[str]],
+    classes: dict[str, str],
+    unassigned: list[str],
+    maps: list[str],
+) -> str:
     missing = ""
     if unassigned:
-        missing = (f"<h4>Unassigned ({len(unassigned)})</h4><table class=\"unassigned\"><tr><th>visit</th>"
-                   f"<th>client</th><th>service</th><th>window</th><th>duration</th><th>priority</th>"
-                   f"<th>reason</th></tr>{''.join(unassigned)}</table>")
+        missing = (
+            f'<h4>Unassigned ({len(unassigned)})</h4><table class="unassigned"><tr><th>visit</th>'
+            f"<th>client</th><th>service</th><th>window</th><th>duration</th><th>priority</th>"
+            f"<th>reason</th></tr>{''.join(unassigned)}</table>"
+        )
     hidden = "" if day == 0 else " hidden"
-    return (f'<section class="day" data-day="{day}" id="day-{day}"{hidden}><h3>{_day_title(instance, day)}</h3>'
-            f'{LEGEND}<div class="scroll">{gantt_svg(instance, day, routes, partners, classes)}</div>{missing}'
-            f'<h4>Routes</h4><div class="maps">{"".join(maps)}</div></section>')
+    return (
+        f'<section class="day" data-day="{day}" id="day-{day}"{hidden}><h3>{_day_title(instance, day)}</h3>'
+        f'{LEGEND}<div class="scroll">{gantt_svg(instance, day, routes, partners, classes)}</div>{missing}'
+        f'<h4>Routes</h4><div class="maps">{"".join(maps)}</div></section>'
+    )
 
 
 def report_page(instance: Instance, schedule: Schedule, evaluation: Evaluation) -> str:
@@ -117,16 +130,28 @@ def report_page(instance: Instance, schedule: Schedule, evaluation: Evaluation) 
     unassigned = _unassigned(instance, schedule)
     days = range(instance.horizon.days)
     buttons = "".join(
-        f'<button type="button" data-day="{d}">{day_date(instance, d).strftime("%a %d %b")}</button>' for d in days
+        f'<button type="button" data-day="{d}">{day_date(instance, d).strftime("%a %d %b")}</button>'
+        for d in days
     )
     sections = "".join(
-        _day_section(instance, d, by_day[d], partners, classes, unassigned.get(d, []),
-                     [route_map(instance, r, frames, classes) for _, r in sorted(by_day[d].items())])
+        _day_section(
+            instance,
+            d,
+            by_day[d],
+            partners,
+            classes,
+            unassigned.get(d, []),
+            [route_map(instance, r, frames, classes) for _, r in sorted(by_day[d].items())],
+        )
         for d in days
     )
     last = instance.horizon.start_date + timedelta(days=instance.horizon.days - 1)
     made = schedule.solver
-    made_by = (f" · schedule by {escape(made.method)} ({escape(made.status)}, seed {made.seed})" if made else "")
+    made_by = (
+        f" · schedule by {escape(made.method)} ({escape(made.status)}, seed {made.seed})"
+        if made
+        else ""
+    )
     name = escape(instance.name or "instance")
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

@@ -33,8 +33,10 @@ class Frame:
     y_off: float
 
     def xy(self, place: Location) -> tuple[float, float]:
-        return (self.x_off + (place.lon - self.lon_min) * self.kx * self.scale,
-                self.y_off + (self.lat_max - place.lat) * self.scale)
+        return (
+            self.x_off + (place.lon - self.lon_min) * self.kx * self.scale,
+            self.y_off + (self.lat_max - place.lat) * self.scale,
+        )
 
 
 def frame_around(places: list[Location]) -> Frame:
@@ -65,15 +67,20 @@ def map_defs(instance: Instance, frames: dict[str, Frame]) -> str:
         frame = frames[team.id]
         dots = "".join(
             '<circle r="2" cx="{:.1f}" cy="{:.1f}"/>'.format(*frame.xy(c.location))
-            for c in instance.clients if c.team == team.id
+            for c in instance.clients
+            if c.team == team.id
         )
         ox, oy = frame.xy(team.office)
-        groups.append(f'<g id="bg{k}" class="bg">{dots}<rect class="office" x="{ox - 5:.1f}" '
-                      f'y="{oy - 5:.1f}" width="10" height="10"/></g>')
+        groups.append(
+            f'<g id="bg{k}" class="bg">{dots}<rect class="office" x="{ox - 5:.1f}" '
+            f'y="{oy - 5:.1f}" width="10" height="10"/></g>'
+        )
     return f'<svg class="defs" width="0" height="0" aria-hidden="true"><defs>{"".join(groups)}</defs></svg>'
 
 
-def route_map(instance: Instance, route: Route, frames: dict[str, Frame], classes: dict[str, str]) -> str:
+def route_map(
+    instance: Instance, route: Route, frames: dict[str, Frame], classes: dict[str, str]
+) -> str:
     """One carer's day: office -> homes in order -> office, homes numbered by visiting order."""
     carer = instance.staff_by_id[route.carer]
     team_k = next(k for k, t in enumerate(instance.teams) if t.id == carer.team)
@@ -88,7 +95,9 @@ def route_map(instance: Instance, route: Route, frames: dict[str, Frame], classe
         visit = instance.visit_by_id[stop.visit]
         path.append(frame.xy(instance.client_by_id[visit.client].location))
         stops.setdefault(visit.client, []).append(str(len(path) - 1))
-        tips.setdefault(visit.client, []).append(f"{format_clock(stop.start)} {visit.service or visit.id}")
+        tips.setdefault(visit.client, []).append(
+            f"{format_clock(stop.start)} {visit.service or visit.id}"
+        )
     path.append(office)
     points = " ".join(f"{px:.1f},{py:.1f}" for px, py in path)
     homes = []
@@ -96,10 +105,14 @@ def route_map(instance: Instance, route: Route, frames: dict[str, Frame], classe
         client = instance.client_by_id[client_id]
         hx, hy = frame.xy(client.location)
         tip = f"{client.name or client.id} ({client.id}): " + "; ".join(tips[client_id])
-        homes.append(f'<circle class="{classes[client_id]}" r="5" cx="{hx:.1f}" cy="{hy:.1f}">'
-                     f'<title>{escape(tip)}</title></circle>'
-                     f'<text x="{hx + 6:.1f}" y="{hy - 4:.1f}">{",".join(numbers)}</text>')
+        homes.append(
+            f'<circle class="{classes[client_id]}" r="5" cx="{hx:.1f}" cy="{hy:.1f}">'
+            f"<title>{escape(tip)}</title></circle>"
+            f'<text x="{hx + 6:.1f}" y="{hy - 4:.1f}">{",".join(numbers)}</text>'
+        )
     label = f"{carer.name} ({carer.id})" if carer.name else carer.id
-    return (f'<figure class="map"><svg viewBox="0 0 {SIZE} {SIZE}" width="{SIZE}" height="{SIZE}" role="img" '
-            f'aria-label="route of {escape(label)}"><use href="#bg{team_k}"/><polyline points="{points}"/>'
-            f'{"".join(homes)}</svg><figcaption>{escape(label)} · {route.travel_minutes} min travel</figcaption></figure>')
+    return (
+        f'<figure class="map"><svg viewBox="0 0 {SIZE} {SIZE}" width="{SIZE}" height="{SIZE}" role="img" '
+        f'aria-label="route of {escape(label)}"><use href="#bg{team_k}"/><polyline points="{points}"/>'
+        f"{''.join(homes)}</svg><figcaption>{escape(label)} · {route.travel_minutes} min travel</figcaption></figure>"
+    )

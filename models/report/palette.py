@@ -31,5 +31,6 @@ def palette_css(instance: Instance) -> str:
     """One rule per client: `.k12{fill:#...;background:#...}` for SVG shapes and HTML swatches."""
     classes = client_classes(instance)
     return "".join(
-        f".{classes[c.id]}{{fill:{client_colour(c.id)};background:{client_colour(c.id)}}}" for c in instance.clients
+        f".{classes[c.id]}{{fill:{client_colour(c.id)};background:{client_colour(c.id)}}}"
+        for c in instance.clients
     )

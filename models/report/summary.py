@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from html import escape
 
-from hemplan.models.evaluator import Evaluation
 from hemplan.models.contract.schedule import Distribution, Metrics
+from hemplan.models.evaluator import Evaluation
 
 MAX_VIOLATIONS = 200
 
 
 def _dist(d: Distribution | None) -> str:
-    return "-" if d is None else f"mean {d.mean:.2f} · median {d.median:g} · p90 {d.p90:g} · max {d.max:g}"
+    return (
+        "-"
+        if d is None
+        else f"mean {d.mean:.2f} · median {d.median:g} · p90 {d.p90:g} · max {d.max:g}"
+    )
 
 
 def _pct(value: float | None) -> str:
@@ -34,15 +38,27 @@ def metric_rows(m: Metrics) -> list[tuple[str, str]]:
         ("violations", str(m.violations)),
         ("distinct carers per client (horizon)", _dist(m.distinct_carers_horizon)),
         ("distinct carers per client (14 days)", _dist(m.distinct_carers_14d)),
-        ("national 14-day indicator", f"{_num(m.national_indicator_14d)} "
-                                      f"({m.national_indicator_clients} client-periods with daily care)"),
+        (
+            "national 14-day indicator",
+            f"{_num(m.national_indicator_14d)} "
+            f"({m.national_indicator_clients} client-periods with daily care)",
+        ),
         ("14-day indicator, all clients", _num(m.indicator_14d_all_clients)),
-        ("distinct carers vs lower bound", f"{m.distinct_carers_total} vs {m.lower_bound_total} "
-                                           f"(gap {_pct(m.gap_to_lower_bound)})"),
+        (
+            "distinct carers vs lower bound",
+            f"{m.distinct_carers_total} vs {m.lower_bound_total} "
+            f"(gap {_pct(m.gap_to_lower_bound)})",
+        ),
         ("contact carer share", _pct(m.contact_share)),
-        ("travel minutes", f"{m.travel_minutes} ({_num(m.travel_per_visit, '{:.1f}')} per carer-visit)"),
-        ("client-time share", f"{_pct(m.client_time_share)} ({m.visit_minutes} visit min / "
-                              f"{m.paid_shift_minutes} paid min)"),
+        (
+            "travel minutes",
+            f"{m.travel_minutes} ({_num(m.travel_per_visit, '{:.1f}')} per carer-visit)",
+        ),
+        (
+            "client-time share",
+            f"{_pct(m.client_time_share)} ({m.visit_minutes} visit min / "
+            f"{m.paid_shift_minutes} paid min)",
+        ),
         ("borrowed visits", str(m.borrowed_visits)),
     ]
 
@@ -55,8 +71,13 @@ def summary_html(evaluation: Evaluation) -> str:
         more = len(evaluation.violations) - len(shown)
         items = "".join(f"<li>{escape(str(v))}</li>" for v in shown)
         tail = f"<li>... and {more} more (hemplan evaluate lists them all)</li>" if more else ""
-        parts.append(f'<div class="warn" role="alert"><strong>The evaluator found {len(evaluation.violations)} '
-                     f"violation(s): this schedule breaks hard constraints.</strong><ul>{items}{tail}</ul></div>")
-    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in metric_rows(evaluation.metrics))
+        parts.append(
+            f'<div class="warn" role="alert"><strong>The evaluator found {len(evaluation.violations)} '
+            f"violation(s): this schedule breaks hard constraints.</strong><ul>{items}{tail}</ul></div>"
+        )
+    rows = "".join(
+        f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
+        for k, v in metric_rows(evaluation.metrics)
+    )
     parts.append(f'<table class="metrics">{rows}</table>')
     return "".join(parts)

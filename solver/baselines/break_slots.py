@@ -15,24 +15,33 @@ from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Placement, RouteKey
 
 
-def _slot(problem: Problem, carer: Staff, shift: Shift, visits: list[tuple[int, str]]) -> int | None:
+def _slot(
+    problem: Problem, carer: Staff, shift: Shift, visits: list[tuple[int, str]]
+) -> int | None:
     """The earliest lawful break start for a carer's visits (start, visit id), or None."""
     rule = shift.break_
     assert rule is not None
     office = problem.office(carer)
     place, free_from = office, shift.start
-    stops = [(s, problem.home(problem.visit(v)), problem.visit(v).duration) for s, v in sorted(visits)]
+    stops = [
+        (s, problem.home(problem.visit(v)), problem.visit(v).duration) for s, v in sorted(visits)
+    ]
     for start, home, duration in stops + [(shift.end, office, 0)]:
         leg = problem.minutes(carer, place, home)
         b = max(free_from, rule.earliest)
-        if b <= rule.latest and b + rule.minutes <= start and start - free_from - rule.minutes >= leg:
+        if (
+            b <= rule.latest
+            and b + rule.minutes <= start
+            and start - free_from - rule.minutes >= leg
+        ):
             return b
         place, free_from = home, start + duration
     return None
 
 
-def place_breaks(problem: Problem, day: int, assignments: dict[str, Placement],
-                 drop_order: dict[str, int]) -> tuple[dict[str, Placement], dict[RouteKey, int], list[str]]:
+def place_breaks(
+    problem: Problem, day: int, assignments: dict[str, Placement], drop_order: dict[str, int]
+) -> tuple[dict[str, Placement], dict[RouteKey, int], list[str]]:
     """Kept assignments, each working carer's break start (by carer and day), and the visits
     dropped to fit them.
 
@@ -61,8 +70,11 @@ def place_breaks(problem: Problem, day: int, assignments: dict[str, Placement],
         _, shift, visits = stuck
         rule = shift.break_
         assert rule is not None
-        near = [v for s, v in visits
-                if s < rule.latest + rule.minutes and s + problem.visit(v).duration > rule.earliest]
+        near = [
+            v
+            for s, v in visits
+            if s < rule.latest + rule.minutes and s + problem.visit(v).duration > rule.earliest
+        ]
         victim = min(near or [v for _, v in visits], key=lambda v: (drop_order.get(v, 0), v))
         del kept[victim]
         dropped.append(victim)

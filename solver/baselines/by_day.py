@@ -39,7 +39,9 @@ class DayOffer:
     visits: tuple[DayVisit, ...]
 
 
-DaysPlanner = Callable[[list[DayOffer], float], list[Solution]]  # (days, seconds for each) -> their solutions
+DaysPlanner = Callable[
+    [list[DayOffer], float], list[Solution]
+]  # (days, seconds for each) -> their solutions
 
 
 def offered(problem: Problem, day: int, pending: list[Visit], final: int | None = None) -> DayOffer:
@@ -56,7 +58,9 @@ def offered(problem: Problem, day: int, pending: list[Visit], final: int | None 
         if len(visit.days) == 1:  # eligibility already judged its only day
             carers = tuple(able.get(visit.id, []))
         else:
-            carers = tuple(c for c in able.get(visit.id, []) if day in problem.fitting_days(c, visit))
+            carers = tuple(
+                c for c in able.get(visit.id, []) if day in problem.fitting_days(c, visit)
+            )
         if len(carers) < visit.staff_needed or any(c not in carers for c in visit.locked_carers):
             continue
         earliest = visit.window.earliest if visit.locked_start is None else visit.locked_start
@@ -81,7 +85,9 @@ def target_days(instance: Instance) -> dict[str, int]:
     target = {}
     for visit in sorted((v for v in instance.visits if len(v.days) > 1), key=lambda v: v.id):
         work = visit.duration * visit.staff_needed
-        day = min(visit.days, key=lambda d: ((load[d] + work) / paid[d] if paid[d] else float("inf"), d))
+        day = min(
+            visit.days, key=lambda d: ((load[d] + work) / paid[d] if paid[d] else float("inf"), d)
+        )
         load[day] += work
         target[visit.id] = day
     return target
@@ -98,8 +104,14 @@ class DaysResult:
     interrupted: bool
 
 
-def plan_by_day(problem: Problem, plan_days: DaysPlanner, deadline: float, method: str, batch: int = 1,
-                on_batch: Callable[[Solution, int], None] = lambda plan, days_done: None) -> DaysResult:
+def plan_by_day(
+    problem: Problem,
+    plan_days: DaysPlanner,
+    deadline: float,
+    method: str,
+    batch: int = 1,
+    on_batch: Callable[[Solution, int], None] = lambda plan, days_done: None,
+) -> DaysResult:
     """Plan the horizon `batch` days at a time with `plan_days`, until `deadline` (monotonic).
 
     The days of a batch are planned independently (in parallel, when `plan_days` says so),
@@ -119,8 +131,11 @@ def plan_by_day(problem: Problem, plan_days: DaysPlanner, deadline: float, metho
             span = range(first, min(days, first + batch))
             offers, claimed = [], set()
             for day in span:
-                today = [v for v in pending
-                         if v.id not in claimed and day in v.days and target.get(v.id, v.day) <= day]
+                today = [
+                    v
+                    for v in pending
+                    if v.id not in claimed and day in v.days and target.get(v.id, v.day) <= day
+                ]
                 claimed.update(v.id for v in today)
                 offers.append(offered(problem, day, today, final=span[-1]))
             batches_left = -(-(days - first) // batch)
@@ -130,12 +145,20 @@ def plan_by_day(problem: Problem, plan_days: DaysPlanner, deadline: float, metho
                 plan.breaks.update(day_plan.breaks)
             pending = [v for v in pending if v.id not in plan.assignments]
             for visit in [v for v in pending if v.days[-1] <= span[-1]]:
-                plan.unassigned[visit.id] = f"{method}: no carer of the district had room for it on day(s) " + (
-                    f"{visit.day}" if len(visit.days) == 1 else f"{visit.days[0]}-{visit.days[-1]}")
+                plan.unassigned[visit.id] = (
+                    f"{method}: no carer of the district had room for it on day(s) "
+                    + (
+                        f"{visit.day}"
+                        if len(visit.days) == 1
+                        else f"{visit.days[0]}-{visit.days[-1]}"
+                    )
+                )
             pending = [v for v in pending if v.days[-1] > span[-1]]
             on_batch(plan, span[-1] + 1)
     except KeyboardInterrupt:  # keep the days planned; the rest is not planned, and says so
-        plan.unassigned.update({v.id: INTERRUPTED_REASON for v in pending if v.id not in plan.assignments})
+        plan.unassigned.update(
+            {v.id: INTERRUPTED_REASON for v in pending if v.id not in plan.assignments}
+        )
         plan.unassigned.update(problem.reasons)
         return DaysResult(plan, interrupted=True)
     plan.unassigned.update(problem.reasons)

@@ -84,13 +84,26 @@ class _Day:
         rule = s.shift.break_
         if rule is None or not s.break_pending:
             return _Fit(start, leg, None) if end + back <= s.shift.end else None
-        after = max(end + self._to_break(s, home), rule.earliest)  # the break deferred to after this visit
-        if after <= rule.latest and after + rule.minutes + (0 if self.break_at_office else back) <= s.shift.end:
+        after = max(
+            end + self._to_break(s, home), rule.earliest
+        )  # the break deferred to after this visit
+        if (
+            after <= rule.latest
+            and after + rule.minutes + (0 if self.break_at_office else back) <= s.shift.end
+        ):
             return _Fit(start, leg, None)
-        before = max(s.free_from + self._to_break(s, s.place), rule.earliest)  # the break taken on the way
-        if before <= rule.latest and end + back <= s.shift.end \
-                and start >= before + rule.minutes + (self._from_break(s, home, leg) if self.break_at_office else 0) \
-                and start - s.free_from - rule.minutes >= leg:
+        before = max(
+            s.free_from + self._to_break(s, s.place), rule.earliest
+        )  # the break taken on the way
+        if (
+            before <= rule.latest
+            and end + back <= s.shift.end
+            and start
+            >= before
+            + rule.minutes
+            + (self._from_break(s, home, leg) if self.break_at_office else 0)
+            and start - s.free_from - rule.minutes >= leg
+        ):
             return _Fit(start, leg, before)
         return None
 
@@ -109,8 +122,11 @@ class _Day:
         if rule is None or not s.break_pending:
             return [plain]
         before = max(s.free_from + self._to_break(s, s.place), rule.earliest)
-        with_break = max(plain, s.free_from + leg + rule.minutes,
-                         before + rule.minutes + (self._from_break(s, home, leg) if self.break_at_office else 0))
+        with_break = max(
+            plain,
+            s.free_from + leg + rule.minutes,
+            before + rule.minutes + (self._from_break(s, home, leg) if self.break_at_office else 0),
+        )
         return [plain, with_break]
 
     def place(self, carer_id: str, dv: DayVisit, fit: _Fit) -> None:
@@ -199,8 +215,12 @@ def greedy_day(problem: Problem, offer: DayOffer, break_at_office: bool = False)
             continue
         for carer_id, fit in chosen:
             day.place(carer_id, dv, fit)
-        assignments[dv.visit.id] = Placement(offer.day, chosen[0][1].start, tuple(c for c, _ in chosen))
-    return Solution(assignments, {(carer, offer.day): start for carer, start in day.breaks().items()})
+        assignments[dv.visit.id] = Placement(
+            offer.day, chosen[0][1].start, tuple(c for c, _ in chosen)
+        )
+    return Solution(
+        assignments, {(carer, offer.day): start for carer, start in day.breaks().items()}
+    )
 
 
 def central_greedy(
@@ -211,8 +231,13 @@ def central_greedy(
     """Plan `instance` greedily day by day, district-wide (no search: the budget is unused)."""
     started = time.monotonic()
     problem = Problem.build(instance, allow_borrowing=True)
-    days = plan_by_day(problem, lambda offers, _: [greedy_day(problem, offer) for offer in offers],
-                       started, METHOD, on_batch=day_progress(problem, started, on_progress))
+    days = plan_by_day(
+        problem,
+        lambda offers, _: [greedy_day(problem, offer) for offer in offers],
+        started,
+        METHOD,
+        on_batch=day_progress(problem, started, on_progress),
+    )
     return verified_result(problem, days.solution, METHOD, options, started, {}, days.interrupted)
 
 
@@ -222,6 +247,10 @@ class CentralGreedy:
 
     name: str = METHOD
 
-    def solve(self, instance: Instance, options: SolveOptions,
-              on_progress: Callable[[Progress], None] = lambda event: None) -> SolveResult:
+    def solve(
+        self,
+        instance: Instance,
+        options: SolveOptions,
+        on_progress: Callable[[Progress], None] = lambda event: None,
+    ) -> SolveResult:
         return central_greedy(instance, options, on_progress)

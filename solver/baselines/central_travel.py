@@ -26,8 +26,8 @@ from typing import Any
 
 from hemplan.models.contract.instance import Instance
 from hemplan.solver.baselines.break_slots import place_breaks
-from hemplan.solver.baselines.central_greedy import greedy_day
 from hemplan.solver.baselines.by_day import DayOffer, plan_by_day
+from hemplan.solver.baselines.central_greedy import greedy_day
 from hemplan.solver.baselines.finish import verified_result
 from hemplan.solver.baselines.progress import day_progress
 from hemplan.solver.baselines.routing_core import solve_routing
@@ -53,7 +53,9 @@ def _penalty(visit_priority: str, locked: bool, last_chance: bool) -> int:
 BREAK = ""  # the visit id of a break node in `slots`
 
 
-def _routing_problem(problem: Problem, offer: DayOffer) -> tuple[RoutingProblem, list[tuple[str, int]]]:
+def _routing_problem(
+    problem: Problem, offer: DayOffer
+) -> tuple[RoutingProblem, list[tuple[str, int]]]:
     """The day as a routing problem, and for each node its visit and which carer slot it fills.
 
     A carer's break is a node of its own at the carer's office (slot: the vehicle): the break
@@ -70,7 +72,9 @@ def _routing_problem(problem: Problem, offer: DayOffer) -> tuple[RoutingProblem,
     for v, carer in enumerate(offer.carers):
         shift = carer.shift_by_day[offer.day]
         office = problem.office(carer)
-        vehicles.append(Vehicle(travel.mode_index(carer.travel_mode), office, shift.start, shift.end))
+        vehicles.append(
+            Vehicle(travel.mode_index(carer.travel_mode), office, shift.start, shift.end)
+        )
         rule = shift.break_
         if rule is not None:
             nodes.append(Node(office, rule.earliest, rule.latest, rule.minutes, (v,), None))
@@ -82,12 +86,22 @@ def _routing_problem(problem: Problem, offer: DayOffer) -> tuple[RoutingProblem,
         penalty = _penalty(visit.priority, locked, dv.last_chance)
         allowed = tuple(vehicle_of[c] for c in dv.carers)
         for slot in range(visit.staff_needed):
-            if slot < len(visit.locked_carers):  # a partly locked double: slot 0 is the locked carer
+            if slot < len(
+                visit.locked_carers
+            ):  # a partly locked double: slot 0 is the locked carer
                 vehicles_here = (vehicle_of[visit.locked_carers[slot]],)
             else:
                 vehicles_here = allowed
-            nodes.append(Node(problem.home(visit), dv.earliest, dv.latest, visit.duration,
-                              vehicles_here, penalty))
+            nodes.append(
+                Node(
+                    problem.home(visit),
+                    dv.earliest,
+                    dv.latest,
+                    visit.duration,
+                    vehicles_here,
+                    penalty,
+                )
+            )
             slots.append((visit.id, slot))
         if visit.staff_needed == 2:
             pairs.append((len(nodes) - 2, len(nodes) - 1))
@@ -95,7 +109,9 @@ def _routing_problem(problem: Problem, offer: DayOffer) -> tuple[RoutingProblem,
     return RoutingProblem(matrices, nodes, vehicles, pairs), slots
 
 
-def _initial_routes(offer: DayOffer, start: Solution, slots: list[tuple[str, int]]) -> list[list[int]]:
+def _initial_routes(
+    offer: DayOffer, start: Solution, slots: list[tuple[str, int]]
+) -> list[list[int]]:
     """The greedy solution as node sequences per vehicle (a locked carer in its own slot),
     each break node where the greedy break is, or first for a carer with nothing to do."""
     node_of = {slot: k for k, slot in enumerate(slots)}
@@ -140,16 +156,25 @@ def route_day(problem: Problem, offer: DayOffer, seconds: float, solutions: int 
         visit_id: Placement(offer.day, starts[visit_id], tuple(by_slot[s] for s in sorted(by_slot)))
         for visit_id, by_slot in carers.items()
     }
-    rank = {dv.visit.id: _penalty(dv.visit.priority, bool(dv.visit.locked_carers or dv.visit.locked_start is not None),
-                                  dv.last_chance) for dv in offer.visits}
+    rank = {
+        dv.visit.id: _penalty(
+            dv.visit.priority,
+            bool(dv.visit.locked_carers or dv.visit.locked_start is not None),
+            dv.last_chance,
+        )
+        for dv in offer.visits
+    }
     kept, breaks, _ = place_breaks(problem, offer.day, assignments, rank)
     if len(kept) < len(greedy.assignments):  # never serve fewer than central-greedy
         return greedy
     return Solution(kept, breaks)
 
 
-def _route_task(job: tuple[Problem, DayOffer, float, int | None], report: Callable[[Any], None],
-                should_stop: Callable[[], bool]) -> Solution:
+def _route_task(
+    job: tuple[Problem, DayOffer, float, int | None],
+    report: Callable[[Any], None],
+    should_stop: Callable[[], bool],
+) -> Solution:
     """Executor task: one day routed. The search cannot poll `should_stop`, so the executor
     abandons it on a stop request (see `central_travel`)."""
     return route_day(*job)
@@ -171,16 +196,22 @@ def central_travel(
     # a Ctrl-C kills the days being routed at once (each may have most of its share of the time
     # limit left) and plan_by_day keeps the days planned before
     with make_executor("local", workers=processes, abandon=True) as executor:
+
         def route_days(offers: list[DayOffer], share: float) -> list[Solution]:
-            plans = executor.map(_route_task, [(problem, offer, share, per_day) for offer in offers])
+            plans = executor.map(
+                _route_task, [(problem, offer, share, per_day) for offer in offers]
+            )
             if executor.stopped:
                 raise KeyboardInterrupt
             return plans
 
         days = plan_by_day(problem, route_days, deadline, METHOD, batch=processes, on_batch=report)
-    settings: dict[str, str | int | float | bool] = {} if per_day is None else {"solutions_per_day": per_day}
-    return verified_result(problem, days.solution, METHOD, options, started, settings, days.interrupted)
-
+    settings: dict[str, str | int | float | bool] = (
+        {} if per_day is None else {"solutions_per_day": per_day}
+    )
+    return verified_result(
+        problem, days.solution, METHOD, options, started, settings, days.interrupted
+    )
 
 
 @dataclass(frozen=True)
@@ -189,6 +220,10 @@ class CentralTravel:
 
     name: str = METHOD
 
-    def solve(self, instance: Instance, options: SolveOptions,
-              on_progress: Callable[[Progress], None] = lambda event: None) -> SolveResult:
+    def solve(
+        self,
+        instance: Instance,
+        options: SolveOptions,
+        on_progress: Callable[[Progress], None] = lambda event: None,
+    ) -> SolveResult:
         return central_travel(instance, options, on_progress)

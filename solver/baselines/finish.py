@@ -37,4 +37,6 @@ def verified_result(
         "unassigned_deferrable": float(m.unassigned_deferrable),
         "travel": float(m.travel_minutes),
     }
-    return SolveResult(schedule, evaluation, first_solution_s=info.wall_time_s, interrupted=interrupted)
+    return SolveResult(
+        schedule, evaluation, first_solution_s=info.wall_time_s, interrupted=interrupted
+    )

@@ -17,13 +17,18 @@ from hemplan.solver.score import score
 from hemplan.solver.solution import Solution
 
 
-def day_progress(problem: Problem, started: float,
-                 on_progress: Callable[[Progress], None]) -> Callable[[Solution, int], None]:
+def day_progress(
+    problem: Problem, started: float, on_progress: Callable[[Progress], None]
+) -> Callable[[Solution, int], None]:
     """An `on_batch` callback for `plan_by_day` that reports the solution so far."""
     first = [True]
 
     def report(plan: Solution, days_done: int) -> None:
-        missed = [v for v in problem.instance.visits if v.id not in plan.assignments and v.days[-1] < days_done]
+        missed = [
+            v
+            for v in problem.instance.visits
+            if v.id not in plan.assignments and v.days[-1] < days_done
+        ]
         so_far = replace(  # visits of days still to come are not unserved yet
             score(problem, plan, bounds={}),
             unassigned_mandatory=sum(v.priority == "mandatory" for v in missed),

@@ -32,7 +32,9 @@ class _Model:
         places = [n.place for n in problem.nodes] + depots
         service = [n.service for n in problem.nodes] + [0] * len(depots)
         starts = [self.depot_node[v.depot] for v in problem.vehicles]
-        self.manager = pywrapcp.RoutingIndexManager(len(places), len(problem.vehicles), starts, starts)
+        self.manager = pywrapcp.RoutingIndexManager(
+            len(places), len(problem.vehicles), starts, starts
+        )
         self.routing = pywrapcp.RoutingModel(self.manager)
         routing, manager = self.routing, self.manager
 
@@ -42,11 +44,17 @@ class _Model:
             arcs = [[int(travel[a][b]) for b in places] for a in places]
             cost_cb[m] = routing.RegisterTransitMatrix(arcs)
             time_cb[m] = routing.RegisterTransitMatrix(
-                [[arc + service[i] for arc in row] for i, row in enumerate(arcs)])
+                [[arc + service[i] for arc in row] for i, row in enumerate(arcs)]
+            )
         for v, vehicle in enumerate(problem.vehicles):
             routing.SetArcCostEvaluatorOfVehicle(cost_cb[vehicle.matrix], v)
         routing.AddDimensionWithVehicleTransits(
-            [time_cb[v.matrix] for v in problem.vehicles], problem.horizon, problem.horizon, False, "time")
+            [time_cb[v.matrix] for v in problem.vehicles],
+            problem.horizon,
+            problem.horizon,
+            False,
+            "time",
+        )
         self.time = routing.GetDimensionOrDie("time")
         if problem.capacity is not None:
             demand = [n.demand for n in problem.nodes] + [0] * len(depots)
@@ -65,7 +73,9 @@ class _Model:
             ia, ib = manager.NodeToIndex(a), manager.NodeToIndex(b)
             solver.Add(self.time.CumulVar(ia) == self.time.CumulVar(ib))
             solver.Add(routing.ActiveVar(ia) == routing.ActiveVar(ib))
-            solver.Add(solver.AllDifferentExcept([routing.VehicleVar(ia), routing.VehicleVar(ib)], -1))
+            solver.Add(
+                solver.AllDifferentExcept([routing.VehicleVar(ia), routing.VehicleVar(ib)], -1)
+            )
         for v, vehicle in enumerate(problem.vehicles):
             self.time.CumulVar(routing.Start(v)).SetRange(vehicle.start, vehicle.end)
             self.time.CumulVar(routing.End(v)).SetRange(vehicle.start, vehicle.end)
@@ -102,14 +112,22 @@ def solve_routing(
     began = time.monotonic()
     model = _Model(problem)
     params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    )
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
     if solution_limit is not None:
         params.solution_limit = max(1, solution_limit)
     params.time_limit.FromMilliseconds(max(10, int(time_limit * 1000)))
     routing = model.routing
     routing.CloseModelWithParameters(params)
-    start = routing.ReadAssignmentFromRoutes(initial_routes, True) if initial_routes is not None else None
+    start = (
+        routing.ReadAssignmentFromRoutes(initial_routes, True)
+        if initial_routes is not None
+        else None
+    )
     left = time_limit - (time.monotonic() - began)  # building the model counts against the limit
     params.time_limit.FromMilliseconds(max(10, int(left * 1000)))
     if start is not None:

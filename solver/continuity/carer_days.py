@@ -13,9 +13,18 @@ from __future__ import annotations
 from collections import Counter
 
 from hemplan.models.contract.instance import TRAVEL_MODES, Visit
+from hemplan.solver.continuity.routes import (
+    EMPTY,
+    BreakRule,
+    DayContext,
+    Insertion,
+    RouteStop,
+    Timing,
+    best_insertion,
+    time_route,
+)
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Placement, Solution
-from hemplan.solver.continuity.routes import EMPTY, BreakRule, DayContext, Insertion, RouteStop, Timing, best_insertion, time_route
 
 Key = tuple[str, int]  # (carer id, day)
 
@@ -32,7 +41,10 @@ class CarerDays:
             for shift in carer.shifts:
                 b = shift.break_
                 self.contexts[(carer.id, shift.day)] = DayContext(
-                    carer=carer.id, day=shift.day, shift_start=shift.start, shift_end=shift.end,
+                    carer=carer.id,
+                    day=shift.day,
+                    shift_start=shift.start,
+                    shift_end=shift.end,
                     office=travel.office_index[carer.team],
                     brk=BreakRule(b.minutes, b.earliest, b.latest) if b is not None else None,
                     travel=matrices[carer.travel_mode],
@@ -41,7 +53,9 @@ class CarerDays:
         self.timings: dict[Key, Timing] = {key: EMPTY for key in self.contexts}
         self.day_of: dict[str, int] = {}  # visit id -> day it is routed on
         self.carers_of: dict[str, list[str]] = {}  # visit id -> carers whose route holds it
-        self.serving: dict[str, Counter[str]] = {c.id: Counter() for c in instance.clients}  # client -> carer -> visits
+        self.serving: dict[str, Counter[str]] = {
+            c.id: Counter() for c in instance.clients
+        }  # client -> carer -> visits
         self._log: list[tuple] = []  # changes made inside open trials, oldest first
         self._marks: list[int] = []  # where each open trial's changes start in `_log`
         self._built: dict[Key, list[RouteStop]] = {}  # the routes as `from_solution` built them
@@ -65,7 +79,11 @@ class CarerDays:
             stops = []
             for visit_id in visit_ids:
                 visit = instance.visit_by_id[visit_id]
-                stops.append(routes.stop(visit, plan.assignments[visit_id].start if visit.staff_needed > 1 else None))
+                stops.append(
+                    routes.stop(
+                        visit, plan.assignments[visit_id].start if visit.staff_needed > 1 else None
+                    )
+                )
             timing = time_route(routes.contexts[key], stops) if key in routes.contexts else None
             if timing is None:
                 return None
@@ -80,8 +98,14 @@ class CarerDays:
     def stop(self, visit: Visit, fixed: int | None = None) -> RouteStop:
         """The route stop of `visit`; a locked start is always fixed."""
         pin = visit.locked_start if visit.locked_start is not None else fixed
-        return RouteStop(visit.id, self.problem.home(visit), visit.window.earliest,
-                         visit.window.latest, visit.duration, pin)
+        return RouteStop(
+            visit.id,
+            self.problem.home(visit),
+            visit.window.earliest,
+            visit.window.latest,
+            visit.duration,
+            pin,
+        )
 
     def best_insertion(self, carer: str, day: int, stop: RouteStop) -> Insertion | None:
         """Cheapest feasible insertion of `stop` into the carer's route that day, or None."""
@@ -95,7 +119,11 @@ class CarerDays:
         key = (carer, day)
         self._remember("insert", key, stop.visit)
         self._count(stop.visit, carer, +1)
-        self.stops[key] = [*self.stops[key][:insertion.position], stop, *self.stops[key][insertion.position:]]
+        self.stops[key] = [
+            *self.stops[key][: insertion.position],
+            stop,
+            *self.stops[key][insertion.position :],
+        ]
         self.timings[key] = insertion.timing
         self.day_of[stop.visit] = day
         self.carers_of.setdefault(stop.visit, []).append(carer)
@@ -153,8 +181,17 @@ class CarerDays:
     def _remember(self, op: str, key: Key, visit: str) -> None:
         if self._marks:
             carers = self.carers_of.get(visit)
-            self._log.append((op, key, self.stops[key], self.timings[key], visit, self.day_of.get(visit),
-                              list(carers) if carers is not None else None))
+            self._log.append(
+                (
+                    op,
+                    key,
+                    self.stops[key],
+                    self.timings[key],
+                    visit,
+                    self.day_of.get(visit),
+                    list(carers) if carers is not None else None,
+                )
+            )
 
     def movable_between(self, carer: str, day: int, low: int, high: int) -> list[str]:
         """Visits on the carer's route that day starting in [low, high] that a move may take
@@ -165,8 +202,12 @@ class CarerDays:
             return []
         visit = self.problem.instance.visit_by_id
         return [
-            s.visit for s, t in zip(self.stops[key], self.timings[key].starts)
-            if low <= t <= high and s.fixed is None and visit[s.visit].staff_needed == 1 and not visit[s.visit].locked_carers
+            s.visit
+            for s, t in zip(self.stops[key], self.timings[key].starts)
+            if low <= t <= high
+            and s.fixed is None
+            and visit[s.visit].staff_needed == 1
+            and not visit[s.visit].locked_carers
         ]
 
     def visit_count(self, carer: str, day: int) -> int:
@@ -177,17 +218,25 @@ class CarerDays:
         """`plan` (from which these routes were built) with the routes changed since then and
         `unassigned` now: only the visits and breaks of changed routes take the forward pass's
         times, so the times the search chose elsewhere (arrival consistency) are kept."""
-        changed = [key for key, stops in self.stops.items() if stops is not self._built.get(key, [])]
+        changed = [
+            key for key, stops in self.stops.items() if stops is not self._built.get(key, [])
+        ]
         moved = {s.visit for key in changed for s in (*self.stops[key], *self._built.get(key, ()))}
         assignments = {v: p for v, p in plan.assignments.items() if v not in moved}
         breaks = {key: b for key, b in plan.breaks.items() if key not in changed}
         for key in changed:
             timing = self.timings[key]
             for stop, start in zip(self.stops[key], timing.starts):
-                assignments[stop.visit] = Placement(key[1], start, tuple(sorted(self.carers_of[stop.visit])))
+                assignments[stop.visit] = Placement(
+                    key[1], start, tuple(sorted(self.carers_of[stop.visit]))
+                )
             if self.stops[key] and timing.break_start is not None:
                 breaks[key] = timing.break_start
-        return Solution(assignments=dict(sorted(assignments.items())), breaks=breaks, unassigned=dict(sorted(unassigned.items())))
+        return Solution(
+            assignments=dict(sorted(assignments.items())),
+            breaks=breaks,
+            unassigned=dict(sorted(unassigned.items())),
+        )
 
     def to_solution(self, unassigned: dict[str, str]) -> Solution:
         """Assignments, breaks (only on carer-days with visits) and the unassigned visits."""
@@ -206,7 +255,9 @@ class CarerDays:
             visit: Placement(self.day_of[visit], starts[visit], tuple(sorted(who)))
             for visit, who in sorted(carers.items())
         }
-        return Solution(assignments=assignments, breaks=breaks, unassigned=dict(sorted(unassigned.items())))
+        return Solution(
+            assignments=assignments, breaks=breaks, unassigned=dict(sorted(unassigned.items()))
+        )
 
 
 def _restore(table: dict, key: str, value: object) -> None:

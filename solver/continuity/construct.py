@@ -24,11 +24,11 @@ from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.cover import Cover
 from hemplan.solver.continuity.insert import Inserter
 from hemplan.solver.continuity.order import client_order, visit_order
+from hemplan.solver.continuity.polish import release_rare_carers
+from hemplan.solver.continuity.repack import NodeBudget
+from hemplan.solver.continuity.repair import place_left_over
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Solution
-from hemplan.solver.continuity.polish import release_rare_carers
-from hemplan.solver.continuity.repair import place_left_over
-from hemplan.solver.continuity.repack import NodeBudget
 
 REPACK_NODES = 1000  # search nodes the repacks of left-over visits may spend in all (`hemplan.solver.continuity.repack`)
 
@@ -46,7 +46,10 @@ def construct(problem: Problem, seed: int = 0) -> Solution:
     used when the client's own team has no room."""
     instance = problem.instance
     rank = seeded_ranks(
-        [s.id for s in instance.staff] + [c.id for c in instance.clients] + [v.id for v in instance.visits], seed
+        [s.id for s in instance.staff]
+        + [c.id for c in instance.clients]
+        + [v.id for v in instance.visits],
+        seed,
     )
     unassigned: dict[str, str] = dict(problem.reasons)
     servable = [v for v in instance.visits if v.id not in unassigned]

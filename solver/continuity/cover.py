@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hemplan.models.contract.instance import TRAVEL_MODES, Visit
-from hemplan.solver.problem import Problem
 from hemplan.solver.continuity.load import DayLoad, Job
+from hemplan.solver.problem import Problem
 
 Key = tuple[str, int]
 
@@ -68,8 +68,12 @@ class Cover:
                     load.add(Job(b.earliest, b.latest, b.minutes))
                 self.loads[(carer.id, shift.day)] = load
         self.promised: dict[str, int] = {s.id: 0 for s in instance.staff}
-        self.paid: dict[str, int] = {s.id: max(1, sum(sh.paid_minutes for sh in s.shifts)) for s in instance.staff}
-        self.days = problem.fitting_days  # allowed days on which a carer's shift has room for a visit
+        self.paid: dict[str, int] = {
+            s.id: max(1, sum(sh.paid_minutes for sh in s.shifts)) for s in instance.staff
+        }
+        self.days = (
+            problem.fitting_days
+        )  # allowed days on which a carer's shift has room for a visit
 
     def job(self, carer: str, visit: Visit) -> Job:
         start = visit.locked_start
@@ -106,15 +110,22 @@ class Cover:
         for visit in visits:
             choice.designated[visit.id] = []
             need[visit.id] = visit.staff_needed
-        for visit in visits:  # locked carers are chosen whatever it costs: they must serve their visits
+        for (
+            visit
+        ) in visits:  # locked carers are chosen whatever it costs: they must serve their visits
             for carer in visit.locked_carers:
                 if carer not in chosen:
                     chosen.append(carer)
         for carer in list(chosen):
             self._designate(carer, visits, need, choice)
         by_id = {v.id: v for v in visits}
-        pool = sorted({c for v in visits if need[v.id] > 0 for c in self.eligible.get(v.id, ())} - set(chosen))
-        room = {carer: self._room(carer, [v for v in visits if need[v.id] > 0], choice) for carer in pool}
+        pool = sorted(
+            {c for v in visits if need[v.id] > 0 for c in self.eligible.get(v.id, ())} - set(chosen)
+        )
+        room = {
+            carer: self._room(carer, [v for v in visits if need[v.id] > 0], choice)
+            for carer in pool
+        }
         while room:
             candidates = [c for c in room if room[c]]
             if not candidates:
@@ -133,8 +144,10 @@ class Cover:
     def _room(self, carer: str, visits: list[Visit], choice: CarerChoice) -> set[str]:
         """Those of `visits` the carer is eligible for and has estimated room for."""
         return {
-            v.id for v in visits
-            if carer in self.eligible[v.id] and self.room_day(carer, v, self._fixed_day(v, choice)) is not None
+            v.id
+            for v in visits
+            if carer in self.eligible[v.id]
+            and self.room_day(carer, v, self._fixed_day(v, choice)) is not None
         }
 
     def _preference(self, client_id: str, carer: str, room: set[str]) -> tuple:
@@ -142,14 +155,23 @@ class Cover:
         client = self.instance.client_by_id[client_id]
         liked = carer in client.preferred_carers or carer == client.contact_carer
         borrowed = self.instance.staff_by_id[carer].team != client.team
-        return (borrowed, -len(room), not liked, self.promised[carer] / self.paid[carer], self.rank[carer], carer)
+        return (
+            borrowed,
+            -len(room),
+            not liked,
+            self.promised[carer] / self.paid[carer],
+            self.rank[carer],
+            carer,
+        )
 
     def _fixed_day(self, visit: Visit, choice: CarerChoice) -> int | None:
         """The day a double-staffed visit is already promised on, so its partner comes that day."""
         designated = choice.designated.get(visit.id)
         return designated[0][1] if designated else None
 
-    def _designate(self, carer: str, visits: list[Visit], need: dict[str, int], choice: CarerChoice) -> set[str]:
+    def _designate(
+        self, carer: str, visits: list[Visit], need: dict[str, int], choice: CarerChoice
+    ) -> set[str]:
         """Promise the carer every open visit it has room for; returns the double-staffed visits
         that now have a day (their partner must come that day)."""
         pinned: set[str] = set()

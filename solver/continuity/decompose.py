@@ -17,7 +17,9 @@ def team_instances(instance: Instance) -> list[Instance]:
         client_ids = {c.id for c in clients}
         staff = [s for s in instance.staff if s.team == team.id]
         staff_ids = {s.id for s in staff}
-        data = instance.model_dump(by_alias=True, exclude={"teams", "staff", "clients", "visits", "patterns"})
+        data = instance.model_dump(
+            by_alias=True, exclude={"teams", "staff", "clients", "visits", "patterns"}
+        )
         data["name"] = f"{instance.name}/{team.id}" if instance.name else team.id
         data["teams"] = [team.model_dump(by_alias=True)]
         data["staff"] = [s.model_dump(by_alias=True) for s in staff]
@@ -30,6 +32,8 @@ def team_instances(instance: Instance) -> list[Instance]:
             }
             for c in clients
         ]
-        data["visits"] = [v.model_dump(by_alias=True) for v in instance.visits if v.client in client_ids]
+        data["visits"] = [
+            v.model_dump(by_alias=True) for v in instance.visits if v.client in client_ids
+        ]
         parts.append(Instance.model_validate(data))
     return parts

@@ -15,8 +15,8 @@ are tried one by one and the two best carers at each start are paired.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from hemplan.models.contract.instance import Visit
 from hemplan.solver.continuity.carer_days import CarerDays, Key
@@ -75,7 +75,11 @@ class Inserter:
     def place(self, visit: Visit) -> str | None:
         """Insert the visit; None when done, else why it could not be placed."""
         options = self.tiers(visit)
-        placed = self._place_single(visit, options) if visit.staff_needed == 1 else self._place_double(visit, options)
+        placed = (
+            self._place_single(visit, options)
+            if visit.staff_needed == 1
+            else self._place_double(visit, options)
+        )
         if placed:
             return None
         days = visit.days
@@ -89,7 +93,9 @@ class Inserter:
             self.routes.insert(option.carer, option.day, stop, option.insertion)
 
     def _key(self, option: Option) -> tuple:
-        return option.key(self.routes.visit_count(option.carer, option.day), self.rank[option.carer])
+        return option.key(
+            self.routes.visit_count(option.carer, option.day), self.rank[option.carer]
+        )
 
     def _place_single(self, visit: Visit, options: list[tuple[int, str, int]]) -> bool:
         stop = self.routes.stop(visit)
@@ -153,7 +159,9 @@ class Inserter:
         the visit fits nowhere."""
         key: Key = (carer, day)
         ctx, stops = self.routes.contexts[key], self.routes.stops[key]
-        return left_ends(feasible_insertions(ctx, stops, self.routes.timings[key], self.routes.stop(visit)))
+        return left_ends(
+            feasible_insertions(ctx, stops, self.routes.timings[key], self.routes.stop(visit))
+        )
 
 
 def common_starts(visit: Visit, earliest: Iterable[Iterable[int]], step: int) -> list[int]:

@@ -80,14 +80,26 @@ def solve_neighbourhood(
             for c_id in p.carers:
                 fixed_on.setdefault((c_id, p.day), []).append(v_id)
     routes = [
-        add_route(model, problem, c, d, sorted(fixed_on.get((c, d), []), key=lambda v: current[v].start),
-                  [v for v in free_ids if (v, c, d) in serves], serves, start)
+        add_route(
+            model,
+            problem,
+            c,
+            d,
+            sorted(fixed_on.get((c, d), []), key=lambda v: current[v].start),
+            [v for v in free_ids if (v, c, d) in serves],
+            serves,
+            start,
+        )
         for c, d in sorted({(c, d) for (_, c, d) in serves})
     ]
     new_pairs = add_new_pairs(model, problem, current, free, serves)
-    levels = objective_levels(model, problem, current, free_ids, visits, serves, routes, new_pairs, start, weights)
+    levels = objective_levels(
+        model, problem, current, free_ids, visits, serves, routes, new_pairs, start, weights
+    )
     add_hint(model, problem, routes, current, solution.breaks, free_ids, serves, visits)
-    solved = lexicographic(model, levels, limits.seconds, limits.seed, limits.workers, limits.work, polish_share)
+    solved = lexicographic(
+        model, levels, limits.seconds, limits.seed, limits.workers, limits.work, polish_share
+    )
     if solved is None:
         return None
     value = solved.solver.value
@@ -97,7 +109,16 @@ def solve_neighbourhood(
             placements[v_id] = None
             continue
         chosen = [(c, d) for (v, c, d), lit in serves.items() if v == v_id and value(lit)]
-        placements[v_id] = Placement(day=chosen[0][1], start=value(visits[v_id].start),
-                                     carers=tuple(sorted(c for c, _ in chosen)))
-    new_breaks = {(r.carer, r.day): value(r.break_start) for r in routes if r.break_start is not None and value(r.active)}
-    return NeighbourhoodResult(placements, new_breaks, solved.status, solved.work, len(model.proto.variables))
+        placements[v_id] = Placement(
+            day=chosen[0][1],
+            start=value(visits[v_id].start),
+            carers=tuple(sorted(c for c, _ in chosen)),
+        )
+    new_breaks = {
+        (r.carer, r.day): value(r.break_start)
+        for r in routes
+        if r.break_start is not None and value(r.active)
+    }
+    return NeighbourhoodResult(
+        placements, new_breaks, solved.status, solved.work, len(model.proto.variables)
+    )

@@ -17,7 +17,9 @@ from hemplan.solver.problem import Problem
 from hemplan.solver.score import client_carers
 from hemplan.solver.solution import Solution
 
-SERVE_SHARE = 0.85  # steps that serve while a servable visit is left out: continuity comes mostly from `tidy`
+SERVE_SHARE = (
+    0.85  # steps that serve while a servable visit is left out: continuity comes mostly from `tidy`
+)
 
 
 class Neighbourhoods:
@@ -37,7 +39,11 @@ class Neighbourhoods:
             return self._unserved_and_routes(plan, servable, size)
         roll = self.rng.random()  # shares measured by the carers each kind of step removed
         if self.objective == "travel":
-            return self._carers_over_days(plan, size) if roll < 0.7 else self._clients_sharing_a_carer(plan, size)
+            return (
+                self._carers_over_days(plan, size)
+                if roll < 0.7
+                else self._clients_sharing_a_carer(plan, size)
+            )
         if roll < 0.6:
             return self._drop_a_carer(plan, size)
         if roll < 0.7:
@@ -66,8 +72,11 @@ class Neighbourhoods:
         """Every visit of the unserved visit's day(s) whose start is near its window."""
         opens, closes = visit.window.earliest - 90, visit.window.latest + visit.duration + 90
         near = [
-            v for v, p in plan.assignments.items()
-            if p.day in visit.days and p.start < closes and p.start + self.instance.visit_by_id[v].duration > opens
+            v
+            for v, p in plan.assignments.items()
+            if p.day in visit.days
+            and p.start < closes
+            and p.start + self.instance.visit_by_id[v].duration > opens
         ]
         near.sort(key=lambda v: abs(plan.assignments[v].start - visit.window.earliest))
         unserved = [v for v in plan.unassigned if self.instance.visit_by_id[v].days == visit.days]
@@ -88,7 +97,9 @@ class Neighbourhoods:
         own, count, cover = self._client_carers(plan)
         if len(count) < 2:
             return self._client_and_its_carers(plan, size)
-        spare = [c for c in sorted(count) if not cover or c not in cover]  # carers a smallest cover can do without
+        spare = [
+            c for c in sorted(count) if not cover or c not in cover
+        ]  # carers a smallest cover can do without
         rarest = min(spare or sorted(count), key=lambda c: count[c])
         moving = [v for v in own if rarest in plan.assignments[v.id].carers]
         return self._with_clashes(plan, moving, sorted(set(count) - {rarest}), size)
@@ -103,20 +114,28 @@ class Neighbourhoods:
         self.rng.shuffle(moving)
         return self._with_clashes(plan, moving, sorted(cover), size)
 
-    def _client_carers(self, plan: Solution) -> tuple[list[Visit], dict[str, int], frozenset[str] | None]:
+    def _client_carers(
+        self, plan: Solution
+    ) -> tuple[list[Visit], dict[str, int], frozenset[str] | None]:
         """A client picked by excess: its served visits, visits per carer, and a smallest carer
         set that could serve them, its most frequent carers preferred."""
         client = self._pick_client(plan)
-        own = [v for v in self.instance.visits_by_client.get(client, []) if v.id in plan.assignments]
+        own = [
+            v for v in self.instance.visits_by_client.get(client, []) if v.id in plan.assignments
+        ]
         count: dict[str, int] = {}
         for v in own:
             for c in plan.assignments[v.id].carers:
                 count[c] = count.get(c, 0) + 1
         preference = sorted(count, key=lambda c: (-count[c], c))
-        _, cover = smallest_cover(((frozenset(self.eligible.get(v.id, ())), v.staff_needed) for v in own), preference)
+        _, cover = smallest_cover(
+            ((frozenset(self.eligible.get(v.id, ())), v.staff_needed) for v in own), preference
+        )
         return own, count, cover
 
-    def _with_clashes(self, plan: Solution, moving: list[Visit], carers: list[str], size: int, margin: int = 30) -> set[str]:
+    def _with_clashes(
+        self, plan: Solution, moving: list[Visit], carers: list[str], size: int, margin: int = 30
+    ) -> set[str]:
         """The `moving` visits and, on the routes of `carers` on their days, the visits that
         overlap their windows (they are in the way)."""
         free = {v.id for v in moving}
@@ -127,7 +146,10 @@ class Neighbourhoods:
             for carer in carers:
                 for other in routes.get((carer, day), []):
                     p = plan.assignments[other]
-                    if p.start < closes and p.start + self.instance.visit_by_id[other].duration > opens:
+                    if (
+                        p.start < closes
+                        and p.start + self.instance.visit_by_id[other].duration > opens
+                    ):
                         free.add(other)
             if len(free) >= size:
                 break
@@ -139,7 +161,9 @@ class Neighbourhoods:
         own = [v.id for v in self.instance.visits_by_client.get(client, [])]
         free = set(own)
         routes = plan.routes()
-        carers = sorted({c for v in own if v in plan.assignments for c in plan.assignments[v].carers})
+        carers = sorted(
+            {c for v in own if v in plan.assignments for c in plan.assignments[v].carers}
+        )
         days = sorted({d for v in own for d in self.instance.visit_by_id[v].days})
         keys = [(c, d) for c in carers for d in days if (c, d) in routes]
         self.rng.shuffle(keys)
@@ -182,8 +206,9 @@ class Neighbourhoods:
         return free
 
 
-def candidate_carers(problem: Problem, plan: Solution, free: set[str], rng: random.Random,
-                     extra: int = 2) -> dict[str, list[str]]:
+def candidate_carers(
+    problem: Problem, plan: Solution, free: set[str], rng: random.Random, extra: int = 2
+) -> dict[str, list[str]]:
     """Carers a freed visit may go to: those its client already meets, its own, and a few others.
 
     Continuity only improves by moving visits towards carers the client already meets; a
@@ -207,10 +232,15 @@ def pinned(problem: Problem, plan: Solution) -> set[str]:
     """Assigned visits whose lock leaves no choice (every carer, the start and the day):
     freeing them would only spend the step's budget on visits that cannot move."""
     found = set()
-    for visit_id, p in plan.assignments.items():
+    for visit_id in plan.assignments:
         v = problem.visit(visit_id)
-        if v.locked_start is not None and len(v.days) == 1 and (
-            len(v.locked_carers) == v.staff_needed or len(problem.eligible.get(visit_id, [])) == v.staff_needed
+        if (
+            v.locked_start is not None
+            and len(v.days) == 1
+            and (
+                len(v.locked_carers) == v.staff_needed
+                or len(problem.eligible.get(visit_id, [])) == v.staff_needed
+            )
         ):
             found.add(visit_id)
     return found

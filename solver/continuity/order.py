@@ -11,7 +11,10 @@ from hemplan.models.contract.instance import Instance, Visit
 
 
 def client_order(
-    instance: Instance, visits_of: dict[str, list[Visit]], eligible: dict[str, list[str]], rank: dict[str, float]
+    instance: Instance,
+    visits_of: dict[str, list[Visit]],
+    eligible: dict[str, list[str]],
+    rank: dict[str, float],
 ) -> list[str]:
     """Clients with the least choice of carers first, then the most carer-minutes of work."""
 
@@ -25,7 +28,9 @@ def client_order(
     return sorted((c.id for c in instance.clients), key=key)
 
 
-def visit_order(visits: list[Visit], eligible: dict[str, list[str]], rank: dict[str, float]) -> list[Visit]:
+def visit_order(
+    visits: list[Visit], eligible: dict[str, list[str]], rank: dict[str, float]
+) -> list[Visit]:
     """Locked first; mandatory before deferrable; then the least slack (eligible carers beyond
     those needed: a visit only one carer can do goes in before a pair that could take that
     carer), double-staffed, one-day before flexible, tight windows, long."""

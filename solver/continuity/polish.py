@@ -22,13 +22,15 @@ per team in under 0.1 s, pairs the search had not found (`benchmarks/RESULTS.md`
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
 from hemplan.models.contract.instance import Visit
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.routes import Insertion, RouteStop
 
-NEAR_MINUTES = 90  # a visit that makes room starts within this many minutes of the moving visit's window
+NEAR_MINUTES = (
+    90  # a visit that makes room starts within this many minutes of the moving visit's window
+)
 DEPTH = 2  # a visit that makes room may in turn move one more out of its way
 MERGE_AMONG = 3  # a merge hands over the visits of two of the client's this-many rarest carers
 MERGE_NEWCOMERS = 2  # to one of this many carers able to do most of those visits (on saved plans, the first always did)
@@ -65,22 +67,31 @@ def _merge(routes: CarerDays, visits: list[Visit], rank: dict[str, float]) -> bo
     yet (and to its other carers): one carer fewer where no single release works."""
     counts = routes.serving[visits[0].client]
     rare = sorted(counts, key=lambda c: (counts[c], rank[c], c))[:MERGE_AMONG]
-    pairs = sorted(((a, b) for i, a in enumerate(rare) for b in rare[i + 1:]), key=lambda p: counts[p[0]] + counts[p[1]])
+    pairs = sorted(
+        ((a, b) for i, a in enumerate(rare) for b in rare[i + 1 :]),
+        key=lambda p: counts[p[0]] + counts[p[1]],
+    )
     for a, b in pairs:
         moving = [v for v in visits if {a, b} & set(routes.carers_of.get(v.id, ()))]
         able = Counter(c for v in moving for c in routes.problem.eligible[v.id] if c not in counts)
         for newcomer in sorted(able, key=lambda c: (-able[c], rank[c], c))[:MERGE_NEWCOMERS]:
             routes.begin()
-            if (_release(routes, visits, a, frozenset({b}), newcomer)
-                    and _release(routes, visits, b, frozenset({a}), newcomer)):
+            if _release(routes, visits, a, frozenset({b}), newcomer) and _release(
+                routes, visits, b, frozenset({a}), newcomer
+            ):
                 routes.commit()
                 return True
             routes.rollback()
     return False
 
 
-def _release(routes: CarerDays, visits: list[Visit], carer: str, barred: frozenset[str] = frozenset(),
-             newcomer: str | None = None) -> bool:
+def _release(
+    routes: CarerDays,
+    visits: list[Visit],
+    carer: str,
+    barred: frozenset[str] = frozenset(),
+    newcomer: str | None = None,
+) -> bool:
     """Move all of the client's visits off `carer` onto its other carers (never `barred`
     ones; `newcomer` too, though the client does not meet it yet), or change nothing."""
     mine = [v for v in visits if carer in routes.carers_of.get(v.id, ())]
@@ -95,7 +106,9 @@ def _release(routes: CarerDays, visits: list[Visit], carer: str, barred: frozens
             routes.rollback()
             return False
         stop = pinned if partners or visit.locked_start is not None else routes.stop(visit)
-        on_days: Days = (lambda target, v: [day]) if partners else routes.problem.fitting_days
+        on_days: Days = (
+            (lambda target, v, day=day: [day]) if partners else routes.problem.fitting_days
+        )
         unwanted = {carer, *barred, *partners}
         found = _familiar_insertion(routes, on_days, visit, stop, unwanted, newcomer)
         if found is not None:
@@ -107,8 +120,14 @@ def _release(routes: CarerDays, visits: list[Visit], carer: str, barred: frozens
     return True
 
 
-def _familiar_insertion(routes: CarerDays, days: Days, visit: Visit, stop: RouteStop, unwanted: set[str],
-                        newcomer: str | None = None) -> tuple[str, int, Insertion] | None:
+def _familiar_insertion(
+    routes: CarerDays,
+    days: Days,
+    visit: Visit,
+    stop: RouteStop,
+    unwanted: set[str],
+    newcomer: str | None = None,
+) -> tuple[str, int, Insertion] | None:
     """The (carer, day, insertion) among carers the client already meets (and a merge's
     `newcomer`) that takes the visit: the carer with most of the client's visits first, then
     the least extra travel."""
@@ -126,15 +145,26 @@ def _familiar_insertion(routes: CarerDays, days: Days, visit: Visit, stop: Route
     return None if best is None else best[1:]
 
 
-def _make_room(routes: CarerDays, on_days: Days, visit: Visit, stop: RouteStop, unwanted: set[str], releasing: str,
-               depth: int, newcomer: str | None = None) -> bool:
+def _make_room(
+    routes: CarerDays,
+    on_days: Days,
+    visit: Visit,
+    stop: RouteStop,
+    unwanted: set[str],
+    releasing: str,
+    depth: int,
+    newcomer: str | None = None,
+) -> bool:
     """Put `visit` on a familiar carer's (or a merge's `newcomer`'s) route by moving one visit
     of another client near that time to a carer that client already meets (making room in
     turn while `depth` allows); True when done, else no change. The visits of the client
     whose carer is being released never move, so the release cannot hand one back to that
     carer."""
     counts = routes.serving[visit.client]
-    low, high = visit.window.earliest - NEAR_MINUTES, visit.window.latest + visit.duration + NEAR_MINUTES
+    low, high = (
+        visit.window.earliest - NEAR_MINUTES,
+        visit.window.latest + visit.duration + NEAR_MINUTES,
+    )
     targets = sorted(counts, key=lambda c: (-counts[c], c))
     if newcomer is not None and newcomer not in counts:
         targets.append(newcomer)
@@ -152,8 +182,15 @@ def _make_room(routes: CarerDays, on_days: Days, visit: Visit, stop: RouteStop, 
     return False
 
 
-def _swap_in(routes: CarerDays, visit: Visit, stop: RouteStop, key: tuple[str, int], other: Visit, releasing: str,
-             depth: int) -> bool:
+def _swap_in(
+    routes: CarerDays,
+    visit: Visit,
+    stop: RouteStop,
+    key: tuple[str, int],
+    other: Visit,
+    releasing: str,
+    depth: int,
+) -> bool:
     """Take `other` off route `key`, put `visit` there and `other` with a carer its client
     already meets; True when all three steps work, else no change."""
     routes.begin()

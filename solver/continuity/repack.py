@@ -29,16 +29,20 @@ change only when every visit is back in.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable, Iterator
 
 from hemplan.models.contract.instance import Visit
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.insert import common_starts
 from hemplan.solver.continuity.routes import Insertion, RouteStop, feasible_insertions, left_ends
 
-BANDS = ((30, 100), (60, 200), (90, 400))  # (minutes around the window, node budget of one search), tried in turn
+BANDS = (
+    (30, 100),
+    (60, 200),
+    (90, 400),
+)  # (minutes around the window, node budget of one search), tried in turn
 RESTARTS = 4  # searches per band, each breaking ties in its own random order: the hard cases are heavy-tailed
 START_STEP = 10  # minutes between the common starts tried for a double-staffed visit
 
@@ -52,14 +56,18 @@ class NodeBudget:
 
     left: int
     spent: int = 0
-    seed: int = 0  # varies the searches' tie orders, so that a caller trying again does not repeat itself
+    seed: int = (
+        0  # varies the searches' tie orders, so that a caller trying again does not repeat itself
+    )
 
 
 def repack(routes: CarerDays, visit: Visit, budget: NodeBudget) -> bool:
     """Put `visit` into the routes by re-packing the visits near it in time on one of its
     days; True when done, else the routes are unchanged."""
     problem = routes.problem
-    for day in sorted({d for c in problem.eligible.get(visit.id, []) for d in problem.fitting_days(c, visit)}):
+    for day in sorted(
+        {d for c in problem.eligible.get(visit.id, []) for d in problem.fitting_days(c, visit)}
+    ):
         for margin, nodes in BANDS:
             for restart in range(RESTARTS):
                 if budget.left <= 0:
@@ -89,11 +97,15 @@ class _Packing:
         self.budget = budget
         self.rng = rng  # breaks ties between visits that fit equally many routes
         self.nodes = 0
-        self._known: dict[str, dict[tuple, object]] = {}  # carer -> (question, visit id, start) -> answer
+        self._known: dict[
+            str, dict[tuple, object]
+        ] = {}  # carer -> (question, visit id, start) -> answer
         self._stops: dict[tuple[str, int | None], RouteStop] = {}
         self._met: dict[str, set[str]] = {}  # client -> carers it met before the visits came off
         self._path: list[list[Move]] = []  # the moves from the taken-off state to the current node
-        self._best: tuple[int, list[list[Move]]] | None = None  # fewest pairs added so far, and its moves
+        self._best: tuple[int, list[list[Move]]] | None = (
+            None  # fewest pairs added so far, and its moves
+        )
 
     def run(self, visit: Visit, margin: int) -> bool:
         low, high = visit.window.earliest - margin, visit.window.latest + visit.duration + margin
@@ -105,7 +117,9 @@ class _Packing:
         if self._best is None:
             self.routes.rollback()
             return False
-        for moves in self._best[1]:  # replayed in the order found, each on the route state it was computed on
+        for moves in self._best[
+            1
+        ]:  # replayed in the order found, each on the route state it was computed on
             for carer, insertion, stop in moves:
                 self.routes.insert(carer, self.day, stop, insertion)
         self.routes.commit()
@@ -113,7 +127,12 @@ class _Packing:
 
     def _on_day(self) -> list[Visit]:
         visit = self.instance.visit_by_id
-        return [visit[s.visit] for (_, day), stops in self.routes.stops.items() if day == self.day for s in stops]
+        return [
+            visit[s.visit]
+            for (_, day), stops in self.routes.stops.items()
+            if day == self.day
+            for s in stops
+        ]
 
     def _take_off(self, low: int, high: int) -> list[str] | None:
         """Remove the visits starting in [low, high] that may move from every route of the
@@ -130,7 +149,12 @@ class _Packing:
             timing = self.routes.timings[(carer, day)]
             for stop, start in zip(list(self.routes.stops[(carer, day)]), timing.starts):
                 v = visit[stop.visit]
-                if low <= start <= high and v.staff_needed > 1 and not v.locked_carers and v.locked_start is None:
+                if (
+                    low <= start <= high
+                    and v.staff_needed > 1
+                    and not v.locked_carers
+                    and v.locked_start is None
+                ):
                     for partner in list(self.routes.carers_of[v.id]):
                         if not self.routes.remove(partner, day, v.id):
                             return None
@@ -194,11 +218,18 @@ class _Packing:
                     found.append((key, [(carer, insertion, stop)]))
         else:
             for start in self._common_starts(visit, able):
-                ready = [(c, found_) for c in able if (found_ := self._pinned(visit, c, start)) is not None]
+                ready = [
+                    (c, found_)
+                    for c in able
+                    if (found_ := self._pinned(visit, c, start)) is not None
+                ]
                 stop = self._stop(visit, start)
                 for (a, first), (b, second) in combinations(ready, 2):
-                    key = ((a not in serving) + (b not in serving), (a not in met) + (b not in met),
-                           first.extra_travel + second.extra_travel)
+                    key = (
+                        (a not in serving) + (b not in serving),
+                        (a not in met) + (b not in met),
+                        first.extra_travel + second.extra_travel,
+                    )
                     found.append((key, [(a, first, stop), (b, second, stop)]))
         found.sort(key=lambda option: option[0])
         return [(key[0], moves) for key, moves in found]
@@ -214,8 +245,11 @@ class _Packing:
         every = self._known.get(carer, {}).get(("all", visit.id))
         if every is not None:
             return bool(every)
-        return self._ask(carer, ("any", visit.id),  # type: ignore[return-value]
-                         lambda: next(self._feasible(visit, carer), None) is not None)
+        return self._ask(
+            carer,
+            ("any", visit.id),  # type: ignore[return-value]
+            lambda: next(self._feasible(visit, carer), None) is not None,
+        )
 
     def _insertions(self, visit: Visit, carer: str) -> list[Insertion]:
         """Every feasible insertion of the visit (start not pinned) into the carer's route."""
@@ -223,17 +257,26 @@ class _Packing:
 
     def _feasible(self, visit: Visit, carer: str) -> Iterator[Insertion]:
         route = (carer, self.day)
-        return feasible_insertions(self.routes.contexts[route], self.routes.stops[route], self.routes.timings[route],
-                                   self._stop(visit))
+        return feasible_insertions(
+            self.routes.contexts[route],
+            self.routes.stops[route],
+            self.routes.timings[route],
+            self._stop(visit),
+        )
 
     def _pinned(self, visit: Visit, carer: str, start: int) -> Insertion | None:
         """The cheapest insertion of the visit starting exactly at `start`, or None."""
-        return self._ask(carer, ("at", visit.id, start),  # type: ignore[return-value]
-                         lambda: self.routes.best_insertion(carer, self.day, self._stop(visit, start)))
+        return self._ask(
+            carer,
+            ("at", visit.id, start),  # type: ignore[return-value]
+            lambda: self.routes.best_insertion(carer, self.day, self._stop(visit, start)),
+        )
 
     def _common_starts(self, visit: Visit, able: list[str]) -> list[int]:
         """Starts worth trying for a double-staffed visit (`hemplan.solver.continuity.insert.common_starts`)."""
-        return common_starts(visit, [left_ends(self._insertions(visit, c)) for c in able], START_STEP)
+        return common_starts(
+            visit, [left_ends(self._insertions(visit, c)) for c in able], START_STEP
+        )
 
     def _stop(self, visit: Visit, start: int | None = None) -> RouteStop:
         key = (visit.id, start)

@@ -21,46 +21,70 @@ from hemplan.solver.continuity.insert import Inserter
 from hemplan.solver.continuity.repack import NodeBudget, repack
 from hemplan.solver.continuity.routes import RouteStop
 
-NEAR_MINUTES = 120  # displaced visits start within this many minutes of the left-over visit's window
+NEAR_MINUTES = (
+    120  # displaced visits start within this many minutes of the left-over visit's window
+)
 DEPTH = 2  # a displaced visit may displace one more
-TOGETHER = (1, 2)  # one visit out of the way, else two out of the same route (a long visit needs the room)
+TOGETHER = (
+    1,
+    2,
+)  # one visit out of the way, else two out of the same route (a long visit needs the room)
 
 
-def place_left_over(routes: CarerDays, inserter: Inserter, left_over: list[Visit], unassigned: dict[str, str],
-                    repacking: NodeBudget) -> int:
+def place_left_over(
+    routes: CarerDays,
+    inserter: Inserter,
+    left_over: list[Visit],
+    unassigned: dict[str, str],
+    repacking: NodeBudget,
+) -> int:
     """Try each left-over visit (in the given order); drop the placed ones from `unassigned`.
     The repacks of all visits together spend at most the `repacking` budget."""
     placed = 0
     for visit in left_over:
         if visit.id not in unassigned:
             continue
-        if (inserter.place(visit) is None
-                or any(_displace(routes, inserter, visit, DEPTH, n) for n in TOGETHER)
-                or repack(routes, visit, repacking)):
+        if (
+            inserter.place(visit) is None
+            or any(_displace(routes, inserter, visit, DEPTH, n) for n in TOGETHER)
+            or repack(routes, visit, repacking)
+        ):
             del unassigned[visit.id]
             placed += 1
     return placed
 
 
-def _displace(routes: CarerDays, inserter: Inserter, visit: Visit, depth: int, together: int) -> bool:
+def _displace(
+    routes: CarerDays, inserter: Inserter, visit: Visit, depth: int, together: int
+) -> bool:
     """Place `visit` by moving `together` visits near it in time off one route to elsewhere
     (each may, while `depth` allows, move one more in turn); True when done, else no change."""
     stop = routes.stop(visit)
-    low, high = visit.window.earliest - NEAR_MINUTES, visit.window.latest + visit.duration + NEAR_MINUTES
+    low, high = (
+        visit.window.earliest - NEAR_MINUTES,
+        visit.window.latest + visit.duration + NEAR_MINUTES,
+    )
     for _, carer, day in inserter.tiers(visit):
         movable = routes.movable_between(carer, day, low, high)
         for group in zip(*(movable[i:] for i in range(together))):  # neighbours on the route
             routes.begin()
-            if (all(routes.remove(carer, day, other_id) for other_id in group)
-                    and _put(routes, inserter, visit, stop, carer, day)
-                    and all(_place_elsewhere(routes, inserter, routes.problem.visit(o), depth) for o in group)):
+            if (
+                all(routes.remove(carer, day, other_id) for other_id in group)
+                and _put(routes, inserter, visit, stop, carer, day)
+                and all(
+                    _place_elsewhere(routes, inserter, routes.problem.visit(o), depth)
+                    for o in group
+                )
+            ):
                 routes.commit()
                 return True
             routes.rollback()
     return False
 
 
-def _put(routes: CarerDays, inserter: Inserter, visit: Visit, stop: RouteStop, carer: str, day: int) -> bool:
+def _put(
+    routes: CarerDays, inserter: Inserter, visit: Visit, stop: RouteStop, carer: str, day: int
+) -> bool:
     """Insert `visit` into the route just given room; a double-staffed visit goes through the
     inserter, which pairs that route with any other that has room at the same start."""
     if visit.staff_needed > 1:
@@ -74,4 +98,6 @@ def _put(routes: CarerDays, inserter: Inserter, visit: Visit, stop: RouteStop, c
 
 def _place_elsewhere(routes: CarerDays, inserter: Inserter, visit: Visit, depth: int) -> bool:
     """Place a displaced visit by the ordinary insertion or, below `depth`, by displacing one more."""
-    return inserter.place(visit) is None or (depth > 1 and _displace(routes, inserter, visit, depth - 1, 1))
+    return inserter.place(visit) is None or (
+        depth > 1 and _displace(routes, inserter, visit, depth - 1, 1)
+    )

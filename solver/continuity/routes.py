@@ -14,8 +14,8 @@ carries the break whenever it has a visit, and insertion never has to move the b
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence
 
 INF = 1 << 30
 
@@ -53,7 +53,7 @@ class RouteStop:
     duration: int
     fixed: int | None = None
 
-    def pinned(self, start: int | None) -> "RouteStop":
+    def pinned(self, start: int | None) -> RouteStop:
         """This stop with its start fixed (double staffing, locks), or freed with None."""
         return RouteStop(self.visit, self.place, self.earliest, self.latest, self.duration, start)
 
@@ -219,4 +219,6 @@ def left_ends(insertions: Iterable[Insertion]) -> list[int]:
     """Earliest starts of a visit at each of its feasible insertions, sorted. The starts at
     which a position works form at most two intervals (break taken before the visit or
     not), beginning at these values; so the earliest common start of two routes is one of them."""
-    return sorted({t for found in insertions for t in (found.start, found.timing.lower[found.position])})
+    return sorted(
+        {t for found in insertions for t in (found.start, found.timing.lower[found.position])}
+    )

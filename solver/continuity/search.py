@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import astuple, dataclass, replace
-from typing import Callable, Literal
+from typing import Literal
 
 from hemplan.solver.continuity.construct import seeded_ranks
-from hemplan.solver.continuity.neighbourhood import NeighbourhoodResult, StepLimits, solve_neighbourhood
+from hemplan.solver.continuity.neighbourhood import (
+    NeighbourhoodResult,
+    StepLimits,
+    solve_neighbourhood,
+)
 from hemplan.solver.continuity.neighbourhoods import Neighbourhoods, candidate_carers, pinned
 from hemplan.solver.continuity.repack import NodeBudget
 from hemplan.solver.continuity.tidy import tidy
@@ -23,9 +28,13 @@ from hemplan.solver.problem import Problem
 from hemplan.solver.score import Score, Weights, client_carers, score
 from hemplan.solver.solution import Solution
 
-TRAVEL_WEIGHTS = Weights(new_pair=0, not_preferred=0, arrival=0, workload=0)  # the travel-only yardstick
+TRAVEL_WEIGHTS = Weights(
+    new_pair=0, not_preferred=0, arrival=0, workload=0
+)  # the travel-only yardstick
 CAPACITY_REASON = "capacity: no route of an eligible carer has room for it"
-Ended = Literal["bound", "optimal", "work", "time", "interrupted"]  # why a search stopped; see `improve`
+Ended = Literal[
+    "bound", "optimal", "work", "time", "interrupted"
+]  # why a search stopped; see `improve`
 
 
 @dataclass
@@ -39,21 +48,33 @@ class SearchSettings:
 
     objective: str = "continuity"  # or "travel": unserved visits then travel, continuity ignored
     weights: Weights = Weights()  # of the continuity objective (the travel-only one has its own)
-    polish_at_bound: int = 30  # once every client is at its bound, steps in a row without a better cost
+    polish_at_bound: int = (
+        30  # once every client is at its bound, steps in a row without a better cost
+    )
     step_work: float = 0.1
-    polish_share: float = 0.5  # of a step's work its heads left, the share for minutes (travel-only: all)
+    polish_share: float = (
+        0.5  # of a step's work its heads left, the share for minutes (travel-only: all)
+    )
     min_step_work: float = 0.05  # charged per step at least
     work_per_variable: float = 2e-5  # building the model is work too: charged by its size
-    step_seconds: float = 30.0  # a guard only: a loaded machine must not cut a step short of its work
+    step_seconds: float = (
+        30.0  # a guard only: a loaded machine must not cut a step short of its work
+    )
     initial_free: int = 40
     min_free: int = 12
     max_free: int = 120
     workers: int = 1
     tidy_every: int = 3  # steps at least between two tidy passes (`hemplan.solver.continuity.tidy`)
-    serve_tidy_every: int = 10  # while a servable visit is left out, a pass at least this often, improved or not
+    serve_tidy_every: int = (
+        10  # while a servable visit is left out, a pass at least this often, improved or not
+    )
     tidy_work: float = 0.03  # charged per tidy pass: it runs in Python, outside CP-SAT's count
-    repack_nodes: int = 3000  # search nodes a tidy pass may spend re-packing days for left-over visits
-    work_per_node: float = 1e-4  # charged per re-packing node (measured: about a third of a millisecond each)
+    repack_nodes: int = (
+        3000  # search nodes a tidy pass may spend re-packing days for left-over visits
+    )
+    work_per_node: float = (
+        1e-4  # charged per re-packing node (measured: about a third of a millisecond each)
+    )
 
 
 def merge(plan: Solution, result: NeighbourhoodResult) -> Solution:
@@ -77,7 +98,8 @@ def drops_a_lock(problem: Problem, plan: Solution, candidate: Solution) -> bool:
     """Whether `candidate` leaves out a locked visit that `plan` serves: locks are hard, so
     such a plan is never accepted, even when it would serve a more important visit instead."""
     return any(
-        v in plan.assignments and (problem.visit(v).locked_carers or problem.visit(v).locked_start is not None)
+        v in plan.assignments
+        and (problem.visit(v).locked_carers or problem.visit(v).locked_start is not None)
         for v in candidate.unassigned
     )
 
@@ -88,11 +110,14 @@ def all_at_bound(problem: Problem, plan: Solution) -> bool:
     met = client_carers(problem, plan)
     bounds = problem.bounds
     return all(len(met[c]) <= bounds.get(c, 0) for c in met) and not any(
-        problem.visit(v).priority == "mandatory" and problem.eligible.get(v) for v in plan.unassigned
+        problem.visit(v).priority == "mandatory" and problem.eligible.get(v)
+        for v in plan.unassigned
     )
 
 
-def _work_of(result: NeighbourhoodResult | None, step_work: float, settings: SearchSettings) -> float:
+def _work_of(
+    result: NeighbourhoodResult | None, step_work: float, settings: SearchSettings
+) -> float:
     """Deterministic work a step cost: CP-SAT's own measure plus a charge for building the model."""
     if result is None:
         return step_work
@@ -146,7 +171,9 @@ def improve(
         step = 0
         # now and then the plan is tidied in Python (`hemplan.solver.continuity.tidy`): moves over the whole team
         # that the small neighbourhoods rarely draw
-        ranks = seeded_ranks([s.id for s in instance.staff] + [c.id for c in instance.clients], seed)
+        ranks = seeded_ranks(
+            [s.id for s in instance.staff] + [c.id for c in instance.clients], seed
+        )
         tidied_at = -settings.tidy_every
         untidy = False  # the best plan changed since the last tidy pass
         stale = 0  # steps in a row without a better score
@@ -166,12 +193,22 @@ def improve(
             if not free:
                 spent += settings.min_step_work
                 continue
-            limits = StepLimits(seconds=min(settings.step_seconds, deadline - time.monotonic()),
-                                work=min(settings.step_work, work - spent), seed=seed + step, workers=settings.workers)
+            limits = StepLimits(
+                seconds=min(settings.step_seconds, deadline - time.monotonic()),
+                work=min(settings.step_work, work - spent),
+                seed=seed + step,
+                workers=settings.workers,
+            )
             allowed = eligible if by_travel or whole else candidate_carers(problem, best, free, rng)
             result = solve_neighbourhood(
-                problem, best, free, allowed, limits,
-                weights=weights if best_score.unassigned_mandatory + best_score.unassigned_deferrable == 0 else serving,
+                problem,
+                best,
+                free,
+                allowed,
+                limits,
+                weights=weights
+                if best_score.unassigned_mandatory + best_score.unassigned_deferrable == 0
+                else serving,
                 polish_share=1.0 if by_travel else settings.polish_share,
             )
             spent += max(settings.min_step_work, _work_of(result, limits.work, settings))
@@ -179,11 +216,17 @@ def improve(
                 size = max(settings.min_free, int(size * 0.8))
                 whole = False  # too much at once: fall back to drawn neighbourhoods
                 continue
-            size = min(settings.max_free, size + 4) if result.status == "OPTIMAL" else max(settings.min_free, size - 4)
+            size = (
+                min(settings.max_free, size + 4)
+                if result.status == "OPTIMAL"
+                else max(settings.min_free, size - 4)
+            )
             candidate = merge(best, result)
             candidate_score = score(problem, candidate, weights)
             improved = False
-            if key(candidate_score) <= key(best_score) and not drops_a_lock(problem, best, candidate):
+            if key(candidate_score) <= key(best_score) and not drops_a_lock(
+                problem, best, candidate
+            ):
                 improved = key(candidate_score) < key(best_score)
                 best, best_score = candidate, candidate_score
                 if improved:
@@ -193,14 +236,25 @@ def improve(
             since = step - tidied_at
             if not by_travel and (
                 (improved and since >= settings.tidy_every)
-                or (since >= settings.serve_tidy_every and any(eligible.get(v) for v in best.unassigned))  # stuck
+                or (
+                    since >= settings.serve_tidy_every
+                    and any(eligible.get(v) for v in best.unassigned)
+                )  # stuck
             ):
                 tidied_at, untidy = step, False
-                best, best_score, work_done = _tidied(problem, ranks, best, best_score, on_improve, settings, step)
+                best, best_score, work_done = _tidied(
+                    problem, ranks, best, best_score, on_improve, settings, step
+                )
                 spent += work_done
-            solved_whole = whole and result.status == "OPTIMAL"  # every movable visit at once, optimally
-        if untidy:  # the last steps' plan has not been tidied yet: a few tenths of a second past the budget
-            best, best_score, _ = _tidied(problem, ranks, best, best_score, on_improve, settings, step)
+            solved_whole = (
+                whole and result.status == "OPTIMAL"
+            )  # every movable visit at once, optimally
+        if (
+            untidy
+        ):  # the last steps' plan has not been tidied yet: a few tenths of a second past the budget
+            best, best_score, _ = _tidied(
+                problem, ranks, best, best_score, on_improve, settings, step
+            )
     except KeyboardInterrupt:
         return best, "interrupted"
     if should_stop():
@@ -212,9 +266,15 @@ def improve(
     return best, "time" if time.monotonic() >= deadline else "bound"
 
 
-def _tidied(problem: Problem, ranks: dict[str, float], best: Solution, best_score: Score,
-            on_improve: Callable[[Solution, Score], None], settings: SearchSettings,
-            step: int) -> tuple[Solution, Score, float]:
+def _tidied(
+    problem: Problem,
+    ranks: dict[str, float],
+    best: Solution,
+    best_score: Score,
+    on_improve: Callable[[Solution, Score], None],
+    settings: SearchSettings,
+    step: int,
+) -> tuple[Solution, Score, float]:
     """The best plan after a tidy pass (`hemplan.solver.continuity.tidy`), reported when the pass changed it, and
     the work the pass is charged."""
     repacking = NodeBudget(settings.repack_nodes, seed=step)

@@ -17,8 +17,8 @@ next step and the best plan found so far is returned.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError
@@ -34,7 +34,9 @@ from hemplan.solver.score import Score, Weights, score
 from hemplan.solver.solution import Solution
 
 METHOD = "continuity"
-WORK_PER_SECOND = 0.3  # CP-SAT deterministic time granted per second of budget (calibrated, see RESULTS.md)
+WORK_PER_SECOND = (
+    0.3  # CP-SAT deterministic time granted per second of budget (calibrated, see RESULTS.md)
+)
 OPENING_SHARE = 0.4  # share of the search time shared evenly before the rest goes by need
 UNSERVED_NEED = 10  # a visit left out weighs as much as this many carers above the bounds
 
@@ -72,8 +74,11 @@ class TeamJob:
     def opening(self) -> TeamJob:
         """The first round: OPENING_SHARE of the time left (and of a fixed work budget)."""
         now = time.time()
-        return replace(self, end=now + OPENING_SHARE * max(0.0, self.end - now),
-                       work_limit=None if self.work_limit is None else OPENING_SHARE * self.work_limit)
+        return replace(
+            self,
+            end=now + OPENING_SHARE * max(0.0, self.end - now),
+            work_limit=None if self.work_limit is None else OPENING_SHARE * self.work_limit,
+        )
 
     def allotments(self, needs: list[float]) -> list[tuple[float, float]]:
         """Wall seconds and work per team for the second round, in proportion to `needs`.
@@ -100,7 +105,9 @@ class TeamOutcome:
     score: Score
     bound: int
     first_solution_s: float
-    at_bound: bool  # no solution does better on continuity (`solver.continuity.search.all_at_bound`)
+    at_bound: (
+        bool  # no solution does better on continuity (`solver.continuity.search.all_at_bound`)
+    )
     ended: Ended  # what ended the team's last search
 
     @property
@@ -141,7 +148,11 @@ def _improve_team(
     if allotment is None:
         seconds, work, seed = *job.budget(index), job.seed
     else:  # the second round draws other neighbourhoods than the first
-        seconds, work, seed = min(allotment[0], max(0.0, job.end - time.time())), allotment[1], job.seed + 1
+        seconds, work, seed = (
+            min(allotment[0], max(0.0, job.end - time.time())),
+            allotment[1],
+            job.seed + 1,
+        )
 
     def improved(s: Solution, value: Score) -> None:
         best[0] = s
@@ -150,33 +161,61 @@ def _improve_team(
     try:
         if allotment is None:
             report(Progress(first, team, score(problem, start.solution, weights), bound, True))
-        best[0], ended = improve(problem, start.solution, Budget(work, time.monotonic() + seconds), seed,
-                                 SearchSettings(objective=job.objective, weights=job.weights), should_stop, improved)
+        best[0], ended = improve(
+            problem,
+            start.solution,
+            Budget(work, time.monotonic() + seconds),
+            seed,
+            SearchSettings(objective=job.objective, weights=job.weights),
+            should_stop,
+            improved,
+        )
     except KeyboardInterrupt:
         ended = "interrupted"
-    return TeamOutcome(team, best[0], score(problem, best[0], weights), bound, first, all_at_bound(problem, best[0]),
-                       "interrupted" if should_stop() else ended)
+    return TeamOutcome(
+        team,
+        best[0],
+        score(problem, best[0], weights),
+        bound,
+        first,
+        all_at_bound(problem, best[0]),
+        "interrupted" if should_stop() else ended,
+    )
 
 
 def _not_planned(part: Instance) -> TeamOutcome:
     """A team that Ctrl-C reached before its first solution: every visit unassigned, saying so."""
-    solution = Solution(unassigned={v.id: "not planned: the solve was interrupted before this team" for v in part.visits})
+    solution = Solution(
+        unassigned={
+            v.id: "not planned: the solve was interrupted before this team" for v in part.visits
+        }
+    )
     problem = Problem.build(part)
-    return TeamOutcome(problem.name, solution, score(problem, solution, bounds={}), 0, 0.0, False, "interrupted")
+    return TeamOutcome(
+        problem.name, solution, score(problem, solution, bounds={}), 0, 0.0, False, "interrupted"
+    )
 
 
-def _first_task(item: tuple[Instance, TeamJob], report: Callable[[Progress], None],
-                should_stop: Callable[[], bool]) -> TeamStart:
+def _first_task(
+    item: tuple[Instance, TeamJob],
+    report: Callable[[Progress], None],
+    should_stop: Callable[[], bool],
+) -> TeamStart:
     """Executor task: one team's first solution."""
     return _first_solution(*item)
 
 
-def _improve_task(item: tuple[int, TeamStart, TeamJob, tuple[float, float] | None],
-                  report: Callable[[Progress], None], should_stop: Callable[[], bool]) -> TeamOutcome:
+def _improve_task(
+    item: tuple[int, TeamStart, TeamJob, tuple[float, float] | None],
+    report: Callable[[Progress], None],
+    should_stop: Callable[[], bool],
+) -> TeamOutcome:
     """Executor task: improve one team's solution (a round of `_solve_teams`)."""
     index, start, job, allotment = item
     outcome = _improve_team(index, start, job, report, should_stop, allotment)
-    if outcome.interrupted and not should_stop():  # Ctrl-C reached this process: stop the other teams too
+    if (
+        outcome.interrupted and not should_stop()
+    ):  # Ctrl-C reached this process: stop the other teams too
         raise Interrupted(outcome)
     return outcome
 
@@ -184,8 +223,15 @@ def _improve_task(item: tuple[int, TeamStart, TeamJob, tuple[float, float] | Non
 def _as_found(start: TeamStart, weights: Weights) -> TeamOutcome:
     """A team whose improvement the stop request prevented: its first solution."""
     problem = start.problem
-    return TeamOutcome(problem.name, start.solution, score(problem, start.solution, weights), problem.bound,
-                       start.first, all_at_bound(problem, start.solution), "interrupted")
+    return TeamOutcome(
+        problem.name,
+        start.solution,
+        score(problem, start.solution, weights),
+        problem.bound,
+        start.first,
+        all_at_bound(problem, start.solution),
+        "interrupted",
+    )
 
 
 def solve(
@@ -202,15 +248,28 @@ def solve(
     problems = lock_problems(whole, instance.name or "instance")
     if problems:
         raise InputError(problems)
-    parts = [instance] if options.allow_borrowing or len(instance.teams) == 1 else team_instances(instance)
+    parts = (
+        [instance]
+        if options.allow_borrowing or len(instance.teams) == 1
+        else team_instances(instance)
+    )
     parts = [p for p in parts if p.visits]
     local = options.executor == "local" and options.scheduler is None
     workers = min(options.workers, len(parts)) if local else options.workers
     with make_executor(options.executor, options.scheduler, workers) as executor:
         epoch = time.time() - time.monotonic()  # TeamJob times are epoch seconds (see TeamJob)
         end = search_deadline(started, instance, options, options.allow_borrowing)
-        job = TeamJob(epoch + end, len(parts), max(1, min(executor.slots, len(parts))), options.work_limit,
-                      options.seed, options.allow_borrowing, epoch + started, options.objective, options.weights)
+        job = TeamJob(
+            epoch + end,
+            len(parts),
+            max(1, min(executor.slots, len(parts))),
+            options.work_limit,
+            options.seed,
+            options.allow_borrowing,
+            epoch + started,
+            options.objective,
+            options.weights,
+        )
         outcomes = _solve_teams(executor, parts, job, on_progress)
 
     solution = Solution.merged([o.solution for o in outcomes])
@@ -245,32 +304,49 @@ def _status(outcomes: list[TeamOutcome]) -> str:
     return "TIME_LIMIT" if "time" in short else "WORK_LIMIT" if "work" in short else "OPTIMAL"
 
 
-def _solve_teams(executor: Executor, parts: list[Instance], job: TeamJob,
-                 on_progress: Callable[[Progress], None]) -> list[TeamOutcome]:
+def _solve_teams(
+    executor: Executor, parts: list[Instance], job: TeamJob, on_progress: Callable[[Progress], None]
+) -> list[TeamOutcome]:
     """First solutions for every team, then two rounds of improvement (see the module
     docstring): all teams get a solution before any is improved, and a stop request ends the rounds."""
     firsts = executor.map(_first_task, [(part, job) for part in parts], on_progress)
     started = [(index, first) for index, first in enumerate(firsts) if first is not None]
     opening = job.opening()
-    improved = executor.map(_improve_task, [(index, first, opening, None) for index, first in started], on_progress)
-    outcomes = {index: outcome or _as_found(first, job.weights) for (index, first), outcome in zip(started, improved)}
+    improved = executor.map(
+        _improve_task, [(index, first, opening, None) for index, first in started], on_progress
+    )
+    outcomes = {
+        index: outcome or _as_found(first, job.weights)
+        for (index, first), outcome in zip(started, improved)
+    }
     if started and not executor.stopped:
         _second_round(executor, started, outcomes, job, on_progress)
     return [outcomes.get(index) or _not_planned(part) for index, part in enumerate(parts)]
 
 
-def _second_round(executor: Executor, started: list[tuple[int, TeamStart]], outcomes: dict[int, TeamOutcome],
-                  job: TeamJob, on_progress: Callable[[Progress], None]) -> None:
+def _second_round(
+    executor: Executor,
+    started: list[tuple[int, TeamStart]],
+    outcomes: dict[int, TeamOutcome],
+    job: TeamJob,
+    on_progress: Callable[[Progress], None],
+) -> None:
     """Improve further the teams with something left to gain, each by its allotment, largest
     first so that the processes finish together; `outcomes` keeps each team's best solution."""
     needs = [_need(outcomes[index], start, job.objective) for index, start in started]
     allotted = sorted(
-        ((allotment, index, replace(start, solution=outcomes[index].solution))
-         for allotment, (index, start) in zip(job.allotments(needs), started) if allotment[1] > 0),
+        (
+            (allotment, index, replace(start, solution=outcomes[index].solution))
+            for allotment, (index, start) in zip(job.allotments(needs), started)
+            if allotment[1] > 0
+        ),
         key=lambda item: (-item[0][1], item[1]),
     )
-    again = executor.map(_improve_task, [(index, start, job, allotment) for allotment, index, start in allotted],
-                         on_progress)
+    again = executor.map(
+        _improve_task,
+        [(index, start, job, allotment) for allotment, index, start in allotted],
+        on_progress,
+    )
     for (_, index, _), outcome in zip(allotted, again):
         if outcome is not None:
             outcomes[index] = outcome
@@ -312,6 +388,10 @@ class Continuity:
     name: str = METHOD
     objective: str = "continuity"
 
-    def solve(self, instance: Instance, options: SolveOptions,
-              on_progress: Callable[[Progress], None] = lambda event: None) -> SolveResult:
+    def solve(
+        self,
+        instance: Instance,
+        options: SolveOptions,
+        on_progress: Callable[[Progress], None] = lambda event: None,
+    ) -> SolveResult:
         return solve(instance, replace(options, objective=self.objective), on_progress)

@@ -14,14 +14,15 @@ from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.cover import CarerChoice
 from hemplan.solver.continuity.insert import Inserter
 from hemplan.solver.continuity.polish import release_rare_carers
+from hemplan.solver.continuity.repack import NodeBudget
+from hemplan.solver.continuity.repair import place_left_over
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Solution
-from hemplan.solver.continuity.repair import place_left_over
-from hemplan.solver.continuity.repack import NodeBudget
 
 
-def tidy(problem: Problem, plan: Solution, rank: dict[str, float], repacking: NodeBudget,
-         turn: int = 0) -> Solution | None:
+def tidy(
+    problem: Problem, plan: Solution, rank: dict[str, float], repacking: NodeBudget, turn: int = 0
+) -> Solution | None:
     """`plan` with left-over visits placed where the repair can and every releasable carer
     released, or None when neither changes anything (or a route of the plan cannot be rebuilt).
     `rank` breaks ties between carers and between clients; clients at their bounds are left as they are.
@@ -31,8 +32,10 @@ def tidy(problem: Problem, plan: Solution, rank: dict[str, float], repacking: No
     if routes is None:
         return None
     unassigned = dict(plan.unassigned)
-    left_over = sorted((problem.visit(v) for v in unassigned if problem.eligible.get(v)),
-                       key=lambda v: (v.priority != "mandatory", v.day, v.window.earliest, v.id))
+    left_over = sorted(
+        (problem.visit(v) for v in unassigned if problem.eligible.get(v)),
+        key=lambda v: (v.priority != "mandatory", v.day, v.window.earliest, v.id),
+    )
     if left_over:
         first = turn % len(left_over)
         left_over = left_over[first:] + left_over[:first]

@@ -18,20 +18,27 @@ def _line_problem() -> RoutingProblem:
     """Places 0 (depot) .. 4 on a line 10 apart; node 3 opens too late to get back before the depot closes."""
     matrix = [[10 * abs(a - b) for b in range(5)] for a in range(5)]
     windows = [(0, 100), (0, 100), (0, 100), (190, 195)]
-    nodes = [Node(place=k + 1, earliest=e, latest=l, service=5, vehicles=(0, 1), penalty=PENALTY)
-             for k, (e, l) in enumerate(windows)]
+    nodes = [
+        Node(place=k + 1, earliest=e, latest=late, service=5, vehicles=(0, 1), penalty=PENALTY)
+        for k, (e, late) in enumerate(windows)
+    ]
     fleet = [Vehicle(matrix=0, depot=0, start=0, end=200) for _ in range(2)]
     return RoutingProblem([matrix], nodes, fleet, horizon=200)
 
 
-def test_the_router_serves_what_fits_and_costs_travel_plus_the_penalty_of_what_it_leaves_out() -> None:
+def test_the_router_serves_what_fits_and_costs_travel_plus_the_penalty_of_what_it_leaves_out() -> (
+    None
+):
     problem = _line_problem()
     solution = solve_routing(problem, 1.5)
     assert solution is not None
     assert solution.dropped == [3]
     matrix = problem.matrices[0]
-    travel = sum(sum(matrix[a][b] for a, b in zip([0, *r], [*r, 0])) for r in
-                 ([problem.nodes[k].place for k in route] for route in solution.routes) if r)
+    travel = sum(
+        sum(matrix[a][b] for a, b in zip([0, *r], [*r, 0]))
+        for r in ([problem.nodes[k].place for k in route] for route in solution.routes)
+        if r
+    )
     assert solution.cost == travel + PENALTY
     for k, start in solution.starts.items():
         assert problem.nodes[k].earliest <= start <= problem.nodes[k].latest
@@ -44,8 +51,12 @@ def test_late_customers_uses_exact_time_capacity_and_depot_closing() -> None:
     assert late_customers([[1, 2]], dist, 0, windows, [0, 1, 1], 2) == 1
     assert late_customers([[2, 1]], dist, 0, windows, [0, 1, 1], 2) == 1  # place 1 at 30.004
     assert late_customers([[1], [2]], dist, 0, windows, [0, 1, 1], 2) == 0
-    assert late_customers([[1, 2]], dist, 0, windows, [0, 2, 1], 2) == 3  # over capacity: its route too
-    assert late_customers([[1]], dist, 95, windows, [0, 1, 1], 2) == 1  # back after the depot closes
+    assert (
+        late_customers([[1, 2]], dist, 0, windows, [0, 2, 1], 2) == 3
+    )  # over capacity: its route too
+    assert (
+        late_customers([[1]], dist, 95, windows, [0, 1, 1], 2) == 1
+    )  # back after the depot closes
 
 
 @pytest.mark.skipif(not FOLDER.is_dir(), reason=f"Solomon instances not present in {FOLDER}")

@@ -18,8 +18,21 @@ from tests.paths import INSTANCES
 
 def test_compare_prints_a_row_per_method_and_writes_every_file(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
-    result = CliRunner().invoke(main, ["compare", str(INSTANCES / "tiny.json"), "-o", str(out),
-                                       "--time-limit", "2", "--workers", "1", "--progress", "lines"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            str(INSTANCES / "tiny.json"),
+            "-o",
+            str(out),
+            "--time-limit",
+            "2",
+            "--workers",
+            "1",
+            "--progress",
+            "lines",
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     progress = result.stderr.splitlines()
@@ -28,7 +41,9 @@ def test_compare_prints_a_row_per_method_and_writes_every_file(tmp_path: Path) -
         assert any(f"] {method} done, verified:" in line for line in progress), (method, progress)
     for method in METHODS:
         assert sum(line.startswith(f"| {method} |") for line in lines) == 1
-    assert any(line.startswith("price of continuity") and "central-travel" in line for line in lines)
+    assert any(
+        line.startswith("price of continuity") and "central-travel" in line for line in lines
+    )
     assert any(line.startswith("price of continuity") and "teams-travel" in line for line in lines)
 
     with open(out / "compare.csv", newline="") as handle:
@@ -41,12 +56,23 @@ def test_compare_prints_a_row_per_method_and_writes_every_file(tmp_path: Path) -
         schedule = load_schedule(out / f"{row['method']}.json")
         evaluation = evaluate(instance, schedule)
         assert evaluation.violations == []
-        assert int(row["travel_min"]) == evaluation.metrics.travel_minutes  # the table is the evaluator's
+        assert (
+            int(row["travel_min"]) == evaluation.metrics.travel_minutes
+        )  # the table is the evaluator's
 
 
 def test_compare_rejects_an_unknown_method_before_running(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["compare", str(INSTANCES / "tiny.json"), "-o", str(tmp_path / "c"),
-                                       "--methods", "continuity,nearest"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            str(INSTANCES / "tiny.json"),
+            "-o",
+            str(tmp_path / "c"),
+            "--methods",
+            "continuity,nearest",
+        ],
+    )
     assert result.exit_code == 2
     assert "nearest" in result.output and not (tmp_path / "c").exists()
 
@@ -60,8 +86,11 @@ def test_compare_reports_a_bad_instance_as_input_error(tmp_path: Path) -> None:
 
 
 def test_price_of_continuity_is_relative_travel() -> None:
-    rows = [{"method": "continuity", "travel_min": 110}, {"method": "central-travel", "travel_min": 100},
-            {"method": "teams-travel", "travel_min": 105}]
+    rows = [
+        {"method": "continuity", "travel_min": 110},
+        {"method": "central-travel", "travel_min": 100},
+        {"method": "teams-travel", "travel_min": 105},
+    ]
     assert price_lines(rows) == [
         "price of continuity: travel 110 min against 100 min of central-travel (+10.0%)",
         "price of continuity: travel 110 min against 105 min of teams-travel (+4.8%)",
@@ -70,9 +99,22 @@ def test_price_of_continuity_is_relative_travel() -> None:
 
 
 def test_compare_json_prints_the_evaluators_rows(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["compare", str(INSTANCES / "tiny.json"), "-o", str(tmp_path / "c"),
-                                       "--time-limit", "1", "--workers", "1", "--methods", "continuity,central-greedy",
-                                       "--json"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            str(INSTANCES / "tiny.json"),
+            "-o",
+            str(tmp_path / "c"),
+            "--time-limit",
+            "1",
+            "--workers",
+            "1",
+            "--methods",
+            "continuity,central-greedy",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert [row["method"] for row in summary["rows"]] == ["continuity", "central-greedy"]

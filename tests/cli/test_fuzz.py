@@ -24,22 +24,34 @@ from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import to_json
 from hemplan.solver.continuity.solve import solve
 from hemplan.solver.method import SolveOptions
-from tests.paths import REPO
 from tests.models.io.test_csv_import import GOOD, TEAMS
+from tests.paths import REPO
 
 TINY = json.loads((REPO / "instances" / "tiny.json").read_text(encoding="utf-8"))
 FUZZ_EXAMPLES = int(os.environ.get("HEMPLAN_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 
-TEXT = st.text(alphabet=st.characters(codec=None), max_size=30)  # any code point, surrogates included
+TEXT = st.text(
+    alphabet=st.characters(codec=None), max_size=30
+)  # any code point, surrogates included
 NUMBERS = st.one_of(
-    st.integers(), st.integers(min_value=-(10**30), max_value=10**30), st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
     st.sampled_from([0, -1, 2**31, 2**63, 10**400, 1e308, -0.0, 0.5]),
 )
-SCALARS = st.one_of(st.none(), st.booleans(), NUMBERS, TEXT,
-                    st.sampled_from(["", "07:00", "24:00", "25:61", "-1", "T1", "S1", "C1", "2026-02-30"]))
-JSON_VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(TEXT, inner, max_size=4)), max_leaves=12)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    NUMBERS,
+    TEXT,
+    st.sampled_from(["", "07:00", "24:00", "25:61", "-1", "T1", "S1", "C1", "2026-02-30"]),
+)
+JSON_VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(TEXT, inner, max_size=4)),
+    max_leaves=12,
+)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +84,9 @@ def _mutate(doc: Any, data: st.DataObject) -> Any:
     for step in path[:-1]:
         parent = parent[step]
     last = path[-1]
-    operation = data.draw(st.sampled_from(["drop", "rename", "retype", "nest", "duplicate"]), label="operation")
+    operation = data.draw(
+        st.sampled_from(["drop", "rename", "retype", "nest", "duplicate"]), label="operation"
+    )
     if operation == "drop":
         del parent[last]
     elif operation == "rename" and isinstance(parent, dict):
@@ -92,7 +106,9 @@ def _mutate(doc: Any, data: st.DataObject) -> Any:
 def _assert_clean(result: Result, allowed: set[int]) -> None:
     """Exit code as allowed, and no exception escaped the command (click turns sys.exit into SystemExit)."""
     assert result.exit_code in allowed, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     assert "Traceback" not in result.output
 
 
@@ -127,17 +143,45 @@ def test_mutated_instances_load_or_are_refused_cleanly(data: st.DataObject) -> N
 
 @FUZZ
 @given(data=st.data())
-def test_mutated_schedules_evaluate_or_are_refused_cleanly(schedule_of_tiny: dict, data: st.DataObject) -> None:
+def test_mutated_schedules_evaluate_or_are_refused_cleanly(
+    schedule_of_tiny: dict, data: st.DataObject
+) -> None:
     doc = _mutate(schedule_of_tiny, data)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "schedule.json"
         path.write_text(json.dumps(doc), encoding="utf-8", errors="surrogatepass")
-        result = CliRunner().invoke(main, ["evaluate", str(REPO / "instances" / "tiny.json"), str(path)])
+        result = CliRunner().invoke(
+            main, ["evaluate", str(REPO / "instances" / "tiny.json"), str(path)]
+        )
     _assert_clean(result, {0, 1, 2})
 
 
-CELL = st.one_of(TEXT, st.sampled_from(["", ";", ",", "|", '"', '"a""b', "\n", "\r\n", "\x00", "S1 S2", "99999999999",
-                                        "2025-13-01", "-5", "1e9", "07:00:00", "24:01", "62,38", "nan", "inf"]))
+CELL = st.one_of(
+    TEXT,
+    st.sampled_from(
+        [
+            "",
+            ";",
+            ",",
+            "|",
+            '"',
+            '"a""b',
+            "\n",
+            "\r\n",
+            "\x00",
+            "S1 S2",
+            "99999999999",
+            "2025-13-01",
+            "-5",
+            "1e9",
+            "07:00:00",
+            "24:01",
+            "62,38",
+            "nan",
+            "inf",
+        ]
+    ),
+)
 
 
 @FUZZ
@@ -147,12 +191,16 @@ def test_mutated_csv_folders_import_or_are_refused_cleanly(data: st.DataObject) 
     name = data.draw(st.sampled_from(sorted(files)), label="file")
     text = str(files[name])
     lines = text.splitlines()
-    operation = data.draw(st.sampled_from(["cell", "drop line", "duplicate line", "truncate", "bytes", "remove"]),
-                          label="operation")
+    operation = data.draw(
+        st.sampled_from(["cell", "drop line", "duplicate line", "truncate", "bytes", "remove"]),
+        label="operation",
+    )
     if operation == "cell":
         row = data.draw(st.integers(0, len(lines) - 1), label="line")
         cells = lines[row].split(",")
-        cells[data.draw(st.integers(0, len(cells) - 1), label="cell")] = data.draw(CELL, label="value")
+        cells[data.draw(st.integers(0, len(cells) - 1), label="cell")] = data.draw(
+            CELL, label="value"
+        )
         lines[row] = ",".join(cells)
         files[name] = "\n".join(lines) + "\n"
     elif operation == "drop line":

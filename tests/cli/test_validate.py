@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -25,6 +26,7 @@ def _drop_duration(d: dict) -> None:
 def _set(path: Callable[[dict], dict], key: str, value: Any) -> Callable[[dict], None]:
     def change(d: dict) -> None:
         path(d)[key] = value
+
     return change
 
 
@@ -38,25 +40,62 @@ def _unknown_field(d: dict) -> None:
 
 BROKEN = [
     ("missing-field", _drop_duration, "visits[V2].duration: missing (required field)"),
-    ("wrong-type", _set(lambda d: _visit(d, "V2"), "staff_needed", "two"), "visits[V2].staff_needed:"),
-    ("unknown-client", _set(lambda d: _visit(d, "V2"), "client", "C99"), "visits[V2].client: unknown client 'C99'"),
-    ("window-reversed", _set(lambda d: _visit(d, "V1"), "window", {"earliest": "08:00", "latest": "07:00"}),
-     "visits[V1].window: latest 07:00 is before earliest 08:00"),
-    ("negative-duration", _set(lambda d: _visit(d, "V2"), "duration", -5), "visits[V2].duration: input should be greater than 0"),
+    (
+        "wrong-type",
+        _set(lambda d: _visit(d, "V2"), "staff_needed", "two"),
+        "visits[V2].staff_needed:",
+    ),
+    (
+        "unknown-client",
+        _set(lambda d: _visit(d, "V2"), "client", "C99"),
+        "visits[V2].client: unknown client 'C99'",
+    ),
+    (
+        "window-reversed",
+        _set(lambda d: _visit(d, "V1"), "window", {"earliest": "08:00", "latest": "07:00"}),
+        "visits[V1].window: latest 07:00 is before earliest 08:00",
+    ),
+    (
+        "negative-duration",
+        _set(lambda d: _visit(d, "V2"), "duration", -5),
+        "visits[V2].duration: input should be greater than 0",
+    ),
     ("duplicate-id", _duplicate_visit, "visits[V2].id: id 'V2' is used 2 times"),
-    ("unknown-skill", _set(lambda d: _visit(d, "V2"), "skills", ["lift"]), "visits[V2].skills: unknown skill 'lift'"),
-    ("unknown-team", _set(lambda d: d["staff"][1], "team", "T9"), "staff[S2].team: unknown team 'T9'"),
-    ("unknown-excluded-carer", _set(lambda d: d["clients"][1], "excluded_carers", ["S77"]),
-     "clients[C2].excluded_carers: unknown carer 'S77'"),
-    ("bad-time", _set(lambda d: _visit(d, "V2"), "window", {"earliest": "25:00", "latest": "26:00"}),
-     "visits[V2].window.earliest: time '25:00' is outside 00:00-24:00"),
-    ("day-outside-horizon", _set(lambda d: _visit(d, "V2"), "day", 9), "visits[V2].day: day 9 is outside the horizon of 2 days"),
+    (
+        "unknown-skill",
+        _set(lambda d: _visit(d, "V2"), "skills", ["lift"]),
+        "visits[V2].skills: unknown skill 'lift'",
+    ),
+    (
+        "unknown-team",
+        _set(lambda d: d["staff"][1], "team", "T9"),
+        "staff[S2].team: unknown team 'T9'",
+    ),
+    (
+        "unknown-excluded-carer",
+        _set(lambda d: d["clients"][1], "excluded_carers", ["S77"]),
+        "clients[C2].excluded_carers: unknown carer 'S77'",
+    ),
+    (
+        "bad-time",
+        _set(lambda d: _visit(d, "V2"), "window", {"earliest": "25:00", "latest": "26:00"}),
+        "visits[V2].window.earliest: time '25:00' is outside 00:00-24:00",
+    ),
+    (
+        "day-outside-horizon",
+        _set(lambda d: _visit(d, "V2"), "day", 9),
+        "visits[V2].day: day 9 is outside the horizon of 2 days",
+    ),
     ("unknown-field", _unknown_field, "clients[C1].colour: unknown field"),
 ]
 
 
-@pytest.mark.parametrize(("break_it", "expected"), [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN])
-def test_broken_instance_is_reported_by_record_and_field(tmp_path: Path, break_it: Callable, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("break_it", "expected"), [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN]
+)
+def test_broken_instance_is_reported_by_record_and_field(
+    tmp_path: Path, break_it: Callable, expected: str
+) -> None:
     data = copy.deepcopy(BASE)
     break_it(data)
     (tmp_path / "matrix.json").write_text(json.dumps(MATRIX))
@@ -82,7 +121,11 @@ def test_every_problem_is_listed_not_only_the_first(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "expected"),
-    [("{not json", "line 1 column 2: invalid JSON"), (None, "no such file"), ("[]", "(document): input should be")],
+    [
+        ("{not json", "line 1 column 2: invalid JSON"),
+        (None, "no such file"),
+        ("[]", "(document): input should be"),
+    ],
     ids=["syntax", "missing-file", "not-an-object"],
 )
 def test_unreadable_files(tmp_path: Path, content: str | None, expected: str) -> None:
@@ -108,7 +151,9 @@ def test_evaluate_reports_a_broken_schedule_file(tmp_path: Path) -> None:
     (tmp_path / "matrix.json").write_text(json.dumps(MATRIX))
     (tmp_path / "instance.json").write_text(json.dumps(BASE))
     schedule = tmp_path / "schedule.json"
-    schedule.write_text(json.dumps({"assignments": [{"visit": "V1", "day": 0, "start": "8am", "carers": ["S1"]}]}))
+    schedule.write_text(
+        json.dumps({"assignments": [{"visit": "V1", "day": 0, "start": "8am", "carers": ["S1"]}]})
+    )
     result = CliRunner().invoke(main, ["evaluate", str(tmp_path / "instance.json"), str(schedule)])
     assert result.exit_code == 2
     assert f"{schedule}: assignments[0].start: '8am' is not a time as HH:MM" in result.output

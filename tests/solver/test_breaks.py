@@ -25,13 +25,23 @@ def test_a_break_already_clear_of_the_journey_stays() -> None:
 
 
 def test_day_list_puts_the_journey_before_a_break_that_ends_at_the_next_visit() -> None:
-    route = Route(carer="A", day=0, stops=[
-        Stop(kind="visit", visit="V1", client="K", start=960, end=985, travel=4),
-        Stop(kind="break", start=1050, end=1070),
-        Stop(kind="visit", visit="V2", client="L", start=1070, end=1100, travel=1),
-    ], travel_back=6)
+    route = Route(
+        carer="A",
+        day=0,
+        stops=[
+            Stop(kind="visit", visit="V1", client="K", start=960, end=985, travel=4),
+            Stop(kind="break", start=1050, end=1070),
+            Stop(kind="visit", visit="V2", client="L", start=1070, end=1100, travel=1),
+        ],
+        travel_back=6,
+    )
     parts = [(p.kind, p.start, p.end) for p in segments(route)]
     assert parts == [
-        ("travel", 956, 960), ("visit", 960, 985), ("travel", 985, 986), ("wait", 986, 1050),
-        ("break", 1050, 1070), ("visit", 1070, 1100), ("travel", 1100, 1106),
+        ("travel", 956, 960),
+        ("visit", 960, 985),
+        ("travel", 985, 986),
+        ("wait", 986, 1050),
+        ("break", 1050, 1070),
+        ("visit", 1070, 1100),
+        ("travel", 1100, 1106),
     ]

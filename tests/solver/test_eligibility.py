@@ -14,10 +14,17 @@ from tests.paths import INSTANCES
 
 
 def test_eligibility_explains_why_nobody_can_serve(tmp_path: Path) -> None:
-    inst = write_hand_instance(tmp_path, {
-        "visits.V5": {"skills": ["medication"], "day": 0, "window": {"earliest": "16:30", "latest": "17:00"}},
-        "visits.V1": {"day": 1, "staff_needed": 2, "skills": []},
-    })
+    inst = write_hand_instance(
+        tmp_path,
+        {
+            "visits.V5": {
+                "skills": ["medication"],
+                "day": 0,
+                "window": {"earliest": "16:30", "latest": "17:00"},
+            },
+            "visits.V1": {"day": 1, "staff_needed": 2, "skills": []},
+        },
+    )
     result = eligibility(inst, travel_times(inst))
     assert result.carers["V2"] == ["S1", "S2"]  # S3 excluded by C2, S4 in the other team
     assert "outside the shift" in result.reasons["V5"]
@@ -40,8 +47,10 @@ def test_eligibility_applies_the_per_carer_rules_to_every_pair(allow_borrowing: 
     for visit in inst.visits[::7]:
         team = inst.client_by_id[visit.client].team
         expected = [
-            c.id for c in inst.staff
+            c.id
+            for c in inst.staff
             if (allow_borrowing or c.team == team)
-            and carer_rules_out(inst, c, visit, allow_borrowing) is None and fitting_days(inst, travel, c, visit)
+            and carer_rules_out(inst, c, visit, allow_borrowing) is None
+            and fitting_days(inst, travel, c, visit)
         ]
         assert result.carers[visit.id] == expected, visit.id

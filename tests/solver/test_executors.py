@@ -19,10 +19,9 @@ from hemplan.models.io.write import to_json
 from hemplan.solver.continuity.solve import solve
 from hemplan.solver.executors import InlineExecutor, LocalExecutor, make_executor
 from hemplan.solver.method import SolveOptions
+from tests.paths import REPO
 
 distributed = pytest.importorskip("distributed")
-
-from tests.paths import REPO
 
 TEAM = REPO / "instances" / "team-14d.json"
 
@@ -31,9 +30,16 @@ TEAM = REPO / "instances" / "team-14d.json"
 def cluster() -> Iterator[Any]:
     import dask
 
-    with dask.config.set({"distributed.worker.daemon": False}):  # compare's methods use process pools
-        local = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                         dashboard_address=":0")
+    with dask.config.set(
+        {"distributed.worker.daemon": False}
+    ):  # compare's methods use process pools
+        local = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=":0",
+        )
     with local:
         yield local
 
@@ -49,15 +55,27 @@ def test_dask_and_local_give_identical_schedules_on_team_14d(cluster: Any) -> No
     options = SolveOptions(time_limit=60, workers=2, seed=7, work_limit=0.1)
     local = solve(instance, options)
     events: list[Any] = []
-    on_dask = solve(instance, SolveOptions(time_limit=60, workers=2, seed=7, work_limit=0.1,
-                                           executor="dask", scheduler=cluster.scheduler_address), events.append)
+    on_dask = solve(
+        instance,
+        SolveOptions(
+            time_limit=60,
+            workers=2,
+            seed=7,
+            work_limit=0.1,
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+        ),
+        events.append,
+    )
     for result in (local, on_dask):
         assert evaluate(instance, result.schedule).violations == []
     assert _assignments(local.schedule) == _assignments(on_dask.schedule)
     assert any(e.first for e in events)  # progress came back from the dask worker
 
 
-def _counting(job: int, report: Callable[[Any], None], should_stop: Callable[[], bool]) -> tuple[int, bool]:
+def _counting(
+    job: int, report: Callable[[Any], None], should_stop: Callable[[], bool]
+) -> tuple[int, bool]:
     """A toy task: reports its job, then waits up to 60 s for a stop request."""
     report(("started", job))
     deadline = time.monotonic() + 60
@@ -96,14 +114,43 @@ def test_local_and_inline_executors_run_the_same_task() -> None:
 def test_cli_solve_on_a_local_dask_cluster_matches_local_processes(tmp_path: Path) -> None:
     runner = CliRunner()
     instance_file = tmp_path / "two.json"
-    made = runner.invoke(main, ["generate", "--teams", "2", "--clients-per-team", "5", "--staff-per-team", "3",
-                                "--days", "3", "--seed", "1", "-o", str(instance_file)])
+    made = runner.invoke(
+        main,
+        [
+            "generate",
+            "--teams",
+            "2",
+            "--clients-per-team",
+            "5",
+            "--staff-per-team",
+            "3",
+            "--days",
+            "3",
+            "--seed",
+            "1",
+            "-o",
+            str(instance_file),
+        ],
+    )
     assert made.exit_code == 0, made.output
     outputs: list[str] = []
     for extra in ([], ["--executor", "dask"]):
         out = tmp_path / f"s{len(outputs)}.json"
-        result = runner.invoke(main, ["solve", str(instance_file), "-o", str(out), "--work-limit", "0.3",
-                                      "--seed", "2", "--quiet", *extra])
+        result = runner.invoke(
+            main,
+            [
+                "solve",
+                str(instance_file),
+                "-o",
+                str(out),
+                "--work-limit",
+                "0.3",
+                "--seed",
+                "2",
+                "--quiet",
+                *extra,
+            ],
+        )
         assert result.exit_code == 0, result.output
         schedule = load_schedule(out)
         assert evaluate(load_instance(instance_file), schedule).violations == []
@@ -117,10 +164,25 @@ def test_compare_on_a_dask_cluster_gives_the_local_schedules(cluster: Any, tmp_p
     plans = []
     for name, extra in (("local", []), ("dask", ["--scheduler", cluster.scheduler_address])):
         folder = tmp_path / name
-        result = CliRunner().invoke(main, ["compare", str(tiny), "-o", str(folder), "--methods",
-                                           "continuity,central-travel", "--work-limit", "0.1", "--quiet", *extra])
+        result = CliRunner().invoke(
+            main,
+            [
+                "compare",
+                str(tiny),
+                "-o",
+                str(folder),
+                "--methods",
+                "continuity,central-travel",
+                "--work-limit",
+                "0.1",
+                "--quiet",
+                *extra,
+            ],
+        )
         assert result.exit_code == 0, result.output
-        schedules = [load_schedule(folder / f"{method}.json") for method in ("continuity", "central-travel")]
+        schedules = [
+            load_schedule(folder / f"{method}.json") for method in ("continuity", "central-travel")
+        ]
         for schedule in schedules:
             assert evaluate(instance, schedule).violations == []
         plans.append([_assignments(s) for s in schedules])

@@ -30,7 +30,9 @@ def _pid(job: int, report: Callable[[Any], None], should_stop: Callable[[], bool
     return os.getpid()
 
 
-def _peak_mb(allocate: bool, report: Callable[[Any], None], should_stop: Callable[[], bool]) -> float:
+def _peak_mb(
+    allocate: bool, report: Callable[[Any], None], should_stop: Callable[[], bool]
+) -> float:
     """This process's peak memory, after touching ALLOCATE_MB when asked."""
     if allocate:
         block = bytearray(ALLOCATE_MB * 1024 * 1024)
@@ -39,7 +41,9 @@ def _peak_mb(allocate: bool, report: Callable[[Any], None], should_stop: Callabl
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _sleeper(seconds: float, report: Callable[[Any], None], should_stop: Callable[[], bool]) -> float:
+def _sleeper(
+    seconds: float, report: Callable[[Any], None], should_stop: Callable[[], bool]
+) -> float:
     """Reports its process id, then sleeps without ever asking whether to stop (like a routing search)."""
     report(os.getpid())
     time.sleep(seconds)
@@ -48,7 +52,11 @@ def _sleeper(seconds: float, report: Callable[[Any], None], should_stop: Callabl
 
 def _alive(pid: int) -> bool:
     """Whether a process with this id still exists (a zombie counts: it was not reaped)."""
-    return bool(subprocess.run(["ps", "-p", str(pid), "-o", "pid="], capture_output=True, text=True).stdout.strip())
+    return bool(
+        subprocess.run(
+            ["ps", "-p", str(pid), "-o", "pid="], capture_output=True, text=True
+        ).stdout.strip()
+    )
 
 
 def test_fresh_mode_runs_every_job_in_a_new_process() -> None:
@@ -57,7 +65,9 @@ def test_fresh_mode_runs_every_job_in_a_new_process() -> None:
     assert first != second and os.getpid() not in (first, second)
     with LocalExecutor(1) as kept:  # the default keeps its worker: the test above can tell
         assert len(set(kept.map(_pid, [1, 2]))) == 1
-    with make_executor("local", workers=1, fresh=True) as chosen:  # one worker, yet not in this process
+    with make_executor(
+        "local", workers=1, fresh=True
+    ) as chosen:  # one worker, yet not in this process
         assert isinstance(chosen, LocalExecutor) and os.getpid() not in chosen.map(_pid, [1])
 
 
@@ -67,7 +77,9 @@ def test_fresh_mode_gives_each_job_its_own_peak_memory() -> None:
     with LocalExecutor(1, fresh=True) as fresh:
         big, small = fresh.map(_peak_mb, [True, False])
     del ballast
-    assert small < ALLOCATE_MB  # a process spawned from here would count this process's peak as its own
+    assert (
+        small < ALLOCATE_MB
+    )  # a process spawned from here would count this process's peak as its own
     assert big >= small + ALLOCATE_MB / 2  # nor does the second job inherit the first one's peak
 
 
@@ -137,12 +149,18 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _interrupt(command: list[str], ready: Callable[[str, int], bool],
-               timeout: float = 120) -> tuple[int, str, list[int]]:
+def _interrupt(
+    command: list[str], ready: Callable[[str, int], bool], timeout: float = 120
+) -> tuple[int, str, list[int]]:
     """Run a hemplan command, SIGINT it once `ready(stderr so far, its pid)`, and return its exit
     code, its stderr and the processes below it just before the signal."""
-    process = subprocess.Popen([sys.executable, "-m", "hemplan.cli.main", *command], cwd=REPO, text=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hemplan.cli.main", *command],
+        cwd=REPO,
+        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     assert process.stderr is not None
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(process.stderr or []), daemon=True)
@@ -171,12 +189,28 @@ def _gone(pids: list[int], grace: float = 10) -> bool:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_an_interrupted_central_travel_keeps_the_days_before_and_leaves_no_child(tmp_path: Path) -> None:
+def test_an_interrupted_central_travel_keeps_the_days_before_and_leaves_no_child(
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "s.json"
     began = time.monotonic()
     code, stderr, children = _interrupt(
-        ["solve", str(TEAM), "-o", str(out), "--method", "central-travel", "--time-limit", "60", "--workers", "2",
-         "--progress", "lines"], lambda seen, pid: "first plan" in seen)
+        [
+            "solve",
+            str(TEAM),
+            "-o",
+            str(out),
+            "--method",
+            "central-travel",
+            "--time-limit",
+            "60",
+            "--workers",
+            "2",
+            "--progress",
+            "lines",
+        ],
+        lambda seen, pid: "first plan" in seen,
+    )
     assert code == 130, stderr
     assert len(children) == 2  # two days were being routed at once
     assert _gone(children, grace=0.5)  # killed and reaped by the time the command returned
@@ -193,14 +227,28 @@ def test_an_interrupted_bench_kills_its_job_and_leaves_no_child(tmp_path: Path) 
 
     def job_running(seen: str, pid: int) -> bool:
         """A few seconds after the job's process appeared: it is solving (with 120 s to go)."""
-        if not started and len(_descendants(pid)) >= 3:  # the fork server, the job, the resource tracker
+        if (
+            not started and len(_descendants(pid)) >= 3
+        ):  # the fork server, the job, the resource tracker
             started.append(time.monotonic())
         return bool(started) and time.monotonic() - started[0] > 4
 
     began = time.monotonic()
     code, stderr, children = _interrupt(
-        ["bench", "bundled", "--instances", "team-14d", "--time-limit", "120", "-o", str(tmp_path / "b"),
-         "--progress", "lines"], job_running)
+        [
+            "bench",
+            "bundled",
+            "--instances",
+            "team-14d",
+            "--time-limit",
+            "120",
+            "-o",
+            str(tmp_path / "b"),
+            "--progress",
+            "lines",
+        ],
+        job_running,
+    )
     assert code == 130, stderr
     assert "interrupted: 0 of 1 job(s) done" in stderr and "Traceback" not in stderr
     assert len(children) >= 3 and _gone(children)

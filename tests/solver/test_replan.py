@@ -50,7 +50,9 @@ def team() -> tuple[Instance, Schedule]:
     return inst, old
 
 
-def test_absence_keeps_every_unaffected_assignment_and_never_uses_the_absent_carer(team: tuple[Instance, Schedule]) -> None:
+def test_absence_keeps_every_unaffected_assignment_and_never_uses_the_absent_carer(
+    team: tuple[Instance, Schedule],
+) -> None:
     inst, old = team
     days = range(3, 6)
     busy = [c for a in old.assignments if a.day in days for c in a.carers]
@@ -63,7 +65,9 @@ def test_absence_keeps_every_unaffected_assignment_and_never_uses_the_absent_car
     assert any(carer in p[2] for p in after.values())  # kept on the other days
     assert set(result.affected) == set(before) - set(unaffected)
     changed = {c.visit for c in result.changes}
-    assert changed == {v for v in before if after.get(v) != before[v]} | {v for v in after if v not in before}
+    assert changed == {v for v in before if after.get(v) != before[v]} | {
+        v for v in after if v not in before
+    }
     assert result.before.metrics.distinct_carers_horizon is not None
     assert result.schedule.solver is not None and result.schedule.solver.method == "replan"
 
@@ -72,14 +76,19 @@ def test_replan_is_reproducible_for_a_seed_and_work_limit(team: tuple[Instance, 
     inst, old = team
     carer = min({c for a in old.assignments if a.day == 2 for c in a.carers})
     options = SolveOptions(time_limit=60.0, workers=2, seed=5, work_limit=0.2)
-    first, second = (verified(inst, replan(inst, old, [Absence(carer, range(2, 4))], options)) for _ in range(2))
+    first, second = (
+        verified(inst, replan(inst, old, [Absence(carer, range(2, 4))], options)) for _ in range(2)
+    )
     assert placements(first.schedule) == placements(second.schedule)
     assert first.changes == second.changes
 
 
-def one_team(visits: list[dict[str, Any]], staff: list[dict[str, Any]], clients: list[str], days: int = 3) -> dict[str, Any]:
+def one_team(
+    visits: list[dict[str, Any]], staff: list[dict[str, Any]], clients: list[str], days: int = 3
+) -> dict[str, Any]:
     return {
-        "name": "replan", "horizon": {"start_date": "2026-01-05", "days": days},
+        "name": "replan",
+        "horizon": {"start_date": "2026-01-05", "days": days},
         "teams": [{"id": "T", "office": OFFICE}],
         "staff": [{"team": "T", "travel_mode": "bike", **s} for s in staff],
         "clients": [{"id": c, "team": "T", "location": near(i)} for i, c in enumerate(clients)],
@@ -89,7 +98,10 @@ def one_team(visits: list[dict[str, Any]], staff: list[dict[str, Any]], clients:
 
 def by_hand(inst: Instance, placed: dict[str, tuple[int, str, list[str]]]) -> Schedule:
     """An old schedule written out by hand (no breaks in these instances)."""
-    assignments = [Assignment(visit=v, day=d, start=parse_clock(s), carers=c) for v, (d, s, c) in placed.items()]
+    assignments = [
+        Assignment(visit=v, day=d, start=parse_clock(s), carers=c)
+        for v, (d, s, c) in placed.items()
+    ]
     schedule = assemble_schedule(Problem.build(inst), assignments, {}, [])
     assert evaluate(inst, schedule).violations == []
     return schedule
@@ -97,28 +109,57 @@ def by_hand(inst: Instance, placed: dict[str, tuple[int, str, list[str]]]) -> Sc
 
 def test_a_visit_of_the_absent_carer_goes_to_a_carer_the_client_already_meets() -> None:
     staff = [{"id": s, "shifts": [shift(d) for d in range(3)]} for s in ("A", "B", "C")]
-    raw = one_team([visit(f"K{d}", "K", d) for d in range(3)] + [visit(f"L{d}", "L", d, "12:00", "13:00") for d in range(3)],
-                   staff, ["K", "L"])
+    raw = one_team(
+        [visit(f"K{d}", "K", d) for d in range(3)]
+        + [visit(f"L{d}", "L", d, "12:00", "13:00") for d in range(3)],
+        staff,
+        ["K", "L"],
+    )
     inst = instance_from_data(raw, "replan")
-    old = by_hand(inst, {"K0": (0, "08:00", ["A"]), "K1": (1, "08:00", ["A"]), "K2": (2, "08:00", ["B"]),
-                         "L0": (0, "12:00", ["C"]), "L1": (1, "12:00", ["C"]), "L2": (2, "12:00", ["C"])})
+    old = by_hand(
+        inst,
+        {
+            "K0": (0, "08:00", ["A"]),
+            "K1": (1, "08:00", ["A"]),
+            "K2": (2, "08:00", ["B"]),
+            "L0": (0, "12:00", ["C"]),
+            "L1": (1, "12:00", ["C"]),
+            "L2": (2, "12:00", ["C"]),
+        },
+    )
     result = verified(inst, replan(inst, old, [Absence("A", range(1, 2))], FAST))
     after = placements(result.schedule)
     assert after["K1"][2] == ("B",)  # K already meets B; C would be a third carer for K
     assert [c.visit for c in result.changes] == ["K1"]
-    assert {v: after[v] for v in after if v != "K1"} == {v: p for v, p in placements(old).items() if v != "K1"}
+    assert {v: after[v] for v in after if v != "K1"} == {
+        v: p for v, p in placements(old).items() if v != "K1"
+    }
 
 
 def test_general_form_drops_a_cancelled_visit_plans_a_new_one_and_moves_a_moved_one() -> None:
     staff = [{"id": s, "shifts": [shift(d) for d in range(3)]} for s in ("A", "B")]
-    visits = [visit(f"K{d}", "K", d) for d in range(3)] + [visit(f"L{d}", "L", d, "10:00", "11:00") for d in range(3)]
+    visits = [visit(f"K{d}", "K", d) for d in range(3)] + [
+        visit(f"L{d}", "L", d, "10:00", "11:00") for d in range(3)
+    ]
     raw = one_team(visits, staff, ["K", "L"])
     inst = instance_from_data(raw, "replan")
-    old = by_hand(inst, {"K0": (0, "08:00", ["A"]), "K1": (1, "08:00", ["A"]), "K2": (2, "08:00", ["A"]),
-                         "L0": (0, "10:00", ["B"]), "L1": (1, "10:30", ["B"]), "L2": (2, "10:00", ["B"])})
+    old = by_hand(
+        inst,
+        {
+            "K0": (0, "08:00", ["A"]),
+            "K1": (1, "08:00", ["A"]),
+            "K2": (2, "08:00", ["A"]),
+            "L0": (0, "10:00", ["B"]),
+            "L1": (1, "10:30", ["B"]),
+            "L2": (2, "10:00", ["B"]),
+        },
+    )
     updated_raw = copy.deepcopy(raw)
     updated_raw["visits"] = [v for v in updated_raw["visits"] if v["id"] != "K2"]  # cancelled
-    next(v for v in updated_raw["visits"] if v["id"] == "L1")["window"] = {"earliest": "14:00", "latest": "15:00"}  # moved
+    next(v for v in updated_raw["visits"] if v["id"] == "L1")["window"] = {
+        "earliest": "14:00",
+        "latest": "15:00",
+    }  # moved
     updated_raw["visits"].append(visit("K-new", "K", 2, "13:00", "14:00"))  # new
     updated = instance_from_data(updated_raw, "replan")
     result = verified(updated, replan(updated, old, [], FAST))
@@ -126,7 +167,11 @@ def test_general_form_drops_a_cancelled_visit_plans_a_new_one_and_moves_a_moved_
     kinds = {c.visit: c.kind for c in result.changes}
     assert kinds == {"K2": "cancelled", "L1": "re-planned", "K-new": "new"}
     assert "K2" not in after
-    assert after["L1"][:1] == (1,) and 14 * 60 <= after["L1"][1] <= 15 * 60 and after["L1"][2] == ("B",)
+    assert (
+        after["L1"][:1] == (1,)
+        and 14 * 60 <= after["L1"][1] <= 15 * 60
+        and after["L1"][2] == ("B",)
+    )
     assert after["K-new"][2] == ("A",)  # the carer K already meets
     for v in ("K0", "K1", "L0", "L2"):
         assert after[v] == placements(old)[v]
@@ -134,7 +179,12 @@ def test_general_form_drops_a_cancelled_visit_plans_a_new_one_and_moves_a_moved_
 
 def test_a_shift_cut_short_re_plans_only_the_visits_it_no_longer_covers() -> None:
     staff = [{"id": "A", "shifts": [shift(0)]}, {"id": "B", "shifts": [shift(0)]}]
-    raw = one_team([visit("Early", "K", 0, "08:00", "09:00"), visit("Late", "K", 0, "14:00", "15:00")], staff, ["K"], days=1)
+    raw = one_team(
+        [visit("Early", "K", 0, "08:00", "09:00"), visit("Late", "K", 0, "14:00", "15:00")],
+        staff,
+        ["K"],
+        days=1,
+    )
     inst = instance_from_data(raw, "replan")
     old = by_hand(inst, {"Early": (0, "08:00", ["A"]), "Late": (0, "14:00", ["A"])})
     cut = copy.deepcopy(raw)
@@ -149,7 +199,9 @@ def test_a_shift_cut_short_re_plans_only_the_visits_it_no_longer_covers() -> Non
 
 def test_a_visit_locked_to_the_absent_carer_is_an_input_error_naming_it() -> None:
     staff = [{"id": s, "shifts": [shift(d) for d in range(2)]} for s in ("A", "B")]
-    raw = one_team([visit("K0", "K", 0), visit("K1", "K", 1, locked_carers=["A"])], staff, ["K"], days=2)
+    raw = one_team(
+        [visit("K0", "K", 0), visit("K1", "K", 1, locked_carers=["A"])], staff, ["K"], days=2
+    )
     inst = instance_from_data(raw, "replan")
     old = by_hand(inst, {"K0": (0, "08:00", ["A"]), "K1": (1, "08:00", ["A"])})
     with pytest.raises(InputError) as caught:
@@ -169,44 +221,95 @@ def tiny_schedule(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_cli_replan_writes_a_verified_schedule_and_prints_the_changes(tiny_schedule: Path, tmp_path: Path) -> None:
+def test_cli_replan_writes_a_verified_schedule_and_prints_the_changes(
+    tiny_schedule: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "new.json"
-    result = CliRunner().invoke(main, ["replan", str(TINY), str(tiny_schedule), "--absent", "T01-S01", "--days", "1",
-                                       "-o", str(out), "--time-limit", "3", "--workers", "1"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "replan",
+            str(TINY),
+            str(tiny_schedule),
+            "--absent",
+            "T01-S01",
+            "--days",
+            "1",
+            "-o",
+            str(out),
+            "--time-limit",
+            "3",
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    assert "distinct carers/client (horizon): mean" in result.output and "verified by the evaluator" in result.output
+    assert (
+        "distinct carers/client (horizon): mean" in result.output
+        and "verified by the evaluator" in result.output
+    )
     new = load_schedule(out)
     assert evaluate(load_instance(TINY), new).violations == []
     assert not [a for a in new.assignments if a.day == 1 and "T01-S01" in a.carers]
 
 
 def test_cli_replan_json_lists_the_changes(tiny_schedule: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["replan", str(TINY), str(tiny_schedule), "--absent", "T01-S02", "--days", "0-1",
-                                       "-o", str(tmp_path / "new.json"), "--time-limit", "3", "--workers", "1", "--json"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "replan",
+            str(TINY),
+            str(tiny_schedule),
+            "--absent",
+            "T01-S02",
+            "--days",
+            "0-1",
+            "-o",
+            str(tmp_path / "new.json"),
+            "--time-limit",
+            "3",
+            "--workers",
+            "1",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["replanned"] == len([a for a in load_schedule(tiny_schedule).assignments if "T01-S02" in a.carers])
+    assert data["replanned"] == len(
+        [a for a in load_schedule(tiny_schedule).assignments if "T01-S02" in a.carers]
+    )
     assert all(c["old"] is None or "T01-S02" in c["old"]["carers"] for c in data["changes"])
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--absent", "NOBODY", "--days", "1"], "--absent: NOBODY: no such carer"),
-    (["--absent", "T01-S01", "--days", "1-9"], "--days: 1-9: outside the horizon"),
-    (["--absent", "T01-S01", "--days", "x"], "--days: x: expected a day"),
-    (["--absent", "T01-S01"], "--absent and --days go together"),
-])
-def test_cli_replan_bad_arguments_exit_2_without_output(tiny_schedule: Path, tmp_path: Path, args: list[str],
-                                                        message: str) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--absent", "NOBODY", "--days", "1"], "--absent: NOBODY: no such carer"),
+        (["--absent", "T01-S01", "--days", "1-9"], "--days: 1-9: outside the horizon"),
+        (["--absent", "T01-S01", "--days", "x"], "--days: x: expected a day"),
+        (["--absent", "T01-S01"], "--absent and --days go together"),
+    ],
+)
+def test_cli_replan_bad_arguments_exit_2_without_output(
+    tiny_schedule: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
     out = tmp_path / "never.json"
-    result = CliRunner().invoke(main, ["replan", str(TINY), str(tiny_schedule), "-o", str(out), *args])
+    result = CliRunner().invoke(
+        main, ["replan", str(TINY), str(tiny_schedule), "-o", str(out), *args]
+    )
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
     assert not out.exists()
 
 
-def test_cli_replan_refuses_a_schedule_of_another_instance(tiny_schedule: Path, tmp_path: Path) -> None:
+def test_cli_replan_refuses_a_schedule_of_another_instance(
+    tiny_schedule: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "never.json"
     result = CliRunner().invoke(main, ["replan", str(TEAM), str(tiny_schedule), "-o", str(out)])
     assert result.exit_code == 2
-    assert f"{tiny_schedule}: instance: the schedule is of instance 'tiny', not 'team-14d'" in result.output
+    assert (
+        f"{tiny_schedule}: instance: the schedule is of instance 'tiny', not 'team-14d'"
+        in result.output
+    )
     assert not out.exists()

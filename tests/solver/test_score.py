@@ -20,9 +20,14 @@ from tests.small_instances import OFFICE, shift, small, two_clients_two_carers, 
 def _neighbourhood_plan(inst: Instance) -> Solution:
     """Every visit freed at once: the model's optimum, verified by the evaluator."""
     problem = Problem.build(inst)
-    result = solve_neighbourhood(problem, Solution(), {v.id for v in inst.visits}, problem.eligible, StepLimits(20.0, 5.0))
+    result = solve_neighbourhood(
+        problem, Solution(), {v.id for v in inst.visits}, problem.eligible, StepLimits(20.0, 5.0)
+    )
     assert result is not None and result.status == "OPTIMAL"
-    plan = Solution(assignments={v: p for v, p in result.placements.items() if p is not None}, breaks=result.breaks)
+    plan = Solution(
+        assignments={v: p for v, p in result.placements.items() if p is not None},
+        breaks=result.breaks,
+    )
     assert evaluate(inst, to_schedule(problem, plan)).violations == []
     return plan
 
@@ -32,16 +37,24 @@ def _arrival_instance() -> Instance:
     return small(
         [{"id": "A", "shifts": [shift(0), shift(1)]}],
         [{"id": "K", "location": OFFICE}, {"id": "L", "location": OFFICE}],
-        [visit("L0", "L", 0, "08:00", "08:00", 120, locked_start="08:00"),
-         visit("K0", "K", 0, "08:00", "12:00", 30), visit("K1", "K", 1, "08:00", "12:00", 30)],
+        [
+            visit("L0", "L", 0, "08:00", "08:00", 120, locked_start="08:00"),
+            visit("K0", "K", 0, "08:00", "12:00", 30),
+            visit("K1", "K", 1, "08:00", "12:00", 30),
+        ],
         days=2,
     )
 
 
 def test_arrival_deviation_counts_minutes_from_the_series_median() -> None:
     inst = _arrival_instance()
-    apart = Solution(assignments={"K0": Placement(0, 600, ("A",)), "K1": Placement(1, 480, ("A",)),
-                              "L0": Placement(0, 480, ("A",))})
+    apart = Solution(
+        assignments={
+            "K0": Placement(0, 600, ("A",)),
+            "K1": Placement(1, 480, ("A",)),
+            "L0": Placement(0, 480, ("A",)),
+        }
+    )
     together = Solution(assignments={**apart.assignments, "K1": Placement(1, 600, ("A",))})
     problem = Problem.build(inst)
     assert arrival_deviation(problem, apart) == 120
@@ -63,7 +76,9 @@ def _workload_instance() -> Instance:
 def test_workload_deviation_is_distance_from_each_carers_share() -> None:
     inst = _workload_instance()
     one = Solution(assignments={"K0": Placement(0, 480, ("A",)), "L0": Placement(0, 600, ("A",))})
-    shared = Solution(assignments={"K0": Placement(0, 480, ("A",)), "L0": Placement(0, 480, ("B",))})
+    shared = Solution(
+        assignments={"K0": Placement(0, 480, ("A",)), "L0": Placement(0, 480, ("B",))}
+    )
     assert workload_deviation(Problem.build(inst), one) == 120  # A 60 over its share, B 60 under
     assert workload_deviation(Problem.build(inst), shared) == 0
 
@@ -72,7 +87,10 @@ def test_neighbourhood_shares_work_in_proportion_to_paid_time() -> None:
     # A works 9 hours, B 5: of four half-hour visits A takes three (90 min against a share of
     # 77, B 30 against 42: 25 off in all; two each would be 35 off)
     inst = small(
-        [{"id": "A", "shifts": [shift(0, "07:00", "16:00")]}, {"id": "B", "shifts": [shift(0, "07:00", "12:00")]}],
+        [
+            {"id": "A", "shifts": [shift(0, "07:00", "16:00")]},
+            {"id": "B", "shifts": [shift(0, "07:00", "12:00")]},
+        ],
         [{"id": f"K{i}", "location": OFFICE} for i in range(4)],
         [visit(f"K{i}", f"K{i}", 0, "08:00", "10:00", 30) for i in range(4)],
         days=1,
@@ -101,9 +119,18 @@ def test_neighbourhood_without_work_for_the_minutes_returns_the_heads_solution()
     # polish_share 0: the first stage's plan, every visit served and verified, minutes unpolished
     inst = _workload_instance()
     problem = Problem.build(inst)
-    result = solve_neighbourhood(problem, Solution(), {v.id for v in inst.visits}, problem.eligible,
-                                 StepLimits(20.0, 5.0), polish_share=0.0)
+    result = solve_neighbourhood(
+        problem,
+        Solution(),
+        {v.id for v in inst.visits},
+        problem.eligible,
+        StepLimits(20.0, 5.0),
+        polish_share=0.0,
+    )
     assert result is not None and result.status == "OPTIMAL"
-    plan = Solution(assignments={v: p for v, p in result.placements.items() if p is not None}, breaks=result.breaks)
+    plan = Solution(
+        assignments={v: p for v, p in result.placements.items() if p is not None},
+        breaks=result.breaks,
+    )
     assert set(plan.assignments) == {"K0", "L0"}
     assert evaluate(inst, to_schedule(problem, plan)).violations == []

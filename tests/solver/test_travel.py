@@ -42,7 +42,10 @@ def test_matrix_file_is_read_relative_to_the_instance(tmp_path: Path) -> None:
 def test_matrix_missing_a_place_is_an_input_error(tmp_path: Path) -> None:
     from hemplan.models.contract.problems import InputError
 
-    short = {"locations": MATRIX["locations"][:-1], "minutes": [row[:-1] for row in MATRIX["minutes"][:-1]]}
+    short = {
+        "locations": MATRIX["locations"][:-1],
+        "minutes": [row[:-1] for row in MATRIX["minutes"][:-1]],
+    }
     (tmp_path / "matrix.json").write_text(json.dumps(short))
     (tmp_path / "hand.json").write_text(json.dumps(BASE))
     with pytest.raises(InputError, match="place 'C4' is missing"):

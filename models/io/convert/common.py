@@ -107,7 +107,9 @@ def skeleton(name: str, days: int, office: dict[str, float], skills: list[str]) 
         "horizon": {"start_date": "2024-01-01", "days": days},
         "skills": skills,
         "teams": [{"id": "T1", "name": name, "office": office}],
-        "staff": [], "clients": [], "visits": [],
+        "staff": [],
+        "clients": [],
+        "visits": [],
         "travel": {"matrix_file": f"{name}.matrix.json"},
     }
 
@@ -119,13 +121,17 @@ def write_converted(converted: Converted, out: Path) -> Instance:
     data = dict(converted.instance)
     data["travel"] = {"matrix_file": f"{out.stem}.matrix.json"}
     matrix_path = folder / data["travel"]["matrix_file"]
-    write_text_atomic(matrix_path, json.dumps(converted.matrix_data(), separators=(",", ":")) + "\n")
+    write_text_atomic(
+        matrix_path, json.dumps(converted.matrix_data(), separators=(",", ":")) + "\n"
+    )
     instance = instance_from_data(data, str(out), folder)
     write_text_atomic(out, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return instance
 
 
-def exact_route_cost(schedule: Schedule, instance: Instance, converted: Converted) -> tuple[float, dict[str, float]]:
+def exact_route_cost(
+    schedule: Schedule, instance: Instance, converted: Converted
+) -> tuple[float, dict[str, float]]:
     """Total source-unit travel of the schedule's routes (office -> stops -> office), and the
     start of every visit in source units (its minute divided by the scale)."""
     where = {name: i for i, name in enumerate(converted.places)}
@@ -141,7 +147,9 @@ def exact_route_cost(schedule: Schedule, instance: Instance, converted: Converte
     return total, starts
 
 
-def euclidean_distance(converted: Converted, schedule: Schedule, instance: Instance) -> SetObjective:
+def euclidean_distance(
+    converted: Converted, schedule: Schedule, instance: Instance
+) -> SetObjective:
     """The objective of the routing sets with Euclidean distances: the routes' total length."""
     distance, _ = exact_route_cost(schedule, instance, converted)
     return SetObjective(distance, "distance, exact Euclidean")

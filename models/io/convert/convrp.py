@@ -64,21 +64,49 @@ def convert(path: Path) -> Converted:
     matrix = euclidean(points)
     limit = header.get("DISTANCE", UNLIMITED)
     if limit >= UNLIMITED:
-        limit = max(sum(2 * matrix[0][i + 1] + service.get(c, [0] * days)[d] for i, (c, _) in enumerate(customers)
-                        if demand[c][d] >= 0) for d in range(days))
+        limit = max(
+            sum(
+                2 * matrix[0][i + 1] + service.get(c, [0] * days)[d]
+                for i, (c, _) in enumerate(customers)
+                if demand[c][d] >= 0
+            )
+            for d in range(days)
+        )
     scale = time_scale(limit)
     name = path.stem
     data = skeleton(name, days, planar(*depot), [])
-    fleet = max(math.ceil(sum(max(0.0, demand[c][d]) for c, _ in customers) / header["CAPACITY"]) for d in range(days))
+    fleet = max(
+        math.ceil(sum(max(0.0, demand[c][d]) for c, _ in customers) / header["CAPACITY"])
+        for d in range(days)
+    )
     shifts = [{"day": d, "start": 0, "end": min(1440, int(limit * scale))} for d in range(days)]
-    data["staff"] = [{"id": f"K{k + 1}", "team": "T1", "travel_mode": "car", "shifts": shifts} for k in range(fleet)]
+    data["staff"] = [
+        {"id": f"K{k + 1}", "team": "T1", "travel_mode": "car", "shifts": shifts}
+        for k in range(fleet)
+    ]
     for c, xy in customers:
         data["clients"].append({"id": f"N{c}", "team": "T1", "location": planar(*xy)})
         for d in range(days):
             if demand[c][d] >= 0:
-                data["visits"].append({"id": f"V{c}-d{d}", "client": f"N{c}", "day": d,
-                                       "window": {"earliest": 0, "latest": shifts[0]["end"]},
-                                       "duration": max(1, up(service.get(c, [0] * days)[d], scale))})
-    return Converted(name, data, [OFFICE] + [f"N{c}" for c, _ in customers], matrix, scale, euclidean_distance,
-                     ["capacity dropped (relaxation); fleet = fewest vehicles the daily demand needs",
-                      "arrival-time consistency limit not enforced", "zero service times become 1 minute"])
+                data["visits"].append(
+                    {
+                        "id": f"V{c}-d{d}",
+                        "client": f"N{c}",
+                        "day": d,
+                        "window": {"earliest": 0, "latest": shifts[0]["end"]},
+                        "duration": max(1, up(service.get(c, [0] * days)[d], scale)),
+                    }
+                )
+    return Converted(
+        name,
+        data,
+        [OFFICE] + [f"N{c}" for c, _ in customers],
+        matrix,
+        scale,
+        euclidean_distance,
+        [
+            "capacity dropped (relaxation); fleet = fewest vehicles the daily demand needs",
+            "arrival-time consistency limit not enforced",
+            "zero service times become 1 minute",
+        ],
+    )

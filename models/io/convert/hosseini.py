@@ -19,7 +19,14 @@ from pathlib import Path
 
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Schedule
-from hemplan.models.io.convert.common import OFFICE, Converted, SetObjective, keyword_blocks, planar, skeleton
+from hemplan.models.io.convert.common import (
+    OFFICE,
+    Converted,
+    SetObjective,
+    keyword_blocks,
+    planar,
+    skeleton,
+)
 
 UNIT = 10.0  # minutes per source time unit (08:00-17:00 as 48-102)
 
@@ -39,7 +46,9 @@ def accepted_patients(converted: Converted, schedule: Schedule, instance: Instan
     plan is still comparable with the published count."""
     refused = {instance.visit_by_id[u.visit].client for u in schedule.unassigned}
     served = {v.client for v in instance.visits} - refused
-    return SetObjective(float(len(served)), "accepted patients (every visit served)", counts_partial=True)
+    return SetObjective(
+        float(len(served)), "accepted patients (every visit served)", counts_partial=True
+    )
 
 
 def convert(path: Path) -> Converted:
@@ -55,8 +64,13 @@ def convert(path: Path) -> Converted:
     name = path.parent.name + "-" + path.stem
     data = skeleton(name, days, planar(0, 0), [])
     for k in range(aides):
-        shifts = [{"day": d, "start": int(release[k] * UNIT), "end": int(deadline[k] * UNIT)} for d in range(days)]
-        data["staff"].append({"id": f"K{k + 1}", "team": "T1", "travel_mode": "car", "shifts": shifts})
+        shifts = [
+            {"day": d, "start": int(release[k] * UNIT), "end": int(deadline[k] * UNIT)}
+            for d in range(days)
+        ]
+        data["staff"].append(
+            {"id": f"K{k + 1}", "team": "T1", "travel_mode": "car", "shifts": shifts}
+        )
     helpers = [f"K{k + 1}" for k in range(aides) if avail[k] != 2]
     used = [i for i in range(patients) if pat_avail[i] != 0]
     existing = [i for i in used if pat_avail[i] == 1 and pre_nurse[i] > 0]
@@ -67,23 +81,51 @@ def convert(path: Path) -> Converted:
         if i in existing:
             start = int(pre_windows[i][0] * UNIT)
             for j, d in enumerate(d for d in range(days) if pre_days[i][d] >= 1):
-                data["visits"].append({"id": f"V{i + 1}-{j + 1}", "client": client["id"], "day": d,
-                                       "window": {"earliest": min(start, window["earliest"]),
-                                                  "latest": max(start, window["latest"])},
-                                       "duration": int(duration[node] * UNIT),
-                                       "locked_carers": [f"K{pre_nurse[i]}"], "locked_start": start})
+                data["visits"].append(
+                    {
+                        "id": f"V{i + 1}-{j + 1}",
+                        "client": client["id"],
+                        "day": d,
+                        "window": {
+                            "earliest": min(start, window["earliest"]),
+                            "latest": max(start, window["latest"]),
+                        },
+                        "duration": int(duration[node] * UNIT),
+                        "locked_carers": [f"K{pre_nurse[i]}"],
+                        "locked_start": start,
+                    }
+                )
         else:
             client["excluded_carers"] = helpers
             for j, (first, last) in enumerate(day_blocks(days, max(1, day_req[node]))):
-                visit = {"id": f"V{i + 1}-{j + 1}", "client": client["id"], "day": first, "window": window,
-                         "duration": int(duration[node] * UNIT)}
+                visit = {
+                    "id": f"V{i + 1}-{j + 1}",
+                    "client": client["id"],
+                    "day": first,
+                    "window": window,
+                    "duration": int(duration[node] * UNIT),
+                }
                 if last > first:
                     visit["last_day"] = last
                 data["visits"].append(visit)
         data["clients"].append(client)
-    office = [0.0 for _ in used]  # aides start at their first patient: their own bases are not representable
-    matrix = [[0.0] + office] + [[office[a]] + [travel[aides + i][aides + j] for j in used] for a, i in enumerate(used)]
-    return Converted(name, data, [OFFICE] + [f"N{i + 1}" for i in used], matrix, UNIT, accepted_patients,
-                     ["each aide's own base: travel from and to the office is 0 (optimistic)",
-                      "weekly workload cap not enforced", "day-spacing rule approximated by disjoint day blocks",
-                      "patient acceptance is not an objective: a patient with an unassigned visit is not accepted"])
+    office = [
+        0.0 for _ in used
+    ]  # aides start at their first patient: their own bases are not representable
+    matrix = [[0.0] + office] + [
+        [office[a]] + [travel[aides + i][aides + j] for j in used] for a, i in enumerate(used)
+    ]
+    return Converted(
+        name,
+        data,
+        [OFFICE] + [f"N{i + 1}" for i in used],
+        matrix,
+        UNIT,
+        accepted_patients,
+        [
+            "each aide's own base: travel from and to the office is 0 (optimistic)",
+            "weekly workload cap not enforced",
+            "day-spacing rule approximated by disjoint day blocks",
+            "patient acceptance is not an objective: a patient with an unassigned visit is not accepted",
+        ],
+    )

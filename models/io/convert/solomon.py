@@ -26,7 +26,9 @@ from hemplan.models.io.convert.common import (
 Header = dict[str, int]
 
 
-def read_solomon(path: Path) -> tuple[Header, list[tuple[float, float]], list[int], list[tuple[int, int]]]:
+def read_solomon(
+    path: Path,
+) -> tuple[Header, list[tuple[float, float]], list[int], list[tuple[int, int]]]:
     """Header values, coordinates, demands and windows (node 0 is the depot)."""
     header: Header = {}
     coords: list[tuple[float, float]] = []
@@ -60,14 +62,29 @@ def convert(path: Path) -> Converted:
     scale = time_scale(windows[0][1])
     data = skeleton(name, 1, planar(*coords[0]), [])
     shift = {"day": 0, "start": up(windows[0][0], scale), "end": down(windows[0][1], scale)}
-    data["staff"] = [{"id": f"K{k + 1}", "team": "T1", "travel_mode": "car", "shifts": [shift]}
-                     for k in range(header["VEHICLES"])]
+    data["staff"] = [
+        {"id": f"K{k + 1}", "team": "T1", "travel_mode": "car", "shifts": [shift]}
+        for k in range(header["VEHICLES"])
+    ]
     service = header.get("SERVICE_TIME", 0)
     for node in range(1, len(coords)):
         data["clients"].append({"id": f"N{node}", "team": "T1", "location": planar(*coords[node])})
         earliest, latest = up(windows[node][0], scale), down(windows[node][1], scale)
-        data["visits"].append({"id": f"V{node}", "client": f"N{node}", "day": 0,
-                               "window": {"earliest": earliest, "latest": max(earliest, latest)},
-                               "duration": max(1, up(service, scale))})
-    return Converted(name, data, [OFFICE] + [f"N{k}" for k in range(1, len(coords))], euclidean(coords), scale,
-                     euclidean_distance, ["capacity and demands dropped (relaxation)"])
+        data["visits"].append(
+            {
+                "id": f"V{node}",
+                "client": f"N{node}",
+                "day": 0,
+                "window": {"earliest": earliest, "latest": max(earliest, latest)},
+                "duration": max(1, up(service, scale)),
+            }
+        )
+    return Converted(
+        name,
+        data,
+        [OFFICE] + [f"N{k}" for k in range(1, len(coords))],
+        euclidean(coords),
+        scale,
+        euclidean_distance,
+        ["capacity and demands dropped (relaxation)"],
+    )

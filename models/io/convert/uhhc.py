@@ -19,7 +19,15 @@ from typing import Any
 
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Schedule
-from hemplan.models.io.convert.common import OFFICE, Converted, SetObjective, down, exact_route_cost, skeleton, up
+from hemplan.models.io.convert.common import (
+    OFFICE,
+    Converted,
+    SetObjective,
+    down,
+    exact_route_cost,
+    skeleton,
+    up,
+)
 
 
 def _point(location: list[float]) -> dict[str, float]:
@@ -42,32 +50,71 @@ def convert(path: Path) -> Converted:
     lunch = raw.get("lunch_breaks")
     for carer in raw["caregivers"]:
         hours = carer.get("working_shift", {})
-        shift: dict[str, Any] = {"day": 0, "start": up(hours.get("start", 0), 1.0),
-                 "end": down(hours.get("end", raw["metadata"].get("horizon", 1440)), 1.0)}
+        shift: dict[str, Any] = {
+            "day": 0,
+            "start": up(hours.get("start", 0), 1.0),
+            "end": down(hours.get("end", raw["metadata"].get("horizon", 1440)), 1.0),
+        }
         if carer.get("lunch_break") and lunch:
             latest = min(lunch["end"], shift["end"]) - lunch["min_duration"]
             earliest = max(lunch["start"], shift["start"])
             if latest >= earliest:
-                shift["break"] = {"minutes": lunch["min_duration"], "earliest": earliest, "latest": latest}
-        data["staff"].append({"id": carer["id"], "team": "T1", "travel_mode": "car", "skills": carer["abilities"],
-                              "shifts": [shift]})
+                shift["break"] = {
+                    "minutes": lunch["min_duration"],
+                    "earliest": earliest,
+                    "latest": latest,
+                }
+        data["staff"].append(
+            {
+                "id": carer["id"],
+                "team": "T1",
+                "travel_mode": "car",
+                "skills": carer["abilities"],
+                "shifts": [shift],
+            }
+        )
     places, index = [OFFICE], [terminal["distance_matrix_index"]]
     for patient in raw["patients"]:
-        data["clients"].append({"id": patient["id"], "team": "T1", "location": _point(patient["location"]),
-                                "preferred_carers": patient.get("preferred_caregivers", [])})
+        data["clients"].append(
+            {
+                "id": patient["id"],
+                "team": "T1",
+                "location": _point(patient["location"]),
+                "preferred_carers": patient.get("preferred_caregivers", []),
+            }
+        )
         places.append(patient["id"])
         index.append(patient["distance_matrix_index"])
         window = patient["time_windows"][0]
         for need in patient["required_services"]:
             shift_back = need["duration"] if at_end else 0
             earliest = up(max(0, window["start"] - shift_back), 1.0)
-            data["visits"].append({
-                "id": f"{patient['id']}-{need['service']}", "client": patient["id"], "day": 0,
-                "skills": [need["service"]], "duration": max(1, up(need["duration"], 1.0)),
-                "window": {"earliest": earliest, "latest": max(earliest, down(window["end"] - shift_back, 1.0))},
-                "priority": "deferrable" if patient.get("optional") else "mandatory",
-            })
+            data["visits"].append(
+                {
+                    "id": f"{patient['id']}-{need['service']}",
+                    "client": patient["id"],
+                    "day": 0,
+                    "skills": [need["service"]],
+                    "duration": max(1, up(need["duration"], 1.0)),
+                    "window": {
+                        "earliest": earliest,
+                        "latest": max(earliest, down(window["end"] - shift_back, 1.0)),
+                    },
+                    "priority": "deferrable" if patient.get("optional") else "mandatory",
+                }
+            )
     matrix = [[float(raw["distances"][a][b]) for b in index] for a in index]
-    return Converted(name, data, places, matrix, 1.0, travel_only,
-                     ["only the first time window per patient", "tardiness not allowed (hard windows)",
-                      "double-service synchronisation not enforced", "first terminal point is the only office"])
+    return Converted(
+        name,
+        data,
+        places,
+        matrix,
+        1.0,
+        travel_only,
+        [
+            "only the first time window per patient",
+            "tardiness not allowed (hard windows)",
+            "double-service synchronisation not enforced",
+            "first terminal point is the only office",
+        ],
+    )

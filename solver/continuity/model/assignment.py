@@ -14,8 +14,9 @@ from hemplan.solver.continuity.model.variables import Candidate, VisitVars
 from hemplan.solver.problem import Problem
 
 
-def add_candidates(model: cp_model.CpModel, problem: Problem, allowed: dict[str, list[str]],
-                   free_ids: list[str]) -> dict[Candidate, cp_model.IntVar]:
+def add_candidates(
+    model: cp_model.CpModel, problem: Problem, allowed: dict[str, list[str]], free_ids: list[str]
+) -> dict[Candidate, cp_model.IntVar]:
     """`serves[v,c,d]`: carer c serves freed visit v on day d."""
     serves: dict[Candidate, cp_model.IntVar] = {}
     for v_id in free_ids:
@@ -28,13 +29,25 @@ def add_candidates(model: cp_model.CpModel, problem: Problem, allowed: dict[str,
 
 def add_visit(model: cp_model.CpModel, visit: Visit) -> VisitVars:
     """`start[v]` inside the window (exactly the locked start, if any) and `served[v]`."""
-    lo, hi = (visit.locked_start, visit.locked_start) if visit.locked_start is not None else (
-        visit.window.earliest, visit.window.latest)
-    return VisitVars(model.new_int_var(lo, hi, f"start[{visit.id}]"), model.new_bool_var(f"served[{visit.id}]"))
+    lo, hi = (
+        (visit.locked_start, visit.locked_start)
+        if visit.locked_start is not None
+        else (visit.window.earliest, visit.window.latest)
+    )
+    return VisitVars(
+        model.new_int_var(lo, hi, f"start[{visit.id}]"), model.new_bool_var(f"served[{visit.id}]")
+    )
 
 
-def add_locked_carers(model: cp_model.CpModel, visit: Visit, variables: VisitVars,
-                      serves: dict[Candidate, cp_model.IntVar]) -> None:
+def add_locked_carers(
+    model: cp_model.CpModel,
+    visit: Visit,
+    variables: VisitVars,
+    serves: dict[Candidate, cp_model.IntVar],
+) -> None:
     """A locked carer serves the visit whenever it is served (a lock is hard)."""
     for c_id in visit.locked_carers:
-        model.add(sum(lit for (v, c, _), lit in serves.items() if v == visit.id and c == c_id) == variables.served)
+        model.add(
+            sum(lit for (v, c, _), lit in serves.items() if v == visit.id and c == c_id)
+            == variables.served
+        )

@@ -18,18 +18,30 @@ def add_break(model: cp_model.CpModel, route: RouteVars, times: RouteTimes) -> N
     rule = times.shift.break_
     if rule is None:
         return
-    route.break_start = model.new_int_var(rule.earliest, rule.latest, f"break_start[{route.carer},{route.day}]")
+    route.break_start = model.new_int_var(
+        rule.earliest, rule.latest, f"break_start[{route.carer},{route.day}]"
+    )
     for (i, j), lit in route.arcs.items():
         opens, closes = max(times.leave(i), rule.earliest), times.arrive_by(j)
-        if opens <= rule.latest and opens + rule.minutes <= closes and times.leave(i) + times.leg(i, j) + rule.minutes <= closes:
+        if (
+            opens <= rule.latest
+            and opens + rule.minutes <= closes
+            and times.leave(i) + times.leg(i, j) + rule.minutes <= closes
+        ):
             on_break = model.new_bool_var(f"break_on[{route.label(i, j)}]")
             model.add_implication(on_break, lit)
             route.on_break[(i, j)] = on_break
     model.add(sum(route.on_break.values()) == route.active)
 
 
-def keep_break_in_gap(model: cp_model.CpModel, route: RouteVars, arc: tuple[int, int],
-                      departs: cp_model.LinearExprT, arrives: cp_model.LinearExprT, pause: int) -> None:
+def keep_break_in_gap(
+    model: cp_model.CpModel,
+    route: RouteVars,
+    arc: tuple[int, int],
+    departs: cp_model.LinearExprT,
+    arrives: cp_model.LinearExprT,
+    pause: int,
+) -> None:
     """A break taken on `arc` starts after the carer leaves its first node and ends before
     the carer arrives at its second."""
     on_break = route.on_break.get(arc)

@@ -11,11 +11,18 @@ from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Placement
 
 
-def add_new_pairs(model: cp_model.CpModel, problem: Problem, current: dict[str, Placement], free: set[str],
-                  serves: dict[Candidate, cp_model.IntVar]) -> list[cp_model.IntVar]:
+def add_new_pairs(
+    model: cp_model.CpModel,
+    problem: Problem,
+    current: dict[str, Placement],
+    free: set[str],
+    serves: dict[Candidate, cp_model.IntVar],
+) -> list[cp_model.IntVar]:
     """`new_pair[k,c]`: carer c serves client k in this step although they do not meet outside it."""
     visit = problem.instance.visit_by_id
-    met_outside = {(visit[v_id].client, c) for v_id, p in current.items() if v_id not in free for c in p.carers}
+    met_outside = {
+        (visit[v_id].client, c) for v_id, p in current.items() if v_id not in free for c in p.carers
+    }
     pair_lits: dict[tuple[str, str], list[cp_model.IntVar]] = {}
     for (v_id, c_id, _), lit in serves.items():
         pair_lits.setdefault((visit[v_id].client, c_id), []).append(lit)

@@ -9,9 +9,16 @@ from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Placement
 
 
-def add_hint(model: cp_model.CpModel, problem: Problem, routes: list[RouteVars], current: dict[str, Placement],
-             breaks: dict[tuple[str, int], int], free_ids: list[str], serves: dict[Candidate, cp_model.IntVar],
-             visits: dict[str, VisitVars]) -> None:
+def add_hint(
+    model: cp_model.CpModel,
+    problem: Problem,
+    routes: list[RouteVars],
+    current: dict[str, Placement],
+    breaks: dict[tuple[str, int], int],
+    free_ids: list[str],
+    serves: dict[Candidate, cp_model.IntVar],
+    visits: dict[str, VisitVars],
+) -> None:
     """Hint every freed visit's placement, each route's order and each break as they are now."""
     for v_id in free_ids:
         p = current.get(v_id)
@@ -23,7 +30,8 @@ def add_hint(model: cp_model.CpModel, problem: Problem, routes: list[RouteVars],
         model.add_hint(lit, p is not None and p.day == day and c_id in p.carers)
     for r in routes:
         on_route = sorted(
-            (current[v].start, k) for k, v in enumerate(r.nodes, start=1)
+            (current[v].start, k)
+            for k, v in enumerate(r.nodes, start=1)
             if v in current and current[v].day == r.day and r.carer in current[v].carers
         )
         order = [0] + [k for _, k in on_route] + [0]
@@ -39,7 +47,9 @@ def add_hint(model: cp_model.CpModel, problem: Problem, routes: list[RouteVars],
         model.add_hint(r.break_start, b if b is not None else rule.earliest)
         times = [current[r.nodes[k - 1]].start for k in order[1:-1]]
         for key, on_break in r.on_break.items():
-            model.add_hint(on_break, b is not None and key in used and _break_between(key, order, times, b))
+            model.add_hint(
+                on_break, b is not None and key in used and _break_between(key, order, times, b)
+            )
 
 
 def _break_between(key: tuple[int, int], order: list[int], times: list[int], b: int) -> bool:

@@ -25,29 +25,59 @@ class Levels:
     minutes: cp_model.LinearExprT
 
 
-def objective_levels(model: cp_model.CpModel, problem: Problem, current: dict[str, Placement], free_ids: list[str],
-                     visits: dict[str, VisitVars], serves: dict[Candidate, cp_model.IntVar], routes: list[RouteVars],
-                     new_pairs: list[cp_model.IntVar], start: dict[str, cp_model.IntVar | int],
-                     weights: Weights) -> Levels:
+def objective_levels(
+    model: cp_model.CpModel,
+    problem: Problem,
+    current: dict[str, Placement],
+    free_ids: list[str],
+    visits: dict[str, VisitVars],
+    serves: dict[Candidate, cp_model.IntVar],
+    routes: list[RouteVars],
+    new_pairs: list[cp_model.IntVar],
+    start: dict[str, cp_model.IntVar | int],
+    weights: Weights,
+) -> Levels:
     """Heads and minutes of the step, weighted."""
     instance = problem.instance
     not_preferred = _not_preferred(problem, serves)
-    unserved_m = [visits[v].served.Not() for v in free_ids if instance.visit_by_id[v].priority == "mandatory"]
-    unserved_d = [visits[v].served.Not() for v in free_ids if instance.visit_by_id[v].priority == "deferrable"]
-    travel = sum(minutes * lit for r in routes for (i, j), lit in r.arcs.items() if (minutes := r.legs[(i, j)]))
+    unserved_m = [
+        visits[v].served.Not() for v in free_ids if instance.visit_by_id[v].priority == "mandatory"
+    ]
+    unserved_d = [
+        visits[v].served.Not() for v in free_ids if instance.visit_by_id[v].priority == "deferrable"
+    ]
+    travel = sum(
+        minutes * lit
+        for r in routes
+        for (i, j), lit in r.arcs.items()
+        if (minutes := r.legs[(i, j)])
+    )
     served = {v: visits[v].served for v in free_ids}
-    arrival = add_arrival_deviations(model, problem, current, free_ids, start, served) if weights.arrival else []
-    workload = add_workload_deviations(model, problem, current, set(free_ids), serves) if weights.workload else []
+    arrival = (
+        add_arrival_deviations(model, problem, current, free_ids, start, served)
+        if weights.arrival
+        else []
+    )
+    workload = (
+        add_workload_deviations(model, problem, current, set(free_ids), serves)
+        if weights.workload
+        else []
+    )
     heads = (
         weights.unserved_mandatory * sum(unserved_m)
         + weights.unserved_deferrable * sum(unserved_d)
         + weights.new_pair * sum(new_pairs)
         + weights.not_preferred * sum(not_preferred)
     )
-    return Levels(heads, weights.travel * travel + weights.arrival * sum(arrival) + weights.workload * sum(workload))
+    return Levels(
+        heads,
+        weights.travel * travel + weights.arrival * sum(arrival) + weights.workload * sum(workload),
+    )
 
 
-def _not_preferred(problem: Problem, serves: dict[Candidate, cp_model.IntVar]) -> list[cp_model.IntVar]:
+def _not_preferred(
+    problem: Problem, serves: dict[Candidate, cp_model.IntVar]
+) -> list[cp_model.IntVar]:
     """Candidates that give a client with preferred carers someone else."""
     found = []
     for (v_id, c_id, _), lit in serves.items():
@@ -57,9 +87,14 @@ def _not_preferred(problem: Problem, serves: dict[Candidate, cp_model.IntVar]) -
     return found
 
 
-def add_arrival_deviations(model: cp_model.CpModel, problem: Problem, current: dict[str, Placement],
-                           free_ids: list[str], start: dict[str, cp_model.IntVar | int],
-                           served: dict[str, cp_model.IntVar]) -> list[cp_model.IntVar]:
+def add_arrival_deviations(
+    model: cp_model.CpModel,
+    problem: Problem,
+    current: dict[str, Placement],
+    free_ids: list[str],
+    start: dict[str, cp_model.IntVar | int],
+    served: dict[str, cp_model.IntVar],
+) -> list[cp_model.IntVar]:
     """Per recurring visit touched by the step, a common target time and each served member's
     distance from it: minimising their sum puts the target at the members' median, so the sum
     is exactly the series' deviation in `solver.score`."""
@@ -83,8 +118,13 @@ def add_arrival_deviations(model: cp_model.CpModel, problem: Problem, current: d
     return deviations
 
 
-def add_workload_deviations(model: cp_model.CpModel, problem: Problem, current: dict[str, Placement],
-                            free: set[str], serves: dict[Candidate, cp_model.IntVar]) -> list[cp_model.IntVar]:
+def add_workload_deviations(
+    model: cp_model.CpModel,
+    problem: Problem,
+    current: dict[str, Placement],
+    free: set[str],
+    serves: dict[Candidate, cp_model.IntVar],
+) -> list[cp_model.IntVar]:
     """Per carer who may take a freed visit, the distance of their visit minutes from their share."""
     instance = problem.instance
     targets = problem.workload_targets
@@ -99,7 +139,9 @@ def add_workload_deviations(model: cp_model.CpModel, problem: Problem, current: 
     deviations = []
     for c_id, terms in sorted(added.items()):
         load = fixed[c_id] + sum(terms)
-        deviation = model.new_int_var(0, max(targets[c_id], 24 * 60 * instance.horizon.days), f"workload_deviation[{c_id}]")
+        deviation = model.new_int_var(
+            0, max(targets[c_id], 24 * 60 * instance.horizon.days), f"workload_deviation[{c_id}]"
+        )
         model.add(deviation >= load - targets[c_id])
         model.add(deviation >= targets[c_id] - load)
         deviations.append(deviation)

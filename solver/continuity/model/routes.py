@@ -17,8 +17,16 @@ from hemplan.solver.continuity.model.variables import Candidate, RouteVars
 from hemplan.solver.problem import Problem
 
 
-def add_route(model: cp_model.CpModel, problem: Problem, carer_id: str, day: int, fixed: list[str],
-              candidates: list[str], serves: dict[Candidate, cp_model.IntVar], start: dict[str, Start]) -> RouteVars:
+def add_route(
+    model: cp_model.CpModel,
+    problem: Problem,
+    carer_id: str,
+    day: int,
+    fixed: list[str],
+    candidates: list[str],
+    serves: dict[Candidate, cp_model.IntVar],
+    start: dict[str, Start],
+) -> RouteVars:
     """Circuit, break and timing of one carer-day: `fixed` visits stay on it (in start
     order), `candidates` may join it."""
     nodes = fixed + candidates
@@ -30,8 +38,12 @@ def add_route(model: cp_model.CpModel, problem: Problem, carer_id: str, day: int
     return route
 
 
-def add_circuit(model: cp_model.CpModel, route: RouteVars, times: RouteTimes,
-                serves: dict[Candidate, cp_model.IntVar]) -> None:
+def add_circuit(
+    model: cp_model.CpModel,
+    route: RouteVars,
+    times: RouteTimes,
+    serves: dict[Candidate, cp_model.IntVar],
+) -> None:
     """One circuit through the office and the nodes on the route; a route with a fixed visit
     is active, a candidate on it makes it active."""
     if times.fixed:
@@ -55,7 +67,9 @@ def add_circuit(model: cp_model.CpModel, route: RouteVars, times: RouteTimes,
     model.add_circuit(arcs)
 
 
-def add_timing(model: cp_model.CpModel, route: RouteVars, times: RouteTimes, start: dict[str, Start]) -> None:
+def add_timing(
+    model: cp_model.CpModel, route: RouteVars, times: RouteTimes, start: dict[str, Start]
+) -> None:
     """Along a chosen arc i -> j, j starts after i ends plus the travel, plus the break when
     it is taken on that arc; an arc between two fixed times that cannot hold that is ruled out."""
     rule = times.shift.break_
@@ -64,7 +78,9 @@ def add_timing(model: cp_model.CpModel, route: RouteVars, times: RouteTimes, sta
         departs = times.shift.start if i == 0 else start[route.nodes[i - 1]] + times.dur[i]
         arrives = times.shift.end if j == 0 else start[route.nodes[j - 1]]
         on_break = route.on_break.get((i, j))
-        timing = arrives >= departs + times.leg(i, j) + (pause * on_break if on_break is not None else 0)
+        timing = arrives >= departs + times.leg(i, j) + (
+            pause * on_break if on_break is not None else 0
+        )
         if isinstance(timing, bool):  # both ends fixed: the arc is allowed or not
             if not timing:
                 model.add(lit == 0)

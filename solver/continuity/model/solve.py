@@ -26,8 +26,15 @@ class Solved:
     work: float
 
 
-def lexicographic(model: cp_model.CpModel, levels: Levels, time_limit: float, seed: int, workers: int,
-                  deterministic_limit: float | None, polish_share: float) -> Solved | None:
+def lexicographic(
+    model: cp_model.CpModel,
+    levels: Levels,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    deterministic_limit: float | None,
+    polish_share: float,
+) -> Solved | None:
     """Minimise the heads, then heads plus minutes with the heads held at what the first stage
     found; None when the first stage finds no solution."""
     began = time.monotonic()
@@ -54,14 +61,18 @@ def lexicographic(model: cp_model.CpModel, levels: Levels, time_limit: float, se
     return Solved(second, second.status_name(status), work + second.deterministic_time)
 
 
-def cp_solver(time_limit: float, seed: int, workers: int, deterministic_limit: float | None) -> cp_model.CpSolver:
+def cp_solver(
+    time_limit: float, seed: int, workers: int, deterministic_limit: float | None
+) -> cp_model.CpSolver:
     """A CP-SAT solver set for a small neighbourhood searched from its hint."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.catch_sigint_signal = False  # Ctrl-C is handled by the search loop
-    solver.parameters.max_presolve_iterations = 1  # small budgets: search from the hint, not presolve
+    solver.parameters.max_presolve_iterations = (
+        1  # small budgets: search from the hint, not presolve
+    )
     solver.parameters.cp_model_probing_level = 0  # measured: more LNS steps pay more than probing
     solver.parameters.symmetry_level = 0
     if deterministic_limit is not None:

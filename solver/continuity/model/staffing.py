@@ -11,8 +11,12 @@ from hemplan.models.contract.instance import Visit
 from hemplan.solver.continuity.model.variables import Candidate, VisitVars
 
 
-def add_staffing(model: cp_model.CpModel, visit: Visit, variables: VisitVars,
-                 serves: dict[Candidate, cp_model.IntVar]) -> None:
+def add_staffing(
+    model: cp_model.CpModel,
+    visit: Visit,
+    variables: VisitVars,
+    serves: dict[Candidate, cp_model.IntVar],
+) -> None:
     """`on[v,d]`: the visit is done on day d, by exactly `staff_needed` carers; it is served
     on one day or not at all."""
     for day in visit.days:

@@ -65,13 +65,26 @@ class RouteTimes:
         return True
 
 
-def route_times(problem: Problem, carer_id: str, day: int, nodes: list[str], fixed: int,
-                start: dict[str, Start]) -> RouteTimes:
+def route_times(
+    problem: Problem, carer_id: str, day: int, nodes: list[str], fixed: int, start: dict[str, Start]
+) -> RouteTimes:
     """The pruning facts of a carer-day whose first `fixed` nodes stay on it."""
     carer = problem.carer(carer_id)
     visits = [problem.visit(v) for v in nodes]
     places = [problem.office(carer)] + [problem.home(v) for v in visits]
-    est = [carer.shift_by_day[day].start] + [s if isinstance(s := start[v.id], int) else v.window.earliest for v in visits]
-    lst = [carer.shift_by_day[day].end] + [s if isinstance(s := start[v.id], int) else v.window.latest for v in visits]
-    return RouteTimes(carer.shift_by_day[day], places, problem.travel, carer.travel_mode, est, lst,
-                      [0] + [v.duration for v in visits], fixed)
+    est = [carer.shift_by_day[day].start] + [
+        s if isinstance(s := start[v.id], int) else v.window.earliest for v in visits
+    ]
+    lst = [carer.shift_by_day[day].end] + [
+        s if isinstance(s := start[v.id], int) else v.window.latest for v in visits
+    ]
+    return RouteTimes(
+        carer.shift_by_day[day],
+        places,
+        problem.travel,
+        carer.travel_mode,
+        est,
+        lst,
+        [0] + [v.duration for v in visits],
+        fixed,
+    )

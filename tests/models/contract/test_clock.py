@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from hemplan.models.contract.clock import format_clock, parse_clock
 
 
-@pytest.mark.parametrize(("text", "minutes"), [("07:30", 450), ("0:05", 5), ("24:00", 1440), (600, 600)])
+@pytest.mark.parametrize(
+    ("text", "minutes"), [("07:30", 450), ("0:05", 5), ("24:00", 1440), (600, 600)]
+)
 def test_clock_parses_both_forms(text: str | int, minutes: int) -> None:
     assert parse_clock(text) == minutes
 

@@ -29,16 +29,25 @@ FEASIBLE = {
 BREAKS = {("S1", 0): "11:00"}
 
 
-def plan(instance: Instance, changes: dict | None = None, breaks: dict | None = None,
-         unassigned: list[str] = ()) -> Schedule:
+def plan(
+    instance: Instance,
+    changes: dict | None = None,
+    breaks: dict | None = None,
+    unassigned: list[str] = (),
+) -> Schedule:
     decisions = {**FEASIBLE, **(changes or {})}
     assignments = [
         Assignment(visit=v, day=d, start=parse_clock(s), carers=c)
-        for v, (d, s, c) in decisions.items() if v not in unassigned
+        for v, (d, s, c) in decisions.items()
+        if v not in unassigned
     ]
     brk = {k: parse_clock(s) for k, s in (BREAKS if breaks is None else breaks).items()}
-    return assemble_schedule(Problem.build(instance), assignments, brk,
-                             [Unassigned(visit=v, reason="test") for v in unassigned])
+    return assemble_schedule(
+        Problem.build(instance),
+        assignments,
+        brk,
+        [Unassigned(visit=v, reason="test") for v in unassigned],
+    )
 
 
 def findings(instance: Instance, schedule: Schedule) -> set[tuple[str, str | None, str | None]]:
@@ -71,24 +80,45 @@ def test_feasible_plan_has_no_violation(hand: Instance) -> None:
         ({"V5": (1, "08:00", ["S2"])}, {("shift", "V5", "S2")}),
         ({"V3": (0, "08:00", ["S2"])}, {("staffing", "V3", None), ("route", "V3", "S3")}),
     ],
-    ids=["window", "day-outside-range", "travel", "overlap", "overlap-same-start", "skill", "exclusion", "team", "no-shift", "staffing"],
+    ids=[
+        "window",
+        "day-outside-range",
+        "travel",
+        "overlap",
+        "overlap-same-start",
+        "skill",
+        "exclusion",
+        "team",
+        "no-shift",
+        "staffing",
+    ],
 )
 def test_each_violation_kind_is_found_exactly(hand: Instance, changes: dict, expected: set) -> None:
     schedule = plan(hand, changes)
-    if ("staffing", "V3", None) in expected:  # S3's route still lists V3: keep it, so the route disagrees
+    if (
+        "staffing",
+        "V3",
+        None,
+    ) in expected:  # S3's route still lists V3: keep it, so the route disagrees
         schedule.routes.extend(r for r in plan(hand).routes if r.carer == "S3")
     assert findings(hand, schedule) == expected
 
 
 def test_shift_start_is_found(tmp_path: Path) -> None:
-    late_start = write_hand_instance(tmp_path, {"staff.S2": {"shifts": [{"day": 0, "start": "07:55", "end": "16:00"}]}})
+    late_start = write_hand_instance(
+        tmp_path, {"staff.S2": {"shifts": [{"day": 0, "start": "07:55", "end": "16:00"}]}}
+    )
     assert findings(late_start, plan(late_start)) == {("shift", "V3", "S2")}
 
 
 def test_shift_end_is_found(tmp_path: Path) -> None:
-    early_end = write_hand_instance(tmp_path, {"staff.S3": {"shifts": [{"day": 0, "start": "07:00", "end": "09:05"}]}})
+    early_end = write_hand_instance(
+        tmp_path, {"staff.S3": {"shifts": [{"day": 0, "start": "07:00", "end": "09:05"}]}}
+    )
     assert findings(early_end, plan(early_end)) == {("shift", "V3", "S3")}
-    in_time = write_hand_instance(tmp_path, {"staff.S3": {"shifts": [{"day": 0, "start": "07:00", "end": "09:10"}]}})
+    in_time = write_hand_instance(
+        tmp_path, {"staff.S3": {"shifts": [{"day": 0, "start": "07:00", "end": "09:10"}]}}
+    )
     assert findings(in_time, plan(in_time)) == set()
 
 
@@ -120,7 +150,9 @@ def test_double_staffed_carers_must_start_together(hand: Instance) -> None:
 
 
 def test_locked_carer_and_start_are_kept(tmp_path: Path) -> None:
-    locked = write_hand_instance(tmp_path, {"visits.V2": {"locked_carers": ["S1"], "locked_start": "09:00"}})
+    locked = write_hand_instance(
+        tmp_path, {"visits.V2": {"locked_carers": ["S1"], "locked_start": "09:00"}}
+    )
     assert findings(locked, plan(locked)) == set()
     moved = plan(locked, {"V2": (0, "09:10", ["S1"])})
     assert findings(locked, moved) == {("lock", "V2", None)}
@@ -168,7 +200,8 @@ def test_borrowing_is_allowed_when_said(hand: Instance) -> None:
 def test_unknown_carer_is_found(hand: Instance) -> None:
     schedule = plan(hand)
     schedule.assignments = [
-        a.model_copy(update={"carers": ["S9"]}) if a.visit == "V4" else a for a in schedule.assignments
+        a.model_copy(update={"carers": ["S9"]}) if a.visit == "V4" else a
+        for a in schedule.assignments
     ]
     schedule.routes = [r for r in schedule.routes if r.carer != "S4"]
     assert findings(hand, schedule) == {("unknown_carer", "V4", "S9")}

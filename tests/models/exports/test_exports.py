@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,19 +23,27 @@ from tests.solved import TINY, solved
 
 icalendar = pytest.importorskip("icalendar")
 
-STAMP = datetime(2026, 1, 2, 8, 0, tzinfo=timezone.utc)
-NOTES = 'Ring twice; key, in the box\nDog "Bella" — be calm, \\ back door. Åsa Öberg, dotter: 070-123 45 67 ' * 2
+STAMP = datetime(2026, 1, 2, 8, 0, tzinfo=UTC)
+NOTES = (
+    'Ring twice; key, in the box\nDog "Bella" — be calm, \\ back door. Åsa Öberg, dotter: 070-123 45 67 '
+    * 2
+)
 
 
 @pytest.fixture(scope="module")
 def double() -> tuple[Instance, Schedule]:
     """A double-staffed visit whose notes need escaping and folding, and a client with a comma in the name."""
     instance = small(
-        [{"id": s, "name": f"Carer {s}", "shifts": [shift(d) for d in range(2)]} for s in ("A", "B", "C")],
+        [
+            {"id": s, "name": f"Carer {s}", "shifts": [shift(d) for d in range(2)]}
+            for s in ("A", "B", "C")
+        ],
         [{"id": "K", "name": "Karin Berg, 2 tr"}, {"id": "L", "name": "Lars Ödman"}],
-        [visit("V1", "K", 0, staff_needed=2, notes=NOTES, service="hoist; transfer"),
-         visit("V2", "L", 0, "10:00", "11:00", 45, notes="Nyckel i boxen"),
-         visit("V3", "L", 1, "08:00", "08:30", 20)],
+        [
+            visit("V1", "K", 0, staff_needed=2, notes=NOTES, service="hoist; transfer"),
+            visit("V2", "L", 0, "10:00", "11:00", 45, notes="Nyckel i boxen"),
+            visit("V3", "L", 1, "08:00", "08:30", 20),
+        ],
         days=2,
     )
     return instance, solved(instance)
@@ -45,9 +53,15 @@ def expected(instance: Instance, schedule: Schedule) -> set[tuple[str, str, date
     """(visit, carer, local start, duration, client) for every carer of every assigned visit."""
     start_date = datetime.combine(instance.horizon.start_date, datetime.min.time())
     return {
-        (a.visit, carer, start_date + timedelta(days=a.day, minutes=a.start),
-         instance.visit_by_id[a.visit].duration, instance.visit_by_id[a.visit].client)
-        for a in schedule.assignments for carer in a.carers
+        (
+            a.visit,
+            carer,
+            start_date + timedelta(days=a.day, minutes=a.start),
+            instance.visit_by_id[a.visit].duration,
+            instance.visit_by_id[a.visit].client,
+        )
+        for a in schedule.assignments
+        for carer in a.carers
     }
 
 
@@ -67,8 +81,15 @@ def parsed_ics(instance: Instance, files: dict[str, str]) -> tuple[set, dict[str
             assert event["DTSTART"].params["TZID"] == "Europe/Stockholm"
             assert start.utcoffset() == timedelta(hours=1)  # January: CET
             visit_id = str(event["X-HEMPLAN-VISIT"])
-            events.add((visit_id, carer, start.replace(tzinfo=None), int((end - start).total_seconds() // 60),
-                        str(event["X-HEMPLAN-CLIENT"])))
+            events.add(
+                (
+                    visit_id,
+                    carer,
+                    start.replace(tzinfo=None),
+                    int((end - start).total_seconds() // 60),
+                    str(event["X-HEMPLAN-CLIENT"]),
+                )
+            )
             notes[visit_id] = str(event["DESCRIPTION"])
     return events, notes
 
@@ -79,8 +100,15 @@ def parsed_csv(files: dict[str, str]) -> tuple[set, list[dict[str, str]]]:
         assert text.startswith(BOM)
         rows += csv.DictReader(io.StringIO(text.removeprefix(BOM), newline=""), delimiter=DELIMITER)
     events = {
-        (r["visit"], r["carer"], datetime.fromisoformat(f"{r['date']}T{r['start']}"), int(r["minutes"]), r["client"])
-        for r in rows if r["kind"] == "visit"
+        (
+            r["visit"],
+            r["carer"],
+            datetime.fromisoformat(f"{r['date']}T{r['start']}"),
+            int(r["minutes"]),
+            r["client"],
+        )
+        for r in rows
+        if r["kind"] == "visit"
     }
     return events, rows
 
@@ -124,13 +152,17 @@ def test_double_staffed_visit_names_the_co_carer_and_text_survives_escaping(doub
     for text in ics_files.values():
         assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
         assert max(len(line.encode("utf-8")) for line in text.split("\r\n")) <= 75
-    uids = [str(e["UID"]) for t in ics_files.values() for e in icalendar.Calendar.from_ical(t).walk("VEVENT")]
+    uids = [
+        str(e["UID"])
+        for t in ics_files.values()
+        for e in icalendar.Calendar.from_ical(t).walk("VEVENT")
+    ]
     assert len(uids) == len(set(uids))
     assert calendars(instance, schedule, STAMP) == ics_files  # same input and stamp, same bytes
 
 
 def test_fold_and_escape_follow_rfc_5545() -> None:
-    assert escape_text('a,b;c\\d\ne') == "a\\,b\\;c\\\\d\\ne"
+    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
     line = "DESCRIPTION:" + "å" * 80
     pieces = fold(line).split("\r\n")
     assert all(len(p.encode("utf-8")) <= 75 for p in pieces)
@@ -140,8 +172,14 @@ def test_fold_and_escape_follow_rfc_5545() -> None:
 
 def test_file_names_are_safe_and_distinct() -> None:
     names = file_names(["S1", "a/b", "a_b", "A_B", "..", "ok.x"], ".csv")
-    assert names == {"S1": "S1.csv", "a/b": "a_b.csv", "a_b": "a_b-2.csv", "A_B": "A_B-3.csv",
-                     "..": "carer.csv", "ok.x": "ok.x.csv"}
+    assert names == {
+        "S1": "S1.csv",
+        "a/b": "a_b.csv",
+        "a_b": "a_b-2.csv",
+        "A_B": "A_B-3.csv",
+        "..": "carer.csv",
+        "ok.x": "ok.x.csv",
+    }
 
 
 def test_hemplan_export_writes_one_file_per_carer(solved_tiny, tmp_path: Path) -> None:
@@ -149,33 +187,80 @@ def test_hemplan_export_writes_one_file_per_carer(solved_tiny, tmp_path: Path) -
     write_model(tmp_path / "schedule.json", schedule)
     for fmt in ("csv", "ics"):
         out = tmp_path / fmt
-        result = CliRunner().invoke(main, ["export", str(tmp_path / "schedule.json"), "--instance", str(TINY),
-                                           "--format", fmt, "-o", str(out)])
+        result = CliRunner().invoke(
+            main,
+            [
+                "export",
+                str(tmp_path / "schedule.json"),
+                "--instance",
+                str(TINY),
+                "--format",
+                fmt,
+                "-o",
+                str(out),
+            ],
+        )
         assert result.exit_code == 0, result.output
         carers = {r.carer for r in schedule.routes if r.stops}
         assert sorted(p.name for p in out.iterdir()) == sorted(f"{c}.{fmt}" for c in carers)
-    events, _ = parsed_ics(instance, {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "ics").iterdir()})
+    events, _ = parsed_ics(
+        instance, {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "ics").iterdir()}
+    )
     assert events == expected(instance, schedule)
 
 
-def test_export_of_a_schedule_for_another_instance_is_refused_without_output(solved_tiny, tmp_path: Path) -> None:
+def test_export_of_a_schedule_for_another_instance_is_refused_without_output(
+    solved_tiny, tmp_path: Path
+) -> None:
     _, schedule = solved_tiny
-    other = schedule.model_copy(update={"assignments": [*schedule.assignments[:1],
-                                                        schedule.assignments[0].model_copy(update={"visit": "X9"})]})
+    other = schedule.model_copy(
+        update={
+            "assignments": [
+                *schedule.assignments[:1],
+                schedule.assignments[0].model_copy(update={"visit": "X9"}),
+            ]
+        }
+    )
     write_model(tmp_path / "other.json", other)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["export", str(tmp_path / "other.json"), "--instance", str(TINY),
-                                       "--format", "csv", "-o", str(out)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "export",
+            str(tmp_path / "other.json"),
+            "--instance",
+            str(TINY),
+            "--format",
+            "csv",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 2
     assert f"{tmp_path / 'other.json'}: assignments[X9].visit: unknown visit 'X9'" in result.output
     assert "Traceback" not in result.output and not out.exists()
 
 
-def test_export_needs_the_instance_and_an_existing_parent_folder(solved_tiny, tmp_path: Path) -> None:
+def test_export_needs_the_instance_and_an_existing_parent_folder(
+    solved_tiny, tmp_path: Path
+) -> None:
     _, schedule = solved_tiny
     write_model(tmp_path / "s.json", schedule)
-    missing = CliRunner().invoke(main, ["export", str(tmp_path / "s.json"), "--format", "ics", "-o", str(tmp_path)])
+    missing = CliRunner().invoke(
+        main, ["export", str(tmp_path / "s.json"), "--format", "ics", "-o", str(tmp_path)]
+    )
     assert missing.exit_code == 2 and "--instance" in missing.output
-    deep = CliRunner().invoke(main, ["export", str(tmp_path / "s.json"), "--instance", str(TINY), "--format", "ics",
-                                     "-o", str(tmp_path / "no" / "such")])
+    deep = CliRunner().invoke(
+        main,
+        [
+            "export",
+            str(tmp_path / "s.json"),
+            "--instance",
+            str(TINY),
+            "--format",
+            "ics",
+            "-o",
+            str(tmp_path / "no" / "such"),
+        ],
+    )
     assert deep.exit_code == 2 and "does not exist" in deep.output

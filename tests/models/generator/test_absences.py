@@ -16,8 +16,16 @@ from tests.paths import INSTANCES
 def shift_keys(instance: Instance) -> Counter:
     """Every shift as (team, travel mode, day, start, end, break), whoever works it."""
     return Counter(
-        (s.team, s.travel_mode, sh.day, sh.start, sh.end, sh.break_.model_dump_json() if sh.break_ else "")
-        for s in instance.staff for sh in s.shifts
+        (
+            s.team,
+            s.travel_mode,
+            sh.day,
+            sh.start,
+            sh.end,
+            sh.break_.model_dump_json() if sh.break_ else "",
+        )
+        for s in instance.staff
+        for sh in s.shifts
     )
 
 
@@ -58,7 +66,11 @@ def test_a_substitute_holds_the_delegations_of_every_shift_it_takes(district):
         if SUBSTITUTE_MARK not in s.id:
             continue
         for sh in s.shifts:
-            gone = [c for (c, d) in before if d == sh.day and (c, d) not in worked and c.startswith(s.team)]
+            gone = [
+                c
+                for (c, d) in before
+                if d == sh.day and (c, d) not in worked and c.startswith(s.team)
+            ]
             assert any(before[c, sh.day] <= set(s.skills) for c in gone), (s.id, sh.day)
 
 

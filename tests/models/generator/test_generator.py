@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections import Counter, defaultdict
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -51,7 +51,7 @@ def commands(path: Path) -> dict[str, list[str]]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def bundled(name: str) -> Instance:
     return load_instance(INSTANCES / f"{name}.json")
 
@@ -72,14 +72,32 @@ def test_same_arguments_give_identical_json():
 
 
 def test_different_seed_gives_a_different_instance():
-    assert to_json(generate_instance(1, 8, 5, 7, seed=1)) != to_json(generate_instance(1, 8, 5, 7, seed=2))
+    assert to_json(generate_instance(1, 8, 5, 7, seed=1)) != to_json(
+        generate_instance(1, 8, 5, 7, seed=2)
+    )
 
 
 def test_output_does_not_depend_on_hash_randomisation(tmp_path):
     out = tmp_path / "t.json"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    cmd = [sys.executable, "-m", "hemplan.cli.main", "generate", "--teams", "2", "--clients-per-team", "5",
-           "--staff-per-team", "4", "--days", "3", "--seed", "7", "-o", str(out)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "hemplan.cli.main",
+        "generate",
+        "--teams",
+        "2",
+        "--clients-per-team",
+        "5",
+        "--staff-per-team",
+        "4",
+        "--days",
+        "3",
+        "--seed",
+        "7",
+        "-o",
+        str(out),
+    ]
     subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True)
     assert out.read_text(encoding="utf-8") == to_json(generate_instance(2, 5, 4, 3, seed=7))
 
@@ -154,7 +172,9 @@ def test_visit_minutes_fit_paid_minutes_per_team_and_day(name):
         for shift in s.shifts:
             paid[s.team, shift.day] += shift.paid_minutes
     for key, minutes in work.items():
-        assert minutes <= 0.85 * paid[key], f"team {key[0]} day {key[1]}: {minutes:.0f} of {paid[key]} paid"
+        assert minutes <= 0.85 * paid[key], (
+            f"team {key[0]} day {key[1]}: {minutes:.0f} of {paid[key]} paid"
+        )
     for team in inst.teams:
         total = sum(m for (t, _), m in work.items() if t == team.id)
         assert total <= 0.75 * sum(p for (t, _), p in paid.items() if t == team.id)
@@ -179,8 +199,13 @@ def test_district_looks_like_swedish_home_care():
     for team in inst.teams:
         homes = [c.location for c in inst.clients if c.team == team.id]
         assert distance_km([team.office], homes).max() < 8
-        assert distance_km([Location(lat=TOWN_CENTRE[0], lon=TOWN_CENTRE[1])], [team.office])[0, 0] < 15
-    modes = {t.name: Counter(s.travel_mode for s in inst.staff if s.team == t.id) for t in inst.teams}
+        assert (
+            distance_km([Location(lat=TOWN_CENTRE[0], lon=TOWN_CENTRE[1])], [team.office])[0, 0]
+            < 15
+        )
+    modes = {
+        t.name: Counter(s.travel_mode for s in inst.staff if s.team == t.id) for t in inst.teams
+    }
     assert set(modes["Bergsåker"]) == {"car"}  # at the edge of town everyone drives
     assert "car" not in modes["Skönsmon"]  # in town carers walk or bike
     # shifts: day and evening, breaks, nobody works every day, weekends thinner than weekdays
@@ -192,10 +217,22 @@ def test_district_looks_like_swedish_home_care():
     assert max(crew[5], crew[6]) < min(crew[d] for d in range(5))
     # visits: recurring patterns with flexible cleaning/shopping, doubles, skills, a service mix
     patterns = raw["patterns"]
-    assert any(p.get("flexible") and p["service"] == "cleaning" and p.get("every_weeks") == 2 for p in patterns)
+    assert any(
+        p.get("flexible") and p["service"] == "cleaning" and p.get("every_weeks") == 2
+        for p in patterns
+    )
     assert any(p.get("flexible") and p["service"] == "shopping" for p in patterns)
     services = Counter(v.service for v in inst.visits)
-    for service in ("morning_help", "lunch", "dinner", "bedtime", "shower", "cleaning", "shopping", "medication"):
+    for service in (
+        "morning_help",
+        "lunch",
+        "dinner",
+        "bedtime",
+        "shower",
+        "cleaning",
+        "shopping",
+        "medication",
+    ):
         assert services[service] > 0, service
     doubles = [v for v in inst.visits if v.staff_needed == 2]
     assert 0 < len(doubles) < 0.15 * len(inst.visits)
@@ -222,7 +259,9 @@ def test_windows_follow_the_rhythm_of_the_day():
         if v.service == "bedtime":
             assert v.window.earliest >= 19 * 60 + 30 and v.window.latest + v.duration <= 22 * 60
         if v.service in ("cleaning", "shopping", "laundry"):
-            assert v.priority == "deferrable" and all(Calendar(inst.horizon.start_date, 14).weekday(d) < 5 for d in v.days)
+            assert v.priority == "deferrable" and all(
+                Calendar(inst.horizon.start_date, 14).weekday(d) < 5 for d in v.days
+            )
 
 
 def test_generator_counts_occurrences_as_models_patterns_does():
@@ -241,8 +280,14 @@ def test_generator_counts_occurrences_as_models_patterns_does():
 
 
 def test_start_date_other_than_monday():
-    inst = expand_patterns(generate_instance(1, 12, 6, 4, seed=2, start_date=date(2026, 1, 10)))  # Saturday
-    assert all(v.days[0] >= 2 for v in inst.visits if v.service in ("cleaning", "shopping", "laundry", "shower"))
+    inst = expand_patterns(
+        generate_instance(1, 12, 6, 4, seed=2, start_date=date(2026, 1, 10))
+    )  # Saturday
+    assert all(
+        v.days[0] >= 2
+        for v in inst.visits
+        if v.service in ("cleaning", "shopping", "laundry", "shower")
+    )
 
 
 # -- capacity checks --------------------------------------------------------------------
@@ -267,7 +312,12 @@ def test_demand_equals_a_direct_sum_over_visits():
         on = ((load.o_days == day) & load.o_staffed).any(axis=1)
         for i in range(0, len(GRID), 4):
             for j in range(i + 1, len(GRID), 3):
-                direct = (share * _energy(load.o_earliest, load.o_latest, load.o_duration, load.visit_travel, i, j))[on]
+                direct = (
+                    share
+                    * _energy(
+                        load.o_earliest, load.o_latest, load.o_duration, load.visit_travel, i, j
+                    )
+                )[on]
                 assert abs(direct.sum() - demand[day, 0, i, j]) < 1e-3  # travel is rounded to 1e-6
 
 
@@ -281,7 +331,14 @@ def test_sized_team_passes_its_own_checks():
 
 @pytest.mark.parametrize(
     "kwargs",
-    [dict(teams=0), dict(clients_per_team=0), dict(staff_per_team=0), dict(days=0), dict(seed=-1), dict(days=400)],
+    [
+        dict(teams=0),
+        dict(clients_per_team=0),
+        dict(staff_per_team=0),
+        dict(days=0),
+        dict(seed=-1),
+        dict(days=400),
+    ],
 )
 def test_generate_instance_rejects_bad_arguments(kwargs):
     args = dict(teams=1, clients_per_team=5, staff_per_team=3, days=2, seed=1) | kwargs
@@ -318,8 +375,25 @@ def test_cli_missing_output_folder(tmp_path):
 
 def test_cli_writes_a_loadable_instance(tmp_path):
     out = tmp_path / "x.json"
-    result = CliRunner().invoke(generate, ["--teams", "2", "--clients-per-team", "7", "--staff-per-team", "5",
-                                           "--days", "3", "--seed", "9", "--name", "small", "-o", str(out)])
+    result = CliRunner().invoke(
+        generate,
+        [
+            "--teams",
+            "2",
+            "--clients-per-team",
+            "7",
+            "--staff-per-team",
+            "5",
+            "--days",
+            "3",
+            "--seed",
+            "9",
+            "--name",
+            "small",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "2 teams, 10 staff, 14 clients" in result.output
     inst = load_instance(out)

@@ -37,11 +37,14 @@ class _HalfWriter:
 
 def _interrupt_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     real = os.fdopen
-    monkeypatch.setattr(os, "fdopen", lambda fd, *args, **kwargs: _HalfWriter(real(fd, *args, **kwargs)))
+    monkeypatch.setattr(
+        os, "fdopen", lambda fd, *args, **kwargs: _HalfWriter(real(fd, *args, **kwargs))
+    )
 
 
-def test_an_interrupted_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_write_keeps_the_old_file_and_leaves_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "schedule.json"
     target.write_text(OLD, encoding="utf-8")
     _interrupt_writes(monkeypatch)
@@ -61,12 +64,25 @@ def test_a_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
 
 
 def test_solve_interrupted_while_writing_exits_130_and_keeps_the_old_schedule(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "schedule.json"
     target.write_text(OLD, encoding="utf-8")
     _interrupt_writes(monkeypatch)
-    result = CliRunner().invoke(main, ["solve", str(REPO / "instances" / "tiny.json"), "-o", str(target),
-                                       "--workers", "1", "--work-limit", "0.05", "--quiet"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "solve",
+            str(REPO / "instances" / "tiny.json"),
+            "-o",
+            str(target),
+            "--workers",
+            "1",
+            "--work-limit",
+            "0.05",
+            "--quiet",
+        ],
+    )
     assert result.exit_code == 130, result.output
     assert "not written" in result.output and "Traceback" not in result.output
     assert target.read_text(encoding="utf-8") == OLD

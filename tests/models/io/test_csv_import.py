@@ -57,7 +57,9 @@ def write_folder(folder: Path, files: dict[str, str | None], encoding: str = "ut
     return folder
 
 
-def changed(file: str, old: str, new: str, files: dict[str, str | None] | None = None) -> dict[str, str | None]:
+def changed(
+    file: str, old: str, new: str, files: dict[str, str | None] | None = None
+) -> dict[str, str | None]:
     files = dict(files or GOOD)
     text = files[file]
     assert text is not None and old in text, (file, old)
@@ -99,16 +101,29 @@ def test_good_folder_imports(tmp_path: Path) -> None:
     first, second = s1.shifts
     assert (first.day, first.start, first.end) == (0, 7 * 60, 16 * 60)
     assert first.break_ is not None
-    assert (first.break_.minutes, first.break_.earliest, first.break_.latest) == (30, 11 * 60, 13 * 60)
+    assert (first.break_.minutes, first.break_.earliest, first.break_.latest) == (
+        30,
+        11 * 60,
+        13 * 60,
+    )
     # break window defaults to the whole shift
-    assert second.break_ is not None and (second.break_.earliest, second.break_.latest) == (7 * 60, 15 * 60 + 30)
+    assert second.break_ is not None and (second.break_.earliest, second.break_.latest) == (
+        7 * 60,
+        15 * 60 + 30,
+    )
     assert inst.staff_by_id["S2"].shifts[0].start == 7 * 60  # 07:00:00 from Excel
     assert inst.staff_by_id["S3"].shifts[0].day == 2
 
     v1, v2, v3 = (inst.visit_by_id[v] for v in ("V1", "V2", "V3"))
     assert (v1.window.earliest, v1.window.latest, v1.duration) == (420, 510, 45)
     assert v1.skills == ["insulin"] and v1.staff_needed == 1 and v1.priority == "mandatory"
-    assert (v2.day, v2.last_day, v2.staff_needed, v2.priority, v2.notes) == (0, 2, 2, "deferrable", "key in box")
+    assert (v2.day, v2.last_day, v2.staff_needed, v2.priority, v2.notes) == (
+        0,
+        2,
+        2,
+        "deferrable",
+        "key in box",
+    )
     assert (v3.day, v3.locked_carers, v3.locked_start) == (2, ["S3"], 630)
 
 
@@ -126,7 +141,10 @@ def test_cli_writes_json_that_loads_to_the_same_instance(tmp_path: Path) -> None
 def test_teams_csv_sets_offices(tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "d", {**GOOD, "teams.csv": TEAMS})
     inst = import_csv_dir(folder)
-    assert [(t.id, t.name, t.office.lat) for t in inst.teams] == [("T1", "Norr", 62.38), ("T2", "Söder", 62.39)]
+    assert [(t.id, t.name, t.office.lat) for t in inst.teams] == [
+        ("T1", "Norr", 62.38),
+        ("T2", "Söder", 62.39),
+    ]
 
 
 def test_semicolons_decimal_commas_bom_and_any_column_order(tmp_path: Path) -> None:
@@ -162,7 +180,8 @@ def test_day_numbers_need_a_start_date(tmp_path: Path) -> None:
     inst = import_csv_dir(folder, start_date=date(2025, 3, 3), days=14)
     assert (inst.horizon.start_date, inst.horizon.days) == (date(2025, 3, 3), 14)
     assert inst.model_dump(exclude={"name", "horizon"}) == import_csv_dir(
-        write_folder(tmp_path / "g", GOOD)).model_dump(exclude={"name", "horizon"})
+        write_folder(tmp_path / "g", GOOD)
+    ).model_dump(exclude={"name", "horizon"})
 
 
 def test_skill_no_carer_has_is_allowed_with_a_warning(tmp_path: Path) -> None:
@@ -182,54 +201,129 @@ def test_empty_rows_are_skipped(tmp_path: Path) -> None:
 
 V1_ROW = "V1,C1,2025-03-03,,07:00,08:30,45,"
 BAD = [
-    ("bad-time", changed("visits.csv", "07:00,08:30", "07:00,25:00"),
-     "visits.csv:2: latest: time '25:00' is outside 00:00-24:00"),
-    ("window-reversed", changed("visits.csv", "2,,10:00,11:00", "2,,08:00,07:00"),
-     "visits.csv:4: latest: 07:00 is before earliest 08:00"),
-    ("unknown-client", changed("visits.csv", "V3,C3", "V3,C99"),
-     "visits.csv:4: client: unknown client 'C99'"),
-    ("duplicate-id", changed("visits.csv", "V3,", "V1,"),
-     "visits.csv:4: id: 'V1' is already used on line 2"),
-    ("missing-required-column", {**GOOD, "clients.csv": "id,team,lat\nC1,T1,62.0\n"},
-     "clients.csv:1: lon: missing required column"),
-    ("unknown-column", changed("staff.csv", "travel_mode\n", "travel_mod\n"),
-     "staff.csv:1: travel_mod: unknown column; did you mean 'travel_mode'?"),
-    ("non-integer-duration", changed("visits.csv", V1_ROW, V1_ROW.replace(",45,", ",45.5,")),
-     "visits.csv:2: duration: '45.5' is not a whole number"),
-    ("negative-duration", changed("visits.csv", V1_ROW, V1_ROW.replace(",45,", ",-5,")),
-     "visits.csv:2: duration: must be greater than 0"),
-    ("unknown-team", {**changed("staff.csv", "S3,Cia,T2", "S3,Cia,T9"), "teams.csv": TEAMS},
-     "staff.csv:4: team: unknown team 'T9'"),
+    (
+        "bad-time",
+        changed("visits.csv", "07:00,08:30", "07:00,25:00"),
+        "visits.csv:2: latest: time '25:00' is outside 00:00-24:00",
+    ),
+    (
+        "window-reversed",
+        changed("visits.csv", "2,,10:00,11:00", "2,,08:00,07:00"),
+        "visits.csv:4: latest: 07:00 is before earliest 08:00",
+    ),
+    (
+        "unknown-client",
+        changed("visits.csv", "V3,C3", "V3,C99"),
+        "visits.csv:4: client: unknown client 'C99'",
+    ),
+    (
+        "duplicate-id",
+        changed("visits.csv", "V3,", "V1,"),
+        "visits.csv:4: id: 'V1' is already used on line 2",
+    ),
+    (
+        "missing-required-column",
+        {**GOOD, "clients.csv": "id,team,lat\nC1,T1,62.0\n"},
+        "clients.csv:1: lon: missing required column",
+    ),
+    (
+        "unknown-column",
+        changed("staff.csv", "travel_mode\n", "travel_mod\n"),
+        "staff.csv:1: travel_mod: unknown column; did you mean 'travel_mode'?",
+    ),
+    (
+        "non-integer-duration",
+        changed("visits.csv", V1_ROW, V1_ROW.replace(",45,", ",45.5,")),
+        "visits.csv:2: duration: '45.5' is not a whole number",
+    ),
+    (
+        "negative-duration",
+        changed("visits.csv", V1_ROW, V1_ROW.replace(",45,", ",-5,")),
+        "visits.csv:2: duration: must be greater than 0",
+    ),
+    (
+        "unknown-team",
+        {**changed("staff.csv", "S3,Cia,T2", "S3,Cia,T9"), "teams.csv": TEAMS},
+        "staff.csv:4: team: unknown team 'T9'",
+    ),
     ("missing-file", {**GOOD, "shifts.csv": None}, "shifts.csv: missing required file"),
-    ("missing-value", changed("clients.csv", "C2,Olle Ek,T1", "C2,Olle Ek,"),
-     "clients.csv:3: team: missing value"),
-    ("bad-number", changed("clients.csv", "62.390", "north"), "clients.csv:4: lat: 'north' is not a number"),
-    ("latitude-range", changed("clients.csv", "62.390", "162.39"), "clients.csv:4: lat: must be less than or equal to 90"),
-    ("bad-travel-mode", changed("staff.csv", "bike", "horse"), "staff.csv:2: travel_mode: must be 'walk', 'bike' or 'car'"),
-    ("unknown-carer-in-list", changed("clients.csv", "S1|S2", "S1|S7"),
-     "clients.csv:2: preferred_carers: unknown carer 'S7'"),
-    ("list-with-spaces", changed("clients.csv", "S1|S2", "S1 S2"),
-     "clients.csv:2: preferred_carers: 'S1 S2' contains a space"),
-    ("shift-unknown-staff", changed("shifts.csv", "S3,", "S8,"), "shifts.csv:5: staff: unknown carer 'S8'"),
-    ("shift-reversed", changed("shifts.csv", "08:00,17:00", "17:00,08:00"),
-     "shifts.csv:5: end: 08:00 is not after start 17:00"),
-    ("two-shifts-a-day", changed("shifts.csv", "S1,2025-03-04", "S1,2025-03-03"),
-     "shifts.csv:3: day: carer 'S1' already has a shift on 2025-03-03 (line 2)"),
-    ("break-latest-before-earliest", changed("shifts.csv", "30,11:00,13:00", "30,13:00,11:00"),
-     "shifts.csv:2: break_latest: 11:00 is before earliest 13:00"),
-    ("bad-date", changed("visits.csv", "2025-03-03,2025-03-05", "2025-03-03,2025-02-30"),
-     "visits.csv:3: last_day: '2025-02-30' is not a valid date"),
-    ("bad-day", changed("visits.csv", "V3,C3,2,", "V3,C3,two,"),
-     "visits.csv:4: day: 'two' is not a day number"),
-    ("extra-cells", changed("staff.csv", "S2,Bo,T1,,", "S2,Bo,T1,,,oops"),
-     "staff.csv:3: the row has 6 cells but the header only 5 columns"),
-    ("locked-start-outside-window", changed("visits.csv", "S3,10:30", "S3,12:30"),
-     "visits.csv:4: locked_start: 12:30 is outside the window"),
+    (
+        "missing-value",
+        changed("clients.csv", "C2,Olle Ek,T1", "C2,Olle Ek,"),
+        "clients.csv:3: team: missing value",
+    ),
+    (
+        "bad-number",
+        changed("clients.csv", "62.390", "north"),
+        "clients.csv:4: lat: 'north' is not a number",
+    ),
+    (
+        "latitude-range",
+        changed("clients.csv", "62.390", "162.39"),
+        "clients.csv:4: lat: must be less than or equal to 90",
+    ),
+    (
+        "bad-travel-mode",
+        changed("staff.csv", "bike", "horse"),
+        "staff.csv:2: travel_mode: must be 'walk', 'bike' or 'car'",
+    ),
+    (
+        "unknown-carer-in-list",
+        changed("clients.csv", "S1|S2", "S1|S7"),
+        "clients.csv:2: preferred_carers: unknown carer 'S7'",
+    ),
+    (
+        "list-with-spaces",
+        changed("clients.csv", "S1|S2", "S1 S2"),
+        "clients.csv:2: preferred_carers: 'S1 S2' contains a space",
+    ),
+    (
+        "shift-unknown-staff",
+        changed("shifts.csv", "S3,", "S8,"),
+        "shifts.csv:5: staff: unknown carer 'S8'",
+    ),
+    (
+        "shift-reversed",
+        changed("shifts.csv", "08:00,17:00", "17:00,08:00"),
+        "shifts.csv:5: end: 08:00 is not after start 17:00",
+    ),
+    (
+        "two-shifts-a-day",
+        changed("shifts.csv", "S1,2025-03-04", "S1,2025-03-03"),
+        "shifts.csv:3: day: carer 'S1' already has a shift on 2025-03-03 (line 2)",
+    ),
+    (
+        "break-latest-before-earliest",
+        changed("shifts.csv", "30,11:00,13:00", "30,13:00,11:00"),
+        "shifts.csv:2: break_latest: 11:00 is before earliest 13:00",
+    ),
+    (
+        "bad-date",
+        changed("visits.csv", "2025-03-03,2025-03-05", "2025-03-03,2025-02-30"),
+        "visits.csv:3: last_day: '2025-02-30' is not a valid date",
+    ),
+    (
+        "bad-day",
+        changed("visits.csv", "V3,C3,2,", "V3,C3,two,"),
+        "visits.csv:4: day: 'two' is not a day number",
+    ),
+    (
+        "extra-cells",
+        changed("staff.csv", "S2,Bo,T1,,", "S2,Bo,T1,,,oops"),
+        "staff.csv:3: the row has 6 cells but the header only 5 columns",
+    ),
+    (
+        "locked-start-outside-window",
+        changed("visits.csv", "S3,10:30", "S3,12:30"),
+        "visits.csv:4: locked_start: 12:30 is outside the window",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("files", "expected"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
-def test_bad_csv_is_reported_by_file_line_and_column(tmp_path: Path, files: dict, expected: str) -> None:
+def test_bad_csv_is_reported_by_file_line_and_column(
+    tmp_path: Path, files: dict, expected: str
+) -> None:
     folder = write_folder(tmp_path / "district", files)
     out = tmp_path / "instance.json"
     code, output = run(str(folder), "-o", str(out))
@@ -282,7 +376,9 @@ def test_days_outside_the_horizon(tmp_path: Path) -> None:
         import_csv_dir(folder, start_date=date(2025, 3, 4), days=1)
     lines = [str(p) for p in caught.value.problems]
     assert "shifts.csv:2: day: 2025-03-03 is before the start date 2025-03-04" in lines
-    assert "shifts.csv:5: day: 2025-03-05 is outside the horizon of 1 day starting 2025-03-04" in lines
+    assert (
+        "shifts.csv:5: day: 2025-03-05 is outside the horizon of 1 day starting 2025-03-04" in lines
+    )
     assert "visits.csv:4: day: day 2 is outside the horizon of 1 day starting 2025-03-04" in lines
 
 

@@ -18,19 +18,48 @@ def _with_patterns(patterns: list[dict], days: int = 14) -> dict:
 
 
 def test_daily_pattern_expands_to_one_visit_a_day() -> None:
-    inst = instance_from_data(_with_patterns([{
-        "id": "P", "client": "C1", "window": {"earliest": "07:00", "latest": "08:30"}, "duration": 30}]), "x")
+    inst = instance_from_data(
+        _with_patterns(
+            [
+                {
+                    "id": "P",
+                    "client": "C1",
+                    "window": {"earliest": "07:00", "latest": "08:30"},
+                    "duration": 30,
+                }
+            ]
+        ),
+        "x",
+    )
     assert [v.id for v in inst.visits] == [f"P/d{d}" for d in range(14)]
     assert all(v.window.earliest == 420 for v in inst.visits)
     assert inst.patterns == []
 
 
 def test_weekday_and_fortnightly_flexible_patterns() -> None:
-    inst = instance_from_data(_with_patterns([
-        {"id": "shower", "client": "C1", "weekdays": [4], "window": {"earliest": "09:00", "latest": "12:00"}, "duration": 45},
-        {"id": "clean", "client": "C2", "weekdays": [0, 1, 2, 3, 4], "every_weeks": 2, "flexible": True,
-         "window": {"earliest": "09:00", "latest": "14:00"}, "duration": 60},
-    ]), "x")
+    inst = instance_from_data(
+        _with_patterns(
+            [
+                {
+                    "id": "shower",
+                    "client": "C1",
+                    "weekdays": [4],
+                    "window": {"earliest": "09:00", "latest": "12:00"},
+                    "duration": 45,
+                },
+                {
+                    "id": "clean",
+                    "client": "C2",
+                    "weekdays": [0, 1, 2, 3, 4],
+                    "every_weeks": 2,
+                    "flexible": True,
+                    "window": {"earliest": "09:00", "latest": "14:00"},
+                    "duration": 60,
+                },
+            ]
+        ),
+        "x",
+    )
     showers = [v for v in inst.visits if v.id.startswith("shower")]
     assert [v.day for v in showers] == [2, 9]  # Fridays of a horizon starting on a Wednesday
     cleaning = [v for v in inst.visits if v.id.startswith("clean")]

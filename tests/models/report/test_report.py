@@ -30,7 +30,10 @@ def nasty() -> tuple[Instance, Schedule]:
     instance = small(
         [{"id": s, "name": f"{NASTY} {s}", "shifts": [shift(0, brk=True)]} for s in ("A", "B")],
         [{"id": "K", "name": NASTY}],
-        [visit("V1", "K", 0, staff_needed=2, notes=NASTY, service=NASTY), visit("V2", "K", 0, "13:00", "14:00")],
+        [
+            visit("V1", "K", 0, staff_needed=2, notes=NASTY, service=NASTY),
+            visit("V2", "K", 0, "13:00", "14:00"),
+        ],
         days=1,
     )
     return instance, solved(instance)
@@ -60,14 +63,23 @@ def test_report_escapes_names_and_marks_double_staffed_visits(nasty) -> None:
     assert page.count('class="v k0 d"') == 2  # V1 on both carers' rows
 
 
-def test_hemplan_report_warns_about_violations_but_writes_the_report(solved_tiny, tmp_path: Path) -> None:
+def test_hemplan_report_warns_about_violations_but_writes_the_report(
+    solved_tiny, tmp_path: Path
+) -> None:
     instance, schedule = solved_tiny
     first = schedule.assignments[0]
-    broken = schedule.model_copy(update={"assignments": [first.model_copy(update={"start": first.start + 1}),
-                                                         *schedule.assignments[1:]]})
+    broken = schedule.model_copy(
+        update={
+            "assignments": [
+                first.model_copy(update={"start": first.start + 1}),
+                *schedule.assignments[1:],
+            ]
+        }
+    )
     write_model(tmp_path / "broken.json", broken)
-    result = CliRunner().invoke(main, ["report", str(TINY), str(tmp_path / "broken.json"),
-                                       "-o", str(tmp_path / "r.html")])
+    result = CliRunner().invoke(
+        main, ["report", str(TINY), str(tmp_path / "broken.json"), "-o", str(tmp_path / "r.html")]
+    )
     assert result.exit_code == 0, result.output
     assert "violation(s), listed in the report" in result.output
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
@@ -78,38 +90,75 @@ def test_hemplan_report_warns_about_violations_but_writes_the_report(solved_tiny
 def test_hemplan_report_refuses_a_schedule_of_another_instance(solved_tiny, tmp_path: Path) -> None:
     _, schedule = solved_tiny
     route = schedule.routes[0]
-    other = schedule.model_copy(update={"routes": [route.model_copy(update={"carer": "Z1"}), *schedule.routes[1:]]})
+    other = schedule.model_copy(
+        update={"routes": [route.model_copy(update={"carer": "Z1"}), *schedule.routes[1:]]}
+    )
     write_model(tmp_path / "other.json", other)
-    result = CliRunner().invoke(main, ["report", str(TINY), str(tmp_path / "other.json"), "-o", str(tmp_path / "r.html")])
+    result = CliRunner().invoke(
+        main, ["report", str(TINY), str(tmp_path / "other.json"), "-o", str(tmp_path / "r.html")]
+    )
     assert result.exit_code == 2
-    assert f"{tmp_path / 'other.json'}: routes[Z1 day {route.day}].carer: unknown carer 'Z1'" in result.output
+    assert (
+        f"{tmp_path / 'other.json'}: routes[Z1 day {route.day}].carer: unknown carer 'Z1'"
+        in result.output
+    )
     assert not (tmp_path / "r.html").exists()
 
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_report_renders_in_headless_chromium(nasty, tmp_path: Path) -> None:
     binary = shutil.which("chromium")
     if binary is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
+        pytest.skip(
+            "Debian's chromium is not installed (apt-get install chromium); .ci/run installs it"
+        )
     instance, schedule = nasty
     page = tmp_path / "report.html"
     page.write_text(report_page(instance, schedule, evaluate(instance, schedule)), encoding="utf-8")
-    dumped = chromium(binary, tmp_path / "profile", "--enable-logging=stderr", "--v=0", "--dump-dom", page.as_uri())
+    dumped = chromium(
+        binary,
+        tmp_path / "profile",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--dump-dom",
+        page.as_uri(),
+    )
     assert dumped.returncode == 0, dumped.stderr[-2000:]
-    console = [line for line in dumped.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
+    console = [
+        line for line in dumped.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line
+    ]
     assert console == []
     dom = dumped.stdout
     assert '<svg class="gantt"' in dom and '<figure class="map">' in dom and 'class="heat"' in dom
     assert re.search(r'<button type="button" data-day="0" class="on">', dom)  # the day selector ran
     shot = tmp_path / "report.png"
-    chromium(binary, tmp_path / "profile", "--hide-scrollbars", f"--screenshot={shot}", "--window-size=1200,1400",
-             page.as_uri())
+    chromium(
+        binary,
+        tmp_path / "profile",
+        "--hide-scrollbars",
+        f"--screenshot={shot}",
+        "--window-size=1200,1400",
+        page.as_uri(),
+    )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

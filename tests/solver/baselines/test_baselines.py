@@ -32,8 +32,11 @@ def team() -> Instance:
 def verified(instance: Instance, method: str, **options: object) -> SolveResult:
     """Run a method and check its schedule with the independent evaluator (borrowing as it says).
     A work limit, not the clock, ends the search unless a test says otherwise."""
-    result = METHODS[method].solve(instance, SolveOptions(**{"time_limit": 60.0, "work_limit": 0.1, "workers": 1, **options}),
-                             lambda e: None)
+    result = METHODS[method].solve(
+        instance,
+        SolveOptions(**{"time_limit": 60.0, "work_limit": 0.1, "workers": 1, **options}),
+        lambda e: None,
+    )
     assert result.schedule.solver is not None and result.schedule.solver.method == method
     assert [str(v) for v in evaluate(instance, result.schedule).violations] == []
     return result
@@ -56,7 +59,9 @@ def test_every_method_is_verified_on_team_14d(team: Instance, method: str) -> No
 def test_central_travel_plans_days_in_parallel_with_two_workers(team: Instance) -> None:
     one = verified(team, "central-travel").evaluation.metrics
     # on the clock: a day may fall back to its greedy plan, and every visit is still accounted for
-    two = verified(team, "central-travel", time_limit=4.0, work_limit=None, workers=2).evaluation.metrics
+    two = verified(
+        team, "central-travel", time_limit=4.0, work_limit=None, workers=2
+    ).evaluation.metrics
     assert two.assigned + two.unassigned_mandatory + two.unassigned_deferrable == one.visits
 
 
@@ -107,8 +112,11 @@ def test_a_ranged_visit_goes_to_the_least_loaded_day_of_its_range() -> None:
     inst = small(
         [{"id": "A", "shifts": [shift(d) for d in range(3)]}],
         [{"id": "K"}],
-        [visit("X0", "K", 0, duration=120), visit("X2", "K", 2, duration=60),
-         visit("R", "K", 0, last_day=2)],
+        [
+            visit("X0", "K", 0, duration=120),
+            visit("X2", "K", 2, duration=60),
+            visit("R", "K", 0, last_day=2),
+        ],
         days=3,
     )
     assert target_days(inst) == {"R": 1}
@@ -125,8 +133,20 @@ def test_central_travel_is_reproducible_with_a_work_limit_and_one_worker(team: I
 
 def test_solve_method_option_writes_a_verified_baseline_schedule(tmp_path: Path) -> None:
     out = tmp_path / "s.json"
-    result = CliRunner().invoke(main, ["solve", str(INSTANCES / "tiny.json"), "-o", str(out),
-                                       "--method", "central-greedy", "--time-limit", "2", "--quiet"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "solve",
+            str(INSTANCES / "tiny.json"),
+            "-o",
+            str(out),
+            "--method",
+            "central-greedy",
+            "--time-limit",
+            "2",
+            "--quiet",
+        ],
+    )
     assert result.exit_code == 0, result.output
     schedule = load_schedule(out)
     assert schedule.solver is not None and schedule.solver.method == "central-greedy"
@@ -134,7 +154,16 @@ def test_solve_method_option_writes_a_verified_baseline_schedule(tmp_path: Path)
 
 
 def test_solve_rejects_an_unknown_method(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["solve", str(INSTANCES / "tiny.json"), "-o", str(tmp_path / "s.json"),
-                                       "--method", "nearest"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "solve",
+            str(INSTANCES / "tiny.json"),
+            "-o",
+            str(tmp_path / "s.json"),
+            "--method",
+            "nearest",
+        ],
+    )
     assert result.exit_code == 2
     assert "nearest" in result.output and not (tmp_path / "s.json").exists()

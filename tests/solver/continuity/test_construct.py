@@ -21,14 +21,22 @@ from hemplan.models.io.write import to_json
 from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.construct import construct
-from hemplan.solver.continuity.routes import BreakRule, DayContext, RouteStop, best_insertion, time_route
+from hemplan.solver.continuity.routes import (
+    BreakRule,
+    DayContext,
+    RouteStop,
+    best_insertion,
+    time_route,
+)
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Solution
 from tests.hand_instance import write_hand_instance
 from tests.small_instances import OFFICE, near, shift, small, visit
 
 
-def build(instance: Instance, seed: int = 0, allow_borrowing: bool = False) -> tuple[Solution, Schedule]:
+def build(
+    instance: Instance, seed: int = 0, allow_borrowing: bool = False
+) -> tuple[Solution, Schedule]:
     """Construct, assemble, and check with the evaluator: no violation, every visit accounted for."""
     problem = Problem.build(instance, allow_borrowing)
     plan = construct(problem, seed)
@@ -41,7 +49,12 @@ def build(instance: Instance, seed: int = 0, allow_borrowing: bool = False) -> t
 
 
 def carers_of(plan: Solution, client: str, instance: Instance) -> set[str]:
-    return {c for v, p in plan.assignments.items() if instance.visit_by_id[v].client == client for c in p.carers}
+    return {
+        c
+        for v, p in plan.assignments.items()
+        if instance.visit_by_id[v].client == client
+        for c in p.carers
+    }
 
 
 # --- the hand instance ---------------------------------------------------------------------
@@ -59,8 +72,10 @@ def test_hand_instance_is_served_completely(tmp_path: Path) -> None:
 
 def test_daily_client_with_alternating_carers_meets_two() -> None:
     inst = small(
-        staff=[{"id": "A", "shifts": [shift(d) for d in range(0, 7, 2)]},
-               {"id": "B", "shifts": [shift(d) for d in range(1, 7, 2)]}],
+        staff=[
+            {"id": "A", "shifts": [shift(d) for d in range(0, 7, 2)]},
+            {"id": "B", "shifts": [shift(d) for d in range(1, 7, 2)]},
+        ],
         clients=[{"id": "C"}],
         visits=[visit(f"V{d}", "C", d) for d in range(7)],
     )
@@ -74,9 +89,11 @@ def test_daily_client_with_alternating_carers_meets_two() -> None:
 def test_a_carer_working_every_day_serves_a_daily_client_alone() -> None:
     """Cheapest insertion alone would spread the visits; the cover keeps them with one carer."""
     inst = small(
-        staff=[{"id": "A", "shifts": [shift(d) for d in range(0, 7, 2)]},
-               {"id": "B", "shifts": [shift(d) for d in range(1, 7, 2)]},
-               {"id": "E", "shifts": [shift(d) for d in range(7)]}],
+        staff=[
+            {"id": "A", "shifts": [shift(d) for d in range(0, 7, 2)]},
+            {"id": "B", "shifts": [shift(d) for d in range(1, 7, 2)]},
+            {"id": "E", "shifts": [shift(d) for d in range(7)]},
+        ],
         clients=[{"id": "C"}],
         visits=[visit(f"V{d}", "C", d) for d in range(7)],
     )
@@ -87,10 +104,14 @@ def test_a_carer_working_every_day_serves_a_daily_client_alone() -> None:
 def test_clients_are_kept_apart_when_a_carer_cannot_take_all() -> None:
     """Two carers, two clients whose morning visits collide: each client keeps one carer."""
     inst = small(
-        staff=[{"id": "A", "shifts": [shift(d) for d in range(7)]},
-               {"id": "B", "shifts": [shift(d) for d in range(7)]}],
+        staff=[
+            {"id": "A", "shifts": [shift(d) for d in range(7)]},
+            {"id": "B", "shifts": [shift(d) for d in range(7)]},
+        ],
         clients=[{"id": "C1"}, {"id": "C2"}],
-        visits=[visit(f"{c}-{d}", c, d, "08:00", "08:10", 60) for c in ("C1", "C2") for d in range(7)],
+        visits=[
+            visit(f"{c}-{d}", c, d, "08:00", "08:10", 60) for c in ("C1", "C2") for d in range(7)
+        ],
     )
     plan, _ = build(inst)
     assert plan.unassigned == {}
@@ -99,11 +120,16 @@ def test_clients_are_kept_apart_when_a_carer_cannot_take_all() -> None:
 
 def test_double_staffed_visit_gets_two_carers_starting_together() -> None:
     inst = small(
-        staff=[{"id": "A", "shifts": [shift(0)]}, {"id": "B", "shifts": [shift(0, "08:30", "16:00")]},
-               {"id": "C", "travel_mode": "walk", "shifts": [shift(0)]}],
+        staff=[
+            {"id": "A", "shifts": [shift(0)]},
+            {"id": "B", "shifts": [shift(0, "08:30", "16:00")]},
+            {"id": "C", "travel_mode": "walk", "shifts": [shift(0)]},
+        ],
         clients=[{"id": "K"}, {"id": "L"}],
-        visits=[visit("D", "K", 0, "08:00", "10:00", 45, staff_needed=2),
-                visit("X", "L", 0, "08:00", "08:05", 60)],
+        visits=[
+            visit("D", "K", 0, "08:00", "10:00", 45, staff_needed=2),
+            visit("X", "L", 0, "08:00", "08:05", 60),
+        ],
     )
     plan, schedule = build(inst)
     placement = plan.assignments["D"]
@@ -115,8 +141,10 @@ def test_double_staffed_visit_gets_two_carers_starting_together() -> None:
 
 def test_excluded_carer_is_never_used() -> None:
     inst = small(
-        staff=[{"id": "A", "shifts": [shift(d) for d in range(7)]},
-               {"id": "B", "travel_mode": "walk", "shifts": [shift(d) for d in range(7)]}],
+        staff=[
+            {"id": "A", "shifts": [shift(d) for d in range(7)]},
+            {"id": "B", "travel_mode": "walk", "shifts": [shift(d) for d in range(7)]},
+        ],
         clients=[{"id": "C", "excluded_carers": ["A"]}, {"id": "D"}],
         visits=[visit(f"V{d}", "C", d) for d in range(7)]
         + [visit(f"W{d}", "D", d, "10:00", "11:00") for d in range(7)],
@@ -128,8 +156,10 @@ def test_excluded_carer_is_never_used() -> None:
 
 def test_skill_visit_goes_to_the_skilled_carer() -> None:
     inst = small(
-        staff=[{"id": "A", "shifts": [shift(0)]}, {"id": "M", "skills": ["medication"], "travel_mode": "walk",
-                                                  "shifts": [shift(0)]}],
+        staff=[
+            {"id": "A", "shifts": [shift(0)]},
+            {"id": "M", "skills": ["medication"], "travel_mode": "walk", "shifts": [shift(0)]},
+        ],
         clients=[{"id": "C"}],
         visits=[visit("V", "C", 0, skills=["medication"]), visit("W", "C", 0, "12:00", "13:00")],
     )
@@ -139,17 +169,24 @@ def test_skill_visit_goes_to_the_skilled_carer() -> None:
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_a_visit_with_one_able_carer_goes_in_before_a_pair_that_could_take_that_carer(seed: int) -> None:
+def test_a_visit_with_one_able_carer_goes_in_before_a_pair_that_could_take_that_carer(
+    seed: int,
+) -> None:
     """Least slack first: the medication visit only M can do is placed before the
     double-staffed visit that any two of the three could do, so both are served, though M
     is the double visit's client's own carer (placed first, the pair would take M)."""
     inst = small(
-        staff=[{"id": "M", "skills": ["medication"], "shifts": [shift(0)]},
-               {"id": "A", "shifts": [shift(0)]}, {"id": "B", "shifts": [shift(0)]}],
+        staff=[
+            {"id": "M", "skills": ["medication"], "shifts": [shift(0)]},
+            {"id": "A", "shifts": [shift(0)]},
+            {"id": "B", "shifts": [shift(0)]},
+        ],
         clients=[{"id": "C"}, {"id": "D"}],
-        visits=[visit("S", "C", 0, "08:00", "08:05", 60, skills=["medication"]),
-                visit("P", "D", 0, "08:00", "08:05", 60, staff_needed=2),
-                visit("Q", "D", 0, "12:00", "12:05", 30, skills=["medication"])],  # M is D's carer too
+        visits=[
+            visit("S", "C", 0, "08:00", "08:05", 60, skills=["medication"]),
+            visit("P", "D", 0, "08:00", "08:05", 60, staff_needed=2),
+            visit("Q", "D", 0, "12:00", "12:05", 30, skills=["medication"]),
+        ],  # M is D's carer too
     )
     plan, _ = build(inst, seed)
     assert plan.unassigned == {}
@@ -159,8 +196,11 @@ def test_a_visit_with_one_able_carer_goes_in_before_a_pair_that_could_take_that_
 
 def test_route_trials_nest() -> None:
     """An inner trial rolls back alone; the outer one still undoes everything it holds."""
-    inst = small(staff=[{"id": "A", "shifts": [shift(0)]}], clients=[{"id": "C"}],
-                 visits=[visit("V", "C", 0, "08:00", "09:00", 30), visit("W", "C", 0, "10:00", "11:00", 30)])
+    inst = small(
+        staff=[{"id": "A", "shifts": [shift(0)]}],
+        clients=[{"id": "C"}],
+        visits=[visit("V", "C", 0, "08:00", "09:00", 30), visit("W", "C", 0, "10:00", "11:00", 30)],
+    )
     routes = CarerDays(Problem.build(inst))
     v, w = (routes.stop(inst.visit_by_id[i]) for i in ("V", "W"))
     routes.begin()
@@ -215,8 +255,10 @@ def test_locks_are_kept() -> None:
     inst = small(
         staff=[{"id": "A", "shifts": [shift(0)]}, {"id": "B", "shifts": [shift(0)]}],
         clients=[{"id": "C"}],
-        visits=[visit("V", "C", 0, "08:00", "10:00", locked_carers=["B"], locked_start="09:10"),
-                visit("W", "C", 0, "08:00", "10:00")],
+        visits=[
+            visit("V", "C", 0, "08:00", "10:00", locked_carers=["B"], locked_start="09:10"),
+            visit("W", "C", 0, "08:00", "10:00"),
+        ],
     )
     plan, _ = build(inst)
     assert plan.assignments["V"].carers == ("B",) and plan.assignments["V"].start == 9 * 60 + 10
@@ -224,14 +266,26 @@ def test_locks_are_kept() -> None:
 
 
 def test_borrowing_is_used_only_when_the_own_team_has_no_room() -> None:
-    raw_staff = [{"id": "A", "team": "T", "shifts": [shift(0)]}, {"id": "O", "team": "U", "shifts": [shift(0)]}]
-    inst = instance_from_data({
-        "horizon": {"start_date": "2026-01-05", "days": 1},
-        "teams": [{"id": "T", "office": OFFICE}, {"id": "U", "office": OFFICE}],
-        "staff": raw_staff,
-        "clients": [{"id": "C", "team": "T", "location": near(1)}, {"id": "D", "team": "T", "location": near(2)}],
-        "visits": [visit("V", "C", 0, "08:00", "08:10", 60), visit("W", "D", 0, "08:00", "08:10", 60)],
-    }, "borrow")
+    raw_staff = [
+        {"id": "A", "team": "T", "shifts": [shift(0)]},
+        {"id": "O", "team": "U", "shifts": [shift(0)]},
+    ]
+    inst = instance_from_data(
+        {
+            "horizon": {"start_date": "2026-01-05", "days": 1},
+            "teams": [{"id": "T", "office": OFFICE}, {"id": "U", "office": OFFICE}],
+            "staff": raw_staff,
+            "clients": [
+                {"id": "C", "team": "T", "location": near(1)},
+                {"id": "D", "team": "T", "location": near(2)},
+            ],
+            "visits": [
+                visit("V", "C", 0, "08:00", "08:10", 60),
+                visit("W", "D", 0, "08:00", "08:10", 60),
+            ],
+        },
+        "borrow",
+    )
     plan, _ = build(inst)
     assert len(plan.unassigned) == 1
     plan, _ = build(inst, allow_borrowing=True)
@@ -287,12 +341,19 @@ def test_fixed_start_is_met_exactly_or_refused() -> None:
     stops = [RouteStop("a", 1, 480, 480, 60)]
     timing = time_route(ctx, stops)
     assert timing is not None
-    assert best_insertion(ctx, stops, timing, RouteStop("b", 2, 480, 600, 30, fixed=555)) is not None  # 09:00 + 15
+    assert (
+        best_insertion(ctx, stops, timing, RouteStop("b", 2, 480, 600, 30, fixed=555)) is not None
+    )  # 09:00 + 15
     assert best_insertion(ctx, stops, timing, RouteStop("b", 2, 480, 600, 30, fixed=554)) is None
 
 
 def test_cheapest_position_is_chosen() -> None:
-    travel = [[0, 10, 30, 10], [10, 0, 2, 20], [30, 2, 0, 20], [10, 20, 20, 0]]  # b is near a, far from the office
+    travel = [
+        [0, 10, 30, 10],
+        [10, 0, 2, 20],
+        [30, 2, 0, 20],
+        [10, 20, 20, 0],
+    ]  # b is near a, far from the office
     ctx = DayContext("A", 0, 420, 960, 0, None, travel)
     stops = [RouteStop("a", 1, 480, 600, 30), RouteStop("c", 3, 480, 700, 30)]
     timing = time_route(ctx, stops)
@@ -313,32 +374,63 @@ def random_instance(seed: int) -> dict[str, Any]:
         "name": f"random{seed}",
         "horizon": {"start_date": "2026-01-05", "days": days},
         "skills": ["medication"],
-        "teams": [{"id": "T", "office": OFFICE}, {"id": "U", "office": {"lat": 62.395, "lon": 17.31}}],
-        "staff": [], "clients": [], "visits": [],
+        "teams": [
+            {"id": "T", "office": OFFICE},
+            {"id": "U", "office": {"lat": 62.395, "lon": 17.31}},
+        ],
+        "staff": [],
+        "clients": [],
+        "visits": [],
     }
     for k in range(6):
         shifts = []
         for d in range(days):
             if rng.random() < 0.75:
                 start = rng.choice([420, 450, 840])
-                s: dict[str, Any] = {"day": d, "start": start, "end": start + rng.choice([300, 480])}
+                s: dict[str, Any] = {
+                    "day": d,
+                    "start": start,
+                    "end": start + rng.choice([300, 480]),
+                }
                 if rng.random() < 0.7:
                     s["break"] = {"minutes": 30, "earliest": start + 180, "latest": start + 240}
                 shifts.append(s)
-        raw["staff"].append({"id": f"S{k}", "team": "TU"[k % 2], "skills": ["medication"] if rng.random() < 0.5 else [],
-                             "travel_mode": rng.choice(["walk", "bike", "car"]), "shifts": shifts})
+        raw["staff"].append(
+            {
+                "id": f"S{k}",
+                "team": "TU"[k % 2],
+                "skills": ["medication"] if rng.random() < 0.5 else [],
+                "travel_mode": rng.choice(["walk", "bike", "car"]),
+                "shifts": shifts,
+            }
+        )
     for c in range(8):
         excluded = [f"S{rng.randrange(6)}"] if rng.random() < 0.2 else []
-        raw["clients"].append({"id": f"C{c}", "team": "TU"[c % 2], "excluded_carers": excluded,
-                               "location": {"lat": 62.385 + rng.random() * 0.02, "lon": 17.29 + rng.random() * 0.03}})
+        raw["clients"].append(
+            {
+                "id": f"C{c}",
+                "team": "TU"[c % 2],
+                "excluded_carers": excluded,
+                "location": {
+                    "lat": 62.385 + rng.random() * 0.02,
+                    "lon": 17.29 + rng.random() * 0.03,
+                },
+            }
+        )
     n = 0
     for c in range(8):
         for d in range(days):
             for _ in range(rng.randint(0, 3)):
                 earliest = rng.randrange(420, 1200, 15)
                 v: dict[str, Any] = {
-                    "id": f"V{n}", "client": f"C{c}", "day": d, "duration": rng.choice([15, 30, 45, 60]),
-                    "window": {"earliest": earliest, "latest": earliest + rng.choice([0, 30, 60, 120])},
+                    "id": f"V{n}",
+                    "client": f"C{c}",
+                    "day": d,
+                    "duration": rng.choice([15, 30, 45, 60]),
+                    "window": {
+                        "earliest": earliest,
+                        "latest": earliest + rng.choice([0, 30, 60, 120]),
+                    },
                 }
                 roll = rng.random()
                 if roll < 0.1:

@@ -36,8 +36,12 @@ class Built:
     routes: dict[tuple[str, int], RouteVars]
 
 
-def build(instance: Instance, free: list[str], current: dict[str, Placement] | None = None,
-          routes: bool = True) -> Built:
+def build(
+    instance: Instance,
+    free: list[str],
+    current: dict[str, Placement] | None = None,
+    routes: bool = True,
+) -> Built:
     """The assignment, staffing, lock and (optionally) route families for `free`, with every
     eligible carer allowed, around the fixed `current` placements."""
     current = current or {}
@@ -53,12 +57,21 @@ def build(instance: Instance, free: list[str], current: dict[str, Placement] | N
         add_locked_carers(model, v, visits[v_id], serves)
     built_routes: dict[tuple[str, int], RouteVars] = {}
     if routes:
-        start: dict[str, Start] = {v: visits[v].start for v in free} | {v: p.start for v, p in current.items()}
-        keys = sorted({(c, d) for (_, c, d) in serves} | {(c, p.day) for p in current.values() for c in p.carers})
+        start: dict[str, Start] = {v: visits[v].start for v in free} | {
+            v: p.start for v, p in current.items()
+        }
+        keys = sorted(
+            {(c, d) for (_, c, d) in serves}
+            | {(c, p.day) for p in current.values() for c in p.carers}
+        )
         for c, d in keys:
-            fixed = sorted((v for v, p in current.items() if p.day == d and c in p.carers), key=lambda v: current[v].start)
-            built_routes[(c, d)] = add_route(model, problem, c, d, fixed,
-                                             [v for v in free if (v, c, d) in serves], serves, start)
+            fixed = sorted(
+                (v for v, p in current.items() if p.day == d and c in p.carers),
+                key=lambda v: current[v].start,
+            )
+            built_routes[(c, d)] = add_route(
+                model, problem, c, d, fixed, [v for v in free if (v, c, d) in serves], serves, start
+            )
     return Built(model, serves, visits, built_routes)
 
 
@@ -85,8 +98,10 @@ def one_carer(visits: list[dict], staff: list[dict] | None = None) -> Instance:
 
 
 def test_a_candidate_exists_only_on_a_day_the_carer_works() -> None:
-    inst = one_carer([visit("V", "K", 0, last_day=1)],
-                     [{"id": "A", "shifts": [shift(0)]}, {"id": "B", "shifts": [shift(1)]}])
+    inst = one_carer(
+        [visit("V", "K", 0, last_day=1)],
+        [{"id": "A", "shifts": [shift(0)]}, {"id": "B", "shifts": [shift(1)]}],
+    )
     built = build(inst, ["V"], routes=False)
     assert set(built.serves) == {("V", "A", 0), ("V", "B", 1)}
 
@@ -110,7 +125,9 @@ def test_a_locked_carer_serves_the_visit_whenever_it_is_served() -> None:
     built = build(one_carer([visit("V", "K", 0, locked_carers=["A"])], staff), ["V"])
     served = built.visits["V"].served
     assert with_fixed(built, served == 1, built.serves[("V", "A", 0)] == 1)
-    assert not with_fixed(built, served == 1, built.serves[("V", "A", 0)] == 0, built.serves[("V", "B", 0)] == 1)
+    assert not with_fixed(
+        built, served == 1, built.serves[("V", "A", 0)] == 0, built.serves[("V", "B", 0)] == 1
+    )
 
 
 # --- staffing and double staffing ---------------------------------------------------------------
@@ -129,7 +146,9 @@ def test_a_served_visit_has_exactly_the_carers_it_needs() -> None:
 
 def test_both_carers_of_a_double_visit_come_on_the_same_day() -> None:
     staff = [{"id": c, "shifts": [shift(0), shift(1)]} for c in ("A", "B")]
-    built = build(one_carer([visit("V", "K", 0, staff_needed=2, last_day=1)], staff), ["V"], routes=False)
+    built = build(
+        one_carer([visit("V", "K", 0, staff_needed=2, last_day=1)], staff), ["V"], routes=False
+    )
     s = built.serves
     assert with_fixed(built, s[("V", "A", 1)] == 1, s[("V", "B", 1)] == 1)
     assert not with_fixed(built, s[("V", "A", 0)] == 1, s[("V", "B", 1)] == 1)
@@ -141,7 +160,9 @@ def test_both_carers_of_a_double_visit_come_on_the_same_day() -> None:
 def test_two_visits_fit_one_route_only_one_after_the_other() -> None:
     """A and B both take an hour; A must start at 08:00, B between 08:30 and 09:00: B after A is
     possible from 09:00 on (no travel between them), so B may not start at 08:45 on A's route."""
-    inst = one_carer([visit("A", "K", 0, "08:00", "08:00", 60), visit("B", "K", 0, "08:30", "09:00", 60)])
+    inst = one_carer(
+        [visit("A", "K", 0, "08:00", "08:00", 60), visit("B", "K", 0, "08:30", "09:00", 60)]
+    )
     built = build(inst, ["A", "B"])
     both = [built.serves[("A", "A", 0)] == 1, built.serves[("B", "A", 0)] == 1]
     assert with_fixed(built, *both, built.visits["B"].start == 9 * 60)
@@ -151,8 +172,14 @@ def test_two_visits_fit_one_route_only_one_after_the_other() -> None:
 def test_a_freed_visit_cannot_squeeze_between_fixed_visits_without_room() -> None:
     """Fixed visits at 08:00-09:00 and 09:10-10:10 leave a 10-minute gap: a 30-minute visit
     that must start by 09:00 cannot go on that route, one that may start at 10:10 can."""
-    inst = one_carer([visit("F1", "K", 0, "08:00", "08:00", 60), visit("F2", "K", 0, "09:10", "09:10", 60),
-                      visit("V", "K", 0, "08:30", "09:00", 30), visit("W", "K", 0, "08:30", "10:30", 30)])
+    inst = one_carer(
+        [
+            visit("F1", "K", 0, "08:00", "08:00", 60),
+            visit("F2", "K", 0, "09:10", "09:10", 60),
+            visit("V", "K", 0, "08:30", "09:00", 30),
+            visit("W", "K", 0, "08:30", "10:30", 30),
+        ]
+    )
     current = {"F1": Placement(0, 8 * 60, ("A",)), "F2": Placement(0, 9 * 60 + 10, ("A",))}
     built = build(inst, ["V", "W"], current)
     assert not with_fixed(built, built.serves[("V", "A", 0)] == 1)
@@ -165,8 +192,12 @@ def test_the_route_must_get_back_to_the_office_by_the_end_of_the_shift() -> None
     built = build(inst, ["V"])
     travel = travel_times(inst)
     back = travel.between("bike", travel.client_index["K"], travel.office_index["T"])
-    assert with_fixed(built, built.serves[("V", "A", 0)] == 1, built.visits["V"].start == 9 * 60 - 30 - back)
-    assert not with_fixed(built, built.serves[("V", "A", 0)] == 1, built.visits["V"].start == 9 * 60 - 30 - back + 1)
+    assert with_fixed(
+        built, built.serves[("V", "A", 0)] == 1, built.visits["V"].start == 9 * 60 - 30 - back
+    )
+    assert not with_fixed(
+        built, built.serves[("V", "A", 0)] == 1, built.visits["V"].start == 9 * 60 - 30 - back + 1
+    )
 
 
 # --- breaks -------------------------------------------------------------------------------------
@@ -177,11 +208,30 @@ def break_day(gap_minutes: int) -> Built:
     12:00; a freed visit early in the day makes the route a model route."""
     first_end = 11 * 60 + 30
     second = first_end + gap_minutes
-    staff = [{"id": "A", "shifts": [shift(0, brk=True) | {"break": {"minutes": 30, "earliest": "11:00",
-                                                                      "latest": "12:00"}}]}]
-    inst = one_carer([visit("F1", "K", 0, "11:00", "11:00", 30),
-                      visit("F2", "K", 0, f"{second // 60:02d}:{second % 60:02d}", f"{second // 60:02d}:{second % 60:02d}", 120),
-                      visit("V", "K", 0, "08:00", "08:00", 30)], staff)
+    staff = [
+        {
+            "id": "A",
+            "shifts": [
+                shift(0, brk=True)
+                | {"break": {"minutes": 30, "earliest": "11:00", "latest": "12:00"}}
+            ],
+        }
+    ]
+    inst = one_carer(
+        [
+            visit("F1", "K", 0, "11:00", "11:00", 30),
+            visit(
+                "F2",
+                "K",
+                0,
+                f"{second // 60:02d}:{second % 60:02d}",
+                f"{second // 60:02d}:{second % 60:02d}",
+                120,
+            ),
+            visit("V", "K", 0, "08:00", "08:00", 30),
+        ],
+        staff,
+    )
     current = {"F1": Placement(0, 11 * 60, ("A",)), "F2": Placement(0, second, ("A",))}
     return build(inst, ["V"], current)
 
@@ -226,8 +276,18 @@ def test_heads_come_first_a_mandatory_visit_is_served_whatever_the_travel() -> N
     inst = one_carer([visit("V", "K", 0, "08:00", "12:00", 30)])
     built = build(inst, ["V"])
     route = built.routes[("A", 0)]
-    levels = objective_levels(built.model, Problem.build(inst), {}, ["V"], built.visits, built.serves, [route], [], {},
-                              Weights())
+    levels = objective_levels(
+        built.model,
+        Problem.build(inst),
+        {},
+        ["V"],
+        built.visits,
+        built.serves,
+        [route],
+        [],
+        {},
+        Weights(),
+    )
     solved = lexicographic(built.model, levels, 5.0, 0, 1, None, 1.0)
     assert solved is not None and solved.solver.value(built.visits["V"].served) == 1
     assert solved.status == "OPTIMAL"

@@ -16,22 +16,33 @@ def chain() -> tuple[Instance, Solution]:
     """Four carers at 08:00, each skill held by two of them: L needs A, whose P needs A or B,
     whose Q needs B or C, whose R may go to C or D. Serving L takes three moves in a row, one
     more than the repair's depth."""
-    staff = [{"id": "A", "skills": ["s1", "s2"], "shifts": [shift(0)]},
-             {"id": "B", "skills": ["s2", "s3"], "shifts": [shift(0)]},
-             {"id": "C", "skills": ["s3"], "shifts": [shift(0)]},
-             {"id": "D", "shifts": [shift(0)]}]
-    visits = [visit("L", "W", 0, "08:00", "08:00", 60, skills=["s1"]),
-              visit("P", "X", 0, "08:00", "08:00", 60, skills=["s2"]),
-              visit("Q", "Y", 0, "08:00", "08:00", 60, skills=["s3"]),
-              visit("R", "Z", 0, "08:00", "08:00", 60)]
+    staff = [
+        {"id": "A", "skills": ["s1", "s2"], "shifts": [shift(0)]},
+        {"id": "B", "skills": ["s2", "s3"], "shifts": [shift(0)]},
+        {"id": "C", "skills": ["s3"], "shifts": [shift(0)]},
+        {"id": "D", "shifts": [shift(0)]},
+    ]
+    visits = [
+        visit("L", "W", 0, "08:00", "08:00", 60, skills=["s1"]),
+        visit("P", "X", 0, "08:00", "08:00", 60, skills=["s2"]),
+        visit("Q", "Y", 0, "08:00", "08:00", 60, skills=["s3"]),
+        visit("R", "Z", 0, "08:00", "08:00", 60),
+    ]
     instance = small(staff, [{"id": c} for c in "WXYZ"], visits, days=1, skills=["s1", "s2", "s3"])
-    plan = Solution(assignments={"P": Placement(0, 480, ("A",)), "Q": Placement(0, 480, ("B",)),
-                             "R": Placement(0, 480, ("C",))},
-                unassigned={"L": "capacity: no route of an eligible carer has room for it"})
+    plan = Solution(
+        assignments={
+            "P": Placement(0, 480, ("A",)),
+            "Q": Placement(0, 480, ("B",)),
+            "R": Placement(0, 480, ("C",)),
+        },
+        unassigned={"L": "capacity: no route of an eligible carer has room for it"},
+    )
     return instance, plan
 
 
-def _repack(instance: Instance, plan: Solution, left_over: str, budget: NodeBudget) -> tuple[bool, CarerDays]:
+def _repack(
+    instance: Instance, plan: Solution, left_over: str, budget: NodeBudget
+) -> tuple[bool, CarerDays]:
     routes = CarerDays.from_solution(Problem.build(instance), plan)
     assert routes is not None
     done = repack(routes, instance.visit_by_id[left_over], budget)
@@ -47,16 +58,28 @@ def test_a_chain_of_three_moves_serves_the_left_over_visit() -> None:
     done, routes = _repack(instance, plan, "L", NodeBudget(1000))
     assert done
     packed = routes.to_solution({})
-    assert {v: p.carers for v, p in packed.assignments.items()} == {"L": ("A",), "P": ("B",), "Q": ("C",), "R": ("D",)}
+    assert {v: p.carers for v, p in packed.assignments.items()} == {
+        "L": ("A",),
+        "P": ("B",),
+        "Q": ("C",),
+        "R": ("D",),
+    }
     assert _feasible(instance, packed)
 
 
 def test_no_packing_leaves_the_routes_as_they_were() -> None:
     instance, plan = chain()
-    plan.assignments["S"] = Placement(0, 480, ("D",))  # D busy too: five visits at 08:00, four carers
-    instance = small([s.model_dump(mode="json") for s in instance.staff], [{"id": c} for c in "WXYZV"],
-                     [v.model_dump(mode="json") for v in instance.visits] + [visit("S", "V", 0, "08:00", "08:00", 60)],
-                     days=1, skills=["s1", "s2", "s3"])
+    plan.assignments["S"] = Placement(
+        0, 480, ("D",)
+    )  # D busy too: five visits at 08:00, four carers
+    instance = small(
+        [s.model_dump(mode="json") for s in instance.staff],
+        [{"id": c} for c in "WXYZV"],
+        [v.model_dump(mode="json") for v in instance.visits]
+        + [visit("S", "V", 0, "08:00", "08:00", 60)],
+        days=1,
+        skills=["s1", "s2", "s3"],
+    )
     budget = NodeBudget(1000)
     done, routes = _repack(instance, plan, "L", budget)
     assert not done
@@ -75,10 +98,15 @@ def test_the_search_stops_at_its_budget() -> None:
 def test_a_double_staffed_visit_moves_to_make_room() -> None:
     # only A may give L at 08:00; A and B do the double-staffed D then, and C is free: the
     # repair never moves a double-staffed visit, the re-packing gives D to B and C
-    staff = [{"id": "A", "skills": ["medication"], "shifts": [shift(0)]},
-             {"id": "B", "shifts": [shift(0)]}, {"id": "C", "shifts": [shift(0)]}]
-    visits = [visit("L", "X", 0, "08:00", "08:00", 60, skills=["medication"]),
-              visit("D", "Y", 0, "08:00", "09:00", 60, staff_needed=2)]
+    staff = [
+        {"id": "A", "skills": ["medication"], "shifts": [shift(0)]},
+        {"id": "B", "shifts": [shift(0)]},
+        {"id": "C", "shifts": [shift(0)]},
+    ]
+    visits = [
+        visit("L", "X", 0, "08:00", "08:00", 60, skills=["medication"]),
+        visit("D", "Y", 0, "08:00", "09:00", 60, staff_needed=2),
+    ]
     instance = small(staff, [{"id": "X"}, {"id": "Y"}], visits, days=1)
     plan = Solution(assignments={"D": Placement(0, 480, ("A", "B"))}, unassigned={"L": "capacity"})
     done, routes = _repack(instance, plan, "L", NodeBudget(1000))

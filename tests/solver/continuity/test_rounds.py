@@ -12,8 +12,16 @@ from hemplan.solver.continuity.solve import OPENING_SHARE, TeamJob, shares
 
 def job(work_limit: float | None, teams: int, processes: int, seconds: float = 100.0) -> TeamJob:
     now = time.time()
-    return TeamJob(end=now + seconds, teams=teams, processes=processes, work_limit=work_limit, seed=0,
-                   allow_borrowing=False, started=now, objective="continuity")
+    return TeamJob(
+        end=now + seconds,
+        teams=teams,
+        processes=processes,
+        work_limit=work_limit,
+        seed=0,
+        allow_borrowing=False,
+        started=now,
+        objective="continuity",
+    )
 
 
 def test_shares_follow_the_needs_when_no_cap_binds() -> None:
@@ -44,7 +52,9 @@ def test_the_second_round_shares_the_work_left_by_need_one_process_at_most() -> 
 
 
 def test_the_second_round_by_the_clock_gives_a_needy_team_at_most_the_time_left() -> None:
-    allotted = job(work_limit=None, teams=5, processes=2, seconds=30.0).allotments([100, 1, 1, 1, 1])
+    allotted = job(work_limit=None, teams=5, processes=2, seconds=30.0).allotments(
+        [100, 1, 1, 1, 1]
+    )
     seconds = [s for s, _ in allotted]
     assert seconds[0] == pytest.approx(30.0, abs=0.5)
     assert sum(seconds) == pytest.approx(60.0, abs=1.0)  # two processes' worth, nothing idle

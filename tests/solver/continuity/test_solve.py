@@ -31,20 +31,29 @@ TEAM = REPO / "instances" / "team-14d.json"
 def solved(instance: Instance, **options: object) -> SolveResult:
     """Solve and check with the independent evaluator. A work limit, not the clock, ends the
     search by default, so what a test asserts does not depend on how busy the machine is."""
-    result = solve(instance, SolveOptions(**{"time_limit": 120.0, "work_limit": 0.5, "workers": 1, **options}))
+    result = solve(
+        instance, SolveOptions(**{"time_limit": 120.0, "work_limit": 0.5, "workers": 1, **options})
+    )
     assert [str(v) for v in evaluate(instance, result.schedule).violations] == []
     return result
 
 
 def carers_of(schedule: Schedule, instance: Instance, client: str) -> set[str]:
-    return {c for a in schedule.assignments if instance.visit_by_id[a.visit].client == client for c in a.carers}
+    return {
+        c
+        for a in schedule.assignments
+        if instance.visit_by_id[a.visit].client == client
+        for c in a.carers
+    }
 
 
 def test_daily_client_with_carers_on_alternate_days_needs_exactly_two() -> None:
     inst = small(
-        [{"id": "A", "shifts": [shift(d) for d in range(0, 7, 2)]},
-         {"id": "B", "shifts": [shift(d) for d in range(1, 7, 2)]},
-         {"id": "C", "shifts": [shift(d) for d in range(7)]}],
+        [
+            {"id": "A", "shifts": [shift(d) for d in range(0, 7, 2)]},
+            {"id": "B", "shifts": [shift(d) for d in range(1, 7, 2)]},
+            {"id": "C", "shifts": [shift(d) for d in range(7)]},
+        ],
         [{"id": "K", "excluded_carers": ["C"]}],
         [visit(f"V{d}", "K", d) for d in range(7)],
     )
@@ -56,17 +65,30 @@ def test_daily_client_with_carers_on_alternate_days_needs_exactly_two() -> None:
 def test_solver_consolidates_a_client_onto_one_carer_when_one_can_do_it_all() -> None:
     # two carers work every day; four clients each with a morning and an evening visit
     clients = [{"id": f"K{i}"} for i in range(4)]
-    visits = [visit(f"K{i}-am{d}", f"K{i}", d, "08:00", "10:00", 20) for i in range(4) for d in range(3)]
-    visits += [visit(f"K{i}-pm{d}", f"K{i}", d, "13:00", "15:00", 20) for i in range(4) for d in range(3)]
-    inst = small([{"id": s, "shifts": [shift(d) for d in range(3)]} for s in ("A", "B")], clients, visits, days=3)
+    visits = [
+        visit(f"K{i}-am{d}", f"K{i}", d, "08:00", "10:00", 20) for i in range(4) for d in range(3)
+    ]
+    visits += [
+        visit(f"K{i}-pm{d}", f"K{i}", d, "13:00", "15:00", 20) for i in range(4) for d in range(3)
+    ]
+    inst = small(
+        [{"id": s, "shifts": [shift(d) for d in range(3)]} for s in ("A", "B")],
+        clients,
+        visits,
+        days=3,
+    )
     result = solved(inst)
     assert result.evaluation.metrics.distinct_carers_total == 4  # the lower bound: one carer each
     assert result.evaluation.metrics.unassigned_mandatory == 0
 
 
 def test_double_staffed_visit_gets_two_carers_starting_together() -> None:
-    inst = small([{"id": s, "shifts": [shift(0)]} for s in ("A", "B", "C")], [{"id": "K"}],
-                 [visit("V", "K", 0, staff_needed=2)], days=1)
+    inst = small(
+        [{"id": s, "shifts": [shift(0)]} for s in ("A", "B", "C")],
+        [{"id": "K"}],
+        [visit("V", "K", 0, staff_needed=2)],
+        days=1,
+    )
     result = solved(inst)
     (a,) = result.schedule.assignments
     assert len(set(a.carers)) == 2
@@ -76,11 +98,14 @@ def test_double_staffed_visit_gets_two_carers_starting_together() -> None:
 
 def test_excluded_carer_is_never_used_and_skill_visit_goes_to_the_skilled_carer() -> None:
     inst = small(
-        [{"id": "A", "shifts": [shift(d) for d in range(3)]},
-         {"id": "B", "skills": ["medication"], "shifts": [shift(d) for d in range(3)]},
-         {"id": "C", "shifts": [shift(d) for d in range(3)]}],
+        [
+            {"id": "A", "shifts": [shift(d) for d in range(3)]},
+            {"id": "B", "skills": ["medication"], "shifts": [shift(d) for d in range(3)]},
+            {"id": "C", "shifts": [shift(d) for d in range(3)]},
+        ],
         [{"id": "K", "excluded_carers": ["A"]}, {"id": "L"}],
-        [visit(f"K{d}", "K", d) for d in range(3)] + [visit(f"L{d}", "L", d, skills=["medication"]) for d in range(3)],
+        [visit(f"K{d}", "K", d) for d in range(3)]
+        + [visit(f"L{d}", "L", d, skills=["medication"]) for d in range(3)],
         days=3,
     )
     result = solved(inst)
@@ -89,8 +114,12 @@ def test_excluded_carer_is_never_used_and_skill_visit_goes_to_the_skilled_carer(
 
 
 def test_visit_outside_every_shift_comes_back_unassigned_with_the_reason() -> None:
-    inst = small([{"id": "A", "shifts": [shift(0, "07:00", "16:00")]}], [{"id": "K"}],
-                 [visit("late", "K", 0, "20:00", "21:00"), visit("ok", "K", 0)], days=1)
+    inst = small(
+        [{"id": "A", "shifts": [shift(0, "07:00", "16:00")]}],
+        [{"id": "K"}],
+        [visit("late", "K", 0, "20:00", "21:00"), visit("ok", "K", 0)],
+        days=1,
+    )
     result = solved(inst)
     (unassigned,) = result.schedule.unassigned
     assert unassigned.visit == "late"
@@ -101,7 +130,12 @@ def test_visit_outside_every_shift_comes_back_unassigned_with_the_reason() -> No
 
 
 def test_a_complete_schedule_at_the_bound_says_so() -> None:
-    inst = small([{"id": "A", "shifts": [shift(0, "07:00", "16:00")]}], [{"id": "K"}], [visit("ok", "K", 0)], days=1)
+    inst = small(
+        [{"id": "A", "shifts": [shift(0, "07:00", "16:00")]}],
+        [{"id": "K"}],
+        [visit("ok", "K", 0)],
+        days=1,
+    )
     assert solved(inst).schedule.solver.status == "AT_BOUND"
 
 
@@ -118,10 +152,17 @@ def test_a_replan_of_few_free_visits_solved_outright_short_of_the_bound_says_opt
     clash. The two free visits are re-planned together, optimally, long before the work runs
     out (without the locks the search would spend the whole budget looking for better)."""
     both = [{"id": c, "shifts": [shift(d) for d in range(2)]} for c in ("A", "B")]
-    inst = small(both, [{"id": "K"}, {"id": "L"}],
-                 [visit("K0", "K", 0, "08:00", "08:30", 60), visit("L0", "L", 0, "08:00", "08:30", 60),
-                  visit("K1", "K", 1, locked_carers=["A"], locked_start="08:00"),
-                  visit("L1", "L", 1, "10:00", "11:00", locked_carers=["A"], locked_start="10:00")], days=2)
+    inst = small(
+        both,
+        [{"id": "K"}, {"id": "L"}],
+        [
+            visit("K0", "K", 0, "08:00", "08:30", 60),
+            visit("L0", "L", 0, "08:00", "08:30", 60),
+            visit("K1", "K", 1, locked_carers=["A"], locked_start="08:00"),
+            visit("L1", "L", 1, "10:00", "11:00", locked_carers=["A"], locked_start="10:00"),
+        ],
+        days=2,
+    )
     result = solved(inst, work_limit=100.0)
     info = result.schedule.solver
     assert (info.objective["distinct_carers"], info.bound["distinct_carers"]) == (3, 2)
@@ -151,17 +192,31 @@ def test_time_limit_is_honoured_and_every_visit_accounted_for() -> None:
     # is measured, not asserted: benchmarks/time_limit.py, figures in RESULTS.md.
     assert result.schedule.solver is not None and result.schedule.solver.status == "TIME_LIMIT"
     assert time.monotonic() - began < 4.0 + 15.0
-    listed = {a.visit for a in result.schedule.assignments} | {u.visit for u in result.schedule.unassigned}
+    listed = {a.visit for a in result.schedule.assignments} | {
+        u.visit for u in result.schedule.unassigned
+    }
     assert listed == set(inst.visit_by_id)
 
 
 def test_cli_solve_writes_a_schedule_the_evaluator_accepts(tmp_path: Path) -> None:
     out = tmp_path / "tiny-schedule.json"
-    result = CliRunner().invoke(main, ["solve", str(REPO / "instances" / "tiny.json"), "-o", str(out),
-                                       "--time-limit", "5", "--quiet"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "solve",
+            str(REPO / "instances" / "tiny.json"),
+            "-o",
+            str(out),
+            "--time-limit",
+            "5",
+            "--quiet",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "verified by the evaluator" in result.output
-    checked = CliRunner().invoke(main, ["evaluate", str(REPO / "instances" / "tiny.json"), str(out)])
+    checked = CliRunner().invoke(
+        main, ["evaluate", str(REPO / "instances" / "tiny.json"), str(out)]
+    )
     assert checked.exit_code == 0, checked.output
     assert load_schedule(out).solver.method == "continuity"
 
@@ -169,7 +224,9 @@ def test_cli_solve_writes_a_schedule_the_evaluator_accepts(tmp_path: Path) -> No
 def test_cli_solve_json_summary_and_progress_modes(tmp_path: Path) -> None:
     tiny = str(REPO / "instances" / "tiny.json")
     out = tmp_path / "s.json"
-    quiet = CliRunner().invoke(main, ["solve", tiny, "-o", str(out), "--work-limit", "0.2", "--json"])
+    quiet = CliRunner().invoke(
+        main, ["solve", tiny, "-o", str(out), "--work-limit", "0.2", "--json"]
+    )
     assert quiet.exit_code == 0, quiet.output
     summary = json.loads(quiet.stdout)  # stdout is the JSON and nothing else
     written = load_schedule(out)
@@ -178,8 +235,9 @@ def test_cli_solve_json_summary_and_progress_modes(tmp_path: Path) -> None:
     assert summary["solver"]["method"] == "continuity"
     assert evaluate(load_instance(tiny), written).violations == []
     assert quiet.stderr == ""  # not a terminal: no progress unless asked for
-    lines = CliRunner().invoke(main, ["solve", tiny, "-o", str(out), "--work-limit", "0.2",
-                                                       "--progress", "lines"])
+    lines = CliRunner().invoke(
+        main, ["solve", tiny, "-o", str(out), "--work-limit", "0.2", "--progress", "lines"]
+    )
     assert lines.exit_code == 0, lines.output
     assert "first plan: unassigned" in lines.stderr
 
@@ -196,17 +254,28 @@ def test_weights_set_the_exchange_rate_of_travel_against_a_fair_load() -> None:
     assert len({tuple(a.carers) for a in default.schedule.assignments}) == 1
     fair = solved(inst, weights=Weights(travel=0))
     assert len({tuple(a.carers) for a in fair.schedule.assignments}) == 2
-    assert fair.schedule.solver is not None and fair.schedule.solver.options["weights"] == "travel=0,arrival=5,workload=1"
+    assert (
+        fair.schedule.solver is not None
+        and fair.schedule.solver.options["weights"] == "travel=0,arrival=5,workload=1"
+    )
 
 
 def test_cli_weights_are_checked_before_any_work(tmp_path: Path) -> None:
     tiny = str(REPO / "instances" / "tiny.json")
     out = tmp_path / "never.json"
-    for bad, says in [("travel=x", "whole number"), ("speed=3", "one of travel, arrival, workload"), ("travel", "NAME=N")]:
+    for bad, says in [
+        ("travel=x", "whole number"),
+        ("speed=3", "one of travel, arrival, workload"),
+        ("travel", "NAME=N"),
+    ]:
         result = CliRunner().invoke(main, ["solve", tiny, "-o", str(out), "--weights", bad])
-        assert result.exit_code == 2 and "--weights" in result.output and says in result.output, result.output
+        assert result.exit_code == 2 and "--weights" in result.output and says in result.output, (
+            result.output
+        )
     assert not out.exists()
-    good = CliRunner().invoke(main, ["solve", tiny, "-o", str(out), "--work-limit", "0.2", "--weights", "arrival=0"])
+    good = CliRunner().invoke(
+        main, ["solve", tiny, "-o", str(out), "--work-limit", "0.2", "--weights", "arrival=0"]
+    )
     assert good.exit_code == 0, good.output
     assert load_schedule(out).solver.options["weights"] == "travel=10,arrival=0,workload=1"
 
@@ -222,18 +291,41 @@ def test_cli_solve_on_a_broken_instance_exits_2_without_output(tmp_path: Path) -
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("method, signum, code, workers, limit", [
-    ("continuity", signal.SIGINT, 130, 1, 60), ("continuity", signal.SIGTERM, 143, 2, 60),
-    # day by day: the days planned are kept; the first two days take a seventh of the limit
-    ("central-travel", signal.SIGINT, 130, 2, 40),
-])
-def test_a_signal_writes_the_best_schedule_so_far(tmp_path: Path, method: str, signum: int, code: int,
-                                                  workers: int, limit: int) -> None:
+@pytest.mark.parametrize(
+    "method, signum, code, workers, limit",
+    [
+        ("continuity", signal.SIGINT, 130, 1, 60),
+        ("continuity", signal.SIGTERM, 143, 2, 60),
+        # day by day: the days planned are kept; the first two days take a seventh of the limit
+        ("central-travel", signal.SIGINT, 130, 2, 40),
+    ],
+)
+def test_a_signal_writes_the_best_schedule_so_far(
+    tmp_path: Path, method: str, signum: int, code: int, workers: int, limit: int
+) -> None:
     out = tmp_path / "interrupted.json"
     process = subprocess.Popen(
-        [sys.executable, "-m", "hemplan.cli.main", "solve", str(TEAM), "-o", str(out), "--time-limit", str(limit),
-         "--workers", str(workers), "--progress", "lines", "--method", method],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "hemplan.cli.main",
+            "solve",
+            str(TEAM),
+            "-o",
+            str(out),
+            "--time-limit",
+            str(limit),
+            "--workers",
+            str(workers),
+            "--progress",
+            "lines",
+            "--method",
+            method,
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     try:
@@ -250,7 +342,10 @@ def test_a_signal_writes_the_best_schedule_so_far(tmp_path: Path, method: str, s
     schedule = load_schedule(out)
     assert schedule.solver.status == "INTERRUPTED"
     assert schedule.assignments  # what was planned before the signal is kept
-    assert evaluate(load_instance(TEAM), schedule, allow_borrowing=schedule.allow_borrowing).violations == []
+    assert (
+        evaluate(load_instance(TEAM), schedule, allow_borrowing=schedule.allow_borrowing).violations
+        == []
+    )
 
 
 def _wait_for_line(process: subprocess.Popen, text: str, timeout: float = 60) -> None:
@@ -265,17 +360,26 @@ def _wait_for_line(process: subprocess.Popen, text: str, timeout: float = 60) ->
 
 def test_travel_yardstick_serves_everything_and_travels_no_more_than_continuity() -> None:
     # two carers every day, clients on opposite sides: travel-only may mix carers freely
-    inst = small([{"id": s, "shifts": [shift(d) for d in range(2)]} for s in ("A", "B")],
-                 [{"id": f"K{i}"} for i in range(4)],
-                 [visit(f"K{i}-{d}", f"K{i}", d, "08:00", "12:00", 20) for i in range(4) for d in range(2)], days=2)
+    inst = small(
+        [{"id": s, "shifts": [shift(d) for d in range(2)]} for s in ("A", "B")],
+        [{"id": f"K{i}"} for i in range(4)],
+        [visit(f"K{i}-{d}", f"K{i}", d, "08:00", "12:00", 20) for i in range(4) for d in range(2)],
+        days=2,
+    )
     continuity = solved(inst)
     travel_only = solved(inst, objective="travel")
     assert travel_only.schedule.solver.method == "teams-travel"
     assert travel_only.evaluation.metrics.unassigned_mandatory == 0
-    assert travel_only.evaluation.metrics.travel_minutes <= continuity.evaluation.metrics.travel_minutes
+    assert (
+        travel_only.evaluation.metrics.travel_minutes
+        <= continuity.evaluation.metrics.travel_minutes
+    )
 
 
 def test_cli_solve_refuses_a_missing_output_folder_before_solving(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["solve", str(REPO / "instances" / "tiny.json"), "-o", str(tmp_path / "no" / "s.json")])
+    result = CliRunner().invoke(
+        main,
+        ["solve", str(REPO / "instances" / "tiny.json"), "-o", str(tmp_path / "no" / "s.json")],
+    )
     assert result.exit_code == 2
     assert "does not exist" in result.output and "Traceback" not in result.output

@@ -175,22 +175,54 @@ preAssignWindows
 """
 
 UHHC = {
-    "metadata": {"time_window_met": "at_service_end", "horizon": 600, "cost_components": {"travel_time": 1}},
+    "metadata": {
+        "time_window_met": "at_service_end",
+        "horizon": 600,
+        "cost_components": {"travel_time": 1},
+    },
     "distances": [[0, 10, 20], [10, 0, 15], [20, 15, 0]],
     "terminal_points": [{"id": "d0", "distance_matrix_index": 0, "location": [11.3, 53.8]}],
     "caregivers": [
-        {"id": "c1", "abilities": ["s0"], "departing_point": "d0", "arrival_point": "d0",
-         "working_shift": {"start": 60, "end": 400}, "lunch_break": True},
-        {"id": "c2", "abilities": ["s0", "s1"], "departing_point": "d0", "arrival_point": "d0",
-         "working_shift": {"start": 60, "end": 400}, "lunch_break": False}],
+        {
+            "id": "c1",
+            "abilities": ["s0"],
+            "departing_point": "d0",
+            "arrival_point": "d0",
+            "working_shift": {"start": 60, "end": 400},
+            "lunch_break": True,
+        },
+        {
+            "id": "c2",
+            "abilities": ["s0", "s1"],
+            "departing_point": "d0",
+            "arrival_point": "d0",
+            "working_shift": {"start": 60, "end": 400},
+            "lunch_break": False,
+        },
+    ],
     "patients": [
-        {"id": "p0", "required_services": [{"service": "s1", "duration": 30}], "distance_matrix_index": 1,
-         "time_windows": [{"start": 100, "end": 200}, {"start": 300, "end": 350}], "location": [11.4, 53.9],
-         "preferred_caregivers": ["c2"], "optional": False},
-        {"id": "p1", "required_services": [{"service": "s0", "duration": 20}], "distance_matrix_index": 2,
-         "time_windows": [{"start": 90, "end": 300}], "location": [11.5, 53.7], "optional": True}],
-    "services": [{"id": "s0", "type": "t0", "default_duration": 15},
-                 {"id": "s1", "type": "t0", "default_duration": 15}],
+        {
+            "id": "p0",
+            "required_services": [{"service": "s1", "duration": 30}],
+            "distance_matrix_index": 1,
+            "time_windows": [{"start": 100, "end": 200}, {"start": 300, "end": 350}],
+            "location": [11.4, 53.9],
+            "preferred_caregivers": ["c2"],
+            "optional": False,
+        },
+        {
+            "id": "p1",
+            "required_services": [{"service": "s0", "duration": 20}],
+            "distance_matrix_index": 2,
+            "time_windows": [{"start": 90, "end": 300}],
+            "location": [11.5, 53.7],
+            "optional": True,
+        },
+    ],
+    "services": [
+        {"id": "s0", "type": "t0", "default_duration": 15},
+        {"id": "s1", "type": "t0", "default_duration": 15},
+    ],
     "lunch_breaks": {"start": 180, "end": 300, "min_duration": 30},
 }
 
@@ -202,18 +234,26 @@ def _sample(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def _solve(instance: Instance, method: str = "continuity") -> tuple[Schedule, Evaluation]:
-    result = METHODS[method].solve(instance, SolveOptions(time_limit=2, workers=1), lambda event: None)
+    result = METHODS[method].solve(
+        instance, SolveOptions(time_limit=2, workers=1), lambda event: None
+    )
     evaluation = evaluate(instance, result.schedule)
     assert evaluation.violations == []
     return result.schedule, evaluation
 
 
-def _route_length(schedule: Schedule, instance: Instance, points: Mapping[str, tuple[float, float]]) -> float:
+def _route_length(
+    schedule: Schedule, instance: Instance, points: Mapping[str, tuple[float, float]]
+) -> float:
     """Route lengths recomputed here from coordinates (independently of the converter)."""
     client = {v.id: v.client for v in instance.visits}
     total = 0.0
     for route in schedule.routes:
-        stops = [points[client[s.visit]] for s in route.stops if s.kind == "visit" and s.visit is not None]
+        stops = [
+            points[client[s.visit]]
+            for s in route.stops
+            if s.kind == "visit" and s.visit is not None
+        ]
         if stops:
             path = [points["office"], *stops, points["office"]]
             total += sum(math.dist(a, b) for a, b in itertools.pairwise(path))
@@ -221,7 +261,11 @@ def _route_length(schedule: Schedule, instance: Instance, points: Mapping[str, t
 
 
 def test_rounding_is_conservative() -> None:
-    assert time_scale(230) == 6 and time_scale(600) == 2 and time_scale(3390) == pytest.approx(1440 / 3390)
+    assert (
+        time_scale(230) == 6
+        and time_scale(600) == 2
+        and time_scale(3390) == pytest.approx(1440 / 3390)
+    )
     assert up(10.2, 1) == 11 and down(10.8, 1) == 10 and up(3.0, 2) == 6  # integers stay exact
 
 
@@ -245,7 +289,10 @@ def test_mankowska_sample_maps_skills_and_double_service(tmp_path: Path) -> None
     instance = write_converted(converted, tmp_path / "z1.json")
     assert sorted(v.id for v in instance.visits) == ["V1-s1", "V2-s2", "V3-s1", "V3-s2"]
     assert {s.id: s.skills for s in instance.staff} == {"K1": ["s1"], "K2": ["s2"]}
-    assert instance.visit_by_id["V3-s2"].window.earliest == 200 and instance.visit_by_id["V1-s1"].duration == 40
+    assert (
+        instance.visit_by_id["V3-s2"].window.earliest == 200
+        and instance.visit_by_id["V1-s1"].duration == 40
+    )
     schedule, evaluation = _solve(instance)
     assert evaluation.metrics.unassigned_mandatory == 0
     distance, starts = exact_route_cost(schedule, instance, converted)
@@ -262,7 +309,10 @@ def test_convrp_sample_is_multi_day_with_continuity(tmp_path: Path) -> None:
     assert sorted(v.id for v in instance.visits) == ["V1-d0", "V1-d1", "V2-d1", "V3-d0"]
     assert len(instance.staff) == 1  # demand 7 and 8 per day fit one vehicle of 15
     schedule, evaluation = _solve(instance)
-    assert evaluation.metrics.unassigned_mandatory == 0 and evaluation.metrics.distinct_carers_total == 3
+    assert (
+        evaluation.metrics.unassigned_mandatory == 0
+        and evaluation.metrics.distinct_carers_total == 3
+    )
     distance, _ = exact_route_cost(schedule, instance, converted)
     points = {"office": (0, 0), "N1": (1, 0), "N2": (0, 2), "N3": (3, 4)}
     assert distance == pytest.approx(_route_length(schedule, instance, points))
@@ -274,7 +324,10 @@ def test_hosseini_sample_locks_existing_and_spreads_new(tmp_path: Path) -> None:
     instance = write_converted(converted, tmp_path / "h.json")
     locked = [v for v in instance.visits if v.locked_carers]
     assert [(v.day, v.locked_start, v.locked_carers) for v in locked] == [
-        (0, 600, ["K2"]), (2, 600, ["K2"]), (4, 600, ["K2"])]
+        (0, 600, ["K2"]),
+        (2, 600, ["K2"]),
+        (4, 600, ["K2"]),
+    ]
     assert instance.client_by_id["N1"].excluded_carers == ["K2"]  # K2 only serves existing patients
     _, evaluation = _solve(instance)
     assert evaluation.metrics.unassigned_mandatory == 0
@@ -288,7 +341,10 @@ def test_uhhc_sample_keeps_shift_break_preference_and_end_windows(tmp_path: Path
     assert shift.break_ is not None
     assert (shift.break_.earliest, shift.break_.latest, shift.break_.minutes) == (180, 270, 30)
     p0 = instance.visit_by_id["p0-s1"]
-    assert (p0.window.earliest, p0.window.latest) == (70, 170)  # the window is for the end of service
+    assert (p0.window.earliest, p0.window.latest) == (
+        70,
+        170,
+    )  # the window is for the end of service
     assert instance.visit_by_id["p1-s0"].priority == "deferrable"
     assert instance.client_by_id["p0"].preferred_carers == ["c2"]
     schedule, evaluation = _solve(instance)
@@ -297,16 +353,27 @@ def test_uhhc_sample_keeps_shift_break_preference_and_end_windows(tmp_path: Path
     assert distance == evaluation.metrics.travel_minutes  # minutes already: scale 1, no rounding
 
 
-def _plan(routes: dict[str, list[str]], starts: dict[str, int] | None = None,
-          unassigned: tuple[str, ...] = (), day: int = 0) -> Schedule:
+def _plan(
+    routes: dict[str, list[str]],
+    starts: dict[str, int] | None = None,
+    unassigned: tuple[str, ...] = (),
+    day: int = 0,
+) -> Schedule:
     """A schedule made by hand: each carer's visits in order (a minute apart unless `starts` says)."""
     starts = starts or {}
     plan = Schedule(unassigned=[Unassigned(visit=v, reason="test") for v in unassigned])
     for carer, visits in routes.items():
         at = {v: starts.get(v, 60 + k) for k, v in enumerate(visits)}
-        plan.assignments += [Assignment(visit=v, day=day, start=at[v], carers=[carer]) for v in visits]
-        plan.routes.append(Route(carer=carer, day=day, stops=[Stop(kind="visit", visit=v, start=at[v], end=at[v])
-                                                              for v in visits]))
+        plan.assignments += [
+            Assignment(visit=v, day=day, start=at[v], carers=[carer]) for v in visits
+        ]
+        plan.routes.append(
+            Route(
+                carer=carer,
+                day=day,
+                stops=[Stop(kind="visit", visit=v, start=at[v], end=at[v]) for v in visits],
+            )
+        )
     return plan
 
 
@@ -316,7 +383,9 @@ def test_solomon_objective_is_the_exact_distance_of_the_routes(tmp_path: Path) -
     # K1: office -> (3,4) -> (6,8) -> office = 5 + 5 + 10; K2: office -> (0,5) -> office = 10
     objective = converted.objective(_plan({"K1": ["V1", "V2"], "K2": ["V3"]}), instance)
     assert objective.value == pytest.approx(30) and objective.note == "distance, exact Euclidean"
-    assert not objective.counts_partial  # a plan leaving a customer out travels less: not comparable
+    assert (
+        not objective.counts_partial
+    )  # a plan leaving a customer out travels less: not comparable
 
 
 def test_convrp_objective_adds_up_the_days(tmp_path: Path) -> None:
@@ -324,19 +393,28 @@ def test_convrp_objective_adds_up_the_days(tmp_path: Path) -> None:
     instance = write_converted(converted, tmp_path / "c.json")
     day0 = _plan({"K1": ["V1-d0", "V3-d0"]})  # 1 + sqrt(20) + 5
     day1 = _plan({"K1": ["V1-d1", "V2-d1"]}, day=1)  # 1 + sqrt(5) + 2
-    both = Schedule(assignments=day0.assignments + day1.assignments, routes=day0.routes + day1.routes)
+    both = Schedule(
+        assignments=day0.assignments + day1.assignments, routes=day0.routes + day1.routes
+    )
     objective = converted.objective(both, instance)
-    assert objective.value == pytest.approx(9 + 3 * math.sqrt(5)) and objective.note == "distance, exact Euclidean"
+    assert (
+        objective.value == pytest.approx(9 + 3 * math.sqrt(5))
+        and objective.note == "distance, exact Euclidean"
+    )
 
 
-def test_mankowska_objective_is_a_third_of_travel_and_counts_synchronised_doubles(tmp_path: Path) -> None:
+def test_mankowska_objective_is_a_third_of_travel_and_counts_synchronised_doubles(
+    tmp_path: Path,
+) -> None:
     converted = SETS["mankowska"](_sample(tmp_path, "Z1__sample.txt", MANKOWSKA))
     instance = write_converted(converted, tmp_path / "z1.json")
     routes = {"K1": ["V1-s1", "V3-s1"], "K2": ["V2-s2", "V3-s2"]}  # each 10 + 10 + 14.142136
     together = converted.objective(_plan(routes, {"V3-s1": 240, "V3-s2": 240}), instance)
     assert together.value == pytest.approx(2 * 34.142136 / 3)
     assert together.note == "travel+tardiness (1/3 each); double services synchronised 1/1"
-    apart = converted.objective(_plan(routes, {"V3-s1": 240, "V3-s2": 242}), instance)  # one source unit apart
+    apart = converted.objective(
+        _plan(routes, {"V3-s1": 240, "V3-s2": 242}), instance
+    )  # one source unit apart
     assert apart.value == together.value and apart.note.endswith("synchronised 0/1")
 
 
@@ -346,7 +424,9 @@ def test_hosseini_objective_counts_patients_with_every_visit_served(tmp_path: Pa
     assert sorted(c.id for c in instance.clients) == ["N1", "N2", "N3"]
     all_served = converted.objective(_plan({}), instance)
     assert all_served.value == 3 and all_served.note == "accepted patients (every visit served)"
-    one_refused = converted.objective(_plan({}, unassigned=("V1-2",)), instance)  # N1's second visit left out
+    one_refused = converted.objective(
+        _plan({}, unassigned=("V1-2",)), instance
+    )  # N1's second visit left out
     assert one_refused.value == 2 and one_refused.counts_partial  # comparable although partial
 
 
@@ -354,7 +434,10 @@ def test_uhhc_objective_is_the_travel_in_source_minutes(tmp_path: Path) -> None:
     converted = SETS["uhhc"](_sample(tmp_path, "i-000.json", json.dumps(UHHC)))
     instance = write_converted(converted, tmp_path / "u.json")
     objective = converted.objective(_plan({"c2": ["p0-s1", "p1-s0"]}), instance)  # 10 + 15 + 20
-    assert objective.value == 45 and objective.note == "travel only (the reference is the weighted UHHC objective)"
+    assert (
+        objective.value == 45
+        and objective.note == "travel only (the reference is the weighted UHHC objective)"
+    )
 
 
 def test_convert_cli_writes_instance_and_matrix_and_rejects_bad_input(tmp_path: Path) -> None:
@@ -366,20 +449,31 @@ def test_convert_cli_writes_instance_and_matrix_and_rejects_bad_input(tmp_path: 
     assert (tmp_path / "out.matrix.json").is_file()
     assert CliRunner().invoke(main, ["validate", str(out)]).exit_code == 0
     bad = _sample(tmp_path, "bad.vrptw", "NAME : X\n")
-    result = CliRunner().invoke(main, ["convert", "solomon", str(bad), "-o", str(tmp_path / "bad.json")])
-    assert result.exit_code == 2 and "bad.vrptw" in result.output and not (tmp_path / "bad.json").exists()
+    result = CliRunner().invoke(
+        main, ["convert", "solomon", str(bad), "-o", str(tmp_path / "bad.json")]
+    )
+    assert (
+        result.exit_code == 2
+        and "bad.vrptw" in result.output
+        and not (tmp_path / "bad.json").exists()
+    )
     assert "Traceback" not in result.output
 
 
 @pytest.mark.skipif(not PUBLIC.is_dir(), reason=f"public instance sets not present at {PUBLIC}")
-@pytest.mark.parametrize("set_name,relative", [
-    ("solomon", "solomon-vrptw-100/C101.100.10.vrptw"),
-    ("mankowska", "mankowska2014-hhcrsp/A1__InstanzCPLEX_HCSRP_10_1.txt"),
-    ("convrp", "convrp-groer2009-kovacs2014/convrp_10_test_1.vrp"),
-    ("hosseini", "hosseini-stochastic-con-hhcrsp/caseA/default.txt"),
-    ("uhhc", "uhhc-ceschia2026/validation/i-116.json"),
-])
-def test_public_files_convert_to_valid_instances(tmp_path: Path, set_name: str, relative: str) -> None:
+@pytest.mark.parametrize(
+    "set_name,relative",
+    [
+        ("solomon", "solomon-vrptw-100/C101.100.10.vrptw"),
+        ("mankowska", "mankowska2014-hhcrsp/A1__InstanzCPLEX_HCSRP_10_1.txt"),
+        ("convrp", "convrp-groer2009-kovacs2014/convrp_10_test_1.vrp"),
+        ("hosseini", "hosseini-stochastic-con-hhcrsp/caseA/default.txt"),
+        ("uhhc", "uhhc-ceschia2026/validation/i-116.json"),
+    ],
+)
+def test_public_files_convert_to_valid_instances(
+    tmp_path: Path, set_name: str, relative: str
+) -> None:
     converted = SETS[set_name](PUBLIC / relative)
     instance = write_converted(converted, tmp_path / "x.json")
     assert instance.visits and instance.staff
