@@ -4,7 +4,8 @@ The public API, for scripts and notebooks::
 
     import hemplan
 
-    instance = hemplan.load_instance("district-14d")          # a file, or a bundled instance by name
+    # a file, or a bundled instance by name
+    instance = hemplan.load_instance("district-14d")
     result = hemplan.solve(instance, hemplan.SolveOptions(time_limit=30))
     print(result.evaluation.metrics.distinct_carers_total)    # verified by the evaluator
     hemplan.write_schedule("schedule.json", result.schedule)

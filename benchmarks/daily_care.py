@@ -6,8 +6,9 @@ measured before the team model in carers met *per month*; the compare table give
 all clients, whose light-care part (a visit a week) cannot meet many carers whatever the
 method. This prints it for the population of the national indicator instead: clients with at
 least two visits between 07:00 and 22:00 on every day of the horizon
-(`hemplan.models.evaluator.metrics.has_daily_care`). The last column is the share of all carer-visits
-made by a carer of the client's own team: how far a central plan actually mixes the teams.
+(`hemplan.models.evaluator.metrics.has_daily_care`). The last column is the share of all
+carer-visits made by a carer of the client's own team: how far a central plan actually mixes the
+teams.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def main() -> None:
         p90 = counts[min(len(counts) - 1, int(0.9 * len(counts)))]
         share = f"{own / total:.1%}" if total else "-"
         print(
-            f"| {path.stem} | {statistics.mean(counts):.1f} | {statistics.median(counts):g} | {p90} | {counts[-1]} | {share} |"
+            f"| {path.stem} | {statistics.mean(counts):.1f} | {statistics.median(counts):g} "
+            f"| {p90} | {counts[-1]} | {share} |"
         )
 
 

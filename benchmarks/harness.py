@@ -60,7 +60,8 @@ def run_job(job: Job) -> Row:
         began = time.monotonic()
         result = METHODS[job.method].solve(instance, job.options, lambda event: None)
         wall = time.monotonic() - began
-        # checked again here, under the borrowing rule the method planned by (central methods borrow)
+        # checked again here, under the borrowing rule the method planned by
+        # (central methods borrow)
         evaluation = evaluate(
             instance, result.schedule, allow_borrowing=result.schedule.allow_borrowing
         )
@@ -103,7 +104,8 @@ def _one_carer_share(evaluation: Evaluation) -> float | None:
 
 
 def _bench_task(job: Job, report: Callable[[Any], None], should_stop: Callable[[], bool]) -> Row:
-    """Executor task: one job's row, also reported at once so that progress shows every row as it comes."""
+    """Executor task: one job's row, also reported at once so that progress shows every row as it
+    comes."""
     row = run_job(job)
     report(row)
     return row

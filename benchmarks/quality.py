@@ -1,13 +1,13 @@
 """Quality and speed of `hemplan solve` on the bundled instances: the figures of RESULTS.md.
 
-Run: `python -m hemplan.benchmarks.quality [--time-limit 60] [--workers 2] [NAME ...]`. Each instance
-is solved in a fresh process (so peak memory is its own), the schedule is verified by the
+Run: `python -m hemplan.benchmarks.quality [--time-limit 60] [--workers 2] [NAME ...]`. Each
+instance is solved in a fresh process (so peak memory is its own), the schedule is verified by the
 evaluator, and one Markdown row per instance is printed: time to the first complete plan
 (every team constructed) and to the first verified schedule (that plan checked by the
 evaluator), distinct carers per client per 14 days (mean / p90 / max), the lower bound and
 the ratio, travel, unassigned visits, wall time, peak memory, and the share of CPU time the
-virtual machine's host took away during the run (`hemplan.benchmarks.host`: wall-clock figures are only
-comparable at low steal).
+virtual machine's host took away during the run (`hemplan.benchmarks.host`: wall-clock figures are
+only comparable at low steal).
 """
 
 from __future__ import annotations

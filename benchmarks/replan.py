@@ -64,10 +64,12 @@ def main() -> None:
     first, _, last = args.days.partition("-")
     carer = worst_carer(schedule, range(int(first), int(last or first) + 1))
     print(
-        f"{args.instance}: {carer} absent on days {args.days}, --time-limit {args.time_limit}, --workers {args.workers}"
+        f"{args.instance}: {carer} absent on days {args.days}, --time-limit {args.time_limit}, "
+        f"--workers {args.workers}"
     )
     print(
-        "| run | wall s | kept | re-planned | changes | unassigned mandatory before -> after | distinct carers/client (horizon) before -> after |"
+        "| run | wall s | kept | re-planned | changes | unassigned mandatory before -> after "
+        "| distinct carers/client (horizon) before -> after |"
     )
     print("|---|---|---|---|---|---|---|")
     for run in range(1, args.repeat + 1):
@@ -100,7 +102,8 @@ def main() -> None:
         ]
         means = report["distinct_carers_mean"]
         print(
-            f"| {run} | {wall:.1f} | {report['kept']} | {report['replanned']} | {len(report['changes'])} | "
+            f"| {run} | {wall:.1f} | {report['kept']} | {report['replanned']} "
+            f"| {len(report['changes'])} | "
             f"{before['unassigned_mandatory']} -> {after['unassigned_mandatory']} | "
             f"{means['before']['horizon']:.3f} -> {means['after']['horizon']:.3f} |"
         )

@@ -59,7 +59,8 @@ def metro_instance() -> Path:
 
 
 def timed_solve(instance: Path, time_limit: float, workers: int) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB and the summary line of one `hemplan solve` in a fresh process."""
+    """Wall seconds, peak RSS in MB and the summary line of one `hemplan solve` in a fresh
+    process."""
     out = Path(tempfile.gettempdir()) / f"hemplan-scale-{instance.stem}.schedule.json"
     began = time.monotonic()
     done = subprocess.run(
@@ -110,8 +111,9 @@ def model_size(instance: Path, steps_work: float = 2.0) -> str:
     finally:
         search.solve_neighbourhood = original  # type: ignore[assignment]
     return (
-        f"largest team {team.teams[0].id}: {len(team.visits)} visits, {len(team.staff)} carers; eligible carers "
-        f"per visit mean {sum(per_visit) / len(per_visit):.1f}, max {max(per_visit)}; CP-SAT variables per "
+        f"largest team {team.teams[0].id}: {len(team.visits)} visits, {len(team.staff)} carers; "
+        f"eligible carers per visit mean {sum(per_visit) / len(per_visit):.1f}, "
+        f"max {max(per_visit)}; CP-SAT variables per "
         f"neighbourhood mean {sum(sizes) / max(1, len(sizes)):.0f}, max {max(sizes, default=0)} "
         f"({len(sizes)} neighbourhoods)"
     )
@@ -126,7 +128,8 @@ def main() -> None:
     for path in args.instances or [REPO / "instances" / "city-14d.json", metro_instance()]:
         wall, rss, summary = timed_solve(path, args.time_limit, args.workers)
         print(
-            f"{path.stem}: --time-limit {args.time_limit:g}, {args.workers} workers: wall {wall:.1f} s, "
+            f"{path.stem}: --time-limit {args.time_limit:g}, {args.workers} workers: "
+            f"wall {wall:.1f} s, "
             f"peak RSS {rss:.0f} MB (parent); {summary}"
         )
         print(f"  {model_size(path)}")

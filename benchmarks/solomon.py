@@ -127,7 +127,8 @@ def main() -> None:
     with open(folder / "reference_results.csv", newline="") as handle:
         reference = {row["instance"]: row for row in csv.DictReader(handle)}
     print(
-        "| instance | vehicles | best known | central-travel core | gap | not served | late | wall s |"
+        "| instance | vehicles | best known | central-travel core | gap | not served | late "
+        "| wall s |"
     )
     print("|---|---|---|---|---|---|---|---|")
     gaps: dict[str, float] = {}
@@ -143,7 +144,8 @@ def main() -> None:
         else:
             gaps[name] = distance / bks - 1
         print(
-            f"| {name} | {row['vehicles_in_file']} | {bks:.2f} | {distance:.2f} | {gap} | {dropped} | {late} "
+            f"| {name} | {row['vehicles_in_file']} | {bks:.2f} | {distance:.2f} | {gap} "
+            f"| {dropped} | {late} "
             f"| {wall:.1f} |",
             flush=True,
         )

@@ -91,7 +91,8 @@ def _hosseini(folder: Path) -> list[Case]:
 
 
 def _uhhc(folder: Path) -> list[Case]:
-    """No reference: the published values weigh terms (tardiness, idle time...) not modelled here."""
+    """No reference: the published values weigh terms (tardiness, idle time...) not modelled
+    here."""
     return [Case(p.stem, "uhhc", str(p)) for p in sorted(folder.glob("i-*.json"))]
 
 

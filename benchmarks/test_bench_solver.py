@@ -25,14 +25,16 @@ DISTRICT = Path(__file__).resolve().parent.parent / "instances" / "district-14d.
 
 @pytest.fixture(scope="module")
 def team():
-    """The first team of district-14d as a problem (travel, eligibility, bounds) and a constructed solution."""
+    """The first team of district-14d as a problem (travel, eligibility, bounds) and a constructed
+    solution."""
     problem = Problem.build(team_instances(load_instance(DISTRICT))[0])
     _ = problem.bounds  # computed here, not in the timed part
     return problem, construct(problem)
 
 
 def test_team_model_build(benchmark, team) -> None:
-    """Per team: travel matrix, eligibility, lower bounds and the construction (the first solution)."""
+    """Per team: travel matrix, eligibility, lower bounds and the construction (the first
+    solution)."""
     part = team[0].instance
 
     def build():
@@ -45,7 +47,8 @@ def test_team_model_build(benchmark, team) -> None:
 
 
 def test_one_lns_step(benchmark, team) -> None:
-    """One neighbourhood of 40 freed visits: CP-SAT model built and solved with 0.1 units of work."""
+    """One neighbourhood of 40 freed visits: CP-SAT model built and solved with 0.1 units of
+    work."""
     problem, plan = team
     rng = random.Random(1)
     free = Neighbourhoods(problem, rng).draw(plan, 40)

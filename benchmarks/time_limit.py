@@ -56,7 +56,8 @@ def main() -> None:
     for limit in args.limits:
         over = overshoot(args.instance, limit, args.workers)
         print(
-            f"{args.instance.stem}: --time-limit {limit:g}: wall {limit + over:.2f} s (overshoot {over:+.2f} s)"
+            f"{args.instance.stem}: --time-limit {limit:g}: wall {limit + over:.2f} s "
+            f"(overshoot {over:+.2f} s)"
         )
 
 

@@ -37,7 +37,10 @@ from hemplan.solver.methods import METHODS
     "--output-dir",
     type=click.Path(file_okay=False),
     default=None,
-    help="Folder for the table, plot and schedules (created if missing). Default: compare-<instance>.",
+    help=(
+        "Folder for the table, plot and schedules (created if missing). "
+        "Default: compare-<instance>."
+    ),
 )
 @click.option(
     "--time-limit",
@@ -71,7 +74,9 @@ from hemplan.solver.methods import METHODS
     default="local",
     show_default=True,
     type=click.Choice(EXECUTORS),
-    help="local: methods one after another here; dask: every method at once as a task on a cluster.",
+    help=(
+        "local: methods one after another here; dask: every method at once as a task on a cluster."
+    ),
 )
 @click.option(
     "--scheduler",

@@ -22,7 +22,8 @@ from hemplan.models.io.convert.common import write_converted
     help="Instance file to write; the matrix goes next to it as <name>.matrix.json.",
 )
 def convert(set_name: str, source: str, output: str) -> None:
-    """Convert SOURCE, a file of the public set SET, into a hemplan instance (see instances/README.md)."""
+    """Convert SOURCE, a file of the public set SET, into a hemplan instance (see
+    instances/README.md)."""
     path = Path(source)
     if not path.is_file():
         raise InputError([InputProblem(source, "", "file not found")])
@@ -39,8 +40,9 @@ def convert(set_name: str, source: str, output: str) -> None:
         )
     instance = write_converted(converted, out)
     click.echo(
-        f"{output}: {len(instance.staff)} carers, {len(instance.clients)} clients, {len(instance.visits)} "
-        f"visits, {instance.horizon.days} day(s); {converted.scale:g} minutes per source time unit"
+        f"{output}: {len(instance.staff)} carers, {len(instance.clients)} clients, "
+        f"{len(instance.visits)} visits, {instance.horizon.days} day(s); "
+        f"{converted.scale:g} minutes per source time unit"
     )
     for note in converted.notes:
         click.echo(f"not representable: {note}")

@@ -1,4 +1,5 @@
-"""`hemplan replan`: after a sick call or an updated instance, keep the known plan and re-plan the rest."""
+"""`hemplan replan`: after a sick call or an updated instance, keep the known plan and re-plan the
+rest."""
 
 from __future__ import annotations
 
@@ -180,10 +181,12 @@ def _continuity_lines(before: Metrics, after: Metrics) -> list[str]:
         ("14 days", before.distinct_carers_14d, after.distinct_carers_14d),
     ):
         lines.append(
-            f"distinct carers/client ({label}): mean {_mean(b)} before, {_mean(a)} after ({_delta(b, a)})"
+            f"distinct carers/client ({label}): mean {_mean(b)} before, {_mean(a)} after "
+            f"({_delta(b, a)})"
         )
     lines.append(
-        f"unassigned mandatory: {before.unassigned_mandatory} before, {after.unassigned_mandatory} after"
+        f"unassigned mandatory: {before.unassigned_mandatory} before, "
+        f"{after.unassigned_mandatory} after"
     )
     return lines
 

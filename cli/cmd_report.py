@@ -28,7 +28,10 @@ def report(instance_file: str, schedule_file: str, output: str, allow_borrowing:
         evaluation.violations
     ):  # shown, not refused: the report is how a planner looks at what is wrong
         click.echo(
-            f"warning: {schedule_file}: {len(evaluation.violations)} violation(s), listed in the report",
+            (
+                f"warning: {schedule_file}: {len(evaluation.violations)} violation(s), "
+                "listed in the report"
+            ),
             err=True,
         )
     page = report_page(instance, schedule, evaluation)

@@ -60,7 +60,10 @@ from hemplan.solver.score import Weights
     default="continuity",
     show_default=True,
     type=click.Choice(list(METHODS)),
-    help="continuity, or a baseline: central-travel, central-greedy, teams-travel (see README, Baselines).",
+    help=(
+        "continuity, or a baseline: central-travel, central-greedy, teams-travel "
+        "(see README, Baselines)."
+    ),
 )
 @click.option(
     "--executor",
@@ -98,7 +101,8 @@ def solve(
     progress_mode: str,
     as_json: bool,
 ) -> None:
-    """Assign every visit of INSTANCE_FILE to carers of the client's team, fewest carers per client first.
+    """Assign every visit of INSTANCE_FILE to carers of the client's team, fewest carers per client
+    first.
 
     SIGINT (Ctrl-C) or SIGTERM stops the search; the best schedule so far is verified and written,
     and the exit code is 130 or 143."""

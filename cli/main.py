@@ -1,7 +1,7 @@
 """Entry point of the `hemplan` command: the click group and the error boundary.
 
-Every user mistake surfaces as `hemplan.models.contract.problems.InputError`; the group turns it into one
-line per problem on stderr and exit code 2, so no traceback ever reaches a planner.
+Every user mistake surfaces as `hemplan.models.contract.problems.InputError`; the group turns it
+into one line per problem on stderr and exit code 2, so no traceback ever reaches a planner.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 class HemplanGroup(click.Group):
-    """A click group that loads its commands lazily and reports InputError as plain lines, exit 2."""
+    """A click group that loads its commands lazily and reports InputError as plain lines,
+    exit 2."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)

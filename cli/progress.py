@@ -44,8 +44,10 @@ def progress_option(function: click.decorators.FC) -> click.decorators.FC:
         type=click.Choice(MODES),
         default="auto",
         show_default=True,
-        help="live: a table redrawn on the terminal; lines: a line per update; auto: live at a terminal, "
-        "else none.",
+        help=(
+            "live: a table redrawn on the terminal; lines: a line per update; "
+            "auto: live at a terminal, else none."
+        ),
     )(function)
     return click.option("--quiet", is_flag=True, help="No progress display.")(function)
 
@@ -157,5 +159,6 @@ class ScoreRows:
             f"[{len(self.latest)} rows: unassigned "
             f"{sum(p.score.unassigned_mandatory + p.score.unassigned_deferrable for p in events)}, "
             f"distinct carers {sum(p.score.distinct_carers for p in events)} "
-            f"(bound {sum(p.bound for p in events)}), travel {sum(p.score.travel for p in events)} min]"
+            f"(bound {sum(p.bound for p in events)}), "
+            f"travel {sum(p.score.travel for p in events)} min]"
         )

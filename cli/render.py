@@ -27,12 +27,18 @@ def metrics_lines(m: Metrics) -> list[str]:
         ("distinct carers/client (14 days)", _dist(m.distinct_carers_14d)),
         (
             "national 14-day indicator",
-            f"{_num(m.national_indicator_14d)} ({m.national_indicator_clients} client-periods with daily care)",
+            (
+                f"{_num(m.national_indicator_14d)} ({m.national_indicator_clients} client-periods "
+                "with daily care)"
+            ),
         ),
         ("14-day indicator, all clients", _num(m.indicator_14d_all_clients)),
         (
             "lower bound (sum over clients)",
-            f"{m.distinct_carers_total} vs bound {m.lower_bound_total} (gap {_num(m.gap_to_lower_bound, '{:.1%}')})",
+            (
+                f"{m.distinct_carers_total} vs bound {m.lower_bound_total} "
+                f"(gap {_num(m.gap_to_lower_bound, '{:.1%}')})"
+            ),
         ),
         ("contact carer share", _num(m.contact_share, "{:.1%}")),
         ("arrival-time spread (min)", _dist(m.arrival_spread)),
@@ -42,7 +48,10 @@ def metrics_lines(m: Metrics) -> list[str]:
         ),
         (
             "client-time share",
-            f"{_num(m.client_time_share, '{:.1%}')} ({m.visit_minutes} visit min / {m.paid_shift_minutes} paid min)",
+            (
+                f"{_num(m.client_time_share, '{:.1%}')} ({m.visit_minutes} visit min / "
+                f"{m.paid_shift_minutes} paid min)"
+            ),
         ),
         ("borrowed visits", str(m.borrowed_visits)),
     ]

@@ -17,7 +17,8 @@ HANDLED = (signal.SIGINT, signal.SIGTERM)
 
 
 class CaughtSignals:
-    """Context manager: while active, SIGINT and SIGTERM raise KeyboardInterrupt and are remembered."""
+    """Context manager: while active, SIGINT and SIGTERM raise KeyboardInterrupt and are
+    remembered."""
 
     def __init__(self) -> None:
         self.signum: int | None = None

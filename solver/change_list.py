@@ -50,7 +50,8 @@ class Change:
 def change_list(
     instance: Instance, old: Schedule, new: Schedule, affected: dict[str, str]
 ) -> list[Change]:
-    """Every visit whose placement differs between `old` and `new`, new and cancelled visits included."""
+    """Every visit whose placement differs between `old` and `new`, new and cancelled visits
+    included."""
     before = _first_assignments(old)
     after = _first_assignments(new)
     listed_before = set(before) | {u.visit for u in old.unassigned}

@@ -49,7 +49,8 @@ def fitting_days(instance: Instance, travel: TravelTimes, carer: Staff, visit: V
 
 
 class FittingDays:
-    """`fitting_days` by (carer id, visit), cached: the heuristics ask the same question many times."""
+    """`fitting_days` by (carer id, visit), cached: the heuristics ask the same question many
+    times."""
 
     def __init__(self, instance: Instance, travel: TravelTimes) -> None:
         self.instance = instance
@@ -206,7 +207,10 @@ def _explain(
     days = f"day {visit.day}" if len(visit.days) == 1 else f"days {visit.days[0]}-{visit.days[-1]}"
     skilled = f" with skill {', '.join(visit.skills)}" if visit.skills else ""
     if able:
-        return f"needs {visit.staff_needed} carers but only {len(able)} could serve it ({', '.join(able)})"
+        return (
+            f"needs {visit.staff_needed} carers but only {len(able)} could serve it "
+            f"({', '.join(able)})"
+        )
     if outside:
         return (
             f"window {window} on {days} lies outside the shift of every carer{skilled} working then"

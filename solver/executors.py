@@ -1,8 +1,8 @@
 """Where independent jobs run: in this process, on local worker processes, or on a dask cluster.
 
-One small interface for team subproblems (`hemplan.solver.continuity.solve`), method runs (`hemplan compare`) and
-benchmark runs: map a picklable *task* over jobs, stream the progress events the tasks
-report, and honour a stop request. A task is a module-level function
+One small interface for team subproblems (`hemplan.solver.continuity.solve`), method runs
+(`hemplan compare`) and benchmark runs: map a picklable *task* over jobs, stream the progress
+events the tasks report, and honour a stop request. A task is a module-level function
 
     task(job, report, should_stop) -> result
 
@@ -224,7 +224,8 @@ class LocalExecutor(Executor):
 
 
 def _finished(future: Future) -> Any:
-    """An abandoned map's result of one job: None unless it finished before the workers were killed."""
+    """An abandoned map's result of one job: None unless it finished before the workers were
+    killed."""
     if not future.done() or future.cancelled() or isinstance(future.exception(), BrokenProcessPool):
         return None
     return future.result()
@@ -272,7 +273,8 @@ def _run_dask(task: Task, job: Any, queue_name: str, event_name: str) -> Any:
 
 
 class DaskExecutor(Executor):
-    """Jobs as tasks on a dask.distributed cluster: `scheduler` given, or a local one started here."""
+    """Jobs as tasks on a dask.distributed cluster: `scheduler` given, or a local one started
+    here."""
 
     def __init__(self, scheduler: str | None, workers: int):
         super().__init__()

@@ -58,7 +58,8 @@ def _visit_problems(problem: Problem, source: str, visit: Visit) -> list[InputPr
             InputProblem(
                 source,
                 f"{where}.{field}",
-                f"needs {visit.staff_needed} carer(s){at} on day(s) {_days(visit)}, only {len(able)} could serve it",
+                f"needs {visit.staff_needed} carer(s){at} on day(s) {_days(visit)}, "
+                f"only {len(able)} could serve it",
             )
         ]
     return []

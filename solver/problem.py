@@ -56,7 +56,8 @@ class Problem:
 
     @property
     def eligible(self) -> dict[str, list[str]]:
-        """Visit id -> the carers who could serve it, judged on the visit alone (`solver.eligibility`)."""
+        """Visit id -> the carers who could serve it, judged on the visit alone
+        (`solver.eligibility`)."""
         return self.eligibility.carers
 
     @property

@@ -112,7 +112,8 @@ def split_kept(
     affected: dict[str, str] = {}
     for a in old.assignments:
         if a.visit not in instance.visit_by_id or a.visit in kept or a.visit in affected:
-            continue  # cancelled visits are dropped; a repeated assignment is the old file's mistake
+            # cancelled visits are dropped; a repeated assignment is the old file's mistake
+            continue
         gone = [c for c in a.carers if c not in instance.staff_by_id]
         absent = [c for c in a.carers if (c, a.day) in off]
         if absent:

@@ -39,7 +39,8 @@ class Weights:
         return {"travel": self.travel, "arrival": self.arrival, "workload": self.workload}
 
     def as_option(self) -> str:
-        """The exchange rates as `--weights` takes them, for the schedule's record of its options."""
+        """The exchange rates as `--weights` takes them, for the schedule's record of its
+        options."""
         return ",".join(f"{name}={value}" for name, value in self.cost_weights().items())
 
 

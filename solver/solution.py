@@ -24,7 +24,8 @@ class Placement:
 
 @dataclass
 class Solution:
-    """Assignments per visit id, break start per (carer, day), and unassigned visits with reasons."""
+    """Assignments per visit id, break start per (carer, day), and unassigned visits with
+    reasons."""
 
     assignments: dict[str, Placement] = field(default_factory=dict)
     breaks: dict[RouteKey, int] = field(default_factory=dict)

@@ -1,9 +1,11 @@
 #!/bin/sh
 # Convert the public benchmark sets into hemplan instances (see instances/README.md).
-# Usage: instances/public/convert.sh [PUBLIC_DIR [OUT_DIR]]; defaults ../shared/instances-public and
-# instances/public/all. The files committed next to this script are five of these, renamed.
+# Usage: instances/public/convert.sh PUBLIC_DIR [OUT_DIR]: PUBLIC_DIR holds the sets' folders (see
+# instances/README.md), OUT_DIR defaults to instances/public/all. The files committed next to this
+# script are five of these, renamed.
 set -e
-SRC=${1:-../shared/instances-public}
+if [ -z "$1" ] || [ ! -d "$1" ]; then echo "usage: $0 PUBLIC_DIR [OUT_DIR]: PUBLIC_DIR must be the folder of the public sets" >&2; exit 2; fi
+SRC=$1
 OUT=${2:-instances/public/all}
 mkdir -p "$OUT"
 for f in "$SRC"/solomon-vrptw-100/*.vrptw; do n=$(basename "$f"); hemplan convert solomon "$f" -o "$OUT/solomon-${n%%.*}.json" >/dev/null; done

@@ -1,8 +1,8 @@
 """The instance: horizon, teams, staff with shifts, clients, visits and travel settings.
 
 These pydantic models are the input contract (see DESIGN.md, "Instance"). They check each
-record on its own (types, ranges, a window's order); `hemplan.models.io.references` checks the records
-against each other. Unknown fields are errors everywhere, so a typo never passes silently.
+record on its own (types, ranges, a window's order); `hemplan.models.io.references` checks the
+records against each other. Unknown fields are errors everywhere, so a typo never passes silently.
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ class Break(StrictModel):
     def _window_ordered(self) -> Break:
         if self.latest < self.earliest:
             raise ValueError(
-                f"latest {format_clock(self.latest)} is before earliest {format_clock(self.earliest)}"
+                f"latest {format_clock(self.latest)} is before earliest "
+                f"{format_clock(self.earliest)}"
             )
         return self
 
@@ -84,7 +85,8 @@ class Shift(StrictModel):
         if b is not None and (b.earliest < self.start or b.latest + b.minutes > self.end):
             raise ValueError(
                 f"break window {format_clock(b.earliest)}-{format_clock(b.latest)} "
-                f"({b.minutes} min) does not fit in shift {format_clock(self.start)}-{format_clock(self.end)}"
+                f"({b.minutes} min) does not fit in shift "
+                f"{format_clock(self.start)}-{format_clock(self.end)}"
             )
         return self
 
@@ -139,7 +141,8 @@ class Window(StrictModel):
     def _ordered(self) -> Window:
         if self.latest < self.earliest:
             raise ValueError(
-                f"latest {format_clock(self.latest)} is before earliest {format_clock(self.earliest)}"
+                f"latest {format_clock(self.latest)} is before earliest "
+                f"{format_clock(self.earliest)}"
             )
         return self
 
@@ -172,7 +175,8 @@ class Visit(VisitFields):
             raise ValueError(f"last_day {self.last_day} is before day {self.day}")
         if len(self.locked_carers) > self.staff_needed:
             raise ValueError(
-                f"{len(self.locked_carers)} locked carers for a visit that needs {self.staff_needed}"
+                f"{len(self.locked_carers)} locked carers for a visit that needs "
+                f"{self.staff_needed}"
             )
         if len(set(self.locked_carers)) != len(self.locked_carers):
             raise ValueError("locked_carers names the same carer twice")

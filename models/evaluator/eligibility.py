@@ -116,7 +116,8 @@ def _locks_all(visit: Visit) -> bool:
 
 
 def _allowed(instance: Instance, visit: Visit, allow_borrowing: bool) -> list[Staff]:
-    """The carers of the pool (team or district) with the visit's skills, not excluded by its client."""
+    """The carers of the pool (team or district) with the visit's skills, not excluded by its
+    client."""
     client = instance.client_by_id[visit.client]
     needed = set(visit.skills)
     return [
@@ -183,4 +184,7 @@ def _explain(
         f"only {len(able)} could serve it ({', '.join(able)})" if able else "none could serve it"
     )
     pool_size = f"{len(pool)} carer(s) {'in the district' if allow_borrowing else 'in the team'}"
-    return f"needs {visit.staff_needed} carer(s), {could}; of {pool_size}: {counted or 'none ruled out'}"
+    return (
+        f"needs {visit.staff_needed} carer(s), {could}; of {pool_size}: "
+        f"{counted or 'none ruled out'}"
+    )

@@ -104,7 +104,8 @@ def client_continuity(
 
 
 def has_daily_care(instance: Instance, client_id: str, span: range) -> bool:
-    """At least two visits between 07:00 and 22:00 on every day of the period (the indicator's population)."""
+    """At least two visits between 07:00 and 22:00 on every day of the period (the indicator's
+    population)."""
     per_day: Counter[int] = Counter()
     for v in instance.visits_by_client.get(client_id, []):
         if len(v.days) == 1 and INDICATOR_FROM <= v.window.earliest < INDICATOR_UNTIL:

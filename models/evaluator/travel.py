@@ -23,7 +23,8 @@ from hemplan.models.contract.instance import (
 )
 from hemplan.models.io.matrix import read_matrix
 
-Place = int  # a place of the instance: a team office or a client's home, as `TravelMinutes` numbers them
+# a place of the instance: a team office or a client's home, as `TravelMinutes` numbers them
+Place = int
 NO_MINUTES = -1  # the minutes of a travel mode the settings or the matrix file lack
 ROUNDING_SLACK = 1e-9  # a float a hair above a whole minute still rounds down to it
 

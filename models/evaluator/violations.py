@@ -123,7 +123,10 @@ def _assignment_violations(
                 a.visit,
                 None,
                 a.day,
-                f"starts {format_clock(a.start)}, window {format_clock(visit.window.earliest)}-{format_clock(visit.window.latest)}",
+                (
+                    f"starts {format_clock(a.start)}, window "
+                    f"{format_clock(visit.window.earliest)}-{format_clock(visit.window.latest)}"
+                ),
             )
         if visit.locked_start is not None and a.start != visit.locked_start:
             yield Violation(
@@ -311,7 +314,10 @@ def _start_agreement(
                         a.visit,
                         carer_id,
                         a.day,
-                        f"starts {format_clock(by_carer[carer_id])}, partner {first} starts {format_clock(reference)}",
+                        (
+                            f"starts {format_clock(by_carer[carer_id])}, partner {first} "
+                            f"starts {format_clock(reference)}"
+                        ),
                     )
             continue
         for carer_id, start in sorted(by_carer.items()):
@@ -373,7 +379,10 @@ def _timeline(
                 stop.visit,
                 carer.id,
                 route.day,
-                f"starts {format_clock(stop.start)} while visit {busy_visit} runs until {format_clock(busy_until)}",
+                (
+                    f"starts {format_clock(stop.start)} while visit {busy_visit} "
+                    f"runs until {format_clock(busy_until)}"
+                ),
             )
         else:
             paused = sum(
@@ -415,7 +424,10 @@ def _timeline(
                 visits[-1].visit,
                 carer.id,
                 route.day,
-                f"needs {back} min back to the office before {format_clock(shift.end)}, has {max(available, 0)}",
+                (
+                    f"needs {back} min back to the office before {format_clock(shift.end)}, "
+                    f"has {max(available, 0)}"
+                ),
             )
         if route.travel_back != back:
             yield Violation(
@@ -438,7 +450,8 @@ def _timeline(
 def _breaks(
     carer: Staff, route: Route, stops: list[Stop], shift: Shift, working: bool
 ) -> Iterator[Violation]:
-    """The shift's break, when it has one and the carer works that day: one, long enough, in its window, clear of visits."""
+    """The shift's break, when it has one and the carer works that day: one, long enough, in its
+    window, clear of visits."""
     breaks = [s for s in stops if s.kind == "break"]
     rule = shift.break_
     for b in breaks:
@@ -467,7 +480,10 @@ def _breaks(
             None,
             carer.id,
             route.day,
-            f"no break of {rule.minutes} min starting {format_clock(rule.earliest)}-{format_clock(rule.latest)}",
+            (
+                f"no break of {rule.minutes} min starting "
+                f"{format_clock(rule.earliest)}-{format_clock(rule.latest)}"
+            ),
         )
         return
     if not any(
@@ -479,5 +495,8 @@ def _breaks(
             None,
             carer.id,
             route.day,
-            f"break {format_clock(b.start)}-{format_clock(b.end)} is not {rule.minutes} min starting {format_clock(rule.earliest)}-{format_clock(rule.latest)}",
+            (
+                f"break {format_clock(b.start)}-{format_clock(b.end)} is not {rule.minutes} min "
+                f"starting {format_clock(rule.earliest)}-{format_clock(rule.latest)}"
+            ),
         )

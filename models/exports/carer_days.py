@@ -38,7 +38,8 @@ class Segment:
 
 
 def segments(route: Route) -> list[Segment]:
-    """A route (stops in time order) as back-to-back stretches, from leaving the office to the return.
+    """A route (stops in time order) as back-to-back stretches, from leaving the office to the
+    return.
 
     The carer leaves the office just in time for the first stop and sets off right after
     each stop, except that a journey which does not fit between a break and the next visit is

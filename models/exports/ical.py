@@ -47,7 +47,8 @@ def escape_text(value: str) -> str:
 
 
 def fold(line: str) -> str:
-    """Fold a content line into CRLF-joined pieces of at most 75 octets (continuations start with a space)."""
+    """Fold a content line into CRLF-joined pieces of at most 75 octets (continuations start with a
+    space)."""
     pieces, current, size = [], "", 0
     for char in line:
         width = len(char.encode("utf-8"))
@@ -92,7 +93,10 @@ def _events(
             f"Client: {client.name} ({client.id})" if client.name else f"Client: {client.id}",
             f"Visit: {visit.id}",
             f"Service: {visit.service}" if visit.service else "",
-            f"Time: {format_clock(stop.start)}-{format_clock(stop.end)} ({stop.end - stop.start} min)",
+            (
+                f"Time: {format_clock(stop.start)}-{format_clock(stop.end)} "
+                f"({stop.end - stop.start} min)"
+            ),
             f"Together with: {with_names}" if others else "",
             f"Travel before: {stop.travel} min" if stop.travel else "",
             f"Notes: {visit.notes}" if visit.notes else "",
@@ -105,7 +109,10 @@ def _events(
             f"DTSTART;TZID={TZID}:{_local(moment(instance, route.day, stop.start))}",
             f"DTEND;TZID={TZID}:{_local(moment(instance, route.day, stop.end))}",
             f"SUMMARY:{escape_text(title)}",
-            f"LOCATION:{escape_text(f'{client.name or client.id} ({place.lat:.6f}, {place.lon:.6f})')}",
+            (
+                "LOCATION:"
+                f"{escape_text(f'{client.name or client.id} ({place.lat:.6f}, {place.lon:.6f})')}"
+            ),
             f"GEO:{place.lat:.6f};{place.lon:.6f}",
             f"DESCRIPTION:{escape_text(chr(10).join(d for d in details if d))}",
             f"X-HEMPLAN-VISIT:{escape_text(visit.id)}",

@@ -1,7 +1,7 @@
 """A seeded generator of realistic home-care instances (Swedish town, small teams).
 
 `generate_instance(teams, clients_per_team, staff_per_team, days, seed)` returns a validated
-`hemplan.models.contract.instance.Instance`: teams in neighbourhoods of Sundsvall with clustered clients,
+`models.contract.instance.Instance`: teams in neighbourhoods of Sundsvall with clustered clients,
 carers on day and evening rotas with every other weekend off, clients from light (cleaning,
 shopping) to heavy (5-6 visits a day, double-staffed transfers), written as recurring
 patterns. The load is sized to the staff (team.py, capacity.py) so that a good plan exists

@@ -1,8 +1,8 @@
 """Horizon days as calendar weekdays and weeks, and the days a pattern occurs on.
 
 Day 0 is the start date; weekdays are 0 = Monday .. 6 = Sunday and weeks are counted from the
-calendar week of the start date, exactly as `hemplan.models.io.patterns` counts them (a test checks the
-two agree), so the generator can size the load without building and expanding an instance.
+calendar week of the start date, exactly as `hemplan.models.io.patterns` counts them (a test checks
+the two agree), so the generator can size the load without building and expanding an instance.
 """
 
 from __future__ import annotations

@@ -156,7 +156,8 @@ def _one_day(shift_type: str, short: bool, leg: float) -> np.ndarray:
 
 @lru_cache(maxsize=8)
 def _team_capacity(carers: tuple, cal: Calendar) -> np.ndarray:
-    """[carer, day, i, j] for carers given as (shift type, short shift, working days, office trip)."""
+    """[carer, day, i, j] for carers given as (shift type, short shift, working days, office
+    trip)."""
     caps = np.zeros((len(carers), cal.days, len(GRID), len(GRID)))
     for k, (shift_type, short, days, leg) in enumerate(carers):
         caps[k, list(days)] = _one_day(shift_type, short, leg)

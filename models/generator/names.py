@@ -143,7 +143,10 @@ def draw_names(
     names = []
     for _ in range(count):
         for attempt in range(50):
-            name = f"{first_names[int(rng.integers(len(first_names)))]} {SURNAMES[int(rng.integers(len(SURNAMES)))]}"
+            name = (
+                f"{first_names[int(rng.integers(len(first_names)))]} "
+                f"{SURNAMES[int(rng.integers(len(SURNAMES)))]}"
+            )
             if attempt == 49:
                 name = f"{name} {len(taken) + 1}"
             if name not in taken:

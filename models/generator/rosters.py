@@ -54,7 +54,8 @@ SHIFT_TIMES: dict[tuple[ShiftType, bool], ShiftTimes] = {
 
 @dataclass
 class Carer:
-    """A carer while the team is being built (turned into `hemplan.models.contract.instance.Staff` at the end)."""
+    """A carer while the team is being built (turned into `hemplan.models.contract.instance.Staff`
+    at the end)."""
 
     id: str
     mode: TravelMode

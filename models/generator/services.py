@@ -1,8 +1,8 @@
 """The catalogue of home-care services and the care levels that combine them.
 
 A service (insats) has a typical start window, duration and skill. Windows are start
-windows as in `hemplan.models.contract.instance.Window`: the visit must *start* inside it. They follow the
-rhythm of a Swedish home-care day: morning help 07:00-10:00 (early risers first), lunch
+windows as in `hemplan.models.contract.instance.Window`: the visit must *start* inside it. They
+follow the rhythm of a Swedish home-care day: morning help 07:00-10:00 (early risers first), lunch
 11:00-13:00, dinner 16:00-18:00, an evening check, bedtime help 20:00-21:30 (the night
 patrol takes over at 22:00); showers, cleaning, laundry and shopping fill the late morning
 on weekdays.

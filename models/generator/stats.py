@@ -30,8 +30,9 @@ class Summary:
 
     def line(self) -> str:
         return (
-            f"{_n(self.teams, 'team')}, {self.staff} staff, {_n(self.clients, 'client')}, {_n(self.days, 'day')}: "
-            f"{self.visits} visits ({self.visits_per_day:.1f}/day), {self.double_share:.1%} double-staffed, "
+            f"{_n(self.teams, 'team')}, {self.staff} staff, {_n(self.clients, 'client')}, "
+            f"{_n(self.days, 'day')}: {self.visits} visits ({self.visits_per_day:.1f}/day), "
+            f"{self.double_share:.1%} double-staffed, "
             f"{self.skill_share:.1%} need a skill, client time {self.client_time_share:.0%} "
             f"and with travel {self.utilisation:.0%} of paid time"
         )

@@ -258,8 +258,9 @@ def _size(seed, index, tid, cal, carers0, clients0, n_evening, office_minutes, v
             unserved = sum(1 for x in clients if not x.patterns and not x.escorts)
             if unserved > MAX_WITHOUT_VISITS * len(clients):
                 raise GeneratorError(
-                    f"team {tid}: {len(carers)} carer{'s' if len(carers) != 1 else ''} cannot serve "
-                    f"{len(clients)} client{'s' if len(clients) != 1 else ''} even at the lightest care level; "
+                    f"team {tid}: {len(carers)} carer{'s' if len(carers) != 1 else ''} "
+                    f"cannot serve {len(clients)} client{'s' if len(clients) != 1 else ''} "
+                    "even at the lightest care level; "
                     "use more staff per team or fewer clients per team"
                 )
 

@@ -630,7 +630,10 @@ def _horizon(
                     table.spec,
                     row,
                     name,
-                    f"{shown} is outside the horizon of {days} day{'s' if days != 1 else ''} starting {start}",
+                    (
+                        f"{shown} is outside the horizon of {days} day{'s' if days != 1 else ''} "
+                        f"starting {start}"
+                    ),
                 )
     return start, days
 

@@ -34,11 +34,13 @@ def continuity_tables(instance: Instance, evaluation: Evaluation, classes: dict[
         own = sorted(s.id for s in instance.staff if s.team == team.id)
         carers = own + sorted(met - set(own))
         period_heads = "".join(
-            f'<th title="distinct carers met 07:00-22:00 on days {s.start}-{s.stop - 1}">14d #{k + 1}</th>'
+            f'<th title="distinct carers met 07:00-22:00 on days {s.start}-{s.stop - 1}">'
+            f"14d #{k + 1}</th>"
             for k, s in enumerate(spans)
         )
         carer_heads = "".join(
-            f'<th class="vert{"" if c in own else " borrowed"}" title="{escape(instance.staff_by_id[c].name)}">'
+            f'<th class="vert{"" if c in own else " borrowed"}" '
+            f'title="{escape(instance.staff_by_id[c].name)}">'
             f"{escape(c)}</th>"
             for c in carers
         )
@@ -60,15 +62,17 @@ def continuity_tables(instance: Instance, evaluation: Evaluation, classes: dict[
             rows.append(
                 f'<tr><th class="client"><span class="sw {classes[client.id]}"></span>'
                 f"{escape(client.name or client.id)} <small>{escape(client.id)}</small></th>"
-                f"<td>{entry.assigned_visits}/{len(instance.visits_by_client.get(client.id, []))}</td>"
-                f'<td class="n{excess}">{entry.distinct}</td><td>{entry.lower_bound}</td>{indicator}'
-                f"<td>{share}</td>{cells}</tr>"
+                f"<td>{entry.assigned_visits}/"
+                f"{len(instance.visits_by_client.get(client.id, []))}</td>"
+                f'<td class="n{excess}">{entry.distinct}</td><td>{entry.lower_bound}</td>'
+                f"{indicator}<td>{share}</td>{cells}</tr>"
             )
         tables.append(
             f"<h3>{escape(team.name or team.id)} <small>{escape(team.id)}</small></h3>"
             f'<div class="scroll"><table class="heat"><thead><tr><th>client</th><th>visits</th>'
-            f'<th title="distinct carers over the horizon">carers</th><th title="fewest carers who could serve '
-            f'the client (lower bound)">bound</th>{period_heads}<th title="share of visits by the most frequent '
-            f'carer">contact</th>{carer_heads}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+            f'<th title="distinct carers over the horizon">carers</th>'
+            f'<th title="fewest carers who could serve the client (lower bound)">bound</th>'
+            f'{period_heads}<th title="share of visits by the most frequent carer">contact</th>'
+            f"{carer_heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
     return "".join(tables)

@@ -44,7 +44,10 @@ def _hour_span(instance: Instance, day: int, routes: dict[str, Route]) -> tuple[
 
 def _box(cls: str, x0: float, x1: float, y: float, h: float, title: str = "") -> str:
     tip = f"<title>{escape(title)}</title>" if title else ""
-    body = f'<rect class="{cls}" x="{x0:.0f}" y="{y:.0f}" width="{max(x1 - x0, 1):.0f}" height="{h:.0f}"'
+    body = (
+        f'<rect class="{cls}" x="{x0:.0f}" y="{y:.0f}" '
+        f'width="{max(x1 - x0, 1):.0f}" height="{h:.0f}"'
+    )
     return f"{body}>{tip}</rect>" if tip else f"{body}/>"
 
 
@@ -59,7 +62,10 @@ def _visit_tip(
     visit = instance.visit_by_id[visit_id]
     client = instance.client_by_id[visit.client]
     others = [c for c in partners.get(visit_id, []) if c != carer]
-    tip = f"{format_clock(start)}-{format_clock(end)} {client.name or client.id} ({client.id}): {visit.service or 'visit'} [{visit_id}]"
+    tip = (
+        f"{format_clock(start)}-{format_clock(end)} {client.name or client.id} ({client.id}): "
+        f"{visit.service or 'visit'} [{visit_id}]"
+    )
     return tip + (f" with {', '.join(others)}" if others else "")
 
 
@@ -149,6 +155,7 @@ def gantt_svg(
             f'<text class="hl" x="{hx:.0f}" y="{AXIS - 8}">{hour:02d}</text>'
         )
     return (
-        f'<svg class="gantt" width="{width:.0f}" height="{y + 4}" viewBox="0 0 {width:.0f} {y + 4}" '
+        f'<svg class="gantt" width="{width:.0f}" height="{y + 4}" '
+        f'viewBox="0 0 {width:.0f} {y + 4}" '
         f'role="img" aria-label="Gantt chart, day {day}">{"".join(axis)}{"".join(rows)}</svg>'
     )

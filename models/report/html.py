@@ -39,9 +39,11 @@ table{border-collapse:collapse}th,td{padding:2px 6px;text-align:left}
 #days button.on{background:#225;color:#fff}
 .scroll{overflow-x:auto}
 svg text{font-size:11px;fill:#222}svg .team{font-weight:700}svg .hl{text-anchor:middle;fill:#666}
-.hr{stroke:#ddd}.sh{fill:#eef3f8;stroke:#c8d4e0}.tr{fill:#444}.br{fill:#bbb;stroke:#888;stroke-dasharray:2 2}
+.hr{stroke:#ddd}.sh{fill:#eef3f8;stroke:#c8d4e0}.tr{fill:#444}\
+.br{fill:#bbb;stroke:#888;stroke-dasharray:2 2}
 .v{stroke:#fff;stroke-width:.5}.v.d{stroke:#000;stroke-width:2}
-.legend span{display:inline-block;margin-right:1.2em}.legend i{display:inline-block;width:18px;height:10px;
+.legend span{display:inline-block;margin-right:1.2em}\
+.legend i{display:inline-block;width:18px;height:10px;
 margin-right:4px;vertical-align:middle}
 .lsh{background:#eef3f8;border:1px solid #c8d4e0}.ltr{background:#444;height:4px!important}
 .lbr{background:#bbb;border:1px dashed #888}.ld{background:#9ab;border:2px solid #000}
@@ -49,16 +51,20 @@ margin-right:4px;vertical-align:middle}
 .map figcaption{font-size:11px;max-width:200px}.map polyline{fill:none;stroke:#333;stroke-width:1.2}
 .map circle{stroke:#000;stroke-width:.6}.bg circle{fill:#ccc;stroke:none}.office{fill:#225}
 .defs{position:absolute}
-.heat td,.heat th{border:1px solid #e4e4e4;font-size:12px}.heat td{text-align:center;min-width:1.6em}
-.heat th.vert{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal}.borrowed{color:#b00}
-.heat .client{white-space:nowrap;font-weight:normal}.sw{display:inline-block;width:10px;height:10px;margin-right:4px}
+.heat td,.heat th{border:1px solid #e4e4e4;font-size:12px}\
+.heat td{text-align:center;min-width:1.6em}
+.heat th.vert{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal}\
+.borrowed{color:#b00}
+.heat .client{white-space:nowrap;font-weight:normal}\
+.sw{display:inline-block;width:10px;height:10px;margin-right:4px}
 .h1{background:#e3eef9}.h2{background:#c1d9f0}.h3{background:#8fbbe3}.h4{background:#5a97d1;color:#fff}
 .h5{background:#2a6cb3;color:#fff}.pop{font-weight:700}.out{color:#999}.over{color:#b00;font-weight:700}
 .unassigned td{font-size:12px}
 """
 
 SCRIPT = """
-(function(){var b=document.querySelectorAll('#days button'),s=document.querySelectorAll('section.day');
+(function(){var b=document.querySelectorAll('#days button'),\
+s=document.querySelectorAll('section.day');
 function show(k){s.forEach(function(e){e.hidden=e.getAttribute('data-day')!==k;});
 b.forEach(function(e){e.classList.toggle('on',e.getAttribute('data-day')===k);});}
 b.forEach(function(e){e.addEventListener('click',function(){show(e.getAttribute('data-day'));});});
@@ -87,8 +93,10 @@ def _unassigned(instance: Instance, schedule: Schedule) -> dict[int, list[str]]:
             continue
         client = instance.client_by_id[v.client]
         rows[v.day].append(
-            f"<tr><td>{escape(v.id)}</td><td>{escape(client.name or client.id)}</td><td>{escape(v.service)}</td>"
-            f"<td>{format_clock(v.window.earliest)}-{format_clock(v.window.latest)}</td><td>{v.duration} min</td>"
+            f"<tr><td>{escape(v.id)}</td><td>{escape(client.name or client.id)}</td>"
+            f"<td>{escape(v.service)}</td>"
+            f"<td>{format_clock(v.window.earliest)}-{format_clock(v.window.latest)}</td>"
+            f"<td>{v.duration} min</td>"
             f"<td>{v.priority}</td><td>{escape(reasons.get(v.id, 'not in the schedule'))}</td></tr>"
         )
     return rows
@@ -112,9 +120,10 @@ def _day_section(
         )
     hidden = "" if day == 0 else " hidden"
     return (
-        f'<section class="day" data-day="{day}" id="day-{day}"{hidden}><h3>{_day_title(instance, day)}</h3>'
-        f'{LEGEND}<div class="scroll">{gantt_svg(instance, day, routes, partners, classes)}</div>{missing}'
-        f'<h4>Routes</h4><div class="maps">{"".join(maps)}</div></section>'
+        f'<section class="day" data-day="{day}" id="day-{day}"{hidden}>'
+        f"<h3>{_day_title(instance, day)}</h3>"
+        f'{LEGEND}<div class="scroll">{gantt_svg(instance, day, routes, partners, classes)}</div>'
+        f'{missing}<h4>Routes</h4><div class="maps">{"".join(maps)}</div></section>'
     )
 
 
@@ -130,7 +139,8 @@ def report_page(instance: Instance, schedule: Schedule, evaluation: Evaluation) 
     unassigned = _unassigned(instance, schedule)
     days = range(instance.horizon.days)
     buttons = "".join(
-        f'<button type="button" data-day="{d}">{day_date(instance, d).strftime("%a %d %b")}</button>'
+        f'<button type="button" data-day="{d}">'
+        f"{day_date(instance, d).strftime('%a %d %b')}</button>"
         for d in days
     )
     sections = "".join(
@@ -155,19 +165,21 @@ def report_page(instance: Instance, schedule: Schedule, evaluation: Evaluation) 
     name = escape(instance.name or "instance")
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>hemplan report: {name}</title>'
+        f'<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>hemplan report: {name}</title>"
         f'<link rel="icon" href="data:,"><style>{CSS}{palette_css(instance)}</style></head><body>'
         f"<header><h1>hemplan report: {name}</h1><p>{instance.horizon.start_date.isoformat()} to "
         f"{last.isoformat()} ({instance.horizon.days} days) · {len(instance.teams)} team(s) · "
-        f"{len(instance.staff)} carers · {len(instance.clients)} clients · {len(instance.visits)} visits"
-        f"{made_by} · hemplan {escape(hemplan_version())}</p></header>"
+        f"{len(instance.staff)} carers · {len(instance.clients)} clients · "
+        f"{len(instance.visits)} visits{made_by} · hemplan {escape(hemplan_version())}</p></header>"
         f'<section id="summary"><h2>Summary</h2>{summary_html(evaluation)}</section>'
-        f'<section id="plan"><h2>Day by day</h2><nav id="days">{buttons}</nav>{map_defs(instance, frames)}'
-        f"{sections}</section>"
-        f'<section id="continuity"><h2>Continuity per client</h2><p class="legend">Cells: visits by each carer '
-        f"(darker = closer to the client's most frequent carer; red headers: borrowed carers). "
-        f"<b>carers</b> in red: above the lower bound. <b>14d</b>: the 14-day indicator per period, bold where "
-        f"the client has daily care (the national indicator's population).</p>"
+        f'<section id="plan"><h2>Day by day</h2><nav id="days">{buttons}</nav>'
+        f"{map_defs(instance, frames)}{sections}</section>"
+        f'<section id="continuity"><h2>Continuity per client</h2><p class="legend">'
+        f"Cells: visits by each carer (darker = closer to the client's most frequent carer; "
+        f"red headers: borrowed carers). <b>carers</b> in red: above the lower bound. "
+        f"<b>14d</b>: the 14-day indicator per period, bold where the client has daily care "
+        f"(the national indicator's population).</p>"
         f"{continuity_tables(instance, evaluation, classes)}</section>"
         f"<script>{SCRIPT}</script></body></html>\n"
     )

@@ -75,7 +75,10 @@ def map_defs(instance: Instance, frames: dict[str, Frame]) -> str:
             f'<g id="bg{k}" class="bg">{dots}<rect class="office" x="{ox - 5:.1f}" '
             f'y="{oy - 5:.1f}" width="10" height="10"/></g>'
         )
-    return f'<svg class="defs" width="0" height="0" aria-hidden="true"><defs>{"".join(groups)}</defs></svg>'
+    return (
+        f'<svg class="defs" width="0" height="0" aria-hidden="true">'
+        f"<defs>{''.join(groups)}</defs></svg>"
+    )
 
 
 def route_map(
@@ -112,7 +115,9 @@ def route_map(
         )
     label = f"{carer.name} ({carer.id})" if carer.name else carer.id
     return (
-        f'<figure class="map"><svg viewBox="0 0 {SIZE} {SIZE}" width="{SIZE}" height="{SIZE}" role="img" '
-        f'aria-label="route of {escape(label)}"><use href="#bg{team_k}"/><polyline points="{points}"/>'
-        f"{''.join(homes)}</svg><figcaption>{escape(label)} · {route.travel_minutes} min travel</figcaption></figure>"
+        f'<figure class="map"><svg viewBox="0 0 {SIZE} {SIZE}" width="{SIZE}" height="{SIZE}" '
+        f'role="img" aria-label="route of {escape(label)}"><use href="#bg{team_k}"/>'
+        f'<polyline points="{points}"/>'
+        f"{''.join(homes)}</svg><figcaption>{escape(label)} · {route.travel_minutes} min travel"
+        f"</figcaption></figure>"
     )

@@ -72,8 +72,9 @@ def summary_html(evaluation: Evaluation) -> str:
         items = "".join(f"<li>{escape(str(v))}</li>" for v in shown)
         tail = f"<li>... and {more} more (hemplan evaluate lists them all)</li>" if more else ""
         parts.append(
-            f'<div class="warn" role="alert"><strong>The evaluator found {len(evaluation.violations)} '
-            f"violation(s): this schedule breaks hard constraints.</strong><ul>{items}{tail}</ul></div>"
+            f'<div class="warn" role="alert"><strong>The evaluator found '
+            f"{len(evaluation.violations)} violation(s): this schedule breaks hard constraints."
+            f"</strong><ul>{items}{tail}</ul></div>"
         )
     rows = "".join(
         f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"

@@ -4,10 +4,10 @@ Each day the whole district is one pool: every carer with a shift that day is a 
 (from and back to their team's office, within the shift, with their own travel mode and
 break), every visit on offer a node (start window, duration, the carers allowed by skills,
 exclusions and locks); a double-staffed visit is two nodes that start together on two
-carers; a break is a node at the carer's office. Dropping a visit costs far more than any detour (a mandatory visit on its last day
-most, then deferrable ones, then visits that can still go on a later day), so the router
-serves what it can and then travels least. It starts from central-greedy's day plan and
-improves it by guided local search (`routing_core`).
+carers; a break is a node at the carer's office. Dropping a visit costs far more than any detour (a
+mandatory visit on its last day most, then deferrable ones, then visits that can still go on a later
+day), so the router serves what it can and then travels least. It starts from central-greedy's day
+plan and improves it by guided local search (`routing_core`).
 
 Reproducibility: the search of a day ends at its share of the time limit, so a run depends
 on the machine's speed. With `work_limit` the search of a day also ends after

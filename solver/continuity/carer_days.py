@@ -2,8 +2,8 @@
 
 The heuristics ask one question many times — where and at what cost could this visit go
 into this carer's day — and then commit one answer. This class holds the routes and their
-current timings so the question is answered from `hemplan.solver.continuity.routes` without rebuilding
-anything, and turns the routes into a `Plan` at the end. Improvement moves touch several
+current timings so the question is answered from `hemplan.solver.continuity.routes` without
+rebuilding anything, and turns the routes into a `Plan` at the end. Improvement moves touch several
 routes at once and may fail half-way, so changes can be made inside a trial (`begin`) and
 undone as a whole (`rollback`).
 """

@@ -30,11 +30,14 @@ from hemplan.solver.continuity.repair import place_left_over
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Solution
 
-REPACK_NODES = 1000  # search nodes the repacks of left-over visits may spend in all (`hemplan.solver.continuity.repack`)
+# search nodes the repacks of left-over visits may spend in all
+# (`hemplan.solver.continuity.repack`)
+REPACK_NODES = 1000
 
 
 def seeded_ranks(ids: list[str], seed: int) -> dict[str, float]:
-    """A random but reproducible tie-break value per id (ids sorted first, so input order does not matter)."""
+    """A random but reproducible tie-break value per id (ids sorted first, so input order does not
+    matter)."""
     rng = random.Random(seed)
     return {i: rng.random() for i in sorted(set(ids))}
 

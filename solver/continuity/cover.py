@@ -34,7 +34,8 @@ class CarerChoice:
 
 
 def typical_leg(problem: Problem) -> dict[tuple[str, str], int]:
-    """Median travel minutes between two clients of a team, per (team, mode): the cost of one more stop."""
+    """Median travel minutes between two clients of a team, per (team, mode): the cost of one more
+    stop."""
     instance, travel = problem.instance, problem.travel
     legs: dict[tuple[str, str], int] = {}
     for team in instance.teams:
@@ -151,7 +152,8 @@ class Cover:
         }
 
     def _preference(self, client_id: str, carer: str, room: set[str]) -> tuple:
-        """Own team, room for most open visits, liked by the client, least promised so far, seeded rank."""
+        """Own team, room for most open visits, liked by the client, least promised so far, seeded
+        rank."""
         client = self.instance.client_by_id[client_id]
         liked = carer in client.preferred_carers or carer == client.contact_carer
         borrowed = self.instance.staff_by_id[carer].team != client.team

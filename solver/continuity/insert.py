@@ -52,7 +52,8 @@ class Inserter:
         self.days = routes.problem.fitting_days
 
     def tiers(self, visit: Visit) -> list[tuple[int, str, int]]:
-        """(tier, carer, day) for every eligible carer and allowed day with a shift, best tier first."""
+        """(tier, carer, day) for every eligible carer and allowed day with a shift, best tier
+        first."""
         client = self.instance.client_by_id[visit.client]
         promised = set(self.choice.designated.get(visit.id, ()))
         familiar = set(self.choice.chosen.get(client.id, ())) | set(self.routes.serving[client.id])

@@ -33,14 +33,16 @@ NEAR_MINUTES = (
 )
 DEPTH = 2  # a visit that makes room may in turn move one more out of its way
 MERGE_AMONG = 3  # a merge hands over the visits of two of the client's this-many rarest carers
-MERGE_NEWCOMERS = 2  # to one of this many carers able to do most of those visits (on saved plans, the first always did)
+# to one of this many carers able to do most of those visits (on saved plans, the first always did)
+MERGE_NEWCOMERS = 2
 
 Days = Callable[[str, Visit], list[int]]
 
 
 def release_rare_carers(routes: CarerDays, rank: dict[str, float]) -> int:
     """Release every carer that can be released, client by client; returns how many were.
-    A client at its lower bound (`hemplan.solver.bounds`) cannot lose a carer, so it is not tried."""
+    A client at its lower bound (`hemplan.solver.bounds`) cannot lose a carer, so it is not
+    tried."""
     instance, bounds = routes.problem.instance, routes.problem.bounds
     released = 0
     order = sorted(instance.clients, key=lambda c: (-len(routes.serving[c.id]), rank[c.id], c.id))

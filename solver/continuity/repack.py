@@ -43,7 +43,8 @@ BANDS = (
     (60, 200),
     (90, 400),
 )  # (minutes around the window, node budget of one search), tried in turn
-RESTARTS = 4  # searches per band, each breaking ties in its own random order: the hard cases are heavy-tailed
+# searches per band, each breaking ties in its own random order: the hard cases are heavy-tailed
+RESTARTS = 4
 START_STEP = 10  # minutes between the common starts tried for a double-staffed visit
 
 Move = tuple[str, Insertion, RouteStop]  # one carer's insertion of the visit's stop
@@ -241,7 +242,8 @@ class _Packing:
         return known[question]
 
     def _fits(self, visit: Visit, carer: str) -> bool:
-        """Whether the carer's route takes the visit somewhere (stops at the first feasible position)."""
+        """Whether the carer's route takes the visit somewhere (stops at the first feasible
+        position)."""
         every = self._known.get(carer, {}).get(("all", visit.id))
         if every is not None:
             return bool(every)
@@ -273,7 +275,8 @@ class _Packing:
         )
 
     def _common_starts(self, visit: Visit, able: list[str]) -> list[int]:
-        """Starts worth trying for a double-staffed visit (`hemplan.solver.continuity.insert.common_starts`)."""
+        """Starts worth trying for a double-staffed visit
+        (`hemplan.solver.continuity.insert.common_starts`)."""
         return common_starts(
             visit, [left_ends(self._insertions(visit, c)) for c in able], START_STEP
         )

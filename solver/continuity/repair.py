@@ -10,7 +10,8 @@ that is tried next (`TOGETHER`). A double-staffed visit goes in through the inse
 pairs the route given room with any other that has room at the same start. If a trial
 fails, it is undone. On district-14d, city-14d and team-14d together the second level took
 the first plans from 277 to 230 unassigned visits. What the moves cannot place, a search
-that packs the visit's busy hours again may (`hemplan.solver.continuity.repack`), within a node budget.
+that packs the visit's busy hours again may (`hemplan.solver.continuity.repack`), within a node
+budget.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ def _put(
 
 
 def _place_elsewhere(routes: CarerDays, inserter: Inserter, visit: Visit, depth: int) -> bool:
-    """Place a displaced visit by the ordinary insertion or, below `depth`, by displacing one more."""
+    """Place a displaced visit by the ordinary insertion or, below `depth`, by displacing one
+    more."""
     return inserter.place(visit) is None or (
         depth > 1 and _displace(routes, inserter, visit, depth - 1, 1)
     )

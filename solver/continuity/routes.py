@@ -173,7 +173,8 @@ class Insertion:
 def insertion_candidates(
     ctx: DayContext, stops: Sequence[RouteStop], timing: Timing, stop: RouteStop
 ) -> list[tuple[int, int]]:
-    """(extra travel, position) of every position that passes cheap necessary checks, cheapest first."""
+    """(extra travel, position) of every position that passes cheap necessary checks, cheapest
+    first."""
     tt = ctx.travel
     n = len(stops)
     latest = _latest_starts(ctx, stops)
@@ -211,7 +212,8 @@ def feasible_insertions(
 def best_insertion(
     ctx: DayContext, stops: Sequence[RouteStop], timing: Timing, stop: RouteStop
 ) -> Insertion | None:
-    """The feasible position of `stop` adding the least travel (earliest position on ties), or None."""
+    """The feasible position of `stop` adding the least travel (earliest position on ties), or
+    None."""
     return next(feasible_insertions(ctx, stops, timing, stop), None)
 
 

@@ -1,9 +1,9 @@
 """Large-neighbourhood search: free a few related visits (`neighbourhoods`), re-plan them
 with CP-SAT (`neighbourhood`), keep gains.
 
-Between steps the best plan is tidied in Python (`hemplan.solver.continuity.tidy`): the repair serves visits
-left out (re-packing their day's busy hours where single moves fail) and rare carers are
-released or merged over the whole team, moves the small neighbourhoods rarely draw, at a
+Between steps the best plan is tidied in Python (`hemplan.solver.continuity.tidy`): the repair
+serves visits left out (re-packing their day's busy hours where single moves fail) and rare carers
+are released or merged over the whole team, moves the small neighbourhoods rarely draw, at a
 few tenths of a second a pass.
 """
 
@@ -169,8 +169,8 @@ def improve(
         whole = bool(fixed) and len(movable) <= settings.max_free
         size = settings.initial_free
         step = 0
-        # now and then the plan is tidied in Python (`hemplan.solver.continuity.tidy`): moves over the whole team
-        # that the small neighbourhoods rarely draw
+        # now and then the plan is tidied in Python (`hemplan.solver.continuity.tidy`): moves over
+        # the whole team that the small neighbourhoods rarely draw
         ranks = seeded_ranks(
             [s.id for s in instance.staff] + [c.id for c in instance.clients], seed
         )
@@ -275,8 +275,8 @@ def _tidied(
     settings: SearchSettings,
     step: int,
 ) -> tuple[Solution, Score, float]:
-    """The best plan after a tidy pass (`hemplan.solver.continuity.tidy`), reported when the pass changed it, and
-    the work the pass is charged."""
+    """The best plan after a tidy pass (`hemplan.solver.continuity.tidy`), reported when the pass
+    changed it, and the work the pass is charged."""
     repacking = NodeBudget(settings.repack_nodes, seed=step)
     tidied = tidy(problem, best, ranks, repacking, turn=step)
     work = settings.tidy_work + repacking.spent * settings.work_per_node

@@ -308,7 +308,8 @@ def _solve_teams(
     executor: Executor, parts: list[Instance], job: TeamJob, on_progress: Callable[[Progress], None]
 ) -> list[TeamOutcome]:
     """First solutions for every team, then two rounds of improvement (see the module
-    docstring): all teams get a solution before any is improved, and a stop request ends the rounds."""
+    docstring): all teams get a solution before any is improved, and a stop request ends the
+    rounds."""
     firsts = executor.map(_first_task, [(part, job) for part in parts], on_progress)
     started = [(index, first) for index, first in enumerate(firsts) if first is not None]
     opening = job.opening()

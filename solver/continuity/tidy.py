@@ -2,10 +2,10 @@
 
 A CP-SAT step re-plans a few dozen visits and costs a few tenths of a second. The
 construction's repair (visits near in time move out of a left-over visit's way, or the
-busy hours of its day are packed again: `hemplan.solver.continuity.repack`) and its release and merging of
-rare carers (`hemplan.solver.continuity.polish`, with swaps) look at the whole team in a tenth of a second or
-two and find moves the small neighbourhoods rarely draw. So the search hands its best plan
-to them now and then; routes they leave alone keep the times the search chose.
+busy hours of its day are packed again: `hemplan.solver.continuity.repack`) and its release and
+merging of rare carers (`hemplan.solver.continuity.polish`, with swaps) look at the whole team in a
+tenth of a second or two and find moves the small neighbourhoods rarely draw. So the search hands
+its best plan to them now and then; routes they leave alone keep the times the search chose.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ def tidy(
 ) -> Solution | None:
     """`plan` with left-over visits placed where the repair can and every releasable carer
     released, or None when neither changes anything (or a route of the plan cannot be rebuilt).
-    `rank` breaks ties between carers and between clients; clients at their bounds are left as they are.
-    The left-over visits are tried from the `turn`-th on (and round), so that successive passes
+    `rank` breaks ties between carers and between clients; clients at their bounds are left as they
+    are. The left-over visits are tried from the `turn`-th on (and round), so that successive passes
     spend their `repacking` budget on different visits first."""
     routes = CarerDays.from_solution(problem, plan)
     if routes is None:

@@ -123,7 +123,8 @@ def test_a_public_job_takes_its_objective_and_comparability_from_the_sets_conver
     row = run_job(Job(Case("F", "fake", "unused", reference=40.0), "central-greedy", options))
     assert row["ok"] == "yes" and row["unassigned"] == 1  # V2 fits no shift: a partial plan
     assert (row["objective"], row["objective_note"]) == (42.0, "fake objective")
-    # a partial plan is compared with the reference only when the set's objective counts what it leaves out
+    # a partial plan is compared with the reference only when the set's objective counts what it
+    # leaves out
     assert row["ref_gap"] == (pytest.approx(42.0 / 40.0 - 1) if counts_partial else None)
 
 

@@ -1,5 +1,5 @@
-"""The Solomon benchmark's pieces: the routing core serves what fits at its true penalty, the exact-time
-check catches what rounded distances hide, and an easy instance comes out feasible."""
+"""The Solomon benchmark's pieces: the routing core serves what fits at its true penalty, the
+exact-time check catches what rounded distances hide, and an easy instance comes out feasible."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ FOLDER = PUBLIC / SET  # outside the repository
 
 
 def _line_problem() -> RoutingProblem:
-    """Places 0 (depot) .. 4 on a line 10 apart; node 3 opens too late to get back before the depot closes."""
+    """Places 0 (depot) .. 4 on a line 10 apart; node 3 opens too late to get back before the depot
+    closes."""
     matrix = [[10 * abs(a - b) for b in range(5)] for a in range(5)]
     windows = [(0, 100), (0, 100), (0, 100), (190, 195)]
     nodes = [

@@ -104,7 +104,8 @@ def _mutate(doc: Any, data: st.DataObject) -> Any:
 
 
 def _assert_clean(result: Result, allowed: set[int]) -> None:
-    """Exit code as allowed, and no exception escaped the command (click turns sys.exit into SystemExit)."""
+    """Exit code as allowed, and no exception escaped the command (click turns sys.exit into
+    SystemExit)."""
     assert result.exit_code in allowed, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception

@@ -44,7 +44,8 @@ def _peak_mb(
 def _sleeper(
     seconds: float, report: Callable[[Any], None], should_stop: Callable[[], bool]
 ) -> float:
-    """Reports its process id, then sleeps without ever asking whether to stop (like a routing search)."""
+    """Reports its process id, then sleeps without ever asking whether to stop (like a routing
+    search)."""
     report(os.getpid())
     time.sleep(seconds)
     return seconds

@@ -207,7 +207,8 @@ def test_a_visit_locked_to_the_absent_carer_is_an_input_error_naming_it() -> Non
     with pytest.raises(InputError) as caught:
         replan(inst, old, [Absence("A", range(1, 2))], FAST, source="plan.json")
     assert [str(p) for p in caught.value.problems] == [
-        "plan.json: visits[K1].locked_carers: locked carer A cannot do this visit: no shift on day(s) 1 leaves room for it"
+        "plan.json: visits[K1].locked_carers: locked carer A cannot do this visit: "
+        "no shift on day(s) 1 leaves room for it"
     ]
 
 

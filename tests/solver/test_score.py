@@ -69,7 +69,8 @@ def test_neighbourhood_starts_a_recurring_visit_at_the_same_time_each_day() -> N
 
 
 def _workload_instance() -> Instance:
-    # two carers with equal shifts, two one-hour visits of different clients at the office: one each is fair
+    # two carers with equal shifts, two one-hour visits of different clients at the office: one each
+    # is fair
     return two_clients_two_carers(OFFICE)
 
 

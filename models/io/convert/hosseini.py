@@ -126,6 +126,9 @@ def convert(path: Path) -> Converted:
             "each aide's own base: travel from and to the office is 0 (optimistic)",
             "weekly workload cap not enforced",
             "day-spacing rule approximated by disjoint day blocks",
-            "patient acceptance is not an objective: a patient with an unassigned visit is not accepted",
+            (
+                "patient acceptance is not an objective: "
+                "a patient with an unassigned visit is not accepted"
+            ),
         ],
     )

@@ -18,7 +18,8 @@ def add_new_pairs(
     free: set[str],
     serves: dict[Candidate, cp_model.IntVar],
 ) -> list[cp_model.IntVar]:
-    """`new_pair[k,c]`: carer c serves client k in this step although they do not meet outside it."""
+    """`new_pair[k,c]`: carer c serves client k in this step although they do not meet outside
+    it."""
     visit = problem.instance.visit_by_id
     met_outside = {
         (visit[v_id].client, c) for v_id, p in current.items() if v_id not in free for c in p.carers

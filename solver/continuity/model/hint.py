@@ -53,7 +53,8 @@ def add_hint(
 
 
 def _break_between(key: tuple[int, int], order: list[int], times: list[int], b: int) -> bool:
-    """Whether break start `b` falls on arc `key` of the hinted order (after i's start, before j's)."""
+    """Whether break start `b` falls on arc `key` of the hinted order (after i's start, before
+    j's)."""
     position = list(zip(order, order[1:])).index(key)
     after = times[position - 1] if position > 0 else -1
     before = times[position] if position < len(times) else 10**9

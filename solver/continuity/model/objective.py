@@ -125,7 +125,8 @@ def add_workload_deviations(
     free: set[str],
     serves: dict[Candidate, cp_model.IntVar],
 ) -> list[cp_model.IntVar]:
-    """Per carer who may take a freed visit, the distance of their visit minutes from their share."""
+    """Per carer who may take a freed visit, the distance of their visit minutes from their
+    share."""
     instance = problem.instance
     targets = problem.workload_targets
     fixed = {c: 0 for c in targets}

@@ -95,7 +95,8 @@ def test_travel_minutes_follow_the_speed_and_detour() -> None:
     )  # 1.0 km north
     travel = TravelMinutes(inst)
     office, home = travel.office("T"), travel.home("K")
-    # 1.0008 km x 1.35 = 1.351 km: 18.01 min walking at 4.5 km/h -> 19, 2.9 min on a car at 28 km/h -> 3
+    # 1.0008 km x 1.35 = 1.351 km: 18.01 min walking at 4.5 km/h -> 19, 2.9 min on a car at
+    # 28 km/h -> 3
     assert travel.minutes("walk", office, home) == 19
     assert travel.minutes("car", home, office) == 3
     assert travel.minutes("bike", office, office) == 0
@@ -141,7 +142,8 @@ def _one_visit(
     carer: dict[str, Any] | None = None, client: dict[str, Any] | None = None, **fields: Any
 ) -> Instance:
     """Carer A (team T, bike, 07:00-16:00 on day 0) and client K a km from the office with visit V
-    on day 0, 08:00-09:00, 30 min: A could serve it unless `carer`, `client` or `fields` say otherwise."""
+    on day 0, 08:00-09:00, 30 min: A could serve it unless `carer`, `client` or `fields` say
+    otherwise."""
     record = {"id": "A", "skills": ["medication"], "shifts": [shift(0)], **(carer or {})}
     visit_record = {**visit("V", "K", 0), **fields}
     teams = [

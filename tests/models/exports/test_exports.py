@@ -25,14 +25,15 @@ icalendar = pytest.importorskip("icalendar")
 
 STAMP = datetime(2026, 1, 2, 8, 0, tzinfo=UTC)
 NOTES = (
-    'Ring twice; key, in the box\nDog "Bella" — be calm, \\ back door. Åsa Öberg, dotter: 070-123 45 67 '
-    * 2
+    'Ring twice; key, in the box\nDog "Bella" — be calm, \\ back door. '
+    "Åsa Öberg, dotter: 070-123 45 67 " * 2
 )
 
 
 @pytest.fixture(scope="module")
 def double() -> tuple[Instance, Schedule]:
-    """A double-staffed visit whose notes need escaping and folding, and a client with a comma in the name."""
+    """A double-staffed visit whose notes need escaping and folding, and a client with a comma in
+    the name."""
     instance = small(
         [
             {"id": s, "name": f"Carer {s}", "shifts": [shift(d) for d in range(2)]}

@@ -1,4 +1,5 @@
-"""`hemplan import DIR`: CSV folders become instances; every mistake is `file.csv:line: column: ...`."""
+"""`hemplan import DIR`: CSV folders become instances; every mistake is
+`file.csv:line: column: ...`."""
 
 from __future__ import annotations
 

@@ -63,5 +63,6 @@ def test_weekday_and_fortnightly_flexible_patterns() -> None:
     showers = [v for v in inst.visits if v.id.startswith("shower")]
     assert [v.day for v in showers] == [2, 9]  # Fridays of a horizon starting on a Wednesday
     cleaning = [v for v in inst.visits if v.id.startswith("clean")]
-    # calendar weeks 0, 2: week 0 holds Wed-Fri (days 0-2); week 2 Mon-Fri (days 12-13 only, horizon ends)
+    # calendar weeks 0, 2: week 0 holds Wed-Fri (days 0-2); week 2 Mon-Fri
+    # (days 12-13 only, horizon ends)
     assert [(v.day, v.last_day) for v in cleaning] == [(0, 2), (12, 13)]

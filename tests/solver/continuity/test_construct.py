@@ -1,4 +1,5 @@
-"""The construction heuristic: feasible by the independent evaluator, continuity-aware, reproducible.
+"""The construction heuristic: feasible by the independent evaluator, continuity-aware,
+reproducible.
 
 Every test that constructs a plan also asserts that the evaluator finds no violation.
 """
@@ -37,7 +38,8 @@ from tests.small_instances import OFFICE, near, shift, small, visit
 def build(
     instance: Instance, seed: int = 0, allow_borrowing: bool = False
 ) -> tuple[Solution, Schedule]:
-    """Construct, assemble, and check with the evaluator: no violation, every visit accounted for."""
+    """Construct, assemble, and check with the evaluator: no violation, every visit accounted
+    for."""
     problem = Problem.build(instance, allow_borrowing)
     plan = construct(problem, seed)
     schedule = to_schedule(problem, plan)

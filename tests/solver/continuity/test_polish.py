@@ -1,4 +1,5 @@
-"""Tidying a searched plan: left-over visits served, rare carers released by swaps between clients."""
+"""Tidying a searched plan: left-over visits served, rare carers released by swaps between
+clients."""
 
 from __future__ import annotations
 

@@ -359,7 +359,8 @@ def _plan(
     unassigned: tuple[str, ...] = (),
     day: int = 0,
 ) -> Schedule:
-    """A schedule made by hand: each carer's visits in order (a minute apart unless `starts` says)."""
+    """A schedule made by hand: each carer's visits in order (a minute apart unless `starts`
+    says)."""
     starts = starts or {}
     plan = Schedule(unassigned=[Unassigned(visit=v, reason="test") for v in unassigned])
     for carer, visits in routes.items():
