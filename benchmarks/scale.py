@@ -86,7 +86,8 @@ def timed_solve(instance: Path, time_limit: float, workers: int) -> tuple[float,
         check=True,
     )
     wall = time.monotonic() - began
-    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
+    found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    rss_kb = int(found.group(1)) if found else 0
     return wall, rss_kb / 1024, done.stdout.strip().splitlines()[-1]
 
 
@@ -105,11 +106,11 @@ def model_size(instance: Path, steps_work: float = 2.0) -> str:
             sizes.append(result.variables)
         return result
 
-    search.solve_neighbourhood = recording  # type: ignore[assignment]
+    search.solve_neighbourhood = recording
     try:
         improve(problem, plan, Budget(steps_work, time.monotonic() + 60), 0, SearchSettings())
     finally:
-        search.solve_neighbourhood = original  # type: ignore[assignment]
+        search.solve_neighbourhood = original
     return (
         f"largest team {team.teams[0].id}: {len(team.visits)} visits, {len(team.staff)} carers; "
         f"eligible carers per visit mean {sum(per_visit) / len(per_visit):.1f}, "

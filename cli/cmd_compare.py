@@ -142,9 +142,9 @@ def compare(
         runs = run_methods(instance, options, chosen, done, running)
     for run in runs:
         write_model(folder / f"{run.method}.json", run.result.schedule)
-    rows = table_rows(runs)
-    prices = price_lines(rows)
-    table = markdown(rows)
+    figures = table_rows(runs)
+    prices = price_lines(figures)
+    table = markdown(figures)
     heading = (
         f"# hemplan compare: {instance.name or Path(instance_file).stem}\n\n"
         f"Time limit {time_limit:g} s per method, seed {seed}, workers {workers}"
@@ -155,7 +155,7 @@ def compare(
         folder / "compare.md",
         heading + table + ("\n" + "\n".join(f"- {p}" for p in prices) + "\n" if prices else ""),
     )
-    write_text_atomic(folder / "compare.csv", csv_text(rows))
+    write_text_atomic(folder / "compare.csv", csv_text(figures))
     write_bytes_atomic(
         folder / "carers_per_client.png",
         plot_png(runs, f"{instance.name}: distinct carers per client"),
@@ -166,7 +166,7 @@ def compare(
     if as_json:
         click.echo(
             json.dumps(
-                {"rows": rows, "price_of_continuity": prices, "folder": str(folder)}, indent=2
+                {"rows": figures, "price_of_continuity": prices, "folder": str(folder)}, indent=2
             )
         )
         click.echo(written, err=True)

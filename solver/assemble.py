@@ -49,8 +49,8 @@ def build_routes(
     """
     by_route: dict[tuple[str, int], list[Assignment]] = defaultdict(list)
     for a in assignments:
-        for carer in a.carers:
-            by_route[(carer, a.day)].append(a)
+        for carer_id in a.carers:
+            by_route[(carer_id, a.day)].append(a)
     instance = problem.instance
     routes = []
     for (carer_id, day), visits in sorted(by_route.items()):

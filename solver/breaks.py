@@ -22,8 +22,8 @@ def settled_breaks(problem: Problem, solution: Solution) -> dict[RouteKey, int]:
     visits_of: dict[RouteKey, list[tuple[int, int, int]]] = defaultdict(list)  # (start, end, place)
     for visit_id, p in solution.assignments.items():
         visit = problem.visit(visit_id)
-        for carer in p.carers:
-            visits_of[(carer, p.day)].append(
+        for carer_id in p.carers:
+            visits_of[(carer_id, p.day)].append(
                 (p.start, p.start + visit.duration, problem.home(visit))
             )
     settled = {}

@@ -78,7 +78,10 @@ class Method(Protocol):
     """A planning method: plans an instance within the options' budget and returns the
     evaluator-verified schedule (`finish`), reporting progress on the way."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The method's name, as `--method` takes it and as the schedule records it."""
+        ...
 
     def solve(
         self,

@@ -6,7 +6,7 @@ line per problem and exits 2. Nothing here knows about the CLI.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +68,7 @@ def record_path(loc: Sequence[Any], raw: Any) -> str:
     return ".".join(parts)
 
 
-def bare_message(error: dict[str, Any]) -> str:
+def bare_message(error: Mapping[str, Any]) -> str:
     """A pydantic error's message without the "Value error, " pydantic puts before our own."""
     msg = str(error.get("msg", "invalid value"))
     for prefix in ("Value error, ", "Assertion failed, "):
@@ -77,7 +77,7 @@ def bare_message(error: dict[str, Any]) -> str:
     return msg
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: Mapping[str, Any]) -> str:
     msg = bare_message(error)
     msg = _MESSAGE_REWRITES.get(msg, msg)
     return msg[:1].lower() + msg[1:]

@@ -37,7 +37,7 @@ from functools import lru_cache
 import numpy as np
 
 from hemplan.models.generator.calendar_days import Calendar
-from hemplan.models.generator.rosters import SHIFT_TIMES, Carer, working_days
+from hemplan.models.generator.rosters import SHIFT_TIMES, Carer, ShiftType, working_days
 from hemplan.models.generator.services import t
 
 PEAK_UTILISATION = 0.85
@@ -135,7 +135,7 @@ class Occurrences:
 
 
 @lru_cache(maxsize=256)
-def _one_day(shift_type: str, short: bool, leg: float) -> np.ndarray:
+def _one_day(shift_type: ShiftType, short: bool, leg: float) -> np.ndarray:
     """[i, j]: carer-minutes of one shift in [g_i, g_j]: the overlap with the shift, less the
     part of the break that must fall inside it (its least overlap over the break window)
     and the trips from and back to the office."""
@@ -225,7 +225,7 @@ class TeamLoad:
         self.o_duration, self.o_need, self.o_days = occ.duration, occ.need, occ.days
         self.o_skill = occ.skill
         # A flexible visit counts a share on each of its days on which anybody works.
-        staffed = (self.start >= 0).any(axis=0) if n_c else np.zeros(n_d, dtype=bool)
+        staffed = np.asarray((self.start >= 0).any(axis=0) if n_c else np.zeros(n_d, dtype=bool))
         self.o_staffed = (self.o_days >= 0) & staffed[np.maximum(self.o_days, 0)]  # [occ, slot]
         self.o_weight = 1.0 / np.maximum(self.o_staffed.sum(axis=1), 1)
 
@@ -325,7 +325,7 @@ class TeamLoad:
             * involved
         )
         work = share * _energy(
-            self.o_earliest, self.o_latest, self.o_duration, self.visit_travel, i, j
+            self.o_earliest, self.o_latest, self.o_duration, self.visit_travel, int(i), int(j)
         )
         by_client: dict[int, float] = {}
         by_item: dict[tuple[int, str], float] = {}

@@ -391,7 +391,7 @@ def plan_escorts(
     client_id: str, level: int, cal: Calendar, rng: np.random.Generator
 ) -> list[Visit]:
     """One-off escorts (to the health centre, the hairdresser): single visits on a weekday."""
-    visits = []
+    visits: list[Visit] = []
     if level == 0:
         return visits
     weeks = sorted({cal.week(d) for d in range(cal.days)})

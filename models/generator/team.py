@@ -402,6 +402,8 @@ def _draw_wishes(
 
 
 def _still_served(load: TeamLoad, c: ClientDraft, excluded: int) -> bool:
+    """Whether the client's visits still fit the team's capacity without carer `excluded`."""
+    assert c.occurrences is not None  # drafted before any exclusion is chosen
     sub = TeamLoad(
         load.cal,
         load.carers,

@@ -35,7 +35,7 @@ import csv
 import difflib
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -339,7 +339,9 @@ class Row:
     values: dict[str, Any] = field(default_factory=dict)
     ok: bool = True
     bad: set[str | None] = field(default_factory=set)  # columns already reported
-    record: BaseModel | None = None  # set only when the whole row is valid
+    # the file's row model (a team, client, staff, shift or visit row), set only when the whole
+    # row is valid: each has the fields of its own file
+    record: Any = None
 
 
 @dataclass
@@ -492,9 +494,9 @@ def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
                 None,
                 f"the row has {len(cells)} cells but the header only {len(use)} columns",
             )
-        for name, cell in zip(use, cells):
-            if name is not None and cell.strip():
-                row.cells[name] = cell.strip()
+        for header, cell in zip(use, cells):
+            if header is not None and cell.strip():
+                row.cells[header] = cell.strip()
         for column in spec.columns:
             if column.required and column.name not in row.cells:
                 out.at(spec, row, column.name, "missing value (the column is required)")
@@ -671,7 +673,7 @@ def _shift_break_defaults(record: dict[str, Any], row: Row, spec: FileSpec, out:
         pass  # start or end is itself wrong and is reported by the model
 
 
-def _message(error: dict[str, Any], column: str | None, cell: str | None) -> str:
+def _message(error: Mapping[str, Any], column: str | None, cell: str | None) -> str:
     msg = bare_message(error)
     if msg.startswith("Input should be "):
         msg = "must be " + msg[len("Input should be ") :]
@@ -867,10 +869,10 @@ def import_csv_dir(
 
     start, horizon_days = _horizon(tables, start_date, days, source, out)
 
-    for table in tables.values():
-        if table is not None:
-            for row in table.rows:
-                _validate_row(table.spec, row, out)
+    for parsed in tables.values():
+        if parsed is not None:
+            for row in parsed.rows:
+                _validate_row(parsed.spec, row, out)
 
     def rows(collection: str) -> list[Row]:
         table = tables[collection]

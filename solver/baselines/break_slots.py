@@ -51,8 +51,8 @@ def place_breaks(
     while True:
         by_carer: dict[str, list[tuple[int, str]]] = {}
         for visit_id, p in kept.items():
-            for carer in p.carers:
-                by_carer.setdefault(carer, []).append((p.start, visit_id))
+            for carer_id in p.carers:
+                by_carer.setdefault(carer_id, []).append((p.start, visit_id))
         breaks: dict[RouteKey, int] = {}
         stuck = None
         for carer_id, visits in sorted(by_carer.items()):

@@ -129,7 +129,8 @@ def plan_by_day(
     try:
         for first in range(0, days, batch):
             span = range(first, min(days, first + batch))
-            offers, claimed = [], set()
+            offers: list[DayOffer] = []
+            claimed: set[str] = set()
             for day in span:
                 today = [
                     v

@@ -86,9 +86,9 @@ def _routing_problem(
         penalty = _penalty(visit.priority, locked, dv.last_chance)
         allowed = tuple(vehicle_of[c] for c in dv.carers)
         for slot in range(visit.staff_needed):
-            if slot < len(
-                visit.locked_carers
-            ):  # a partly locked double: slot 0 is the locked carer
+            vehicles_here: tuple[int, ...]
+            # a partly locked double: slot 0 is the locked carer
+            if slot < len(visit.locked_carers):
                 vehicles_here = (vehicle_of[visit.locked_carers[slot]],)
             else:
                 vehicles_here = allowed
@@ -121,8 +121,8 @@ def _initial_routes(
     for visit_id, placement in start.assignments.items():
         locked = visits[visit_id].locked_carers
         carers = list(locked) + [c for c in placement.carers if c not in locked]
-        for slot, carer in enumerate(carers):
-            routes[vehicle_of[carer]].append((placement.start, node_of[(visit_id, slot)]))
+        for slot, carer_id in enumerate(carers):
+            routes[vehicle_of[carer_id]].append((placement.start, node_of[(visit_id, slot)]))
     for v, carer in enumerate(offer.carers):
         if (BREAK, v) in node_of:
             routes[v].append((start.breaks.get((carer.id, offer.day), 0), node_of[(BREAK, v)]))

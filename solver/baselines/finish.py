@@ -28,7 +28,7 @@ def verified_result(
         status="INTERRUPTED" if interrupted else "FEASIBLE",
         seed=options.seed,
         workers=options.workers,
-        options={"time_limit": options.time_limit, "allow_borrowing": True} | settings,
+        options={"time_limit": options.time_limit, "allow_borrowing": True, **settings},
     )
     schedule, evaluation = finish(problem, plan, info, started)
     m = evaluation.metrics

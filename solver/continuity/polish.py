@@ -108,9 +108,7 @@ def _release(
             routes.rollback()
             return False
         stop = pinned if partners or visit.locked_start is not None else routes.stop(visit)
-        on_days: Days = (
-            (lambda target, v, day=day: [day]) if partners else routes.problem.fitting_days
-        )
+        on_days = _that_day(day) if partners else routes.problem.fitting_days
         unwanted = {carer, *barred, *partners}
         found = _familiar_insertion(routes, on_days, visit, stop, unwanted, newcomer)
         if found is not None:
@@ -120,6 +118,11 @@ def _release(
             return False
     routes.commit()
     return True
+
+
+def _that_day(day: int) -> Days:
+    """Days for a double-staffed visit whose partner stays: only the day it is on."""
+    return lambda target, visit: [day]
 
 
 def _familiar_insertion(

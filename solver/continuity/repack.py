@@ -215,7 +215,11 @@ class _Packing:
             stop = self._stop(visit)
             for carer in able:
                 for insertion in self._insertions(visit, carer):
-                    key = (carer not in serving, carer not in met, insertion.extra_travel)
+                    key: tuple[int, int, int] = (
+                        carer not in serving,
+                        carer not in met,
+                        insertion.extra_travel,
+                    )
                     found.append((key, [(carer, insertion, stop)]))
         else:
             for start in self._common_starts(visit, able):

@@ -193,9 +193,10 @@ def improve(
             if not free:
                 spent += settings.min_step_work
                 continue
+            step_work = min(settings.step_work, work - spent)
             limits = StepLimits(
                 seconds=min(settings.step_seconds, deadline - time.monotonic()),
-                work=min(settings.step_work, work - spent),
+                work=step_work,
                 seed=seed + step,
                 workers=settings.workers,
             )
@@ -211,7 +212,7 @@ def improve(
                 else serving,
                 polish_share=1.0 if by_travel else settings.polish_share,
             )
-            spent += max(settings.min_step_work, _work_of(result, limits.work, settings))
+            spent += max(settings.min_step_work, _work_of(result, step_work, settings))
             if result is None:
                 size = max(settings.min_free, int(size * 0.8))
                 whole = False  # too much at once: fall back to drawn neighbourhoods

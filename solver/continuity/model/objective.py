@@ -21,8 +21,8 @@ from hemplan.solver.solution import Placement
 class Levels:
     """The two stages of a step's objective (see `solve.lexicographic`)."""
 
-    heads: cp_model.LinearExprT
-    minutes: cp_model.LinearExprT
+    heads: cp_model.LinearExpr | int
+    minutes: cp_model.LinearExpr | int
 
 
 def objective_levels(
