@@ -204,7 +204,7 @@ def test_an_interrupted_central_travel_keeps_the_days_before_and_leaves_no_child
             "--method",
             "central-travel",
             "--time-limit",
-            "60",
+            "24",
             "--workers",
             "2",
             "--progress",
@@ -215,7 +215,7 @@ def test_an_interrupted_central_travel_keeps_the_days_before_and_leaves_no_child
     assert code == 130, stderr
     assert len(children) == 2  # two days were being routed at once
     assert _gone(children, grace=0.5)  # killed and reaped by the time the command returned
-    assert time.monotonic() - began < 40  # not waited for: each had most of its share of 60 s left
+    assert time.monotonic() - began < 16  # not waited for: each had most of its share of 24 s left
     schedule = load_schedule(out)
     assert schedule.solver is not None and schedule.solver.status == "INTERRUPTED"
     assert schedule.assignments  # the days planned before the signal
@@ -228,11 +228,9 @@ def test_an_interrupted_bench_kills_its_job_and_leaves_no_child(tmp_path: Path) 
 
     def job_running(seen: str, pid: int) -> bool:
         """A few seconds after the job's process appeared: it is solving (with 120 s to go)."""
-        if (
-            not started and len(_descendants(pid)) >= 3
-        ):  # the fork server, the job, the resource tracker
+        if not started and len(_descendants(pid)) >= 3:  # the fork server, the job, the tracker
             started.append(time.monotonic())
-        return bool(started) and time.monotonic() - started[0] > 4
+        return bool(started) and time.monotonic() - started[0] > 2
 
     began = time.monotonic()
     code, stderr, children = _interrupt(
