@@ -9,13 +9,21 @@ import click
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Schedule
 from hemplan.models.io.load import load_instance
+from hemplan.solver.locks import check_locks
 
 
 @click.command()
 @click.argument("instance_file", type=click.Path(dir_okay=False))
-def validate(instance_file: str) -> None:
-    """Check INSTANCE_FILE: fields, types, references and days; list every problem (exit 2)."""
+@click.option(
+    "--allow-borrowing",
+    is_flag=True,
+    help="Check the locks as `solve --allow-borrowing` plans: carers may serve other teams.",
+)
+def validate(instance_file: str, allow_borrowing: bool) -> None:
+    """Check INSTANCE_FILE: fields, types, references, days and whether every lock can be kept;
+    list every problem (exit 2)."""
     instance = load_instance(instance_file)
+    check_locks(instance, instance_file, allow_borrowing)
     shifts = sum(len(s.shifts) for s in instance.staff)
     click.echo(
         f"{instance_file}: ok: {instance.horizon.days} days, {len(instance.teams)} teams, "

@@ -21,6 +21,7 @@ from hemplan.cli.weights_option import weights_option
 from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import write_model
 from hemplan.solver.executors import EXECUTORS
+from hemplan.solver.locks import check_locks
 from hemplan.solver.method import SolveOptions, SolveResult
 from hemplan.solver.methods import METHODS
 from hemplan.solver.score import Weights
@@ -113,6 +114,7 @@ def solve(
     with CaughtSignals() as signals:
         try:
             instance = load_instance(instance_file)
+            check_locks(instance, instance_file, allow_borrowing)  # before any work, any method
             left = max(0.5, time_limit - (time.monotonic() - began))  # the limit covers loading too
             options = SolveOptions(
                 time_limit=left,

@@ -11,7 +11,13 @@ those days.
 "Still valid" is judged by the independent evaluator: the old assignments of visits that
 still exist are re-assembled against the updated instance (with the old breaks), and any
 assignment a violation names is affected, as is every visit of a carer-day whose break or
-route no longer works; this repeats until the kept part is violation-free on its own.
+route no longer works; this repeats until the kept part is violation-free on its own. An old
+start or break that cannot even be laid out (a visit running past midnight, a break outside
+the shift: a hand-edited file) makes its visit, or its carer-day, affected before that.
+
+The instance's own locks are checked against the derived instance before any solving
+(`solver.locks`): a lock whose carer is absent, or whose only days the kept assignments fill,
+is an input error naming the instance file, the visit and the field.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
+from hemplan.models.contract.clock import MINUTES_PER_DAY, format_clock
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.contract.schedule import Assignment, Schedule
@@ -26,6 +33,7 @@ from hemplan.models.evaluator import Evaluation, evaluate, violations_of
 from hemplan.solver.assemble import assemble_schedule
 from hemplan.solver.change_list import Change, change_list
 from hemplan.solver.continuity.solve import solve
+from hemplan.solver.locks import lock_problems
 from hemplan.solver.method import SolveOptions, SolveResult
 from hemplan.solver.problem import Problem
 
@@ -101,6 +109,26 @@ def old_breaks(schedule: Schedule) -> dict[tuple[str, int], int]:
     }
 
 
+def _misplaced_breaks(
+    instance: Instance, breaks: dict[tuple[str, int], int]
+) -> dict[tuple[str, int], str]:
+    """The old breaks that do not lie within the carer's shift that day (a hand-edited
+    schedule: the break cannot even be laid out), and why."""
+    found = {}
+    for (carer_id, day), start in breaks.items():
+        carer = instance.staff_by_id.get(carer_id)
+        shift = carer.shift_by_day.get(day) if carer is not None else None
+        if shift is None or shift.break_ is None:
+            continue  # nothing to lay out: the routes leave such a break out
+        if start < shift.start or start + shift.break_.minutes > shift.end:
+            found[(carer_id, day)] = (
+                f"break on {carer_id}'s day {day}: the schedule's break at "
+                f"{format_clock(start)} does not fit the shift "
+                f"{format_clock(shift.start)}-{format_clock(shift.end)}"
+            )
+    return found
+
+
 def split_kept(
     problem: Problem, old: Schedule, absences: list[Absence]
 ) -> tuple[dict[str, Assignment], dict[str, str]]:
@@ -116,13 +144,24 @@ def split_kept(
             continue
         gone = [c for c in a.carers if c not in instance.staff_by_id]
         absent = [c for c in a.carers if (c, a.day) in off]
+        duration = instance.visit_by_id[a.visit].duration
         if absent:
             affected[a.visit] = f"{', '.join(absent)} absent on day {a.day}"
         elif gone:
             affected[a.visit] = f"{', '.join(gone)} no longer in the instance"
+        elif a.start + duration > MINUTES_PER_DAY:  # a hand-edited start: no route can hold it
+            affected[a.visit] = (
+                f"shift: starts {format_clock(a.start)} and lasts {duration} min, past 24:00"
+            )
         else:
             kept[a.visit] = a
     breaks = old_breaks(old)
+    for (carer_id, day), why in _misplaced_breaks(instance, breaks).items():
+        del breaks[(carer_id, day)]
+        for visit_id, a in list(kept.items()):
+            if a.day == day and carer_id in a.carers:
+                del kept[visit_id]
+                affected[visit_id] = why
     while kept:
         schedule = assemble_schedule(problem, list(kept.values()), breaks, [])
         hit: dict[str, str] = {}
@@ -169,8 +208,9 @@ def replan(
     `options.time_limit` is the whole replan's budget counted from `started` (default: now);
     the solve (which verifies its schedule itself) gets what is left after the analysis and a
     reserve for writing the result.
-    Locks that cannot be kept (an absent carer named in a visit's own lock) are InputErrors
-    naming `source`; a schedule of another instance is one naming `schedule_source`.
+    Locks of `instance` that cannot be kept (a locked carer absent, or the kept assignments
+    in the way) are InputErrors naming `source`, checked before any solving; a schedule of
+    another instance is one naming `schedule_source`.
     """
     started = time.monotonic() if started is None else started
     _check_schedule_of(instance, old, schedule_source)
@@ -178,6 +218,12 @@ def replan(
     updated = with_absences(instance, absences)
     kept, affected = split_kept(Problem.build(updated, borrowing), old, absences)
     derived = locked_instance(updated, kept)
+    off = [(a.carer, d) for a in absences for d in a.days]
+    problems = lock_problems(
+        Problem.build(derived, borrowing), source, kept, kept_source=schedule_source, absent=off
+    )
+    if problems:
+        raise InputError(problems)
     before = evaluate(derived, _known_only(derived, old), borrowing)
 
     budget = options.time_limit - (time.monotonic() - started) - WRITE_RESERVE

@@ -27,7 +27,7 @@ from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.executors import Executor, Interrupted, make_executor
-from hemplan.solver.locks import lock_problems
+from hemplan.solver.locks import check_lock_sets
 from hemplan.solver.method import Progress, SolveOptions, SolveResult, finish, search_deadline
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Score, Weights, score
@@ -241,17 +241,21 @@ def solve(
 ) -> SolveResult:
     """Plan `instance` continuity-first and return the evaluator-verified schedule.
 
-    Raises InputError (source: the instance's name) when a lock cannot be kept.
+    Raises InputError (source: the instance's name) when a lock cannot be kept. The teams plan
+    the instance with each locked visit's days and carers cut to what the locks together leave
+    (`LockCheck.narrowed`: no schedule keeping the locks does otherwise), so construction never
+    gives a locked visit a day another lock needs; the schedule is verified against `instance`.
     """
     started = time.monotonic()
     whole = Problem.build(instance, options.allow_borrowing)
-    problems = lock_problems(whole, instance.name or "instance")
-    if problems:
-        raise InputError(problems)
+    locks = check_lock_sets(whole, instance.name or "instance")
+    if locks.problems:
+        raise InputError(locks.problems)
+    planned = locks.narrowed(instance)
     parts = (
-        [instance]
+        [planned]
         if options.allow_borrowing or len(instance.teams) == 1
-        else team_instances(instance)
+        else team_instances(planned)
     )
     parts = [p for p in parts if p.visits]
     local = options.executor == "local" and options.scheduler is None

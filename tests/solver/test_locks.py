@@ -7,14 +7,22 @@ test. Every solve is verified by the independent evaluator (which also checks lo
 
 from __future__ import annotations
 
+import copy
+import json
+from pathlib import Path
+
 import pytest
 
 from hemplan.models.contract.clock import parse_clock
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError
 from hemplan.models.evaluator import evaluate
+from hemplan.models.io.load import load_instance
 from hemplan.solver.continuity.solve import solve
+from hemplan.solver.locks import LockCheck, check_lock_sets, lock_problems
 from hemplan.solver.method import SolveOptions, SolveResult
+from hemplan.solver.problem import Problem
+from tests.hand_instance import BASE, MATRIX, write_hand_instance
 from tests.small_instances import shift, small, visit
 
 
@@ -146,7 +154,208 @@ def test_a_lock_no_shift_can_keep_is_an_input_error_naming_the_visit_and_field()
         solve(inst, SolveOptions(time_limit=1.0, workers=1))
     lines = [str(p) for p in caught.value.problems]
     assert lines[0].startswith(
-        "small: visits[V].locked_carers: locked carer B cannot do this visit: no shift on day(s) 0"
+        "small: visits[V].locked_carers: locked carer B cannot do this visit: no shift on day 0"
     )
     assert lines[1].startswith("small: visits[W].locked_start: needs 1 carer(s) at 18:30")
     assert len(lines) == 2
+
+
+# --- locks together (`solver.locks`): refused before any work when no schedule keeps them, ---
+# --- kept by the solver when one does ------------------------------------------------------
+# The hand instance's travel minutes are round: 10 between an office and a client, 15 between
+# two clients of T1. S1 (walk) works 07:00-16:00 on days 0 and 1, with a 30-min break starting
+# 11:00-13:00 on day 0 only.
+
+
+def _locked(carers: list[str] | None, start: str | None, **fields: object) -> dict[str, object]:
+    lock: dict[str, object] = dict(fields)
+    if carers is not None:
+        lock["locked_carers"] = carers
+    if start is not None:
+        lock["locked_start"] = start
+    return lock
+
+
+def _window(earliest: str, latest: str) -> dict[str, str]:
+    return {"earliest": earliest, "latest": latest}
+
+
+def _check(tmp_path: Path, changes: dict[str, dict[str, object]]) -> tuple[Instance, LockCheck]:
+    inst = write_hand_instance(tmp_path, changes)
+    return inst, check_lock_sets(Problem.build(inst), "hand.json")
+
+
+def _problems(tmp_path: Path, changes: dict[str, dict[str, object]]) -> list[str]:
+    inst, checked = _check(tmp_path, changes)
+    with pytest.raises(InputError) as caught:  # the solver refuses it before any work too
+        solve(inst, SolveOptions(time_limit=1.0, workers=1))
+    assert [p.where for p in caught.value.problems] == [p.where for p in checked.problems]
+    return [str(p) for p in checked.problems]
+
+
+def test_two_locks_of_one_carer_at_overlapping_times_are_refused_naming_both(
+    tmp_path: Path,
+) -> None:
+    changes = {"visits.V1": _locked(["S1"], "08:30"), "visits.V2": _locked(["S1"], "08:45")}
+    assert _problems(tmp_path, changes) == [
+        "hand.json: visits[V2].locked_start: locked carer S1 cannot do this visit at 08:45: "
+        "on day 0 it would overlap V1 (08:30-09:00, also locked to S1)"
+    ]
+
+
+def test_two_locks_of_one_carer_without_the_travel_between_them_are_refused(
+    tmp_path: Path,
+) -> None:
+    changes = {"visits.V1": _locked(["S1"], "08:00"), "visits.V2": _locked(["S1"], "08:40")}
+    assert _problems(tmp_path, changes) == [
+        "hand.json: visits[V2].locked_start: locked carer S1 cannot do this visit at 08:40: "
+        "on day 0 S1 cannot get from V1 (08:00-08:30, also locked to S1) to it by 08:40: "
+        "15 min of travel, 10 min between"
+    ]
+
+
+def test_locks_that_leave_no_gap_for_the_break_are_refused(tmp_path: Path) -> None:
+    changes = {
+        "visits.V1": _locked(["S1"], "10:30", window=_window("10:00", "11:00"), duration=60),
+        "visits.V2": _locked(["S1"], "11:45", window=_window("11:00", "12:00"), duration=80),
+    }  # 10:30-11:30, 15 min to walk, 11:45-13:05: no 30 min starting 11:00-13:00 anywhere
+    assert _problems(tmp_path, changes) == [
+        "hand.json: visits[V2].locked_start: locked carer S1 cannot do this visit at 11:45: "
+        "on day 0 it leaves no room for S1's 30-min break starting 11:00-13:00 beside "
+        "V1 (10:30-11:30, also locked to S1)"
+    ]
+
+
+def test_one_long_lock_over_the_break_window_on_every_day_is_refused(tmp_path: Path) -> None:
+    brk = {"minutes": 30, "earliest": "11:00", "latest": "13:00"}
+    shifts = [{"day": d, "start": "07:00", "end": "16:00", "break": brk} for d in (0, 1)]
+    changes = {
+        "staff.S1": {"shifts": shifts},
+        "visits.V2": _locked(
+            ["S1"], "10:00", window=_window("10:00", "14:00"), duration=181, last_day=1
+        ),
+    }
+    assert _problems(tmp_path, changes) == [
+        "hand.json: visits[V2].locked_start: locked carer S1 cannot do this visit at 10:00: "
+        "on days 0 and 1 it leaves no room for S1's 30-min break starting 11:00-13:00 "
+        "(the visit runs 10:00-13:01)"
+    ]
+
+
+def test_locked_starts_that_need_more_carers_at_once_than_can_come_are_refused(
+    tmp_path: Path,
+) -> None:
+    at_nine = {"locked_start": "09:00", "window": _window("09:00", "09:00")}
+    changes: dict[str, dict[str, object]] = {
+        "visits.V1": dict(at_nine),  # only S1 has the skill
+        "visits.V2": dict(at_nine),  # S1 or S2 (the client excludes S3): S2, S1 being busy
+        "visits.V3": {"locked_start": "09:00"},  # two carers: S3 is the only one left
+    }
+    assert _problems(tmp_path, changes) == [
+        "hand.json: visits[V3].locked_start: needs 2 carer(s) at 09:00 on day(s) 0, only 1 "
+        "could serve it (on day 0 S1 must do V1 (09:00-09:30); S2 must do V2 (09:00-09:30))"
+    ]
+
+
+def test_three_locked_starts_at_once_for_two_possible_carers_are_refused(tmp_path: Path) -> None:
+    data = copy.deepcopy(BASE)
+    for ident in ("V2", "W1", "W2"):  # client C2 excludes S3: only S1 and S2 may come
+        data["visits"] = [v for v in data["visits"] if v["id"] != ident]
+        data["visits"].append(visit(ident, "C2", 0, "08:30", "10:00", locked_start="09:00"))
+    (tmp_path / "matrix.json").write_text(json.dumps(MATRIX))
+    (tmp_path / "hand.json").write_text(json.dumps(data))
+    inst = load_instance(tmp_path / "hand.json")
+    assert [str(p) for p in lock_problems(Problem.build(inst), "hand.json")] == [
+        "hand.json: visits[W2].locked_start: locked to 09:00 on day 0 while V2 (09:00-09:30), "
+        "W1 (09:00-09:30) also run: together they need 3 carers at once, and only 2 of those "
+        "who could serve them (S1, S2) can be there"
+    ]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        # back to back with exactly the 15 minutes to walk between them
+        {"visits.V1": _locked(["S1"], "08:00"), "visits.V2": _locked(["S1"], "08:45")},
+        # the break fits exactly after the second visit (13:00, the latest start)
+        {
+            "visits.V1": _locked(["S1"], "10:30", window=_window("10:00", "11:00"), duration=60),
+            "visits.V2": _locked(["S1"], "11:45", window=_window("11:00", "12:00"), duration=75),
+        },
+        # a flexible visit whose first day another lock takes goes to its second day
+        {"visits.V1": _locked(["S1"], "08:30"), "visits.V2": _locked(["S1"], "08:45", last_day=1)},
+        # a long lock that blocks the day-0 break goes to day 1, which has none
+        {
+            "visits.V2": _locked(
+                ["S1"], "10:00", window=_window("10:00", "14:00"), duration=181, last_day=1
+            )
+        },
+        # locked starts at once, as many as there are carers who may come
+        {
+            "visits.V1": {"locked_start": "09:00", "window": _window("09:00", "09:00")},
+            "visits.V3": {"locked_start": "09:00"},
+        },
+        # a double visit with one carer locked, its partner found among the others
+        {"visits.V3": _locked(["S2"], "09:00"), "visits.V2": _locked(["S1"], "09:00")},
+    ],
+    ids=["travel-exact", "break-exact", "flexible-day", "break-free-day", "at-once", "partner"],
+)
+def test_locks_that_can_all_be_kept_are_accepted_and_kept(
+    tmp_path: Path, changes: dict[str, dict[str, object]]
+) -> None:
+    inst, checked = _check(tmp_path, changes)
+    assert checked.problems == []
+    result = solved(inst)
+    for visit_id in (key.split(".")[1] for key in changes if key.startswith("visits.")):
+        day, start, carers = placed(result, visit_id)
+        lock = inst.visit_by_id[visit_id]
+        assert set(lock.locked_carers) <= set(carers)
+        assert lock.locked_start in (None, start) and day in lock.days
+
+
+def test_a_locked_double_visit_is_planned_on_the_day_the_other_locks_leave_it() -> None:
+    # V3 needs both carers at 10:45 on day 0 or 1; on day 0 S1 is locked to V0 then. Unless
+    # told, construction puts the double visit (placed first) on day 0 and V0 is left out,
+    # a SolverBug unless the search happens to repair it.
+    staff = [
+        {"id": c, "travel_mode": "walk", "shifts": [shift(0, start, "15:00"), shift(1, "07:30")]}
+        for c, start in (("S0", "07:30"), ("S1", "07:00"))
+    ]
+    inst = small(
+        staff,
+        [{"id": f"K{i}"} for i in range(4)],
+        [
+            visit("V0", "K1", 0, "08:45", "10:45", 60, locked_carers=["S1"], locked_start="10:25"),
+            visit(
+                "V3",
+                "K3",
+                0,
+                "10:45",
+                "10:45",
+                90,
+                last_day=1,
+                staff_needed=2,
+                locked_start="10:45",
+            ),
+            visit("V4", "K1", 1, "11:45", "13:45", 20, locked_carers=["S1"]),
+        ],
+        days=2,
+    )
+    assert check_lock_sets(Problem.build(inst), "small").days == {"V3": [1]}
+    result = solve(inst, SolveOptions(time_limit=2.0, workers=1, work_limit=0.0))  # no search
+    assert [str(v) for v in evaluate(inst, result.schedule).violations] == []
+    assert placed(result, "V0") == (0, parse_clock("10:25"), ["S1"])
+    assert placed(result, "V3") == (1, parse_clock("10:45"), ["S0", "S1"])
+
+
+def test_what_the_locks_together_leave_is_narrowed_for_the_solver(tmp_path: Path) -> None:
+    changes = {
+        "visits.V1": _locked(["S1"], "08:30"),
+        "visits.V2": _locked(["S1"], "08:45", last_day=1),
+    }
+    inst, checked = _check(tmp_path, changes)
+    assert checked.days == {"V2": [1]}
+    narrowed = checked.narrowed(inst)
+    assert list(narrowed.visit_by_id["V2"].days) == [1]
+    assert narrowed.visit_by_id["V1"] == inst.visit_by_id["V1"]
+    assert placed(solved(inst), "V2") == (1, parse_clock("08:45"), ["S1"])

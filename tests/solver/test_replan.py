@@ -207,9 +207,70 @@ def test_a_visit_locked_to_the_absent_carer_is_an_input_error_naming_it() -> Non
     with pytest.raises(InputError) as caught:
         replan(inst, old, [Absence("A", range(1, 2))], FAST, source="plan.json")
     assert [str(p) for p in caught.value.problems] == [
-        "plan.json: visits[K1].locked_carers: locked carer A cannot do this visit: "
-        "no shift on day(s) 1 leaves room for it"
+        "plan.json: visits[K1].locked_carers: locked carer A cannot do this visit: absent on day 1"
     ]
+
+
+def _flexible_lock_and_a_kept_visit(clean_at: str) -> tuple[Instance, Schedule]:
+    """Shop (days 0-1) locked to A at 10:00 and done on day 0; Clean done by A on day 1."""
+    staff = [{"id": s, "shifts": [shift(d) for d in range(2)]} for s in ("A", "B")]
+    shop = visit("Shop", "K", 0, "10:00", "14:00", 45, last_day=1)
+    shop.update(locked_carers=["A"], locked_start="10:00")
+    raw = one_team([shop, visit("Clean", "L", 1, "09:30", "11:00", 60)], staff, ["K", "L"], 2)
+    inst = instance_from_data(raw, "replan")
+    return inst, by_hand(inst, {"Shop": (0, "10:00", ["A"]), "Clean": (1, clean_at, ["A"])})
+
+
+def test_a_lock_that_an_absence_and_a_kept_visit_leave_no_day_is_an_input_error() -> None:
+    inst, old = _flexible_lock_and_a_kept_visit("10:15")
+    with pytest.raises(InputError) as caught:
+        replan(
+            inst,
+            old,
+            [Absence("A", range(0, 1))],
+            FAST,
+            source="plan.json",
+            schedule_source="old.json",
+        )
+    assert [str(p) for p in caught.value.problems] == [
+        "plan.json: visits[Shop].locked_carers: locked carer A cannot do this visit at 10:00: "
+        "absent on day 0; on day 1 it would overlap Clean (10:15-11:15, kept from old.json)"
+    ]
+
+
+def test_a_lock_moved_by_an_absence_to_a_day_with_room_is_kept_there() -> None:
+    inst, old = _flexible_lock_and_a_kept_visit("11:00")
+    result = verified(inst, replan(inst, old, [Absence("A", range(0, 1))], FAST))
+    after = placements(result.schedule)
+    assert after["Shop"] == (1, parse_clock("10:00"), ("A",))
+    assert after["Clean"] == placements(old)["Clean"]
+
+
+def test_a_hand_edited_break_or_start_past_midnight_is_re_planned_not_a_crash() -> None:
+    staff = [{"id": s, "shifts": [shift(0, brk=True)]} for s in ("A", "B")]
+    raw = one_team(
+        [visit("K0", "K", 0, "08:00", "09:00"), visit("L0", "L", 0, "14:00", "23:59", 60)],
+        staff,
+        ["K", "L"],
+        days=1,
+    )
+    inst = instance_from_data(raw, "replan")
+    problem = Problem.build(inst)
+    good = assemble_schedule(
+        problem,
+        [Assignment(visit="K0", day=0, start=parse_clock("08:00"), carers=["A"])],
+        {("A", 0): parse_clock("11:00")},
+        [],
+    )
+    assert evaluate(inst, good).violations == []
+    data = good.model_dump(by_alias=True)
+    data["routes"][0]["stops"][1]["start"] = parse_clock("23:59")  # the break, past the shift
+    data["assignments"].append({"visit": "L0", "day": 0, "start": "23:59", "carers": ["B"]})
+    edited = Schedule.model_validate(data)
+    result = verified(inst, replan(inst, edited, [], FAST))
+    assert result.affected["K0"].startswith("break on A's day 0: the schedule's break at 23:59")
+    assert result.affected["L0"] == "shift: starts 23:59 and lasts 60 min, past 24:00"
+    assert placements(result.schedule)["L0"][1] <= parse_clock("15:00")  # the shifts end at 16:00
 
 
 # --- the command ---------------------------------------------------------------------------
