@@ -2,7 +2,8 @@
 
 Places are the team offices (where shifts start and end) followed by the clients' homes.
 By default minutes = great-circle km x detour factor / speed, rounded up; planners with
-road-network times give a matrix file instead (see README, "Travel matrix file").
+road-network times give a matrix file instead (see README, "Travel matrix file"). A trip
+over a day counts as UNREACHABLE_MINUTES, exactly as in the evaluator.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from hemplan.models.contract.instance import (
     EARTH_RADIUS_KM,
     TRAVEL_MODES,
+    UNREACHABLE_MINUTES,
     Instance,
     Location,
     TravelMode,
@@ -75,7 +77,11 @@ def travel_times(instance: Instance) -> TravelTimes:
         layers = []
         for mode in TRAVEL_MODES:
             speed = settings.speed_kmh.get(mode)
-            layer = np.ceil(km / speed * 60 - 1e-9) if speed else np.full_like(km, np.nan)
+            if speed:
+                with np.errstate(over="ignore"):  # a far trip at a slow speed: capped below
+                    layer = np.minimum(np.ceil(km / speed * 60 - 1e-9), UNREACHABLE_MINUTES)
+            else:
+                layer = np.full_like(km, np.nan)
             layers.append(layer)
         minutes = np.nan_to_num(np.stack(layers), nan=-1).astype(np.int32)
     return TravelTimes(minutes=minutes, office_index=office_index, client_index=client_index)

@@ -7,13 +7,22 @@ records against each other. Unknown fields are errors everywhere, so a typo neve
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    model_validator,
+)
 
-from hemplan.models.contract.clock import ClockTime, format_clock
+from hemplan.models.contract.clock import MINUTES_PER_DAY, ClockTime, format_clock
 
 TravelMode = Literal["walk", "bike", "car"]
 TRAVEL_MODES: tuple[TravelMode, ...] = ("walk", "bike", "car")
@@ -223,22 +232,48 @@ class VisitPattern(VisitFields):
 
 
 EARTH_RADIUS_KM = 6371.0088  # the mean Earth radius of the great-circle (haversine) distance
+MIN_SPEED_KMH = 0.1  # travel speeds outside these are mistakes (a unit, a missing digit) ...
+MAX_SPEED_KMH = 1000.0  # ... far from any carer on foot, by bike or by car
+# Travel minutes are capped here, by the solver and the evaluator alike: a trip longer than a
+# day can never fit between two points of one day's route (shifts lie within 00:00-24:00), so
+# any longer trip, from slow speeds, far places or a matrix's "unreachable" figure, is the same
+# as this one. It keeps every sum of travel minutes far inside the solver's int32.
+UNREACHABLE_MINUTES = MINUTES_PER_DAY + 1
+
+
+def _check_speed(speed: float) -> float:
+    if not math.isfinite(speed):
+        raise ValueError("speed is not a finite number")
+    if not MIN_SPEED_KMH <= speed <= MAX_SPEED_KMH:
+        raise ValueError(
+            f"speed {speed:g} km/h is outside {MIN_SPEED_KMH:g}-{MAX_SPEED_KMH:g} km/h"
+        )
+    return speed
+
+
+Speed = Annotated[
+    float,
+    AfterValidator(_check_speed),
+    Field(json_schema_extra={"minimum": MIN_SPEED_KMH, "maximum": MAX_SPEED_KMH}),
+]
+
+
+def _check_matrix_file(name: str) -> str:
+    if not name.strip():
+        raise ValueError("the file name is empty")
+    if "\x00" in name:
+        raise ValueError("the file name holds a NUL character")
+    return name
 
 
 class TravelSettings(StrictModel):
     """How travel minutes are computed: great-circle km (haversine on a sphere of
-    EARTH_RADIUS_KM) x detour / speed, rounded up to whole minutes; or a matrix file."""
+    EARTH_RADIUS_KM) x detour / speed, rounded up to whole minutes; or a matrix file. Either
+    way a trip over a day counts as UNREACHABLE_MINUTES."""
 
-    speed_kmh: dict[TravelMode, float] = {"walk": 4.5, "bike": 13.0, "car": 28.0}
+    speed_kmh: dict[TravelMode, Speed] = {"walk": 4.5, "bike": 13.0, "car": 28.0}
     detour_factor: float = Field(default=1.35, ge=1.0, le=5.0)
-    matrix_file: str | None = None
-
-    @model_validator(mode="after")
-    def _positive_speeds(self) -> TravelSettings:
-        for mode, speed in self.speed_kmh.items():
-            if speed <= 0:
-                raise ValueError(f"speed for {mode} must be positive, got {speed}")
-        return self
+    matrix_file: Annotated[str, AfterValidator(_check_matrix_file)] | None = None
 
 
 class Instance(StrictModel):

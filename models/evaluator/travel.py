@@ -4,7 +4,8 @@ The judge must not take travel times from what it judges, so it works them out i
 pair of places at a time and only for the pairs a schedule or the eligibility asks about
 (a schedule touches a small part of all pairs). The rule is `TravelSettings`': great-circle
 km x detour factor / speed, rounded up to whole minutes, or the minutes of the planner's
-matrix file when the instance names one (read by `hemplan.models.io.matrix`).
+matrix file when the instance names one (read by `hemplan.models.io.matrix`); a trip over a
+day counts as UNREACHABLE_MINUTES (it can never fit in a day's route).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from hemplan.models.contract.instance import (
     EARTH_RADIUS_KM,
     TRAVEL_MODES,
+    UNREACHABLE_MINUTES,
     Instance,
     Location,
     TravelMode,
@@ -81,4 +83,7 @@ class TravelMinutes:
         if not speed:
             return NO_MINUTES
         km = great_circle_km(self._location[origin], self._location[destination]) * self._detour
-        return math.ceil(km / speed * 60 - ROUNDING_SLACK)
+        minutes = km / speed * 60 - ROUNDING_SLACK
+        if not minutes < UNREACHABLE_MINUTES:  # also an infinite quotient
+            return UNREACHABLE_MINUTES
+        return math.ceil(minutes)

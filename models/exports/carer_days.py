@@ -7,6 +7,7 @@ double-staffed visit.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,6 +16,12 @@ from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Route, Schedule, Stop, stop_order
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# A file name's stem is at most this many characters (ASCII, so as many bytes): with a clash
+# number, the suffix and the atomic writer's temporary name around it (`.<name>.XXXXXXXX.tmp`)
+# it stays far below the 255 bytes a file name may have on common file systems.
+MAX_STEM = 100
+# names Windows reserves for devices, with any extension (a day list is often opened there)
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{k}" for p in ("COM", "LPT") for k in range(10)}
 
 
 def carer_routes(schedule: Schedule) -> dict[str, list[Route]]:
@@ -93,15 +100,31 @@ def moment(instance: Instance, day: int, minutes: int) -> datetime:
     )
 
 
+def _stem(carer: str) -> str:
+    """The readable part of a carer's file name: safe characters, not hidden, not too long
+    (a long id is cut and a digest of the whole id added, so different ids stay apart)."""
+    stem = _UNSAFE.sub("_", carer).strip("._") or "carer"
+    if len(stem) > MAX_STEM:
+        digest = hashlib.sha1(carer.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        stem = f"{stem[: MAX_STEM - 11].rstrip('._')}-{digest}"
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem = f"{stem}_"
+    return stem
+
+
 def file_names(carers: list[str], suffix: str) -> dict[str, str]:
-    """A safe, distinct file name per carer id: unsafe characters become '_', clashes get -2, -3."""
+    """A safe, distinct file name per carer id: unsafe characters become '_', a long id is
+    shortened (at most MAX_STEM characters before the suffix), clashes get -2, -3 (ignoring
+    case, for file systems that do)."""
     names: dict[str, str] = {}
     used: set[str] = set()
+    tried: dict[str, int] = {}  # per stem, the clash number to try next (no search from 2)
     for carer in carers:
-        stem = _UNSAFE.sub("_", carer).strip("._") or "carer"
-        name, k = f"{stem}{suffix}", 2
+        stem = _stem(carer)
+        name, k = f"{stem}{suffix}", tried.get(stem.lower(), 2)
         while name.lower() in used:
             name, k = f"{stem}-{k}{suffix}", k + 1
+        tried[stem.lower()] = k
         used.add(name.lower())
         names[carer] = name
     return names

@@ -67,7 +67,11 @@ def uid(instance: Instance, visit: str, carer: str) -> str:
 
 
 def _local(stamp: datetime) -> str:
-    return stamp.strftime("%Y%m%dT%H%M%S")
+    # not strftime: its %Y writes the year 900 as "900", a DATE-TIME needs four digits
+    return (
+        f"{stamp.year:04d}{stamp.month:02d}{stamp.day:02d}"
+        f"T{stamp.hour:02d}{stamp.minute:02d}{stamp.second:02d}"
+    )
 
 
 def _events(

@@ -9,6 +9,7 @@ read as JSON (`json.loads`, no pickle, no YAML) or CSV text only.
 from __future__ import annotations
 
 import math
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ MAX_RECORDS = {
 }
 MAX_VISITS = 2_000_000  # visits after patterns are expanded
 MAX_CSV_ROWS = 2_000_000  # lines of one CSV file
+# the last day a horizon may reach: the exports write 24:00 of a day as the next midnight,
+# which must exist as a date (Python's dates end on 9999-12-31)
+LAST_DAY = date.max - timedelta(days=1)
 
 
 def check_file_size(path: str | Path, source: str) -> None:
@@ -45,31 +49,64 @@ def check_file_size(path: str | Path, source: str) -> None:
         )
 
 
+class NonFinite:
+    """`NaN`, `Infinity` or `-Infinity` where a JSON number belongs, kept as a marker by
+    `reject_constant` so that `check_document` can name the field holding it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
 def reject_constant(name: str) -> Any:
-    """`json.loads(parse_constant=...)`: NaN and Infinity are not JSON numbers."""
-    raise ValueError(f"{name} is not a number JSON allows")
+    """`json.loads(parse_constant=...)`: NaN and Infinity are not JSON numbers; marked here,
+    refused by `check_document` with the field's place."""
+    return NonFinite(name)
+
+
+def _place(where: str, key: Any, item: Any) -> str:
+    """`visits[V17].window`: a list item by its record id when it has one, else its index."""
+    if key is None:  # the document itself
+        return where
+    if isinstance(key, int):
+        ident = item.get("id") if isinstance(item, dict) else None
+        return f"{where}[{ident if isinstance(ident, str) and ident else key}]"
+    return f"{where}.{key}" if where else str(key)
 
 
 def check_document(data: Any, source: str) -> None:
     """Walk a parsed JSON document without recursion: nesting depth, string length, characters
-    that cannot be written back as UTF-8 (lone surrogates), non-finite numbers."""
-    stack: list[tuple[Any, int, str]] = [(data, 0, "")]
+    that cannot be written back as UTF-8 (lone surrogates), NaN, Infinity and numbers too large
+    for a float."""
+    stack: list[tuple[Any, int, str, Any]] = [(data, 0, "", None)]
     while stack:
-        value, depth, where = stack.pop()
+        value, depth, parent, key = stack.pop()
         if isinstance(value, (dict, list)):
+            where = parent if key is None else _place(parent, key, value)
             if depth >= MAX_NESTING:
                 raise InputError(
                     [InputProblem(source, where, f"nested more than {MAX_NESTING} levels deep")]
                 )
             items = value.items() if isinstance(value, dict) else enumerate(value)
-            for key, item in items:
-                if isinstance(key, str):
-                    _check_string(key, source, where)
-                stack.append((item, depth + 1, f"{where}.{key}" if where else str(key)))
+            for child_key, item in items:
+                if isinstance(child_key, str):
+                    _check_string(child_key, source, where)
+                stack.append((item, depth + 1, where, child_key))
         elif isinstance(value, str):
-            _check_string(value, source, where)
+            _check_string(value, source, _place(parent, key, value))
+        elif isinstance(value, NonFinite):
+            raise InputError(
+                [
+                    InputProblem(
+                        source,
+                        _place(parent, key, value),
+                        f"{value.name} is not a number JSON allows",
+                    )
+                ]
+            )
         elif isinstance(value, float) and not math.isfinite(value):
-            raise InputError([InputProblem(source, where, "number is not finite")])
+            raise InputError(
+                [InputProblem(source, _place(parent, key, value), "number is too large")]
+            )
 
 
 def _check_string(text: str, source: str, where: str) -> None:
@@ -126,3 +163,18 @@ def check_expanded_visits(instance: Instance, source: str) -> None:
                 )
             ]
         )
+
+
+def horizon_date_problems(instance: Instance, source: str) -> list[InputProblem]:
+    """Every day of the horizon, and the midnight ending its last day, must be a date."""
+    start, days = instance.horizon.start_date, instance.horizon.days
+    if (LAST_DAY - start).days >= days - 1:
+        return []
+    return [
+        InputProblem(
+            source,
+            "horizon.start_date",
+            f"a horizon of {days} day(s) from {start.isoformat()} runs past "
+            f"{LAST_DAY.isoformat()}, the last day hemplan can plan",
+        )
+    ]

@@ -10,7 +10,11 @@ from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.contract.schedule import Schedule
 from hemplan.models.io.bundled import bundled_instances, bundled_path
-from hemplan.models.io.limits import check_expanded_visits, check_record_counts
+from hemplan.models.io.limits import (
+    check_expanded_visits,
+    check_record_counts,
+    horizon_date_problems,
+)
 from hemplan.models.io.matrix import check_matrix_modes
 from hemplan.models.io.patterns import expand_patterns
 from hemplan.models.io.read import parse_model, read_json
@@ -25,7 +29,7 @@ def instance_from_data(raw: Any, source: str, folder: Path = Path(".")) -> Insta
     """
     check_record_counts(raw, source)
     instance = parse_model(Instance, raw, source)
-    problems = reference_problems(instance, source)
+    problems = horizon_date_problems(instance, source) + reference_problems(instance, source)
     if problems:
         raise InputError(problems)
     check_expanded_visits(instance, source)
@@ -34,9 +38,19 @@ def instance_from_data(raw: Any, source: str, folder: Path = Path(".")) -> Insta
     if problems:
         raise InputError(problems)
     if expanded.travel.matrix_file is not None:
-        expanded.travel.matrix_file = str((folder / expanded.travel.matrix_file).resolve())
+        expanded.travel.matrix_file = _matrix_path(folder, expanded.travel.matrix_file, source)
         check_matrix_modes(expanded, source)
     return expanded
+
+
+def _matrix_path(folder: Path, name: str, source: str) -> str:
+    """The travel matrix file's absolute path (relative names are the instance folder's)."""
+    try:
+        return str((folder / name).resolve())
+    except (OSError, ValueError, RuntimeError) as exc:  # a NUL, a symlink loop, ...
+        raise InputError(
+            [InputProblem(source, "travel.matrix_file", f"not a usable file name: {exc}")]
+        ) from None
 
 
 def load_instance(path: str | Path) -> Instance:

@@ -2,17 +2,28 @@
 "Travel matrix file"). Reading one is part of loading an instance, so a broken file is
 reported at load time like any other input; the solver and the evaluator each build their
 travel times from what this returns.
+
+Every figure is checked before numpy sees it: a place name must be text, listed once; a
+matrix must be square over the listed places and hold numbers from 0 to MAX_MATRIX_MINUTES
+(what the solver's int32 holds). A figure over a day is read as UNREACHABLE_MINUTES, as the
+solver and the evaluator cap every trip (a matrix may mark an unreachable pair so).
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from hemplan.models.contract.instance import TRAVEL_MODES, Instance
+from hemplan.models.contract.instance import TRAVEL_MODES, UNREACHABLE_MINUTES, Instance
 from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.io.read import read_json
+
+MAX_MATRIX_MINUTES = 2**31 - 1  # the largest figure the solver's int32 minutes could hold
+MAX_LISTED = 20  # a broken matrix could otherwise give a line per cell
 
 
 def office_key(team_id: str) -> str:
@@ -20,9 +31,89 @@ def office_key(team_id: str) -> str:
     return f"office:{team_id}"
 
 
+def _kind(value: Any) -> str:
+    """What a JSON value is, for a message."""
+    if isinstance(value, bool):
+        return "true/false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "text" if isinstance(value, str) else "a number"
+
+
+def _number(value: Any) -> str:
+    """A number for a message, shortened when it has hundreds of digits."""
+    text = str(value)
+    return text if len(text) <= 24 else f"a number of {len(text.lstrip('-'))} digits"
+
+
+def _place_positions(names: Any, src: str) -> dict[str, int]:
+    if not isinstance(names, list):
+        raise InputError(
+            [InputProblem(src, "locations", f"expected a list of places, got {_kind(names)}")]
+        )
+    problems: list[InputProblem] = []
+    position: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if not isinstance(name, str):
+            problems.append(
+                InputProblem(
+                    src, f"locations[{i}]", f"expected a place name (text), got {_kind(name)}"
+                )
+            )
+        elif name in position:
+            problems.append(
+                InputProblem(
+                    src,
+                    f"locations[{i}]",
+                    f"place '{name}' is listed twice (also at {position[name]})",
+                )
+            )
+        else:
+            position[name] = i
+    if problems:
+        raise InputError(problems[:MAX_LISTED])
+    return position
+
+
+def _layer_problems(
+    layer: Any, size: int, where: str, names: list[str]
+) -> Iterator[tuple[str, str]]:
+    """What is wrong with one matrix: (field, message) pairs, first the shape, then the cells."""
+    if not isinstance(layer, list) or len(layer) != size:
+        got = f"{len(layer)} rows" if isinstance(layer, list) else _kind(layer)
+        yield where, f"expected a {size}x{size} matrix (a row per place), got {got}"
+        return
+    for a, row in enumerate(layer):
+        if not isinstance(row, list) or len(row) != size:
+            got = f"{len(row)} figures" if isinstance(row, list) else _kind(row)
+            yield f"{where}[{a}]", f"expected a row of {size} minutes (one per place), got {got}"
+            continue
+        if all(type(x) is int or type(x) is float for x in row):
+            low, high = min(row, default=0), max(row, default=0)
+            if 0 <= low and high <= MAX_MATRIX_MINUTES:
+                continue  # the usual case, checked without a Python step per figure
+        for b, x in enumerate(row):
+            trip = f"{where}[{a}][{b}]", f"(from '{names[a]}' to '{names[b]}')"
+            if type(x) is not int and type(x) is not float:
+                yield trip[0], f"expected minutes (a number) {trip[1]}, got {_kind(x)}"
+            elif x < 0:
+                yield trip[0], f"{_number(x)} minutes {trip[1]} is negative"
+            elif x > MAX_MATRIX_MINUTES:
+                yield (
+                    trip[0],
+                    f"{_number(x)} {trip[1]} is too large: minutes go up to "
+                    f"{MAX_MATRIX_MINUTES:,} (any trip over a day counts as unreachable)",
+                )
+
+
 def read_matrix(instance: Instance, path: Path) -> np.ndarray:
     """Whole minutes `[mode, a, b]` between the instance's places (the team offices, then the
-    clients, in instance order), rounded up; -1 throughout for a mode the file lacks.
+    clients, in instance order), rounded up and capped at UNREACHABLE_MINUTES; -1 throughout
+    for a mode the file lacks.
 
     The file is `{"locations": [...], "minutes": [[...]] | {"walk": [[...]], ...}}`."""
     raw = read_json(path)
@@ -30,43 +121,55 @@ def read_matrix(instance: Instance, path: Path) -> np.ndarray:
     if not isinstance(raw, dict) or "locations" not in raw or "minutes" not in raw:
         raise InputError([InputProblem(src, "", "a travel matrix needs 'locations' and 'minutes'")])
     names = raw["locations"]
-    position = {name: i for i, name in enumerate(names)} if isinstance(names, list) else {}
+    position = _place_positions(names, src)
     wanted = [office_key(t.id) for t in instance.teams] + [c.id for c in instance.clients]
     missing = [w for w in wanted if w not in position]
     if missing:
         raise InputError(
-            [InputProblem(src, "locations", f"place '{m}' is missing") for m in missing[:20]]
+            [
+                InputProblem(src, "locations", f"place '{m}' is missing")
+                for m in missing[:MAX_LISTED]
+            ]
         )
-    order = np.array([position[w] for w in wanted])
+    order = np.array([position[w] for w in wanted], dtype=np.intp)
     layers_raw = raw["minutes"]
     if isinstance(layers_raw, list):
         layers_raw = {mode: layers_raw for mode in TRAVEL_MODES}
-    if not isinstance(layers_raw, dict):
+        prefix = "minutes"
+    elif isinstance(layers_raw, dict):
+        prefix = ""
+        unknown = [m for m in layers_raw if m not in TRAVEL_MODES]
+        if unknown:
+            raise InputError(
+                [
+                    InputProblem(
+                        src,
+                        f"minutes.{m}",
+                        f"unknown travel mode; the modes are {', '.join(TRAVEL_MODES)}",
+                    )
+                    for m in unknown[:MAX_LISTED]
+                ]
+            )
+    else:
         raise InputError(
             [InputProblem(src, "minutes", "expected a matrix or an object of matrices by mode")]
         )
+    size = len(names)
     layers = []
     for mode in TRAVEL_MODES:
         if mode not in layers_raw:
             layers.append(np.full((len(wanted), len(wanted)), -1, dtype=np.int32))
             continue
-        try:
-            full = np.array(layers_raw[mode], dtype=float)
-        except (TypeError, ValueError):
-            raise InputError(
-                [InputProblem(src, f"minutes.{mode}", "not a numeric matrix")]
-            ) from None
-        if full.shape != (len(names), len(names)) or np.isnan(full).any() or (full < 0).any():
-            raise InputError(
-                [
-                    InputProblem(
-                        src,
-                        f"minutes.{mode}",
-                        f"expected a {len(names)}x{len(names)} matrix of minutes >= 0",
-                    )
-                ]
-            )
-        layers.append(np.ceil(full[np.ix_(order, order)]).astype(np.int32))
+        where = prefix or f"minutes.{mode}"
+        found = _layer_problems(layers_raw[mode], size, where, names)
+        problems = [InputProblem(src, f, m) for f, m in itertools.islice(found, MAX_LISTED + 1)]
+        if len(problems) > MAX_LISTED:
+            problems[MAX_LISTED:] = [InputProblem(src, where, "... and more like these")]
+        if problems:
+            raise InputError(problems)
+        full = np.array(layers_raw[mode], dtype=np.float64).reshape(size, size)
+        picked = np.ceil(full[np.ix_(order, order)])
+        layers.append(np.minimum(picked, UNREACHABLE_MINUTES).astype(np.int32))
     return np.stack(layers)
 
 

@@ -10,7 +10,13 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from hemplan.models.contract.problems import InputError, InputProblem, problems_from_validation
-from hemplan.models.io.limits import MAX_NESTING, check_document, check_file_size, reject_constant
+from hemplan.models.io.limits import (
+    MAX_FILE_BYTES,
+    MAX_NESTING,
+    check_document,
+    check_file_size,
+    reject_constant,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -21,10 +27,16 @@ def read_json(path: str | Path) -> Any:
     source = str(path)
     try:
         check_file_size(path, source)
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as handle:  # at most the limit, even from a device or a pipe
+            content = handle.read(MAX_FILE_BYTES + 1)
+        if len(content) > MAX_FILE_BYTES:
+            raise InputError(
+                [InputProblem(source, "", f"file is over the limit of {MAX_FILE_BYTES:,} bytes")]
+            )
+        text = content.decode("utf-8")
     except FileNotFoundError:
         raise InputError([InputProblem(source, "", "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the name
         raise InputError([InputProblem(source, "", f"cannot read file: {exc}")]) from None
     try:
         data = json.loads(text, parse_constant=reject_constant)
@@ -40,7 +52,7 @@ def read_json(path: str | Path) -> Any:
         raise InputError(
             [InputProblem(source, "", f"invalid JSON: nested more than {MAX_NESTING} levels deep")]
         ) from None
-    except ValueError as exc:  # NaN/Infinity, an integer of thousands of digits
+    except ValueError as exc:  # an integer of thousands of digits
         raise InputError(
             [InputProblem(source, "", f"invalid JSON: {str(exc).split('; use sys.')[0]}")]
         ) from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from hemplan.models.contract.clock import format_clock
+from hemplan.models.contract.clock import MINUTES_PER_DAY, format_clock
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Route
 from hemplan.models.exports.carer_days import segments
@@ -22,6 +22,10 @@ ROW = 18
 BAR = 14
 TEAM_ROW = 20
 AXIS = 22
+# the chart never spans more than these minutes, whatever a schedule's figures say (exports'
+# `check_matches` refuses figures over a day; this keeps the page's size bounded regardless)
+EARLIEST = -MINUTES_PER_DAY
+LATEST = 2 * MINUTES_PER_DAY
 
 
 def _hour_span(instance: Instance, day: int, routes: dict[str, Route]) -> tuple[int, int]:
@@ -39,7 +43,9 @@ def _hour_span(instance: Instance, day: int, routes: dict[str, Route]) -> tuple[
             ends.append(parts[-1].end)
     if not starts:
         return 7 * 60, 16 * 60
-    return min(starts) // 60 * 60, -(-max(ends) // 60) * 60
+    first = max(EARLIEST, min(LATEST, min(starts)))
+    last = max(first, min(LATEST, max(ends)))
+    return first // 60 * 60, -(-last // 60) * 60
 
 
 def _box(cls: str, x0: float, x1: float, y: float, h: float, title: str = "") -> str:
@@ -81,7 +87,7 @@ def gantt_svg(
     width = LABEL + (t1 - t0) * PX_PER_MIN + 10
 
     def x(minutes: int) -> float:
-        return LABEL + (minutes - t0) * PX_PER_MIN
+        return LABEL + (min(max(minutes, t0), t1) - t0) * PX_PER_MIN
 
     rows: list[str] = []
     y = AXIS

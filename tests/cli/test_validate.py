@@ -87,6 +87,21 @@ BROKEN = [
         "visits[V2].day: day 9 is outside the horizon of 2 days",
     ),
     ("unknown-field", _unknown_field, "clients[C1].colour: unknown field"),
+    (
+        "horizon-past-the-calendar",
+        _set(lambda d: d, "horizon", {"start_date": "9999-12-31", "days": 2}),
+        "horizon.start_date: a horizon of 2 day(s) from 9999-12-31 runs past 9999-12-30",
+    ),
+    (
+        "absurd-speed",
+        _set(lambda d: d, "travel", {"speed_kmh": {"walk": 1e-8}}),
+        "travel.speed_kmh.walk: speed 1e-08 km/h is outside 0.1-1000 km/h",
+    ),
+    (
+        "matrix-file-nul",
+        _set(lambda d: d, "travel", {"matrix_file": "matrix\u0000.json"}),
+        "travel.matrix_file: the file name holds a NUL character",
+    ),
 ]
 
 
