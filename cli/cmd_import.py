@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from hemplan.models.contract.problems import readable
 from hemplan.models.io.csv_import import import_csv_dir
 from hemplan.models.io.write import write_model
 
@@ -38,7 +39,8 @@ def import_command(
 ) -> None:
     """Import clients.csv, staff.csv, shifts.csv, visits.csv (and teams.csv) from DIR.
 
-    Every problem in every file is listed as `file.csv:line: column: problem`.
+    Every problem in every file is listed as `file.csv:line: column: problem` (repeated ones
+    summarised).
     """
     warnings: list[str] = []
     instance = import_csv_dir(
@@ -49,12 +51,14 @@ def import_command(
         warnings=warnings,
     )
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(readable(f"warning: {warning}"), err=True)  # names and cells from the input
     write_model(output, instance)
     horizon = instance.horizon
     shifts = sum(len(s.shifts) for s in instance.staff)
     click.echo(
-        f"{output}: {len(instance.teams)} teams, {len(instance.clients)} clients, "
-        f"{len(instance.staff)} staff, {shifts} shifts, {len(instance.visits)} visits, "
-        f"{horizon.days} days from {horizon.start_date}"
+        readable(
+            f"{output}: {len(instance.teams)} teams, {len(instance.clients)} clients, "
+            f"{len(instance.staff)} staff, {shifts} shifts, {len(instance.visits)} visits, "
+            f"{horizon.days} days from {horizon.start_date}"
+        )
     )

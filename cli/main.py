@@ -1,7 +1,9 @@
 """Entry point of the `hemplan` command: the click group and the error boundary.
 
 Every user mistake surfaces as `hemplan.models.contract.problems.InputError`; the group turns it
-into one line per problem on stderr and exit code 2, so no traceback ever reaches a planner.
+into one line per problem on stderr and exit code 2, so no traceback ever reaches a planner. The
+lines are `problem_lines`: repeated problems summarised after a cap, control characters from the
+input shown escaped, whichever module found the problems.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 import click
 
-from hemplan.models.contract.problems import InputError
+from hemplan.models.contract.problems import InputError, problem_lines
 
 EXIT_INPUT_ERROR = 2
 
@@ -55,8 +57,8 @@ class HemplanGroup(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
+            for line in problem_lines(exc.problems):
+                click.echo(line, err=True)
             sys.exit(EXIT_INPUT_ERROR)
 
 

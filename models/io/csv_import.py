@@ -3,17 +3,18 @@
 A folder holds `clients.csv`, `staff.csv`, `shifts.csv`, `visits.csv` and optionally
 `teams.csv` (the columns are listed in `FILES` below and in the README). Every mistake
 becomes an `InputProblem` whose text is `file.csv:line: column: what is wrong`, and all of them, in
-all files, are reported together in one `InputError`.
+all files, are reported together in one `InputError` (in file and line order, repeated ones
+summarised after a cap: see `hemplan.models.contract.problems.summarise`).
 
-How it works: each file is read with the csv module (UTF-8 with or without Excel's byte
-order mark, falling back to Windows-1252; `;`, `,` or tab as delimiter, detected from the
-header line). Each row is converted to the record shape of the JSON instance and validated
-on its own against the pydantic model (`Team`, `Client`, `Staff`, `Shift`, `Visit`), so a
-field error maps straight back to its line and column. The valid rows are then assembled
-into an instance document and passed through `hemplan.models.io.load.instance_from_data` — the same
-checks as loading a JSON file — and every cross-record problem it finds (unknown team,
-client or carer, ...) is mapped back from the record id to its file and line. The result is
-therefore exactly what loading the written JSON gives.
+How it works: each file is read with the csv module (UTF-16 with a byte order mark, as Excel saves
+"Unicode text"; else UTF-8 with or without Excel's byte order mark, falling back to Windows-1252;
+`;`, `,` or tab as delimiter, detected from the header line). Each row is converted to the record
+shape of the JSON instance and validated on its own against the pydantic model (`Team`, `Client`,
+`Staff`, `Shift`, `Visit`), so a field error maps straight back to its line and column. The valid
+rows are then assembled into an instance document and passed through
+`hemplan.models.io.load.instance_from_data` — the same checks as loading a JSON file — and every
+cross-record problem it finds (unknown team, client or carer, ...) is mapped back from the record
+id to its file and line. The result is therefore exactly what loading the written JSON gives.
 
 Conventions (see also the README):
 - column names are case-insensitive and in any order; an unknown column is an error;
@@ -31,6 +32,7 @@ Conventions (see also the README):
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
@@ -38,6 +40,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +49,27 @@ from pydantic import BaseModel, ValidationError
 
 from hemplan.models.contract.clock import format_clock, parse_clock
 from hemplan.models.contract.instance import Client, Instance, Shift, Staff, Team, Visit
-from hemplan.models.contract.problems import InputError, InputProblem, bare_message, is_union_tag
+from hemplan.models.contract.problems import (
+    MAX_PER_KIND,
+    InputError,
+    InputProblem,
+    ProblemCap,
+    bare_message,
+    is_union_tag,
+    message_shape,
+)
 from hemplan.models.io.limits import MAX_CSV_ROWS, MAX_FILE_BYTES
 from hemplan.models.io.load import instance_from_data
 
 MAX_DAYS = 366
 LIST_SEPARATOR = "|"
+# A whole-number cell of more digits than this is no count, minutes or day number (and Python
+# refuses to read one of over 4,300 digits): it is reported as too long a number.
+MAX_NUMBER_DIGITS = 18
+SHOWN_CELL_CHARS = 60  # a cell echoed in a message is cut to this length
+# column names given a "did you mean ...?" hint (a header of thousands of unknown names would
+# otherwise be compared with every column, name by name)
+MAX_HINTS = 50
 _PLACEHOLDER_TEAM = "\x00placeholder-team"
 
 
@@ -312,6 +331,7 @@ VISITS = FileSpec(
 )
 FILES: tuple[FileSpec, ...] = (TEAMS, CLIENTS, STAFF, SHIFTS, VISITS)
 _SPEC_BY_COLLECTION = {s.collection: s for s in FILES}
+_FILE_ORDER = {s.name: i for i, s in enumerate(FILES)}
 
 # Which columns refer to which collection: if that collection's file could not be read at
 # all, "unknown ..." problems in these columns are noise and are left out.
@@ -352,15 +372,14 @@ class Table:
 
 
 class _Problems:
-    """Collects problems with a sort key so they come out in file and line order."""
+    """Collects problems with a sort key so they come out in file and line order; kept as plain
+    tuples, so that a file of a million bad rows costs a tuple a problem until the cap."""
 
     def __init__(self) -> None:
-        self.items: list[tuple[tuple[int, int], InputProblem]] = []
+        self.items: list[tuple[int, int, str, int | None, str, str]] = []
 
     def add(self, file: str, line: int | None, column: str | None, message: str) -> None:
-        order = next((i for i, s in enumerate(FILES) if s.name == file), -1)
-        source = f"{file}:{line}" if line is not None else file
-        self.items.append(((order, line or 0), InputProblem(source, column or "", message)))
+        self.items.append((_FILE_ORDER.get(file, -1), line or 0, file, line, column or "", message))
 
     def at(self, spec: FileSpec, row: Row, column: str | None, message: str) -> None:
         row.ok = False
@@ -371,14 +390,45 @@ class _Problems:
         return bool(self.items)
 
     def sorted(self) -> list[InputProblem]:
-        return [p for _, p in sorted(self.items, key=lambda item: item[0])]
+        """Every problem in file and line order, repeated ones summarised (at most
+        `MAX_PER_KIND` of one file, column and message shape); only those shown are built."""
+        self.items.sort(key=itemgetter(0, 1))  # stable: a line's problems keep their order
+        cap = ProblemCap()
+        for _, _, file, line, column, message in self.items:
+            cap.add(
+                (file, column, message_shape(message)),
+                partial(_problem, file, line, column, message),
+            )
+        return cap.problems()
+
+
+def _problem(file: str, line: int | None, column: str, message: str) -> InputProblem:
+    return InputProblem(f"{file}:{line}" if line is not None else file, column, message)
+
+
+def _shown(text: str) -> str:
+    """A cell as a message quotes it: in quotes, a long one cut (control characters are escaped
+    where every problem is printed)."""
+    if len(text) > SHOWN_CELL_CHARS:
+        text = f"{text[: SHOWN_CELL_CHARS - 20]}...({len(text):,} characters)"
+    return f"'{text}'"
 
 
 def _decode(data: bytes) -> str:
+    """The text of a CSV file: UTF-16 with a byte order mark (Excel's "Unicode text"), else
+    UTF-8 with or without the mark ("CSV UTF-8"), else Windows-1252 (Excel's plain "CSV" on a
+    Swedish Windows). Raises ValueError for a UTF-16 mark on bytes that are not UTF-16."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")  # the mark gives the byte order and is dropped
+        except UnicodeDecodeError as exc:
+            raise ValueError(
+                'starts with a UTF-16 byte order mark (Excel\'s "Unicode text") but is not '
+                f"UTF-16 text ({exc.reason} at byte {exc.start:,})"
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # Excel's plain "CSV" format on a Swedish Windows is Windows-1252.
         return data.decode("cp1252", errors="replace")
 
 
@@ -396,6 +446,9 @@ def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
         text = _decode(path.read_bytes())
     except OSError as exc:
         out.add(spec.name, None, None, f"cannot read file: {exc.strerror or exc}")
+        return Table(spec, [], True)
+    except ValueError as exc:
+        out.add(spec.name, None, None, f"cannot read file: {exc}")
         return Table(spec, [], True)
 
     lines = text.splitlines()
@@ -445,9 +498,11 @@ def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
     known = set(spec.column_names)
     seen: dict[str, int] = {}
     use: list[str | None] = []  # the column each position feeds, None to ignore it
+    filled = _filled_positions({i for i, name in enumerate(names) if not name}, data)
+    hints = 0
     for index, name in enumerate(names):
         if not name:
-            if any(index < len(cells) and cells[index].strip() for _, cells in data):
+            if index in filled:
                 out.add(
                     spec.name, header_line_no, None, f"column {index + 1} has values but no name"
                 )
@@ -463,7 +518,12 @@ def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
             failed = True
             use.append(None)
         elif name not in known:
-            close = difflib.get_close_matches(name, spec.column_names, n=1)
+            hints += 1
+            close = (
+                difflib.get_close_matches(name, spec.column_names, n=1)
+                if hints <= MAX_HINTS
+                else []
+            )
             hint = f"did you mean '{close[0]}'? " if close else ""
             out.add(
                 spec.name,
@@ -499,9 +559,28 @@ def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
                 row.cells[header] = cell.strip()
         for column in spec.columns:
             if column.required and column.name not in row.cells:
-                out.at(spec, row, column.name, "missing value (the column is required)")
+                if seen[column.name] >= len(cells):  # a short row: it ends before the column
+                    why = f"the row has {len(cells)} of the {len(use)} columns"
+                else:
+                    why = "the column is required"
+                out.at(spec, row, column.name, f"missing value ({why})")
         rows.append(row)
     return Table(spec, rows, False)
+
+
+def _filled_positions(positions: set[int], data: list[tuple[int, list[str]]]) -> set[int]:
+    """Which of `positions` (columns without a name) hold a value on some row: one pass over
+    the cells, however many such columns there are."""
+    filled: set[int] = set()
+    if not positions:
+        return filled
+    for _, cells in data:
+        for index, cell in enumerate(cells):
+            if index in positions and cell.strip():
+                filled.add(index)
+        if len(filled) == len(positions):
+            break
+    return filled
 
 
 # --------------------------------------------------------------------------- cells
@@ -510,21 +589,32 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INT = re.compile(r"[+-]?\d+")
 
 
+def _whole_number(text: str) -> int:
+    """A cell matching _INT as an int; one of too many digits is refused before Python is asked
+    (which refuses over 4,300 digits, with advice meant for programmers)."""
+    digits = len(text.lstrip("+-").lstrip("0"))
+    if digits > MAX_NUMBER_DIGITS:
+        raise ValueError(f"the number is too long ({digits:,} digits)")
+    return int(text)
+
+
 def _parse_cell(kind: str, text: str) -> Any:
     """Parse one non-empty cell; raises ValueError with a message for the planner."""
     if kind == "str":
         return text
     if kind == "int":
         if not _INT.fullmatch(text):
-            raise ValueError(f"'{text}' is not a whole number")
-        return int(text)
+            raise ValueError(f"{_shown(text)} is not a whole number")
+        return _whole_number(text)
     if kind == "float":
         try:
             value = float(text.replace(",", "."))
         except ValueError:
-            raise ValueError(f"'{text}' is not a number") from None
+            raise ValueError(f"{_shown(text)} is not a number") from None
         if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"'{text}' is not a number")
+            if re.search(r"\d", text):  # digits that overflow a float: 1e999, 400 nines
+                raise ValueError(f"{_shown(text)} is too large a number")
+            raise ValueError(f"{_shown(text)} is not a number")
         return value
     if kind == "time":
         match = re.fullmatch(r"(\d{1,2}:\d{2}):00", text)
@@ -534,7 +624,7 @@ def _parse_cell(kind: str, text: str) -> Any:
         for item in items:
             if re.search(r"[\s,;]", item):
                 raise ValueError(
-                    f"'{item}' contains a space, comma or semicolon; separate items with '|'"
+                    f"{_shown(item)} contains a space, comma or semicolon; separate items with '|'"
                 )
         return [item for item in items if item]
     if kind == "day":
@@ -544,18 +634,22 @@ def _parse_cell(kind: str, text: str) -> Any:
             except ValueError:
                 raise ValueError(f"'{text}' is not a valid date") from None
         if _INT.fullmatch(text):
-            if int(text) < 0:
+            day = _whole_number(text)
+            if day < 0:
                 raise ValueError(f"day {text} is negative; days count from 0 (the start date)")
-            return int(text)
-        raise ValueError(f"'{text}' is not a day number (0 = start date) or a date YYYY-MM-DD")
+            return day
+        raise ValueError(
+            f"{_shown(text)} is not a day number (0 = start date) or a date YYYY-MM-DD"
+        )
     raise AssertionError(kind)
 
 
 def _parse_rows(table: Table, out: _Problems) -> None:
+    kinds = {c.name: c.kind for c in table.spec.columns}
     for row in table.rows:
         for name, text in row.cells.items():
             try:
-                row.values[name] = _parse_cell(table.spec.column(name).kind, text)
+                row.values[name] = _parse_cell(kinds[name], text)
             except ValueError as exc:
                 out.at(table.spec, row, name, str(exc))
 
@@ -678,7 +772,7 @@ def _message(error: Mapping[str, Any], column: str | None, cell: str | None) -> 
     if msg.startswith("Input should be "):
         msg = "must be " + msg[len("Input should be ") :]
         if cell is not None:
-            msg += f", got '{cell}'"
+            msg += f", got {_shown(cell)}"
     return _strip_column(msg, column)
 
 
@@ -691,14 +785,22 @@ def _strip_column(message: str, column: str | None) -> str:
     return message[:1].lower() + message[1:]
 
 
-def _error_column(spec: FileSpec, loc: Iterable[Any], message: str) -> str | None:
-    """The column an error location points at; model-level errors name the field first."""
+def _error_columns(spec: FileSpec, loc: Iterable[Any], message: str) -> tuple[list[str], str]:
+    """The columns an error location points at, and the location as a field path.
+
+    Model-level errors name the field first ("latest 07:00 is before ..."); an error about a
+    group of columns (the window of earliest and latest, a location's lat and lon: missing
+    when all its cells are) points at every column of the group.
+    """
     path = tuple(k for k in loc if isinstance(k, str) and not is_union_tag(k))
     column = spec.column_at(path)
     if column is None:
         first = message.removeprefix("Value error, ").split(" ", 1)[0]
         column = spec.column_at(path + (first,))
-    return column
+    if column is not None:
+        return [column], ".".join(path)
+    group = [c.name for c in spec.columns if path and c.path[: len(path)] == path]
+    return group, ".".join(path)
 
 
 def _validate_row(spec: FileSpec, row: Row, out: _Problems) -> None:
@@ -708,12 +810,14 @@ def _validate_row(spec: FileSpec, row: Row, out: _Problems) -> None:
     try:
         model = spec.model.model_validate(record)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            column = _error_column(spec, error.get("loc", ()), str(error.get("msg", "")))
-            if column in row.bad and column is not None:
+        for error in exc.errors(include_url=False, include_input=False, include_context=False):
+            columns, path = _error_columns(spec, error.get("loc", ()), str(error.get("msg", "")))
+            if any(c in row.bad for c in columns):
                 continue  # already reported for this cell (or missing because it was wrong)
+            column = columns[0] if columns else None
             cell = row.cells.get(column) if column else None
-            out.at(spec, row, column, _message(error, column, cell))
+            # never a problem without a place: the column, else the record's field
+            out.at(spec, row, column or path or None, _message(error, column, cell))
         row.ok = False
         return
     if row.ok:
@@ -739,23 +843,22 @@ def _derive_teams(
     clients: Table | None, staff: Table | None, out: _Problems
 ) -> list[dict[str, Any]]:
     """Teams named in clients.csv and staff.csv, each with its office at its clients' centroid."""
-    order: list[str] = []
+    order: dict[str, None] = {}  # the teams in order of first mention (a dict: fast lookups)
     homes: dict[str, list[tuple[float, float]]] = {}
     first_staff_row: dict[str, Row] = {}
     for row in clients.rows if clients else []:
         team = row.values.get("team")
         if team is None:
             continue
-        if team not in order:
-            order.append(team)
+        order.setdefault(team)
         if isinstance(row.record, Client):
             homes.setdefault(team, []).append((row.record.location.lat, row.record.location.lon))
+    client_teams = set(order)
     for row in staff.rows if staff else []:
         team = row.values.get("team")
         if team is None:
             continue
-        if team not in order:
-            order.append(team)
+        order.setdefault(team)
         first_staff_row.setdefault(team, row)
     teams = []
     for team in order:
@@ -765,11 +868,7 @@ def _derive_teams(
             lon = round(sum(p[1] for p in points) / len(points), 6)
         else:
             lat = lon = 0.0
-            if (
-                clients is not None
-                and not clients.failed
-                and not any(r.values.get("team") == team for r in clients.rows)
-            ):
+            if clients is not None and not clients.failed and team not in client_teams:
                 row = first_staff_row[team]
                 out.at(
                     STAFF,
@@ -800,10 +899,14 @@ class _Index:
             if not where.startswith(prefix):
                 continue
             rest = where[len(prefix) :]
-            matches = [i for i in ids if rest.startswith(i + "]")]
-            if not matches:
+            # the record id ends at one of the "]": the longest known id, tried from the right
+            # (a dictionary lookup each, not a scan of every id: a million problems stay cheap)
+            end = len(rest)
+            while (end := rest.rfind("]", 0, end)) != -1 and rest[:end] not in ids:
+                pass
+            if end == -1:
                 return None
-            ident = max(matches, key=len)
+            ident = rest[:end]
             spec, line = _SPEC_BY_COLLECTION[collection], ids[ident]
             tail = rest[len(ident) + 1 :]
             shift = re.match(r"\.shifts\[(\d+)\](.*)", tail)
@@ -971,14 +1074,7 @@ def import_csv_dir(
 
     staff_skills = {s for r in staff for s in r.get("skills", [])}
     visit_skills = {s for r in visits for s in r.get("skills", [])}
-    for skill in sorted(visit_skills - staff_skills):
-        lines = [
-            str(index.lines["visits"][v["id"]]) for v in visits if skill in v.get("skills", [])
-        ]
-        notes.append(
-            f"visits.csv: skill '{skill}' is needed on line{'s' if len(lines) > 1 else ''} "
-            f"{', '.join(lines)} but no carer in staff.csv has it; those visits cannot be served"
-        )
+    notes.extend(_unserved_skill_notes(visits, visit_skills - staff_skills, index))
 
     document = {
         "name": name if name is not None else folder.resolve().name,
@@ -1000,10 +1096,41 @@ def import_csv_dir(
     return instance
 
 
+def _unserved_skill_notes(
+    visits: list[dict[str, Any]], unserved: set[str], index: _Index
+) -> list[str]:
+    """A warning per skill a visit needs and no carer has, naming the lines (at most
+    `MAX_PER_KIND` warnings and lines each, then how many more)."""
+    lines: dict[str, list[int]] = {skill: [] for skill in unserved}
+    for visit in visits:
+        for skill in dict.fromkeys(visit.get("skills", [])):  # a skill listed twice: one line
+            if skill in lines:
+                lines[skill].append(index.lines["visits"][visit["id"]])
+    notes = []
+    for skill in sorted(unserved)[:MAX_PER_KIND]:
+        where = lines[skill]
+        shown = ", ".join(str(line) for line in where[:MAX_PER_KIND])
+        if len(where) > MAX_PER_KIND:
+            shown += f" and {len(where) - MAX_PER_KIND:,} more"
+        notes.append(
+            f"visits.csv: skill '{skill}' is needed on line{'s' if len(where) > 1 else ''} "
+            f"{shown} but no carer in staff.csv has it; those visits cannot be served"
+        )
+    if len(unserved) > MAX_PER_KIND:
+        notes.append(
+            f"visits.csv: ... and {len(unserved) - MAX_PER_KIND:,} more skills no carer has"
+        )
+    return notes
+
+
 def _report_checked(
     problem: InputProblem, index: _Index, unusable: Callable[[str], bool], out: _Problems
 ) -> None:
     """Report a problem found on the assembled document at the file and line it came from."""
+    if problem.more:  # "... and K more like this": the problems it counts have no line here
+        if not out:
+            out.add(problem.source, None, problem.where, f"... and {problem.more:,} more like this")
+        return
     located = index.locate(problem.where)
     if located is None:
         if out:
