@@ -114,6 +114,7 @@ def compare(
         work_limit=work_limit,
         executor=executor,
         scheduler=scheduler,
+        source=instance_file,
     )
 
     columns = ["state", *SCORE_COLUMNS]

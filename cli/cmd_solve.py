@@ -21,7 +21,6 @@ from hemplan.cli.weights_option import weights_option
 from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import write_model
 from hemplan.solver.executors import EXECUTORS
-from hemplan.solver.locks import check_locks
 from hemplan.solver.method import SolveOptions, SolveResult
 from hemplan.solver.methods import METHODS
 from hemplan.solver.score import Weights
@@ -114,7 +113,6 @@ def solve(
     with CaughtSignals() as signals:
         try:
             instance = load_instance(instance_file)
-            check_locks(instance, instance_file, allow_borrowing)  # before any work, any method
             left = max(0.5, time_limit - (time.monotonic() - began))  # the limit covers loading too
             options = SolveOptions(
                 time_limit=left,
@@ -125,6 +123,7 @@ def solve(
                 weights=weights,
                 executor=executor,
                 scheduler=scheduler,
+                source=instance_file,  # every method checks its input first, naming this file
             )
             mode = resolve_mode(progress_mode, quiet)
             with ProgressBoard(

@@ -18,6 +18,7 @@ from hemplan.models.contract.schedule import Schedule, SolverInfo
 from hemplan.models.contract.version import hemplan_version
 from hemplan.models.evaluator import Evaluation, evaluate
 from hemplan.solver.assemble import to_schedule
+from hemplan.solver.locks import check_locks
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Score, Weights
 from hemplan.solver.solution import Solution
@@ -48,6 +49,11 @@ class SolveOptions:
     )  # the cost's exchange rates (travel, arrival, workload); see solver.score
     executor: str = "local"  # where teams run: "local" processes or "dask" (see solver.executors)
     scheduler: str | None = None  # address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786
+    source: str = ""  # the file the instance came from, named in input problems ("": its name)
+
+    def source_of(self, instance: Instance) -> str:
+        """What an input problem of `instance` names: the file, else the instance's name."""
+        return self.source or instance.name or "instance"
 
 
 @dataclass
@@ -89,6 +95,13 @@ class Method(Protocol):
         options: SolveOptions,
         on_progress: ProgressCallback = lambda event: None,
     ) -> SolveResult: ...
+
+
+def admit(instance: Instance, options: SolveOptions, allow_borrowing: bool) -> None:
+    """The checks every method makes before any work: an input the method could not plan
+    lawfully is the user's to fix (an InputError naming `options.source`), never a SolverBug
+    after the search. Today: locks that no schedule could keep (`solver.locks`)."""
+    check_locks(instance, options.source_of(instance), allow_borrowing)
 
 
 def verify_seconds(instance: Instance, allow_borrowing: bool) -> float:

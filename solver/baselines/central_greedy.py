@@ -18,7 +18,7 @@ from hemplan.models.contract.instance import Instance, Shift, Staff
 from hemplan.solver.baselines.by_day import DayOffer, DayVisit, plan_by_day
 from hemplan.solver.baselines.finish import verified_result
 from hemplan.solver.baselines.progress import day_progress
-from hemplan.solver.method import Progress, SolveOptions, SolveResult
+from hemplan.solver.method import Progress, SolveOptions, SolveResult, admit
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Placement, Solution
 
@@ -230,6 +230,7 @@ def central_greedy(
 ) -> SolveResult:
     """Plan `instance` greedily day by day, district-wide (no search: the budget is unused)."""
     started = time.monotonic()
+    admit(instance, options, allow_borrowing=True)
     problem = Problem.build(instance, allow_borrowing=True)
     days = plan_by_day(
         problem,

@@ -33,7 +33,7 @@ from hemplan.solver.baselines.progress import day_progress
 from hemplan.solver.baselines.routing_core import solve_routing
 from hemplan.solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
 from hemplan.solver.executors import make_executor
-from hemplan.solver.method import Progress, SolveOptions, SolveResult, search_deadline
+from hemplan.solver.method import Progress, SolveOptions, SolveResult, admit, search_deadline
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Placement, Solution
 
@@ -188,6 +188,7 @@ def central_travel(
     """Plan `instance` day by day, district-wide, minimising unserved visits then travel;
     `options.workers` days at a time in separate processes."""
     started = time.monotonic()
+    admit(instance, options, allow_borrowing=True)
     problem = Problem.build(instance, allow_borrowing=True)
     deadline = search_deadline(started, instance, options, allow_borrowing=True)
     per_day = None if options.work_limit is None else int(options.work_limit * SOLUTIONS_PER_WORK)

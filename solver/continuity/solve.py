@@ -248,7 +248,7 @@ def solve(
     """
     started = time.monotonic()
     whole = Problem.build(instance, options.allow_borrowing)
-    locks = check_lock_sets(whole, instance.name or "instance")
+    locks = check_lock_sets(whole, options.source_of(instance))
     if locks.problems:
         raise InputError(locks.problems)
     planned = locks.narrowed(instance)

@@ -15,11 +15,14 @@ from click.testing import CliRunner, Result
 
 from hemplan.cli.main import main
 from hemplan.models.contract.clock import parse_clock
+from hemplan.models.contract.problems import InputError
 from hemplan.models.contract.schedule import Assignment
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.models.io.write import write_model
 from hemplan.solver.assemble import assemble_schedule
+from hemplan.solver.method import SolveOptions
+from hemplan.solver.methods import solve
 from hemplan.solver.problem import Problem
 from tests.hand_instance import BASE, MATRIX
 from tests.small_instances import OFFICE, near, shift, visit
@@ -91,6 +94,20 @@ def test_solve_checks_locks_for_every_method(tmp_path: Path, method: str) -> Non
     out = tmp_path / "schedule.json"
     result = _run("solve", str(path), "-o", str(out), "--method", method, "--quiet", *FAST)
     assert _refused(result) == [f"{path}: {OVERLAP_LINE}"]
+
+
+@pytest.mark.parametrize(
+    "method", ["continuity", "teams-travel", "central-travel", "central-greedy"]
+)
+def test_every_method_refuses_such_locks_before_any_work_from_python_too(
+    tmp_path: Path, method: str
+) -> None:
+    """The check is each method's first step (`solver.method.admit`), not only the command's:
+    without a file it names the instance."""
+    instance = load_instance(_hand(tmp_path, OVERLAP))
+    with pytest.raises(InputError) as caught:
+        solve(instance, SolveOptions(time_limit=5, workers=1), method=method)
+    assert [str(p) for p in caught.value.problems] == [f"hand: {OVERLAP_LINE}"]
 
 
 def test_locks_that_can_be_kept_validate_solve_and_evaluate_feasible(tmp_path: Path) -> None:
