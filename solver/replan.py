@@ -231,7 +231,7 @@ def replan(
     try:
         solved = solve(derived, solve_options)  # verified by the evaluator against `derived`
     except InputError as exc:
-        raise InputError([InputProblem(source, p.where, p.message) for p in exc.problems]) from None
+        raise InputError([replace(p, source=source) for p in exc.problems]) from None
     schedule = solved.schedule
     if schedule.solver is not None:
         schedule.solver.method = METHOD

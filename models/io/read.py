@@ -4,6 +4,8 @@ problem collected into one `InputError` that names the file, the record and the 
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,11 +55,18 @@ def read_json(path: str | Path) -> Any:
             [InputProblem(source, "", f"invalid JSON: nested more than {MAX_NESTING} levels deep")]
         ) from None
     except ValueError as exc:  # an integer of thousands of digits
-        raise InputError(
-            [InputProblem(source, "", f"invalid JSON: {str(exc).split('; use sys.')[0]}")]
-        ) from None
+        raise InputError([InputProblem(source, _where_long_number(text), f"invalid JSON: {exc}")]) from None
     check_document(data, source)
     return data
+
+
+def _where_long_number(text: str) -> str:
+    """Where the first integer too long to read stands, as JSON syntax errors say it."""
+    found = re.search(r"\d{%d,}" % (sys.get_int_max_str_digits() + 1), text)
+    if found is None:
+        return ""
+    line = text.count("\n", 0, found.start()) + 1
+    return f"line {line} column {found.start() - text.rfind(chr(10), 0, found.start())}"
 
 
 def parse_model(model: type[M], raw: Any, source: str) -> M:

@@ -230,6 +230,8 @@ class _Packing:
                 ]
                 stop = self._stop(visit, start)
                 for (a, first), (b, second) in combinations(ready, 2):
+                    if any(c not in (a, b) for c in visit.locked_carers):
+                        continue  # a partly locked double visit keeps its locked carer
                     key = (
                         (a not in serving) + (b not in serving),
                         (a not in met) + (b not in met),

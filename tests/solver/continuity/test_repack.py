@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 from hemplan.models.contract.instance import Instance
 from hemplan.models.evaluator import evaluate
 from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity.carer_days import CarerDays
-from hemplan.solver.continuity.repack import NodeBudget, repack
+from hemplan.solver.continuity.repack import NodeBudget, _Packing, repack
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Placement, Solution
 from tests.small_instances import shift, small, visit
@@ -115,3 +117,17 @@ def test_a_double_staffed_visit_moves_to_make_room() -> None:
     assert packed.assignments["L"].carers == ("A",)
     assert packed.assignments["D"].carers == ("B", "C")
     assert _feasible(instance, packed)
+
+
+def test_a_partly_locked_double_visit_is_only_packed_with_its_locked_carer() -> None:
+    """A double visit locked to S1 (its second carer free): every way the packing offers to
+    put it in keeps S1, though S0 and S2 are a pair too."""
+    staff = [{"id": c, "shifts": [shift(0)]} for c in ("S0", "S1", "S2")]
+    instance = small(
+        staff, [{"id": "K"}], [visit("V", "K", 0, staff_needed=2, locked_carers=["S1"])], days=1
+    )
+    routes = CarerDays.from_solution(Problem.build(instance), Solution())
+    assert routes is not None
+    packing = _Packing(routes, 0, 100, random.Random(0))
+    options = packing._options(instance.visit_by_id["V"])
+    assert options and all("S1" in {carer for carer, _, _ in moves} for _, moves in options)
