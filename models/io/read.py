@@ -54,19 +54,26 @@ def read_json(path: str | Path) -> Any:
         raise InputError(
             [InputProblem(source, "", f"invalid JSON: nested more than {MAX_NESTING} levels deep")]
         ) from None
-    except ValueError as exc:  # an integer of thousands of digits
-        raise InputError([InputProblem(source, _where_long_number(text), f"invalid JSON: {exc}")]) from None
+    except ValueError:  # an integer of thousands of digits
+        raise InputError([_long_number(source, text)]) from None
     check_document(data, source)
     return data
 
 
-def _where_long_number(text: str) -> str:
-    """Where the first integer too long to read stands, as JSON syntax errors say it."""
-    found = re.search(r"\d{%d,}" % (sys.get_int_max_str_digits() + 1), text)
+def _long_number(source: str, text: str) -> InputProblem:
+    """An integer too long to read, in plain words, where it stands (as syntax errors say it)."""
+    limit = sys.get_int_max_str_digits()
+    found = re.search(rf"\d{{{limit + 1},}}", text)
     if found is None:
-        return ""
+        return InputProblem(source, "", "invalid JSON: a number is too long to read")
     line = text.count("\n", 0, found.start()) + 1
-    return f"line {line} column {found.start() - text.rfind(chr(10), 0, found.start())}"
+    column = found.start() - text.rfind("\n", 0, found.start())
+    digits = found.end() - found.start()
+    return InputProblem(
+        source,
+        f"line {line} column {column}",
+        f"invalid JSON: the number is too long ({digits:,} digits; at most {limit:,} are read)",
+    )
 
 
 def parse_model(model: type[M], raw: Any, source: str) -> M:
