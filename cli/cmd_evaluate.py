@@ -8,6 +8,7 @@ import sys
 import click
 
 from hemplan.cli.render import metrics_lines
+from hemplan.models.contract.problems import readable
 from hemplan.models.evaluator import evaluate as run_evaluator
 from hemplan.models.io.load import load_instance, load_schedule
 
@@ -37,10 +38,10 @@ def evaluate(instance_file: str, schedule_file: str, allow_borrowing: bool, as_j
         )
     else:
         for violation in result.violations:
-            click.echo(f"violation {violation}")
+            click.echo(readable(f"violation {violation}"))  # ids from the schedule, escaped
         for line in metrics_lines(result.metrics):
             click.echo(line)
         verdict = "feasible" if result.feasible else f"{len(result.violations)} violation(s)"
-        click.echo(f"{schedule_file}: {verdict}")
+        click.echo(readable(f"{schedule_file}: {verdict}"))
     if not result.feasible:
         sys.exit(EXIT_VIOLATIONS)

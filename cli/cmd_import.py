@@ -7,9 +7,19 @@ from pathlib import Path
 
 import click
 
-from hemplan.models.contract.problems import readable
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.problems import InputProblem, readable
 from hemplan.models.io.csv_import import import_csv_dir
 from hemplan.models.io.write import write_model
+from hemplan.solver.locks import lock_problems
+from hemplan.solver.problem import Problem
+
+
+def _lock_problems(instance: Instance, source: str) -> list[InputProblem]:
+    """The locks no schedule could keep, as `hemplan validate` and every method judge them."""
+    if not any(v.locked_carers or v.locked_start is not None for v in instance.visits):
+        return []
+    return lock_problems(Problem.build(instance), source)
 
 
 @click.command("import")
@@ -49,6 +59,7 @@ def import_command(
         days=days,
         name=name,
         warnings=warnings,
+        check=_lock_problems,
     )
     for warning in warnings:
         click.echo(readable(f"warning: {warning}"), err=True)  # names and cells from the input

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from hemplan.models.contract.clock import MINUTES_PER_DAY, ClockTime, format_clock
+from hemplan.models.contract.problems import field_error
 
 TravelMode = Literal["walk", "bike", "car"]
 TRAVEL_MODES: tuple[TravelMode, ...] = ("walk", "bike", "car")
@@ -120,7 +121,7 @@ class Staff(StrictModel):
         days = [s.day for s in self.shifts]
         repeated = sorted({d for d in days if days.count(d) > 1})
         if repeated:
-            raise ValueError(f"more than one shift on day {repeated[0]}")
+            raise field_error("shifts", f"more than one shift on day {repeated[0]}")
         return self
 
     @cached_property
@@ -181,19 +182,21 @@ class Visit(VisitFields):
     @model_validator(mode="after")
     def _consistent(self) -> Visit:
         if self.last_day is not None and self.last_day < self.day:
-            raise ValueError(f"last_day {self.last_day} is before day {self.day}")
+            raise field_error("last_day", f"last_day {self.last_day} is before day {self.day}")
         if len(self.locked_carers) > self.staff_needed:
-            raise ValueError(
+            raise field_error(
+                "locked_carers",
                 f"{len(self.locked_carers)} locked carers for a visit that needs "
-                f"{self.staff_needed}"
+                f"{self.staff_needed}",
             )
         if len(set(self.locked_carers)) != len(self.locked_carers):
-            raise ValueError("locked_carers names the same carer twice")
+            raise field_error("locked_carers", "locked_carers names the same carer twice")
         if self.locked_start is not None and not (
             self.window.earliest <= self.locked_start <= self.window.latest
         ):
-            raise ValueError(
-                f"locked_start {format_clock(self.locked_start)} is outside the window"
+            raise field_error(
+                "locked_start",
+                f"locked_start {format_clock(self.locked_start)} is outside the window",
             )
         return self
 
@@ -221,13 +224,13 @@ class VisitPattern(VisitFields):
     @model_validator(mode="after")
     def _weekdays_valid(self) -> VisitPattern:
         if any(not 0 <= w <= 6 for w in self.weekdays):
-            raise ValueError("weekdays must be 0 (Monday) to 6 (Sunday)")
+            raise field_error("weekdays", "weekdays must be 0 (Monday) to 6 (Sunday)")
         if len(set(self.weekdays)) != len(self.weekdays):
-            raise ValueError("weekdays lists a day twice")
+            raise field_error("weekdays", "weekdays lists a day twice")
         if self.flexible and sorted(self.weekdays) != list(
             range(min(self.weekdays), max(self.weekdays) + 1)
         ):
-            raise ValueError("a flexible pattern needs consecutive weekdays")
+            raise field_error("weekdays", "a flexible pattern needs consecutive weekdays")
         return self
 
 

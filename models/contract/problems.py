@@ -255,6 +255,23 @@ def record_path(loc: Sequence[Any], raw: Any) -> str:
     return ".".join(parts)
 
 
+FIELD_MARK = "\x1f"  # ends the field a record-level check names at the start of its message
+
+
+def field_error(field: str, message: str) -> ValueError:
+    """The error of a record-level check (a model validator) about one field of the record: its
+    problem line then reads `record.field: message`, as a field's own check would."""
+    return ValueError(f"{field}{FIELD_MARK}{message}")
+
+
+def error_field(error: Mapping[str, Any]) -> str | None:
+    """The field a record-level check named (`field_error`), if it named one."""
+    msg = str(error.get("msg", ""))
+    if FIELD_MARK not in msg:
+        return None
+    return msg.split(FIELD_MARK, 1)[0].removeprefix("Value error, ")
+
+
 def bare_message(error: Mapping[str, Any]) -> str:
     """A pydantic error's message without the "Value error, " pydantic puts before our own, and
     a number too long to read said plainly."""
@@ -262,6 +279,8 @@ def bare_message(error: Mapping[str, Any]) -> str:
     if rewritten is not None:
         return rewritten
     msg = str(error.get("msg", "invalid value"))
+    if FIELD_MARK in msg:  # the field goes into the place, not the message (`field_error`)
+        msg = msg.split(FIELD_MARK, 1)[1]
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             msg = msg[len(prefix) :]
@@ -290,7 +309,9 @@ def problems_from_validation(error: ValidationError, source: str, raw: Any) -> l
 
 
 def _problem(source: str, loc: Sequence[Any], raw: Any, item: Mapping[str, Any]) -> InputProblem:
-    return InputProblem(source, record_path(loc, raw) or "(document)", _message(item))
+    field = error_field(item)
+    place = [*loc, field] if field else loc
+    return InputProblem(source, record_path(place, raw) or "(document)", _message(item))
 
 
 def is_union_tag(key: Any) -> bool:

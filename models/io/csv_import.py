@@ -55,6 +55,7 @@ from hemplan.models.contract.problems import (
     InputProblem,
     ProblemCap,
     bare_message,
+    error_field,
     is_union_tag,
     message_shape,
 )
@@ -454,10 +455,12 @@ def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
     lines = text.splitlines()
     first_line = 1
     delimiter = None
-    if lines and re.fullmatch(r"sep=.", lines[0].strip()):  # Excel's delimiter hint line
-        delimiter = lines[0].strip()[4]
+    hint = re.fullmatch(r" *sep=(.) *", lines[0].rstrip("\r\n")) if lines else None
+    if hint is not None:  # Excel's delimiter hint line (a tab too; any line end, a bare CR too)
+        delimiter = hint.group(1)
         first_line = 2
-        text = text.split("\n", 1)[1] if "\n" in text else ""
+        ends = re.search(r"\r\n|\n|\r", text)
+        text = text[ends.end() :] if ends else ""
     if delimiter is None:
         header_line = lines[0] if lines else ""
         counts = {d: header_line.count(d) for d in (";", ",", "\t")}
@@ -811,7 +814,9 @@ def _validate_row(spec: FileSpec, row: Row, out: _Problems) -> None:
         model = spec.model.model_validate(record)
     except ValidationError as exc:
         for error in exc.errors(include_url=False, include_input=False, include_context=False):
-            columns, path = _error_columns(spec, error.get("loc", ()), str(error.get("msg", "")))
+            field = error_field(error)
+            loc = (*error.get("loc", ()), field) if field else error.get("loc", ())
+            columns, path = _error_columns(spec, loc, bare_message(error))
             if any(c in row.bad for c in columns):
                 continue  # already reported for this cell (or missing because it was wrong)
             column = columns[0] if columns else None
@@ -931,12 +936,16 @@ def import_csv_dir(
     days: int | None = None,
     name: str | None = None,
     warnings: list[str] | None = None,
+    check: Callable[[Instance, str], list[InputProblem]] = lambda instance, source: [],
 ) -> Instance:
     """Read an instance from the CSV files in `folder`; raises InputError listing every problem.
 
     `start_date` and `days` fix the horizon (see the module text for the defaults); `name`
     names the instance (default: the folder's name). Warnings that do not stop the import
-    (ignored files, skills no carer has) are appended to `warnings` if it is given.
+    (ignored files, skills no carer has) are appended to `warnings` if it is given. `check`
+    judges the assembled instance further (the CLI passes the solver's lock checks, which this
+    package may not import); its problems are reported at the rows they come from, like the
+    others, so what the import writes `hemplan validate` accepts.
     """
     folder = Path(folder)
     source = str(folder)
@@ -1091,6 +1100,9 @@ def import_csv_dir(
         for problem in exc.problems:
             _report_checked(problem, index, unusable, out)
         raise InputError(out.sorted()) from None
+    if not out:
+        for problem in check(instance, source):
+            _report_checked(problem, index, unusable, out)
     if out:
         raise InputError(out.sorted())
     return instance

@@ -1,6 +1,7 @@
 """central-greedy: manual central planning, one day at a time, district-wide.
 
-Visits are taken in order of their window's start; each goes to the nearest carer of the
+Visits are taken in order of their window's start (locked visits first: a lock is hard and
+the planner writes it in before anything else); each goes to the nearest carer of the
 whole district (travel from where the carer is at that moment) who is qualified, can start
 inside the window, can still take the break and get back to the office by the end of the
 shift. A double-staffed visit needs two such carers at one start. Nothing is revised later:
@@ -201,6 +202,12 @@ def _double(day: _Day, dv: DayVisit) -> list[tuple[str, _Fit]] | None:
     return best[1] if best else None
 
 
+def _placing_order(dv: DayVisit) -> tuple[bool, int, int, str]:
+    """Locked visits first (a lock is hard: nothing may take its place first), then by window."""
+    locked = bool(dv.visit.locked_carers or dv.visit.locked_start is not None)
+    return (not locked, dv.earliest, dv.latest, dv.visit.id)
+
+
 def greedy_day(problem: Problem, offer: DayOffer, break_at_office: bool = False) -> Solution:
     """The day's solution, visits in window-start order, each to the nearest able carer(s).
 
@@ -209,7 +216,7 @@ def greedy_day(problem: Problem, offer: DayOffer, break_at_office: bool = False)
     """
     day = _Day(problem, offer, break_at_office)
     assignments: dict[str, Placement] = {}
-    for dv in sorted(offer.visits, key=lambda d: (d.earliest, d.latest, d.visit.id)):
+    for dv in sorted(offer.visits, key=_placing_order):
         chosen = _single(day, dv) if dv.visit.staff_needed == 1 else _double(day, dv)
         if chosen is None:
             continue

@@ -244,12 +244,13 @@ def test_control_characters_in_cells_are_shown_escaped(tmp_path: Path) -> None:
 
 
 def test_warnings_show_control_characters_escaped(tmp_path: Path) -> None:
-    folder = write_folder(tmp_path / "d", changed("visits.csv", "11:00,30,,,", "11:00,30,,h\x1bx,"))
+    # V1 (line 2) needs a skill nobody has; it is not locked, so the import only warns
+    folder = write_folder(tmp_path / "d", changed("visits.csv", "45,,insulin,", "45,,h\x1bx,"))
     (folder / "notes\n.csv").write_text("x\n", encoding="utf-8")
     result = _import(folder)
     assert result.exit_code == 0
     assert "warning: notes\\n.csv: ignored (the files read are " in result.output
-    assert "warning: visits.csv: skill 'h\\x1bx' is needed on line 4 but no carer" in result.output
+    assert "warning: visits.csv: skill 'h\\x1bx' is needed on line 2 but no carer" in result.output
 
 
 def test_control_characters_in_json_are_shown_escaped(tmp_path: Path) -> None:
