@@ -2,8 +2,9 @@
 
 Each (instance, method, repeat) runs in its own process, is verified by the evaluator and
 gives one row; DIR/bench.md, DIR/bench.csv and DIR/scaling.png are written atomically.
-SIGINT (Ctrl-C) or SIGTERM kills the running job at once; the rows done are written and the
-exit code is 130 or 143.
+SIGINT (Ctrl-C) or SIGTERM kills the running job at once and starts no other; the rows done are
+written with one more for the job killed, marked `interrupted` in the OK column (table, CSV
+and JSON) and empty otherwise, and the exit code is 130 or 143.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from pathlib import Path
 
 import click
 
+import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
 from hemplan.benchmarks.harness import Job, Row, run_jobs
 from hemplan.benchmarks.suites import SUITES, suite_cases
-from hemplan.cli.bench_table import csv_text, markdown, scaling_png
+from hemplan.cli.bench_table import COLUMNS, csv_text, markdown, scaling_png
 from hemplan.cli.methods_option import chosen_methods
 from hemplan.cli.progress import ProgressBoard, progress_option, resolve_mode
+from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
 from hemplan.models.io.write import write_bytes_atomic, write_text_atomic
 from hemplan.solver.method import SolveOptions
@@ -41,13 +44,7 @@ from hemplan.solver.methods import METHODS
     show_default=True,
     help=f"Comma-separated methods: {', '.join(METHODS)}.",
 )
-@click.option(
-    "--time-limit",
-    default=60.0,
-    show_default=True,
-    type=click.FloatRange(min=0.5),
-    help="Seconds per instance and method.",
-)
+@time_limit_option(60.0, 0.5, "Seconds per instance and method.")
 @click.option(
     "--repeat",
     default=1,
@@ -55,7 +52,7 @@ from hemplan.solver.methods import METHODS
     type=click.IntRange(min=1),
     help="Runs per instance and method, with seeds seed, seed+1, ...",
 )
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the first repeat.")
+@seed_option("Seed of the first repeat.")
 @click.option(
     "--workers",
     default=2,
@@ -63,12 +60,7 @@ from hemplan.solver.methods import METHODS
     type=click.IntRange(min=1),
     help="Workers of every run.",
 )
-@click.option(
-    "--work-limit",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="Reproducible search budget (see hemplan solve).",
-)
+@work_limit_option("Reproducible search budget (see hemplan solve).")
 @click.option(
     "--public",
     "public_dir",
@@ -127,8 +119,9 @@ def bench(
         + ".\n\n"
     )
     columns = ["visits", "OK", "unassigned", "carers mean", "travel", "wall s"]
-    with CaughtSignals() as signals:
-        try:
+    signals = CaughtSignals()
+    try:
+        with signals:
             with ProgressBoard(
                 f"hemplan bench {suite}", columns, resolve_mode(progress_mode, quiet)
             ) as board:
@@ -147,28 +140,58 @@ def bench(
                         },
                     )
 
-                rows = [row for row in run_jobs(jobs, done) if row is not None]
+                results = run_jobs(jobs, done)
+            rows = [row for row in results if row is not None]
+            killed = _killed_row(jobs, results) if signals.signum else None
             if signals.signum:
-                click.echo(f"interrupted: {len(rows)} of {len(jobs)} job(s) done", err=True)
+                click.echo(
+                    f"interrupted: {len(rows)} of {len(jobs)} job(s) done"
+                    + (
+                        f"; {killed['instance']} {killed['method']} seed {killed['seed']} "
+                        "killed (marked interrupted)"
+                        if killed
+                        else ""
+                    ),
+                    err=True,
+                )
             if rows:
-                _write(folder, heading, suite, rows, as_json)
-        except (
-            KeyboardInterrupt
-        ):  # again while writing (each file atomic: written whole or not at all)
-            click.echo(f"interrupted: {folder} not fully written", err=True)
+                _write(folder, heading, suite, rows, [killed] if killed else [], as_json)
+    except KeyboardInterrupt:  # again while writing (each file atomic: written whole or not at all)
+        click.echo(f"interrupted: {folder} not fully written", err=True)
     if signals.signum:
         sys.exit(signals.exit_code)
 
 
-def _write(folder: Path, heading: str, suite: str, rows: list[Row], as_json: bool) -> None:
-    """The table, the CSV and the plot, and the table (or the rows as JSON) on stdout."""
-    table = markdown(rows)
+def _killed_row(jobs: list[Job], results: list[Row | None]) -> Row | None:
+    """The row of the job a signal killed (jobs run one at a time: the first without a row),
+    every figure empty and OK `interrupted`; None if the signal came after the last job."""
+    for job, result in zip(jobs, results):
+        if result is None:
+            row: Row = {key: None for key, _ in COLUMNS}
+            row.update(
+                instance=job.case.name,
+                method=job.method,
+                seed=job.options.seed,
+                ok="interrupted",
+                reference=job.case.reference,
+                objective_note="",
+            )
+            return row
+    return None
+
+
+def _write(
+    folder: Path, heading: str, suite: str, rows: list[Row], killed: list[Row], as_json: bool
+) -> None:
+    """The table, the CSV and the plot (of the rows done), and the table (or the rows as JSON)
+    on stdout; `killed` adds the row of a job a signal killed."""
+    table = markdown(rows + killed)
     write_text_atomic(folder / "bench.md", heading + table)
-    write_text_atomic(folder / "bench.csv", csv_text(rows))
+    write_text_atomic(folder / "bench.csv", csv_text(rows + killed))
     write_bytes_atomic(folder / "scaling.png", scaling_png(rows, f"hemplan bench {suite}"))
     written = f"wrote {folder}/bench.md, bench.csv and scaling.png"
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(rows + killed, indent=2))
         click.echo(written, err=True)
         return
     click.echo(table, nl=False)

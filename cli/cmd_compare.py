@@ -3,15 +3,23 @@
 Each method gets the same time limit, seed and workers; each schedule is verified by the
 evaluator (a violation stops the run as a solver bug). Writes DIR/compare.md,
 DIR/compare.csv, DIR/carers_per_client.png and DIR/<method>.json, all atomically.
+
+SIGINT (Ctrl-C) or SIGTERM stops the comparison as a whole: the running method keeps its best
+plan, verified, the methods not started are not run; what has a result is written, the
+interrupted method's row marked `(interrupted)` in the table, the CSV and the JSON (`status`),
+and the exit code is 130 or 143.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
 from hemplan.cli.compare_plot import plot_png
 from hemplan.cli.compare_table import csv_text, markdown, price_lines, table_rows
 from hemplan.cli.methods_option import chosen_methods
@@ -22,6 +30,9 @@ from hemplan.cli.progress import (
     progress_option,
     resolve_mode,
 )
+from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
+from hemplan.cli.signals import CaughtSignals
+from hemplan.models.contract.instance import Instance
 from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import write_bytes_atomic, write_model, write_text_atomic
 from hemplan.solver.compare import MethodRun, run_methods
@@ -42,14 +53,8 @@ from hemplan.solver.methods import METHODS
         "Default: compare-<instance>."
     ),
 )
-@click.option(
-    "--time-limit",
-    default=60.0,
-    show_default=True,
-    type=click.FloatRange(min=0.5),
-    help="Seconds for each method.",
-)
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed of every method.")
+@time_limit_option(60.0, 0.5, "Seconds for each method.")
+@seed_option("Seed of every method.")
 @click.option(
     "--workers",
     default=2,
@@ -57,11 +62,8 @@ from hemplan.solver.methods import METHODS
     type=click.IntRange(min=1),
     help="Workers of every method.",
 )
-@click.option(
-    "--work-limit",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="Reproducible search budget (see hemplan solve; central-travel: x100 solutions per day).",
+@work_limit_option(
+    "Reproducible search budget (see hemplan solve; central-travel: x100 solutions per day)."
 )
 @click.option(
     "--methods",
@@ -102,7 +104,10 @@ def compare(
     progress_mode: str,
     as_json: bool,
 ) -> None:
-    """Plan INSTANCE_FILE with every method and print how they differ (continuity, travel, time)."""
+    """Plan INSTANCE_FILE with every method and print how they differ (continuity, travel, time).
+
+    SIGINT (Ctrl-C) or SIGTERM stops the comparison; what has a result is written, the
+    interrupted method marked, and the exit code is 130 or 143."""
     chosen = chosen_methods(methods)
     instance = load_instance(instance_file)
     folder = Path(output_dir or f"compare-{Path(instance_file).stem}")
@@ -116,7 +121,40 @@ def compare(
         scheduler=scheduler,
         source=instance_file,
     )
+    heading = (
+        f"# hemplan compare: {instance.name or Path(instance_file).stem}\n\n"
+        f"Time limit {time_limit:g} s per method, seed {seed}, workers {workers}"
+        + (f", work limit {work_limit:g}" if work_limit is not None else "")
+        + ".\n\n"
+    )
+    signals = CaughtSignals()
+    try:
+        with signals:
+            runs = _run(instance, instance_file, options, chosen, progress_mode, quiet, signals)
+            stopped = _interruption(signals, runs, chosen)
+            if stopped:
+                click.echo(f"interrupted: {stopped}", err=True)
+            if runs:
+                _write(folder, heading, instance.name, runs, stopped, as_json)
+            elif stopped:
+                click.echo(f"interrupted: nothing written to {folder}", err=True)
+    except KeyboardInterrupt:  # again while writing (each file atomic: written whole or not at all)
+        click.echo(f"interrupted: {folder} not fully written", err=True)
+        sys.exit(signals.exit_code or 130)
+    if signals.signum:
+        sys.exit(signals.exit_code)
 
+
+def _run(
+    instance: Instance,
+    instance_file: str,
+    options: SolveOptions,
+    chosen: list[str],
+    progress_mode: str,
+    quiet: bool,
+    signals: CaughtSignals,
+) -> list[MethodRun]:
+    """Every chosen method, with a progress board; stops as a whole on a signal."""
     columns = ["state", *SCORE_COLUMNS]
     with ProgressBoard(
         f"hemplan compare {Path(instance_file).name}", columns, resolve_mode(progress_mode, quiet)
@@ -127,10 +165,11 @@ def compare(
 
         def done(run: MethodRun) -> None:
             m = run.result.evaluation.metrics
+            state = "interrupted" if run.interrupted else "done"
             board.update(
                 run.method,
-                "done, verified",
-                state=f"done in {run.wall_s:.0f}s",
+                f"{state}, verified",
+                state=f"{state} in {run.wall_s:.0f}s",
                 unassigned=m.unassigned_mandatory + m.unassigned_deferrable,
                 **{"distinct carers": m.distinct_carers_total},
                 travel=m.travel_minutes,
@@ -140,34 +179,79 @@ def compare(
             board.set(method, state="running")
             rows(method, event)
 
-        runs = run_methods(instance, options, chosen, done, running)
+        return run_methods(
+            instance, options, chosen, done, running, stopped=lambda: signals.signum is not None
+        )
+
+
+def _interruption(signals: CaughtSignals, runs: list[MethodRun], chosen: list[str]) -> str:
+    """What a signal cut short, in words; "" if the comparison ran to its end."""
+    cut = [run.method for run in runs if run.interrupted]
+    missing = [name for name in chosen if name not in {run.method for run in runs}]
+    if not signals.signum and not cut and not missing:
+        return ""
+    parts = []
+    if cut:
+        parts.append(f"{', '.join(cut)} stopped early (best plan so far, marked interrupted)")
+    if missing:
+        parts.append(f"{', '.join(missing)} not run or not finished")
+    return "; ".join(parts) or "every method had finished"
+
+
+def _label(run: MethodRun) -> str:
+    """The method's name in the table, the CSV, the JSON and the plot: marked if interrupted."""
+    return f"{run.method} (interrupted)" if run.interrupted else run.method
+
+
+def _write(
+    folder: Path,
+    heading: str,
+    name: str,
+    runs: list[MethodRun],
+    stopped: str,
+    as_json: bool,
+) -> None:
+    """The schedules, the table, the CSV and the plot, and the table (or JSON) on stdout."""
     for run in runs:
         write_model(folder / f"{run.method}.json", run.result.schedule)
     figures = table_rows(runs)
-    prices = price_lines(figures)
+    for run, row in zip(runs, figures):
+        row["method"] = _label(run)
+    prices = price_lines(figures)  # an interrupted method's row does not count: its label differs
     table = markdown(figures)
-    heading = (
-        f"# hemplan compare: {instance.name or Path(instance_file).stem}\n\n"
-        f"Time limit {time_limit:g} s per method, seed {seed}, workers {workers}"
-        + (f", work limit {work_limit:g}" if work_limit is not None else "")
-        + ".\n\n"
-    )
+    notes = list(prices)
+    if stopped:
+        notes.append(f"interrupted: {stopped}")
     write_text_atomic(
         folder / "compare.md",
-        heading + table + ("\n" + "\n".join(f"- {p}" for p in prices) + "\n" if prices else ""),
+        heading + table + ("\n" + "\n".join(f"- {n}" for n in notes) + "\n" if notes else ""),
     )
     write_text_atomic(folder / "compare.csv", csv_text(figures))
     write_bytes_atomic(
         folder / "carers_per_client.png",
-        plot_png(runs, f"{instance.name}: distinct carers per client"),
+        plot_png(
+            [replace(run, method=_label(run)) for run in runs],
+            f"{name}: distinct carers per client",
+        ),
     )
     written = (
-        f"wrote {folder}/compare.md, compare.csv, carers_per_client.png and one schedule per method"
+        f"wrote {folder}/compare.md, compare.csv, carers_per_client.png and one schedule per "
+        + ("method" if not stopped else "method with a result")
     )
     if as_json:
+        rows = [
+            {**row, "status": "interrupted" if run.interrupted else "done"}
+            for run, row in zip(runs, figures)
+        ]
         click.echo(
             json.dumps(
-                {"rows": figures, "price_of_continuity": prices, "folder": str(folder)}, indent=2
+                {
+                    "rows": rows,
+                    "price_of_continuity": prices,
+                    "folder": str(folder),
+                    "interrupted": bool(stopped),
+                },
+                indent=2,
             )
         )
         click.echo(written, err=True)

@@ -1,16 +1,25 @@
 """`hemplan replan`: after a sick call or an updated instance, keep the known plan and re-plan the
-rest."""
+rest.
+
+SIGINT (Ctrl-C) or SIGTERM stops the replan and writes nothing (the old schedule stands; a
+re-plan cut short is no plan to hand out): exit 130 or 143.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
 import click
 
+import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
+from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
+from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.weights_option import weights_option
 from hemplan.models.contract.clock import format_clock
+from hemplan.models.contract.problems import escape_controls
 from hemplan.models.contract.schedule import Assignment, Distribution, Metrics
 from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.models.io.write import write_model
@@ -50,13 +59,7 @@ HEADER = (
     help="A carer absent on --days (repeat for several).",
 )
 @click.option("--days", metavar="D|D-E", help="Absence days, 0-based and inclusive: 4 or 3-5.")
-@click.option(
-    "--time-limit",
-    default=8.0,
-    show_default=True,
-    type=click.FloatRange(min=1.0),
-    help="Seconds for the whole replan, loading and verification included.",
-)
+@time_limit_option(8.0, 1.0, "Seconds for the whole replan, loading and verification included.")
 @click.option(
     "--workers",
     default=2,
@@ -64,12 +67,9 @@ HEADER = (
     type=click.IntRange(min=1),
     help="Teams solved in parallel.",
 )
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random choice.")
-@click.option(
-    "--work-limit",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="Search work per team in CP-SAT deterministic units (reproducible on any machine).",
+@seed_option("Seed of every random choice.")
+@work_limit_option(
+    "Search work per team in CP-SAT deterministic units (reproducible on any machine)."
 )
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
 @weights_option
@@ -113,16 +113,29 @@ def replan(
         work_limit=work_limit,
         weights=weights,
     )
-    result = run_replan(
-        instance,
-        old,
-        [Absence(c, span) for c in absent],
-        options,
-        source=instance_file,
-        schedule_source=schedule_file,
-        started=started,
-    )
-    write_model(output, result.schedule)
+    signals = CaughtSignals()
+    result: ReplanResult | None = None
+    written = False
+    try:
+        with signals:
+            result = run_replan(
+                instance,
+                old,
+                [Absence(c, span) for c in absent],
+                options,
+                source=instance_file,
+                schedule_source=schedule_file,
+                started=started,
+            )
+            if not signals.signum:  # a signal the solver took as a stop: a replan cut short
+                write_model(output, result.schedule)
+                written = True
+    except KeyboardInterrupt:  # before the result, or while writing it (atomic)
+        result = None
+    if result is None or signals.signum:
+        if not written:
+            click.echo(f"interrupted: {output} not written (the old schedule stands)", err=True)
+        sys.exit(signals.exit_code or 130)
     if as_json:
         click.echo(json.dumps(_as_json(result), indent=2))
     else:
@@ -135,7 +148,9 @@ def replan(
 
 
 def _report(result: ReplanResult) -> list[str]:
-    rows = [HEADER] + [_row(c) for c in result.changes]
+    """The change list as a table (ids and reasons from the input shown with their control
+    characters escaped, so they cannot drive the terminal), then the summary lines."""
+    rows = [HEADER] + [tuple(escape_controls(cell) for cell in _row(c)) for c in result.changes]
     widths = [max(len(r[k]) for r in rows) for k in range(len(HEADER))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
     lines.append(

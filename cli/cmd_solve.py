@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
 from hemplan.cli.progress import (
     SCORE_COLUMNS,
     ProgressBoard,
@@ -16,6 +17,7 @@ from hemplan.cli.progress import (
     resolve_mode,
 )
 from hemplan.cli.render import metrics_lines, summary_json
+from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.weights_option import weights_option
 from hemplan.models.io.load import load_instance
@@ -31,13 +33,7 @@ from hemplan.solver.score import Weights
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Schedule file to write."
 )
-@click.option(
-    "--time-limit",
-    default=60.0,
-    show_default=True,
-    type=click.FloatRange(min=0.5),
-    help="Seconds in all.",
-)
+@time_limit_option(60.0, 0.5, "Seconds in all.")
 @click.option(
     "--workers",
     default=2,
@@ -45,13 +41,10 @@ from hemplan.solver.score import Weights
     type=click.IntRange(min=1),
     help="Teams solved in parallel.",
 )
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random choice.")
-@click.option(
-    "--work-limit",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="Search work per team in CP-SAT deterministic units: the same seed then gives the same "
-    "schedule on any machine (the time limit stays a guard). Default: from the time limit.",
+@seed_option("Seed of every random choice.")
+@work_limit_option(
+    "Search work per team in CP-SAT deterministic units: the same seed then gives the same "
+    "schedule on any machine (the time limit stays a guard). Default: from the time limit."
 )
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
 @weights_option
@@ -110,8 +103,9 @@ def solve(
     if not folder.is_dir():  # say so now, not after the whole solve
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
     began = time.monotonic()
-    with CaughtSignals() as signals:
-        try:
+    signals = CaughtSignals()
+    try:
+        with signals:
             instance = load_instance(instance_file)
             left = max(0.5, time_limit - (time.monotonic() - began))  # the limit covers loading too
             options = SolveOptions(
@@ -134,11 +128,9 @@ def solve(
                     instance, options, lambda event: rows(f"team {event.team}", event)
                 )
             write_model(output, result.schedule)
-        except (
-            KeyboardInterrupt
-        ):  # before any plan existed, or again while writing (atomic: nothing half-written)
-            click.echo(f"interrupted: {output} not written", err=True)
-            sys.exit(signals.exit_code or 130)
+    except KeyboardInterrupt:  # before any plan existed, or again while writing (atomic)
+        click.echo(f"interrupted: {output} not written", err=True)
+        sys.exit(signals.exit_code or 130)
     _summary(output, result, as_json)
     if signals.signum:
         sys.exit(signals.exit_code)

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+import hemplan.cli.early  # noqa: F401  (first: Ctrl-C from here on exits 130, see early.py)
 from hemplan.models.contract.problems import InputError, problem_lines
 
 EXIT_INPUT_ERROR = 2

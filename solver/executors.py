@@ -28,23 +28,42 @@ and checks `should_stop()` between steps. Use it as
   or, without one, a `LocalCluster` of `workers` single-threaded worker processes on loopback.
   Events go through a `distributed.Queue` (pickled to bytes: the cluster is trusted, dask
   pickles the tasks anyway), the stop request is a `distributed.Event` that tasks poll at most
-  every `STOP_POLL_S` seconds. Tasks run inside dask worker processes, so the hemplan package
-  must be importable there (install it on every worker). A task that itself uses local
-  processes (a method run of `hemplan compare`) needs non-daemonic workers: the local cluster
-  is started so; start the workers of an existing cluster with
-  `DASK_DISTRIBUTED__WORKER__DAEMON=False`.
+  every `STOP_POLL_S` seconds (a task that cannot poll, a method run of `hemplan compare`, gets
+  it as a KeyboardInterrupt in its thread: `interrupt_on_stop`). The workers of a local cluster
+  ignore SIGINT and SIGTERM, as local workers do (`dask_setup`, preloaded into each). Tasks
+  run inside dask worker processes, so the hemplan package must be importable there (install
+  it on every worker). A task that itself uses local processes (a method run of `hemplan
+  compare`) needs non-daemonic workers: the local cluster is started so; start the workers of
+  an existing cluster with `DASK_DISTRIBUTED__WORKER__DAEMON=False`.
 
 With every executor a Ctrl-C (KeyboardInterrupt) in this process while `map` waits sets the
 stop request and `map` still returns every result; `request_stop()` does the same from code.
 Results never depend on the executor: each job's result depends only on the job. No worker
 outlives `close()`: SIGINT and SIGTERM are held while workers start, so none runs unlisted.
+
+No local worker outlives the process that made its pool either, whatever ends that process
+(SIGKILL, the OOM killer): on Linux each worker asks the kernel for SIGKILL when its parent
+ends (`prctl(PR_SET_PDEATHSIG)`, in the worker's initializer, `_die_with_parent`) and then
+checks that the pool's owner is still there, which closes the race of an owner killed while
+the worker started. A fresh worker's parent is the fork server, which ends once no process
+holds its liveness pipe: each worker closes its inherited copy, so the server ends with the
+owner and takes its workers with it. The kernel's parent-death signal was chosen over a
+process group the owner kills on its way out: a SIGKILLed owner takes no way out. Other
+systems have no such signal: there a killed owner may leave its workers running. A dask local
+cluster needs none of this: its worker processes end with their nanny, which runs in this
+process (distributed watches the parent through a pipe), and the local workers of a task end
+with the dask worker as above.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import pickle
 import signal
+import sys
+import threading
 import time
 import uuid
 from abc import ABC, abstractmethod
@@ -141,14 +160,70 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-def _init_worker(queue: Any, stop: Any) -> None:
+def _init_worker(queue: Any, stop: Any, owner: int) -> None:
     """Workers ignore Ctrl-C and SIGTERM (the parent turns them into a stop request); a worker
-    starts with both held (`_signals_held`) and lets them through once they are ignored."""
+    starts with both held (`_signals_held`) and lets them through once they are ignored. A
+    worker dies with `owner`, the process whose pool it serves (`_die_with_parent`)."""
+    _die_with_parent(owner)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)
     global _queue, _stop
     _queue, _stop = queue, stop
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(owner: int) -> None:
+    """Linux: SIGKILL this worker when its parent ends (the owner, or for a fresh worker the
+    fork server, which ends with the owner once no worker holds its liveness pipe), and end it
+    now if the owner has ended already. Elsewhere: nothing."""
+    _release_fork_server()
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(
+            ctypes.c_int(PR_SET_PDEATHSIG),
+            ctypes.c_ulong(signal.SIGKILL),
+            ctypes.c_ulong(0),
+            ctypes.c_ulong(0),
+            ctypes.c_ulong(0),
+        )
+    except (OSError, AttributeError):  # no libc to ask: the worker ends after its job
+        return
+    # the parent may have ended before the request above: then nobody would send the signal
+    parent = os.getppid()
+    if parent != owner and _parent_of(parent) != owner:
+        os._exit(1)
+
+
+def _parent_of(pid: int) -> int | None:
+    """The parent process id of `pid` (Linux /proc), None if unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return int(fields[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _release_fork_server() -> None:
+    """Close this process's copy of the fork server's liveness pipe. The server runs while any
+    process holds the pipe's write end, and every process it forks is given one: held by the
+    workers, it would keep the server, and so (by their parent-death signal) the workers, alive
+    after the owner was killed. A worker never starts processes through the owner's server."""
+    from multiprocessing import forkserver
+
+    server: Any = forkserver._forkserver
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is not None:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+        server._forkserver_alive_fd = None
 
 
 def _run_local(task: Task, job: Any) -> Any:
@@ -174,7 +249,7 @@ class LocalExecutor(Executor):
             workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(self._queue, self._stop),
+            initargs=(self._queue, self._stop, os.getpid()),
             max_tasks_per_child=1 if fresh else None,
         )
 
@@ -190,11 +265,11 @@ class LocalExecutor(Executor):
         futures: list[Future] = []
         try:
             with _signals_held():
-                futures = [self._pool.submit(_run_local, task, job) for job in jobs]
-        except (
-            KeyboardInterrupt
-        ):  # held during the submits, it arrives as they end: every job is listed
-            self.request_stop()
+                for job in jobs:
+                    futures.append(self._pool.submit(_run_local, task, job))
+        except KeyboardInterrupt:  # a signal is held during the submits and arrives as they end;
+            self.request_stop()  # a stop raised in this thread (`interrupt_on_stop`) may not be
+        unsubmitted = [None] * (len(jobs) - len(futures))  # those jobs give None
 
         def done() -> bool:
             return all(f.done() for f in futures) or (self._abandon and self.stopped)
@@ -203,8 +278,8 @@ class LocalExecutor(Executor):
         if not all(f.done() for f in futures):  # only when abandoning
             self._kill_workers()
         if self._abandoned:
-            return [_finished(f) for f in futures]
-        return [f.result() for f in futures]
+            return [_finished(f) for f in futures] + unsubmitted
+        return [f.result() for f in futures] + unsubmitted
 
     def _kill_workers(self) -> None:
         """Kill every worker (SIGKILL: they ignore SIGTERM) until the pool's manager thread has
@@ -249,6 +324,38 @@ def _wait(done: Callable[[], bool], drain: Callable[[], None], stop: Callable[[]
     drain()
 
 
+@contextmanager
+def interrupt_on_stop(should_stop: Callable[[], bool]) -> Iterator[None]:
+    """While active, a stop request raises KeyboardInterrupt in this thread, as a Ctrl-C does in
+    the main thread: for a task that cannot poll `should_stop` but takes a Ctrl-C as a stop (a
+    whole method run, in a dask worker's thread). A watcher thread asks every STOP_POLL_S and
+    raises it once (`PyThreadState_SetAsyncExc`: it arrives at the task's next Python step);
+    one not yet arrived when the block ends is withdrawn, so none escapes the block later."""
+    target = threading.get_ident()
+    lock, done = threading.Lock(), threading.Event()
+
+    def raise_in_target(exc: Any) -> None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), exc)
+
+    def watch() -> None:
+        while not done.wait(STOP_POLL_S):
+            if should_stop():
+                with lock:
+                    if not done.is_set():
+                        raise_in_target(ctypes.py_object(KeyboardInterrupt))
+                return
+
+    watcher = threading.Thread(target=watch, name="hemplan-stop-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        with lock:
+            done.set()
+            raise_in_target(None)
+        watcher.join()
+
+
 # --- dask ----------------------------------------------------------------------------------------
 
 
@@ -284,9 +391,17 @@ class DaskExecutor(Executor):
         if scheduler is None:
             import dask
 
-            with dask.config.set(
-                {"distributed.worker.daemon": False}
-            ):  # a task may use a process pool
+            settings = {
+                "distributed.worker.daemon": False,  # a task may use a process pool
+                # the workers ignore SIGINT and SIGTERM (`dask_setup`): a Ctrl-C at the
+                # terminal reaches the whole process group, and must stop the work through this
+                # process's stop request, not kill the workers mid-task
+                "distributed.worker.preload": [
+                    *dask.config.get("distributed.worker.preload", []),
+                    __name__,
+                ],
+            }
+            with dask.config.set(settings):
                 self._cluster = LocalCluster(
                     n_workers=workers,
                     threads_per_worker=1,
@@ -329,6 +444,16 @@ class DaskExecutor(Executor):
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def dask_setup(worker: Any) -> None:
+    """Preload of the workers of a local cluster started here (dask calls it in each worker
+    process as it starts): like local workers, they ignore SIGINT and SIGTERM and leave them to
+    this process, which turns them into a stop request; the nanny closes them by a message, or
+    SIGKILL."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def make_executor(

@@ -4,6 +4,9 @@ stream back and a stop request reaches running tasks."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +19,7 @@ from hemplan.cli.main import main
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.models.io.write import to_json
+from hemplan.solver.compare import run_methods
 from hemplan.solver.continuity.solve import solve
 from hemplan.solver.executors import InlineExecutor, LocalExecutor, make_executor
 from hemplan.solver.method import SolveOptions
@@ -187,3 +191,39 @@ def test_compare_on_a_dask_cluster_gives_the_local_schedules(cluster: Any, tmp_p
             assert evaluate(instance, schedule).violations == []
         plans.append([_assignments(s) for s in schedules])
     assert plans[0] == plans[1]
+
+
+def test_ctrl_c_stops_every_method_of_a_compare_on_a_dask_cluster(cluster: Any) -> None:
+    """Each method runs as a task in a dask worker's thread, where no signal arrives: the stop
+    request reaches it as a Ctrl-C would, and each keeps its best plan, verified."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+    instance = load_instance(TEAM)
+    options = SolveOptions(
+        time_limit=60, workers=1, executor="dask", scheduler=cluster.scheduler_address
+    )
+    heard: set[str] = set()
+
+    def on_progress(method: str, event: Any) -> None:
+        heard.add(method)
+        if len(heard) == 2 and not stopped:  # both are searching: a real Ctrl-C here
+            stopped.append(time.monotonic())
+            os.kill(os.getpid(), signal.SIGINT)
+
+    stopped: list[float] = []
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        runs = run_methods(
+            instance, options, ["continuity", "teams-travel"], on_progress=on_progress
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert stopped and time.monotonic() - stopped[0] < 20  # not the 60 s of the methods
+    assert [(run.method, run.interrupted) for run in runs] == [
+        ("continuity", True),
+        ("teams-travel", True),
+    ]
+    for run in runs:
+        assert run.result.schedule.solver is not None
+        assert run.result.schedule.solver.status == "INTERRUPTED"
+        assert evaluate(instance, run.result.schedule).violations == []

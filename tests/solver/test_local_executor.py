@@ -19,7 +19,13 @@ import pytest
 
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance, load_schedule
-from hemplan.solver.executors import InlineExecutor, LocalExecutor, make_executor
+from hemplan.solver.executors import (
+    STOP_POLL_S,
+    InlineExecutor,
+    LocalExecutor,
+    interrupt_on_stop,
+    make_executor,
+)
 from tests.paths import REPO
 
 TEAM = REPO / "instances" / "team-14d.json"
@@ -253,3 +259,83 @@ def test_an_interrupted_bench_kills_its_job_and_leaves_no_child(tmp_path: Path) 
     assert len(children) >= 3 and _gone(children)
     assert time.monotonic() - began < 60
     assert not (tmp_path / "b" / "bench.md").exists()
+
+
+# --- no worker outlives its owner, whatever kills it ---------------------------------------------
+
+_OWNER = """
+import sys
+from hemplan.solver.executors import LocalExecutor
+from tests.solver.test_local_executor import _sleeper
+
+fresh = sys.argv[1] == "fresh"
+with LocalExecutor(1 if fresh else 2, fresh=fresh) as executor:
+    executor.map(_sleeper, [120.0, 120.0], lambda pid: print(pid, flush=True))
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether the process exists and is not a zombie (Linux /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+@pytest.mark.parametrize("mode", ["fork", "fresh"])
+def test_workers_die_when_their_owner_is_killed_with_sigkill(mode: str) -> None:
+    """A kept pool's workers are the owner's children; a fresh job is a child of the fork
+    server, which used to outlive the owner together with the job (each kept the other alive)."""
+    owner = subprocess.Popen(
+        [sys.executable, "-c", _OWNER, mode], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    below: list[int] = []
+    try:
+        assert owner.stdout is not None
+        jobs = [int(owner.stdout.readline()) for _ in range(1 if mode == "fresh" else 2)]
+        below = _descendants(owner.pid)
+        assert set(jobs) <= set(below)
+        owner.kill()
+        owner.wait()
+        deadline = time.monotonic() + 5
+        while any(_running(pid) for pid in below) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = [pid for pid in below if _running(pid)]
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+            owner.wait()
+        for pid in below:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
+def test_a_stop_raised_in_the_task_thread_arrives_once_and_never_after_the_block() -> None:
+    stop = threading.Event()
+    seen: list[str] = []
+
+    def task() -> None:
+        try:
+            with interrupt_on_stop(stop.is_set):
+                stop.set()
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline:
+                    time.sleep(0.01)
+                seen.append("not stopped")
+        except KeyboardInterrupt:
+            seen.append("stopped")
+        time.sleep(3 * STOP_POLL_S)  # nothing more arrives after the block
+        with interrupt_on_stop(lambda: True):
+            pass  # ended before the watcher looked: nothing arrives either
+        time.sleep(3 * STOP_POLL_S)
+        seen.append("after")
+
+    thread = threading.Thread(target=task)
+    began = time.monotonic()
+    thread.start()
+    thread.join(timeout=40)
+    assert seen == ["stopped", "after"]
+    assert time.monotonic() - began < 10

@@ -16,6 +16,15 @@ from ortools.sat.python import cp_model
 
 from hemplan.solver.continuity.model.objective import Levels
 
+SEED_RANGE = 2**32  # CP-SAT takes a signed 32-bit seed
+
+
+def cp_sat_seed(seed: int) -> int:
+    """CP-SAT's `random_seed` is a 32-bit integer; hemplan's seed is any whole number. The seed
+    is wrapped into [-2**31, 2**31) (two's complement): a 32-bit seed passes unchanged, any
+    other always maps to the same one, so a seed keeps giving the same schedule."""
+    return (seed + SEED_RANGE // 2) % SEED_RANGE - SEED_RANGE // 2
+
 
 @dataclass
 class Solved:
@@ -68,7 +77,7 @@ def cp_solver(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit)
     solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+    solver.parameters.random_seed = cp_sat_seed(seed)
     solver.parameters.catch_sigint_signal = False  # Ctrl-C is handled by the search loop
     solver.parameters.max_presolve_iterations = (
         1  # small budgets: search from the hint, not presolve
