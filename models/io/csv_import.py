@@ -455,9 +455,9 @@ def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
     lines = text.splitlines()
     first_line = 1
     delimiter = None
-    hint = re.fullmatch(r" *sep=(.) *", lines[0].rstrip("\r\n")) if lines else None
-    if hint is not None:  # Excel's delimiter hint line (a tab too; any line end, a bare CR too)
-        delimiter = hint.group(1)
+    sep_line = re.fullmatch(r" *sep=(.) *", lines[0].rstrip("\r\n")) if lines else None
+    if sep_line is not None:  # Excel's delimiter hint line (a tab too; any line end, a bare CR too)
+        delimiter = sep_line.group(1)
         first_line = 2
         ends = re.search(r"\r\n|\n|\r", text)
         text = text[ends.end() :] if ends else ""
