@@ -5,6 +5,7 @@ The same options always give a byte-identical file.
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -92,6 +93,12 @@ def generate(
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
+    live = sys.stderr.isatty()
+
+    def on_team(done: int, total: int) -> None:
+        if live and total > 1:  # a city takes a minute: say how far it is
+            click.echo(f"\rteam {done}/{total}", err=True, nl=done == total)
+
     try:
         instance = generate_instance(
             teams=teams,
@@ -102,6 +109,7 @@ def generate(
             start_date=start_date.date(),
             name=name,
             absence_rate=absence_rate,
+            on_team=on_team,
         )
     except GeneratorError as exc:
         raise click.UsageError(str(exc)) from None

@@ -48,14 +48,16 @@ MAX_ORDERS = 2000  # orders of a carer-day's free-start locked visits tried befo
 Key = tuple[str, int]  # (carer id, day)
 
 
-def check_locks(instance: Instance, source: str, allow_borrowing: bool = False) -> None:
+def check_locks(instance: Instance, source: str, allow_borrowing: bool = False) -> LockCheck:
     """Raise an InputError naming `source` (the file the user gave) when a lock of `instance`
-    cannot be kept; instances without locks cost nothing."""
+    cannot be kept; instances without locks cost nothing. Returns what the locks together
+    leave the locked visits (`LockCheck`; nothing to narrow without locks)."""
     if not any(v.locked_carers or v.locked_start is not None for v in instance.visits):
-        return
-    problems = lock_problems(Problem.build(instance, allow_borrowing), source)
-    if problems:
-        raise InputError(problems)
+        return LockCheck([], {}, {})
+    locks = check_lock_sets(Problem.build(instance, allow_borrowing), source)
+    if locks.problems:
+        raise InputError(locks.problems)
+    return locks
 
 
 @dataclass(frozen=True)

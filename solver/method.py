@@ -18,7 +18,8 @@ from hemplan.models.contract.schedule import Schedule, SolverInfo
 from hemplan.models.contract.version import hemplan_version
 from hemplan.models.evaluator import Evaluation, evaluate
 from hemplan.solver.assemble import to_schedule
-from hemplan.solver.locks import check_locks
+from hemplan.solver.budget import Plan, check_budget
+from hemplan.solver.locks import LockCheck, check_locks
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Score, Weights
 from hemplan.solver.solution import Solution
@@ -97,11 +98,41 @@ class Method(Protocol):
     ) -> SolveResult: ...
 
 
-def admit(instance: Instance, options: SolveOptions, allow_borrowing: bool) -> None:
+CENTRAL_METHODS = frozenset({"central-travel", "central-greedy"})  # the district day by day
+ROUTING_METHODS = frozenset({"central-travel"})  # days in worker processes, routed by OR-Tools
+
+
+def memory_plan(
+    instance: Instance, options: SolveOptions, allow_borrowing: bool, method: str | None = None
+) -> Plan:
+    """How `method` plans `instance` as far as memory goes (`solver.budget.Plan`); without
+    `method`, with borrowing the heaviest central baseline (central-travel)."""
+    if method is None:
+        central = lists = allow_borrowing
+    else:
+        central, lists = method in CENTRAL_METHODS, method in ROUTING_METHODS
+    # central-travel routes only with time left once the verification is set aside
+    routing = lists and search_deadline(0.0, instance, options, allow_borrowing=True) > 0
+    # a dask scheduler given by address runs the teams on its own workers, elsewhere
+    workers = options.workers if options.scheduler is None else 1
+    return Plan(workers, allow_borrowing, central, lists, routing)
+
+
+def admit(
+    instance: Instance, options: SolveOptions, allow_borrowing: bool, method: str | None = None
+) -> LockCheck:
     """The checks every method makes before any work: an input the method could not plan
-    lawfully is the user's to fix (an InputError naming `options.source`), never a SolverBug
-    after the search. Today: locks that no schedule could keep (`solver.locks`)."""
-    check_locks(instance, options.source_of(instance), allow_borrowing)
+    lawfully, or not within the machine's memory, is the user's to fix (an InputError naming
+    `options.source`), never a SolverBug after the search nor a machine out of memory.
+
+    1. the memory budget (`solver.budget`): the estimate from the instance's size alone (one
+       pass over the records, nothing built) for `method` (`memory_plan`);
+    2. locks that no schedule could keep (`solver.locks`; instances without locks cost
+       nothing). What the locks together leave the locked visits is returned, for a method
+       that plans `LockCheck.narrowed(instance)`."""
+    source = options.source_of(instance)
+    check_budget(instance, source, memory_plan(instance, options, allow_borrowing, method))
+    return check_locks(instance, source, allow_borrowing)
 
 
 def verify_seconds(instance: Instance, allow_borrowing: bool) -> float:

@@ -10,15 +10,17 @@ but takes work to find. The same arguments always give the same instance, byte f
 Modules, one job each: geography (areas, offices, homes), services (catalogue, care levels,
 client plans), rosters (shifts), capacity (load checks), team (sizing one team), names,
 seeding (random generators), calendar_days (weekdays and weeks), absences (substitutes for
-absent carers), verify and stats.
+absent carers), verify and stats; blas keeps the many small matrix products on one thread.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from hemplan.models.contract.instance import Client, Horizon, Instance, Staff, Team, TravelSettings
 from hemplan.models.generator.absences import with_absences
+from hemplan.models.generator.blas import one_blas_thread
 from hemplan.models.generator.calendar_days import Calendar
 from hemplan.models.generator.names import CLIENT_FIRST, STAFF_FIRST, draw_names
 from hemplan.models.generator.rosters import shifts_for
@@ -27,6 +29,7 @@ from hemplan.models.generator.services import SKILLS
 from hemplan.models.generator.stats import Summary, summarize
 from hemplan.models.generator.team import GeneratorError, TeamDraft, build_team
 from hemplan.models.generator.verify import unservable
+from hemplan.models.io.limits import MAX_VISITS
 
 __all__ = [
     "DEFAULT_START_DATE",
@@ -46,6 +49,13 @@ LIMITS = {
     "staff_per_team": (1, 100),
     "days": (1, 366),
 }
+# Visits the sizing typically makes at the least: per carer and day where the carers are the
+# bound (measured 3.1-6.3, 4.1-5.3 on teams of 20 or more clients) and per client and day where
+# the clients are (1.4-3.2 with more carers than the clients need). An instance whose expected
+# visits are over what `hemplan` reads (models/io/limits.py, MAX_VISITS) is refused before any
+# work; the count is checked exactly once the teams are sized.
+VISITS_PER_CARER_DAY = 3.5
+VISITS_PER_CLIENT_DAY = 1.4
 
 
 def generate_instance(
@@ -57,13 +67,17 @@ def generate_instance(
     start_date: date = DEFAULT_START_DATE,
     name: str = "",
     absence_rate: float = 0.0,
+    on_team: Callable[[int, int], None] = lambda done, teams: None,
 ) -> Instance:
     """A realistic instance with `teams` teams of `staff_per_team` carers and `clients_per_team`
     clients over `days` days from `start_date`, drawn from `seed`; with `absence_rate` > 0,
     about that share of the regular shifts is worked by substitutes instead (absences.py).
 
-    Raises GeneratorError (a ValueError) for arguments out of range, or when the staff are too
-    few for the clients even at the lightest care level.
+    `on_team(done, teams)` hears each team finished (the CLI shows it).
+
+    Raises GeneratorError (a ValueError) for arguments out of range, when the staff are too
+    few for the clients even at the lightest care level, or when the instance would hold more
+    visits than an instance may (`expected_visits`, before any work; then counted exactly).
     """
     args = {
         "teams": teams,
@@ -82,10 +96,26 @@ def generate_instance(
             f"absence_rate must be from 0 to {MAX_ABSENCE_RATE}, got {absence_rate!r}"
         )
 
+    expected = expected_visits(teams, clients_per_team, staff_per_team, days)
+    if expected > MAX_VISITS:
+        raise GeneratorError(
+            f"{teams} teams of {clients_per_team} clients and {staff_per_team} staff over {days} "
+            f"days make about {expected:,} visits or more; hemplan reads at most "
+            f"{MAX_VISITS:,} visits in an instance. Use fewer teams, staff or days"
+        )
     cal = Calendar(start_date, days)
-    drafts = [
-        build_team(seed, i, teams, clients_per_team, staff_per_team, cal) for i in range(teams)
-    ]
+    drafts = []
+    with one_blas_thread():  # many small matrix products: threads only wait (blas.py)
+        for i in range(teams):
+            drafts.append(build_team(seed, i, teams, clients_per_team, staff_per_team, cal))
+            on_team(i + 1, teams)
+    made = sum(_visit_count(d, cal) for d in drafts)
+    if made > MAX_VISITS:  # the rates above are typical, not a promise
+        raise GeneratorError(
+            f"{teams} teams of {clients_per_team} clients and {staff_per_team} staff over {days} "
+            f"days make {made:,} visits; hemplan reads at most {MAX_VISITS:,} visits in an "
+            "instance. Use fewer teams, staff or days"
+        )
     instance = _assemble(
         drafts,
         cal,
@@ -100,6 +130,21 @@ def generate_instance(
             f"generated visit {first} cannot be served: {problems[first]} (a generator bug)"
         )
     return instance
+
+
+def expected_visits(teams: int, clients_per_team: int, staff_per_team: int, days: int) -> int:
+    """The fewest visits these arguments typically make: the sizing fills the carers' time,
+    unless the clients are too few to fill it."""
+    per_team_day = min(
+        VISITS_PER_CARER_DAY * staff_per_team, VISITS_PER_CLIENT_DAY * clients_per_team
+    )
+    return int(teams * days * per_team_day)
+
+
+def _visit_count(draft: TeamDraft, cal: Calendar) -> int:
+    """The visits of a team once its patterns are expanded."""
+    patterns = sum(len(cal.pattern_days(p)) for c in draft.clients for p in c.patterns)
+    return patterns + sum(len(c.escorts) for c in draft.clients)
 
 
 def _default_name(teams: int, clients: int, staff: int, days: int, seed: int) -> str:

@@ -165,6 +165,49 @@ def _team_capacity(carers: tuple, cal: Calendar) -> np.ndarray:
     return caps
 
 
+@lru_cache(maxsize=8)
+def _team_sums(
+    carers: tuple, cal: Calendar, holds: tuple[tuple[bool, ...], ...]
+) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """`TeamLoad._capacity_sums` for carers as `_team_capacity` takes them and, per skill, who
+    holds it."""
+    caps = _team_capacity(carers, cal)
+    present = caps > 0
+    by_skill = []
+    for mask in holds:
+        held = np.array(mask, dtype=bool)
+        others = present[~held].sum(axis=0)  # carers without the skill in each interval
+        holders = caps[held].sum(axis=0)
+        others.setflags(write=False)
+        holders.setflags(write=False)
+        by_skill.append((others, holders))
+    everyone = caps.sum(axis=0)
+    everyone.setflags(write=False)
+    return everyone, by_skill
+
+
+SHAPE_BITS = 21  # minutes of a window or a duration fit in 21 bits (a day is 1440)
+
+
+def _shapes(earliest: np.ndarray, latest: np.ndarray, duration: np.ndarray):
+    """The distinct (earliest, latest, duration) rows in lexicographic order and, per visit, the
+    index of its row: `np.unique(rows, axis=0, return_inverse=True)`, on one int64 key per row
+    (a 1-D sort, several times faster; the order is the same for values below 2**SHAPE_BITS)."""
+    rows = np.stack([earliest, latest, duration], axis=1)
+    if rows.size and (rows.min() < 0 or rows.max() >= 1 << SHAPE_BITS):
+        shapes, inverse = np.unique(rows, axis=0, return_inverse=True)
+        return shapes, inverse.reshape(-1)
+    key = (
+        (rows[:, 0].astype(np.int64) << (2 * SHAPE_BITS))
+        | (rows[:, 1].astype(np.int64) << SHAPE_BITS)
+        | rows[:, 2].astype(np.int64)
+    )
+    keys, inverse = np.unique(key, return_inverse=True)
+    mask = (1 << SHAPE_BITS) - 1
+    shapes = np.stack([keys >> (2 * SHAPE_BITS), (keys >> SHAPE_BITS) & mask, keys & mask], axis=1)
+    return shapes.astype(rows.dtype), inverse.reshape(-1)
+
+
 def _energy(earliest, latest, duration, travel: float, i: int | None = None, j: int | None = None):
     """Minutes of a visit (with the trip to it) that must fall inside [g_i, g_j] whatever its
     start in [earliest, latest]: min(b - a, duration + travel, earliest + duration - a,
@@ -292,18 +335,13 @@ class TeamLoad:
         Double-staffed visits need no skill, yet when fewer than two carers without skill k
         work in [g_i, g_j], one or both seats of each fall to carers holding k: that share of
         the doubles' work counts against them as well."""
-        caps = self._capacities()  # [carer, day, i, j]
+        everyone, by_skill = self._capacity_sums()
         demand = self.demand()  # [day, group, i, j]
         excess = np.empty((self.cal.days, 1 + len(SKILLS_CHECKED), len(GRID), len(GRID)))
-        excess[:, 0] = demand[:, 0] - PEAK_UTILISATION * caps.sum(axis=0)
-        present = caps > 0
-        for k in range(len(SKILLS_CHECKED)):
-            holds = self.has_skill[:, k]
-            others = present[~holds].sum(axis=0)  # carers without the skill in each interval
+        excess[:, 0] = demand[:, 0] - PEAK_UTILISATION * everyone
+        for k, (others, holders) in enumerate(by_skill):
             forced = demand[:, -1] / 2 * np.clip(2 - others, 0, 2)
-            excess[:, 1 + k] = (
-                demand[:, 1 + k] + forced - PEAK_UTILISATION * caps[holds].sum(axis=0)
-            )
+            excess[:, 1 + k] = demand[:, 1 + k] + forced - PEAK_UTILISATION * holders
         excess[..., ~UPPER] = 0
         return excess
 
@@ -355,12 +393,7 @@ class TeamLoad:
         n_d, n_g = self.cal.days, len(GRID)
         groups = self._groups()
         n_s = groups.shape[1]
-        shapes, shape_of = np.unique(
-            np.stack([self.o_earliest, self.o_latest, self.o_duration], axis=1),
-            axis=0,
-            return_inverse=True,
-        )
-        shape_of = shape_of.reshape(-1)
+        shapes, shape_of = _shapes(self.o_earliest, self.o_latest, self.o_duration)
         occ, col = np.nonzero(self.o_staffed)
         occ_day = self.o_days[occ, col]
         index, weight = [], []
@@ -385,20 +418,32 @@ class TeamLoad:
         demand = counts.reshape(n_d * n_s, len(shapes)) @ tables.reshape(len(shapes), n_g * n_g)
         return demand.reshape(n_d, n_s, n_g, n_g)
 
+    def _capacity_key(self) -> tuple:
+        return tuple(
+            (
+                c.shift_type,
+                c.rate == 0.75,
+                working_days(c, self.cal),
+                round(float(self.leg[k]), 6),
+            )
+            for k, c in enumerate(self.carers)
+        )
+
     def _capacities(self) -> np.ndarray:
         """[carer, day, i, j]: carer-minutes available in every grid interval [g_i, g_j]."""
         if self._caps is None:
-            key = tuple(
-                (
-                    c.shift_type,
-                    c.rate == 0.75,
-                    working_days(c, self.cal),
-                    round(float(self.leg[k]), 6),
-                )
-                for k, c in enumerate(self.carers)
-            )
-            self._caps = _team_capacity(key, self.cal)
+            self._caps = _team_capacity(self._capacity_key(), self.cal)
         return self._caps
+
+    def _capacity_sums(self) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+        """[day, i, j] sums of `_capacities` over the carers (all of them), and per skill of
+        SKILLS_CHECKED the number of carers without it present in each interval and the
+        capacity of those holding it: the same for every check until the rota or the
+        skills change, so worked out once for them (`_team_sums`)."""
+        holds = tuple(
+            tuple(bool(x) for x in self.has_skill[:, k]) for k in range(len(SKILLS_CHECKED))
+        )
+        return _team_sums(self._capacity_key(), self.cal, holds)
 
     # -- condition 3 ---------------------------------------------------------------------
 

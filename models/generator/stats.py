@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.instance import Client, Instance, Staff
 from hemplan.models.generator.capacity import hop_estimate
 from hemplan.models.generator.geography import distance_km, travel_minutes
 from hemplan.models.io.patterns import expand_patterns
@@ -66,24 +67,30 @@ def summarize(instance: Instance) -> Summary:
 def _travel_estimate(inst: Instance) -> float:
     """Travel as the generator estimates it: a hop per carer-visit (`hop_estimate`) and the
     trips from and back to the office per shift (see capacity.py)."""
+    clients: dict[str, list[Client]] = defaultdict(list)
+    staff: dict[str, list[Staff]] = defaultdict(list)
+    seats: dict[str, int] = defaultdict(int)  # carer-visits per team
+    team_of = {c.id: c.team for c in inst.clients}
+    for c in inst.clients:
+        clients[c.team].append(c)
+    for s in inst.staff:
+        staff[s.team].append(s)
+    for v in inst.visits:
+        seats[team_of[v.client]] += v.staff_needed
     total = 0.0
     for team in inst.teams:
-        clients = [c for c in inst.clients if c.team == team.id]
-        staff = [s for s in inst.staff if s.team == team.id]
-        if not clients or not staff:
+        if not clients[team.id] or not staff[team.id]:
             continue
-        homes = [c.location for c in clients]
+        homes = [c.location for c in clients[team.id]]
         km = distance_km(homes, homes)
         office_km = distance_km([team.office], homes)[0]
         hop = []
-        for s in staff:
+        for s in staff[team.id]:
             hop.append(hop_estimate(travel_minutes(km, s.travel_mode, inst.travel)))
             total += (
                 2
                 * float(travel_minutes(office_km, s.travel_mode, inst.travel).mean())
                 * len(s.shifts)
             )
-        ids = {c.id for c in clients}
-        carer_visits = sum(v.staff_needed for v in inst.visits if v.client in ids)
-        total += carer_visits * float(np.mean(hop))
+        total += seats[team.id] * float(np.mean(hop))
     return total

@@ -8,33 +8,42 @@ qualifies, and per team the check is quick even for a city.
 
 from __future__ import annotations
 
-from hemplan.models.contract.instance import Instance
+from collections import defaultdict
+
+from hemplan.models.contract.instance import Client, Instance, Staff, Visit
 from hemplan.models.evaluator.eligibility import eligibility
 from hemplan.models.evaluator.travel import TravelMinutes
 from hemplan.models.io.patterns import expand_patterns
 
 
 def team_slices(instance: Instance) -> list[Instance]:
-    """One instance per team (its office, staff, clients and visits), patterns expanded."""
+    """One instance per team (its office, staff, clients and visits), patterns expanded; the
+    records are sorted to their teams in one pass (not once per team)."""
     expanded = expand_patterns(instance)
-    slices = []
-    for team in expanded.teams:
-        clients = [c for c in expanded.clients if c.team == team.id]
-        ids = {c.id for c in clients}
-        slices.append(
-            Instance.model_construct(
-                name=expanded.name,
-                horizon=expanded.horizon,
-                skills=expanded.skills,
-                teams=[team],
-                staff=[s for s in expanded.staff if s.team == team.id],
-                clients=clients,
-                visits=[v for v in expanded.visits if v.client in ids],
-                patterns=[],
-                travel=expanded.travel,
-            )
+    team_of = {c.id: c.team for c in expanded.clients}
+    clients: dict[str, list[Client]] = defaultdict(list)
+    staff: dict[str, list[Staff]] = defaultdict(list)
+    visits: dict[str, list[Visit]] = defaultdict(list)
+    for c in expanded.clients:
+        clients[c.team].append(c)
+    for s in expanded.staff:
+        staff[s.team].append(s)
+    for v in expanded.visits:
+        visits[team_of[v.client]].append(v)
+    return [
+        Instance.model_construct(
+            name=expanded.name,
+            horizon=expanded.horizon,
+            skills=expanded.skills,
+            teams=[team],
+            staff=staff[team.id],
+            clients=clients[team.id],
+            visits=visits[team.id],
+            patterns=[],
+            travel=expanded.travel,
         )
-    return slices
+        for team in expanded.teams
+    ]
 
 
 def unservable(instance: Instance) -> dict[str, str]:

@@ -1,8 +1,12 @@
 """Limits on input files, checked before and while parsing, so hostile or broken input is
 refused with a clear message instead of exhausting memory, the stack or the solver.
 
-The limits sit far above any real home-care district (city-14d: 1.5 MB, 500 clients, 7,000
-visits) and are documented in the README. Nothing in an input is ever executed: files are
+The limits sit far above any real home-care district (city-14d: 1.5 MB, 500 clients, 12,000
+visits) and are documented in the README. They bound what reading costs: a loaded instance
+takes about 5 KB of memory per visit, so MAX_VISITS keeps `hemplan validate` of the largest
+instance near 5 GB. Whether an instance can also be *planned* on this machine is decided by the
+memory budget before any planning (`hemplan.solver.budget`), from the instance's size: the travel
+times between all homes grow with their square. Nothing in an input is ever executed: files are
 read as JSON (`json.loads`, no pickle, no YAML) or CSV text only.
 """
 
@@ -23,10 +27,10 @@ MAX_RECORDS = {
     "teams": 5_000,
     "staff": 50_000,
     "clients": 200_000,
-    "visits": 2_000_000,
+    "visits": 1_000_000,
     "patterns": 200_000,
 }
-MAX_VISITS = 2_000_000  # visits after patterns are expanded
+MAX_VISITS = 1_000_000  # visits after patterns are expanded (about 5 GB loaded)
 MAX_CSV_ROWS = 2_000_000  # lines of one CSV file
 # the last day a horizon may reach: the exports write 24:00 of a day as the next midnight,
 # which must exist as a date (Python's dates end on 9999-12-31)

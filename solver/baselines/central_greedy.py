@@ -237,7 +237,7 @@ def central_greedy(
 ) -> SolveResult:
     """Plan `instance` greedily day by day, district-wide (no search: the budget is unused)."""
     started = time.monotonic()
-    admit(instance, options, allow_borrowing=True)
+    admit(instance, options, allow_borrowing=True, method="central-greedy")
     problem = Problem.build(instance, allow_borrowing=True)
     days = plan_by_day(
         problem,

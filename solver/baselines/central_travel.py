@@ -188,7 +188,7 @@ def central_travel(
     """Plan `instance` day by day, district-wide, minimising unserved visits then travel;
     `options.workers` days at a time in separate processes."""
     started = time.monotonic()
-    admit(instance, options, allow_borrowing=True)
+    admit(instance, options, allow_borrowing=True, method="central-travel")
     problem = Problem.build(instance, allow_borrowing=True)
     deadline = search_deadline(started, instance, options, allow_borrowing=True)
     per_day = None if options.work_limit is None else int(options.work_limit * SOLUTIONS_PER_WORK)

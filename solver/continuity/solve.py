@@ -21,14 +21,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from hemplan.models.contract.instance import Instance
-from hemplan.models.contract.problems import InputError
 from hemplan.models.contract.schedule import SolverInfo
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.executors import Executor, Interrupted, make_executor
-from hemplan.solver.locks import check_lock_sets
-from hemplan.solver.method import Progress, SolveOptions, SolveResult, finish, search_deadline
+from hemplan.solver.method import (
+    Progress,
+    SolveOptions,
+    SolveResult,
+    admit,
+    finish,
+    search_deadline,
+)
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Score, Weights, score
 from hemplan.solver.solution import Solution
@@ -241,16 +246,15 @@ def solve(
 ) -> SolveResult:
     """Plan `instance` continuity-first and return the evaluator-verified schedule.
 
-    Raises InputError (source: the instance's name) when a lock cannot be kept. The teams plan
+    Raises InputError (source: `options.source`, else the instance's name) when the instance is
+    too large for the memory budget or a lock cannot be kept (`admit`). The teams plan
     the instance with each locked visit's days and carers cut to what the locks together leave
     (`LockCheck.narrowed`: no schedule keeping the locks does otherwise), so construction never
     gives a locked visit a day another lock needs; the schedule is verified against `instance`.
     """
     started = time.monotonic()
+    locks = admit(instance, options, options.allow_borrowing, method="continuity")
     whole = Problem.build(instance, options.allow_borrowing)
-    locks = check_lock_sets(whole, options.source_of(instance))
-    if locks.problems:
-        raise InputError(locks.problems)
     planned = locks.narrowed(instance)
     parts = (
         [planned]
