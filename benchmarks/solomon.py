@@ -1,11 +1,11 @@
-"""How strong central-travel's routing core is: Solomon's 100-customer VRPTW instances.
+"""How strong central-travel's router is: Solomon's 100-customer VRPTW instances.
 
-Run: `python -m hemplan.benchmarks.solomon --public DIR [--time-limit 20] [NAME ...]`. Each
-instance (LKH-3 CVRPTW format, see the folder's README) is routed by
-`hemplan.solver.baselines.routing_core` with its fixed fleet, capacity, time windows and service
-times, distances scaled by 100 and rounded up to integers (so a route on time in the search
-is on time in exact time), by the same guided local search central-travel runs each day
-(the fleets are the fewest vehicles known; a customer left out costs more than any route).
+Run: `python -m hemplan.benchmarks.solomon --public DIR [--time-limit 30] [--all] [NAME ...]`.
+Each instance (LKH-3 CVRPTW format, see the folder's README) is routed by
+`hemplan.solver.baselines.router`, the router central-travel runs each day, with its fixed
+fleet, capacity, time windows and service times, distances scaled by 100 and rounded up to
+integers (so a route on time in the search is on time in exact time); every customer must be
+served (the fleets are the fewest vehicles known).
 The routes found are then checked again in
 exact Euclidean time ("late") and their exact distance is compared with the best-known
 distance for that fleet size; the summary's mean gaps count feasible instances only.
@@ -21,13 +21,12 @@ from itertools import pairwise
 from pathlib import Path
 
 from hemplan.models.io.convert.solomon import read_solomon
-from hemplan.solver.baselines.routing_core import solve_routing
+from hemplan.solver.baselines.router import solve_routing
 from hemplan.solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
 
 SET = "solomon-vrptw-100"  # the set's folder among the public sets
 DEFAULT = ["C101", "C201", "R101", "R201", "RC101", "RC201"]
 SCALE = 100
-MUST_SERVE = 10**9  # a customer left out costs more than any route (the fleet is fixed and tight)
 
 
 def late_customers(
@@ -57,8 +56,9 @@ def late_customers(
 
 
 def route_instance(path: Path, time_limit: float) -> tuple[float, int, int, float]:
-    """Exact distance of the routes found, customers not served, customers late in exact
-    time (see `late_customers`), and wall seconds."""
+    """Exact distance of the routes found, customers not served (all of them when the router
+    found no solution serving every one), customers late in exact time (see
+    `late_customers`), and wall seconds."""
     header, coords, demands, windows = read_solomon(path)
     dist = [[math.dist(a, b) for b in coords] for a in coords]
     scaled = [[math.ceil(d * SCALE) for d in row] for row in dist]
@@ -72,7 +72,7 @@ def route_instance(path: Path, time_limit: float) -> tuple[float, int, int, floa
             latest=windows[k][1] * SCALE,
             service=service,
             vehicles=tuple(range(vehicles)),
-            penalty=MUST_SERVE,
+            penalty=None,  # must be served
             demand=demands[k],
         )
         for k in range(1, len(coords))
@@ -112,8 +112,9 @@ def summary(gaps: dict[str, float], infeasible: list[str], seconds: float) -> li
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", default=DEFAULT)
-    parser.add_argument("--time-limit", type=float, default=20.0)
+    parser.add_argument("names", nargs="*", help=f"instances (default {' '.join(DEFAULT)})")
+    parser.add_argument("--all", action="store_true", help="every instance of the set")
+    parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument(
         "--public",
         type=Path,
@@ -127,13 +128,14 @@ def main() -> None:
     with open(folder / "reference_results.csv", newline="") as handle:
         reference = {row["instance"]: row for row in csv.DictReader(handle)}
     print(
-        "| instance | vehicles | best known | central-travel core | gap | not served | late "
+        "| instance | vehicles | best known | central-travel router | gap | not served | late "
         "| wall s |"
     )
     print("|---|---|---|---|---|---|---|---|")
     gaps: dict[str, float] = {}
     infeasible: list[str] = []
-    for name in args.names:
+    names = sorted(reference) if args.all else args.names or DEFAULT
+    for name in names:
         row = reference[name]
         distance, dropped, late, wall = route_instance(folder / row["file"], args.time_limit)
         bks = float(row["bks_distance"])

@@ -11,9 +11,10 @@ whole process tree, sampled four times a second; benchmarks/RESULTS.md, "Size li
   in the process planning it. Quadratic: 10,000 homes take 9 GB to build;
 - with borrowing (the central baselines), the carers who could serve each visit out of the
   district's whole staff, in the solver and again in the evaluator: per visit and carer;
-- central-travel, per worker process: the district's travel array again, as Python lists, and
-  when the time limit leaves time to route (`routing`), the OR-Tools model of a day, whose arc
-  matrices grow with the square of the day's routing nodes (visit seats and breaks).
+- central-travel, per worker process: the district's travel array again (the pickled Problem),
+  and when the time limit leaves time to route (`routing`), PyVRP's data of a day: a distance
+  and a duration matrix per travel mode between the places of the day (at most all places),
+  built by the router and copied by PyVRP.
 
 `estimate` takes the larger of two moments: building the district's travel array, and planning
 (workers, parts, eligibility, routing, verification). `check_budget` refuses an instance whose
@@ -29,7 +30,7 @@ from __future__ import annotations
 import os
 import re
 import resource
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -52,8 +53,7 @@ POOLED_VISIT_BYTES = 5 * KIB  # the district as one pool: the solution, schedule
 BUILD_PAIR_BYTES = 92  # per pair of places while a travel array is built
 KEPT_PAIR_BYTES = 12  # per pair of places of a travel array kept
 CHOICE_BYTES = 30  # per visit and carer of the pool (borrowing): eligibility, solver and judge
-LIST_PAIR_BYTES = 24  # per pair of places, per worker: central-travel's travel lists
-ROUTE_PAIR_BYTES = 100  # per pair of routing nodes of a day, per worker (central-travel)
+ROUTE_PAIR_BYTES = 100  # per pair of places, per worker: a day's PyVRP data (central-travel)
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,6 @@ class Size:
     team_places: int
     team_visits: int
     team_staff: int
-    day_nodes: int  # most routing nodes of a day: visit seats (a share of a ranged one), breaks
     days: int
 
     @classmethod
@@ -81,14 +80,6 @@ class Size:
         largest = max(
             (t.id for t in instance.teams), key=lambda t: (clients[t], visits[t]), default=""
         )
-        seats: dict[int, float] = defaultdict(float)
-        for v in instance.visits:  # a visit with a day range: a share on each day of it
-            for day in v.days:
-                seats[day] += v.staff_needed / len(v.days)
-        for s in instance.staff:
-            for shift in s.shifts:
-                if shift.break_ is not None:
-                    seats[shift.day] += 1
         return cls(
             teams=len(instance.teams),
             clients=len(instance.clients),
@@ -99,7 +90,6 @@ class Size:
             team_places=1 + clients[largest] if largest else 0,
             team_visits=visits[largest],
             team_staff=staff[largest],
-            day_nodes=round(max(seats.values(), default=0)),
             days=instance.horizon.days,
         )
 
@@ -132,8 +122,8 @@ class Plan:
     """How a method plans, as far as memory goes: up to `workers` worker processes, team by
     team (a process each), or with `allow_borrowing` the district as one pool: by one worker
     process (continuity), or with `central` day by day (the central baselines; `lists`: in
-    worker processes, a day each, each with the district's travel lists, and with `routing` a
-    day's routing model: central-travel)."""
+    worker processes, a day each, each with the district's travel array, and with `routing` a
+    day's routing data: central-travel)."""
 
     workers: int
     allow_borrowing: bool
@@ -172,12 +162,12 @@ def estimate(size: Size, plan: Plan) -> Estimate:
             )
         elif plan.lists:
             processes = max(1, min(plan.workers, size.days))
-            planning["worker processes, each with the district's travel lists"] = processes * (
-                WORKER_BYTES + LIST_PAIR_BYTES * size.places**2 + POOLED_VISIT_BYTES * size.visits
+            planning["worker processes, each with the district's travel times"] = processes * (
+                WORKER_BYTES + KEPT_PAIR_BYTES * size.places**2 + POOLED_VISIT_BYTES * size.visits
             )
             if plan.routing:
-                planning[f"routing {processes} day(s) at once ({size.day_nodes:,} nodes a day)"] = (
-                    processes * ROUTE_PAIR_BYTES * size.day_nodes**2
+                planning[f"routing {processes} day(s) at once"] = (
+                    processes * ROUTE_PAIR_BYTES * size.places**2
                 )
     moment = max(build, planning, key=lambda parts: sum(parts.values()))
     return Estimate(MAIN_BYTES + sum(moment.values()), moment)

@@ -23,7 +23,7 @@ and checks `should_stop()` between steps. Use it as
   - `fresh=True`: a new process for every job (`max_tasks_per_child=1`), forked by a small fork
     server, so its wall time and peak memory (`ru_maxrss`) are its own (`hemplan bench`);
   - `abandon=True`: a stop request kills the workers and the unfinished jobs give `None`, for
-    tasks that cannot poll `should_stop` (an OR-Tools routing search: central-travel's days).
+    tasks that cannot poll `should_stop` (a PyVRP search: central-travel's days).
 - `DaskExecutor`: a `distributed.Client` on an existing scheduler (`scheduler="tcp://HOST:PORT"`)
   or, without one, a `LocalCluster` of `workers` single-threaded worker processes on loopback.
   Events go through a `distributed.Queue` (pickled to bytes: the cluster is trusted, dask

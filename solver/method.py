@@ -99,7 +99,7 @@ class Method(Protocol):
 
 
 CENTRAL_METHODS = frozenset({"central-travel", "central-greedy"})  # the district day by day
-ROUTING_METHODS = frozenset({"central-travel"})  # days in worker processes, routed by OR-Tools
+ROUTING_METHODS = frozenset({"central-travel"})  # days in worker processes, routed by PyVRP
 
 
 def memory_plan(

@@ -1,20 +1,23 @@
-"""central-travel: what a central planner with a routing tool does, day by day.
+"""central-travel: what a central planner with a good routing tool does, day by day.
 
 Each day the whole district is one pool: every carer with a shift that day is a vehicle
-(from and back to their team's office, within the shift, with their own travel mode and
-break), every visit on offer a node (start window, duration, the carers allowed by skills,
-exclusions and locks); a double-staffed visit is two nodes that start together on two
-carers; a break is a node at the carer's office. Dropping a visit costs far more than any detour (a
-mandatory visit on its last day most, then deferrable ones, then visits that can still go on a later
-day), so the router serves what it can and then travels least. It starts from central-greedy's day
-plan and improves it by guided local search (`routing_core`).
+(from and back to their team's office, within the shift, with their own travel mode), every
+visit on offer a node (start window, duration, the carers allowed by skills, exclusions and
+locks); a double-staffed visit is two nodes that start together on two carers; a carer's
+break is a pause node of its break rule (any carer of that rule takes one). Dropping a visit
+costs far more than any detour (a locked visit most, then a mandatory visit on its last day,
+then deferrable ones, then visits that can still go on a later day), so the router serves what
+it can and then travels least. The router is PyVRP's iterated local search (`router`), started
+from central-greedy's day plan; its second pass pins each double-staffed visit's two carers to
+one start and takes each break where the carer is. `break_slots` then puts each break where
+the evaluator reads it and drops what a lawful day cannot hold; a day that would serve fewer
+visits than central-greedy's is central-greedy's.
 
-Reproducibility: the search of a day ends at its share of the time limit, so a run depends
-on the machine's speed. With `work_limit` the search of a day also ends after
-`work_limit x SOLUTIONS_PER_WORK` improving solutions; when that comes before the time
-limit, the same work limit and worker count give the same schedule on any machine. Days are
-planned `workers` at a time in separate processes (a visit still pending is offered on one
-day of such a batch); the seed has no effect (the search makes no random choices).
+Reproducibility: the search of a day ends at its share of the time limit, so a run depends on
+the machine's speed. With `work_limit` it also ends after `work_limit x ITERATIONS_PER_WORK`
+iterations; when that comes first, the same seed, work limit and worker count give the same
+schedule on any machine. Days are planned `workers` at a time in separate processes (a visit
+still pending is offered on one day of such a batch).
 """
 
 from __future__ import annotations
@@ -24,13 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.instance import Instance, Shift
 from hemplan.solver.baselines.break_slots import place_breaks
 from hemplan.solver.baselines.by_day import DayOffer, plan_by_day
 from hemplan.solver.baselines.central_greedy import greedy_day
 from hemplan.solver.baselines.finish import verified_result
 from hemplan.solver.baselines.progress import day_progress
-from hemplan.solver.baselines.routing_core import solve_routing
+from hemplan.solver.baselines.router import solve_routing
 from hemplan.solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
 from hemplan.solver.executors import make_executor
 from hemplan.solver.method import Progress, SolveOptions, SolveResult, admit, search_deadline
@@ -38,7 +41,8 @@ from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Placement, Solution
 
 METHOD = "central-travel"
-SOLUTIONS_PER_WORK = 100  # improving solutions per day for each unit of --work-limit
+ITERATIONS_PER_WORK = 1000  # router iterations per day for each unit of --work-limit
+BREAK_PRIZE = 100_000_000  # a break is taken before any visit is served
 LOCKED, MANDATORY, DEFERRABLE, LATER = 10_000_000, 1_000_000, 100_000, 10_000
 
 
@@ -53,31 +57,47 @@ def _penalty(visit_priority: str, locked: bool, last_chance: bool) -> int:
 BREAK = ""  # the visit id of a break node in `slots`
 
 
+def _break_kind(shift: Shift) -> str:
+    """Carers whose breaks follow one rule take each other's break nodes alike."""
+    rule = shift.break_
+    return "" if rule is None else f"break {rule.earliest}-{rule.latest} {rule.minutes} min"
+
+
 def _routing_problem(
     problem: Problem, offer: DayOffer
 ) -> tuple[RoutingProblem, list[tuple[str, int]]]:
     """The day as a routing problem, and for each node its visit and which carer slot it fills.
 
-    A carer's break is a node of its own at the carer's office (slot: the vehicle): the break
-    is planned as taken at the base, which makes room for the travel around it whatever the
-    order. (OR-Tools' break intervals stop its local search from inserting visits: on a
-    district weekday it added none to its start.) `break_slots` then places each break in
-    its routed day where the carer is, as the evaluator reads it.
+    A working carer's break is a pause node of its rule's kind (first at the carer's office,
+    then where the carer is: `router`); each carer of that rule takes one. `break_slots` then
+    places each break in its routed day where the carer is, as the evaluator reads it.
     """
     travel = problem.travel
     vehicle_of = {c.id: v for v, c in enumerate(offer.carers)}
+    everyone = tuple(range(len(offer.carers)))
     vehicles = []
     nodes: list[Node] = []
     slots: list[tuple[str, int]] = []
     for v, carer in enumerate(offer.carers):
         shift = carer.shift_by_day[offer.day]
         office = problem.office(carer)
+        kind = _break_kind(shift)
         vehicles.append(
-            Vehicle(travel.mode_index(carer.travel_mode), office, shift.start, shift.end)
+            Vehicle(
+                travel.mode_index(carer.travel_mode),
+                office,
+                shift.start,
+                shift.end,
+                (kind,) if kind else (),
+            )
         )
         rule = shift.break_
         if rule is not None:
-            nodes.append(Node(office, rule.earliest, rule.latest, rule.minutes, (v,), None))
+            nodes.append(
+                Node(
+                    office, rule.earliest, rule.latest, rule.minutes, everyone, BREAK_PRIZE, 0, kind
+                )
+            )
             slots.append((BREAK, v))
     pairs: list[tuple[int, int]] = []
     for dv in offer.visits:
@@ -105,8 +125,7 @@ def _routing_problem(
             slots.append((visit.id, slot))
         if visit.staff_needed == 2:
             pairs.append((len(nodes) - 2, len(nodes) - 1))
-    matrices = [travel.minutes[m].tolist() for m in range(travel.minutes.shape[0])]
-    return RoutingProblem(matrices, nodes, vehicles, pairs), slots
+    return RoutingProblem(travel.minutes, nodes, vehicles, pairs), slots
 
 
 def _initial_routes(
@@ -132,8 +151,11 @@ def _initial_routes(
 MIN_ROUTING_SECONDS = 0.5  # building the routing model of a district day takes about this long
 
 
-def route_day(problem: Problem, offer: DayOffer, seconds: float, solutions: int | None) -> Solution:
-    """The day's solution from the router, started from the greedy one, within `seconds` in all."""
+def route_day(
+    problem: Problem, offer: DayOffer, seconds: float, iterations: int | None, seed: int = 0
+) -> Solution:
+    """The day's solution from the router, started from the greedy one, within `seconds` in all
+    (and `iterations` of the router, when given)."""
     began = time.monotonic()
     greedy = greedy_day(problem, offer)
     if not offer.visits or seconds - (time.monotonic() - began) < MIN_ROUTING_SECONDS:
@@ -141,7 +163,7 @@ def route_day(problem: Problem, offer: DayOffer, seconds: float, solutions: int 
     start = greedy_day(problem, offer, break_at_office=True)
     routing, slots = _routing_problem(problem, offer)
     left = seconds - (time.monotonic() - began)
-    solution = solve_routing(routing, left, solutions, _initial_routes(offer, start, slots))
+    solution = solve_routing(routing, left, iterations, _initial_routes(offer, start, slots), seed)
     if solution is None:
         return greedy
     carers: dict[str, dict[int, str]] = {}
@@ -171,7 +193,7 @@ def route_day(problem: Problem, offer: DayOffer, seconds: float, solutions: int 
 
 
 def _route_task(
-    job: tuple[Problem, DayOffer, float, int | None],
+    job: tuple[Problem, DayOffer, float, int | None, int],
     report: Callable[[Any], None],
     should_stop: Callable[[], bool],
 ) -> Solution:
@@ -191,7 +213,7 @@ def central_travel(
     admit(instance, options, allow_borrowing=True, method="central-travel")
     problem = Problem.build(instance, allow_borrowing=True)
     deadline = search_deadline(started, instance, options, allow_borrowing=True)
-    per_day = None if options.work_limit is None else int(options.work_limit * SOLUTIONS_PER_WORK)
+    per_day = None if options.work_limit is None else int(options.work_limit * ITERATIONS_PER_WORK)
     processes = max(1, min(options.workers, instance.horizon.days))
     report = day_progress(problem, started, on_progress)
     # a Ctrl-C kills the days being routed at once (each may have most of its share of the time
@@ -200,7 +222,7 @@ def central_travel(
 
         def route_days(offers: list[DayOffer], share: float) -> list[Solution]:
             plans = executor.map(
-                _route_task, [(problem, offer, share, per_day) for offer in offers]
+                _route_task, [(problem, offer, share, per_day, options.seed) for offer in offers]
             )
             if executor.stopped:
                 raise KeyboardInterrupt
@@ -208,7 +230,7 @@ def central_travel(
 
         days = plan_by_day(problem, route_days, deadline, METHOD, batch=processes, on_batch=report)
     settings: dict[str, str | int | float | bool] = (
-        {} if per_day is None else {"solutions_per_day": per_day}
+        {} if per_day is None else {"iterations_per_day": per_day}
     )
     return verified_result(
         problem, days.solution, METHOD, options, started, settings, days.interrupted

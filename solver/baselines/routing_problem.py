@@ -1,10 +1,12 @@
 """What a routing problem and its solution hold: places, travel matrices, nodes to serve and
-vehicles; routes, starts and the nodes left out, as the OR-Tools search (`routing_core`)
-takes and returns them."""
+vehicles; routes, starts and the nodes left out, as the router (`router`) takes and returns
+them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import numpy as np
 
 DAY_MINUTES = 24 * 60
 
@@ -20,16 +22,19 @@ class Node:
     vehicles: tuple[int, ...]
     penalty: int | None  # None: the node must be served
     demand: int = 0
+    kind: str = ""  # a pause (a break): each vehicle of this kind serves at most one such node
 
 
 @dataclass(frozen=True)
 class Vehicle:
-    """A route: travel matrix, depot place, earliest departure and latest return."""
+    """A route: travel matrix, depot place, earliest departure and latest return, and the kinds
+    of pause node it may serve (one of each)."""
 
     matrix: int
     depot: int
     start: int
     end: int
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass
@@ -41,7 +46,7 @@ class RoutingProblem:
     demand of a route (Solomon's instances; None: no capacity).
     """
 
-    matrices: list[list[list[int]]]
+    matrices: np.ndarray | list[list[list[int]]]
     nodes: list[Node]
     vehicles: list[Vehicle]
     same_start: list[tuple[int, int]] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""The Solomon benchmark's pieces: the routing core serves what fits at its true penalty, the
+"""The Solomon benchmark's pieces: the router serves what fits at its true penalty, the
 exact-time check catches what rounded distances hide, and an easy instance comes out feasible."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from hemplan.benchmarks.solomon import SET, late_customers, route_instance
-from hemplan.solver.baselines.routing_core import solve_routing
+from hemplan.solver.baselines.router import solve_routing
 from hemplan.solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
 from tests.paths import PUBLIC
 

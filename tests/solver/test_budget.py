@@ -114,7 +114,10 @@ def test_a_district_too_large_for_the_budget_is_refused_before_any_work(
     assert line.startswith(f"{path}: too large to plan in memory: ")
     assert "3 teams, 30,000 clients, 3 staff, 3 visits" in line
     assert "need an estimated " in line and " GB with 1 worker " in line
-    assert "travel times between all 30,003 places" in line
+    # the largest part: the travel array built, or a day's routing data between all places
+    assert ("travel times between all 30,003 places" in line) != (
+        "routing 1 day(s) at once" in line
+    )
     assert f"the budget is 8.0 GB ({ENV}=8G)" in line
     assert seconds < 20, seconds  # loading 30,000 clients; no travel array is built
     assert not out.exists()
@@ -213,15 +216,16 @@ def test_the_estimate_grows_with_the_places_squared_and_the_workers() -> None:
     few = Size.of(instance_from_data(_district(teams=10, clients_per_team=20), "c"))
     assert estimate(few, Plan(2, False)).total > estimate(few, Plan(1, False)).total
     # the district as one pool weighs every carer for every visit; central-travel's workers
-    # hold the travel lists too, and a routing model when there is time to route
+    # hold the travel times too, and a day's routing data when there is time to route
     many = Size.of(instance_from_data(_district(teams=40, clients_per_team=50, days=7), "c"))
     pooled = estimate(many, Plan(2, True, central=True)).total
     listed = estimate(many, Plan(2, True, central=True, lists=True)).total
     routed = estimate(many, Plan(2, True, central=True, lists=True, routing=True)).total
-    assert pooled < listed < routed
+    assert pooled <= listed < routed  # the travel array held twice may still weigh less than
+    # building it once
 
 
-def test_size_reads_the_largest_team_and_the_busiest_day() -> None:
+def test_size_reads_the_largest_team() -> None:
     doc = _district(teams=3, clients_per_team=5, days=2)
     doc["clients"] += [
         {"id": f"X{k}", "team": "T2", "location": {"lat": 62.4, "lon": 17.3}} for k in range(4)
@@ -240,7 +244,6 @@ def test_size_reads_the_largest_team_and_the_busiest_day() -> None:
     size = Size.of(instance_from_data(doc, "d"))
     assert (size.teams, size.clients, size.staff, size.visits) == (3, 19, 3, 7)
     assert (size.largest_team, size.team_places, size.team_visits) == ("T2", 10, 3)
-    assert size.day_nodes == 4  # three one-day visits and half of the two seats of W
     assert "largest team T2: 9 clients, 1 staff, 3 visits" in size.describe()
 
 

@@ -1,0 +1,165 @@
+"""central-travel on days whose answer follows by reasoning: places on a line with a travel-time
+matrix (minutes = distance), so the best day can be worked out by hand. Every schedule is
+checked by the independent evaluator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from hemplan.models.contract.clock import parse_clock
+from hemplan.models.contract.instance import Instance
+from hemplan.models.evaluator import evaluate
+from hemplan.models.io.load import load_instance
+from hemplan.solver.method import SolveOptions, SolveResult
+from hemplan.solver.methods import METHODS
+
+OPTIONS = SolveOptions(time_limit=20.0, work_limit=1.0, workers=1)
+
+
+def _line_instance(
+    folder: Path,
+    offices: dict[str, int],
+    staff: list[dict[str, Any]],
+    homes: dict[str, int],
+    visits: list[dict[str, Any]],
+) -> Instance:
+    """An instance of one day whose offices and homes sit at points of a line (minutes from
+    0); travel between two places takes the distance between them in minutes, by every mode."""
+    places = [f"office:{t}" for t in offices] + list(homes)
+    where = [*offices.values(), *homes.values()]
+    minutes = [[abs(a - b) for b in where] for a in where]
+    (folder / "line.matrix.json").write_text(
+        json.dumps({"locations": places, "minutes": minutes}), encoding="utf-8"
+    )
+    team_of_client = next(iter(offices))
+    doc = {
+        "name": "line",
+        "horizon": {"start_date": "2026-01-05", "days": 1},
+        "skills": ["medication"],
+        "travel": {"matrix_file": "line.matrix.json"},
+        "teams": [{"id": t, "office": {"lat": 62.39, "lon": 17.3}} for t in offices],
+        "staff": [{"travel_mode": "car", **s} for s in staff],
+        "clients": [
+            {"id": c, "team": team_of_client, "location": {"lat": 62.39, "lon": 17.3}}
+            for c in homes
+        ],
+        "visits": [
+            {"day": 0, "duration": 10, "window": {"earliest": "08:00", "latest": "14:00"}, **v}
+            for v in visits
+        ],
+    }
+    path = folder / "line.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return load_instance(path)
+
+
+def _routed(instance: Instance, options: SolveOptions = OPTIONS) -> SolveResult:
+    result = METHODS["central-travel"].solve(instance, options)
+    assert [str(v) for v in evaluate(instance, result.schedule).violations] == []
+    return result
+
+
+def _carers(result: SolveResult) -> dict[str, set[str]]:
+    return {a.visit: set(a.carers) for a in result.schedule.assignments}
+
+
+def test_a_day_with_a_known_best_route_is_routed_exactly(tmp_path: Path) -> None:
+    """Offices at -15 (A) and +15 (B); homes at -20, -10, +10, +20; the visit at -10 needs a
+    skill only B holds. B must go to -10; the rest is cheapest as A: -20 and back (10) and B:
+    +20, +10, -10 and back (5 + 10 + 20 + 25 = 60), 70 minutes in all. Every other split
+    travels at least 80 (B alone: 80; A with any visit right of the offices: 120 or more)."""
+    shift = [{"day": 0, "start": "07:00", "end": "16:00"}]
+    instance = _line_instance(
+        tmp_path,
+        {"TA": -15, "TB": 15},
+        [
+            {"id": "A", "team": "TA", "shifts": shift},
+            {"id": "B", "team": "TB", "shifts": shift, "skills": ["medication"]},
+        ],
+        {"L2": -20, "L1": -10, "R1": 10, "R2": 20},
+        [
+            {"id": "vL2", "client": "L2"},
+            {"id": "vL1", "client": "L1", "skills": ["medication"]},
+            {"id": "vR1", "client": "R1"},
+            {"id": "vR2", "client": "R2"},
+        ],
+    )
+    result = _routed(instance)
+    assert result.evaluation.metrics.travel_minutes == 70
+    assert _carers(result) == {"vL2": {"A"}, "vL1": {"B"}, "vR1": {"B"}, "vR2": {"B"}}
+
+
+def test_a_double_staffed_visit_starts_together_on_two_carers(tmp_path: Path) -> None:
+    """A's morning is held by a visit far out at 08:00-08:30; the double at +20 must wait for
+    A to arrive (A reaches +20 at 09:10 at the earliest), while B could start at once: the two
+    start together, on two carers, after A's arrival."""
+    shift = [{"day": 0, "start": "07:00", "end": "16:00"}]
+    instance = _line_instance(
+        tmp_path,
+        {"T": 0},
+        [{"id": "A", "team": "T", "shifts": shift}, {"id": "B", "team": "T", "shifts": shift}],
+        {"F": -30, "D": 20},
+        [
+            {
+                "id": "far",
+                "client": "F",
+                "duration": 30,
+                "locked_carers": ["A"],
+                "window": {"earliest": "08:00", "latest": "08:00"},
+            },
+            {
+                "id": "double",
+                "client": "D",
+                "staff_needed": 2,
+                "duration": 20,
+                "window": {"earliest": "08:00", "latest": "12:00"},
+            },
+        ],
+    )
+    result = _routed(instance)
+    (double,) = [a for a in result.schedule.assignments if a.visit == "double"]
+    assert set(double.carers) == {"A", "B"}
+    assert parse_clock(double.start) >= parse_clock("08:30") + 50  # A: 08:30 at -30, 50 min away
+
+
+def test_a_break_is_taken_where_the_carer_is_inside_its_window(tmp_path: Path) -> None:
+    """Two one-hour visits at +20, at 10:30 and at 12:00 sharp, and a 30-minute break to start
+    between 11:00 and 13:00: the only room is 11:30-12:00 at the client's home (a break at the
+    office, 20 minutes away, leaves no time to come back by 12:00). Both visits are served,
+    the break lies inside its window, and the carer travels out and back only (40 minutes)."""
+    shift = [
+        {
+            "day": 0,
+            "start": "07:00",
+            "end": "16:00",
+            "break": {"minutes": 30, "earliest": "11:00", "latest": "13:00"},
+        }
+    ]
+    instance = _line_instance(
+        tmp_path,
+        {"T": 0},
+        [{"id": "A", "team": "T", "shifts": shift}],
+        {"K": 20},
+        [
+            {
+                "id": "first",
+                "client": "K",
+                "duration": 60,
+                "window": {"earliest": "10:30", "latest": "10:30"},
+            },
+            {
+                "id": "second",
+                "client": "K",
+                "duration": 60,
+                "window": {"earliest": "12:00", "latest": "12:00"},
+            },
+        ],
+    )
+    result = _routed(instance)
+    assert _carers(result) == {"first": {"A"}, "second": {"A"}}
+    assert result.evaluation.metrics.travel_minutes == 40
+    (route,) = result.schedule.routes
+    (pause,) = [s for s in route.stops if s.kind == "break"]
+    assert parse_clock("11:00") <= parse_clock(pause.start) <= parse_clock("13:00")
