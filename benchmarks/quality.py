@@ -23,15 +23,15 @@ from pathlib import Path
 from hemplan.benchmarks.host import StealMeter
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance
-from hemplan.solver.continuity.solve import solve
 from hemplan.solver.method import SolveOptions
+from hemplan.solver.methods import solve
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 DEFAULT = ["team-14d", "district-14d", "district-28d", "city-14d"]
 
 
 def measure(
-    name: str, time_limit: float, workers: int, seed: int, objective: str
+    name: str, time_limit: float, workers: int, seed: int, method: str
 ) -> dict[str, float | str]:
     """Solve one bundled instance and return its figures (run in a child process)."""
     instance = load_instance(INSTANCES / f"{name}.json")
@@ -39,7 +39,8 @@ def measure(
     began = time.monotonic()
     result = solve(
         instance,
-        SolveOptions(time_limit=time_limit, workers=workers, seed=seed, objective=objective),
+        SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
+        method=method,
     )
     wall = time.monotonic() - began
     verify_began = time.monotonic()
@@ -107,17 +108,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--objective",
-        choices=["continuity", "travel"],
+        "--method",
+        choices=["continuity", "teams-travel"],
         default="continuity",
-        help="travel: the travel-only yardstick on the same teams",
+        help="teams-travel: the travel-only yardstick on the same teams",
     )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(
-            json.dumps(measure(args.one, args.time_limit, args.workers, args.seed, args.objective))
-        )
+        print(json.dumps(measure(args.one, args.time_limit, args.workers, args.seed, args.method)))
         return
     print("| " + " | ".join(title for _, title in COLUMNS) + " |")
     print("|" + "---|" * len(COLUMNS))
@@ -135,8 +134,8 @@ def main() -> None:
                 str(args.workers),
                 "--seed",
                 str(args.seed),
-                "--objective",
-                args.objective,
+                "--method",
+                args.method,
             ],
             check=True,
             capture_output=True,

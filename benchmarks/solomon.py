@@ -55,10 +55,13 @@ def late_customers(
     return late
 
 
-def route_instance(path: Path, time_limit: float) -> tuple[float, int, int, float]:
+def route_instance(
+    path: Path, time_limit: float, iterations: int | None = None
+) -> tuple[float, int, int, float]:
     """Exact distance of the routes found, customers not served (all of them when the router
     found no solution serving every one), customers late in exact time (see
-    `late_customers`), and wall seconds."""
+    `late_customers`), and wall seconds. The search ends at `time_limit` or after `iterations`
+    iterations of the router, whichever comes first."""
     header, coords, demands, windows = read_solomon(path)
     dist = [[math.dist(a, b) for b in coords] for a in coords]
     scaled = [[math.ceil(d * SCALE) for d in row] for row in dist]
@@ -80,7 +83,7 @@ def route_instance(path: Path, time_limit: float) -> tuple[float, int, int, floa
     fleet = [Vehicle(matrix=0, depot=0, start=0, end=horizon) for _ in range(vehicles)]
     problem = RoutingProblem([scaled], nodes, fleet, capacity=header["CAPACITY"], horizon=horizon)
     began = time.monotonic()
-    solution = solve_routing(problem, time_limit)
+    solution = solve_routing(problem, time_limit, iterations)
     wall = time.monotonic() - began
     if solution is None:
         return math.inf, len(nodes), 0, wall

@@ -2,7 +2,7 @@
 
 `--time-limit` and `--work-limit` take finite numbers up to a year (`MAX_BUDGET`): click's
 FloatRange lets `nan` through any bound (no comparison with NaN is true) and `inf` through a
-lower one, and OR-Tools' routing cannot even represent a time limit of 1e300 seconds. Such
+lower one, and a solver's clock cannot represent a time limit of 1e300 seconds. Such
 values are refused with the option named, before any work (exit 2).
 
 `--seed` takes any whole number, negative or beyond 64 bits: Python's random generators take it

@@ -141,7 +141,24 @@ def estimate(size: Size, plan: Plan) -> Estimate:
         f"building the {whole}": BUILD_PAIR_BYTES * size.places**2,
     }
     planning: dict[str, int] = {f"the {whole}": KEPT_PAIR_BYTES * size.places**2}
-    if not plan.allow_borrowing:
+    if plan.central:  # day by day: the district's pool, or each team's (teams-travel)
+        pool = size.staff if plan.allow_borrowing else size.team_staff
+        planning["the instance, solution and schedule"] = POOLED_VISIT_BYTES * size.visits
+        whose = f"of all {size.staff:,} staff" if plan.allow_borrowing else "of the team"
+        planning[f"the carers who could serve each visit, {whose}"] = (
+            CHOICE_BYTES * size.visits * pool
+        )
+        if plan.lists:
+            processes = max(1, min(plan.workers, size.days))
+            planning["worker processes, each with the district's travel times"] = processes * (
+                WORKER_BYTES + KEPT_PAIR_BYTES * size.places**2 + POOLED_VISIT_BYTES * size.visits
+            )
+            if plan.routing:  # a day of the pool's places, or of a team's
+                routed = size.places if plan.allow_borrowing else size.team_places
+                planning[f"routing {processes} day(s) at once"] = (
+                    processes * ROUTE_PAIR_BYTES * routed**2
+                )
+    elif not plan.allow_borrowing:
         processes = max(1, min(plan.workers, size.teams))
         planning["worker processes"] = WORKER_BYTES * processes
         planning["the instance, its team parts, solutions and schedule"] = (
@@ -151,24 +168,14 @@ def estimate(size: Size, plan: Plan) -> Estimate:
         planning[f"building the travel times of {team} planned ({size.team_places:,} places)"] = (
             processes * BUILD_PAIR_BYTES * size.team_places**2
         )
-    else:
+    else:  # continuity with borrowing: one worker plans the whole district
         planning["the instance, solution and schedule"] = POOLED_VISIT_BYTES * size.visits
         planning[f"the carers who could serve each visit, of all {size.staff:,} staff"] = (
             CHOICE_BYTES * size.visits * size.staff
         )
-        if not plan.central:  # continuity with borrowing: one worker plans the whole district
-            planning["a worker process building the district's travel times"] = (
-                WORKER_BYTES + BUILD_PAIR_BYTES * size.places**2
-            )
-        elif plan.lists:
-            processes = max(1, min(plan.workers, size.days))
-            planning["worker processes, each with the district's travel times"] = processes * (
-                WORKER_BYTES + KEPT_PAIR_BYTES * size.places**2 + POOLED_VISIT_BYTES * size.visits
-            )
-            if plan.routing:
-                planning[f"routing {processes} day(s) at once"] = (
-                    processes * ROUTE_PAIR_BYTES * size.places**2
-                )
+        planning["a worker process building the district's travel times"] = (
+            WORKER_BYTES + BUILD_PAIR_BYTES * size.places**2
+        )
     moment = max(build, planning, key=lambda parts: sum(parts.values()))
     return Estimate(MAIN_BYTES + sum(moment.values()), moment)
 

@@ -42,9 +42,6 @@ class SolveOptions:
     work_limit: float | None = (
         None  # deterministic work per team (or day); None: from the time limit
     )
-    objective: str = (
-        "continuity"  # "travel": the travel-only yardstick (same teams, continuity ignored)
-    )
     weights: Weights = (
         Weights()
     )  # the cost's exchange rates (travel, arrival, workload); see solver.score
@@ -98,8 +95,9 @@ class Method(Protocol):
     ) -> SolveResult: ...
 
 
-CENTRAL_METHODS = frozenset({"central-travel", "central-greedy"})  # the district day by day
-ROUTING_METHODS = frozenset({"central-travel"})  # days in worker processes, routed by PyVRP
+# planned day by day (the central baselines: the district as one pool; teams-travel: teams kept)
+DAILY_METHODS = frozenset({"central-travel", "central-greedy", "teams-travel"})
+ROUTING_METHODS = frozenset({"central-travel", "teams-travel"})  # days in workers, routed by PyVRP
 
 
 def memory_plan(
@@ -110,7 +108,7 @@ def memory_plan(
     if method is None:
         central = lists = allow_borrowing
     else:
-        central, lists = method in CENTRAL_METHODS, method in ROUTING_METHODS
+        central, lists = method in DAILY_METHODS, method in ROUTING_METHODS
     # central-travel routes only with time left once the verification is set aside
     routing = lists and search_deadline(0.0, instance, options, allow_borrowing=True) > 0
     # a dask scheduler given by address runs the teams on its own workers, elsewhere

@@ -17,7 +17,7 @@ METHODS: dict[str, Method] = {
     "continuity": Continuity(),
     "central-travel": CentralTravel(),
     "central-greedy": CentralGreedy(),
-    "teams-travel": Continuity(name="teams-travel", objective="travel"),
+    "teams-travel": CentralTravel(name="teams-travel"),
 }
 
 

@@ -62,11 +62,6 @@ class Score:
     def parts(self) -> dict[str, float]:
         return {k: float(v) for k, v in self.__dict__.items()}
 
-    def travel_first(self) -> tuple[int, int, int]:
-        """The order of a travel-only objective: unserved visits, then travel (the yardstick
-        against which the price of continuity is measured)."""
-        return (self.unassigned_mandatory, self.unassigned_deferrable, self.travel)
-
     @staticmethod
     def combine(scores: list[Score]) -> Score:
         """The score of independent parts (teams) together: sums, and the worst excess."""

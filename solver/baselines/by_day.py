@@ -70,25 +70,36 @@ def offered(problem: Problem, day: int, pending: list[Visit], final: int | None 
     return DayOffer(day, working, tuple(visits))
 
 
-def target_days(instance: Instance) -> dict[str, int]:
+def target_days(instance: Instance, by_team: bool = False) -> dict[str, int]:
     """For each visit with a day range, the day of its range with the least load per paid
-    minute (visits tied to a day first, then ranged visits in id order)."""
-    paid = [0] * instance.horizon.days
+    minute (visits tied to a day first, then ranged visits in id order): of the district, or
+    `by_team` of the client's team (whose carers alone serve it when teams are kept)."""
+    team_of = {c.id: c.team for c in instance.clients}
+
+    def pool(team: str) -> str:
+        return team if by_team else ""
+
+    days = instance.horizon.days
+    paid: dict[str, list[int]] = {}
+    load: dict[str, list[int]] = {}
     for carer in instance.staff:
         for shift in carer.shifts:
-            if shift.day < len(paid):
-                paid[shift.day] += shift.paid_minutes
-    load = [0] * instance.horizon.days
+            if shift.day < days:
+                paid.setdefault(pool(carer.team), [0] * days)[shift.day] += shift.paid_minutes
     for visit in instance.visits:
         if len(visit.days) == 1:
-            load[visit.day] += visit.duration * visit.staff_needed
+            work = visit.duration * visit.staff_needed
+            load.setdefault(pool(team_of[visit.client]), [0] * days)[visit.day] += work
     target = {}
     for visit in sorted((v for v in instance.visits if len(v.days) > 1), key=lambda v: v.id):
+        key = pool(team_of[visit.client])
+        paid_of, load_of = paid.get(key, [0] * days), load.setdefault(key, [0] * days)
         work = visit.duration * visit.staff_needed
         day = min(
-            visit.days, key=lambda d: ((load[d] + work) / paid[d] if paid[d] else float("inf"), d)
+            visit.days,
+            key=lambda d: ((load_of[d] + work) / paid_of[d] if paid_of[d] else float("inf"), d),
         )
-        load[day] += work
+        load_of[day] += work
         target[visit.id] = day
     return target
 
@@ -122,9 +133,10 @@ def plan_by_day(
     a KeyboardInterrupt keeps the days planned and leaves the rest unassigned, saying so.
     """
     instance = problem.instance
+    pool = "the district" if problem.allow_borrowing else "the client's team"
     plan = Solution()
     pending = [v for v in instance.visits if v.id not in problem.reasons]
-    target = target_days(instance)
+    target = target_days(instance, by_team=not problem.allow_borrowing)
     days = instance.horizon.days
     try:
         for first in range(0, days, batch):
@@ -147,7 +159,7 @@ def plan_by_day(
             pending = [v for v in pending if v.id not in plan.assignments]
             for visit in [v for v in pending if v.days[-1] <= span[-1]]:
                 plan.unassigned[visit.id] = (
-                    f"{method}: no carer of the district had room for it on day(s) "
+                    f"{method}: no carer of {pool} had room for it on day(s) "
                     + (
                         f"{visit.day}"
                         if len(visit.days) == 1

@@ -64,9 +64,13 @@ def _break_kind(shift: Shift) -> str:
 
 
 def _routing_problem(
-    problem: Problem, offer: DayOffer
+    problem: Problem, offer: DayOffer, start: Solution
 ) -> tuple[RoutingProblem, list[tuple[str, int]]]:
     """The day as a routing problem, and for each node its visit and which carer slot it fills.
+
+    A double-staffed visit the greedy `start` serves keeps the start it has there (its two
+    nodes pinned to it): two carers free at one minute are the hard part of a double, and the
+    router moves one node at a time.
 
     A working carer's break is a pause node of its rule's kind (first at the carer's office,
     then where the carer is: `router`); each carer of that rule takes one. `break_slots` then
@@ -105,6 +109,9 @@ def _routing_problem(
         locked = bool(visit.locked_carers or visit.locked_start is not None)
         penalty = _penalty(visit.priority, locked, dv.last_chance)
         allowed = tuple(vehicle_of[c] for c in dv.carers)
+        earliest, latest = dv.earliest, dv.latest
+        if visit.staff_needed == 2 and visit.id in start.assignments:
+            earliest = latest = start.assignments[visit.id].start
         for slot in range(visit.staff_needed):
             vehicles_here: tuple[int, ...]
             # a partly locked double: slot 0 is the locked carer
@@ -115,8 +122,8 @@ def _routing_problem(
             nodes.append(
                 Node(
                     problem.home(visit),
-                    dv.earliest,
-                    dv.latest,
+                    earliest,
+                    latest,
                     visit.duration,
                     vehicles_here,
                     penalty,
@@ -151,17 +158,59 @@ def _initial_routes(
 MIN_ROUTING_SECONDS = 0.5  # building the routing model of a district day takes about this long
 
 
+def team_offers(problem: Problem, offer: DayOffer) -> list[DayOffer]:
+    """The day's offer cut by team (teams kept: each team's carers and its clients' visits),
+    teams in instance order; teams with no visit on offer left out."""
+    team_of = {c.id: c.team for c in problem.instance.clients}
+    offers = []
+    for team in problem.instance.teams:
+        visits = tuple(dv for dv in offer.visits if team_of[dv.visit.client] == team.id)
+        if visits:
+            carers = tuple(c for c in offer.carers if c.team == team.id)
+            offers.append(DayOffer(offer.day, carers, visits))
+    return offers
+
+
 def route_day(
     problem: Problem, offer: DayOffer, seconds: float, iterations: int | None, seed: int = 0
 ) -> Solution:
-    """The day's solution from the router, started from the greedy one, within `seconds` in all
-    (and `iterations` of the router, when given)."""
+    """The day's solution from the router: with borrowing the district as one pool, else each
+    team on its own, one after another, with a share of `seconds` (and of `iterations`) after
+    its visits."""
+    if problem.allow_borrowing:
+        return route_pool(problem, offer, seconds, iterations, seed)
+    began = time.monotonic()
+    teams = team_offers(problem, offer)
+    plan = Solution()
+    for k, part in enumerate(teams):
+        waiting = sum(len(p.visits) for p in teams[k:])
+        share = len(part.visits) / waiting
+        left = seconds - (time.monotonic() - began)
+        routed = route_pool(
+            problem,
+            part,
+            share * left,
+            None
+            if iterations is None
+            else max(1, round(iterations * len(part.visits) / len(offer.visits))),
+            seed,
+        )
+        plan.assignments.update(routed.assignments)
+        plan.breaks.update(routed.breaks)
+    return plan
+
+
+def route_pool(
+    problem: Problem, offer: DayOffer, seconds: float, iterations: int | None, seed: int = 0
+) -> Solution:
+    """The offer's carers and visits routed as one pool, started from the greedy plan, within
+    `seconds` in all (and `iterations` of the router, when given)."""
     began = time.monotonic()
     greedy = greedy_day(problem, offer)
     if not offer.visits or seconds - (time.monotonic() - began) < MIN_ROUTING_SECONDS:
         return greedy  # no time left to build and search a routing model: the time limit wins
     start = greedy_day(problem, offer, break_at_office=True)
-    routing, slots = _routing_problem(problem, offer)
+    routing, slots = _routing_problem(problem, offer, start)
     left = seconds - (time.monotonic() - began)
     solution = solve_routing(routing, left, iterations, _initial_routes(offer, start, slots), seed)
     if solution is None:
@@ -206,13 +255,16 @@ def central_travel(
     instance: Instance,
     options: SolveOptions,
     on_progress: Callable[[Progress], None] = lambda event: None,
+    method: str = METHOD,
 ) -> SolveResult:
-    """Plan `instance` day by day, district-wide, minimising unserved visits then travel;
+    """Plan `instance` day by day, minimising unserved visits then travel, district-wide
+    (central-travel) or with the teams kept (teams-travel: each team routed on its own);
     `options.workers` days at a time in separate processes."""
     started = time.monotonic()
-    admit(instance, options, allow_borrowing=True, method="central-travel")
-    problem = Problem.build(instance, allow_borrowing=True)
-    deadline = search_deadline(started, instance, options, allow_borrowing=True)
+    pooled = method == METHOD
+    admit(instance, options, allow_borrowing=pooled, method=method)
+    problem = Problem.build(instance, allow_borrowing=pooled)
+    deadline = search_deadline(started, instance, options, allow_borrowing=pooled)
     per_day = None if options.work_limit is None else int(options.work_limit * ITERATIONS_PER_WORK)
     processes = max(1, min(options.workers, instance.horizon.days))
     report = day_progress(problem, started, on_progress)
@@ -228,18 +280,20 @@ def central_travel(
                 raise KeyboardInterrupt
             return plans
 
-        days = plan_by_day(problem, route_days, deadline, METHOD, batch=processes, on_batch=report)
+        days = plan_by_day(problem, route_days, deadline, method, batch=processes, on_batch=report)
     settings: dict[str, str | int | float | bool] = (
         {} if per_day is None else {"iterations_per_day": per_day}
     )
     return verified_result(
-        problem, days.solution, METHOD, options, started, settings, days.interrupted
+        problem, days.solution, method, options, started, settings, days.interrupted
     )
 
 
 @dataclass(frozen=True)
 class CentralTravel:
-    """The method: central planning with a router, day by day (`central_travel`)."""
+    """The method: planning with a router, day by day (`central_travel`): the district as one
+    pool (`central-travel`), or with `name="teams-travel"` each team on its own (the travel
+    yardstick of the same teams continuity plans)."""
 
     name: str = METHOD
 
@@ -249,4 +303,4 @@ class CentralTravel:
         options: SolveOptions,
         on_progress: Callable[[Progress], None] = lambda event: None,
     ) -> SolveResult:
-        return central_travel(instance, options, on_progress)
+        return central_travel(instance, options, on_progress, self.name)

@@ -1,7 +1,8 @@
 """The last step of a day-by-day baseline: its solution as a verified SolveResult.
 
 Central methods ignore team boundaries, so their schedules say `allow_borrowing` and are
-judged with it; every other hard constraint is checked as always (`solver.method.finish`).
+judged with it (teams-travel keeps the teams and is judged without); every other hard
+constraint is checked as always (`solver.method.finish`).
 """
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ def verified_result(
     settings: dict[str, str | int | float | bool],
     interrupted: bool = False,
 ) -> SolveResult:
-    """The evaluator-checked schedule of `plan` (the problem allows borrowing), its objective
-    the evaluator's unserved visits and travel; raises SolverBug on any violation."""
+    """The evaluator-checked schedule of `plan` (borrowing as the problem allows it), its
+    objective the evaluator's unserved visits and travel; raises SolverBug on any violation."""
     info = SolverInfo(
         method=method,
         status="INTERRUPTED" if interrupted else "FEASIBLE",
         seed=options.seed,
         workers=options.workers,
-        options={"time_limit": options.time_limit, "allow_borrowing": True, **settings},
+        options={
+            "time_limit": options.time_limit,
+            "allow_borrowing": problem.allow_borrowing,
+            **settings,
+        },
     )
     schedule, evaluation = finish(problem, plan, info, started)
     m = evaluation.metrics

@@ -18,13 +18,14 @@ nodes to serve, vehicles. The routing problem maps onto PyVRP as follows:
 - `capacity` (Solomon) is one more dimension.
 
 PyVRP cannot make two vehicles start a node pair at one minute (`same_start`: a double-staffed
-visit). The search runs in two passes: the first routes the pair's nodes on their own; the
-second pins both to one start, the later of the two where the first pass served them on two
-vehicles, else the start of the one served (pinned to one minute, one vehicle cannot serve
-both). The second pass also moves each `kind` node (a pause: where it is taken does not matter)
-to the place of the stop before it on its route (the stop after it when it comes first), so
-that it costs no detour. A pair not served
-on two vehicles at one start after the second pass is left out, both nodes.
+visit). The search runs in passes: the first routes the pair's nodes on their own; the next
+pins both to one start, the later of the two where the last pass served them on two vehicles,
+else the start of the one served (pinned to one minute, one vehicle cannot serve both; a pair
+left out altogether gets its window back), and so on while pairs are left to start together,
+up to MAX_PASSES. Each pass after the first also moves each `kind` node (a pause: where it is
+taken does not matter) to the place of the stop before it on its route (the stop after it when
+it comes first), so that it costs no detour. A pair not served on two vehicles at one start
+after the last pass is left out, both nodes.
 
 The search stops at the time limit or after `iterations` iterations, whichever comes first;
 with the same seed only the second is reproducible on any machine.
@@ -45,7 +46,8 @@ from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCrit
 
 from hemplan.solver.baselines.routing_problem import Node, RoutingProblem, RoutingSolution
 
-FIRST_PASS_SHARE = 0.6  # of the time and the iterations, when there are pairs or kinds to fix
+FIRST_PASS_SHARE = 0.5  # of the time and the iterations, when there are pairs or kinds to fix
+MAX_PASSES = 4  # the first, then passes that pin pairs and move pauses until none is left
 BIG_LOAD = 1 << 30  # what a vehicle carries of a dimension it may serve without limit
 PRIZE_TO_PENALTY = 10  # the largest penalty per unit of violation, in largest prizes
 
@@ -184,15 +186,23 @@ def _routes(
 
 
 def _pinned(
-    problem: RoutingProblem, routes: list[list[int]], starts: dict[int, int]
+    original: RoutingProblem,
+    problem: RoutingProblem,
+    routes: list[list[int]],
+    starts: dict[int, int],
 ) -> RoutingProblem:
-    """The second pass's problem: each pair pinned to one start, each kind node at the place of
-    the stop before it on the first pass's route (see the module docstring)."""
+    """The next pass's problem: each pair pinned to one start (a pair left out altogether gets
+    its window of `original` back), each kind node at the place of the stop before it on the
+    last pass's route (see the module docstring)."""
     nodes = list(problem.nodes)
     vehicle_of = {k: v for v, route in enumerate(routes) for k in route}
     for a, b in problem.same_start:
         served = [k for k in (a, b) if k in starts]
         if not served:
+            for k in (a, b):
+                nodes[k] = replace(
+                    nodes[k], earliest=original.nodes[k].earliest, latest=original.nodes[k].latest
+                )
             continue
         apart = len(served) == 2 and vehicle_of[a] != vehicle_of[b]
         t = max(starts[a], starts[b]) if apart else starts[served[0]]
@@ -255,6 +265,14 @@ def _search(
     return routes, starts, int(best.distance_cost() + best.uncollected_prizes())
 
 
+def _part(iterations: int | None, share: float) -> int | None:
+    return None if iterations is None else max(1, int(share * iterations))
+
+
+def _rest(iterations: int | None, share: float) -> int | None:
+    return None if iterations is None else max(0, iterations - int(share * iterations))
+
+
 def solve_routing(
     problem: RoutingProblem,
     time_limit: float,
@@ -268,30 +286,39 @@ def solve_routing(
     With `initial_routes` (per vehicle, node indices in order, e.g. a greedy plan) the search
     starts there, and never returns worse."""
     began = time.monotonic()
-    two_passes = bool(problem.same_start) or any(n.kind for n in problem.nodes)
-    share = FIRST_PASS_SHARE if two_passes else 1.0
+    more_passes = bool(problem.same_start) or any(n.kind for n in problem.nodes)
+    share = FIRST_PASS_SHARE if more_passes else 1.0
+    iterations_left = iterations
     first = _search(
         problem,
         share * time_limit - (time.monotonic() - began),
-        None if iterations is None else max(1, int(share * iterations)),
+        _part(iterations_left, share),
         initial_routes,
         seed,
     )
     if first is None:
         return None
     routes, starts, cost = first
+    iterations_left = _rest(iterations_left, share)
     final = problem
-    if two_passes:
-        final = _pinned(problem, routes, starts)
-        second = _search(
+    for done in range(1, MAX_PASSES if more_passes else 1):
+        final = _pinned(problem, final, routes, starts)
+        # the last pass, or the pass after which no pair is left to start together, takes the
+        # rest; the others half of it
+        last = done == MAX_PASSES - 1 or not _unsynchronised(final, routes, starts)
+        share = 1.0 if last else 0.5
+        again = _search(
             final,
-            time_limit - (time.monotonic() - began),
-            None if iterations is None else max(1, iterations - int(share * iterations)),
+            share * (time_limit - (time.monotonic() - began)),
+            _part(iterations_left, share),
             [[k for k in route if _keeps(final.nodes[k], starts[k])] for route in routes],
             seed,
         )
-        if second is not None:
-            routes, starts, cost = second
+        iterations_left = _rest(iterations_left, share)
+        if again is not None:
+            routes, starts, cost = again
+        if last or time.monotonic() - began >= time_limit or iterations_left == 0:
+            break
     dropped_pairs = _unsynchronised(final, routes, starts)
     routes = [[k for k in route if k not in dropped_pairs] for route in routes]
     starts = {k: t for k, t in starts.items() if k not in dropped_pairs}

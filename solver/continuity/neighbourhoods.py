@@ -25,25 +25,18 @@ SERVE_SHARE = (
 class Neighbourhoods:
     """Draws sets of visits to free, guided by which clients exceed their lower bound."""
 
-    def __init__(self, problem: Problem, rng: random.Random, objective: str = "continuity"):
+    def __init__(self, problem: Problem, rng: random.Random):
         self.problem = problem
         self.instance = problem.instance
         self.eligible = problem.eligible
         self.bounds = problem.bounds
         self.rng = rng
-        self.objective = objective
 
     def draw(self, plan: Solution, size: int) -> set[str]:
         servable = sorted(v for v in plan.unassigned if self.eligible.get(v))
         if servable and self.rng.random() < SERVE_SHARE:
             return self._unserved_and_routes(plan, servable, size)
         roll = self.rng.random()  # shares measured by the carers each kind of step removed
-        if self.objective == "travel":
-            return (
-                self._carers_over_days(plan, size)
-                if roll < 0.7
-                else self._clients_sharing_a_carer(plan, size)
-            )
         if roll < 0.6:
             return self._drop_a_carer(plan, size)
         if roll < 0.7:

@@ -28,9 +28,6 @@ from hemplan.solver.problem import Problem
 from hemplan.solver.score import Score, Weights, client_carers, score
 from hemplan.solver.solution import Solution
 
-TRAVEL_WEIGHTS = Weights(
-    new_pair=0, not_preferred=0, arrival=0, workload=0
-)  # the travel-only yardstick
 CAPACITY_REASON = "capacity: no route of an eligible carer has room for it"
 Ended = Literal[
     "bound", "optimal", "work", "time", "interrupted"
@@ -46,8 +43,7 @@ class SearchSettings:
     deadline is only a guard that keeps the time limit when the machine is slow.
     """
 
-    objective: str = "continuity"  # or "travel": unserved visits then travel, continuity ignored
-    weights: Weights = Weights()  # of the continuity objective (the travel-only one has its own)
+    weights: Weights = Weights()  # the cost's exchange rates (see solver.score)
     polish_at_bound: int = (
         30  # once every client is at its bound, steps in a row without a better cost
     )
@@ -154,14 +150,13 @@ def improve(
     work, deadline = budget.work, budget.deadline
     try:
         rng = random.Random(seed)
-        hoods = Neighbourhoods(problem, rng, settings.objective)
-        by_travel = settings.objective == "travel"
-        key: Callable[[Score], tuple] = Score.travel_first if by_travel else astuple
-        weights = TRAVEL_WEIGHTS if by_travel else settings.weights
+        hoods = Neighbourhoods(problem, rng)
+        key: Callable[[Score], tuple] = astuple
+        weights = settings.weights
         # the minute terms (arrival, workload) join the CP-SAT model once every visit is served:
         # measured on district-14d, modelling them earlier slows the steps that serve visits and
         # merge carers (37 unserved after 60 s against 19); until then they only break ties
-        serving = weights if by_travel else replace(weights, arrival=0, workload=0)
+        serving = replace(weights, arrival=0, workload=0)
         best_score = score(problem, plan, weights)
         fixed = pinned(problem, plan)
         movable = set(instance.visit_by_id) - fixed
@@ -183,7 +178,7 @@ def improve(
             spent < work
             and time.monotonic() < deadline
             and not should_stop()
-            and (by_travel or stale < settings.polish_at_bound or not all_at_bound(problem, best))
+            and (stale < settings.polish_at_bound or not all_at_bound(problem, best))
             and movable
             and not solved_whole
         ):
@@ -200,7 +195,7 @@ def improve(
                 seed=seed + step,
                 workers=settings.workers,
             )
-            allowed = eligible if by_travel or whole else candidate_carers(problem, best, free, rng)
+            allowed = eligible if whole else candidate_carers(problem, best, free, rng)
             result = solve_neighbourhood(
                 problem,
                 best,
@@ -210,7 +205,7 @@ def improve(
                 weights=weights
                 if best_score.unassigned_mandatory + best_score.unassigned_deferrable == 0
                 else serving,
-                polish_share=1.0 if by_travel else settings.polish_share,
+                polish_share=settings.polish_share,
             )
             spent += max(settings.min_step_work, _work_of(result, step_work, settings))
             if result is None:
@@ -233,9 +228,9 @@ def improve(
                 if improved:
                     stale = 0
                     on_improve(best, best_score)
-                untidy = not by_travel
+                untidy = True
             since = step - tidied_at
-            if not by_travel and (
+            if (
                 (improved and since >= settings.tidy_every)
                 or (
                     since >= settings.serve_tidy_every

@@ -61,7 +61,6 @@ class TeamJob:
     seed: int
     allow_borrowing: bool
     started: float
-    objective: str
     weights: Weights = Weights()
 
     def budget(self, index: int) -> tuple[float, float]:
@@ -171,7 +170,7 @@ def _improve_team(
             start.solution,
             Budget(work, time.monotonic() + seconds),
             seed,
-            SearchSettings(objective=job.objective, weights=job.weights),
+            SearchSettings(weights=job.weights),
             should_stop,
             improved,
         )
@@ -275,7 +274,6 @@ def solve(
             options.seed,
             options.allow_borrowing,
             epoch + started,
-            options.objective,
             options.weights,
         )
         outcomes = _solve_teams(executor, parts, job, on_progress)
@@ -284,7 +282,7 @@ def solve(
     interrupted = any(o.interrupted for o in outcomes)
     total = Score.combine([o.score for o in outcomes])
     info = SolverInfo(
-        method=METHOD if options.objective == "continuity" else "teams-travel",
+        method=METHOD,
         status=_status(outcomes),
         objective=total.parts(),
         bound={"distinct_carers": float(sum(o.bound for o in outcomes))},
@@ -342,7 +340,7 @@ def _second_round(
 ) -> None:
     """Improve further the teams with something left to gain, each by its allotment, largest
     first so that the processes finish together; `outcomes` keeps each team's best solution."""
-    needs = [_need(outcomes[index], start, job.objective) for index, start in started]
+    needs = [_need(outcomes[index], start) for index, start in started]
     allotted = sorted(
         (
             (allotment, index, replace(start, solution=outcomes[index].solution))
@@ -361,11 +359,11 @@ def _second_round(
             outcomes[index] = outcome
 
 
-def _need(outcome: TeamOutcome, start: TeamStart, objective: str) -> float:
+def _need(outcome: TeamOutcome, start: TeamStart) -> float:
     """What a team still has to gain: servable visits left out, weighted by UNSERVED_NEED, plus
-    its carers above the bounds (continuity) or one (travel has no bound to reach)."""
+    its carers above the bounds."""
     servable = sum(1 for v in outcome.solution.unassigned if start.problem.eligible.get(v))
-    rest = max(0, outcome.score.distinct_carers - outcome.bound) if objective == "continuity" else 1
+    rest = max(0, outcome.score.distinct_carers - outcome.bound)
     return UNSERVED_NEED * servable + rest
 
 
@@ -391,11 +389,9 @@ def shares(needs: list[float], total: float, cap: float) -> list[float]:
 
 @dataclass(frozen=True)
 class Continuity:
-    """The continuity-first method (`solve`), or with `objective="travel"` the travel-only
-    yardstick on the same teams (teams-travel)."""
+    """The continuity-first method (`solve`)."""
 
     name: str = METHOD
-    objective: str = "continuity"
 
     def solve(
         self,
@@ -403,4 +399,4 @@ class Continuity:
         options: SolveOptions,
         on_progress: Callable[[Progress], None] = lambda event: None,
     ) -> SolveResult:
-        return solve(instance, replace(options, objective=self.objective), on_progress)
+        return solve(instance, options, on_progress)

@@ -47,7 +47,7 @@ def test_every_method_is_verified_on_tiny(tiny: Instance, method: str) -> None:
     result = verified(tiny, method)
     m = result.evaluation.metrics
     assert m.assigned + m.unassigned_mandatory + m.unassigned_deferrable == m.visits
-    assert result.schedule.allow_borrowing == method.startswith("central")
+    assert result.schedule.allow_borrowing == method.startswith("central")  # teams-travel: teams
 
 
 @pytest.mark.parametrize("method", list(METHODS))
@@ -167,3 +167,26 @@ def test_solve_rejects_an_unknown_method(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "nearest" in result.output and not (tmp_path / "s.json").exists()
+
+
+def test_teams_travel_keeps_the_teams_and_travels_no_more_than_continuity() -> None:
+    """Two carers every day, clients on opposite sides: the travel yardstick may mix carers
+    freely inside the team (the router), and never borrows from another team."""
+    other = {"id": "T2", "office": {"lat": 62.391, "lon": 17.302}}
+    inst = small(
+        [{"id": s, "shifts": [shift(d) for d in range(2)]} for s in ("A", "B")]
+        + [{"id": "Z", "team": "T2", "shifts": [shift(d) for d in range(2)]}],
+        [{"id": f"K{i}"} for i in range(4)],
+        [visit(f"K{i}-{d}", f"K{i}", d, "08:00", "12:00", 20) for i in range(4) for d in range(2)],
+        days=2,
+        teams=[{"id": "T", "office": {"lat": 62.390, "lon": 17.300}}, other],
+    )
+    continuity = verified(inst, "continuity")
+    travel_only = verified(inst, "teams-travel")
+    assert not travel_only.schedule.allow_borrowing
+    assert travel_only.evaluation.metrics.unassigned_mandatory == 0
+    assert {c for a in travel_only.schedule.assignments for c in a.carers} <= {"A", "B"}
+    assert (
+        travel_only.evaluation.metrics.travel_minutes
+        <= continuity.evaluation.metrics.travel_minutes
+    )

@@ -20,7 +20,6 @@ def job(work_limit: float | None, teams: int, processes: int, seconds: float = 1
         seed=0,
         allow_borrowing=False,
         started=now,
-        objective="continuity",
     )
 
 

@@ -358,24 +358,6 @@ def _wait_for_line(process: subprocess.Popen, text: str, timeout: float = 60) ->
     raise AssertionError(f"no '{text}' line within {timeout}s")
 
 
-def test_travel_yardstick_serves_everything_and_travels_no_more_than_continuity() -> None:
-    # two carers every day, clients on opposite sides: travel-only may mix carers freely
-    inst = small(
-        [{"id": s, "shifts": [shift(d) for d in range(2)]} for s in ("A", "B")],
-        [{"id": f"K{i}"} for i in range(4)],
-        [visit(f"K{i}-{d}", f"K{i}", d, "08:00", "12:00", 20) for i in range(4) for d in range(2)],
-        days=2,
-    )
-    continuity = solved(inst)
-    travel_only = solved(inst, objective="travel")
-    assert travel_only.schedule.solver.method == "teams-travel"
-    assert travel_only.evaluation.metrics.unassigned_mandatory == 0
-    assert (
-        travel_only.evaluation.metrics.travel_minutes
-        <= continuity.evaluation.metrics.travel_minutes
-    )
-
-
 def test_cli_solve_refuses_a_missing_output_folder_before_solving(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,
