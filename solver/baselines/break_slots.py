@@ -39,6 +39,12 @@ def _slot(
     return None
 
 
+def break_fits(problem: Problem, carer: Staff, day: int, visits: list[tuple[int, str]]) -> bool:
+    """Whether a carer's day of `visits` (start, visit id) leaves room for the break, if any."""
+    shift = carer.shift_by_day[day]
+    return shift.break_ is None or _slot(problem, carer, shift, visits) is not None
+
+
 def place_breaks(
     problem: Problem, day: int, assignments: dict[str, Placement], drop_order: dict[str, int]
 ) -> tuple[dict[str, Placement], dict[RouteKey, int], list[str]]:

@@ -32,6 +32,7 @@ from hemplan.solver.baselines.break_slots import place_breaks
 from hemplan.solver.baselines.by_day import DayOffer, plan_by_day
 from hemplan.solver.baselines.central_greedy import greedy_day
 from hemplan.solver.baselines.finish import verified_result
+from hemplan.solver.baselines.pair_insertion import insert_pairs
 from hemplan.solver.baselines.progress import day_progress
 from hemplan.solver.baselines.router import solve_routing
 from hemplan.solver.baselines.routing_problem import Node, RoutingProblem, Vehicle
@@ -235,6 +236,7 @@ def route_pool(
         )
         for dv in offer.visits
     }
+    assignments = insert_pairs(problem, offer, assignments, rank)
     kept, breaks, _ = place_breaks(problem, offer.day, assignments, rank)
     if len(kept) < len(greedy.assignments):  # never serve fewer than central-greedy
         return greedy

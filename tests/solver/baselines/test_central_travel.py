@@ -12,8 +12,13 @@ from hemplan.models.contract.clock import parse_clock
 from hemplan.models.contract.instance import Instance
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance
+from hemplan.solver.assemble import to_schedule
+from hemplan.solver.baselines.by_day import offered
+from hemplan.solver.baselines.pair_insertion import insert_pairs
 from hemplan.solver.method import SolveOptions, SolveResult
 from hemplan.solver.methods import METHODS
+from hemplan.solver.problem import Problem
+from hemplan.solver.solution import Placement, Solution
 
 OPTIONS = SolveOptions(time_limit=20.0, work_limit=1.0, workers=1)
 
@@ -163,3 +168,41 @@ def test_a_break_is_taken_where_the_carer_is_inside_its_window(tmp_path: Path) -
     (route,) = result.schedule.routes
     (pause,) = [s for s in route.stops if s.kind == "break"]
     assert parse_clock("11:00") <= parse_clock(pause.start) <= parse_clock("13:00")
+
+
+def test_a_double_left_out_is_put_back_where_two_carers_are_free_at_one_start(
+    tmp_path: Path,
+) -> None:
+    """A's day holds a visit at -30 until 08:30, B's one at +10 until 08:10; a double at +20
+    (window 08:00-12:00) left out by the router goes back at the first minute both can be
+    there: A arrives 08:30 + 50 = 09:20 (B could at 08:20), so both start it at 09:20, and
+    nothing routed moves. The day, with the double, passes the evaluator."""
+    shift = [{"day": 0, "start": "07:00", "end": "16:00"}]
+    instance = _line_instance(
+        tmp_path,
+        {"T": 0},
+        [{"id": "A", "team": "T", "shifts": shift}, {"id": "B", "team": "T", "shifts": shift}],
+        {"F": -30, "N": 10, "D": 20},
+        [
+            {"id": "far", "client": "F", "duration": 30},
+            {"id": "near", "client": "N", "duration": 10},
+            {
+                "id": "double",
+                "client": "D",
+                "staff_needed": 2,
+                "duration": 20,
+                "window": {"earliest": "08:00", "latest": "12:00"},
+            },
+        ],
+    )
+    problem = Problem.build(instance, allow_borrowing=True)
+    offer = offered(problem, 0, list(instance.visits))
+    routed = {
+        "far": Placement(0, parse_clock("08:00"), ("A",)),
+        "near": Placement(0, parse_clock("08:00"), ("B",)),
+    }
+    placed = insert_pairs(problem, offer, routed, rank={})
+    assert placed["far"] == routed["far"] and placed["near"] == routed["near"]
+    assert placed["double"] == Placement(0, parse_clock("09:20"), ("A", "B"))
+    schedule = to_schedule(problem, Solution(placed, {}))
+    assert [str(v) for v in evaluate(instance, schedule, allow_borrowing=True).violations] == []
