@@ -6,8 +6,11 @@ carers with several bedtime doubles) can be left out although two gaps line up. 
 for such gaps in the routed day: for each double left out (most important first), every start
 in its window at which two of its carers can each leave their previous stop, reach the client,
 do the visit and still reach their next stop (or the office by the end of the shift) and keep
-room for the break; the pair of carers and start that add the least travel win. Nothing routed
-moves, so the day stays lawful; the evaluator checks the schedule as always.
+room for the break; the pair of carers and start that add the least travel win. Where only one
+carer is free at a start, a single-staffed visit of another may move (to any carer, at any
+start of its window that fits beside the double) to make room. Every stop kept or moved is
+checked against its neighbours, travel and the break, so the day stays lawful; the evaluator
+checks the schedule as always.
 """
 
 from __future__ import annotations
@@ -73,51 +76,134 @@ def _candidate_starts(
     return sorted(starts)
 
 
+def _fit(
+    problem: Problem, carer: Staff, day: int, route: list[Stop], visit_id: str, start: int
+) -> int | None:
+    """Travel a carer adds by doing the visit at `start` within `route` with room kept for the
+    break, or None when it does not fit."""
+    visit = problem.visit(visit_id)
+    added = _added_travel(
+        problem, carer, day, route, problem.home(visit), start, start + visit.duration
+    )
+    if added is None:
+        return None
+    with_it = [(s[0], s[3]) for s in route] + [(start, visit_id)]
+    return added if break_fits(problem, carer, day, with_it) else None
+
+
+def _single_elsewhere(
+    problem: Problem, dv: DayVisit, stops: dict[str, list[Stop]], day: int, exclude: set[str]
+) -> tuple[int, int, str] | None:
+    """Where a single-staffed visit could go in the day of `stops`, on a carer not in `exclude`:
+    (added travel, start, carer) with the least travel, or None."""
+    carers = [problem.carer(c) for c in dv.carers if c not in exclude]
+    best = None
+    for start in _candidate_starts(problem, dv, carers, stops, day):
+        for carer in carers:
+            added = _fit(problem, carer, day, stops.get(carer.id, []), dv.visit.id, start)
+            if added is not None and (best is None or (added, start, carer.id) < best):
+                best = (added, start, carer.id)
+    return best
+
+
+Move = tuple[str, str, int, str]  # a routed single visit moved: visit, from carer, to start, carer
+
+
+def _place_pair(
+    problem: Problem, offer: DayOffer, dv: DayVisit, stops: dict[str, list[Stop]]
+) -> tuple[int, tuple[str, str], Move | None] | None:
+    """A start and two carers for the double `dv` (least added travel), and, when no two carers
+    are free at one start, one routed single visit of one of them moved (another carer or
+    another start) to make room; None when neither works."""
+    visit, day = dv.visit, offer.day
+    carers = [problem.carer(c) for c in dv.carers]
+    must = set(visit.locked_carers)
+    movable = {
+        d.visit.id: d
+        for d in offer.visits
+        if d.visit.staff_needed == 1
+        and not (d.visit.locked_carers or d.visit.locked_start is not None)
+    }
+    best: tuple[int, int, tuple[str, str]] | None = None
+    rescue: tuple[int, tuple[str, str], Move] | None = None
+    for start in _candidate_starts(problem, dv, carers, stops, day):
+        fitting = []
+        for carer in carers:
+            added = _fit(problem, carer, day, stops.get(carer.id, []), visit.id, start)
+            if added is not None:
+                fitting.append((added, carer.id))
+        fitting.sort()
+        chosen = [c for _, c in fitting if c in must]
+        chosen += [c for _, c in fitting if c not in must][: 2 - len(chosen)]
+        if len(chosen) == 2 and must <= set(chosen):
+            cost = sum(a for a, c in fitting if c in chosen)
+            if best is None or (cost, start) < best[:2]:
+                best = (cost, start, (chosen[0], chosen[1]))
+        if best is not None or rescue is not None or not fitting:
+            continue
+        # one carer free at this start: another, once one of its single visits moves away
+        partner = next((c for _, c in fitting if c in must), fitting[0][1])
+        for carer in carers:
+            rest = must - {partner}
+            if carer.id == partner or (rest and rest != {carer.id}):
+                continue
+            route = stops.get(carer.id, [])
+            for stop in route:
+                single = movable.get(stop[3])
+                if single is None:
+                    continue
+                without = [s for s in route if s[3] != stop[3]]
+                if _fit(problem, carer, day, without, visit.id, start) is None:
+                    continue
+                here = (start, start + visit.duration, problem.home(visit), visit.id)
+                tentative = dict(stops)  # the double in, the single out
+                tentative[carer.id] = sorted([*without, here])
+                tentative[partner] = sorted([*stops.get(partner, []), here])
+                moved = _single_elsewhere(problem, single, tentative, day, set())
+                if moved is not None:
+                    pair = (partner, carer.id)
+                    rescue = (start, pair, (stop[3], carer.id, moved[1], moved[2]))
+                    break
+            if rescue is not None:
+                break
+    if best is not None:
+        return best[1], best[2], None
+    return rescue
+
+
 def insert_pairs(
     problem: Problem, offer: DayOffer, assignments: dict[str, Placement], rank: dict[str, int]
 ) -> dict[str, Placement]:
     """`assignments` with the double-staffed visits of `offer` it leaves out put back where two
-    of their carers have room at one start (see the module docstring); `rank` orders them,
-    highest first."""
+    of their carers have room at one start, or where one single visit moved to a third carer
+    makes that room (see the module docstring); `rank` orders them, highest first."""
     placed = dict(assignments)
     stops = _stops(problem, placed)
     left_out = [
         dv for dv in offer.visits if dv.visit.staff_needed == 2 and dv.visit.id not in placed
     ]
-    for dv in sorted(
-        left_out, key=lambda dv: (-rank.get(dv.visit.id, 0), dv.earliest, dv.visit.id)
-    ):
+    left_out.sort(key=lambda dv: (-rank.get(dv.visit.id, 0), dv.earliest, dv.visit.id))
+    for dv in left_out:
+        found = _place_pair(problem, offer, dv, stops)
+        if found is None:
+            continue
+        start, pair, move = found
+        if move is not None:
+            single, source, moved_start, target = move
+            duration = problem.visit(single).duration
+            home = problem.home(problem.visit(single))
+            placed[single] = Placement(offer.day, moved_start, (target,))
+            stops[source] = [s for s in stops[source] if s[3] != single]
+            stops.setdefault(target, []).append((moved_start, moved_start + duration, home, single))
+            stops[target].sort()
         visit = dv.visit
-        carers = [problem.carer(c) for c in dv.carers]
-        home = problem.home(visit)
-        best: tuple[int, int, tuple[str, str]] | None = None
-        for start in _candidate_starts(problem, dv, carers, stops, offer.day):
-            end = start + visit.duration
-            fitting = []
-            for carer in carers:
-                route = stops.get(carer.id, [])
-                added = _added_travel(problem, carer, offer.day, route, home, start, end)
-                if added is None:
-                    continue
-                with_it = [(s[0], s[3]) for s in route] + [(start, visit.id)]
-                if break_fits(problem, carer, offer.day, with_it):
-                    fitting.append((added, carer.id))
-            must = set(visit.locked_carers)
-            fitting.sort()
-            chosen = [c for _, c in fitting if c in must]
-            chosen += [c for _, c in fitting if c not in must][: 2 - len(chosen)]
-            if len(chosen) == 2 and must <= set(chosen):
-                cost = sum(a for a, c in fitting if c in chosen)
-                if best is None or (cost, start) < best[:2]:
-                    best = (cost, start, (chosen[0], chosen[1]))
-        if best is not None:
-            _, start, pair = best
-            locked = [c for c in visit.locked_carers if c in pair]
-            carers_in_order = tuple(locked + sorted(c for c in pair if c not in locked))
-            placed[visit.id] = Placement(offer.day, start, carers_in_order)
-            for carer_id in pair:
-                stops.setdefault(carer_id, []).append(
-                    (start, start + visit.duration, home, visit.id)
-                )
-                stops[carer_id].sort()
+        locked = [c for c in visit.locked_carers if c in pair]
+        placed[visit.id] = Placement(
+            offer.day, start, tuple(locked + sorted(c for c in pair if c not in locked))
+        )
+        for carer_id in pair:
+            stops.setdefault(carer_id, []).append(
+                (start, start + visit.duration, problem.home(visit), visit.id)
+            )
+            stops[carer_id].sort()
     return placed

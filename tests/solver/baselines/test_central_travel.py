@@ -206,3 +206,44 @@ def test_a_double_left_out_is_put_back_where_two_carers_are_free_at_one_start(
     assert placed["double"] == Placement(0, parse_clock("09:20"), ("A", "B"))
     schedule = to_schedule(problem, Solution(placed, {}))
     assert [str(v) for v in evaluate(instance, schedule, allow_borrowing=True).violations] == []
+
+
+def test_a_single_visit_moves_to_make_room_for_a_double(tmp_path: Path) -> None:
+    """The double at +20 must start at 09:00 sharp and its client refuses C, so A and B must do
+    it; B's routed day holds a visit at +10 from 08:50 to 09:20 whose window runs to 12:00. That
+    visit moves (to C, or to another time of B's day) and A and B start the double together at
+    09:00; every visit is served and the day passes the evaluator."""
+    shift = [{"day": 0, "start": "07:00", "end": "16:00"}]
+    instance = _line_instance(
+        tmp_path,
+        {"T": 0},
+        [{"id": c, "team": "T", "shifts": shift} for c in ("A", "B", "C")],
+        {"N": 10, "D": 20},
+        [
+            {
+                "id": "single",
+                "client": "N",
+                "duration": 30,
+                "window": {"earliest": "08:00", "latest": "12:00"},
+            },
+            {
+                "id": "double",
+                "client": "D",
+                "staff_needed": 2,
+                "duration": 20,
+                "window": {"earliest": "09:00", "latest": "09:00"},
+            },
+        ],
+    )
+    raw = json.loads((tmp_path / "line.json").read_text(encoding="utf-8"))
+    raw["clients"][1]["excluded_carers"] = ["C"]
+    (tmp_path / "line.json").write_text(json.dumps(raw), encoding="utf-8")
+    instance = load_instance(tmp_path / "line.json")
+    problem = Problem.build(instance, allow_borrowing=True)
+    offer = offered(problem, 0, list(instance.visits))
+    routed = {"single": Placement(0, parse_clock("08:50"), ("B",))}
+    placed = insert_pairs(problem, offer, routed, rank={})
+    assert placed["double"] == Placement(0, parse_clock("09:00"), ("A", "B"))
+    assert placed["single"] != routed["single"]
+    schedule = to_schedule(problem, Solution(placed, {}))
+    assert [str(v) for v in evaluate(instance, schedule, allow_borrowing=True).violations] == []
