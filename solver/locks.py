@@ -479,14 +479,7 @@ class _Checker:
         return self._matrices[mode]
 
     def _stop(self, visit: Visit) -> RouteStop:
-        return RouteStop(
-            visit.id,
-            self.problem.home(visit),
-            visit.window.earliest,
-            visit.window.latest,
-            visit.duration,
-            visit.locked_start,
-        )
+        return RouteStop.of(visit, self.problem.home(visit))
 
     # --- helpers -----------------------------------------------------------------------------
 

@@ -97,15 +97,7 @@ class CarerDays:
 
     def stop(self, visit: Visit, fixed: int | None = None) -> RouteStop:
         """The route stop of `visit`; a locked start is always fixed."""
-        pin = visit.locked_start if visit.locked_start is not None else fixed
-        return RouteStop(
-            visit.id,
-            self.problem.home(visit),
-            visit.window.earliest,
-            visit.window.latest,
-            visit.duration,
-            pin,
-        )
+        return RouteStop.of(visit, self.problem.home(visit), fixed)
 
     def best_insertion(self, carer: str, day: int, stop: RouteStop) -> Insertion | None:
         """Cheapest feasible insertion of `stop` into the carer's route that day, or None."""

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from hemplan.models.contract.instance import Visit
+
 INF = 1 << 30
 
 
@@ -52,6 +54,12 @@ class RouteStop:
     latest: int
     duration: int
     fixed: int | None = None
+
+    @classmethod
+    def of(cls, visit: Visit, place: int, fixed: int | None = None) -> RouteStop:
+        """The stop of `visit` at `place`; a locked start is always fixed, else `fixed`."""
+        pin = visit.locked_start if visit.locked_start is not None else fixed
+        return cls(visit.id, place, visit.window.earliest, visit.window.latest, visit.duration, pin)
 
     def pinned(self, start: int | None) -> RouteStop:
         """This stop with its start fixed (double staffing, locks), or freed with None."""
