@@ -109,8 +109,8 @@ def memory_plan(
         central = lists = allow_borrowing
     else:
         central, lists = method in DAILY_METHODS, method in ROUTING_METHODS
-    # central-travel routes only with time left once the verification is set aside
-    routing = lists and search_deadline(0.0, instance, options, allow_borrowing=True) > 0
+    # the routed methods route only with time left once the verification is set aside
+    routing = lists and search_deadline(0.0, instance, options, allow_borrowing) > 0
     # a dask scheduler given by address runs the teams on its own workers, elsewhere
     workers = options.workers if options.scheduler is None else 1
     return Plan(workers, allow_borrowing, central, lists, routing)

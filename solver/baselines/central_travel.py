@@ -29,7 +29,7 @@ from typing import Any
 
 from hemplan.models.contract.instance import Instance, Shift
 from hemplan.solver.baselines.break_slots import place_breaks
-from hemplan.solver.baselines.by_day import DayOffer, plan_by_day
+from hemplan.solver.baselines.by_day import DayOffer, DayVisit, plan_by_day
 from hemplan.solver.baselines.central_greedy import greedy_day
 from hemplan.solver.baselines.finish import verified_result
 from hemplan.solver.baselines.pair_insertion import insert_pairs
@@ -47,12 +47,16 @@ BREAK_PRIZE = 100_000_000  # a break is taken before any visit is served
 LOCKED, MANDATORY, DEFERRABLE, LATER = 10_000_000, 1_000_000, 100_000, 10_000
 
 
-def _penalty(visit_priority: str, locked: bool, last_chance: bool) -> int:
-    if locked:
+def _penalty(dv: DayVisit) -> int:
+    """What leaving the visit out today costs: the router's prize, and the order in which the
+    steps after routing drop or put back visits."""
+    visit = dv.visit
+    if visit.locked_carers or visit.locked_start is not None:
         return LOCKED
-    if not last_chance:
-        return LATER if visit_priority == "mandatory" else LATER // 10
-    return MANDATORY if visit_priority == "mandatory" else DEFERRABLE
+    mandatory = visit.priority == "mandatory"
+    if not dv.last_chance:
+        return LATER if mandatory else LATER // 10
+    return MANDATORY if mandatory else DEFERRABLE
 
 
 BREAK = ""  # the visit id of a break node in `slots`
@@ -107,8 +111,7 @@ def _routing_problem(
     pairs: list[tuple[int, int]] = []
     for dv in offer.visits:
         visit = dv.visit
-        locked = bool(visit.locked_carers or visit.locked_start is not None)
-        penalty = _penalty(visit.priority, locked, dv.last_chance)
+        penalty = _penalty(dv)
         allowed = tuple(vehicle_of[c] for c in dv.carers)
         earliest, latest = dv.earliest, dv.latest
         if visit.staff_needed == 2 and visit.id in start.assignments:
@@ -228,14 +231,7 @@ def route_pool(
         visit_id: Placement(offer.day, starts[visit_id], tuple(by_slot[s] for s in sorted(by_slot)))
         for visit_id, by_slot in carers.items()
     }
-    rank = {
-        dv.visit.id: _penalty(
-            dv.visit.priority,
-            bool(dv.visit.locked_carers or dv.visit.locked_start is not None),
-            dv.last_chance,
-        )
-        for dv in offer.visits
-    }
+    rank = {dv.visit.id: _penalty(dv) for dv in offer.visits}
     assignments = insert_pairs(problem, offer, assignments, rank)
     kept, breaks, _ = place_breaks(problem, offer.day, assignments, rank)
     if len(kept) < len(greedy.assignments):  # never serve fewer than central-greedy

@@ -110,7 +110,11 @@ Move = tuple[str, str, int, str]  # a routed single visit moved: visit, from car
 
 
 def _place_pair(
-    problem: Problem, offer: DayOffer, dv: DayVisit, stops: dict[str, list[Stop]]
+    problem: Problem,
+    offer: DayOffer,
+    dv: DayVisit,
+    stops: dict[str, list[Stop]],
+    movable: dict[str, DayVisit],
 ) -> tuple[int, tuple[str, str], Move | None] | None:
     """A start and two carers for the double `dv` (least added travel), and, when no two carers
     are free at one start, one routed single visit of one of them moved (another carer or
@@ -118,12 +122,6 @@ def _place_pair(
     visit, day = dv.visit, offer.day
     carers = [problem.carer(c) for c in dv.carers]
     must = set(visit.locked_carers)
-    movable = {
-        d.visit.id: d
-        for d in offer.visits
-        if d.visit.staff_needed == 1
-        and not (d.visit.locked_carers or d.visit.locked_start is not None)
-    }
     best: tuple[int, int, tuple[str, str]] | None = None
     rescue: tuple[int, tuple[str, str], Move] | None = None
     for start in _candidate_starts(problem, dv, carers, stops, day):
@@ -183,8 +181,14 @@ def insert_pairs(
         dv for dv in offer.visits if dv.visit.staff_needed == 2 and dv.visit.id not in placed
     ]
     left_out.sort(key=lambda dv: (-rank.get(dv.visit.id, 0), dv.earliest, dv.visit.id))
+    movable = {  # single-staffed visits without a lock: free to move to make room for a double
+        d.visit.id: d
+        for d in offer.visits
+        if d.visit.staff_needed == 1
+        and not (d.visit.locked_carers or d.visit.locked_start is not None)
+    }
     for dv in left_out:
-        found = _place_pair(problem, offer, dv, stops)
+        found = _place_pair(problem, offer, dv, stops, movable)
         if found is None:
             continue
         start, pair, move = found
