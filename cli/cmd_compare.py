@@ -22,6 +22,7 @@ import click
 import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
 from hemplan.cli.compare_plot import plot_png
 from hemplan.cli.compare_table import csv_text, markdown, price_lines, table_rows
+from hemplan.cli.history_option import history_options, load_with_history
 from hemplan.cli.methods_option import chosen_methods
 from hemplan.cli.progress import (
     SCORE_COLUMNS,
@@ -33,7 +34,6 @@ from hemplan.cli.progress import (
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
 from hemplan.models.contract.instance import Instance
-from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import write_bytes_atomic, write_model, write_text_atomic
 from hemplan.solver.compare import MethodRun, run_methods
 from hemplan.solver.executors import EXECUTORS
@@ -86,6 +86,7 @@ from hemplan.solver.methods import METHODS
     metavar="tcp://HOST:PORT",
     help="Run the methods on this existing dask.distributed scheduler (implies --executor dask).",
 )
+@history_options
 @progress_option
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the table and the price of continuity as JSON."
@@ -103,13 +104,15 @@ def compare(
     quiet: bool,
     progress_mode: str,
     as_json: bool,
+    history_files: tuple[str, ...],
+    look_back: int | None,
 ) -> None:
     """Plan INSTANCE_FILE with every method and print how they differ (continuity, travel, time).
 
     SIGINT (Ctrl-C) or SIGTERM stops the comparison; what has a result is written, the
     interrupted method marked, and the exit code is 130 or 143."""
     chosen = chosen_methods(methods)
-    instance = load_instance(instance_file)
+    instance = load_with_history(instance_file, history_files, look_back)
     folder = Path(output_dir or f"compare-{Path(instance_file).stem}")
     folder.mkdir(parents=True, exist_ok=True)
     options = SolveOptions(

@@ -7,10 +7,11 @@ import sys
 
 import click
 
+from hemplan.cli.history_option import history_options, load_with_history
 from hemplan.cli.render import metrics_lines
 from hemplan.models.contract.problems import readable
 from hemplan.models.evaluator import evaluate as run_evaluator
-from hemplan.models.io.load import load_instance, load_schedule
+from hemplan.models.io.load import load_schedule
 
 EXIT_VIOLATIONS = 1
 
@@ -19,10 +20,18 @@ EXIT_VIOLATIONS = 1
 @click.argument("instance_file", type=click.Path(dir_okay=False))
 @click.argument("schedule_file", type=click.Path(dir_okay=False))
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
+@history_options
 @click.option("--json", "as_json", is_flag=True, help="Print violations and metrics as JSON.")
-def evaluate(instance_file: str, schedule_file: str, allow_borrowing: bool, as_json: bool) -> None:
+def evaluate(
+    instance_file: str,
+    schedule_file: str,
+    allow_borrowing: bool,
+    as_json: bool,
+    history_files: tuple[str, ...],
+    look_back: int | None,
+) -> None:
     """Check every hard constraint and recompute every metric; exit 1 on any violation."""
-    instance = load_instance(instance_file)
+    instance = load_with_history(instance_file, history_files, look_back)
     schedule = load_schedule(schedule_file)
     result = run_evaluator(instance, schedule, allow_borrowing=allow_borrowing or None)
     if as_json:

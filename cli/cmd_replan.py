@@ -15,13 +15,14 @@ from pathlib import Path
 import click
 
 import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
+from hemplan.cli.history_option import history_options, load_with_history
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.weights_option import weights_option
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.problems import escape_controls
 from hemplan.models.contract.schedule import Assignment, Distribution, Metrics
-from hemplan.models.io.load import load_instance, load_schedule
+from hemplan.models.io.load import load_schedule
 from hemplan.models.io.write import write_model
 from hemplan.solver.change_list import Change
 from hemplan.solver.method import SolveOptions
@@ -72,6 +73,7 @@ HEADER = (
     "Search work per team in CP-SAT deterministic units (reproducible on any machine)."
 )
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
+@history_options
 @weights_option
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the change list and continuity as JSON."
@@ -89,6 +91,8 @@ def replan(
     allow_borrowing: bool,
     weights: Weights,
     as_json: bool,
+    history_files: tuple[str, ...],
+    look_back: int | None,
 ) -> None:
     """Keep every assignment of SCHEDULE_FILE that INSTANCE_FILE still allows and re-plan the rest.
 
@@ -102,7 +106,7 @@ def replan(
     folder = Path(output).parent
     if not folder.is_dir():
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
-    instance = load_instance(instance_file)
+    instance = load_with_history(instance_file, history_files, look_back)
     old = load_schedule(schedule_file)
     span = parse_days(days, instance.horizon.days) if days is not None else range(0)
     options = SolveOptions(

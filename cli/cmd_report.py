@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
+from hemplan.cli.history_option import history_options, load_with_history
 from hemplan.models.evaluator import evaluate
 from hemplan.models.exports.matching import check_matches
-from hemplan.models.io.load import load_instance, load_schedule
+from hemplan.models.io.load import load_schedule
 from hemplan.models.io.write import write_text_atomic
 from hemplan.models.report.html import report_page
 
@@ -17,10 +18,18 @@ from hemplan.models.report.html import report_page
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write."
 )
+@history_options
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
-def report(instance_file: str, schedule_file: str, output: str, allow_borrowing: bool) -> None:
+def report(
+    instance_file: str,
+    schedule_file: str,
+    output: str,
+    allow_borrowing: bool,
+    history_files: tuple[str, ...],
+    look_back: int | None,
+) -> None:
     """Write an HTML report of SCHEDULE_FILE: metrics, Gantt charts, route maps, continuity."""
-    instance = load_instance(instance_file)
+    instance = load_with_history(instance_file, history_files, look_back)
     schedule = load_schedule(schedule_file)
     check_matches(instance, schedule, schedule_file)
     evaluation = evaluate(instance, schedule, allow_borrowing=allow_borrowing or None)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
+from hemplan.cli.history_option import history_options, load_with_history
 from hemplan.cli.progress import (
     SCORE_COLUMNS,
     ProgressBoard,
@@ -20,7 +21,6 @@ from hemplan.cli.render import metrics_lines, summary_json
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.weights_option import weights_option
-from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import write_model
 from hemplan.solver.executors import EXECUTORS
 from hemplan.solver.method import SolveOptions, SolveResult
@@ -71,6 +71,7 @@ from hemplan.solver.score import Weights
     metavar="tcp://HOST:PORT",
     help="Run the teams on this existing dask.distributed scheduler (implies --executor dask).",
 )
+@history_options
 @progress_option
 @click.option(
     "--json",
@@ -93,6 +94,8 @@ def solve(
     quiet: bool,
     progress_mode: str,
     as_json: bool,
+    history_files: tuple[str, ...],
+    look_back: int | None,
 ) -> None:
     """Assign every visit of INSTANCE_FILE to carers of the client's team, fewest carers per client
     first.
@@ -106,7 +109,7 @@ def solve(
     signals = CaughtSignals()
     try:
         with signals:
-            instance = load_instance(instance_file)
+            instance = load_with_history(instance_file, history_files, look_back)
             left = max(0.5, time_limit - (time.monotonic() - began))  # the limit covers loading too
             options = SolveOptions(
                 time_limit=left,

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "convert": ("hemplan.cli.cmd_convert", "convert"),
     "solve": ("hemplan.cli.cmd_solve", "solve"),
     "evaluate": ("hemplan.cli.cmd_evaluate", "evaluate"),
+    "next": ("hemplan.cli.cmd_next", "next_period"),
     "replan": ("hemplan.cli.cmd_replan", "replan"),
     "compare": ("hemplan.cli.cmd_compare", "compare"),
     "bench": ("hemplan.cli.cmd_bench", "bench"),

@@ -25,6 +25,9 @@ def metrics_lines(m: Metrics) -> list[str]:
         ("violations", str(m.violations)),
         ("distinct carers/client (horizon)", _dist(m.distinct_carers_horizon)),
         ("distinct carers/client (14 days)", _dist(m.distinct_carers_14d)),
+        ("distinct carers/client (any 14 days)", _dist(m.distinct_carers_sliding_14d)),
+        ("worst 14 days of each client", _dist(m.worst_window_14d)),
+        ("14 days reaching into the history", _num(m.sliding_14d_into_history)),
         (
             "national 14-day indicator",
             (

@@ -114,6 +114,7 @@ def assemble_schedule(
     ordered = sorted(assignments, key=lambda a: (a.day, a.start, a.visit))
     return Schedule(
         instance=problem.instance.name,
+        start_date=problem.instance.horizon.start_date,
         allow_borrowing=problem.allow_borrowing,
         assignments=ordered,
         routes=build_routes(problem, ordered, breaks),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 
 from hemplan.models.contract.instance import Instance, Staff, Visit
@@ -78,6 +79,20 @@ class Problem:
     @property
     def bound(self) -> int:
         return sum(self.bounds.values())
+
+    @cached_property
+    def known(self) -> dict[str, frozenset[str]]:
+        """Per client, the carers met within the history's look-back before the horizon: a
+        client who keeps one of them meets nobody new across the periods' boundary."""
+        history = self.instance.history
+        if history is None:
+            return {}
+        since = self.instance.horizon.start_date - timedelta(days=history.look_back_days)
+        met: dict[str, set[str]] = defaultdict(set)
+        for v in history.visits:
+            if v.date >= since:
+                met[v.client].update(v.carers)
+        return {client: frozenset(carers) for client, carers in met.items()}
 
     @cached_property
     def series(self) -> dict[SeriesKey, list[str]]:

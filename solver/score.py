@@ -2,8 +2,9 @@
 
 The evaluator's metrics are the judge of a finished schedule; this is the cheap figure the
 search compares plans with at every step. Lexicographic: unserved visits (mandatory, then
-deferrable), distinct carers summed over clients, the worst client's excess over its lower
-bound, visits not done by a preferred carer. Then one weighted *cost* trades minutes against
+deferrable), distinct carers summed over clients (a carer the client met in the history's
+look-back counting half: see `pair_cost`), the worst client's excess over its lower bound,
+visits not done by a preferred carer. Then one weighted *cost* trades minutes against
 minutes: travel, arrival-time deviation (the same recurring visit at about the same time
 every day) and workload deviation (each carer's visit minutes against a share of the team's
 work in proportion to paid time). A strict order there would buy one minute of punctuality
@@ -51,6 +52,7 @@ class Score:
 
     unassigned_mandatory: int
     unassigned_deferrable: int
+    pair_cost: int
     distinct_carers: int
     worst_excess: int
     not_preferred: int
@@ -68,6 +70,7 @@ class Score:
         return Score(
             unassigned_mandatory=sum(s.unassigned_mandatory for s in scores),
             unassigned_deferrable=sum(s.unassigned_deferrable for s in scores),
+            pair_cost=sum(s.pair_cost for s in scores),
             distinct_carers=sum(s.distinct_carers for s in scores),
             worst_excess=max((s.worst_excess for s in scores), default=0),
             not_preferred=sum(s.not_preferred for s in scores),
@@ -84,6 +87,17 @@ def client_carers(problem: Problem, solution: Solution) -> dict[str, set[str]]:
     for visit_id, p in solution.assignments.items():
         met[problem.visit(visit_id).client].update(p.carers)
     return met
+
+
+def pair_cost(problem: Problem, met: dict[str, set[str]]) -> int:
+    """Distinct carers counted twice when new to the client, once when met within the
+    history's look-back: the carers of a 14-day window inside the period plus those of one
+    reaching back across its start. Without a history, twice the distinct carers."""
+    known = problem.known
+    return sum(
+        2 * len(carers) - len(carers & known.get(client, frozenset()))
+        for client, carers in met.items()
+    )
 
 
 def solution_travel(problem: Problem, solution: Solution) -> int:
@@ -146,6 +160,7 @@ def score(
     return Score(
         unassigned_mandatory=sum(v.priority == "mandatory" for v in unserved),
         unassigned_deferrable=sum(v.priority == "deferrable" for v in unserved),
+        pair_cost=pair_cost(problem, met),
         distinct_carers=sum(len(c) for c in met.values()),
         worst_excess=max((len(met[c]) - bounds.get(c, 0) for c in met), default=0),
         not_preferred=not_preferred,

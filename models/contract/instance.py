@@ -279,6 +279,31 @@ class TravelSettings(StrictModel):
     matrix_file: Annotated[str, AfterValidator(_check_matrix_file)] | None = None
 
 
+DEFAULT_LOOK_BACK_DAYS = 14
+
+
+class PastVisit(StrictModel):
+    """A visit done before the horizon: the date, the client and the carer(s) who came."""
+
+    date: date
+    client: str = Field(min_length=1)
+    carers: list[str] = Field(min_length=1)
+    start: ClockTime | None = None
+    service: str = ""
+
+
+class History(StrictModel):
+    """Who met whom before the planned period, past visits in date order.
+
+    A client's experience runs straight across the boundary between planning periods, and
+    the national indicator counts the carers met in whatever 14 days are measured. A carer
+    whom a client met within `look_back_days` before the horizon counts as known: the solver
+    prefers them, and the evaluator counts the 14-day windows that reach back into it."""
+
+    look_back_days: PositiveInt = Field(default=DEFAULT_LOOK_BACK_DAYS, le=366)
+    visits: list[PastVisit] = []
+
+
 class Instance(StrictModel):
     """A complete planning problem. Load it with `hemplan.models.io.load.load_instance`."""
 
@@ -291,6 +316,7 @@ class Instance(StrictModel):
     visits: list[Visit] = []
     patterns: list[VisitPattern] = []
     travel: TravelSettings = TravelSettings()
+    history: History | None = None
 
     @cached_property
     def team_by_id(self) -> dict[str, Team]:

@@ -8,6 +8,7 @@ The evaluator checks both against the instance and against each other; `metrics`
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import Field, NonNegativeInt
@@ -82,6 +83,10 @@ class Metrics(StrictModel):
     violations: int
     distinct_carers_horizon: Distribution | None = None
     distinct_carers_14d: Distribution | None = None
+    # every 14 consecutive days, windows reaching into the history included (client-windows)
+    distinct_carers_sliding_14d: Distribution | None = None
+    worst_window_14d: Distribution | None = None  # per client, its worst 14-day window
+    sliding_14d_into_history: float | None = None  # mean of the windows reaching into it
     national_indicator_14d: float | None = None
     national_indicator_clients: int = 0
     indicator_14d_all_clients: float | None = None
@@ -118,6 +123,7 @@ class Schedule(StrictModel):
     """A plan for one instance. Visits missing from every list count as unassigned."""
 
     instance: str = ""
+    start_date: date | None = None  # the horizon's day 0, so a later period can read it as history
     allow_borrowing: bool = False
     assignments: list[Assignment] = []
     routes: list[Route] = []

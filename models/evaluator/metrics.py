@@ -20,6 +20,7 @@ from hemplan.models.evaluator.bounds import bounds_per_period
 from hemplan.models.evaluator.eligibility import eligibility
 from hemplan.models.evaluator.travel import TravelMinutes
 from hemplan.models.evaluator.violations import route_legs
+from hemplan.models.evaluator.windows import sliding_counts
 
 PERIOD_DAYS = 14
 INDICATOR_FROM = 7 * 60  # the national indicator counts visits from 07:00 ...
@@ -39,6 +40,8 @@ class ClientContinuity:
     in_indicator_population: list[bool] = field(default_factory=list)
     lower_bound: int = 0
     lower_bound_per_period: list[int] = field(default_factory=list)
+    # window start day (negative: reaching into the history) -> distinct carers in the 14 days
+    sliding: dict[int, int] = field(default_factory=dict)
 
     @property
     def distinct(self) -> int:
@@ -90,6 +93,12 @@ def client_continuity(
                 if INDICATOR_FROM <= a.start < INDICATOR_UNTIL:
                     met_daytime[visit.client][k].update(carers)
 
+    for client_id, windows in sliding_counts(
+        instance, first_assignments(schedule, instance)
+    ).items():
+        if client_id in result:
+            result[client_id].sliding = windows
+
     able = eligibility(instance, travel, allow_borrowing).carers
     horizon_bound, *period_bounds = bounds_per_period(instance, able, [None, *spans])
     for client_id, entry in result.items():
@@ -133,6 +142,9 @@ def compute_metrics(
         if counted
     ]
     all_daytime = [d for c in clients.values() for d in c.daytime_per_period if d]
+    sliding = [n for c in clients.values() for n in c.sliding.values()]
+    reaching_back = [n for c in clients.values() for s, n in c.sliding.items() if s < 0]
+    worst_window = [max(c.sliding.values()) for c in clients.values() if c.sliding]
     bound_total = sum(c.lower_bound for c in served_clients)
     distinct_total = sum(c.distinct for c in served_clients)
 
@@ -173,6 +185,9 @@ def compute_metrics(
         violations=violation_count,
         distinct_carers_horizon=distribution([c.distinct for c in served_clients]),
         distinct_carers_14d=distribution(per_period),
+        distinct_carers_sliding_14d=distribution(sliding),
+        worst_window_14d=distribution(worst_window),
+        sliding_14d_into_history=_mean(reaching_back),
         national_indicator_14d=_mean(indicator),
         national_indicator_clients=len(indicator),
         indicator_14d_all_clients=_mean(all_daytime),

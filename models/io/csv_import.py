@@ -82,7 +82,7 @@ class Column:
     """One CSV column: its kind, whether it must be present, and where it goes in the record."""
 
     name: str
-    kind: str  # str, int, float, time, list or day
+    kind: str  # str, int, float, time, list, day or date
     required: bool
     path: tuple[str, ...]  # field path in the JSON record; () if handled by the importer itself
     meaning: str
@@ -372,7 +372,7 @@ class Table:
     failed: bool  # the header is unusable, so no row could be read
 
 
-class _Problems:
+class CsvProblems:
     """Collects problems with a sort key so they come out in file and line order; kept as plain
     tuples, so that a file of a million bad rows costs a tuple a problem until the cap."""
 
@@ -433,7 +433,7 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _read_table(spec: FileSpec, path: Path, out: _Problems) -> Table:
+def read_table(spec: FileSpec, path: Path, out: CsvProblems) -> Table:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -630,6 +630,13 @@ def _parse_cell(kind: str, text: str) -> Any:
                     f"{_shown(item)} contains a space, comma or semicolon; separate items with '|'"
                 )
         return [item for item in items if item]
+    if kind == "date":
+        try:
+            if _DATE.fullmatch(text):
+                return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a valid date") from None
+        raise ValueError(f"{_shown(text)} is not a date YYYY-MM-DD")
     if kind == "day":
         if _DATE.fullmatch(text):
             try:
@@ -647,7 +654,7 @@ def _parse_cell(kind: str, text: str) -> Any:
     raise AssertionError(kind)
 
 
-def _parse_rows(table: Table, out: _Problems) -> None:
+def parse_rows(table: Table, out: CsvProblems) -> None:
     kinds = {c.name: c.kind for c in table.spec.columns}
     for row in table.rows:
         for name, text in row.cells.items():
@@ -665,7 +672,7 @@ def _horizon(
     start_date: date | None,
     days: int | None,
     folder: str,
-    out: _Problems,
+    out: CsvProblems,
 ) -> tuple[date, int]:
     """Fix the horizon from the options or the day columns; turn dates into day numbers."""
     day_columns = [
@@ -752,7 +759,9 @@ def _record(spec: FileSpec, row: Row) -> dict[str, Any]:
     return record
 
 
-def _shift_break_defaults(record: dict[str, Any], row: Row, spec: FileSpec, out: _Problems) -> None:
+def _shift_break_defaults(
+    record: dict[str, Any], row: Row, spec: FileSpec, out: CsvProblems
+) -> None:
     """Fill break_earliest/break_latest from the shift when only break_minutes is given."""
     brk = record.get("break")
     if brk is None:
@@ -806,7 +815,7 @@ def _error_columns(spec: FileSpec, loc: Iterable[Any], message: str) -> tuple[li
     return group, ".".join(path)
 
 
-def _validate_row(spec: FileSpec, row: Row, out: _Problems) -> None:
+def validate_row(spec: FileSpec, row: Row, out: CsvProblems) -> None:
     record = _record(spec, row)
     if spec is SHIFTS:
         _shift_break_defaults(record, row, spec, out)
@@ -829,7 +838,7 @@ def _validate_row(spec: FileSpec, row: Row, out: _Problems) -> None:
         row.record = model
 
 
-def _duplicates(table: Table, out: _Problems) -> None:
+def _duplicates(table: Table, out: CsvProblems) -> None:
     first: dict[str, int] = {}
     for row in table.rows:
         ident = row.values.get("id")
@@ -845,7 +854,7 @@ def _duplicates(table: Table, out: _Problems) -> None:
 
 
 def _derive_teams(
-    clients: Table | None, staff: Table | None, out: _Problems
+    clients: Table | None, staff: Table | None, out: CsvProblems
 ) -> list[dict[str, Any]]:
     """Teams named in clients.csv and staff.csv, each with its office at its clients' centroid."""
     order: dict[str, None] = {}  # the teams in order of first mention (a dict: fast lookups)
@@ -952,7 +961,7 @@ def import_csv_dir(
     if not folder.is_dir():
         raise InputError([InputProblem(source, "", "no such folder")])
     notes: list[str] = warnings if warnings is not None else []
-    out = _Problems()
+    out = CsvProblems()
 
     found = {
         p.name.lower(): p
@@ -973,8 +982,8 @@ def import_csv_dir(
                 out.add(spec.name, None, None, f"missing required file in {folder}")
             tables[spec.collection] = None
             continue
-        table = _read_table(spec, path, out)
-        _parse_rows(table, out)
+        table = read_table(spec, path, out)
+        parse_rows(table, out)
         if "id" in spec.column_names:
             _duplicates(table, out)
         tables[spec.collection] = table
@@ -984,7 +993,7 @@ def import_csv_dir(
     for parsed in tables.values():
         if parsed is not None:
             for row in parsed.rows:
-                _validate_row(parsed.spec, row, out)
+                validate_row(parsed.spec, row, out)
 
     def rows(collection: str) -> list[Row]:
         table = tables[collection]
@@ -1136,7 +1145,7 @@ def _unserved_skill_notes(
 
 
 def _report_checked(
-    problem: InputProblem, index: _Index, unusable: Callable[[str], bool], out: _Problems
+    problem: InputProblem, index: _Index, unusable: Callable[[str], bool], out: CsvProblems
 ) -> None:
     """Report a problem found on the assembled document at the file and line it came from."""
     if problem.more:  # "... and K more like this": the problems it counts have no line here

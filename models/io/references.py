@@ -7,15 +7,24 @@ every mistake in one go rather than stopping at the first.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 
-from hemplan.models.contract.instance import Instance, Visit, VisitPattern
+from hemplan.models.contract.instance import Instance, PastVisit, Visit, VisitPattern
 from hemplan.models.contract.problems import InputProblem
+
+# where(index, field) -> (source, where) of a problem about one past visit
+Locator = Callable[[int, str], tuple[str, str]]
 
 
 def reference_problems(instance: Instance, source: str) -> list[InputProblem]:
     """Every cross-record problem in `instance` (an empty list means it is consistent)."""
-    return list(_all(instance, source))
+    problems = list(_all(instance, source))
+    if instance.history is not None:
+        problems += history_problems(
+            instance, instance.history.visits, lambda i, f: (source, f"history.visits[{i}].{f}")
+        )
+    return problems
 
 
 def _all(inst: Instance, src: str) -> Iterator[InputProblem]:
@@ -113,3 +122,37 @@ def _duplicates(src: str, collection: str, ids: Iterable[str]) -> Iterator[Input
             yield InputProblem(
                 src, f"{collection}[{ident}].id", f"id '{ident}' is used {count} times"
             )
+
+
+def history_problems(
+    instance: Instance, visits: list[PastVisit], where: Locator
+) -> list[InputProblem]:
+    """Every problem of the past visits against the instance (empty: usable)."""
+    return list(_history_problems(instance, visits, where))
+
+
+def _history_problems(
+    instance: Instance, visits: list[PastVisit], where: Locator
+) -> Iterator[InputProblem]:
+    start = instance.horizon.start_date
+    previous: date | None = None
+    for i, v in enumerate(visits):
+        if v.client not in instance.client_by_id:
+            yield InputProblem(*where(i, "client"), f"unknown client '{v.client}'")
+        for carer in v.carers:
+            if carer not in instance.staff_by_id:
+                yield InputProblem(*where(i, "carers"), f"unknown carer '{carer}'")
+        if len(set(v.carers)) != len(v.carers):
+            yield InputProblem(*where(i, "carers"), "names the same carer twice")
+        if v.date >= start:
+            yield InputProblem(
+                *where(i, "date"),
+                f"{v.date} is inside the planned period, which starts on {start}: "
+                "a history ends before it",
+            )
+        if previous is not None and v.date < previous:
+            yield InputProblem(
+                *where(i, "date"),
+                f"{v.date} is before the date above it ({previous}): list the visits in date order",
+            )
+        previous = v.date

@@ -38,6 +38,9 @@ def metric_rows(m: Metrics) -> list[tuple[str, str]]:
         ("violations", str(m.violations)),
         ("distinct carers per client (horizon)", _dist(m.distinct_carers_horizon)),
         ("distinct carers per client (14 days)", _dist(m.distinct_carers_14d)),
+        ("distinct carers per client (any 14 days)", _dist(m.distinct_carers_sliding_14d)),
+        ("worst 14 days of each client", _dist(m.worst_window_14d)),
+        ("14 days reaching into the history", _num(m.sliding_14d_into_history)),
         (
             "national 14-day indicator",
             f"{_num(m.national_indicator_14d)} "

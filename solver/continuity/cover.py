@@ -57,6 +57,7 @@ class Cover:
         instance = problem.instance
         self.instance = instance
         self.eligible = problem.eligible
+        self.known = problem.known
         self.rank = rank
         legs = typical_leg(problem)
         self.leg: dict[str, int] = {s.id: legs[(s.team, s.travel_mode)] for s in instance.staff}
@@ -152,14 +153,16 @@ class Cover:
         }
 
     def _preference(self, client_id: str, carer: str, room: set[str]) -> tuple:
-        """Own team, room for most open visits, liked by the client, least promised so far, seeded
-        rank."""
+        """Own team, room for most open visits (twice as many count for a carer the client
+        met in the history: a new carer costs two carers in the windows across the periods'
+        boundary, a known one one), liked by the client, least promised so far, seeded rank."""
         client = self.instance.client_by_id[client_id]
         liked = carer in client.preferred_carers or carer == client.contact_carer
         borrowed = self.instance.staff_by_id[carer].team != client.team
+        known = carer in self.known.get(client_id, ())
         return (
             borrowed,
-            -len(room),
+            -len(room) * (2 if known else 1),
             not liked,
             self.promised[carer] / self.paid[carer],
             self.rank[carer],

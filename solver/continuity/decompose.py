@@ -35,5 +35,11 @@ def team_instances(instance: Instance) -> list[Instance]:
         data["visits"] = [
             v.model_dump(by_alias=True) for v in instance.visits if v.client in client_ids
         ]
+        if instance.history is not None:
+            data["history"]["visits"] = [
+                v.model_dump(by_alias=True)
+                for v in instance.history.visits
+                if v.client in client_ids
+            ]
         parts.append(Instance.model_validate(data))
     return parts

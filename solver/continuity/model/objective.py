@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from hemplan.solver.continuity.model.continuity import NewPair
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights
@@ -33,7 +34,7 @@ def objective_levels(
     visits: dict[str, VisitVars],
     serves: dict[Candidate, cp_model.IntVar],
     routes: list[RouteVars],
-    new_pairs: list[cp_model.IntVar],
+    new_pairs: list[NewPair],
     start: dict[str, cp_model.IntVar | int],
     weights: Weights,
 ) -> Levels:
@@ -66,7 +67,8 @@ def objective_levels(
     heads = (
         weights.unserved_mandatory * sum(unserved_m)
         + weights.unserved_deferrable * sum(unserved_d)
-        + weights.new_pair * sum(new_pairs)
+        + weights.new_pair * sum(n.pair for n in new_pairs if not n.known)
+        + weights.new_pair // 2 * sum(n.pair for n in new_pairs if n.known)
         + weights.not_preferred * sum(not_preferred)
     )
     return Levels(

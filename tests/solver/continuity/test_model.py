@@ -258,13 +258,36 @@ def test_a_pair_already_met_outside_costs_nothing_and_a_new_one_costs_one() -> N
     current = {"V0": Placement(0, 8 * 60, ("A",))}
     built = build(inst, ["V1"], current, routes=False)
     pairs = add_new_pairs(built.model, Problem.build(inst), current, {"V1"}, built.serves)
-    assert [p.name for p in pairs] == ["new_pair[K,B]"]  # A meets K outside the step
+    assert [p.pair.name for p in pairs] == ["new_pair[K,B]"]  # A meets K outside the step
+    assert not pairs[0].known
     model = built.model.clone()
     model.add(built.serves[("V1", "B", 1)] == 1)
-    model.minimize(sum(pairs))
+    model.minimize(sum(p.pair for p in pairs))
     solver = cp_model.CpSolver()
     solver.solve(model)
     assert solver.objective_value == 1
+
+
+def test_a_carer_met_in_the_history_is_a_known_pair_and_costs_half() -> None:
+    """K met B the day before the horizon: giving K to B costs half a new carer, to C a whole
+    one, so the step picks B though both could come."""
+    staff = [{"id": c, "shifts": [shift(0)]} for c in ("B", "C")]
+    history = {"visits": [{"date": "2026-01-04", "client": "K", "carers": ["B"]}]}
+    inst = small(staff, [{"id": "K", "location": HOME}], [visit("V", "K", 0)], 2, history=history)
+    built = build(inst, ["V"], routes=False)
+    problem = Problem.build(inst)
+    pairs = add_new_pairs(built.model, problem, {}, {"V"}, built.serves)
+    assert {p.pair.name: p.known for p in pairs} == {"new_pair[K,B]": True, "new_pair[K,C]": False}
+    levels = objective_levels(
+        built.model, problem, {}, ["V"], built.visits, built.serves, [], pairs, {}, Weights()
+    )
+    model = built.model.clone()
+    model.add(built.visits["V"].served == 1)
+    model.minimize(levels.heads)
+    solver = cp_model.CpSolver()
+    solver.solve(model)
+    assert solver.objective_value == Weights().new_pair // 2
+    assert solver.value(built.serves[("V", "B", 0)]) == 1
 
 
 # --- objective levels ---------------------------------------------------------------------------

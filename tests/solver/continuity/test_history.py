@@ -1,0 +1,70 @@
+"""The continuity solver with a history: a client keeps the carers it already knows."""
+
+from __future__ import annotations
+
+from hemplan.models.contract.instance import Instance
+from hemplan.models.evaluator import evaluate
+from hemplan.solver.continuity.solve import solve
+from hemplan.solver.method import SolveOptions
+from hemplan.solver.problem import Problem
+from hemplan.solver.score import pair_cost
+from tests.small_instances import shift, small, visit
+
+HOME = {"lat": 62.391, "lon": 17.301}
+
+
+def three_days(met: str | None, days_of: dict[str, range] | None = None) -> Instance:
+    """Client K with a visit on each of days 0-2 that A or B could do; K met `met` on the
+    Sunday before the horizon."""
+    days_of = days_of or {"A": range(3), "B": range(3)}
+    history = (
+        {"history": {"visits": [{"date": "2026-01-04", "client": "K", "carers": [met]}]}}
+        if met
+        else {}
+    )
+    return small(
+        [{"id": c, "shifts": [shift(d) for d in days]} for c, days in days_of.items()],
+        [{"id": "K", "location": HOME}],
+        [visit(f"V{d}", "K", d) for d in range(3)],
+        days=3,
+        **history,
+    )
+
+
+def carers_of(instance: Instance) -> set[str]:
+    schedule = solve(instance, SolveOptions(workers=1, work_limit=1.0)).schedule
+    assert [str(v) for v in evaluate(instance, schedule).violations] == []
+    assert len(schedule.assignments) == 3
+    return {c for a in schedule.assignments for c in a.carers}
+
+
+def test_a_client_met_by_a_carer_in_the_history_keeps_that_carer() -> None:
+    assert carers_of(three_days("A")) == {"A"}
+    assert carers_of(three_days("B")) == {"B"}  # the history decides, not the ids
+
+
+def test_a_known_carer_who_cannot_come_every_day_does_not_bring_a_second_one() -> None:
+    """A works days 0-1 only: A then B would be two carers in every window, B alone one in
+    the period's and two in those reaching back."""
+    assert carers_of(three_days("A", {"A": range(2), "B": range(3)})) == {"B"}
+
+
+def test_a_known_carer_counts_once_and_a_new_one_twice() -> None:
+    problem = Problem.build(three_days("A"))
+    assert problem.known == {"K": frozenset({"A"})}
+    assert pair_cost(problem, {"K": {"A"}}) == 1
+    assert pair_cost(problem, {"K": {"B"}}) == 2
+    assert pair_cost(problem, {"K": {"A", "B"}}) == 3
+
+
+def test_history_older_than_the_look_back_is_not_known() -> None:
+    instance = three_days("A")
+    assert instance.history is not None
+    older = instance.history.model_copy(update={"look_back_days": 1})
+    problem = Problem.build(instance.model_copy(update={"history": older}))
+    assert problem.known == {"K": frozenset({"A"})}  # the Sunday is one day back
+    oldest = instance.history.visits[0].model_copy(
+        update={"date": instance.history.visits[0].date.replace(day=3)}
+    )
+    far = instance.history.model_copy(update={"look_back_days": 1, "visits": [oldest]})
+    assert Problem.build(instance.model_copy(update={"history": far})).known == {}
