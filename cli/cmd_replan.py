@@ -18,7 +18,7 @@ import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from her
 from hemplan.cli.history_option import history_options, load_with_history
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
-from hemplan.cli.weights_option import weights_option
+from hemplan.cli.weights_option import stable_week_option, weights_option, with_stable_week
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.problems import escape_controls
 from hemplan.models.contract.schedule import Assignment, Distribution, Metrics
@@ -75,6 +75,7 @@ HEADER = (
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
 @history_options
 @weights_option
+@stable_week_option
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the change list and continuity as JSON."
 )
@@ -90,6 +91,7 @@ def replan(
     work_limit: float | None,
     allow_borrowing: bool,
     weights: Weights,
+    stable_week: bool,
     as_json: bool,
     history_files: tuple[str, ...],
     look_back: int | None,
@@ -115,7 +117,7 @@ def replan(
         seed=seed,
         allow_borrowing=allow_borrowing,
         work_limit=work_limit,
-        weights=weights,
+        weights=with_stable_week(weights, stable_week),
     )
     signals = CaughtSignals()
     result: ReplanResult | None = None

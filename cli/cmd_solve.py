@@ -20,7 +20,7 @@ from hemplan.cli.progress import (
 from hemplan.cli.render import metrics_lines, summary_json
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
-from hemplan.cli.weights_option import weights_option
+from hemplan.cli.weights_option import stable_week_option, weights_option, with_stable_week
 from hemplan.models.io.write import write_model
 from hemplan.solver.executors import EXECUTORS
 from hemplan.solver.method import SolveOptions, SolveResult
@@ -48,6 +48,7 @@ from hemplan.solver.score import Weights
 )
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
 @weights_option
+@stable_week_option
 @click.option(
     "--method",
     default="continuity",
@@ -88,6 +89,7 @@ def solve(
     work_limit: float | None,
     allow_borrowing: bool,
     weights: Weights,
+    stable_week: bool,
     method: str,
     executor: str,
     scheduler: str | None,
@@ -117,7 +119,7 @@ def solve(
                 seed=seed,
                 allow_borrowing=allow_borrowing,
                 work_limit=work_limit,
-                weights=weights,
+                weights=with_stable_week(weights, stable_week),
                 executor=executor,
                 scheduler=scheduler,
                 source=instance_file,  # every method checks its input first, naming this file

@@ -45,6 +45,7 @@ def metrics_lines(m: Metrics) -> list[str]:
         ),
         ("contact carer share", _num(m.contact_share, "{:.1%}")),
         ("arrival-time spread (min)", _dist(m.arrival_spread)),
+        ("same as the week before", _num(m.week_repeat_share, "{:.1%}")),
         (
             "travel minutes",
             f"{m.travel_minutes} ({_num(m.travel_per_visit, '{:.1f}')} per carer-visit)",

@@ -45,3 +45,21 @@ class WeightsType(click.ParamType):
 
 
 weights_option = click.option("--weights", type=WeightsType(), default=Weights(), help=HELP)
+
+
+STABLE_WEEK = 100  # `Weights.week` with --stable-week: below preferred carers (500)
+
+
+def with_stable_week(weights: Weights, stable_week: bool) -> Weights:
+    """The weights with the stable week's level on when asked for."""
+    return replace(weights, week=STABLE_WEEK) if stable_week else weights
+
+
+stable_week_option = click.option(
+    "--stable-week",
+    is_flag=True,
+    help=(
+        "Each week repeats the one before where it can: a visit by the carers who did it seven "
+        "days before (the history's in the first week), after fewest carers per client."
+    ),
+)

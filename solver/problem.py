@@ -38,6 +38,14 @@ def series_key(visit: Visit) -> SeriesKey:
 
 
 @dataclass(frozen=True)
+class PastTwin:
+    """A visit of the history that a visit of the horizon repeats: who came, and when."""
+
+    carers: frozenset[str]
+    start: int | None
+
+
+@dataclass(frozen=True)
 class Problem:
     """An instance with what every method derives from it first."""
 
@@ -93,6 +101,63 @@ class Problem:
             if v.date >= since:
                 met[v.client].update(v.carers)
         return {client: frozenset(carers) for client, carers in met.items()}
+
+    @cached_property
+    def week_before(self) -> dict[str, str]:
+        """Visit id -> the same recurring visit seven days before (by first allowed day): the
+        one a stable week repeats."""
+        by_day: dict[tuple[SeriesKey, int], str] = {}
+        for v in self.instance.visits:
+            by_day.setdefault((series_key(v), v.day), v.id)
+        return {
+            v_id: earlier
+            for (key, day), v_id in by_day.items()
+            if (earlier := by_day.get((key, day - 7))) is not None
+        }
+
+    @cached_property
+    def past_carers(self) -> dict[str, frozenset[str]]:
+        """Visit id in the first week -> the carers of the history's visit seven days before."""
+        return {v_id: twin.carers for v_id, twin in self._past_twins(7).items()}
+
+    @cached_property
+    def history_twins(self) -> dict[str, PastTwin]:
+        """Visit id -> the history's visit two weeks or one week before (same client and
+        service) whose carers work the visit's day: what the construction repeats first, so
+        that a period like the last one starts from the last one's plan."""
+        staff = self.instance.staff_by_id
+        week, fortnight = self._past_twins(7), self._past_twins(14)
+        twins = {}
+        for v in self.instance.visits:
+            # a fortnight first: rosters rotate over two weeks (every other weekend off)
+            for twin in (fortnight.get(v.id), week.get(v.id)):
+                if twin and all(c in staff and v.day in staff[c].shift_by_day for c in twin.carers):
+                    twins[v.id] = twin
+                    break
+        return twins
+
+    def _past_twins(self, days_back: int) -> dict[str, PastTwin]:
+        """Visit id -> the past visit `days_back` days before: the same client, the same
+        service where the history names one (an earlier schedule does not), the start nearest
+        the visit's window."""
+        history = self.instance.history
+        if history is None:
+            return {}
+        first = self.instance.horizon.start_date
+        past: dict[tuple[str, int], list[tuple[str, PastTwin]]] = defaultdict(list)
+        for p in history.visits:
+            twin = PastTwin(frozenset(p.carers), p.start)
+            past[(p.client, (p.date - first).days)].append((p.service, twin))
+        found = {}
+        for v in self.instance.visits:
+            earlier = [
+                twin
+                for service, twin in past.get((v.client, v.day - days_back), ())
+                if not service or service == v.service
+            ]
+            if earlier:
+                found[v.id] = min(earlier, key=lambda t: abs((t.start or 0) - v.window.earliest))
+        return found
 
     @cached_property
     def series(self) -> dict[SeriesKey, list[str]]:

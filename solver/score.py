@@ -3,9 +3,10 @@
 The evaluator's metrics are the judge of a finished schedule; this is the cheap figure the
 search compares plans with at every step. Lexicographic: unserved visits (mandatory, then
 deferrable), distinct carers summed over clients (a carer the client met in the history's
-look-back counting half: see `pair_cost`), the worst client's excess over its lower bound,
-visits not done by a preferred carer. Then one weighted *cost* trades minutes against
-minutes: travel, arrival-time deviation (the same recurring visit at about the same time
+look-back counting `known_share` per cent of a new one: see `pair_cost`), the worst client's
+excess over its lower bound, visits not done by a preferred carer (and with a stable week,
+visits not done by the carers of the week before). Then one weighted *cost* trades minutes
+against minutes: travel, arrival-time deviation (the same recurring visit at about the same time
 every day) and workload deviation (each carer's visit minutes against a share of the team's
 work in proportion to paid time). A strict order there would buy one minute of punctuality
 with any amount of travel, which no planner wants; the weights say the exchange rate.
@@ -30,6 +31,8 @@ class Weights:
     unserved_deferrable: int = 10_000_000
     new_pair: int = 100_000
     not_preferred: int = 500
+    known_share: int = 50  # per cent of a new carer that a carer met in the history costs
+    week: int = 0  # a visit not done by the carers of the week before (`--stable-week`: 100)
     travel: int = 10
     arrival: int = 5
     workload: int = 1
@@ -56,6 +59,7 @@ class Score:
     distinct_carers: int
     worst_excess: int
     not_preferred: int
+    not_repeated: int
     cost: int
     travel: int
     arrival_deviation: int
@@ -74,6 +78,7 @@ class Score:
             distinct_carers=sum(s.distinct_carers for s in scores),
             worst_excess=max((s.worst_excess for s in scores), default=0),
             not_preferred=sum(s.not_preferred for s in scores),
+            not_repeated=sum(s.not_repeated for s in scores),
             cost=sum(s.cost for s in scores),
             travel=sum(s.travel for s in scores),
             arrival_deviation=sum(s.arrival_deviation for s in scores),
@@ -89,15 +94,32 @@ def client_carers(problem: Problem, solution: Solution) -> dict[str, set[str]]:
     return met
 
 
-def pair_cost(problem: Problem, met: dict[str, set[str]]) -> int:
-    """Distinct carers counted twice when new to the client, once when met within the
-    history's look-back: the carers of a 14-day window inside the period plus those of one
-    reaching back across its start. Without a history, twice the distinct carers."""
+def pair_cost(problem: Problem, met: dict[str, set[str]], weights: Weights = Weights()) -> int:
+    """Distinct carers in hundredths: 100 for a carer new to the client, `known_share` for
+    one it met within the history's look-back. At 50, the carers of a 14-day window inside
+    the period plus those of one reaching back across its start; without a history, 100 x
+    the distinct carers."""
     known = problem.known
-    return sum(
-        2 * len(carers) - len(carers & known.get(client, frozenset()))
-        for client, carers in met.items()
-    )
+    total = 0
+    for client, carers in met.items():
+        familiar = len(carers & known.get(client, frozenset()))
+        total += 100 * (len(carers) - familiar) + weights.known_share * familiar
+    return total
+
+
+def not_repeated(problem: Problem, solution: Solution) -> int:
+    """Served visits not done by the carers of the same visit a week before (that one served;
+    in the first week, the history's)."""
+    count = 0
+    assignments = solution.assignments
+    for v_id, p in assignments.items():
+        twin = problem.week_before.get(v_id)
+        if twin is not None:
+            if twin in assignments and set(assignments[twin].carers) != set(p.carers):
+                count += 1
+        elif v_id in problem.past_carers and problem.past_carers[v_id] != set(p.carers):
+            count += 1
+    return count
 
 
 def solution_travel(problem: Problem, solution: Solution) -> int:
@@ -160,10 +182,11 @@ def score(
     return Score(
         unassigned_mandatory=sum(v.priority == "mandatory" for v in unserved),
         unassigned_deferrable=sum(v.priority == "deferrable" for v in unserved),
-        pair_cost=pair_cost(problem, met),
+        pair_cost=pair_cost(problem, met, weights),
         distinct_carers=sum(len(c) for c in met.values()),
         worst_excess=max((len(met[c]) - bounds.get(c, 0) for c in met), default=0),
         not_preferred=not_preferred,
+        not_repeated=not_repeated(problem, solution) if weights.week else 0,
         cost=weights.travel * minutes + weights.arrival * late + weights.workload * uneven,
         travel=minutes,
         arrival_deviation=late,

@@ -94,6 +94,8 @@ class Metrics(StrictModel):
     arrival_spread: Distribution | None = (
         None  # minutes; per client, see models/evaluator/arrival.py
     )
+    # of the visits with a served twin a week before: same carers, start within 15 minutes
+    week_repeat_share: float | None = None
     lower_bound_total: int = 0
     distinct_carers_total: int = 0
     gap_to_lower_bound: float | None = None

@@ -20,6 +20,7 @@ from hemplan.models.evaluator.bounds import bounds_per_period
 from hemplan.models.evaluator.eligibility import eligibility
 from hemplan.models.evaluator.travel import TravelMinutes
 from hemplan.models.evaluator.violations import route_legs
+from hemplan.models.evaluator.weeks import week_repeats
 from hemplan.models.evaluator.windows import sliding_counts
 
 PERIOD_DAYS = 14
@@ -177,6 +178,7 @@ def compute_metrics(
     spread = client_arrival_spread(
         (instance.visit_by_id[a.visit], a.start) for a in first_assignments(schedule, instance)
     )
+    repeated, twins = week_repeats(instance, first_assignments(schedule, instance))
     return Metrics(
         visits=len(instance.visits),
         assigned=len(assigned),
@@ -193,6 +195,7 @@ def compute_metrics(
         indicator_14d_all_clients=_mean(all_daytime),
         contact_share=_mean(contact),
         arrival_spread=distribution(list(spread.values())),
+        week_repeat_share=round(repeated / twins, 4) if twins else None,
         lower_bound_total=bound_total,
         distinct_carers_total=distinct_total,
         gap_to_lower_bound=round(distinct_total / bound_total - 1, 4) if bound_total else None,

@@ -53,6 +53,7 @@ def metric_rows(m: Metrics) -> list[tuple[str, str]]:
             f"(gap {_pct(m.gap_to_lower_bound)})",
         ),
         ("contact carer share", _pct(m.contact_share)),
+        ("same carers and time as the week before", _pct(m.week_repeat_share)),
         (
             "travel minutes",
             f"{m.travel_minutes} ({_num(m.travel_per_visit, '{:.1f}')} per carer-visit)",

@@ -4,6 +4,8 @@ It is the first solution and the hint for the CP-SAT model, and a baseline in it
 right. The steps, each in its own module:
 
 1. `order`: hardest clients and visits first;
+   with a history, visits are first done as the same visit was a week or two before
+   (`Problem.history_twins`), where the routes have room;
 2. `cover`: per client, a small set of carers who together can do its visits;
 3. `insert`: each visit into a carer-day route (`routes`), preferring those carers;
 4. `repair`: left-over visits get in by moving visits out of their way;
@@ -66,7 +68,10 @@ def construct(problem: Problem, seed: int = 0) -> Solution:
     routes = CarerDays(problem)
     inserter = Inserter(routes, choice, rank)
     ordered = visit_order(servable, problem.eligible, rank)
+    repeated = _repeat_history(problem, inserter, ordered)
     for visit in ordered:
+        if visit.id in repeated:
+            continue
         reason = inserter.place(visit)
         if reason is not None:
             unassigned[visit.id] = reason
@@ -74,3 +79,18 @@ def construct(problem: Problem, seed: int = 0) -> Solution:
     place_left_over(routes, inserter, left_over, unassigned, NodeBudget(REPACK_NODES))
     release_rare_carers(routes, rank)
     return routes.to_solution(unassigned)
+
+
+def _repeat_history(problem: Problem, inserter: Inserter, ordered: list[Visit]) -> set[str]:
+    """Visits done as their twin in the history was (same carers, same start), in the order
+    of those starts: where the period repeats the last one, its plan is the last one's."""
+    twins = problem.history_twins
+    done = set()
+    for visit in sorted(
+        (v for v in ordered if v.id in twins and twins[v.id].start is not None),
+        key=lambda v: (v.day, twins[v.id].start or 0, v.id),
+    ):
+        twin = twins[visit.id]
+        if twin.start is not None and inserter.repeat(visit, twin.carers, twin.start):
+            done.add(visit.id)
+    return done

@@ -58,6 +58,7 @@ class Cover:
         self.instance = instance
         self.eligible = problem.eligible
         self.known = problem.known
+        self.twins = problem.history_twins
         self.rank = rank
         legs = typical_leg(problem)
         self.leg: dict[str, int] = {s.id: legs[(s.team, s.travel_mode)] for s in instance.staff}
@@ -120,6 +121,7 @@ class Cover:
                     chosen.append(carer)
         for carer in list(chosen):
             self._designate(carer, visits, need, choice)
+        self._repeat_history(visits, need, choice, chosen)
         by_id = {v.id: v for v in visits}
         pool = sorted(
             {c for v in visits if need[v.id] > 0 for c in self.eligible.get(v.id, ())} - set(chosen)
@@ -143,6 +145,28 @@ class Cover:
                 room[other] = (kept - pinned) | self._room(other, recheck, choice)
         choice.chosen[client_id] = chosen
 
+    def _repeat_history(
+        self, visits: list[Visit], need: dict[str, int], choice: CarerChoice, chosen: list[str]
+    ) -> None:
+        """Promise each visit the carers who did the same visit a week or two before the
+        horizon (`Problem.history_twins`) where they have room: a period like the last one
+        starts from the last one's plan."""
+        for visit in visits:
+            twin = self.twins.get(visit.id)
+            for carer in sorted(twin.carers if twin else ()):
+                if need[visit.id] <= 0 or carer not in self.eligible.get(visit.id, ()):
+                    continue
+                if any(c == carer for c, _ in choice.designated[visit.id]):
+                    continue
+                day = self.room_day(carer, visit, self._fixed_day(visit, choice))
+                if day is None:
+                    continue
+                self.promise(carer, visit, day)
+                choice.designated[visit.id].append((carer, day))
+                need[visit.id] -= 1
+                if carer not in chosen:
+                    chosen.append(carer)
+
     def _room(self, carer: str, visits: list[Visit], choice: CarerChoice) -> set[str]:
         """Those of `visits` the carer is eligible for and has estimated room for."""
         return {
@@ -153,16 +177,17 @@ class Cover:
         }
 
     def _preference(self, client_id: str, carer: str, room: set[str]) -> tuple:
-        """Own team, room for most open visits (twice as many count for a carer the client
-        met in the history: a new carer costs two carers in the windows across the periods'
-        boundary, a known one one), liked by the client, least promised so far, seeded rank."""
+        """Own team, met by the client in the history (they could serve it then, and a new
+        carer costs the windows across the periods' boundary one carer more), room for most
+        open visits, liked by the client, least promised so far, seeded rank."""
         client = self.instance.client_by_id[client_id]
         liked = carer in client.preferred_carers or carer == client.contact_carer
         borrowed = self.instance.staff_by_id[carer].team != client.team
         known = carer in self.known.get(client_id, ())
         return (
             borrowed,
-            -len(room) * (2 if known else 1),
+            not known,
+            -len(room),
             not liked,
             self.promised[carer] / self.paid[carer],
             self.rank[carer],

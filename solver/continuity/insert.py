@@ -89,6 +89,32 @@ class Inserter:
             return f"capacity: no two routes of eligible carers have room at one start on {when}"
         return f"capacity: no route of an eligible carer has room on {when}"
 
+    def repeat(self, visit: Visit, carers: frozenset[str], start: int) -> bool:
+        """Insert the visit on its day with `carers` at `start`, as the same visit was done
+        before the horizon; False, and nothing changed, when that is not allowed or a route
+        has no room then."""
+        day = visit.day
+        if (
+            len(carers) != visit.staff_needed
+            or len(visit.days) != 1
+            or not visit.window.earliest <= start <= visit.window.latest
+            or (visit.locked_start is not None and visit.locked_start != start)
+            or not set(visit.locked_carers) <= carers
+            or any(
+                c not in self.eligible[visit.id] or day not in self.days(c, visit) for c in carers
+            )
+        ):
+            return False
+        stop = self.routes.stop(visit, fixed=start)
+        found = []
+        for carer in sorted(carers):
+            insertion = self.routes.best_insertion(carer, day, stop)
+            if insertion is None:
+                return False
+            found.append(Option(0, insertion.extra_travel, carer, day, insertion))
+        self._commit(visit, stop, found)
+        return True
+
     def _commit(self, visit: Visit, stop: RouteStop, chosen: list[Option]) -> None:
         for option in chosen:
             self.routes.insert(option.carer, option.day, stop, option.insertion)

@@ -22,20 +22,27 @@ SERVE_SHARE = (
 )
 
 
+# with a stable week, the share of steps that make a visit repeat the week before
+WEEK_SHARE = 0.3
+
+
 class Neighbourhoods:
     """Draws sets of visits to free, guided by which clients exceed their lower bound."""
 
-    def __init__(self, problem: Problem, rng: random.Random):
+    def __init__(self, problem: Problem, rng: random.Random, stable_week: bool = False):
         self.problem = problem
         self.instance = problem.instance
         self.eligible = problem.eligible
         self.bounds = problem.bounds
         self.rng = rng
+        self.stable_week = stable_week
 
     def draw(self, plan: Solution, size: int) -> set[str]:
         servable = sorted(v for v in plan.unassigned if self.eligible.get(v))
         if servable and self.rng.random() < SERVE_SHARE:
             return self._unserved_and_routes(plan, servable, size)
+        if self.stable_week and self.rng.random() < WEEK_SHARE:
+            return self._repeat_a_week(plan, size)
         roll = self.rng.random()  # shares measured by the carers each kind of step removed
         if roll < 0.6:
             return self._drop_a_carer(plan, size)
@@ -44,6 +51,28 @@ class Neighbourhoods:
         if roll < 0.85:
             return self._clients_sharing_a_carer(plan, size)
         return self._carers_over_days(plan, size)
+
+    def _repeat_a_week(self, plan: Solution, size: int) -> set[str]:
+        """Visits not done by the carers of the week before who work that day, with what is
+        in those carers' way; a client's other steps when there are none."""
+        a = plan.assignments
+        differ = []
+        for later, earlier in sorted(self.problem.week_before.items()):
+            if later in a and earlier in a and set(a[later].carers) != set(a[earlier].carers):
+                carers = a[earlier].carers
+                if all(a[later].day in self.problem.carer(c).shift_by_day for c in carers):
+                    differ.append((later, carers))
+        if not differ:
+            return self._client_and_its_carers(plan, size)
+        self.rng.shuffle(differ)
+        free: set[str] = set()
+        for later, carers in differ:
+            if len(free) >= size:
+                break
+            free |= self._with_clashes(
+                plan, [self.instance.visit_by_id[later]], list(carers), size - len(free)
+            )
+        return free
 
     def _unserved_and_routes(self, plan: Solution, servable: list[str], size: int) -> set[str]:
         """An unserved visit with the routes of carers who could take it on its days, the
@@ -77,7 +106,13 @@ class Neighbourhoods:
 
     def _pick_client(self, plan: Solution) -> str:
         met = client_carers(self.problem, plan)
-        excess = {c: len(met[c]) - self.bounds.get(c, 0) for c in sorted(met)}
+        known = self.problem.known
+        # a client who meets someone new while it knows carers from the history is above its
+        # best too (a known carer costs less: `solver.score.pair_cost`)
+        excess = {
+            c: len(met[c]) - self.bounds.get(c, 0) + bool(known.get(c) and met[c] - known[c])
+            for c in sorted(met)
+        }
         above = [c for c, e in excess.items() if e > 0]
         if above:
             return self.rng.choices(above, weights=[excess[c] for c in above])[0]
@@ -120,7 +155,10 @@ class Neighbourhoods:
         for v in own:
             for c in plan.assignments[v.id].carers:
                 count[c] = count.get(c, 0) + 1
-        preference = sorted(count, key=lambda c: (-count[c], c))
+        known = self.problem.known.get(client, frozenset())
+        preference = sorted(count, key=lambda c: (c not in known, -count[c], c)) + sorted(
+            known - set(count)
+        )
         _, cover = smallest_cover(
             ((frozenset(self.eligible.get(v.id, ())), v.staff_needed) for v in own), preference
         )

@@ -101,11 +101,14 @@ def drops_a_lock(problem: Problem, plan: Solution, candidate: Solution) -> bool:
 
 
 def all_at_bound(problem: Problem, plan: Solution) -> bool:
-    """Whether no plan can do better on continuity: every client at its bound, and no mandatory
-    visit left out that an eligible carer could serve (one with none stays out in every plan)."""
+    """Whether no plan can do better on continuity: every client at its bound (and, with a
+    history, meeting only carers it knows), and no mandatory visit left out that an eligible
+    carer could serve (one with none stays out in every plan)."""
     met = client_carers(problem, plan)
-    bounds = problem.bounds
-    return all(len(met[c]) <= bounds.get(c, 0) for c in met) and not any(
+    bounds, known = problem.bounds, problem.known
+    return all(
+        len(met[c]) <= bounds.get(c, 0) and (c not in known or met[c] <= known[c]) for c in met
+    ) and not any(
         problem.visit(v).priority == "mandatory" and problem.eligible.get(v)
         for v in plan.unassigned
     )
@@ -150,7 +153,7 @@ def improve(
     work, deadline = budget.work, budget.deadline
     try:
         rng = random.Random(seed)
-        hoods = Neighbourhoods(problem, rng)
+        hoods = Neighbourhoods(problem, rng, stable_week=settings.weights.week > 0)
         key: Callable[[Score], tuple] = astuple
         weights = settings.weights
         # the minute terms (arrival, workload) join the CP-SAT model once every visit is served:

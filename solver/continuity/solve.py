@@ -290,7 +290,12 @@ def solve(
         workers=options.workers,
         options={"time_limit": options.time_limit, "allow_borrowing": options.allow_borrowing}
         | ({"work_limit": options.work_limit} if options.work_limit is not None else {})
-        | ({"weights": options.weights.as_option()} if options.weights != Weights() else {}),
+        | (
+            {"weights": options.weights.as_option()}
+            if options.weights.cost_weights() != Weights().cost_weights()
+            else {}
+        )
+        | ({"stable_week": True} if options.weights.week else {}),
     )
     schedule, evaluation = finish(whole, solution, info, started)
     first = max((o.first_solution_s for o in outcomes), default=0.0)

@@ -1,7 +1,8 @@
 """The objective levels of a step, following `solver.score` through its weights.
 
 Heads (an order, kept by weights far apart): unserved mandatory, then deferrable visits, new
-(client, carer) pairs, visits not done by a preferred carer. Minutes (a trade, by the user's
+(client, carer) pairs, visits not done by a preferred carer, and with a stable week visits not
+done by the carers of the week before. Minutes (a trade, by the user's
 exchange rates): travel on the touched routes, arrival-time deviation of the touched recurring
 visits, workload deviation of the carers who may take a freed visit."""
 
@@ -13,6 +14,7 @@ from ortools.sat.python import cp_model
 
 from hemplan.solver.continuity.model.continuity import NewPair
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
+from hemplan.solver.continuity.model.weeks import add_week_repeats
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights
 from hemplan.solver.solution import Placement
@@ -64,12 +66,16 @@ def objective_levels(
         if weights.workload
         else []
     )
+    repeats = (
+        add_week_repeats(model, problem, current, set(free_ids), serves) if weights.week else []
+    )
     heads = (
         weights.unserved_mandatory * sum(unserved_m)
         + weights.unserved_deferrable * sum(unserved_d)
         + weights.new_pair * sum(n.pair for n in new_pairs if not n.known)
-        + weights.new_pair // 2 * sum(n.pair for n in new_pairs if n.known)
+        + weights.new_pair * weights.known_share // 100 * sum(n.pair for n in new_pairs if n.known)
         + weights.not_preferred * sum(not_preferred)
+        + weights.week * (len(repeats) - sum(repeats))
     )
     return Levels(
         heads,

@@ -19,6 +19,7 @@ from hemplan.solver.continuity.model.solve import lexicographic
 from hemplan.solver.continuity.model.staffing import add_staffing
 from hemplan.solver.continuity.model.times import Start
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
+from hemplan.solver.continuity.model.weeks import add_week_repeats
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights
 from hemplan.solver.solution import Placement
@@ -288,6 +289,36 @@ def test_a_carer_met_in_the_history_is_a_known_pair_and_costs_half() -> None:
     solver.solve(model)
     assert solver.objective_value == Weights().new_pair // 2
     assert solver.value(built.serves[("V", "B", 0)]) == 1
+
+
+# --- stable week -------------------------------------------------------------------------------
+
+
+def test_a_week_repeat_holds_only_when_the_carer_of_the_week_before_comes() -> None:
+    """V7 is V0 a week later; A did V0, so V7 repeats it only when A does V7 too."""
+    staff = [{"id": c, "shifts": [shift(0), shift(7)]} for c in ("A", "B")]
+    inst = small(
+        staff, [{"id": "K", "location": HOME}], [visit("V0", "K", 0), visit("V7", "K", 7)], 8
+    )
+    current = {"V0": Placement(0, 8 * 60, ("A",)), "V7": Placement(7, 8 * 60, ("B",))}
+    built = build(inst, ["V7"], current, routes=False)
+    [repeat] = add_week_repeats(built.model, Problem.build(inst), current, {"V7"}, built.serves)
+    assert repeat.name == "week_repeat[V7]"
+    assert with_fixed(built, repeat == 1, built.serves[("V7", "A", 7)] == 1)
+    assert not with_fixed(built, repeat == 1, built.serves[("V7", "B", 7)] == 1)
+
+
+def test_a_fixed_visit_a_week_later_asks_the_freed_one_for_its_carer() -> None:
+    staff = [{"id": c, "shifts": [shift(0), shift(7)]} for c in ("A", "B")]
+    inst = small(
+        staff, [{"id": "K", "location": HOME}], [visit("V0", "K", 0), visit("V7", "K", 7)], 8
+    )
+    current = {"V0": Placement(0, 8 * 60, ("A",)), "V7": Placement(7, 8 * 60, ("B",))}
+    built = build(inst, ["V0"], current, routes=False)
+    [repeat] = add_week_repeats(built.model, Problem.build(inst), current, {"V0"}, built.serves)
+    assert repeat.name == "week_repeat[V7]"
+    assert with_fixed(built, repeat == 1, built.serves[("V0", "B", 0)] == 1)
+    assert not with_fixed(built, repeat == 1, built.serves[("V0", "A", 0)] == 1)
 
 
 # --- objective levels ---------------------------------------------------------------------------
