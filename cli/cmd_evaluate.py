@@ -8,9 +8,10 @@ import sys
 import click
 
 from hemplan.cli.history_option import history_options, load_with_history
-from hemplan.cli.render import metrics_lines
+from hemplan.cli.render import metrics_lines, unassigned_lines, verdict
 from hemplan.models.contract.problems import readable
 from hemplan.models.evaluator import evaluate as run_evaluator
+from hemplan.models.evaluator.diagnosis import diagnose
 from hemplan.models.io.load import load_schedule
 
 EXIT_VIOLATIONS = 1
@@ -34,11 +35,13 @@ def evaluate(
     instance = load_with_history(instance_file, history_files, look_back)
     schedule = load_schedule(schedule_file)
     result = run_evaluator(instance, schedule, allow_borrowing=allow_borrowing or None)
+    left_out = diagnose(instance, schedule, allow_borrowing or None)
     if as_json:
         click.echo(
             json.dumps(
                 {
                     "feasible": result.feasible,
+                    "unassigned": [d.__dict__ for d in left_out],
                     "violations": [v.__dict__ for v in result.violations],
                     "metrics": result.metrics.model_dump(mode="json"),
                 },
@@ -50,7 +53,13 @@ def evaluate(
             click.echo(readable(f"violation {violation}"))  # ids from the schedule, escaped
         for line in metrics_lines(result.metrics):
             click.echo(line)
-        verdict = "feasible" if result.feasible else f"{len(result.violations)} violation(s)"
-        click.echo(readable(f"{schedule_file}: {verdict}"))
+        for line in unassigned_lines(left_out):
+            click.echo(line)
+        said = (
+            verdict(result.metrics.unassigned_mandatory)
+            if result.feasible
+            else f"{len(result.violations)} violation(s)"
+        )
+        click.echo(readable(f"{schedule_file}: {said}"))
     if not result.feasible:
         sys.exit(EXIT_VIOLATIONS)

@@ -17,10 +17,12 @@ from hemplan.cli.progress import (
     progress_option,
     resolve_mode,
 )
-from hemplan.cli.render import metrics_lines, summary_json
+from hemplan.cli.render import metrics_lines, summary_json, unassigned_lines, verdict
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.weights_option import stable_week_option, weights_option, with_stable_week
+from hemplan.models.contract.instance import Instance
+from hemplan.models.evaluator.diagnosis import diagnose
 from hemplan.models.io.write import write_model
 from hemplan.solver.executors import EXECUTORS
 from hemplan.solver.method import SolveOptions, SolveResult
@@ -136,21 +138,26 @@ def solve(
     except KeyboardInterrupt:  # before any plan existed, or again while writing (atomic)
         click.echo(f"interrupted: {output} not written", err=True)
         sys.exit(signals.exit_code or 130)
-    _summary(output, result, as_json)
+    _summary(output, instance, result, as_json)
     if signals.signum:
         sys.exit(signals.exit_code)
 
 
-def _summary(output: str, result: SolveResult, as_json: bool) -> None:
-    """The metrics and one line on what was written, or the JSON summary."""
+def _summary(output: str, instance: Instance, result: SolveResult, as_json: bool) -> None:
+    """The metrics, the visits left out with the evaluator's reasons, and one line on what was
+    written; or the JSON summary (the left-out visits in it too)."""
     info = result.schedule.solver
     assert info is not None
+    left_out = diagnose(instance, result.schedule)
     if as_json:
-        click.echo(summary_json(output, result.schedule, result.first_solution_s))
+        click.echo(summary_json(output, result.schedule, result.first_solution_s, left_out))
         return
     for line in metrics_lines(result.evaluation.metrics):
         click.echo(line)
+    for line in unassigned_lines(left_out):
+        click.echo(line)
     click.echo(
-        f"{output}: {info.status.lower().replace('_', ' ')}, verified by the evaluator; "
+        f"{output}: {info.status.lower().replace('_', ' ')}, verified by the evaluator: "
+        f"{verdict(result.evaluation.metrics.unassigned_mandatory)}; "
         f"first plan after {result.first_solution_s:.1f}s, done in {info.wall_time_s:.1f}s"
     )

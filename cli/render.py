@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+from hemplan.models.contract.problems import readable
 from hemplan.models.contract.schedule import Distribution, Metrics, Schedule
+from hemplan.models.evaluator.diagnosis import Diagnosis
+
+SHOWN_UNASSIGNED = 25  # visits listed after a solve; `hemplan evaluate --json` lists all
 
 
 def _dist(d: Distribution | None) -> str:
@@ -37,9 +41,9 @@ def metrics_lines(m: Metrics) -> list[str]:
         ),
         ("14-day indicator, all clients", _num(m.indicator_14d_all_clients)),
         (
-            "lower bound (sum over clients)",
+            "distinct carers summed over clients",
             (
-                f"{m.distinct_carers_total} vs bound {m.lower_bound_total} "
+                f"{m.distinct_carers_total} against a lower bound of {m.lower_bound_total} "
                 f"(gap {_num(m.gap_to_lower_bound, '{:.1%}')})"
             ),
         ),
@@ -63,12 +67,48 @@ def metrics_lines(m: Metrics) -> list[str]:
     return [f"{label:<{width}}  {value}" for label, value in rows]
 
 
-def summary_json(path: str, schedule: Schedule, first_solution_s: float | None = None) -> str:
-    """A machine-readable summary of a written schedule: where, how it was made, its metrics."""
+def summary_json(
+    path: str,
+    schedule: Schedule,
+    first_solution_s: float | None = None,
+    left_out: list[Diagnosis] | None = None,
+) -> str:
+    """A machine-readable summary of a written schedule: where, how it was made, its metrics,
+    and the visits left out with the evaluator's reasons."""
     summary = {
         "schedule": path,
         "solver": schedule.solver.model_dump(mode="json") if schedule.solver else None,
         "first_solution_s": first_solution_s,
         "metrics": schedule.metrics.model_dump(mode="json") if schedule.metrics else None,
+        "unassigned": [d.__dict__ for d in left_out or []],
     }
     return json.dumps(summary, indent=2)
+
+
+def unassigned_lines(diagnoses: list[Diagnosis], shown: int = SHOWN_UNASSIGNED) -> list[str]:
+    """The visits left out, mandatory first, each with the evaluator's reason and a
+    suggestion where there is one (input text escaped: it cannot drive the terminal)."""
+    if not diagnoses:
+        return []
+    mandatory = sum(d.priority == "mandatory" for d in diagnoses)
+    lines = [
+        f"unassigned: {mandatory} mandatory, {len(diagnoses) - mandatory} deferrable "
+        "(why, found again by the evaluator):"
+    ]
+    for d in diagnoses[:shown]:
+        what = d.service or d.visit
+        lines.append(readable(f"  {d.when}  {d.client}  {what} ({d.priority}): {d.reason}"))
+        if d.suggestion:
+            lines.append(readable(f"      suggestion: {d.suggestion}"))
+    if len(diagnoses) > shown:
+        lines.append(
+            f"  ... and {len(diagnoses) - shown} more (`hemplan evaluate --json` lists them all)"
+        )
+    return lines
+
+
+def verdict(unassigned_mandatory: int) -> str:
+    """What a schedule without violations is: lawful, and how many mandatory visits it leaves."""
+    if unassigned_mandatory:
+        return f"lawful, {unassigned_mandatory} mandatory visit(s) unassigned"
+    return "lawful, every mandatory visit planned"

@@ -1,0 +1,276 @@
+"""Why a visit is left out, found again from the instance and the schedule alone.
+
+The solver says why it left a visit out, but a planner needs the true reason, checked
+independently: for every carer of the pool, every rule that keeps them from the visit
+(refused by the client, a missing skill, no shift on its days, a shift that cannot hold the
+trip and the visit); and when some carer could do it, whether their routes in the schedule
+have room for it then. A suggestion names what would let someone take it: a carer the client
+refuses, a skill one carer lacks, or a start outside the window where a route has room.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from hemplan.models.contract.clock import format_clock
+from hemplan.models.contract.instance import Instance, Shift, Staff, Visit
+from hemplan.models.contract.schedule import Schedule, Stop, stop_order
+from hemplan.models.evaluator.eligibility import start_bounds
+from hemplan.models.evaluator.travel import Place, TravelMinutes
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+NAMED = 4  # carers named in one reason before "and K more"
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """One visit left out: what it is, why, and what would let someone take it."""
+
+    visit: str
+    client: str
+    day: int
+    when: str  # the date(s) and the start window, as a planner reads them
+    service: str
+    priority: str
+    reason: str
+    suggestion: str = ""
+
+
+def diagnose(
+    instance: Instance, schedule: Schedule, allow_borrowing: bool | None = None
+) -> list[Diagnosis]:
+    """A diagnosis for every visit of the instance the schedule does not serve, mandatory
+    first, then by day and start."""
+    borrowing = schedule.allow_borrowing if allow_borrowing is None else allow_borrowing
+    served = {a.visit for a in schedule.assignments}
+    routes = {(r.carer, r.day): sorted(r.stops, key=stop_order) for r in schedule.routes}
+    travel = TravelMinutes(instance)
+    found = [
+        _diagnose(instance, travel, routes, visit, borrowing)
+        for visit in instance.visits
+        if visit.id not in served
+    ]
+    return sorted(found, key=lambda d: (d.priority != "mandatory", d.day, d.when, d.visit))
+
+
+def _diagnose(
+    instance: Instance,
+    travel: TravelMinutes,
+    routes: dict[tuple[str, int], list[Stop]],
+    visit: Visit,
+    borrowing: bool,
+) -> Diagnosis:
+    client = instance.client_by_id[visit.client]
+    pool = [c for c in instance.staff if borrowing or c.team == client.team]
+    blocked = {c.id: _rules(instance, travel, c, visit) for c in pool}
+    able = [c for c in pool if not blocked[c.id]]
+    where = _when(instance, visit)
+    left_out = Diagnosis(
+        visit=visit.id,
+        client=client.name or client.id,
+        day=visit.day,
+        when=where,
+        service=visit.service,
+        priority=visit.priority,
+        reason="",
+    )
+    if len(able) < visit.staff_needed:
+        by_rule: dict[str, list[str]] = defaultdict(list)
+        for c in pool:
+            for rule in blocked[c.id]:
+                by_rule[rule].append(_name(c))
+        ruled = "; ".join(f"{rule}: {_names(names)}" for rule, names in sorted(by_rule.items()))
+        head = (
+            "no carer could ever do it"
+            if not able
+            else f"it needs {visit.staff_needed} carers at once and only "
+            f"{_names([_name(c) for c in able])} could ever do it"
+        )
+        if not pool:
+            ruled = "the team has no carers"
+        return replace(
+            left_out, reason=f"{head} ({ruled})", suggestion=_one_rule_away(pool, blocked)
+        )
+    slots = {
+        (c.id, day): _room(instance, travel, routes.get((c.id, day), []), c, shift, visit, True)
+        for c in able
+        for day in visit.days
+        if (shift := c.shift_by_day.get(day)) is not None
+    }
+    free = _together(slots, visit.staff_needed)
+    if free is not None:
+        day, start, carers = free
+        return replace(
+            left_out,
+            reason=f"the routes had room ({', '.join(carers)} at {format_clock(start)} on "
+            f"{_date(instance, day)}) but the plan left it out",
+        )
+    busy = sorted({_name(c) for c in able})
+    reason = (
+        f"capacity: the {len(busy)} carer(s) who could do it ({_names(busy)}) are busy "
+        f"throughout its window"
+    )
+    return replace(
+        left_out, reason=reason, suggestion=_outside_window(instance, travel, routes, able, visit)
+    )
+
+
+def _rules(instance: Instance, travel: TravelMinutes, carer: Staff, visit: Visit) -> list[str]:
+    """Every rule that keeps the carer from the visit (empty: they could do it)."""
+    client = instance.client_by_id[visit.client]
+    rules = []
+    missing = sorted(set(visit.skills) - set(carer.skills))
+    if missing:
+        rules.append(f"lacks {', '.join(missing)}")
+    if carer.id in client.excluded_carers:
+        rules.append("refused by the client")
+    if len(visit.locked_carers) == visit.staff_needed and carer.id not in visit.locked_carers:
+        rules.append("not the locked carer")
+    shifts = [carer.shift_by_day[d] for d in visit.days if d in carer.shift_by_day]
+    if not shifts:
+        rules.append("no shift that day")
+    elif not any(_round_trip(travel, carer, shift, visit) for shift in shifts):
+        rules.append("the shift cannot hold the trip and the visit")
+    return rules
+
+
+def _round_trip(travel: TravelMinutes, carer: Staff, shift: Shift, visit: Visit) -> bool:
+    office, home = travel.office(carer.team), travel.home(visit.client)
+    earliest, latest = start_bounds(visit)
+    begin = max(earliest, shift.start + travel.minutes(carer.travel_mode, office, home))
+    back = travel.minutes(carer.travel_mode, home, office)
+    return begin <= latest and begin + visit.duration + back <= shift.end
+
+
+def _room(
+    instance: Instance,
+    travel: TravelMinutes,
+    stops: list[Stop],
+    carer: Staff,
+    shift: Shift,
+    visit: Visit,
+    in_window: bool,
+) -> list[tuple[int, int]]:
+    """The start intervals at which the visit fits between the route's stops that day (inside
+    its window, or anywhere in the shift when `in_window` is false)."""
+    mode, office, home = carer.travel_mode, travel.office(carer.team), travel.home(visit.client)
+    lo, hi = start_bounds(visit) if in_window else (0, 24 * 60)
+    items: list[tuple[int, int, Place | None]] = []
+    for stop in stops:
+        known = instance.visit_by_id.get(stop.visit or "")
+        place = travel.home(known.client) if stop.kind == "visit" and known else None
+        items.append((stop.start, stop.end, place))
+    intervals = []
+    for k in range(len(items) + 1):
+        before = [p for _, _, p in items[:k] if p is not None]
+        place = before[-1] if before else office
+        ready = items[k - 1][1] if k else shift.start
+        earliest = max(lo, ready + travel.minutes(mode, place, home))
+        # the next stop must still start in time, and the next visit be reached after breaks
+        limit = items[k][0] if k < len(items) else shift.end
+        latest = min(hi, limit - visit.duration)
+        pause = 0
+        following: tuple[int, Place] = (shift.end, office)
+        for start, end, p in items[k:]:
+            if p is None:
+                pause += end - start
+                continue
+            following = (start, p)
+            break
+        latest = min(
+            latest, following[0] - pause - travel.minutes(mode, home, following[1]) - visit.duration
+        )
+        if earliest <= latest:
+            intervals.append((earliest, latest))
+    return intervals
+
+
+def _together(
+    slots: dict[tuple[str, int], list[tuple[int, int]]], needed: int
+) -> tuple[int, int, list[str]] | None:
+    """A day, start and `needed` carers who all have room then, if any."""
+    by_day: dict[int, list[tuple[str, list[tuple[int, int]]]]] = defaultdict(list)
+    for (carer, day), intervals in sorted(slots.items()):
+        if intervals:
+            by_day[day].append((carer, intervals))
+    for day, options in sorted(by_day.items()):
+        starts = sorted({lo for _, intervals in options for lo, _ in intervals})
+        for start in starts:
+            free = [c for c, intervals in options if any(lo <= start <= hi for lo, hi in intervals)]
+            if len(free) >= needed:
+                return day, start, free[:needed]
+    return None
+
+
+def _one_rule_away(pool: list[Staff], blocked: dict[str, list[str]]) -> str:
+    """Carers kept away by one rule alone that a planner can change: a refusal or a skill."""
+    ideas = []
+    for c in pool:
+        rules = blocked[c.id]
+        if rules == ["refused by the client"]:
+            ideas.append(f"{_name(c)} could do it if the client accepted them")
+        elif len(rules) == 1 and rules[0].startswith("lacks "):
+            ideas.append(f"{_name(c)} could do it with {rules[0].removeprefix('lacks ')}")
+    return "; ".join(ideas[:3])
+
+
+def _outside_window(
+    instance: Instance,
+    travel: TravelMinutes,
+    routes: dict[tuple[str, int], list[Stop]],
+    able: list[Staff],
+    visit: Visit,
+) -> str:
+    """The start nearest the window at which one of `able` has room (single-staffed visits)."""
+    if visit.staff_needed != 1:
+        return ""
+    lo, hi = start_bounds(visit)
+    best: tuple[int, int, str, int] | None = None
+    for c in able:
+        for day in visit.days:
+            shift = c.shift_by_day.get(day)
+            if shift is None:
+                continue
+            for a, b in _room(
+                instance, travel, routes.get((c.id, day), []), c, shift, visit, False
+            ):
+                start = min(max(a, lo), b) if a <= hi and b >= lo else (a if a > hi else b)
+                distance = max(lo - start, start - hi, 0)
+                option = (distance, start, _name(c), day)
+                if best is None or option < best:
+                    best = option
+    if best is None:
+        return ""
+    _, start, name, day = best
+    return (
+        f"{name} could come at {format_clock(start)} on {_date(instance, day)} "
+        f"(the window is {format_clock(lo)}-{format_clock(hi)})"
+    )
+
+
+def _when(instance: Instance, visit: Visit) -> str:
+    earliest, latest = start_bounds(visit)
+    days = visit.days
+    dates = (
+        _date(instance, days[0])
+        if len(days) == 1
+        else f"{_date(instance, days[0])} to {_date(instance, days[-1])}"
+    )
+    return f"{dates} {format_clock(earliest)}-{format_clock(latest)}"
+
+
+def _date(instance: Instance, day: int) -> str:
+    when = instance.horizon.start_date + timedelta(days=day)
+    return f"{WEEKDAYS[when.weekday()]} {when.isoformat()}"
+
+
+def _name(carer: Staff) -> str:
+    return f"{carer.name} ({carer.id})" if carer.name else carer.id
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= NAMED:
+        return ", ".join(names)
+    return f"{', '.join(names[:NAMED])} and {len(names) - NAMED} more"

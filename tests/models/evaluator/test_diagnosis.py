@@ -1,0 +1,106 @@
+"""Why a visit is left out: each cause alone in an instance built for it, found by the
+evaluator's own diagnosis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.schedule import Schedule
+from hemplan.models.evaluator import evaluate
+from hemplan.models.evaluator.diagnosis import diagnose
+from hemplan.solver.continuity.solve import solve
+from hemplan.solver.method import SolveOptions
+from tests.small_instances import shift, small, visit
+
+HOME = {"lat": 62.391, "lon": 17.301}
+
+
+def one_visit(
+    carer: dict[str, Any], client: dict[str, Any] | None = None, **fields: Any
+) -> Instance:
+    """Client K (Karin), one visit V on Monday 2026-01-05 08:00-09:00, carer A (Anna)."""
+    return small(
+        [{"id": "A", "name": "Anna", "skills": [], **carer}],
+        [{"id": "K", "name": "Karin", "location": HOME, **(client or {})}],
+        [visit("V", "K", 0, **fields)],
+        days=2,
+        skills=["medication"],
+    )
+
+
+def why(instance: Instance, schedule: Schedule | None = None) -> tuple[str, str]:
+    [found] = diagnose(instance, schedule or Schedule())
+    assert found.visit == "V" and found.client == "Karin"
+    assert found.when == "Mon 2026-01-05 08:00-09:00"
+    return found.reason, found.suggestion
+
+
+def test_a_carer_refused_by_the_client() -> None:
+    reason, suggestion = why(one_visit({"shifts": [shift(0)]}, {"excluded_carers": ["A"]}))
+    assert reason == "no carer could ever do it (refused by the client: Anna (A))"
+    assert suggestion == "Anna (A) could do it if the client accepted them"
+
+
+def test_a_missing_skill() -> None:
+    reason, suggestion = why(one_visit({"shifts": [shift(0)]}, skills=["medication"]))
+    assert reason == "no carer could ever do it (lacks medication: Anna (A))"
+    assert suggestion == "Anna (A) could do it with medication"
+
+
+def test_a_refused_carer_who_also_lacks_the_skill_is_named_for_both() -> None:
+    reason, suggestion = why(
+        one_visit({"shifts": [shift(0)]}, {"excluded_carers": ["A"]}, skills=["medication"])
+    )
+    assert "lacks medication: Anna (A)" in reason
+    assert "refused by the client: Anna (A)" in reason
+    assert suggestion == ""  # two rules to change, not one
+
+
+def test_no_shift_that_day() -> None:
+    reason, _ = why(one_visit({"shifts": [shift(1)]}))
+    assert reason == "no carer could ever do it (no shift that day: Anna (A))"
+
+
+def test_a_shift_that_cannot_hold_the_trip_and_the_visit() -> None:
+    reason, _ = why(one_visit({"shifts": [shift(0, "07:00", "08:15")]}))
+    assert reason == (
+        "no carer could ever do it (the shift cannot hold the trip and the visit: Anna (A))"
+    )
+
+
+def test_double_staffing_with_one_possible_carer() -> None:
+    reason, _ = why(one_visit({"shifts": [shift(0)]}, staff_needed=2))
+    assert reason.startswith("it needs 2 carers at once and only Anna (A) could ever do it")
+
+
+def test_room_the_plan_did_not_use_is_said_to_be_the_plans() -> None:
+    reason, _ = why(one_visit({"shifts": [shift(0)]}))
+    assert reason == ("the routes had room (A at 08:00 on Mon 2026-01-05) but the plan left it out")
+
+
+def test_capacity_when_the_only_carer_is_busy_throughout_the_window() -> None:
+    """W (an hour from 08:00, mandatory) and V (08:00-08:50, deferrable) need the same one
+    carer at once: the plan serves W, and V's reason is capacity, with the start where Anna
+    has room."""
+    instance = small(
+        [{"id": "A", "name": "Anna", "shifts": [shift(0)]}],
+        [{"id": "K", "name": "Karin", "location": HOME}],
+        [
+            visit("W", "K", 0, "08:00", "08:00", 60),
+            visit("V", "K", 0, "08:00", "08:50", 30, priority="deferrable"),
+        ],
+        days=1,
+    )
+    schedule = solve(instance, SolveOptions(workers=1, work_limit=0.5)).schedule
+    assert [str(v) for v in evaluate(instance, schedule).violations] == []
+    assert {a.visit for a in schedule.assignments} == {"W"}
+    [found] = diagnose(instance, schedule)
+    reason, suggestion = found.reason, found.suggestion
+    assert (
+        reason
+        == "capacity: the 1 carer(s) who could do it (Anna (A)) are busy throughout its window"
+    )
+    assert (
+        suggestion == "Anna (A) could come at 09:00 on Mon 2026-01-05 (the window is 08:00-08:50)"
+    )
