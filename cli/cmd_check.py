@@ -13,7 +13,7 @@ from hemplan.solver.locks import check_locks
 
 
 @click.command()
-@click.argument("instance_file", type=click.Path(dir_okay=False))
+@click.argument("instance_file", type=click.Path())
 @click.option(
     "--allow-borrowing",
     is_flag=True,

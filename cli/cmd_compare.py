@@ -42,7 +42,7 @@ from hemplan.solver.methods import METHODS
 
 
 @click.command()
-@click.argument("instance_file", type=click.Path(dir_okay=False))
+@click.argument("instance_file", type=click.Path())
 @click.option(
     "-o",
     "--output-dir",

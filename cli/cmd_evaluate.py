@@ -18,7 +18,7 @@ EXIT_VIOLATIONS = 1
 
 
 @click.command()
-@click.argument("instance_file", type=click.Path(dir_okay=False))
+@click.argument("instance_file", type=click.Path())
 @click.argument("schedule_file", type=click.Path(dir_okay=False))
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
 @history_options

@@ -27,7 +27,7 @@ next_period = click.Command(
     "next",
     callback=_next,
     params=[
-        click.Argument(["instance_file"], type=click.Path(dir_okay=False)),
+        click.Argument(["instance_file"], type=click.Path()),
         click.Argument(["previous"], nargs=-1, required=True, type=click.Path(dir_okay=False)),
         *_SHARED,
     ],

@@ -44,7 +44,7 @@ HEADER = (
 
 
 @click.command()
-@click.argument("instance_file", type=click.Path(dir_okay=False))
+@click.argument("instance_file", type=click.Path())
 @click.argument("schedule_file", type=click.Path(dir_okay=False))
 @click.option(
     "-o",
@@ -59,7 +59,12 @@ HEADER = (
     metavar="CARER",
     help="A carer absent on --days (repeat for several).",
 )
-@click.option("--days", metavar="D|D-E", help="Absence days, 0-based and inclusive: 4 or 3-5.")
+@click.option(
+    "--days",
+    metavar="D|D-E|DATE[..DATE]",
+    help="Absence days, inclusive: day numbers from 0 (4 or 3-5) or dates "
+    "(2026-03-05 or 2026-03-05..2026-03-07).",
+)
 @time_limit_option(8.0, 1.0, "Seconds for the whole replan, loading and verification included.")
 @click.option(
     "--workers",
@@ -110,7 +115,11 @@ def replan(
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
     instance = load_with_history(instance_file, history_files, look_back)
     old = load_schedule(schedule_file)
-    span = parse_days(days, instance.horizon.days) if days is not None else range(0)
+    span = (
+        parse_days(days, instance.horizon.days, start_date=instance.horizon.start_date)
+        if days is not None
+        else range(0)
+    )
     options = SolveOptions(
         time_limit=time_limit,
         workers=workers,

@@ -13,7 +13,7 @@ from hemplan.models.report.html import report_page
 
 
 @click.command()
-@click.argument("instance_file", type=click.Path(dir_okay=False))
+@click.argument("instance_file", type=click.Path())
 @click.argument("schedule_file", type=click.Path(dir_okay=False))
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write."

@@ -31,7 +31,7 @@ from hemplan.solver.score import Weights
 
 
 @click.command()
-@click.argument("instance_file", type=click.Path(dir_okay=False))
+@click.argument("instance_file", type=click.Path())
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Schedule file to write."
 )

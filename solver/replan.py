@@ -22,8 +22,10 @@ is an input error naming the instance file, the visit and the field.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
 from hemplan.models.contract.clock import MINUTES_PER_DAY, format_clock
 from hemplan.models.contract.instance import Instance
@@ -68,20 +70,39 @@ class ReplanResult:
     solve: SolveResult | None = None
 
 
-def parse_days(text: str, horizon_days: int, source: str = "--days") -> range:
-    """`3-5` (inclusive) or `4` as a range of day indices inside the horizon."""
-    first, _, last = text.strip().partition("-")
+def parse_days(
+    text: str, horizon_days: int, source: str = "--days", start_date: date | None = None
+) -> range:
+    """`3-5` (inclusive) or `4` as a range of day indices inside the horizon; with the
+    horizon's `start_date`, dates too: `2026-03-05` or `2026-03-05..2026-03-07`."""
+    first, last = _day_ends(text.strip(), start_date)
     try:
-        days = range(int(first), int(last if last else first) + 1)
+        days = range(int(first), int(last) + 1)
     except ValueError:
+        dates = " or a date such as 2026-03-05 (..2026-03-07)" if start_date else ""
         raise InputError(
-            [InputProblem(source, text, "expected a day such as 4 or a range such as 3-5")]
+            [InputProblem(source, text, f"expected a day such as 4 or a range such as 3-5{dates}")]
         ) from None
     if not days or days[0] < 0 or days[-1] >= horizon_days:
-        raise InputError(
-            [InputProblem(source, text, f"outside the horizon: days are 0-{horizon_days - 1}")]
-        )
+        span = f"days are 0-{horizon_days - 1}"
+        if start_date is not None:
+            end = start_date + timedelta(days=horizon_days - 1)
+            span += f", dates {start_date.isoformat()}..{end.isoformat()}"
+        raise InputError([InputProblem(source, text, f"outside the horizon: {span}")])
     return days
+
+
+def _day_ends(text: str, start_date: date | None) -> tuple[str, str]:
+    """The first and last day of `text` as day numbers (still text: the caller converts)."""
+    if start_date is not None and re.match(r"\d{4}-\d{2}-\d{2}", text):
+        first, _, last = text.partition("..")
+        try:
+            ends = [date.fromisoformat(part.strip()) for part in (first, last or first)]
+        except ValueError:
+            return "", ""
+        return str((ends[0] - start_date).days), str((ends[1] - start_date).days)
+    first, _, last = text.partition("-")
+    return first, last or first
 
 
 def with_absences(

@@ -496,7 +496,7 @@ def read_table(spec: FileSpec, path: Path, out: CsvProblems) -> Table:
 
     header_line_no, header_cells = records[0]
     data = [(n, cells) for n, cells in records[1:] if any(c.strip() for c in cells)]
-    names = [h.strip().lower() for h in header_cells]
+    names = [_column_name(h, spec) for h in header_cells]
     failed = False
     known = set(spec.column_names)
     seen: dict[str, int] = {}
@@ -555,7 +555,13 @@ def read_table(spec: FileSpec, path: Path, out: CsvProblems) -> Table:
                 spec,
                 row,
                 None,
-                f"the row has {len(cells)} cells but the header only {len(use)} columns",
+                f"the row has {len(cells)} cells but the header only {len(use)} columns"
+                + (
+                    " (a decimal comma in a comma-separated file? Save the file with ';' "
+                    "between cells, or write decimals with a point)"
+                    if delimiter == "," and any(re.fullmatch(r"\d+", c.strip()) for c in cells)
+                    else ""
+                ),
             )
         for header, cell in zip(use, cells):
             if header is not None and cell.strip():
@@ -569,6 +575,65 @@ def read_table(spec: FileSpec, path: Path, out: CsvProblems) -> Table:
                 out.at(spec, row, column.name, f"missing value ({why})")
         rows.append(row)
     return Table(spec, rows, False)
+
+
+# Swedish column names a planner's spreadsheet may carry, and the column each one means
+SWEDISH_COLUMNS = {
+    "namn": "name",
+    "lag": "team",
+    "arbetslag": "team",
+    "grupp": "team",
+    "latitud": "lat",
+    "longitud": "lon",
+    "kontor_lat": "office_lat",
+    "kontor_lon": "office_lon",
+    "önskad_personal": "preferred_carers",
+    "nekad_personal": "excluded_carers",
+    "kontaktperson": "contact_carer",
+    "kontaktman": "contact_carer",
+    "kompetens": "skills",
+    "kompetenser": "skills",
+    "färdsätt": "travel_mode",
+    "personal": "staff",
+    "medarbetare": "staff",
+    "dag": "day",
+    "datum": "day",
+    "början": "start",
+    "slut": "end",
+    "rast_minuter": "break_minutes",
+    "rast_tidigast": "break_earliest",
+    "rast_senast": "break_latest",
+    "brukare": "client",
+    "kund": "client",
+    "sista_dag": "last_day",
+    "tidigast": "earliest",
+    "senast": "latest",
+    "längd": "duration",
+    "minuter": "duration",
+    "antal_personal": "staff_needed",
+    "prioritet": "priority",
+    "insats": "service",
+    "anteckningar": "notes",
+    "låst_personal": "locked_carers",
+    "låst_start": "locked_start",
+}
+# the history file's own: its day is a date, its carers the staff who came
+SWEDISH_HISTORY = {"datum": "date", "personal": "carers", "brukare": "client", "insats": "service"}
+
+
+def _column_name(header: str, spec: FileSpec) -> str:
+    """A header as a column name: lower case, a Swedish name (with space or underscore) taken
+    as the column it means when this file has that column."""
+    name = header.strip().lower()
+    if name in spec.column_names:
+        return name
+    key = name.replace(" ", "_")
+    for table in (
+        (SWEDISH_HISTORY, SWEDISH_COLUMNS) if spec.collection == "history" else (SWEDISH_COLUMNS,)
+    ):
+        if table.get(key) in spec.column_names:
+            return table[key]
+    return name
 
 
 def _filled_positions(positions: set[int], data: list[tuple[int, list[str]]]) -> set[int]:
@@ -631,18 +696,14 @@ def _parse_cell(kind: str, text: str) -> Any:
                 )
         return [item for item in items if item]
     if kind == "date":
-        try:
-            if _DATE.fullmatch(text):
-                return date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"'{text}' is not a valid date") from None
-        raise ValueError(f"{_shown(text)} is not a date YYYY-MM-DD")
+        found = _excel_date(text)
+        if found is None:
+            raise ValueError(f"{_shown(text)} is not a date YYYY-MM-DD")
+        return found
     if kind == "day":
-        if _DATE.fullmatch(text):
-            try:
-                return date.fromisoformat(text)
-            except ValueError:
-                raise ValueError(f"'{text}' is not a valid date") from None
+        found = _excel_date(text)
+        if found is not None:
+            return found
         if _INT.fullmatch(text):
             day = _whole_number(text)
             if day < 0:
@@ -652,6 +713,30 @@ def _parse_cell(kind: str, text: str) -> Any:
             f"{_shown(text)} is not a day number (0 = start date) or a date YYYY-MM-DD"
         )
     raise AssertionError(kind)
+
+
+_EXCEL_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+
+
+def _excel_date(text: str) -> date | None:
+    """A date as spreadsheets write it: 2026-03-02, Excel's 2026-03-02 00:00:00, or day first
+    as 02/03/2026 or 2.3.2026 (day, month, year: the European order); None when the text is
+    no date. Raises ValueError for a date that does not exist."""
+    iso = _EXCEL_DATE.fullmatch(text)
+    if _DATE.fullmatch(text) or iso:
+        try:
+            return date.fromisoformat(iso.group(1) if iso else text)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a valid date") from None
+    day_first = _DAY_FIRST.fullmatch(text)
+    if day_first:
+        day, month, year = (int(g) for g in day_first.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a valid date (day/month/year)") from None
+    return None
 
 
 def parse_rows(table: Table, out: CsvProblems) -> None:

@@ -57,6 +57,17 @@ def load_instance(path: str | Path) -> Instance:
     """Load, validate and expand an instance file, or a bundled instance by name (`tiny`,
     `district-14d`, see `hemplan.models.io.bundled`) when no such file exists; raises
     InputError listing every problem."""
+    if Path(path).is_dir():
+        raise InputError(
+            [
+                InputProblem(
+                    str(path),
+                    "",
+                    "is a folder, not an instance file; a folder of CSV files becomes one with "
+                    f"`hemplan import {path} -o INSTANCE.json`",
+                )
+            ]
+        )
     if not Path(path).exists():
         bundled = bundled_path(str(path))
         if bundled is None:

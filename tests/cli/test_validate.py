@@ -180,3 +180,14 @@ def test_schema_is_json_schema(document: str) -> None:
     assert result.exit_code == 0
     schema = json.loads(result.output)
     assert schema["type"] == "object" and schema["additionalProperties"] is False
+
+
+def test_a_folder_given_as_the_instance_points_to_import(tmp_path: Path) -> None:
+    for command in (
+        ["validate", str(tmp_path)],
+        ["solve", str(tmp_path), "-o", str(tmp_path / "s.json")],
+    ):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 2
+        assert f"hemplan import {tmp_path} -o INSTANCE.json" in result.output
+        assert not (tmp_path / "s.json").exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from hemplan.solver.assemble import assemble_schedule
 from hemplan.solver.continuity.solve import solve
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.problem import Problem
-from hemplan.solver.replan import Absence, ReplanResult, replan
+from hemplan.solver.replan import Absence, ReplanResult, parse_days, replan
 from tests.paths import REPO
 from tests.small_instances import OFFICE, near, shift, visit
 
@@ -375,3 +376,15 @@ def test_cli_replan_refuses_a_schedule_of_another_instance(
         in result.output
     )
     assert not out.exists()
+
+
+def test_absence_days_are_taken_as_dates_too() -> None:
+    monday = date(2026, 1, 5)
+    assert parse_days("2026-01-07", 14, start_date=monday) == range(2, 3)
+    assert parse_days("2026-01-07..2026-01-09", 14, start_date=monday) == range(2, 5)
+    assert parse_days("2-4", 14, start_date=monday) == range(2, 5)
+    with pytest.raises(InputError) as outside:
+        parse_days("2026-02-01", 14, start_date=monday)
+    assert "dates 2026-01-05..2026-01-18" in str(outside.value.problems[0])
+    with pytest.raises(InputError):
+        parse_days("2026-02-30", 14, start_date=monday)

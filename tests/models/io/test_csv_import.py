@@ -412,3 +412,32 @@ def test_registered_in_hemplan(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "visits.csv:4: client: unknown client 'C99'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_swedish_column_names_and_excel_dates_import_like_the_english(tmp_path: Path) -> None:
+    plain = import_csv_dir(write_folder(tmp_path / "plain", GOOD))
+    files = changed(
+        "clients.csv",
+        "id,name,team,lat,lon,preferred_carers,excluded_carers,contact_carer",
+        "id,Namn,Lag,Latitud,Longitud,Önskad personal,Nekad personal,Kontaktperson",
+    )
+    files = changed(
+        "staff.csv", "id,name,team,skills,travel_mode", "id,namn,lag,kompetens,färdsätt", files
+    )
+    files = changed("shifts.csv", "staff,day,start,end", "personal,datum,början,slut", files)
+    files = changed("shifts.csv", "S1,2025-03-03,", "S1,2025-03-03 00:00:00,", files)
+    files = changed("shifts.csv", "S1,2025-03-04,", "S1,04/03/2025,", files)
+    files = changed("visits.csv", "id,client,day,", "id,brukare,dag,", files)
+    files = changed("visits.csv", "2025-03-03,2025-03-05", "3.3.2025,05/03/2025", files)
+    folder = write_folder(tmp_path / "svenska", files)
+    assert import_csv_dir(folder, name="plain").model_dump() == plain.model_dump()
+
+
+def test_a_decimal_comma_in_a_comma_separated_file_gets_a_hint(tmp_path: Path) -> None:
+    files = changed(
+        "clients.csv", "C1,Karin Berg,T1,62.381,17.305", "C1,Karin Berg,T1,62,381,17,305"
+    )
+    code, output = run(str(write_folder(tmp_path / "d", files)), "-o", str(tmp_path / "x.json"))
+    assert code == 2
+    assert "clients.csv:2: the row has 10 cells but the header only 8 columns" in output
+    assert "a decimal comma in a comma-separated file?" in output
