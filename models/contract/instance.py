@@ -139,6 +139,10 @@ class Client(StrictModel):
     preferred_carers: list[str] = []
     excluded_carers: list[str] = []
     contact_carer: str | None = None
+    # what a carer needs to find the door: carried to the day lists and calendars
+    address: str | None = None
+    phone: str | None = None
+    door_code: str | None = None
 
 
 class Window(StrictModel):

@@ -48,9 +48,10 @@ def segments(route: Route) -> list[Segment]:
     """A route (stops in time order) as back-to-back stretches, from leaving the office to the
     return.
 
-    The carer leaves the office just in time for the first stop and sets off right after
-    each stop, except that a journey which does not fit between a break and the next visit is
-    made before the break (the carer rests at the next client's). Idle time is a `wait`. A
+    The carer leaves the office, and each client's, just in time for the next stop, so idle
+    time (a `wait`) is spent before setting off, never at the next client's door; except that
+    a journey which does not fit between a break and the next visit is made before the break
+    (the carer rests at the next client's). A
     route's own `wait` figure may straddle the break, so the stretches are timed from the
     stops' starts and ends instead.
     """
@@ -65,8 +66,8 @@ def segments(route: Route) -> list[Segment]:
                 depart = visit_end if visit_end is not None else rest.start - stop.travel
             elif rest is not None:
                 depart = rest.end
-            else:
-                depart = visit_end if visit_end is not None else stop.start - stop.travel
+            else:  # leave just in time: idle time is spent before leaving, not at the door
+                depart = stop.start - stop.travel
             timed.append(Segment("travel", depart, depart + stop.travel, stop))
         if stop.kind == "visit":
             visit_end, rest = stop.end, None

@@ -2,8 +2,10 @@
 
 Written for Swedish Excel, where planners print and hand out day lists: `;`-separated,
 UTF-8 with a byte order mark (so å, ä, ö survive a double-click), coordinates with a decimal
-point. Rows of kind `visit` carry the client, place, service, co-carer and notes; `travel`,
-`wait` and `break` rows fill the gaps between visits, so the list reads as a timetable.
+point. Each day opens with a `shift` row (start and end of the shift); rows of kind `visit`
+carry the client, address, door code, phone, place, service, co-carers (ids and names) and
+notes; `travel`, `wait` (time before setting off) and `break` rows fill the gaps between
+visits, so the list reads as a timetable.
 """
 
 from __future__ import annotations
@@ -35,10 +37,14 @@ COLUMNS = [
     "visit",
     "client",
     "client_name",
+    "address",
+    "door_code",
+    "phone",
     "lat",
     "lon",
     "service",
     "co_carers",
+    "co_carer_names",
     "notes",
 ]
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -70,6 +76,9 @@ def route_rows(
 ) -> list[dict[str, str]]:
     """The rows of one carer's day in time order (see `carer_days.segments`)."""
     rows: list[dict[str, str]] = []
+    shift = instance.staff_by_id[route.carer].shift_by_day.get(route.day)
+    if shift is not None:  # the day's frame first: when to come and when the day ends
+        rows.append(_row(instance, route, "shift", shift.start, shift.end))
     here = "office"
     for part in segments(route):
         stop = part.stop
@@ -86,6 +95,7 @@ def route_rows(
         elif visit is None or client is None or part.kind != "visit":  # wait, break
             rows.append(_row(instance, route, part.kind, part.start, part.end))
         else:
+            others = [c for c in partners.get(visit.id, []) if c != route.carer]
             rows.append(
                 _row(
                     instance,
@@ -96,10 +106,18 @@ def route_rows(
                     visit=visit.id,
                     client=client.id,
                     client_name=client.name,
+                    address=client.address or "",
+                    door_code=client.door_code or "",
+                    phone=client.phone or "",
                     lat=f"{client.location.lat:.6f}",
                     lon=f"{client.location.lon:.6f}",
                     service=visit.service,
-                    co_carers="|".join(c for c in partners.get(visit.id, []) if c != route.carer),
+                    co_carers="|".join(others),
+                    co_carer_names="|".join(
+                        instance.staff_by_id[c].name or c
+                        for c in others
+                        if c in instance.staff_by_id
+                    ),
                     notes=visit.notes,
                 )
             )

@@ -103,9 +103,12 @@ def _events(
             ),
             f"Together with: {with_names}" if others else "",
             f"Travel before: {stop.travel} min" if stop.travel else "",
+            f"Door code: {client.door_code}" if client.door_code else "",
+            f"Phone: {client.phone}" if client.phone else "",
             f"Notes: {visit.notes}" if visit.notes else "",
         ]
         place = client.location
+        where = client.address or f"{place.lat:.6f}, {place.lon:.6f}"
         lines += [
             "BEGIN:VEVENT",
             f"UID:{escape_text(uid(instance, visit.id, carer))}",
@@ -113,10 +116,7 @@ def _events(
             f"DTSTART;TZID={TZID}:{_local(moment(instance, route.day, stop.start))}",
             f"DTEND;TZID={TZID}:{_local(moment(instance, route.day, stop.end))}",
             f"SUMMARY:{escape_text(title)}",
-            (
-                "LOCATION:"
-                f"{escape_text(f'{client.name or client.id} ({place.lat:.6f}, {place.lon:.6f})')}"
-            ),
+            (f"LOCATION:{escape_text(f'{client.name or client.id} ({where})')}"),
             f"GEO:{place.lat:.6f};{place.lon:.6f}",
             f"DESCRIPTION:{escape_text(chr(10).join(d for d in details if d))}",
             f"X-HEMPLAN-VISIT:{escape_text(visit.id)}",

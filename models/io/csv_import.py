@@ -187,6 +187,9 @@ CLIENTS = FileSpec(
             "staff id of the client's contact carer (kontaktperson)",
             "S1",
         ),
+        _c("address", "str", False, "address", "street address, for the day lists", "Storg. 4"),
+        _c("phone", "str", False, "phone", "telephone number", "060-123 45"),
+        _c("door_code", "str", False, "door_code", "door code or where the key is", "1234"),
     ),
 )
 STAFF = FileSpec(
@@ -591,6 +594,10 @@ SWEDISH_COLUMNS = {
     "nekad_personal": "excluded_carers",
     "kontaktperson": "contact_carer",
     "kontaktman": "contact_carer",
+    "adress": "address",
+    "telefon": "phone",
+    "portkod": "door_code",
+    "nyckel": "door_code",
     "kompetens": "skills",
     "kompetenser": "skills",
     "färdsätt": "travel_mode",

@@ -45,3 +45,24 @@ def test_day_list_puts_the_journey_before_a_break_that_ends_at_the_next_visit() 
         ("visit", 1070, 1100),
         ("travel", 1100, 1106),
     ]
+
+
+def test_idle_time_is_spent_before_leaving_not_at_the_next_door() -> None:
+    route = Route(
+        carer="A",
+        day=0,
+        stops=[
+            Stop(kind="visit", visit="V1", client="K", start=540, end=570, travel=5),
+            Stop(kind="visit", visit="V2", client="L", start=690, end=720, travel=10),
+        ],
+        travel_back=6,
+    )
+    parts = [(p.kind, p.start, p.end) for p in segments(route)]
+    assert parts == [
+        ("travel", 535, 540),
+        ("visit", 540, 570),
+        ("wait", 570, 680),
+        ("travel", 680, 690),
+        ("visit", 690, 720),
+        ("travel", 720, 726),
+    ]

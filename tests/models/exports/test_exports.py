@@ -12,12 +12,16 @@ import pytest
 from click.testing import CliRunner
 
 from hemplan.cli.main import main
+from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Schedule
+from hemplan.models.evaluator import evaluate
 from hemplan.models.exports.carer_days import file_names
 from hemplan.models.exports.daylist_csv import BOM, DELIMITER, day_lists
 from hemplan.models.exports.ical import calendars, escape_text, fold
 from hemplan.models.io.write import write_model
+from hemplan.solver.continuity.solve import solve
+from hemplan.solver.method import SolveOptions
 from tests.small_instances import shift, small, visit
 from tests.solved import TINY, solved
 
@@ -132,9 +136,18 @@ def test_csv_round_trip_gives_back_every_carer_visit_of_the_schedule(solved_tiny
         if row["kind"] == "visit":
             assert row["notes"] == instance.visit_by_id[row["visit"]].notes
             assert row["client_name"] == instance.client_by_id[row["client"]].name
-    # travel, wait and break rows fill the day: each row ends where the next one starts
+    # a shift row opens each day and frames it; travel, wait and break rows fill the day:
+    # each row ends where the next one starts
     for route in schedule.routes:
         day = [r for r in rows if r["carer"] == route.carer and r["day"] == str(route.day)]
+        shift = instance.staff_by_id[route.carer].shift_by_day[route.day]
+        frame, day = day[0], day[1:]
+        assert (frame["kind"], frame["start"], frame["end"]) == (
+            "shift",
+            format_clock(shift.start),
+            format_clock(shift.end),
+        )
+        assert frame["start"] <= day[0]["start"] and day[-1]["end"] <= frame["end"]
         assert all(a["end"] <= b["start"] for a, b in zip(day, day[1:]))
         assert sum(int(r["minutes"]) for r in day if r["kind"] == "travel") == route.travel_minutes
 
@@ -265,3 +278,29 @@ def test_export_needs_the_instance_and_an_existing_parent_folder(
         ],
     )
     assert deep.exit_code == 2 and "does not exist" in deep.output
+
+
+def test_the_day_list_carries_address_door_code_phone_and_the_partners_name() -> None:
+    instance = small(
+        [{"id": c, "name": n, "shifts": [shift(0)]} for c, n in (("A", "Anna"), ("B", "Bo"))],
+        [
+            {
+                "id": "K",
+                "name": "Karin",
+                "location": {"lat": 62.391, "lon": 17.301},
+                "address": "Storgatan 4",
+                "door_code": "1234",
+                "phone": "060-12 34 56",
+            }
+        ],
+        [visit("V", "K", 0, staff_needed=2)],
+        days=1,
+    )
+    schedule = solve(instance, SolveOptions(workers=1, work_limit=0.5)).schedule
+    assert evaluate(instance, schedule).violations == []
+    _, rows = parsed_csv(day_lists(instance, schedule))
+    visits = {r["carer"]: r for r in rows if r["kind"] == "visit"}
+    assert {r["address"] for r in visits.values()} == {"Storgatan 4"}
+    assert {r["door_code"] for r in visits.values()} == {"1234"}
+    assert {r["phone"] for r in visits.values()} == {"060-12 34 56"}
+    assert visits["A"]["co_carer_names"] == "Bo" and visits["B"]["co_carer_names"] == "Anna"
