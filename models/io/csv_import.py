@@ -39,16 +39,24 @@ import io
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from hemplan.models.contract.clock import format_clock, parse_clock
-from hemplan.models.contract.instance import Client, Instance, Shift, Staff, Team, Visit
+from hemplan.models.contract.instance import (
+    Client,
+    Instance,
+    Shift,
+    Staff,
+    Team,
+    Visit,
+    VisitPattern,
+)
 from hemplan.models.contract.problems import (
     MAX_PER_KIND,
     InputError,
@@ -333,7 +341,78 @@ VISITS = FileSpec(
         ),
     ),
 )
-FILES: tuple[FileSpec, ...] = (TEAMS, CLIENTS, STAFF, SHIFTS, VISITS)
+
+
+class RotaRow(Shift):
+    """A shift that repeats: on `weekdays`, every `every_weeks` calendar weeks counted from
+    the week of the start date (shifted by `week_offset`), as patterns count them."""
+
+    day: int = 0  # not a column: each repetition gets its own day
+    staff: str
+    weekdays: list[int] = Field(min_length=1)
+    every_weeks: int = Field(default=1, ge=1, le=8)
+    week_offset: int = Field(default=0, ge=0)
+
+
+_REPEAT = (
+    _c(
+        "weekdays",
+        "weekdays",
+        True,
+        "weekdays",
+        "the days it repeats on, `|`-separated: mon|wed|fri (or mån|ons|fre), mon-fri, "
+        "vardagar, helg, alla",
+        "mon-fri",
+    ),
+    _c("every_weeks", "int", False, "every_weeks", "1 = every week, 2 = every other week", "2"),
+    _c(
+        "week_offset",
+        "int",
+        False,
+        "week_offset",
+        "with every_weeks 2: 0 = from the first week, 1 = from the second",
+        "1",
+    ),
+)
+PATTERNS = FileSpec(
+    "patterns.csv",
+    "patterns",
+    False,
+    VisitPattern,
+    (
+        _c("id", "str", True, "id", "id of the recurring visit (its visits get /d<day>)", "P1"),
+        _c("client", "str", True, "client", "client id, as in clients.csv", "C1"),
+        *_REPEAT,
+        _c(
+            "flexible",
+            "bool",
+            False,
+            "flexible",
+            "yes: once a week on any of its (consecutive) weekdays, e.g. cleaning",
+            "no",
+        ),
+        *(c for c in VISITS.columns if c.name in ("earliest", "latest", "duration")),
+        *(
+            c
+            for c in VISITS.columns
+            if c.name in ("staff_needed", "skills", "priority", "service", "notes")
+        ),
+    ),
+)
+ROTA = FileSpec(
+    "rota.csv",
+    "rota",
+    False,
+    RotaRow,
+    (
+        _c("staff", "str", True, "staff", "staff id of the carer", "S1"),
+        *_REPEAT,
+        *(c for c in SHIFTS.columns if c.name not in ("staff", "day")),
+    ),
+)
+# a file of recurring rows stands in for the file of single ones
+_RECURRING = {"shifts": "rota", "visits": "patterns"}
+FILES: tuple[FileSpec, ...] = (TEAMS, CLIENTS, STAFF, SHIFTS, ROTA, VISITS, PATTERNS)
 _SPEC_BY_COLLECTION = {s.collection: s for s in FILES}
 _FILE_ORDER = {s.name: i for i, s in enumerate(FILES)}
 
@@ -347,7 +426,7 @@ _REFERENCES = {
         ("clients", "contact_carer"),
         ("visits", "locked_carers"),
     },
-    "clients": {("visits", "client")},
+    "clients": {("visits", "client"), ("patterns", "client")},
 }
 
 
@@ -702,6 +781,13 @@ def _parse_cell(kind: str, text: str) -> Any:
                     f"{_shown(item)} contains a space, comma or semicolon; separate items with '|'"
                 )
         return [item for item in items if item]
+    if kind == "weekdays":
+        return _weekdays(text)
+    if kind == "bool":
+        answer = _BOOLEANS.get(text.strip().lower())
+        if answer is None:
+            raise ValueError(f"{_shown(text)} is not yes or no (ja/nej, true/false, 1/0)")
+        return answer
     if kind == "date":
         found = _excel_date(text)
         if found is None:
@@ -720,6 +806,56 @@ def _parse_cell(kind: str, text: str) -> Any:
             f"{_shown(text)} is not a day number (0 = start date) or a date YYYY-MM-DD"
         )
     raise AssertionError(kind)
+
+
+_BOOLEANS = {
+    **dict.fromkeys(("yes", "ja", "true", "sant", "1", "x"), True),
+    **dict.fromkeys(("no", "nej", "false", "falskt", "0"), False),
+}
+_DAY_NAMES = {
+    name: k
+    for k, names in enumerate(
+        (
+            ("mon", "monday", "mån", "måndag"),
+            ("tue", "tuesday", "tis", "tisdag"),
+            ("wed", "wednesday", "ons", "onsdag"),
+            ("thu", "thursday", "tor", "tors", "torsdag"),
+            ("fri", "friday", "fre", "fredag"),
+            ("sat", "saturday", "lör", "lördag"),
+            ("sun", "sunday", "sön", "söndag"),
+        )
+    )
+    for name in names
+}
+_DAY_GROUPS = {
+    **dict.fromkeys(("weekdays", "vardagar", "mon-fri"), [0, 1, 2, 3, 4]),
+    **dict.fromkeys(("weekend", "helg", "helger"), [5, 6]),
+    **dict.fromkeys(("all", "alla", "daily", "dagligen", "every day"), list(range(7))),
+}
+
+
+def _weekdays(text: str) -> list[int]:
+    """Weekday names (English or Swedish, short or long), `|`-separated, a range such as
+    mon-fri, or vardagar, helg, alla: as 0 = Monday .. 6 = Sunday."""
+    days: list[int] = []
+    for item in (part.strip().lower() for part in text.split(LIST_SEPARATOR)):
+        if item in _DAY_GROUPS:
+            days += _DAY_GROUPS[item]
+            continue
+        first, dash, last = item.partition("-")
+        if item in _DAY_NAMES:
+            days.append(_DAY_NAMES[item])
+        elif dash and first.strip() in _DAY_NAMES and last.strip() in _DAY_NAMES:
+            a, b = _DAY_NAMES[first.strip()], _DAY_NAMES[last.strip()]
+            if b < a:
+                raise ValueError(f"{_shown(item)} runs backwards; write mon-fri or sat|sun")
+            days += list(range(a, b + 1))
+        else:
+            raise ValueError(
+                f"{_shown(item)} is not a weekday: write mon|wed|fri (or mån|ons|fre), "
+                "mon-fri, vardagar, helg or alla"
+            )
+    return sorted(set(days))
 
 
 _EXCEL_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?")
@@ -807,6 +943,16 @@ def _horizon(
             if isinstance(row.values.get(name), int):
                 offsets.append(row.values[name])
 
+    recurring = any(
+        (table := tables.get(c)) is not None and table.rows for c in ("patterns", "rota")
+    )
+    if days is None and recurring and not offsets:
+        out.add(
+            folder,
+            None,
+            None,
+            "no horizon length: rota.csv and patterns.csv repeat without end, so give --days N",
+        )
     if days is None:
         days = max(offsets, default=0) + 1
         if days > MAX_DAYS:
@@ -909,7 +1055,7 @@ def _error_columns(spec: FileSpec, loc: Iterable[Any], message: str) -> tuple[li
 
 def validate_row(spec: FileSpec, row: Row, out: CsvProblems) -> None:
     record = _record(spec, row)
-    if spec is SHIFTS:
+    if spec is SHIFTS or spec is ROTA:
         _shift_break_defaults(record, row, spec, out)
     try:
         model = spec.model.model_validate(record)
@@ -996,7 +1142,8 @@ class _Index:
     """Where each record of the assembled document came from."""
 
     lines: dict[str, dict[str, int]] = field(default_factory=dict)  # collection -> id -> line
-    shift_lines: dict[str, list[int]] = field(default_factory=dict)  # staff id -> lines, in order
+    # staff id -> the file and line of each shift, in order (shifts.csv, or a rota.csv row)
+    shift_lines: dict[str, list[tuple[FileSpec, int]]] = field(default_factory=dict)
 
     def locate(self, where: str) -> tuple[FileSpec, int, str] | None:
         """Map `visits[V3].window.latest` to (visits.csv spec, line, 'latest')."""
@@ -1021,7 +1168,7 @@ class _Index:
                 lines = self.shift_lines.get(ident, [])
                 if index >= len(lines):
                     return None
-                spec, line, tail = SHIFTS, lines[index], shift.group(2)
+                (spec, line), tail = lines[index], shift.group(2)
             path = tuple(re.sub(r"\[[^\]]*\]", "", tail).strip(".").split(".")) if tail else ()
             column = spec.column_at(path) or (
                 path[-1] if path and path[-1] in spec.column_names else ""
@@ -1070,8 +1217,10 @@ def import_csv_dir(
     for spec in FILES:
         path = found.get(spec.name)
         if path is None:
-            if spec.required:
-                out.add(spec.name, None, None, f"missing required file in {folder}")
+            alternative = _SPEC_BY_COLLECTION.get(_RECURRING.get(spec.collection, ""))
+            if spec.required and not (alternative and alternative.name in found):
+                either = f" (or {alternative.name})" if alternative else ""
+                out.add(spec.name, None, None, f"missing required file{either} in {folder}")
             tables[spec.collection] = None
             continue
         table = read_table(spec, path, out)
@@ -1131,7 +1280,7 @@ def import_csv_dir(
     any_team = teams[0]["id"]
 
     staff: list[dict[str, Any]] = []
-    shifts_of: dict[str, list[tuple[int, int, dict[str, Any]]]] = {}
+    shifts_of: dict[str, list[tuple[int, FileSpec, int, dict[str, Any]]]] = {}
     for row in rows("staff"):
         if row.record is not None:
             staff.append(_dump(row.record))
@@ -1159,11 +1308,14 @@ def import_csv_dir(
                 continue
             shift_day_line[carer, day] = row.line
         if row.record is not None:
-            shifts_of[carer].append((row.record.day, row.line, _dump(row.record)))
+            shifts_of[carer].append((row.record.day, SHIFTS, row.line, _dump(row.record)))
+    _repeat_rota(
+        rows("rota"), start, horizon_days, shifts_of, shift_day_line, unusable, rejected, out
+    )
     for record in staff:
         ordered = sorted(shifts_of[record["id"]], key=lambda s: s[0])
-        record["shifts"] = [s[2] for s in ordered]
-        index.shift_lines[record["id"]] = [s[1] for s in ordered]
+        record["shifts"] = [s[3] for s in ordered]
+        index.shift_lines[record["id"]] = [(s[1], s[2]) for s in ordered]
     for ident in sorted(rejected["staff"] - set(shifts_of)):
         staff.append({"id": ident, "team": any_team})
 
@@ -1182,8 +1334,14 @@ def import_csv_dir(
             visits.append(_dump(row.record))
             index.lines.setdefault("visits", {})[row.record.id] = row.line
 
+    patterns = []
+    for row in rows("patterns"):
+        if row.record is not None:
+            patterns.append(_dump(row.record))
+            index.lines.setdefault("patterns", {})[row.record.id] = row.line
+
     staff_skills = {s for r in staff for s in r.get("skills", [])}
-    visit_skills = {s for r in visits for s in r.get("skills", [])}
+    visit_skills = {s for r in visits + patterns for s in r.get("skills", [])}
     notes.extend(_unserved_skill_notes(visits, visit_skills - staff_skills, index))
 
     document = {
@@ -1194,6 +1352,7 @@ def import_csv_dir(
         "staff": staff,
         "clients": clients,
         "visits": visits,
+        "patterns": patterns,
     }
     try:
         instance = instance_from_data(document, source)
@@ -1207,6 +1366,49 @@ def import_csv_dir(
     if out:
         raise InputError(out.sorted())
     return instance
+
+
+def _repeat_rota(
+    rota: list[Row],
+    start: date,
+    days: int,
+    shifts_of: dict[str, list[tuple[int, FileSpec, int, dict[str, Any]]]],
+    shift_day_line: dict[tuple[str, int], int],
+    unusable: Callable[[str], bool],
+    rejected: dict[str, set[str]],
+    out: CsvProblems,
+) -> None:
+    """Each rota row as the shifts it repeats into over the horizon (weeks counted as
+    patterns count them: calendar weeks from the week of the start date)."""
+    first_weekday = start.weekday()
+    for row in rota:
+        carer = row.values.get("staff")
+        if carer is None:
+            continue
+        if carer not in shifts_of:
+            if not unusable("staff") and carer not in rejected["staff"]:
+                out.at(ROTA, row, "staff", f"unknown carer '{carer}'")
+            continue
+        rule = row.record
+        if rule is None:
+            continue
+        shift = rule.model_dump(by_alias=True, include={"start", "end", "break_"})
+        for day in range(days):
+            week, weekday = divmod(first_weekday + day, 7)
+            if weekday not in rule.weekdays or (week - rule.week_offset) % rule.every_weeks:
+                continue
+            if (carer, day) in shift_day_line:
+                when = start + timedelta(days=day)
+                out.at(
+                    ROTA,
+                    row,
+                    "weekdays",
+                    f"carer '{carer}' already has a shift on {when} "
+                    f"(line {shift_day_line[carer, day]})",
+                )
+                break
+            shift_day_line[carer, day] = row.line
+            shifts_of[carer].append((day, ROTA, row.line, {**shift, "day": day}))
 
 
 def _unserved_skill_notes(

@@ -14,6 +14,7 @@ from hemplan.cli.main import HemplanGroup
 from hemplan.models.contract.problems import InputError
 from hemplan.models.io.csv_import import import_csv_dir
 from hemplan.models.io.load import load_instance
+from tests.paths import INSTANCES
 
 GOOD = {
     "clients.csv": """\
@@ -441,3 +442,71 @@ def test_a_decimal_comma_in_a_comma_separated_file_gets_a_hint(tmp_path: Path) -
     assert code == 2
     assert "clients.csv:2: the row has 10 cells but the header only 8 columns" in output
     assert "a decimal comma in a comma-separated file?" in output
+
+
+def test_the_bundled_csv_example_of_recurring_rows_imports_to_its_json_twin() -> None:
+    """instances/csv-example holds a district in recurring rows only (rota.csv, patterns.csv,
+    Swedish headers); instances/csv-example.json the same district with JSON patterns and
+    every shift written out."""
+    imported = import_csv_dir(
+        INSTANCES / "csv-example", start_date=date(2026, 1, 5), days=14, name="csv-example"
+    )
+    twin = load_instance(INSTANCES / "csv-example.json")
+    assert imported.model_dump() == twin.model_dump()
+    assert len(imported.visits) == 59 and sum(len(s.shifts) for s in imported.staff) == 60
+
+
+ROTA = "staff;weekdays;every_weeks;week_offset;start;end\n"
+
+
+def test_a_rota_row_repeats_on_its_weekdays_and_weeks(tmp_path: Path) -> None:
+    files = dict(GOOD)
+    files["shifts.csv"] = None
+    files["rota.csv"] = (
+        ROTA + "S1;mon|wed;;;07:00;15:00\nS2;helg;2;1;08:00;16:00\nS3;alla;;;07:00;12:00\n"
+    )
+    instance = import_csv_dir(write_folder(tmp_path / "r", files), days=14)
+    monday = instance.horizon.start_date
+    assert monday.weekday() == 0  # the GOOD dates start on Monday 2025-03-03
+    assert [s.day for s in instance.staff_by_id["S1"].shifts] == [0, 2, 7, 9]
+    assert [s.day for s in instance.staff_by_id["S2"].shifts] == [12, 13]  # the second weekend
+    assert len(instance.staff_by_id["S3"].shifts) == 14
+
+
+@pytest.mark.parametrize(
+    ("rota", "message"),
+    [
+        ("S1;mon|funday;;;07:00;15:00", "rota.csv:2: weekdays: 'funday' is not a weekday"),
+        ("S1;fri-mon;;;07:00;15:00", "rota.csv:2: weekdays: 'fri-mon' runs backwards"),
+        ("S9;mon;;;07:00;15:00", "rota.csv:2: staff: unknown carer 'S9'"),
+        ("S1;mon;;;15:00;07:00", "rota.csv:2: end: 07:00 is not after start 15:00"),
+    ],
+)
+def test_a_wrong_rota_row_is_named_by_line_and_column(
+    tmp_path: Path, rota: str, message: str
+) -> None:
+    files = dict(GOOD)
+    files["shifts.csv"] = None
+    files["rota.csv"] = ROTA + rota + "\n"
+    code, output = run(
+        str(write_folder(tmp_path / "r", files)), "-o", str(tmp_path / "x.json"), "--days", "14"
+    )
+    assert code == 2
+    assert message in output, output
+
+
+def test_recurring_rows_alone_need_a_horizon_length(tmp_path: Path) -> None:
+    files = {k: v for k, v in GOOD.items() if k not in ("shifts.csv", "visits.csv")}
+    files["rota.csv"] = ROTA + "S1;mon;;;07:00;15:00\n"
+    files["patterns.csv"] = (
+        "id;client;weekdays;earliest;latest;duration\nP1;C1;mon;08:00;09:00;30\n"
+    )
+    code, output = run(
+        str(write_folder(tmp_path / "r", files)),
+        "-o",
+        str(tmp_path / "x.json"),
+        "--start-date",
+        "2025-03-03",
+    )
+    assert code == 2
+    assert "give --days N" in output
