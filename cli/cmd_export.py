@@ -1,4 +1,5 @@
-"""`hemplan export`: day lists (CSV) or calendars (iCalendar) per carer, for handing out."""
+"""`hemplan export`: day lists (CSV), calendars (iCalendar) or printable day sheets per carer,
+and letters to clients ("who comes when"), for handing out."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import click
 
 from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.evaluator import evaluate
+from hemplan.models.exports.client_letters import client_letters
+from hemplan.models.exports.day_sheets import day_sheets
 from hemplan.models.exports.daylist_csv import day_lists
 from hemplan.models.exports.ical import calendars
 from hemplan.models.exports.matching import check_matches
 from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.models.io.write import write_text_atomic
+from hemplan.models.texts import LANGS, Texts, default_lang
 
 
 def output_folder(path: str) -> Path:
@@ -42,8 +46,25 @@ def output_folder(path: str) -> Path:
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(["csv", "ics"]),
-    help="csv: a day list per carer; ics: an iCalendar file per carer.",
+    type=click.Choice(["csv", "ics", "sheets", "letters"]),
+    help=(
+        "csv: a day list per carer; ics: an iCalendar file per carer; sheets: printable day "
+        "sheets (HTML, a page per day) per carer; letters: a 'who comes when' letter (HTML) "
+        "per client for one week."
+    ),
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help="Language of day sheets and letters [default: from the locale: sv if Swedish, else en].",
+)
+@click.option(
+    "--week",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Letters: which week of the schedule (1 = its first seven days).",
 )
 @click.option(
     "-o",
@@ -52,8 +73,16 @@ def output_folder(path: str) -> Path:
     type=click.Path(file_okay=False),
     help="Folder for the files (made if missing); one file per carer, named by carer id.",
 )
-def export(schedule_file: str, instance_file: str, fmt: str, output: str) -> None:
-    """Write one day list or calendar per carer of SCHEDULE_FILE."""
+def export(
+    schedule_file: str,
+    instance_file: str,
+    fmt: str,
+    lang: str | None,
+    week: int,
+    output: str,
+) -> None:
+    """Write one day list, calendar or sheet per carer of SCHEDULE_FILE, or a letter per
+    client."""
     instance = load_instance(instance_file)
     schedule = load_schedule(schedule_file)
     check_matches(instance, schedule, schedule_file)
@@ -64,11 +93,26 @@ def export(schedule_file: str, instance_file: str, fmt: str, output: str) -> Non
             f"'hemplan evaluate' lists them",
             err=True,
         )
+    texts = Texts(lang or default_lang())
     if fmt == "csv":
         files = day_lists(instance, schedule)
+    elif fmt == "sheets":
+        files = day_sheets(instance, schedule, texts)
+    elif fmt == "letters":
+        first = (week - 1) * 7
+        if first >= instance.horizon.days:
+            raise InputError(
+                [
+                    InputProblem(
+                        "--week", str(week), f"the schedule has {instance.horizon.days} days"
+                    )
+                ]
+            )
+        files = client_letters(instance, schedule, texts, first_day=first)
     else:
         files = calendars(instance, schedule, datetime.now(UTC).replace(microsecond=0))
     folder = output_folder(output)
     for name, text in files.items():
         write_text_atomic(folder / name, text)
-    click.echo(f"{output}: {len(files)} {fmt} file(s), one per carer with visits")
+    per = "client with visits that week" if fmt == "letters" else "carer with visits"
+    click.echo(f"{output}: {len(files)} {fmt} file(s), one per {per}")

@@ -63,9 +63,8 @@ def segments(route: Route) -> list[Segment]:
             rest = stop
         elif stop.travel:
             if rest is not None and rest.end + stop.travel > stop.start:  # no room after the break
-                depart = visit_end if visit_end is not None else rest.start - stop.travel
-            elif rest is not None:
-                depart = rest.end
+                # just before the break, so the carer rests at the next client's
+                depart = max(visit_end or 0, rest.start - stop.travel)
             else:  # leave just in time: idle time is spent before leaving, not at the door
                 depart = stop.start - stop.travel
             timed.append(Segment("travel", depart, depart + stop.travel, stop))

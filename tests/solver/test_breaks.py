@@ -39,8 +39,8 @@ def test_day_list_puts_the_journey_before_a_break_that_ends_at_the_next_visit() 
     assert parts == [
         ("travel", 956, 960),
         ("visit", 960, 985),
-        ("travel", 985, 986),
-        ("wait", 986, 1050),
+        ("wait", 985, 1049),
+        ("travel", 1049, 1050),
         ("break", 1050, 1070),
         ("visit", 1070, 1100),
         ("travel", 1100, 1106),
