@@ -34,8 +34,8 @@ def client_letters(
         visit = instance.visit_by_id.get(a.visit)
         if visit is None or not first_day <= a.day <= last_day:
             continue
-        names = [_first_name(instance, c) for c in a.carers if c in instance.staff_by_id]
-        visits.setdefault(visit.client, []).append((a.day, a.start, names))
+        who = [_first_name(instance, c) for c in a.carers if c in instance.staff_by_id]
+        visits.setdefault(visit.client, []).append((a.day, a.start, who))
     names = file_names(sorted(visits), ".html")
     first = day_date(instance, first_day)
     last = first + timedelta(days=last_day - first_day)

@@ -943,9 +943,7 @@ def _horizon(
             if isinstance(row.values.get(name), int):
                 offsets.append(row.values[name])
 
-    recurring = any(
-        (table := tables.get(c)) is not None and table.rows for c in ("patterns", "rota")
-    )
+    recurring = any(bool(t.rows) for c in ("patterns", "rota") if (t := tables.get(c)))
     if days is None and recurring and not offsets:
         out.add(
             folder,
