@@ -1,10 +1,11 @@
 """Continuity per client: which carers each client met and how often, as a heat map per team.
 
-Rows are the team's clients, columns its carers (then any borrowed carer); a cell holds the
-visits that carer made to that client, shaded by its share of the client's most frequent
-carer. Beside it: distinct carers against the client's lower bound and the 14-day indicator
-per period (distinct carers met 07:00-22:00; bold where the client is in the national
-indicator's population, i.e. has daily care).
+Rows are the team's clients, worst first (most carers above the client's lower bound), with
+the contact carer (outlined) and preferred carers; columns its carers (then any borrowed
+carer); a cell holds the visits that carer made to that client, shaded by its share of the
+client's most frequent carer. Beside it: distinct carers against the client's lower bound and
+the 14-day indicator per period (distinct carers met 07:00-22:00; bold where the client is in
+the national indicator's population, i.e. has daily care).
 """
 
 from __future__ import annotations
@@ -27,7 +28,15 @@ def continuity_tables(instance: Instance, evaluation: Evaluation, classes: dict[
     spans = periods(instance.horizon.days)
     tables = []
     for team in instance.teams:
-        clients = sorted((c for c in instance.clients if c.team == team.id), key=lambda c: c.id)
+        # worst first: most carers above the client's bound, then most carers
+        clients = sorted(
+            (c for c in instance.clients if c.team == team.id),
+            key=lambda c: (
+                -(evaluation.clients[c.id].distinct - evaluation.clients[c.id].lower_bound),
+                -evaluation.clients[c.id].distinct,
+                c.id,
+            ),
+        )
         if not clients:
             continue
         met = {carer for c in clients for carer in evaluation.clients[c.id].visits_by_carer}
@@ -56,12 +65,19 @@ def continuity_tables(instance: Instance, evaluation: Evaluation, classes: dict[
             share = f"{entry.contact_share:.0%}" if entry.contact_share is not None else "-"
             excess = " over" if entry.distinct > entry.lower_bound else ""
             cells = "".join(
-                f'<td class="{_shade(counts.get(c, 0), top)}">{counts.get(c, "")}</td>'
+                f'<td class="{_shade(counts.get(c, 0), top)}'
+                f'{" contact" if c == client.contact_carer else ""}">{counts.get(c, "")}</td>'
                 for c in carers
             )
+            wishes = []
+            if client.contact_carer:
+                wishes.append(f"contact {client.contact_carer}")
+            if client.preferred_carers:
+                wishes.append(f"prefers {', '.join(client.preferred_carers)}")
             rows.append(
                 f'<tr><th class="client"><span class="sw {classes[client.id]}"></span>'
-                f"{escape(client.name or client.id)} <small>{escape(client.id)}</small></th>"
+                f"{escape(client.name or client.id)} <small>{escape(client.id)}</small>"
+                f"{'<br><small>' + escape('; '.join(wishes)) + '</small>' if wishes else ''}</th>"
                 f"<td>{entry.assigned_visits}/"
                 f"{len(instance.visits_by_client.get(client.id, []))}</td>"
                 f'<td class="n{excess}">{entry.distinct}</td><td>{entry.lower_bound}</td>'

@@ -1,7 +1,8 @@
 """A day's Gantt chart: one row per working carer, grouped by team, as inline SVG.
 
 The shift is a pale band; travel a thin dark bar, the break a hatched-grey box, visits boxes
-in the client's colour with a black outline when double-staffed. Each box has a tooltip
+in the client's colour with a black outline when double-staffed and the client's name on the
+bar where it fits; a shift without any visit says so (idle capacity). Each box has a tooltip
 (`<title>`) with times, client, service and partner. One minute is one pixel-ish, so a day
 of 50 carers stays a few tens of kilobytes.
 """
@@ -55,6 +56,17 @@ def _box(cls: str, x0: float, x1: float, y: float, h: float, title: str = "") ->
         f'width="{max(x1 - x0, 1):.0f}" height="{h:.0f}"'
     )
     return f"{body}>{tip}</rect>" if tip else f"{body}/>"
+
+
+def _bar_label(instance: Instance, client_id: str, x0: float, x1: float, y: float) -> str:
+    """The client's name on its bar, cut to the bar's width (about 6 px a character)."""
+    client = instance.client_by_id[client_id]
+    name = client.name or client.id
+    room = int((x1 - x0 - 4) // 6)
+    if room < 2:
+        return ""
+    shown = name if len(name) <= room else name[: room - 1] + "…"
+    return f'<text class="bl" x="{x0 + 2:.0f}" y="{y + 13}">{escape(shown)}</text>'
 
 
 def _visit_tip(
@@ -121,6 +133,11 @@ def gantt_svg(
                     )
                 )
             route = routes.get(carer.id)
+            if shift and not (route and route.stops):  # a whole shift without a visit
+                rows.append(
+                    f'<text class="idle" x="{x(shift.start) + 4:.0f}" y="{y + 13}">'
+                    f"{escape('idle: no visits this shift')}</text>"
+                )
             for part in segments(route) if route else []:
                 if part.kind == "travel":
                     rows.append(_box("tr", x(part.start), x(part.end), top + BAR / 2 - 2, 4))
@@ -152,6 +169,7 @@ def gantt_svg(
                             ),
                         )
                     )
+                    rows.append(_bar_label(instance, visit.client, x(part.start), x(part.end), y))
             y += ROW
     axis = []
     for hour in range(t0 // 60, t1 // 60 + 1):

@@ -13,11 +13,11 @@ from collections import defaultdict
 from datetime import timedelta
 from html import escape
 
-from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Route, Schedule
 from hemplan.models.contract.version import hemplan_version
 from hemplan.models.evaluator import Evaluation
+from hemplan.models.evaluator.diagnosis import Diagnosis, diagnose
 from hemplan.models.exports.carer_days import carer_routes, co_carers, day_date
 from hemplan.models.report.continuity import continuity_tables
 from hemplan.models.report.gantt import gantt_svg
@@ -60,6 +60,13 @@ margin-right:4px;vertical-align:middle}
 .h1{background:#e3eef9}.h2{background:#c1d9f0}.h3{background:#8fbbe3}.h4{background:#5a97d1;color:#fff}
 .h5{background:#2a6cb3;color:#fff}.pop{font-weight:700}.out{color:#999}.over{color:#b00;font-weight:700}
 .unassigned td{font-size:12px}
+#days button.bad{border-color:#b00;color:#b00;font-weight:700}#days button.bad.on{color:#fff}
+.week td,.week th{border:1px solid #e4e4e4;font-size:12px;text-align:right}
+.week th:first-child{text-align:left}
+.week th.bad{color:#b00}.week td.idle,svg .idle{color:#b60;fill:#b60;font-style:italic}
+svg .bl{font-size:10px;fill:#111;pointer-events:none}.heat td.contact{outline:2px solid #222}
+@media print{#days{display:none}section.day,section.day[hidden]{display:block!important}
+h2{break-before:page}.scroll{overflow:visible}section.day{break-inside:avoid-page}body{margin:0}}
 """
 
 SCRIPT = """
@@ -83,23 +90,66 @@ def _day_title(instance: Instance, day: int) -> str:
     return f"{WEEKDAYS[when.weekday()]} {when.isoformat()} (day {day})"
 
 
-def _unassigned(instance: Instance, schedule: Schedule) -> dict[int, list[str]]:
-    """Rows of a table of unserved visits, by the first day each visit could be done."""
-    served = {a.visit for a in schedule.assignments}
-    reasons = {u.visit: u.reason for u in schedule.unassigned}
+def _unassigned(left_out: list[Diagnosis]) -> dict[int, list[str]]:
+    """Rows of a table of unserved visits (the evaluator's reason and suggestion), by the
+    first day each visit could be done."""
     rows: dict[int, list[str]] = defaultdict(list)
-    for v in instance.visits:
-        if v.id in served:
-            continue
-        client = instance.client_by_id[v.client]
-        rows[v.day].append(
-            f"<tr><td>{escape(v.id)}</td><td>{escape(client.name or client.id)}</td>"
-            f"<td>{escape(v.service)}</td>"
-            f"<td>{format_clock(v.window.earliest)}-{format_clock(v.window.latest)}</td>"
-            f"<td>{v.duration} min</td>"
-            f"<td>{v.priority}</td><td>{escape(reasons.get(v.id, 'not in the schedule'))}</td></tr>"
+    for d in left_out:
+        why = escape(d.reason) + (f"<br><i>{escape(d.suggestion)}</i>" if d.suggestion else "")
+        rows[d.day].append(
+            f"<tr><td>{escape(d.when)}</td><td>{escape(d.client)}</td>"
+            f"<td>{escape(d.service or d.visit)}</td><td>{d.priority}</td><td>{why}</td></tr>"
         )
     return rows
+
+
+def _week_overview(
+    instance: Instance, by_day: dict[int, dict[str, Route]], problems: dict[int, list[str]]
+) -> str:
+    """Carers x days: visit minutes per shift, idle shifts marked, days with visits left out
+    marked in the header (the week at a glance, before the day-by-day charts)."""
+    days = range(instance.horizon.days)
+    head = "".join(
+        f'<th class="{"bad" if problems.get(d) else ""}">'
+        f"{day_date(instance, d).strftime('%a %d')}"
+        f"{f'<br>{len(problems[d])} out' if problems.get(d) else ''}</th>"
+        for d in days
+    )
+    rows = []
+    for carer in sorted(instance.staff, key=lambda s: (s.team, s.id)):
+        cells = []
+        for d in days:
+            shift = carer.shift_by_day.get(d)
+            route = by_day[d].get(carer.id)
+            if shift is None:
+                cells.append("<td></td>")
+                continue
+            minutes = (
+                sum(st.end - st.start for st in route.stops if st.kind == "visit") if route else 0
+            )
+            if minutes == 0:
+                cells.append('<td class="idle" title="a shift without visits">idle</td>')
+            else:
+                cells.append(f'<td title="visit minutes of the shift">{minutes}</td>')
+        rows.append(
+            f"<tr><th>{escape(carer.name or carer.id)} <small>{escape(carer.id)}</small></th>"
+            f"{''.join(cells)}</tr>"
+        )
+    return (
+        '<div class="scroll"><table class="week"><tr><th>carer</th>'
+        f"{head}</tr>{''.join(rows)}</table></div>"
+    )
+
+
+def _day_button(instance: Instance, day: int, left_out: int) -> str:
+    """A day's button; a day with visits left out is marked and says how many."""
+    label = day_date(instance, day).strftime("%a %d %b")
+    if not left_out:
+        return f'<button type="button" data-day="{day}">{label}</button>'
+    return (
+        f'<button type="button" data-day="{day}" class="bad" title="visits left out">'
+        f"{label} ({left_out})</button>"
+    )
 
 
 def _day_section(
@@ -114,9 +164,9 @@ def _day_section(
     missing = ""
     if unassigned:
         missing = (
-            f'<h4>Unassigned ({len(unassigned)})</h4><table class="unassigned"><tr><th>visit</th>'
-            f"<th>client</th><th>service</th><th>window</th><th>duration</th><th>priority</th>"
-            f"<th>reason</th></tr>{''.join(unassigned)}</table>"
+            f'<h4>Unassigned ({len(unassigned)})</h4><table class="unassigned"><tr><th>when</th>'
+            f"<th>client</th><th>service</th><th>priority</th>"
+            f"<th>why (found again by the evaluator)</th></tr>{''.join(unassigned)}</table>"
         )
     hidden = "" if day == 0 else " hidden"
     return (
@@ -136,13 +186,9 @@ def report_page(instance: Instance, schedule: Schedule, evaluation: Evaluation) 
     for carer, routes in carer_routes(schedule).items():
         for route in routes:
             by_day[route.day][carer] = route
-    unassigned = _unassigned(instance, schedule)
+    unassigned = _unassigned(diagnose(instance, schedule))
     days = range(instance.horizon.days)
-    buttons = "".join(
-        f'<button type="button" data-day="{d}">'
-        f"{day_date(instance, d).strftime('%a %d %b')}</button>"
-        for d in days
-    )
+    buttons = "".join(_day_button(instance, d, len(unassigned.get(d, []))) for d in days)
     sections = "".join(
         _day_section(
             instance,
@@ -173,6 +219,9 @@ def report_page(instance: Instance, schedule: Schedule, evaluation: Evaluation) 
         f"{len(instance.staff)} carers · {len(instance.clients)} clients · "
         f"{len(instance.visits)} visits{made_by} · hemplan {escape(hemplan_version())}</p></header>"
         f'<section id="summary"><h2>Summary</h2>{summary_html(evaluation)}</section>'
+        f'<section id="week"><h2>The period at a glance</h2><p class="legend">Visit minutes '
+        f"per carer and shift; <b>idle</b>: a shift without visits; marked days have visits "
+        f"left out.</p>{_week_overview(instance, by_day, unassigned)}</section>"
         f'<section id="plan"><h2>Day by day</h2><nav id="days">{buttons}</nav>'
         f"{map_defs(instance, frames)}{sections}</section>"
         f'<section id="continuity"><h2>Continuity per client</h2><p class="legend">'

@@ -4,6 +4,7 @@ to find the door and what a client needs to know."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,11 @@ from hemplan.models.evaluator import evaluate
 from hemplan.models.exports.client_letters import client_letters
 from hemplan.models.exports.day_sheets import day_sheets
 from hemplan.models.io.load import load_instance
+from hemplan.models.report.html import report_page
 from hemplan.models.texts import Texts, default_lang
 from hemplan.solver.continuity.solve import solve
 from hemplan.solver.method import SolveOptions
+from tests.browser import chromium
 from tests.paths import INSTANCES
 
 EXAMPLE = INSTANCES / "csv-example.json"  # Karin Berg (K1), Skönsmovägen 12, door code 1234
@@ -147,3 +150,49 @@ def test_the_language_follows_a_swedish_locale(monkeypatch: pytest.MonkeyPatch) 
     assert default_lang() == "en"
     with pytest.raises(ValueError):
         Texts("de")
+
+
+def test_a_swedish_day_sheet_a_letter_and_the_report_render_in_headless_chromium(
+    planned: tuple[Instance, Schedule], tmp_path: Path
+) -> None:
+    """The pages as a browser builds them: a client's name on a Gantt bar, Swedish weekdays,
+    the address; each page screenshotted."""
+    binary = shutil.which("chromium")
+    if binary is None:
+        pytest.skip(
+            "Debian's chromium is not installed (apt-get install chromium); .ci/run installs it"
+        )
+    instance, schedule = planned
+    karin = sorted(
+        {a.carers[0] for a in schedule.assignments if instance.visit_by_id[a.visit].client == "K1"}
+    )[0]
+    pages = {
+        "sheet": day_sheets(instance, schedule, Texts("sv"))[f"{karin}.html"],
+        "letter": client_letters(instance, schedule, Texts("sv"))["K1.html"],
+        "report": report_page(instance, schedule, evaluate(instance, schedule)),
+    }
+    expected = {
+        "sheet": ["Karin Berg", "måndag 5 januari 2026", "Skönsmovägen 12", "Portkod: 1234"],
+        "letter": ["Karin Berg", "måndag 5 januari 2026", "mån 5 jan.", "Vem kommer när"],
+        "report": ['class="bl"', "Karin", "idle"],
+    }
+    for name, html in pages.items():
+        page = tmp_path / f"{name}.html"
+        page.write_text(html, encoding="utf-8")
+        dumped = chromium(binary, tmp_path / "profile", "--dump-dom", page.as_uri())
+        assert dumped.returncode == 0, dumped.stderr[-2000:]
+        for found in expected[name]:
+            assert found in dumped.stdout, (name, found)
+        shot = tmp_path / f"{name}.png"
+        chromium(
+            binary,
+            tmp_path / "profile",
+            "--hide-scrollbars",
+            f"--screenshot={shot}",
+            "--window-size=1000,1200",
+            page.as_uri(),
+        )
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    bars = re.findall(r'<text class="bl"[^>]*>([^<]*)</text>', pages["report"])
+    # clients' names on their Gantt bars, cut to the bar: Karin's 30-minute visits show "Kar…"
+    assert "Kar…" in bars and "Olle Ek" in bars  # Olle's hour of cleaning shows his name whole

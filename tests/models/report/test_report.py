@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,12 @@ from hemplan.cli.main import main
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Schedule
 from hemplan.models.evaluator import evaluate
+from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import write_model
 from hemplan.models.report.html import report_page
 from hemplan.models.report.palette import client_colour
+from tests.browser import chromium
+from tests.paths import INSTANCES
 from tests.small_instances import shift, small, visit
 from tests.solved import TINY, solved
 
@@ -105,28 +107,6 @@ def test_hemplan_report_refuses_a_schedule_of_another_instance(solved_tiny, tmp_
     assert not (tmp_path / "r.html").exists()
 
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_report_renders_in_headless_chromium(nasty, tmp_path: Path) -> None:
     binary = shutil.which("chromium")
     if binary is None:
@@ -162,3 +142,24 @@ def test_report_renders_in_headless_chromium(nasty, tmp_path: Path) -> None:
         page.as_uri(),
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_days_with_visits_left_out_are_marked_and_the_week_flags_idle_shifts() -> None:
+    """csv-example leaves weekend insulin visits out: those days' buttons say how many, the
+    table says why (the evaluator's diagnosis), and the week overview marks idle shifts."""
+    instance = load_instance(INSTANCES / "csv-example.json")
+    schedule = solved(instance)
+    evaluation = evaluate(instance, schedule)
+    page = report_page(instance, schedule, evaluation)
+    left_out = {d: 0 for d in range(instance.horizon.days)}
+    served = {a.visit for a in schedule.assignments}
+    for v in instance.visits:
+        if v.id not in served:
+            left_out[v.day] += 1
+    for day, count in left_out.items():
+        marked = f'<button type="button" data-day="{day}" class="bad"' in page
+        assert marked == (count > 0)
+        if count:
+            assert re.search(rf'data-day="{day}" class="bad"[^>]*>[^<]*\({count}\)</button>', page)
+    assert "no carer could ever do it" in page  # the diagnosis, not the solver's own words
+    assert 'id="week"' in page and '<td class="idle"' in page
