@@ -34,13 +34,13 @@ def output_folder(path: str) -> Path:
 
 
 @click.command("export")
-@click.argument("schedule_file", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
     "--instance",
     "instance_file",
-    required=True,
+    default=None,
     type=click.Path(dir_okay=False),
-    help="The instance the schedule was made for (names, places, notes, dates).",
+    help="The instance the schedule was made for, when only SCHEDULE is given as an argument.",
 )
 @click.option(
     "--format",
@@ -74,15 +74,22 @@ def output_folder(path: str) -> Path:
     help="Folder for the files (made if missing); one file per carer, named by carer id.",
 )
 def export(
-    schedule_file: str,
-    instance_file: str,
+    files: tuple[str, ...],
+    instance_file: str | None,
     fmt: str,
     lang: str | None,
     week: int,
     output: str,
 ) -> None:
-    """Write one day list, calendar or sheet per carer of SCHEDULE_FILE, or a letter per
-    client."""
+    """Write one day list, calendar or sheet per carer of the schedule, or a letter per
+    client: `hemplan export INSTANCE SCHEDULE` (as `report` and `evaluate` take them), or
+    `hemplan export SCHEDULE --instance INSTANCE`."""
+    if len(files) == 2 and instance_file is None:
+        instance_file, schedule_file = files
+    elif len(files) == 1 and instance_file is not None:
+        schedule_file = files[0]
+    else:
+        raise click.UsageError("give INSTANCE SCHEDULE, or SCHEDULE --instance INSTANCE")
     instance = load_instance(instance_file)
     schedule = load_schedule(schedule_file)
     check_matches(instance, schedule, schedule_file)

@@ -196,3 +196,42 @@ def test_a_swedish_day_sheet_a_letter_and_the_report_render_in_headless_chromium
     bars = re.findall(r'<text class="bl"[^>]*>([^<]*)</text>', pages["report"])
     # clients' names on their Gantt bars, cut to the bar: Karin's 30-minute visits show "Kar…"
     assert "Kar…" in bars and "Olle Ek" in bars  # Olle's hour of cleaning shows his name whole
+
+
+def test_export_takes_instance_then_schedule_as_report_does(tmp_path: Path) -> None:
+    schedule = tmp_path / "s.json"
+    runner = CliRunner()
+    assert (
+        runner.invoke(
+            main, ["solve", str(EXAMPLE), "-o", str(schedule), "--work-limit", "0.2"]
+        ).exit_code
+        == 0
+    )
+    both = runner.invoke(
+        main, ["export", str(EXAMPLE), str(schedule), "--format", "csv", "-o", str(tmp_path / "a")]
+    )
+    old = runner.invoke(
+        main,
+        [
+            "export",
+            str(schedule),
+            "--instance",
+            str(EXAMPLE),
+            "--format",
+            "csv",
+            "-o",
+            str(tmp_path / "b"),
+        ],
+    )
+    assert both.exit_code == 0 and old.exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(
+        p.name for p in (tmp_path / "b").iterdir()
+    )
+    for path in (tmp_path / "a").iterdir():
+        assert path.read_text(encoding="utf-8") == (tmp_path / "b" / path.name).read_text(
+            encoding="utf-8"
+        )
+    alone = runner.invoke(
+        main, ["export", str(schedule), "--format", "csv", "-o", str(tmp_path / "c")]
+    )
+    assert alone.exit_code == 2 and "give INSTANCE SCHEDULE" in alone.output
