@@ -130,9 +130,16 @@ def solve(
             with ProgressBoard(
                 f"hemplan solve {Path(instance_file).name}", SCORE_COLUMNS, mode
             ) as board:
-                rows = ScoreRows(board)
+                # the seconds left, when the clock is what ends the search
+                rows = ScoreRows(board, time_limit if work_limit is None else None)
+                teams = instance.team_by_id
+
+                def row_of(team: str) -> str:
+                    known = teams.get(team)
+                    return f"team {known.name} ({team})" if known and known.name else f"team {team}"
+
                 result = METHODS[method].solve(
-                    instance, options, lambda event: rows(f"team {event.team}", event)
+                    instance, options, lambda event: rows(row_of(event.team), event)
                 )
             write_model(output, result.schedule)
     except KeyboardInterrupt:  # before any plan existed, or again while writing (atomic)

@@ -22,7 +22,15 @@ from rich.text import Text
 from hemplan.solver.method import Progress
 
 Mode = Literal["auto", "live", "lines", "none"]
-SCORE_COLUMNS = ["unassigned", "distinct carers", "bound", "worst excess", "travel", "at s"]
+# "found at s": seconds from the start when the row's best plan so far was found
+SCORE_COLUMNS = [
+    "unassigned",
+    "distinct carers",
+    "bound",
+    "worst excess",
+    "travel",
+    "found at s",
+]
 MODES: tuple[str, ...] = ("auto", "live", "lines", "none")
 Cell = str | int | float | None
 
@@ -129,9 +137,10 @@ class ScoreRows:
     """Feeds solver progress events to a board: each row sums the latest score of its teams
     (a row per team for `solve`, a row per method for `compare`), with totals underneath."""
 
-    def __init__(self, board: ProgressBoard) -> None:
+    def __init__(self, board: ProgressBoard, time_limit: float | None = None) -> None:
         self.board = board
         self.latest: dict[str, dict[str, Progress]] = {}
+        self.time_limit = time_limit  # seconds in all, to say how many are left
 
     def __call__(self, row: str, event: Progress) -> None:
         teams = self.latest.setdefault(row, {})
@@ -147,15 +156,20 @@ class ScoreRows:
                 "bound": sum(p.bound for p in teams.values()),
                 "worst excess": max(s.worst_excess for s in scores),
                 "travel": sum(s.travel for s in scores),
-                "at s": round(event.elapsed, 1),
+                "found at s": round(event.elapsed, 1),
             },
         )
 
     def _totals(self) -> str:
-        if len(self.latest) < 2:
-            return ""
         events = [p for teams in self.latest.values() for p in teams.values()]
-        return (
+        left = ""
+        if self.time_limit is not None and events:
+            elapsed = max(p.elapsed for p in events)
+            remaining = max(0.0, self.time_limit - elapsed)
+            left = f"[about {remaining:.0f} s left of {self.time_limit:.0f} s]"
+        if len(self.latest) < 2:
+            return left
+        return left + (
             f"[{len(self.latest)} rows: unassigned "
             f"{sum(p.score.unassigned_mandatory + p.score.unassigned_deferrable for p in events)}, "
             f"distinct carers {sum(p.score.distinct_carers for p in events)} "
