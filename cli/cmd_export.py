@@ -57,7 +57,7 @@ def output_folder(path: str) -> Path:
     "--lang",
     type=click.Choice(LANGS),
     default=None,
-    help="Language of day sheets and letters [default: from the locale: sv if Swedish, else en].",
+    help="Language of what people read [default: from the locale: sv if Swedish, else en].",
 )
 @click.option(
     "--week",
@@ -102,7 +102,7 @@ def export(
         )
     texts = Texts(lang or default_lang())
     if fmt == "csv":
-        files = day_lists(instance, schedule)
+        files = day_lists(instance, schedule, texts)
     elif fmt == "sheets":
         files = day_sheets(instance, schedule, texts)
     elif fmt == "letters":
@@ -117,7 +117,7 @@ def export(
             )
         files = client_letters(instance, schedule, texts, first_day=first)
     else:
-        files = calendars(instance, schedule, datetime.now(UTC).replace(microsecond=0))
+        files = calendars(instance, schedule, datetime.now(UTC).replace(microsecond=0), texts)
     folder = output_folder(output)
     for name, text in files.items():
         write_text_atomic(folder / name, text)

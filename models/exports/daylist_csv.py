@@ -23,6 +23,7 @@ from hemplan.models.exports.carer_days import (
     file_names,
     segments,
 )
+from hemplan.models.texts import Texts
 
 COLUMNS = [
     "date",
@@ -47,23 +48,29 @@ COLUMNS = [
     "co_carer_names",
     "notes",
 ]
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+ENGLISH = Texts("en")
 DELIMITER = ";"
 BOM = "\ufeff"
 
 
 def _row(
-    instance: Instance, route: Route, kind: str, start: int, end: int, **cells: str
+    instance: Instance,
+    route: Route,
+    kind: str,
+    start: int,
+    end: int,
+    texts: Texts = ENGLISH,
+    **cells: str,
 ) -> dict[str, str]:
     when = day_date(instance, route.day)
     carer = instance.staff_by_id[route.carer]
     return {
         "date": when.isoformat(),
-        "weekday": WEEKDAYS[when.weekday()],
+        "weekday": texts.weekday(when),
         "day": str(route.day),
         "carer": carer.id,
         "carer_name": carer.name,
-        "kind": kind,
+        "kind": texts.word("kind", kind),
         "start": format_clock(start),
         "end": format_clock(end),
         "minutes": str(end - start),
@@ -72,14 +79,14 @@ def _row(
 
 
 def route_rows(
-    instance: Instance, route: Route, partners: dict[str, list[str]]
+    instance: Instance, route: Route, partners: dict[str, list[str]], texts: Texts = ENGLISH
 ) -> list[dict[str, str]]:
     """The rows of one carer's day in time order (see `carer_days.segments`)."""
     rows: list[dict[str, str]] = []
     shift = instance.staff_by_id[route.carer].shift_by_day.get(route.day)
     if shift is not None:  # the day's frame first: when to come and when the day ends
-        rows.append(_row(instance, route, "shift", shift.start, shift.end))
-    here = "office"
+        rows.append(_row(instance, route, "shift", shift.start, shift.end, texts))
+    here = texts.t("office")
     for part in segments(route):
         stop = part.stop
         visit = (
@@ -87,13 +94,21 @@ def route_rows(
         )
         client = instance.client_by_id[visit.client] if visit else None
         if part.kind == "travel":
-            there = (client.name or client.id) if client else "office"
+            there = (client.name or client.id) if client else texts.t("office")
             rows.append(
-                _row(instance, route, "travel", part.start, part.end, notes=f"{here} -> {there}")
+                _row(
+                    instance,
+                    route,
+                    "travel",
+                    part.start,
+                    part.end,
+                    texts,
+                    notes=f"{here} -> {there}",
+                )
             )
             here = there
         elif visit is None or client is None or part.kind != "visit":  # wait, break
-            rows.append(_row(instance, route, part.kind, part.start, part.end))
+            rows.append(_row(instance, route, part.kind, part.start, part.end, texts))
         else:
             others = [c for c in partners.get(visit.id, []) if c != route.carer]
             rows.append(
@@ -103,6 +118,7 @@ def route_rows(
                     "visit",
                     part.start,
                     part.end,
+                    texts,
                     visit=visit.id,
                     client=client.id,
                     client_name=client.name,
@@ -124,8 +140,9 @@ def route_rows(
     return rows
 
 
-def day_lists(instance: Instance, schedule: Schedule) -> dict[str, str]:
-    """One CSV day list per carer with a route: {file name: text}."""
+def day_lists(instance: Instance, schedule: Schedule, texts: Texts = ENGLISH) -> dict[str, str]:
+    """One CSV day list per carer with a route: {file name: text}; column names, weekdays and
+    row kinds in the language of `texts`."""
     routes = carer_routes(schedule)
     partners = co_carers(schedule)
     names = file_names(list(routes), ".csv")
@@ -135,8 +152,8 @@ def day_lists(instance: Instance, schedule: Schedule) -> dict[str, str]:
         writer = csv.DictWriter(
             out, fieldnames=COLUMNS, delimiter=DELIMITER, restval="", lineterminator="\r\n"
         )
-        writer.writeheader()
+        writer.writerow({c: texts.word("column", c) for c in COLUMNS})
         for route in carer_days:
-            writer.writerows(route_rows(instance, route, partners))
+            writer.writerows(route_rows(instance, route, partners, texts))
         files[names[carer]] = BOM + out.getvalue()
     return files

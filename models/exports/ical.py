@@ -16,6 +16,9 @@ from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Route, Schedule
 from hemplan.models.contract.version import hemplan_version
 from hemplan.models.exports.carer_days import carer_routes, co_carers, file_names, moment
+from hemplan.models.texts import Texts
+
+ENGLISH = Texts("en")
 
 TZID = "Europe/Stockholm"
 VTIMEZONE = [
@@ -75,7 +78,7 @@ def _local(stamp: datetime) -> str:
 
 
 def _events(
-    instance: Instance, route: Route, partners: dict[str, list[str]], stamp: str
+    instance: Instance, route: Route, partners: dict[str, list[str]], stamp: str, texts: Texts
 ) -> list[str]:
     lines: list[str] = []
     carer = route.carer
@@ -90,22 +93,23 @@ def _events(
             for c in others
             if c in instance.staff_by_id
         )
-        title = f"{client.name or client.id}: {visit.service or 'visit'}" + (
-            f" (with {with_names})" if others else ""
+        title = f"{client.name or client.id}: {visit.service or texts.t('visit')}" + (
+            f" ({texts.t('with {names}', names=with_names)})" if others else ""
         )
+        who = f"{client.name} ({client.id})" if client.name else client.id
         details = [
-            f"Client: {client.name} ({client.id})" if client.name else f"Client: {client.id}",
-            f"Visit: {visit.id}",
-            f"Service: {visit.service}" if visit.service else "",
+            f"{texts.t('Client')}: {who}",
+            f"{texts.t('Visit')}: {visit.id}",
+            f"{texts.t('Service')}: {visit.service}" if visit.service else "",
             (
-                f"Time: {format_clock(stop.start)}-{format_clock(stop.end)} "
+                f"{texts.t('Time')}: {format_clock(stop.start)}-{format_clock(stop.end)} "
                 f"({stop.end - stop.start} min)"
             ),
-            f"Together with: {with_names}" if others else "",
-            f"Travel before: {stop.travel} min" if stop.travel else "",
-            f"Door code: {client.door_code}" if client.door_code else "",
-            f"Phone: {client.phone}" if client.phone else "",
-            f"Notes: {visit.notes}" if visit.notes else "",
+            f"{texts.t('Together with')}: {with_names}" if others else "",
+            texts.t("Travel before: {minutes} min", minutes=stop.travel) if stop.travel else "",
+            f"{texts.t('Door code')}: {client.door_code}" if client.door_code else "",
+            f"{texts.t('Phone')}: {client.phone}" if client.phone else "",
+            f"{texts.t('Notes')}: {visit.notes}" if visit.notes else "",
         ]
         place = client.location
         where = client.address or f"{place.lat:.6f}, {place.lon:.6f}"
@@ -132,6 +136,7 @@ def calendar(
     routes: list[Route],
     partners: dict[str, list[str]],
     stamp: datetime,
+    texts: Texts = ENGLISH,
 ) -> str:
     """The VCALENDAR text of one carer's visits; `stamp` (UTC) is the DTSTAMP of every event."""
     staff = instance.staff_by_id[carer]
@@ -147,14 +152,19 @@ def calendar(
         *VTIMEZONE,
     ]
     for route in routes:
-        lines += _events(instance, route, partners, utc)
+        lines += _events(instance, route, partners, utc, texts)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
-def calendars(instance: Instance, schedule: Schedule, stamp: datetime) -> dict[str, str]:
-    """One .ics file per carer with a route: {file name: text}."""
+def calendars(
+    instance: Instance, schedule: Schedule, stamp: datetime, texts: Texts = ENGLISH
+) -> dict[str, str]:
+    """One .ics file per carer with a route: {file name: text}, its texts in the language of
+    `texts`."""
     routes = carer_routes(schedule)
     partners = co_carers(schedule)
     names = file_names(list(routes), ".ics")
-    return {names[c]: calendar(instance, c, days, partners, stamp) for c, days in routes.items()}
+    return {
+        names[c]: calendar(instance, c, days, partners, stamp, texts) for c, days in routes.items()
+    }

@@ -54,6 +54,15 @@ class Texts:
         text = self._messages.get(message, message)
         return text.format(**values) if values else text
 
+    def word(self, kind: str, name: str) -> str:
+        """A name from a closed list (`kind` says which: a CSV column, a row kind): its
+        translation, else the name itself."""
+        return self._messages.get(f"{kind}:{name}", name)
+
+    def weekday(self, day: date) -> str:
+        """'mån' / 'Mon'."""
+        return format_date(day, "EEE", locale=self.lang).rstrip(".")
+
     def long_date(self, day: date) -> str:
         """'måndag 5 januari 2026' / 'Monday 5 January 2026'."""
         return format_date(day, "EEEE d MMMM y", locale=self.lang)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from hemplan.models.contract.schedule import Schedule
 from hemplan.models.evaluator import evaluate
 from hemplan.models.exports.client_letters import client_letters
 from hemplan.models.exports.day_sheets import day_sheets
+from hemplan.models.exports.daylist_csv import day_lists
+from hemplan.models.exports.ical import calendars
 from hemplan.models.io.load import load_instance
 from hemplan.models.report.html import report_page
 from hemplan.models.texts import Texts, default_lang
@@ -235,3 +238,20 @@ def test_export_takes_instance_then_schedule_as_report_does(tmp_path: Path) -> N
         main, ["export", str(schedule), "--format", "csv", "-o", str(tmp_path / "c")]
     )
     assert alone.exit_code == 2 and "give INSTANCE SCHEDULE" in alone.output
+
+
+def test_day_lists_and_calendars_in_swedish(planned: tuple[Instance, Schedule]) -> None:
+    instance, schedule = planned
+    lists = day_lists(instance, schedule, Texts("sv"))
+    header, *rows = lists["A1.csv"].lstrip("\ufeff").splitlines()
+    assert header.startswith("datum;veckodag;dag;personal;personalnamn;typ;början;slut")
+    assert rows[0].startswith("2026-01-05;mån;0;A1;Aisha Nilsson;pass;07:00;15:30")
+    assert any(";besök;" in r and "Skönsmovägen 12" in r for r in rows)
+    assert all(";visit;" not in r for r in rows)
+    english = day_lists(instance, schedule)["A1.csv"].lstrip("\ufeff").splitlines()
+    assert english[0].startswith("date;weekday;day;carer") and english[1].startswith(
+        "2026-01-05;Mon;"
+    )
+    ics = calendars(instance, schedule, datetime(2026, 1, 1, tzinfo=UTC), Texts("sv"))["A1.ics"]
+    unfolded = ics.replace("\r\n ", "")
+    assert "Brukare: Karin Berg (K1)" in unfolded and "Portkod: 1234" in unfolded
