@@ -10,6 +10,7 @@ from hemplan.models.exports.matching import check_matches
 from hemplan.models.io.load import load_schedule
 from hemplan.models.io.write import write_text_atomic
 from hemplan.models.report.html import report_page
+from hemplan.models.texts import LANGS, Texts, default_lang
 
 
 @click.command()
@@ -20,6 +21,12 @@ from hemplan.models.report.html import report_page
 )
 @history_options
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help="Language of the report [default: from the locale: sv if Swedish, else en].",
+)
 def report(
     instance_file: str,
     schedule_file: str,
@@ -27,6 +34,7 @@ def report(
     allow_borrowing: bool,
     history_files: tuple[str, ...],
     look_back: int | None,
+    lang: str | None,
 ) -> None:
     """Write an HTML report of SCHEDULE_FILE: metrics, Gantt charts, route maps, continuity."""
     instance = load_with_history(instance_file, history_files, look_back)
@@ -43,6 +51,6 @@ def report(
             ),
             err=True,
         )
-    page = report_page(instance, schedule, evaluation)
+    page = report_page(instance, schedule, evaluation, Texts(lang or default_lang()))
     write_text_atomic(output, page)
     click.echo(f"{output}: {len(page.encode('utf-8')) // 1024} KB, {instance.horizon.days} day(s)")

@@ -24,8 +24,20 @@ from hemplan.models.report.gantt import gantt_svg
 from hemplan.models.report.maps import map_defs, route_map, team_frames
 from hemplan.models.report.palette import client_classes, palette_css
 from hemplan.models.report.summary import summary_html
+from hemplan.models.texts import Texts
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+ENGLISH = Texts("en")
+
+CONTINUITY_LEGEND = (
+    "Cells: visits by each carer (darker = closer to the client's most frequent carer; red "
+    "headers: borrowed carers). carers in red: above the lower bound. 14d: the 14-day "
+    "indicator per period, bold where the client has daily care (the national indicator's "
+    "population). Clients worst first; the contact carer is outlined."
+)
+WEEK_LEGEND = (
+    "Visit minutes per carer and shift; idle: a shift without visits; marked days have visits "
+    "left out."
+)
 
 CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:0 1.5em 2em;color:#222}
@@ -78,16 +90,21 @@ b.forEach(function(e){e.addEventListener('click',function(){show(e.getAttribute(
 if(b.length){show(b[0].getAttribute('data-day'));}})();
 """
 
-LEGEND = (
-    '<p class="legend"><span><i class="lsh"></i>shift</span><span><i class="ltr"></i>travel</span>'
-    '<span><i class="lbr"></i>break</span><span><i class="ld"></i>double-staffed visit</span>'
-    "<span>visits are coloured by client; hover for details</span></p>"
-)
+
+def _legend(texts: Texts) -> str:
+    t = texts.t
+    return (
+        f'<p class="legend"><span><i class="lsh"></i>{escape(t("shift"))}</span>'
+        f'<span><i class="ltr"></i>{escape(t("travel"))}</span>'
+        f'<span><i class="lbr"></i>{escape(t("break"))}</span>'
+        f'<span><i class="ld"></i>{escape(t("double-staffed visit"))}</span>'
+        f"<span>{escape(t('visits are coloured by client; hover for details'))}</span></p>"
+    )
 
 
-def _day_title(instance: Instance, day: int) -> str:
+def _day_title(instance: Instance, day: int, texts: Texts) -> str:
     when = day_date(instance, day)
-    return f"{WEEKDAYS[when.weekday()]} {when.isoformat()} (day {day})"
+    return f"{texts.long_date(when)} ({texts.t('day {day}', day=day)})"
 
 
 def _unassigned(left_out: list[Diagnosis]) -> dict[int, list[str]]:
@@ -104,15 +121,18 @@ def _unassigned(left_out: list[Diagnosis]) -> dict[int, list[str]]:
 
 
 def _week_overview(
-    instance: Instance, by_day: dict[int, dict[str, Route]], problems: dict[int, list[str]]
+    instance: Instance,
+    by_day: dict[int, dict[str, Route]],
+    problems: dict[int, list[str]],
+    texts: Texts,
 ) -> str:
     """Carers x days: visit minutes per shift, idle shifts marked, days with visits left out
     marked in the header (the week at a glance, before the day-by-day charts)."""
     days = range(instance.horizon.days)
     head = "".join(
         f'<th class="{"bad" if problems.get(d) else ""}">'
-        f"{day_date(instance, d).strftime('%a %d')}"
-        f"{f'<br>{len(problems[d])} out' if problems.get(d) else ''}</th>"
+        f"{escape(texts.short_date(day_date(instance, d)))}"
+        f"{f'<br>{len(problems[d])} ' + escape(texts.t('out')) if problems.get(d) else ''}</th>"
         for d in days
     )
     rows = []
@@ -128,27 +148,32 @@ def _week_overview(
                 sum(st.end - st.start for st in route.stops if st.kind == "visit") if route else 0
             )
             if minutes == 0:
-                cells.append('<td class="idle" title="a shift without visits">idle</td>')
+                cells.append(
+                    f'<td class="idle" title="{escape(texts.t("a shift without visits"))}">'
+                    f"{escape(texts.t('idle'))}</td>"
+                )
             else:
-                cells.append(f'<td title="visit minutes of the shift">{minutes}</td>')
+                cells.append(
+                    f'<td title="{escape(texts.t("visit minutes of the shift"))}">{minutes}</td>'
+                )
         rows.append(
             f"<tr><th>{escape(carer.name or carer.id)} <small>{escape(carer.id)}</small></th>"
             f"{''.join(cells)}</tr>"
         )
     return (
-        '<div class="scroll"><table class="week"><tr><th>carer</th>'
+        f'<div class="scroll"><table class="week"><tr><th>{escape(texts.t("carer"))}</th>'
         f"{head}</tr>{''.join(rows)}</table></div>"
     )
 
 
-def _day_button(instance: Instance, day: int, left_out: int) -> str:
+def _day_button(instance: Instance, day: int, left_out: int, texts: Texts) -> str:
     """A day's button; a day with visits left out is marked and says how many."""
-    label = day_date(instance, day).strftime("%a %d %b")
+    label = escape(texts.short_date(day_date(instance, day)))
     if not left_out:
         return f'<button type="button" data-day="{day}">{label}</button>'
     return (
-        f'<button type="button" data-day="{day}" class="bad" title="visits left out">'
-        f"{label} ({left_out})</button>"
+        f'<button type="button" data-day="{day}" class="bad" '
+        f'title="{escape(texts.t("visits left out"))}">{label} ({left_out})</button>'
     )
 
 
@@ -160,25 +185,33 @@ def _day_section(
     classes: dict[str, str],
     unassigned: list[str],
     maps: list[str],
+    texts: Texts,
 ) -> str:
+    t = texts.t
     missing = ""
     if unassigned:
+        heads = "".join(
+            f"<th>{escape(t(h))}</th>"
+            for h in ("when", "client", "service", "priority", "why (found again by the evaluator)")
+        )
         missing = (
-            f'<h4>Unassigned ({len(unassigned)})</h4><table class="unassigned"><tr><th>when</th>'
-            f"<th>client</th><th>service</th><th>priority</th>"
-            f"<th>why (found again by the evaluator)</th></tr>{''.join(unassigned)}</table>"
+            f"<h4>{escape(t('Unassigned'))} ({len(unassigned)})</h4>"
+            f'<table class="unassigned"><tr>{heads}</tr>{"".join(unassigned)}</table>'
         )
     hidden = "" if day == 0 else " hidden"
     return (
         f'<section class="day" data-day="{day}" id="day-{day}"{hidden}>'
-        f"<h3>{_day_title(instance, day)}</h3>"
-        f'{LEGEND}<div class="scroll">{gantt_svg(instance, day, routes, partners, classes)}</div>'
-        f'{missing}<h4>Routes</h4><div class="maps">{"".join(maps)}</div></section>'
+        f"<h3>{escape(_day_title(instance, day, texts))}</h3>{_legend(texts)}"
+        f'<div class="scroll">{gantt_svg(instance, day, routes, partners, classes)}</div>'
+        f'{missing}<h4>{escape(t("Routes"))}</h4><div class="maps">{"".join(maps)}</div></section>'
     )
 
 
-def report_page(instance: Instance, schedule: Schedule, evaluation: Evaluation) -> str:
-    """The whole report as one HTML document."""
+def report_page(
+    instance: Instance, schedule: Schedule, evaluation: Evaluation, texts: Texts = ENGLISH
+) -> str:
+    """The whole report as one HTML document, its texts in the language of `texts`."""
+    t = texts.t
     classes = client_classes(instance)
     partners = co_carers(schedule)
     frames = team_frames(instance, schedule)
@@ -188,7 +221,7 @@ def report_page(instance: Instance, schedule: Schedule, evaluation: Evaluation) 
             by_day[route.day][carer] = route
     unassigned = _unassigned(diagnose(instance, schedule))
     days = range(instance.horizon.days)
-    buttons = "".join(_day_button(instance, d, len(unassigned.get(d, []))) for d in days)
+    buttons = "".join(_day_button(instance, d, len(unassigned.get(d, [])), texts) for d in days)
     sections = "".join(
         _day_section(
             instance,
@@ -198,37 +231,54 @@ def report_page(instance: Instance, schedule: Schedule, evaluation: Evaluation) 
             classes,
             unassigned.get(d, []),
             [route_map(instance, r, frames, classes) for _, r in sorted(by_day[d].items())],
+            texts,
         )
         for d in days
     )
     last = instance.horizon.start_date + timedelta(days=instance.horizon.days - 1)
     made = schedule.solver
     made_by = (
-        f" · schedule by {escape(made.method)} ({escape(made.status)}, seed {made.seed})"
+        " · "
+        + t(
+            "schedule by {method} ({status}, seed {seed})",
+            method=made.method,
+            status=made.status,
+            seed=made.seed,
+        )
         if made
         else ""
     )
     name = escape(instance.name or "instance")
+    period = t(
+        "{first} to {last} ({days} days)",
+        first=texts.long_date(instance.horizon.start_date),
+        last=texts.long_date(last),
+        days=instance.horizon.days,
+    )
+    counts = t(
+        "{teams} team(s) · {carers} carers · {clients} clients · {visits} visits",
+        teams=len(instance.teams),
+        carers=len(instance.staff),
+        clients=len(instance.clients),
+        visits=len(instance.visits),
+    )
+    title = escape(t("hemplan report"))
     return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{texts.lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>hemplan report: {name}</title>"
+        f"<title>{title}: {name}</title>"
         f'<link rel="icon" href="data:,"><style>{CSS}{palette_css(instance)}</style></head><body>'
-        f"<header><h1>hemplan report: {name}</h1><p>{instance.horizon.start_date.isoformat()} to "
-        f"{last.isoformat()} ({instance.horizon.days} days) · {len(instance.teams)} team(s) · "
-        f"{len(instance.staff)} carers · {len(instance.clients)} clients · "
-        f"{len(instance.visits)} visits{made_by} · hemplan {escape(hemplan_version())}</p></header>"
-        f'<section id="summary"><h2>Summary</h2>{summary_html(evaluation)}</section>'
-        f'<section id="week"><h2>The period at a glance</h2><p class="legend">Visit minutes '
-        f"per carer and shift; <b>idle</b>: a shift without visits; marked days have visits "
-        f"left out.</p>{_week_overview(instance, by_day, unassigned)}</section>"
-        f'<section id="plan"><h2>Day by day</h2><nav id="days">{buttons}</nav>'
+        f"<header><h1>{title}: {name}</h1><p>{escape(period)} · {escape(counts)}"
+        f"{escape(made_by)} · hemplan {escape(hemplan_version())}</p></header>"
+        f'<section id="summary"><h2>{escape(t("Summary"))}</h2>{summary_html(evaluation, texts)}'
+        "</section>"
+        f'<section id="week"><h2>{escape(t("The period at a glance"))}</h2>'
+        f'<p class="legend">{escape(t(WEEK_LEGEND))}</p>'
+        f"{_week_overview(instance, by_day, unassigned, texts)}</section>"
+        f'<section id="plan"><h2>{escape(t("Day by day"))}</h2><nav id="days">{buttons}</nav>'
         f"{map_defs(instance, frames)}{sections}</section>"
-        f'<section id="continuity"><h2>Continuity per client</h2><p class="legend">'
-        f"Cells: visits by each carer (darker = closer to the client's most frequent carer; "
-        f"red headers: borrowed carers). <b>carers</b> in red: above the lower bound. "
-        f"<b>14d</b>: the 14-day indicator per period, bold where the client has daily care "
-        f"(the national indicator's population).</p>"
+        f'<section id="continuity"><h2>{escape(t("Continuity per client"))}</h2>'
+        f'<p class="legend">{escape(t(CONTINUITY_LEGEND))}</p>'
         f"{continuity_tables(instance, evaluation, classes)}</section>"
         f"<script>{SCRIPT}</script></body></html>\n"
     )

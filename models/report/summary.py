@@ -10,6 +10,9 @@ from html import escape
 
 from hemplan.models.contract.schedule import Distribution, Metrics
 from hemplan.models.evaluator import Evaluation
+from hemplan.models.texts import Texts
+
+ENGLISH = Texts("en")
 
 MAX_VIOLATIONS = 200
 
@@ -67,8 +70,9 @@ def metric_rows(m: Metrics) -> list[tuple[str, str]]:
     ]
 
 
-def summary_html(evaluation: Evaluation) -> str:
-    """The metrics table, preceded by a warning listing the violations if there are any."""
+def summary_html(evaluation: Evaluation, texts: Texts = ENGLISH) -> str:
+    """The metrics table (labels in the language of `texts`), preceded by a warning listing
+    the violations if there are any."""
     parts = []
     if evaluation.violations:
         shown = evaluation.violations[:MAX_VIOLATIONS]
@@ -81,7 +85,7 @@ def summary_html(evaluation: Evaluation) -> str:
             f"</strong><ul>{items}{tail}</ul></div>"
         )
     rows = "".join(
-        f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
+        f"<tr><th>{escape(texts.t(k))}</th><td>{escape(v)}</td></tr>"
         for k, v in metric_rows(evaluation.metrics)
     )
     parts.append(f'<table class="metrics">{rows}</table>')

@@ -155,7 +155,7 @@ def test_the_language_follows_a_swedish_locale(monkeypatch: pytest.MonkeyPatch) 
         Texts("de")
 
 
-def test_a_swedish_day_sheet_a_letter_and_the_report_render_in_headless_chromium(
+def test_a_swedish_day_sheet_letter_and_report_render_in_headless_chromium(
     planned: tuple[Instance, Schedule], tmp_path: Path
 ) -> None:
     """The pages as a browser builds them: a client's name on a Gantt bar, Swedish weekdays,
@@ -172,12 +172,12 @@ def test_a_swedish_day_sheet_a_letter_and_the_report_render_in_headless_chromium
     pages = {
         "sheet": day_sheets(instance, schedule, Texts("sv"))[f"{karin}.html"],
         "letter": client_letters(instance, schedule, Texts("sv"))["K1.html"],
-        "report": report_page(instance, schedule, evaluate(instance, schedule)),
+        "report": report_page(instance, schedule, evaluate(instance, schedule), Texts("sv")),
     }
     expected = {
         "sheet": ["Karin Berg", "måndag 5 januari 2026", "Skönsmovägen 12", "Portkod: 1234"],
         "letter": ["Karin Berg", "måndag 5 januari 2026", "mån 5 jan.", "Vem kommer när"],
-        "report": ['class="bl"', "Karin", "idle"],
+        "report": ['class="bl"', "Karin", "Sammanfattning", "måndag 5 januari 2026", "ledig"],
     }
     for name, html in pages.items():
         page = tmp_path / f"{name}.html"
