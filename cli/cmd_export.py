@@ -34,7 +34,7 @@ def output_folder(path: str) -> Path:
 
 
 @click.command("export")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, metavar="[INSTANCE] SCHEDULE", type=click.Path(dir_okay=False))
 @click.option(
     "--instance",
     "instance_file",
@@ -74,7 +74,7 @@ def output_folder(path: str) -> Path:
     help="Folder for the files (made if missing); one file per carer, named by carer id.",
 )
 def export(
-    files: tuple[str, ...],
+    paths: tuple[str, ...],
     instance_file: str | None,
     fmt: str,
     lang: str | None,
@@ -84,10 +84,10 @@ def export(
     """Write one day list, calendar or sheet per carer of the schedule, or a letter per
     client: `hemplan export INSTANCE SCHEDULE` (as `report` and `evaluate` take them), or
     `hemplan export SCHEDULE --instance INSTANCE`."""
-    if len(files) == 2 and instance_file is None:
-        instance_file, schedule_file = files
-    elif len(files) == 1 and instance_file is not None:
-        schedule_file = files[0]
+    if len(paths) == 2 and instance_file is None:
+        instance_file, schedule_file = paths
+    elif len(paths) == 1 and instance_file is not None:
+        schedule_file = paths[0]
     else:
         raise click.UsageError("give INSTANCE SCHEDULE, or SCHEDULE --instance INSTANCE")
     instance = load_instance(instance_file)
