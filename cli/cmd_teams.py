@@ -1,0 +1,148 @@
+"""`hemplan teams`: propose small teams from a staff pool and write the teamed instance.
+
+The instance is taken as one pool (whatever its `team` fields say); the proposal is written
+as the same instance file with new teams, every client and carer re-teamed (see
+`hemplan.solver.teaming`). A split that cannot work is an InputError naming the team, the day,
+the shift type and the skill or capacity short: one line each, exit 2, no file written.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hemplan.cli.run_options import FiniteFloatRange, seed_option
+from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.problems import InputError, InputProblem
+from hemplan.models.io.bundled import bundled_path
+from hemplan.models.io.load import instance_from_data, load_instance
+from hemplan.models.io.read import read_json
+from hemplan.models.io.write import write_text_atomic
+from hemplan.solver.teaming import Proposal, TeamingOptions, propose_teams
+from hemplan.solver.teaming.document import teamed_document
+
+
+@click.command("teams")
+@click.argument("instance_file", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Teamed instance file to write (JSON).",
+)
+@click.option("--teams", type=click.IntRange(min=1), default=None, help="Number of teams.")
+@click.option(
+    "--team-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Carers per team (sets the number of teams; default 10 when --teams is not given).",
+)
+@click.option(
+    "--min-size", type=click.IntRange(min=1), default=None, help="Fewest carers in a team."
+)
+@click.option("--max-size", type=click.IntRange(min=1), default=None, help="Most carers in a team.")
+@click.option(
+    "--keep-base",
+    is_flag=True,
+    help="Keep the existing office nearest each team instead of one at its clients' centre.",
+)
+@click.option(
+    "--slack",
+    type=FiniteFloatRange(min=0, max=5),
+    default=0.2,
+    show_default=True,
+    help="Paid minutes over visit minutes each team needs on every day and shift type.",
+)
+@seed_option("Seed of the client grouping.")
+@click.option(
+    "--work-limit",
+    type=FiniteFloatRange(min=0.01, max=3600),
+    default=2.0,
+    show_default=True,
+    help="CP-SAT work units for assigning carers (deterministic for a seed).",
+)
+def teams(
+    instance_file: str,
+    output: Path,
+    teams: int | None,
+    team_size: int | None,
+    min_size: int | None,
+    max_size: int | None,
+    keep_base: bool,
+    slack: float,
+    seed: int,
+    work_limit: float,
+) -> None:
+    """Propose small teams from the staff pool of INSTANCE_FILE: clients grouped by place,
+    carers so that every team covers its visits' skills, double staffing and minutes on every
+    day and shift type; writes the instance with the new teams."""
+    if teams is not None and team_size is not None:
+        raise click.UsageError("give --teams or --team-size, not both")
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
+    options = TeamingOptions(
+        teams=teams,
+        team_size=team_size,
+        min_size=min_size,
+        max_size=max_size,
+        keep_base=keep_base,
+        slack=slack,
+        seed=seed,
+        work_limit=work_limit,
+        source=instance_file,
+    )
+    instance = load_instance(instance_file)
+    proposal = propose_teams(instance, options)
+    write_teamed(instance_file, instance, proposal, output)
+    for line in proposal_lines(instance, proposal):
+        click.echo(line)
+    click.echo(f"wrote {output}")
+
+
+def raw_document(instance_file: str) -> dict[str, Any]:
+    """The instance document as written (a file, or a bundled instance by name)."""
+    path = Path(instance_file)
+    if not path.exists():
+        bundled = bundled_path(instance_file)
+        if bundled is not None:
+            path = bundled
+    raw = read_json(path)
+    assert isinstance(raw, dict)  # load_instance accepted it
+    return raw
+
+
+def write_teamed(instance_file: str, instance: Instance, proposal: Proposal, output: Path) -> None:
+    """Write the teamed instance atomically, after loading it back as any command would."""
+    raw = raw_document(instance_file)
+    name = f"{instance.name or Path(instance_file).stem}-teams{len(proposal.teams)}"
+    doc = teamed_document(raw, proposal, name)
+    try:
+        instance_from_data(doc, str(output), output.parent)
+    except InputError as exc:  # a bug, not the user's: say so in one line rather than write it
+        raise InputError(
+            [InputProblem(str(output), "", "the teamed instance does not load back"), *exc.problems]
+        ) from None
+    write_text_atomic(output, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
+def proposal_lines(instance: Instance, proposal: Proposal) -> list[str]:
+    """A line per team, then the totals and the visits nobody could serve."""
+    lines = [team.line() for team in proposal.teams]
+    lines.append(
+        f"{len(proposal.teams)} teams from {len(instance.staff)} carers and "
+        f"{len(instance.clients)} clients"
+    )
+    if proposal.unservable:
+        shown = ", ".join(v.id for v in proposal.unservable[:5])
+        more = len(proposal.unservable) - 5
+        lines.append(
+            f"{len(proposal.unservable)} visits no carer of the pool could serve from their "
+            f"team's office (they stay unassigned): {shown}"
+            + (f" and {more} more" if more > 0 else "")
+        )
+    return lines

@@ -1,0 +1,116 @@
+"""Carers into the groups of clients: a small CP-SAT model.
+
+One boolean per (carer, group); each carer in exactly one group; group sizes within the
+range asked for. Hard: every cover (enough carers who could serve a visit) and every load
+(paid minutes of a day's shift types over the demand with slack). Soft, in this order of
+weight: capacity in proportion to the pool's own ratio on every day and shift type (so no
+team gets all the spare evenings), then a client's contact and preferred carers in the
+client's team.
+
+With `soft=True` the covers and loads become soft too, at weights far above the rest: the
+model then always has an answer, and its shortfalls say which requirement cannot be met,
+which is how an infeasible request is explained.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from hemplan.solver.teaming.needs import Needs
+
+COVER_WEIGHT = 100_000  # a missing carer for a cover, in the soft model
+LOAD_WEIGHT = 100  # a minute of capacity short of the demand with slack, in the soft model
+PREFERENCE_WEIGHT = 60  # a contact or preferred carer in the client's team: an hour of balance
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The group of each carer (None when no assignment was found) and, from the soft model,
+    the shortfall of each cover (carers) and load (minutes) by index into `Needs`."""
+
+    groups: list[int] | None
+    status: str
+    cover_short: dict[int, int]
+    load_short: dict[int, int]
+
+
+def assign_carers(
+    needs: Needs,
+    minutes: list[dict[tuple[int, str], int]],
+    groups: int,
+    sizes: tuple[int, int],
+    preferences: dict[tuple[int, int], int],
+    seed: int = 0,
+    work_limit: float = 2.0,
+    time_limit: float = 30.0,
+    soft: bool = False,
+) -> Assignment:
+    """Solve the assignment; `minutes[c]` are carer c's paid minutes by (day, shift type),
+    `preferences[(c, g)]` how many clients of group g name carer c as contact or preferred."""
+    model = cp_model.CpModel()
+    carers = range(len(minutes))
+    x = {(c, g): model.new_bool_var(f"x{c}_{g}") for c in carers for g in range(groups)}
+    for c in carers:
+        model.add_exactly_one(x[c, g] for g in range(groups))
+    for g in range(groups):
+        model.add_linear_constraint(sum(x[c, g] for c in carers), sizes[0], sizes[1])
+
+    penalties: list[cp_model.LinearExprT] = []
+    cover_short: dict[int, cp_model.IntVar] = {}
+    for i, cover in enumerate(needs.covers):
+        held = sum(x[c, cover.group] for c in cover.able)
+        if soft:
+            short = model.new_int_var(0, cover.count, f"cover{i}")
+            model.add(held + short >= cover.count)
+            cover_short[i] = short
+            penalties.append(COVER_WEIGHT * short)
+        else:
+            model.add(held >= cover.count)
+
+    pool_minutes: dict[tuple[int, frozenset[str]], int] = defaultdict(int)
+    pool_demand: dict[tuple[int, frozenset[str]], int] = defaultdict(int)
+    for load in needs.loads:
+        pool_demand[load.day, load.types] += load.demand
+    for key in pool_demand:
+        day, types = key
+        pool_minutes[key] = sum(m.get((day, t), 0) for m in minutes for t in types)
+    load_short: dict[int, cp_model.IntVar] = {}
+    for i, load in enumerate(needs.loads):
+        paid = {c: sum(minutes[c].get((load.day, t), 0) for t in load.types) for c in carers}
+        capacity = sum(paid[c] * x[c, load.group] for c in carers if paid[c])
+        if soft:
+            short = model.new_int_var(0, load.minutes, f"load{i}")
+            model.add(capacity + short >= load.minutes)
+            load_short[i] = short
+            penalties.append(LOAD_WEIGHT * short)
+        else:
+            model.add(capacity >= load.minutes)
+        key = (load.day, load.types)
+        fair = pool_minutes[key] * load.demand // max(1, pool_demand[key])
+        if fair > load.minutes:  # below its share of the pool's spare time: a soft shortfall
+            below = model.new_int_var(0, fair, f"fair{i}")
+            model.add(capacity + below >= fair)
+            penalties.append(below)
+    bonus = [PREFERENCE_WEIGHT * n * x[c, g] for (c, g), n in sorted(preferences.items())]
+    model.minimize(sum(penalties) - sum(bonus))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # one worker and a work limit: the same seed, the same teams
+    solver.parameters.random_seed = seed % (2**31)
+    solver.parameters.max_deterministic_time = work_limit
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.catch_sigint_signal = False
+    status = solver.solve(model)
+    name = solver.status_name(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Assignment(None, name, {}, {})
+    chosen = [next(g for g in range(groups) if solver.boolean_value(x[c, g])) for c in carers]
+    return Assignment(
+        chosen,
+        name,
+        {i: int(solver.value(v)) for i, v in cover_short.items() if solver.value(v) > 0},
+        {i: int(solver.value(v)) for i, v in load_short.items() if solver.value(v) > 0},
+    )
