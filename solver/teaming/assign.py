@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from hemplan.solver.teaming.needs import Needs
+from hemplan.solver.teaming.needs import Needs, load_minutes
 
 COVER_WEIGHT = 100_000  # a missing carer for a cover, in the soft model
 LOAD_WEIGHT = 100  # a minute of capacity short of the demand with slack, in the soft model
@@ -40,6 +40,7 @@ class Assignment:
 def assign_carers(
     needs: Needs,
     minutes: list[dict[tuple[int, str], int]],
+    skills: list[set[str]],
     groups: int,
     sizes: tuple[int, int],
     preferences: dict[tuple[int, int], int],
@@ -49,6 +50,7 @@ def assign_carers(
     soft: bool = False,
 ) -> Assignment:
     """Solve the assignment; `minutes[c]` are carer c's paid minutes by (day, shift type),
+    `skills[c]` the skills carer c holds,
     `preferences[(c, g)]` how many clients of group g name carer c as contact or preferred."""
     model = cp_model.CpModel()
     carers = range(len(minutes))
@@ -70,16 +72,18 @@ def assign_carers(
         else:
             model.add(held >= cover.count)
 
+    # the pool's paid minutes per visit minute on each day and shift types: a team's fair share
     pool_minutes: dict[tuple[int, frozenset[str]], int] = defaultdict(int)
     pool_demand: dict[tuple[int, frozenset[str]], int] = defaultdict(int)
     for load in needs.loads:
-        pool_demand[load.day, load.types] += load.demand
+        if not load.skills:
+            pool_demand[load.day, load.types] += load.demand
     for key in pool_demand:
         day, types = key
         pool_minutes[key] = sum(m.get((day, t), 0) for m in minutes for t in types)
     load_short: dict[int, cp_model.IntVar] = {}
     for i, load in enumerate(needs.loads):
-        paid = {c: sum(minutes[c].get((load.day, t), 0) for t in load.types) for c in carers}
+        paid = load_minutes(load, minutes, skills)
         capacity = sum(paid[c] * x[c, load.group] for c in carers if paid[c])
         if soft:
             short = model.new_int_var(0, load.minutes, f"load{i}")
@@ -88,6 +92,8 @@ def assign_carers(
             penalties.append(LOAD_WEIGHT * short)
         else:
             model.add(capacity >= load.minutes)
+        if load.skills:
+            continue
         key = (load.day, load.types)
         fair = pool_minutes[key] * load.demand // max(1, pool_demand[key])
         if fair > load.minutes:  # below its share of the pool's spare time: a soft shortfall

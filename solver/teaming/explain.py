@@ -63,11 +63,13 @@ def load_problem(source: str, team: str, load: Load, short: int, start_date: dat
     types = " or ".join(t for t in SHIFT_TYPES if t in load.types)
     plural = "s" if len(load.types) > 1 else ""
     paid = load.minutes - short
+    holding = f" of carers holding {' and '.join(sorted(load.skills))}" if load.skills else ""
+    needing = f" needing {' and '.join(sorted(load.skills))}" if load.skills else ""
     return InputProblem(
         source,
         f"team {team}",
         f"capacity short on the {types} shift{plural} of {day_name(start_date, load.day)}: "
-        f"{paid:,} paid minutes for {load.demand:,} minutes of visits "
+        f"{paid:,} paid minutes{holding} for {load.demand:,} minutes of visits{needing} "
         f"({load.minutes:,} with the slack)",
     )
 

@@ -6,9 +6,11 @@ carers and the same count are one requirement; that is how "someone with insulin
 Saturday evening shift" and "two carers on shift for a hoist transfer" are written.
 
 Capacity: the carer-minutes of the visits against the paid minutes of the team's shifts, per
-day and shift type. A visit that fits both a day and an evening shift (14:00-15:30) may go to
-either, so the check is Hall's condition: for every set S of shift types of a day, the
-shifts of the types in S cover the visits that fit only types in S. A visit that may be done
+day and shift type, for all visits and again for the visits needing a skill against the
+carers holding it (carers without insulin cannot give their time to insulin visits). A
+visit that fits both a day and an evening shift (14:00-15:30) may go to either, so the check
+is Hall's condition: for every set S of shift types of a day, the shifts of the types in S
+cover the visits that fit only types in S. A visit that may be done
 on any of several days (cleaning Monday-Friday) counts its minutes spread over those days.
 """
 
@@ -36,12 +38,14 @@ class Cover:
 
 @dataclass(frozen=True)
 class Load:
-    """On `day`, the team's shifts of the types in `types` must give `minutes` of paid time for
-    `demand` carer-minutes of visits that fit only those types."""
+    """On `day`, the shifts of the types in `types` worked by the team's carers who hold
+    `skills` must give `minutes` of paid time for `demand` carer-minutes of visits that fit
+    only those types and need those skills (no skills: every visit, every carer)."""
 
     group: int
     day: int
     types: frozenset[str]
+    skills: frozenset[str]
     demand: int
     minutes: int  # the demand with the slack
 
@@ -62,7 +66,8 @@ def team_needs(
     to pool index; a carer locked to a visit must be in its client's team)."""
     needs = Needs()
     covered: dict[tuple[int, frozenset[int], int], list[Visit]] = defaultdict(list)
-    demand: dict[tuple[int, int], dict[frozenset[str], float]] = defaultdict(
+    # (group, day) -> (shift types it fits, skills it needs) -> carer-minutes
+    demand: dict[tuple[int, int], dict[tuple[frozenset[str], frozenset[str]], float]] = defaultdict(
         lambda: defaultdict(float)
     )
     for fit in fits:
@@ -77,20 +82,25 @@ def team_needs(
                 covered[(group, frozenset({staff_index[carer]}), 1)].append(visit)
         share = visit.duration * visit.staff_needed / len(fit.slots)
         for day, types in fit.slots.items():
-            demand[(group, day)][types] += share
+            demand[(group, day)][types, frozenset(visit.skills)] += share
     needs.covers = [
         Cover(group, able, count, tuple(visits)) for (group, able, count), visits in covered.items()
     ]
-    for (group, day), by_types in sorted(demand.items(), key=lambda item: item[0]):
-        present = sorted({t for types in by_types for t in types}, key=SHIFT_TYPES.index)
+    for (group, day), by_kind in sorted(demand.items(), key=lambda item: item[0]):
+        present = sorted({t for types, _ in by_kind for t in types}, key=SHIFT_TYPES.index)
+        skill_sets = {frozenset()} | {skills for _, skills in by_kind}
+        skill_sets |= {frozenset({k}) for skills in list(skill_sets) for k in skills}
         for size in range(1, len(present) + 1):
             for chosen in combinations(present, size):
                 s = frozenset(chosen)
-                minutes = sum(m for types, m in by_types.items() if types <= s)
-                if minutes > 0:
-                    demand_min = math.ceil(minutes - 1e-9)
-                    with_slack = math.ceil(minutes * (1 + slack) - 1e-9)
-                    needs.loads.append(Load(group, day, s, demand_min, with_slack))
+                for held in sorted(skill_sets, key=sorted):
+                    minutes = sum(
+                        m for (types, skills), m in by_kind.items() if types <= s and held <= skills
+                    )
+                    if minutes > 0:
+                        demand_min = math.ceil(minutes - 1e-9)
+                        with_slack = math.ceil(minutes * (1 + slack) - 1e-9)
+                        needs.loads.append(Load(group, day, s, held, demand_min, with_slack))
     return needs
 
 
@@ -99,4 +109,15 @@ def shift_minutes(instance: Instance) -> list[dict[tuple[int, str], int]]:
     return [
         {(s.day, shift_type(s.start)): s.paid_minutes for s in carer.shifts}
         for carer in instance.staff
+    ]
+
+
+def load_minutes(
+    load: Load, minutes: list[dict[tuple[int, str], int]], skills: list[set[str]]
+) -> list[int]:
+    """Per carer, the paid minutes that count for `load`: shifts of its day and types, and
+    only for carers holding its skills."""
+    return [
+        sum(m.get((load.day, t), 0) for t in load.types) if load.skills <= held else 0
+        for m, held in zip(minutes, skills, strict=True)
     ]

@@ -23,7 +23,7 @@ from hemplan.solver.teaming.assign import Assignment, assign_carers
 from hemplan.solver.teaming.clusters import Clustering, cluster_clients
 from hemplan.solver.teaming.explain import cover_problem, load_problem
 from hemplan.solver.teaming.fit import VisitFit, visit_fits
-from hemplan.solver.teaming.needs import Needs, shift_minutes, team_needs
+from hemplan.solver.teaming.needs import Needs, load_minutes, shift_minutes, team_needs
 from hemplan.solver.teaming.pool import (
     SHIFT_TYPES,
     client_demand,
@@ -122,6 +122,7 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
     weights = np.array([demand[c.id] for c in instance.clients], dtype=float)
     groupings = cluster_clients(points, weights, k, options.balance, options.seed)
     minutes = shift_minutes(instance)
+    skills = [set(c.skills) for c in instance.staff]
     staff_index = {c.id: i for i, c in enumerate(instance.staff)}
     tried: list[tuple[list[int], list[Team], list[VisitFit], Needs, list[InputProblem]]] = []
     for clustering in groupings[:GROUPINGS_TRIED]:
@@ -141,6 +142,7 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
         found = assign_carers(
             needs,
             minutes,
+            skills,
             k,
             (low, high),
             preferences,
@@ -161,6 +163,7 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
     soft = assign_carers(
         needs,
         minutes,
+        skills,
         k,
         (low, high),
         _preferences(instance, group_of_client, staff_index),
@@ -279,6 +282,7 @@ def _proposal(
     assert found.groups is not None
     groups = found.groups
     minutes = shift_minutes(instance)
+    skills = [set(c.skills) for c in instance.staff]
     locations = [c.location for c in instance.clients]
     teams = []
     for g, team in enumerate(offices):
@@ -300,15 +304,17 @@ def _proposal(
         tightest = (math.inf, "no day with visits")
         for load in needs.loads:
             if load.group == g and load.demand > 0:
-                paid = sum(minutes[c].get((load.day, t), 0) for c in carers for t in load.types)
-                ratio = paid / load.demand
+                paid_by = load_minutes(load, minutes, skills)
+                ratio = sum(paid_by[c] for c in carers) / load.demand
                 if ratio < tightest[0]:
                     kinds = "+".join(t for t in SHIFT_TYPES if t in load.types)
+                    if load.skills:
+                        kinds += f" ({'+'.join(sorted(load.skills))})"
                     tightest = (ratio, f"{day_name(instance.horizon.start_date, load.day)} {kinds}")
-        skills: dict[str, int] = defaultdict(int)
+        holding: dict[str, int] = defaultdict(int)
         for c in carers:
-            for s in instance.staff[c].skills:
-                skills[s] += 1
+            for skill in instance.staff[c].skills:
+                holding[skill] += 1
         teams.append(
             ProposedTeam(
                 team=team,
@@ -318,7 +324,7 @@ def _proposal(
                 demand={t: round(m) for t, m in demand.items()},
                 capacity=dict(capacity),
                 tightest=tightest,
-                skills=dict(skills),
+                skills=dict(holding),
             )
         )
     return Proposal(
@@ -359,7 +365,10 @@ def _problems(
     if soft.groups is None:
         problems.append(
             InputProblem(
-                source, "", f"no split into {k} teams found in the work limit ({soft.status})"
+                source,
+                "",
+                f"no split into {k} teams found within the work limit (CP-SAT: {soft.status}); "
+                "a larger --work-limit may find one",
             )
         )
     return problems

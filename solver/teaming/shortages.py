@@ -67,20 +67,29 @@ def pool_shortages(
                     f"pool has {have} carer{'s' if have != 1 else ''}{held} on that shift",
                 )
             )
-    demand: dict[tuple[int, frozenset[str]], int] = defaultdict(int)
+    demand: dict[tuple[int, frozenset[str], frozenset[str]], int] = defaultdict(int)
     for load in needs.loads:
-        demand[load.day, load.types] += load.minutes
-    for (day, types), need in sorted(demand.items(), key=lambda item: item[0][0]):
-        have = sum(m.get((day, t), 0) for m in minutes for t in types)
+        demand[load.day, load.types, load.skills] += load.minutes
+    skills = [set(c.skills) for c in instance.staff]
+    for (day, types, held), need in sorted(
+        demand.items(), key=lambda item: (item[0][0], sorted(item[0][1]), sorted(item[0][2]))
+    ):
+        have = sum(
+            m.get((day, t), 0)
+            for m, own in zip(minutes, skills, strict=True)
+            if held <= own
+            for t in types
+        )
         if need > have:
             kinds = " or ".join(t for t in SHIFT_TYPES if t in types)
+            holding = f" of carers holding {' and '.join(sorted(held))}" if held else ""
             problems.append(
                 InputProblem(
                     source,
                     f"{kinds} shift{'s' if len(types) > 1 else ''} of "
                     f"{day_name(instance.horizon.start_date, day)}",
-                    f"the pool's {have:,} paid minutes are short of the {need:,} that its visits "
-                    "need with the slack (lower --slack)",
+                    f"the pool's {have:,} paid minutes{holding} are short of the {need:,} that "
+                    "the visits need with the slack (lower --slack)",
                 )
             )
     return problems
