@@ -84,7 +84,9 @@ def assign_carers(
     load_short: dict[int, cp_model.IntVar] = {}
     for i, load in enumerate(needs.loads):
         paid = load_minutes(load, minutes, skills)
-        capacity = sum(paid[c] * x[c, load.group] for c in carers if paid[c])
+        capacity = cp_model.LinearExpr.weighted_sum(
+            [x[c, load.group] for c in carers if paid[c]], [paid[c] for c in carers if paid[c]]
+        )
         if soft:
             short = model.new_int_var(0, load.minutes, f"load{i}")
             model.add(capacity + short >= load.minutes)
@@ -101,7 +103,7 @@ def assign_carers(
             model.add(capacity + below >= fair)
             penalties.append(below)
     bonus = [PREFERENCE_WEIGHT * n * x[c, g] for (c, g), n in sorted(preferences.items())]
-    model.minimize(sum(penalties) - sum(bonus))
+    model.minimize(cp_model.LinearExpr.sum(penalties) - cp_model.LinearExpr.sum(bonus))
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # one worker and a work limit: the same seed, the same teams

@@ -71,9 +71,9 @@ def visit_fits(
         earliest = visit.window.earliest if visit.locked_start is None else visit.locked_start
         latest = visit.window.latest if visit.locked_start is None else visit.locked_start
         allowed = np.array([set(visit.skills) <= held for held in skill_sets], dtype=bool)
-        for carer in client.excluded_carers:
-            if carer in index:
-                allowed[index[carer]] = False
+        for refused in client.excluded_carers:
+            if refused in index:
+                allowed[index[refused]] = False
         if visit.locked_carers and len(visit.locked_carers) == visit.staff_needed:
             locked = np.zeros(len(staff), dtype=bool)
             locked[[index[c] for c in visit.locked_carers if c in index]] = True

@@ -88,7 +88,7 @@ def team_needs(
     ]
     for (group, day), by_kind in sorted(demand.items(), key=lambda item: item[0]):
         present = sorted({t for types, _ in by_kind for t in types}, key=SHIFT_TYPES.index)
-        skill_sets = {frozenset()} | {skills for _, skills in by_kind}
+        skill_sets: set[frozenset[str]] = {frozenset()} | {skills for _, skills in by_kind}
         skill_sets |= {frozenset({k}) for skills in list(skill_sets) for k in skills}
         for size in range(1, len(present) + 1):
             for chosen in combinations(present, size):

@@ -40,11 +40,11 @@ def pool_shortages(
             if len(types) != 1:
                 continue  # it fits two shift types: either may hold it
             (kind,) = types
-            for skills in {frozenset(visit.skills), frozenset()}:
-                held = wanted[day, kind, skills]
-                held[cover.group] = max(held[cover.group], cover.count)
+            for needed in {frozenset(visit.skills), frozenset()}:
+                per_team = wanted[day, kind, needed]
+                per_team[cover.group] = max(per_team[cover.group], cover.count)
     problems = []
-    for (day, kind, skills), by_team in sorted(
+    for (day, kind, needed), by_team in sorted(
         wanted.items(),
         key=lambda item: (item[0][0], SHIFT_TYPES.index(item[0][1]), sorted(item[0][2])),
     ):
@@ -52,12 +52,12 @@ def pool_shortages(
         have = sum(
             1
             for carer in instance.staff
-            if skills <= set(carer.skills)
+            if needed <= set(carer.skills)
             and (s := carer.shift_by_day.get(day)) is not None
             and shift_type(s.start) == kind
         )
         if need > have:
-            held = f" holding {' and '.join(sorted(skills))}" if skills else ""
+            held = f" holding {' and '.join(sorted(needed))}" if needed else ""
             problems.append(
                 InputProblem(
                     source,
@@ -70,19 +70,19 @@ def pool_shortages(
     demand: dict[tuple[int, frozenset[str], frozenset[str]], int] = defaultdict(int)
     for load in needs.loads:
         demand[load.day, load.types, load.skills] += load.minutes
-    skills = [set(c.skills) for c in instance.staff]
-    for (day, types, held), need in sorted(
+    owned = [set(c.skills) for c in instance.staff]
+    for (day, types, skills), need in sorted(
         demand.items(), key=lambda item: (item[0][0], sorted(item[0][1]), sorted(item[0][2]))
     ):
         have = sum(
             m.get((day, t), 0)
-            for m, own in zip(minutes, skills, strict=True)
-            if held <= own
+            for m, own in zip(minutes, owned, strict=True)
+            if skills <= own
             for t in types
         )
         if need > have:
             kinds = " or ".join(t for t in SHIFT_TYPES if t in types)
-            holding = f" of carers holding {' and '.join(sorted(held))}" if held else ""
+            holding = f" of carers holding {' and '.join(sorted(skills))}" if skills else ""
             problems.append(
                 InputProblem(
                     source,
