@@ -3,6 +3,7 @@ schedule the evaluator accepts; an impossible split is one line per shortage and
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -98,3 +99,46 @@ def test_teams_and_team_size_together_are_refused(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "not both" in result.stderr
+
+
+def test_a_sweep_plans_each_team_count_and_the_reference_and_verifies_every_plan(
+    tmp_path: Path,
+) -> None:
+    source = _write(tmp_path, two_clusters())
+    out = tmp_path / "sweep"
+    result = CliRunner().invoke(
+        main,
+        ["teams", str(source), "--sweep", "1..3", "-o", str(out)]
+        + ["--time-limit", "5", "--work-limit", "0.5", "--workers", "1"],
+    )
+    assert result.exit_code == 0, result.output
+    with open(out / "sweep.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["plan"] for r in rows] == ["central-travel (pool)", "1 team", "2 teams", "3 teams"]
+    # three carers of each skill cannot make three teams with a fifth of slack: said, not planned
+    assert rows[3]["note"].startswith("no split:") and "insulin" in rows[3]["note"]
+    assert not (out / "teams-3.json").exists()
+    pool = load_instance(source)
+    reference = evaluate(pool, load_schedule(out / "central-travel.json"))
+    assert reference.violations == []
+    assert int(rows[0]["travel_min"]) == reference.metrics.travel_minutes
+    for k in (1, 2):
+        teamed = load_instance(out / f"teams-{k}.json")
+        assert len(teamed.teams) == k
+        evaluation = evaluate(teamed, load_schedule(out / f"teams-{k}-schedule.json"))
+        assert evaluation.violations == []
+        assert int(rows[k]["travel_min"]) == evaluation.metrics.travel_minutes
+        assert int(rows[k]["unassigned"]) == evaluation.metrics.unassigned_mandatory
+    assert (out / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "sweep.md").read_text().count("\n| ") == len(rows)  # after the header
+    assert "| 2 teams |" in result.stdout
+
+
+def test_a_sweep_range_that_is_not_one_is_refused(tmp_path: Path) -> None:
+    source = _write(tmp_path, two_clusters())
+    result = CliRunner().invoke(
+        main, ["teams", str(source), "--sweep", "2-5", "-o", str(tmp_path / "s")]
+    )
+    assert result.exit_code == 2
+    assert "--sweep" in result.stderr
+    assert not (tmp_path / "s").exists()
