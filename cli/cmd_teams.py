@@ -237,7 +237,7 @@ def run_teams_sweep(
     table = markdown(rows)
     write_text_atomic(folder / "sweep.md", table)
     write_text_atomic(folder / "sweep.csv", csv_text(rows))
-    title = f"{instance.name or Path(instance_file).stem}: continuity-first in teams of each size"
+    title = f"{instance.name or Path(instance_file).stem}: teams of each size"
     write_bytes_atomic(folder / "sweep.png", plot_png(rows, title))
     click.echo(table, nl=False)
     click.echo(f"wrote {folder}/: teams-K.json and schedules, sweep.md, sweep.csv, sweep.png")

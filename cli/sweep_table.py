@@ -89,13 +89,13 @@ def _number(value: str | int | float | None) -> float:
 def plot_png(rows: list[Row], title: str) -> bytes:
     """Three panels against carers per team: distinct carers per client (mean, p90, max) and
     the national 14-day indicator; travel minutes; unassigned visits. The reference is a
-    dashed line of the same colour."""
+    dashed line of the same colour as its figure."""
     from matplotlib.figure import Figure  # here: matplotlib costs every CLI start otherwise
 
     teamed = [r for r in rows if r["teams"] is not None and r["carers_mean"] is not None]
     teamed.sort(key=lambda r: _number(r["team_size"]))
     reference = next((r for r in rows if r["teams"] is None), None)
-    figure = Figure(figsize=(13, 4.2), dpi=100)
+    figure = Figure(figsize=(13, 4.4), dpi=100)
     carers, travel, unassigned = figure.subplots(1, 3)
     x = [_number(r["team_size"]) for r in teamed]
     panels = [
@@ -108,25 +108,19 @@ def plot_png(rows: list[Row], title: str) -> bytes:
     ]
     for axes, key, label, colour in panels:
         y = [_number(r[key]) for r in teamed]
-        axes.plot(x, y, marker="o", color=colour, label=f"continuity in teams: {label}")
+        axes.plot(x, y, marker="o", color=colour, label=label)
         if reference is not None and reference[key] is not None:
-            axes.axhline(
-                _number(reference[key]),
-                color=colour,
-                linestyle="--",
-                linewidth=1,
-                label=f"central-travel on the pool: {label}",
-            )
+            axes.axhline(_number(reference[key]), color=colour, linestyle="--", linewidth=1)
     carers.set_ylabel("distinct carers per client (horizon)")
     travel.set_ylabel("travel minutes")
     unassigned.set_ylabel("unassigned visits")
     for axes in (carers, travel, unassigned):
         axes.set_xlabel("carers per team")
         axes.grid(alpha=0.3)
-    carers.legend(fontsize=7)
-    travel.legend(fontsize=7)
-    unassigned.legend(fontsize=7)
-    figure.suptitle(title)
+    carers.legend(fontsize=7, loc="upper right", ncol=2)
+    figure.suptitle(
+        f"{title}\ncontinuity-first in teams (dots); central-travel on the pool (dashed)"
+    )
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
