@@ -14,7 +14,7 @@ from hemplan.models.contract.instance import Client, Instance
 from hemplan.models.contract.problems import InputProblem
 from hemplan.solver.teaming.fit import VisitFit
 from hemplan.solver.teaming.needs import Cover, Load
-from hemplan.solver.teaming.pool import SHIFT_TYPES, day_name, window_text
+from hemplan.solver.teaming.pool import SHIFT_TYPES, day_name, types_text, window_text
 
 MAX_EXAMPLES = 3  # visits named per line
 
@@ -60,15 +60,13 @@ def cover_problem(
 
 def load_problem(source: str, team: str, load: Load, short: int, start_date: date) -> InputProblem:
     """`team T2: the evening shift on Saturday ... has 960 paid minutes for ...`."""
-    types = " or ".join(t for t in SHIFT_TYPES if t in load.types)
-    plural = "s" if len(load.types) > 1 else ""
     paid = load.minutes - short
     holding = f" of carers holding {' and '.join(sorted(load.skills))}" if load.skills else ""
     needing = f" needing {' and '.join(sorted(load.skills))}" if load.skills else ""
     return InputProblem(
         source,
         f"team {team}",
-        f"capacity short on the {types} shift{plural} of {day_name(start_date, load.day)}: "
+        f"capacity short on {types_text(load.types)} of {day_name(start_date, load.day)}: "
         f"{paid:,} paid minutes{holding} for {load.demand:,} minutes of visits{needing} "
         f"({load.minutes:,} with the slack)",
     )

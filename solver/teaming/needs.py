@@ -23,7 +23,14 @@ from itertools import combinations
 
 from hemplan.models.contract.instance import Instance, Visit
 from hemplan.solver.teaming.fit import VisitFit
-from hemplan.solver.teaming.pool import SHIFT_TYPES, shift_type
+from hemplan.solver.teaming.pool import (
+    PEAKS,
+    SHIFT_TYPES,
+    in_peak,
+    peak_label,
+    peak_minutes,
+    shift_type,
+)
 
 
 @dataclass(frozen=True)
@@ -70,12 +77,19 @@ def team_needs(
     demand: dict[tuple[int, int], dict[tuple[frozenset[str], frozenset[str]], float]] = defaultdict(
         lambda: defaultdict(float)
     )
+    peaks: dict[tuple[int, int, str], int] = defaultdict(int)  # (group, day, peak) -> minutes
     for fit in fits:
         visit = fit.visit
         group = group_of_client[visit.client]
         if len(fit.able) < visit.staff_needed or not fit.slots:
             needs.unservable.append(visit)
             continue
+        if len(fit.slots) == 1:
+            (day,) = fit.slots
+            w = visit.window
+            for kind, at in PEAKS:
+                if in_peak(kind, at, w.earliest, w.latest, visit.duration):
+                    peaks[group, day, peak_label(kind, at)] += visit.duration * visit.staff_needed
         covered[(group, fit.able, visit.staff_needed)].append(visit)
         if 0 < len(visit.locked_carers) < visit.staff_needed:  # partly locked: that carer too
             for carer in visit.locked_carers:
@@ -101,15 +115,25 @@ def team_needs(
                         demand_min = math.ceil(minutes - 1e-9)
                         with_slack = math.ceil(minutes * (1 + slack) - 1e-9)
                         needs.loads.append(Load(group, day, s, held, demand_min, with_slack))
+    for (group, day, label), minutes in sorted(peaks.items()):
+        with_slack = math.ceil(minutes * (1 + slack) - 1e-9)
+        needs.loads.append(Load(group, day, frozenset({label}), frozenset(), minutes, with_slack))
     return needs
 
 
 def shift_minutes(instance: Instance) -> list[dict[tuple[int, str], int]]:
-    """Per carer (instance order), paid minutes by (day, shift type)."""
-    return [
-        {(s.day, shift_type(s.start)): s.paid_minutes for s in carer.shifts}
-        for carer in instance.staff
-    ]
+    """Per carer (instance order), paid minutes by (day, shift type), and the minutes of each
+    day's shift in each peak (by (day, peak label); breaks not taken off: a bound)."""
+    found = []
+    for carer in instance.staff:
+        minutes = {(s.day, shift_type(s.start)): s.paid_minutes for s in carer.shifts}
+        for s in carer.shifts:
+            for kind, at in PEAKS:
+                inside = peak_minutes(kind, at, s.start, s.end)
+                if inside:
+                    minutes[s.day, peak_label(kind, at)] = inside
+        found.append(minutes)
+    return found
 
 
 def load_minutes(

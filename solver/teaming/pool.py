@@ -25,6 +25,47 @@ KM_PER_DEGREE_LAT = 110.574  # WGS84, near 60 degrees north the error is under 0
 KM_PER_DEGREE_LON_EQUATOR = 111.320
 
 
+# Peaks: visits that must be done by 09:00 (or 10:00, 11:00) need carers on shift before then,
+# visits that start at 18:00 or later (19:00, 20:00) carers still on shift then. A day's total
+# can fit while its morning does not: everyone wants help up at 07:00-09:00. (Half-hour steps
+# with the same slack refused every 5-team split of district-14d tried: too strict.)
+PEAKS: tuple[tuple[str, int], ...] = (
+    ("until", 9 * 60),
+    ("until", 10 * 60),
+    ("until", 11 * 60),
+    ("from", 18 * 60),
+    ("from", 19 * 60),
+    ("from", 20 * 60),
+)
+
+
+def peak_label(kind: str, at: int) -> str:
+    """`until 09:00` or `from 18:00`: the name of a peak, used like a shift type."""
+    return f"{kind} {format_clock(at)}"
+
+
+def peak_minutes(kind: str, at: int, start: int, end: int) -> int:
+    """Minutes of a shift from `start` to `end` that fall in the peak."""
+    if kind == "until":
+        return max(0, min(end, at) - start)
+    return max(0, end - max(start, at))
+
+
+def in_peak(kind: str, at: int, earliest: int, latest: int, duration: int) -> bool:
+    """Whether a visit must be done within the peak whatever its start."""
+    if kind == "until":
+        return latest + duration <= at
+    return earliest >= at
+
+
+def types_text(types: frozenset[str]) -> str:
+    """`the evening shift`, `the day or evening shifts`, `shift time until 09:00`."""
+    kinds = [t for t in SHIFT_TYPES if t in types]
+    if not kinds:
+        return "shift time " + " or ".join(sorted(types))
+    return f"the {' or '.join(kinds)} shift{'s' if len(kinds) > 1 else ''}"
+
+
 def shift_type(start: int) -> str:
     """The type of a shift that starts at `start` minutes after midnight."""
     kind = SHIFT_TYPES[0]

@@ -300,14 +300,18 @@ def _proposal(
         capacity: dict[str, int] = defaultdict(int)
         for c in carers:
             for (_, t), m in minutes[c].items():
-                capacity[t] += m
+                if t in SHIFT_TYPES:  # not the peaks, which overlap them
+                    capacity[t] += m
         tightest = (math.inf, "no day with visits")
         for load in needs.loads:
             if load.group == g and load.demand > 0:
                 paid_by = load_minutes(load, minutes, skills)
                 ratio = sum(paid_by[c] for c in carers) / load.demand
                 if ratio < tightest[0]:
-                    kinds = "+".join(t for t in SHIFT_TYPES if t in load.types)
+                    kinds = "+".join(
+                        [t for t in SHIFT_TYPES if t in load.types]
+                        or [t for t in sorted(load.types)]
+                    )
                     if load.skills:
                         kinds += f" ({'+'.join(sorted(load.skills))})"
                     tightest = (ratio, f"{day_name(instance.horizon.start_date, load.day)} {kinds}")

@@ -15,7 +15,7 @@ from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputProblem
 from hemplan.solver.teaming.fit import VisitFit
 from hemplan.solver.teaming.needs import Needs
-from hemplan.solver.teaming.pool import SHIFT_TYPES, day_name, shift_type
+from hemplan.solver.teaming.pool import SHIFT_TYPES, day_name, shift_type, types_text
 
 # (day, shift type, skills) -> team -> carers it needs holding those skills on that shift
 Wanted = dict[tuple[int, str, frozenset[str]], dict[int, int]]
@@ -81,13 +81,11 @@ def pool_shortages(
             for t in types
         )
         if need > have:
-            kinds = " or ".join(t for t in SHIFT_TYPES if t in types)
             holding = f" of carers holding {' and '.join(sorted(skills))}" if skills else ""
             problems.append(
                 InputProblem(
                     source,
-                    f"{kinds} shift{'s' if len(types) > 1 else ''} of "
-                    f"{day_name(instance.horizon.start_date, day)}",
+                    f"{types_text(types)} of {day_name(instance.horizon.start_date, day)}",
                     f"the pool's {have:,} paid minutes{holding} are short of the {need:,} that "
                     "the visits need with the slack (lower --slack)",
                 )

@@ -192,3 +192,29 @@ def test_a_proposed_team_never_lacks_what_its_visits_need(doc: dict[str, Any], t
         assert error.problems and all(str(p).startswith("pool") for p in error.problems)
         return
     assert _short_visits(doc, proposal) == []
+
+
+def test_a_morning_peak_that_a_team_cannot_cover_is_named_though_its_day_is_light() -> None:
+    """Eight visits of an hour that must be done by 09:00 (four in the north, four in the
+    south), five carers from 07:00: two hours each before 09:00, 600 minutes for 480 (576 with
+    the slack). One team can; in two, one has at most two carers, 240 minutes for 288."""
+    staff = [carer(f"D{i}", [], [{"day": 0, "start": "07:00", "end": "15:00"}]) for i in range(5)]
+    clients, visits = [], []
+    for side, place in (("N", NORTH), ("S", SOUTH)):
+        for k in range(4):
+            clients.append({"id": f"{side}{k}", "location": home(place, k)})
+            visits.append(
+                {
+                    "id": f"{side}{k}-morning",
+                    "client": f"{side}{k}",
+                    "day": 0,
+                    "window": {"earliest": "07:00", "latest": "08:00"},
+                    "duration": 60,
+                }
+            )
+    doc = pool(staff, clients, visits, days=1)
+    _, one = _propose(doc, teams=1)
+    assert _short_visits(doc, one) == []
+    with pytest.raises(InputError) as caught:
+        _propose(doc, teams=2)
+    assert "shift time until 09:00 of Monday 2026-01-05 (day 0)" in str(caught.value)
