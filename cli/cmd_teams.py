@@ -23,6 +23,7 @@ from hemplan.cli.run_options import (
 from hemplan.cli.sweep_table import csv_text, markdown, plot_png, sweep_rows
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError, InputProblem
+from hemplan.models.evaluator.metrics import has_daily_care
 from hemplan.models.io.bundled import bundled_path
 from hemplan.models.io.load import instance_from_data, load_instance
 from hemplan.models.io.read import read_json
@@ -233,7 +234,9 @@ def run_teams_sweep(
         click.echo(_point_line(point))
 
     points = run_sweep(instance, counts, teaming, solve, done)
-    rows = sweep_rows(points)
+    horizon = range(instance.horizon.days)
+    daily = {c.id for c in instance.clients if has_daily_care(instance, c.id, horizon)}
+    rows = sweep_rows(points, daily)
     table = markdown(rows)
     write_text_atomic(folder / "sweep.md", table)
     write_text_atomic(folder / "sweep.csv", csv_text(rows))

@@ -22,14 +22,18 @@ COLUMNS: list[tuple[str, str]] = [
     ("carers_p90", "p90"),
     ("carers_max", "max"),
     ("indicator_14d", "national 14-day indicator"),
+    ("daily_mean", "daily-care clients: carers mean"),
+    ("daily_max", "max"),
     ("travel_min", "travel min"),
     ("wall_s", "wall s"),
     ("note", "note"),
 ]
 
 
-def sweep_rows(points: list[SweepPoint]) -> list[Row]:
-    """A row per point: the evaluator's figures, or the first reason a split was refused."""
+def sweep_rows(points: list[SweepPoint], daily: set[str]) -> list[Row]:
+    """A row per point: the evaluator's figures, or the first reason a split was refused.
+    `daily`: the clients with daily care over the horizon (the national indicator's
+    population), whose distinct carers over the horizon get their own columns."""
     rows: list[Row] = []
     for p in points:
         row: Row = {k: None for k, _ in COLUMNS}
@@ -51,12 +55,26 @@ def sweep_rows(points: list[SweepPoint]) -> list[Row]:
                 carers_p90=None if d is None else d.p90,
                 carers_max=None if d is None else d.max,
                 indicator_14d=m.national_indicator_14d,
+                **_daily(p, daily),
                 travel_min=m.travel_minutes,
             )
             if p.result.evaluation.violations:
                 row["note"] = f"{len(p.result.evaluation.violations)} violations"
         rows.append(row)
     return rows
+
+
+def _daily(point: SweepPoint, daily: set[str]) -> Row:
+    """Mean and max distinct carers over the horizon of the daily-care clients served."""
+    assert point.result is not None
+    met = [
+        c.distinct
+        for cid, c in point.result.evaluation.clients.items()
+        if cid in daily and c.assigned_visits
+    ]
+    if not met:
+        return {"daily_mean": None, "daily_max": None}
+    return {"daily_mean": round(sum(met) / len(met), 2), "daily_max": max(met)}
 
 
 def _cell(value: str | float | None) -> str:

@@ -129,6 +129,9 @@ def test_a_sweep_plans_each_team_count_and_the_reference_and_verifies_every_plan
         assert evaluation.violations == []
         assert int(rows[k]["travel_min"]) == evaluation.metrics.travel_minutes
         assert int(rows[k]["unassigned"]) == evaluation.metrics.unassigned_mandatory
+        # every client of this pool has two visits on each day: all are daily-care clients
+        met = [c.distinct for c in evaluation.clients.values() if c.assigned_visits]
+        assert float(rows[k]["daily_max"]) == max(met)
     assert (out / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (out / "sweep.md").read_text().count("\n| ") == len(rows)  # after the header
     assert "| 2 teams |" in result.stdout
