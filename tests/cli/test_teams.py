@@ -145,3 +145,18 @@ def test_a_sweep_range_that_is_not_one_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--sweep" in result.stderr
     assert not (tmp_path / "s").exists()
+
+
+def test_the_same_seed_writes_the_same_file(tmp_path: Path) -> None:
+    instance = generate_instance(
+        teams=3, clients_per_team=6, staff_per_team=5, days=3, seed=9, name="pool"
+    )
+    source = tmp_path / "district.json"
+    write_model(source, instance)
+    written = []
+    for k in range(2):
+        out = tmp_path / f"teamed-{k}.json"
+        result = CliRunner().invoke(main, ["teams", str(source), "-o", str(out), "--teams", "2"])
+        assert result.exit_code == 0, result.output
+        written.append(out.read_bytes())
+    assert written[0] == written[1]
