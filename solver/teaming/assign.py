@@ -78,43 +78,62 @@ def assign_carers(
     for load in needs.loads:
         if not load.skills:
             pool_demand[load.day, load.types] += load.demand
-    for key in pool_demand:
-        day, types = key
-        pool_minutes[key] = sum(m.get((day, t), 0) for m in minutes for t in types)
-    load_short: dict[int, cp_model.IntVar] = {}
+    for day, types in pool_demand:
+        pool_minutes[day, types] = sum(m.get((day, t), 0) for m in minutes for t in types)
+    # Rows whose carers count the same minutes are one constraint, the largest demand: a
+    # two-week rota makes most days of the second fortnight repeat the first
+    strongest: dict[tuple[int, tuple[tuple[int, int], ...]], tuple[int, int]] = {}
+    fairest: dict[tuple[int, tuple[tuple[int, int], ...]], int] = {}
     for i, load in enumerate(needs.loads):
         paid = load_minutes(load, minutes, skills)
+        row = (load.group, tuple((c, paid[c]) for c in carers if paid[c]))
+        if row not in strongest or load.minutes > strongest[row][0]:
+            strongest[row] = (load.minutes, i)
+        if not load.skills:
+            share = (load.day, load.types)
+            fair = pool_minutes[share] * load.demand // max(1, pool_demand[share])
+            fairest[row] = max(fair, fairest.get(row, 0))
+    load_short: dict[int, cp_model.IntVar] = {}
+    for (group, paid_by), (need, i) in strongest.items():
         capacity = cp_model.LinearExpr.weighted_sum(
-            [x[c, load.group] for c in carers if paid[c]], [paid[c] for c in carers if paid[c]]
+            [x[c, group] for c, _ in paid_by], [m for _, m in paid_by]
         )
         if soft:
-            short = model.new_int_var(0, load.minutes, f"load{i}")
-            model.add(capacity + short >= load.minutes)
+            short = model.new_int_var(0, need, f"load{i}")
+            model.add(capacity + short >= need)
             load_short[i] = short
             penalties.append(LOAD_WEIGHT * short)
         else:
-            model.add(capacity >= load.minutes)
-        if load.skills:
-            continue
-        key = (load.day, load.types)
-        fair = pool_minutes[key] * load.demand // max(1, pool_demand[key])
-        if fair > load.minutes:  # below its share of the pool's spare time: a soft shortfall
+            model.add(capacity >= need)
+        fair = fairest.get((group, paid_by), 0)
+        if fair > need:  # below its share of the pool's spare time: a soft shortfall
             below = model.new_int_var(0, fair, f"fair{i}")
             model.add(capacity + below >= fair)
             penalties.append(below)
     bonus = [PREFERENCE_WEIGHT * n * x[c, g] for (c, g), n in sorted(preferences.items())]
-    model.minimize(cp_model.LinearExpr.sum(penalties) - cp_model.LinearExpr.sum(bonus))
-
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1  # one worker and a work limit: the same seed, the same teams
-    solver.parameters.random_seed = seed % (2**31)
-    solver.parameters.max_deterministic_time = work_limit
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.catch_sigint_signal = False
-    status = solver.solve(model)
-    name = solver.status_name(status)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Assignment(None, name, {}, {})
+    objective = cp_model.LinearExpr.sum(penalties) - cp_model.LinearExpr.sum(bonus)
+    if soft:  # every assignment is a solution: the search is all about the shortfalls
+        model.minimize(objective)
+        solver = _solver(seed, work_limit, time_limit)
+        status = solver.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return Assignment(None, solver.status_name(status), {}, {})
+        name = solver.status_name(status)
+    else:
+        # First any assignment that meets every requirement (no objective: much faster to
+        # find on one worker), then the best from there (the search starts from it as a hint).
+        first = _solver(seed, work_limit / 2, time_limit)
+        status = first.solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return Assignment(None, first.status_name(status), {}, {})
+        for var in x.values():
+            model.add_hint(var, first.boolean_value(var))
+        model.minimize(objective)
+        solver = _solver(seed, work_limit / 2, time_limit)
+        status = solver.solve(model)
+        name = solver.status_name(status)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            solver, name = first, "FEASIBLE"  # nothing better found in its share of the work
     chosen = [next(g for g in range(groups) if solver.boolean_value(x[c, g])) for c in carers]
     return Assignment(
         chosen,
@@ -122,3 +141,14 @@ def assign_carers(
         {i: int(solver.value(v)) for i, v in cover_short.items() if solver.value(v) > 0},
         {i: int(solver.value(v)) for i, v in load_short.items() if solver.value(v) > 0},
     )
+
+
+def _solver(seed: int, work_limit: float, time_limit: float) -> cp_model.CpSolver:
+    """One worker and a work limit: the same seed gives the same teams on any machine."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed % (2**31)
+    solver.parameters.max_deterministic_time = work_limit
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.catch_sigint_signal = False
+    return solver

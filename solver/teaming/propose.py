@@ -241,14 +241,15 @@ def _offices(
     locations: list,
     keep_base: bool,
 ) -> list[Team]:
-    """The new teams, in team order: office at the group's centre or the nearest old office,
-    named after the nearest old team."""
+    """The new teams, in team order: office at the group's centre or the nearest old office."""
     width = len(str(len(order)))
     teams: list[Team | None] = [None] * len(order)
     for g, number in enumerate(order):
         centre = unproject(clustering.centers[g], locations)
         nearest = min(instance.teams, key=lambda t: (great_circle_km(t.office, centre), t.id))
-        name = f"Team {number + 1} ({nearest.name or nearest.id})"
+        # after the nearest old team where there were several (a pool's one name says nothing)
+        old = f" ({nearest.name or nearest.id})" if len(instance.teams) > 1 else ""
+        name = f"Team {number + 1}{old}"
         office = nearest.office if keep_base else centre
         teams[number] = Team(id=f"T{number + 1:0{width}d}", name=name, office=office)
     return [t for t in teams if t is not None]
@@ -372,7 +373,7 @@ def _problems(
                 source,
                 "",
                 f"no split into {k} teams found within the work limit (CP-SAT: {soft.status}); "
-                "a larger --work-limit may find one",
+                "a larger --teaming-work-limit may find one",
             )
         )
     return problems
