@@ -31,6 +31,7 @@ from hemplan.models.io.write import write_bytes_atomic, write_model, write_text_
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.teaming import Proposal, TeamingOptions, propose_teams
 from hemplan.solver.teaming.document import teamed_document
+from hemplan.solver.teaming.propose import pool_problems
 from hemplan.solver.teaming.sweep import REFERENCE, SweepPoint, run_sweep
 
 
@@ -219,8 +220,11 @@ def run_teams_sweep(
     schedule, sweep.md, sweep.csv and sweep.png; a line per point as it is done."""
     if folder.exists() and not folder.is_dir():
         raise click.BadParameter(f"{folder} is not a folder", param_hint="'-o' / '--output'")
+    instance = load_instance(instance_file)  # a bad input is said before any folder is made
+    problems = pool_problems(instance, instance_file)
+    if problems:
+        raise InputError(problems)
     folder.mkdir(parents=True, exist_ok=True)
-    instance = load_instance(instance_file)
 
     def done(point: SweepPoint) -> None:
         if point.teams is None:

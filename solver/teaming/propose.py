@@ -188,10 +188,9 @@ def _advice(source: str, k: int, low: int, high: int) -> InputProblem:
     )
 
 
-def _check_request(instance: Instance, source: str, k: int, low: int, high: int) -> None:
-    """Requests that no model needs to answer: too many teams, sizes that cannot add up."""
+def pool_problems(instance: Instance, source: str) -> list[InputProblem]:
+    """What makes an instance no pool to split, whatever the number of teams."""
     problems = []
-    carers, clients = len(instance.staff), len(instance.clients)
     if instance.travel.matrix_file is not None:
         problems.append(
             InputProblem(
@@ -201,25 +200,29 @@ def _check_request(instance: Instance, source: str, k: int, low: int, high: int)
                 "for instances with great-circle travel only",
             )
         )
-    if k < 1 or k > clients or k > carers:
-        problems.append(
-            InputProblem(
-                source, "", f"cannot make {k} teams of {clients} clients and {carers} carers"
-            )
-        )
-    elif not 1 <= low <= high:
-        problems.append(InputProblem(source, "", f"team sizes {low}-{high} are not a range"))
-    elif k * low > carers or k * high < carers:
-        problems.append(
-            InputProblem(
-                source,
-                "",
-                f"{carers} carers cannot make {k} teams of {low}-{high} carers each "
-                f"(that takes {k * low}-{k * high})",
-            )
-        )
+    if not instance.clients or not instance.staff:
+        problems.append(InputProblem(source, "", "a pool to split needs clients and carers"))
+    return problems
+
+
+def _check_request(instance: Instance, source: str, k: int, low: int, high: int) -> None:
+    """Requests that no model needs to answer: too many teams, sizes that cannot add up."""
+    problems = pool_problems(instance, source)
     if problems:
         raise InputError(problems)
+    carers, clients = len(instance.staff), len(instance.clients)
+    if k < 1 or k > clients or k > carers:
+        message = f"cannot make {k} teams of {clients} clients and {carers} carers"
+    elif not 1 <= low <= high:
+        message = f"team sizes {low}-{high} are not a range"
+    elif k * low > carers or k * high < carers:
+        message = (
+            f"{carers} carers cannot make {k} teams of {low}-{high} carers each "
+            f"(that takes {k * low}-{k * high})"
+        )
+    else:
+        return
+    raise InputError([InputProblem(source, "", message)])
 
 
 def _north_to_south(clustering: Clustering) -> list[int]:

@@ -160,3 +160,14 @@ def test_the_same_seed_writes_the_same_file(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         written.append(out.read_bytes())
     assert written[0] == written[1]
+
+
+def test_a_sweep_of_an_instance_that_is_no_pool_writes_no_folder(tmp_path: Path) -> None:
+    doc = two_clusters()
+    doc["clients"], doc["patterns"] = [], []
+    source = _write(tmp_path, doc)
+    out = tmp_path / "sweep"
+    result = CliRunner().invoke(main, ["teams", str(source), "--sweep", "2..3", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "needs clients and carers" in result.stderr
+    assert not out.exists()
