@@ -106,11 +106,13 @@ def assign_carers(
         else:
             model.add(capacity >= need)
         fair = fairest.get((group, paid_by), 0)
-        if fair > need:  # below its share of the pool's spare time: a soft shortfall
+        if fair > need and not soft:  # below its share of the pool's spare time: a shortfall
             below = model.new_int_var(0, fair, f"fair{i}")
             model.add(capacity + below >= fair)
             penalties.append(below)
-    bonus = [PREFERENCE_WEIGHT * n * x[c, g] for (c, g), n in sorted(preferences.items())]
+    # explaining a refusal needs the shortfalls alone: no shares, no preferences
+    wishes = {} if soft else preferences
+    bonus = [PREFERENCE_WEIGHT * n * x[c, g] for (c, g), n in sorted(wishes.items())]
     objective = cp_model.LinearExpr.sum(penalties) - cp_model.LinearExpr.sum(bonus)
     if soft:  # every assignment is a solution: the search is all about the shortfalls
         model.minimize(objective)
