@@ -124,10 +124,13 @@ def assign_carers(
     else:
         # First any assignment that meets every requirement (no objective: much faster to
         # find on one worker), then the best from there (the search starts from it as a hint).
+        for c, g in enumerate(_apportioned(needs, minutes, skills, groups, sizes[1])):
+            model.add_hint(x[c, g], True)  # where the search starts looking
         first = _solver(seed, work_limit / 2, time_limit)
         status = first.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return Assignment(None, first.status_name(status), {}, {})
+        model.clear_hints()  # a variable hinted twice makes the model invalid
         for var in x.values():
             model.add_hint(var, first.boolean_value(var))
         model.minimize(objective)
@@ -135,6 +138,7 @@ def assign_carers(
         status = solver.solve(model)
         name = solver.status_name(status)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            assert status == cp_model.UNKNOWN, name  # never an invalid model
             solver, name = first, "FEASIBLE"  # nothing better found in its share of the work
     chosen = [next(g for g in range(groups) if solver.boolean_value(x[c, g])) for c in carers]
     return Assignment(
@@ -154,3 +158,34 @@ def _solver(seed: int, work_limit: float, time_limit: float) -> cp_model.CpSolve
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.catch_sigint_signal = False
     return solver
+
+
+def _apportioned(
+    needs: Needs,
+    minutes: list[dict[tuple[int, str], int]],
+    skills: list[set[str]],
+    groups: int,
+    largest: int,
+) -> list[int]:
+    """A first guess: carers with the same rota and skills shared out between the groups in
+    proportion to their visit minutes, so that every group gets its share of each kind of
+    shift (a weekend evening, a weekday morning with insulin). Meets most requirements of a
+    balanced grouping by itself; the search repairs the rest."""
+    demand = [0] * groups
+    for load in needs.loads:
+        if not load.skills and len(load.types) == 1:
+            demand[load.group] += load.demand
+    total = sum(demand) or 1
+    share = [d / total for d in demand]
+    kinds: dict[tuple[object, ...], list[int]] = {}
+    for c, (m, held) in enumerate(zip(minutes, skills, strict=True)):
+        kinds.setdefault((tuple(sorted(m.items())), tuple(sorted(held))), []).append(c)
+    chosen = [0] * len(minutes)
+    size = [0] * groups
+    for members in sorted(kinds.values(), key=lambda ms: (-len(ms), ms[0])):
+        given = [0] * groups
+        for k, c in enumerate(members, 1):
+            open_groups = [g for g in range(groups) if size[g] < largest] or list(range(groups))
+            g = max(open_groups, key=lambda h: (share[h] * k - given[h], -h))
+            chosen[c], given[g], size[g] = g, given[g] + 1, size[g] + 1
+    return chosen
