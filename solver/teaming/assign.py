@@ -134,7 +134,8 @@ def assign_carers(
         for var in x.values():
             model.add_hint(var, first.boolean_value(var))
         model.minimize(objective)
-        solver = _solver(seed, work_limit / 2, time_limit)
+        spent = first.response_proto.deterministic_time  # usually a small part of its half
+        solver = _solver(seed, max(0.01, work_limit - spent), time_limit)
         status = solver.solve(model)
         name = solver.status_name(status)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
