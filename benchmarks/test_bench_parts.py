@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from hemplan.models.evaluator import evaluate
+from hemplan.models.evaluator.eligibility import eligibility as judged
+from hemplan.models.evaluator.travel import TravelMinutes
 from hemplan.models.io.load import load_instance
 from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity.construct import construct
@@ -20,6 +22,8 @@ from hemplan.solver.continuity.solve import solve
 from hemplan.solver.eligibility import eligibility
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.problem import Problem
+from hemplan.solver.teaming import TeamingOptions, propose_teams
+from hemplan.solver.teaming.document import teamed_instance
 from hemplan.solver.travel import travel_times
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
@@ -77,3 +81,14 @@ def test_travel_matrix_city14(benchmark) -> None:
     travel = benchmark(lambda: travel_times(instance))
     places = len(instance.teams) + len(instance.clients)
     assert travel.minutes.shape[-1] == places
+
+
+def test_propose_five_teams_district14(benchmark) -> None:
+    """`hemplan teams district-14d --teams 5`: the 50 carers and 130 clients as one pool into
+    five teams (grouping, requirements, the carer model); every visit keeps enough carers of
+    its new team who could serve it, by the evaluator's own eligibility."""
+    instance = load_instance(INSTANCES / "district-14d.json")
+    proposal = benchmark(propose_teams, instance, TeamingOptions(teams=5))
+    teamed = teamed_instance(instance, proposal)
+    able = judged(teamed, TravelMinutes(teamed)).carers
+    assert all(len(able[v.id]) >= v.staff_needed for v in teamed.visits)

@@ -15,6 +15,7 @@ from hemplan.models.generator import (
     DEFAULT_START_DATE,
     LIMITS,
     MAX_ABSENCE_RATE,
+    ORGANISATIONS,
     GeneratorError,
     generate_instance,
     summarize,
@@ -70,6 +71,14 @@ def _range(key: str) -> click.IntRange:
     help="Share of regular shifts worked by substitutes instead (sick leave and other "
     "absence, in spells; same shifts, other people).",
 )
+@click.option(
+    "--organisation",
+    type=click.Choice(ORGANISATIONS),
+    default="teams",
+    show_default=True,
+    help="teams: small teams, each with its office among its clients; pool: the same district "
+    "as one pool of carers working from one base, before the reform (substitutes shared).",
+)
 @click.option("--name", default="", help="Instance name (default: describes the options).")
 @click.option(
     "-o",
@@ -86,6 +95,7 @@ def generate(
     seed: int,
     start_date: datetime,
     absence_rate: float,
+    organisation: str,
     name: str,
     output: Path,
 ) -> None:
@@ -110,6 +120,7 @@ def generate(
             name=name,
             absence_rate=absence_rate,
             on_team=on_team,
+            organisation=organisation,
         )
     except GeneratorError as exc:
         raise click.UsageError(str(exc)) from None

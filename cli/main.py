@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "next": ("hemplan.cli.cmd_next", "next_period"),
     "replan": ("hemplan.cli.cmd_replan", "replan"),
     "compare": ("hemplan.cli.cmd_compare", "compare"),
+    "teams": ("hemplan.cli.cmd_teams", "teams"),
     "bench": ("hemplan.cli.cmd_bench", "bench"),
     "report": ("hemplan.cli.cmd_report", "report"),
     "export": ("hemplan.cli.cmd_export", "export"),

@@ -7,4 +7,5 @@ hemplan generate --teams 1 --clients-per-team 30 --staff-per-team 10 --days 14 -
 hemplan generate --teams 5 --clients-per-team 26 --staff-per-team 10 --days 14 --seed 1 --name district-14d -o instances/district-14d.json
 hemplan generate --teams 5 --clients-per-team 26 --staff-per-team 10 --days 28 --seed 1 --name district-28d -o instances/district-28d.json
 hemplan generate --teams 5 --clients-per-team 26 --staff-per-team 10 --days 28 --seed 1 --absence-rate 0.1 --name district-28d-absences -o instances/district-28d-absences.json
+hemplan generate --teams 5 --clients-per-team 26 --staff-per-team 10 --days 28 --seed 1 --absence-rate 0.1 --organisation pool --name district-pool-28d -o instances/district-pool-28d.json
 hemplan generate --teams 20 --clients-per-team 25 --staff-per-team 10 --days 14 --seed 1 --name city-14d -o instances/city-14d.json

@@ -10,7 +10,8 @@ but takes work to find. The same arguments always give the same instance, byte f
 Modules, one job each: geography (areas, offices, homes), services (catalogue, care levels,
 client plans), rosters (shifts), capacity (load checks), team (sizing one team), names,
 seeding (random generators), calendar_days (weekdays and weeks), absences (substitutes for
-absent carers), verify and stats; blas keeps the many small matrix products on one thread.
+absent carers), organisation (the pre-reform pool from one base), verify and stats; blas
+keeps the many small matrix products on one thread.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from hemplan.models.generator.absences import with_absences
 from hemplan.models.generator.blas import one_blas_thread
 from hemplan.models.generator.calendar_days import Calendar
 from hemplan.models.generator.names import CLIENT_FIRST, STAFF_FIRST, draw_names
+from hemplan.models.generator.organisation import as_pool
 from hemplan.models.generator.rosters import shifts_for
 from hemplan.models.generator.seeding import rng_for
 from hemplan.models.generator.services import SKILLS
@@ -35,6 +37,7 @@ __all__ = [
     "DEFAULT_START_DATE",
     "LIMITS",
     "MAX_ABSENCE_RATE",
+    "ORGANISATIONS",
     "GeneratorError",
     "Summary",
     "generate_instance",
@@ -43,6 +46,7 @@ __all__ = [
 
 DEFAULT_START_DATE = date(2026, 1, 5)  # a Monday
 MAX_ABSENCE_RATE = 0.5
+ORGANISATIONS = ("teams", "pool")  # small teams, or one district pool from one base
 LIMITS = {
     "teams": (1, 100),
     "clients_per_team": (1, 300),
@@ -68,12 +72,15 @@ def generate_instance(
     name: str = "",
     absence_rate: float = 0.0,
     on_team: Callable[[int, int], None] = lambda done, teams: None,
+    organisation: str = "teams",
 ) -> Instance:
     """A realistic instance with `teams` teams of `staff_per_team` carers and `clients_per_team`
     clients over `days` days from `start_date`, drawn from `seed`; with `absence_rate` > 0,
     about that share of the regular shifts is worked by substitutes instead (absences.py).
 
-    `on_team(done, teams)` hears each team finished (the CLI shows it).
+    `on_team(done, teams)` hears each team finished (the CLI shows it). With `organisation`
+    "pool" the same district is one pool of carers working from one base, before the reform
+    (organisation.py); absences are then covered from one shared pool of substitutes.
 
     Raises GeneratorError (a ValueError) for arguments out of range, when the staff are too
     few for the clients even at the lightest care level, or when the instance would hold more
@@ -91,6 +98,10 @@ def generate_instance(
             raise GeneratorError(f"{key} must be an integer from {low} to {high}, got {value!r}")
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise GeneratorError(f"seed must be a non-negative integer, got {seed!r}")
+    if organisation not in ORGANISATIONS:
+        raise GeneratorError(
+            f"organisation must be one of {', '.join(ORGANISATIONS)}, got {organisation!r}"
+        )
     if not 0.0 <= absence_rate <= MAX_ABSENCE_RATE:
         raise GeneratorError(
             f"absence_rate must be from 0 to {MAX_ABSENCE_RATE}, got {absence_rate!r}"
@@ -122,6 +133,8 @@ def generate_instance(
         seed,
         name or _default_name(teams, clients_per_team, staff_per_team, days, seed),
     )
+    if organisation == "pool":
+        instance = as_pool(instance)
     instance = with_absences(instance, absence_rate, seed)
     problems = unservable(instance)
     if problems:  # the sizing checks should have made this impossible

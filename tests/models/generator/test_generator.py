@@ -37,7 +37,15 @@ from hemplan.solver.travel import travel_times
 from tests.paths import REPO as ROOT
 
 INSTANCES = ROOT / "instances"
-BUNDLED = ["tiny", "team-14d", "district-14d", "district-28d", "district-28d-absences", "city-14d"]
+BUNDLED = [
+    "tiny",
+    "team-14d",
+    "district-14d",
+    "district-28d",
+    "district-28d-absences",
+    "district-pool-28d",
+    "city-14d",
+]
 FAST = {"tiny", "team-14d"}
 
 
@@ -134,7 +142,8 @@ def test_bundled_file_matches_its_command(name):
     opt = {args[i]: args[i + 1] for i in range(0, len(args) - 1, 2) if args[i].startswith("--")}
     inst = bundled(name)
     assert inst.name == name
-    assert len(inst.teams) == int(opt["--teams"])
+    pool = opt.get("--organisation") == "pool"  # the district's teams as one pool
+    assert len(inst.teams) == (1 if pool else int(opt["--teams"]))
     assert len(inst.clients) == int(opt["--teams"]) * int(opt["--clients-per-team"])
     regulars = [s for s in inst.staff if SUBSTITUTE_MARK not in s.id]
     assert len(regulars) == int(opt["--teams"]) * int(opt["--staff-per-team"])

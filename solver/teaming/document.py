@@ -1,0 +1,49 @@
+"""The teamed instance file: the input document with new teams and every client and carer
+re-teamed, nothing else changed.
+
+It edits the document as read (not the loaded instance), so recurring visits stay written as
+patterns, times keep the author's notation and unknown-to-the-teaming fields pass through.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from hemplan.models.contract.instance import Instance
+from hemplan.solver.teaming.propose import Proposal
+
+
+def teamed_document(raw: dict[str, Any], proposal: Proposal, name: str) -> dict[str, Any]:
+    """A copy of the instance document `raw` with the proposal's teams."""
+    doc = copy.deepcopy(raw)
+    doc["name"] = name
+    doc["teams"] = [
+        {
+            "id": t.team.id,
+            "name": t.team.name,
+            "office": {"lat": t.team.office.lat, "lon": t.team.office.lon},
+        }
+        for t in proposal.teams
+    ]
+    for carer in doc.get("staff", []):
+        carer["team"] = proposal.team_of_carer[carer["id"]]
+    for client in doc.get("clients", []):
+        client["team"] = proposal.team_of_client[client["id"]]
+    return doc
+
+
+def teamed_instance(instance: Instance, proposal: Proposal) -> Instance:
+    """The loaded instance with the proposal's teams: what loading the teamed document gives."""
+    return Instance(
+        name=f"{instance.name}-teams{len(proposal.teams)}",
+        horizon=instance.horizon,
+        skills=instance.skills,
+        teams=[t.team for t in proposal.teams],
+        staff=[s.model_copy(update={"team": proposal.team_of_carer[s.id]}) for s in instance.staff],
+        clients=[
+            c.model_copy(update={"team": proposal.team_of_client[c.id]}) for c in instance.clients
+        ],
+        visits=instance.visits,
+        travel=instance.travel,
+    )

@@ -1,0 +1,173 @@
+"""`hemplan teams`: the teamed instance is written, loads, keeps its patterns, and plans into a
+schedule the evaluator accepts; an impossible split is one line per shortage and exit 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from hemplan.cli.main import main
+from hemplan.models.evaluator import evaluate
+from hemplan.models.generator import generate_instance
+from hemplan.models.io.load import load_instance, load_schedule
+from hemplan.models.io.write import write_model
+from tests.pools import saturday_insulin, two_clusters
+
+
+def _write(tmp_path: Path, doc: dict[str, Any]) -> Path:
+    path = tmp_path / "pool.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def _solve_and_verify(teamed: Path, tmp_path: Path) -> None:
+    """Plan the teamed instance continuity-first and have the evaluator check it."""
+    schedule = tmp_path / "schedule.json"
+    result = CliRunner().invoke(
+        main,
+        ["solve", str(teamed), "-o", str(schedule), "--method", "continuity", "--work-limit", "1"],
+    )
+    assert result.exit_code == 0, result.output
+    instance = load_instance(teamed)
+    evaluation = evaluate(instance, load_schedule(schedule))
+    assert evaluation.violations == []
+    assert evaluation.feasible
+
+
+def test_teams_writes_a_teamed_instance_that_plans_and_verifies(tmp_path: Path) -> None:
+    doc = two_clusters()
+    out = tmp_path / "teamed.json"
+    result = CliRunner().invoke(main, ["teams", str(_write(tmp_path, doc)), "-o", str(out)])
+    # 6 carers at the default size of 10 make one team; ask for two
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(
+        main, ["teams", str(_write(tmp_path, doc)), "-o", str(out), "--teams", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines[:2]] == ["T1", "T2"]
+    assert "4 clients, 3 carers" in lines[0] and "medication 3" in lines[0]
+    assert lines[-1] == f"wrote {out}"
+    teamed = json.loads(out.read_text())
+    assert teamed["patterns"] == doc["patterns"]  # recurring visits stay written once
+    assert [t["id"] for t in teamed["teams"]] == ["T1", "T2"]
+    assert {c["id"]: c["team"] for c in teamed["clients"]}["N0"] == "T1"
+    _solve_and_verify(out, tmp_path)
+
+
+def test_a_generated_district_split_into_teams_plans_and_verifies(tmp_path: Path) -> None:
+    instance = generate_instance(
+        teams=2, clients_per_team=8, staff_per_team=6, days=3, seed=5, name="pool"
+    )
+    source = tmp_path / "district.json"
+    write_model(source, instance)
+    out = tmp_path / "teamed.json"
+    result = CliRunner().invoke(
+        main, ["teams", str(source), "-o", str(out), "--team-size", "6", "--seed", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    teamed = load_instance(out)
+    assert len(teamed.teams) == 2
+    assert sorted(s.id for s in teamed.staff) == sorted(s.id for s in instance.staff)
+    assert len(teamed.visits) == len(load_instance(source).visits)
+    _solve_and_verify(out, tmp_path)
+
+
+def test_an_impossible_split_names_the_shift_and_the_skill_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "teamed.json"
+    source = _write(tmp_path, saturday_insulin(excluded=False))
+    result = CliRunner().invoke(main, ["teams", str(source), "-o", str(out), "--teams", "2"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{source}: evening shift of Saturday 2026-01-10 (day 5): ")
+    assert "insulin" in first
+    assert not out.exists()
+
+
+def test_teams_and_team_size_together_are_refused(tmp_path: Path) -> None:
+    source = _write(tmp_path, two_clusters())
+    result = CliRunner().invoke(
+        main,
+        ["teams", str(source), "-o", str(tmp_path / "t.json"), "--teams", "2", "--team-size", "3"],
+    )
+    assert result.exit_code == 2
+    assert "not both" in result.stderr
+
+
+def test_a_sweep_plans_each_team_count_and_the_reference_and_verifies_every_plan(
+    tmp_path: Path,
+) -> None:
+    source = _write(tmp_path, two_clusters())
+    out = tmp_path / "sweep"
+    result = CliRunner().invoke(
+        main,
+        ["teams", str(source), "--sweep", "1..3", "-o", str(out)]
+        + ["--time-limit", "5", "--work-limit", "0.5", "--workers", "1"],
+    )
+    assert result.exit_code == 0, result.output
+    with open(out / "sweep.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["plan"] for r in rows] == ["central-travel (pool)", "1 team", "2 teams", "3 teams"]
+    # three carers of each skill cannot make three teams with a fifth of slack: said, not planned
+    assert rows[3]["note"].startswith("no split:") and "insulin" in rows[3]["note"]
+    assert not (out / "teams-3.json").exists()
+    pool = load_instance(source)
+    reference = evaluate(pool, load_schedule(out / "central-travel.json"))
+    assert reference.violations == []
+    assert int(rows[0]["travel_min"]) == reference.metrics.travel_minutes
+    for k in (1, 2):
+        teamed = load_instance(out / f"teams-{k}.json")
+        assert len(teamed.teams) == k
+        evaluation = evaluate(teamed, load_schedule(out / f"teams-{k}-schedule.json"))
+        assert evaluation.violations == []
+        assert int(rows[k]["travel_min"]) == evaluation.metrics.travel_minutes
+        assert int(rows[k]["unassigned"]) == evaluation.metrics.unassigned_mandatory
+        # every client of this pool has two visits on each day: all are daily-care clients
+        met = [c.distinct for c in evaluation.clients.values() if c.assigned_visits]
+        assert float(rows[k]["daily_max"]) == max(met)
+    assert (out / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (out / "sweep.md").read_text().count("\n| ") == len(rows)  # after the header
+    assert "| 2 teams |" in result.stdout
+
+
+def test_a_sweep_range_that_is_not_one_is_refused(tmp_path: Path) -> None:
+    source = _write(tmp_path, two_clusters())
+    result = CliRunner().invoke(
+        main, ["teams", str(source), "--sweep", "2-5", "-o", str(tmp_path / "s")]
+    )
+    assert result.exit_code == 2
+    assert "--sweep" in result.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_the_same_seed_writes_the_same_file(tmp_path: Path) -> None:
+    instance = generate_instance(
+        teams=3, clients_per_team=6, staff_per_team=5, days=3, seed=9, name="pool"
+    )
+    source = tmp_path / "district.json"
+    write_model(source, instance)
+    written = []
+    for k in range(2):
+        out = tmp_path / f"teamed-{k}.json"
+        result = CliRunner().invoke(main, ["teams", str(source), "-o", str(out), "--teams", "2"])
+        assert result.exit_code == 0, result.output
+        written.append(out.read_bytes())
+    assert written[0] == written[1]
+
+
+def test_a_sweep_of_an_instance_that_is_no_pool_writes_no_folder(tmp_path: Path) -> None:
+    doc = two_clusters()
+    doc["clients"], doc["patterns"] = [], []
+    source = _write(tmp_path, doc)
+    out = tmp_path / "sweep"
+    result = CliRunner().invoke(main, ["teams", str(source), "--sweep", "2..3", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "needs clients and carers" in result.stderr
+    assert not out.exists()
