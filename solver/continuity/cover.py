@@ -154,17 +154,7 @@ class Cover:
         for visit in visits:
             twin = self.twins.get(visit.id)
             for carer in sorted(twin.carers if twin else ()):
-                if need[visit.id] <= 0 or carer not in self.eligible.get(visit.id, ()):
-                    continue
-                if any(c == carer for c, _ in choice.designated[visit.id]):
-                    continue
-                day = self.room_day(carer, visit, self._fixed_day(visit, choice))
-                if day is None:
-                    continue
-                self.promise(carer, visit, day)
-                choice.designated[visit.id].append((carer, day))
-                need[visit.id] -= 1
-                if carer not in chosen:
+                if self._promise_one(carer, visit, need, choice) and carer not in chosen:
                     chosen.append(carer)
 
     def _room(self, carer: str, visits: list[Visit], choice: CarerChoice) -> set[str]:
@@ -206,16 +196,23 @@ class Cover:
         that now have a day (their partner must come that day)."""
         pinned: set[str] = set()
         for visit in visits:
-            if need[visit.id] <= 0 or carer not in self.eligible.get(visit.id, ()):
-                continue
-            if any(c == carer for c, _ in choice.designated[visit.id]):
-                continue
-            day = self.room_day(carer, visit, self._fixed_day(visit, choice))
-            if day is None:
-                continue
-            self.promise(carer, visit, day)
-            choice.designated[visit.id].append((carer, day))
-            need[visit.id] -= 1
-            if need[visit.id] > 0:
+            if self._promise_one(carer, visit, need, choice) and need[visit.id] > 0:
                 pinned.add(visit.id)
         return pinned
+
+    def _promise_one(
+        self, carer: str, visit: Visit, need: dict[str, int], choice: CarerChoice
+    ) -> bool:
+        """Promise the carer this visit if it still needs someone, the carer could do it, is
+        not promised it already and has room on an allowed day; whether it was promised."""
+        if need[visit.id] <= 0 or carer not in self.eligible.get(visit.id, ()):
+            return False
+        if any(c == carer for c, _ in choice.designated[visit.id]):
+            return False
+        day = self.room_day(carer, visit, self._fixed_day(visit, choice))
+        if day is None:
+            return False
+        self.promise(carer, visit, day)
+        choice.designated[visit.id].append((carer, day))
+        need[visit.id] -= 1
+        return True
