@@ -6,13 +6,9 @@ travel of `continuity` relative to the travel-minimising methods on the same ins
 
 from __future__ import annotations
 
-import csv
-import io
-
+from hemplan.cli.tables import Row, csv_table, markdown_table
 from hemplan.models.contract.schedule import Distribution
 from hemplan.solver.compare import MethodRun
-
-Row = dict[str, str | int | float | None]
 
 COLUMNS: list[tuple[str, str]] = [
     ("method", "method"),
@@ -71,19 +67,12 @@ def _cell(value: str | float | None) -> str:
 
 def markdown(rows: list[Row]) -> str:
     """The rows as a Markdown table."""
-    lines = ["| " + " | ".join(h for _, h in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    lines += ["| " + " | ".join(_cell(row[k]) for k, _ in COLUMNS) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
+    return markdown_table(rows, COLUMNS, _cell)
 
 
 def csv_text(rows: list[Row]) -> str:
     """The rows as CSV with the column keys as header (full precision)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[k for k, _ in COLUMNS], lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if row[k] is None else row[k] for k, _ in COLUMNS})
-    return out.getvalue()
+    return csv_table(rows, COLUMNS)
 
 
 def price_lines(rows: list[Row]) -> list[str]:

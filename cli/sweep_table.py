@@ -6,12 +6,10 @@ from the evaluator. Markdown for people, CSV for analysis, a PNG drawn without p
 
 from __future__ import annotations
 
-import csv
 import io
 
+from hemplan.cli.tables import Row, csv_table, markdown_table
 from hemplan.solver.teaming.sweep import SweepPoint
-
-Row = dict[str, str | int | float | None]
 
 COLUMNS: list[tuple[str, str]] = [
     ("plan", "plan"),
@@ -86,18 +84,13 @@ def _cell(value: str | float | None) -> str:
 
 
 def markdown(rows: list[Row]) -> str:
-    lines = ["| " + " | ".join(h for _, h in COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    lines += ["| " + " | ".join(_cell(row[k]) for k, _ in COLUMNS) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
+    """The rows as a Markdown table."""
+    return markdown_table(rows, COLUMNS, _cell)
 
 
 def csv_text(rows: list[Row]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[k for k, _ in COLUMNS], lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if row[k] is None else row[k] for k, _ in COLUMNS})
-    return out.getvalue()
+    """The rows as CSV with the column keys as header (full precision)."""
+    return csv_table(rows, COLUMNS)
 
 
 def _number(value: str | int | float | None) -> float:
