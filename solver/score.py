@@ -31,7 +31,10 @@ class Weights:
     unserved_deferrable: int = 10_000_000
     new_pair: int = 100_000
     not_preferred: int = 500
-    known_share: int = 50  # per cent of a new carer that a carer met in the history costs
+    # per cent of a new carer that a carer met in the history costs: of the 14 windows of 14
+    # days that end in a fortnight's period, 13 reach back across its start, and a carer met
+    # recently is already in nearly all of them; measured (benchmarks/RESULTS.md): 10
+    known_share: int = 10
     week: int = 0  # a visit not done by the carers of the week before (`--stable-week`: 100)
     travel: int = 10
     arrival: int = 5

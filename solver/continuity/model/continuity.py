@@ -1,7 +1,7 @@
 """Continuity: the (client, carer) pairs a step adds. A pair already met outside the
 neighbourhood is free; a new one costs a carer more for that client, which is what the
-objective's second level counts: in full for a carer new to the client, half for one the
-client met within the history's look-back (`solver.score.pair_cost`)."""
+objective's second level counts: in full for a carer new to the client, `known_share` per cent
+of that for one the client met within the history's look-back (`solver.score.pair_cost`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from hemplan.solver.solution import Placement
 @dataclass(frozen=True)
 class NewPair:
     """`pair` is true when the step gives the client this carer; `known` when the client met
-    them in the history (a half cost)."""
+    them in the history (`Weights.known_share` of the cost)."""
 
     pair: cp_model.IntVar
     known: bool

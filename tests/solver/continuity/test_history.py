@@ -47,17 +47,17 @@ def test_a_client_met_by_a_carer_in_the_history_keeps_that_carer() -> None:
 
 
 def test_a_known_carer_who_cannot_come_every_day_does_not_bring_a_second_one() -> None:
-    """A works days 0-1 only: A then B would be two carers in every window, B alone one in
-    the period's and two in those reaching back."""
+    """A works days 0-1 only: A and B would cost a new carer and a known one, B alone just
+    the new one (and one carer in the period's own windows)."""
     assert carers_of(three_days("A", {"A": range(2), "B": range(3)})) == {"B"}
 
 
-def test_a_known_carer_costs_half_a_new_one() -> None:
+def test_a_known_carer_costs_a_tenth_of_a_new_one() -> None:
     problem = Problem.build(three_days("A"))
     assert problem.known == {"K": frozenset({"A"})}
-    assert pair_cost(problem, {"K": {"A"}}) == 50
+    assert pair_cost(problem, {"K": {"A"}}) == 10
     assert pair_cost(problem, {"K": {"B"}}) == 100
-    assert pair_cost(problem, {"K": {"A", "B"}}) == 150
+    assert pair_cost(problem, {"K": {"A", "B"}}) == 110
 
 
 def test_history_older_than_the_look_back_is_not_known() -> None:
