@@ -16,17 +16,19 @@ import click
 
 import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
 from hemplan.cli.history_option import history_options, load_with_history
+from hemplan.cli.render import unassigned_lines, verdict
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.weights_option import stable_week_option, weights_option, with_stable_week
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.problems import escape_controls
 from hemplan.models.contract.schedule import Assignment, Distribution, Metrics
+from hemplan.models.evaluator.diagnosis import diagnose
 from hemplan.models.io.load import load_schedule
 from hemplan.models.io.write import write_model
 from hemplan.solver.change_list import Change
 from hemplan.solver.method import SolveOptions
-from hemplan.solver.replan import Absence, ReplanResult, parse_days
+from hemplan.solver.replan import Absence, ReplanResult, parse_days, with_absences
 from hemplan.solver.replan import replan as run_replan
 from hemplan.solver.score import Weights
 
@@ -151,13 +153,20 @@ def replan(
         if not written:
             click.echo(f"interrupted: {output} not written (the old schedule stands)", err=True)
         sys.exit(signals.exit_code or 130)
+    # the visits left out, diagnosed against the instance as the absences leave it
+    left_out = diagnose(
+        with_absences(instance, [Absence(c, span) for c in absent]), result.schedule
+    )
     if as_json:
-        click.echo(json.dumps(_as_json(result), indent=2))
+        click.echo(
+            json.dumps(_as_json(result) | {"unassigned": [d.__dict__ for d in left_out]}, indent=2)
+        )
     else:
-        for line in _report(result):
+        for line in _report(result) + unassigned_lines(left_out):
             click.echo(line)
+    said = verdict(result.evaluation.metrics.unassigned_mandatory)
     click.echo(
-        f"{output}: verified by the evaluator; done in {time.monotonic() - started:.1f}s",
+        f"{output}: verified by the evaluator: {said}; done in {time.monotonic() - started:.1f}s",
         err=as_json,
     )
 

@@ -388,3 +388,38 @@ def test_absence_days_are_taken_as_dates_too() -> None:
     assert "dates 2026-01-05..2026-01-18" in str(outside.value.problems[0])
     with pytest.raises(InputError):
         parse_days("2026-02-30", 14, start_date=monday)
+
+
+def test_replan_lists_the_visits_left_out_with_the_absence_as_the_reason(tmp_path: Path) -> None:
+    """Aisha (A1) is the only insulin carer of csv-example's team T1 on a Tuesday: when she is
+    away, Karin's morning insulin visit is left out, and the list says why."""
+    example = REPO / "instances" / "csv-example.json"
+    old, new = tmp_path / "s.json", tmp_path / "new.json"
+    runner = CliRunner()
+    assert (
+        runner.invoke(
+            main, ["solve", str(example), "-o", str(old), "--work-limit", "0.5"]
+        ).exit_code
+        == 0
+    )
+    result = runner.invoke(
+        main,
+        [
+            "replan",
+            str(example),
+            str(old),
+            "-o",
+            str(new),
+            "--absent",
+            "A1",
+            "--days",
+            "2026-01-06",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    line = next(
+        row for row in result.output.splitlines() if "Tue 2026-01-06 07:30-09:00  Karin Berg" in row
+    )
+    assert "no shift that day: Aisha Nilsson (A1)" in line and "lacks insulin" in line
+    assert "lawful," in result.output.splitlines()[-1]
+    assert evaluate(load_instance(example), load_schedule(new)).violations == []
