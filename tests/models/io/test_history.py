@@ -146,3 +146,15 @@ def test_with_history_keeps_the_visits_in_date_order() -> None:
     )
     assert joined.history is not None and joined.history.look_back_days == 7
     assert [str(v.date) for v in joined.history.visits] == ["2026-01-01", "2026-01-04"]
+
+
+def test_a_history_with_swedish_headers_and_excel_dates_is_read(tmp_path: Path) -> None:
+    client, carer = tiny_ids()
+    path = write_csv(
+        tmp_path,
+        f"2026-01-02 00:00:00;{client};{carer}",
+        f"03/01/2026;{client};{carer}",
+        header="Datum;Brukare;Personal",
+    )
+    visits, _ = read_history(path, load_instance(TINY))
+    assert [str(v.date) for v in visits] == ["2026-01-02", "2026-01-03"]
