@@ -8,6 +8,7 @@ import sys
 import click
 
 from hemplan.cli.history_option import history_options, load_with_history
+from hemplan.cli.lang_option import lang_option, texts_of
 from hemplan.cli.render import metrics_lines, unassigned_lines, verdict
 from hemplan.models.contract.problems import readable
 from hemplan.models.evaluator import evaluate as run_evaluator
@@ -22,6 +23,7 @@ EXIT_VIOLATIONS = 1
 @click.argument("schedule_file", type=click.Path(dir_okay=False))
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
 @history_options
+@lang_option
 @click.option("--json", "as_json", is_flag=True, help="Print violations and metrics as JSON.")
 def evaluate(
     instance_file: str,
@@ -30,6 +32,7 @@ def evaluate(
     as_json: bool,
     history_files: tuple[str, ...],
     look_back: int | None,
+    lang: str | None,
 ) -> None:
     """Check every hard constraint and recompute every metric; exit 1 on any violation."""
     instance = load_with_history(instance_file, history_files, look_back)
@@ -51,12 +54,13 @@ def evaluate(
     else:
         for violation in result.violations:
             click.echo(readable(f"violation {violation}"))  # ids from the schedule, escaped
-        for line in metrics_lines(result.metrics):
+        texts = texts_of(lang)
+        for line in metrics_lines(result.metrics, texts):
             click.echo(line)
-        for line in unassigned_lines(left_out):
+        for line in unassigned_lines(left_out, texts):
             click.echo(line)
         said = (
-            verdict(result.metrics.unassigned_mandatory)
+            verdict(result.metrics.unassigned_mandatory, texts)
             if result.feasible
             else f"{len(result.violations)} violation(s)"
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from hemplan.cli.lang_option import lang_option, texts_of
 from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.evaluator import evaluate
 from hemplan.models.exports.client_letters import client_letters
@@ -17,7 +18,6 @@ from hemplan.models.exports.ical import calendars
 from hemplan.models.exports.matching import check_matches
 from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.models.io.write import write_text_atomic
-from hemplan.models.texts import LANGS, Texts, default_lang
 
 
 def output_folder(path: str) -> Path:
@@ -53,12 +53,7 @@ def output_folder(path: str) -> Path:
         "per client for one week."
     ),
 )
-@click.option(
-    "--lang",
-    type=click.Choice(LANGS),
-    default=None,
-    help="Language of what people read [default: from the locale: sv if Swedish, else en].",
-)
+@lang_option
 @click.option(
     "--week",
     type=click.IntRange(min=1),
@@ -100,7 +95,7 @@ def export(
             f"'hemplan evaluate' lists them",
             err=True,
         )
-    texts = Texts(lang or default_lang())
+    texts = texts_of(lang)
     if fmt == "csv":
         files = day_lists(instance, schedule, texts)
     elif fmt == "sheets":

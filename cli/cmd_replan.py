@@ -16,6 +16,7 @@ import click
 
 import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
 from hemplan.cli.history_option import history_options, load_with_history
+from hemplan.cli.lang_option import lang_option, texts_of
 from hemplan.cli.render import unassigned_lines, verdict
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
@@ -83,6 +84,7 @@ HEADER = (
 @history_options
 @weights_option
 @stable_week_option
+@lang_option
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the change list and continuity as JSON."
 )
@@ -102,6 +104,7 @@ def replan(
     as_json: bool,
     history_files: tuple[str, ...],
     look_back: int | None,
+    lang: str | None,
 ) -> None:
     """Keep every assignment of SCHEDULE_FILE that INSTANCE_FILE still allows and re-plan the rest.
 
@@ -162,9 +165,9 @@ def replan(
             json.dumps(_as_json(result) | {"unassigned": [d.__dict__ for d in left_out]}, indent=2)
         )
     else:
-        for line in _report(result) + unassigned_lines(left_out):
+        for line in _report(result) + unassigned_lines(left_out, texts_of(lang)):
             click.echo(line)
-    said = verdict(result.evaluation.metrics.unassigned_mandatory)
+    said = verdict(result.evaluation.metrics.unassigned_mandatory, texts_of(lang))
     click.echo(
         f"{output}: verified by the evaluator: {said}; done in {time.monotonic() - started:.1f}s",
         err=as_json,

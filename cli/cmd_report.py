@@ -5,12 +5,12 @@ from __future__ import annotations
 import click
 
 from hemplan.cli.history_option import history_options, load_with_history
+from hemplan.cli.lang_option import lang_option, texts_of
 from hemplan.models.evaluator import evaluate
 from hemplan.models.exports.matching import check_matches
 from hemplan.models.io.load import load_schedule
 from hemplan.models.io.write import write_text_atomic
 from hemplan.models.report.html import report_page
-from hemplan.models.texts import LANGS, Texts, default_lang
 
 
 @click.command()
@@ -21,12 +21,7 @@ from hemplan.models.texts import LANGS, Texts, default_lang
 )
 @history_options
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
-@click.option(
-    "--lang",
-    type=click.Choice(LANGS),
-    default=None,
-    help="Language of the report [default: from the locale: sv if Swedish, else en].",
-)
+@lang_option
 def report(
     instance_file: str,
     schedule_file: str,
@@ -51,6 +46,6 @@ def report(
             ),
             err=True,
         )
-    page = report_page(instance, schedule, evaluation, Texts(lang or default_lang()))
+    page = report_page(instance, schedule, evaluation, texts_of(lang))
     write_text_atomic(output, page)
     click.echo(f"{output}: {len(page.encode('utf-8')) // 1024} KB, {instance.horizon.days} day(s)")

@@ -10,6 +10,7 @@ import click
 
 import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
 from hemplan.cli.history_option import history_options, load_with_history
+from hemplan.cli.lang_option import lang_option, texts_of
 from hemplan.cli.progress import (
     SCORE_COLUMNS,
     ProgressBoard,
@@ -24,6 +25,7 @@ from hemplan.cli.weights_option import stable_week_option, weights_option, with_
 from hemplan.models.contract.instance import Instance
 from hemplan.models.evaluator.diagnosis import diagnose
 from hemplan.models.io.write import write_model
+from hemplan.models.texts import Texts
 from hemplan.solver.executors import EXECUTORS
 from hemplan.solver.method import SolveOptions, SolveResult
 from hemplan.solver.methods import METHODS
@@ -76,6 +78,7 @@ from hemplan.solver.score import Weights
 )
 @history_options
 @progress_option
+@lang_option
 @click.option(
     "--json",
     "as_json",
@@ -100,6 +103,7 @@ def solve(
     as_json: bool,
     history_files: tuple[str, ...],
     look_back: int | None,
+    lang: str | None,
 ) -> None:
     """Assign every visit of INSTANCE_FILE to carers of the client's team, fewest carers per client
     first.
@@ -145,12 +149,14 @@ def solve(
     except KeyboardInterrupt:  # before any plan existed, or again while writing (atomic)
         click.echo(f"interrupted: {output} not written", err=True)
         sys.exit(signals.exit_code or 130)
-    _summary(output, instance, result, as_json)
+    _summary(output, instance, result, as_json, texts_of(lang))
     if signals.signum:
         sys.exit(signals.exit_code)
 
 
-def _summary(output: str, instance: Instance, result: SolveResult, as_json: bool) -> None:
+def _summary(
+    output: str, instance: Instance, result: SolveResult, as_json: bool, texts: Texts
+) -> None:
     """The metrics, the visits left out with the evaluator's reasons, and one line on what was
     written; or the JSON summary (the left-out visits in it too)."""
     info = result.schedule.solver
@@ -159,12 +165,12 @@ def _summary(output: str, instance: Instance, result: SolveResult, as_json: bool
     if as_json:
         click.echo(summary_json(output, result.schedule, result.first_solution_s, left_out))
         return
-    for line in metrics_lines(result.evaluation.metrics):
+    for line in metrics_lines(result.evaluation.metrics, texts):
         click.echo(line)
-    for line in unassigned_lines(left_out):
+    for line in unassigned_lines(left_out, texts):
         click.echo(line)
     click.echo(
         f"{output}: {info.status.lower().replace('_', ' ')}, verified by the evaluator: "
-        f"{verdict(result.evaluation.metrics.unassigned_mandatory)}; "
+        f"{verdict(result.evaluation.metrics.unassigned_mandatory, texts)}; "
         f"first plan after {result.first_solution_s:.1f}s, done in {info.wall_time_s:.1f}s"
     )

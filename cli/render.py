@@ -7,6 +7,9 @@ import json
 from hemplan.models.contract.problems import readable
 from hemplan.models.contract.schedule import Distribution, Metrics, Schedule
 from hemplan.models.evaluator.diagnosis import Diagnosis
+from hemplan.models.texts import Texts
+
+ENGLISH = Texts("en")
 
 SHOWN_UNASSIGNED = 25  # visits listed after a solve; `hemplan evaluate --json` lists all
 
@@ -21,8 +24,9 @@ def _num(value: float | int | None, fmt: str = "{:.2f}") -> str:
     return "-" if value is None else fmt.format(value)
 
 
-def metrics_lines(m: Metrics) -> list[str]:
-    """The metrics as aligned `label  value` lines, continuity first."""
+def metrics_lines(m: Metrics, texts: Texts = ENGLISH) -> list[str]:
+    """The metrics as aligned `label  value` lines, continuity first (labels in the language
+    of `texts`)."""
     rows = [
         ("visits assigned", f"{m.assigned} of {m.visits}"),
         ("unassigned", f"{m.unassigned_mandatory} mandatory, {m.unassigned_deferrable} deferrable"),
@@ -63,6 +67,7 @@ def metrics_lines(m: Metrics) -> list[str]:
         ),
         ("borrowed visits", str(m.borrowed_visits)),
     ]
+    rows = [(texts.t(label), value) for label, value in rows]
     width = max(len(label) for label, _ in rows)
     return [f"{label:<{width}}  {value}" for label, value in rows]
 
@@ -85,30 +90,40 @@ def summary_json(
     return json.dumps(summary, indent=2)
 
 
-def unassigned_lines(diagnoses: list[Diagnosis], shown: int = SHOWN_UNASSIGNED) -> list[str]:
+def unassigned_lines(
+    diagnoses: list[Diagnosis], texts: Texts = ENGLISH, shown: int = SHOWN_UNASSIGNED
+) -> list[str]:
     """The visits left out, mandatory first, each with the evaluator's reason and a
     suggestion where there is one (input text escaped: it cannot drive the terminal)."""
     if not diagnoses:
         return []
     mandatory = sum(d.priority == "mandatory" for d in diagnoses)
     lines = [
-        f"unassigned: {mandatory} mandatory, {len(diagnoses) - mandatory} deferrable "
-        "(why, found again by the evaluator):"
+        texts.t(
+            "unassigned: {mandatory} mandatory, {deferrable} deferrable (why, found again by "
+            "the evaluator):",
+            mandatory=mandatory,
+            deferrable=len(diagnoses) - mandatory,
+        )
     ]
     for d in diagnoses[:shown]:
         what = d.service or d.visit
         lines.append(readable(f"  {d.when}  {d.client}  {what} ({d.priority}): {d.reason}"))
         if d.suggestion:
-            lines.append(readable(f"      suggestion: {d.suggestion}"))
+            lines.append(readable(f"      {texts.t('suggestion')}: {d.suggestion}"))
     if len(diagnoses) > shown:
         lines.append(
-            f"  ... and {len(diagnoses) - shown} more (`hemplan evaluate --json` lists them all)"
+            "  "
+            + texts.t(
+                "... and {more} more (`hemplan evaluate --json` lists them all)",
+                more=len(diagnoses) - shown,
+            )
         )
     return lines
 
 
-def verdict(unassigned_mandatory: int) -> str:
+def verdict(unassigned_mandatory: int, texts: Texts = ENGLISH) -> str:
     """What a schedule without violations is: lawful, and how many mandatory visits it leaves."""
     if unassigned_mandatory:
-        return f"lawful, {unassigned_mandatory} mandatory visit(s) unassigned"
-    return "lawful, every mandatory visit planned"
+        return texts.t("lawful, {count} mandatory visit(s) unassigned", count=unassigned_mandatory)
+    return texts.t("lawful, every mandatory visit planned")

@@ -19,7 +19,7 @@ from hemplan.models.exports.client_letters import client_letters
 from hemplan.models.exports.day_sheets import day_sheets
 from hemplan.models.exports.daylist_csv import day_lists
 from hemplan.models.exports.ical import calendars
-from hemplan.models.io.load import load_instance
+from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.models.report.html import report_page
 from hemplan.models.texts import Texts, default_lang
 from hemplan.solver.continuity.solve import solve
@@ -255,3 +255,26 @@ def test_day_lists_and_calendars_in_swedish(planned: tuple[Instance, Schedule]) 
     ics = calendars(instance, schedule, datetime(2026, 1, 1, tzinfo=UTC), Texts("sv"))["A1.ics"]
     unfolded = ics.replace("\r\n ", "")
     assert "Brukare: Karin Berg (K1)" in unfolded and "Portkod: 1234" in unfolded
+
+
+def test_evaluate_speaks_swedish_when_asked(tmp_path: Path) -> None:
+    schedule = tmp_path / "s.json"
+    runner = CliRunner()
+    assert (
+        runner.invoke(
+            main, ["solve", str(EXAMPLE), "-o", str(schedule), "--work-limit", "0.5"]
+        ).exit_code
+        == 0
+    )
+    instance = load_instance(EXAMPLE)
+    left = evaluate(instance, load_schedule(schedule)).metrics.unassigned_mandatory
+    assert left > 0  # the example's weekend insulin visits
+    swedish = runner.invoke(main, ["evaluate", str(EXAMPLE), str(schedule), "--lang", "sv"])
+    assert swedish.exit_code == 0
+    assert "olika medarbetare/brukare (perioden)" in swedish.output
+    assert f"ej planerade: {left} obligatoriska" in swedish.output
+    assert swedish.output.splitlines()[-1].endswith(
+        f"inga regelbrott, {left} obligatoriska besök ej planerade"
+    )
+    english = runner.invoke(main, ["evaluate", str(EXAMPLE), str(schedule), "--lang", "en"])
+    assert english.output.splitlines()[-1].endswith(f"lawful, {left} mandatory visit(s) unassigned")
