@@ -29,7 +29,13 @@ from hemplan.models.io.load import load_schedule
 from hemplan.models.io.write import write_model
 from hemplan.solver.change_list import Change
 from hemplan.solver.method import SolveOptions
-from hemplan.solver.replan import Absence, ReplanResult, parse_days, with_absences
+from hemplan.solver.replan import (
+    Absence,
+    ReplanResult,
+    parse_days,
+    with_absences,
+    with_substitutes,
+)
 from hemplan.solver.replan import replan as run_replan
 from hemplan.solver.score import Weights
 
@@ -68,6 +74,20 @@ HEADER = (
     help="Absence days, inclusive: day numbers from 0 (4 or 3-5) or dates "
     "(2026-03-05 or 2026-03-05..2026-03-07).",
 )
+@click.option(
+    "--substitute",
+    "substitutes",
+    multiple=True,
+    metavar="ID",
+    help="A substitute who works the shifts of the --absent carer of the same position on "
+    "--days (same team; repeat for several).",
+)
+@click.option(
+    "--substitute-skills",
+    default="",
+    metavar="S1|S2",
+    help="The substitutes' skills (delegations), separated by | [default: none].",
+)
 @time_limit_option(8.0, 1.0, "Seconds for the whole replan, loading and verification included.")
 @click.option(
     "--workers",
@@ -94,6 +114,8 @@ def replan(
     output: str,
     absent: tuple[str, ...],
     days: str | None,
+    substitutes: tuple[str, ...],
+    substitute_skills: str,
     time_limit: float,
     workers: int,
     seed: int,
@@ -125,6 +147,13 @@ def replan(
         if days is not None
         else range(0)
     )
+    if substitutes and not absent:
+        raise click.UsageError("--substitute stands in for an --absent carer")
+    skills = [s.strip() for s in substitute_skills.replace(",", "|").split("|") if s.strip()]
+    instance = with_substitutes(
+        instance, [Absence(c, span) for c in absent], list(substitutes), skills
+    )
+    substituted = Path(output).with_suffix(".instance.json")
     options = SolveOptions(
         time_limit=time_limit,
         workers=workers,
@@ -148,6 +177,9 @@ def replan(
                 started=started,
             )
             if not signals.signum:  # a signal the solver took as a stop: a replan cut short
+                if substitutes:  # the schedule names them: the instance that has them too
+                    away = [Absence(c, span) for c in absent]
+                    write_model(substituted, with_absences(instance, away))
                 write_model(output, result.schedule)
                 written = True
     except KeyboardInterrupt:  # before the result, or while writing it (atomic)
@@ -167,6 +199,12 @@ def replan(
     else:
         for line in _report(result) + unassigned_lines(left_out, texts_of(lang)):
             click.echo(line)
+    if substitutes:
+        click.echo(
+            f"{substituted}: the instance with {', '.join(substitutes)}; give it to evaluate, "
+            "export and report with this schedule",
+            err=as_json,
+        )
     said = verdict(result.evaluation.metrics.unassigned_mandatory, texts_of(lang))
     click.echo(
         f"{output}: verified by the evaluator: {said}; done in {time.monotonic() - started:.1f}s",

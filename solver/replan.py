@@ -123,6 +123,61 @@ def with_absences(
     return Instance.model_validate(data)
 
 
+def with_substitutes(
+    instance: Instance,
+    absences: list[Absence],
+    substitutes: list[str],
+    skills: list[str],
+    source: str = "--substitute",
+) -> Instance:
+    """The instance with a substitute per absent carer (in order) who works that carer's
+    shifts on the absence days, in the same team and with `skills` (those the instance
+    knows): how a planner covers a sick call without editing the instance."""
+    problems = [
+        InputProblem(source, s, "a carer of that id is in the instance already")
+        for s in substitutes
+        if s in instance.staff_by_id
+    ]
+    if len(substitutes) > len(absences):
+        problems.append(
+            InputProblem(
+                source, substitutes[len(absences)], "more substitutes than --absent carers"
+            )
+        )
+    if len(set(substitutes)) != len(substitutes):
+        problems.append(InputProblem(source, ", ".join(substitutes), "the same id twice"))
+    unknown = sorted(set(skills) - set(instance.skills))
+    if unknown:
+        problems.append(
+            InputProblem("--substitute-skills", unknown[0], "no such skill in the instance")
+        )
+    problems += [
+        InputProblem("--absent", a.carer, "no such carer in the instance")
+        for a in absences
+        if a.carer not in instance.staff_by_id
+    ]
+    if problems:
+        raise InputError(problems)
+    if not substitutes:
+        return instance
+    data = instance.model_dump(by_alias=True)
+    for sub, absence in zip(substitutes, absences):
+        carer = instance.staff_by_id[absence.carer]
+        data["staff"].append(
+            {
+                "id": sub,
+                "name": sub,
+                "team": carer.team,
+                "skills": list(skills),
+                "travel_mode": carer.travel_mode,
+                "shifts": [
+                    s.model_dump(by_alias=True) for s in carer.shifts if s.day in absence.days
+                ],
+            }
+        )
+    return Instance.model_validate(data)
+
+
 def old_breaks(schedule: Schedule) -> dict[tuple[str, int], int]:
     """Break start per carer-day, as the old routes have them."""
     return {

@@ -423,3 +423,43 @@ def test_replan_lists_the_visits_left_out_with_the_absence_as_the_reason(tmp_pat
     assert "no shift that day: Aisha Nilsson (A1)" in line and "lacks insulin" in line
     assert "lawful," in result.output.splitlines()[-1]
     assert evaluate(load_instance(example), load_schedule(new)).violations == []
+
+
+def test_a_substitute_on_the_command_line_takes_the_absent_carers_shifts(tmp_path: Path) -> None:
+    """V9, with insulin, stands in for Aisha (A1) on Tuesday: Karin's insulin visit is served
+    by V9, and the instance written beside the schedule has V9 and Aisha's day off."""
+    example = REPO / "instances" / "csv-example.json"
+    old, new = tmp_path / "s.json", tmp_path / "new.json"
+    runner = CliRunner()
+    assert (
+        runner.invoke(
+            main, ["solve", str(example), "-o", str(old), "--work-limit", "0.5"]
+        ).exit_code
+        == 0
+    )
+    args = [
+        "replan",
+        str(example),
+        str(old),
+        "-o",
+        str(new),
+        "--absent",
+        "A1",
+        "--days",
+        "2026-01-06",
+    ]
+    result = runner.invoke(main, [*args, "--substitute", "V9", "--substitute-skills", "insulin"])
+    assert result.exit_code == 0, result.output
+    written = load_instance(tmp_path / "new.instance.json")
+    assert written.staff_by_id["V9"].skills == ["insulin"]
+    assert [s.day for s in written.staff_by_id["V9"].shifts] == [1]
+    assert 1 not in written.staff_by_id["A1"].shift_by_day
+    schedule = load_schedule(new)
+    morning = next(a for a in schedule.assignments if a.visit == "K1-morgon/d1")
+    assert morning.carers == ["V9"]
+    assert evaluate(written, schedule).violations == []
+    taken = runner.invoke(main, [*args, "--substitute", "A2"])
+    assert (
+        taken.exit_code == 2
+        and "--substitute: A2: a carer of that id is in the instance already" in taken.output
+    )
