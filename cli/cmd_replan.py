@@ -142,6 +142,12 @@ def replan(
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
     instance = load_with_history(instance_file, history_files, look_back)
     old = load_schedule(schedule_file)
+    if old.instance and instance.name and old.instance != instance.name:
+        click.echo(
+            f"note: {schedule_file} was made for instance '{old.instance}', this is "
+            f"'{instance.name}'; replanned as the same plan (its visits are this instance's)",
+            err=True,
+        )
     span = (
         parse_days(days, instance.horizon.days, start_date=instance.horizon.start_date)
         if days is not None

@@ -321,9 +321,17 @@ def replan(
     return ReplanResult(schedule, solved.evaluation, before, kept, affected, changes, solved)
 
 
+# a schedule under another instance name is taken when at least this share of its visits is
+# in the instance: the same plan re-imported under a new name, not another instance's plan
+SAME_PLAN_SHARE = 0.9
+
+
 def _check_schedule_of(instance: Instance, old: Schedule, source: str) -> None:
-    """A schedule made for another instance (other name, or none of its visits) is refused."""
-    if old.instance and instance.name and old.instance != instance.name:
+    """A schedule made for another instance (other name and few of its visits, or none of
+    its visits) is refused."""
+    known = sum(a.visit in instance.visit_by_id for a in old.assignments)
+    renamed = bool(old.assignments) and known >= SAME_PLAN_SHARE * len(old.assignments)
+    if old.instance and instance.name and old.instance != instance.name and not renamed:
         raise InputError(
             [
                 InputProblem(

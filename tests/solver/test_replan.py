@@ -463,3 +463,29 @@ def test_a_substitute_on_the_command_line_takes_the_absent_carers_shifts(tmp_pat
         taken.exit_code == 2
         and "--substitute: A2: a carer of that id is in the instance already" in taken.output
     )
+
+
+def test_a_plan_re_imported_under_another_name_is_replanned_with_a_note(tmp_path: Path) -> None:
+    """The same district imported again as 'district-v2': the schedule's visits are all
+    there, so the replan goes ahead and says so; a schedule of another instance whose visits
+    merely share a few ids (tiny's against team-14d) stays refused (test above)."""
+    example = REPO / "instances" / "csv-example.json"
+    renamed = tmp_path / "district-v2.json"
+    renamed.write_text(
+        example.read_text(encoding="utf-8").replace(
+            '"name": "csv-example"', '"name": "district-v2"', 1
+        ),
+        encoding="utf-8",
+    )
+    old, new = tmp_path / "s.json", tmp_path / "new.json"
+    runner = CliRunner()
+    assert (
+        runner.invoke(
+            main, ["solve", str(example), "-o", str(old), "--work-limit", "0.5"]
+        ).exit_code
+        == 0
+    )
+    result = runner.invoke(main, ["replan", str(renamed), str(old), "-o", str(new)])
+    assert result.exit_code == 0, result.output
+    assert "was made for instance 'csv-example', this is 'district-v2'" in result.output
+    assert evaluate(load_instance(renamed), load_schedule(new)).violations == []
