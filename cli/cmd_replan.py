@@ -156,9 +156,8 @@ def replan(
     if substitutes and not absent:
         raise click.UsageError("--substitute stands in for an --absent carer")
     skills = [s.strip() for s in substitute_skills.replace(",", "|").split("|") if s.strip()]
-    instance = with_substitutes(
-        instance, [Absence(c, span) for c in absent], list(substitutes), skills
-    )
+    absences = [Absence(c, span) for c in absent]
+    instance = with_substitutes(instance, absences, list(substitutes), skills)
     substituted = Path(output).with_suffix(".instance.json")
     options = SolveOptions(
         time_limit=time_limit,
@@ -176,7 +175,7 @@ def replan(
             result = run_replan(
                 instance,
                 old,
-                [Absence(c, span) for c in absent],
+                absences,
                 options,
                 source=instance_file,
                 schedule_source=schedule_file,
@@ -184,8 +183,7 @@ def replan(
             )
             if not signals.signum:  # a signal the solver took as a stop: a replan cut short
                 if substitutes:  # the schedule names them: the instance that has them too
-                    away = [Absence(c, span) for c in absent]
-                    write_model(substituted, with_absences(instance, away))
+                    write_model(substituted, with_absences(instance, absences))
                 write_model(output, result.schedule)
                 written = True
     except KeyboardInterrupt:  # before the result, or while writing it (atomic)
@@ -195,9 +193,7 @@ def replan(
             click.echo(f"interrupted: {output} not written (the old schedule stands)", err=True)
         sys.exit(signals.exit_code or 130)
     # the visits left out, diagnosed against the instance as the absences leave it
-    left_out = diagnose(
-        with_absences(instance, [Absence(c, span) for c in absent]), result.schedule
-    )
+    left_out = diagnose(with_absences(instance, absences), result.schedule)
     if as_json:
         click.echo(
             json.dumps(_as_json(result) | {"unassigned": [d.__dict__ for d in left_out]}, indent=2)

@@ -7,9 +7,7 @@ import json
 from hemplan.models.contract.problems import readable
 from hemplan.models.contract.schedule import Distribution, Metrics, Schedule
 from hemplan.models.evaluator.diagnosis import Diagnosis
-from hemplan.models.texts import Texts
-
-ENGLISH = Texts("en")
+from hemplan.models.texts import ENGLISH, Texts
 
 SHOWN_UNASSIGNED = 25  # visits listed after a solve; `hemplan evaluate --json` lists all
 

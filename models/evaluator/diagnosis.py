@@ -17,7 +17,7 @@ from datetime import timedelta
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import Instance, Shift, Staff, Visit
 from hemplan.models.contract.schedule import Schedule, Stop, stop_order
-from hemplan.models.evaluator.eligibility import start_bounds
+from hemplan.models.evaluator.eligibility import round_trip_fits, start_bounds, visit_shape
 from hemplan.models.evaluator.travel import Place, TravelMinutes
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -131,17 +131,14 @@ def _rules(instance: Instance, travel: TravelMinutes, carer: Staff, visit: Visit
     shifts = [carer.shift_by_day[d] for d in visit.days if d in carer.shift_by_day]
     if not shifts:
         rules.append("no shift that day")
-    elif not any(_round_trip(travel, carer, shift, visit) for shift in shifts):
+    elif not any(
+        round_trip_fits(
+            travel, visit_shape(visit), (carer.team, carer.travel_mode, shift.start, shift.end)
+        )
+        for shift in shifts
+    ):
         rules.append("the shift cannot hold the trip and the visit")
     return rules
-
-
-def _round_trip(travel: TravelMinutes, carer: Staff, shift: Shift, visit: Visit) -> bool:
-    office, home = travel.office(carer.team), travel.home(visit.client)
-    earliest, latest = start_bounds(visit)
-    begin = max(earliest, shift.start + travel.minutes(carer.travel_mode, office, home))
-    back = travel.minutes(carer.travel_mode, home, office)
-    return begin <= latest and begin + visit.duration + back <= shift.end
 
 
 def _room(

@@ -65,7 +65,7 @@ def rule_out(
     allowed = day_mask(range(visit.days.start, min(visit.days.stop, instance.horizon.days)))
     if not any((1 << shift.day) & allowed for shift in carer.shifts):
         return "no shift on an allowed day"
-    if not _fitting_days(travel, _shape(visit), _shift_kinds(carer), {}) & allowed:
+    if not _fitting_days(travel, visit_shape(visit), _shift_kinds(carer), {}) & allowed:
         return "no shift leaves room for the trip and the visit"
     return None
 
@@ -81,7 +81,7 @@ def eligibility(
     carers: dict[str, list[str]] = {}
     reasons: dict[str, str] = {}
     for visit in instance.visits:
-        shape = _shape(visit)
+        shape = visit_shape(visit)
         fitting = fitting_by_shape.get(shape)
         if fitting is None:
             key = (visit.client, shape[1])
@@ -105,7 +105,7 @@ def eligibility(
     return Eligibility(carers=carers, reasons=reasons)
 
 
-def _shape(visit: Visit) -> Shape:
+def visit_shape(visit: Visit) -> Shape:
     earliest, latest = start_bounds(visit)
     return visit.client, frozenset(visit.skills), earliest, latest, visit.duration
 
@@ -151,13 +151,13 @@ def _fitting_days(
     for kind, worked in kinds:
         fit = fits.get(kind)
         if fit is None:
-            fit = fits[kind] = _round_trip_fits(travel, shape, kind)
+            fit = fits[kind] = round_trip_fits(travel, shape, kind)
         if fit:
             days |= worked
     return days
 
 
-def _round_trip_fits(travel: TravelMinutes, shape: Shape, kind: ShiftKind) -> bool:
+def round_trip_fits(travel: TravelMinutes, shape: Shape, kind: ShiftKind) -> bool:
     """Leaving the office at shift start, a visit of `shape` starts in time and ends early
     enough to be back by shift end."""
     client, _, earliest, latest, duration = shape

@@ -23,7 +23,7 @@ from hemplan.models.exports.carer_days import (
     file_names,
     segments,
 )
-from hemplan.models.texts import Texts
+from hemplan.models.texts import ENGLISH, Texts
 
 COLUMNS = [
     "date",
@@ -48,7 +48,6 @@ COLUMNS = [
     "co_carer_names",
     "notes",
 ]
-ENGLISH = Texts("en")
 DELIMITER = ";"
 BOM = "\ufeff"
 

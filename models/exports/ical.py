@@ -16,9 +16,7 @@ from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Route, Schedule
 from hemplan.models.contract.version import hemplan_version
 from hemplan.models.exports.carer_days import carer_routes, co_carers, file_names, moment
-from hemplan.models.texts import Texts
-
-ENGLISH = Texts("en")
+from hemplan.models.texts import ENGLISH, Texts
 
 TZID = "Europe/Stockholm"
 VTIMEZONE = [

@@ -24,9 +24,7 @@ from hemplan.models.report.gantt import gantt_svg
 from hemplan.models.report.maps import map_defs, route_map, team_frames
 from hemplan.models.report.palette import client_classes, palette_css
 from hemplan.models.report.summary import summary_html
-from hemplan.models.texts import Texts
-
-ENGLISH = Texts("en")
+from hemplan.models.texts import ENGLISH, Texts
 
 CONTINUITY_LEGEND = (
     "Cells: visits by each carer (darker = closer to the client's most frequent carer; red "

@@ -10,9 +10,7 @@ from html import escape
 
 from hemplan.models.contract.schedule import Distribution, Metrics
 from hemplan.models.evaluator import Evaluation
-from hemplan.models.texts import Texts
-
-ENGLISH = Texts("en")
+from hemplan.models.texts import ENGLISH, Texts
 
 MAX_VIOLATIONS = 200
 

@@ -70,3 +70,6 @@ class Texts:
     def short_date(self, day: date) -> str:
         """'mån 5 jan' / 'Mon 5 Jan'."""
         return format_date(day, "EEE d MMM", locale=self.lang)
+
+
+ENGLISH = Texts("en")  # the default of every function that writes for people
