@@ -14,6 +14,7 @@ from hemplan.models.contract.problems import readable
 from hemplan.models.evaluator import evaluate as run_evaluator
 from hemplan.models.evaluator.diagnosis import diagnose
 from hemplan.models.io.load import load_schedule
+from hemplan.models.texts import ENGLISH
 
 EXIT_VIOLATIONS = 1
 
@@ -38,7 +39,8 @@ def evaluate(
     instance = load_with_history(instance_file, history_files, look_back)
     schedule = load_schedule(schedule_file)
     result = run_evaluator(instance, schedule, allow_borrowing=allow_borrowing or None)
-    left_out = diagnose(instance, schedule, allow_borrowing or None)
+    texts = ENGLISH if as_json else texts_of(lang)
+    left_out = diagnose(instance, schedule, allow_borrowing or None, texts)
     if as_json:
         click.echo(
             json.dumps(
@@ -54,7 +56,6 @@ def evaluate(
     else:
         for violation in result.violations:
             click.echo(readable(f"violation {violation}"))  # ids from the schedule, escaped
-        texts = texts_of(lang)
         for line in metrics_lines(result.metrics, texts):
             click.echo(line)
         for line in unassigned_lines(left_out, texts):
@@ -62,7 +63,7 @@ def evaluate(
         said = (
             verdict(result.metrics.unassigned_mandatory, texts)
             if result.feasible
-            else f"{len(result.violations)} violation(s)"
+            else texts.t("{count} violation(s)", count=len(result.violations))
         )
         click.echo(readable(f"{schedule_file}: {said}"))
     if not result.feasible:

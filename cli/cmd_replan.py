@@ -27,6 +27,7 @@ from hemplan.models.contract.schedule import Assignment, Distribution, Metrics
 from hemplan.models.evaluator.diagnosis import diagnose
 from hemplan.models.io.load import load_schedule
 from hemplan.models.io.write import write_model
+from hemplan.models.texts import ENGLISH, Texts
 from hemplan.solver.change_list import Change
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.replan import (
@@ -193,13 +194,14 @@ def replan(
             click.echo(f"interrupted: {output} not written (the old schedule stands)", err=True)
         sys.exit(signals.exit_code or 130)
     # the visits left out, diagnosed against the instance as the absences leave it
-    left_out = diagnose(with_absences(instance, absences), result.schedule)
+    texts = ENGLISH if as_json else texts_of(lang)
+    left_out = diagnose(with_absences(instance, absences), result.schedule, wording=texts)
     if as_json:
         click.echo(
             json.dumps(_as_json(result) | {"unassigned": [d.__dict__ for d in left_out]}, indent=2)
         )
     else:
-        for line in _report(result) + unassigned_lines(left_out, texts_of(lang)):
+        for line in _report(result, texts) + unassigned_lines(left_out, texts):
             click.echo(line)
     if substitutes:
         click.echo(
@@ -207,28 +209,40 @@ def replan(
             "export and report with this schedule",
             err=as_json,
         )
-    said = verdict(result.evaluation.metrics.unassigned_mandatory, texts_of(lang))
+    said = verdict(result.evaluation.metrics.unassigned_mandatory, texts)
     click.echo(
-        f"{output}: verified by the evaluator: {said}; done in {time.monotonic() - started:.1f}s",
+        texts.t(
+            "{output}: verified by the evaluator: {verdict}; done in {done:.1f}s",
+            output=output,
+            verdict=said,
+            done=time.monotonic() - started,
+        ),
         err=as_json,
     )
 
 
-def _report(result: ReplanResult) -> list[str]:
+def _report(result: ReplanResult, texts: Texts) -> list[str]:
     """The change list as a table (ids and reasons from the input shown with their control
     characters escaped, so they cannot drive the terminal), then the summary lines."""
-    rows = [HEADER] + [tuple(escape_controls(cell) for cell in _row(c)) for c in result.changes]
+    header = tuple(texts.t(name) for name in HEADER)
+    rows = [header] + [
+        tuple(escape_controls(cell) for cell in _row(c, texts)) for c in result.changes
+    ]
     widths = [max(len(r[k]) for r in rows) for k in range(len(HEADER))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
     lines.append(
-        f"kept {len(result.kept)} assignment(s) exactly; re-planned {len(result.affected)}; "
-        f"{len(result.changes)} change(s)"
+        texts.t(
+            "kept {kept} assignment(s) exactly; re-planned {replanned}; {changes} change(s)",
+            kept=len(result.kept),
+            replanned=len(result.affected),
+            changes=len(result.changes),
+        )
     )
-    lines += _continuity_lines(result.before.metrics, result.evaluation.metrics)
+    lines += _continuity_lines(result.before.metrics, result.evaluation.metrics, texts)
     return lines
 
 
-def _row(c: Change) -> tuple[str, ...]:
+def _row(c: Change, texts: Texts) -> tuple[str, ...]:
     old_day, new_day = (str(a.day) if a else "" for a in (c.old, c.new))
     day = (
         old_day
@@ -243,7 +257,7 @@ def _row(c: Change) -> tuple[str, ...]:
         _carers(c.new),
         _start(c.old),
         _start(c.new),
-        c.kind,
+        texts.word("change", c.kind),
         c.why,
     )
 
@@ -256,19 +270,31 @@ def _start(a: Assignment | None) -> str:
     return "-" if a is None else format_clock(a.start)
 
 
-def _continuity_lines(before: Metrics, after: Metrics) -> list[str]:
+def _continuity_lines(before: Metrics, after: Metrics, texts: Texts) -> list[str]:
     lines = []
     for label, b, a in (
-        ("horizon", before.distinct_carers_horizon, after.distinct_carers_horizon),
-        ("14 days", before.distinct_carers_14d, after.distinct_carers_14d),
+        (
+            "distinct carers/client (horizon)",
+            before.distinct_carers_horizon,
+            after.distinct_carers_horizon,
+        ),
+        ("distinct carers/client (14 days)", before.distinct_carers_14d, after.distinct_carers_14d),
     ):
         lines.append(
-            f"distinct carers/client ({label}): mean {_mean(b)} before, {_mean(a)} after "
-            f"({_delta(b, a)})"
+            texts.t(
+                "{label}: mean {before} before, {after} after ({change})",
+                label=texts.t(label),
+                before=_mean(b),
+                after=_mean(a),
+                change=_delta(b, a),
+            )
         )
     lines.append(
-        f"unassigned mandatory: {before.unassigned_mandatory} before, "
-        f"{after.unassigned_mandatory} after"
+        texts.t(
+            "unassigned mandatory: {before} before, {after} after",
+            before=before.unassigned_mandatory,
+            after=after.unassigned_mandatory,
+        )
     )
     return lines
 

@@ -25,7 +25,7 @@ from hemplan.cli.weights_option import stable_week_option, weights_option, with_
 from hemplan.models.contract.instance import Instance
 from hemplan.models.evaluator.diagnosis import diagnose
 from hemplan.models.io.write import write_model
-from hemplan.models.texts import Texts
+from hemplan.models.texts import ENGLISH, Texts
 from hemplan.solver.executors import EXECUTORS
 from hemplan.solver.method import SolveOptions, SolveResult
 from hemplan.solver.methods import METHODS
@@ -161,7 +161,7 @@ def _summary(
     written; or the JSON summary (the left-out visits in it too)."""
     info = result.schedule.solver
     assert info is not None
-    left_out = diagnose(instance, result.schedule)
+    left_out = diagnose(instance, result.schedule, wording=ENGLISH if as_json else texts)
     if as_json:
         click.echo(summary_json(output, result.schedule, result.first_solution_s, left_out))
         return
@@ -170,7 +170,13 @@ def _summary(
     for line in unassigned_lines(left_out, texts):
         click.echo(line)
     click.echo(
-        f"{output}: {info.status.lower().replace('_', ' ')}, verified by the evaluator: "
-        f"{verdict(result.evaluation.metrics.unassigned_mandatory, texts)}; "
-        f"first plan after {result.first_solution_s:.1f}s, done in {info.wall_time_s:.1f}s"
+        texts.t(
+            "{output}: {status}, verified by the evaluator: {verdict}; first plan after "
+            "{first:.1f}s, done in {done:.1f}s",
+            output=output,
+            status=texts.word("status", info.status.lower().replace("_", " ")),
+            verdict=verdict(result.evaluation.metrics.unassigned_mandatory, texts),
+            first=result.first_solution_s,
+            done=info.wall_time_s,
+        )
     )

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Protocol
 
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import Instance, Shift, Staff, Visit
@@ -22,6 +23,37 @@ from hemplan.models.evaluator.travel import Place, TravelMinutes
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NAMED = 4  # carers named in one reason before "and K more"
+
+
+class Wording(Protocol):
+    """How the reasons are worded: `hemplan.models.texts.Texts` in the planner's language
+    (the evaluator imports no catalogue: whoever shows the reasons passes one)."""
+
+    def t(self, message: str, **values: object) -> str: ...
+
+    def weekday(self, day: date) -> str: ...
+
+
+class English:
+    """The reasons as the code writes them."""
+
+    def t(self, message: str, **values: object) -> str:
+        return message.format(**values) if values else message
+
+    def weekday(self, day: date) -> str:
+        return WEEKDAYS[day.weekday()]
+
+
+# What keeps one carer from a visit: a kind, and the skills for a missing skill. Worded last,
+# so the suggestions can tell the rules a planner can change.
+LACKS, REFUSED, NOT_LOCKED, NO_SHIFT, TOO_SHORT = (
+    "lacks {skills}",
+    "refused by the client",
+    "not the locked carer",
+    "no shift that day",
+    "the shift cannot hold the trip and the visit",
+)
+Rule = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -39,149 +71,234 @@ class Diagnosis:
 
 
 def diagnose(
-    instance: Instance, schedule: Schedule, allow_borrowing: bool | None = None
+    instance: Instance,
+    schedule: Schedule,
+    allow_borrowing: bool | None = None,
+    wording: Wording | None = None,
 ) -> list[Diagnosis]:
     """A diagnosis for every visit of the instance the schedule does not serve, mandatory
-    first, then by day and start."""
+    first, then by day and start, worded by `wording` (English by default)."""
     borrowing = schedule.allow_borrowing if allow_borrowing is None else allow_borrowing
     served = {a.visit for a in schedule.assignments}
     routes = {(r.carer, r.day): sorted(r.stops, key=stop_order) for r in schedule.routes}
     travel = TravelMinutes(instance)
     found = [
-        _diagnose(instance, travel, routes, visit, borrowing)
+        _Diagnoser(instance, travel, routes, wording or English()).diagnose(visit, borrowing)
         for visit in instance.visits
         if visit.id not in served
     ]
     return sorted(found, key=lambda d: (d.priority != "mandatory", d.day, d.when, d.visit))
 
 
-def _diagnose(
-    instance: Instance,
-    travel: TravelMinutes,
-    routes: dict[tuple[str, int], list[Stop]],
-    visit: Visit,
-    borrowing: bool,
-) -> Diagnosis:
-    client = instance.client_by_id[visit.client]
-    pool = [c for c in instance.staff if borrowing or c.team == client.team]
-    blocked = {c.id: _rules(instance, travel, c, visit) for c in pool}
-    able = [c for c in pool if not blocked[c.id]]
-    where = _when(instance, visit)
-    left_out = Diagnosis(
-        visit=visit.id,
-        client=client.name or client.id,
-        day=visit.day,
-        when=where,
-        service=visit.service,
-        priority=visit.priority,
-        reason="",
-    )
-    if len(able) < visit.staff_needed:
-        by_rule: dict[str, list[str]] = defaultdict(list)
+class _Diagnoser:
+    """The diagnosis of one schedule's visits, worded in one language."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        travel: TravelMinutes,
+        routes: dict[tuple[str, int], list[Stop]],
+        wording: Wording,
+    ) -> None:
+        self.instance = instance
+        self.travel = travel
+        self.routes = routes
+        self.wording = wording
+
+    def diagnose(self, visit: Visit, borrowing: bool) -> Diagnosis:
+        instance, t = self.instance, self.wording.t
+        client = instance.client_by_id[visit.client]
+        pool = [c for c in instance.staff if borrowing or c.team == client.team]
+        blocked = {c.id: _rules(instance, self.travel, c, visit) for c in pool}
+        able = [c for c in pool if not blocked[c.id]]
+        left_out = Diagnosis(
+            visit=visit.id,
+            client=client.name or client.id,
+            day=visit.day,
+            when=self._when(visit),
+            service=visit.service,
+            priority=visit.priority,
+            reason="",
+        )
+        if len(able) < visit.staff_needed:
+            by_rule: dict[str, list[str]] = defaultdict(list)
+            for c in pool:
+                for kind, skills in blocked[c.id]:
+                    by_rule[t(kind, skills=skills)].append(_name(c))
+            ruled = "; ".join(
+                f"{rule}: {self._names(names)}" for rule, names in sorted(by_rule.items())
+            )
+            head = (
+                t("no carer could ever do it")
+                if not able
+                else t(
+                    "it needs {needed} carers at once and only {able} could ever do it",
+                    needed=visit.staff_needed,
+                    able=self._names([_name(c) for c in able]),
+                )
+            )
+            if not pool:
+                ruled = t("the team has no carers")
+            return replace(
+                left_out, reason=f"{head} ({ruled})", suggestion=self._one_rule_away(pool, blocked)
+            )
+        slots = {
+            (c.id, day): self._room(c, shift, visit, True)
+            for c in able
+            for day in visit.days
+            if (shift := c.shift_by_day.get(day)) is not None
+        }
+        free = _together(slots, visit.staff_needed)
+        if free is not None:
+            day, start, carers = free
+            return replace(
+                left_out,
+                reason=t(
+                    "the routes had room ({carers} at {start} on {date}) but the plan left it out",
+                    carers=", ".join(carers),
+                    start=format_clock(start),
+                    date=self._date(day),
+                ),
+            )
+        busy = sorted({_name(c) for c in able})
+        reason = t(
+            "capacity: the {count} carer(s) who could do it ({carers}) are busy throughout "
+            "its window",
+            count=len(busy),
+            carers=self._names(busy),
+        )
+        return replace(left_out, reason=reason, suggestion=self._outside_window(able, visit))
+
+    def _room(
+        self, carer: Staff, shift: Shift, visit: Visit, in_window: bool
+    ) -> list[tuple[int, int]]:
+        """The start intervals at which the visit fits between the route's stops that day
+        (inside its window, or anywhere in the shift when `in_window` is false)."""
+        instance, travel = self.instance, self.travel
+        stops = self.routes.get((carer.id, shift.day), [])
+        mode, office, home = carer.travel_mode, travel.office(carer.team), travel.home(visit.client)
+        lo, hi = start_bounds(visit) if in_window else (0, 24 * 60)
+        items: list[tuple[int, int, Place | None]] = []
+        for stop in stops:
+            known = instance.visit_by_id.get(stop.visit or "")
+            place = travel.home(known.client) if stop.kind == "visit" and known else None
+            items.append((stop.start, stop.end, place))
+        intervals = []
+        for k in range(len(items) + 1):
+            before = [p for _, _, p in items[:k] if p is not None]
+            place = before[-1] if before else office
+            ready = items[k - 1][1] if k else shift.start
+            earliest = max(lo, ready + travel.minutes(mode, place, home))
+            # the next stop must still start in time, and the next visit be reached after breaks
+            limit = items[k][0] if k < len(items) else shift.end
+            latest = min(hi, limit - visit.duration)
+            pause = 0
+            following: tuple[int, Place] = (shift.end, office)
+            for start, end, p in items[k:]:
+                if p is None:
+                    pause += end - start
+                    continue
+                following = (start, p)
+                break
+            latest = min(
+                latest,
+                following[0] - pause - travel.minutes(mode, home, following[1]) - visit.duration,
+            )
+            if earliest <= latest:
+                intervals.append((earliest, latest))
+        return intervals
+
+    def _one_rule_away(self, pool: list[Staff], blocked: dict[str, list[Rule]]) -> str:
+        """Carers kept away by one rule alone that a planner can change: a refusal or a
+        skill."""
+        t = self.wording.t
+        ideas = []
         for c in pool:
-            for rule in blocked[c.id]:
-                by_rule[rule].append(_name(c))
-        ruled = "; ".join(f"{rule}: {_names(names)}" for rule, names in sorted(by_rule.items()))
-        head = (
-            "no carer could ever do it"
-            if not able
-            else f"it needs {visit.staff_needed} carers at once and only "
-            f"{_names([_name(c) for c in able])} could ever do it"
+            rules = blocked[c.id]
+            if len(rules) != 1:
+                continue
+            kind, skills = rules[0]
+            if kind == REFUSED:
+                ideas.append(t("{carer} could do it if the client accepted them", carer=_name(c)))
+            elif kind == LACKS:
+                ideas.append(t("{carer} could do it with {skills}", carer=_name(c), skills=skills))
+        return "; ".join(ideas[:3])
+
+    def _outside_window(self, able: list[Staff], visit: Visit) -> str:
+        """The start nearest the window at which one of `able` has room (single-staffed
+        visits)."""
+        if visit.staff_needed != 1:
+            return ""
+        lo, hi = start_bounds(visit)
+        best: tuple[int, int, str, int] | None = None
+        for c in able:
+            for day in visit.days:
+                shift = c.shift_by_day.get(day)
+                if shift is None:
+                    continue
+                for a, b in self._room(c, shift, visit, False):
+                    start = min(max(a, lo), b) if a <= hi and b >= lo else (a if a > hi else b)
+                    distance = max(lo - start, start - hi, 0)
+                    option = (distance, start, _name(c), day)
+                    if best is None or option < best:
+                        best = option
+        if best is None:
+            return ""
+        _, start, name, day = best
+        return self.wording.t(
+            "{carer} could come at {start} on {date} (the window is {window})",
+            carer=name,
+            start=format_clock(start),
+            date=self._date(day),
+            window=f"{format_clock(lo)}-{format_clock(hi)}",
         )
-        if not pool:
-            ruled = "the team has no carers"
-        return replace(
-            left_out, reason=f"{head} ({ruled})", suggestion=_one_rule_away(pool, blocked)
+
+    def _when(self, visit: Visit) -> str:
+        earliest, latest = start_bounds(visit)
+        days = visit.days
+        dates = (
+            self._date(days[0])
+            if len(days) == 1
+            else self.wording.t(
+                "{first} to {last}", first=self._date(days[0]), last=self._date(days[-1])
+            )
         )
-    slots = {
-        (c.id, day): _room(instance, travel, routes.get((c.id, day), []), c, shift, visit, True)
-        for c in able
-        for day in visit.days
-        if (shift := c.shift_by_day.get(day)) is not None
-    }
-    free = _together(slots, visit.staff_needed)
-    if free is not None:
-        day, start, carers = free
-        return replace(
-            left_out,
-            reason=f"the routes had room ({', '.join(carers)} at {format_clock(start)} on "
-            f"{_date(instance, day)}) but the plan left it out",
+        return f"{dates} {format_clock(earliest)}-{format_clock(latest)}"
+
+    def _date(self, day: int) -> str:
+        when = self.instance.horizon.start_date + timedelta(days=day)
+        return f"{self.wording.weekday(when)} {when.isoformat()}"
+
+    def _names(self, names: list[str]) -> str:
+        if len(names) <= NAMED:
+            return ", ".join(names)
+        return self.wording.t(
+            "{names} and {more} more", names=", ".join(names[:NAMED]), more=len(names) - NAMED
         )
-    busy = sorted({_name(c) for c in able})
-    reason = (
-        f"capacity: the {len(busy)} carer(s) who could do it ({_names(busy)}) are busy "
-        f"throughout its window"
-    )
-    return replace(
-        left_out, reason=reason, suggestion=_outside_window(instance, travel, routes, able, visit)
-    )
 
 
-def _rules(instance: Instance, travel: TravelMinutes, carer: Staff, visit: Visit) -> list[str]:
+def _rules(instance: Instance, travel: TravelMinutes, carer: Staff, visit: Visit) -> list[Rule]:
     """Every rule that keeps the carer from the visit (empty: they could do it)."""
     client = instance.client_by_id[visit.client]
-    rules = []
+    rules: list[Rule] = []
     missing = sorted(set(visit.skills) - set(carer.skills))
     if missing:
-        rules.append(f"lacks {', '.join(missing)}")
+        rules.append((LACKS, ", ".join(missing)))
     if carer.id in client.excluded_carers:
-        rules.append("refused by the client")
+        rules.append((REFUSED, ""))
     if len(visit.locked_carers) == visit.staff_needed and carer.id not in visit.locked_carers:
-        rules.append("not the locked carer")
+        rules.append((NOT_LOCKED, ""))
     shifts = [carer.shift_by_day[d] for d in visit.days if d in carer.shift_by_day]
     if not shifts:
-        rules.append("no shift that day")
+        rules.append((NO_SHIFT, ""))
     elif not any(
         round_trip_fits(
             travel, visit_shape(visit), (carer.team, carer.travel_mode, shift.start, shift.end)
         )
         for shift in shifts
     ):
-        rules.append("the shift cannot hold the trip and the visit")
+        rules.append((TOO_SHORT, ""))
     return rules
-
-
-def _room(
-    instance: Instance,
-    travel: TravelMinutes,
-    stops: list[Stop],
-    carer: Staff,
-    shift: Shift,
-    visit: Visit,
-    in_window: bool,
-) -> list[tuple[int, int]]:
-    """The start intervals at which the visit fits between the route's stops that day (inside
-    its window, or anywhere in the shift when `in_window` is false)."""
-    mode, office, home = carer.travel_mode, travel.office(carer.team), travel.home(visit.client)
-    lo, hi = start_bounds(visit) if in_window else (0, 24 * 60)
-    items: list[tuple[int, int, Place | None]] = []
-    for stop in stops:
-        known = instance.visit_by_id.get(stop.visit or "")
-        place = travel.home(known.client) if stop.kind == "visit" and known else None
-        items.append((stop.start, stop.end, place))
-    intervals = []
-    for k in range(len(items) + 1):
-        before = [p for _, _, p in items[:k] if p is not None]
-        place = before[-1] if before else office
-        ready = items[k - 1][1] if k else shift.start
-        earliest = max(lo, ready + travel.minutes(mode, place, home))
-        # the next stop must still start in time, and the next visit be reached after breaks
-        limit = items[k][0] if k < len(items) else shift.end
-        latest = min(hi, limit - visit.duration)
-        pause = 0
-        following: tuple[int, Place] = (shift.end, office)
-        for start, end, p in items[k:]:
-            if p is None:
-                pause += end - start
-                continue
-            following = (start, p)
-            break
-        latest = min(
-            latest, following[0] - pause - travel.minutes(mode, home, following[1]) - visit.duration
-        )
-        if earliest <= latest:
-            intervals.append((earliest, latest))
-    return intervals
 
 
 def _together(
@@ -201,73 +318,5 @@ def _together(
     return None
 
 
-def _one_rule_away(pool: list[Staff], blocked: dict[str, list[str]]) -> str:
-    """Carers kept away by one rule alone that a planner can change: a refusal or a skill."""
-    ideas = []
-    for c in pool:
-        rules = blocked[c.id]
-        if rules == ["refused by the client"]:
-            ideas.append(f"{_name(c)} could do it if the client accepted them")
-        elif len(rules) == 1 and rules[0].startswith("lacks "):
-            ideas.append(f"{_name(c)} could do it with {rules[0].removeprefix('lacks ')}")
-    return "; ".join(ideas[:3])
-
-
-def _outside_window(
-    instance: Instance,
-    travel: TravelMinutes,
-    routes: dict[tuple[str, int], list[Stop]],
-    able: list[Staff],
-    visit: Visit,
-) -> str:
-    """The start nearest the window at which one of `able` has room (single-staffed visits)."""
-    if visit.staff_needed != 1:
-        return ""
-    lo, hi = start_bounds(visit)
-    best: tuple[int, int, str, int] | None = None
-    for c in able:
-        for day in visit.days:
-            shift = c.shift_by_day.get(day)
-            if shift is None:
-                continue
-            for a, b in _room(
-                instance, travel, routes.get((c.id, day), []), c, shift, visit, False
-            ):
-                start = min(max(a, lo), b) if a <= hi and b >= lo else (a if a > hi else b)
-                distance = max(lo - start, start - hi, 0)
-                option = (distance, start, _name(c), day)
-                if best is None or option < best:
-                    best = option
-    if best is None:
-        return ""
-    _, start, name, day = best
-    return (
-        f"{name} could come at {format_clock(start)} on {_date(instance, day)} "
-        f"(the window is {format_clock(lo)}-{format_clock(hi)})"
-    )
-
-
-def _when(instance: Instance, visit: Visit) -> str:
-    earliest, latest = start_bounds(visit)
-    days = visit.days
-    dates = (
-        _date(instance, days[0])
-        if len(days) == 1
-        else f"{_date(instance, days[0])} to {_date(instance, days[-1])}"
-    )
-    return f"{dates} {format_clock(earliest)}-{format_clock(latest)}"
-
-
-def _date(instance: Instance, day: int) -> str:
-    when = instance.horizon.start_date + timedelta(days=day)
-    return f"{WEEKDAYS[when.weekday()]} {when.isoformat()}"
-
-
 def _name(carer: Staff) -> str:
     return f"{carer.name} ({carer.id})" if carer.name else carer.id
-
-
-def _names(names: list[str]) -> str:
-    if len(names) <= NAMED:
-        return ", ".join(names)
-    return f"{', '.join(names[:NAMED])} and {len(names) - NAMED} more"

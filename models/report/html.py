@@ -39,7 +39,7 @@ WEEK_LEGEND = (
 
 CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:0 1.5em 2em;color:#222}
-h1{margin:.6em 0 .2em}h2{border-bottom:2px solid #ccc;margin-top:1.6em}small{color:#777}
+h1{margin:.6em 0 .2em}h2{border-bottom:2px solid #ccc;margin-top:1.6em}small{color:#666}
 table{border-collapse:collapse}th,td{padding:2px 6px;text-align:left}
 .metrics th{font-weight:normal;color:#555}.metrics td{font-weight:600}
 .warn{background:#fff3cd;border:1px solid #e0b000;padding:.5em 1em;margin:1em 0}
@@ -67,13 +67,13 @@ margin-right:4px;vertical-align:middle}
 .borrowed{color:#b00}
 .heat .client{white-space:nowrap;font-weight:normal}\
 .sw{display:inline-block;width:10px;height:10px;margin-right:4px}
-.h1{background:#e3eef9}.h2{background:#c1d9f0}.h3{background:#8fbbe3}.h4{background:#5a97d1;color:#fff}
-.h5{background:#2a6cb3;color:#fff}.pop{font-weight:700}.out{color:#999}.over{color:#b00;font-weight:700}
+.h1{background:#e3eef9}.h2{background:#c1d9f0}.h3{background:#8fbbe3}.h4{background:#5a97d1;color:#111}
+.h5{background:#2a6cb3;color:#fff}.pop{font-weight:700}.out{color:#767676}.over{color:#b00;font-weight:700}
 .unassigned td{font-size:12px}
-#days button.bad{border-color:#b00;color:#b00;font-weight:700}#days button.bad.on{color:#fff}
+#days button.bad{border-color:#b00;color:#b00;font-weight:700}#days button.bad.on{background:#225;color:#fff}
 .week td,.week th{border:1px solid #e4e4e4;font-size:12px;text-align:right}
 .week th:first-child{text-align:left}
-.week th.bad{color:#b00}.week td.idle,svg .idle{color:#b60;fill:#b60;font-style:italic}
+.week th.bad{color:#b00}.week td.idle,svg .idle{color:#9a4f00;fill:#9a4f00;font-style:italic}
 svg .bl{font-size:10px;fill:#111;pointer-events:none}.heat td.contact{outline:2px solid #222}
 @media print{#days{display:none}section.day,section.day[hidden]{display:block!important}
 h2{break-before:page}.scroll{overflow:visible}section.day{break-inside:avoid-page}body{margin:0}}
@@ -105,7 +105,7 @@ def _day_title(instance: Instance, day: int, texts: Texts) -> str:
     return f"{texts.long_date(when)} ({texts.t('day {day}', day=day)})"
 
 
-def _unassigned(left_out: list[Diagnosis]) -> dict[int, list[str]]:
+def _unassigned(left_out: list[Diagnosis], texts: Texts) -> dict[int, list[str]]:
     """Rows of a table of unserved visits (the evaluator's reason and suggestion), by the
     first day each visit could be done."""
     rows: dict[int, list[str]] = defaultdict(list)
@@ -113,7 +113,8 @@ def _unassigned(left_out: list[Diagnosis]) -> dict[int, list[str]]:
         why = escape(d.reason) + (f"<br><i>{escape(d.suggestion)}</i>" if d.suggestion else "")
         rows[d.day].append(
             f"<tr><td>{escape(d.when)}</td><td>{escape(d.client)}</td>"
-            f"<td>{escape(d.service or d.visit)}</td><td>{d.priority}</td><td>{why}</td></tr>"
+            f"<td>{escape(d.service or d.visit)}</td>"
+            f"<td>{escape(texts.word('priority', d.priority))}</td><td>{why}</td></tr>"
         )
     return rows
 
@@ -217,7 +218,7 @@ def report_page(
     for carer, routes in carer_routes(schedule).items():
         for route in routes:
             by_day[route.day][carer] = route
-    unassigned = _unassigned(diagnose(instance, schedule))
+    unassigned = _unassigned(diagnose(instance, schedule, wording=texts), texts)
     days = range(instance.horizon.days)
     buttons = "".join(_day_button(instance, d, len(unassigned.get(d, [])), texts) for d in days)
     sections = "".join(
@@ -240,7 +241,7 @@ def report_page(
         + t(
             "schedule by {method} ({status}, seed {seed})",
             method=made.method,
-            status=made.status,
+            status=texts.word("status", made.status.lower().replace("_", " ")),
             seed=made.seed,
         )
         if made

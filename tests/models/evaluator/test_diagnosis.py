@@ -3,12 +3,19 @@ evaluator's own diagnosis."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
+from hemplan.cli.main import main
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Schedule
 from hemplan.models.evaluator import evaluate
 from hemplan.models.evaluator.diagnosis import diagnose
+from hemplan.models.io.load import load_schedule
+from hemplan.models.io.write import write_model
+from hemplan.models.texts import Texts
 from hemplan.solver.continuity.solve import solve
 from hemplan.solver.method import SolveOptions
 from tests.small_instances import shift, small, visit
@@ -104,3 +111,52 @@ def test_capacity_when_the_only_carer_is_busy_throughout_the_window() -> None:
     assert (
         suggestion == "Anna (A) could come at 09:00 on Mon 2026-01-05 (the window is 08:00-08:50)"
     )
+
+
+def test_the_reasons_in_swedish() -> None:
+    """Planners read the reasons in their language: the same diagnosis worded by the Swedish
+    catalogue, weekday and all."""
+    instance = one_visit({"shifts": [shift(0)]}, {"excluded_carers": ["A"]})
+    [found] = diagnose(instance, Schedule(), wording=Texts("sv"))
+    assert found.when == "mån 2026-01-05 08:00-09:00"
+    assert found.reason == "ingen medarbetare kan utföra det (nekad av brukaren: Anna (A))"
+    assert found.suggestion == "Anna (A) kan utföra det om brukaren accepterar hen"
+
+
+def test_every_reason_has_a_swedish_wording() -> None:
+    """A reason added to the diagnosis without a Swedish text would reach a Swedish planner
+    in English: every message the diagnosis words is in the catalogue."""
+    import ast
+
+    import hemplan.models.evaluator.diagnosis as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    worded = {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", getattr(node.func, "id", "")) == "t"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+    rules = {module.LACKS, module.REFUSED, module.NOT_LOCKED, module.NO_SHIFT, module.TOO_SHORT}
+    swedish = Texts("sv")
+    untranslated = sorted(m for m in worded | rules if swedish.t(m) == m)
+    assert len(worded) >= 8 and untranslated == []
+
+
+def test_solve_lists_the_visits_left_out_in_swedish(tmp_path: Path) -> None:
+    """`hemplan solve --lang sv` ends with the visit left out, its Swedish reason and the
+    verdict that names the unplanned mandatory visit; the schedule is lawful."""
+    instance = one_visit({"shifts": [shift(0)]}, {"excluded_carers": ["A"]})
+    source, out = tmp_path / "one.json", tmp_path / "one-schedule.json"
+    write_model(source, instance)
+    result = CliRunner().invoke(
+        main, ["solve", str(source), "-o", str(out), "--work-limit", "1", "--quiet", "--lang", "sv"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "ej planerade: 1 obligatoriska" in result.output
+    assert "Karin" in result.output and "nekad av brukaren: Anna (A)" in result.output
+    assert "förslag: Anna (A) kan utföra det om brukaren accepterar hen" in result.output
+    assert "inga regelbrott, 1 obligatoriska besök ej planerade" in result.output
+    assert evaluate(instance, load_schedule(out)).feasible
