@@ -21,6 +21,13 @@ from hemplan.models.report.html import report_page
 )
 @history_options
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
+@click.option(
+    "--pack-days/--inline-days",
+    "packed",
+    default=None,
+    help="Pack each day's charts and maps (drawn by the browser when a day is shown) or write "
+    "them inline; by default packed when they are over about a megabyte.",
+)
 @lang_option
 def report(
     instance_file: str,
@@ -30,6 +37,7 @@ def report(
     history_files: tuple[str, ...],
     look_back: int | None,
     lang: str | None,
+    packed: bool | None,
 ) -> None:
     """Write an HTML report of SCHEDULE_FILE: metrics, Gantt charts, route maps, continuity."""
     instance = load_with_history(instance_file, history_files, look_back)
@@ -46,6 +54,9 @@ def report(
             ),
             err=True,
         )
-    page = report_page(instance, schedule, evaluation, texts_of(lang))
+    page = report_page(instance, schedule, evaluation, texts_of(lang), packed)
     write_text_atomic(output, page)
-    click.echo(f"{output}: {len(page.encode('utf-8')) // 1024} KB, {instance.horizon.days} day(s)")
+    how = " (days packed, drawn when shown)" if 'id="print-all"' in page else ""
+    click.echo(
+        f"{output}: {len(page.encode('utf-8')) // 1024} KB, {instance.horizon.days} day(s){how}"
+    )

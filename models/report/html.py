@@ -3,8 +3,9 @@
 Nothing is fetched: no fonts, scripts, tiles or images from anywhere (the favicon is an
 empty data URL, so even the browser's automatic request stays local). All days are in the
 file but one is shown at a time (a small script switches them), so a 14-day district with
-50 carers opens quickly. Every text from input files is escaped: names and notes are user
-data.
+50 carers opens quickly; a big report packs each day's charts and maps (`packing`) and the
+browser unpacks a day when it is shown. Every text from input files is escaped: names and
+notes are user data.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from hemplan.models.exports.carer_days import carer_routes, co_carers, day_date
 from hemplan.models.report.continuity import continuity_tables
 from hemplan.models.report.gantt import gantt_svg
 from hemplan.models.report.maps import map_defs, route_map, team_frames
+from hemplan.models.report.packing import UNPACK_SCRIPT, pack, should_pack
 from hemplan.models.report.palette import client_classes, palette_css
 from hemplan.models.report.summary import summary_html
 from hemplan.models.texts import ENGLISH, Texts
@@ -31,6 +33,10 @@ CONTINUITY_LEGEND = (
     "headers: borrowed carers). carers in red: above the lower bound. 14d: the 14-day "
     "indicator per period, bold where the client has daily care (the national indicator's "
     "population). Clients worst first; the contact carer is outlined."
+)
+PACKED_NOTE = (
+    "The days are packed to keep the file small: a day is drawn when it is shown; the button "
+    "draws every day and prints them."
 )
 WEEK_LEGEND = (
     "Visit minutes per carer and shift; idle: a shift without visits; marked days have visits "
@@ -70,23 +76,31 @@ margin-right:4px;vertical-align:middle}
 .h1{background:#e3eef9}.h2{background:#c1d9f0}.h3{background:#8fbbe3}.h4{background:#5a97d1;color:#111}
 .h5{background:#2a6cb3;color:#fff}.pop{font-weight:700}.out{color:#767676}.over{color:#b00;font-weight:700}
 .unassigned td{font-size:12px}
-#days button.bad{border-color:#b00;color:#b00;font-weight:700}#days button.bad.on{background:#225;color:#fff}
+#days button.bad{border-color:#b00;color:#b00;font-weight:700}
+#days button.bad.on{background:#225;color:#fff}
 .week td,.week th{border:1px solid #e4e4e4;font-size:12px;text-align:right}
 .week th:first-child{text-align:left}
 .week th.bad{color:#b00}.week td.idle,svg .idle{color:#9a4f00;fill:#9a4f00;font-style:italic}
 svg .bl{font-size:10px;fill:#111;pointer-events:none}.heat td.contact{outline:2px solid #222}
-@media print{#days{display:none}section.day,section.day[hidden]{display:block!important}
+@media print{#days,.noprint{display:none}section.day,section.day[hidden]{display:block!important}
 h2{break-before:page}.scroll{overflow:visible}section.day{break-inside:avoid-page}body{margin:0}}
 """
 
-SCRIPT = """
-(function(){var b=document.querySelectorAll('#days button'),\
+SCRIPT = (
+    "(function(){"
+    + UNPACK_SCRIPT
+    + """var b=document.querySelectorAll('#days button'),\
 s=document.querySelectorAll('section.day');
-function show(k){s.forEach(function(e){e.hidden=e.getAttribute('data-day')!==k;});
+function show(k){s.forEach(function(e){var on=e.getAttribute('data-day')===k;e.hidden=!on;
+if(on){unpack(e);}});
 b.forEach(function(e){e.classList.toggle('on',e.getAttribute('data-day')===k);});}
 b.forEach(function(e){e.addEventListener('click',function(){show(e.getAttribute('data-day'));});});
+var all=document.getElementById('print-all');
+if(all){all.addEventListener('click',function(){
+Promise.all(Array.prototype.map.call(s,unpack)).then(function(){window.print();});});}
 if(b.length){show(b[0].getAttribute('data-day'));}})();
 """
+)
 
 
 def _legend(texts: Texts) -> str:
@@ -186,6 +200,8 @@ def _day_section(
     maps: list[str],
     texts: Texts,
 ) -> str:
+    """A day's charts, visits left out and route maps (the section's body, inline or
+    packed)."""
     t = texts.t
     missing = ""
     if unassigned:
@@ -197,19 +213,29 @@ def _day_section(
             f"<h4>{escape(t('Unassigned'))} ({len(unassigned)})</h4>"
             f'<table class="unassigned"><tr>{heads}</tr>{"".join(unassigned)}</table>'
         )
+    return (
+        f'{_legend(texts)}<div class="scroll">{gantt_svg(instance, day, routes, partners, classes)}'
+        f'</div>{missing}<h4>{escape(t("Routes"))}</h4><div class="maps">{"".join(maps)}</div>'
+    )
+
+
+def _section(instance: Instance, day: int, body: str, texts: Texts) -> str:
     hidden = "" if day == 0 else " hidden"
     return (
         f'<section class="day" data-day="{day}" id="day-{day}"{hidden}>'
-        f"<h3>{escape(_day_title(instance, day, texts))}</h3>{_legend(texts)}"
-        f'<div class="scroll">{gantt_svg(instance, day, routes, partners, classes)}</div>'
-        f'{missing}<h4>{escape(t("Routes"))}</h4><div class="maps">{"".join(maps)}</div></section>'
+        f"<h3>{escape(_day_title(instance, day, texts))}</h3>{body}</section>"
     )
 
 
 def report_page(
-    instance: Instance, schedule: Schedule, evaluation: Evaluation, texts: Texts = ENGLISH
+    instance: Instance,
+    schedule: Schedule,
+    evaluation: Evaluation,
+    texts: Texts = ENGLISH,
+    packed: bool | None = None,
 ) -> str:
-    """The whole report as one HTML document, its texts in the language of `texts`."""
+    """The whole report as one HTML document, its texts in the language of `texts`; the days
+    packed when `packed` (None: when they are big, see `packing`)."""
     t = texts.t
     classes = client_classes(instance)
     partners = co_carers(schedule)
@@ -221,7 +247,7 @@ def report_page(
     unassigned = _unassigned(diagnose(instance, schedule, wording=texts), texts)
     days = range(instance.horizon.days)
     buttons = "".join(_day_button(instance, d, len(unassigned.get(d, [])), texts) for d in days)
-    sections = "".join(
+    bodies = [
         _day_section(
             instance,
             d,
@@ -233,6 +259,18 @@ def report_page(
             texts,
         )
         for d in days
+    ]
+    packing = should_pack([len(body) for body in bodies], packed)
+    sections = "".join(
+        _section(instance, d, pack(body) if packing else body, texts)
+        for d, body in zip(days, bodies, strict=True)
+    )
+    print_all = (
+        f'<p class="noprint"><button type="button" id="print-all">'
+        f"{escape(t('Print every day'))}</button> "
+        f"<small>{escape(t(PACKED_NOTE))}</small></p>"
+        if packing
+        else ""
     )
     last = instance.horizon.start_date + timedelta(days=instance.horizon.days - 1)
     made = schedule.solver
@@ -275,7 +313,7 @@ def report_page(
         f'<p class="legend">{escape(t(WEEK_LEGEND))}</p>'
         f"{_week_overview(instance, by_day, unassigned, texts)}</section>"
         f'<section id="plan"><h2>{escape(t("Day by day"))}</h2><nav id="days">{buttons}</nav>'
-        f"{map_defs(instance, frames)}{sections}</section>"
+        f"{print_all}{map_defs(instance, frames)}{sections}</section>"
         f'<section id="continuity"><h2>{escape(t("Continuity per client"))}</h2>'
         f'<p class="legend">{escape(t(CONTINUITY_LEGEND))}</p>'
         f"{continuity_tables(instance, evaluation, classes)}</section>"

@@ -14,7 +14,6 @@ import hashlib
 
 from hemplan.models.contract.instance import Instance
 
-
 LABEL_TEXT = "#111111"  # the colour of names written on client colours (Gantt bars)
 MIN_CONTRAST = 4.5  # WCAG 2 AA for normal text
 # luminance band of client colours: from the lowest that keeps MIN_CONTRAST with LABEL_TEXT

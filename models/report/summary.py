@@ -15,11 +15,15 @@ from hemplan.models.texts import ENGLISH, Texts
 MAX_VIOLATIONS = 200
 
 
-def _dist(d: Distribution | None) -> str:
-    return (
-        "-"
-        if d is None
-        else f"mean {d.mean:.2f} · median {d.median:g} · p90 {d.p90:g} · max {d.max:g}"
+def _dist(d: Distribution | None, texts: Texts) -> str:
+    if d is None:
+        return "-"
+    return texts.t(
+        "mean {mean:.2f} · median {median:g} · p90 {p90:g} · max {max:g}",
+        mean=d.mean,
+        median=d.median,
+        p90=d.p90,
+        max=d.max,
     )
 
 
@@ -31,41 +35,67 @@ def _num(value: float | None, fmt: str = "{:.2f}") -> str:
     return "-" if value is None else fmt.format(value)
 
 
-def metric_rows(m: Metrics) -> list[tuple[str, str]]:
-    """The metrics as (label, value), continuity first."""
-    return [
-        ("visits assigned", f"{m.assigned} of {m.visits}"),
-        ("unassigned", f"{m.unassigned_mandatory} mandatory, {m.unassigned_deferrable} deferrable"),
+def metric_rows(m: Metrics, texts: Texts = ENGLISH) -> list[tuple[str, str]]:
+    """The metrics as (label, value), continuity first, in the language of `texts`: the one
+    list the report's table and the terminal's summary both show."""
+    t = texts.t
+    rows = [
+        ("visits assigned", t("{assigned} of {visits}", assigned=m.assigned, visits=m.visits)),
+        (
+            "unassigned",
+            t(
+                "{mandatory} mandatory, {deferrable} deferrable",
+                mandatory=m.unassigned_mandatory,
+                deferrable=m.unassigned_deferrable,
+            ),
+        ),
         ("violations", str(m.violations)),
-        ("distinct carers per client (horizon)", _dist(m.distinct_carers_horizon)),
-        ("distinct carers per client (14 days)", _dist(m.distinct_carers_14d)),
-        ("distinct carers per client (any 14 days)", _dist(m.distinct_carers_sliding_14d)),
-        ("worst 14 days of each client", _dist(m.worst_window_14d)),
+        ("distinct carers per client (horizon)", _dist(m.distinct_carers_horizon, texts)),
+        ("distinct carers per client (14 days)", _dist(m.distinct_carers_14d, texts)),
+        ("distinct carers per client (any 14 days)", _dist(m.distinct_carers_sliding_14d, texts)),
+        ("worst 14 days of each client", _dist(m.worst_window_14d, texts)),
         ("14 days reaching into the history", _num(m.sliding_14d_into_history)),
         (
             "national 14-day indicator",
-            f"{_num(m.national_indicator_14d)} "
-            f"({m.national_indicator_clients} client-periods with daily care)",
+            t(
+                "{value} ({clients} client-periods with daily care)",
+                value=_num(m.national_indicator_14d),
+                clients=m.national_indicator_clients,
+            ),
         ),
         ("14-day indicator, all clients", _num(m.indicator_14d_all_clients)),
         (
-            "distinct carers vs lower bound",
-            f"{m.distinct_carers_total} vs {m.lower_bound_total} "
-            f"(gap {_pct(m.gap_to_lower_bound)})",
+            "distinct carers summed over clients",
+            t(
+                "{total} against a lower bound of {bound} (gap {gap})",
+                total=m.distinct_carers_total,
+                bound=m.lower_bound_total,
+                gap=_pct(m.gap_to_lower_bound),
+            ),
         ),
         ("contact carer share", _pct(m.contact_share)),
+        ("arrival-time spread (min)", _dist(m.arrival_spread, texts)),
         ("same carers and time as the week before", _pct(m.week_repeat_share)),
         (
             "travel minutes",
-            f"{m.travel_minutes} ({_num(m.travel_per_visit, '{:.1f}')} per carer-visit)",
+            t(
+                "{minutes} ({per_visit} per carer-visit)",
+                minutes=m.travel_minutes,
+                per_visit=_num(m.travel_per_visit, "{:.1f}"),
+            ),
         ),
         (
             "client-time share",
-            f"{_pct(m.client_time_share)} ({m.visit_minutes} visit min / "
-            f"{m.paid_shift_minutes} paid min)",
+            t(
+                "{share} ({visit} visit min / {paid} paid min)",
+                share=_pct(m.client_time_share),
+                visit=m.visit_minutes,
+                paid=m.paid_shift_minutes,
+            ),
         ),
         ("borrowed visits", str(m.borrowed_visits)),
     ]
+    return [(t(label), value) for label, value in rows]
 
 
 def summary_html(evaluation: Evaluation, texts: Texts = ENGLISH) -> str:
@@ -76,15 +106,19 @@ def summary_html(evaluation: Evaluation, texts: Texts = ENGLISH) -> str:
         shown = evaluation.violations[:MAX_VIOLATIONS]
         more = len(evaluation.violations) - len(shown)
         items = "".join(f"<li>{escape(str(v))}</li>" for v in shown)
-        tail = f"<li>... and {more} more (hemplan evaluate lists them all)</li>" if more else ""
+        rest = texts.t("... and {more} more (hemplan evaluate lists them all)", more=more)
+        tail = f"<li>{escape(rest)}</li>" if more else ""
+        found = texts.t(
+            "The evaluator found {count} violation(s): this schedule breaks hard constraints.",
+            count=len(evaluation.violations),
+        )
         parts.append(
-            f'<div class="warn" role="alert"><strong>The evaluator found '
-            f"{len(evaluation.violations)} violation(s): this schedule breaks hard constraints."
-            f"</strong><ul>{items}{tail}</ul></div>"
+            f'<div class="warn" role="alert"><strong>{escape(found)}</strong>'
+            f"<ul>{items}{tail}</ul></div>"
         )
     rows = "".join(
-        f"<tr><th>{escape(texts.t(k))}</th><td>{escape(v)}</td></tr>"
-        for k, v in metric_rows(evaluation.metrics)
+        f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
+        for k, v in metric_rows(evaluation.metrics, texts)
     )
     parts.append(f'<table class="metrics">{rows}</table>')
     return "".join(parts)

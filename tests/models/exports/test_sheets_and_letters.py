@@ -271,7 +271,8 @@ def test_evaluate_speaks_swedish_when_asked(tmp_path: Path) -> None:
     assert left > 0  # the example's weekend insulin visits
     swedish = runner.invoke(main, ["evaluate", str(EXAMPLE), str(schedule), "--lang", "sv"])
     assert swedish.exit_code == 0
-    assert "olika medarbetare/brukare (perioden)" in swedish.output
+    assert "olika medarbetare per brukare (perioden)" in swedish.output
+    assert "medel " in swedish.output and "mean " not in swedish.output
     assert f"ej planerade: {left} obligatoriska" in swedish.output
     assert swedish.output.splitlines()[-1].endswith(
         f"inga regelbrott, {left} obligatoriska besök ej planerade"
