@@ -175,7 +175,7 @@ def eligibility(
         for day in visit.days:
             if day >= days:
                 continue
-            begin = _snap_starts(windows, pool.start[:, day] + there)
+            begin = snap_starts(windows, pool.start[:, day] + there)
             fits |= (
                 pool.works[:, day]
                 & (begin <= latest)
@@ -196,7 +196,7 @@ def eligibility(
     return Eligibility(carers=carers, reasons=reasons)
 
 
-def _snap_starts(windows: StartWindows, arrivals: np.ndarray) -> np.ndarray:
+def snap_starts(windows: StartWindows, arrivals: np.ndarray) -> np.ndarray:
     """`snap_start` of every arrival: the first start a window allows at or after it."""
     begin = np.maximum(windows[0][0], arrivals)
     for (_, before), (after, _) in zip(windows, windows[1:]):
