@@ -199,7 +199,7 @@ class VisitFields(StrictModel):
         if self.windows is None:
             return self
         if not self.windows:
-            raise field_error("windows", "windows is empty (leave it out for the single window)")
+            raise field_error("windows", "is empty (leave it out for the single window)")
         for earliest, latest in self.windows:
             if latest < earliest:
                 raise field_error(
@@ -210,7 +210,7 @@ class VisitFields(StrictModel):
             if after <= before:
                 raise field_error(
                     "windows",
-                    f"windows must be sorted and apart: {format_clock(after)} does not come "
+                    f"must be sorted and apart: {format_clock(after)} does not come "
                     f"after {format_clock(before)}",
                 )
         envelope = (self.windows[0][0], self.windows[-1][1])
