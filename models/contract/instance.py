@@ -162,6 +162,12 @@ class Window(StrictModel):
         return self
 
 
+def _window_or_windows(schema: dict[str, Any]) -> None:
+    """The JSON schema says what the validator does: `window` or `windows`, or both."""
+    schema["required"] = [name for name in schema.get("required", []) if name != "window"]
+    schema["anyOf"] = [{"required": ["window"]}, {"required": ["windows"]}]
+
+
 class VisitFields(StrictModel):
     """What a single visit and a recurring pattern share.
 
@@ -179,6 +185,10 @@ class VisitFields(StrictModel):
     skills: list[str] = []
     priority: Priority = "mandatory"
     notes: str = ""
+
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, json_schema_extra=_window_or_windows
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -102,3 +102,9 @@ def test_latest_start_by_and_starts_inside() -> None:
         False,
     ]
     assert windows_text(TWO) == "08:00-09:00 or 11:00-12:00"
+
+
+def test_the_json_schema_asks_for_window_or_windows() -> None:
+    schema = Visit.model_json_schema()
+    assert "window" not in schema["required"]
+    assert schema["anyOf"] == [{"required": ["window"]}, {"required": ["windows"]}]
