@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import Instance, Staff, Visit
+from hemplan.models.contract.start_windows import StartWindows, snap_start, windows_text
+from hemplan.models.evaluator.eligibility import allowed_windows
 from hemplan.solver.travel import TravelTimes
 
 
@@ -35,14 +36,14 @@ def fitting_days(instance: Instance, travel: TravelTimes, carer: Staff, visit: V
     office = travel.office_index[carer.team]
     there = travel.between(carer.travel_mode, office, home)
     back = travel.between(carer.travel_mode, home, office)
-    earliest = visit.window.earliest if visit.locked_start is None else visit.locked_start
-    latest = visit.window.latest if visit.locked_start is None else visit.locked_start
+    windows = allowed_windows(visit)
+    latest = windows[-1][1]
     days = []
     for day in visit.days:
         shift = carer.shift_by_day.get(day)
         if shift is None:
             continue
-        start = max(earliest, shift.start + there)
+        start = snap_start(windows, shift.start + there)
         if start <= latest and start + visit.duration + back <= shift.end:
             days.append(day)
     return days
@@ -167,14 +168,14 @@ def eligibility(
         home = travel.client_index[visit.client]
         there = travel.minutes[pool.mode, pool.office, home].astype(np.int64)
         back = travel.minutes[pool.mode, home, pool.office].astype(np.int64)
-        earliest = visit.window.earliest if visit.locked_start is None else visit.locked_start
-        latest = visit.window.latest if visit.locked_start is None else visit.locked_start
+        windows = allowed_windows(visit)
+        latest = windows[-1][1]
         fits = np.zeros(len(pool.carers), dtype=bool)
         works = np.zeros(len(pool.carers), dtype=bool)
         for day in visit.days:
             if day >= days:
                 continue
-            begin = np.maximum(earliest, pool.start[:, day] + there)
+            begin = snap_starts(windows, pool.start[:, day] + there)
             fits |= (
                 pool.works[:, day]
                 & (begin <= latest)
@@ -195,6 +196,14 @@ def eligibility(
     return Eligibility(carers=carers, reasons=reasons)
 
 
+def snap_starts(windows: StartWindows, arrivals: np.ndarray) -> np.ndarray:
+    """`snap_start` of every arrival: the first start a window allows at or after it."""
+    begin = np.maximum(windows[0][0], arrivals)
+    for (_, before), (after, _) in zip(windows, windows[1:]):
+        begin = np.where((begin > before) & (begin < after), after, begin)
+    return begin
+
+
 def _mask(skills: list[str], skill_bit: dict[str, int]) -> int:
     return sum(skill_bit[skill] for skill in set(skills))
 
@@ -203,7 +212,7 @@ def _explain(
     visit: Visit, able: list[str], rule_outs: dict[str, int], no_shift: int, outside: int
 ) -> str:
     """A planner-readable reason why `visit` has fewer possible carers than it needs."""
-    window = f"{format_clock(visit.window.earliest)}-{format_clock(visit.window.latest)}"
+    window = windows_text(visit.start_windows)
     days = f"day {visit.day}" if len(visit.days) == 1 else f"days {visit.days[0]}-{visit.days[-1]}"
     skilled = f" with skill {', '.join(visit.skills)}" if visit.skills else ""
     if able:

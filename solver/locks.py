@@ -39,6 +39,7 @@ from itertools import groupby
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import TRAVEL_MODES, Instance, Staff, Visit
 from hemplan.models.contract.problems import InputError, InputProblem
+from hemplan.models.contract.start_windows import windows_text
 from hemplan.solver.continuity.routes import BreakRule, DayContext, RouteStop, time_route
 from hemplan.solver.eligibility import carer_rules_out
 from hemplan.solver.problem import Problem
@@ -666,7 +667,4 @@ def _times(visit: Visit) -> str:
     start = visit.locked_start
     if start is not None:
         return f"{format_clock(start)}-{format_clock(start + visit.duration)}"
-    return (
-        f"{visit.duration} min starting "
-        f"{format_clock(visit.window.earliest)}-{format_clock(visit.window.latest)}"
-    )
+    return f"{visit.duration} min starting {windows_text(visit.start_windows)}"

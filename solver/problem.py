@@ -16,12 +16,13 @@ from datetime import timedelta
 from functools import cached_property
 
 from hemplan.models.contract.instance import Instance, Staff, Visit
+from hemplan.models.contract.start_windows import StartWindows
 from hemplan.solver.bounds import client_bounds
 from hemplan.solver.eligibility import Eligibility, fitting_days
 from hemplan.solver.eligibility import eligibility as eligibility_of
 from hemplan.solver.travel import TravelTimes, travel_times
 
-SeriesKey = tuple[str, str, int, int, int, int]  # client, service, window, duration, staffing
+SeriesKey = tuple[str, str, StartWindows, int, int]  # client, service, windows, duration, staffing
 
 
 def series_key(visit: Visit) -> SeriesKey:
@@ -30,8 +31,7 @@ def series_key(visit: Visit) -> SeriesKey:
     return (
         visit.client,
         visit.service,
-        visit.window.earliest,
-        visit.window.latest,
+        visit.start_windows,
         visit.duration,
         visit.staff_needed,
     )

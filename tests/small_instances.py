@@ -67,3 +67,41 @@ def two_clients_two_carers(location: dict[str, float]) -> Instance:
         [visit("K0", "K", 0, "08:00", "12:00", 60), visit("L0", "L", 0, "08:00", "12:00", 60)],
         days=1,
     )
+
+
+def windowed_visit(
+    vid: str,
+    client: str,
+    day: int,
+    windows: list[tuple[str, str]],
+    duration: int = 30,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A visit with several start windows (no single `window`: the span is filled in)."""
+    return {
+        "id": vid,
+        "client": client,
+        "day": day,
+        "duration": duration,
+        "windows": [list(w) for w in windows],
+        **extra,
+    }
+
+
+SECOND_WINDOW = ("11:00", "12:00")
+
+
+def late_shift_two_windows(staff_needed: int = 1) -> Instance:
+    """Visit V of client K may start 08:00-09:00 or 11:00-12:00; the carers' only shift starts
+    at 10:00, so every method must use the second window."""
+    carers = ["A", "B"][:staff_needed]
+    return small(
+        [{"id": c, "shifts": [shift(0, "10:00", "16:00")]} for c in carers],
+        [{"id": "K"}],
+        [
+            windowed_visit(
+                "V", "K", 0, [("08:00", "09:00"), SECOND_WINDOW], staff_needed=staff_needed
+            )
+        ],
+        days=1,
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from datetime import date
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -22,8 +22,9 @@ from pydantic import (
     model_validator,
 )
 
-from hemplan.models.contract.clock import MINUTES_PER_DAY, ClockTime, format_clock
+from hemplan.models.contract.clock import MINUTES_PER_DAY, ClockTime, format_clock, parse_clock
 from hemplan.models.contract.problems import field_error
+from hemplan.models.contract.start_windows import StartWindows, starts_inside, windows_text
 
 TravelMode = Literal["walk", "bike", "car"]
 TRAVEL_MODES: tuple[TravelMode, ...] = ("walk", "bike", "car")
@@ -161,17 +162,82 @@ class Window(StrictModel):
         return self
 
 
+def _window_or_windows(schema: dict[str, Any]) -> None:
+    """The JSON schema says what the validator does: `window` or `windows`, or both."""
+    schema["required"] = [name for name in schema.get("required", []) if name != "window"]
+    schema["anyOf"] = [{"required": ["window"]}, {"required": ["windows"]}]
+
+
 class VisitFields(StrictModel):
-    """What a single visit and a recurring pattern share."""
+    """What a single visit and a recurring pattern share.
+
+    `windows` gives several start windows (08:00-09:00 or 11:00-12:00), sorted and apart; the
+    visit must start inside one. `window` is then their envelope, filled in when left out, so
+    every reader of the single window keeps a true, if loose, bound. `start_windows` is the
+    list every check and every solver step reads: `windows`, or the single `window`."""
 
     client: str
     service: str = ""
     window: Window
+    windows: list[tuple[ClockTime, ClockTime]] | None = None
     duration: PositiveInt = Field(le=24 * 60)
     staff_needed: Literal[1, 2] = 1
     skills: list[str] = []
     priority: Priority = "mandatory"
     notes: str = ""
+
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, json_schema_extra=_window_or_windows
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _envelope_of_windows(cls, data: Any) -> Any:
+        """Without a `window`, the span of `windows` is the window (the whole day while
+        `windows` is unreadable: its own error is then the one reported)."""
+        if not isinstance(data, dict) or "window" in data or data.get("windows") is None:
+            return data
+        try:
+            times = [parse_clock(t) for pair in data["windows"] for t in pair]
+        except (TypeError, ValueError):
+            times = []
+        span = (min(times), max(times)) if times else (0, MINUTES_PER_DAY)
+        return {**data, "window": {"earliest": span[0], "latest": span[1]}}
+
+    @model_validator(mode="after")
+    def _windows_consistent(self) -> VisitFields:
+        if self.windows is None:
+            return self
+        if not self.windows:
+            raise field_error("windows", "is empty (leave it out for the single window)")
+        for earliest, latest in self.windows:
+            if latest < earliest:
+                raise field_error(
+                    "windows",
+                    f"window {format_clock(earliest)}-{format_clock(latest)} ends before it starts",
+                )
+        for (_, before), (after, _) in zip(self.windows, self.windows[1:]):
+            if after <= before:
+                raise field_error(
+                    "windows",
+                    f"must be sorted and apart: {format_clock(after)} does not come "
+                    f"after {format_clock(before)}",
+                )
+        envelope = (self.windows[0][0], self.windows[-1][1])
+        if (self.window.earliest, self.window.latest) != envelope:
+            raise field_error(
+                "windows",
+                f"window {windows_text([(self.window.earliest, self.window.latest)])} is not "
+                f"the span of windows {windows_text(self.windows)} (leave window out)",
+            )
+        return self
+
+    @cached_property
+    def start_windows(self) -> StartWindows:
+        """The start windows, sorted: `windows`, or the single `window`."""
+        if self.windows:
+            return tuple((earliest, latest) for earliest, latest in self.windows)
+        return ((self.window.earliest, self.window.latest),)
 
 
 class Visit(VisitFields):
@@ -195,8 +261,8 @@ class Visit(VisitFields):
             )
         if len(set(self.locked_carers)) != len(self.locked_carers):
             raise field_error("locked_carers", "locked_carers names the same carer twice")
-        if self.locked_start is not None and not (
-            self.window.earliest <= self.locked_start <= self.window.latest
+        if self.locked_start is not None and not starts_inside(
+            self.start_windows, self.locked_start
         ):
             raise field_error(
                 "locked_start",

@@ -15,8 +15,9 @@ from collections.abc import Iterable
 import numpy as np
 
 from hemplan.models.contract.instance import Visit
+from hemplan.models.contract.start_windows import StartWindows
 
-SeriesKey = tuple[str, str, int, int, int, int]
+SeriesKey = tuple[str, str, StartWindows, int, int]
 
 
 def series_key(visit: Visit) -> SeriesKey:
@@ -24,8 +25,7 @@ def series_key(visit: Visit) -> SeriesKey:
     return (
         visit.client,
         visit.service,
-        visit.window.earliest,
-        visit.window.latest,
+        visit.start_windows,
         visit.duration,
         visit.staff_needed,
     )

@@ -18,7 +18,8 @@ from typing import Protocol
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import Instance, Shift, Staff, Visit
 from hemplan.models.contract.schedule import Schedule, Stop, stop_order
-from hemplan.models.evaluator.eligibility import round_trip_fits, start_bounds, visit_shape
+from hemplan.models.contract.start_windows import windows_text
+from hemplan.models.evaluator.eligibility import allowed_windows, round_trip_fits, visit_shape
 from hemplan.models.evaluator.travel import Place, TravelMinutes
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -177,21 +178,21 @@ class _Diagnoser:
         instance, travel = self.instance, self.travel
         stops = self.routes.get((carer.id, shift.day), [])
         mode, office, home = carer.travel_mode, travel.office(carer.team), travel.home(visit.client)
-        lo, hi = start_bounds(visit) if in_window else (0, 24 * 60)
+        bounds = allowed_windows(visit) if in_window else ((0, 24 * 60),)
         items: list[tuple[int, int, Place | None]] = []
         for stop in stops:
             known = instance.visit_by_id.get(stop.visit or "")
             place = travel.home(known.client) if stop.kind == "visit" and known else None
             items.append((stop.start, stop.end, place))
-        intervals = []
+        intervals: list[tuple[int, int]] = []
         for k in range(len(items) + 1):
             before = [p for _, _, p in items[:k] if p is not None]
             place = before[-1] if before else office
             ready = items[k - 1][1] if k else shift.start
-            earliest = max(lo, ready + travel.minutes(mode, place, home))
+            earliest = ready + travel.minutes(mode, place, home)
             # the next stop must still start in time, and the next visit be reached after breaks
             limit = items[k][0] if k < len(items) else shift.end
-            latest = min(hi, limit - visit.duration)
+            latest = limit - visit.duration
             pause = 0
             following: tuple[int, Place] = (shift.end, office)
             for start, end, p in items[k:]:
@@ -204,8 +205,11 @@ class _Diagnoser:
                 latest,
                 following[0] - pause - travel.minutes(mode, home, following[1]) - visit.duration,
             )
-            if earliest <= latest:
-                intervals.append((earliest, latest))
+            intervals.extend(
+                (max(lo, earliest), min(hi, latest))
+                for lo, hi in bounds
+                if max(lo, earliest) <= min(hi, latest)
+            )
         return intervals
 
     def _one_rule_away(self, pool: list[Staff], blocked: dict[str, list[Rule]]) -> str:
@@ -229,7 +233,7 @@ class _Diagnoser:
         visits)."""
         if visit.staff_needed != 1:
             return ""
-        lo, hi = start_bounds(visit)
+        windows = allowed_windows(visit)
         best: tuple[int, int, str, int] | None = None
         for c in able:
             for day in visit.days:
@@ -237,11 +241,12 @@ class _Diagnoser:
                 if shift is None:
                     continue
                 for a, b in self._room(c, shift, visit, False):
-                    start = min(max(a, lo), b) if a <= hi and b >= lo else (a if a > hi else b)
-                    distance = max(lo - start, start - hi, 0)
-                    option = (distance, start, _name(c), day)
-                    if best is None or option < best:
-                        best = option
+                    for lo, hi in windows:
+                        start = min(max(a, lo), b) if a <= hi and b >= lo else (a if a > hi else b)
+                        distance = max(lo - start, start - hi, 0)
+                        option = (distance, start, _name(c), day)
+                        if best is None or option < best:
+                            best = option
         if best is None:
             return ""
         _, start, name, day = best
@@ -250,11 +255,10 @@ class _Diagnoser:
             carer=name,
             start=format_clock(start),
             date=self._date(day),
-            window=f"{format_clock(lo)}-{format_clock(hi)}",
+            window=self._windows(windows),
         )
 
     def _when(self, visit: Visit) -> str:
-        earliest, latest = start_bounds(visit)
         days = visit.days
         dates = (
             self._date(days[0])
@@ -263,7 +267,10 @@ class _Diagnoser:
                 "{first} to {last}", first=self._date(days[0]), last=self._date(days[-1])
             )
         )
-        return f"{dates} {format_clock(earliest)}-{format_clock(latest)}"
+        return f"{dates} {self._windows(allowed_windows(visit))}"
+
+    def _windows(self, windows: tuple[tuple[int, int], ...]) -> str:
+        return windows_text(windows, f" {self.wording.t('or')} ")
 
     def _date(self, day: int) -> str:
         when = self.instance.horizon.start_date + timedelta(days=day)

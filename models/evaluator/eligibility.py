@@ -3,7 +3,7 @@
 A carer could serve a visit when they belong to the client's team (unless borrowing is
 allowed), hold every required skill, are not excluded by the client, are among the locked
 carers when the visit locks all its staff, and have a shift on an allowed day in which they
-can leave the office at shift start, reach the client, start inside the window (or exactly at
+can leave the office at shift start, reach the client, start inside a window (or exactly at
 the locked start), do the visit and be back before the shift ends. It is a necessary
 condition only (other visits and breaks are ignored), which is what the lower bound needs.
 
@@ -19,10 +19,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from hemplan.models.contract.instance import Instance, Staff, TravelMode, Visit
+from hemplan.models.contract.start_windows import StartWindows, snap_start
 from hemplan.models.evaluator.travel import TravelMinutes
 
-# a visit's shape: client, required skills, earliest and latest start, duration
-Shape = tuple[str, frozenset[str], int, int, int]
+# a visit's shape: client, required skills, start windows, duration
+Shape = tuple[str, frozenset[str], StartWindows, int]
 # how a carer works on a day: team (the office), travel mode, shift start and shift end
 ShiftKind = tuple[str, TravelMode, int, int]
 
@@ -36,11 +37,11 @@ class Eligibility:
     reasons: dict[str, str]
 
 
-def start_bounds(visit: Visit) -> tuple[int, int]:
-    """Earliest and latest start: the window, or the locked start alone."""
+def allowed_windows(visit: Visit) -> StartWindows:
+    """The windows a start may fall in: the visit's, or the locked start alone."""
     if visit.locked_start is not None:
-        return visit.locked_start, visit.locked_start
-    return visit.window.earliest, visit.window.latest
+        return ((visit.locked_start, visit.locked_start),)
+    return visit.start_windows
 
 
 def day_mask(days: range) -> int:
@@ -106,8 +107,7 @@ def eligibility(
 
 
 def visit_shape(visit: Visit) -> Shape:
-    earliest, latest = start_bounds(visit)
-    return visit.client, frozenset(visit.skills), earliest, latest, visit.duration
+    return visit.client, frozenset(visit.skills), allowed_windows(visit), visit.duration
 
 
 def _locks_all(visit: Visit) -> bool:
@@ -160,11 +160,11 @@ def _fitting_days(
 def round_trip_fits(travel: TravelMinutes, shape: Shape, kind: ShiftKind) -> bool:
     """Leaving the office at shift start, a visit of `shape` starts in time and ends early
     enough to be back by shift end."""
-    client, _, earliest, latest, duration = shape
+    client, _, windows, duration = shape
     team, mode, start, end = kind
     office, home = travel.office(team), travel.home(client)
-    begin = max(earliest, start + travel.minutes(mode, office, home))
-    return begin <= latest and begin + duration + travel.minutes(mode, home, office) <= end
+    begin = snap_start(windows, start + travel.minutes(mode, office, home))
+    return begin <= windows[-1][1] and begin + duration + travel.minutes(mode, home, office) <= end
 
 
 def _explain(

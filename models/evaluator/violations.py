@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import Instance, Shift, Staff
 from hemplan.models.contract.schedule import Assignment, Route, Schedule, Stop, stop_order
+from hemplan.models.contract.start_windows import starts_inside, windows_text
 from hemplan.models.evaluator.travel import TravelMinutes
 
 KINDS = (
@@ -117,15 +118,16 @@ def _assignment_violations(
                 a.day,
                 f"day {a.day} is not allowed (days {visit.days[0]}-{visit.days[-1]})",
             )
-        if not visit.window.earliest <= a.start <= visit.window.latest:
+        if not starts_inside(visit.start_windows, a.start):
             yield Violation(
                 "window",
                 a.visit,
                 None,
                 a.day,
                 (
-                    f"starts {format_clock(a.start)}, window "
-                    f"{format_clock(visit.window.earliest)}-{format_clock(visit.window.latest)}"
+                    f"starts {format_clock(a.start)}, "
+                    f"{'window' if len(visit.start_windows) == 1 else 'outside the windows'} "
+                    f"{windows_text(visit.start_windows)}"
                 ),
             )
         if visit.locked_start is not None and a.start != visit.locked_start:

@@ -90,11 +90,12 @@ class Column:
     """One CSV column: its kind, whether it must be present, and where it goes in the record."""
 
     name: str
-    kind: str  # str, int, float, time, list, day or date
+    kind: str  # str, int, float, time, windows, list, day or date
     required: bool
     path: tuple[str, ...]  # field path in the JSON record; () if handled by the importer itself
     meaning: str
     example: str
+    instead: str | None = None  # a column that may stand in for this required one
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,17 @@ class FileSpec:
 
 
 def _c(
-    name: str, kind: str, required: bool, path: str | None, meaning: str, example: str
+    name: str,
+    kind: str,
+    required: bool,
+    path: str | None,
+    meaning: str,
+    example: str,
+    instead: str | None = None,
 ) -> Column:
-    return Column(name, kind, required, tuple(path.split(".")) if path else (), meaning, example)
+    return Column(
+        name, kind, required, tuple(path.split(".")) if path else (), meaning, example, instead
+    )
 
 
 TEAMS = FileSpec(
@@ -301,8 +310,33 @@ VISITS = FileSpec(
             "if set, the visit may be done on any day from `day` to this day",
             "2025-03-07",
         ),
-        _c("earliest", "time", True, "window.earliest", "earliest start HH:MM", "07:00"),
-        _c("latest", "time", True, "window.latest", "latest start HH:MM", "08:30"),
+        _c(
+            "earliest",
+            "time",
+            True,
+            "window.earliest",
+            "earliest start HH:MM (not needed with `windows`)",
+            "07:00",
+            instead="windows",
+        ),
+        _c(
+            "latest",
+            "time",
+            True,
+            "window.latest",
+            "latest start HH:MM (not needed with `windows`)",
+            "08:30",
+            instead="windows",
+        ),
+        _c(
+            "windows",
+            "windows",
+            False,
+            "windows",
+            "several start windows HH:MM-HH:MM, `|`-separated, sorted; instead of earliest "
+            "and latest",
+            "08:00-09:00|11:00-12:00",
+        ),
         _c("duration", "int", True, "duration", "minutes at the client's home", "45"),
         _c(
             "staff_needed",
@@ -391,7 +425,7 @@ PATTERNS = FileSpec(
             "yes: once a week on any of its (consecutive) weekdays, e.g. cleaning",
             "no",
         ),
-        *(c for c in VISITS.columns if c.name in ("earliest", "latest", "duration")),
+        *(c for c in VISITS.columns if c.name in ("earliest", "latest", "windows", "duration")),
         *(
             c
             for c in VISITS.columns
@@ -622,7 +656,7 @@ def read_table(spec: FileSpec, path: Path, out: CsvProblems) -> Table:
             seen[name] = index
             use.append(name)
     for column in spec.columns:
-        if column.required and column.name not in seen:
+        if column.required and column.name not in seen and column.instead not in seen:
             out.add(spec.name, header_line_no, column.name, "missing required column")
             failed = True
     if failed:
@@ -649,7 +683,7 @@ def read_table(spec: FileSpec, path: Path, out: CsvProblems) -> Table:
             if header is not None and cell.strip():
                 row.cells[header] = cell.strip()
         for column in spec.columns:
-            if column.required and column.name not in row.cells:
+            if column.required and column.name not in row.cells and column.instead not in row.cells:
                 if seen[column.name] >= len(cells):  # a short row: it ends before the column
                     why = f"the row has {len(cells)} of the {len(use)} columns"
                 else:
@@ -694,6 +728,8 @@ SWEDISH_COLUMNS = {
     "sista_dag": "last_day",
     "tidigast": "earliest",
     "senast": "latest",
+    "tidsfönster": "windows",
+    "fönster": "windows",
     "längd": "duration",
     "minuter": "duration",
     "antal_personal": "staff_needed",
@@ -752,6 +788,22 @@ def _whole_number(text: str) -> int:
     return int(text)
 
 
+_WINDOW = re.compile(r"(\d{1,2}:\d{2})(?::00)?\s*-\s*(\d{1,2}:\d{2})(?::00)?")
+
+
+def _windows(text: str) -> list[list[str]]:
+    """`08:00-09:00|11:00-12:00` as [[earliest, latest], ...]; the model checks their order."""
+    windows = []
+    for item in (part.strip() for part in text.split(LIST_SEPARATOR)):
+        match = _WINDOW.fullmatch(item)
+        if match is None:
+            raise ValueError(
+                f"{_shown(item)} is not a window HH:MM-HH:MM; separate windows with '|'"
+            )
+        windows.append([match.group(1), match.group(2)])
+    return windows
+
+
 def _parse_cell(kind: str, text: str) -> Any:
     """Parse one non-empty cell; raises ValueError with a message for the planner."""
     if kind == "str":
@@ -773,6 +825,8 @@ def _parse_cell(kind: str, text: str) -> Any:
     if kind == "time":
         match = re.fullmatch(r"(\d{1,2}:\d{2}):00", text)
         return match.group(1) if match else text  # Excel writes 07:30 as 07:30:00
+    if kind == "windows":
+        return _windows(text)
     if kind == "list":
         items = [item.strip() for item in text.split(LIST_SEPARATOR)]
         for item in items:

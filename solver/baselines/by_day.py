@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hemplan.models.contract.instance import Instance, Staff, Visit
+from hemplan.models.contract.start_windows import StartWindows, snap_start, starts_inside
+from hemplan.models.evaluator.eligibility import allowed_windows
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Solution
 
@@ -21,13 +23,23 @@ from hemplan.solver.solution import Solution
 @dataclass(frozen=True)
 class DayVisit:
     """A visit offered today, with the carers who could do it today (skills, exclusions,
-    locks, a shift leaving room for it) and its start window (a locked start is the window)."""
+    locks, a shift leaving room for it) and its start windows (a locked start is the window);
+    `earliest` and `latest` span them."""
 
     visit: Visit
     carers: tuple[str, ...]
     earliest: int
     latest: int
     last_chance: bool
+    windows: StartWindows
+
+    def first_start(self, t: int) -> int:
+        """The first start at or after `t` inside a window (`t` itself past the last one)."""
+        return snap_start(self.windows, t)
+
+    def allows(self, start: int) -> bool:
+        """Whether `start` lies inside one of the windows."""
+        return starts_inside(self.windows, start)
 
 
 @dataclass(frozen=True)
@@ -63,9 +75,10 @@ def offered(problem: Problem, day: int, pending: list[Visit], final: int | None 
             )
         if len(carers) < visit.staff_needed or any(c not in carers for c in visit.locked_carers):
             continue
-        earliest = visit.window.earliest if visit.locked_start is None else visit.locked_start
-        latest = visit.window.latest if visit.locked_start is None else visit.locked_start
-        visits.append(DayVisit(visit, carers, earliest, latest, visit.days[-1] <= final))
+        windows = allowed_windows(visit)
+        visits.append(
+            DayVisit(visit, carers, windows[0][0], windows[-1][1], visit.days[-1] <= final, windows)
+        )
     working = tuple(c for c in problem.instance.staff if day in c.shift_by_day)
     return DayOffer(day, working, tuple(visits))
 

@@ -80,7 +80,7 @@ class _Day:
         leg = self.leg(carer_id, dv)
         back = self.problem.minutes(s.carer, home, s.office)
         end = start + dv.visit.duration
-        if not dv.earliest <= start <= dv.latest or start < s.free_from + leg:
+        if not dv.allows(start) or start < s.free_from + leg:
             return None
         rule = s.shift.break_
         if rule is None or not s.break_pending:
@@ -114,11 +114,12 @@ class _Day:
         return self.problem.minutes(s.carer, s.place, self.problem.home(dv.visit))
 
     def candidate_starts(self, carer_id: str, dv: DayVisit) -> list[int]:
-        """The earliest start without the break first, and with it."""
+        """The earliest start without the break first, and with it (each moved on to the next
+        window when it falls between two)."""
         s = self.state[carer_id]
         home = self.problem.home(dv.visit)
         leg = self.leg(carer_id, dv)
-        plain = max(dv.earliest, s.free_from + leg)
+        plain = dv.first_start(s.free_from + leg)
         rule = s.shift.break_
         if rule is None or not s.break_pending:
             return [plain]
@@ -128,7 +129,7 @@ class _Day:
             s.free_from + leg + rule.minutes,
             before + rule.minutes + (self._from_break(s, home, leg) if self.break_at_office else 0),
         )
-        return [plain, with_break]
+        return [plain, dv.first_start(with_break)]
 
     def place(self, carer_id: str, dv: DayVisit, fit: _Fit) -> None:
         s = self.state[carer_id]
@@ -192,7 +193,7 @@ def _double(day: _Day, dv: DayVisit) -> list[tuple[str, _Fit]] | None:
         if any(locked not in (a, b) for locked in dv.visit.locked_carers):
             continue
         for start in sorted(set(starts[a]) | set(starts[b])):
-            common = max(start, starts[a][0], starts[b][0])
+            common = dv.first_start(max(start, starts[a][0], starts[b][0]))
             fa, fb = day.fit(a, dv, common), day.fit(b, dv, common)
             if fa is not None and fb is not None:
                 key = (fa.leg + fb.leg, common, a, b)

@@ -3,8 +3,10 @@
 Each day the whole district is one pool: every carer with a shift that day is a vehicle
 (from and back to their team's office, within the shift, with their own travel mode), every
 visit on offer a node (start window, duration, the carers allowed by skills, exclusions and
-locks); a double-staffed visit is two nodes that start together on two carers; a carer's
-break is a pause node of its break rule (any carer of that rule takes one). Dropping a visit
+locks; of several start windows the one central-greedy used, else the first its carers can
+reach, since a node has one); a double-staffed visit is two nodes that start together on two
+carers; a carer's break is a pause node of its break rule (any carer of that rule takes one);
+the double-staffed visits left out are put back at any of their windows. Dropping a visit
 costs far more than any detour (a locked visit most, then a mandatory visit on its last day,
 then deferrable ones, then visits that can still go on a later day), so the router serves what
 it can and then travels least. The router is PyVRP's iterated local search (`router`), started
@@ -113,7 +115,7 @@ def _routing_problem(
         visit = dv.visit
         penalty = _penalty(dv)
         allowed = tuple(vehicle_of[c] for c in dv.carers)
-        earliest, latest = dv.earliest, dv.latest
+        earliest, latest = _routed_window(problem, offer, dv, start)
         if visit.staff_needed == 2 and visit.id in start.assignments:
             earliest = latest = start.assignments[visit.id].start
         for slot in range(visit.staff_needed):
@@ -137,6 +139,31 @@ def _routing_problem(
         if visit.staff_needed == 2:
             pairs.append((len(nodes) - 2, len(nodes) - 1))
     return RoutingProblem(travel.minutes, nodes, vehicles, pairs), slots
+
+
+def _routed_window(
+    problem: Problem, offer: DayOffer, dv: DayVisit, start: Solution
+) -> tuple[int, int]:
+    """The one start window a node gets (the router takes one per node): of a visit with
+    several, the one the greedy `start` serves it in, else the first that one of its carers
+    can reach from the office after the shift starts (the last, if none can)."""
+    if len(dv.windows) == 1:
+        return dv.windows[0]
+    placed = start.assignments.get(dv.visit.id)
+    if placed is not None:
+        return next(w for w in dv.windows if w[0] <= placed.start <= w[1])
+    home = problem.home(dv.visit)
+    working = {c.id: c for c in offer.carers}
+    reach = min(
+        (
+            carer.shift_by_day[offer.day].start
+            + problem.minutes(carer, problem.office(carer), home)
+            for c in dv.carers
+            if (carer := working.get(c)) is not None
+        ),
+        default=dv.windows[-1][1],
+    )
+    return next((w for w in dv.windows if w[1] >= reach), dv.windows[-1])
 
 
 def _initial_routes(

@@ -60,18 +60,18 @@ def _added_travel(
 def _candidate_starts(
     problem: Problem, dv: DayVisit, carers: list[Staff], stops: dict[str, list[Stop]], day: int
 ) -> list[int]:
-    """The earliest start in each gap of each carer's day, inside the visit's window: two carers
-    meet at the later of their earliest starts, which is one of these."""
+    """The earliest start in each gap of each carer's day, inside a window of the visit: two
+    carers meet at the later of their earliest starts, which is one of these."""
     home = problem.home(dv.visit)
-    starts = {dv.earliest}
+    starts = {earliest for earliest, _ in dv.windows}
     for carer in carers:
         shift = carer.shift_by_day[day]
         places = [(problem.office(carer), shift.start)] + [
             (stop[2], stop[1]) for stop in stops.get(carer.id, [])
         ]
         for place, free in places:
-            t = max(dv.earliest, free + problem.minutes(carer, place, home))
-            if t <= dv.latest:
+            t = dv.first_start(free + problem.minutes(carer, place, home))
+            if dv.allows(t):
                 starts.add(t)
     return sorted(starts)
 

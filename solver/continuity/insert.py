@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hemplan.models.contract.instance import Visit
+from hemplan.models.contract.start_windows import starts_inside
 from hemplan.solver.continuity.carer_days import CarerDays, Key
 from hemplan.solver.continuity.cover import CarerChoice
 from hemplan.solver.continuity.routes import Insertion, RouteStop, feasible_insertions, left_ends
@@ -97,7 +98,7 @@ class Inserter:
         if (
             len(carers) != visit.staff_needed
             or len(visit.days) != 1
-            or not visit.window.earliest <= start <= visit.window.latest
+            or not starts_inside(visit.start_windows, start)
             or (visit.locked_start is not None and visit.locked_start != start)
             or not set(visit.locked_carers) <= carers
             or any(
@@ -194,13 +195,13 @@ class Inserter:
 def common_starts(visit: Visit, earliest: Iterable[Iterable[int]], step: int) -> list[int]:
     """Starts worth trying for a double-staffed visit: its locked start, else every carer's
     earliest start at each position that fits it (`earliest`; the earliest common start of
-    two carers is one of them) within the window, and a grid of `step` minutes over it."""
+    two carers is one of them) within a window, and a grid of `step` minutes over each window."""
     if visit.locked_start is not None:
         return [visit.locked_start]
-    lo, hi = visit.window.earliest, visit.window.latest
-    starts = set(range(lo, hi + 1, step)) | {hi}
+    windows = visit.start_windows
+    starts = {t for lo, hi in windows for t in (*range(lo, hi + 1, step), hi)}
     for ends in earliest:
-        starts.update(t for t in ends if lo <= t <= hi)
+        starts.update(t for t in ends if starts_inside(windows, t))
     return sorted(starts)
 
 

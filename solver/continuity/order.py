@@ -42,7 +42,7 @@ def visit_order(
             len(eligible[v.id]) - v.staff_needed,
             -v.staff_needed,
             len(v.days) > 1,
-            v.window.latest - v.window.earliest,
+            sum(latest - earliest for earliest, latest in v.start_windows),
             -v.duration,
             v.day,
             v.window.earliest,

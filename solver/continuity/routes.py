@@ -3,7 +3,9 @@
 Times are never stored on a route, only the order: a forward pass starts every visit as
 early as its window, the previous visit, the travel and the break allow. For a fixed order
 this is exact, because every constraint bounds a start from below except a window's end, a
-fixed start and the shift's end, and an earlier start never hurts those later on.
+fixed start and the shift's end, and an earlier start never hurts those later on. A visit
+with several start windows starts at the first moment a window allows (`first_start`), which
+never comes earlier for a later arrival, so the same holds.
 
 The break is a pseudo-stop without travel, taken where the carer is (the office before the
 first visit, a client's home after a visit). Rather than fixing its place in the order, the
@@ -18,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from hemplan.models.contract.instance import Visit
+from hemplan.models.contract.start_windows import StartWindows, latest_start_by, snap_start
 
 INF = 1 << 30
 
@@ -46,7 +49,10 @@ class DayContext:
 
 @dataclass(frozen=True)
 class RouteStop:
-    """A visit as a route sees it: where, its start window, how long; `fixed` pins the start."""
+    """A visit as a route sees it: where, its start window, how long; `fixed` pins the start.
+
+    `earliest` and `latest` span the start windows; `gaps` holds the windows themselves when
+    there are several (empty for one window, the common case, which stays plain arithmetic)."""
 
     visit: str
     place: int
@@ -54,16 +60,34 @@ class RouteStop:
     latest: int
     duration: int
     fixed: int | None = None
+    gaps: StartWindows = ()
 
     @classmethod
     def of(cls, visit: Visit, place: int, fixed: int | None = None) -> RouteStop:
         """The stop of `visit` at `place`; a locked start is always fixed, else `fixed`."""
         pin = visit.locked_start if visit.locked_start is not None else fixed
-        return cls(visit.id, place, visit.window.earliest, visit.window.latest, visit.duration, pin)
+        windows = visit.start_windows
+        gaps = windows if len(windows) > 1 else ()
+        return cls(
+            visit.id, place, visit.window.earliest, visit.window.latest, visit.duration, pin, gaps
+        )
 
     def pinned(self, start: int | None) -> RouteStop:
         """This stop with its start fixed (double staffing, locks), or freed with None."""
-        return RouteStop(self.visit, self.place, self.earliest, self.latest, self.duration, start)
+        return RouteStop(
+            self.visit, self.place, self.earliest, self.latest, self.duration, start, self.gaps
+        )
+
+    def first_start(self, t: int) -> int:
+        """The first start at or after `t` inside a window (`t` itself past the last one)."""
+        return snap_start(self.gaps, t) if self.gaps else max(t, self.earliest)
+
+    def last_start(self, t: int) -> int:
+        """The last start at or before `t` inside a window (below `earliest` when none is)."""
+        if not self.gaps:
+            return min(t, self.latest)
+        found = latest_start_by(self.gaps, t)
+        return self.earliest - 1 if found is None else found
 
 
 @dataclass(frozen=True)
@@ -91,6 +115,8 @@ def _fit(t: int, stop: RouteStop) -> int:
         return INF
     if stop.fixed is not None:
         return stop.fixed if t <= stop.fixed else INF
+    if stop.gaps:
+        t = snap_start(stop.gaps, t)
     return t if t <= stop.latest else INF
 
 
@@ -161,8 +187,11 @@ def _latest_starts(ctx: DayContext, stops: Sequence[RouteStop]) -> list[int]:
     limit = ctx.shift_end - tt[stops[-1].place][ctx.office] if stops else ctx.shift_end
     for j in range(len(stops) - 1, -1, -1):
         stop = stops[j]
-        cap = stop.fixed if stop.fixed is not None else stop.latest
-        latest[j] = min(cap, limit - stop.duration)
+        latest[j] = (
+            min(stop.fixed, limit - stop.duration)
+            if stop.fixed is not None
+            else stop.last_start(limit - stop.duration)
+        )
         if j:
             limit = latest[j] - tt[stops[j - 1].place][stop.place]
     return latest
@@ -192,7 +221,7 @@ def insertion_candidates(
         prev_place = stops[p - 1].place if p else ctx.office
         next_place = stops[p].place if p < n else ctx.office
         free = timing.lower[p - 1] + stops[p - 1].duration if p else ctx.shift_start
-        arrive = max(stop.earliest, free + tt[prev_place][stop.place])
+        arrive = stop.first_start(free + tt[prev_place][stop.place])
         if stop.fixed is not None:
             arrive = max(arrive, stop.fixed)
         if arrive > cap:

@@ -91,7 +91,8 @@ def _when(start_date: date, fits: list[VisitFit]) -> str:
 
 def _examples(cover: Cover) -> str:
     shown = [
-        f"{v.id} of client {v.client} at {window_text(v.window.earliest, v.window.latest)}"
+        f"{v.id} of client {v.client} at "
+        + " or ".join(window_text(lo, hi) for lo, hi in v.start_windows)
         for v in cover.visits[:MAX_EXAMPLES]
     ]
     more = len(cover.visits) - len(shown)

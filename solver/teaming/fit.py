@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from hemplan.models.contract.instance import Instance, Team, Visit
+from hemplan.models.evaluator.eligibility import allowed_windows
+from hemplan.solver.eligibility import snap_starts
 from hemplan.solver.teaming.pool import SHIFT_TYPES, shift_type
 from hemplan.solver.travel import travel_times
 
@@ -68,8 +70,8 @@ def visit_fits(
         home = travel.client_index[visit.client]
         there = travel.minutes[mode, office, home].astype(np.int64)
         back = travel.minutes[mode, home, office].astype(np.int64)
-        earliest = visit.window.earliest if visit.locked_start is None else visit.locked_start
-        latest = visit.window.latest if visit.locked_start is None else visit.locked_start
+        windows = allowed_windows(visit)
+        latest = windows[-1][1]
         allowed = np.array([set(visit.skills) <= held for held in skill_sets], dtype=bool)
         for refused in client.excluded_carers:
             if refused in index:
@@ -83,7 +85,7 @@ def visit_fits(
         for day in visit.days:
             if day >= days:
                 continue
-            begin = np.maximum(earliest, start[:, day] + there)
+            begin = snap_starts(windows, start[:, day] + there)
             ok = works[:, day] & (begin <= latest) & (begin + visit.duration + back <= end[:, day])
             if ok.any():
                 slots[day] = frozenset(SHIFT_TYPES[int(t)] for t in np.unique(kind[ok, day]))

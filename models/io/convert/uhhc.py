@@ -4,8 +4,8 @@ one-day instance.
 Caregivers become carers with their abilities as skills, their working shift and, when they
 take one, the lunch break (its window and minimum length); patients become clients with their
 preferred caregivers, and each required service a visit of that skill (optional patients'
-visits deferrable). Distances are minutes already (scale 1). Not representable: several time
-windows per patient (the first is kept: a restriction), tardiness (windows are hard), the
+visits deferrable) whose start windows are all the patient's time windows. Distances are
+minutes already (scale 1). Not representable: tardiness (windows are hard), the
 synchronisation of double services (two visits, not enforced), several depots (the first
 terminal is the office), and the weighted objective terms other than travel and preferences;
 so the set's objective here is the travel alone (`travel_only`), not the published weighted one.
@@ -32,6 +32,21 @@ from hemplan.models.io.convert.common import (
 
 def _point(location: list[float]) -> dict[str, float]:
     return {"lat": location[1], "lon": location[0]}
+
+
+def _start_windows(time_windows: list[dict[str, float]], shift_back: float) -> list[list[int]]:
+    """Every time window of a patient as a start window (`shift_back` minutes earlier when the
+    set's windows bound the service's end), rounded inwards, sorted, and those that then meet
+    or overlap joined into one."""
+    windows: list[list[int]] = []
+    for window in sorted(time_windows, key=lambda w: (w["start"], w["end"])):
+        earliest = up(max(0, window["start"] - shift_back), 1.0)
+        latest = max(earliest, down(window["end"] - shift_back, 1.0))
+        if windows and earliest <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], latest)
+        else:
+            windows.append([earliest, latest])
+    return windows
 
 
 def travel_only(converted: Converted, schedule: Schedule, instance: Instance) -> SetObjective:
@@ -85,10 +100,9 @@ def convert(path: Path) -> Converted:
         )
         places.append(patient["id"])
         index.append(patient["distance_matrix_index"])
-        window = patient["time_windows"][0]
         for need in patient["required_services"]:
             shift_back = need["duration"] if at_end else 0
-            earliest = up(max(0, window["start"] - shift_back), 1.0)
+            windows = _start_windows(patient["time_windows"], shift_back)
             data["visits"].append(
                 {
                     "id": f"{patient['id']}-{need['service']}",
@@ -96,10 +110,11 @@ def convert(path: Path) -> Converted:
                     "day": 0,
                     "skills": [need["service"]],
                     "duration": max(1, up(need["duration"], 1.0)),
-                    "window": {
-                        "earliest": earliest,
-                        "latest": max(earliest, down(window["end"] - shift_back, 1.0)),
-                    },
+                    **(
+                        {"window": {"earliest": windows[0][0], "latest": windows[0][1]}}
+                        if len(windows) == 1
+                        else {"windows": windows}
+                    ),
                     "priority": "deferrable" if patient.get("optional") else "mandatory",
                 }
             )
@@ -112,7 +127,6 @@ def convert(path: Path) -> Converted:
         1.0,
         travel_only,
         [
-            "only the first time window per patient",
             "tardiness not allowed (hard windows)",
             "double-service synchronisation not enforced",
             "first terminal point is the only office",

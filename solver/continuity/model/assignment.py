@@ -10,6 +10,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from hemplan.models.contract.instance import Visit
+from hemplan.models.evaluator.eligibility import allowed_windows
 from hemplan.solver.continuity.model.variables import Candidate, VisitVars
 from hemplan.solver.problem import Problem
 
@@ -28,15 +29,18 @@ def add_candidates(
 
 
 def add_visit(model: cp_model.CpModel, visit: Visit) -> VisitVars:
-    """`start[v]` inside the window (exactly the locked start, if any) and `served[v]`."""
-    lo, hi = (
-        (visit.locked_start, visit.locked_start)
-        if visit.locked_start is not None
-        else (visit.window.earliest, visit.window.latest)
+    """`start[v]` inside a window (exactly the locked start, if any) and `served[v]`: with
+    several windows the variable's domain is their union, so no start between them exists."""
+    windows = allowed_windows(visit)
+    name = f"start[{visit.id}]"
+    start = (
+        model.new_int_var(windows[0][0], windows[0][1], name)
+        if len(windows) == 1
+        else model.new_int_var_from_domain(
+            cp_model.Domain.from_intervals([list(w) for w in windows]), name
+        )
     )
-    return VisitVars(
-        model.new_int_var(lo, hi, f"start[{visit.id}]"), model.new_bool_var(f"served[{visit.id}]")
-    )
+    return VisitVars(start, model.new_bool_var(f"served[{visit.id}]"))
 
 
 def add_locked_carers(

@@ -66,3 +66,21 @@ def test_weekday_and_fortnightly_flexible_patterns() -> None:
     # calendar weeks 0, 2: week 0 holds Wed-Fri (days 0-2); week 2 Mon-Fri
     # (days 12-13 only, horizon ends)
     assert [(v.day, v.last_day) for v in cleaning] == [(0, 2), (12, 13)]
+
+
+def test_a_pattern_with_several_windows_gives_each_visit_them_all() -> None:
+    inst = instance_from_data(
+        _with_patterns(
+            [
+                {
+                    "id": "P",
+                    "client": "C1",
+                    "windows": [["07:00", "08:00"], ["11:00", "12:00"]],
+                    "duration": 30,
+                }
+            ],
+            days=2,
+        ),
+        "x",
+    )
+    assert [v.start_windows for v in inst.visits] == [((420, 480), (660, 720))] * 2

@@ -341,16 +341,41 @@ def test_uhhc_sample_keeps_shift_break_preference_and_end_windows(tmp_path: Path
     assert shift.break_ is not None
     assert (shift.break_.earliest, shift.break_.latest, shift.break_.minutes) == (180, 270, 30)
     p0 = instance.visit_by_id["p0-s1"]
-    assert (p0.window.earliest, p0.window.latest) == (
-        70,
-        170,
-    )  # the window is for the end of service
+    # every window, each for the end of service
+    assert p0.start_windows == ((70, 170), (270, 320))
+    assert instance.visit_by_id["p1-s0"].start_windows == ((70, 280),)
     assert instance.visit_by_id["p1-s0"].priority == "deferrable"
     assert instance.client_by_id["p0"].preferred_carers == ["c2"]
     schedule, evaluation = _solve(instance)
     assert evaluation.metrics.unassigned_mandatory == 0
     distance, _ = exact_route_cost(schedule, instance, converted)
     assert distance == evaluation.metrics.travel_minutes  # minutes already: scale 1, no rounding
+
+
+def test_uhhc_windows_that_meet_once_shifted_become_one(tmp_path: Path) -> None:
+    raw = json.loads(json.dumps(UHHC))
+    raw["patients"][0]["time_windows"] = [
+        {"start": 300, "end": 350},
+        {"start": 100, "end": 200},
+        {"start": 200, "end": 260},
+    ]
+    converted = SETS["uhhc"](_sample(tmp_path, "i-000.json", json.dumps(raw)))
+    instance = write_converted(converted, tmp_path / "u.json")
+    assert instance.visit_by_id["p0-s1"].start_windows == ((70, 230), (270, 320))
+
+
+@pytest.mark.skipif(not PUBLIC.is_dir(), reason=f"public instance sets not present at {PUBLIC}")
+def test_public_uhhc_keeps_every_time_window(tmp_path: Path) -> None:
+    """i-083: every patient has two windows (the service's end inside them); windows that
+    meet once shifted to the start are one."""
+    source = PUBLIC / "uhhc-ceschia2026/validation/i-083.json"
+    patients = {p["id"]: p for p in json.loads(source.read_text())["patients"]}
+    instance = write_converted(SETS["uhhc"](source), tmp_path / "x.json")
+    assert any(len(v.start_windows) > 1 for v in instance.visits)
+    for v in instance.visits:
+        windows = patients[v.client]["time_windows"]
+        assert v.start_windows[0][0] == max(0, windows[0]["start"] - v.duration)
+        assert v.start_windows[-1][1] == windows[-1]["end"] - v.duration
 
 
 def _plan(
