@@ -51,6 +51,12 @@ from hemplan.solver.score import Weights
     "schedule on any machine (the time limit stays a guard). Default: from the time limit."
 )
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
+@click.option(
+    "--borrow-left-out",
+    is_flag=True,
+    help="continuity: the teams plan alone, then a visit its team leaves out may go to a carer "
+    "of another team (the schedule allows borrowing).",
+)
 @weights_option
 @stable_week_option
 @click.option(
@@ -93,6 +99,7 @@ def solve(
     seed: int,
     work_limit: float | None,
     allow_borrowing: bool,
+    borrow_left_out: bool,
     weights: Weights,
     stable_week: bool,
     method: str,
@@ -124,6 +131,7 @@ def solve(
                 workers=workers,
                 seed=seed,
                 allow_borrowing=allow_borrowing,
+                borrow_left_out=borrow_left_out,
                 work_limit=work_limit,
                 weights=with_stable_week(weights, stable_week),
                 executor=executor,

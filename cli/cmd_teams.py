@@ -92,6 +92,12 @@ from hemplan.solver.teaming.sweep import REFERENCE, SweepPoint, run_sweep
     type=click.IntRange(min=1),
     help="Processes for each plan of --sweep.",
 )
+@click.option(
+    "--borrow-left-out",
+    is_flag=True,
+    help="In each plan of --sweep, a visit its team leaves out may go to a carer of another "
+    "team (as `hemplan solve --borrow-left-out`).",
+)
 def teams(
     instance_file: str,
     output: Path,
@@ -107,6 +113,7 @@ def teams(
     time_limit: float,
     work_limit: float | None,
     workers: int,
+    borrow_left_out: bool,
 ) -> None:
     """Propose small teams from the staff pool of INSTANCE_FILE: clients grouped by place,
     carers so that every team covers its visits' skills, double staffing and minutes on every
@@ -131,6 +138,7 @@ def teams(
             workers=workers,
             seed=seed,
             work_limit=work_limit,
+            borrow_left_out=borrow_left_out,
             source=instance_file,
         )
         run_teams_sweep(instance_file, counts, options, solve, output)

@@ -39,6 +39,8 @@ class SolveOptions:
     workers: int = 2
     seed: int = 0
     allow_borrowing: bool = False
+    # teams plan alone, then a visit left out may go to another team's carer (continuity)
+    borrow_left_out: bool = False
     work_limit: float | None = (
         None  # deterministic work per team (or day); None: from the time limit
     )

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import SolverInfo
+from hemplan.solver.continuity.borrow import borrow_for_left_out
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
@@ -280,6 +281,9 @@ def solve(
 
     solution = Solution.merged([o.solution for o in outcomes])
     interrupted = any(o.interrupted for o in outcomes)
+    if options.borrow_left_out and not options.allow_borrowing and not interrupted:
+        whole = Problem.build(instance, allow_borrowing=True)  # judged with borrowing
+        solution = borrow_for_left_out(whole, solution, options.seed)
     total = Score.combine([o.score for o in outcomes])
     info = SolverInfo(
         method=METHOD,
@@ -289,6 +293,7 @@ def solve(
         seed=options.seed,
         workers=options.workers,
         options={"time_limit": options.time_limit, "allow_borrowing": options.allow_borrowing}
+        | ({"borrow_left_out": True} if options.borrow_left_out else {})
         | ({"work_limit": options.work_limit} if options.work_limit is not None else {})
         | (
             {"weights": options.weights.as_option()}
