@@ -20,6 +20,7 @@ from hemplan.cli.lang_option import lang_option, texts_of
 from hemplan.cli.render import unassigned_lines, verdict
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
+from hemplan.cli.travel_budget_option import max_travel_increase_option
 from hemplan.cli.weights_option import stable_week_option, weights_option, with_stable_week
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.problems import escape_controls
@@ -105,6 +106,7 @@ HEADER = (
 @history_options
 @weights_option
 @stable_week_option
+@max_travel_increase_option
 @lang_option
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the change list and continuity as JSON."
@@ -124,6 +126,7 @@ def replan(
     allow_borrowing: bool,
     weights: Weights,
     stable_week: bool,
+    max_travel_increase: float | None,
     as_json: bool,
     history_files: tuple[str, ...],
     look_back: int | None,
@@ -167,6 +170,7 @@ def replan(
         allow_borrowing=allow_borrowing,
         work_limit=work_limit,
         weights=with_stable_week(weights, stable_week),
+        max_travel_increase=max_travel_increase,
     )
     signals = CaughtSignals()
     result: ReplanResult | None = None

@@ -21,6 +21,7 @@ from hemplan.cli.progress import (
 from hemplan.cli.render import metrics_lines, summary_json, unassigned_lines, verdict
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
+from hemplan.cli.travel_budget_option import check_method, max_travel_increase_option
 from hemplan.cli.weights_option import stable_week_option, weights_option, with_stable_week
 from hemplan.models.contract.instance import Instance
 from hemplan.models.evaluator.diagnosis import diagnose
@@ -59,6 +60,7 @@ from hemplan.solver.score import Weights
 )
 @weights_option
 @stable_week_option
+@max_travel_increase_option
 @click.option(
     "--method",
     default="continuity",
@@ -102,6 +104,7 @@ def solve(
     borrow_left_out: bool,
     weights: Weights,
     stable_week: bool,
+    max_travel_increase: float | None,
     method: str,
     executor: str,
     scheduler: str | None,
@@ -117,6 +120,7 @@ def solve(
 
     SIGINT (Ctrl-C) or SIGTERM stops the search; the best schedule so far is verified and written,
     and the exit code is 130 or 143."""
+    check_method(method, max_travel_increase)
     folder = Path(output).parent
     if not folder.is_dir():  # say so now, not after the whole solve
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
@@ -137,6 +141,7 @@ def solve(
                 executor=executor,
                 scheduler=scheduler,
                 source=instance_file,  # every method checks its input first, naming this file
+                max_travel_increase=max_travel_increase,
             )
             mode = resolve_mode(progress_mode, quiet)
             with ProgressBoard(

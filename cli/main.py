@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "replan": ("hemplan.cli.cmd_replan", "replan"),
     "compare": ("hemplan.cli.cmd_compare", "compare"),
     "teams": ("hemplan.cli.cmd_teams", "teams"),
+    "tradeoff": ("hemplan.cli.cmd_tradeoff", "tradeoff"),
     "bench": ("hemplan.cli.cmd_bench", "bench"),
     "report": ("hemplan.cli.cmd_report", "report"),
     "export": ("hemplan.cli.cmd_export", "export"),

@@ -33,7 +33,8 @@ class SolverBug(RuntimeError):
 
 @dataclass(frozen=True)
 class SolveOptions:
-    """What the user chose: budget, parallelism, seed and whether teams may borrow carers."""
+    """What the user chose: budget, parallelism, seed, whether teams may borrow carers and
+    how much more travel than the travel-only plan continuity may cost."""
 
     time_limit: float = 60.0
     workers: int = 2
@@ -50,6 +51,8 @@ class SolveOptions:
     executor: str = "local"  # where teams run: "local" processes or "dask" (see solver.executors)
     scheduler: str | None = None  # address of an existing dask scheduler, e.g. tcp://10.0.0.5:8786
     source: str = ""  # the file the instance came from, named in input problems ("": its name)
+    # continuity only: travel within this many per cent of teams-travel's (None: no budget)
+    max_travel_increase: float | None = None
 
     def source_of(self, instance: Instance) -> str:
         """What an input problem of `instance` names: the file, else the instance's name."""

@@ -11,7 +11,7 @@ never the problem. It pickles, so a team's problem travels to a worker process w
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
 from functools import cached_property
 
@@ -52,12 +52,22 @@ class Problem:
     instance: Instance
     travel: TravelTimes
     allow_borrowing: bool = False
+    # travel minutes the plan should stay within (`--max-travel-increase`); None: no budget
+    travel_budget: int | None = None
     _days: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, instance: Instance, allow_borrowing: bool = False) -> Problem:
         """The problem of `instance`: its travel times now, the rest when first asked for."""
         return cls(instance, travel_times(instance), allow_borrowing)
+
+    def with_travel_budget(self, budget: int) -> Problem:
+        """The same problem with a travel budget (`solver.score.over_budget`); the facts derived
+        so far are kept, so the team's eligibility and bounds are not computed twice."""
+        budgeted = replace(self, travel_budget=budget)
+        names = {f.name for f in fields(self)}
+        budgeted.__dict__.update({k: v for k, v in self.__dict__.items() if k not in names})
+        return budgeted
 
     @cached_property
     def eligibility(self) -> Eligibility:

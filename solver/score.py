@@ -2,7 +2,8 @@
 
 The evaluator's metrics are the judge of a finished schedule; this is the cheap figure the
 search compares plans with at every step. Lexicographic: unserved visits (mandatory, then
-deferrable), distinct carers summed over clients (a carer the client met in the history's
+deferrable), with a travel budget (`--max-travel-increase`) the minutes of travel over it,
+distinct carers summed over clients (a carer the client met in the history's
 look-back counting `known_share` per cent of a new one: see `pair_cost`), the worst client's
 excess over its lower bound, visits not done by a preferred carer (and with a stable week,
 visits not done by the carers of the week before). Then one weighted *cost* trades minutes
@@ -29,6 +30,9 @@ class Weights:
 
     unserved_mandatory: int = 100_000_000
     unserved_deferrable: int = 10_000_000
+    # a minute of travel over the budget (`Problem.travel_budget`): above ten new pairs, so a
+    # step never trades the budget for continuity; below a deferrable visit left out per ten
+    over_budget: int = 1_000_000
     new_pair: int = 100_000
     not_preferred: int = 500
     # per cent of a new carer that a carer met in the history costs: of the 14 windows of 14
@@ -58,6 +62,7 @@ class Score:
 
     unassigned_mandatory: int
     unassigned_deferrable: int
+    over_budget: int  # travel minutes over the budget; 0 without one
     pair_cost: int
     distinct_carers: int
     worst_excess: int
@@ -77,6 +82,7 @@ class Score:
         return Score(
             unassigned_mandatory=sum(s.unassigned_mandatory for s in scores),
             unassigned_deferrable=sum(s.unassigned_deferrable for s in scores),
+            over_budget=sum(s.over_budget for s in scores),
             pair_cost=sum(s.pair_cost for s in scores),
             distinct_carers=sum(s.distinct_carers for s in scores),
             worst_excess=max((s.worst_excess for s in scores), default=0),
@@ -127,13 +133,26 @@ def not_repeated(problem: Problem, solution: Solution) -> int:
 
 def solution_travel(problem: Problem, solution: Solution) -> int:
     """Travel minutes of every carer-day route: office, visits by start time, office."""
-    total = 0
-    for (carer_id, _), visit_ids in solution.routes().items():
-        carer = problem.carer(carer_id)
-        office = problem.office(carer)
-        places = [office] + [problem.home(problem.visit(v)) for v in visit_ids] + [office]
-        total += sum(problem.minutes(carer, a, b) for a, b in zip(places, places[1:]))
-    return total
+    return sum(
+        route_travel(problem, carer_id, visit_ids)
+        for (carer_id, _), visit_ids in solution.routes().items()
+    )
+
+
+def route_travel(problem: Problem, carer_id: str, visit_ids: list[str]) -> int:
+    """Travel minutes of one carer-day: office, `visit_ids` in this order, office."""
+    if not visit_ids:
+        return 0
+    carer = problem.carer(carer_id)
+    office = problem.office(carer)
+    places = [office] + [problem.home(problem.visit(v)) for v in visit_ids] + [office]
+    return sum(problem.minutes(carer, a, b) for a, b in zip(places, places[1:]))
+
+
+def over_budget(problem: Problem, travel: int) -> int:
+    """Minutes by which `travel` exceeds the problem's travel budget (0 without one)."""
+    budget = problem.travel_budget
+    return 0 if budget is None else max(0, travel - budget)
 
 
 def arrival_deviation(problem: Problem, solution: Solution) -> int:
@@ -185,6 +204,7 @@ def score(
     return Score(
         unassigned_mandatory=sum(v.priority == "mandatory" for v in unserved),
         unassigned_deferrable=sum(v.priority == "deferrable" for v in unserved),
+        over_budget=over_budget(problem, minutes),
         pair_cost=pair_cost(problem, met, weights),
         distinct_carers=sum(len(c) for c in met.values()),
         worst_excess=max((len(met[c]) - bounds.get(c, 0) for c in met), default=0),

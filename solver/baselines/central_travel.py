@@ -31,7 +31,7 @@ from typing import Any
 
 from hemplan.models.contract.instance import Instance, Shift
 from hemplan.solver.baselines.break_slots import place_breaks
-from hemplan.solver.baselines.by_day import DayOffer, DayVisit, plan_by_day
+from hemplan.solver.baselines.by_day import DayOffer, DaysResult, DayVisit, plan_by_day
 from hemplan.solver.baselines.central_greedy import greedy_day
 from hemplan.solver.baselines.finish import verified_result
 from hemplan.solver.baselines.pair_insertion import insert_pairs
@@ -276,16 +276,28 @@ def _route_task(
     return route_day(*job)
 
 
-def central_travel(
+@dataclass
+class RoutedPlan:
+    """The day-by-day plan before verification: its problem, its days and the router's
+    iterations per day (None: the clock ends each day's search)."""
+
+    problem: Problem
+    days: DaysResult
+    per_day: int | None
+
+
+def routed_plan(
     instance: Instance,
     options: SolveOptions,
-    on_progress: Callable[[Progress], None] = lambda event: None,
     method: str = METHOD,
-) -> SolveResult:
+    on_progress: Callable[[Progress], None] = lambda event: None,
+    started: float | None = None,
+) -> RoutedPlan:
     """Plan `instance` day by day, minimising unserved visits then travel, district-wide
     (central-travel) or with the teams kept (teams-travel: each team routed on its own);
-    `options.workers` days at a time in separate processes."""
-    started = time.monotonic()
+    `options.workers` days at a time in separate processes, within `options.time_limit` from
+    `started` (time.monotonic; default now)."""
+    started = time.monotonic() if started is None else started
     pooled = method == METHOD
     admit(instance, options, allow_borrowing=pooled, method=method)
     problem = Problem.build(instance, allow_borrowing=pooled)
@@ -306,11 +318,29 @@ def central_travel(
             return plans
 
         days = plan_by_day(problem, route_days, deadline, method, batch=processes, on_batch=report)
+    return RoutedPlan(problem, days, per_day)
+
+
+def central_travel(
+    instance: Instance,
+    options: SolveOptions,
+    on_progress: Callable[[Progress], None] = lambda event: None,
+    method: str = METHOD,
+) -> SolveResult:
+    """The verified schedule of `routed_plan`."""
+    started = time.monotonic()
+    routed = routed_plan(instance, options, method, on_progress, started)
     settings: dict[str, str | int | float | bool] = (
-        {} if per_day is None else {"iterations_per_day": per_day}
+        {} if routed.per_day is None else {"iterations_per_day": routed.per_day}
     )
     return verified_result(
-        problem, days.solution, method, options, started, settings, days.interrupted
+        routed.problem,
+        routed.days.solution,
+        method,
+        options,
+        started,
+        settings,
+        routed.days.interrupted,
     )
 
 

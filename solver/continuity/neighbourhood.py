@@ -19,6 +19,7 @@ from hemplan.solver.continuity.model.routes import add_route
 from hemplan.solver.continuity.model.solve import lexicographic
 from hemplan.solver.continuity.model.staffing import add_staffing
 from hemplan.solver.continuity.model.times import Start
+from hemplan.solver.continuity.model.travel_budget import outside_travel
 from hemplan.solver.continuity.model.variables import VisitVars
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights
@@ -93,8 +94,23 @@ def solve_neighbourhood(
         for c, d in sorted({(c, d) for (_, c, d) in serves})
     ]
     new_pairs = add_new_pairs(model, problem, current, free, serves)
+    outside = (
+        0
+        if problem.travel_budget is None
+        else outside_travel(problem, current, free, {(r.carer, r.day) for r in routes})
+    )
     levels = objective_levels(
-        model, problem, current, free_ids, visits, serves, routes, new_pairs, start, weights
+        model,
+        problem,
+        current,
+        free_ids,
+        visits,
+        serves,
+        routes,
+        new_pairs,
+        start,
+        weights,
+        outside,
     )
     add_hint(model, problem, routes, current, solution.breaks, free_ids, serves, visits)
     solved = lexicographic(

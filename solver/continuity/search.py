@@ -275,7 +275,9 @@ def _tidied(
     step: int,
 ) -> tuple[Solution, Score, float]:
     """The best plan after a tidy pass (`hemplan.solver.continuity.tidy`), reported when the pass
-    changed it, and the work the pass is charged."""
+    changed it (with a travel budget, only when no worse), and the work the pass is charged."""
+    if problem.travel_budget is not None:
+        return _tidied_in_budget(problem, ranks, best, best_score, on_improve, settings, step)
     repacking = NodeBudget(settings.repack_nodes, seed=step)
     tidied = tidy(problem, best, ranks, repacking, turn=step)
     work = settings.tidy_work + repacking.spent * settings.work_per_node
@@ -284,3 +286,30 @@ def _tidied(
     tidied_score = score(problem, tidied, settings.weights)
     on_improve(tidied, tidied_score)
     return tidied, tidied_score, work
+
+
+def _tidied_in_budget(
+    problem: Problem,
+    ranks: dict[str, float],
+    best: Solution,
+    best_score: Score,
+    on_improve: Callable[[Solution, Score], None],
+    settings: SearchSettings,
+    step: int,
+) -> tuple[Solution, Score, float]:
+    """With a travel budget: a pass that only places left-over visits and a full one, the
+    better kept when it is no worse than `best`. Releasing rare carers ignores travel; in one
+    pass with the placing, the visits served would carry any travel the releases cost past the
+    budget (the score puts serving first)."""
+    kept, kept_score, work = best, best_score, 0.0
+    for release in (False, True):
+        repacking = NodeBudget(settings.repack_nodes, seed=step)
+        tidied = tidy(problem, best, ranks, repacking, turn=step, release=release)
+        work += settings.tidy_work + repacking.spent * settings.work_per_node
+        if tidied is not None:
+            tidied_score = score(problem, tidied, settings.weights)
+            if astuple(tidied_score) < astuple(kept_score):
+                kept, kept_score = tidied, tidied_score
+    if kept is not best:
+        on_improve(kept, kept_score)
+    return kept, kept_score, work

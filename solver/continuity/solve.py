@@ -26,6 +26,7 @@ from hemplan.solver.continuity.borrow import borrow_for_left_out
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
+from hemplan.solver.continuity.travel_budget import budgeted_start, part_of, reference_plan
 from hemplan.solver.executors import Executor, Interrupted, make_executor
 from hemplan.solver.method import (
     Progress,
@@ -63,6 +64,7 @@ class TeamJob:
     allow_borrowing: bool
     started: float
     weights: Weights = Weights()
+    max_travel_increase: float | None = None  # the travel budget (`continuity.travel_budget`)
 
     def budget(self, index: int) -> tuple[float, float]:
         """Wall seconds and work for the `index`-th team, starting now.
@@ -114,6 +116,7 @@ class TeamOutcome:
         bool  # no solution does better on continuity (`solver.continuity.search.all_at_bound`)
     )
     ended: Ended  # what ended the team's last search
+    budget: int | None = None  # the team's travel budget (`Problem.travel_budget`)
 
     @property
     def interrupted(self) -> bool:
@@ -130,10 +133,16 @@ class TeamStart:
     first: float
 
 
-def _first_solution(part: Instance, job: TeamJob) -> TeamStart:
-    """The team's constructed solution and when it was ready."""
+def _first_solution(part: Instance, job: TeamJob, reference: Solution | None = None) -> TeamStart:
+    """The team's constructed solution and when it was ready; with a travel budget, the
+    problem with the budget and the better start of the construction and the `reference`
+    (the team's travel-only plan: `continuity.travel_budget.budgeted_start`)."""
     problem = Problem.build(part, job.allow_borrowing)
     solution = construct(problem, job.seed)
+    if reference is not None and job.max_travel_increase is not None:
+        problem, solution = budgeted_start(
+            problem, solution, reference, job.max_travel_increase, job.weights
+        )
     return TeamStart(problem, solution, time.time() - job.started)
 
 
@@ -185,6 +194,7 @@ def _improve_team(
         first,
         all_at_bound(problem, best[0]),
         "interrupted" if should_stop() else ended,
+        problem.travel_budget,
     )
 
 
@@ -202,7 +212,7 @@ def _not_planned(part: Instance) -> TeamOutcome:
 
 
 def _first_task(
-    item: tuple[Instance, TeamJob],
+    item: tuple[Instance, TeamJob, Solution | None],
     report: Callable[[Progress], None],
     should_stop: Callable[[], bool],
 ) -> TeamStart:
@@ -236,6 +246,7 @@ def _as_found(start: TeamStart, weights: Weights) -> TeamOutcome:
         start.first,
         all_at_bound(problem, start.solution),
         "interrupted",
+        problem.travel_budget,
     )
 
 
@@ -243,8 +254,13 @@ def solve(
     instance: Instance,
     options: SolveOptions,
     on_progress: Callable[[Progress], None] = lambda event: None,
+    reference: Solution | None = None,
 ) -> SolveResult:
     """Plan `instance` continuity-first and return the evaluator-verified schedule.
+
+    With `options.max_travel_increase`, travel stays within that many per cent of the
+    teams-travel plan's, team by team (`continuity.travel_budget`): `reference` is that plan
+    when the caller has it already (a trade-off sweep plans it once), else it is planned first.
 
     Raises InputError (source: `options.source`, else the instance's name) when the instance is
     too large for the memory budget or a lock cannot be kept (`admit`). The teams plan
@@ -262,6 +278,12 @@ def solve(
         else team_instances(planned)
     )
     parts = [p for p in parts if p.visits]
+    increase = options.max_travel_increase
+    if increase is not None and reference is None:
+        reference = reference_plan(instance, options, started)
+    references = [
+        None if increase is None or reference is None else part_of(reference, p) for p in parts
+    ]
     local = options.executor == "local" and options.scheduler is None
     workers = min(options.workers, len(parts)) if local else options.workers
     with make_executor(options.executor, options.scheduler, workers) as executor:
@@ -276,8 +298,9 @@ def solve(
             options.allow_borrowing,
             epoch + started,
             options.weights,
+            increase,
         )
-        outcomes = _solve_teams(executor, parts, job, on_progress)
+        outcomes = _solve_teams(executor, parts, references, job, on_progress)
 
     solution = Solution.merged([o.solution for o in outcomes])
     interrupted = any(o.interrupted for o in outcomes)
@@ -285,10 +308,13 @@ def solve(
         whole = Problem.build(instance, allow_borrowing=True)  # judged with borrowing
         solution = borrow_for_left_out(whole, solution, options.seed)
     total = Score.combine([o.score for o in outcomes])
+    objective = total.parts()
+    if increase is None:  # the level is always 0 then: the schedule says what it always said
+        del objective["over_budget"]
     info = SolverInfo(
         method=METHOD,
         status=_status(outcomes),
-        objective=total.parts(),
+        objective=objective,
         bound={"distinct_carers": float(sum(o.bound for o in outcomes))},
         seed=options.seed,
         workers=options.workers,
@@ -300,11 +326,19 @@ def solve(
             if options.weights.cost_weights() != Weights().cost_weights()
             else {}
         )
-        | ({"stable_week": True} if options.weights.week else {}),
+        | ({"stable_week": True} if options.weights.week else {})
+        | ({} if increase is None else _budget_record(increase, outcomes)),
     )
     schedule, evaluation = finish(whole, solution, info, started)
     first = max((o.first_solution_s for o in outcomes), default=0.0)
     return SolveResult(schedule, evaluation, first, interrupted)
+
+
+def _budget_record(increase: float, outcomes: list[TeamOutcome]) -> dict[str, float | int]:
+    """The option as given and the travel budget it set, summed over the teams (minutes, in
+    the solver's travel measure)."""
+    budget = sum(o.budget or 0 for o in outcomes)
+    return {"max_travel_increase": increase, "travel_budget": budget}
 
 
 def _status(outcomes: list[TeamOutcome]) -> str:
@@ -321,12 +355,18 @@ def _status(outcomes: list[TeamOutcome]) -> str:
 
 
 def _solve_teams(
-    executor: Executor, parts: list[Instance], job: TeamJob, on_progress: Callable[[Progress], None]
+    executor: Executor,
+    parts: list[Instance],
+    references: list[Solution | None],
+    job: TeamJob,
+    on_progress: Callable[[Progress], None],
 ) -> list[TeamOutcome]:
-    """First solutions for every team, then two rounds of improvement (see the module
-    docstring): all teams get a solution before any is improved, and a stop request ends the
-    rounds."""
-    firsts = executor.map(_first_task, [(part, job) for part in parts], on_progress)
+    """First solutions for every team (from its travel-only plan in `references` too, with a
+    travel budget), then two rounds of improvement (see the module docstring): all teams get a
+    solution before any is improved, and a stop request ends the rounds."""
+    firsts = executor.map(
+        _first_task, [(part, job, ref) for part, ref in zip(parts, references)], on_progress
+    )
     started = [(index, first) for index, first in enumerate(firsts) if first is not None]
     opening = job.opening()
     improved = executor.map(

@@ -21,13 +21,19 @@ from hemplan.solver.solution import Solution
 
 
 def tidy(
-    problem: Problem, plan: Solution, rank: dict[str, float], repacking: NodeBudget, turn: int = 0
+    problem: Problem,
+    plan: Solution,
+    rank: dict[str, float],
+    repacking: NodeBudget,
+    turn: int = 0,
+    release: bool = True,
 ) -> Solution | None:
     """`plan` with left-over visits placed where the repair can and every releasable carer
     released, or None when neither changes anything (or a route of the plan cannot be rebuilt).
     `rank` breaks ties between carers and between clients; clients at their bounds are left as they
     are. The left-over visits are tried from the `turn`-th on (and round), so that successive passes
-    spend their `repacking` budget on different visits first."""
+    spend their `repacking` budget on different visits first. `release=False` only places (a
+    travel budget weighs the two apart: `hemplan.solver.continuity.search`)."""
     routes = CarerDays.from_solution(problem, plan)
     if routes is None:
         return None
@@ -41,6 +47,6 @@ def tidy(
         left_over = left_over[first:] + left_over[:first]
     inserter = Inserter(routes, CarerChoice(), rank)
     placed = place_left_over(routes, inserter, left_over, unassigned, repacking) if left_over else 0
-    if not (release_rare_carers(routes, rank) or placed):
+    if not ((release and release_rare_carers(routes, rank)) or placed):
         return None
     return routes.update(plan, unassigned)

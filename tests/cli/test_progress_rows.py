@@ -24,7 +24,7 @@ class Board:
 
 
 def event(elapsed: float, team: str, distinct: int) -> Progress:
-    score = Score(0, 0, 100 * distinct, distinct, 1, 0, 0, 500, 50, 0, 0)
+    score = Score(0, 0, 0, 100 * distinct, distinct, 1, 0, 0, 500, 50, 0, 0)
     return Progress(elapsed=elapsed, team=team, score=score, bound=distinct - 1, first=False)
 
 

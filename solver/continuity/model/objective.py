@@ -1,10 +1,11 @@
 """The objective levels of a step, following `solver.score` through its weights.
 
-Heads (an order, kept by weights far apart): unserved mandatory, then deferrable visits, new
-(client, carer) pairs, visits not done by a preferred carer, and with a stable week visits not
-done by the carers of the week before. Minutes (a trade, by the user's
-exchange rates): travel on the touched routes, arrival-time deviation of the touched recurring
-visits, workload deviation of the carers who may take a freed visit."""
+Heads (an order, kept by weights far apart): unserved mandatory, then deferrable visits, with a
+travel budget the team's travel minutes over it (`model.travel_budget`), new (client, carer)
+pairs, visits not done by a preferred carer, and with a stable week visits not done by the
+carers of the week before. Minutes (a trade, by the user's exchange rates): travel on the
+touched routes, arrival-time deviation of the touched recurring visits, workload deviation of
+the carers who may take a freed visit."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from hemplan.solver.continuity.model.continuity import NewPair
+from hemplan.solver.continuity.model.travel_budget import add_travel_over_budget
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
 from hemplan.solver.continuity.model.weeks import add_week_repeats
 from hemplan.solver.problem import Problem
@@ -39,8 +41,10 @@ def objective_levels(
     new_pairs: list[NewPair],
     start: dict[str, cp_model.IntVar | int],
     weights: Weights,
+    outside_travel: int = 0,
 ) -> Levels:
-    """Heads and minutes of the step, weighted."""
+    """Heads and minutes of the step, weighted. `outside_travel`: with a travel budget, the
+    travel of the routes the step does not model (`model.travel_budget.outside_travel`)."""
     instance = problem.instance
     not_preferred = _not_preferred(problem, serves)
     unserved_m = [
@@ -77,6 +81,9 @@ def objective_levels(
         + weights.not_preferred * sum(not_preferred)
         + weights.week * (len(repeats) - sum(repeats))
     )
+    if problem.travel_budget is not None:  # without one, the model is as it always was
+        over = add_travel_over_budget(model, routes, travel, outside_travel, problem.travel_budget)
+        heads += weights.over_budget * over
     return Levels(
         heads,
         weights.travel * travel + weights.arrival * sum(arrival) + weights.workload * sum(workload),

@@ -1,0 +1,78 @@
+"""`--max-travel-increase P`: continuity as good as it gets while travel stays within P % of
+the travel-only plan of the same teams.
+
+The reference is teams-travel (`solver.baselines.central_travel`: each team routed on its own,
+day by day, by PyVRP), planned first with `REFERENCE_SHARE` of the time limit. Each team's
+budget is its reference travel plus P %; the minutes over it are a level of the score between
+visits left out and new (client, carer) pairs (`solver.score.Score.over_budget`), so a plan
+serves every visit it can first and spends travel on continuity only within the budget.
+
+The search starts from the continuity construction when that is within the budget and no
+worse, else from the reference plan itself (within the budget by definition): the search only
+accepts plans no worse than the one it has, so with P = 0 no team travels more than its
+travel-only plan unless it serves visits that plan left out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import astuple, replace
+
+from hemplan.models.contract.instance import Instance
+from hemplan.solver.baselines.central_travel import routed_plan
+from hemplan.solver.continuity.search import CAPACITY_REASON
+from hemplan.solver.method import SolveOptions
+from hemplan.solver.problem import Problem
+from hemplan.solver.score import Weights, score, solution_travel
+from hemplan.solver.solution import Solution
+
+REFERENCE_METHOD = "teams-travel"
+REFERENCE_SHARE = 0.4  # of the time limit, for the reference plan (a work limit usually ends it)
+
+
+def reference_plan(instance: Instance, options: SolveOptions, started: float) -> Solution:
+    """The teams-travel plan of `instance`, with `REFERENCE_SHARE` of the time limit counted
+    from `started` (time.monotonic), the same seed, work limit and workers; a stop request
+    while it is planned stops the solve (KeyboardInterrupt)."""
+    share = replace(options, time_limit=REFERENCE_SHARE * options.time_limit)
+    routed = routed_plan(instance, share, REFERENCE_METHOD, started=started)
+    if routed.days.interrupted:
+        raise KeyboardInterrupt
+    return routed.days.solution
+
+
+def part_of(plan: Solution, part: Instance) -> Solution:
+    """The assignments, breaks and left-out visits of `plan` that belong to `part` (a team)."""
+    visits, carers = part.visit_by_id, {c.id for c in part.staff}
+    return Solution(
+        assignments={v: p for v, p in plan.assignments.items() if v in visits},
+        breaks={k: b for k, b in plan.breaks.items() if k[0] in carers},
+        unassigned={v: why for v, why in plan.unassigned.items() if v in visits},
+    )
+
+
+def travel_budget(reference_travel: int, increase: float) -> int:
+    """Whole minutes within `increase` per cent of `reference_travel` (0 %: exactly it)."""
+    return math.floor(reference_travel * (100 + increase) / 100)
+
+
+def budgeted_start(
+    problem: Problem, built: Solution, reference: Solution, increase: float, weights: Weights
+) -> tuple[Problem, Solution]:
+    """The team's problem with its budget, and the plan the search starts from: the
+    construction `built` when it is within the budget and scores no worse, else `reference`
+    (its left-out visits keep the construction's reasons, or the search's)."""
+    budgeted = problem.with_travel_budget(
+        travel_budget(solution_travel(problem, reference), increase)
+    )
+    own = score(budgeted, built, weights)
+    if own.over_budget == 0 and astuple(own) <= astuple(score(budgeted, reference, weights)):
+        return budgeted, built
+    # even when the construction serves more: from the reference the search serves the visits
+    # it left out (the level above the budget) at the least travel its moves find
+    start = Solution(
+        assignments=dict(reference.assignments),
+        breaks=dict(reference.breaks),
+        unassigned={v: built.unassigned.get(v, CAPACITY_REASON) for v in reference.unassigned},
+    )
+    return budgeted, start
