@@ -20,8 +20,9 @@ from pathlib import Path
 import click
 
 import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
+from hemplan.cli.cmd_teams import write_teamed
 from hemplan.cli.compare_plot import plot_png
-from hemplan.cli.compare_table import csv_text, markdown, price_lines, table_rows
+from hemplan.cli.compare_table import csv_text, markdown, price_lines, proposed_label, table_rows
 from hemplan.cli.history_option import history_options, load_with_history
 from hemplan.cli.methods_option import chosen_methods
 from hemplan.cli.progress import (
@@ -33,12 +34,15 @@ from hemplan.cli.progress import (
 )
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
+from hemplan.cli.tables import daily_care_clients
 from hemplan.models.contract.instance import Instance
 from hemplan.models.io.write import write_bytes_atomic, write_model, write_text_atomic
 from hemplan.solver.compare import MethodRun, run_methods
 from hemplan.solver.executors import EXECUTORS
 from hemplan.solver.method import Progress, SolveOptions
 from hemplan.solver.methods import METHODS
+from hemplan.solver.teaming.document import teamed_instance
+from hemplan.solver.teaming.propose import Proposal, TeamingOptions, propose_teams
 
 
 @click.command()
@@ -86,6 +90,22 @@ from hemplan.solver.methods import METHODS
     metavar="tcp://HOST:PORT",
     help="Run the methods on this existing dask.distributed scheduler (implies --executor dask).",
 )
+@click.option(
+    "--propose-teams",
+    "propose",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="K",
+    help="Before and after the reform: also plan continuity on K small teams proposed from "
+    "the pool (as `hemplan teams --teams K`), judged by the same evaluator; the teamed "
+    "instance is written as DIR/teams-K.json.",
+)
+@click.option(
+    "--borrow-left-out",
+    is_flag=True,
+    help="continuity: a visit its team leaves out may go to a carer of another team "
+    "(as `hemplan solve --borrow-left-out`).",
+)
 @history_options
 @progress_option
 @click.option(
@@ -106,6 +126,8 @@ def compare(
     as_json: bool,
     history_files: tuple[str, ...],
     look_back: int | None,
+    propose: int | None,
+    borrow_left_out: bool,
 ) -> None:
     """Plan INSTANCE_FILE with every method and print how they differ (continuity, travel, time).
 
@@ -113,6 +135,12 @@ def compare(
     interrupted method marked, and the exit code is 130 or 143."""
     chosen = chosen_methods(methods)
     instance = load_with_history(instance_file, history_files, look_back)
+    # the proposal first: a pool that cannot be split is said before any plan is made
+    proposal = (
+        propose_teams(instance, TeamingOptions(teams=propose, seed=seed, source=instance_file))
+        if propose is not None
+        else None
+    )
     folder = Path(output_dir or f"compare-{Path(instance_file).stem}")
     folder.mkdir(parents=True, exist_ok=True)
     options = SolveOptions(
@@ -122,6 +150,7 @@ def compare(
         work_limit=work_limit,
         executor=executor,
         scheduler=scheduler,
+        borrow_left_out=borrow_left_out,
         source=instance_file,
     )
     heading = (
@@ -134,11 +163,23 @@ def compare(
     try:
         with signals:
             runs = _run(instance, instance_file, options, chosen, progress_mode, quiet, signals)
+            if proposal is not None and not signals.signum and not any(r.interrupted for r in runs):
+                runs += _run_proposed(
+                    instance_file,
+                    instance,
+                    proposal,
+                    folder,
+                    options,
+                    progress_mode,
+                    quiet,
+                    signals,
+                )
             stopped = _interruption(signals, runs, chosen)
             if stopped:
                 click.echo(f"interrupted: {stopped}", err=True)
             if runs:
-                _write(folder, heading, instance.name, runs, stopped, as_json)
+                daily = daily_care_clients(instance)
+                _write(folder, heading, instance.name, runs, daily, stopped, as_json)
             elif stopped:
                 click.echo(f"interrupted: nothing written to {folder}", err=True)
     except KeyboardInterrupt:  # again while writing (each file atomic: written whole or not at all)
@@ -187,6 +228,26 @@ def _run(
         )
 
 
+def _run_proposed(
+    instance_file: str,
+    instance: Instance,
+    proposal: Proposal,
+    folder: Path,
+    options: SolveOptions,
+    progress_mode: str,
+    quiet: bool,
+    signals: CaughtSignals,
+) -> list[MethodRun]:
+    """Continuity on the proposed teams (the same clients, visits and carers in small teams,
+    each with an office among its clients), its row named by `proposed_label`; the teamed
+    instance written beside the schedules, so `evaluate` and `report` can read them."""
+    k = len(proposal.teams)
+    write_teamed(instance_file, instance, proposal, folder / f"teams-{k}.json")
+    teamed = teamed_instance(instance, proposal)
+    runs = _run(teamed, instance_file, options, ["continuity"], progress_mode, quiet, signals)
+    return [replace(run, method=proposed_label(k)) for run in runs]
+
+
 def _interruption(signals: CaughtSignals, runs: list[MethodRun], chosen: list[str]) -> str:
     """What a signal cut short, in words; "" if the comparison ran to its end."""
     cut = [run.method for run in runs if run.interrupted]
@@ -211,13 +272,14 @@ def _write(
     heading: str,
     name: str,
     runs: list[MethodRun],
+    daily: set[str],
     stopped: str,
     as_json: bool,
 ) -> None:
     """The schedules, the table, the CSV and the plot, and the table (or JSON) on stdout."""
     for run in runs:
         write_model(folder / f"{run.method}.json", run.result.schedule)
-    figures = table_rows(runs)
+    figures = table_rows(runs, daily)
     for run, row in zip(runs, figures):
         row["method"] = _label(run)
     prices = price_lines(figures)  # an interrupted method's row does not count: its label differs

@@ -21,9 +21,9 @@ from hemplan.cli.run_options import (
     work_limit_option,
 )
 from hemplan.cli.sweep_table import csv_text, markdown, plot_png, sweep_rows
+from hemplan.cli.tables import daily_care_clients
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError, InputProblem
-from hemplan.models.evaluator.metrics import has_daily_care
 from hemplan.models.io.bundled import bundled_path
 from hemplan.models.io.load import instance_from_data, load_instance
 from hemplan.models.io.read import read_json
@@ -246,9 +246,7 @@ def run_teams_sweep(
         click.echo(_point_line(point))
 
     points = run_sweep(instance, counts, teaming, solve, done)
-    horizon = range(instance.horizon.days)
-    daily = {c.id for c in instance.clients if has_daily_care(instance, c.id, horizon)}
-    rows = sweep_rows(points, daily)
+    rows = sweep_rows(points, daily_care_clients(instance))
     table = markdown(rows)
     write_text_atomic(folder / "sweep.md", table)
     write_text_atomic(folder / "sweep.csv", csv_text(rows))

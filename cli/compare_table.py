@@ -6,7 +6,7 @@ travel of `continuity` relative to the travel-minimising methods on the same ins
 
 from __future__ import annotations
 
-from hemplan.cli.tables import Row, csv_table, markdown_table
+from hemplan.cli.tables import Row, csv_table, daily_care_carers, markdown_table
 from hemplan.models.contract.schedule import Distribution
 from hemplan.solver.compare import MethodRun
 
@@ -22,6 +22,8 @@ COLUMNS: list[tuple[str, str]] = [
     ("d14_p90", "p90"),
     ("d14_max", "max"),
     ("indicator_14d", "national 14-day indicator"),
+    ("daily_mean", "daily-care clients: carers horizon mean"),
+    ("daily_max", "max"),
     ("contact_share", "contact-carer share"),
     ("arrival_spread", "arrival spread min (mean)"),
     ("travel_min", "travel min"),
@@ -35,8 +37,9 @@ def _parts(prefix: str, d: Distribution | None) -> Row:
     return {f"{prefix}_{k}": (None if d is None else getattr(d, k)) for k in keys}
 
 
-def table_rows(runs: list[MethodRun]) -> list[Row]:
-    """One row per method, every figure from the evaluator."""
+def table_rows(runs: list[MethodRun], daily: set[str]) -> list[Row]:
+    """One row per method, every figure from the evaluator; `daily`: the clients with daily
+    care over the horizon, whose distinct carers get their own columns."""
     rows = []
     for run in runs:
         m = run.result.evaluation.metrics
@@ -47,6 +50,7 @@ def table_rows(runs: list[MethodRun]) -> list[Row]:
                 **_parts("horizon", m.distinct_carers_horizon),
                 **_parts("d14", m.distinct_carers_14d),
                 "indicator_14d": m.national_indicator_14d,
+                **daily_care_carers(run.result.evaluation, daily),
                 "contact_share": m.contact_share,
                 "arrival_spread": None if m.arrival_spread is None else m.arrival_spread.mean,
                 "travel_min": m.travel_minutes,
@@ -76,15 +80,26 @@ def csv_text(rows: list[Row]) -> str:
 
 
 def price_lines(rows: list[Row]) -> list[str]:
-    """The travel of `continuity` against `central-travel` and `teams-travel`, where both ran."""
+    """The travel of `continuity` (and of continuity on proposed teams) against
+    `central-travel` and `teams-travel`, where both ran."""
     travel = {str(r["method"]): r["travel_min"] for r in rows}
-    own = travel.get("continuity")
     lines = []
-    for other in ("central-travel", "teams-travel"):
-        theirs = travel.get(other)
-        if isinstance(own, int) and isinstance(theirs, int) and theirs > 0:
-            lines.append(
-                f"price of continuity: travel {own} min against {theirs} min of {other} "
-                f"({own / theirs - 1:+.1%})"
-            )
+    for mine in [m for m in travel if m == "continuity" or m.startswith(PROPOSED)]:
+        own = travel[mine]
+        for other in ("central-travel", "teams-travel"):
+            theirs = travel.get(other)
+            if isinstance(own, int) and isinstance(theirs, int) and theirs > 0:
+                what = "continuity" if mine == "continuity" else mine
+                lines.append(
+                    f"price of {what}: travel {own} min against {theirs} min of {other} "
+                    f"({own / theirs - 1:+.1%})"
+                )
     return lines
+
+
+PROPOSED = "continuity-on-"  # a run of continuity on proposed teams: continuity-on-5-teams
+
+
+def proposed_label(teams: int) -> str:
+    """The name of continuity's run on `teams` proposed teams (table row and schedule file)."""
+    return f"{PROPOSED}{teams}-teams"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from hemplan.cli.tables import Row, csv_table, markdown_table
+from hemplan.cli.tables import Row, csv_table, daily_care_carers, markdown_table
 from hemplan.solver.teaming.sweep import SweepPoint
 
 COLUMNS: list[tuple[str, str]] = [
@@ -53,26 +53,13 @@ def sweep_rows(points: list[SweepPoint], daily: set[str]) -> list[Row]:
                 carers_p90=None if d is None else d.p90,
                 carers_max=None if d is None else d.max,
                 indicator_14d=m.national_indicator_14d,
-                **_daily(p, daily),
+                **daily_care_carers(p.result.evaluation, daily),
                 travel_min=m.travel_minutes,
             )
             if p.result.evaluation.violations:
                 row["note"] = f"{len(p.result.evaluation.violations)} violations"
         rows.append(row)
     return rows
-
-
-def _daily(point: SweepPoint, daily: set[str]) -> Row:
-    """Mean and max distinct carers over the horizon of the daily-care clients served."""
-    assert point.result is not None
-    met = [
-        c.distinct
-        for cid, c in point.result.evaluation.clients.items()
-        if cid in daily and c.assigned_visits
-    ]
-    if not met:
-        return {"daily_mean": None, "daily_max": None}
-    return {"daily_mean": round(sum(met) / len(met), 2), "daily_max": max(met)}
 
 
 def _cell(value: str | float | None) -> str:

@@ -7,6 +7,10 @@ import csv
 import io
 from collections.abc import Callable
 
+from hemplan.models.contract.instance import Instance
+from hemplan.models.evaluator import Evaluation
+from hemplan.models.evaluator.metrics import has_daily_care
+
 Row = dict[str, str | int | float | None]
 Columns = list[tuple[str, str]]  # (key in a row, heading)
 
@@ -28,3 +32,20 @@ def csv_table(rows: list[Row], columns: Columns) -> str:
     for row in rows:
         writer.writerow({k: "" if row[k] is None else row[k] for k, _ in columns})
     return out.getvalue()
+
+
+def daily_care_clients(instance: Instance) -> set[str]:
+    """The clients with daily care over the whole horizon (the national indicator's
+    population, taken over the horizon): the clients the Skönsmo figures are about."""
+    horizon = range(instance.horizon.days)
+    return {c.id for c in instance.clients if has_daily_care(instance, c.id, horizon)}
+
+
+def daily_care_carers(evaluation: Evaluation, daily: set[str]) -> Row:
+    """Mean and max distinct carers over the horizon of the daily-care clients served."""
+    met = [
+        c.distinct for cid, c in evaluation.clients.items() if cid in daily and c.assigned_visits
+    ]
+    if not met:
+        return {"daily_mean": None, "daily_max": None}
+    return {"daily_mean": round(sum(met) / len(met), 2), "daily_max": max(met)}

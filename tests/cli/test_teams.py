@@ -171,3 +171,41 @@ def test_a_sweep_of_an_instance_that_is_no_pool_writes_no_folder(tmp_path: Path)
     assert result.exit_code == 2
     assert "needs clients and carers" in result.stderr
     assert not out.exists()
+
+
+def test_compare_on_a_pool_shows_the_pool_and_the_proposed_teams_on_one_evaluator(
+    tmp_path: Path,
+) -> None:
+    """`compare --propose-teams 2`: central-travel on the pool as it is, continuity on two
+    proposed teams, both in one table; each schedule verified on its own instance."""
+    source = _write(tmp_path, two_clusters())
+    out = tmp_path / "cmp"
+    result = CliRunner().invoke(
+        main,
+        ["compare", str(source), "-o", str(out), "--methods", "central-travel"]
+        + ["--propose-teams", "2", "--time-limit", "5", "--work-limit", "0.5", "--workers", "1"],
+    )
+    assert result.exit_code == 0, result.output
+    with open(out / "compare.csv", newline="") as handle:
+        rows = {r["method"]: r for r in csv.DictReader(handle)}
+    assert list(rows) == ["central-travel", "continuity-on-2-teams"]
+    pool = load_instance(source)
+    teamed = load_instance(out / "teams-2.json")
+    assert len(teamed.teams) == 2 and len(teamed.visits) == len(pool.visits)
+    for method, instance in (("central-travel", pool), ("continuity-on-2-teams", teamed)):
+        evaluation = evaluate(instance, load_schedule(out / f"{method}.json"))
+        assert evaluation.violations == []
+        assert int(rows[method]["travel_min"]) == evaluation.metrics.travel_minutes
+        met = [c.distinct for c in evaluation.clients.values() if c.assigned_visits]
+        assert float(rows[method]["daily_max"]) == max(met)  # every client has daily care
+    assert "price of continuity-on-2-teams: travel" in (out / "compare.md").read_text()
+
+
+def test_compare_refuses_a_split_the_pool_cannot_make_before_planning(tmp_path: Path) -> None:
+    source = _write(tmp_path, saturday_insulin(excluded=False))
+    out = tmp_path / "cmp"
+    result = CliRunner().invoke(
+        main, ["compare", str(source), "-o", str(out), "--propose-teams", "2"]
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "insulin" in result.stderr and not out.exists()
