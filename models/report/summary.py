@@ -19,20 +19,12 @@ def _dist(d: Distribution | None, texts: Texts) -> str:
     if d is None:
         return "-"
     return texts.t(
-        "mean {mean:.2f} · median {median:g} · p90 {p90:g} · max {max:g}",
-        mean=d.mean,
-        median=d.median,
-        p90=d.p90,
-        max=d.max,
+        "mean {mean} · median {median} · p90 {p90} · max {max}",
+        mean=texts.number(d.mean),
+        median=texts.number(d.median, fixed=False),
+        p90=texts.number(d.p90, fixed=False),
+        max=texts.number(d.max, fixed=False),
     )
-
-
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
-
-
-def _num(value: float | None, fmt: str = "{:.2f}") -> str:
-    return "-" if value is None else fmt.format(value)
 
 
 def metric_rows(m: Metrics, texts: Texts = ENGLISH) -> list[tuple[str, str]]:
@@ -54,41 +46,41 @@ def metric_rows(m: Metrics, texts: Texts = ENGLISH) -> list[tuple[str, str]]:
         ("distinct carers per client (14 days)", _dist(m.distinct_carers_14d, texts)),
         ("distinct carers per client (any 14 days)", _dist(m.distinct_carers_sliding_14d, texts)),
         ("worst 14 days of each client", _dist(m.worst_window_14d, texts)),
-        ("14 days reaching into the history", _num(m.sliding_14d_into_history)),
+        ("14 days reaching into the history", texts.number(m.sliding_14d_into_history)),
         (
             "national 14-day indicator",
             t(
                 "{value} ({clients} client-periods with daily care)",
-                value=_num(m.national_indicator_14d),
+                value=texts.number(m.national_indicator_14d),
                 clients=m.national_indicator_clients,
             ),
         ),
-        ("14-day indicator, all clients", _num(m.indicator_14d_all_clients)),
+        ("14-day indicator, all clients", texts.number(m.indicator_14d_all_clients)),
         (
             "distinct carers summed over clients",
             t(
                 "{total} against a lower bound of {bound} (gap {gap})",
                 total=m.distinct_carers_total,
                 bound=m.lower_bound_total,
-                gap=_pct(m.gap_to_lower_bound),
+                gap=texts.percent(m.gap_to_lower_bound),
             ),
         ),
-        ("contact carer share", _pct(m.contact_share)),
+        ("contact carer share", texts.percent(m.contact_share)),
         ("arrival-time spread (min)", _dist(m.arrival_spread, texts)),
-        ("same carers and time as the week before", _pct(m.week_repeat_share)),
+        ("same carers and time as the week before", texts.percent(m.week_repeat_share)),
         (
             "travel minutes",
             t(
                 "{minutes} ({per_visit} per carer-visit)",
                 minutes=m.travel_minutes,
-                per_visit=_num(m.travel_per_visit, "{:.1f}"),
+                per_visit=texts.number(m.travel_per_visit, 1),
             ),
         ),
         (
             "client-time share",
             t(
                 "{share} ({visit} visit min / {paid} paid min)",
-                share=_pct(m.client_time_share),
+                share=texts.percent(m.client_time_share),
                 visit=m.visit_minutes,
                 paid=m.paid_shift_minutes,
             ),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
 
 LANGS = ("sv", "en")
 _FOLDER = Path(__file__).resolve().parent
@@ -66,6 +67,22 @@ class Texts:
     def long_date(self, day: date) -> str:
         """'måndag 5 januari 2026' / 'Monday 5 January 2026'."""
         return format_date(day, "EEEE d MMMM y", locale=self.lang)
+
+    def number(self, value: float | None, places: int = 2, fixed: bool = True) -> str:
+        """'2,76' / '2.76' ("-" for none): `places` decimals, all shown when `fixed`, else
+        only as many as the value needs ('20,89', '2')."""
+        if value is None:
+            return "-"
+        pattern = "0." + ("0" if fixed else "#") * places if places else "0"
+        return format_decimal(value, format=pattern, locale=self.lang)
+
+    def percent(self, share: float | None, places: int = 1) -> str:
+        """'69,1 %' / '69.1%' ("-" for none): Swedish puts a (non-breaking) space before the
+        sign, as the language's own number format does."""
+        if share is None:
+            return "-"
+        space = "\u00a0" if self.lang == "sv" else ""
+        return format_percent(share, format=f"0.{'0' * places}{space}%", locale=self.lang)
 
     def short_date(self, day: date) -> str:
         """'mån 5 jan' / 'Mon 5 Jan'."""
