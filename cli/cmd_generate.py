@@ -16,6 +16,7 @@ from hemplan.models.generator import (
     LIMITS,
     MAX_ABSENCE_RATE,
     ORGANISATIONS,
+    SETTINGS,
     GeneratorError,
     generate_instance,
     summarize,
@@ -79,6 +80,16 @@ def _range(key: str) -> click.IntRange:
     help="teams: small teams, each with its office among its clients; pool: the same district "
     "as one pool of carers working from one base, before the reform (substitutes shared).",
 )
+@click.option(
+    "--area",
+    "setting",
+    type=click.Choice(SETTINGS),
+    default="urban",
+    show_default=True,
+    help="urban: teams in neighbourhoods of Sundsvall; rural: teams in the villages of a "
+    "sparsely populated municipality (Strömsund), clients kilometres apart, every carer "
+    "driving (at most 6 teams; figures cited in models/generator/rural.py).",
+)
 @click.option("--name", default="", help="Instance name (default: describes the options).")
 @click.option(
     "-o",
@@ -96,10 +107,12 @@ def generate(
     start_date: datetime,
     absence_rate: float,
     organisation: str,
+    setting: str,
     name: str,
     output: Path,
 ) -> None:
-    """Generate a realistic home-care instance (teams in Sundsvall) and write it as JSON."""
+    """Generate a realistic home-care instance (teams in Sundsvall, or in a rural
+    municipality) and write it as JSON."""
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
@@ -121,6 +134,7 @@ def generate(
             absence_rate=absence_rate,
             on_team=on_team,
             organisation=organisation,
+            setting=setting,
         )
     except GeneratorError as exc:
         raise click.UsageError(str(exc)) from None

@@ -1,13 +1,15 @@
 """A seeded generator of realistic home-care instances (Swedish town, small teams).
 
 `generate_instance(teams, clients_per_team, staff_per_team, days, seed)` returns a validated
-`models.contract.instance.Instance`: teams in neighbourhoods of Sundsvall with clustered clients,
+`models.contract.instance.Instance`: teams in neighbourhoods of Sundsvall with clustered clients
+(or, with setting "rural", in the villages of a sparse municipality, clients kilometres apart),
 carers on day and evening rotas with every other weekend off, clients from light (cleaning,
 shopping) to heavy (5-6 visits a day, double-staffed transfers), written as recurring
 patterns. The load is sized to the staff (team.py, capacity.py) so that a good plan exists
 but takes work to find. The same arguments always give the same instance, byte for byte.
 
-Modules, one job each: geography (areas, offices, homes), services (catalogue, care levels,
+Modules, one job each: geography (areas, offices, homes), rural (the sparse municipality's
+areas, from cited figures), services (catalogue, care levels,
 client plans), rosters (shifts), capacity (load checks), team (sizing one team), names,
 seeding (random generators), calendar_days (weekdays and weeks), absences (substitutes for
 absent carers), organisation (the pre-reform pool from one base), verify and stats; blas
@@ -26,6 +28,7 @@ from hemplan.models.generator.calendar_days import Calendar
 from hemplan.models.generator.names import CLIENT_FIRST, STAFF_FIRST, draw_names
 from hemplan.models.generator.organisation import as_pool
 from hemplan.models.generator.rosters import shifts_for
+from hemplan.models.generator.rural import VILLAGES
 from hemplan.models.generator.seeding import rng_for
 from hemplan.models.generator.services import SKILLS
 from hemplan.models.generator.stats import Summary, summarize
@@ -38,6 +41,7 @@ __all__ = [
     "LIMITS",
     "MAX_ABSENCE_RATE",
     "ORGANISATIONS",
+    "SETTINGS",
     "GeneratorError",
     "Summary",
     "generate_instance",
@@ -47,6 +51,7 @@ __all__ = [
 DEFAULT_START_DATE = date(2026, 1, 5)  # a Monday
 MAX_ABSENCE_RATE = 0.5
 ORGANISATIONS = ("teams", "pool")  # small teams, or one district pool from one base
+SETTINGS = ("urban", "rural")  # Sundsvall's neighbourhoods, or a sparse municipality's villages
 LIMITS = {
     "teams": (1, 100),
     "clients_per_team": (1, 300),
@@ -73,6 +78,7 @@ def generate_instance(
     absence_rate: float = 0.0,
     on_team: Callable[[int, int], None] = lambda done, teams: None,
     organisation: str = "teams",
+    setting: str = "urban",
 ) -> Instance:
     """A realistic instance with `teams` teams of `staff_per_team` carers and `clients_per_team`
     clients over `days` days from `start_date`, drawn from `seed`; with `absence_rate` > 0,
@@ -80,7 +86,9 @@ def generate_instance(
 
     `on_team(done, teams)` hears each team finished (the CLI shows it). With `organisation`
     "pool" the same district is one pool of carers working from one base, before the reform
-    (organisation.py); absences are then covered from one shared pool of substitutes.
+    (organisation.py); absences are then covered from one shared pool of substitutes. With
+    `setting` "rural" each team works from a village of a sparsely populated municipality,
+    its clients spread over kilometres, and every carer drives (rural.py).
 
     Raises GeneratorError (a ValueError) for arguments out of range, when the staff are too
     few for the clients even at the lightest care level, or when the instance would hold more
@@ -102,6 +110,13 @@ def generate_instance(
         raise GeneratorError(
             f"organisation must be one of {', '.join(ORGANISATIONS)}, got {organisation!r}"
         )
+    if setting not in SETTINGS:
+        raise GeneratorError(f"setting must be one of {', '.join(SETTINGS)}, got {setting!r}")
+    if setting == "rural" and teams > len(VILLAGES):
+        raise GeneratorError(
+            f"a rural district has at most {len(VILLAGES)} teams (one per village of "
+            f"{', '.join(v.name for v in VILLAGES)}), got {teams}"
+        )
     if not 0.0 <= absence_rate <= MAX_ABSENCE_RATE:
         raise GeneratorError(
             f"absence_rate must be from 0 to {MAX_ABSENCE_RATE}, got {absence_rate!r}"
@@ -118,7 +133,9 @@ def generate_instance(
     drafts = []
     with one_blas_thread():  # many small matrix products: threads only wait (blas.py)
         for i in range(teams):
-            drafts.append(build_team(seed, i, teams, clients_per_team, staff_per_team, cal))
+            drafts.append(
+                build_team(seed, i, teams, clients_per_team, staff_per_team, cal, setting)
+            )
             on_team(i + 1, teams)
     made = sum(_visit_count(d, cal) for d in drafts)
     if made > MAX_VISITS:  # the rates above are typical, not a promise

@@ -23,7 +23,7 @@ import numpy as np
 
 from hemplan.models.contract.instance import EARTH_RADIUS_KM, Location, TravelMode, TravelSettings
 
-AreaKind = Literal["central", "suburb", "edge"]
+AreaKind = Literal["central", "suburb", "edge", "rural"]
 
 TOWN_CENTRE = (62.3908, 17.3069)  # Stora torget, Sundsvall
 KM_PER_DEG_LAT = 111.2
@@ -31,11 +31,15 @@ KM_PER_DEG_LAT = 111.2
 
 @dataclass(frozen=True)
 class Area:
+    """A team's area: a disc around (lat, lon). A rural area (rural.py) also has a village,
+    the locality where its office is, of radius `village_km`."""
+
     name: str
     lat: float
     lon: float
     radius_km: float
     kind: AreaKind
+    village_km: float = 0.0
 
 
 # Order matters: team i gets AREAS[i]. The first five form the Skönsmon home-care group.
@@ -63,11 +67,13 @@ AREAS: tuple[Area, ...] = (
 )
 
 # Share of a team's carers per travel mode. Inner-town carers walk or bike (the office is a
-# few hundred metres from most homes); suburbs mix bikes and cars; edge teams drive.
+# few hundred metres from most homes); suburbs mix bikes and cars; edge and rural teams drive
+# (rural.py: a car for every round).
 MODE_SHARES: dict[AreaKind, dict[TravelMode, float]] = {
     "central": {"walk": 0.35, "bike": 0.65},
     "suburb": {"bike": 0.55, "car": 0.45},
     "edge": {"car": 1.0},
+    "rural": {"car": 1.0},
 }
 
 
@@ -90,12 +96,14 @@ def offset(lat: float, lon: float, east_km: float, north_km: float) -> tuple[flo
     return lat + north_km / KM_PER_DEG_LAT, lon + east_km / km_per_deg_lon
 
 
-def _location(area: Area, east_km: float, north_km: float) -> Location:
+def location_in(area: Area, east_km: float, north_km: float) -> Location:
+    """The point `east_km` east and `north_km` north of the area's centre, to about a metre."""
     lat, lon = offset(area.lat, area.lon, east_km, north_km)
     return Location(lat=round(lat, 5), lon=round(lon, 5))
 
 
-def _in_disc(rng: np.random.Generator, radius: float) -> tuple[float, float]:
+def in_disc(rng: np.random.Generator, radius: float) -> tuple[float, float]:
+    """A point (east, north) in km drawn evenly over a disc of `radius` km."""
     r = radius * math.sqrt(float(rng.random()))
     a = 2 * math.pi * float(rng.random())
     return r * math.cos(a), r * math.sin(a)
@@ -103,14 +111,14 @@ def _in_disc(rng: np.random.Generator, radius: float) -> tuple[float, float]:
 
 def place_office(area: Area, rng: np.random.Generator) -> Location:
     """The team office: inside the area, near its centre (offices sit by the main street)."""
-    east, north = _in_disc(rng, 0.25 * area.radius_km)
-    return _location(area, east, north)
+    east, north = in_disc(rng, 0.25 * area.radius_km)
+    return location_in(area, east, north)
 
 
 def place_clients(area: Area, count: int, rng: np.random.Generator) -> list[Location]:
     """Homes of `count` clients: three in four in a few housing blocks, the rest scattered."""
     n_blocks = 2 + count // 8
-    blocks = [_in_disc(rng, 0.65 * area.radius_km) for _ in range(n_blocks)]
+    blocks = [in_disc(rng, 0.65 * area.radius_km) for _ in range(n_blocks)]
     block_weights = rng.dirichlet(np.full(n_blocks, 2.0))
     spread = 0.12 * area.radius_km if area.kind != "edge" else 0.2 * area.radius_km
     homes = []
@@ -119,12 +127,12 @@ def place_clients(area: Area, count: int, rng: np.random.Generator) -> list[Loca
             bx, by = blocks[int(rng.choice(n_blocks, p=block_weights))]
             east, north = bx + rng.normal(0, spread), by + rng.normal(0, spread)
         else:
-            east, north = _in_disc(rng, area.radius_km)
+            east, north = in_disc(rng, area.radius_km)
         limit = 1.2 * area.radius_km
         norm = math.hypot(east, north)
         if norm > limit:
             east, north = east * limit / norm, north * limit / norm
-        homes.append(_location(area, float(east), float(north)))
+        homes.append(location_in(area, float(east), float(north)))
     return homes
 
 

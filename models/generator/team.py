@@ -52,6 +52,7 @@ from hemplan.models.generator.geography import (
     travel_minutes,
 )
 from hemplan.models.generator.rosters import Carer, assign_rota
+from hemplan.models.generator.rural import place_rural_clients, place_rural_office, rural_area
 from hemplan.models.generator.seeding import pick, rng_for
 from hemplan.models.generator.services import (
     Traits,
@@ -106,13 +107,26 @@ def team_id(index: int, teams: int) -> str:
 
 
 def build_team(
-    seed: int, index: int, teams: int, n_clients: int, n_staff: int, cal: Calendar
+    seed: int,
+    index: int,
+    teams: int,
+    n_clients: int,
+    n_staff: int,
+    cal: Calendar,
+    setting: str = "urban",
 ) -> TeamDraft:
+    """Team `index` of `teams`, sized; `setting` "urban" puts it in a neighbourhood of
+    Sundsvall (geography.py), "rural" in a village of a sparse municipality (rural.py)."""
     tid = team_id(index, teams)
-    area = area_for_team(index)
     geo = rng_for(seed, "geography", index)
-    office = place_office(area, geo)
-    homes = place_clients(area, n_clients, geo)
+    if setting == "rural":
+        area = rural_area(index, n_clients)
+        office = place_rural_office(area, geo)
+        homes = place_rural_clients(area, n_clients, geo)
+    else:
+        area = area_for_team(index)
+        office = place_office(area, geo)
+        homes = place_clients(area, n_clients, geo)
 
     carers = [_draw_carer(seed, index, tid, j, n_staff, area) for j in range(n_staff)]
     width = max(2, len(str(n_clients)))

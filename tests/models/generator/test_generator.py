@@ -45,8 +45,9 @@ BUNDLED = [
     "district-28d-absences",
     "district-pool-28d",
     "city-14d",
+    "rural-14d",
 ]
-FAST = {"tiny", "team-14d"}
+FAST = {"tiny", "team-14d", "rural-14d"}
 
 
 def commands(path: Path) -> dict[str, list[str]]:
