@@ -15,6 +15,7 @@ from hemplan.models.contract.clock import MINUTES_PER_DAY, format_clock
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Route
 from hemplan.models.exports.carer_days import segments
+from hemplan.models.texts import ENGLISH, Texts
 
 LABEL = 170  # px for the carer names ...
 LABEL_CHARS = 27  # ... which are cut to fit (the full name is the tooltip)
@@ -76,15 +77,16 @@ def _visit_tip(
     start: int,
     end: int,
     partners: dict[str, list[str]],
+    texts: Texts,
 ) -> str:
     visit = instance.visit_by_id[visit_id]
     client = instance.client_by_id[visit.client]
     others = [c for c in partners.get(visit_id, []) if c != carer]
     tip = (
         f"{format_clock(start)}-{format_clock(end)} {client.name or client.id} ({client.id}): "
-        f"{visit.service or 'visit'} [{visit_id}]"
+        f"{visit.service or texts.t('visit')} [{visit_id}]"
     )
-    return tip + (f" with {', '.join(others)}" if others else "")
+    return tip + (" " + texts.t("with {names}", names=", ".join(others)) if others else "")
 
 
 def gantt_svg(
@@ -93,8 +95,10 @@ def gantt_svg(
     routes: dict[str, Route],
     partners: dict[str, list[str]],
     classes: dict[str, str],
+    texts: Texts = ENGLISH,
 ) -> str:
-    """The SVG chart of `day`; `routes` are that day's routes by carer (stops in time order)."""
+    """The SVG chart of `day`; `routes` are that day's routes by carer (stops in time order);
+    its tooltips and notes in the language of `texts`."""
     t0, t1 = _hour_span(instance, day, routes)
     width = LABEL + (t1 - t0) * PX_PER_MIN + 10
 
@@ -129,14 +133,14 @@ def gantt_svg(
                         x(shift.end),
                         top,
                         BAR,
-                        f"shift {format_clock(shift.start)}-{format_clock(shift.end)}",
+                        f"{texts.t('shift')} {format_clock(shift.start)}-{format_clock(shift.end)}",
                     )
                 )
             route = routes.get(carer.id)
             if shift and not (route and route.stops):  # a whole shift without a visit
                 rows.append(
                     f'<text class="idle" x="{x(shift.start) + 4:.0f}" y="{y + 13}">'
-                    f"{escape('idle: no visits this shift')}</text>"
+                    f"{escape(texts.t('idle: no visits this shift'))}</text>"
                 )
             for part in segments(route) if route else []:
                 if part.kind == "travel":
@@ -149,7 +153,8 @@ def gantt_svg(
                             x(part.end),
                             top,
                             BAR,
-                            f"break {format_clock(part.start)}-{format_clock(part.end)}",
+                            f"{texts.t('break')} "
+                            f"{format_clock(part.start)}-{format_clock(part.end)}",
                         )
                     )
                 elif part.kind == "visit" and part.stop and part.stop.visit:
@@ -165,7 +170,13 @@ def gantt_svg(
                             top,
                             BAR,
                             _visit_tip(
-                                instance, visit.id, carer.id, part.start, part.end, partners
+                                instance,
+                                visit.id,
+                                carer.id,
+                                part.start,
+                                part.end,
+                                partners,
+                                texts,
                             ),
                         )
                     )
@@ -181,5 +192,6 @@ def gantt_svg(
     return (
         f'<svg class="gantt" width="{width:.0f}" height="{y + 4}" '
         f'viewBox="0 0 {width:.0f} {y + 4}" '
-        f'role="img" aria-label="Gantt chart, day {day}">{"".join(axis)}{"".join(rows)}</svg>'
+        f'role="img" aria-label="{escape(texts.t("Gantt chart, day {day}", day=day))}">'
+        f"{''.join(axis)}{''.join(rows)}</svg>"
     )

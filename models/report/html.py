@@ -214,7 +214,8 @@ def _day_section(
             f'<table class="unassigned"><tr>{heads}</tr>{"".join(unassigned)}</table>'
         )
     return (
-        f'{_legend(texts)}<div class="scroll">{gantt_svg(instance, day, routes, partners, classes)}'
+        f'{_legend(texts)}<div class="scroll">'
+        f"{gantt_svg(instance, day, routes, partners, classes, texts)}"
         f'</div>{missing}<h4>{escape(t("Routes"))}</h4><div class="maps">{"".join(maps)}</div>'
     )
 
@@ -255,7 +256,7 @@ def report_page(
             partners,
             classes,
             unassigned.get(d, []),
-            [route_map(instance, r, frames, classes) for _, r in sorted(by_day[d].items())],
+            [route_map(instance, r, frames, classes, texts) for _, r in sorted(by_day[d].items())],
             texts,
         )
         for d in days

@@ -16,6 +16,7 @@ from html import escape
 from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import Instance, Location
 from hemplan.models.contract.schedule import Route, Schedule
+from hemplan.models.texts import ENGLISH, Texts
 
 SIZE = 200
 PAD = 12
@@ -82,7 +83,11 @@ def map_defs(instance: Instance, frames: dict[str, Frame]) -> str:
 
 
 def route_map(
-    instance: Instance, route: Route, frames: dict[str, Frame], classes: dict[str, str]
+    instance: Instance,
+    route: Route,
+    frames: dict[str, Frame],
+    classes: dict[str, str],
+    texts: Texts = ENGLISH,
 ) -> str:
     """One carer's day: office -> homes in order -> office, homes numbered by visiting order."""
     carer = instance.staff_by_id[route.carer]
@@ -116,8 +121,10 @@ def route_map(
     label = f"{carer.name} ({carer.id})" if carer.name else carer.id
     return (
         f'<figure class="map"><svg viewBox="0 0 {SIZE} {SIZE}" width="{SIZE}" height="{SIZE}" '
-        f'role="img" aria-label="route of {escape(label)}"><use href="#bg{team_k}"/>'
+        f'role="img" aria-label="{escape(texts.t("route of {carer}", carer=label))}">'
+        f'<use href="#bg{team_k}"/>'
         f'<polyline points="{points}"/>'
-        f"{''.join(homes)}</svg><figcaption>{escape(label)} · {route.travel_minutes} min travel"
+        f"{''.join(homes)}</svg><figcaption>{escape(label)} · "
+        f"{escape(texts.t('{minutes} min travel', minutes=route.travel_minutes))}"
         f"</figcaption></figure>"
     )
