@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hemplan.models.io.csv_import import import_csv_dir
-from tests.models.io.test_csv_import import GOOD, changed, run, write_folder
+from tests.models.io.test_csv_import import changed, run, write_folder
 
 HEADER = "locked_carers,locked_start\n"
 V2 = "V2,C2,2025-03-03,2025-03-05,09:00,14:00,60,2,,deferrable,cleaning,key in box,,"
