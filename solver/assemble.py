@@ -27,7 +27,13 @@ from hemplan.solver.solution import RouteKey, Solution
 def to_schedule(problem: Problem, solution: Solution, info: SolverInfo | None = None) -> Schedule:
     """The schedule document of `solution`: breaks settled off the road, routes derived."""
     assignments = [
-        Assignment(visit=visit, day=p.day, start=p.start, carers=list(p.carers))
+        Assignment(
+            visit=visit,
+            day=p.day,
+            start=p.start,
+            carers=list(p.carers),
+            starts=list(p.starts) if p.starts else None,
+        )
         for visit, p in sorted(solution.assignments.items())
     ]
     unassigned = [Unassigned(visit=v, reason=r) for v, r in sorted(solution.unassigned.items())]
@@ -61,8 +67,8 @@ def build_routes(
                 kind="visit",
                 visit=a.visit,
                 client=instance.visit_by_id[a.visit].client,
-                start=a.start,
-                end=a.start + instance.visit_by_id[a.visit].duration,
+                start=a.start_of(carer_id),
+                end=a.start_of(carer_id) + instance.visit_by_id[a.visit].duration,
             )
             for a in visits
         ]

@@ -24,7 +24,7 @@ def settled_breaks(problem: Problem, solution: Solution) -> dict[RouteKey, int]:
         visit = problem.visit(visit_id)
         for carer_id in p.carers:
             visits_of[(carer_id, p.day)].append(
-                (p.start, p.start + visit.duration, problem.home(visit))
+                (p.start_of(carer_id), p.start_of(carer_id) + visit.duration, problem.home(visit))
             )
     settled = {}
     for (carer_id, day), start in solution.breaks.items():

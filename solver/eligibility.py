@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hemplan.models.contract.instance import Instance, Staff, Visit
+from hemplan.models.contract.roles import fits_some_slot, missing_roles
 from hemplan.models.contract.start_windows import StartWindows, snap_start, windows_text
 from hemplan.models.evaluator.eligibility import allowed_windows
 from hemplan.solver.travel import TravelTimes
@@ -74,8 +75,9 @@ def carer_rules_out(
     client = instance.client_by_id[visit.client]
     if not allow_borrowing and carer.team != client.team:
         return "other team"
-    missing = sorted(set(visit.skills) - set(carer.skills))
-    if missing:
+    if not fits_some_slot(visit.slot_skills, set(carer.skills)):
+        gaps = [sorted(s - set(carer.skills)) for s in visit.slot_skills]
+        missing = min(gaps, key=lambda skills: (len(skills), skills))
         return f"lacks skill {', '.join(missing)}"
     if carer.id in client.excluded_carers:
         return "excluded by the client"
@@ -139,7 +141,7 @@ def eligibility(
     days = instance.horizon.days
     names = sorted(
         {skill for c in instance.staff for skill in c.skills}
-        | {k for v in instance.visits for k in v.skills}
+        | {k for v in instance.visits for slot in v.slot_skills for k in slot}
     )
     skill_bit = {skill: 1 << k for k, skill in enumerate(names)}
     if allow_borrowing:
@@ -156,8 +158,10 @@ def eligibility(
     for visit in instance.visits:
         client = instance.client_by_id[visit.client]
         pool = pools.get(client.team, empty)
-        needed = _mask(visit.skills, skill_bit)
-        allowed = (pool.skills & needed) == needed
+        allowed = np.zeros(len(pool.carers), dtype=bool)
+        for slot in set(visit.slot_skills):  # a carer for at least one role (all: the same)
+            needed = _mask(list(slot), skill_bit)
+            allowed |= (pool.skills & needed) == needed
         for carer_id in client.excluded_carers:
             if carer_id in pool.index:
                 allowed[pool.index[carer_id]] = False
@@ -183,6 +187,11 @@ def eligibility(
             )
             works |= pool.works[:, day]
         able = [pool.carers[i].id for i in np.flatnonzero(allowed & fits)]
+        unfilled = _unfilled_roles(visit, [pool.carers[i] for i in np.flatnonzero(allowed & fits)])
+        if unfilled:
+            carers[visit.id] = []  # a role nobody can take: the visit cannot be served at all
+            reasons[visit.id] = unfilled
+            continue
         carers[visit.id] = able
         if len(able) < visit.staff_needed:
             rule_outs: dict[str, int] = {}
@@ -202,6 +211,18 @@ def snap_starts(windows: StartWindows, arrivals: np.ndarray) -> np.ndarray:
     for (_, before), (after, _) in zip(windows, windows[1:]):
         begin = np.where((begin > before) & (begin < after), after, begin)
     return begin
+
+
+def _unfilled_roles(visit: Visit, able: list[Staff]) -> str | None:
+    """Why no group of `able` carers can share the visit's roles out (a role whose skills
+    none of them holds), or None; always None for a visit without roles."""
+    if visit.roles is None or len(able) < visit.staff_needed:
+        return None
+    missing = missing_roles(visit.slot_skills, [set(c.skills) for c in able])
+    if not missing:
+        return None
+    skills = ", ".join(sorted(missing[0])) or "no particular skill"
+    return f"no carer of the team who could serve it has skill {skills} for a role of the visit"
 
 
 def _mask(skills: list[str], skill_bit: dict[str, int]) -> int:

@@ -11,11 +11,13 @@ never the problem. It pickles, so a team's problem travels to a worker process w
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
 from functools import cached_property
 
 from hemplan.models.contract.instance import Instance, Staff, Visit
+from hemplan.models.contract.roles import role_orders
 from hemplan.models.contract.start_windows import StartWindows
 from hemplan.solver.bounds import client_bounds
 from hemplan.solver.eligibility import Eligibility, fitting_days
@@ -185,6 +187,24 @@ class Problem:
         paid = {c.id: sum(s.paid_minutes for s in c.shifts) for c in self.instance.staff}
         total_paid = sum(paid.values())
         return {c: (demand * p) // total_paid if total_paid else 0 for c, p in paid.items()}
+
+    def roles_allow(
+        self, visit: Visit, carers: Sequence[str], starts: Sequence[int] | None = None
+    ) -> bool:
+        """Whether `carers` (starting at `starts`, in the same order) can share out the
+        visit's roles (`models.contract.roles`): true for every group of eligible carers of a
+        visit without roles or a start gap."""
+        if visit.roles is None and not visit.staggered:
+            return True
+        held = [frozenset(self.carer(c).skills) for c in carers]
+        for order in role_orders(visit.slot_skills, held):
+            if starts is None or not visit.staggered:
+                return True
+            first = starts[order.index(0)]
+            lo, hi = visit.start_gap
+            if lo <= starts[order.index(1)] - first <= hi:
+                return True
+        return False
 
     def visit(self, visit_id: str) -> Visit:
         return self.instance.visit_by_id[visit_id]

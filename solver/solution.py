@@ -15,11 +15,21 @@ RouteKey = tuple[str, int]  # (carer id, day)
 
 @dataclass(frozen=True)
 class Placement:
-    """A served visit: its day, its start (minutes after midnight) and its carer(s)."""
+    """A served visit: its day, its start (minutes after midnight) and its carer(s).
+
+    `starts` (in `carers` order) only for a visit whose carers start apart (a start gap);
+    `start` is then the first role's start. Empty: everyone starts at `start`."""
 
     day: int
     start: int
     carers: tuple[str, ...]
+    starts: tuple[int, ...] = ()
+
+    def start_of(self, carer: str) -> int:
+        """When `carer` starts this visit."""
+        if self.starts and carer in self.carers:
+            return self.starts[self.carers.index(carer)]
+        return self.start
 
 
 @dataclass
@@ -39,6 +49,9 @@ class Solution:
         ):
             for carer in p.carers:
                 routes.setdefault((carer, p.day), []).append(visit_id)
+        if any(p.starts for p in self.assignments.values()):  # a staggered partner's own start
+            for (carer, _), ids in routes.items():
+                ids.sort(key=lambda v: (self.assignments[v].start_of(carer), v))
         return routes
 
     @staticmethod

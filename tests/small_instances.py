@@ -105,3 +105,26 @@ def late_shift_two_windows(staff_needed: int = 1) -> Instance:
         ],
         days=1,
     )
+
+
+def two_roles(
+    carers: dict[str, list[str]] | None = None,
+    gap: tuple[int, int] | None = None,
+    roles: bool = True,
+) -> Instance:
+    """Client K's visit V on day 0 (start 08:00-09:00, 30 min) needs two carers: with `roles`
+    a nurse and any carer, with `gap` the second role starting that many minutes after the
+    first. `carers`: id -> skills (default A a nurse, B and C none), each working 07:00-16:00."""
+    carers = {"A": ["nurse"], "B": [], "C": []} if carers is None else carers
+    extra: dict[str, Any] = {"staff_needed": 2}
+    if roles:
+        extra["roles"] = [{"skills": ["nurse"]}, {"skills": []}]
+    if gap is not None:
+        extra["gap"] = {"min": gap[0], "max": gap[1]}
+    return small(
+        [{"id": c, "skills": held, "shifts": [shift(0)]} for c, held in carers.items()],
+        [{"id": "K"}],
+        [visit("V", "K", 0, **extra)],
+        days=1,
+        skills=["nurse"],
+    )

@@ -24,6 +24,7 @@ from pydantic import (
 
 from hemplan.models.contract.clock import MINUTES_PER_DAY, ClockTime, format_clock, parse_clock
 from hemplan.models.contract.problems import field_error
+from hemplan.models.contract.roles import SlotSkills
 from hemplan.models.contract.start_windows import StartWindows, starts_inside, windows_text
 
 TravelMode = Literal["walk", "bike", "car"]
@@ -162,6 +163,27 @@ class Window(StrictModel):
         return self
 
 
+class Role(StrictModel):
+    """One carer's part in a double-staffed visit: the skills it needs beyond the visit's
+    `skills` (a nurse and any carer; a lift-trained carer and any carer)."""
+
+    skills: list[str] = []
+
+
+class StartGap(StrictModel):
+    """Minutes from the first role's start to the second role's start, between `min` and
+    `max` inclusive (0-0: the two carers start together)."""
+
+    min: NonNegativeInt = Field(le=24 * 60)
+    max: NonNegativeInt = Field(le=24 * 60)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StartGap:
+        if self.max < self.min:
+            raise ValueError(f"max {self.max} is below min {self.min}")
+        return self
+
+
 def _window_or_windows(schema: dict[str, Any]) -> None:
     """The JSON schema says what the validator does: `window` or `windows`, or both."""
     schema["required"] = [name for name in schema.get("required", []) if name != "window"]
@@ -174,7 +196,11 @@ class VisitFields(StrictModel):
     `windows` gives several start windows (08:00-09:00 or 11:00-12:00), sorted and apart; the
     visit must start inside one. `window` is then their envelope, filled in when left out, so
     every reader of the single window keeps a true, if loose, bound. `start_windows` is the
-    list every check and every solver step reads: `windows`, or the single `window`."""
+    list every check and every solver step reads: `windows`, or the single `window`.
+
+    `roles` describes each carer's part of a double-staffed visit (skills beyond `skills`,
+    which every carer needs), `gap` the minutes from the first role's start to the second's;
+    `slot_skills` and `start_gap` are what every reader asks, with or without them."""
 
     client: str
     service: str = ""
@@ -183,6 +209,8 @@ class VisitFields(StrictModel):
     duration: PositiveInt = Field(le=24 * 60)
     staff_needed: Literal[1, 2] = 1
     skills: list[str] = []
+    roles: list[Role] | None = None
+    gap: StartGap | None = None
     priority: Priority = "mandatory"
     notes: str = ""
 
@@ -231,6 +259,37 @@ class VisitFields(StrictModel):
                 f"the span of windows {windows_text(self.windows)} (leave window out)",
             )
         return self
+
+    @model_validator(mode="after")
+    def _roles_consistent(self) -> VisitFields:
+        if self.roles is not None and len(self.roles) != self.staff_needed:
+            raise field_error(
+                "roles",
+                f"{len(self.roles)} role(s) for a visit that needs {self.staff_needed} carer(s)",
+            )
+        if self.gap is not None and self.staff_needed != 2:
+            raise field_error("gap", "a start gap needs two carers (staff_needed 2)")
+        return self
+
+    @cached_property
+    def slot_skills(self) -> SlotSkills:
+        """The skills each carer slot needs: the visit's `skills` and, with `roles`, the
+        role's own; without roles every slot needs just `skills`, as always."""
+        common = frozenset(self.skills)
+        if self.roles is None:
+            return (common,) * self.staff_needed
+        return tuple(common | frozenset(role.skills) for role in self.roles)
+
+    @cached_property
+    def start_gap(self) -> tuple[int, int]:
+        """(min, max) minutes from the first role's start to the second's; (0, 0) without a
+        gap: the carers start together."""
+        return (self.gap.min, self.gap.max) if self.gap is not None else (0, 0)
+
+    @property
+    def staggered(self) -> bool:
+        """Whether the two carers may start at different times (a gap other than 0-0)."""
+        return self.start_gap != (0, 0)
 
     @cached_property
     def start_windows(self) -> StartWindows:

@@ -18,12 +18,26 @@ from hemplan.models.contract.instance import StrictModel
 
 
 class Assignment(StrictModel):
-    """A served visit: the day it is done, its start, and its carer(s)."""
+    """A served visit: the day it is done, its start, and its carer(s).
+
+    A visit whose two carers start apart (a start gap) also lists `starts`, each carer's own
+    start in `carers` order; `start` is then the first role's start. Left out, every carer
+    starts at `start`, so a schedule without gaps reads and writes as before, and the
+    assignment alone still says when each carer is at the door."""
 
     visit: str
     day: NonNegativeInt
     start: ClockTime
     carers: list[str] = Field(min_length=1)
+    starts: list[ClockTime] | None = None
+
+    def start_of(self, carer: str) -> int:
+        """When `carer` starts this visit (`start` unless `starts` says otherwise)."""
+        if self.starts is not None and carer in self.carers:
+            k = self.carers.index(carer)
+            if k < len(self.starts):
+                return self.starts[k]
+        return self.start
 
 
 class Stop(StrictModel):

@@ -1,7 +1,8 @@
 """Lower bound on the distinct carers each client must meet: the evaluator's own.
 
 Whatever a schedule does, the carers a client meets must include, for every visit served,
-`staff_needed` carers eligible for it. So the fewest carers that could cover all the
+`staff_needed` carers eligible for it (and, for a visit with roles, one holding each role's
+skills). So the fewest carers that could cover all the
 client's visits that way is a lower bound no schedule can beat (it ignores capacity, travel
 and the other clients). Visits with fewer eligible carers than they need can never be served
 and force nobody.
@@ -46,14 +47,35 @@ def bounds_per_period(
     bit = {carer.id: 1 << k for k, carer in enumerate(instance.staff)}
     for client_id, visits in instance.visits_by_client.items():
         masks = [_mask(eligible.get(visit.id, ()), bit) for visit in visits]
+        roles = [_role_requirements(instance, visit, eligible, bit) for visit in visits]
         for k, span in enumerate(spans):
-            inside = (
+            inside: list[Requirement] = [
                 (mask, visit.staff_needed)
                 for mask, visit in zip(masks, visits)
                 if _inside(visit, span)
-            )
+            ]
+            inside += [
+                need
+                for needs, visit in zip(roles, visits)
+                if _inside(visit, span)
+                for need in needs
+            ]
             bounds[k][client_id] = fewest_carers(inside)
     return bounds
+
+
+def _role_requirements(
+    instance: Instance, visit: Visit, eligible: dict[str, list[str]], bit: dict[str, int]
+) -> list[Requirement]:
+    """A visit with roles also needs, for each role, one of its eligible carers holding that
+    role's skills (none for a visit without roles)."""
+    if visit.roles is None:
+        return []
+    staff = instance.staff_by_id
+    return [
+        (_mask([c for c in eligible.get(visit.id, ()) if slot <= set(staff[c].skills)], bit), 1)
+        for slot in visit.slot_skills
+    ]
 
 
 def min_carers(requirements: Iterable[tuple[Collection[str], int]]) -> int:

@@ -19,7 +19,13 @@ from hemplan.models.contract.clock import format_clock
 from hemplan.models.contract.instance import Instance, Shift, Staff, Visit
 from hemplan.models.contract.schedule import Schedule, Stop, stop_order
 from hemplan.models.contract.start_windows import windows_text
-from hemplan.models.evaluator.eligibility import allowed_windows, round_trip_fits, visit_shape
+from hemplan.models.evaluator.eligibility import (
+    allowed_windows,
+    lacking,
+    round_trip_fits,
+    unfilled_role,
+    visit_shape,
+)
 from hemplan.models.evaluator.travel import Place, TravelMinutes
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -142,6 +148,17 @@ class _Diagnoser:
                 ruled = t("the team has no carers")
             return replace(
                 left_out, reason=f"{head} ({ruled})", suggestion=self._one_rule_away(pool, blocked)
+            )
+        unfilled = unfilled_role(instance, visit, [c.id for c in able])
+        if unfilled is not None:
+            return replace(
+                left_out,
+                reason=t(
+                    "none of the carers who could do it ({carers}) has {skills} for one of "
+                    "its roles",
+                    carers=self._names([_name(c) for c in able]),
+                    skills=", ".join(sorted(unfilled)) or "-",
+                ),
             )
         slots = {
             (c.id, day): self._room(c, shift, visit, True)
@@ -288,7 +305,7 @@ def _rules(instance: Instance, travel: TravelMinutes, carer: Staff, visit: Visit
     """Every rule that keeps the carer from the visit (empty: they could do it)."""
     client = instance.client_by_id[visit.client]
     rules: list[Rule] = []
-    missing = sorted(set(visit.skills) - set(carer.skills))
+    missing = lacking(visit, carer)
     if missing:
         rules.append((LACKS, ", ".join(missing)))
     if carer.id in client.excluded_carers:

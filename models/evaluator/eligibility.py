@@ -1,11 +1,12 @@
 """Which carers could serve which visit, judged on the visit alone: the evaluator's own rules.
 
 A carer could serve a visit when they belong to the client's team (unless borrowing is
-allowed), hold every required skill, are not excluded by the client, are among the locked
-carers when the visit locks all its staff, and have a shift on an allowed day in which they
-can leave the office at shift start, reach the client, start inside a window (or exactly at
-the locked start), do the visit and be back before the shift ends. It is a necessary
-condition only (other visits and breaks are ignored), which is what the lower bound needs.
+allowed), hold the skills of the visit (of one of its roles, if any), are not excluded by the
+client, are among the locked carers when the visit locks all its staff, and have a shift on an
+allowed day in which they can leave the office at shift start, reach the client, start inside
+a window (or exactly at the locked start), do the visit and be back before the shift ends. It
+is a necessary condition only (other visits and breaks are ignored), which is what the lower
+bound needs.
 
 With borrowing every visit weighs every carer of the district, so the work is grouped: visits
 of one client with the same skills, start window and duration (the days of a recurring visit)
@@ -19,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from hemplan.models.contract.instance import Instance, Staff, TravelMode, Visit
+from hemplan.models.contract.roles import SlotSkills, fits_some_slot, missing_roles
 from hemplan.models.contract.start_windows import StartWindows, snap_start
 from hemplan.models.evaluator.travel import TravelMinutes
 
@@ -56,7 +58,7 @@ def rule_out(
     client = instance.client_by_id[visit.client]
     if carer.team != client.team and not allow_borrowing:
         return "other team"
-    missing = sorted(set(visit.skills) - set(carer.skills))
+    missing = lacking(visit, carer)
     if missing:
         return f"lacks {', '.join(missing)}"
     if carer.id in client.excluded_carers:
@@ -77,15 +79,15 @@ def eligibility(
     """The carers who could serve each visit, and a reason for every visit short of carers."""
     horizon = day_mask(range(instance.horizon.days))
     kinds = {carer.id: _shift_kinds(carer) for carer in instance.staff}
-    allowed_by_client: dict[tuple[str, frozenset[str]], list[Staff]] = {}
-    fitting_by_shape: dict[Shape, list[tuple[str, int]]] = {}
+    allowed_by_client: dict[tuple[str, SlotSkills], list[Staff]] = {}
+    fitting_by_shape: dict[tuple[Shape, SlotSkills], list[tuple[str, int]]] = {}
     carers: dict[str, list[str]] = {}
     reasons: dict[str, str] = {}
     for visit in instance.visits:
         shape = visit_shape(visit)
-        fitting = fitting_by_shape.get(shape)
+        fitting = fitting_by_shape.get((shape, visit.slot_skills))
         if fitting is None:
-            key = (visit.client, shape[1])
+            key = (visit.client, visit.slot_skills)
             if key not in allowed_by_client:
                 allowed_by_client[key] = _allowed(instance, visit, allow_borrowing)
             fits: dict[ShiftKind, bool] = {}
@@ -93,13 +95,21 @@ def eligibility(
                 (c.id, _fitting_days(travel, shape, kinds[c.id], fits))
                 for c in allowed_by_client[key]
             )
-            fitting = fitting_by_shape[shape] = [
+            fitting = fitting_by_shape[(shape, visit.slot_skills)] = [
                 (carer_id, days) for carer_id, days in with_days if days
             ]
         wanted = day_mask(visit.days) & horizon
         able = [carer_id for carer_id, days in fitting if days & wanted]
         if _locks_all(visit):
             able = [carer_id for carer_id in able if carer_id in visit.locked_carers]
+        unfilled = unfilled_role(instance, visit, able)
+        if unfilled is not None:
+            carers[visit.id] = []  # a role nobody can take: nobody can serve the visit
+            reasons[visit.id] = (
+                f"no carer who could serve it holds {', '.join(sorted(unfilled)) or 'its role'} "
+                f"for one of its roles ({', '.join(able)} could take the other)"
+            )
+            continue
         carers[visit.id] = able
         if len(able) < visit.staff_needed:
             reasons[visit.id] = _explain(instance, travel, visit, able, allow_borrowing)
@@ -108,6 +118,25 @@ def eligibility(
 
 def visit_shape(visit: Visit) -> Shape:
     return visit.client, frozenset(visit.skills), allowed_windows(visit), visit.duration
+
+
+def lacking(visit: Visit, carer: Staff) -> list[str]:
+    """The skills `carer` lacks for the visit: none when it holds a role's (every role's, the
+    visit's `skills`, without roles), else those of the role it is closest to."""
+    held = set(carer.skills)
+    if fits_some_slot(visit.slot_skills, held):
+        return []
+    missing = [sorted(slot - held) for slot in visit.slot_skills]
+    return min(missing, key=lambda skills: (len(skills), skills))
+
+
+def unfilled_role(instance: Instance, visit: Visit, able: list[str]) -> frozenset[str] | None:
+    """The skills of a role that none of the `able` carers holds (so no group of them can
+    serve the visit), or None; always None for a visit without roles."""
+    if visit.roles is None or len(able) < visit.staff_needed:
+        return None
+    missing = missing_roles(visit.slot_skills, [set(instance.staff_by_id[c].skills) for c in able])
+    return missing[0] if missing else None
 
 
 def _locks_all(visit: Visit) -> bool:
@@ -119,12 +148,11 @@ def _allowed(instance: Instance, visit: Visit, allow_borrowing: bool) -> list[St
     """The carers of the pool (team or district) with the visit's skills, not excluded by its
     client."""
     client = instance.client_by_id[visit.client]
-    needed = set(visit.skills)
     return [
         carer
         for carer in instance.staff
         if (allow_borrowing or carer.team == client.team)
-        and needed.issubset(carer.skills)
+        and fits_some_slot(visit.slot_skills, set(carer.skills))
         and carer.id not in client.excluded_carers
     ]
 

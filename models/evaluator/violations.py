@@ -7,13 +7,16 @@ Each check reports `Violation(kind, visit, carer, day, message)`. The kinds:
 - `staffing`: a visit with the wrong number of carers (or one carer twice);
 - `lock`: a locked carer or start not kept;
 - `window`: start outside the start window, or on a day the visit does not allow;
-- `skill`, `exclusion`, `team`: the carer may not do this visit;
+- `skill`, `exclusion`, `team`: the carer may not do this visit (`skill` also: the carers of a
+  visit with roles cannot share them out, one each);
 - `shift`: no shift that day, or the office-to-first-visit / last-visit-to-office legs do not
   fit between shift start and end;
 - `break`: a shift's break missing, too short, outside its window or overlapping a visit;
 - `travel`: not enough time between consecutive visits for the carer's own travel mode;
 - `overlap`: two visits of one carer at the same time (one place at a time);
-- `double_staffing`: the carers of a double-staffed visit do not start together;
+- `double_staffing`: the carers of a double-staffed visit do not start together, or, with a
+  start gap, the second role's carer does not start within [min, max] minutes after the
+  first's (the assignment's `starts`, each carer's own; `start` is the first one);
 - `route`: a route disagrees with the assignments (visit missing, other start, wrong end or
   travel figures, two routes for one carer-day, stops out of order).
 """
@@ -23,11 +26,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import permutations
 
 from hemplan.models.contract.clock import format_clock
-from hemplan.models.contract.instance import Instance, Shift, Staff
+from hemplan.models.contract.instance import Instance, Shift, Staff, Visit
+from hemplan.models.contract.roles import fits_some_slot, missing_roles, role_orders
 from hemplan.models.contract.schedule import Assignment, Route, Schedule, Stop, stop_order
 from hemplan.models.contract.start_windows import starts_inside, windows_text
+from hemplan.models.evaluator.eligibility import lacking
 from hemplan.models.evaluator.travel import TravelMinutes
 
 KINDS = (
@@ -148,7 +154,7 @@ def _assignment_violations(
                     "unknown_carer", a.visit, carer_id, a.day, "the instance has no such carer"
                 )
                 continue
-            missing = sorted(set(visit.skills) - set(carer.skills))
+            missing = lacking(visit, carer)
             if missing:
                 yield Violation(
                     "skill", a.visit, carer_id, a.day, f"carer lacks {', '.join(missing)}"
@@ -165,6 +171,80 @@ def _assignment_violations(
                     a.day,
                     f"carer of team {carer.team} serves client of team {client.team}",
                 )
+        yield from _roles_and_starts(inst, visit, a)
+
+
+def _roles_and_starts(inst: Instance, visit: Visit, a: Assignment) -> Iterator[Violation]:
+    """The carers' own starts (`starts`) and roles: starts only with a gap, `start` the first
+    of them; some order of the carers gives each one a role whose skills it holds and, with a
+    gap, puts the second role's start [min, max] minutes after the first's."""
+    if a.starts is not None:
+        if len(a.starts) != len(a.carers):
+            yield Violation(
+                "staffing",
+                a.visit,
+                None,
+                a.day,
+                f"lists {len(a.starts)} start(s) for {len(a.carers)} carer(s)",
+            )
+            return
+        if a.start != min(a.starts):
+            yield Violation(
+                "double_staffing",
+                a.visit,
+                None,
+                a.day,
+                f"start {format_clock(a.start)} is not the first carer's start "
+                f"{format_clock(min(a.starts))}",
+            )
+    own = [a.start_of(c) for c in a.carers]
+    staff = [inst.staff_by_id.get(c) for c in a.carers]
+    if len(a.carers) != visit.staff_needed or len(set(a.carers)) != len(a.carers):
+        return  # a staffing violation already
+    if not visit.staggered:
+        if len(set(own)) > 1:
+            yield Violation(
+                "double_staffing",
+                a.visit,
+                None,
+                a.day,
+                f"carers start apart ({_starts_text(a.carers, own)}), the visit has no start gap",
+            )
+        if visit.roles is None:
+            return
+    known = [c for c in staff if c is not None]
+    if len(known) != len(staff):
+        return  # an unknown carer, already reported
+    held = [frozenset(c.skills) for c in known]
+    orders = list(role_orders(visit.slot_skills, held))
+    if not orders:
+        missing = missing_roles(visit.slot_skills, held)
+        if missing and all(fits_some_slot(visit.slot_skills, h) for h in held):
+            yield Violation(  # a carer with no role's skills at all is reported on its own
+                "skill",
+                a.visit,
+                None,
+                a.day,
+                f"the carers cannot share its roles out: none holds "
+                f"{', '.join(sorted(missing[0]))}, which one role needs",
+            )
+        orders = list(permutations(range(len(held))))  # the gap still counts, whoever is first
+    if not visit.staggered:
+        return
+    lo, hi = visit.start_gap
+    if not any(lo <= own[o.index(1)] - own[o.index(0)] <= hi for o in orders):
+        yield Violation(
+            "double_staffing",
+            a.visit,
+            None,
+            a.day,
+            f"starts {_starts_text(a.carers, own)}: the second role must start "
+            f"{lo}-{hi} min after the first",
+        )
+
+
+def _starts_text(carers: list[str], starts: list[int]) -> str:
+    return ", ".join(f"{c} {format_clock(t)}" for c, t in zip(carers, starts))
 
 
 def _unassigned_violations(inst: Instance, schedule: Schedule) -> Iterator[Violation]:
@@ -306,7 +386,7 @@ def _start_agreement(
         if visit is None or not by_carer:
             continue
         distinct = sorted(set(by_carer.values()))
-        if visit.staff_needed == 2 and len(distinct) > 1:
+        if visit.staff_needed == 2 and len(distinct) > 1 and not visit.staggered:
             first = a.carers[0]
             reference = by_carer.get(first, distinct[0])
             for carer_id in a.carers:
@@ -323,13 +403,14 @@ def _start_agreement(
                     )
             continue
         for carer_id, start in sorted(by_carer.items()):
-            if start != a.start:
+            if start != a.start_of(carer_id):
                 yield Violation(
                     "route",
                     a.visit,
                     carer_id,
                     a.day,
-                    f"route starts {format_clock(start)}, assignment says {format_clock(a.start)}",
+                    f"route starts {format_clock(start)}, "
+                    f"assignment says {format_clock(a.start_of(carer_id))}",
                 )
 
 

@@ -88,6 +88,12 @@ def co_carers(schedule: Schedule) -> dict[str, list[str]]:
     return {a.visit: list(a.carers) for a in schedule.assignments}
 
 
+def own_starts(schedule: Schedule) -> dict[str, dict[str, int]]:
+    """Each carer's own start of a visit whose carers start apart (a start gap), by visit: so
+    a sheet can say when the partner comes."""
+    return {a.visit: {c: a.start_of(c) for c in a.carers} for a in schedule.assignments if a.starts}
+
+
 def day_date(instance: Instance, day: int) -> date:
     """The calendar date of a horizon day."""
     return instance.horizon.start_date + timedelta(days=day)

@@ -19,6 +19,7 @@ from hemplan.models.exports.carer_days import (
     co_carers,
     day_date,
     file_names,
+    own_starts,
     segments,
 )
 from hemplan.models.texts import Texts
@@ -41,10 +42,11 @@ def day_sheets(instance: Instance, schedule: Schedule, texts: Texts) -> dict[str
     """One HTML file of day sheets per carer with a route: {file name: text}."""
     routes = carer_routes(schedule)
     partners = co_carers(schedule)
+    starts = own_starts(schedule)
     names = file_names(list(routes), ".html")
     files = {}
     for carer, days in routes.items():
-        pages = "".join(_page(instance, route, partners, texts) for route in days)
+        pages = "".join(_page(instance, route, partners, texts, starts) for route in days)
         person = instance.staff_by_id[carer]
         title = f"{texts.t('Day sheet')} {person.name or person.id}"
         files[names[carer]] = (
@@ -55,7 +57,13 @@ def day_sheets(instance: Instance, schedule: Schedule, texts: Texts) -> dict[str
     return files
 
 
-def _page(instance: Instance, route: Route, partners: dict[str, list[str]], texts: Texts) -> str:
+def _page(
+    instance: Instance,
+    route: Route,
+    partners: dict[str, list[str]],
+    texts: Texts,
+    starts: dict[str, dict[str, int]],
+) -> str:
     carer = instance.staff_by_id[route.carer]
     shift = carer.shift_by_day.get(route.day)
     head = (
@@ -93,7 +101,9 @@ def _page(instance: Instance, route: Route, partners: dict[str, list[str]], text
                 f'<td colspan="3">{escape(texts.t("Break"))}</td></tr>'
             )
         elif stop is not None and stop.visit in instance.visit_by_id:
-            rows.append(_visit(instance, route, stop.visit, part.start, part.end, partners, texts))
+            rows.append(
+                _visit(instance, route, stop.visit, part.start, part.end, partners, texts, starts)
+            )
     heading = (
         f"<h1>{escape(carer.name or carer.id)}</h1>"
         f"<h2>{escape(texts.long_date(day_date(instance, route.day)))} · {escape(head)}</h2>"
@@ -114,6 +124,7 @@ def _visit(
     end: int,
     partners: dict[str, list[str]],
     texts: Texts,
+    starts: dict[str, dict[str, int]],
 ) -> str:
     visit = instance.visit_by_id[visit_id]
     client = instance.client_by_id[visit.client]
@@ -125,8 +136,14 @@ def _visit(
     ):
         if value:
             where.append(f"{texts.t(label)}: {value}")
+    own = starts.get(visit_id, {})
     others = [
-        instance.staff_by_id[c].name or c
+        (instance.staff_by_id[c].name or c)
+        + (
+            f" ({texts.t('starts {time}', time=format_clock(own[c]))})"
+            if own.get(c, start) != start
+            else ""
+        )
         for c in partners.get(visit_id, [])
         if c != route.carer and c in instance.staff_by_id
     ]

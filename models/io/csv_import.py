@@ -90,7 +90,7 @@ class Column:
     """One CSV column: its kind, whether it must be present, and where it goes in the record."""
 
     name: str
-    kind: str  # str, int, float, time, windows, list, day or date
+    kind: str  # str, int, float, time, windows, list, roles, gap, day or date
     required: bool
     path: tuple[str, ...]  # field path in the JSON record; () if handled by the importer itself
     meaning: str
@@ -348,6 +348,24 @@ VISITS = FileSpec(
         ),
         _c("skills", "list", False, "skills", "skills the visit needs, `|`-separated", "insulin"),
         _c(
+            "role_skills",
+            "roles",
+            False,
+            "roles",
+            "with staff_needed 2, what each carer's role needs beyond `skills`: the roles "
+            "`|`-separated, a role's skills `+`-joined, empty for any carer",
+            "nurse|",
+        ),
+        _c(
+            "gap",
+            "gap",
+            False,
+            "gap",
+            "with staff_needed 2, minutes from the first role's start to the second's: MIN-MAX "
+            "or one number; empty = start together",
+            "10-20",
+        ),
+        _c(
             "priority",
             "str",
             False,
@@ -429,7 +447,8 @@ PATTERNS = FileSpec(
         *(
             c
             for c in VISITS.columns
-            if c.name in ("staff_needed", "skills", "priority", "service", "notes")
+            if c.name
+            in ("staff_needed", "skills", "role_skills", "gap", "priority", "service", "notes")
         ),
     ),
 )
@@ -733,6 +752,10 @@ SWEDISH_COLUMNS = {
     "längd": "duration",
     "minuter": "duration",
     "antal_personal": "staff_needed",
+    "rollkompetens": "role_skills",
+    "roller": "role_skills",
+    "startavstånd": "gap",
+    "tidsavstånd": "gap",
     "prioritet": "priority",
     "insats": "service",
     "anteckningar": "notes",
@@ -804,6 +827,35 @@ def _windows(text: str) -> list[list[str]]:
     return windows
 
 
+def _roles(text: str) -> list[dict[str, list[str]]]:
+    """`nurse|` as [{skills: [nurse]}, {skills: []}]: the roles `|`-separated, a role's skills
+    `+`-joined (`nurse+lift|`), an empty role for any carer; the model checks the count."""
+    roles = []
+    for part in text.split(LIST_SEPARATOR):
+        skills = [s.strip() for s in part.split("+") if s.strip()]
+        for skill in skills:
+            if re.search(r"[\s,;]", skill):
+                raise ValueError(
+                    f"{_shown(skill)} contains a space, comma or semicolon; separate roles with "
+                    "'|' and a role's skills with '+'"
+                )
+        roles.append({"skills": skills})
+    return roles
+
+
+_GAP = re.compile(r"(\d+)(?:\s*-\s*(\d+))?")
+
+
+def _gap(text: str) -> dict[str, int]:
+    """`10-20` as {min: 10, max: 20}, `15` as {min: 15, max: 15}; the model checks the order."""
+    match = _GAP.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"{_shown(text)} is not minutes MIN-MAX (e.g. 10-20) or one number")
+    low = _whole_number(match.group(1))
+    high = _whole_number(match.group(2)) if match.group(2) else low
+    return {"min": low, "max": high}
+
+
 def _parse_cell(kind: str, text: str) -> Any:
     """Parse one non-empty cell; raises ValueError with a message for the planner."""
     if kind == "str":
@@ -827,6 +879,10 @@ def _parse_cell(kind: str, text: str) -> Any:
         return match.group(1) if match else text  # Excel writes 07:30 as 07:30:00
     if kind == "windows":
         return _windows(text)
+    if kind == "roles":
+        return _roles(text)
+    if kind == "gap":
+        return _gap(text)
     if kind == "list":
         items = [item.strip() for item in text.split(LIST_SEPARATOR)]
         for item in items:
@@ -1222,7 +1278,9 @@ class _Index:
                     return None
                 (spec, line), tail = lines[index], shift.group(2)
             path = tuple(re.sub(r"\[[^\]]*\]", "", tail).strip(".").split(".")) if tail else ()
-            column = spec.column_at(path) or (
+            # roles[0].skills is the role_skills column's: the longest path a column holds
+            held = (spec.column_at(path[:k]) for k in range(len(path), 0, -1))
+            column = next((c for c in held if c is not None), None) or (
                 path[-1] if path and path[-1] in spec.column_names else ""
             )
             return spec, line, column

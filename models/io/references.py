@@ -114,6 +114,14 @@ def _visit_fields(
                 f"{where}.skills",
                 f"unknown skill '{skill}' (not in the instance's skills list)",
             )
+    for k, role in enumerate(v.roles or ()):
+        for skill in role.skills:
+            if skill not in known:
+                yield InputProblem(
+                    src,
+                    f"{where}.roles[{k}].skills",
+                    f"unknown skill '{skill}' (not in the instance's skills list)",
+                )
 
 
 def _duplicates(src: str, collection: str, ids: Iterable[str]) -> Iterator[InputProblem]:

@@ -58,7 +58,7 @@ def place_breaks(
         by_carer: dict[str, list[tuple[int, str]]] = {}
         for visit_id, p in kept.items():
             for carer_id in p.carers:
-                by_carer.setdefault(carer_id, []).append((p.start, visit_id))
+                by_carer.setdefault(carer_id, []).append((p.start_of(carer_id), visit_id))
         breaks: dict[RouteKey, int] = {}
         stuck = None
         for carer_id, visits in sorted(by_carer.items()):

@@ -4,7 +4,9 @@ Visits are taken in order of their window's start (locked visits first: a lock i
 the planner writes it in before anything else); each goes to the nearest carer of the
 whole district (travel from where the carer is at that moment) who is qualified, can start
 inside the window, can still take the break and get back to the office by the end of the
-shift. A double-staffed visit needs two such carers at one start. Nothing is revised later:
+shift. A double-staffed visit needs two such carers at one start; with roles, carers who
+share the roles out, and with a start gap, the second role's carer that many minutes after the
+first's (each gap of a grid over [min, max] tried). Nothing is revised later:
 this is what a planner at a whiteboard does, and a feasible start for central-travel.
 """
 
@@ -16,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hemplan.models.contract.instance import Instance, Shift, Staff
+from hemplan.models.contract.roles import gap_grid
 from hemplan.solver.baselines.by_day import DayOffer, DayVisit, plan_by_day
 from hemplan.solver.baselines.finish import verified_result
 from hemplan.solver.baselines.progress import day_progress
@@ -73,14 +76,15 @@ class _Day:
         """Travel from the break to `home`: from the office, or the leg from where the carer was."""
         return self.problem.minutes(s.carer, s.office, home) if self.break_at_office else leg
 
-    def fit(self, carer_id: str, dv: DayVisit, start: int) -> _Fit | None:
-        """Whether the carer can start `dv` at `start` and still end the day lawfully."""
+    def fit(self, carer_id: str, dv: DayVisit, start: int, partner: bool = False) -> _Fit | None:
+        """Whether the carer can start `dv` at `start` and still end the day lawfully
+        (`partner`: as the second role of a start gap, whose start need not be in a window)."""
         s = self.state[carer_id]
         home = self.problem.home(dv.visit)
         leg = self.leg(carer_id, dv)
         back = self.problem.minutes(s.carer, home, s.office)
         end = start + dv.visit.duration
-        if not dv.allows(start) or start < s.free_from + leg:
+        if not (partner or dv.allows(start)) or start < s.free_from + leg:
             return None
         rule = s.shift.break_
         if rule is None or not s.break_pending:
@@ -203,6 +207,40 @@ def _double(day: _Day, dv: DayVisit) -> list[tuple[str, _Fit]] | None:
     return best[1] if best else None
 
 
+def _double_roles(day: _Day, dv: DayVisit) -> list[tuple[str, _Fit]] | None:
+    """`_double` for a visit with roles or a start gap: ordered pairs (first role, second
+    role) that share the roles out, nearest in sum first; at each gap of the grid the first
+    start both reach (ties: the earlier start, the smaller gap, then the ids)."""
+    visit = dv.visit
+    starts = {c: day.candidate_starts(c, dv) for c in dv.carers}
+    legs = {c: day.leg(c, dv) for c in dv.carers}
+    able = [c for c in dv.carers if starts[c][0] <= dv.latest]
+    pairs = sorted(
+        (legs[a] + legs[b], a, b)
+        for a in able
+        for b in dv.carers
+        if a != b
+        and all(locked in (a, b) for locked in visit.locked_carers)
+        and day.problem.roles_allow(visit, [a, b])
+    )
+    best: tuple[tuple[int, int, int, str, str], list[tuple[str, _Fit]]] | None = None
+    for total, a, b in pairs:
+        if best is not None and total > best[0][0]:
+            break
+        for gap in gap_grid(visit.start_gap):
+            for t in sorted({*starts[a], *(x - gap for x in starts[b])}):
+                first = dv.first_start(max(t, starts[a][0], starts[b][0] - gap))
+                fa = day.fit(a, dv, first)
+                fb = day.fit(b, dv, first + gap, partner=gap > 0)
+                if fa is not None and fb is not None:
+                    if day.problem.roles_allow(visit, [a, b], [first, first + gap]):
+                        key = (fa.leg + fb.leg, first, gap, a, b)
+                        if best is None or key < best[0]:
+                            best = (key, [(a, fa), (b, fb)])
+                    break
+    return best[1] if best else None
+
+
 def _placing_order(dv: DayVisit) -> tuple[bool, int, int, str]:
     """Locked visits first (a lock is hard: nothing may take its place first), then by window."""
     locked = bool(dv.visit.locked_carers or dv.visit.locked_start is not None)
@@ -218,13 +256,22 @@ def greedy_day(problem: Problem, offer: DayOffer, break_at_office: bool = False)
     day = _Day(problem, offer, break_at_office)
     assignments: dict[str, Placement] = {}
     for dv in sorted(offer.visits, key=_placing_order):
-        chosen = _single(day, dv) if dv.visit.staff_needed == 1 else _double(day, dv)
+        if dv.visit.staff_needed == 1:
+            chosen = _single(day, dv)
+        elif dv.visit.roles is not None or dv.visit.staggered:
+            chosen = _double_roles(day, dv)
+        else:
+            chosen = _double(day, dv)
         if chosen is None:
             continue
         for carer_id, fit in chosen:
             day.place(carer_id, dv, fit)
+        own = tuple(fit.start for _, fit in chosen)
         assignments[dv.visit.id] = Placement(
-            offer.day, chosen[0][1].start, tuple(c for c, _ in chosen)
+            offer.day,
+            chosen[0][1].start,
+            tuple(c for c, _ in chosen),
+            own if len(set(own)) > 1 else (),
         )
     return Solution(
         assignments, {(carer, offer.day): start for carer, start in day.breaks().items()}

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from hemplan.models.contract.instance import Instance, Shift
+from hemplan.models.contract.instance import Instance, Shift, Visit
 from hemplan.solver.baselines.break_slots import place_breaks
 from hemplan.solver.baselines.by_day import DayOffer, DaysResult, DayVisit, plan_by_day
 from hemplan.solver.baselines.central_greedy import greedy_day
@@ -114,6 +114,9 @@ def _routing_problem(
     for dv in offer.visits:
         visit = dv.visit
         penalty = _penalty(dv)
+        if visit.roles is not None or visit.staggered:
+            nodes += _role_nodes(problem, dv, start, vehicle_of, penalty, slots)
+            continue
         allowed = tuple(vehicle_of[c] for c in dv.carers)
         earliest, latest = _routed_window(problem, offer, dv, start)
         if visit.staff_needed == 2 and visit.id in start.assignments:
@@ -139,6 +142,45 @@ def _routing_problem(
         if visit.staff_needed == 2:
             pairs.append((len(nodes) - 2, len(nodes) - 1))
     return RoutingProblem(travel.minutes, nodes, vehicles, pairs), slots
+
+
+def _role_nodes(
+    problem: Problem,
+    dv: DayVisit,
+    start: Solution,
+    vehicle_of: dict[str, int],
+    penalty: int,
+    slots: list[tuple[str, int]],
+) -> list[Node]:
+    """A double with roles or a start gap as central-greedy placed it: each slot's node on
+    its carer's vehicle at that carer's own start (the router cannot pair roles or keep a
+    gap; `route_pool` drops the visit unless both nodes stay). Left out by the greedy, it has
+    no nodes: pair insertion tries it on the routed day."""
+    visit = dv.visit
+    placed = start.assignments.get(visit.id)
+    if placed is None:
+        return []
+    nodes = []
+    for slot, carer_id in enumerate(_slot_carers(visit, placed)):
+        at = placed.start_of(carer_id)
+        nodes.append(
+            Node(
+                problem.home(visit),
+                at,
+                at,
+                visit.duration,
+                (vehicle_of[carer_id],),
+                penalty,
+            )
+        )
+        slots.append((visit.id, slot))
+    return nodes
+
+
+def _slot_carers(visit: Visit, placed: Placement) -> list[str]:
+    """The carers of a placement in node slot order: the locked ones first."""
+    locked = visit.locked_carers
+    return list(locked) + [c for c in placed.carers if c not in locked]
 
 
 def _routed_window(
@@ -176,10 +218,11 @@ def _initial_routes(
     visits = {dv.visit.id: dv.visit for dv in offer.visits}
     routes: list[list[tuple[int, int]]] = [[] for _ in offer.carers]
     for visit_id, placement in start.assignments.items():
-        locked = visits[visit_id].locked_carers
-        carers = list(locked) + [c for c in placement.carers if c not in locked]
+        carers = _slot_carers(visits[visit_id], placement)
         for slot, carer_id in enumerate(carers):
-            routes[vehicle_of[carer_id]].append((placement.start, node_of[(visit_id, slot)]))
+            routes[vehicle_of[carer_id]].append(
+                (placement.start_of(carer_id), node_of[(visit_id, slot)])
+            )
     for v, carer in enumerate(offer.carers):
         if (BREAK, v) in node_of:
             routes[v].append((start.breaks.get((carer.id, offer.day), 0), node_of[(BREAK, v)]))
@@ -247,16 +290,17 @@ def route_pool(
     if solution is None:
         return greedy
     carers: dict[str, dict[int, str]] = {}
-    starts: dict[str, int] = {}
+    own: dict[str, dict[int, int]] = {}  # visit -> slot -> its carer's start
     for v, route in enumerate(solution.routes):
         for node in route:
             visit_id, slot = slots[node]
             if visit_id != BREAK:
                 carers.setdefault(visit_id, {})[slot] = offer.carers[v].id
-                starts[visit_id] = solution.starts[node]
+                own.setdefault(visit_id, {})[slot] = solution.starts[node]
     assignments = {
-        visit_id: Placement(offer.day, starts[visit_id], tuple(by_slot[s] for s in sorted(by_slot)))
+        visit_id: _placement(offer.day, by_slot, own[visit_id])
         for visit_id, by_slot in carers.items()
+        if _whole(problem.visit(visit_id), by_slot)
     }
     rank = {dv.visit.id: _penalty(dv) for dv in offer.visits}
     assignments = insert_pairs(problem, offer, assignments, rank)
@@ -264,6 +308,23 @@ def route_pool(
     if len(kept) < len(greedy.assignments):  # never serve fewer than central-greedy
         return greedy
     return Solution(kept, breaks)
+
+
+def _whole(visit: Visit, by_slot: dict[int, str]) -> bool:
+    """Whether the router kept every node of a double with roles or a start gap (it has no
+    pair for them, so it may drop one); other visits are whole by the router's pairs."""
+    return (visit.roles is None and not visit.staggered) or len(by_slot) == visit.staff_needed
+
+
+def _placement(day: int, by_slot: dict[int, str], own: dict[int, int]) -> Placement:
+    """The placement of a routed visit, in slot order; each carer's own start listed only when
+    they differ (a start gap)."""
+    slots = sorted(by_slot)
+    carers = tuple(by_slot[s] for s in slots)
+    starts = tuple(own[s] for s in slots)
+    if len(set(starts)) == 1:
+        return Placement(day, starts[0], carers)
+    return Placement(day, min(starts), carers, starts)
 
 
 def _route_task(

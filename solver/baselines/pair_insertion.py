@@ -10,7 +10,9 @@ room for the break; the pair of carers and start that add the least travel win. 
 carer is free at a start, a single-staffed visit of another may move (to any carer, at any
 start of its window that fits beside the double) to make room. Every stop kept or moved is
 checked against its neighbours, travel and the break, so the day stays lawful; the evaluator
-checks the schedule as always.
+checks the schedule as always. A double with roles or a start gap takes an ordered pair of
+carers who share the roles out, the second at each gap of the grid after the first (no single
+visit moves for it).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from hemplan.models.contract.instance import Staff
+from hemplan.models.contract.roles import gap_grid
 from hemplan.solver.baselines.break_slots import break_fits
 from hemplan.solver.baselines.by_day import DayOffer, DayVisit
 from hemplan.solver.problem import Problem
@@ -33,7 +36,12 @@ def _stops(problem: Problem, assignments: dict[str, Placement]) -> dict[str, lis
         visit = problem.visit(visit_id)
         for carer in p.carers:
             stops.setdefault(carer, []).append(
-                (p.start, p.start + visit.duration, problem.home(visit), visit_id)
+                (
+                    p.start_of(carer),
+                    p.start_of(carer) + visit.duration,
+                    problem.home(visit),
+                    visit_id,
+                )
             )
     for route in stops.values():
         route.sort()
@@ -169,6 +177,51 @@ def _place_pair(
     return rescue
 
 
+def _place_roles(
+    problem: Problem, offer: DayOffer, dv: DayVisit, stops: dict[str, list[Stop]]
+) -> tuple[int, tuple[str, str], tuple[int, int]] | None:
+    """A first start, an ordered pair (first role, second role) and each one's start for a
+    double with roles or a start gap, least added travel first; None when none fits."""
+    visit, day = dv.visit, offer.day
+    carers = [problem.carer(c) for c in dv.carers]
+    best: tuple[tuple[int, int, int, str, str], tuple[str, str], tuple[int, int]] | None = None
+    for start in _candidate_starts(problem, dv, carers, stops, day):
+        for gap in gap_grid(visit.start_gap):
+            firsts = _fitting(problem, carers, day, stops, visit.id, start)
+            seconds = (
+                firsts if gap == 0 else _fitting(problem, carers, day, stops, visit.id, start + gap)
+            )
+            for a, cost_a in firsts.items():
+                for b, cost_b in seconds.items():
+                    if (
+                        a == b
+                        or any(c not in (a, b) for c in visit.locked_carers)
+                        or not problem.roles_allow(visit, [a, b], [start, start + gap])
+                    ):
+                        continue
+                    key = (cost_a + cost_b, start, gap, a, b)
+                    if best is None or key < best[0]:
+                        best = (key, (a, b), (start, start + gap))
+    return None if best is None else (best[2][0], best[1], best[2])
+
+
+def _fitting(
+    problem: Problem,
+    carers: list[Staff],
+    day: int,
+    stops: dict[str, list[Stop]],
+    visit_id: str,
+    start: int,
+) -> dict[str, int]:
+    """Carer id -> travel added by doing the visit at `start`, for each carer it fits."""
+    found = {}
+    for carer in carers:
+        added = _fit(problem, carer, day, stops.get(carer.id, []), visit_id, start)
+        if added is not None:
+            found[carer.id] = added
+    return found
+
+
 def insert_pairs(
     problem: Problem, offer: DayOffer, assignments: dict[str, Placement], rank: dict[str, int]
 ) -> dict[str, Placement]:
@@ -188,6 +241,11 @@ def insert_pairs(
         and not (d.visit.locked_carers or d.visit.locked_start is not None)
     }
     for dv in left_out:
+        if dv.visit.roles is not None or dv.visit.staggered:
+            roled = _place_roles(problem, offer, dv, stops)
+            if roled is not None:
+                _put_roles(problem, offer.day, dv, roled[1], roled[2], placed, stops)
+            continue
         found = _place_pair(problem, offer, dv, stops, movable)
         if found is None:
             continue
@@ -211,3 +269,22 @@ def insert_pairs(
             )
             stops[carer_id].sort()
     return placed
+
+
+def _put_roles(
+    problem: Problem,
+    day: int,
+    dv: DayVisit,
+    pair: tuple[str, str],
+    own: tuple[int, int],
+    placed: dict[str, Placement],
+    stops: dict[str, list[Stop]],
+) -> None:
+    """Record a double with roles or a start gap: each carer at its own start."""
+    visit = dv.visit
+    placed[visit.id] = Placement(day, own[0], pair, own if own[0] != own[1] else ())
+    for carer_id, start in zip(pair, own):
+        stops.setdefault(carer_id, []).append(
+            (start, start + visit.duration, problem.home(visit), visit.id)
+        )
+        stops[carer_id].sort()

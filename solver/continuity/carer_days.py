@@ -75,15 +75,15 @@ class CarerDays:
             for carer in p.carers:
                 on_route.setdefault((carer, p.day), []).append(visit_id)
         for key, visit_ids in sorted(on_route.items()):
-            visit_ids.sort(key=lambda v: (plan.assignments[v].start, v))
+            visit_ids.sort(key=lambda v: (plan.assignments[v].start_of(key[0]), v))
             stops = []
             for visit_id in visit_ids:
                 visit = instance.visit_by_id[visit_id]
-                stops.append(
-                    routes.stop(
-                        visit, plan.assignments[visit_id].start if visit.staff_needed > 1 else None
-                    )
-                )
+                p = plan.assignments[visit_id]
+                if p.starts and p.start_of(key[0]) != p.start:
+                    stops.append(routes.partner_stop(visit, p.start_of(key[0])))
+                else:
+                    stops.append(routes.stop(visit, p.start if visit.staff_needed > 1 else None))
             timing = time_route(routes.contexts[key], stops) if key in routes.contexts else None
             if timing is None:
                 return None
@@ -98,6 +98,11 @@ class CarerDays:
     def stop(self, visit: Visit, fixed: int | None = None) -> RouteStop:
         """The route stop of `visit`; a locked start is always fixed."""
         return RouteStop.of(visit, self.problem.home(visit), fixed)
+
+    def partner_stop(self, visit: Visit, start: int) -> RouteStop:
+        """The stop of the second role of a staggered visit: pinned at its own start, which the
+        gap sets (it need not lie in the visit's windows, only the first role's start does)."""
+        return RouteStop(visit.id, self.problem.home(visit), start, start, visit.duration, start)
 
     def best_insertion(self, carer: str, day: int, stop: RouteStop) -> Insertion | None:
         """Cheapest feasible insertion of `stop` into the carer's route that day, or None."""
@@ -216,14 +221,19 @@ class CarerDays:
         moved = {s.visit for key in changed for s in (*self.stops[key], *self._built.get(key, ()))}
         assignments = {v: p for v, p in plan.assignments.items() if v not in moved}
         breaks = {key: b for key, b in plan.breaks.items() if key not in changed}
+        own: dict[str, dict[str, int]] = {}  # visit -> carer -> start on a changed route
         for key in changed:
             timing = self.timings[key]
             for stop, start in zip(self.stops[key], timing.starts):
-                assignments[stop.visit] = Placement(
-                    key[1], start, tuple(sorted(self.carers_of[stop.visit]))
-                )
+                own.setdefault(stop.visit, {})[key[0]] = start
             if self.stops[key] and timing.break_start is not None:
                 breaks[key] = timing.break_start
+        for visit_id, by_carer in own.items():
+            before = plan.assignments.get(visit_id)
+            for carer in self.carers_of[visit_id]:
+                if carer not in by_carer and before is not None:
+                    by_carer[carer] = before.start_of(carer)  # an unchanged partner's route
+            assignments[visit_id] = placement(self.day_of[visit_id], by_carer)
         return Solution(
             assignments=dict(sorted(assignments.items())),
             breaks=breaks,
@@ -232,24 +242,34 @@ class CarerDays:
 
     def to_solution(self, unassigned: dict[str, str]) -> Solution:
         """Assignments, breaks (only on carer-days with visits) and the unassigned visits."""
-        carers: dict[str, list[str]] = {}
-        starts: dict[str, int] = {}
+        starts: dict[str, dict[str, int]] = {}  # visit -> carer -> start
         breaks: dict[Key, int] = {}
         for key in sorted(self.stops):
             stops, timing = self.stops[key], self.timings[key]
             for stop, start in zip(stops, timing.starts):
-                carers.setdefault(stop.visit, []).append(key[0])
-                if starts.setdefault(stop.visit, start) != start:
-                    raise AssertionError(f"visit {stop.visit} starts differently for its carers")
+                starts.setdefault(stop.visit, {})[key[0]] = start
             if stops and timing.break_start is not None:
                 breaks[key] = timing.break_start
+        for visit, by_carer in starts.items():
+            if len(set(by_carer.values())) > 1 and not self.problem.visit(visit).staggered:
+                raise AssertionError(f"visit {visit} starts differently for its carers")
         assignments = {
-            visit: Placement(self.day_of[visit], starts[visit], tuple(sorted(who)))
-            for visit, who in sorted(carers.items())
+            visit: placement(self.day_of[visit], by_carer)
+            for visit, by_carer in sorted(starts.items())
         }
         return Solution(
             assignments=assignments, breaks=breaks, unassigned=dict(sorted(unassigned.items()))
         )
+
+
+def placement(day: int, starts: dict[str, int]) -> Placement:
+    """The placement of a visit whose carers start at `starts`: carers sorted; their own
+    starts listed only when they differ (a staggered visit), `start` then the first one."""
+    carers = tuple(sorted(starts))
+    own = tuple(starts[c] for c in carers)
+    if len(set(own)) == 1:
+        return Placement(day, own[0], carers)
+    return Placement(day, min(own), carers, own)
 
 
 def _restore(table: dict, key: str, value: object) -> None:

@@ -10,7 +10,9 @@ Candidates come in tiers, and the first tier with room wins, the cheapest insert
 
 So a route that is full only costs continuity when no carer the client already meets has
 room. A double-staffed visit needs two distinct carers at the same start: candidate starts
-are tried one by one and the two best carers at each start are paired.
+are tried one by one and the two best carers at each start are paired. With roles the pair
+must share them out (`Problem.roles_allow`); with a start gap the second role's carer is
+pinned at each gap of a grid over [min, max] after the first's start (`gap_grid`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hemplan.models.contract.instance import Visit
+from hemplan.models.contract.roles import gap_grid
 from hemplan.models.contract.start_windows import starts_inside
 from hemplan.solver.continuity.carer_days import CarerDays, Key
 from hemplan.solver.continuity.cover import CarerChoice
@@ -97,6 +100,8 @@ class Inserter:
         day = visit.day
         if (
             len(carers) != visit.staff_needed
+            or visit.staggered  # the past visit has one start; a gap needs two
+            or not self.routes.problem.roles_allow(visit, sorted(carers))
             or len(visit.days) != 1
             or not starts_inside(visit.start_windows, start)
             or (visit.locked_start is not None and visit.locked_start != start)
@@ -118,6 +123,10 @@ class Inserter:
 
     def _commit(self, visit: Visit, stop: RouteStop, chosen: list[Option]) -> None:
         for option in chosen:
+            self.routes.insert(option.carer, option.day, stop, option.insertion)
+
+    def _commit_roles(self, visit: Visit, chosen: list[tuple[Option, RouteStop]]) -> None:
+        for option, stop in chosen:
             self.routes.insert(option.carer, option.day, stop, option.insertion)
 
     def _key(self, option: Option) -> tuple:
@@ -149,6 +158,8 @@ class Inserter:
         return self._pair(visit, options)
 
     def _pair(self, visit: Visit, options: list[tuple[int, str, int]]) -> bool:
+        if visit.roles is not None or visit.staggered:
+            return self._pair_roles(visit, options)
         by_day: dict[int, list[tuple[int, str]]] = {}
         for tier, carer, day in options:
             by_day.setdefault(day, []).append((tier, carer))
@@ -181,6 +192,62 @@ class Inserter:
         _, start, pair = best
         self._commit(visit, self.routes.stop(visit, fixed=start), pair)
         return True
+
+    def _pair_roles(self, visit: Visit, options: list[tuple[int, str, int]]) -> bool:
+        """`_pair` for a visit with roles or a start gap: the first role's carer at each
+        candidate start, the second's at that start plus each gap, every ordered pair that
+        shares out the roles weighed (tiers, then added travel, then start and day)."""
+        by_day: dict[int, list[tuple[int, str]]] = {}
+        for tier, carer, day in options:
+            by_day.setdefault(day, []).append((tier, carer))
+        best: tuple[tuple, list[tuple[Option, RouteStop]]] | None = None
+        for day in sorted(by_day):
+            lefts = {carer: self._left_ends(visit, day, carer) for _, carer in by_day[day]}
+            able = [(tier, carer) for tier, carer in by_day[day] if lefts[carer]]
+            if len(able) < 2:
+                continue
+            for start in common_starts(visit, lefts.values(), START_STEP):
+                first_stop = self.routes.stop(visit, fixed=start)
+                firsts = self._at(day, able, first_stop)
+                if not firsts:
+                    continue
+                for gap in gap_grid(visit.start_gap):
+                    second_stop = (
+                        first_stop if gap == 0 else self.routes.partner_stop(visit, start + gap)
+                    )
+                    seconds = firsts if gap == 0 else self._at(day, able, second_stop)
+                    for a in firsts:
+                        for b in seconds:
+                            if a.carer == b.carer or not self.routes.problem.roles_allow(
+                                visit, [a.carer, b.carer], [start, start + gap]
+                            ):
+                                continue
+                            if any(c not in (a.carer, b.carer) for c in visit.locked_carers):
+                                continue
+                            key = (
+                                a.tier + b.tier,
+                                a.cost + b.cost,
+                                start,
+                                gap,
+                                day,
+                                self._key(a),
+                                self._key(b),
+                            )
+                            if best is None or key < best[0]:
+                                best = (key, [(a, first_stop), (b, second_stop)])
+        if best is None:
+            return False
+        self._commit_roles(visit, best[1])
+        return True
+
+    def _at(self, day: int, able: list[tuple[int, str]], stop: RouteStop) -> list[Option]:
+        """The cheapest insertion of `stop` (start pinned) into each able carer's route."""
+        found = []
+        for tier, carer in able:
+            ins = self.routes.best_insertion(carer, day, stop)
+            if ins is not None:
+                found.append(Option(tier, ins.extra_travel, carer, day, ins))
+        return found
 
     def _left_ends(self, visit: Visit, day: int, carer: str) -> list[int]:
         """Earliest starts of the visit in the carer's route (`routes.left_ends`); empty when

@@ -15,6 +15,7 @@ from hemplan.solver.continuity.model.assignment import add_candidates, add_locke
 from hemplan.solver.continuity.model.continuity import add_new_pairs
 from hemplan.solver.continuity.model.hint import add_hint
 from hemplan.solver.continuity.model.objective import objective_levels
+from hemplan.solver.continuity.model.roles import add_roles
 from hemplan.solver.continuity.model.routes import add_route
 from hemplan.solver.continuity.model.solve import lexicographic
 from hemplan.solver.continuity.model.staffing import add_staffing
@@ -64,7 +65,8 @@ def solve_neighbourhood(
     """
     current = solution.assignments
     model = cp_model.CpModel()
-    free_ids = sorted(free)
+    # one start variable per visit: a visit whose carers start apart stays as it is
+    free_ids = sorted(v for v in free if not problem.visit(v).staggered)
     serves = add_candidates(model, problem, allowed, free_ids)
     visits: dict[str, VisitVars] = {}
     for v_id in free_ids:
@@ -72,11 +74,12 @@ def solve_neighbourhood(
         visits[v_id] = add_visit(model, visit)
         add_staffing(model, visit, visits[v_id], serves)
         add_locked_carers(model, visit, visits[v_id], serves)
+        add_roles(model, problem, visit, visits[v_id], serves)
 
     start: dict[str, Start] = {v_id: visits[v_id].start for v_id in free_ids}
     fixed_on: dict[tuple[str, int], list[str]] = {}
     for v_id, p in current.items():
-        if v_id not in free:
+        if v_id not in start:
             start[v_id] = p.start
             for c_id in p.carers:
                 fixed_on.setdefault((c_id, p.day), []).append(v_id)
@@ -86,10 +89,10 @@ def solve_neighbourhood(
             problem,
             c,
             d,
-            sorted(fixed_on.get((c, d), []), key=lambda v: current[v].start),
+            sorted(fixed_on.get((c, d), []), key=lambda v: current[v].start_of(c)),
             [v for v in free_ids if (v, c, d) in serves],
             serves,
-            start,
+            _own_starts(start, current, c, fixed_on.get((c, d), [])),
         )
         for c, d in sorted({(c, d) for (_, c, d) in serves})
     ]
@@ -138,3 +141,12 @@ def solve_neighbourhood(
     return NeighbourhoodResult(
         placements, new_breaks, solved.status, solved.work, len(model.proto.variables)
     )
+
+
+def _own_starts(
+    start: dict[str, Start], current: dict[str, Placement], carer: str, fixed: list[str]
+) -> dict[str, Start]:
+    """The starts a carer's route sees: a fixed visit whose carers start apart at this
+    carer's own start (the same dict when there is none, the common case)."""
+    own = {v: current[v].start_of(carer) for v in fixed if current[v].starts}
+    return {**start, **own} if own else start

@@ -109,7 +109,7 @@ def _release(
             return False
         stop = pinned if partners or visit.locked_start is not None else routes.stop(visit)
         on_days = _that_day(day) if partners else routes.problem.fitting_days
-        unwanted = {carer, *barred, *partners}
+        unwanted = {carer, *barred, *partners, *_out_of_role(routes, visit, partners, stop)}
         found = _familiar_insertion(routes, on_days, visit, stop, unwanted, newcomer)
         if found is not None:
             routes.insert(found[0], found[1], stop, found[2])
@@ -118,6 +118,32 @@ def _release(
             return False
     routes.commit()
     return True
+
+
+def _out_of_role(routes: CarerDays, visit: Visit, partners: list[str], stop: RouteStop) -> set[str]:
+    """Carers who may not take the leaving carer's place beside `partners` (roles, a start
+    gap): the newcomer starts at the pinned stop's start, each partner at its own."""
+    if not partners or (visit.roles is None and not visit.staggered):
+        return set()
+    problem, day = routes.problem, routes.day_of.get(visit.id)
+    partner_starts = (
+        [
+            next(
+                t
+                for s, t in zip(routes.stops[(p, day)], routes.timings[(p, day)].starts)
+                if s.visit == visit.id
+            )
+            for p in partners
+        ]
+        if day is not None
+        else []
+    )
+    start = stop.fixed if stop.fixed is not None else 0
+    return {
+        c
+        for c in problem.eligible[visit.id]
+        if not problem.roles_allow(visit, [c, *partners], [start, *partner_starts])
+    }
 
 
 def _that_day(day: int) -> Days:

@@ -64,8 +64,11 @@ class NodeBudget:
 
 def repack(routes: CarerDays, visit: Visit, budget: NodeBudget) -> bool:
     """Put `visit` into the routes by re-packing the visits near it in time on one of its
-    days; True when done, else the routes are unchanged."""
+    days; True when done, else the routes are unchanged. A visit whose carers start apart
+    (a start gap) is left to the inserter: the packing tries common starts only."""
     problem = routes.problem
+    if visit.staggered:
+        return False
     for day in sorted(
         {d for c in problem.eligible.get(visit.id, []) for d in problem.fitting_days(c, visit)}
     ):
@@ -153,6 +156,7 @@ class _Packing:
                 if (
                     low <= start <= high
                     and v.staff_needed > 1
+                    and not v.staggered  # its carers' own starts stay as the inserter set them
                     and not v.locked_carers
                     and v.locked_start is None
                 ):
@@ -232,6 +236,8 @@ class _Packing:
                 for (a, first), (b, second) in combinations(ready, 2):
                     if any(c not in (a, b) for c in visit.locked_carers):
                         continue  # a partly locked double visit keeps its locked carer
+                    if not self.routes.problem.roles_allow(visit, [a, b]):
+                        continue
                     key = (
                         (a not in serving) + (b not in serving),
                         (a not in met) + (b not in met),

@@ -30,7 +30,7 @@ def add_hint(
         model.add_hint(lit, p is not None and p.day == day and c_id in p.carers)
     for r in routes:
         on_route = sorted(
-            (current[v].start, k)
+            (current[v].start_of(r.carer), k)
             for k, v in enumerate(r.nodes, start=1)
             if v in current and current[v].day == r.day and r.carer in current[v].carers
         )
@@ -45,7 +45,7 @@ def add_hint(
         rule = problem.carer(r.carer).shift_by_day[r.day].break_
         assert rule is not None  # a route has a break variable only when its shift has a break
         model.add_hint(r.break_start, b if b is not None else rule.earliest)
-        times = [current[r.nodes[k - 1]].start for k in order[1:-1]]
+        times = [current[r.nodes[k - 1]].start_of(r.carer) for k in order[1:-1]]
         for key, on_break in r.on_break.items():
             model.add_hint(
                 on_break, b is not None and key in used and _break_between(key, order, times, b)

@@ -28,6 +28,8 @@ def outside_travel(
         for carer in p.carers:
             if (carer, p.day) not in modelled:
                 staying.setdefault((carer, p.day), []).append(v_id)
+    for (carer, _), ids in staying.items():
+        ids.sort(key=lambda v: (current[v].start_of(carer), v))  # a staggered partner's own start
     return sum(route_travel(problem, carer, ids) for (carer, _), ids in staying.items())
 
 

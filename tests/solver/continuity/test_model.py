@@ -14,6 +14,7 @@ from hemplan.models.contract.instance import Instance
 from hemplan.solver.continuity.model.assignment import add_candidates, add_locked_carers, add_visit
 from hemplan.solver.continuity.model.continuity import add_new_pairs
 from hemplan.solver.continuity.model.objective import objective_levels
+from hemplan.solver.continuity.model.roles import add_roles
 from hemplan.solver.continuity.model.routes import add_route
 from hemplan.solver.continuity.model.solve import lexicographic
 from hemplan.solver.continuity.model.staffing import add_staffing
@@ -153,6 +154,32 @@ def test_both_carers_of_a_double_visit_come_on_the_same_day() -> None:
     s = built.serves
     assert with_fixed(built, s[("V", "A", 1)] == 1, s[("V", "B", 1)] == 1)
     assert not with_fixed(built, s[("V", "A", 0)] == 1, s[("V", "B", 1)] == 1)
+
+
+def test_a_visit_with_roles_needs_a_carer_holding_each_role_skills() -> None:
+    staff = [
+        {"id": "A", "skills": ["medication"], "shifts": [shift(0)]},
+        {"id": "B", "shifts": [shift(0)]},
+        {"id": "C", "shifts": [shift(0)]},
+    ]
+    roles = [{"skills": ["medication"]}, {"skills": []}]
+    inst = one_carer([visit("V", "K", 0, staff_needed=2, roles=roles)], staff)
+    built = build(inst, ["V"], routes=False)
+    add_roles(built.model, Problem.build(inst), inst.visits[0], built.visits["V"], built.serves)
+    lit = {c: built.serves[("V", c, 0)] for c in "ABC"}
+    served = built.visits["V"].served == 1
+    assert with_fixed(built, served, lit["A"] == 1, lit["B"] == 1)
+    assert not with_fixed(built, served, lit["B"] == 1, lit["C"] == 1)
+
+
+def test_a_visit_without_roles_adds_no_role_constraint() -> None:
+    staff = [{"id": c, "shifts": [shift(0)]} for c in ("B", "C")]
+    inst = one_carer([visit("V", "K", 0, staff_needed=2)], staff)
+    built = build(inst, ["V"], routes=False)
+    before = len(built.model.proto.constraints)
+    add_roles(built.model, Problem.build(inst), inst.visits[0], built.visits["V"], built.serves)
+    assert len(built.model.proto.constraints) == before
+    assert with_fixed(built, built.visits["V"].served == 1)
 
 
 # --- routes and circuits ------------------------------------------------------------------------
