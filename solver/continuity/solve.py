@@ -22,10 +22,11 @@ from dataclasses import dataclass, replace
 
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import SolverInfo
-from hemplan.solver.continuity.borrow import borrow_for_left_out
+from hemplan.solver.continuity.borrow import place_left_out
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
+from hemplan.solver.continuity.subteams import Split, split_big_team
 from hemplan.solver.continuity.travel_budget import budgeted_start, part_of, reference_plan
 from hemplan.solver.executors import Executor, Interrupted, make_executor
 from hemplan.solver.method import (
@@ -279,6 +280,9 @@ def solve(
     )
     parts = [p for p in parts if p.visits]
     increase = options.max_travel_increase
+    splits: list[Split] = []
+    if not options.allow_borrowing and increase is None:  # a budget is the whole team's
+        parts, splits = _split_big_teams(parts, options.seed)
     if increase is not None and reference is None:
         reference = reference_plan(instance, options, started)
     references = [
@@ -302,20 +306,23 @@ def solve(
         )
         outcomes = _solve_teams(executor, parts, references, job, on_progress)
 
-    solution = Solution.merged([o.solution for o in outcomes])
     interrupted = any(o.interrupted for o in outcomes)
+    plans, bounds = _rejoined(parts, outcomes, splits, options.seed, interrupted)
+    solution = Solution.merged(plans)
     if options.borrow_left_out and not options.allow_borrowing and not interrupted:
         whole = Problem.build(instance, allow_borrowing=True)  # judged with borrowing
-        solution = borrow_for_left_out(whole, solution, options.seed)
+        solution = place_left_out(whole, solution, options.seed)
     total = Score.combine([o.score for o in outcomes])
+    if splits or options.borrow_left_out:  # the plan differs from the teams' own: score it
+        total = replace(score(whole, solution, options.weights), over_budget=total.over_budget)
     objective = total.parts()
     if increase is None:  # the level is always 0 then: the schedule says what it always said
         del objective["over_budget"]
     info = SolverInfo(
         method=METHOD,
-        status=_status(outcomes),
+        status=_status(outcomes) if not splits else _split_status(outcomes),
         objective=objective,
-        bound={"distinct_carers": float(sum(o.bound for o in outcomes))},
+        bound={"distinct_carers": float(bounds)},
         seed=options.seed,
         workers=options.workers,
         options={"time_limit": options.time_limit, "allow_borrowing": options.allow_borrowing}
@@ -339,6 +346,60 @@ def _budget_record(increase: float, outcomes: list[TeamOutcome]) -> dict[str, fl
     the solver's travel measure)."""
     budget = sum(o.budget or 0 for o in outcomes)
     return {"max_travel_increase": increase, "travel_budget": budget}
+
+
+def _split_big_teams(parts: list[Instance], seed: int) -> tuple[list[Instance], list[Split]]:
+    """The parts with each big team replaced by its sub-teams (`continuity.subteams`), and
+    the splits made."""
+    planned: list[Instance] = []
+    splits: list[Split] = []
+    for part in parts:
+        split = split_big_team(part, seed)
+        if split is None:
+            planned.append(part)
+        else:
+            splits.append(split)
+            planned.extend(split.parts)
+    return planned, splits
+
+
+def _rejoined(
+    parts: list[Instance],
+    outcomes: list[TeamOutcome],
+    splits: list[Split],
+    seed: int,
+    interrupted: bool,
+) -> tuple[list[Solution], int]:
+    """The teams' plans, a split team's sub-team plans joined into one with the visits they
+    left out placed where any carer of the whole team has room; and the bound of the teams
+    as given (a sub-team's own bound is higher than its share of its team's)."""
+    of_split = {id(p): s for s in splits for p in s.parts}
+    plans: list[Solution] = []
+    bound = 0
+    joined: dict[int, list[Solution]] = {}
+    for part, outcome in zip(parts, outcomes, strict=True):
+        split = of_split.get(id(part))
+        if split is None:
+            plans.append(outcome.solution)
+            bound += outcome.bound
+        else:
+            joined.setdefault(id(split), []).append(outcome.solution)
+    for split in splits:
+        team = Problem.build(split.whole)
+        plan = Solution.merged(joined.get(id(split), []))
+        plans.append(plan if interrupted else place_left_out(team, plan, seed))
+        bound += team.bound
+    return plans, bound
+
+
+def _split_status(outcomes: list[TeamOutcome]) -> str:
+    """The status when big teams were planned as sub-teams: a sub-team at its own bound says
+    nothing of its team's, so AT_BOUND is not claimed."""
+    status = _status(outcomes)
+    if status != "AT_BOUND":
+        return status
+    ended = {o.ended for o in outcomes}
+    return "TIME_LIMIT" if "time" in ended else "WORK_LIMIT" if "work" in ended else "OPTIMAL"
 
 
 def _status(outcomes: list[TeamOutcome]) -> str:

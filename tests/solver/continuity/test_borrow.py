@@ -4,12 +4,10 @@ evaluator."""
 
 from __future__ import annotations
 
-import pytest
-
 from hemplan.models.contract.instance import Instance
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import instance_from_data
-from hemplan.solver.continuity.borrow import borrow_for_left_out
+from hemplan.solver.continuity.borrow import place_left_out
 from hemplan.solver.continuity.solve import solve
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.problem import Problem
@@ -67,10 +65,4 @@ def test_nothing_changes_when_nothing_is_left_out() -> None:
     instance = two_teams()
     district = Problem.build(instance, allow_borrowing=True)
     empty = Solution(assignments={}, breaks={}, unassigned={})
-    assert borrow_for_left_out(district, empty, 0) is empty
-
-
-def test_the_rescue_needs_the_borrowing_problem() -> None:
-    instance = two_teams()
-    with pytest.raises(ValueError, match="borrowing"):
-        borrow_for_left_out(Problem.build(instance), Solution({}, {}, {}), 0)
+    assert place_left_out(district, empty, 0) is empty
