@@ -15,6 +15,7 @@ from html import escape
 from hemplan.models.contract.instance import Instance
 from hemplan.models.evaluator import Evaluation
 from hemplan.models.evaluator.metrics import periods
+from hemplan.models.texts import ENGLISH, Texts
 
 SHADES = 5
 
@@ -23,8 +24,15 @@ def _shade(count: int, top: int) -> str:
     return f"h{max(1, round(SHADES * count / top))}" if count else ""
 
 
-def continuity_tables(instance: Instance, evaluation: Evaluation, classes: dict[str, str]) -> str:
-    """One heat-map table per team, from the evaluator's per-client continuity."""
+def continuity_tables(
+    instance: Instance,
+    evaluation: Evaluation,
+    classes: dict[str, str],
+    texts: Texts = ENGLISH,
+) -> str:
+    """One heat-map table per team, from the evaluator's per-client continuity (its words in
+    the language of `texts`)."""
+    t = texts.t
     spans = periods(instance.horizon.days)
     tables = []
     for team in instance.teams:
@@ -42,9 +50,10 @@ def continuity_tables(instance: Instance, evaluation: Evaluation, classes: dict[
         met = {carer for c in clients for carer in evaluation.clients[c.id].visits_by_carer}
         own = sorted(s.id for s in instance.staff if s.team == team.id)
         carers = own + sorted(met - set(own))
+        days_met = "distinct carers met 07:00-22:00 on days {first}-{last}"
         period_heads = "".join(
-            f'<th title="distinct carers met 07:00-22:00 on days {s.start}-{s.stop - 1}">'
-            f"14d #{k + 1}</th>"
+            f'<th title="{escape(t(days_met, first=s.start, last=s.stop - 1))}">'
+            f"{escape(t('14d #{k}', k=k + 1))}</th>"
             for k, s in enumerate(spans)
         )
         carer_heads = "".join(
@@ -62,7 +71,7 @@ def continuity_tables(instance: Instance, evaluation: Evaluation, classes: dict[
                 f'<td class="{"pop" if pop else "out"}">{n}</td>'
                 for n, pop in zip(entry.daytime_per_period, entry.in_indicator_population)
             )
-            share = f"{entry.contact_share:.0%}" if entry.contact_share is not None else "-"
+            share = texts.percent(entry.contact_share, 0)
             excess = " over" if entry.distinct > entry.lower_bound else ""
             cells = "".join(
                 f'<td class="{_shade(counts.get(c, 0), top)}'
@@ -71,9 +80,9 @@ def continuity_tables(instance: Instance, evaluation: Evaluation, classes: dict[
             )
             wishes = []
             if client.contact_carer:
-                wishes.append(f"contact {client.contact_carer}")
+                wishes.append(t("contact {carer}", carer=client.contact_carer))
             if client.preferred_carers:
-                wishes.append(f"prefers {', '.join(client.preferred_carers)}")
+                wishes.append(t("prefers {carers}", carers=", ".join(client.preferred_carers)))
             rows.append(
                 f'<tr><th class="client"><span class="sw {classes[client.id]}"></span>'
                 f"{escape(client.name or client.id)} <small>{escape(client.id)}</small>"
@@ -85,10 +94,14 @@ def continuity_tables(instance: Instance, evaluation: Evaluation, classes: dict[
             )
         tables.append(
             f"<h3>{escape(team.name or team.id)} <small>{escape(team.id)}</small></h3>"
-            f'<div class="scroll"><table class="heat"><thead><tr><th>client</th><th>visits</th>'
-            f'<th title="distinct carers over the horizon">carers</th>'
-            f'<th title="fewest carers who could serve the client (lower bound)">bound</th>'
-            f'{period_heads}<th title="share of visits by the most frequent carer">contact</th>'
+            f'<div class="scroll"><table class="heat"><thead><tr><th>{escape(t("client"))}</th>'
+            f"<th>{escape(t('visits'))}</th>"
+            f'<th title="{escape(t("distinct carers over the horizon"))}">'
+            f"{escape(t('carers'))}</th>"
+            f'<th title="{escape(t("fewest carers who could serve the client (lower bound)"))}">'
+            f"{escape(t('bound'))}</th>{period_heads}"
+            f'<th title="{escape(t("share of visits by the most frequent carer"))}">'
+            f"{escape(t('contact'))}</th>"
             f"{carer_heads}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
     return "".join(tables)

@@ -317,6 +317,6 @@ def report_page(
         f"{print_all}{map_defs(instance, frames)}{sections}</section>"
         f'<section id="continuity"><h2>{escape(t("Continuity per client"))}</h2>'
         f'<p class="legend">{escape(t(CONTINUITY_LEGEND))}</p>'
-        f"{continuity_tables(instance, evaluation, classes)}</section>"
+        f"{continuity_tables(instance, evaluation, classes, texts)}</section>"
         f"<script>{SCRIPT}</script></body></html>\n"
     )
