@@ -46,8 +46,9 @@ BUNDLED = [
     "district-pool-28d",
     "city-14d",
     "rural-14d",
+    "group-14d",
 ]
-FAST = {"tiny", "team-14d", "rural-14d"}
+FAST = {"tiny", "team-14d", "rural-14d", "group-14d"}
 
 
 def commands(path: Path) -> dict[str, list[str]]:
