@@ -46,6 +46,7 @@ WORK_PER_SECOND = (
     0.3  # CP-SAT deterministic time granted per second of budget (calibrated, see RESULTS.md)
 )
 OPENING_SHARE = 0.4  # share of the search time shared evenly before the rest goes by need
+SUB_TEAM_SHARE = 0.6  # with big teams planned as sub-teams: their share of the search time
 UNSERVED_NEED = 10  # a visit left out weighs as much as this many carers above the bounds
 
 
@@ -293,8 +294,10 @@ def solve(
     with make_executor(options.executor, options.scheduler, workers) as executor:
         epoch = time.time() - time.monotonic()  # TeamJob times are epoch seconds (see TeamJob)
         end = search_deadline(started, instance, options, options.allow_borrowing)
+        # with sub-teams, the rest of the search time goes to their whole groups afterwards
+        teams_end = end if not splits else started + SUB_TEAM_SHARE * (end - started)
         job = TeamJob(
-            epoch + end,
+            epoch + teams_end,
             len(parts),
             max(1, min(executor.slots, len(parts))),
             options.work_limit,
@@ -307,7 +310,9 @@ def solve(
         outcomes = _solve_teams(executor, parts, references, job, on_progress)
 
     interrupted = any(o.interrupted for o in outcomes)
-    plans, bounds = _rejoined(parts, outcomes, splits, options.seed, interrupted)
+    plans, bounds = _rejoined(
+        parts, outcomes, splits, replace(job, end=epoch + end), interrupted, on_progress
+    )
     solution = Solution.merged(plans)
     if options.borrow_left_out and not options.allow_borrowing and not interrupted:
         whole = Problem.build(instance, allow_borrowing=True)  # judged with borrowing
@@ -367,12 +372,14 @@ def _rejoined(
     parts: list[Instance],
     outcomes: list[TeamOutcome],
     splits: list[Split],
-    seed: int,
+    job: TeamJob,
     interrupted: bool,
+    on_progress: Callable[[Progress], None],
 ) -> tuple[list[Solution], int]:
     """The teams' plans, a split team's sub-team plans joined into one with the visits they
-    left out placed where any carer of the whole team has room; and the bound of the teams
-    as given (a sub-team's own bound is higher than its share of its team's)."""
+    left out placed where any carer of the whole team has room, then searched again as the
+    whole group (`_whole_group`); and the bound of the teams as given (a sub-team's own bound
+    is higher than its share of its team's)."""
     of_split = {id(p): s for s in splits for p in s.parts}
     plans: list[Solution] = []
     bound = 0
@@ -384,12 +391,50 @@ def _rejoined(
             bound += outcome.bound
         else:
             joined.setdefault(id(split), []).append(outcome.solution)
-    for split in splits:
+    for index, split in enumerate(splits):
         team = Problem.build(split.whole)
         plan = Solution.merged(joined.get(id(split), []))
-        plans.append(plan if interrupted else place_left_out(team, plan, seed))
+        if not interrupted:
+            plan = place_left_out(team, plan, job.seed)
+            plan = _whole_group(team, plan, job, len(splits) - index, on_progress)
+        plans.append(plan)
         bound += team.bound
     return plans, bound
+
+
+def _whole_group(
+    team: Problem,
+    plan: Solution,
+    job: TeamJob,
+    groups_left: int,
+    on_progress: Callable[[Progress], None],
+) -> Solution:
+    """The joined plan of a big team searched again over the whole group, in this process:
+    the sub-teams made small circles of carers with short routes, and the whole group's
+    neighbourhoods now merge circles where a client meets carers of two (measured on
+    group-14d: 268 pairs -> 244 at the same travel, benchmarks/RESULTS.md). Its budget: the
+    time left shared by the groups still to search, and one team's work limit."""
+    seconds = max(0.0, job.end - time.time()) / max(1, groups_left)
+    work = job.work_limit if job.work_limit is not None else seconds * WORK_PER_SECOND
+    best = [plan]
+
+    def improved(s: Solution, value: Score) -> None:
+        best[0] = s
+        on_progress(Progress(time.time() - job.started, team.name, value, team.bound, False))
+
+    try:
+        best[0], _ = improve(
+            team,
+            plan,
+            Budget(work, time.monotonic() + seconds),
+            job.seed + 2,  # neither round's neighbourhoods again
+            SearchSettings(weights=job.weights),
+            lambda: False,
+            improved,
+        )
+    except KeyboardInterrupt:  # Ctrl-C: the best plan so far stands
+        pass
+    return best[0]
 
 
 def _split_status(outcomes: list[TeamOutcome]) -> str:
