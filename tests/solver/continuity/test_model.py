@@ -18,6 +18,7 @@ from hemplan.solver.continuity.model.roles import add_roles
 from hemplan.solver.continuity.model.routes import add_route
 from hemplan.solver.continuity.model.solve import lexicographic
 from hemplan.solver.continuity.model.staffing import add_staffing
+from hemplan.solver.continuity.model.tardiness import add_tardiness
 from hemplan.solver.continuity.model.times import Start
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
 from hemplan.solver.continuity.model.weeks import add_week_repeats
@@ -25,7 +26,7 @@ from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights
 from hemplan.solver.solution import Placement
 from hemplan.solver.travel import travel_times
-from tests.small_instances import shift, small, visit
+from tests.small_instances import late_carer, shift, small, visit
 
 HOME = {"lat": 62.392, "lon": 17.304}  # every client lives here: no travel between visits
 
@@ -130,6 +131,40 @@ def test_a_locked_carer_serves_the_visit_whenever_it_is_served() -> None:
     assert not with_fixed(
         built, served == 1, built.serves[("V", "A", 0)] == 0, built.serves[("V", "B", 0)] == 1
     )
+
+
+def test_a_soft_window_allows_a_start_up_to_its_lateness_and_prices_each_late_minute() -> None:
+    """V may start 08:00-09:00, up to 30 minutes late; its carer works from 09:20."""
+    inst = late_carer(30)
+    built = build(inst, ["V"])
+    [late] = add_tardiness(built.model, Problem.build(inst), ["V"], built.visits)
+    start, served = built.visits["V"].start, built.visits["V"].served == 1
+    assert with_fixed(built, served, start == 9 * 60 + 20, late == 20)
+    assert not with_fixed(built, served, start == 9 * 60 + 20, late <= 19)
+    assert with_fixed(built, served, start == 9 * 60 + 30)
+    assert not with_fixed(built, start == 9 * 60 + 31)
+
+
+def test_a_start_in_a_later_window_is_not_late() -> None:
+    """Windows 08:00-09:00 and 09:15-10:00, 30 minutes late allowed: 09:20 lies in the second."""
+    windows = {"windows": [["08:00", "09:00"], ["09:15", "10:00"]], "lateness": {"max": 30}}
+    raw = visit("V", "K", 0, **windows)
+    del raw["window"]
+    inst = one_carer([raw])
+    built = build(inst, ["V"])
+    [late] = add_tardiness(built.model, Problem.build(inst), ["V"], built.visits)
+    start, served = built.visits["V"].start, built.visits["V"].served == 1
+    assert with_fixed(built, served, start == 9 * 60 + 20, late == 0)
+    assert with_fixed(built, served, start == 9 * 60 + 10, late == 10)
+    assert not with_fixed(built, served, start == 9 * 60 + 10, late <= 9)
+
+
+def test_hard_windows_add_no_tardiness() -> None:
+    inst = late_carer(None)
+    built = build(inst, ["V"], routes=False)
+    before = len(built.model.proto.constraints)
+    assert add_tardiness(built.model, Problem.build(inst), ["V"], built.visits) == []
+    assert len(built.model.proto.constraints) == before
 
 
 # --- staffing and double staffing ---------------------------------------------------------------
