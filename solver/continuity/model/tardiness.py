@@ -16,9 +16,9 @@ from hemplan.solver.problem import Problem
 
 def add_tardiness(
     model: cp_model.CpModel, problem: Problem, free_ids: list[str], visits: dict[str, VisitVars]
-) -> list[cp_model.LinearExprT]:
+) -> list[cp_model.LinearExpr]:
     """Per freed visit with soft windows, its late minutes times its carers (served only)."""
-    terms: list[cp_model.LinearExprT] = []
+    terms: list[cp_model.LinearExpr] = []
     for v_id in free_ids:
         visit = problem.visit(v_id)
         if visit.lateness is None:
