@@ -10,6 +10,8 @@ allowed in the source at a cost) is a soft window: `lateness` reaches to the shi
 the limit cannot bind (no start that late can still finish within the shift), and every
 carer's late minute is tardiness, as each service's is in the source.
 
+The time scale fits the routes' end (the depot copy's window end, 1000 units: 1 minute per
+unit), not the depot's opening hours (600), so a late route may run as long as in the source.
 The set's objective is (travel + total tardiness + largest tardiness) / 3: travel exactly
 from the source matrix, tardiness from the evaluator's metrics over the time scale (exact, as
 the set's times are whole numbers and the scale is whole).
@@ -68,7 +70,7 @@ def convert(path: Path) -> Converted:
     )
     xs, ys, early, late = _flat(b["x"]), _flat(b["y"]), _flat(b["e"]), _flat(b["l"])
     name = path.name.split("__")[0]
-    scale = time_scale(late[0])
+    scale = time_scale(late[-1])  # the routes' end (the depot copy's l), so no route is cut
     data = skeleton(name, 1, planar(xs[0], ys[0]), [f"s{s + 1}" for s in range(services)])
     shift = {"day": 0, "start": up(early[0], scale), "end": down(late[-1], scale)}
     for k, row in enumerate(b["a"]):

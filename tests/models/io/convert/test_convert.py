@@ -298,10 +298,12 @@ def test_mankowska_sample_maps_skills_and_double_service(tmp_path: Path) -> None
         (frozenset({"s1"}), frozenset({"s2"})),
         None,  # simultaneous: the carers start together
     )
-    assert (double.window.earliest, double.window.latest, double.duration) == (200, 600, 60)
-    assert instance.visit_by_id["V1-s1"].duration == 40
-    # tardiness: any start within the shift (00:00-24:00) is allowed, at a cost
-    assert all(v.allowed_starts[-1][1] == 1440 for v in instance.visits)
+    assert (double.window.earliest, double.window.latest, double.duration) == (100, 300, 30)
+    assert instance.visit_by_id["V1-s1"].duration == 20
+    # a minute per source unit: the routes end by the depot copy's 1000; tardiness: any start
+    # within the shift is allowed, at a cost
+    assert instance.staff[0].shifts[0].end == 1000
+    assert all(v.allowed_starts[-1][1] == 1000 for v in instance.visits)
     schedule, evaluation = _solve(instance)
     assert evaluation.metrics.unassigned_mandatory == 0
     distance, _ = exact_route_cost(schedule, instance, converted)
@@ -317,17 +319,15 @@ def test_mankowska_keeps_a_double_service_gap_rounded_inwards(tmp_path: Path) ->
     instance = write_converted(
         SETS["mankowska"](_sample(tmp_path, "Z2__s.txt", gapped)), tmp_path / "z2.json"
     )
-    assert instance.visit_by_id["V3-s1-s2"].start_gap == (3, 8)  # 1.5 and 4.2 units of 2 min
+    assert instance.visit_by_id["V3-s1-s2"].start_gap == (2, 4)  # 1.5 and 4.2 units of 1 min
 
 
-def _double_plan(instance: Instance, start: int, second: int | None = None) -> Schedule:
-    """V1-s1 by K1 and V2-s2 by K2 at 08:00 (source 240), then V3 by both at `start`
-    (K2 at `second` when given)."""
-    starts = None if second is None else [start, second]
+def _double_plan(instance: Instance, start: int) -> Schedule:
+    """V1-s1 by K1 and V2-s2 by K2 at minute (source unit) 60, then V3 by both at `start`."""
     assignments = [
         Assignment(visit="V1-s1", day=0, start=60, carers=["K1"]),
         Assignment(visit="V2-s2", day=0, start=60, carers=["K2"]),
-        Assignment(visit="V3-s1-s2", day=0, start=start, carers=["K1", "K2"], starts=starts),
+        Assignment(visit="V3-s1-s2", day=0, start=start, carers=["K1", "K2"]),
     ]
     return assemble_schedule(Problem.build(instance), assignments, {}, [])
 
@@ -338,10 +338,10 @@ def test_mankowska_objective_is_a_third_of_travel_tardiness_and_the_largest(
     converted = SETS["mankowska"](_sample(tmp_path, "Z1__sample.txt", MANKOWSKA))
     instance = write_converted(converted, tmp_path / "z1.json")
     travel = 2 * (10 + 10 + 14.142136)  # each carer: office, its own client, N3, office
-    on_time = _double_plan(instance, 240)
+    on_time = _double_plan(instance, 120)
     assert evaluate(instance, on_time).violations == []
     assert converted.objective(on_time, instance).value == pytest.approx(travel / 3)
-    late = _double_plan(instance, 640)  # source 320, 20 units after l = 300, for each carer
+    late = _double_plan(instance, 320)  # 20 units after l = 300, for each carer
     assert evaluate(instance, late).violations == []
     objective = converted.objective(late, instance)
     assert objective.value == pytest.approx((travel + 2 * 20 + 20) / 3)
@@ -551,7 +551,7 @@ def test_mankowska_public_file_keeps_every_double_service_and_its_gap(tmp_path: 
     for node in doubles:
         gap = two[f"N{node}"].start_gap
         mind, maxd = _column(blocks["mind"])[node], _column(blocks["maxd"])[node]
-        assert gap == (math.ceil(2 * mind), math.floor(2 * maxd))  # scale 2 min per unit
+        assert gap == (math.ceil(mind), math.floor(maxd))  # 1 minute per unit
         assert len(two[f"N{node}"].slot_skills) == 2
     assert len(instance.visits) == len(instance.clients)  # one visit per patient
     assert all(v.lateness is not None for v in instance.visits)
