@@ -44,9 +44,11 @@ def objective_levels(
     start: dict[str, cp_model.IntVar | int],
     weights: Weights,
     outside_travel: int = 0,
+    second_starts: dict[str, cp_model.IntVar] | None = None,
 ) -> Levels:
     """Heads and minutes of the step, weighted. `outside_travel`: with a travel budget, the
-    travel of the routes the step does not model (`model.travel_budget.outside_travel`)."""
+    travel of the routes the step does not model (`model.travel_budget.outside_travel`);
+    `second_starts`: the second role's start of each freed visit whose carers start apart."""
     instance = problem.instance
     not_preferred = _not_preferred(problem, serves)
     unserved_m = [
@@ -72,7 +74,11 @@ def objective_levels(
         if weights.workload
         else []
     )
-    late = add_tardiness(model, problem, free_ids, visits) if weights.tardiness else []
+    late = (
+        add_tardiness(model, problem, free_ids, visits, second_starts or {})
+        if weights.tardiness
+        else []
+    )
     repeats = (
         add_week_repeats(model, problem, current, set(free_ids), serves) if weights.week else []
     )

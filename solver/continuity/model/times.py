@@ -76,8 +76,9 @@ def route_times(
         s if isinstance(s := start[v.id], int) else v.allowed_starts[0][0] for v in visits
     ]
     lst = [carer.shift_by_day[day].end] + [  # soft windows: the latest start with lateness
-        s if isinstance(s := start[v.id], int) else v.allowed_starts[-1][1] for v in visits
-    ]
+        s if isinstance(s := start[v.id], int) else v.allowed_starts[-1][1] + v.start_gap[1]
+        for v in visits
+    ]  # a second role starts up to the gap's max later
     return RouteTimes(
         carer.shift_by_day[day],
         places,

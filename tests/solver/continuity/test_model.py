@@ -18,6 +18,7 @@ from hemplan.solver.continuity.model.roles import add_roles
 from hemplan.solver.continuity.model.routes import add_route
 from hemplan.solver.continuity.model.solve import lexicographic
 from hemplan.solver.continuity.model.staffing import add_staffing
+from hemplan.solver.continuity.model.stagger import add_stagger
 from hemplan.solver.continuity.model.tardiness import add_tardiness
 from hemplan.solver.continuity.model.times import Start
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
@@ -215,6 +216,60 @@ def test_a_visit_without_roles_adds_no_role_constraint() -> None:
     add_roles(built.model, Problem.build(inst), inst.visits[0], built.visits["V"], built.serves)
     assert len(built.model.proto.constraints) == before
     assert with_fixed(built, built.visits["V"].served == 1)
+
+
+def staggered(gap: tuple[int, int], **extra: object) -> tuple[Instance, Built]:
+    """V (08:00-09:00 unless told, 30 min) needs a nurse (A) and any carer (B, C), the second
+    role starting `gap` minutes after the first; the stagger family built on it."""
+    staff = [
+        {"id": "A", "skills": ["medication"], "shifts": [shift(0)]},
+        {"id": "B", "shifts": [shift(0)]},
+        {"id": "C", "shifts": [shift(0)]},
+    ]
+    roles = [{"skills": ["medication"]}, {"skills": []}]
+    gap_ = {"min": gap[0], "max": gap[1]}
+    inst = one_carer([visit("V", "K", 0, staff_needed=2, roles=roles, gap=gap_, **extra)], staff)
+    return inst, build(inst, ["V"], routes=False)
+
+
+def test_the_second_role_starts_within_the_gap_after_the_first() -> None:
+    inst, built = staggered((10, 20))
+    s = add_stagger(
+        built.model, Problem.build(inst), inst.visits[0], built.visits["V"], built.serves
+    )
+    start, served = built.visits["V"].start, built.visits["V"].served == 1
+    assert with_fixed(built, served, start == 8 * 60, s.second == 8 * 60 + 15)
+    assert not with_fixed(built, served, start == 8 * 60, s.second == 8 * 60 + 21)
+    assert not with_fixed(built, served, start == 8 * 60, s.second == 8 * 60 + 9)
+
+
+def test_each_carer_starts_at_its_role_start_and_only_a_nurse_takes_the_nurse_role() -> None:
+    inst, built = staggered((20, 20), window={"earliest": "08:00", "latest": "08:00"})
+    s = add_stagger(
+        built.model, Problem.build(inst), inst.visits[0], built.visits["V"], built.serves
+    )
+    lit = {c: built.serves[("V", c, 0)] for c in "ABC"}
+    pair = [built.visits["V"].served == 1, lit["A"] == 1, lit["B"] == 1]
+    assert with_fixed(built, *pair, s.own["A"] == 8 * 60, s.own["B"] == 8 * 60 + 20)
+    assert not with_fixed(built, *pair, s.own["B"] == 8 * 60)  # B cannot be the nurse
+    assert not with_fixed(built, built.visits["V"].served == 1, lit["B"] == 1, lit["C"] == 1)
+
+
+def test_a_late_second_role_is_priced_by_its_own_start() -> None:
+    """Window 08:00-08:00 with 30 minutes of lateness, gap 20: on time, the second role's
+    carer is still 20 minutes late."""
+    inst, built = staggered(
+        (20, 20), window={"earliest": "08:00", "latest": "08:00"}, lateness={"max": 30}
+    )
+    s = add_stagger(
+        built.model, Problem.build(inst), inst.visits[0], built.visits["V"], built.serves
+    )
+    problem = Problem.build(inst)
+    [late] = add_tardiness(built.model, problem, ["V"], built.visits, {"V": s.second})
+    start, served = built.visits["V"].start, built.visits["V"].served == 1
+    assert with_fixed(built, served, start == 8 * 60, late == 20)
+    assert not with_fixed(built, served, start == 8 * 60, late <= 19)
+    assert with_fixed(built, served, start == 8 * 60 + 5, late == 5 + 25)
 
 
 # --- routes and circuits ------------------------------------------------------------------------
