@@ -1,5 +1,5 @@
-"""The `--weights travel=10,arrival=5,workload=1` option of `solve` and `replan`: the cost's
-exchange rates."""
+"""The `--weights travel=10,arrival=5,workload=1,tardiness=10` option of `solve` and `replan`:
+the cost's exchange rates."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from hemplan.solver.score import Weights
 
 HELP = (
     "Exchange rates of the cost, in tenths per minute: travel, arrival (deviation from a recurring "
-    "visit's usual start) and workload (deviation from a carer's fair share), e.g. "
-    "travel=10,arrival=0. Unserved visits, carers per client, the worst client and preferred "
-    "carers always come first. Default: travel=10,arrival=5,workload=1."
+    "visit's usual start), workload (deviation from a carer's fair share) and tardiness (a "
+    "carer starting after the window, soft windows only), e.g. travel=10,arrival=0. Unserved "
+    "visits, carers per client, the worst client and preferred carers always come first. "
+    "Default: travel=10,arrival=5,workload=1,tardiness=10."
 )
 
 

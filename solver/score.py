@@ -8,9 +8,15 @@ look-back counting `known_share` per cent of a new one: see `pair_cost`), the wo
 excess over its lower bound, visits not done by a preferred carer (and with a stable week,
 visits not done by the carers of the week before). Then one weighted *cost* trades minutes
 against minutes: travel, arrival-time deviation (the same recurring visit at about the same time
-every day) and workload deviation (each carer's visit minutes against a share of the team's
-work in proportion to paid time). A strict order there would buy one minute of punctuality
+every day), workload deviation (each carer's visit minutes against a share of the team's
+work in proportion to paid time) and, with soft windows, tardiness (minutes each carer starts
+after the window's latest). A strict order there would buy one minute of punctuality
 with any amount of travel, which no planner wants; the weights say the exchange rate.
+
+Tardiness is a cost, not a level above continuity: the client agreed to the lateness the
+visit's `lateness` allows (the limit itself stays hard), so within it a planner trades late
+minutes against travel minutes, one for one by default, as the published routing sets with
+soft windows do; it never buys a new carer for the client.
 """
 
 from __future__ import annotations
@@ -43,11 +49,17 @@ class Weights:
     travel: int = 10
     arrival: int = 5
     workload: int = 1
+    tardiness: int = 10  # a minute a carer starts late (soft windows), as a minute of travel
 
     def cost_weights(self) -> dict[str, int]:
         """The exchange rates a user may set (`hemplan solve --weights`): the levels above them
         are an order, not a trade, and stay as they are."""
-        return {"travel": self.travel, "arrival": self.arrival, "workload": self.workload}
+        return {
+            "travel": self.travel,
+            "arrival": self.arrival,
+            "workload": self.workload,
+            "tardiness": self.tardiness,
+        }
 
     def as_option(self) -> str:
         """The exchange rates as `--weights` takes them, for the schedule's record of its
@@ -72,9 +84,12 @@ class Score:
     travel: int
     arrival_deviation: int
     workload_deviation: int
+    tardiness: int = 0  # minutes carers start late (soft windows); 0 with hard windows
 
     def parts(self) -> dict[str, float]:
-        return {k: float(v) for k, v in self.__dict__.items()}
+        """The fields by name; tardiness only when there is some, so a plan with hard windows
+        records the objective it always did."""
+        return {k: float(v) for k, v in self.__dict__.items() if k != "tardiness" or v}
 
     @staticmethod
     def combine(scores: list[Score]) -> Score:
@@ -92,6 +107,7 @@ class Score:
             travel=sum(s.travel for s in scores),
             arrival_deviation=sum(s.arrival_deviation for s in scores),
             workload_deviation=sum(s.workload_deviation for s in scores),
+            tardiness=sum(s.tardiness for s in scores),
         )
 
 
@@ -166,6 +182,16 @@ def arrival_deviation(problem: Problem, solution: Solution) -> int:
     return total
 
 
+def solution_tardiness(problem: Problem, solution: Solution) -> int:
+    """Minutes each carer starts a visit with soft windows after the window's latest start."""
+    total = 0
+    for visit_id, p in solution.assignments.items():
+        visit = problem.visit(visit_id)
+        if visit.lateness is not None:
+            total += sum(visit.tardiness(p.start_of(c)) for c in p.carers)
+    return total
+
+
 def carer_loads(problem: Problem, solution: Solution) -> dict[str, int]:
     """Visit minutes per carer in the solution."""
     load = {c.id: 0 for c in problem.instance.staff}
@@ -201,6 +227,7 @@ def score(
     minutes = solution_travel(problem, solution)
     late = arrival_deviation(problem, solution)
     uneven = workload_deviation(problem, solution)
+    tardy = solution_tardiness(problem, solution)
     return Score(
         unassigned_mandatory=sum(v.priority == "mandatory" for v in unserved),
         unassigned_deferrable=sum(v.priority == "deferrable" for v in unserved),
@@ -210,8 +237,12 @@ def score(
         worst_excess=max((len(met[c]) - bounds.get(c, 0) for c in met), default=0),
         not_preferred=not_preferred,
         not_repeated=not_repeated(problem, solution) if weights.week else 0,
-        cost=weights.travel * minutes + weights.arrival * late + weights.workload * uneven,
+        cost=weights.travel * minutes
+        + weights.arrival * late
+        + weights.workload * uneven
+        + weights.tardiness * tardy,
         travel=minutes,
         arrival_deviation=late,
         workload_deviation=uneven,
+        tardiness=tardy,
     )

@@ -128,3 +128,18 @@ def two_roles(
         days=1,
         skills=["nurse"],
     )
+
+
+def late_carer(lateness: int | None, staff_needed: int = 1) -> Instance:
+    """Visit V of client K (at the office: no travel) may start 08:00-09:00, 30 minutes; its
+    only carers' shift starts at 09:20, so they can come 20 minutes late. With `lateness` the
+    window is soft up to that many minutes; without it, hard."""
+    extra: dict[str, Any] = {"staff_needed": staff_needed}
+    if lateness is not None:
+        extra["lateness"] = {"max": lateness}
+    return small(
+        [{"id": c, "shifts": [shift(0, "09:20", "16:00")]} for c in ["A", "B"][:staff_needed]],
+        [{"id": "K"}],
+        [visit("V", "K", 0, "08:00", "09:00", **extra)],
+        days=1,
+    )

@@ -25,7 +25,13 @@ from pydantic import (
 from hemplan.models.contract.clock import MINUTES_PER_DAY, ClockTime, format_clock, parse_clock
 from hemplan.models.contract.problems import field_error
 from hemplan.models.contract.roles import SlotSkills
-from hemplan.models.contract.start_windows import StartWindows, starts_inside, windows_text
+from hemplan.models.contract.start_windows import (
+    StartWindows,
+    extend_windows,
+    lateness_of,
+    starts_inside,
+    windows_text,
+)
 
 TravelMode = Literal["walk", "bike", "car"]
 TRAVEL_MODES: tuple[TravelMode, ...] = ("walk", "bike", "car")
@@ -184,6 +190,13 @@ class StartGap(StrictModel):
         return self
 
 
+class Lateness(StrictModel):
+    """Soft windows: a start may fall up to `max` minutes after a window's latest start, each
+    late minute priced as tardiness. Without it the windows are hard."""
+
+    max: PositiveInt = Field(le=24 * 60)
+
+
 def _window_or_windows(schema: dict[str, Any]) -> None:
     """The JSON schema says what the validator does: `window` or `windows`, or both."""
     schema["required"] = [name for name in schema.get("required", []) if name != "window"]
@@ -200,7 +213,10 @@ class VisitFields(StrictModel):
 
     `roles` describes each carer's part of a double-staffed visit (skills beyond `skills`,
     which every carer needs), `gap` the minutes from the first role's start to the second's;
-    `slot_skills` and `start_gap` are what every reader asks, with or without them."""
+    `slot_skills` and `start_gap` are what every reader asks, with or without them.
+
+    `lateness` makes the windows soft: `allowed_starts` (the windows each reaching `max`
+    minutes further) is where a start may fall, `tardiness` what a start costs."""
 
     client: str
     service: str = ""
@@ -211,6 +227,7 @@ class VisitFields(StrictModel):
     skills: list[str] = []
     roles: list[Role] | None = None
     gap: StartGap | None = None
+    lateness: Lateness | None = None
     priority: Priority = "mandatory"
     notes: str = ""
 
@@ -298,6 +315,21 @@ class VisitFields(StrictModel):
             return tuple((earliest, latest) for earliest, latest in self.windows)
         return ((self.window.earliest, self.window.latest),)
 
+    @property
+    def late_allowance(self) -> int:
+        """Minutes a start may fall after a window's latest start (0: hard windows)."""
+        return self.lateness.max if self.lateness is not None else 0
+
+    @cached_property
+    def allowed_starts(self) -> StartWindows:
+        """Where a start may fall: the start windows, each reaching `late_allowance` minutes
+        further (merged where they then meet); the start windows themselves when hard."""
+        return extend_windows(self.start_windows, self.late_allowance)
+
+    def tardiness(self, start: int) -> int:
+        """Minutes a start at `start` falls after its window's latest start (0 when hard)."""
+        return lateness_of(self.start_windows, start) if self.lateness is not None else 0
+
 
 class Visit(VisitFields):
     """One occasion at a client's home on `day` (or any day up to `last_day`)."""
@@ -321,7 +353,7 @@ class Visit(VisitFields):
         if len(set(self.locked_carers)) != len(self.locked_carers):
             raise field_error("locked_carers", "locked_carers names the same carer twice")
         if self.locked_start is not None and not starts_inside(
-            self.start_windows, self.locked_start
+            self.allowed_starts, self.locked_start
         ):
             raise field_error(
                 "locked_start",

@@ -119,6 +119,10 @@ class Metrics(StrictModel):
     paid_shift_minutes: int = 0
     client_time_share: float | None = None
     borrowed_visits: int = 0
+    # soft windows (visits with `lateness`): minutes each carer starts after the window's
+    # latest start, summed and the largest; None when every window is hard
+    tardiness_minutes: int | None = None
+    max_tardiness: int | None = None
 
 
 class SolverInfo(StrictModel):

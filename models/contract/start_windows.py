@@ -38,6 +38,31 @@ def starts_inside(windows: Sequence[tuple[int, int]], t: int) -> bool:
     return any(earliest <= t <= latest for earliest, latest in windows)
 
 
+def extend_windows(windows: Sequence[tuple[int, int]], late: int) -> StartWindows:
+    """The windows with each latest start moved `late` minutes on (soft windows: lateness up to
+    a limit), those that then touch or overlap merged; the windows themselves for 0."""
+    if not late:
+        return tuple(windows)
+    merged: list[tuple[int, int]] = []
+    for earliest, latest in windows:
+        if merged and earliest <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], latest + late)
+        else:
+            merged.append((earliest, latest + late))
+    return tuple(merged)
+
+
+def lateness_of(windows: Sequence[tuple[int, int]], t: int) -> int:
+    """Minutes by which a start at `t` falls after the latest start of the window it comes in
+    or after (0 inside a window or before the first)."""
+    late = 0
+    for earliest, latest in windows:
+        if t < earliest:
+            break
+        late = max(0, t - latest)
+    return late
+
+
 def windows_text(windows: Sequence[tuple[int, int]], joiner: str = " or ") -> str:
     """`08:00-09:00` or `08:00-09:00 or 11:00-12:00`, as planners write windows (`joiner`:
     the word between them in the reader's language)."""

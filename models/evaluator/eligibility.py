@@ -40,10 +40,11 @@ class Eligibility:
 
 
 def allowed_windows(visit: Visit) -> StartWindows:
-    """The windows a start may fall in: the visit's, or the locked start alone."""
+    """The windows a start may fall in: the visit's (reaching further by its allowed lateness),
+    or the locked start alone."""
     if visit.locked_start is not None:
         return ((visit.locked_start, visit.locked_start),)
-    return visit.start_windows
+    return visit.allowed_starts
 
 
 def day_mask(days: range) -> int:

@@ -179,6 +179,7 @@ def compute_metrics(
         (instance.visit_by_id[a.visit], a.start) for a in first_assignments(schedule, instance)
     )
     repeated, twins = week_repeats(instance, first_assignments(schedule, instance))
+    late = tardiness(instance, schedule)
     return Metrics(
         visits=len(instance.visits),
         assigned=len(assigned),
@@ -205,7 +206,23 @@ def compute_metrics(
         paid_shift_minutes=paid,
         client_time_share=round(visit_minutes / paid, 4) if paid else None,
         borrowed_visits=borrowed,
+        tardiness_minutes=None if late is None else sum(late),
+        max_tardiness=None if late is None else max(late, default=0),
     )
+
+
+def tardiness(instance: Instance, schedule: Schedule) -> list[int] | None:
+    """Per carer of each assignment of a visit with soft windows, the minutes its own start
+    falls after the window's latest (the second role of a start gap measured by its own start,
+    as each carer's arrival is what the client waits for); None when every window is hard."""
+    if not any(v.lateness is not None for v in instance.visits):
+        return None
+    return [
+        visit.tardiness(a.start_of(carer))
+        for a in first_assignments(schedule, instance)
+        if (visit := instance.visit_by_id[a.visit]).lateness is not None
+        for carer in a.carers
+    ]
 
 
 def first_assignments(schedule: Schedule, instance: Instance) -> Iterator[Assignment]:

@@ -124,7 +124,8 @@ def _assignment_violations(
                 a.day,
                 f"day {a.day} is not allowed (days {visit.days[0]}-{visit.days[-1]})",
             )
-        if not starts_inside(visit.start_windows, a.start):
+        if not starts_inside(visit.allowed_starts, a.start):
+            late = f" (at most {visit.late_allowance} min late)" if visit.lateness else ""
             yield Violation(
                 "window",
                 a.visit,
@@ -133,7 +134,7 @@ def _assignment_violations(
                 (
                     f"starts {format_clock(a.start)}, "
                     f"{'window' if len(visit.start_windows) == 1 else 'outside the windows'} "
-                    f"{windows_text(visit.start_windows)}"
+                    f"{windows_text(visit.start_windows)}{late}"
                 ),
             )
         if visit.locked_start is not None and a.start != visit.locked_start:

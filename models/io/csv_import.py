@@ -366,6 +366,15 @@ VISITS = FileSpec(
             "10-20",
         ),
         _c(
+            "lateness",
+            "int",
+            False,
+            "lateness.max",
+            "soft window: minutes a start may fall after the latest start, each late minute "
+            "priced as tardiness; empty = a hard window",
+            "30",
+        ),
+        _c(
             "priority",
             "str",
             False,
@@ -448,7 +457,16 @@ PATTERNS = FileSpec(
             c
             for c in VISITS.columns
             if c.name
-            in ("staff_needed", "skills", "role_skills", "gap", "priority", "service", "notes")
+            in (
+                "staff_needed",
+                "skills",
+                "role_skills",
+                "gap",
+                "lateness",
+                "priority",
+                "service",
+                "notes",
+            )
         ),
     ),
 )
@@ -756,6 +774,8 @@ SWEDISH_COLUMNS = {
     "roller": "role_skills",
     "startavstånd": "gap",
     "tidsavstånd": "gap",
+    "försening": "lateness",
+    "tillåten_försening": "lateness",
     "prioritet": "priority",
     "insats": "service",
     "anteckningar": "notes",

@@ -87,6 +87,17 @@ def metric_rows(m: Metrics, texts: Texts = ENGLISH) -> list[tuple[str, str]]:
         ),
         ("borrowed visits", str(m.borrowed_visits)),
     ]
+    if m.tardiness_minutes is not None:  # soft windows only: hard ones are never late
+        rows.append(
+            (
+                "tardiness minutes",
+                t(
+                    "{minutes} (at most {worst} min late)",
+                    minutes=m.tardiness_minutes,
+                    worst=m.max_tardiness or 0,
+                ),
+            )
+        )
     return [(t(label), value) for label, value in rows]
 
 

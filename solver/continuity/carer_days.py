@@ -102,7 +102,10 @@ class CarerDays:
     def partner_stop(self, visit: Visit, start: int) -> RouteStop:
         """The stop of the second role of a staggered visit: pinned at its own start, which the
         gap sets (it need not lie in the visit's windows, only the first role's start does)."""
-        return RouteStop(visit.id, self.problem.home(visit), start, start, visit.duration, start)
+        due = visit.start_windows if visit.lateness is not None else ()  # its own lateness
+        return RouteStop(
+            visit.id, self.problem.home(visit), start, start, visit.duration, start, (), due
+        )
 
     def best_insertion(self, carer: str, day: int, stop: RouteStop) -> Insertion | None:
         """Cheapest feasible insertion of `stop` into the carer's route that day, or None."""

@@ -81,7 +81,7 @@ class Cover:
     def job(self, carer: str, visit: Visit) -> Job:
         start = visit.locked_start
         release = visit.window.earliest if start is None else start
-        latest = visit.window.latest if start is None else start
+        latest = visit.allowed_starts[-1][1] if start is None else start
         return Job(release, latest, visit.duration + self.leg[carer])
 
     def room_day(self, carer: str, visit: Visit, day: int | None) -> int | None:

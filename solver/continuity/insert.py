@@ -103,7 +103,7 @@ class Inserter:
             or visit.staggered  # the past visit has one start; a gap needs two
             or not self.routes.problem.roles_allow(visit, sorted(carers))
             or len(visit.days) != 1
-            or not starts_inside(visit.start_windows, start)
+            or not starts_inside(visit.allowed_starts, start)
             or (visit.locked_start is not None and visit.locked_start != start)
             or not set(visit.locked_carers) <= carers
             or any(
@@ -117,7 +117,7 @@ class Inserter:
             insertion = self.routes.best_insertion(carer, day, stop)
             if insertion is None:
                 return False
-            found.append(Option(0, insertion.extra_travel, carer, day, insertion))
+            found.append(Option(0, insertion.extra_cost, carer, day, insertion))
         self._commit(visit, stop, found)
         return True
 
@@ -142,7 +142,7 @@ class Inserter:
                 break
             found = self.routes.best_insertion(carer, day, stop)
             if found is not None:
-                option = Option(tier, found.extra_travel, carer, day, found)
+                option = Option(tier, found.extra_cost, carer, day, found)
                 if best is None or self._key(option) < self._key(best):
                     best = option
         if best is None:
@@ -177,7 +177,7 @@ class Inserter:
                         continue
                     ins = self.routes.best_insertion(carer, day, stop)
                     if ins is not None:
-                        found.append(Option(tier, ins.extra_travel, carer, day, ins))
+                        found.append(Option(tier, ins.extra_cost, carer, day, ins))
                 if len(found) < 2:
                     continue
                 found.sort(key=self._key)
@@ -246,7 +246,7 @@ class Inserter:
         for tier, carer in able:
             ins = self.routes.best_insertion(carer, day, stop)
             if ins is not None:
-                found.append(Option(tier, ins.extra_travel, carer, day, ins))
+                found.append(Option(tier, ins.extra_cost, carer, day, ins))
         return found
 
     def _left_ends(self, visit: Visit, day: int, carer: str) -> list[int]:
@@ -267,8 +267,8 @@ def common_starts(visit: Visit, earliest: Iterable[Iterable[int]], step: int) ->
         return [visit.locked_start]
     windows = visit.start_windows
     starts = {t for lo, hi in windows for t in (*range(lo, hi + 1, step), hi)}
-    for ends in earliest:
-        starts.update(t for t in ends if starts_inside(windows, t))
+    for ends in earliest:  # with soft windows, a late start where a carer can first be
+        starts.update(t for t in ends if starts_inside(visit.allowed_starts, t))
     return sorted(starts)
 
 

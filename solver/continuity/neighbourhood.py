@@ -19,6 +19,7 @@ from hemplan.solver.continuity.model.roles import add_roles
 from hemplan.solver.continuity.model.routes import add_route
 from hemplan.solver.continuity.model.solve import lexicographic
 from hemplan.solver.continuity.model.staffing import add_staffing
+from hemplan.solver.continuity.model.stagger import StaggerVars, add_stagger, hint_stagger
 from hemplan.solver.continuity.model.times import Start
 from hemplan.solver.continuity.model.travel_budget import outside_travel
 from hemplan.solver.continuity.model.variables import VisitVars
@@ -65,16 +66,19 @@ def solve_neighbourhood(
     """
     current = solution.assignments
     model = cp_model.CpModel()
-    # one start variable per visit: a visit whose carers start apart stays as it is
-    free_ids = sorted(v for v in free if not problem.visit(v).staggered)
+    free_ids = sorted(free)
     serves = add_candidates(model, problem, allowed, free_ids)
     visits: dict[str, VisitVars] = {}
+    staggered: dict[str, StaggerVars] = {}  # a visit whose carers start apart: own starts
     for v_id in free_ids:
         visit = problem.visit(v_id)
         visits[v_id] = add_visit(model, visit)
         add_staffing(model, visit, visits[v_id], serves)
         add_locked_carers(model, visit, visits[v_id], serves)
-        add_roles(model, problem, visit, visits[v_id], serves)
+        if visit.staggered:
+            staggered[v_id] = add_stagger(model, problem, visit, visits[v_id], serves)
+        else:
+            add_roles(model, problem, visit, visits[v_id], serves)
 
     start: dict[str, Start] = {v_id: visits[v_id].start for v_id in free_ids}
     fixed_on: dict[tuple[str, int], list[str]] = {}
@@ -92,7 +96,7 @@ def solve_neighbourhood(
             sorted(fixed_on.get((c, d), []), key=lambda v: current[v].start_of(c)),
             [v for v in free_ids if (v, c, d) in serves],
             serves,
-            _own_starts(start, current, c, fixed_on.get((c, d), [])),
+            _own_starts(start, current, c, fixed_on.get((c, d), []), staggered),
         )
         for c, d in sorted({(c, d) for (_, c, d) in serves})
     ]
@@ -114,8 +118,11 @@ def solve_neighbourhood(
         start,
         weights,
         outside,
+        {v: s.second for v, s in staggered.items()},
     )
     add_hint(model, problem, routes, current, solution.breaks, free_ids, serves, visits)
+    for v_id, stagger in staggered.items():
+        hint_stagger(model, stagger, current.get(v_id))
     solved = lexicographic(
         model, levels, limits.seconds, limits.seed, limits.workers, limits.work, polish_share
     )
@@ -128,10 +135,13 @@ def solve_neighbourhood(
             placements[v_id] = None
             continue
         chosen = [(c, d) for (v, c, d), lit in serves.items() if v == v_id and value(lit)]
+        carers = tuple(sorted(c for c, _ in chosen))
+        own = tuple(value(staggered[v_id].own[c]) for c in carers) if v_id in staggered else ()
         placements[v_id] = Placement(
             day=chosen[0][1],
             start=value(visits[v_id].start),
-            carers=tuple(sorted(c for c, _ in chosen)),
+            carers=carers,
+            starts=own if len(set(own)) > 1 else (),  # listed only when they differ
         )
     new_breaks = {
         (r.carer, r.day): value(r.break_start)
@@ -144,9 +154,14 @@ def solve_neighbourhood(
 
 
 def _own_starts(
-    start: dict[str, Start], current: dict[str, Placement], carer: str, fixed: list[str]
+    start: dict[str, Start],
+    current: dict[str, Placement],
+    carer: str,
+    fixed: list[str],
+    staggered: dict[str, StaggerVars],
 ) -> dict[str, Start]:
-    """The starts a carer's route sees: a fixed visit whose carers start apart at this
-    carer's own start (the same dict when there is none, the common case)."""
-    own = {v: current[v].start_of(carer) for v in fixed if current[v].starts}
+    """The starts a carer's route sees: a visit whose carers start apart at this carer's own
+    start, fixed or freed (the same dict when there is none, the common case)."""
+    own: dict[str, Start] = {v: current[v].start_of(carer) for v in fixed if current[v].starts}
+    own.update({v: s.own[carer] for v, s in staggered.items() if carer in s.own})
     return {**start, **own} if own else start

@@ -261,15 +261,11 @@ def candidate_carers(
 
 def pinned(problem: Problem, plan: Solution) -> set[str]:
     """Assigned visits whose lock leaves no choice (every carer, the start and the day):
-    freeing them would only spend the step's budget on visits that cannot move. Visits whose
-    carers start apart (a start gap) too: the CP-SAT model gives a visit one start, so such a
-    visit keeps the carers and starts the construction gave it."""
+    freeing them would only spend the step's budget on visits that cannot move."""
     found = set()
     for visit_id in plan.assignments:
         v = problem.visit(visit_id)
-        if v.staggered:
-            found.add(visit_id)
-        elif (
+        if (
             v.locked_start is not None
             and len(v.days) == 1
             and (

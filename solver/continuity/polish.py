@@ -170,7 +170,7 @@ def _familiar_insertion(
         for d in days(target, visit):
             found = routes.best_insertion(target, d, stop)
             if found is not None:
-                key = (-counts.get(target, 0), found.extra_travel, d, target)
+                key = (-counts.get(target, 0), found.extra_cost, d, target)
                 if best is None or key < best[0]:
                     best = (key, target, d, found)
     return None if best is None else best[1:]

@@ -222,7 +222,7 @@ class _Packing:
                     key: tuple[int, int, int] = (
                         carer not in serving,
                         carer not in met,
-                        insertion.extra_travel,
+                        insertion.extra_cost,
                     )
                     found.append((key, [(carer, insertion, stop)]))
         else:
@@ -241,7 +241,7 @@ class _Packing:
                     key = (
                         (a not in serving) + (b not in serving),
                         (a not in met) + (b not in met),
-                        first.extra_travel + second.extra_travel,
+                        first.extra_cost + second.extra_cost,
                     )
                     found.append((key, [(a, first, stop), (b, second, stop)]))
         found.sort(key=lambda option: option[0])

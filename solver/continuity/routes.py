@@ -17,10 +17,15 @@ carries the break whenever it has a visit, and insertion never has to move the b
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hemplan.models.contract.instance import Visit
-from hemplan.models.contract.start_windows import StartWindows, latest_start_by, snap_start
+from hemplan.models.contract.start_windows import (
+    StartWindows,
+    lateness_of,
+    latest_start_by,
+    snap_start,
+)
 
 INF = 1 << 30
 
@@ -52,7 +57,9 @@ class RouteStop:
     """A visit as a route sees it: where, its start window, how long; `fixed` pins the start.
 
     `earliest` and `latest` span the start windows; `gaps` holds the windows themselves when
-    there are several (empty for one window, the common case, which stays plain arithmetic)."""
+    there are several (empty for one window, the common case, which stays plain arithmetic).
+    With soft windows they are the windows reaching `lateness.max` further and `due` holds the
+    promised ones, which price each late minute (empty: hard windows, never late)."""
 
     visit: str
     place: int
@@ -61,22 +68,24 @@ class RouteStop:
     duration: int
     fixed: int | None = None
     gaps: StartWindows = ()
+    due: StartWindows = ()
+
+    def lateness(self, start: int) -> int:
+        """Minutes a start at `start` falls after its promised window (0 with hard windows)."""
+        return lateness_of(self.due, start) if self.due else 0
 
     @classmethod
     def of(cls, visit: Visit, place: int, fixed: int | None = None) -> RouteStop:
         """The stop of `visit` at `place`; a locked start is always fixed, else `fixed`."""
         pin = visit.locked_start if visit.locked_start is not None else fixed
-        windows = visit.start_windows
+        windows = visit.allowed_starts  # soft windows reach `lateness.max` further
         gaps = windows if len(windows) > 1 else ()
-        return cls(
-            visit.id, place, visit.window.earliest, visit.window.latest, visit.duration, pin, gaps
-        )
+        due = visit.start_windows if visit.lateness is not None else ()
+        return cls(visit.id, place, windows[0][0], windows[-1][1], visit.duration, pin, gaps, due)
 
     def pinned(self, start: int | None) -> RouteStop:
         """This stop with its start fixed (double staffing, locks), or freed with None."""
-        return RouteStop(
-            self.visit, self.place, self.earliest, self.latest, self.duration, start, self.gaps
-        )
+        return replace(self, fixed=start)
 
     def first_start(self, t: int) -> int:
         """The first start at or after `t` inside a window (`t` itself past the last one)."""
@@ -205,6 +214,12 @@ class Insertion:
     extra_travel: int
     start: int
     timing: Timing
+    extra_late: int = 0  # late minutes it adds to the route (soft windows only)
+
+    @property
+    def extra_cost(self) -> int:
+        """Added travel and late minutes, one for one: what an inserter weighs."""
+        return self.extra_travel + self.extra_late
 
 
 def insertion_candidates(
@@ -250,8 +265,27 @@ def best_insertion(
     ctx: DayContext, stops: Sequence[RouteStop], timing: Timing, stop: RouteStop
 ) -> Insertion | None:
     """The feasible position of `stop` adding the least travel (earliest position on ties), or
-    None."""
-    return next(feasible_insertions(ctx, stops, timing, stop), None)
+    None. With soft windows on the route, the least travel and added late minutes together
+    (one for one, as the default weights trade them), every feasible position weighed."""
+    if not stop.due and not any(s.due for s in stops):
+        return next(feasible_insertions(ctx, stops, timing, stop), None)
+    before = route_lateness(stops, timing.starts)
+    priced = [
+        replace(
+            ins,
+            extra_late=route_lateness(
+                [*stops[: ins.position], stop, *stops[ins.position :]], ins.timing.starts
+            )
+            - before,
+        )
+        for ins in feasible_insertions(ctx, stops, timing, stop)
+    ]
+    return min(priced, key=lambda ins: (ins.extra_cost, ins.position), default=None)
+
+
+def route_lateness(stops: Sequence[RouteStop], starts: Sequence[int]) -> int:
+    """Late minutes of a timed route's stops (soft windows only)."""
+    return sum(stop.lateness(start) for stop, start in zip(stops, starts))
 
 
 def left_ends(insertions: Iterable[Insertion]) -> list[int]:

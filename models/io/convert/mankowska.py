@@ -1,23 +1,31 @@
 """Mankowska, Meisel & Bierwirth (2014) home health care instances as a one-day instance.
 
 Staff become carers with the skills (service types) they hold and one shift over the
-depot's opening hours; each required service of a patient becomes a visit with that skill,
-its start window [e, l] and its processing time. Not representable: tardiness (a start after
-l is allowed in the source at a cost; here the window is hard, so only tardiness-free plans
-are found), and the synchronisation of double services (simultaneous or within a
-[min, max] gap, by two carers of different skills): the two services are two visits of the
-same client whose starts are checked afterwards by `sync_kept`. The set's objective (travel,
-tardiness and the largest tardiness, a third each) is then the travel over three.
+depot's opening hours. A patient's single service becomes a visit with that skill; a double
+service (two services of different types, by two staff, simultaneous or the second within
+[min, max] after the first) becomes one visit with `staff_needed` 2, one role per service
+(its skill, the lower service type first) and, unless simultaneous, the `gap` [min, max].
+Every visit keeps its start window [e, l] and processing time. Tardiness (a start after l,
+allowed in the source at a cost) is a soft window: `lateness` reaches to the shift's end, so
+the limit cannot bind (no start that late can still finish within the shift), and every
+carer's late minute is tardiness, as each service's is in the source.
+
+The time scale fits the routes' end (the depot copy's window end, 1000 units: 1 minute per
+unit), not the depot's opening hours (600), so a late route may run as long as in the source.
+The set's objective is (travel + total tardiness + largest tardiness) / 3: travel exactly
+from the source matrix, tardiness from the evaluator's metrics over the time scale (exact, as
+the set's times are whole numbers and the scale is whole).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
+from typing import Any
 
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Schedule
+from hemplan.models.evaluator import evaluate
 from hemplan.models.io.convert.common import (
     OFFICE,
     Converted,
@@ -34,10 +42,10 @@ from hemplan.models.io.convert.common import (
 
 @dataclass(frozen=True)
 class DoubleService:
-    """A patient whose two services the source synchronises: their visits and the gap rule
+    """A patient whose two services the source synchronises: its node and the gap rule
     (simultaneous when low = high = 0, else low <= second start - first start <= high)."""
 
-    visits: tuple[str, ...]
+    node: int
     low: float
     high: float
 
@@ -52,7 +60,8 @@ def read_mankowska(path: Path) -> dict[str, list[list[float]]]:
 
 
 def convert(path: Path) -> Converted:
-    """One team of `nbVehi` carers, one visit per required service (ids `V<node>-s<service>`)."""
+    """One team of `nbVehi` carers; one visit per single service (`V<node>-s<service>`) and
+    one two-role visit per double service (`V<node>-s<first>-s<second>`)."""
     b = read_mankowska(path)
     nodes, staff, services = (
         int(b["nbNodes"][0][0]),
@@ -61,7 +70,7 @@ def convert(path: Path) -> Converted:
     )
     xs, ys, early, late = _flat(b["x"]), _flat(b["y"]), _flat(b["e"]), _flat(b["l"])
     name = path.name.split("__")[0]
-    scale = time_scale(late[0])
+    scale = time_scale(late[-1])  # the routes' end (the depot copy's l), so no route is cut
     data = skeleton(name, 1, planar(xs[0], ys[0]), [f"s{s + 1}" for s in range(services)])
     shift = {"day": 0, "start": up(early[0], scale), "end": down(late[-1], scale)}
     for k, row in enumerate(b["a"]):
@@ -74,71 +83,87 @@ def convert(path: Path) -> Converted:
                 "skills": [f"s{s + 1}" for s in range(services) if row[s] >= 1],
             }
         )
+    doubles = {d.node: d for d in _double_services(b)}
     for i in range(1, nodes - 1):
         data["clients"].append({"id": f"N{i}", "team": "T1", "location": planar(xs[i], ys[i])})
-        earliest, latest = up(early[i], scale), down(late[i], scale)
-        for s in range(services):
-            if b["r"][i][s] >= 1:
+        earliest, latest = up(early[i], scale), max(up(early[i], scale), down(late[i], scale))
+        common = {
+            "client": f"N{i}",
+            "day": 0,
+            "window": {"earliest": earliest, "latest": latest},
+            "lateness": {"max": max(1, shift["end"] - latest)},  # any lateness within the shift
+        }
+        needed = [s for s in range(services) if b["r"][i][s] >= 1]
+        minutes = [max(1, up(b["p"][i * staff][s], scale)) for s in needed]
+        if i in doubles and len(needed) == 2:
+            data["visits"].append(_double_visit(i, needed, max(minutes), doubles[i], scale, common))
+        else:
+            for s, duration in zip(needed, minutes):
                 data["visits"].append(
                     {
                         "id": f"V{i}-s{s + 1}",
-                        "client": f"N{i}",
-                        "day": 0,
+                        **common,
                         "skills": [f"s{s + 1}"],
-                        "window": {"earliest": earliest, "latest": max(earliest, latest)},
-                        "duration": max(1, up(b["p"][i * staff][s], scale)),
+                        "duration": duration,
                     }
                 )
     matrix = [row[: nodes - 1] for row in b["d"][: nodes - 1]]  # node N-1 is the depot again
-    scorer = partial(travel_and_sync, tuple(_double_services(b)))
     return Converted(
         name,
         data,
         [OFFICE] + [f"N{i}" for i in range(1, nodes - 1)],
         matrix,
         scale,
-        scorer,
-        ["tardiness not allowed (hard windows)", "double-service synchronisation not enforced"],
+        travel_and_tardiness,
     )
 
 
+def _double_visit(
+    node: int,
+    services: list[int],
+    duration: int,
+    double: DoubleService,
+    scale: float,
+    common: dict[str, Any],
+) -> dict[str, Any]:
+    """The two services of a double-service patient as one visit of two roles. The source
+    gives both services the same processing time in every file; were they different, the
+    longer is the visit's (a carer is held no shorter than the source asks)."""
+    first, second = services
+    visit: dict[str, Any] = {
+        "id": f"V{node}-s{first + 1}-s{second + 1}",
+        **common,
+        "duration": duration,
+        "staff_needed": 2,
+        "roles": [{"skills": [f"s{first + 1}"]}, {"skills": [f"s{second + 1}"]}],
+    }
+    if double.high > 0:  # the gap's ends rounded inwards, so a kept gap is kept in the source
+        low, high = up(double.low, scale), down(double.high, scale)
+        visit["gap"] = {"min": low, "max": max(low, high)}
+    return visit
+
+
 def _double_services(b: dict[str, list[list[float]]]) -> list[DoubleService]:
-    """The double-service patients (`DS`, 1-based) with their two visits and gap rule."""
-    services = int(b["nbServi"][0][0])
+    """The double-service patients (`DS`, 1-based) with their gap rule."""
     low, high = _flat(b["mind"]), _flat(b["maxd"])
     return [
-        DoubleService(
-            tuple(f"V{node}-s{s + 1}" for s in range(services) if b["r"][node][s] >= 1),
-            low[node],
-            high[node],
-        )
+        DoubleService(node, low[node], high[node])
         for node in (int(v) - 1 for v in _flat(b.get("DS", [])))
     ]
 
 
-def sync_kept(doubles: tuple[DoubleService, ...], starts: dict[str, float]) -> tuple[int, int]:
-    """Double-service patients whose two starts (source units) keep the source's gap rule,
-    and how many there are."""
-    kept = 0
-    for double in doubles:
-        pair = double.visits
-        if len(pair) == 2 and all(p in starts for p in pair):
-            gap = starts[pair[1]] - starts[pair[0]]
-            kept += (
-                (abs(gap) < 1e-6)
-                if double.high == 0
-                else (double.low - 1e-6 <= gap <= double.high + 1e-6)
-            )
-    return kept, len(doubles)
-
-
-def travel_and_sync(
-    doubles: tuple[DoubleService, ...], converted: Converted, schedule: Schedule, instance: Instance
+def travel_and_tardiness(
+    converted: Converted, schedule: Schedule, instance: Instance
 ) -> SetObjective:
-    """The set's objective, (travel + tardiness + largest tardiness) / 3, with no tardiness here
-    (windows are hard), and how many double services keep their synchronisation."""
-    distance, starts = exact_route_cost(schedule, instance, converted)
-    kept, total = sync_kept(doubles, starts)
+    """The set's objective, (travel + total tardiness + largest tardiness) / 3 in source
+    units: travel exact from the source matrix, tardiness (every carer's own start against
+    its window, as every service's in the source) from the evaluator's metrics."""
+    distance, _ = exact_route_cost(schedule, instance, converted)
+    metrics = evaluate(instance, schedule).metrics
+    total = (metrics.tardiness_minutes or 0) / converted.scale
+    worst = (metrics.max_tardiness or 0) / converted.scale
     return SetObjective(
-        distance / 3, f"travel+tardiness (1/3 each); double services synchronised {kept}/{total}"
+        (distance + total + worst) / 3,
+        f"(travel + tardiness + max tardiness) / 3; travel {distance:.3f}, "
+        f"tardiness {total:g}, max {worst:g}",
     )

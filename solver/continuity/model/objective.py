@@ -5,7 +5,8 @@ travel budget the team's travel minutes over it (`model.travel_budget`), new (cl
 pairs, visits not done by a preferred carer, and with a stable week visits not done by the
 carers of the week before. Minutes (a trade, by the user's exchange rates): travel on the
 touched routes, arrival-time deviation of the touched recurring visits, workload deviation of
-the carers who may take a freed visit."""
+the carers who may take a freed visit and, with soft windows, the freed visits' late minutes
+(`model.tardiness`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from hemplan.solver.continuity.model.continuity import NewPair
+from hemplan.solver.continuity.model.tardiness import add_tardiness
 from hemplan.solver.continuity.model.travel_budget import add_travel_over_budget
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
 from hemplan.solver.continuity.model.weeks import add_week_repeats
@@ -42,9 +44,11 @@ def objective_levels(
     start: dict[str, cp_model.IntVar | int],
     weights: Weights,
     outside_travel: int = 0,
+    second_starts: dict[str, cp_model.IntVar] | None = None,
 ) -> Levels:
     """Heads and minutes of the step, weighted. `outside_travel`: with a travel budget, the
-    travel of the routes the step does not model (`model.travel_budget.outside_travel`)."""
+    travel of the routes the step does not model (`model.travel_budget.outside_travel`);
+    `second_starts`: the second role's start of each freed visit whose carers start apart."""
     instance = problem.instance
     not_preferred = _not_preferred(problem, serves)
     unserved_m = [
@@ -70,6 +74,11 @@ def objective_levels(
         if weights.workload
         else []
     )
+    late = (
+        add_tardiness(model, problem, free_ids, visits, second_starts or {})
+        if weights.tardiness
+        else []
+    )
     repeats = (
         add_week_repeats(model, problem, current, set(free_ids), serves) if weights.week else []
     )
@@ -86,7 +95,10 @@ def objective_levels(
         heads += weights.over_budget * over
     return Levels(
         heads,
-        weights.travel * travel + weights.arrival * sum(arrival) + weights.workload * sum(workload),
+        weights.travel * travel
+        + weights.arrival * sum(arrival)
+        + weights.workload * sum(workload)
+        + weights.tardiness * sum(late),
     )
 
 

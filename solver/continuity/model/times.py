@@ -73,11 +73,12 @@ def route_times(
     visits = [problem.visit(v) for v in nodes]
     places = [problem.office(carer)] + [problem.home(v) for v in visits]
     est = [carer.shift_by_day[day].start] + [
-        s if isinstance(s := start[v.id], int) else v.window.earliest for v in visits
+        s if isinstance(s := start[v.id], int) else v.allowed_starts[0][0] for v in visits
     ]
-    lst = [carer.shift_by_day[day].end] + [
-        s if isinstance(s := start[v.id], int) else v.window.latest for v in visits
-    ]
+    lst = [carer.shift_by_day[day].end] + [  # soft windows: the latest start with lateness
+        s if isinstance(s := start[v.id], int) else v.allowed_starts[-1][1] + v.start_gap[1]
+        for v in visits
+    ]  # a second role starts up to the gap's max later
     return RouteTimes(
         carer.shift_by_day[day],
         places,

@@ -18,6 +18,8 @@ from hemplan.solver.continuity.model.roles import add_roles
 from hemplan.solver.continuity.model.routes import add_route
 from hemplan.solver.continuity.model.solve import lexicographic
 from hemplan.solver.continuity.model.staffing import add_staffing
+from hemplan.solver.continuity.model.stagger import add_stagger
+from hemplan.solver.continuity.model.tardiness import add_tardiness
 from hemplan.solver.continuity.model.times import Start
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
 from hemplan.solver.continuity.model.weeks import add_week_repeats
@@ -25,7 +27,7 @@ from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights
 from hemplan.solver.solution import Placement
 from hemplan.solver.travel import travel_times
-from tests.small_instances import shift, small, visit
+from tests.small_instances import late_carer, shift, small, visit
 
 HOME = {"lat": 62.392, "lon": 17.304}  # every client lives here: no travel between visits
 
@@ -132,6 +134,40 @@ def test_a_locked_carer_serves_the_visit_whenever_it_is_served() -> None:
     )
 
 
+def test_a_soft_window_allows_a_start_up_to_its_lateness_and_prices_each_late_minute() -> None:
+    """V may start 08:00-09:00, up to 30 minutes late; its carer works from 09:20."""
+    inst = late_carer(30)
+    built = build(inst, ["V"])
+    [late] = add_tardiness(built.model, Problem.build(inst), ["V"], built.visits)
+    start, served = built.visits["V"].start, built.visits["V"].served == 1
+    assert with_fixed(built, served, start == 9 * 60 + 20, late == 20)
+    assert not with_fixed(built, served, start == 9 * 60 + 20, late <= 19)
+    assert with_fixed(built, served, start == 9 * 60 + 30)
+    assert not with_fixed(built, start == 9 * 60 + 31)
+
+
+def test_a_start_in_a_later_window_is_not_late() -> None:
+    """Windows 08:00-09:00 and 09:15-10:00, 30 minutes late allowed: 09:20 lies in the second."""
+    windows = {"windows": [["08:00", "09:00"], ["09:15", "10:00"]], "lateness": {"max": 30}}
+    raw = visit("V", "K", 0, **windows)
+    del raw["window"]
+    inst = one_carer([raw])
+    built = build(inst, ["V"])
+    [late] = add_tardiness(built.model, Problem.build(inst), ["V"], built.visits)
+    start, served = built.visits["V"].start, built.visits["V"].served == 1
+    assert with_fixed(built, served, start == 9 * 60 + 20, late == 0)
+    assert with_fixed(built, served, start == 9 * 60 + 10, late == 10)
+    assert not with_fixed(built, served, start == 9 * 60 + 10, late <= 9)
+
+
+def test_hard_windows_add_no_tardiness() -> None:
+    inst = late_carer(None)
+    built = build(inst, ["V"], routes=False)
+    before = len(built.model.proto.constraints)
+    assert add_tardiness(built.model, Problem.build(inst), ["V"], built.visits) == []
+    assert len(built.model.proto.constraints) == before
+
+
 # --- staffing and double staffing ---------------------------------------------------------------
 
 
@@ -180,6 +216,60 @@ def test_a_visit_without_roles_adds_no_role_constraint() -> None:
     add_roles(built.model, Problem.build(inst), inst.visits[0], built.visits["V"], built.serves)
     assert len(built.model.proto.constraints) == before
     assert with_fixed(built, built.visits["V"].served == 1)
+
+
+def staggered(gap: tuple[int, int], **extra: object) -> tuple[Instance, Built]:
+    """V (08:00-09:00 unless told, 30 min) needs a nurse (A) and any carer (B, C), the second
+    role starting `gap` minutes after the first; the stagger family built on it."""
+    staff = [
+        {"id": "A", "skills": ["medication"], "shifts": [shift(0)]},
+        {"id": "B", "shifts": [shift(0)]},
+        {"id": "C", "shifts": [shift(0)]},
+    ]
+    roles = [{"skills": ["medication"]}, {"skills": []}]
+    gap_ = {"min": gap[0], "max": gap[1]}
+    inst = one_carer([visit("V", "K", 0, staff_needed=2, roles=roles, gap=gap_, **extra)], staff)
+    return inst, build(inst, ["V"], routes=False)
+
+
+def test_the_second_role_starts_within_the_gap_after_the_first() -> None:
+    inst, built = staggered((10, 20))
+    s = add_stagger(
+        built.model, Problem.build(inst), inst.visits[0], built.visits["V"], built.serves
+    )
+    start, served = built.visits["V"].start, built.visits["V"].served == 1
+    assert with_fixed(built, served, start == 8 * 60, s.second == 8 * 60 + 15)
+    assert not with_fixed(built, served, start == 8 * 60, s.second == 8 * 60 + 21)
+    assert not with_fixed(built, served, start == 8 * 60, s.second == 8 * 60 + 9)
+
+
+def test_each_carer_starts_at_its_role_start_and_only_a_nurse_takes_the_nurse_role() -> None:
+    inst, built = staggered((20, 20), window={"earliest": "08:00", "latest": "08:00"})
+    s = add_stagger(
+        built.model, Problem.build(inst), inst.visits[0], built.visits["V"], built.serves
+    )
+    lit = {c: built.serves[("V", c, 0)] for c in "ABC"}
+    pair = [built.visits["V"].served == 1, lit["A"] == 1, lit["B"] == 1]
+    assert with_fixed(built, *pair, s.own["A"] == 8 * 60, s.own["B"] == 8 * 60 + 20)
+    assert not with_fixed(built, *pair, s.own["B"] == 8 * 60)  # B cannot be the nurse
+    assert not with_fixed(built, built.visits["V"].served == 1, lit["B"] == 1, lit["C"] == 1)
+
+
+def test_a_late_second_role_is_priced_by_its_own_start() -> None:
+    """Window 08:00-08:00 with 30 minutes of lateness, gap 20: on time, the second role's
+    carer is still 20 minutes late."""
+    inst, built = staggered(
+        (20, 20), window={"earliest": "08:00", "latest": "08:00"}, lateness={"max": 30}
+    )
+    s = add_stagger(
+        built.model, Problem.build(inst), inst.visits[0], built.visits["V"], built.serves
+    )
+    problem = Problem.build(inst)
+    [late] = add_tardiness(built.model, problem, ["V"], built.visits, {"V": s.second})
+    start, served = built.visits["V"].start, built.visits["V"].served == 1
+    assert with_fixed(built, served, start == 8 * 60, late == 20)
+    assert not with_fixed(built, served, start == 8 * 60, late <= 19)
+    assert with_fixed(built, served, start == 8 * 60 + 5, late == 5 + 25)
 
 
 # --- routes and circuits ------------------------------------------------------------------------

@@ -256,7 +256,7 @@ def test_weights_set_the_exchange_rate_of_travel_against_a_fair_load() -> None:
     assert len({tuple(a.carers) for a in fair.schedule.assignments}) == 2
     assert (
         fair.schedule.solver is not None
-        and fair.schedule.solver.options["weights"] == "travel=0,arrival=5,workload=1"
+        and fair.schedule.solver.options["weights"] == "travel=0,arrival=5,workload=1,tardiness=10"
     )
 
 
@@ -277,7 +277,10 @@ def test_cli_weights_are_checked_before_any_work(tmp_path: Path) -> None:
         main, ["solve", tiny, "-o", str(out), "--work-limit", "0.2", "--weights", "arrival=0"]
     )
     assert good.exit_code == 0, good.output
-    assert load_schedule(out).solver.options["weights"] == "travel=10,arrival=0,workload=1"
+    assert (
+        load_schedule(out).solver.options["weights"]
+        == "travel=10,arrival=0,workload=1,tardiness=10"
+    )
 
 
 def test_cli_solve_on_a_broken_instance_exits_2_without_output(tmp_path: Path) -> None:

@@ -21,13 +21,16 @@ from hemplan.models.io.convert import SETS
 from hemplan.models.io.convert.common import (
     down,
     exact_route_cost,
+    keyword_blocks,
     time_scale,
     up,
     write_converted,
 )
 from hemplan.models.io.convert.hosseini import day_blocks
+from hemplan.solver.assemble import assemble_schedule
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.methods import METHODS
+from hemplan.solver.problem import Problem
 from tests.paths import PUBLIC
 
 SOLOMON = """NAME : T3
@@ -287,19 +290,62 @@ def test_mankowska_sample_maps_skills_and_double_service(tmp_path: Path) -> None
     path = _sample(tmp_path, "Z1__sample.txt", MANKOWSKA)
     converted = SETS["mankowska"](path)
     instance = write_converted(converted, tmp_path / "z1.json")
-    assert sorted(v.id for v in instance.visits) == ["V1-s1", "V2-s2", "V3-s1", "V3-s2"]
+    assert sorted(v.id for v in instance.visits) == ["V1-s1", "V2-s2", "V3-s1-s2"]
     assert {s.id: s.skills for s in instance.staff} == {"K1": ["s1"], "K2": ["s2"]}
-    assert (
-        instance.visit_by_id["V3-s2"].window.earliest == 200
-        and instance.visit_by_id["V1-s1"].duration == 40
+    double = instance.visit_by_id["V3-s1-s2"]
+    assert (double.staff_needed, double.slot_skills, double.gap) == (
+        2,
+        (frozenset({"s1"}), frozenset({"s2"})),
+        None,  # simultaneous: the carers start together
     )
+    assert (double.window.earliest, double.window.latest, double.duration) == (100, 300, 30)
+    assert instance.visit_by_id["V1-s1"].duration == 20
+    # a minute per source unit: the routes end by the depot copy's 1000; tardiness: any start
+    # within the shift is allowed, at a cost
+    assert instance.staff[0].shifts[0].end == 1000
+    assert all(v.allowed_starts[-1][1] == 1000 for v in instance.visits)
     schedule, evaluation = _solve(instance)
     assert evaluation.metrics.unassigned_mandatory == 0
-    distance, starts = exact_route_cost(schedule, instance, converted)
+    distance, _ = exact_route_cost(schedule, instance, converted)
     points = {"office": (0, 0), "N1": (10, 0), "N2": (0, 10), "N3": (10, 10)}
     assert distance == pytest.approx(_route_length(schedule, instance, points), abs=1e-4)
-    note = converted.objective(schedule, instance).note
-    assert note.endswith(f"synchronised {int(starts['V3-s1'] == starts['V3-s2'])}/1")
+    assert converted.objective(schedule, instance).value == pytest.approx(distance / 3)
+
+
+def test_mankowska_keeps_a_double_service_gap_rounded_inwards(tmp_path: Path) -> None:
+    gapped = MANKOWSKA.replace("mind\n0 0 0 0 0", "mind\n0 0 0 1.5 0").replace(
+        "maxd\n0 0 0 0 0", "maxd\n0 0 0 4.2 0"
+    )
+    instance = write_converted(
+        SETS["mankowska"](_sample(tmp_path, "Z2__s.txt", gapped)), tmp_path / "z2.json"
+    )
+    assert instance.visit_by_id["V3-s1-s2"].start_gap == (2, 4)  # 1.5 and 4.2 units of 1 min
+
+
+def _double_plan(instance: Instance, start: int) -> Schedule:
+    """V1-s1 by K1 and V2-s2 by K2 at minute (source unit) 60, then V3 by both at `start`."""
+    assignments = [
+        Assignment(visit="V1-s1", day=0, start=60, carers=["K1"]),
+        Assignment(visit="V2-s2", day=0, start=60, carers=["K2"]),
+        Assignment(visit="V3-s1-s2", day=0, start=start, carers=["K1", "K2"]),
+    ]
+    return assemble_schedule(Problem.build(instance), assignments, {}, [])
+
+
+def test_mankowska_objective_is_a_third_of_travel_tardiness_and_the_largest(
+    tmp_path: Path,
+) -> None:
+    converted = SETS["mankowska"](_sample(tmp_path, "Z1__sample.txt", MANKOWSKA))
+    instance = write_converted(converted, tmp_path / "z1.json")
+    travel = 2 * (10 + 10 + 14.142136)  # each carer: office, its own client, N3, office
+    on_time = _double_plan(instance, 120)
+    assert evaluate(instance, on_time).violations == []
+    assert converted.objective(on_time, instance).value == pytest.approx(travel / 3)
+    late = _double_plan(instance, 320)  # 20 units after l = 300, for each carer
+    assert evaluate(instance, late).violations == []
+    objective = converted.objective(late, instance)
+    assert objective.value == pytest.approx((travel + 2 * 20 + 20) / 3)
+    assert objective.note.endswith("tardiness 40, max 20")
 
 
 def test_convrp_sample_is_multi_day_with_continuity(tmp_path: Path) -> None:
@@ -429,21 +475,6 @@ def test_convrp_objective_adds_up_the_days(tmp_path: Path) -> None:
     )
 
 
-def test_mankowska_objective_is_a_third_of_travel_and_counts_synchronised_doubles(
-    tmp_path: Path,
-) -> None:
-    converted = SETS["mankowska"](_sample(tmp_path, "Z1__sample.txt", MANKOWSKA))
-    instance = write_converted(converted, tmp_path / "z1.json")
-    routes = {"K1": ["V1-s1", "V3-s1"], "K2": ["V2-s2", "V3-s2"]}  # each 10 + 10 + 14.142136
-    together = converted.objective(_plan(routes, {"V3-s1": 240, "V3-s2": 240}), instance)
-    assert together.value == pytest.approx(2 * 34.142136 / 3)
-    assert together.note == "travel+tardiness (1/3 each); double services synchronised 1/1"
-    apart = converted.objective(
-        _plan(routes, {"V3-s1": 240, "V3-s2": 242}), instance
-    )  # one source unit apart
-    assert apart.value == together.value and apart.note.endswith("synchronised 0/1")
-
-
 def test_hosseini_objective_counts_patients_with_every_visit_served(tmp_path: Path) -> None:
     converted = SETS["hosseini"](_sample(tmp_path, "01_data.txt", HOSSEINI))
     instance = write_converted(converted, tmp_path / "h.json")
@@ -504,3 +535,27 @@ def test_public_files_convert_to_valid_instances(
     instance = write_converted(converted, tmp_path / "x.json")
     assert instance.visits and instance.staff
     assert all(len(row) == len(converted.places) for row in converted.source_matrix)
+
+
+MANKOWSKA_B1 = PUBLIC / "mankowska2014-hhcrsp" / "B1__InstanzCPLEX_HCSRP_25_1.txt"
+
+
+@pytest.mark.skipif(not MANKOWSKA_B1.is_file(), reason=f"{MANKOWSKA_B1} not present")
+def test_mankowska_public_file_keeps_every_double_service_and_its_gap(tmp_path: Path) -> None:
+    """B1: 25 patients, 8 of them with a double service; every visit's window is soft."""
+    blocks = keyword_blocks(MANKOWSKA_B1.read_text())
+    doubles = [int(v) - 1 for row in blocks["DS"] for v in row]
+    instance = write_converted(SETS["mankowska"](MANKOWSKA_B1), tmp_path / "b1.json")
+    two = {v.client: v for v in instance.visits if v.staff_needed == 2}
+    assert sorted(two) == sorted(f"N{node}" for node in doubles)
+    for node in doubles:
+        gap = two[f"N{node}"].start_gap
+        mind, maxd = _column(blocks["mind"])[node], _column(blocks["maxd"])[node]
+        assert gap == (math.ceil(mind), math.floor(maxd))  # 1 minute per unit
+        assert len(two[f"N{node}"].slot_skills) == 2
+    assert len(instance.visits) == len(instance.clients)  # one visit per patient
+    assert all(v.lateness is not None for v in instance.visits)
+
+
+def _column(block: list[list[float]]) -> list[float]:
+    return [v for row in block for v in row]
