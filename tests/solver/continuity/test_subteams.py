@@ -3,17 +3,24 @@ one sub-team, the team's office kept), planned, joined, and judged as the one te
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from hemplan.models.contract.instance import Instance
+from hemplan.models.evaluator import evaluate
 from hemplan.models.generator import generate_instance
 from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import write_model
+from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity import subteams
-from hemplan.solver.continuity.solve import solve
+from hemplan.solver.continuity.construct import construct
+from hemplan.solver.continuity.solve import TeamJob, _whole_group, solve
 from hemplan.solver.continuity.subteams import SPLIT_ABOVE, split_big_team
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.problem import Problem
+from hemplan.solver.score import score
+from hemplan.solver.solution import Solution
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +87,18 @@ def test_sub_teams_travel_less_than_the_whole_team_at_equal_work(
     assert split.assigned >= whole.assigned
     assert split.distinct_carers_total <= whole.distinct_carers_total
     assert split.travel_minutes < whole.travel_minutes
+
+
+def test_the_whole_group_search_keeps_the_joined_plan_or_betters_it(pool: Instance) -> None:
+    """After the sub-teams, the joined plan is searched again over the whole group: the result
+    is never worse by the objective's order, and here it merges circles (fewer pairs)."""
+    split = split_big_team(pool, seed=0)
+    assert split is not None
+    team = Problem.build(split.whole)
+    joined = Solution.merged([construct(Problem.build(part), seed=0) for part in split.parts])
+    job = TeamJob(time.time() + 60, 1, 1, 0.5, 0, False, time.time())
+    searched = _whole_group(team, joined, job, 1, lambda event: None)
+    before, after = score(team, joined), score(team, searched)
+    assert after <= before
+    assert after.distinct_carers < before.distinct_carers
+    assert evaluate(pool, to_schedule(team, searched)).feasible
