@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from hemplan.cli.tables import Row, csv_table, daily_care_carers, markdown_table
+from hemplan.cli.tables import Row, csv_table, daily_care_carers, markdown_table, plain_cell
 from hemplan.solver.teaming.sweep import SweepPoint
 
 COLUMNS: list[tuple[str, str]] = [
@@ -62,17 +62,9 @@ def sweep_rows(points: list[SweepPoint], daily: set[str]) -> list[Row]:
     return rows
 
 
-def _cell(value: str | float | None) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value).replace("|", "/")
-
-
 def markdown(rows: list[Row]) -> str:
     """The rows as a Markdown table."""
-    return markdown_table(rows, COLUMNS, _cell)
+    return markdown_table(rows, COLUMNS, plain_cell)
 
 
 def csv_text(rows: list[Row]) -> str:

@@ -15,6 +15,16 @@ Row = dict[str, str | int | float | None]
 Columns = list[tuple[str, str]]  # (key in a row, heading)
 
 
+def plain_cell(value: str | int | float | None) -> str:
+    """A value as the sweep's and the trade-off's tables show it: '-' for none, floats with
+    at most two decimals and no trailing zeros, no '|' to break a Markdown row."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value).replace("|", "/")
+
+
 def markdown_table(
     rows: list[Row], columns: Columns, cell: Callable[[str | int | float | None], str]
 ) -> str:

@@ -12,7 +12,7 @@ import io
 from rich.console import Console
 from rich.table import Table
 
-from hemplan.cli.tables import Columns, Row, csv_table, markdown_table
+from hemplan.cli.tables import Columns, Row, csv_table, markdown_table, plain_cell
 from hemplan.solver.continuity.tradeoff import TradeoffPoint
 
 COLUMNS: Columns = [
@@ -58,18 +58,9 @@ def tradeoff_rows(points: list[TradeoffPoint], teams_travel: int) -> list[Row]:
     return rows
 
 
-def cell(value: str | int | float | None) -> str:
-    """A value as the tables show it: '-' for none, floats without trailing zeros."""
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value).replace("|", "/")
-
-
 def markdown(rows: list[Row]) -> str:
     """The rows as a Markdown table."""
-    return markdown_table(rows, COLUMNS, cell)
+    return markdown_table(rows, COLUMNS, plain_cell)
 
 
 def csv_text(rows: list[Row]) -> str:
@@ -83,7 +74,7 @@ def print_table(rows: list[Row], title: str) -> None:
     for key, heading in COLUMNS:
         table.add_column(heading, justify="left" if key == "plan" else "right")
     for row in rows:
-        table.add_row(*(cell(row[key]) for key, _ in COLUMNS))
+        table.add_row(*(plain_cell(row[key]) for key, _ in COLUMNS))
     Console(width=160).print(table)
 
 
@@ -103,7 +94,7 @@ def plot_png(rows: list[Row], title: str) -> bytes:
     y = [_number(r["carers_mean"]) for r in curve]
     axes.plot(x, y, marker="o", color="C0", label="continuity within a travel budget")
     for r, xi, yi in zip(curve, x, y):
-        text = "none" if r["budget_pct"] is None else f"{cell(r['budget_pct'])} %"
+        text = "none" if r["budget_pct"] is None else f"{plain_cell(r['budget_pct'])} %"
         axes.annotate(text, (xi, yi), textcoords="offset points", xytext=(6, 4), fontsize=8)
     for r, marker, colour in zip(
         [r for r in rows if r["kind"] == "reference"], ("s", "^", "D"), ("C1", "C2", "C3")
