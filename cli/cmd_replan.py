@@ -35,6 +35,7 @@ from hemplan.solver.replan import (
     Absence,
     ReplanResult,
     parse_days,
+    renamed_plan,
     with_absences,
     with_substitutes,
 )
@@ -146,9 +147,9 @@ def replan(
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
     instance = load_with_history(instance_file, history_files, look_back)
     old = load_schedule(schedule_file)
-    if old.instance and instance.name and old.instance != instance.name:
+    if renamed_plan(instance, old):  # another instance's plan is refused later, not noted
         click.echo(
-            f"note: {schedule_file} was made for instance '{old.instance}', this is "
+            f"{schedule_file}: note: made for instance '{old.instance}', this is "
             f"'{instance.name}'; replanned as the same plan (its visits are this instance's)",
             err=True,
         )

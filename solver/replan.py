@@ -326,12 +326,20 @@ def replan(
 SAME_PLAN_SHARE = 0.9
 
 
+def renamed_plan(instance: Instance, old: Schedule) -> bool:
+    """`old` names another instance but is this instance's plan re-imported under a new name:
+    at least SAME_PLAN_SHARE of its visits are this instance's."""
+    if not (old.instance and instance.name and old.instance != instance.name):
+        return False
+    known = sum(a.visit in instance.visit_by_id for a in old.assignments)
+    return bool(old.assignments) and known >= SAME_PLAN_SHARE * len(old.assignments)
+
+
 def _check_schedule_of(instance: Instance, old: Schedule, source: str) -> None:
     """A schedule made for another instance (other name and few of its visits, or none of
     its visits) is refused."""
-    known = sum(a.visit in instance.visit_by_id for a in old.assignments)
-    renamed = bool(old.assignments) and known >= SAME_PLAN_SHARE * len(old.assignments)
-    if old.instance and instance.name and old.instance != instance.name and not renamed:
+    other = bool(old.instance and instance.name and old.instance != instance.name)
+    if other and not renamed_plan(instance, old):
         raise InputError(
             [
                 InputProblem(

@@ -375,6 +375,7 @@ def test_cli_replan_refuses_a_schedule_of_another_instance(
         f"{tiny_schedule}: instance: the schedule is of instance 'tiny', not 'team-14d'"
         in result.output
     )
+    assert "note:" not in result.output  # refused, not "replanned as the same plan"
     assert not out.exists()
 
 
@@ -487,5 +488,5 @@ def test_a_plan_re_imported_under_another_name_is_replanned_with_a_note(tmp_path
     )
     result = runner.invoke(main, ["replan", str(renamed), str(old), "-o", str(new)])
     assert result.exit_code == 0, result.output
-    assert "was made for instance 'csv-example', this is 'district-v2'" in result.output
+    assert f"{old}: note: made for instance 'csv-example', this is 'district-v2'" in result.output
     assert evaluate(load_instance(renamed), load_schedule(new)).violations == []
