@@ -23,7 +23,7 @@ from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.travel_budget_option import max_travel_increase_option
 from hemplan.cli.weights_option import stable_week_option, weights_option, with_stable_week
 from hemplan.models.contract.clock import format_clock
-from hemplan.models.contract.problems import escape_controls
+from hemplan.models.contract.problems import escape_controls, readable
 from hemplan.models.contract.schedule import Assignment, Distribution, Metrics
 from hemplan.models.evaluator.diagnosis import diagnose
 from hemplan.models.io.load import load_schedule
@@ -149,8 +149,10 @@ def replan(
     old = load_schedule(schedule_file)
     if renamed_plan(instance, old):  # another instance's plan is refused later, not noted
         click.echo(
-            f"{schedule_file}: note: made for instance '{old.instance}', this is "
-            f"'{instance.name}'; replanned as the same plan (its visits are this instance's)",
+            readable(  # names from the files, shown with their control characters escaped
+                f"{schedule_file}: note: made for instance '{old.instance}', this is "
+                f"'{instance.name}'; replanned as the same plan (its visits are this instance's)"
+            ),
             err=True,
         )
     span = (

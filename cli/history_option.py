@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from hemplan.models.contract.instance import DEFAULT_LOOK_BACK_DAYS, Instance
+from hemplan.models.contract.problems import readable
 from hemplan.models.io.history import read_history, with_history
 from hemplan.models.io.load import load_instance
 
@@ -61,5 +62,5 @@ def load_with_history(
         past, notes = read_history(path, instance)
         visits += past
         for note in notes:
-            click.echo(note, err=True)
+            click.echo(readable(note), err=True)
     return with_history(instance, visits, days)
