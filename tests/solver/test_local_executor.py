@@ -95,7 +95,8 @@ def test_abandon_kills_a_job_that_cannot_stop_and_keeps_finished_results() -> No
 
     def on_event(pid: Any) -> None:
         pids.append(pid)
-        executor.request_stop()  # the sleeper has started: stop now
+        if len(pids) == 2:  # the 120-s sleeper has started (not the first, quick job): stop now
+            executor.request_stop()
 
     began = time.monotonic()
     with LocalExecutor(1, abandon=True) as executor:
