@@ -26,3 +26,18 @@ def chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProc
         timeout=120,
         check=False,
     )
+
+
+def rendered_dom(binary: str, profile: Path, page: Path, *args: str) -> str:
+    """The DOM of `page` as Chromium built it after its scripts ran (`args`: more flags, e.g.
+    a virtual time budget for asynchronous work); a failed run or any console message or
+    uncaught error fails the test."""
+    dumped = chromium(
+        binary, profile, "--enable-logging=stderr", "--v=0", *args, "--dump-dom", page.as_uri()
+    )
+    assert dumped.returncode == 0, dumped.stderr[-2000:]
+    console = [
+        line for line in dumped.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line
+    ]
+    assert console == []
+    return dumped.stdout

@@ -14,7 +14,7 @@ from hemplan.cli.main import main
 from hemplan.models.evaluator import evaluate
 from hemplan.models.report.html import report_page
 from hemplan.models.report.packing import PACK_ABOVE, pack, should_pack, unpack
-from tests.browser import chromium
+from tests.browser import rendered_dom
 from tests.solved import TINY
 
 PACKED = re.compile(r'<script type="application/octet-stream" class="packed">[^<]*</script>')
@@ -74,21 +74,7 @@ def test_chromium_draws_a_packed_day_when_it_is_shown(solved_tiny, tmp_path: Pat
         report_page(instance, schedule, evaluate(instance, schedule), packed=True),
         encoding="utf-8",
     )
-    dumped = chromium(
-        binary,
-        tmp_path / "profile",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--virtual-time-budget=5000",
-        "--dump-dom",
-        page.as_uri(),
-    )
-    assert dumped.returncode == 0, dumped.stderr[-2000:]
-    console = [
-        line for line in dumped.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line
-    ]
-    assert console == []
-    dom = dumped.stdout
+    dom = rendered_dom(binary, tmp_path / "profile", page, "--virtual-time-budget=5000")
     day0 = dom[dom.index('<section class="day" data-day="0"') :]
     day0 = day0[: day0.index("</section>")]
     assert '<svg class="gantt"' in day0 and "packed" not in day0  # day 0 drawn

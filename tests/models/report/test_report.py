@@ -18,7 +18,7 @@ from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import write_model
 from hemplan.models.report.html import report_page
 from hemplan.models.report.palette import client_colour
-from tests.browser import chromium
+from tests.browser import chromium, rendered_dom
 from tests.paths import INSTANCES
 from tests.small_instances import shift, small, visit
 from tests.solved import TINY, solved
@@ -116,20 +116,7 @@ def test_report_renders_in_headless_chromium(nasty, tmp_path: Path) -> None:
     instance, schedule = nasty
     page = tmp_path / "report.html"
     page.write_text(report_page(instance, schedule, evaluate(instance, schedule)), encoding="utf-8")
-    dumped = chromium(
-        binary,
-        tmp_path / "profile",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--dump-dom",
-        page.as_uri(),
-    )
-    assert dumped.returncode == 0, dumped.stderr[-2000:]
-    console = [
-        line for line in dumped.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line
-    ]
-    assert console == []
-    dom = dumped.stdout
+    dom = rendered_dom(binary, tmp_path / "profile", page)
     assert '<svg class="gantt"' in dom and '<figure class="map">' in dom and 'class="heat"' in dom
     assert re.search(r'<button type="button" data-day="0" class="on">', dom)  # the day selector ran
     shot = tmp_path / "report.png"
