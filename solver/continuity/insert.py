@@ -17,7 +17,7 @@ pinned at each gap of a grid over [min, max] after the first's start (`gap_grid`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from hemplan.models.contract.instance import Visit
@@ -160,24 +160,11 @@ class Inserter:
     def _pair(self, visit: Visit, options: list[tuple[int, str, int]]) -> bool:
         if visit.roles is not None or visit.staggered:
             return self._pair_roles(visit, options)
-        by_day: dict[int, list[tuple[int, str]]] = {}
-        for tier, carer, day in options:
-            by_day.setdefault(day, []).append((tier, carer))
         best: tuple[tuple, int, list[Option]] | None = None
-        for day in sorted(by_day):
-            lefts = {carer: self._left_ends(visit, day, carer) for _, carer in by_day[day]}
-            able = [(tier, carer) for tier, carer in by_day[day] if lefts[carer]]
-            if len(able) < 2:
-                continue
+        for day, lefts, able in self._pair_days(visit, options):
             for start in common_starts(visit, lefts.values(), START_STEP):
                 stop = self.routes.stop(visit, fixed=start)
-                found = []
-                for tier, carer in able:
-                    if lefts[carer][0] > start:
-                        continue
-                    ins = self.routes.best_insertion(carer, day, stop)
-                    if ins is not None:
-                        found.append(Option(tier, ins.extra_cost, carer, day, ins))
+                found = self._at(day, [(t, c) for t, c in able if lefts[c][0] <= start], stop)
                 if len(found) < 2:
                     continue
                 found.sort(key=self._key)
@@ -197,15 +184,8 @@ class Inserter:
         """`_pair` for a visit with roles or a start gap: the first role's carer at each
         candidate start, the second's at that start plus each gap, every ordered pair that
         shares out the roles weighed (tiers, then added travel, then start and day)."""
-        by_day: dict[int, list[tuple[int, str]]] = {}
-        for tier, carer, day in options:
-            by_day.setdefault(day, []).append((tier, carer))
         best: tuple[tuple, list[tuple[Option, RouteStop]]] | None = None
-        for day in sorted(by_day):
-            lefts = {carer: self._left_ends(visit, day, carer) for _, carer in by_day[day]}
-            able = [(tier, carer) for tier, carer in by_day[day] if lefts[carer]]
-            if len(able) < 2:
-                continue
+        for day, lefts, able in self._pair_days(visit, options):
             for start in common_starts(visit, lefts.values(), START_STEP):
                 first_stop = self.routes.stop(visit, fixed=start)
                 firsts = self._at(day, able, first_stop)
@@ -239,6 +219,20 @@ class Inserter:
             return False
         self._commit_roles(visit, best[1])
         return True
+
+    def _pair_days(
+        self, visit: Visit, options: list[tuple[int, str, int]]
+    ) -> Iterator[tuple[int, dict[str, list[int]], list[tuple[int, str]]]]:
+        """Per allowed day, in order: each candidate's earliest starts in its route, and the
+        (tier, carer) of those with room at all; only days where two carers have room."""
+        by_day: dict[int, list[tuple[int, str]]] = {}
+        for tier, carer, day in options:
+            by_day.setdefault(day, []).append((tier, carer))
+        for day in sorted(by_day):
+            lefts = {carer: self._left_ends(visit, day, carer) for _, carer in by_day[day]}
+            able = [(tier, carer) for tier, carer in by_day[day] if lefts[carer]]
+            if len(able) >= 2:
+                yield day, lefts, able
 
     def _at(self, day: int, able: list[tuple[int, str]], stop: RouteStop) -> list[Option]:
         """The cheapest insertion of `stop` (start pinned) into each able carer's route."""
