@@ -71,7 +71,7 @@ def _break_kind(shift: Shift) -> str:
 
 
 def _routing_problem(
-    problem: Problem, offer: DayOffer, start: Solution
+    problem: Problem, offer: DayOffer, start: Solution, break_places: dict[str, int] | None = None
 ) -> tuple[RoutingProblem, list[tuple[str, int]]]:
     """The day as a routing problem, and for each node its visit and which carer slot it fills.
 
@@ -80,7 +80,8 @@ def _routing_problem(
     router moves one node at a time.
 
     A working carer's break is a pause node of its rule's kind (first at the carer's office,
-    then where the carer is: `router`); each carer of that rule takes one. `break_slots` then
+    or at its place in `break_places`, then where the carer is: `router`); each carer of that
+    rule takes one. `break_slots` then
     places each break in its routed day where the carer is, as the evaluator reads it.
     """
     travel = problem.travel
@@ -104,9 +105,10 @@ def _routing_problem(
         )
         rule = shift.break_
         if rule is not None:
+            place = office if break_places is None else break_places.get(carer.id, office)
             nodes.append(
                 Node(
-                    office, rule.earliest, rule.latest, rule.minutes, everyone, BREAK_PRIZE, 0, kind
+                    place, rule.earliest, rule.latest, rule.minutes, everyone, BREAK_PRIZE, 0, kind
                 )
             )
             slots.append((BREAK, v))
@@ -284,11 +286,38 @@ def route_pool(
     if not offer.visits or seconds - (time.monotonic() - began) < MIN_ROUTING_SECONDS:
         return greedy  # no time left to build and search a routing model: the time limit wins
     start = greedy_day(problem, offer, break_at_office=True)
-    routing, slots = _routing_problem(problem, offer, start)
+    left = seconds - (time.monotonic() - began)
+    routed = route_from(problem, offer, start, left, iterations, seed, breaks_in_place=False)
+    if routed is None or len(routed.assignments) < len(greedy.assignments):
+        return greedy  # never serve fewer than central-greedy
+    return routed
+
+
+def route_from(
+    problem: Problem,
+    offer: DayOffer,
+    start: Solution,
+    seconds: float,
+    iterations: int | None,
+    seed: int = 0,
+    breaks_in_place: bool = True,
+) -> Solution | None:
+    """The offer routed by the router from the routes of `start` (a lawful plan of the offer's
+    day and carers), double-staffed visits it serves kept at their starts; the doubles the
+    router leaves out are put back where they fit (`insert_pairs`), each break placed where the
+    evaluator reads it (`place_breaks`). None when the router finds no solution. `seconds`
+    count from the call: building the routing model takes its part.
+
+    `breaks_in_place`: each break node starts where `start` has the carer at its break, so
+    the router's start is as lawful as `start` (else at the office, as central-greedy's
+    `break_at_office` plans it)."""
+    began = time.monotonic()
+    places = _break_places(problem, offer, start) if breaks_in_place else None
+    routing, slots = _routing_problem(problem, offer, start, places)
     left = seconds - (time.monotonic() - began)
     solution = solve_routing(routing, left, iterations, _initial_routes(offer, start, slots), seed)
     if solution is None:
-        return greedy
+        return None
     carers: dict[str, dict[int, str]] = {}
     own: dict[str, dict[int, int]] = {}  # visit -> slot -> its carer's start
     for v, route in enumerate(solution.routes):
@@ -305,9 +334,24 @@ def route_pool(
     rank = {dv.visit.id: _penalty(dv) for dv in offer.visits}
     assignments = insert_pairs(problem, offer, assignments, rank)
     kept, breaks, _ = place_breaks(problem, offer.day, assignments, rank)
-    if len(kept) < len(greedy.assignments):  # never serve fewer than central-greedy
-        return greedy
     return Solution(kept, breaks)
+
+
+def _break_places(problem: Problem, offer: DayOffer, start: Solution) -> dict[str, int]:
+    """Where each carer of `start` is at its break: the home of its last visit before the
+    break (its office when the break comes first)."""
+    places: dict[str, int] = {}
+    for (carer_id, day), at in start.breaks.items():
+        if day != offer.day:
+            continue
+        before = [
+            (p.start_of(carer_id), visit_id)
+            for visit_id, p in start.assignments.items()
+            if carer_id in p.carers and p.start_of(carer_id) < at
+        ]
+        if before:
+            places[carer_id] = problem.home(problem.visit(max(before)[1]))
+    return places
 
 
 def _whole(visit: Visit, by_slot: dict[int, str]) -> bool:

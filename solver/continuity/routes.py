@@ -186,7 +186,7 @@ def time_route(ctx: DayContext, stops: Sequence[RouteStop]) -> Timing | None:
     return None
 
 
-def _latest_starts(ctx: DayContext, stops: Sequence[RouteStop]) -> list[int]:
+def latest_starts(ctx: DayContext, stops: Sequence[RouteStop]) -> list[int]:
     """Latest start of each stop that leaves the rest of the route doable, ignoring the break.
 
     Ignoring the break only loosens the bound, so it stays a valid necessary condition.
@@ -229,7 +229,7 @@ def insertion_candidates(
     first."""
     tt = ctx.travel
     n = len(stops)
-    latest = _latest_starts(ctx, stops)
+    latest = latest_starts(ctx, stops)
     cap = stop.fixed if stop.fixed is not None else stop.latest
     found = []
     for p in range(n + 1):

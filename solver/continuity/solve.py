@@ -25,6 +25,7 @@ from hemplan.models.contract.schedule import SolverInfo
 from hemplan.solver.continuity.borrow import place_left_out
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
+from hemplan.solver.continuity.reroute import ITERATIONS_PER_WORK, MAX_ITERATIONS, shorter_routes
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.continuity.subteams import Split, split_big_team
 from hemplan.solver.continuity.travel_budget import budgeted_start, part_of, reference_plan
@@ -47,6 +48,7 @@ WORK_PER_SECOND = (
 )
 OPENING_SHARE = 0.4  # share of the search time shared evenly before the rest goes by need
 SUB_TEAM_SHARE = 0.6  # with big teams planned as sub-teams: their share of the search time
+ROUTING_SHARE = 0.15  # of the search time, kept for routing the final circles (`reroute`)
 UNSERVED_NEED = 10  # a visit left out weighs as much as this many carers above the bounds
 
 
@@ -294,8 +296,10 @@ def solve(
     with make_executor(options.executor, options.scheduler, workers) as executor:
         epoch = time.time() - time.monotonic()  # TeamJob times are epoch seconds (see TeamJob)
         end = search_deadline(started, instance, options, options.allow_borrowing)
+        # the last part of the time routes the final circles (`_shorter_routes`)
+        search_end = started + (1 - ROUTING_SHARE) * (end - started)
         # with sub-teams, the rest of the search time goes to their whole groups afterwards
-        teams_end = end if not splits else started + SUB_TEAM_SHARE * (end - started)
+        teams_end = search_end if not splits else started + SUB_TEAM_SHARE * (search_end - started)
         job = TeamJob(
             epoch + teams_end,
             len(parts),
@@ -308,16 +312,18 @@ def solve(
             increase,
         )
         outcomes = _solve_teams(executor, parts, references, job, on_progress)
+        interrupted = any(o.interrupted for o in outcomes)
+        plans, bounds = _rejoined(
+            parts, outcomes, splits, replace(job, end=epoch + search_end), interrupted, on_progress
+        )
+        if not interrupted:
+            plans = _shorter_routes(executor, plans, replace(job, end=epoch + end))
 
-    interrupted = any(o.interrupted for o in outcomes)
-    plans, bounds = _rejoined(
-        parts, outcomes, splits, replace(job, end=epoch + end), interrupted, on_progress
-    )
-    solution = Solution.merged(plans)
+    solution = Solution.merged([p.solution for p in plans])
     if options.borrow_left_out and not options.allow_borrowing and not interrupted:
         whole = Problem.build(instance, allow_borrowing=True)  # judged with borrowing
         solution = place_left_out(whole, solution, options.seed)
-    total = Score.combine([o.score for o in outcomes])
+    total = Score.combine([p.score for p in plans])
     if splits or options.borrow_left_out:  # the plan differs from the teams' own: score it
         total = replace(score(whole, solution, options.weights), over_budget=total.over_budget)
     objective = total.parts()
@@ -368,6 +374,17 @@ def _split_big_teams(parts: list[Instance], seed: int) -> tuple[list[Instance], 
     return planned, splits
 
 
+@dataclass
+class TeamPlan:
+    """A team's plan as the search left it: the team (a big team whole), its solution and
+    score, and its travel budget (`Problem.travel_budget`)."""
+
+    team: Instance
+    solution: Solution
+    score: Score
+    budget: int | None = None
+
+
 def _rejoined(
     parts: list[Instance],
     outcomes: list[TeamOutcome],
@@ -375,19 +392,19 @@ def _rejoined(
     job: TeamJob,
     interrupted: bool,
     on_progress: Callable[[Progress], None],
-) -> tuple[list[Solution], int]:
+) -> tuple[list[TeamPlan], int]:
     """The teams' plans, a split team's sub-team plans joined into one with the visits they
     left out placed where any carer of the whole team has room, then searched again as the
     whole group (`_whole_group`); and the bound of the teams as given (a sub-team's own bound
     is higher than its share of its team's)."""
     of_split = {id(p): s for s in splits for p in s.parts}
-    plans: list[Solution] = []
+    plans: list[TeamPlan] = []
     bound = 0
     joined: dict[int, list[Solution]] = {}
     for part, outcome in zip(parts, outcomes, strict=True):
         split = of_split.get(id(part))
         if split is None:
-            plans.append(outcome.solution)
+            plans.append(TeamPlan(part, outcome.solution, outcome.score, outcome.budget))
             bound += outcome.bound
         else:
             joined.setdefault(id(split), []).append(outcome.solution)
@@ -397,9 +414,45 @@ def _rejoined(
         if not interrupted:
             plan = place_left_out(team, plan, job.seed)
             plan = _whole_group(team, plan, job, len(splits) - index, on_progress)
-        plans.append(plan)
+        plans.append(TeamPlan(split.whole, plan, score(team, plan, job.weights)))
         bound += team.bound
     return plans, bound
+
+
+def _shorter_routes(executor: Executor, plans: list[TeamPlan], job: TeamJob) -> list[TeamPlan]:
+    """Each team's plan routed again inside its circles (`continuity.reroute`), the teams
+    `job.processes` at a time, each with a share of the time left in proportion to its
+    visits; a team whose task a stop request ended keeps its plan."""
+    left = max(0.0, job.end - time.time())
+    served = [max(1, len(p.solution.assignments)) for p in plans]
+    slots = job.processes * left
+    iterations = (
+        MAX_ITERATIONS
+        if job.work_limit is None
+        else max(1, round(job.work_limit * ITERATIONS_PER_WORK))
+    )
+    jobs = [
+        (plan, min(left, slots * n / sum(served)), iterations, job)
+        for plan, n in zip(plans, served, strict=True)
+    ]
+    routed = executor.map(_route_task, jobs)
+    return [new or old for new, old in zip(routed, plans, strict=True)]
+
+
+def _route_task(
+    item: tuple[TeamPlan, float, int, TeamJob],
+    report: Callable[[Progress], None],
+    should_stop: Callable[[], bool],
+) -> TeamPlan:
+    """Executor task: one team's plan routed again inside its circles."""
+    plan, seconds, iterations, job = item
+    problem = Problem.build(plan.team, job.allow_borrowing)
+    if plan.budget is not None:
+        problem = problem.with_travel_budget(plan.budget)
+    solution = shorter_routes(
+        problem, plan.solution, seconds, iterations, job.seed, job.weights, should_stop
+    )
+    return replace(plan, solution=solution, score=score(problem, solution, job.weights))
 
 
 def _whole_group(

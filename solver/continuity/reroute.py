@@ -1,0 +1,120 @@
+"""Shorter routes inside each client's circle, by the router central-travel uses.
+
+The continuity search decides who meets whom; its routes are what its insertions and small
+neighbourhoods left, and they travel far more than the same teams routed by PyVRP (district-14d:
+1.58x, benchmarks/RESULTS.md). Once the circles are set, each day of a team is routed again by
+the router (`central_travel.route_from`), started from the plan's own routes, with each visit
+allowed only to the carers its client already meets in the plan (and who are at work and
+able that day; where the plan gives a visit a preferred carer, only preferred ones). No client
+can meet a new carer, so continuity never gets worse. A day is taken when it serves the same
+visits with less travel and no level of the objective above travel gets worse; then every
+recurring visit moves toward its usual time (`align`), since the router starts each visit as
+early as it can. The plan that scores best of the plan aligned and the rerouted plan aligned
+is returned.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from hemplan.models.evaluator.eligibility import allowed_windows
+from hemplan.solver.baselines.by_day import DayOffer, DayVisit
+from hemplan.solver.baselines.central_travel import route_from
+from hemplan.solver.continuity.align import aligned
+from hemplan.solver.problem import Problem
+from hemplan.solver.score import Score, Weights, client_carers, score
+from hemplan.solver.solution import Solution
+
+ITERATIONS_PER_WORK = 150  # router iterations per team-day for each unit of --work-limit
+# without a work limit: the router stops here or at its time, whichever comes first (on
+# district-14d's teams 150 iterations gave 12,728 travel minutes, 500 12,989, 2000 12,873)
+MAX_ITERATIONS = 300
+
+
+def _levels(value: Score) -> tuple[int, ...]:
+    """The objective's levels above the weighted cost: what a shorter route may not worsen."""
+    return (
+        value.unassigned_mandatory,
+        value.unassigned_deferrable,
+        value.over_budget,
+        value.pair_cost,
+        value.distinct_carers,
+        value.worst_excess,
+        value.not_preferred,
+        value.not_repeated,
+    )
+
+
+def circle_offer(problem: Problem, plan: Solution, day: int) -> DayOffer:
+    """The visits `plan` serves on `day`, each offered to the carers of its client's circle
+    who could do it that day (a preferred one's visit to preferred ones only), to the
+    carers at work that day."""
+    instance = problem.instance
+    met = client_carers(problem, plan)
+    working = tuple(c for c in instance.staff if day in c.shift_by_day)
+    at_work = {c.id for c in working}
+    visits = []
+    for visit_id, placed in sorted(plan.assignments.items()):
+        if placed.day != day:
+            continue
+        visit = problem.visit(visit_id)
+        circle = met[visit.client]
+        preferred = set(instance.client_by_id[visit.client].preferred_carers)
+        if preferred & set(placed.carers):
+            circle = circle & preferred
+        carers = tuple(
+            c
+            for c in problem.eligible.get(visit_id, [])
+            if c in circle and c in at_work and day in problem.fitting_days(c, visit)
+        )
+        windows = allowed_windows(visit)
+        visits.append(DayVisit(visit, carers, windows[0][0], windows[-1][1], True, windows))
+    return DayOffer(day, working, tuple(visits))
+
+
+def _with_day(plan: Solution, day: int, routed: Solution) -> Solution:
+    """`plan` with its assignments and breaks of `day` replaced by `routed`'s."""
+    assignments = {v: p for v, p in plan.assignments.items() if p.day != day}
+    assignments.update(routed.assignments)
+    breaks = {k: b for k, b in plan.breaks.items() if k[1] != day}
+    breaks.update(routed.breaks)
+    return Solution(dict(sorted(assignments.items())), breaks, dict(plan.unassigned))
+
+
+def shorter_routes(
+    problem: Problem,
+    plan: Solution,
+    seconds: float,
+    iterations: int,
+    seed: int,
+    weights: Weights = Weights(),
+    should_stop: Callable[[], bool] = lambda: False,
+) -> Solution:
+    """`plan` with each day routed again inside the circles and the starts aligned, if that
+    scores better (see the module docstring), within `seconds` and at most `iterations` of the
+    router per day; a stop request ends the routing at the next day."""
+    began = time.monotonic()
+    days = sorted({p.day for p in plan.assignments.values()})
+    best = plan
+    best_score = score(problem, plan, weights)
+    for k, day in enumerate(days):
+        left = seconds - (time.monotonic() - began)
+        if should_stop() or left <= 0:
+            break
+        offer = circle_offer(problem, best, day)
+        start = Solution(
+            {v: p for v, p in best.assignments.items() if p.day == day},
+            {key: b for key, b in best.breaks.items() if key[1] == day},
+        )
+        routed = route_from(problem, offer, start, left / (len(days) - k), iterations, seed)
+        if routed is None or len(routed.assignments) < len(start.assignments):
+            continue
+        candidate = _with_day(best, day, routed)
+        value = score(problem, candidate, weights)
+        if _levels(value) <= _levels(best_score) and value.travel < best_score.travel:
+            best, best_score = candidate, value
+    choices = [plan, aligned(problem, plan)]
+    if best is not plan:
+        choices.append(aligned(problem, best))
+    return min(choices, key=lambda s: score(problem, s, weights))

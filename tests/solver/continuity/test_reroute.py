@@ -1,0 +1,140 @@
+"""The final circles routed again (`continuity.reroute`) and starts moved toward their usual
+time (`continuity.align`): shorter or equal travel, no client meeting a new carer, every visit
+still served, the schedule lawful."""
+
+from __future__ import annotations
+
+from hemplan.models.contract.instance import Instance
+from hemplan.models.evaluator import evaluate
+from hemplan.solver.assemble import to_schedule
+from hemplan.solver.continuity.align import aligned, usual_starts
+from hemplan.solver.continuity.reroute import circle_offer, shorter_routes
+from hemplan.solver.problem import Problem
+from hemplan.solver.score import client_carers, score
+from hemplan.solver.solution import Placement, Solution
+from tests.small_instances import shift, small, visit
+
+EAST = {"lat": 62.390, "lon": 17.420}  # about 6 km east of the office
+WEST = {"lat": 62.390, "lon": 17.180}  # about 6 km west
+
+
+def two_places(carers: str = "AB", y_prefers: str = "") -> Instance:
+    """Client X in the east and Y in the west, each with a visit at 08:00-08:30 and one at
+    10:00-10:30 on day 0 (30 minutes); carers work 07:00-16:00 by car; Y may prefer a carer."""
+    staff = [{"id": c, "shifts": [shift(0)], "travel_mode": "car"} for c in carers]
+    clients = [
+        {"id": "X", "location": EAST},
+        {"id": "Y", "location": WEST, "preferred_carers": list(y_prefers)},
+    ]
+    visits = [
+        visit(f"{c}{h}", c, 0, f"{h}:00", f"{h}:30", 30) for c in ("X", "Y") for h in ("08", "10")
+    ]
+    return small(staff, clients, visits, days=1)
+
+
+def _plan(who: dict[str, str]) -> Solution:
+    return Solution(
+        {v: Placement(0, 480 if v.endswith("08") else 600, (c,)) for v, c in who.items()}
+    )
+
+
+def _lawful(instance: Instance, plan: Solution) -> bool:
+    return evaluate(instance, to_schedule(Problem.build(instance), plan)).feasible
+
+
+def test_crossed_routes_inside_the_circles_are_routed_shorter() -> None:
+    # A drives east then west, B west then east: both clients meet both carers
+    instance = two_places()
+    problem = Problem.build(instance)
+    plan = _plan({"X08": "A", "Y10": "A", "Y08": "B", "X10": "B"})
+    assert _lawful(instance, plan)
+    routed = shorter_routes(problem, plan, seconds=30, iterations=200, seed=0)
+    assert set(routed.assignments) == set(plan.assignments) and not routed.unassigned
+    assert score(problem, routed).travel < score(problem, plan).travel
+    before, after = client_carers(problem, plan), client_carers(problem, routed)
+    assert all(after[c] <= before[c] for c in before)
+    assert all(len(after[c]) == 1 for c in after)  # each client keeps one of its two carers
+    assert _lawful(instance, routed)
+
+
+def test_a_carer_outside_the_circle_is_never_offered_the_visit() -> None:
+    # C is free all day, but X meets only A and Y only B: C gets nothing
+    instance = two_places("ABC")
+    problem = Problem.build(instance)
+    plan = _plan({"X08": "A", "X10": "A", "Y08": "B", "Y10": "B"})
+    offer = circle_offer(problem, plan, 0)
+    assert {dv.visit.id: dv.carers for dv in offer.visits} == {
+        "X08": ("A",),
+        "X10": ("A",),
+        "Y08": ("B",),
+        "Y10": ("B",),
+    }
+    routed = shorter_routes(problem, plan, seconds=30, iterations=200, seed=0)
+    assert all("C" not in p.carers for p in routed.assignments.values())
+    assert client_carers(problem, routed) == client_carers(problem, plan)
+    assert _lawful(instance, routed)
+
+
+def test_a_preferred_carer_keeps_the_visits_the_plan_gives_them() -> None:
+    # crossed as in the first test, but Y prefers B: Y's visits stay B's
+    instance = two_places(y_prefers="B")
+    problem = Problem.build(instance)
+    plan = _plan({"X08": "A", "Y10": "B", "Y08": "B", "X10": "B"})
+    offer = circle_offer(problem, plan, 0)
+    assert {dv.visit.id: dv.carers for dv in offer.visits}["Y08"] == ("B",)
+    routed = shorter_routes(problem, plan, seconds=30, iterations=200, seed=0)
+    assert routed.assignments["Y08"].carers == routed.assignments["Y10"].carers == ("B",)
+    assert score(problem, routed).not_preferred == score(problem, plan).not_preferred == 0
+
+
+def recurring(blocked: bool) -> Instance:
+    """Client X's visit X0/X1 (08:00-10:00, 30 min) on days 0 and 1 by carer A; on day 0
+    client Y's visit at 08:00 sharp (60 min) comes first, so X0 starts after 09:00. On day 1,
+    with `blocked`, client Z's visit at 08:35 sharp follows X1, which leaves it a few minutes
+    (the leg to Z's home) to start later than 08:00."""
+    staff = [{"id": "A", "shifts": [shift(0), shift(1)]}]
+    visits = [
+        visit("X0", "X", 0, "08:00", "10:00", 30),
+        visit("X1", "X", 1, "08:00", "10:00", 30),
+        visit("Y0", "Y", 0, "08:00", "08:00", 60),
+    ]
+    if blocked:
+        visits.append(visit("Z1", "Z", 1, "08:35", "08:35", 30))
+    return small(staff, [{"id": "X"}, {"id": "Y"}, {"id": "Z"}], visits, days=2)
+
+
+def _recurring_plan(blocked: bool) -> Solution:
+    plan = {
+        "Y0": Placement(0, 480, ("A",)),
+        "X0": Placement(0, 545, ("A",)),
+        "X1": Placement(1, 480, ("A",)),
+    }
+    if blocked:
+        plan["Z1"] = Placement(1, 515, ("A",))
+    return Solution(plan)
+
+
+def test_a_recurring_visit_moves_toward_its_usual_start_where_the_route_has_room() -> None:
+    instance = recurring(blocked=False)
+    problem = Problem.build(instance)
+    plan = _recurring_plan(blocked=False)
+    usual = usual_starts(problem, plan)["X1"]
+    assert usual == 545  # the median (upper of two) of the plan's starts
+    moved = aligned(problem, plan)
+    assert moved.assignments["X1"].start == usual
+    assert score(problem, moved).arrival_deviation < score(problem, plan).arrival_deviation
+    assert score(problem, moved).travel == score(problem, plan).travel
+    assert _lawful(instance, moved)
+
+
+def test_a_recurring_visit_moves_only_as_far_as_the_next_visit_leaves_room() -> None:
+    instance = recurring(blocked=True)
+    problem = Problem.build(instance)
+    plan = _recurring_plan(blocked=True)
+    moved = aligned(problem, plan)
+    leg = problem.minutes(
+        problem.carer("A"), problem.home(problem.visit("X1")), problem.home(problem.visit("Z1"))
+    )
+    assert moved.assignments["Z1"].start == 515  # fixed at 08:35
+    assert moved.assignments["X1"].start == 515 - leg - 30 < usual_starts(problem, plan)["X1"]
+    assert _lawful(instance, moved)
