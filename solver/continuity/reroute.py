@@ -17,8 +17,10 @@ more in arrival times than it saves.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 
+from hemplan.models.contract.instance import Visit
 from hemplan.models.contract.start_windows import StartWindows
 from hemplan.models.evaluator.eligibility import allowed_windows
 from hemplan.solver.baselines.by_day import DayOffer, DayVisit
@@ -42,9 +44,11 @@ USUAL_SLACK = 20
 def circle_offer(problem: Problem, plan: Solution, day: int) -> DayOffer:
     """The visits `plan` serves on `day`, each offered to the carers of its client's circle
     who could do it that day (a preferred one's visit to preferred ones only), to the
-    carers at work that day."""
+    carers at work that day. A client the plan serves once, with no carer met in the history,
+    meets its visit's carers whoever they are: its visit goes to any able carer."""
     instance = problem.instance
     met = client_carers(problem, plan)
+    served = Counter(problem.visit(v).client for v in plan.assignments)
     usual = usual_starts(problem, plan)
     working = tuple(c for c in instance.staff if day in c.shift_by_day)
     at_work = {c.id for c in working}
@@ -53,7 +57,8 @@ def circle_offer(problem: Problem, plan: Solution, day: int) -> DayOffer:
         if placed.day != day:
             continue
         visit = problem.visit(visit_id)
-        circle = met[visit.client]
+        anyone = served[visit.client] == 1 and not problem.known.get(visit.client)
+        circle = set(problem.eligible.get(visit_id, [])) if anyone else met[visit.client]
         preferred = set(instance.client_by_id[visit.client].preferred_carers)
         if preferred & set(placed.carers):
             circle = circle & preferred
@@ -62,20 +67,30 @@ def circle_offer(problem: Problem, plan: Solution, day: int) -> DayOffer:
             for c in problem.eligible.get(visit_id, [])
             if c in circle and c in at_work and day in problem.fitting_days(c, visit)
         )
-        windows = allowed_windows(visit)
-        if visit_id in usual:
-            windows = _near_usual(windows, placed.start, usual[visit_id])
+        windows = _routed_windows(visit, placed.start, usual.get(visit_id))
         visits.append(DayVisit(visit, carers, windows[0][0], windows[-1][1], True, windows))
     return DayOffer(day, working, tuple(visits))
 
 
-def _near_usual(windows: StartWindows, start: int, usual: int) -> StartWindows:
-    """The part of the window holding `start` within USUAL_SLACK minutes of `usual` (and
-    reaching `start`, so the plan's own route stays a solution)."""
+def _routed_windows(visit: Visit, start: int, usual: int | None) -> StartWindows:
+    """Where the router may start `visit`, now at `start`: its windows; of a recurring visit
+    the part of the window holding `start` within USUAL_SLACK minutes of its `usual` start;
+    of a visit with a soft window nothing later than `start` or its promised window's end,
+    since the router cannot price lateness. Always holding `start`, so the plan's own route
+    stays a solution."""
+    windows = allowed_windows(visit)
+    if usual is None and visit.lateness is None:
+        return windows
     low, high = next(w for w in windows if w[0] <= start <= w[1])
-    return (
-        (max(low, min(start, usual - USUAL_SLACK)), min(high, max(start, usual + USUAL_SLACK))),
-    )
+    if usual is not None:
+        low, high = (
+            max(low, min(start, usual - USUAL_SLACK)),
+            min(high, max(start, usual + USUAL_SLACK)),
+        )
+    if visit.lateness is not None:
+        on_time = max((hi for lo, hi in visit.start_windows if lo <= start), default=start)
+        high = min(high, max(start, on_time))
+    return ((low, high),)
 
 
 def _with_day(plan: Solution, day: int, routed: Solution) -> Solution:

@@ -138,3 +138,43 @@ def test_a_recurring_visit_moves_only_as_far_as_the_next_visit_leaves_room() -> 
     assert moved.assignments["Z1"].start == 515  # fixed at 08:35
     assert moved.assignments["X1"].start == 515 - leg - 30 < usual_starts(problem, plan)["X1"]
     assert _lawful(instance, moved)
+
+
+def test_a_client_served_once_may_get_any_able_carer() -> None:
+    # X (east) and Y (west) have one visit each, both by A on a bike; B drives and is idle:
+    # neither client has a circle to keep, so B takes both and the travel minutes fall
+    staff = [
+        {"id": "A", "shifts": [shift(0)], "travel_mode": "bike"},
+        {"id": "B", "shifts": [shift(0)], "travel_mode": "car"},
+    ]
+    clients = [{"id": "X", "location": EAST}, {"id": "Y", "location": WEST}]
+    visits = [visit("X08", "X", 0, "08:00", "08:30"), visit("Y10", "Y", 0, "08:00", "11:00")]
+    instance = small(staff, clients, visits, days=1)
+    problem = Problem.build(instance)
+    plan = Solution({"X08": Placement(0, 480, ("A",)), "Y10": Placement(0, 630, ("A",))})
+    assert _lawful(instance, plan)
+    offer = circle_offer(problem, plan, 0)
+    assert all(set(dv.carers) == {"A", "B"} for dv in offer.visits)
+    routed = shorter_routes(problem, plan, seconds=30, iterations=200, seed=0)
+    assert {p.carers for p in routed.assignments.values()} == {("B",)}
+    assert score(problem, routed).travel < score(problem, plan).travel
+    assert _lawful(instance, routed)
+    # with a second visit X has a circle ({A}): B may not take X's visits
+    twice = small(staff, clients, [*visits, visit("X14", "X", 0, "14:00", "14:30")], days=1)
+    plan.assignments["X14"] = Placement(0, 840, ("A",))
+    offer = circle_offer(Problem.build(twice), plan, 0)
+    assert {dv.visit.id: dv.carers for dv in offer.visits}["X08"] == ("A",)
+
+
+def test_the_router_may_not_make_a_soft_window_visit_later_than_promised() -> None:
+    # X08 may start until 08:30, up to 60 minutes late; the plan starts it on time at 08:00
+    staff = [{"id": "A", "shifts": [shift(0)], "travel_mode": "car"}]
+    visits = [visit("X08", "X", 0, "08:00", "08:30", lateness={"max": 60})]
+    instance = small(staff, [{"id": "X", "location": EAST}], visits, days=1)
+    problem = Problem.build(instance)
+    plan = _plan({"X08": "A"})
+    (offered,) = circle_offer(problem, plan, 0).visits
+    assert offered.windows == ((480, 510),)  # not the 09:30 the lateness allows
+    late = Solution({"X08": Placement(0, 525, ("A",))})  # a plan already 15 minutes late
+    (offered,) = circle_offer(problem, late, 0).visits
+    assert offered.windows == ((480, 525),)  # no later than it is
