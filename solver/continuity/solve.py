@@ -6,7 +6,8 @@ The search time goes out in two rounds. In the first every team gets an even sha
 `OPENING_SHARE` of it; the rest then goes where it is needed, in proportion to what each team
 still has to gain (`_need`: a visit left out counts `UNSERVED_NEED` carers above the bounds),
 no team more than one process can give it. Teams differ: on district-14d one team's morning
-peaks take most of the search, while the others reach every visit in seconds.
+peaks take most of the search, while the others reach every visit in seconds. The last
+`ROUTING_SHARE` of the time routes each team's final circles again (`continuity.reroute`).
 
 Each team's result depends only on its data, the seed and its work budget, so a seed and a
 worker count give the same schedule, whichever executor runs the teams (`hemplan.solver.executors`:
