@@ -301,12 +301,16 @@ def route_from(
     iterations: int | None,
     seed: int = 0,
     breaks_in_place: bool = True,
+    patience: int | None = None,
 ) -> Solution | None:
     """The offer routed by the router from the routes of `start` (a lawful plan of the offer's
     day and carers), double-staffed visits it serves kept at their starts; the doubles the
     router leaves out are put back where they fit (`insert_pairs`), each break placed where the
     evaluator reads it (`place_breaks`). None when the router finds no solution. `seconds`
     count from the call: building the routing model takes its part.
+
+    `patience`: each search of the router also ends after that many iterations without a
+    better solution (`router.solve_routing`).
 
     `breaks_in_place`: each break node starts where `start` has the carer at its break, so
     the router's start is as lawful as `start` (else at the office, as central-greedy's
@@ -315,7 +319,8 @@ def route_from(
     places = _break_places(problem, offer, start) if breaks_in_place else None
     routing, slots = _routing_problem(problem, offer, start, places)
     left = seconds - (time.monotonic() - began)
-    solution = solve_routing(routing, left, iterations, _initial_routes(offer, start, slots), seed)
+    initial = _initial_routes(offer, start, slots)
+    solution = solve_routing(routing, left, iterations, initial, seed, patience)
     if solution is None:
         return None
     carers: dict[str, dict[int, str]] = {}

@@ -42,7 +42,13 @@ import numpy as np
 import pyvrp
 from pyvrp import PenaltyParams
 from pyvrp.exceptions import PenaltyBoundWarning
-from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
+from pyvrp.stop import (
+    MaxIterations,
+    MaxRuntime,
+    MultipleCriteria,
+    NoImprovement,
+    StoppingCriterion,
+)
 
 from hemplan.solver.baselines.routing_problem import Node, RoutingProblem, RoutingSolution
 
@@ -161,11 +167,13 @@ def _params(problem: RoutingProblem) -> pyvrp.SolveParams:
     return pyvrp.SolveParams(penalty=PenaltyParams(max_penalty=PRIZE_TO_PENALTY * prize))
 
 
-def _stop(seconds: float, iterations: int | None) -> StoppingCriterion:
-    runtime = MaxRuntime(max(0.01, seconds))
-    if iterations is None:
-        return runtime
-    return MultipleCriteria([MaxIterations(max(1, iterations)), runtime])
+def _stop(seconds: float, iterations: int | None, patience: int | None) -> StoppingCriterion:
+    criteria: list[StoppingCriterion] = [MaxRuntime(max(0.01, seconds))]
+    if iterations is not None:
+        criteria.append(MaxIterations(max(1, iterations)))
+    if patience is not None:
+        criteria.append(NoImprovement(max(1, patience)))
+    return criteria[0] if len(criteria) == 1 else MultipleCriteria(criteria)
 
 
 def _routes(
@@ -242,6 +250,7 @@ def _search(
     iterations: int | None,
     initial: list[list[int]] | None,
     seed: int,
+    patience: int | None = None,
 ) -> tuple[list[list[int]], dict[int, int], int] | None:
     """One PyVRP search: routes, starts and cost of the best feasible solution, or None."""
     data, types = _data(problem)
@@ -250,7 +259,7 @@ def _search(
         warnings.simplefilter("ignore", PenaltyBoundWarning)
         result = pyvrp.solve(
             data,
-            _stop(seconds, iterations),
+            _stop(seconds, iterations, patience),
             seed=seed % (1 << 32),  # PyVRP takes an unsigned 32-bit seed
             collect_stats=False,
             params=_params(problem),
@@ -279,9 +288,11 @@ def solve_routing(
     iterations: int | None = None,
     initial_routes: list[list[int]] | None = None,
     seed: int = 0,
+    patience: int | None = None,
 ) -> RoutingSolution | None:
     """Route `problem` within `time_limit` seconds (building the model included) and, when
-    given, `iterations` iterations of the search; None when no feasible solution was found.
+    given, `iterations` iterations of the search, each search ending too after `patience`
+    iterations without a better solution; None when no feasible solution was found.
 
     With `initial_routes` (per vehicle, node indices in order, e.g. a greedy plan) the search
     starts there, and never returns worse."""
@@ -295,6 +306,7 @@ def solve_routing(
         _part(iterations_left, share),
         initial_routes,
         seed,
+        patience,
     )
     if first is None:
         return None
@@ -313,6 +325,7 @@ def solve_routing(
             _part(iterations_left, share),
             [[k for k in route if _keeps(final.nodes[k], starts[k])] for route in routes],
             seed,
+            patience,
         )
         iterations_left = _rest(iterations_left, share)
         if again is not None:

@@ -31,9 +31,10 @@ from hemplan.solver.score import Weights, client_carers, score
 from hemplan.solver.solution import Solution
 
 ITERATIONS_PER_WORK = 150  # router iterations per team-day for each unit of --work-limit
-# without a work limit: the router stops here or at its time, whichever comes first (on
-# district-14d's teams 150 iterations gave 12,728 travel minutes, 500 12,989, 2000 12,873)
-MAX_ITERATIONS = 300
+# without a work limit a day's search ends at its share of the time or after this many
+# iterations without a better solution, whichever comes first (a search that stops early on
+# a plan it cannot improve leaves its time to the router, which needs it on one-day sets)
+PATIENCE = 500
 # a recurring visit is routed within this many minutes of its usual start (the part of its
 # window there): the router knows travel only. On district-14d's and team-14d's plans, 10 / 20
 # / 40 minutes or the whole window gave 13,110 / 12,966 / 12,862 / 13,225 travel minutes and
@@ -106,14 +107,15 @@ def shorter_routes(
     problem: Problem,
     plan: Solution,
     seconds: float,
-    iterations: int,
+    iterations: int | None,
     seed: int,
     weights: Weights = Weights(),
     should_stop: Callable[[], bool] = lambda: False,
 ) -> Solution:
     """`plan` with each day routed again inside the circles and the starts aligned, if that
     scores better (see the module docstring), within `seconds` and at most `iterations` of the
-    router per day; a stop request ends the routing at the next day."""
+    router per day (None: until PATIENCE iterations bring nothing better); a stop request
+    ends the routing at the next day."""
     began = time.monotonic()
     days = sorted({p.day for p in plan.assignments.values()})
     best = aligned(problem, plan)
@@ -127,7 +129,15 @@ def shorter_routes(
             {v: p for v, p in best.assignments.items() if p.day == day},
             {key: b for key, b in best.breaks.items() if key[1] == day},
         )
-        routed = route_from(problem, offer, start, left / (len(days) - k), iterations, seed)
+        routed = route_from(
+            problem,
+            offer,
+            start,
+            left / (len(days) - k),
+            iterations,
+            seed,
+            patience=PATIENCE if iterations is None else None,
+        )
         if routed is None or len(routed.assignments) < len(start.assignments):
             continue
         candidate = aligned(problem, _with_day(best, day, routed))

@@ -26,7 +26,7 @@ from hemplan.models.contract.schedule import SolverInfo
 from hemplan.solver.continuity.borrow import place_left_out
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
-from hemplan.solver.continuity.reroute import ITERATIONS_PER_WORK, MAX_ITERATIONS, shorter_routes
+from hemplan.solver.continuity.reroute import ITERATIONS_PER_WORK, shorter_routes
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.continuity.subteams import Split, split_big_team
 from hemplan.solver.continuity.travel_budget import budgeted_start, part_of, reference_plan
@@ -428,9 +428,7 @@ def _shorter_routes(executor: Executor, plans: list[TeamPlan], job: TeamJob) -> 
     served = [max(1, len(p.solution.assignments)) for p in plans]
     slots = job.processes * left
     iterations = (
-        MAX_ITERATIONS
-        if job.work_limit is None
-        else max(1, round(job.work_limit * ITERATIONS_PER_WORK))
+        None if job.work_limit is None else max(1, round(job.work_limit * ITERATIONS_PER_WORK))
     )
     jobs = [
         (plan, min(left, slots * n / sum(served)), iterations, job)
@@ -441,7 +439,7 @@ def _shorter_routes(executor: Executor, plans: list[TeamPlan], job: TeamJob) -> 
 
 
 def _route_task(
-    item: tuple[TeamPlan, float, int, TeamJob],
+    item: tuple[TeamPlan, float, int | None, TeamJob],
     report: Callable[[Progress], None],
     should_stop: Callable[[], bool],
 ) -> TeamPlan:
