@@ -2,8 +2,8 @@
 
 The continuity search decides who meets whom; its routes are what its insertions and small
 neighbourhoods left, and they travel far more than the same teams routed by PyVRP (district-14d:
-1.58x, benchmarks/RESULTS.md). Once the circles are set, each day of a team is routed again by
-the router (`central_travel.route_from`), started from the plan's own routes, with each visit
++59 % before this step, +46 % after it; benchmarks/RESULTS.md). Once the circles are set, each
+day of a team is routed again by the router (`central_travel.route_from`), started from the plan's own routes, with each visit
 allowed only to the carers its client already meets in the plan (and who are at work and
 able that day; where the plan gives a visit a preferred carer, only preferred ones), and a
 recurring visit only near its usual start. No client can meet a new carer, so continuity
