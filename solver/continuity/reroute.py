@@ -3,15 +3,16 @@
 The continuity search decides who meets whom; its routes are what its insertions and small
 neighbourhoods left, and they travel far more than the same teams routed by PyVRP (district-14d:
 +59 % before this step, +46 % after it; benchmarks/RESULTS.md). Once the circles are set, each
-day of a team is routed again by the router (`central_travel.route_from`), started from the plan's own routes, with each visit
-allowed only to the carers its client already meets in the plan (and who are at work and
-able that day; where the plan gives a visit a preferred carer, only preferred ones), and a
-recurring visit only near its usual start. No client can meet a new carer, so continuity
-never gets worse. Then every
-recurring visit moves toward its usual time (`align`), since the router starts each visit as
-early as it can. A day's new routes are taken when the plan, aligned, scores better with
-them than without: the router knows travel only, and on a small team a shorter day may cost
-more in arrival times than it saves.
+day of a team is routed again by the router (`central_travel.route_from`), started from the
+plan's own routes, with each visit allowed only to the carers its client already meets in the
+plan (and who are at work and able that day; where the plan gives a visit a preferred carer,
+only preferred ones), and a recurring visit only near its usual start. No client can meet a
+new carer through a visit it already has, so continuity never gets worse. The visits the plan
+leaves out are offered too, to any able carer. Then every recurring visit moves toward its
+usual time (`align`), since the router starts each visit as early as it can. A day's new
+routes are taken when they serve every visit the day served and the plan, aligned, scores
+better with them than without: the router knows travel only, and on a small team a shorter
+day may cost more in arrival times than it saves.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ def circle_offer(problem: Problem, plan: Solution, day: int) -> DayOffer:
     """The visits `plan` serves on `day`, each offered to the carers of its client's circle
     who could do it that day (a preferred one's visit to preferred ones only), to the
     carers at work that day. A client the plan serves once, with no carer met in the history,
-    meets its visit's carers whoever they are: its visit goes to any able carer."""
+    meets its visit's carers whoever they are: its visit goes to any able carer. The visits
+    the plan leaves out that may go on `day` are offered too, to any able carer (serving a
+    visit comes before continuity)."""
     instance = problem.instance
     met = client_carers(problem, plan)
     served = Counter(problem.visit(v).client for v in plan.assignments)
@@ -70,6 +73,19 @@ def circle_offer(problem: Problem, plan: Solution, day: int) -> DayOffer:
         )
         windows = _routed_windows(visit, placed.start, usual.get(visit_id))
         visits.append(DayVisit(visit, carers, windows[0][0], windows[-1][1], True, windows))
+    for visit_id in sorted(plan.unassigned):  # left out: any able carer, a new one too
+        visit = problem.visit(visit_id)
+        if day not in visit.days or visit.locked_carers or visit.locked_start is not None:
+            continue
+        carers = tuple(
+            c
+            for c in problem.eligible.get(visit_id, [])
+            if c in at_work and day in problem.fitting_days(c, visit)
+        )
+        if len(carers) >= visit.staff_needed:
+            windows = allowed_windows(visit)
+            last = visit.days[-1] == day
+            visits.append(DayVisit(visit, carers, windows[0][0], windows[-1][1], last, windows))
     return DayOffer(day, working, tuple(visits))
 
 
@@ -95,12 +111,14 @@ def _routed_windows(visit: Visit, start: int, usual: int | None) -> StartWindows
 
 
 def _with_day(plan: Solution, day: int, routed: Solution) -> Solution:
-    """`plan` with its assignments and breaks of `day` replaced by `routed`'s."""
+    """`plan` with its assignments and breaks of `day` replaced by `routed`'s, the visits it
+    serves no longer left out."""
     assignments = {v: p for v, p in plan.assignments.items() if p.day != day}
     assignments.update(routed.assignments)
     breaks = {k: b for k, b in plan.breaks.items() if k[1] != day}
     breaks.update(routed.breaks)
-    return Solution(dict(sorted(assignments.items())), breaks, dict(plan.unassigned))
+    unassigned = {v: why for v, why in plan.unassigned.items() if v not in routed.assignments}
+    return Solution(dict(sorted(assignments.items())), breaks, unassigned)
 
 
 def shorter_routes(
@@ -117,7 +135,10 @@ def shorter_routes(
     router per day (None: until PATIENCE iterations bring nothing better); a stop request
     ends the routing at the next day."""
     began = time.monotonic()
-    days = sorted({p.day for p in plan.assignments.values()})
+    days = sorted(
+        {p.day for p in plan.assignments.values()}
+        | {d for v in plan.unassigned for d in problem.visit(v).days}
+    )
     best = aligned(problem, plan)
     best_score = score(problem, best, weights)
     for k, day in enumerate(days):
@@ -125,6 +146,8 @@ def shorter_routes(
         if should_stop() or left <= 0:
             break
         offer = circle_offer(problem, best, day)
+        if not offer.visits:
+            continue
         start = Solution(
             {v: p for v, p in best.assignments.items() if p.day == day},
             {key: b for key, b in best.breaks.items() if key[1] == day},
@@ -138,7 +161,7 @@ def shorter_routes(
             seed,
             patience=PATIENCE if iterations is None else None,
         )
-        if routed is None or len(routed.assignments) < len(start.assignments):
+        if routed is None or not set(start.assignments) <= set(routed.assignments):
             continue
         candidate = aligned(problem, _with_day(best, day, routed))
         value = score(problem, candidate, weights)

@@ -178,3 +178,19 @@ def test_the_router_may_not_make_a_soft_window_visit_later_than_promised() -> No
     late = Solution({"X08": Placement(0, 525, ("A",))})  # a plan already 15 minutes late
     (offered,) = circle_offer(problem, late, 0).visits
     assert offered.windows == ((480, 525),)  # no later than it is
+
+
+def test_a_visit_the_plan_left_out_is_served_where_the_routes_leave_room() -> None:
+    # the plan serves only X08 and leaves the rest out although A is free at 10:00: the
+    # router serves X10 (and whatever else fits), every visit still accounted for
+    instance = two_places("A")
+    problem = Problem.build(instance)
+    plan = Solution(
+        {"X08": Placement(0, 480, ("A",))},
+        unassigned={v: "capacity" for v in ("X10", "Y08", "Y10")},
+    )
+    routed = shorter_routes(problem, plan, seconds=30, iterations=200, seed=0)
+    assert {"X08", "X10"} <= set(routed.assignments)
+    assert len(routed.unassigned) < len(plan.unassigned)
+    assert set(routed.assignments) | set(routed.unassigned) == {"X08", "X10", "Y08", "Y10"}
+    assert _lawful(instance, routed)
