@@ -313,14 +313,16 @@ def route_from(
     better solution (`router.solve_routing`).
 
     `breaks_in_place`: each break node starts where `start` has the carer at its break, so
-    the router's start is as lawful as `start` (else at the office, as central-greedy's
-    `break_at_office` plans it)."""
+    the router's start is as lawful as `start`, and no later pass of the router may serve less
+    than the first (else at the office, as central-greedy's `break_at_office` plans it)."""
     began = time.monotonic()
     places = _break_places(problem, offer, start) if breaks_in_place else None
     routing, slots = _routing_problem(problem, offer, start, places)
     left = seconds - (time.monotonic() - began)
     initial = _initial_routes(offer, start, slots)
-    solution = solve_routing(routing, left, iterations, initial, seed, patience)
+    solution = solve_routing(
+        routing, left, iterations, initial, seed, patience, keep_served=breaks_in_place
+    )
     if solution is None:
         return None
     carers: dict[str, dict[int, str]] = {}
@@ -344,18 +346,21 @@ def route_from(
 
 def _break_places(problem: Problem, offer: DayOffer, start: Solution) -> dict[str, int]:
     """Where each carer of `start` is at its break: the home of its last visit before the
-    break (its office when the break comes first)."""
+    break, or of its first visit when the break comes first (the carer drives there and
+    takes the break at the door, as `continuity.routes.time_route` times it)."""
     places: dict[str, int] = {}
     for (carer_id, day), at in start.breaks.items():
         if day != offer.day:
             continue
-        before = [
+        visits = sorted(
             (p.start_of(carer_id), visit_id)
             for visit_id, p in start.assignments.items()
-            if carer_id in p.carers and p.start_of(carer_id) < at
-        ]
-        if before:
-            places[carer_id] = problem.home(problem.visit(max(before)[1]))
+            if carer_id in p.carers
+        )
+        before = [visit_id for s, visit_id in visits if s < at]
+        beside = before[-1] if before else visits[0][1] if visits else None
+        if beside is not None:
+            places[carer_id] = problem.home(problem.visit(beside))
     return places
 
 

@@ -274,6 +274,11 @@ def _search(
     return routes, starts, int(best.distance_cost() + best.uncollected_prizes())
 
 
+def _left_out(problem: RoutingProblem, starts: dict[int, int]) -> int:
+    """The prizes of the optional nodes a solution with these starts leaves out."""
+    return sum(n.penalty or 0 for k, n in enumerate(problem.nodes) if k not in starts)
+
+
 def _part(iterations: int | None, share: float) -> int | None:
     return None if iterations is None else max(1, int(share * iterations))
 
@@ -289,10 +294,16 @@ def solve_routing(
     initial_routes: list[list[int]] | None = None,
     seed: int = 0,
     patience: int | None = None,
+    keep_served: bool = False,
 ) -> RoutingSolution | None:
     """Route `problem` within `time_limit` seconds (building the model included) and, when
     given, `iterations` iterations of the search, each search ending too after `patience`
     iterations without a better solution; None when no feasible solution was found.
+
+    `keep_served`: a later pass replaces the one before only when it leaves out no more prize,
+    or when the one before has pairs that do not start together (for a start that is already a
+    lawful plan, whose pauses sit where its carers are: a pass that only moves them must not
+    lose what the first pass served).
 
     With `initial_routes` (per vehicle, node indices in order, e.g. a greedy plan) the search
     starts there, and never returns worse."""
@@ -328,7 +339,11 @@ def solve_routing(
             patience,
         )
         iterations_left = _rest(iterations_left, share)
-        if again is not None:
+        if again is not None and (
+            not keep_served
+            or _unsynchronised(final, routes, starts)
+            or _left_out(problem, again[1]) <= _left_out(problem, starts)
+        ):
             routes, starts, cost = again
         if last or time.monotonic() - began >= time_limit or iterations_left == 0:
             break

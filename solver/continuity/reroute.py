@@ -9,10 +9,10 @@ plan (and who are at work and able that day; where the plan gives a visit a pref
 only preferred ones), and a recurring visit only near its usual start. No client can meet a
 new carer through a visit it already has, so continuity never gets worse. The visits the plan
 leaves out are offered too, to any able carer. Then every recurring visit moves toward its
-usual time (`align`), since the router starts each visit as early as it can. A day's new
-routes are taken when they serve every visit the day served and the plan, aligned, scores
-better with them than without: the router knows travel only, and on a small team a shorter
-day may cost more in arrival times than it saves.
+usual time (`align`), since the router starts each visit as early as it can. A day's new routes
+are taken when they keep every locked visit and the plan, aligned, scores better with them than
+without (a visit left out for another counts as one left out): the router knows travel only, and
+on a small team a shorter day may cost more in arrival times than it saves.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from hemplan.models.evaluator.eligibility import allowed_windows
 from hemplan.solver.baselines.by_day import DayOffer, DayVisit
 from hemplan.solver.baselines.central_travel import route_from
 from hemplan.solver.continuity.align import aligned, usual_starts
+from hemplan.solver.continuity.search import CAPACITY_REASON
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, client_carers, score
 from hemplan.solver.solution import Solution
@@ -111,14 +112,27 @@ def _routed_windows(visit: Visit, start: int, usual: int | None) -> StartWindows
 
 
 def _with_day(plan: Solution, day: int, routed: Solution) -> Solution:
-    """`plan` with its assignments and breaks of `day` replaced by `routed`'s, the visits it
-    serves no longer left out."""
+    """`plan` with its assignments and breaks of `day` replaced by `routed`'s: the visits it
+    serves no longer left out, those of the day it does not serve left out."""
     assignments = {v: p for v, p in plan.assignments.items() if p.day != day}
     assignments.update(routed.assignments)
     breaks = {k: b for k, b in plan.breaks.items() if k[1] != day}
     breaks.update(routed.breaks)
     unassigned = {v: why for v, why in plan.unassigned.items() if v not in routed.assignments}
-    return Solution(dict(sorted(assignments.items())), breaks, unassigned)
+    for v, p in plan.assignments.items():
+        if p.day == day and v not in routed.assignments:
+            unassigned[v] = CAPACITY_REASON
+    return Solution(dict(sorted(assignments.items())), breaks, dict(sorted(unassigned.items())))
+
+
+def _keeps_locks(problem: Problem, start: Solution, routed: Solution) -> bool:
+    """Whether `routed` serves every locked visit `start` serves (the score alone would let
+    it trade one for another visit)."""
+    return all(
+        v in routed.assignments
+        for v in start.assignments
+        if problem.visit(v).locked_carers or problem.visit(v).locked_start is not None
+    )
 
 
 def shorter_routes(
@@ -161,7 +175,7 @@ def shorter_routes(
             seed,
             patience=PATIENCE if iterations is None else None,
         )
-        if routed is None or not set(start.assignments) <= set(routed.assignments):
+        if routed is None or not _keeps_locks(problem, start, routed):
             continue
         candidate = aligned(problem, _with_day(best, day, routed))
         value = score(problem, candidate, weights)
