@@ -24,7 +24,7 @@ from collections.abc import Callable
 from hemplan.models.contract.instance import Visit
 from hemplan.models.contract.start_windows import StartWindows
 from hemplan.models.evaluator.eligibility import allowed_windows
-from hemplan.solver.baselines.by_day import DayOffer, DayVisit
+from hemplan.solver.baselines.by_day import DayOffer, DayVisit, offered
 from hemplan.solver.baselines.central_travel import route_from
 from hemplan.solver.continuity.align import aligned, usual_starts
 from hemplan.solver.continuity.search import CAPACITY_REASON
@@ -74,19 +74,9 @@ def circle_offer(problem: Problem, plan: Solution, day: int) -> DayOffer:
         )
         windows = _routed_windows(visit, placed.start, usual.get(visit_id))
         visits.append(DayVisit(visit, carers, windows[0][0], windows[-1][1], True, windows))
-    for visit_id in sorted(plan.unassigned):  # left out: any able carer, a new one too
-        visit = problem.visit(visit_id)
-        if day not in visit.days or visit.locked_carers or visit.locked_start is not None:
-            continue
-        carers = tuple(
-            c
-            for c in problem.eligible.get(visit_id, [])
-            if c in at_work and day in problem.fitting_days(c, visit)
-        )
-        if len(carers) >= visit.staff_needed:
-            windows = allowed_windows(visit)
-            last = visit.days[-1] == day
-            visits.append(DayVisit(visit, carers, windows[0][0], windows[-1][1], last, windows))
+    left_out = [problem.visit(v) for v in sorted(plan.unassigned)]
+    unlocked = [v for v in left_out if not v.locked_carers and v.locked_start is None]
+    visits += offered(problem, day, unlocked).visits  # any able carer, a new one too
     return DayOffer(day, working, tuple(visits))
 
 
