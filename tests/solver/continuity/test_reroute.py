@@ -8,7 +8,7 @@ from hemplan.models.contract.instance import Instance
 from hemplan.models.evaluator import evaluate
 from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity.align import aligned, usual_starts
-from hemplan.solver.continuity.reroute import circle_offer, shorter_routes
+from hemplan.solver.continuity.reroute import _keeps_locks, circle_offer, shorter_routes
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import client_carers, score
 from hemplan.solver.solution import Placement, Solution
@@ -194,3 +194,19 @@ def test_a_visit_the_plan_left_out_is_served_where_the_routes_leave_room() -> No
     assert len(routed.unassigned) < len(plan.unassigned)
     assert set(routed.assignments) | set(routed.unassigned) == {"X08", "X10", "Y08", "Y10"}
     assert _lawful(instance, routed)
+
+
+def test_a_day_that_loses_a_locked_visit_is_never_taken() -> None:
+    # a routed day may leave one visit out for another (the score decides), never a locked one
+    staff = [{"id": "A", "shifts": [shift(0)], "travel_mode": "car"}]
+    visits = [
+        visit("X08", "X", 0, "08:00", "08:30", locked_carers=["A"], locked_start="08:00"),
+        visit("Y10", "Y", 0, "10:00", "10:30"),
+    ]
+    instance = small(staff, [{"id": "X", "location": EAST}, {"id": "Y"}], visits, days=1)
+    problem = Problem.build(instance)
+    start = Solution({"X08": Placement(0, 480, ("A",)), "Y10": Placement(0, 600, ("A",))})
+    without_lock = Solution({"Y10": Placement(0, 600, ("A",))})
+    without_other = Solution({"X08": Placement(0, 480, ("A",))})
+    assert not _keeps_locks(problem, start, without_lock)
+    assert _keeps_locks(problem, start, without_other)
