@@ -171,15 +171,25 @@ def over_budget(problem: Problem, travel: int) -> int:
     return 0 if budget is None else max(0, travel - budget)
 
 
+def series_medians(problem: Problem, solution: Solution) -> list[tuple[list[str], int]]:
+    """For each recurring visit served more than once: its served visits and their median
+    start (the upper one of an even count), the reference of the arrival-time objective."""
+    medians = []
+    for ids in problem.series.values():
+        served = [v for v in ids if v in solution.assignments]
+        if len(served) > 1:
+            starts = sorted(solution.assignments[v].start for v in served)
+            medians.append((served, starts[len(starts) // 2]))
+    return medians
+
+
 def arrival_deviation(problem: Problem, solution: Solution) -> int:
     """Minutes by which served visits of each recurring visit start away from its median start."""
-    total = 0
-    for ids in problem.series.values():
-        starts = sorted(solution.assignments[v].start for v in ids if v in solution.assignments)
-        if len(starts) > 1:
-            median = starts[len(starts) // 2]
-            total += sum(abs(s - median) for s in starts)
-    return total
+    return sum(
+        abs(solution.assignments[v].start - median)
+        for served, median in series_medians(problem, solution)
+        for v in served
+    )
 
 
 def solution_tardiness(problem: Problem, solution: Solution) -> int:

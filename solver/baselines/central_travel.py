@@ -81,8 +81,8 @@ def _routing_problem(
 
     A working carer's break is a pause node of its rule's kind (first at the carer's office,
     or at its place in `break_places`, then where the carer is: `router`); each carer of that
-    rule takes one. `break_slots` then
-    places each break in its routed day where the carer is, as the evaluator reads it.
+    rule takes one. `break_slots` then places each break in its routed day where the carer
+    is, as the evaluator reads it.
     """
     travel = problem.travel
     vehicle_of = {c.id: v for v, c in enumerate(offer.carers)}

@@ -16,19 +16,15 @@ from __future__ import annotations
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.routes import DayContext, RouteStop, latest_starts, time_route
 from hemplan.solver.problem import Problem
+from hemplan.solver.score import series_medians
 from hemplan.solver.solution import Solution
 
 
 def usual_starts(problem: Problem, plan: Solution) -> dict[str, int]:
     """For each served visit of a recurring visit served more than once, the median start of
-    the recurring visit in `plan` (the arrival-time objective's reference: `score`)."""
-    usual: dict[str, int] = {}
-    for ids in problem.series.values():
-        starts = sorted(plan.assignments[v].start for v in ids if v in plan.assignments)
-        if len(starts) > 1:
-            median = starts[len(starts) // 2]
-            usual.update({v: median for v in ids if v in plan.assignments})
-    return usual
+    the recurring visit in `plan` (the arrival-time objective's reference:
+    `score.series_medians`)."""
+    return {v: median for served, median in series_medians(problem, plan) for v in served}
 
 
 def aligned(problem: Problem, plan: Solution) -> Solution:
