@@ -45,13 +45,7 @@ def _all(inst: Instance, src: str) -> Iterator[InputProblem]:
         where = f"staff[{s.id}]"
         if s.team not in teams:
             yield InputProblem(src, f"{where}.team", f"unknown team '{s.team}'")
-        for skill in s.skills:
-            if skill not in skills:
-                yield InputProblem(
-                    src,
-                    f"{where}.skills",
-                    f"unknown skill '{skill}' (not in the instance's skills list)",
-                )
+        yield from _unknown_skills(src, f"{where}.skills", s.skills, skills)
         if s.travel_mode not in inst.travel.speed_kmh and inst.travel.matrix_file is None:
             yield InputProblem(
                 src, f"{where}.travel_mode", f"no speed set for travel mode '{s.travel_mode}'"
@@ -107,21 +101,20 @@ def _visit_fields(
     if v.client not in inst.client_by_id:
         yield InputProblem(src, f"{where}.client", f"unknown client '{v.client}'")
     known = set(inst.skills)
-    for skill in v.skills:
+    yield from _unknown_skills(src, f"{where}.skills", v.skills, known)
+    for k, role in enumerate(v.roles or ()):
+        yield from _unknown_skills(src, f"{where}.roles[{k}].skills", role.skills, known)
+
+
+def _unknown_skills(
+    src: str, field: str, skills: Iterable[str], known: set[str]
+) -> Iterator[InputProblem]:
+    """A problem for each of `skills` the instance's skills list does not name."""
+    for skill in skills:
         if skill not in known:
             yield InputProblem(
-                src,
-                f"{where}.skills",
-                f"unknown skill '{skill}' (not in the instance's skills list)",
+                src, field, f"unknown skill '{skill}' (not in the instance's skills list)"
             )
-    for k, role in enumerate(v.roles or ()):
-        for skill in role.skills:
-            if skill not in known:
-                yield InputProblem(
-                    src,
-                    f"{where}.roles[{k}].skills",
-                    f"unknown skill '{skill}' (not in the instance's skills list)",
-                )
 
 
 def _duplicates(src: str, collection: str, ids: Iterable[str]) -> Iterator[InputProblem]:
