@@ -32,7 +32,12 @@ from hemplan.cli.progress import (
     progress_option,
     resolve_mode,
 )
-from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
+from hemplan.cli.run_options import (
+    seed_option,
+    substitutes_option,
+    time_limit_option,
+    work_limit_option,
+)
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.tables import daily_care_clients
 from hemplan.models.contract.instance import Instance
@@ -106,6 +111,7 @@ from hemplan.solver.teaming.propose import Proposal, TeamingOptions, propose_tea
     help="continuity: a visit its team leaves out may go to a carer of another team "
     "(as `hemplan solve --borrow-left-out`).",
 )
+@substitutes_option("With --propose-teams and shared, the proposed teams borrow left-out visits.")
 @history_options
 @progress_option
 @click.option(
@@ -128,6 +134,7 @@ def compare(
     look_back: int | None,
     propose: int | None,
     borrow_left_out: bool,
+    substitutes: str,
 ) -> None:
     """Plan INSTANCE_FILE with every method and print how they differ (continuity, travel, time).
 
@@ -137,7 +144,15 @@ def compare(
     instance = load_with_history(instance_file, history_files, look_back)
     # the proposal first: a pool that cannot be split is said before any plan is made
     proposal = (
-        propose_teams(instance, TeamingOptions(teams=propose, seed=seed, source=instance_file))
+        propose_teams(
+            instance,
+            TeamingOptions(
+                teams=propose,
+                seed=seed,
+                source=instance_file,
+                shared_substitutes=substitutes == "shared",
+            ),
+        )
         if propose is not None
         else None
     )
@@ -244,6 +259,8 @@ def _run_proposed(
     k = len(proposal.teams)
     write_teamed(instance_file, instance, proposal, folder / f"teams-{k}.json")
     teamed = teamed_instance(instance, proposal)
+    if proposal.shared is not None:  # the shared substitutes serve only what is borrowed
+        options = replace(options, borrow_left_out=True)
     runs = _run(teamed, instance_file, options, ["continuity"], progress_mode, quiet, signals)
     return [replace(run, method=proposed_label(k)) for run in runs]
 

@@ -17,6 +17,7 @@ import click
 from hemplan.cli.run_options import (
     FiniteFloatRange,
     seed_option,
+    substitutes_option,
     time_limit_option,
     work_limit_option,
 )
@@ -98,6 +99,7 @@ from hemplan.solver.teaming.sweep import REFERENCE, SweepPoint, run_sweep
     help="In each plan of --sweep, a visit its team leaves out may go to a carer of another "
     "team (as `hemplan solve --borrow-left-out`).",
 )
+@substitutes_option("With shared, the plans of --sweep borrow left-out visits.")
 def teams(
     instance_file: str,
     output: Path,
@@ -114,6 +116,7 @@ def teams(
     work_limit: float | None,
     workers: int,
     borrow_left_out: bool,
+    substitutes: str,
 ) -> None:
     """Propose small teams from the staff pool of INSTANCE_FILE: clients grouped by place,
     carers so that every team covers its visits' skills, double staffing and minutes on every
@@ -130,6 +133,7 @@ def teams(
         seed=seed,
         work_limit=teaming_work_limit,
         source=instance_file,
+        shared_substitutes=substitutes == "shared",
     )
     if sweep_range is not None:
         counts = _counts(sweep_range)
@@ -138,7 +142,7 @@ def teams(
             workers=workers,
             seed=seed,
             work_limit=work_limit,
-            borrow_left_out=borrow_left_out,
+            borrow_left_out=borrow_left_out or substitutes == "shared",
             source=instance_file,
         )
         run_teams_sweep(instance_file, counts, options, solve, output)
@@ -183,8 +187,11 @@ def write_teamed(instance_file: str, instance: Instance, proposal: Proposal, out
 def proposal_lines(instance: Instance, proposal: Proposal) -> list[str]:
     """A line per team, then the totals and the visits nobody could serve."""
     lines = [team.line() for team in proposal.teams]
+    if proposal.shared is not None:
+        lines.append(proposal.shared.line())
+    kept = f" ({len(proposal.shared.carers)} substitutes shared)" if proposal.shared else ""
     lines.append(
-        f"{len(proposal.teams)} teams from {len(instance.staff)} carers and "
+        f"{len(proposal.teams)} teams from {len(instance.staff)} carers{kept} and "
         f"{len(instance.clients)} clients"
     )
     if proposal.unservable:

@@ -67,3 +67,15 @@ def seed_option(help: str) -> Callable[[F], F]:
         type=int,
         help=help + " Any whole number.",
     )
+
+
+def substitutes_option(help: str) -> Callable[[F], F]:
+    """`--substitutes attached|shared`: how proposed teams take the pool's substitutes."""
+    return click.option(
+        "--substitutes",
+        type=click.Choice(["attached", "shared"]),
+        default="attached",
+        show_default=True,
+        help="Substitutes (staff with employment `substitute`): attached to the teams like "
+        "every carer, or kept as one shared pool (team V) that the teams borrow from. " + help,
+    )

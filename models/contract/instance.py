@@ -34,6 +34,8 @@ from hemplan.models.contract.start_windows import (
 )
 
 TravelMode = Literal["walk", "bike", "car"]
+# a permanent carer (tillsvidareanställd) or an hourly substitute (timvikarie)
+Employment = Literal["permanent", "substitute"]
 TRAVEL_MODES: tuple[TravelMode, ...] = ("walk", "bike", "car")
 Priority = Literal["mandatory", "deferrable"]
 
@@ -122,7 +124,14 @@ class Staff(StrictModel):
     team: str
     skills: list[str] = []
     travel_mode: TravelMode = "walk"
+    # None: not stated, taken as permanent; `hemplan teams --substitutes shared` keeps the
+    # substitutes out of the teams, as one pool every team may borrow from
+    employment: Employment | None = None
     shifts: list[Shift] = []
+
+    @property
+    def substitute(self) -> bool:
+        return self.employment == "substitute"
 
     @model_validator(mode="after")
     def _one_shift_per_day(self) -> Staff:

@@ -20,7 +20,9 @@ Rules:
   among the team's substitutes with the same travel mode who are free on all of them; when
   none is free, a new substitute joins the team. A substitute holds the delegations of every
   carer it stands in for (a simplification: no shift loses a skill, so every visit stays
-  servable; at worst a substitute's shift holds a skill the absent carer's did not).
+  servable; at worst a substitute's shift holds a skill the absent carer's did not);
+- the regular carers are written `permanent` and the substitutes `substitute`
+  (`Staff.employment`), so that `hemplan teams` can keep the substitutes as a shared pool.
 
 Draws come from `rng_for(seed, "absences", team)`, so the regular rota and the clients are
 those of the same seed without absences.
@@ -70,7 +72,12 @@ def with_absences(instance: Instance, rate: float, seed: int) -> Instance:
         for carer in regulars:
             gone = absent.get(carer.id, set())
             staff.append(
-                carer.model_copy(update={"shifts": [s for s in carer.shifts if s.day not in gone]})
+                carer.model_copy(
+                    update={
+                        "shifts": [s for s in carer.shifts if s.day not in gone],
+                        "employment": "permanent",
+                    }
+                )
             )
         names = draw_names(names_rng, len(substitutes), STAFF_FIRST, taken)
         for k, (sub, name) in enumerate(zip(substitutes, names), 1):
@@ -81,6 +88,7 @@ def with_absences(instance: Instance, rate: float, seed: int) -> Instance:
                     team=team.id,
                     skills=sorted(sub.skills),
                     travel_mode=sub.mode,
+                    employment="substitute",
                     shifts=sorted(sub.shifts, key=lambda s: s.day),
                 )
             )

@@ -234,6 +234,14 @@ STAFF = FileSpec(
             "`walk`, `bike` or `car`; empty = `walk`",
             "bike",
         ),
+        _c(
+            "employment",
+            "str",
+            False,
+            "employment",
+            "`permanent` or `substitute` (timvikarie); empty = not stated (permanent)",
+            "substitute",
+        ),
     ),
 )
 SHIFTS = FileSpec(
@@ -751,6 +759,7 @@ SWEDISH_COLUMNS = {
     "kompetens": "skills",
     "kompetenser": "skills",
     "färdsätt": "travel_mode",
+    "anställning": "employment",
     "personal": "staff",
     "medarbetare": "staff",
     "dag": "day",

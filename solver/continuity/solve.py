@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import SolverInfo
+from hemplan.solver.continuity.bookings import with_bookings
 from hemplan.solver.continuity.borrow import place_left_out
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
@@ -138,11 +139,17 @@ class TeamStart:
     first: float
 
 
+def _part_problem(part: Instance, job: TeamJob) -> Problem:
+    """A part's problem: with borrowing when the solve has it, or when the part holds shifts
+    of a shared pool booked to its team (`continuity.bookings`: a second team)."""
+    return Problem.build(part, job.allow_borrowing or len(part.teams) > 1)
+
+
 def _first_solution(part: Instance, job: TeamJob, reference: Solution | None = None) -> TeamStart:
     """The team's constructed solution and when it was ready; with a travel budget, the
     problem with the budget and the better start of the construction and the `reference`
     (the team's travel-only plan: `continuity.travel_budget.budgeted_start`)."""
-    problem = Problem.build(part, job.allow_borrowing)
+    problem = _part_problem(part, job)
     solution = construct(problem, job.seed)
     if reference is not None and job.max_travel_increase is not None:
         problem, solution = budgeted_start(
@@ -282,6 +289,8 @@ def solve(
         if options.allow_borrowing or len(instance.teams) == 1
         else team_instances(planned)
     )
+    if options.borrow_left_out and not options.allow_borrowing:
+        parts = with_bookings(planned, parts)  # a shared pool's shifts, booked to the teams
     parts = [p for p in parts if p.visits]
     increase = options.max_travel_increase
     splits: list[Split] = []
@@ -445,7 +454,7 @@ def _route_task(
 ) -> TeamPlan:
     """Executor task: one team's plan routed again inside its circles."""
     plan, seconds, iterations, job = item
-    problem = Problem.build(plan.team, job.allow_borrowing)
+    problem = _part_problem(plan.team, job)
     if plan.budget is not None:
         problem = problem.with_travel_budget(plan.budget)
     solution = shorter_routes(

@@ -7,6 +7,13 @@ weight: capacity in proportion to the pool's own ratio on every day and shift ty
 team gets all the spare evenings), then a client's contact and preferred carers in the
 client's team.
 
+Carers in `shared` (substitutes kept as one pool, `hemplan teams --substitutes shared`) join
+no group: they count towards every cover they could serve, and a group's load may be met
+with their minutes, the groups' borrowing on a day and shift type together within what the
+pool is paid for then. So the teams are sized and checked on their permanent staff, with the
+pool standing in where absences leave a team short; a cover met by the pool costs
+STAND_IN_WEIGHT, so a team holds its own skills and double staffing where it can.
+
 With `soft=True` the covers and loads become soft too, at weights far above the rest: the
 model then always has an answer, and its shortfalls say which requirement cannot be met,
 which is how an infeasible request is explained.
@@ -24,6 +31,10 @@ from hemplan.solver.teaming.needs import Needs, load_minutes
 COVER_WEIGHT = 100_000  # a missing carer for a cover, in the soft model
 LOAD_WEIGHT = 100  # a minute of capacity short of the demand with slack, in the soft model
 PREFERENCE_WEIGHT = 60  # a contact or preferred carer in the client's team: an hour of balance
+STAND_IN_WEIGHT = 120  # a cover met by the shared pool, not the team: two hours of balance
+
+# a load as the model writes it: group, (carer, paid minutes) of its members, shared minutes
+Row = tuple[int, tuple[tuple[int, int], ...], int]
 
 
 @dataclass(frozen=True)
@@ -48,12 +59,14 @@ def assign_carers(
     work_limit: float = 2.0,
     time_limit: float = 30.0,
     soft: bool = False,
+    shared: frozenset[int] = frozenset(),
 ) -> Assignment:
     """Solve the assignment; `minutes[c]` are carer c's paid minutes by (day, shift type),
     `skills[c]` the skills carer c holds,
-    `preferences[(c, g)]` how many clients of group g name carer c as contact or preferred."""
+    `preferences[(c, g)]` how many clients of group g name carer c as contact or preferred,
+    `shared` the carers kept out of the groups (their group in the answer: `groups`)."""
     model = cp_model.CpModel()
-    carers = range(len(minutes))
+    carers = [c for c in range(len(minutes)) if c not in shared]
     x = {(c, g): model.new_bool_var(f"x{c}_{g}") for c in carers for g in range(groups)}
     for c in carers:
         model.add_exactly_one(x[c, g] for g in range(groups))
@@ -63,7 +76,14 @@ def assign_carers(
     penalties: list[cp_model.LinearExprT] = []
     cover_short: dict[int, cp_model.IntVar] = {}
     for i, cover in enumerate(needs.covers):
-        held = sum(x[c, cover.group] for c in cover.able)
+        terms = [x[c, cover.group] for c in cover.able if c not in shared]
+        # the shared pool's carers on shift stand in, at a cost: teams of their own first
+        standing_in = min(cover.count, len(cover.able & shared))
+        if standing_in:
+            stand_in = model.new_int_var(0, standing_in, f"stand_in{i}")
+            terms.append(stand_in)
+            penalties.append(STAND_IN_WEIGHT * stand_in)
+        held = sum(terms)
         if soft:
             short = model.new_int_var(0, cover.count, f"cover{i}")
             model.add(held + short >= cover.count)
@@ -79,25 +99,43 @@ def assign_carers(
         if not load.skills:
             pool_demand[load.day, load.types] += load.demand
     for day, types in pool_demand:
-        pool_minutes[day, types] = sum(m.get((day, t), 0) for m in minutes for t in types)
+        pool_minutes[day, types] = sum(minutes[c].get((day, t), 0) for c in carers for t in types)
     # Rows whose carers count the same minutes are one constraint, the largest demand: a
     # two-week rota makes most days of the second fortnight repeat the first
-    strongest: dict[tuple[int, tuple[tuple[int, int], ...]], tuple[int, int]] = {}
-    fairest: dict[tuple[int, tuple[tuple[int, int], ...]], int] = {}
+    # (the shared pool's minutes are part of a row: the same own minutes on a day the pool
+    # is paid for less is another row)
+    strongest: dict[Row, tuple[int, int]] = {}
+    fairest: dict[Row, int] = {}
+    lenders: dict[tuple[int, frozenset[str], frozenset[str]], set[Row]] = defaultdict(set)
     for i, load in enumerate(needs.loads):
         paid = load_minutes(load, minutes, skills)
-        row = (load.group, tuple((c, paid[c]) for c in carers if paid[c]))
+        row = (
+            load.group,
+            tuple((c, paid[c]) for c in carers if paid[c]),
+            sum(paid[c] for c in shared),
+        )
         if row not in strongest or load.minutes > strongest[row][0]:
             strongest[row] = (load.minutes, i)
+        if row[2]:
+            lenders[load.day, load.types, load.skills].add(row)
         if not load.skills:
             share = (load.day, load.types)
             fair = pool_minutes[share] * load.demand // max(1, pool_demand[share])
             fairest[row] = max(fair, fairest.get(row, 0))
+    lent = {
+        row: model.new_int_var(0, min(row[2], need), f"lent{i}")
+        for row, (need, i) in strongest.items()
+        if row[2]
+    }
+    for rows in lenders.values():  # (day, shift types, skills) -> the rows it may lend to
+        if len(rows) > 1:  # the pool's minutes of that day and shift types, lent once
+            model.add(sum(lent[r] for r in sorted(rows)) <= next(iter(rows))[2])
     load_short: dict[int, cp_model.IntVar] = {}
-    for (group, paid_by), (need, i) in strongest.items():
+    for row, (need, i) in strongest.items():
+        group, paid_by, _ = row
         capacity = cp_model.LinearExpr.weighted_sum(
             [x[c, group] for c, _ in paid_by], [m for _, m in paid_by]
-        )
+        ) + lent.get(row, 0)
         if soft:
             short = model.new_int_var(0, need, f"load{i}")
             model.add(capacity + short >= need)
@@ -105,7 +143,7 @@ def assign_carers(
             penalties.append(LOAD_WEIGHT * short)
         else:
             model.add(capacity >= need)
-        fair = fairest.get((group, paid_by), 0)
+        fair = fairest.get(row, 0)
         if fair > need and not soft:  # below its share of the pool's spare time: a shortfall
             below = model.new_int_var(0, fair, f"fair{i}")
             model.add(capacity + below >= fair)
@@ -124,7 +162,10 @@ def assign_carers(
     else:
         # First any assignment that meets every requirement (no objective: much faster to
         # find on one worker), then the best from there (the search starts from it as a hint).
-        for c, g in enumerate(_apportioned(needs, minutes, skills, groups, sizes[1])):
+        guess = _apportioned(
+            needs, [minutes[c] for c in carers], [skills[c] for c in carers], groups, sizes[1]
+        )
+        for c, g in zip(carers, guess, strict=True):
             model.add_hint(x[c, g], True)  # where the search starts looking
         first = _solver(seed, work_limit / 2, time_limit)
         status = first.solve(model)
@@ -141,7 +182,10 @@ def assign_carers(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             assert status == cp_model.UNKNOWN, name  # never an invalid model
             solver, name = first, "FEASIBLE"  # nothing better found in its share of the work
-    chosen = [next(g for g in range(groups) if solver.boolean_value(x[c, g])) for c in carers]
+    chosen = [
+        groups if c in shared else next(g for g in range(groups) if solver.boolean_value(x[c, g]))
+        for c in range(len(minutes))
+    ]
     return Assignment(
         chosen,
         name,

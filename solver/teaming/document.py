@@ -19,12 +19,8 @@ def teamed_document(raw: dict[str, Any], proposal: Proposal, name: str) -> dict[
     doc = copy.deepcopy(raw)
     doc["name"] = name
     doc["teams"] = [
-        {
-            "id": t.team.id,
-            "name": t.team.name,
-            "office": {"lat": t.team.office.lat, "lon": t.team.office.lon},
-        }
-        for t in proposal.teams
+        {"id": t.id, "name": t.name, "office": {"lat": t.office.lat, "lon": t.office.lon}}
+        for t in proposal.all_teams
     ]
     for carer in doc.get("staff", []):
         carer["team"] = proposal.team_of_carer[carer["id"]]
@@ -39,7 +35,7 @@ def teamed_instance(instance: Instance, proposal: Proposal) -> Instance:
         name=f"{instance.name}-teams{len(proposal.teams)}",
         horizon=instance.horizon,
         skills=instance.skills,
-        teams=[t.team for t in proposal.teams],
+        teams=proposal.all_teams,
         staff=[s.model_copy(update={"team": proposal.team_of_carer[s.id]}) for s in instance.staff],
         clients=[
             c.model_copy(update={"team": proposal.team_of_client[c.id]}) for c in instance.clients

@@ -5,6 +5,9 @@
 2. What each group must hold (`fit`, `needs`): carers who could serve each visit, and paid
    minutes per day and shift type over the demand with slack.
 3. Carers into groups (`assign`): every requirement hard, sizes within the range asked.
+   With `shared_substitutes` the substitutes (`Staff.employment`) join no team: they stay
+   one pool (team `V`) that stands in where a team is short and that every team may borrow
+   from (`solve --borrow-left-out`); the sizes then count permanent staff.
    When the cheapest grouping of clients leaves no assignment, the next ones are tried; when
    none works, the soft model names what is short (`explain`) and an InputError says so.
 """
@@ -36,6 +39,7 @@ from hemplan.solver.travel import great_circle_km
 
 DEFAULT_TEAM_SIZE = 10  # the generator's and the reform's order of size
 GROUPINGS_TRIED = 3  # client groupings tried, cheapest first, before explaining
+SHARED_ID = "V"  # the shared pool of substitutes (vikariepoolen)
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,8 @@ class TeamingOptions:
     """How to split the pool. `teams` or `team_size` (carers per team) sets the number of
     teams; sizes default to 80-120 % of the mean. `slack`: capacity over demand on every day
     and shift type (0.2: a fifth more paid minutes than visit minutes, for travel and breaks).
-    `balance`: how far a group's demand may stray from the mean."""
+    `balance`: how far a group's demand may stray from the mean. `shared_substitutes`: keep
+    the substitutes out of the teams, as one pool (else they are attached like the rest)."""
 
     teams: int | None = None
     team_size: int | None = None
@@ -56,6 +61,7 @@ class TeamingOptions:
     work_limit: float = 2.0
     time_limit: float = 30.0
     source: str = ""
+    shared_substitutes: bool = False
 
 
 @dataclass
@@ -87,14 +93,36 @@ class ProposedTeam:
         )
 
 
+@dataclass(frozen=True)
+class SharedPool:
+    """The substitutes kept out of the teams: one team without clients, borrowed from."""
+
+    team: Team
+    carers: list[str]
+
+    def line(self) -> str:
+        return (
+            f"{self.team.id} {self.team.name}: {len(self.carers)} substitutes, no clients of "
+            "their own; they stand in where a team's own staff is short (a tightest below "
+            "1.00x) and serve the visits a team leaves out (solve --borrow-left-out)"
+        )
+
+
 @dataclass
 class Proposal:
-    """The proposed teams, and visits that no carer of the pool could ever serve."""
+    """The proposed teams, the shared pool of substitutes if kept, and visits that no carer
+    of the pool could ever serve."""
 
     teams: list[ProposedTeam]
     team_of_client: dict[str, str]
     team_of_carer: dict[str, str]
     unservable: list[Visit] = field(default_factory=list)
+    shared: SharedPool | None = None
+
+    @property
+    def all_teams(self) -> list[Team]:
+        """Every team of the teamed instance: the proposed ones, then the shared pool."""
+        return [t.team for t in self.teams] + ([self.shared.team] if self.shared else [])
 
 
 def team_count_and_sizes(carers: int, options: TeamingOptions) -> tuple[int, int, int]:
@@ -114,8 +142,11 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
     """Teams for `instance` taken as one pool; raises InputError naming what makes the asked
     split impossible (team, day, shift type, and the skill, carers or capacity short)."""
     source = options.source or instance.name or "instance"
-    k, low, high = team_count_and_sizes(len(instance.staff), options)
-    _check_request(instance, source, k, low, high)
+    shared = frozenset(
+        i for i, c in enumerate(instance.staff) if options.shared_substitutes and c.substitute
+    )
+    k, low, high = team_count_and_sizes(len(instance.staff) - len(shared), options)
+    _check_request(instance, source, k, low, high, len(shared))
     demand = client_demand(instance)
     locations = [c.location for c in instance.clients]
     points = project_km(locations)
@@ -134,7 +165,7 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
         fits = visit_fits(instance, offices, group_of_client)
         needs = team_needs(fits, group_of_client, staff_index, options.slack)
         by_visit = {f.visit.id: f for f in fits}
-        short = pool_shortages(source, instance, by_visit, needs, minutes, k)
+        short = pool_shortages(source, instance, by_visit, needs, minutes, k, shared)
         tried.append((order, offices, fits, needs, short))
         if short:
             continue  # no assignment of carers can help this grouping
@@ -149,6 +180,7 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
             options.seed,
             options.work_limit,
             options.time_limit,
+            shared=shared,
         )
         if found.groups is not None:
             return _proposal(
@@ -171,6 +203,7 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
         options.work_limit,
         options.time_limit,
         soft=True,
+        shared=shared,
     )
     if soft.groups is not None and not soft.cover_short and not soft.load_short:
         return _proposal(instance, offices, group_of_client, soft, fits, needs, points, weights)
@@ -205,14 +238,18 @@ def pool_problems(instance: Instance, source: str) -> list[InputProblem]:
     return problems
 
 
-def _check_request(instance: Instance, source: str, k: int, low: int, high: int) -> None:
-    """Requests that no model needs to answer: too many teams, sizes that cannot add up."""
+def _check_request(
+    instance: Instance, source: str, k: int, low: int, high: int, shared: int
+) -> None:
+    """Requests that no model needs to answer: too many teams, sizes that cannot add up
+    (`shared`: substitutes kept out of the teams)."""
     problems = pool_problems(instance, source)
     if problems:
         raise InputError(problems)
-    carers, clients = len(instance.staff), len(instance.clients)
+    carers, clients = len(instance.staff) - shared, len(instance.clients)
     if k < 1 or k > clients or k > carers:
-        message = f"cannot make {k} teams of {clients} clients and {carers} carers"
+        kind = " permanent" if shared else ""
+        message = f"cannot make {k} teams of {clients} clients and {carers}{kind} carers"
     elif not 1 <= low <= high:
         message = f"team sizes {low}-{high} are not a range"
     elif k * low > carers or k * high < carers:
@@ -335,12 +372,27 @@ def _proposal(
                 skills=dict(holding),
             )
         )
+    shared = [instance.staff[c].id for c, g in enumerate(groups) if g == len(offices)]
+    pool = SharedPool(_pool_team(instance, locations), shared) if shared else None
     return Proposal(
         teams=teams,
         team_of_client={c: offices[g].id for c, g in group_of_client.items()},
-        team_of_carer={instance.staff[c].id: offices[g].id for c, g in enumerate(groups)},
+        team_of_carer={
+            instance.staff[c].id: offices[g].id if g < len(offices) else SHARED_ID
+            for c, g in enumerate(groups)
+        },
         unservable=needs.unservable,
+        shared=pool,
     )
+
+
+def _pool_team(instance: Instance, locations: list) -> Team:
+    """The shared pool's team, at the existing office nearest the clients' centre (a pool
+    instance's base): where a staffing office sends its substitutes from."""
+    points = project_km(locations)
+    centre = unproject(points.mean(axis=0), locations)
+    base = min(instance.teams, key=lambda t: (great_circle_km(t.office, centre), t.id))
+    return Team(id=SHARED_ID, name="Substitutes (shared)", office=base.office)
 
 
 def _problems(

@@ -28,8 +28,10 @@ def pool_shortages(
     needs: Needs,
     minutes: list[dict[tuple[int, str], int]],
     teams: int,
+    shared: frozenset[int] = frozenset(),
 ) -> list[InputProblem]:
-    """A line per shift (and skill) where the teams together need more than the pool has."""
+    """A line per shift (and skill) where the teams together need more than the pool has
+    (`shared`: carers kept out of the teams, who stand in for every team at once)."""
     wanted: Wanted = defaultdict(lambda: defaultdict(int))
     for cover in needs.covers:
         for visit in cover.visits:
@@ -48,23 +50,28 @@ def pool_shortages(
         wanted.items(),
         key=lambda item: (item[0][0], SHIFT_TYPES.index(item[0][1]), sorted(item[0][2])),
     ):
-        need = sum(by_team.values())
-        have = sum(
-            1
-            for carer in instance.staff
+        on_shift = [
+            c
+            for c, carer in enumerate(instance.staff)
             if needed <= set(carer.skills)
             and (s := carer.shift_by_day.get(day)) is not None
             and shift_type(s.start) == kind
-        )
+        ]
+        standing_in = sum(c in shared for c in on_shift)
+        need = sum(max(0, count - standing_in) for count in by_team.values())
+        have = len(on_shift) - standing_in
         if need > have:
             held = f" holding {' and '.join(sorted(needed))}" if needed else ""
+            beyond = f" beyond the {standing_in} shared substitute(s)" if standing_in else ""
+            whose = "the permanent staff" if shared else "the pool"
             problems.append(
                 InputProblem(
                     source,
                     f"{kind} shift of {day_name(instance.horizon.start_date, day)}",
                     f"{len(by_team)} of the {teams} teams have visits then that need a carer"
-                    f"{held} (two for a double-staffed visit): {need} carers in all, but the "
-                    f"pool has {have} carer{'s' if have != 1 else ''}{held} on that shift",
+                    f"{held} (two for a double-staffed visit): {need} carers in all{beyond}, "
+                    f"but {whose} has {have} carer{'s' if have != 1 else ''}{held} on that "
+                    "shift",
                 )
             )
     demand: dict[tuple[int, frozenset[str], frozenset[str]], int] = defaultdict(int)

@@ -77,6 +77,43 @@ def test_a_generated_district_split_into_teams_plans_and_verifies(tmp_path: Path
     _solve_and_verify(out, tmp_path)
 
 
+def test_shared_substitutes_are_written_as_a_pool_the_teams_borrow_from(tmp_path: Path) -> None:
+    """A generated pool with absences: `--substitutes shared` keeps its substitutes in team V
+    without clients; the teams' plan with --borrow-left-out verifies, judged with borrowing."""
+    instance = generate_instance(
+        teams=2,
+        clients_per_team=8,
+        staff_per_team=6,
+        days=7,
+        seed=5,
+        name="pool",
+        absence_rate=0.2,
+        organisation="pool",
+    )
+    substitutes = sorted(s.id for s in instance.staff if s.employment == "substitute")
+    assert substitutes, "the generator marks the substitutes it adds"
+    source = tmp_path / "pool.json"
+    write_model(source, instance)
+    out = tmp_path / "teamed.json"
+    result = CliRunner().invoke(
+        main, ["teams", str(source), "-o", str(out), "--teams", "2", "--substitutes", "shared"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"V Substitutes (shared): {len(substitutes)} substitutes" in result.output
+    teamed = load_instance(out)
+    assert [t.id for t in teamed.teams] == ["T1", "T2", "V"]
+    assert sorted(s.id for s in teamed.staff if s.team == "V") == substitutes
+    assert not [c for c in teamed.clients if c.team == "V"]
+    schedule = tmp_path / "schedule.json"
+    result = CliRunner().invoke(
+        main,
+        ["solve", str(out), "-o", str(schedule), "--work-limit", "1", "--borrow-left-out"],
+    )
+    assert result.exit_code == 0, result.output
+    evaluation = evaluate(teamed, load_schedule(schedule))
+    assert evaluation.violations == [] and evaluation.feasible
+
+
 def test_an_impossible_split_names_the_shift_and_the_skill_and_writes_nothing(
     tmp_path: Path,
 ) -> None:

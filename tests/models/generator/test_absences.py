@@ -42,6 +42,9 @@ def test_bundled_instance_with_absences_is_district_28d_with_substitutes(distric
     regular = {s.id: s for s in district.staff}
     subs = [s for s in absent.staff if SUBSTITUTE_MARK in s.id]
     assert subs and all(s.id in regular for s in absent.staff if s not in subs)
+    # the employment says who is who, for `hemplan teams --substitutes shared`
+    assert {s.id for s in absent.staff if s.substitute} == {s.id for s in subs}
+    assert all(s.employment == "permanent" for s in absent.staff if s not in subs)
     for s in absent.staff:
         if s.id in regular:  # a regular carer keeps a subset of its own shifts
             assert {sh.day for sh in s.shifts} <= {sh.day for sh in regular[s.id].shifts}

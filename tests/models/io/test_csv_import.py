@@ -140,6 +140,18 @@ def test_cli_writes_json_that_loads_to_the_same_instance(tmp_path: Path) -> None
     assert loaded.model_dump() == import_csv_dir(folder, name="demo").model_dump()
 
 
+def test_employment_column_marks_substitutes(tmp_path: Path) -> None:
+    """A substitute (timvikarie) is marked; an empty cell is not stated, taken as permanent."""
+    files = changed(
+        "staff.csv",
+        "travel_mode\nS1,Aisha,T1,insulin|lift,bike\nS2,Bo,T1,,\n",
+        "travel_mode,anställning\nS1,Aisha,T1,insulin|lift,bike,substitute\nS2,Bo,T1,,,\n",
+    )
+    inst = import_csv_dir(write_folder(tmp_path / "d", files))
+    assert inst.staff_by_id["S1"].substitute and inst.staff_by_id["S1"].employment == "substitute"
+    assert not inst.staff_by_id["S2"].substitute and inst.staff_by_id["S2"].employment is None
+
+
 def test_teams_csv_sets_offices(tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "d", {**GOOD, "teams.csv": TEAMS})
     inst = import_csv_dir(folder)
@@ -270,6 +282,15 @@ BAD = [
         "staff.csv:2: travel_mode: must be 'walk', 'bike' or 'car'",
     ),
     (
+        "bad-employment",
+        changed(
+            "staff.csv",
+            "travel_mode\nS1,Aisha,T1,insulin|lift,bike\n",
+            "travel_mode,employment\nS1,Aisha,T1,insulin|lift,bike,hourly\n",
+        ),
+        "staff.csv:2: employment: must be 'permanent' or 'substitute'",
+    ),
+    (
         "unknown-carer-in-list",
         changed("clients.csv", "S1|S2", "S1|S7"),
         "clients.csv:2: preferred_carers: unknown carer 'S7'",
@@ -347,7 +368,10 @@ def test_all_problems_in_all_files_are_reported_together(tmp_path: Path) -> None
     lines = [str(p) for p in caught.value.problems]
     assert lines == [
         "clients.csv:4: lat: 'north' is not a number",
-        "staff.csv:1: colour: unknown column; the columns are id, name, team, skills, travel_mode",
+        (
+            "staff.csv:1: colour: unknown column; the columns are id, name, team, skills, "
+            "travel_mode, employment"
+        ),
         "shifts.csv:5: end: 08:00 is not after start 17:00",
         "visits.csv:2: latest: time '25:00' is outside 00:00-24:00",
         "visits.csv:4: client: unknown client 'C99'",

@@ -18,7 +18,16 @@ from hemplan.models.io.load import instance_from_data
 from hemplan.models.io.read import read_json
 from hemplan.solver.teaming import Proposal, TeamingOptions, propose_teams
 from hemplan.solver.teaming.document import teamed_document
-from tests.pools import NORTH, SOUTH, carer, home, pool, saturday_insulin, two_clusters
+from tests.pools import (
+    NORTH,
+    SOUTH,
+    carer,
+    day_shifts,
+    home,
+    pool,
+    saturday_insulin,
+    two_clusters,
+)
 
 
 def _propose(doc: dict[str, Any], **options: Any) -> tuple[Instance, Proposal]:
@@ -115,6 +124,46 @@ def test_a_team_whose_clients_refuse_every_insulin_carer_left_is_named() -> None
     assert "evening shift on Saturday 2026-01-10 (day 5)" in short[0]
     assert "-insulin" in short[0]  # names the visit
     assert "try fewer teams" in lines[-1]
+
+
+def _substitute(cid: str, skills: list[str], shifts: list[dict[str, Any]]) -> dict[str, Any]:
+    return carer(cid, skills, shifts) | {"employment": "substitute"}
+
+
+def test_shared_substitutes_stay_out_of_the_teams_as_one_pool() -> None:
+    doc = two_clusters()
+    doc["staff"] += [_substitute(f"X{i}", ["insulin"], day_shifts(range(2))) for i in (1, 2)]
+    _, attached = _propose(doc, teams=2)
+    assert {attached.team_of_carer["X1"], attached.team_of_carer["X2"]} <= {"T1", "T2"}
+    assert attached.shared is None
+
+    _, shared = _propose(doc, teams=2, shared_substitutes=True)
+    assert shared.shared is not None and shared.shared.carers == ["X1", "X2"]
+    assert shared.team_of_carer["X1"] == shared.team_of_carer["X2"] == "V"
+    split = {(frozenset(t.clients), frozenset(t.carers)) for t in shared.teams}
+    assert split == {  # the permanent staff split as without substitutes, three a team
+        (frozenset({"N0", "N1", "N2", "N3"}), frozenset({"M1", "M2", "M3"})),
+        (frozenset({"S0", "S1", "S2", "S3"}), frozenset({"I1", "I2", "I3"})),
+    }
+    teamed = _teamed(doc, shared)
+    assert [t.id for t in teamed.teams] == ["T1", "T2", "V"]
+    assert not [c for c in teamed.clients if c.team == "V"]
+    assert {s.id for s in teamed.staff if s.team == "V"} == {"X1", "X2"}
+
+
+def test_a_shared_substitute_stands_in_for_every_team_attached_it_joins_one() -> None:
+    """The only insulin carer on Saturday evening is a substitute: attached, one team lacks
+    insulin then; kept shared, the pool covers both teams' insulin visits."""
+    doc = saturday_insulin(excluded=False)
+    doc["staff"][0]["skills"] = ["medication"]  # E1 no longer holds insulin
+    doc["staff"].append(
+        _substitute("X", ["insulin"], [{"day": 5, "start": "14:00", "end": "22:00"}])
+    )
+    with pytest.raises(InputError, match="the pool has 1 carer holding insulin on that shift"):
+        _propose(doc, teams=2)
+    _, proposal = _propose(doc, teams=2, shared_substitutes=True)
+    assert proposal.team_of_carer["X"] == "V"
+    assert sorted(len(t.carers) for t in proposal.teams) == [4, 4]  # the permanent eight
 
 
 def test_one_team_is_always_possible_where_the_pool_is() -> None:
