@@ -142,7 +142,7 @@ def teams(
             workers=workers,
             seed=seed,
             work_limit=work_limit,
-            borrow_left_out=borrow_left_out or substitutes == "shared",
+            borrow_left_out=borrow_left_out,
             source=instance_file,
         )
         run_teams_sweep(instance_file, counts, options, solve, output)

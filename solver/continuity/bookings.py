@@ -21,6 +21,8 @@ from collections import defaultdict
 
 from hemplan.models.contract.instance import Instance, Shift, Staff, Team, Visit
 
+SPELL_GAP = 3  # days between two shifts of one booking (a weekend off stays in the spell)
+
 
 def shared_pools(instance: Instance) -> list[Team]:
     """The teams without clients but with carers: pools that only ever serve other teams."""
@@ -73,20 +75,36 @@ def book_shifts(
     booked: dict[str, dict[str, list[Shift]]] = defaultdict(lambda: defaultdict(list))
     lent: dict[tuple[str, int], list[Shift]] = defaultdict(list)
     pool_carers = sorted((c for c in instance.staff if c.team in pools), key=lambda c: c.id)
-    for day in range(instance.horizon.days):
-        for carer in pool_carers:
-            worked = carer.shift_by_day.get(day)
-            if worked is None:
-                continue
-            best = max(
-                (t for t in sorted(need) if _able(carer, need[t].get(day, []))),
-                key=lambda t: _weight(need[t].get(day, []), own[t, day] + lent[t, day], worked),
-                default=None,
-            )
-            if best is not None:
-                booked[best][carer.id].append(worked)
-                lent[best, day].append(worked)
+    spells = sorted(
+        ((spell, carer) for carer in pool_carers for spell in _spells(carer.shifts)),
+        key=lambda item: (item[0][0].day, item[1].id),
+    )
+    for spell, carer in spells:
+        best = max(
+            (t for t in sorted(need) if any(_able(carer, need[t].get(s.day, [])) for s in spell)),
+            key=lambda t: sum(
+                _weight(need[t].get(s.day, []), own[t, s.day] + lent[t, s.day], s) for s in spell
+            ),
+            default=None,
+        )
+        if best is not None:
+            booked[best][carer.id].extend(spell)
+            for s in spell:
+                lent[best, s.day].append(s)
     return {team: dict(carers) for team, carers in booked.items()}
+
+
+def _spells(shifts: list[Shift]) -> list[list[Shift]]:
+    """A carer's shifts in runs with at most SPELL_GAP days between them: a substitute is
+    booked for a whole sick leave, as the staffing office books one person for it, so that
+    the team's clients meet one substitute rather than a new one each day."""
+    runs: list[list[Shift]] = []
+    for shift in sorted(shifts, key=lambda s: s.day):
+        if runs and shift.day - runs[-1][-1].day <= SPELL_GAP:
+            runs[-1].append(shift)
+        else:
+            runs.append([shift])
+    return runs
 
 
 def _visit_minutes(instance: Instance, teams: set[str]) -> dict[str, dict[int, list[Visit]]]:

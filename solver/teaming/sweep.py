@@ -25,7 +25,8 @@ REFERENCE = "central-travel"  # the pool planned centrally, travel first
 @dataclass
 class SweepPoint:
     """One row of the sweep: `teams` teams (None: the reference on the pool), the proposal,
-    the verified plan, or why the pool cannot be split so."""
+    the verified plan, or why the pool cannot be split so. `carers`: those split into the
+    teams (the whole pool for the reference; without the substitutes when they are shared)."""
 
     teams: int | None
     carers: int
@@ -62,20 +63,20 @@ def run_sweep(
         SweepPoint(None, len(instance.staff), None, reference, [], time.monotonic() - began)
     )
     on_point(points[-1])
+    shared = sum(s.substitute for s in instance.staff) if teaming.shared_substitutes else 0
+    carers = len(instance.staff) - shared
     for k in counts:
         began = time.monotonic()
         try:
             proposal = propose_teams(instance, replace(teaming, teams=k, team_size=None))
         except InputError as refused:
             lines = problem_lines(refused.problems)
-            points.append(
-                SweepPoint(k, len(instance.staff), None, None, lines, time.monotonic() - began)
-            )
+            points.append(SweepPoint(k, carers, None, None, lines, time.monotonic() - began))
             on_point(points[-1])
             continue
-        result = METHODS["continuity"].solve(teamed_instance(instance, proposal), options)
-        points.append(
-            SweepPoint(k, len(instance.staff), proposal, result, [], time.monotonic() - began)
-        )
+        # the shared substitutes serve only what the teams borrow
+        borrowing = replace(options, borrow_left_out=True) if proposal.shared else options
+        result = METHODS["continuity"].solve(teamed_instance(instance, proposal), borrowing)
+        points.append(SweepPoint(k, carers, proposal, result, [], time.monotonic() - began))
         on_point(points[-1])
     return points

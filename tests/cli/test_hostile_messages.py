@@ -237,7 +237,7 @@ def test_control_characters_in_cells_are_shown_escaped(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert _lines(result) == [
         "staff.csv:1: col\\x1bour: unknown column; the columns are id, name, team, skills, "
-        "travel_mode",
+        "travel_mode, employment",
         "shifts.csv:5: end: '1\\n7:00' is not a time as HH:MM",
         f"visits.csv:4: client: unknown client '{ESCAPED}'",
     ]
