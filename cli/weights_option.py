@@ -12,10 +12,11 @@ from hemplan.solver.score import Weights
 
 HELP = (
     "Exchange rates of the cost, in tenths per minute: travel, arrival (deviation from a recurring "
-    "visit's usual start), workload (deviation from a carer's fair share) and tardiness (a "
-    "carer starting after the window, soft windows only), e.g. travel=10,arrival=0. Unserved "
+    "visit's usual start), workload (deviation from a carer's fair share), tardiness (a "
+    "carer starting after the window, soft windows only) and max_tardiness (the plan's "
+    "largest such delay, once more), e.g. travel=10,arrival=0. Unserved "
     "visits, carers per client, the worst client and preferred carers always come first. "
-    "Default: travel=10,arrival=5,workload=1,tardiness=10."
+    "Default: travel=10,arrival=5,workload=1,tardiness=10,max_tardiness=0."
 )
 
 

@@ -10,8 +10,9 @@ visits not done by the carers of the week before). Then one weighted *cost* trad
 against minutes: travel, arrival-time deviation (the same recurring visit at about the same time
 every day), workload deviation (each carer's visit minutes against a share of the team's
 work in proportion to paid time) and, with soft windows, tardiness (minutes each carer starts
-after the window's latest). A strict order there would buy one minute of punctuality
-with any amount of travel, which no planner wants; the weights say the exchange rate.
+after the window's latest) and, weighted 0 unless asked for, the largest such lateness. A
+strict order there would buy one minute of punctuality with any amount of travel, which no
+planner wants; the weights say the exchange rate.
 
 Tardiness is a cost, not a level above continuity: the client agreed to the lateness the
 visit's `lateness` allows (the limit itself stays hard), so within it a planner trades late
@@ -50,6 +51,10 @@ class Weights:
     arrival: int = 5
     workload: int = 1
     tardiness: int = 10  # a minute a carer starts late (soft windows), as a minute of travel
+    # a minute of the plan's largest lateness (soft windows), on top of its minutes counted
+    # in `tardiness`: the published routing sets with soft windows (Mankowska et al.) price
+    # the worst delay once more, so that no one client waits long for the others' sake
+    max_tardiness: int = 0
 
     def cost_weights(self) -> dict[str, int]:
         """The exchange rates a user may set (`hemplan solve --weights`): the levels above them
@@ -59,12 +64,17 @@ class Weights:
             "arrival": self.arrival,
             "workload": self.workload,
             "tardiness": self.tardiness,
+            "max_tardiness": self.max_tardiness,
         }
 
     def as_option(self) -> str:
         """The exchange rates as `--weights` takes them, for the schedule's record of its
         options."""
-        return ",".join(f"{name}={value}" for name, value in self.cost_weights().items())
+        return ",".join(
+            f"{name}={value}"
+            for name, value in self.cost_weights().items()
+            if name != "max_tardiness" or value  # off by default: said only when set
+        )
 
 
 @dataclass(frozen=True, order=True)
@@ -85,11 +95,16 @@ class Score:
     arrival_deviation: int
     workload_deviation: int
     tardiness: int = 0  # minutes carers start late (soft windows); 0 with hard windows
+    max_tardiness: int = 0  # the largest of those lateness minutes (one carer's start)
 
     def parts(self) -> dict[str, float]:
-        """The fields by name; tardiness only when there is some, so a plan with hard windows
-        records the objective it always did."""
-        return {k: float(v) for k, v in self.__dict__.items() if k != "tardiness" or v}
+        """The fields by name; the lateness fields only when there is some, so a plan with
+        hard windows records the objective it always did."""
+        return {
+            k: float(v)
+            for k, v in self.__dict__.items()
+            if k not in ("tardiness", "max_tardiness") or v
+        }
 
     @staticmethod
     def combine(scores: list[Score]) -> Score:
@@ -108,6 +123,7 @@ class Score:
             arrival_deviation=sum(s.arrival_deviation for s in scores),
             workload_deviation=sum(s.workload_deviation for s in scores),
             tardiness=sum(s.tardiness for s in scores),
+            max_tardiness=max((s.max_tardiness for s in scores), default=0),
         )
 
 
@@ -192,14 +208,14 @@ def arrival_deviation(problem: Problem, solution: Solution) -> int:
     )
 
 
-def solution_tardiness(problem: Problem, solution: Solution) -> int:
-    """Minutes each carer starts a visit with soft windows after the window's latest start."""
-    total = 0
+def late_starts(problem: Problem, solution: Solution) -> list[int]:
+    """The lateness of each carer's start at a visit with soft windows (0 when on time)."""
+    found = []
     for visit_id, p in solution.assignments.items():
         visit = problem.visit(visit_id)
         if visit.lateness is not None:
-            total += sum(visit.tardiness(p.start_of(c)) for c in p.carers)
-    return total
+            found += [visit.tardiness(p.start_of(c)) for c in p.carers]
+    return found
 
 
 def carer_loads(problem: Problem, solution: Solution) -> dict[str, int]:
@@ -237,7 +253,8 @@ def score(
     minutes = solution_travel(problem, solution)
     late = arrival_deviation(problem, solution)
     uneven = workload_deviation(problem, solution)
-    tardy = solution_tardiness(problem, solution)
+    lates = late_starts(problem, solution)
+    tardy, worst = sum(lates), max(lates, default=0)
     return Score(
         unassigned_mandatory=sum(v.priority == "mandatory" for v in unserved),
         unassigned_deferrable=sum(v.priority == "deferrable" for v in unserved),
@@ -250,9 +267,11 @@ def score(
         cost=weights.travel * minutes
         + weights.arrival * late
         + weights.workload * uneven
-        + weights.tardiness * tardy,
+        + weights.tardiness * tardy
+        + weights.max_tardiness * worst,
         travel=minutes,
         arrival_deviation=late,
         workload_deviation=uneven,
         tardiness=tardy,
+        max_tardiness=worst,
     )

@@ -6,7 +6,7 @@ pairs, visits not done by a preferred carer, and with a stable week visits not d
 carers of the week before. Minutes (a trade, by the user's exchange rates): travel on the
 touched routes, arrival-time deviation of the touched recurring visits, workload deviation of
 the carers who may take a freed visit and, with soft windows, the freed visits' late minutes
-(`model.tardiness`)."""
+and, when weighted, the plan's largest lateness (`model.tardiness`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from hemplan.solver.continuity.model.continuity import NewPair
-from hemplan.solver.continuity.model.tardiness import add_tardiness
+from hemplan.solver.continuity.model.tardiness import Lateness, add_tardiness, add_worst_lateness
 from hemplan.solver.continuity.model.travel_budget import add_travel_over_budget
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
 from hemplan.solver.continuity.model.weeks import add_week_repeats
@@ -76,8 +76,13 @@ def objective_levels(
     )
     late = (
         add_tardiness(model, problem, free_ids, visits, second_starts or {})
-        if weights.tardiness
-        else []
+        if weights.tardiness or weights.max_tardiness
+        else Lateness()
+    )
+    worst = (
+        add_worst_lateness(model, late, _fixed_worst(problem, current, set(free_ids)))
+        if weights.max_tardiness
+        else 0
     )
     repeats = (
         add_week_repeats(model, problem, current, set(free_ids), serves) if weights.week else []
@@ -98,7 +103,21 @@ def objective_levels(
         weights.travel * travel
         + weights.arrival * sum(arrival)
         + weights.workload * sum(workload)
-        + weights.tardiness * sum(late),
+        + weights.tardiness * sum(late.terms)
+        + weights.max_tardiness * worst,
+    )
+
+
+def _fixed_worst(problem: Problem, current: dict[str, Placement], freed: set[str]) -> int:
+    """The largest lateness of a carer's start at the visits the step keeps where they are."""
+    return max(
+        (
+            problem.visit(v_id).tardiness(p.start_of(c))
+            for v_id, p in current.items()
+            if v_id not in freed and problem.visit(v_id).lateness is not None
+            for c in p.carers
+        ),
+        default=0,
     )
 
 

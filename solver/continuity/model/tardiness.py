@@ -5,14 +5,28 @@ each freed visit with soft windows gets `tardiness[v]` >= its start less the lat
 the window it falls in, which the objective prices, so a late start is taken only when it buys
 more than it costs. Each late minute counts once per carer that starts late, as
 `solver.score` counts it: every carer at the visit's start, or with a start gap the first
-role's and the second role's starts. Hard windows add nothing."""
+role's and the second role's starts. Hard windows add nothing.
+
+With `Weights.max_tardiness`, the plan's largest lateness is priced too (`add_worst_lateness`):
+one variable at least every freed start's lateness and the largest of the fixed visits'."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from hemplan.solver.continuity.model.variables import VisitVars
 from hemplan.solver.problem import Problem
+
+
+@dataclass
+class Lateness:
+    """The late minutes of the freed visits: per visit, its minutes times the carers they
+    count for (`terms`), and each distinct late start (`starts`)."""
+
+    terms: list[cp_model.LinearExpr] = field(default_factory=list)
+    starts: list[cp_model.IntVar] = field(default_factory=list)
 
 
 def add_tardiness(
@@ -21,12 +35,12 @@ def add_tardiness(
     free_ids: list[str],
     visits: dict[str, VisitVars],
     second_starts: dict[str, cp_model.IntVar] | None = None,
-) -> list[cp_model.LinearExpr]:
+) -> Lateness:
     """Per freed visit with soft windows, its late minutes times its carers (served only); a
     visit whose carers start apart (`second_starts`) counts the first role's start once and
     the second role's start once, against the window the first start counts against."""
     second_starts = second_starts or {}
-    terms: list[cp_model.LinearExpr] = []
+    found = Lateness()
     for v_id in free_ids:
         visit = problem.visit(v_id)
         if visit.lateness is None:
@@ -55,7 +69,22 @@ def add_tardiness(
                 picks.append(pick)
             model.add_exactly_one(picks)
         if second is None:
-            terms.append(visit.staff_needed * lates[0])
+            found.terms.append(visit.staff_needed * lates[0])
         else:
-            terms.append(lates[0] + lates[1])
-    return terms
+            found.terms.append(lates[0] + lates[1])
+        found.starts += lates
+    return found
+
+
+def add_worst_lateness(
+    model: cp_model.CpModel, lateness: Lateness, fixed_worst: int
+) -> cp_model.IntVar | int:
+    """The plan's largest lateness: at least each freed start's and `fixed_worst`, the largest
+    of the visits the step does not move (minimising it makes it the largest)."""
+    if not lateness.starts:
+        return fixed_worst
+    top = max(int(list(v.proto.domain)[-1]) for v in lateness.starts)  # its largest value
+    worst = model.new_int_var(fixed_worst, max(fixed_worst, top), "max_tardiness")
+    for late in lateness.starts:
+        model.add(worst >= late)
+    return worst

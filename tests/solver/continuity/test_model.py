@@ -19,7 +19,7 @@ from hemplan.solver.continuity.model.routes import add_route
 from hemplan.solver.continuity.model.solve import lexicographic
 from hemplan.solver.continuity.model.staffing import add_staffing
 from hemplan.solver.continuity.model.stagger import add_stagger
-from hemplan.solver.continuity.model.tardiness import add_tardiness
+from hemplan.solver.continuity.model.tardiness import add_tardiness, add_worst_lateness
 from hemplan.solver.continuity.model.times import Start
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
 from hemplan.solver.continuity.model.weeks import add_week_repeats
@@ -138,12 +138,26 @@ def test_a_soft_window_allows_a_start_up_to_its_lateness_and_prices_each_late_mi
     """V may start 08:00-09:00, up to 30 minutes late; its carer works from 09:20."""
     inst = late_carer(30)
     built = build(inst, ["V"])
-    [late] = add_tardiness(built.model, Problem.build(inst), ["V"], built.visits)
+    [late] = add_tardiness(built.model, Problem.build(inst), ["V"], built.visits).terms
     start, served = built.visits["V"].start, built.visits["V"].served == 1
     assert with_fixed(built, served, start == 9 * 60 + 20, late == 20)
     assert not with_fixed(built, served, start == 9 * 60 + 20, late <= 19)
     assert with_fixed(built, served, start == 9 * 60 + 30)
     assert not with_fixed(built, start == 9 * 60 + 31)
+
+
+def test_the_worst_lateness_is_at_least_every_late_start_and_the_fixed_worst() -> None:
+    """V starts at 09:20, 20 minutes late; a visit the step keeps is 25 late: the worst is 25
+    (not 20), and 30 when V starts 30 late."""
+    inst = late_carer(30)
+    built = build(inst, ["V"])
+    lateness = add_tardiness(built.model, Problem.build(inst), ["V"], built.visits)
+    worst = add_worst_lateness(built.model, lateness, 25)
+    start, served = built.visits["V"].start, built.visits["V"].served == 1
+    assert with_fixed(built, served, start == 9 * 60 + 20, worst == 25)
+    assert not with_fixed(built, served, start == 9 * 60 + 20, worst <= 24)
+    assert with_fixed(built, served, start == 9 * 60 + 30, worst == 30)
+    assert not with_fixed(built, served, start == 9 * 60 + 30, worst <= 29)
 
 
 def test_a_start_in_a_later_window_is_not_late() -> None:
@@ -153,7 +167,7 @@ def test_a_start_in_a_later_window_is_not_late() -> None:
     del raw["window"]
     inst = one_carer([raw])
     built = build(inst, ["V"])
-    [late] = add_tardiness(built.model, Problem.build(inst), ["V"], built.visits)
+    [late] = add_tardiness(built.model, Problem.build(inst), ["V"], built.visits).terms
     start, served = built.visits["V"].start, built.visits["V"].served == 1
     assert with_fixed(built, served, start == 9 * 60 + 20, late == 0)
     assert with_fixed(built, served, start == 9 * 60 + 10, late == 10)
@@ -164,7 +178,7 @@ def test_hard_windows_add_no_tardiness() -> None:
     inst = late_carer(None)
     built = build(inst, ["V"], routes=False)
     before = len(built.model.proto.constraints)
-    assert add_tardiness(built.model, Problem.build(inst), ["V"], built.visits) == []
+    assert add_tardiness(built.model, Problem.build(inst), ["V"], built.visits).terms == []
     assert len(built.model.proto.constraints) == before
 
 
@@ -265,7 +279,7 @@ def test_a_late_second_role_is_priced_by_its_own_start() -> None:
         built.model, Problem.build(inst), inst.visits[0], built.visits["V"], built.serves
     )
     problem = Problem.build(inst)
-    [late] = add_tardiness(built.model, problem, ["V"], built.visits, {"V": s.second})
+    [late] = add_tardiness(built.model, problem, ["V"], built.visits, {"V": s.second}).terms
     start, served = built.visits["V"].start, built.visits["V"].served == 1
     assert with_fixed(built, served, start == 8 * 60, late == 20)
     assert not with_fixed(built, served, start == 8 * 60, late <= 19)
