@@ -51,6 +51,7 @@ WORK_PER_SECOND = (
 OPENING_SHARE = 0.4  # share of the search time shared evenly before the rest goes by need
 SUB_TEAM_SHARE = 0.6  # with big teams planned as sub-teams: their share of the search time
 ROUTING_SHARE = 0.15  # of the search time, kept for routing the final circles (`reroute`)
+MORE_ROUNDS_LEFT = 0.2  # with a time limit only: another round while this share is left
 UNSERVED_NEED = 10  # a visit left out weighs as much as this many carers above the bounds
 
 
@@ -545,7 +546,28 @@ def _solve_teams(
     }
     if started and not executor.stopped:
         _second_round(executor, started, outcomes, job, on_progress)
+        if job.work_limit is None:  # with a time limit only: its time left, while it pays
+            _more_rounds(executor, started, outcomes, job, on_progress)
     return [outcomes.get(index) or _not_planned(part) for index, part in enumerate(parts)]
+
+
+def _more_rounds(
+    executor: Executor,
+    started: list[tuple[int, TeamStart]],
+    outcomes: dict[int, TeamOutcome],
+    job: TeamJob,
+    on_progress: Callable[[Progress], None],
+) -> None:
+    """Further rounds like the second while more than MORE_ROUNDS_LEFT of the search time is
+    left and the round before improved some team: a time limit is turned into work at
+    WORK_PER_SECOND, which small days spend in a fraction of their time (Mankowska C1: 12 s
+    of 60), and a search that ended on its budget may still find more."""
+    span = job.end - job.started
+    while not executor.stopped and job.end - time.time() > MORE_ROUNDS_LEFT * span:
+        before = {index: outcomes[index].score for index, _ in started}
+        _second_round(executor, started, outcomes, job, on_progress)
+        if not any(outcomes[index].score < before[index] for index, _ in started):
+            return
 
 
 def _second_round(
