@@ -30,10 +30,11 @@ from hemplan.solver.solution import Solution
 
 @dataclass(frozen=True)
 class Weights:
-    """Objective weights (integers, for CP-SAT). The first four make the order lexicographic
-    in practice: each outweighs anything a neighbourhood can change below it. The last three
-    are exchange rates in tenths: a travel minute costs 10, a minute of arrival deviation 5,
-    a minute of workload deviation 1."""
+    """Objective weights (integers, for CP-SAT). The levels down to `week` make the order
+    lexicographic in practice: each outweighs anything a neighbourhood can change below it.
+    The rest are exchange rates in tenths: a travel minute costs 10, a minute of arrival
+    deviation 5, a minute of workload deviation 1, a late minute 10, and a minute of the
+    largest lateness 0 unless asked for."""
 
     unserved_mandatory: int = 100_000_000
     unserved_deferrable: int = 10_000_000

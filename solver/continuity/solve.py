@@ -582,9 +582,10 @@ def _second_round(
     When no team has anything left to gain on service or continuity, the round polishes the
     cost (travel, lateness, arrival times) instead, by the teams' visits, rather than end the
     solve with most of its budget unused (Mankowska C1 at 60 s stopped after 8 s)."""
-    needs = [_need(outcomes[index], start) for index, start in started]
-    if not any(needs):
-        needs = [float(len(start.problem.instance.visits)) for _, start in started]
+    needs = round_needs(
+        [_need(outcomes[index], start) for index, start in started],
+        [len(start.problem.instance.visits) for _, start in started],
+    )
     allotted = sorted(
         (
             (allotment, index, replace(start, solution=outcomes[index].solution))
@@ -601,6 +602,12 @@ def _second_round(
     for (_, index, _), outcome in zip(allotted, again):
         if outcome is not None:
             outcomes[index] = outcome
+
+
+def round_needs(needs: list[float], visits: list[int]) -> list[float]:
+    """What the second round shares its budget by: the teams' needs (`_need`), or when no
+    team has any, their visits (the round then polishes the cost of every team)."""
+    return needs if any(needs) else [float(n) for n in visits]
 
 
 def _need(outcome: TeamOutcome, start: TeamStart) -> float:

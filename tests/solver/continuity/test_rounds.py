@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from hemplan.solver.continuity.solve import OPENING_SHARE, TeamJob, shares
+from hemplan.solver.continuity.solve import OPENING_SHARE, TeamJob, round_needs, shares
 
 
 def job(work_limit: float | None, teams: int, processes: int, seconds: float = 100.0) -> TeamJob:
@@ -58,3 +58,11 @@ def test_the_second_round_by_the_clock_gives_a_needy_team_at_most_the_time_left(
     assert seconds[0] == pytest.approx(30.0, abs=0.5)
     assert sum(seconds) == pytest.approx(60.0, abs=1.0)  # two processes' worth, nothing idle
     assert seconds[1:] == pytest.approx([seconds[1]] * 4)
+
+
+def test_with_nothing_to_gain_anywhere_the_second_round_polishes_every_team_by_visits() -> None:
+    """Every team at its bound, all served: the round goes by visits rather than to nobody
+    (which left a one-team day with 40 % of its budget); any need keeps the needs."""
+    assert round_needs([0.0, 0.0], [10, 30]) == [10.0, 30.0]
+    assert round_needs([0.0, 2.0], [10, 30]) == [0.0, 2.0]
+    assert shares(round_needs([0.0, 0.0], [10, 30]), 8.0, cap=10.0) == pytest.approx([2.0, 6.0])
