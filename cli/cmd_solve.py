@@ -27,6 +27,7 @@ from hemplan.models.contract.instance import Instance
 from hemplan.models.evaluator.diagnosis import diagnose
 from hemplan.models.io.write import write_model
 from hemplan.models.texts import ENGLISH, Texts
+from hemplan.solver.continuity.bookings import shared_pools
 from hemplan.solver.executors import EXECUTORS
 from hemplan.solver.method import SolveOptions, SolveResult
 from hemplan.solver.methods import METHODS
@@ -129,6 +130,9 @@ def solve(
     try:
         with signals:
             instance = load_with_history(instance_file, history_files, look_back)
+            if not (allow_borrowing or borrow_left_out):
+                for line in idle_pool_notes(instance, instance_file):
+                    click.echo(line, err=True)
             left = max(0.5, time_limit - (time.monotonic() - began))  # the limit covers loading too
             options = SolveOptions(
                 time_limit=left,
@@ -165,6 +169,17 @@ def solve(
     _summary(output, instance, result, as_json, texts_of(lang))
     if signals.signum:
         sys.exit(signals.exit_code)
+
+
+def idle_pool_notes(instance: Instance, source: str) -> list[str]:
+    """A note per team without clients (a shared pool of substitutes, `hemplan teams
+    --substitutes shared`): without borrowing its carers serve nobody."""
+    return [
+        f"{source}: note: team {team.id} has no clients; its "
+        f"{sum(s.team == team.id for s in instance.staff)} carers serve other teams only with "
+        "--borrow-left-out (or --allow-borrowing)"
+        for team in shared_pools(instance)
+    ]
 
 
 def _summary(

@@ -110,8 +110,18 @@ def test_shared_substitutes_are_written_as_a_pool_the_teams_borrow_from(tmp_path
         ["solve", str(out), "-o", str(schedule), "--work-limit", "1", "--borrow-left-out"],
     )
     assert result.exit_code == 0, result.output
+    assert "has no clients" not in result.output
     evaluation = evaluate(teamed, load_schedule(schedule))
     assert evaluation.violations == [] and evaluation.feasible
+    # without borrowing the pool idles, and the planner is told so
+    result = CliRunner().invoke(
+        main, ["solve", str(out), "-o", str(schedule), "--work-limit", "0.5", "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{out}: note: team V has no clients; its {len(substitutes)} carers serve other teams "
+        "only with --borrow-left-out (or --allow-borrowing)"
+    ) in result.stderr
 
 
 def test_an_impossible_split_names_the_shift_and_the_skill_and_writes_nothing(
