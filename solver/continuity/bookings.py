@@ -1,18 +1,19 @@
-"""Shifts of a shared pool of substitutes booked to the teams, day by day.
+"""Shifts of a shared pool of substitutes booked to the teams, a spell at a time.
 
 A team without clients of its own (`hemplan teams --substitutes shared` makes one, team V)
 is a pool the teams borrow from, as a municipality's staffing office books its hourly
-substitutes: each shift to the group that needs it that day. Left to the repair of the
+substitutes: each sick leave's shifts to the group that needs them. Left to the repair of the
 visits the teams leave out (`borrow.place_left_out`), the pool's carers only fill the gaps of
 routes planned without them; measured on district-pool-28d (five teams, work 1) that left
 13 mandatory visits out against 2 with the substitutes attached, at 15 % more travel.
 
-So before the teams plan, each shift of a pool carer is booked to one team: the team whose
-visits in the hours of that shift weigh most against its own carers' minutes in them (and
-the substitutes booked so far). The team then plans with the booked shifts as carers it may
-borrow (`Problem` with borrowing on a part of two teams), after its own: the inserter and
-the cover take a carer of another team last. The schedule is judged with borrowing, as
-every `--borrow-left-out` plan is, and counts each of their visits as borrowed.
+So before the teams plan, each spell of a pool carer's shifts (`_spells`) is booked to one
+team: the team whose visits in the hours of those shifts weigh most against its own carers'
+minutes in them (and the substitutes booked so far). The team then plans with the booked
+shifts as carers it may borrow (`Problem` with borrowing on a part of two teams), after its
+own: the inserter and the cover take a carer of another team last. The schedule is judged
+with borrowing, as every `--borrow-left-out` plan is, and counts each of their visits as
+borrowed.
 """
 
 from __future__ import annotations
@@ -38,12 +39,10 @@ def with_bookings(instance: Instance, parts: list[Instance]) -> list[Instance]:
     pools = {t.id: t for t in shared_pools(instance)}
     if not pools:
         return parts
-    team_of_part = {p.teams[0].id: k for k, p in enumerate(parts) if len(p.teams) == 1}
     booked = book_shifts(instance, [p.teams[0].id for p in parts], set(pools))
     result = []
-    for k, part in enumerate(parts):
-        team = part.teams[0].id if team_of_part.get(part.teams[0].id) == k else None
-        shifts = booked.get(team, {}) if team is not None else {}
+    for part in parts:
+        shifts = booked.get(part.teams[0].id, {})
         if not shifts:
             result.append(part)
             continue
