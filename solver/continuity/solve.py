@@ -563,9 +563,14 @@ def _more_rounds(
     WORK_PER_SECOND, which small days spend in a fraction of their time (Mankowska C1: 12 s
     of 60), and a search that ended on its budget may still find more."""
     span = job.end - job.started
+    round_ = 0
     while not executor.stopped and job.end - time.time() > MORE_ROUNDS_LEFT * span:
+        round_ += 1
         before = {index: outcomes[index].score for index, _ in started}
-        _second_round(executor, started, outcomes, job, on_progress)
+        # each round draws other neighbourhoods (the second round's seed is job.seed + 1)
+        _second_round(
+            executor, started, outcomes, replace(job, seed=job.seed + round_), on_progress
+        )
         if not any(outcomes[index].score < before[index] for index, _ in started):
             return
 

@@ -68,7 +68,19 @@ def test_any_whole_number_is_a_seed(tmp_path: Path, seed: int) -> None:
     out = tmp_path / "s.json"
     result = CliRunner().invoke(
         main,
-        ["solve", str(TINY), "-o", str(out), "--workers", "1", "--quiet", "--seed", str(seed)],
+        [
+            "solve",
+            str(TINY),
+            "-o",
+            str(out),
+            "--workers",
+            "1",
+            "--quiet",
+            "--seed",
+            str(seed),
+            "--work-limit",
+            "0.5",
+        ],
     )
     assert result.exit_code == 0, result.output
     schedule = load_schedule(out)
