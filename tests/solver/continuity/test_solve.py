@@ -169,6 +169,28 @@ def test_a_replan_of_few_free_visits_solved_outright_short_of_the_bound_says_opt
     assert info.status == "OPTIMAL"
 
 
+def test_a_small_day_solved_outright_short_of_the_bound_says_optimal_without_locks() -> None:
+    """Overlapping hours for K and L on both days; A works both days, B day 0, C day 1. Each
+    client alone could have A both days (bound 1 + 1), but only one can: 3 is the optimum. A
+    draw of every visit is planned over every eligible carer and, solved optimally, ends the
+    search (before, the search spent its whole budget looking for better: WORK_LIMIT)."""
+    staff = [
+        {"id": "A", "shifts": [shift(0), shift(1)]},
+        {"id": "B", "shifts": [shift(0)]},
+        {"id": "C", "shifts": [shift(1)]},
+    ]
+    inst = small(
+        staff,
+        [{"id": "K"}, {"id": "L"}],
+        [visit(f"{c}{d}", c, d, "08:00", "08:30", 60) for c in ("K", "L") for d in (0, 1)],
+        days=2,
+    )
+    result = solved(inst, work_limit=100.0)
+    info = result.schedule.solver
+    assert (info.objective["distinct_carers"], info.bound["distinct_carers"]) == (3, 2)
+    assert info.status == "OPTIMAL"
+
+
 def _comparable(schedule: Schedule) -> str:
     data = schedule.model_dump(mode="json", exclude={"solver"})
     return json.dumps(data, sort_keys=True)
