@@ -22,10 +22,11 @@ soft windows do; it never buys a new carer for the client.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hemplan.solver.problem import Problem
-from hemplan.solver.solution import Solution
+from hemplan.solver.solution import Placement, Solution
 
 
 @dataclass(frozen=True)
@@ -209,10 +210,10 @@ def arrival_deviation(problem: Problem, solution: Solution) -> int:
     )
 
 
-def late_starts(problem: Problem, solution: Solution) -> list[int]:
+def late_starts(problem: Problem, assignments: Mapping[str, Placement]) -> list[int]:
     """The lateness of each carer's start at a visit with soft windows (0 when on time)."""
     found = []
-    for visit_id, p in solution.assignments.items():
+    for visit_id, p in assignments.items():
         visit = problem.visit(visit_id)
         if visit.lateness is not None:
             found += [visit.tardiness(p.start_of(c)) for c in p.carers]
@@ -254,7 +255,7 @@ def score(
     minutes = solution_travel(problem, solution)
     late = arrival_deviation(problem, solution)
     uneven = workload_deviation(problem, solution)
-    lates = late_starts(problem, solution)
+    lates = late_starts(problem, solution.assignments)
     tardy, worst = sum(lates), max(lates, default=0)
     return Score(
         unassigned_mandatory=sum(v.priority == "mandatory" for v in unserved),

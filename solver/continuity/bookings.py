@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from hemplan.models.contract.instance import Instance, Shift, Staff, Team, Visit
+from hemplan.models.contract.roles import fits_some_slot
 
 SPELL_GAP = 3  # days between two shifts of one booking (a weekend off stays in the spell)
 
@@ -121,7 +122,7 @@ def _able(carer: Staff, visits: list[Visit]) -> bool:
     """Whether the carer could take some of these visits by skills (a team with nothing the
     substitute may do gains nothing from the booking)."""
     held = set(carer.skills)
-    return any(any(slot <= held for slot in v.slot_skills) for v in visits)
+    return any(fits_some_slot(v.slot_skills, held) for v in visits)
 
 
 def _weight(visits: list[Visit], shifts: list[Shift], shift: Shift) -> float:

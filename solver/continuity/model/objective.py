@@ -20,7 +20,7 @@ from hemplan.solver.continuity.model.travel_budget import add_travel_over_budget
 from hemplan.solver.continuity.model.variables import Candidate, RouteVars, VisitVars
 from hemplan.solver.continuity.model.weeks import add_week_repeats
 from hemplan.solver.problem import Problem
-from hemplan.solver.score import Weights
+from hemplan.solver.score import Weights, late_starts
 from hemplan.solver.solution import Placement
 
 
@@ -110,15 +110,8 @@ def objective_levels(
 
 def _fixed_worst(problem: Problem, current: dict[str, Placement], freed: set[str]) -> int:
     """The largest lateness of a carer's start at the visits the step keeps where they are."""
-    return max(
-        (
-            problem.visit(v_id).tardiness(p.start_of(c))
-            for v_id, p in current.items()
-            if v_id not in freed and problem.visit(v_id).lateness is not None
-            for c in p.carers
-        ),
-        default=0,
-    )
+    kept = {v_id: p for v_id, p in current.items() if v_id not in freed}
+    return max(late_starts(problem, kept), default=0)
 
 
 def _not_preferred(
