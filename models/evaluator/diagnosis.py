@@ -4,8 +4,10 @@ The solver says why it left a visit out, but a planner needs the true reason, ch
 independently: for every carer of the pool, every rule that keeps them from the visit
 (refused by the client, a missing skill, no shift on its days, a shift that cannot hold the
 trip and the visit); and when some carer could do it, whether their routes in the schedule
-have room for it then. A suggestion names what would let someone take it: a carer the client
-refuses, a skill one carer lacks, or a start outside the window where a route has room.
+have room for it then, and when they have none, whether any plan could have served it with
+the other visits only they can do that day (`shortfall`). A suggestion names what would let
+someone take it: a carer the client refuses, a skill one carer lacks, or a start outside the
+window where a route has room.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from hemplan.models.evaluator.eligibility import (
     allowed_windows,
     lacking,
     round_trip_fits,
+    rule_out,
     unfilled_role,
     visit_shape,
 )
+from hemplan.models.evaluator.shortfall import Shortfall, shortfall
 from hemplan.models.evaluator.travel import Place, TravelMinutes
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -75,6 +79,7 @@ class Diagnosis:
     priority: str
     reason: str
     suggestion: str = ""
+    proven: bool = False  # no lawful plan serves it with every other visit only its carers do
 
 
 def diagnose(
@@ -86,13 +91,12 @@ def diagnose(
     """A diagnosis for every visit of the instance the schedule does not serve, mandatory
     first, then by day and start, worded by `wording` (English by default)."""
     borrowing = schedule.allow_borrowing if allow_borrowing is None else allow_borrowing
-    served = {a.visit for a in schedule.assignments}
+    served = frozenset(a.visit for a in schedule.assignments)
     routes = {(r.carer, r.day): sorted(r.stops, key=stop_order) for r in schedule.routes}
     travel = TravelMinutes(instance)
+    diagnoser = _Diagnoser(instance, travel, routes, served, wording or English())
     found = [
-        _Diagnoser(instance, travel, routes, wording or English()).diagnose(visit, borrowing)
-        for visit in instance.visits
-        if visit.id not in served
+        diagnoser.diagnose(visit, borrowing) for visit in instance.visits if visit.id not in served
     ]
     return sorted(found, key=lambda d: (d.priority != "mandatory", d.day, d.when, d.visit))
 
@@ -105,12 +109,15 @@ class _Diagnoser:
         instance: Instance,
         travel: TravelMinutes,
         routes: dict[tuple[str, int], list[Stop]],
+        served: frozenset[str],
         wording: Wording,
     ) -> None:
         self.instance = instance
         self.travel = travel
         self.routes = routes
+        self.served = served
         self.wording = wording
+        self.shortfalls: dict[tuple[int, frozenset[str]], Shortfall | None] = {}
 
     def diagnose(self, visit: Visit, borrowing: bool) -> Diagnosis:
         instance, t = self.instance, self.wording.t
@@ -185,7 +192,41 @@ class _Diagnoser:
             count=len(busy),
             carers=self._names(busy),
         )
+        found = self._shortfall(visit, borrowing)
+        if found is not None:
+            names = self._names([_name(self.instance.staff_by_id[c]) for c in found.carers])
+            reason = t(
+                "capacity, proven: of the {count} visits on {date} that only {carers} can do, "
+                "at most {most} fit in their shifts",
+                count=len(found.visits),
+                date=self._date(found.day),
+                carers=names,
+                most=found.most,
+            )
+            return replace(
+                left_out, reason=reason, suggestion=self._outside_window(able, visit), proven=True
+            )
         return replace(left_out, reason=reason, suggestion=self._outside_window(able, visit))
+
+    def _shortfall(self, visit: Visit, borrowing: bool) -> Shortfall | None:
+        """The proof that the plan serves as many of the one-day visits only this visit's
+        carers could do that day as any plan could (the same for every visit of the group)."""
+        if len(visit.days) != 1:
+            return None
+        instance, day = self.instance, visit.day
+        carers = [
+            c
+            for c in instance.staff
+            if day in c.shift_by_day
+            and rule_out(instance, self.travel, c, visit, borrowing) is None
+        ]
+        key = (day, frozenset(c.id for c in carers))
+        if key not in self.shortfalls:
+            self.shortfalls[key] = shortfall(
+                instance, self.travel, visit, day, carers, borrowing, self.served
+            )
+        found = self.shortfalls[key]
+        return found if found is not None and visit.id in found.visits else None
 
     def _room(
         self, carer: Staff, shift: Shift, visit: Visit, in_window: bool

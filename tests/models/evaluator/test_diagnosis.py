@@ -9,15 +9,18 @@ from typing import Any
 from click.testing import CliRunner
 
 from hemplan.cli.main import main
+from hemplan.models.contract.clock import parse_clock
 from hemplan.models.contract.instance import Instance
-from hemplan.models.contract.schedule import Schedule
+from hemplan.models.contract.schedule import Assignment, Schedule, Unassigned
 from hemplan.models.evaluator import evaluate
 from hemplan.models.evaluator.diagnosis import diagnose
 from hemplan.models.io.load import load_schedule
 from hemplan.models.io.write import write_model
 from hemplan.models.texts import Texts
+from hemplan.solver.assemble import assemble_schedule
 from hemplan.solver.continuity.solve import solve
 from hemplan.solver.method import SolveOptions
+from hemplan.solver.problem import Problem
 from tests.small_instances import shift, small, visit
 
 HOME = {"lat": 62.391, "lon": 17.301}
@@ -103,14 +106,80 @@ def test_capacity_when_the_only_carer_is_busy_throughout_the_window() -> None:
     assert [str(v) for v in evaluate(instance, schedule).violations] == []
     assert {a.visit for a in schedule.assignments} == {"W"}
     [found] = diagnose(instance, schedule)
-    reason, suggestion = found.reason, found.suggestion
-    assert (
-        reason
-        == "capacity: the 1 carer(s) who could do it (Anna (A)) are busy throughout its window"
+    assert found.reason == (
+        "capacity, proven: of the 2 visits on Mon 2026-01-05 that only Anna (A) can do, at "
+        "most 1 fit in their shifts"
     )
-    assert (
-        suggestion == "Anna (A) could come at 09:00 on Mon 2026-01-05 (the window is 08:00-08:50)"
+    assert found.proven
+    assert found.suggestion == (
+        "Anna (A) could come at 09:00 on Mon 2026-01-05 (the window is 08:00-08:50)"
     )
+
+
+def only_anna(visits: list[dict[str, Any]], served: dict[str, str]) -> tuple[Instance, Schedule]:
+    """Anna alone, her plan serving `served` (visit -> start) and leaving the rest out."""
+    instance = small(
+        [{"id": "A", "name": "Anna", "shifts": [shift(0)]}],
+        [{"id": "K", "name": "Karin", "location": HOME}],
+        visits,
+        days=1,
+    )
+    schedule = assemble_schedule(
+        Problem.build(instance),
+        [Assignment(visit=v, day=0, start=parse_clock(t), carers=["A"]) for v, t in served.items()],
+        {},
+        [Unassigned(visit=v.id, reason="test") for v in instance.visits if v.id not in served],
+    )
+    assert [str(v) for v in evaluate(instance, schedule).violations] == []
+    return instance, schedule
+
+
+def test_capacity_that_a_better_plan_had_is_not_called_proven() -> None:
+    """W (08:00-12:00) served at 08:00 keeps Anna busy throughout V's window, but V first and
+    W after would have served both: capacity, and no claim that it could not be served."""
+    instance, schedule = only_anna(
+        [
+            visit("W", "K", 0, "08:00", "12:00", 60),
+            visit("V", "K", 0, "08:00", "08:50", 30, priority="deferrable"),
+        ],
+        {"W": "08:00"},
+    )
+    [found] = diagnose(instance, schedule)
+    assert found.reason == (
+        "capacity: the 1 carer(s) who could do it (Anna (A)) are busy throughout its window"
+    )
+    assert not found.proven
+
+
+def test_capacity_the_plan_leaves_more_out_than_it_must_is_not_called_proven() -> None:
+    """X at 08:00 and V before 08:50 cannot both be served, but W (any time until noon) could
+    be served with either: a plan serving X alone could serve one more, so V's capacity is
+    not proven."""
+    instance, schedule = only_anna(
+        [
+            visit("X", "K", 0, "08:00", "08:00", 60),
+            visit("V", "K", 0, "08:00", "08:50", 30, priority="deferrable"),
+            visit("W", "K", 0, "08:00", "12:00", 60, priority="deferrable"),
+        ],
+        {"X": "08:00"},
+    )
+    found = {d.visit: d for d in diagnose(instance, schedule)}
+    assert found["V"].reason == (
+        "capacity: the 1 carer(s) who could do it (Anna (A)) are busy throughout its window"
+    )
+    assert not found["V"].proven
+    assert found["W"].reason.startswith("the routes had room")
+    served_w = assemble_schedule(
+        Problem.build(instance),
+        [
+            Assignment(visit="X", day=0, start=parse_clock("08:00"), carers=["A"]),
+            Assignment(visit="W", day=0, start=parse_clock("09:30"), carers=["A"]),
+        ],
+        {},
+        [Unassigned(visit="V", reason="test")],
+    )
+    [found_v] = diagnose(instance, served_w)
+    assert found_v.proven  # with W served too, no plan serves all three
 
 
 def test_the_reasons_in_swedish() -> None:
