@@ -14,7 +14,11 @@ The time scale fits the routes' end (the depot copy's window end, 1000 units: 1 
 unit), not the depot's opening hours (600), so a late route may run as long as in the source.
 The set's objective is (travel + total tardiness + largest tardiness) / 3: travel exactly
 from the source matrix, tardiness from the evaluator's metrics over the time scale (exact, as
-the set's times are whole numbers and the scale is whole).
+the set's times are whole numbers and the scale is whole). The set's travel times are not whole
+numbers, and an instance plans in whole minutes (every leg rounded up), so a plan's starts can
+fall later than the same routes would start in the source; `routes_timed_in_source` values the
+routes as the source would time them (each carer's visits in the plan's order, every start as
+early as exact travel, its window and its partner allow).
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hemplan.models.contract.instance import Instance
-from hemplan.models.contract.schedule import Schedule
+from hemplan.models.contract.instance import Instance, Visit
+from hemplan.models.contract.schedule import Assignment, Schedule, stop_order
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.convert.common import (
     OFFICE,
@@ -167,3 +171,76 @@ def travel_and_tardiness(
         f"(travel + tardiness + max tardiness) / 3; travel {distance:.3f}, "
         f"tardiness {total:g}, max {worst:g}",
     )
+
+
+def routes_timed_in_source(
+    converted: Converted, schedule: Schedule, instance: Instance
+) -> SetObjective:
+    """The set's objective of the schedule's routes timed in source units: each carer keeps
+    the plan's order of visits; a start is the earliest that the exact travel from the stop
+    before, the window's start and the partner of a double service allow (together, or the
+    plan's first role at most the gap's max before the second and at least its min), found by
+    pushing starts until none moves. Tardiness and the largest one follow from those starts."""
+    where = {name: i for i, name in enumerate(converted.places)}
+    scale, matrix = converted.scale, converted.source_matrix
+    placed = {a.visit: a for a in schedule.assignments}
+    order = {
+        route.carer: [s.visit for s in sorted(route.stops, key=stop_order) if s.kind == "visit"]
+        for route in schedule.routes
+    }
+    start: dict[tuple[str, str], float] = {}
+    passes = sum(len(visits) for visits in order.values()) + 1  # longest paths: at most this
+    moved = True
+    while moved:  # starts only grow, each bounded by the plan's own (scaled) start
+        if passes == 0:
+            raise ValueError("the routes cannot be timed: their starts keep growing")
+        passes -= 1
+        moved = False
+        for carer, visits in order.items():
+            shift = instance.staff_by_id[carer].shift_by_day[0]
+            place, ready = where[OFFICE], shift.start / scale
+            for visit_id in visits:
+                if visit_id is None:
+                    continue
+                visit = instance.visit_by_id[visit_id]
+                home = where[visit.client]
+                earliest = max(visit.allowed_starts[0][0] / scale, ready + matrix[place][home])
+                partner = _partner_allows(placed[visit_id], visit, carer, start, scale)
+                earliest = max(earliest, partner)
+                if start.get((visit_id, carer), -1.0) < earliest:
+                    start[visit_id, carer] = earliest
+                    moved = True
+                place, ready = home, start[visit_id, carer] + visit.duration / scale
+    distance, _ = exact_route_cost(schedule, instance, converted)
+    late = [
+        max(0.0, begun - instance.visit_by_id[v].window.latest / scale)
+        for (v, _), begun in start.items()
+    ]
+    total, worst = sum(late), max(late, default=0.0)
+    return SetObjective(
+        (distance + total + worst) / 3,
+        f"routes timed in source units; travel {distance:.3f}, tardiness {total:.3f}, "
+        f"max {worst:.3f}",
+    )
+
+
+def _partner_allows(
+    placed: Assignment,
+    visit: Visit,
+    carer: str,
+    start: dict[tuple[str, str], float],
+    scale: float,
+) -> float:
+    """The earliest start the other carer of a double service allows `carer` (0: no other,
+    or not timed yet): the same start, or with a gap the plan's order of the two kept."""
+    others = [c for c in placed.carers if c != carer]
+    if not others or (visit.id, others[0]) not in start:
+        return 0.0
+    theirs = start[visit.id, others[0]]
+    if not visit.staggered:
+        return theirs
+    low, high = visit.start_gap
+    order = sorted(placed.carers, key=lambda c: (placed.start_of(c), placed.carers.index(c)))
+    if order[0] == carer:  # `carer` has the first role
+        return theirs - high / scale
+    return theirs + low / scale

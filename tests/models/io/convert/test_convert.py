@@ -27,6 +27,7 @@ from hemplan.models.io.convert.common import (
     write_converted,
 )
 from hemplan.models.io.convert.hosseini import day_blocks
+from hemplan.models.io.convert.mankowska import routes_timed_in_source
 from hemplan.solver.assemble import assemble_schedule
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.methods import METHODS
@@ -346,6 +347,41 @@ def test_mankowska_objective_is_a_third_of_travel_tardiness_and_the_largest(
     objective = converted.objective(late, instance)
     assert objective.value == pytest.approx((travel + 2 * 20 + 20) / 3)
     assert objective.note.endswith("tardiness 40, max 20")
+
+
+def test_mankowska_routes_timed_in_source_units_start_as_the_exact_travel_allows(
+    tmp_path: Path,
+) -> None:
+    """Both carers go straight to N3 first (14.142 units, 15 whole minutes) for the double
+    service, which may start from 0 and should by 14: planned in minutes each is 1 late, the
+    same routes timed in source units 0.142136 late."""
+    tight = MANKOWSKA.replace("e\n0 0 0 100 0", "e\n0 0 0 0 0").replace(
+        "l\n600 300 300 300 1000", "l\n600 300 300 14 1000"
+    )
+    converted = SETS["mankowska"](_sample(tmp_path, "Z3__tight.txt", tight))
+    instance = write_converted(converted, tmp_path / "z3.json")
+    assignments = [
+        Assignment(visit="V3-s1-s2", day=0, start=15, carers=["K1", "K2"]),
+        Assignment(visit="V1-s1", day=0, start=55, carers=["K1"]),
+        Assignment(visit="V2-s2", day=0, start=55, carers=["K2"]),
+    ]
+    schedule = assemble_schedule(Problem.build(instance), assignments, {}, [])
+    assert evaluate(instance, schedule).violations == []
+    travel = 2 * (14.142136 + 10 + 10)
+    assert converted.objective(schedule, instance).value == pytest.approx((travel + 2 + 1) / 3)
+    timed = routes_timed_in_source(converted, schedule, instance)
+    late = 14.142136 - 14
+    assert timed.value == pytest.approx((travel + 2 * late + late) / 3)
+    # K2 comes from N2 first (N3 reached at 35 exactly): K1 waits, since the two start together
+    held = [
+        Assignment(visit="V2-s2", day=0, start=10, carers=["K2"]),
+        Assignment(visit="V3-s1-s2", day=0, start=35, carers=["K1", "K2"]),
+        Assignment(visit="V1-s1", day=0, start=75, carers=["K1"]),
+    ]
+    waited = assemble_schedule(Problem.build(instance), held, {}, [])
+    assert evaluate(instance, waited).violations == []
+    timed = routes_timed_in_source(converted, waited, instance)
+    assert timed.value == pytest.approx((travel + 2 * 21 + 21) / 3)
 
 
 def test_convrp_sample_is_multi_day_with_continuity(tmp_path: Path) -> None:
