@@ -30,7 +30,13 @@ from hemplan.solver.continuity.decompose import team_instances
 from hemplan.solver.continuity.reroute import ITERATIONS_PER_WORK, shorter_routes
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.continuity.subteams import Split, split_big_team
-from hemplan.solver.continuity.travel_budget import budgeted_start, part_of, reference_plan
+from hemplan.solver.continuity.travel_budget import (
+    Budgeted,
+    budgeted_start,
+    reference_plan,
+    sub_team_budgets,
+    team_reference,
+)
 from hemplan.solver.executors import Executor, Interrupted, make_executor
 from hemplan.solver.method import (
     Progress,
@@ -146,16 +152,14 @@ def _part_problem(part: Instance, job: TeamJob) -> Problem:
     return Problem.build(part, job.allow_borrowing or len(part.teams) > 1)
 
 
-def _first_solution(part: Instance, job: TeamJob, reference: Solution | None = None) -> TeamStart:
+def _first_solution(part: Instance, job: TeamJob, reference: Budgeted | None = None) -> TeamStart:
     """The team's constructed solution and when it was ready; with a travel budget, the
     problem with the budget and the better start of the construction and the `reference`
     (the team's travel-only plan: `continuity.travel_budget.budgeted_start`)."""
     problem = _part_problem(part, job)
     solution = construct(problem, job.seed)
-    if reference is not None and job.max_travel_increase is not None:
-        problem, solution = budgeted_start(
-            problem, solution, reference, job.max_travel_increase, job.weights
-        )
+    if reference is not None:
+        problem, solution = budgeted_start(problem, solution, reference, job.weights)
     return TeamStart(problem, solution, time.time() - job.started)
 
 
@@ -225,7 +229,7 @@ def _not_planned(part: Instance) -> TeamOutcome:
 
 
 def _first_task(
-    item: tuple[Instance, TeamJob, Solution | None],
+    item: tuple[Instance, TeamJob, Budgeted | None],
     report: Callable[[Progress], None],
     should_stop: Callable[[], bool],
 ) -> TeamStart:
@@ -295,13 +299,14 @@ def solve(
     parts = [p for p in parts if p.visits]
     increase = options.max_travel_increase
     splits: list[Split] = []
-    if not options.allow_borrowing and increase is None:  # a budget is the whole team's
+    if not options.allow_borrowing:
         parts, splits = _split_big_teams(parts, options.seed)
-    if increase is not None and reference is None:
-        reference = reference_plan(instance, options, started)
-    references = [
-        None if increase is None or reference is None else part_of(reference, p) for p in parts
-    ]
+    references: list[Budgeted | None] = [None] * len(parts)
+    groups: dict[int, Budgeted] = {}  # a split's whole group: its travel-only plan and budget
+    if increase is not None:
+        if reference is None:
+            reference = reference_plan(instance, options, started)
+        parts, splits, references, groups = _budgets(parts, splits, reference, increase, options)
     local = options.executor == "local" and options.scheduler is None
     workers = min(options.workers, len(parts)) if local else options.workers
     with make_executor(options.executor, options.scheduler, workers) as executor:
@@ -325,7 +330,13 @@ def solve(
         outcomes = _solve_teams(executor, parts, references, job, on_progress)
         interrupted = any(o.interrupted for o in outcomes)
         plans, bounds = _rejoined(
-            parts, outcomes, splits, replace(job, end=epoch + search_end), interrupted, on_progress
+            parts,
+            outcomes,
+            splits,
+            groups,
+            replace(job, end=epoch + search_end),
+            interrupted,
+            on_progress,
         )
         if not interrupted:
             plans = _shorter_routes(executor, plans, replace(job, end=epoch + end))
@@ -356,18 +367,56 @@ def solve(
             else {}
         )
         | ({"stable_week": True} if options.weights.week else {})
-        | ({} if increase is None else _budget_record(increase, outcomes)),
+        | ({} if increase is None else _budget_record(increase, plans)),
     )
     schedule, evaluation = finish(whole, solution, info, started)
     first = max((o.first_solution_s for o in outcomes), default=0.0)
     return SolveResult(schedule, evaluation, first, interrupted)
 
 
-def _budget_record(increase: float, outcomes: list[TeamOutcome]) -> dict[str, float | int]:
+def _budget_record(increase: float, plans: list[TeamPlan]) -> dict[str, float | int]:
     """The option as given and the travel budget it set, summed over the teams (minutes, in
     the solver's travel measure)."""
-    budget = sum(o.budget or 0 for o in outcomes)
+    budget = sum(p.budget or 0 for p in plans)
     return {"max_travel_increase": increase, "travel_budget": budget}
+
+
+def _budgets(
+    parts: list[Instance],
+    splits: list[Split],
+    reference: Solution,
+    increase: float,
+    options: SolveOptions,
+) -> tuple[list[Instance], list[Split], list[Budgeted | None], dict[int, Budgeted]]:
+    """Each part's travel-only plan and budget (`continuity.travel_budget`): a team's part of
+    `reference` with P % more; a sub-team's own plan with its share of its group's budget.
+    A big team whose sub-teams' own travel-only plans already cost more than its budget is
+    planned whole again (its sub-teams could not keep the budget). Returns the parts, the
+    splits kept, the parts' budgets and each kept split's group (by `id(split)`)."""
+    by_part: dict[int, Budgeted] = {}
+    groups: dict[int, Budgeted] = {}
+    kept: list[Split] = []
+    for split in splits:
+        group = team_reference(split.whole, reference, increase)
+        own = sub_team_budgets(split.teamed, split.parts, group, options)
+        if own is None:
+            parts = _whole_again(parts, split)
+            continue
+        kept.append(split)
+        groups[id(split)] = group
+        by_part.update({id(part): b for part, b in zip(split.parts, own, strict=True)})
+    references: list[Budgeted | None] = [
+        by_part.get(id(p)) or team_reference(p, reference, increase) for p in parts
+    ]
+    return parts, kept, references, groups
+
+
+def _whole_again(parts: list[Instance], split: Split) -> list[Instance]:
+    """`parts` with the sub-teams of `split` replaced by its whole team, where the first was."""
+    inside = {id(p) for p in split.parts}
+    first = next(k for k, p in enumerate(parts) if id(p) in inside)
+    rest = [p for p in parts if id(p) not in inside]
+    return rest[:first] + [split.whole] + rest[first:]
 
 
 def _split_big_teams(parts: list[Instance], seed: int) -> tuple[list[Instance], list[Split]]:
@@ -400,14 +449,16 @@ def _rejoined(
     parts: list[Instance],
     outcomes: list[TeamOutcome],
     splits: list[Split],
+    groups: dict[int, Budgeted],
     job: TeamJob,
     interrupted: bool,
     on_progress: Callable[[Progress], None],
 ) -> tuple[list[TeamPlan], int]:
     """The teams' plans, a split team's sub-team plans joined into one with the visits they
     left out placed where any carer of the whole team has room, then searched again as the
-    whole group (`_whole_group`); and the bound of the teams as given (a sub-team's own bound
-    is higher than its share of its team's)."""
+    whole group (`_whole_group`; with a travel budget, the group's, from the better of the
+    joined plan and the group's travel-only plan in `groups`); and the bound of the teams as
+    given (a sub-team's own bound is higher than its share of its team's)."""
     of_split = {id(p): s for s in splits for p in s.parts}
     plans: list[TeamPlan] = []
     bound = 0
@@ -422,10 +473,16 @@ def _rejoined(
     for index, split in enumerate(splits):
         team = Problem.build(split.whole)
         plan = Solution.merged(joined.get(id(split), []))
+        group = groups.get(id(split))
         if not interrupted:
             plan = place_left_out(team, plan, job.seed)
+            if group is not None:
+                team, plan = budgeted_start(team, plan, group, job.weights)
             plan = _whole_group(team, plan, job, len(splits) - index, on_progress)
-        plans.append(TeamPlan(split.whole, plan, score(team, plan, job.weights)))
+        elif group is not None:
+            team = team.with_travel_budget(group.budget)
+        budget = None if group is None else group.budget
+        plans.append(TeamPlan(split.whole, plan, score(team, plan, job.weights), budget))
         bound += team.bound
     return plans, bound
 
@@ -525,7 +582,7 @@ def _status(outcomes: list[TeamOutcome]) -> str:
 def _solve_teams(
     executor: Executor,
     parts: list[Instance],
-    references: list[Solution | None],
+    references: list[Budgeted | None],
     job: TeamJob,
     on_progress: Callable[[Progress], None],
 ) -> list[TeamOutcome]:

@@ -28,9 +28,11 @@ TEAMING_WORK = 2.0  # CP-SAT work units of the carers' assignment (deterministic
 
 @dataclass(frozen=True)
 class Split:
-    """A big team (`whole`, an instance of that team alone) and its sub-teams' instances."""
+    """A big team (`whole`, an instance of that team alone), the same with its carers and
+    clients in sub-teams (`teamed`), and the sub-teams' instances."""
 
     whole: Instance
+    teamed: Instance
     parts: list[Instance]
 
 
@@ -49,8 +51,8 @@ def split_big_team(part: Instance, seed: int) -> Split | None:
             proposal = propose_teams(part, options)
         except InputError:
             continue
-        parts = [p for p in team_instances(_with_sub_teams(part, proposal)) if p.visits]
-        return Split(part, parts)
+        teamed = _with_sub_teams(part, proposal)
+        return Split(part, teamed, [p for p in team_instances(teamed) if p.visits])
     return None
 
 

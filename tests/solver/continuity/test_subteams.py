@@ -17,9 +17,14 @@ from hemplan.solver.continuity import subteams
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.solve import TeamJob, _whole_group, solve
 from hemplan.solver.continuity.subteams import SPLIT_ABOVE, split_big_team
+from hemplan.solver.continuity.travel_budget import (
+    reference_plan,
+    sub_team_budgets,
+    team_reference,
+)
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.problem import Problem
-from hemplan.solver.score import score
+from hemplan.solver.score import score, solution_travel
 from hemplan.solver.solution import Solution
 
 
@@ -102,3 +107,61 @@ def test_the_whole_group_search_keeps_the_joined_plan_or_betters_it(pool: Instan
     assert after <= before
     assert after.distinct_carers < before.distinct_carers
     assert evaluate(pool, to_schedule(team, searched)).feasible
+
+
+def test_with_a_travel_budget_a_big_team_plans_as_sub_teams_within_the_groups_budget(
+    pool: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A generous budget: the sub-teams' own travel-only plans fit in the group's budget, so
+    the group is planned as sub-teams, each within its share, and searched whole within the
+    group's budget; clients meet fewer carers than when the group is planned whole from its
+    travel-only plan, and the travel stays within the budget either way."""
+    options = SolveOptions(work_limit=0.5, workers=1, seed=0, max_travel_increase=60)
+    split = solve(pool, options)
+    monkeypatch.setattr(subteams, "SPLIT_ABOVE", len(pool.staff))
+    whole = solve(pool, options)
+    for result in (split, whole):
+        assert result.evaluation.violations == []
+        info = result.schedule.solver
+        assert info is not None and info.objective["over_budget"] == 0
+        assert result.evaluation.metrics.travel_minutes <= info.options["travel_budget"]
+    assert (
+        split.schedule.solver.options["travel_budget"]
+        == (  # type: ignore[union-attr]
+            whole.schedule.solver.options["travel_budget"]  # type: ignore[union-attr]
+        )
+    )
+    assert split.evaluation.metrics.assigned >= whole.evaluation.metrics.assigned
+    assert (
+        split.evaluation.metrics.distinct_carers_total
+        < whole.evaluation.metrics.distinct_carers_total
+    )
+
+
+def test_sub_teams_that_would_start_over_the_budget_leave_the_group_whole(
+    pool: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 0 % the sub-teams' own travel-only plans travel more than the group's: the group is
+    planned whole from its travel-only plan, the same plan as with no split at all."""
+    options = SolveOptions(work_limit=0.5, workers=1, seed=0, max_travel_increase=0)
+    split = split_big_team(pool, seed=0)
+    assert split is not None
+    group = team_reference(pool, reference_plan(pool, options, time.monotonic()), 0)
+    assert sub_team_budgets(split.teamed, split.parts, group, options) is None
+    planned = solve(pool, options)
+    monkeypatch.setattr(subteams, "SPLIT_ABOVE", len(pool.staff))
+    assert solve(pool, options).schedule.assignments == planned.schedule.assignments
+
+
+def test_sub_teams_share_the_groups_budget_by_their_own_travel(pool: Instance) -> None:
+    options = SolveOptions(work_limit=0.5, workers=1, seed=0)
+    split = split_big_team(pool, seed=0)
+    assert split is not None
+    group = team_reference(pool, reference_plan(pool, options, time.monotonic()), 100)
+    shares = sub_team_budgets(split.teamed, split.parts, group, options)
+    assert shares is not None and len(shares) == len(split.parts)
+    travels = [solution_travel(Problem.build(p), s.plan) for p, s in zip(split.parts, shares)]
+    assert sum(s.budget for s in shares) <= group.budget
+    for share, travel in zip(shares, travels):
+        assert share.budget >= travel  # each starts within its share
+        assert share.budget == group.budget * travel // sum(travels)

@@ -12,7 +12,7 @@ from hemplan.models.io.load import load_instance
 from hemplan.solver.baselines.central_travel import central_travel, routed_plan
 from hemplan.solver.continuity.model.travel_budget import add_travel_over_budget, outside_travel
 from hemplan.solver.continuity.solve import solve
-from hemplan.solver.continuity.travel_budget import budgeted_start, travel_budget
+from hemplan.solver.continuity.travel_budget import Budgeted, budgeted_start, travel_budget
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, score, solution_travel
@@ -106,11 +106,12 @@ def test_the_search_starts_from_the_construction_within_the_budget_else_the_refe
     problem = _far_client()
     built = Solution({"V": Placement(0, 8 * 60, ("A",))})
     reference = Solution({"V": Placement(0, 8 * 60 + 30, ("A",))})
-    budgeted, start = budgeted_start(problem, built, reference, 0, Weights())
+    budgeted, start = budgeted_start(problem, built, Budgeted(reference, _trip(problem)), Weights())
     assert budgeted.travel_budget == _trip(problem)
     assert start.assignments == built.assignments  # within the budget and no worse
     # a budget a minute short of the trip (below the reference: only a unit test can ask it)
-    budgeted, start = budgeted_start(problem, built, reference, -0.01, Weights())
+    short = Budgeted(reference, _trip(problem) - 1)
+    budgeted, start = budgeted_start(problem, built, short, Weights())
     assert budgeted.travel_budget == _trip(problem) - 1
     assert start.assignments == reference.assignments
 
