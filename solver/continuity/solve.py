@@ -77,7 +77,6 @@ class TeamJob:
     allow_borrowing: bool
     started: float
     weights: Weights = Weights()
-    max_travel_increase: float | None = None  # the travel budget (`continuity.travel_budget`)
 
     def budget(self, index: int) -> tuple[float, float]:
         """Wall seconds and work for the `index`-th team, starting now.
@@ -325,7 +324,6 @@ def solve(
             options.allow_borrowing,
             epoch + started,
             options.weights,
-            increase,
         )
         outcomes = _solve_teams(executor, parts, references, job, on_progress)
         interrupted = any(o.interrupted for o in outcomes)
