@@ -31,6 +31,7 @@ from hemplan.solver.continuity.reroute import ITERATIONS_PER_WORK, shorter_route
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.continuity.subteams import Split, split_big_team
 from hemplan.solver.continuity.travel_budget import (
+    SUB_TEAM_REFERENCE_SHARE,
     Budgeted,
     budgeted_start,
     reference_plan,
@@ -388,25 +389,48 @@ def _budgets(
 ) -> tuple[list[Instance], list[Split], list[Budgeted | None], dict[int, Budgeted]]:
     """Each part's travel-only plan and budget (`continuity.travel_budget`): a team's part of
     `reference` with P % more; a sub-team's own plan with its share of its group's budget.
-    A big team whose sub-teams' own travel-only plans already cost more than its budget is
-    planned whole again (its sub-teams could not keep the budget). Returns the parts, the
-    splits kept, the parts' budgets and each kept split's group (by `id(split)`)."""
+    When a big team's sub-teams' own travel-only plans already travel more than its budget, a
+    coarser split is tried (fewer, larger sub-teams travel less: group-14d's four +25 % over the
+    group's plan, three +10 %), while the sub-teams' plans have spent less than their share of
+    the time limit; failing that the team is planned whole. Returns the parts, the splits kept,
+    the parts' budgets and each kept split's group (by `id(split)`)."""
     by_part: dict[int, Budgeted] = {}
     groups: dict[int, Budgeted] = {}
     kept: list[Split] = []
     for split in splits:
         group = team_reference(split.whole, reference, increase)
-        own = sub_team_budgets(split.teamed, split.parts, group, options)
-        if own is None:
+        began = time.monotonic()
+        tried: Split | None = split
+        own = None
+        while tried is not None:
+            own = sub_team_budgets(tried.teamed, tried.parts, group, options)
+            spent = time.monotonic() - began
+            if own is not None or spent >= SUB_TEAM_REFERENCE_SHARE * options.time_limit:
+                break
+            coarser = split_big_team(split.whole, options.seed, most=len(tried.parts) - 1)
+            tried = (
+                coarser if coarser is not None and len(coarser.parts) < len(tried.parts) else None
+            )
+        if own is None or tried is None:
             parts = _whole_again(parts, split)
             continue
-        kept.append(split)
-        groups[id(split)] = group
-        by_part.update({id(part): b for part, b in zip(split.parts, own, strict=True)})
+        parts = _replaced(parts, split, tried)
+        kept.append(tried)
+        groups[id(tried)] = group
+        by_part.update({id(part): b for part, b in zip(tried.parts, own, strict=True)})
     references: list[Budgeted | None] = [
         by_part.get(id(p)) or team_reference(p, reference, increase) for p in parts
     ]
     return parts, kept, references, groups
+
+
+def _replaced(parts: list[Instance], split: Split, other: Split) -> list[Instance]:
+    """`parts` with the sub-teams of `split` replaced by those of `other` (the same team)."""
+    if other is split:
+        return parts
+    whole = _whole_again(parts, split)
+    at = next(k for k, p in enumerate(whole) if p is split.whole)
+    return whole[:at] + other.parts + whole[at + 1 :]
 
 
 def _whole_again(parts: list[Instance], split: Split) -> list[Instance]:

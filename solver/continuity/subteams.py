@@ -36,14 +36,16 @@ class Split:
     parts: list[Instance]
 
 
-def split_big_team(part: Instance, seed: int) -> Split | None:
+def split_big_team(part: Instance, seed: int, most: int | None = None) -> Split | None:
     """The sub-teams of a one-team instance of more than SPLIT_ABOVE carers, or None (a small
     team, or no split the teaming can make: the team is then planned whole). Fewer sub-teams
-    are tried when the first count cannot cover its visits."""
+    are tried when the first count cannot cover its visits; `most` caps the count (a coarser
+    split, for a travel budget the finer one cannot keep)."""
     carers = len(part.staff)
     if len(part.teams) != 1 or carers <= SPLIT_ABOVE:
         return None
-    for count in range(max(2, round(carers / SUB_TEAM_SIZE)), 1, -1):
+    first = max(2, round(carers / SUB_TEAM_SIZE))
+    for count in range(first if most is None else min(first, most), 1, -1):
         options = TeamingOptions(
             teams=count, keep_base=True, slack=SLACK, seed=seed, work_limit=TEAMING_WORK
         )

@@ -13,11 +13,13 @@ from hemplan.models.generator import generate_instance
 from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import write_model
 from hemplan.solver.assemble import to_schedule
+from hemplan.solver.continuity import solve as solve_module
 from hemplan.solver.continuity import subteams
 from hemplan.solver.continuity.construct import construct
-from hemplan.solver.continuity.solve import TeamJob, _whole_group, solve
+from hemplan.solver.continuity.solve import TeamJob, _budgets, _whole_group, solve
 from hemplan.solver.continuity.subteams import SPLIT_ABOVE, split_big_team
 from hemplan.solver.continuity.travel_budget import (
+    Budgeted,
     reference_plan,
     sub_team_budgets,
     team_reference,
@@ -165,3 +167,66 @@ def test_sub_teams_share_the_groups_budget_by_their_own_travel(pool: Instance) -
     for share, travel in zip(shares, travels):
         assert share.budget >= travel  # each starts within its share
         assert share.budget == group.budget * travel // sum(travels)
+
+
+@pytest.fixture(scope="module")
+def pool27(tmp_path_factory: pytest.TempPathFactory) -> Instance:
+    """One team of 27 carers and 30 clients over a week, working from one base: three
+    sub-teams by default."""
+    generated = generate_instance(
+        teams=3,
+        clients_per_team=10,
+        staff_per_team=9,
+        days=7,
+        seed=5,
+        name="pool27",
+        organisation="pool",
+    )
+    path = tmp_path_factory.mktemp("pool27") / "pool27.json"
+    write_model(path, generated)
+    return load_instance(path)
+
+
+def test_a_coarser_split_has_fewer_larger_sub_teams(pool27: Instance) -> None:
+    default = split_big_team(pool27, seed=0)
+    coarser = split_big_team(pool27, seed=0, most=2)
+    assert default is not None and coarser is not None
+    assert (len(default.parts), len(coarser.parts)) == (3, 2)
+    assert sorted(s.id for p in coarser.parts for s in p.staff) == sorted(
+        s.id for s in pool27.staff
+    )
+    assert split_big_team(pool27, seed=0, most=1) is None
+
+
+def test_a_budget_the_sub_teams_cannot_keep_asks_for_fewer_sub_teams(
+    pool27: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When three sub-teams' own travel-only plans cannot keep the group's budget, two are
+    tried and kept (here the three are refused by a stand-in that knows only the count: on
+    this pool three travel less than two, 2,454 against 2,567 minutes at work 0.5)."""
+    options = SolveOptions(work_limit=0.5, workers=1, seed=0, time_limit=600)
+    reference = reference_plan(pool27, options, time.monotonic())
+    counts: list[int] = []
+
+    def only_two(
+        teamed: Instance, parts: list[Instance], group: Budgeted, opts: SolveOptions
+    ) -> list[Budgeted] | None:
+        counts.append(len(parts))
+        return sub_team_budgets(teamed, parts, group, opts) if len(parts) == 2 else None
+
+    monkeypatch.setattr(solve_module, "sub_team_budgets", only_two)
+    default = split_big_team(pool27, seed=0)
+    assert default is not None and len(default.parts) == 3
+    parts, kept, references, groups = _budgets(
+        list(default.parts), [default], reference, 100, options
+    )
+    assert counts == [3, 2]
+    [used] = kept
+    assert len(used.parts) == 2 and [id(p) for p in parts] == [id(p) for p in used.parts]
+    assert sum(r.budget for r in references if r is not None) <= groups[id(used)].budget
+    # and when no split can keep it, the team is planned whole
+    monkeypatch.setattr(solve_module, "sub_team_budgets", lambda *args: None)
+    parts, kept, references, groups = _budgets(
+        list(default.parts), [default], reference, 100, options
+    )
+    assert parts == [pool27] and kept == [] and groups == {}
