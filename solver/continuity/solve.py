@@ -31,6 +31,7 @@ from hemplan.solver.continuity.reroute import ITERATIONS_PER_WORK, shorter_route
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.continuity.subteams import Split, split_big_team
 from hemplan.solver.continuity.travel_budget import (
+    REFERENCE_SHARE,
     SUB_TEAM_REFERENCE_SHARE,
     Budgeted,
     budgeted_start,
@@ -306,7 +307,9 @@ def solve(
     if increase is not None:
         if reference is None:
             reference = reference_plan(instance, options, started)
-        parts, splits, references, groups = _budgets(parts, splits, reference, increase, options)
+        parts, splits, references, groups = _budgets(
+            parts, splits, reference, increase, options, started
+        )
     local = options.executor == "local" and options.scheduler is None
     workers = min(options.workers, len(parts)) if local else options.workers
     with make_executor(options.executor, options.scheduler, workers) as executor:
@@ -386,26 +389,28 @@ def _budgets(
     reference: Solution,
     increase: float,
     options: SolveOptions,
+    started: float,
 ) -> tuple[list[Instance], list[Split], list[Budgeted | None], dict[int, Budgeted]]:
     """Each part's travel-only plan and budget (`continuity.travel_budget`): a team's part of
     `reference` with P % more; a sub-team's own plan with its share of its group's budget.
     When a big team's sub-teams' own travel-only plans already travel more than its budget, a
     coarser split is tried (fewer, larger sub-teams travel less: group-14d's four +25 % over the
-    group's plan, three +10 %), while the sub-teams' plans have spent less than their share of
-    the time limit; failing that the team is planned whole. Returns the parts, the splits kept,
-    the parts' budgets and each kept split's group (by `id(split)`)."""
+    group's plan, three +10 %) when its travel-only plans still fit in the time the travel-only
+    plans have of the limit (`started`: the solve's start, time.monotonic), as under a work
+    limit; failing that the team is planned whole. Returns the parts, the splits kept, the
+    parts' budgets and each kept split's group (by `id(split)`)."""
     by_part: dict[int, Budgeted] = {}
     groups: dict[int, Budgeted] = {}
     kept: list[Split] = []
+    share = SUB_TEAM_REFERENCE_SHARE * options.time_limit  # one try's time
+    references_end = started + REFERENCE_SHARE * options.time_limit + share
     for split in splits:
         group = team_reference(split.whole, reference, increase)
-        began = time.monotonic()
         tried: Split | None = split
         own = None
         while tried is not None:
             own = sub_team_budgets(tried.teamed, tried.parts, group, options)
-            spent = time.monotonic() - began
-            if own is not None or spent >= SUB_TEAM_REFERENCE_SHARE * options.time_limit:
+            if own is not None or time.monotonic() > references_end - share:
                 break
             coarser = split_big_team(split.whole, options.seed, most=len(tried.parts) - 1)
             tried = (

@@ -218,7 +218,7 @@ def test_a_budget_the_sub_teams_cannot_keep_asks_for_fewer_sub_teams(
     default = split_big_team(pool27, seed=0)
     assert default is not None and len(default.parts) == 3
     parts, kept, references, groups = _budgets(
-        list(default.parts), [default], reference, 100, options
+        list(default.parts), [default], reference, 100, options, time.monotonic()
     )
     assert counts == [3, 2]
     [used] = kept
@@ -227,6 +227,6 @@ def test_a_budget_the_sub_teams_cannot_keep_asks_for_fewer_sub_teams(
     # and when no split can keep it, the team is planned whole
     monkeypatch.setattr(solve_module, "sub_team_budgets", lambda *args: None)
     parts, kept, references, groups = _budgets(
-        list(default.parts), [default], reference, 100, options
+        list(default.parts), [default], reference, 100, options, time.monotonic()
     )
     assert parts == [pool27] and kept == [] and groups == {}
