@@ -30,21 +30,26 @@ from hemplan.solver.score import score, solution_travel
 from hemplan.solver.solution import Solution
 
 
-@pytest.fixture(scope="module")
-def pool(tmp_path_factory: pytest.TempPathFactory) -> Instance:
-    """One team of 18 carers and 20 clients over a week, working from one base."""
+def one_base_pool(factory: pytest.TempPathFactory, teams: int, name: str) -> Instance:
+    """One team of 9 carers and 10 clients per generator team over a week, from one base."""
     generated = generate_instance(
-        teams=2,
+        teams=teams,
         clients_per_team=10,
         staff_per_team=9,
         days=7,
         seed=5,
-        name="pool",
+        name=name,
         organisation="pool",
     )
-    path = tmp_path_factory.mktemp("pool") / "pool.json"
+    path = factory.mktemp(name) / f"{name}.json"
     write_model(path, generated)
-    instance = load_instance(path)
+    return load_instance(path)
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory: pytest.TempPathFactory) -> Instance:
+    """One team of 18 carers and 20 clients over a week, working from one base."""
+    instance = one_base_pool(tmp_path_factory, 2, "pool")
     assert len(instance.teams) == 1 and len(instance.staff) > SPLIT_ABOVE
     return instance
 
@@ -171,20 +176,8 @@ def test_sub_teams_share_the_groups_budget_by_their_own_travel(pool: Instance) -
 
 @pytest.fixture(scope="module")
 def pool27(tmp_path_factory: pytest.TempPathFactory) -> Instance:
-    """One team of 27 carers and 30 clients over a week, working from one base: three
-    sub-teams by default."""
-    generated = generate_instance(
-        teams=3,
-        clients_per_team=10,
-        staff_per_team=9,
-        days=7,
-        seed=5,
-        name="pool27",
-        organisation="pool",
-    )
-    path = tmp_path_factory.mktemp("pool27") / "pool27.json"
-    write_model(path, generated)
-    return load_instance(path)
+    """One team of 27 carers and 30 clients: three sub-teams by default."""
+    return one_base_pool(tmp_path_factory, 3, "pool27")
 
 
 def test_a_coarser_split_has_fewer_larger_sub_teams(pool27: Instance) -> None:
