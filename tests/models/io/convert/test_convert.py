@@ -384,6 +384,32 @@ def test_mankowska_routes_timed_in_source_units_start_as_the_exact_travel_allows
     assert timed.value == pytest.approx((travel + 2 * 21 + 21) / 3)
 
 
+def test_mankowska_routes_timed_in_source_units_keep_a_start_gap(tmp_path: Path) -> None:
+    """The double service with a gap of [2, 4] (1.5 and 4.2 units): K2 reaches N3 at 35 via N2,
+    so K1 (the first role, at N3 from 14.142) starts no earlier than 31 and K2 at 35, as
+    planned: 17 and 21 late. Started together both would be 21 late; without the gap K1 would
+    start at 14.142."""
+    gapped = (
+        MANKOWSKA.replace("mind\n0 0 0 0 0", "mind\n0 0 0 1.5 0")
+        .replace("maxd\n0 0 0 0 0", "maxd\n0 0 0 4.2 0")
+        .replace("e\n0 0 0 100 0", "e\n0 0 0 0 0")
+        .replace("l\n600 300 300 300 1000", "l\n600 300 300 14 1000")
+    )
+    converted = SETS["mankowska"](_sample(tmp_path, "Z4__gap.txt", gapped))
+    instance = write_converted(converted, tmp_path / "z4.json")
+    assert instance.visit_by_id["V3-s1-s2"].start_gap == (2, 4)
+    assignments = [
+        Assignment(visit="V2-s2", day=0, start=10, carers=["K2"]),
+        Assignment(visit="V3-s1-s2", day=0, start=31, carers=["K1", "K2"], starts=[31, 35]),
+        Assignment(visit="V1-s1", day=0, start=71, carers=["K1"]),
+    ]
+    schedule = assemble_schedule(Problem.build(instance), assignments, {}, [])
+    assert evaluate(instance, schedule).violations == []
+    travel = 2 * (14.142136 + 10 + 10)
+    timed = routes_timed_in_source(converted, schedule, instance)
+    assert timed.value == pytest.approx((travel + 17 + 21 + 21) / 3)
+
+
 def test_convrp_sample_is_multi_day_with_continuity(tmp_path: Path) -> None:
     converted = SETS["convrp"](_sample(tmp_path, "tiny.vrp", CONVRP))
     instance = write_converted(converted, tmp_path / "c.json")
