@@ -32,7 +32,6 @@ from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_
 from hemplan.solver.continuity.subteams import Split, split_big_team
 from hemplan.solver.continuity.travel_budget import (
     REFERENCE_SHARE,
-    SUB_TEAM_REFERENCE_SHARE,
     Budgeted,
     budgeted_start,
     reference_plan,
@@ -402,20 +401,18 @@ def _budgets(
     by_part: dict[int, Budgeted] = {}
     groups: dict[int, Budgeted] = {}
     kept: list[Split] = []
-    share = SUB_TEAM_REFERENCE_SHARE * options.time_limit  # one try's time
-    references_end = started + REFERENCE_SHARE * options.time_limit + share
+    # a retry's plans take SUB_TEAM_REFERENCE_SHARE of the limit: started by this, they end
+    # within the travel-only plans' time (REFERENCE_SHARE + SUB_TEAM_REFERENCE_SHARE)
+    last_retry = started + REFERENCE_SHARE * options.time_limit
     for split in splits:
         group = team_reference(split.whole, reference, increase)
         tried: Split | None = split
         own = None
         while tried is not None:
             own = sub_team_budgets(tried.teamed, tried.parts, group, options)
-            if own is not None or time.monotonic() > references_end - share:
+            if own is not None or time.monotonic() > last_retry:
                 break
-            coarser = split_big_team(split.whole, options.seed, most=len(tried.parts) - 1)
-            tried = (
-                coarser if coarser is not None and len(coarser.parts) < len(tried.parts) else None
-            )
+            tried = split_big_team(split.whole, options.seed, most=len(tried.parts) - 1)
         if own is None or tried is None:
             parts = _whole_again(parts, split)
             continue
