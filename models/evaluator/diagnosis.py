@@ -223,7 +223,7 @@ class _Diagnoser:
         key = (day, frozenset(c.id for c in carers))
         if key not in self.shortfalls:
             self.shortfalls[key] = shortfall(
-                instance, self.travel, visit, day, carers, borrowing, self.served
+                instance, self.travel, visit, carers, borrowing, self.served
             )
         found = self.shortfalls[key]
         return found if found is not None and visit.id in found.visits else None

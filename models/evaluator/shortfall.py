@@ -46,31 +46,33 @@ def shortfall(
     instance: Instance,
     travel: TravelMinutes,
     visit: Visit,
-    day: int,
     carers: list[Staff],
     borrowing: bool,
     served: frozenset[str],
 ) -> Shortfall | None:
-    """The proof that of the one-day visits of `day` only `carers` (those who could do the
-    one-day `visit`) could do, no plan serves more than the `served` ones; None when one
+    """The proof that of the one-day visits of the one-day `visit`'s day only `carers` (those
+    who could do `visit`) could do, no plan serves more than the `served` ones; None when one
     more might fit or the group is too large to settle."""
     if len(carers) > MOST_CARERS or not carers:
         return None
+    day = visit.day
     group = {c.id for c in carers}
     others = [c for c in instance.staff if c.id not in group and day in c.shift_by_day]
 
     def able(carer: Staff, v: Visit) -> bool:
         return rule_out(instance, travel, carer, v, borrowing) is None
 
-    one_day = [v for v in instance.visits if v.days == range(day, day + 1)]
-    visits = [
-        v
-        for v in one_day
-        if any(able(c, v) for c in carers) and not any(able(c, v) for c in others)
-    ]
-    if visit not in visits or len(visits) > MOST_VISITS:
+    doers: dict[str, list[Staff]] = {}  # each visit of the group: which of `carers` could do it
+    visits = []
+    for v in instance.visits:
+        if v.days != range(day, day + 1):
+            continue
+        mine = [c for c in carers if able(c, v)]
+        if mine and not any(able(c, v) for c in others):
+            doers[v.id] = mine
+            visits.append(v)
+    if visit.id not in doers or len(visits) > MOST_VISITS:
         return None
-    doers = {v.id: [c for c in carers if able(c, v)] for v in visits}
     most = sum(v.id in served for v in visits)
     if not _one_more_is_impossible(travel, day, carers, visits, doers, most):
         return None
@@ -138,7 +140,7 @@ def _route(
     works = model.new_bool_var(f"{carer.id} works")
     arcs: list[tuple[int, int, cp_model.LiteralT]] = [(0, 0, works.Not())]
     on_arc: list[cp_model.IntVar] = []
-    pause = model.new_int_var(shift.start, shift.end, f"{carer.id} break")
+    pause = model.new_int_var(shift.start, shift.end, f"{carer.id} break") if rule else None
     for k, v in enumerate(visits, start=1):
         arcs.append((k, k, takes[v.id].Not()))
         model.add_implication(takes[v.id], works)
@@ -167,12 +169,11 @@ def _route(
             rest_from = max(free, rule.earliest) if rule else 0
             if (
                 rule is None
+                or pause is None
                 or rest_from > rule.latest
                 or rest_from + rule.minutes + minutes > until
             ):
                 model.add(begins >= ready + minutes).only_enforce_if(arc)
-                if rule is not None:
-                    on_arc.append(model.new_constant(0))
                 continue
             rests = model.new_bool_var(f"{carer.id} rests {i}->{j}")
             model.add_implication(rests, arc)
@@ -182,7 +183,7 @@ def _route(
             model.add(pause >= ready).only_enforce_if(rests)
             model.add(pause + rule.minutes <= begins).only_enforce_if(rests)
     model.add_circuit(arcs)
-    if rule is not None:
-        model.add(sum(on_arc) == works)
+    if rule is not None and pause is not None:
+        model.add(sum(on_arc) == works)  # no arc able to hold it: the carer cannot work
         model.add(pause >= rule.earliest)
         model.add(pause <= rule.latest)

@@ -28,7 +28,7 @@ def most(instance: Instance, visit_id: str) -> tuple[int, int]:
     carers = [c for c in instance.staff if rule_out(instance, travel, c, v, False) is None]
     ids = [u.id for u in instance.visits]
     for count in range(len(ids) + 1):
-        found = shortfall(instance, travel, v, v.day, carers, False, frozenset(ids[:count]))
+        found = shortfall(instance, travel, v, carers, False, frozenset(ids[:count]))
         if found is not None:
             assert found.most == count
             return count, len(found.visits)
@@ -105,9 +105,9 @@ def test_a_visit_someone_else_could_do_is_not_in_the_group() -> None:
     )
     travel = TravelMinutes(instance)
     x = instance.visit_by_id["X"]
-    found = shortfall(instance, travel, x, 0, [instance.staff[0]], False, frozenset())
+    found = shortfall(instance, travel, x, [instance.staff[0]], False, frozenset())
     assert found is None  # X fits
-    found = shortfall(instance, travel, x, 0, [instance.staff[0]], False, frozenset({"X"}))
+    found = shortfall(instance, travel, x, [instance.staff[0]], False, frozenset({"X"}))
     assert found is not None and found.visits == ("X",) and found.most == 1
 
 
@@ -191,4 +191,4 @@ def test_no_proof_against_a_lawful_plan_that_serves_more(seed: int) -> None:
         v = instance.visit_by_id[visit_id]
         carers = [c for c in instance.staff if rule_out(instance, travel, c, v, False) is None]
         fewer = frozenset(served[:-1])
-        assert shortfall(instance, travel, v, 0, carers, False, fewer) is None
+        assert shortfall(instance, travel, v, carers, False, fewer) is None
