@@ -185,7 +185,11 @@ def routes_timed_in_source(
     scale, matrix = converted.scale, converted.source_matrix
     placed = {a.visit: a for a in schedule.assignments}
     order = {
-        route.carer: [s.visit for s in sorted(route.stops, key=stop_order) if s.kind == "visit"]
+        route.carer: [
+            s.visit
+            for s in sorted(route.stops, key=stop_order)
+            if s.kind == "visit" and s.visit is not None
+        ]
         for route in schedule.routes
     }
     start: dict[tuple[str, str], float] = {}
@@ -200,8 +204,6 @@ def routes_timed_in_source(
             shift = instance.staff_by_id[carer].shift_by_day[0]
             place, ready = where[OFFICE], shift.start / scale
             for visit_id in visits:
-                if visit_id is None:
-                    continue
                 visit = instance.visit_by_id[visit_id]
                 home = where[visit.client]
                 earliest = max(visit.allowed_starts[0][0] / scale, ready + matrix[place][home])
