@@ -32,6 +32,7 @@ from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_
 from hemplan.solver.continuity.subteams import Split, split_big_team
 from hemplan.solver.continuity.travel_budget import (
     REFERENCE_SHARE,
+    SUB_TEAM_REFERENCE_SHARE,
     Budgeted,
     budgeted_start,
     reference_plan,
@@ -394,23 +395,24 @@ def _budgets(
     `reference` with P % more; a sub-team's own plan with its share of its group's budget.
     When a big team's sub-teams' own travel-only plans already travel more than its budget, a
     coarser split is tried (fewer, larger sub-teams travel less: group-14d's four +25 % over the
-    group's plan, three +10 %) when its travel-only plans still fit in the time the travel-only
-    plans have of the limit (`started`: the solve's start, time.monotonic), as under a work
-    limit; failing that the team is planned whole. Returns the parts, the splits kept, the
+    group's plan, three +10 %) when its travel-only plans, taking as long as the last try's,
+    end within the time the travel-only plans have of the limit (`started`: the solve's start,
+    time.monotonic); failing that the team is planned whole. Returns the parts, the splits kept, the
     parts' budgets and each kept split's group (by `id(split)`)."""
     by_part: dict[int, Budgeted] = {}
     groups: dict[int, Budgeted] = {}
     kept: list[Split] = []
-    # a retry's plans take SUB_TEAM_REFERENCE_SHARE of the limit: started by this, they end
-    # within the travel-only plans' time (REFERENCE_SHARE + SUB_TEAM_REFERENCE_SHARE)
-    last_retry = started + REFERENCE_SHARE * options.time_limit
+    # the travel-only plans' time: a retry is made when one more try, taking as long as the
+    # last one, still ends within it
+    plans_end = started + (REFERENCE_SHARE + SUB_TEAM_REFERENCE_SHARE) * options.time_limit
     for split in splits:
         group = team_reference(split.whole, reference, increase)
         tried: Split | None = split
         own = None
         while tried is not None:
+            began = time.monotonic()
             own = sub_team_budgets(tried.teamed, tried.parts, group, options)
-            if own is not None or time.monotonic() > last_retry:
+            if own is not None or 2 * time.monotonic() - began > plans_end:
                 break
             tried = split_big_team(split.whole, options.seed, most=len(tried.parts) - 1)
         if own is None or tried is None:
