@@ -19,7 +19,9 @@ from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.solve import TeamJob, _budgets, _whole_group, solve
 from hemplan.solver.continuity.subteams import SPLIT_ABOVE, split_big_team
 from hemplan.solver.continuity.travel_budget import (
+    REFERENCE_WORK,
     Budgeted,
+    _routing,
     reference_plan,
     sub_team_budgets,
     team_reference,
@@ -223,3 +225,48 @@ def test_a_budget_the_sub_teams_cannot_keep_asks_for_fewer_sub_teams(
         list(default.parts), [default], reference, 100, options, time.monotonic()
     )
     assert parts == [pool27] and kept == [] and groups == {}
+
+
+class _Clock:
+    """A stand-in for the `time` module whose clock moves only when told."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(("try_seconds", "tried"), [(10.0, [3, 2]), (15.0, [3])])
+def test_a_coarser_split_is_tried_only_when_it_ends_within_the_travel_only_plans_time(
+    pool27: Instance, monkeypatch: pytest.MonkeyPatch, try_seconds: float, tried: list[int]
+) -> None:
+    """With a 100 s limit the travel-only plans have 65 s (40 % + 25 %). The group's took 40:
+    a first try of 10 s leaves room for one more as long (ends at 60), one of 15 s does not
+    (would end at 70), and the group is planned whole."""
+    options = SolveOptions(work_limit=0.5, workers=1, seed=0, time_limit=100)
+    reference = reference_plan(pool27, options, time.monotonic())
+    clock = _Clock(40.0)
+    counts: list[int] = []
+
+    def refused(
+        teamed: Instance, parts: list[Instance], group: Budgeted, opts: SolveOptions
+    ) -> None:
+        counts.append(len(parts))
+        clock.now += try_seconds
+
+    monkeypatch.setattr(solve_module, "sub_team_budgets", refused)
+    monkeypatch.setattr(solve_module, "time", clock)
+    default = split_big_team(pool27, seed=0)
+    assert default is not None
+    parts, kept, _, _ = _budgets(list(default.parts), [default], reference, 10, options, 0.0)
+    assert counts == tried
+    assert parts == [pool27] and kept == []
+
+
+def test_travel_only_plans_under_a_time_limit_alone_stop_at_the_reference_work() -> None:
+    """Their router stops at REFERENCE_WORK or at its share of the limit; a work limit given
+    is kept."""
+    alone = _routing(SolveOptions(time_limit=60), 0.4)
+    assert alone.work_limit == REFERENCE_WORK and alone.time_limit == pytest.approx(24)
+    assert _routing(SolveOptions(time_limit=60, work_limit=0.5), 0.25).work_limit == 0.5
