@@ -4,10 +4,28 @@ what each team still has to gain, no team more than one process can give it."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 
-from hemplan.solver.continuity.solve import OPENING_SHARE, TeamJob, round_needs, shares
+from hemplan.models.evaluator import evaluate
+from hemplan.models.io.load import load_instance
+from hemplan.solver.assemble import to_schedule
+from hemplan.solver.continuity import solve as solve_module
+from hemplan.solver.continuity.construct import construct
+from hemplan.solver.continuity.solve import (
+    OPENING_SHARE,
+    TeamJob,
+    TeamStart,
+    round_needs,
+    shares,
+)
+from hemplan.solver.executors import make_executor
+from hemplan.solver.problem import Problem
+from hemplan.solver.score import Weights, score
+from tests.paths import INSTANCES
+
+TINY = INSTANCES / "tiny.json"
 
 
 def job(work_limit: float | None, teams: int, processes: int, seconds: float = 100.0) -> TeamJob:
@@ -66,3 +84,65 @@ def test_with_nothing_to_gain_anywhere_the_second_round_polishes_every_team_by_v
     assert round_needs([0.0, 0.0], [10, 30]) == [10.0, 30.0]
     assert round_needs([0.0, 2.0], [10, 30]) == [0.0, 2.0]
     assert shares(round_needs([0.0, 0.0], [10, 30]), 8.0, cap=10.0) == pytest.approx([2.0, 6.0])
+
+
+class _Clock:
+    """A stand-in for the `time` module: each round below takes one second of it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def time(self) -> float:
+        return self.now
+
+
+def _heard(event: object) -> None:
+    """Progress events are not what these tests look at."""
+
+
+class _Running:
+    stopped = False
+
+
+def test_a_round_that_improves_no_team_is_followed_by_restarts_until_one_wins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 10 s search keeps its last fifth: eight rounds. A round from the best plans that
+    improves nothing is followed by a restart, and restarts go on until one wins; then rounds
+    go on from the new best."""
+    clock = _Clock()
+    wins = iter([False, True, False, False, False, False])
+    calls: list[str] = []
+
+    def polish(*args: object) -> None:
+        calls.append("round")  # improves nothing
+        clock.now += 1
+
+    def restart(*args: object) -> bool:
+        calls.append("restart")
+        clock.now += 1
+        return next(wins)
+
+    monkeypatch.setattr(solve_module, "time", clock)
+    monkeypatch.setattr(solve_module, "_second_round", polish)
+    monkeypatch.setattr(solve_module, "_restart_round", restart)
+    search = replace(job(None, 1, 1), end=10.0, started=0.0)
+    solve_module._more_rounds(_Running(), [], {}, search, lambda event: None)  # type: ignore[arg-type]
+    assert calls == ["round", "restart", "restart", "round"] + ["restart"] * 4
+
+
+def test_a_restart_keeps_a_teams_plan_only_where_it_scores_better() -> None:
+    """From tiny's bare construction a restart (another construction, searched) does better
+    and replaces it; against that better plan a restart with no time to search does not."""
+    problem = Problem.build(load_instance(TINY))
+    start = TeamStart(problem, construct(problem, 0), 0.0)
+    outcomes = {0: solve_module._as_found(start, Weights(), "work")}
+    with make_executor("local", workers=1) as executor:
+        searched = replace(job(None, 1, 1, seconds=3.0), seed=5)
+        assert solve_module._restart_round(executor, [(0, start)], outcomes, searched, _heard)
+        better = outcomes[0]
+        assert better.score < score(problem, start.solution, Weights())
+        assert evaluate(problem.instance, to_schedule(problem, better.solution)).violations == []
+        no_time = replace(job(None, 1, 1, seconds=0.0), seed=6)
+        assert not solve_module._restart_round(executor, [(0, start)], outcomes, no_time, _heard)
+        assert outcomes[0] is better
