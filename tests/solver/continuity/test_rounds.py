@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 
@@ -104,14 +105,17 @@ class _Running:
     stopped = False
 
 
+@pytest.mark.parametrize(("constructed", "rounds"), [(0.0, 10), (3.0, 8)])
 def test_a_round_that_improves_no_team_is_followed_by_restarts_until_one_wins(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, constructed: float, rounds: int
 ) -> None:
-    """A 10 s search keeps its last fifth: eight rounds. A round from the best plans that
-    improves nothing is followed by a restart, and restarts go on until one wins; then rounds
-    go on from the new best."""
+    """A 10 s search, each round one second of it: a round from the best plans that improves
+    nothing is followed by a restart, and restarts go on until one wins; then rounds go on
+    from the new best. They end when MORE_ROUNDS_LEFT of the time is left (0.2 s: ten), and
+    restarts when less is left than the first constructions took (3 s: eight)."""
+    assert solve_module.MORE_ROUNDS_LEFT * 10 < 1
     clock = _Clock()
-    wins = iter([False, True, False, False, False, False])
+    wins = iter([False, True] + [False] * 10)
     calls: list[str] = []
 
     def polish(*args: object) -> None:
@@ -127,8 +131,10 @@ def test_a_round_that_improves_no_team_is_followed_by_restarts_until_one_wins(
     monkeypatch.setattr(solve_module, "_second_round", polish)
     monkeypatch.setattr(solve_module, "_restart_round", restart)
     search = replace(job(None, 1, 1), end=10.0, started=0.0)
-    solve_module._more_rounds(_Running(), [], {}, search, lambda event: None)  # type: ignore[arg-type]
-    assert calls == ["round", "restart", "restart", "round"] + ["restart"] * 4
+    started = [(0, SimpleNamespace(first=constructed))]
+    outcomes = {0: SimpleNamespace(score=0)}
+    solve_module._more_rounds(_Running(), started, outcomes, search, _heard)  # type: ignore[arg-type]
+    assert calls == ["round", "restart", "restart", "round"] + ["restart"] * (rounds - 4)
 
 
 def test_a_restart_keeps_a_teams_plan_only_where_it_scores_better() -> None:
