@@ -692,13 +692,18 @@ def _restart_round(
 ) -> bool:
     """Each team constructed again with `job.seed` and improved as in the second round with the
     time left; a team's outcome is replaced where the new plan scores better. True when some
-    team's plan did."""
+    team's plan did. After a stop request every outcome is marked interrupted (so the solve
+    ends at once with the best plans, status INTERRUPTED)."""
     fresh = executor.map(_restart_task, [(start, job.seed) for _, start in started], on_progress)
-    again = [(index, start) for (index, _), start in zip(started, fresh)]
+    again = [(index, start) for (index, _), start in zip(started, fresh) if start is not None]
     trial = {index: _as_found(start, job.weights, "work") for index, start in again}
-    _second_round(executor, again, trial, job, on_progress)
-    better = [index for index, _ in started if trial[index].score < outcomes[index].score]
+    if again and not executor.stopped:
+        _second_round(executor, again, trial, job, on_progress)
+    better = [index for index, _ in again if trial[index].score < outcomes[index].score]
     outcomes.update({index: trial[index] for index in better})
+    if executor.stopped:  # a stop request: each team's best plan, and the solve says so
+        for index, _ in started:
+            outcomes[index] = replace(outcomes[index], ended="interrupted")
     return bool(better)
 
 

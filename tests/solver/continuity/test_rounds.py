@@ -152,3 +152,15 @@ def test_a_restart_keeps_a_teams_plan_only_where_it_scores_better() -> None:
         no_time = replace(job(None, 1, 1, seconds=0.0), seed=6)
         assert not solve_module._restart_round(executor, [(0, start)], outcomes, no_time, _heard)
         assert outcomes[0] is better
+
+
+def test_a_stop_request_during_a_restart_keeps_the_best_plans_and_says_so() -> None:
+    problem = Problem.build(load_instance(TINY))
+    start = TeamStart(problem, construct(problem, 0), 0.0)
+    best = solve_module._as_found(start, Weights(), "work")
+    outcomes = {0: best}
+    with make_executor("local", workers=1) as executor:
+        executor.request_stop()
+        later = replace(job(None, 1, 1, seconds=3.0), seed=5)
+        assert not solve_module._restart_round(executor, [(0, start)], outcomes, later, _heard)
+    assert outcomes[0].solution is best.solution and outcomes[0].interrupted
