@@ -412,8 +412,8 @@ def _budgets(
     coarser split is tried (fewer, larger sub-teams travel less: group-14d's four +25 % over the
     group's plan, three +10 %) when its travel-only plans, taking as long as the last try's,
     end within the time the travel-only plans have of the limit (`started`: the solve's start,
-    time.monotonic); failing that the team is planned whole. Returns the parts, the splits kept, the
-    parts' budgets and each kept split's group (by `id(split)`)."""
+    time.monotonic); failing that the team is planned whole. Returns the parts, the splits
+    kept, the parts' budgets and each kept split's group (by `id(split)`)."""
     by_part: dict[int, Budgeted] = {}
     groups: dict[int, Budgeted] = {}
     kept: list[Split] = []
@@ -427,7 +427,8 @@ def _budgets(
         while tried is not None:
             began = time.monotonic()
             own = sub_team_budgets(tried.teamed, tried.parts, group, options)
-            if own is not None or 2 * time.monotonic() - began > plans_end:
+            now = time.monotonic()
+            if own is not None or now + (now - began) > plans_end:
                 break
             tried = split_big_team(split.whole, options.seed, most=len(tried.parts) - 1)
         if own is None or tried is None:
@@ -657,12 +658,12 @@ def _more_rounds(
     on_progress: Callable[[Progress], None],
 ) -> None:
     """Further rounds while more than MORE_ROUNDS_LEFT of the search time is left: a time limit
-        is turned into work at WORK_PER_SECOND, which small days spend in a fraction of their time
-        (Mankowska C1: 12 s of 60), and a search that ended on its budget may still find more.
-        A round like the second goes on from each team's best plan; once such a round improves no
-        team, the search is in a local optimum its steps do not leave (Mankowska B1 at 60 s ended
-        after 30-37 s at +0.7 % to +16 % over the best known by seed), so the next round starts
-        again from new constructions (`_restart_round`) and keeps whichever plan is better, while
+    is turned into work at WORK_PER_SECOND, which small days spend in a fraction of their time
+    (Mankowska C1: 12 s of 60), and a search that ended on its budget may still find more.
+    A round like the second goes on from each team's best plan; once such a round improves no
+    team, the search is in a local optimum its steps do not leave (Mankowska B1 at 60 s ended
+    after 30-37 s at +0.7 % to +16 % over the best known by seed), so the next round starts
+    again from new constructions (`_restart_round`) and keeps whichever plan is better, while
     the time left is more than the first constructions took."""
     span = job.end - job.started
     # the first solutions' time since the solve began: more than a construction takes
