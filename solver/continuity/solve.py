@@ -27,6 +27,7 @@ from hemplan.solver.continuity.bookings import with_bookings
 from hemplan.solver.continuity.borrow import place_left_out
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
+from hemplan.solver.continuity.perturb import kicked
 from hemplan.solver.continuity.reroute import ITERATIONS_PER_WORK, shorter_routes
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.continuity.subteams import Split, split_big_team
@@ -63,6 +64,9 @@ ROUTING_SHARE = 0.15  # of the search time, kept for routing the final circles (
 # never runs past the search's end; at 0.2 Mankowska C1-F2 left 9-10 s of 60 unused: at 0.02
 # C1 +5.3 -> +4.0 %, D1 +18.1 -> +17.1 %, E2 +32.1 -> +26.9 %)
 MORE_ROUNDS_LEFT = 0.02
+# once the rounds are stuck, the search time each kick of the best plans is searched for
+# (`_kick_round`): short, so that many kicks are tried
+KICK_SHARE = 0.08
 UNSERVED_NEED = 10  # a visit left out weighs as much as this many carers above the bounds
 
 
@@ -232,15 +236,16 @@ def _not_planned(part: Instance) -> TeamOutcome:
     )
 
 
-def _restart_task(
-    item: tuple[TeamStart, int],
+def _kick_task(
+    item: tuple[TeamStart, int, Solution],
     report: Callable[[Progress], None],
     should_stop: Callable[[], bool],
 ) -> TeamStart:
-    """Executor task: one team constructed again with another seed (`_restart_round`); its
-    first solution's time stays the first construction's."""
-    start, seed = item
-    return replace(start, solution=construct(start.problem, seed))
+    """Executor task: one team's best plan kicked out of its local optimum with another seed
+    (`_kick_round`, `perturb.kicked`); its first solution's time stays the first
+    construction's."""
+    start, seed, best = item
+    return replace(start, solution=kicked(start.problem, best, seed))
 
 
 def _first_task(
@@ -269,7 +274,7 @@ def _improve_task(
 
 def _as_found(start: TeamStart, weights: Weights, ended: Ended = "interrupted") -> TeamOutcome:
     """A team's first solution as an outcome: one whose improvement the stop request
-    prevented, or a restart's before its search (`ended` says which)."""
+    prevented, or a kicked plan's before its search (`ended` says which)."""
     problem = start.problem
     return TeamOutcome(
         problem.name,
@@ -662,12 +667,10 @@ def _more_rounds(
     (Mankowska C1: 12 s of 60), and a search that ended on its budget may still find more.
     A round like the second goes on from each team's best plan; once such a round improves no
     team, the search is in a local optimum its steps do not leave (Mankowska B1 at 60 s ended
-    after 30-37 s at +0.7 % to +16 % over the best known by seed), so the next round starts
-    again from new constructions (`_restart_round`) and keeps whichever plan is better, while
-    the time left is more than the first constructions took."""
+    after 30-37 s at +0.7 % to +16 % over the best known by seed), so every later round kicks
+    each team's best plan out of it (`_kick_round`), searches for KICK_SHARE of the search
+    time and keeps whichever plan is better: an iterated local search."""
     span = job.end - job.started
-    # the first solutions' time since the solve began: more than a construction takes
-    construction = max((start.first for _, start in started), default=0.0)
     round_ = 0
     stuck = False
     while not executor.stopped and job.end - time.time() > MORE_ROUNDS_LEFT * span:
@@ -675,27 +678,30 @@ def _more_rounds(
         # each round draws other neighbourhoods (the second round's seed is job.seed + 1)
         later = replace(job, seed=job.seed + round_)
         if stuck:
-            if job.end - time.time() < construction:
-                return  # no time to construct the teams again
-            stuck = not _restart_round(executor, started, outcomes, later, on_progress)
+            short = replace(later, end=min(job.end, time.time() + KICK_SHARE * span))
+            _kick_round(executor, started, outcomes, short, on_progress)
             continue
         before = {index: outcomes[index].score for index, _ in started}
         _second_round(executor, started, outcomes, later, on_progress)
         stuck = not any(outcomes[index].score < before[index] for index, _ in started)
 
 
-def _restart_round(
+def _kick_round(
     executor: Executor,
     started: list[tuple[int, TeamStart]],
     outcomes: dict[int, TeamOutcome],
     job: TeamJob,
     on_progress: Callable[[Progress], None],
 ) -> bool:
-    """Each team constructed again with `job.seed` and improved as in the second round with the
-    time left; a team's outcome is replaced where the new plan scores better. True when some
-    team's plan did. After a stop request every outcome is marked interrupted (so the solve
-    ends at once with the best plans, status INTERRUPTED)."""
-    fresh = executor.map(_restart_task, [(start, job.seed) for _, start in started], on_progress)
+    """Each team's best plan kicked with `job.seed` (`perturb.kicked`) and improved as in the
+    second round until `job.end`; a team's outcome is replaced where the new plan scores
+    better. True when some team's plan did. After a stop request every outcome is marked
+    interrupted (so the solve ends at once with the best plans, status INTERRUPTED)."""
+    fresh = executor.map(
+        _kick_task,
+        [(start, job.seed, outcomes[index].solution) for index, start in started],
+        on_progress,
+    )
     again = [(index, start) for (index, _), start in zip(started, fresh) if start is not None]
     trial = {index: _as_found(start, job.weights, "work") for index, start in again}
     if again and not executor.stopped:

@@ -105,56 +105,61 @@ class _Running:
     stopped = False
 
 
-@pytest.mark.parametrize(("constructed", "rounds"), [(0.0, 10), (3.0, 8)])
-def test_a_round_that_improves_no_team_is_followed_by_restarts_until_one_wins(
-    monkeypatch: pytest.MonkeyPatch, constructed: float, rounds: int
+def test_once_a_round_improves_no_team_every_later_round_is_a_short_kick(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A 10 s search, each round one second of it: a round from the best plans that improves
-    nothing is followed by a restart, and restarts go on until one wins; then rounds go on
-    from the new best. They end when MORE_ROUNDS_LEFT of the time is left (0.2 s: ten), and
-    restarts when less is left than the first constructions took (3 s: eight)."""
-    assert solve_module.MORE_ROUNDS_LEFT * 10 < 1
+    """A 9.5 s search, each round one second of it: rounds go on from the best plans while they
+    improve; after one that improves nothing, every later round kicks the best plans
+    (`_kick_round`), each searched until KICK_SHARE of the search time later (never past its
+    end), until MORE_ROUNDS_LEFT of the time is left (0.19 s)."""
+    assert solve_module.MORE_ROUNDS_LEFT * 9.5 < 0.5 < solve_module.KICK_SHARE * 9.5 < 1
     clock = _Clock()
-    wins = iter([False, True] + [False] * 10)
+    outcomes = {0: SimpleNamespace(score=2)}
     calls: list[str] = []
+    kick_ends: list[float] = []
 
     def polish(*args: object) -> None:
-        calls.append("round")  # improves nothing
+        calls.append("round")
+        outcomes[0] = SimpleNamespace(score=max(0, outcomes[0].score - 1))  # 2 -> 1 -> 0 -> 0
         clock.now += 1
 
-    def restart(*args: object) -> bool:
-        calls.append("restart")
+    def kick(
+        executor: object, started: object, kept: object, short: TeamJob, *args: object
+    ) -> bool:
+        calls.append("kick")
+        kick_ends.append(short.end - clock.now)
         clock.now += 1
-        return next(wins)
+        return False
 
     monkeypatch.setattr(solve_module, "time", clock)
     monkeypatch.setattr(solve_module, "_second_round", polish)
-    monkeypatch.setattr(solve_module, "_restart_round", restart)
-    search = replace(job(None, 1, 1), end=10.0, started=0.0)
-    started = [(0, SimpleNamespace(first=constructed))]
-    outcomes = {0: SimpleNamespace(score=0)}
+    monkeypatch.setattr(solve_module, "_kick_round", kick)
+    search = replace(job(None, 1, 1), end=9.5, started=0.0)
+    started = [(0, SimpleNamespace(first=0.0))]
     solve_module._more_rounds(_Running(), started, outcomes, search, _heard)  # type: ignore[arg-type]
-    assert calls == ["round", "restart", "restart", "round"] + ["restart"] * (rounds - 4)
+    assert calls == ["round"] * 3 + ["kick"] * 7
+    assert kick_ends[:-1] == [pytest.approx(solve_module.KICK_SHARE * 9.5)] * 6
+    assert kick_ends[-1] == pytest.approx(0.5)  # the last, at 9 s: never past the search's end
 
 
-def test_a_restart_keeps_a_teams_plan_only_where_it_scores_better() -> None:
-    """From tiny's bare construction a restart (another construction, searched) does better
-    and replaces it; against that better plan a restart with no time to search does not."""
+def test_a_kick_keeps_a_teams_plan_only_where_it_scores_better() -> None:
+    """From tiny's bare construction a kick (the plan kicked, then searched) does better and
+    replaces it; against that better plan a kick with no time to search does not."""
     problem = Problem.build(load_instance(TINY))
     start = TeamStart(problem, construct(problem, 0), 0.0)
     outcomes = {0: solve_module._as_found(start, Weights(), "work")}
     with make_executor("local", workers=1) as executor:
         searched = replace(job(None, 1, 1, seconds=3.0), seed=5)
-        assert solve_module._restart_round(executor, [(0, start)], outcomes, searched, _heard)
+        assert solve_module._kick_round(executor, [(0, start)], outcomes, searched, _heard)
         better = outcomes[0]
         assert better.score < score(problem, start.solution, Weights())
         assert evaluate(problem.instance, to_schedule(problem, better.solution)).violations == []
         no_time = replace(job(None, 1, 1, seconds=0.0), seed=6)
-        assert not solve_module._restart_round(executor, [(0, start)], outcomes, no_time, _heard)
+        assert not solve_module._kick_round(executor, [(0, start)], outcomes, no_time, _heard)
         assert outcomes[0] is better
 
 
-def test_a_stop_request_during_a_restart_keeps_the_best_plans_and_says_so() -> None:
+def test_a_stop_request_during_a_kick_keeps_the_best_plans_and_says_so() -> None:
     problem = Problem.build(load_instance(TINY))
     start = TeamStart(problem, construct(problem, 0), 0.0)
     best = solve_module._as_found(start, Weights(), "work")
@@ -162,5 +167,5 @@ def test_a_stop_request_during_a_restart_keeps_the_best_plans_and_says_so() -> N
     with make_executor("local", workers=1) as executor:
         executor.request_stop()
         later = replace(job(None, 1, 1, seconds=3.0), seed=5)
-        assert not solve_module._restart_round(executor, [(0, start)], outcomes, later, _heard)
+        assert not solve_module._kick_round(executor, [(0, start)], outcomes, later, _heard)
     assert outcomes[0].solution is best.solution and outcomes[0].interrupted

@@ -1,5 +1,6 @@
 """Routing steps of the search: once every client is at its bound, half the steps free visits
-related in place and time, or routes near each other, and let their carers trade them."""
+related in place and time, or routes near each other, and let their carers trade them; and
+the kick (`perturb.kicked`) that takes such visits out of a stuck plan and puts them back."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from hemplan.models.evaluator import evaluate
 from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity import neighbourhoods as hoods_module
 from hemplan.solver.continuity.neighbourhoods import Neighbourhoods, routing_carers
+from hemplan.solver.continuity.perturb import kicked
 from hemplan.solver.continuity.search import Budget, SearchSettings, all_at_bound, improve
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, score
@@ -124,3 +126,30 @@ def test_a_crossed_town_plan_at_its_bound_is_routed_one_side_per_carer() -> None
         assert len(sides) == 1  # no carer crosses town
     assert evaluate(instance, to_schedule(problem, improved)).feasible
 
+
+def test_a_kick_puts_the_visits_it_takes_out_back_and_keeps_the_plan_lawful() -> None:
+    instance = two_quarters()
+    problem = Problem.build(instance)
+    plan = _plan(SIDES)
+    for seed in range(5):
+        kicked_plan = kicked(problem, plan, seed)
+        # four carers with room all morning: every visit taken out finds a place again
+        assert set(kicked_plan.assignments) == set(plan.assignments)
+        assert not kicked_plan.unassigned
+        assert evaluate(instance, to_schedule(problem, kicked_plan)).feasible
+
+
+def test_a_kick_leaves_visits_locked_to_a_carer_with_that_carer() -> None:
+    instance = two_quarters()
+    locked = instance.model_copy(
+        update={
+            "visits": [
+                v.model_copy(update={"locked_carers": ["C"]}) if v.client == "E0" else v
+                for v in instance.visits
+            ]
+        }
+    )
+    problem = Problem.build(locked)
+    plan = _plan(SIDES)
+    for seed in range(10):
+        assert kicked(problem, plan, seed).assignments["vE0"].carers == ("C",)
