@@ -25,11 +25,6 @@ SERVE_SHARE = (
 # with a stable week, the share of steps that make a visit repeat the week before
 WEEK_SHARE = 0.3
 
-# once every client is at its bound, the share of steps drawn for routing (`Neighbourhoods.
-# routing`): what is left to gain is travel and lateness, which the continuity draws free
-# only by chance
-ROUTING_SHARE = 0.5
-
 
 class Neighbourhoods:
     """Draws sets of visits to free, guided by which clients exceed their lower bound."""
@@ -58,9 +53,9 @@ class Neighbourhoods:
         return self._carers_over_days(plan, size)
 
     def routing(self, plan: Solution, size: int) -> set[str]:
-        """A routing step, for a plan at its continuity bound: visits related in place and
-        time (`_related_visits`) or the routes nearest one route (`_near_routes`); their
-        carers may take any of them (`routing_carers`)."""
+        """Visits a better routing would move together: visits related in place and time
+        (`_related_visits`) or the routes nearest one route (`_near_routes`). What a kick
+        takes out of a stuck plan (`hemplan.solver.continuity.perturb`)."""
         if self.rng.random() < 0.5:
             return self._related_visits(plan, size)
         return self._near_routes(plan, size)
@@ -319,31 +314,6 @@ def candidate_carers(
         others = [c for c in able if c not in keep]
         rng.shuffle(others)
         allowed[visit_id] = [c for c in able if c in keep] + others[:extra]
-    return allowed
-
-
-def routing_carers(problem: Problem, plan: Solution, free: set[str]) -> dict[str, list[str]]:
-    """Carers a visit freed by a routing step may go to: those its client meets and those whose
-    routes lost a freed visit on one of its days (their routes have room now); an unserved
-    visit may go to anyone eligible."""
-    met = client_carers(problem, plan)
-    touched: set[tuple[str, int]] = {
-        (c, plan.assignments[v].day)
-        for v in free
-        if v in plan.assignments
-        for c in plan.assignments[v].carers
-    }
-    allowed: dict[str, list[str]] = {}
-    for visit_id in sorted(free):
-        able = problem.eligible.get(visit_id, [])
-        if visit_id not in plan.assignments:
-            allowed[visit_id] = able
-            continue
-        visit = problem.visit(visit_id)
-        keep = met[visit.client]
-        allowed[visit_id] = [
-            c for c in able if c in keep or any((c, d) in touched for d in visit.days)
-        ]
     return allowed
 
 

@@ -21,13 +21,7 @@ from hemplan.solver.continuity.neighbourhood import (
     StepLimits,
     solve_neighbourhood,
 )
-from hemplan.solver.continuity.neighbourhoods import (
-    ROUTING_SHARE,
-    Neighbourhoods,
-    candidate_carers,
-    pinned,
-    routing_carers,
-)
+from hemplan.solver.continuity.neighbourhoods import Neighbourhoods, candidate_carers, pinned
 from hemplan.solver.continuity.repack import NodeBudget
 from hemplan.solver.continuity.tidy import tidy
 from hemplan.solver.problem import Problem
@@ -172,9 +166,7 @@ def improve(
         movable = set(instance.visit_by_id) - fixed
         # lock-heavy (a replan): the few visits that may move are re-planned all at once
         whole = bool(fixed) and len(movable) <= settings.max_free
-        # freed visits per step, one count per kind of step (continuity, routing): each
-        # grows while its steps are solved to optimality and shrinks when they are not
-        sizes = {False: settings.initial_free, True: settings.initial_free}
+        size = settings.initial_free
         step = 0
         # now and then the plan is tidied in Python (`hemplan.solver.continuity.tidy`): moves over
         # the whole team that the small neighbourhoods rarely draw
@@ -186,7 +178,6 @@ def improve(
         stale = 0  # steps in a row without a better score
         spent = 0.0
         solved_whole = False
-        at_bound = _AtBound(problem)
         while (
             spent < work
             and time.monotonic() < deadline
@@ -195,13 +186,7 @@ def improve(
             and movable
             and not solved_whole
         ):
-            # at the bound half the steps are drawn for routing: travel and lateness are left
-            routing = not whole and at_bound(best) and rng.random() < ROUTING_SHARE
-            if whole:
-                free = set(movable)
-            else:
-                size = sizes[routing]
-                free = (hoods.routing(best, size) if routing else hoods.draw(best, size)) - fixed
+            free = set(movable) if whole else hoods.draw(best, size) - fixed
             # a draw of every movable visit is the whole problem: every eligible carer may take
             # each, and an optimal step ends the search (a small day, `tiny`: nothing is left)
             everything = whole or free >= movable
@@ -217,12 +202,7 @@ def improve(
                 seed=seed + step,
                 workers=settings.workers,
             )
-            if everything:
-                allowed = eligible
-            elif routing:
-                allowed = routing_carers(problem, best, free)
-            else:
-                allowed = candidate_carers(problem, best, free, rng)
+            allowed = eligible if everything else candidate_carers(problem, best, free, rng)
             result = solve_neighbourhood(
                 problem,
                 best,
@@ -236,13 +216,13 @@ def improve(
             )
             spent += max(settings.min_step_work, _work_of(result, step_work, settings))
             if result is None:
-                sizes[routing] = max(settings.min_free, int(sizes[routing] * 0.8))
+                size = max(settings.min_free, int(size * 0.8))
                 whole = False  # too much at once: fall back to drawn neighbourhoods
                 continue
-            sizes[routing] = (
-                min(settings.max_free, sizes[routing] + 4)
+            size = (
+                min(settings.max_free, size + 4)
                 if result.status == "OPTIMAL"
-                else max(settings.min_free, sizes[routing] - 4)
+                else max(settings.min_free, size - 4)
             )
             candidate = merge(best, result)
             candidate_score = score(problem, candidate, weights)
@@ -287,20 +267,6 @@ def improve(
     if spent >= work:
         return best, "work"
     return best, "time" if time.monotonic() >= deadline else "bound"
-
-
-class _AtBound:
-    """`all_at_bound` of the search's best plan, asked again only when the plan changes."""
-
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-        self.plan: Solution | None = None
-        self.answer = False
-
-    def __call__(self, plan: Solution) -> bool:
-        if plan is not self.plan:
-            self.plan, self.answer = plan, all_at_bound(self.problem, plan)
-        return self.answer
 
 
 def _tidied(

@@ -1,21 +1,17 @@
-"""Routing steps of the search: once every client is at its bound, half the steps free visits
-related in place and time, or routes near each other, and let their carers trade them; and
-the kick (`perturb.kicked`) that takes such visits out of a stuck plan and puts them back."""
+"""The kick (`perturb.kicked`) that takes related visits out of a stuck plan and puts them
+back: which visits it takes (related in place and time, or the routes near one route), and
+that the plan stays lawful."""
 
 from __future__ import annotations
 
 import random
-import time
 
 from hemplan.models.contract.instance import Instance
 from hemplan.models.evaluator import evaluate
 from hemplan.solver.assemble import to_schedule
-from hemplan.solver.continuity import neighbourhoods as hoods_module
-from hemplan.solver.continuity.neighbourhoods import Neighbourhoods, routing_carers
+from hemplan.solver.continuity.neighbourhoods import Neighbourhoods
 from hemplan.solver.continuity.perturb import kicked
-from hemplan.solver.continuity.search import Budget, SearchSettings, all_at_bound, improve
 from hemplan.solver.problem import Problem
-from hemplan.solver.score import Weights, score
 from hemplan.solver.solution import Placement, Solution
 from tests.small_instances import OFFICE, shift, small, visit
 
@@ -51,8 +47,6 @@ def _plan(routes: dict[str, list[str]]) -> Solution:
     )
 
 
-# every carer crosses town between its two pairs of clients
-CROSSED = {"A": ["W0", "E0"], "B": ["E1", "W1"], "C": ["W2", "E2"], "D": ["E3", "W3"]}
 # every carer stays on one side
 SIDES = {"A": ["W0", "W1"], "B": ["W2", "W3"], "C": ["E0", "E1"], "D": ["E2", "E3"]}
 
@@ -76,55 +70,6 @@ def test_near_routes_frees_whole_routes_of_the_same_side() -> None:
         freed = hoods._near_routes(_plan(SIDES), 3)
         # a route of two visits and the nearest other route: the other one on its side
         assert freed in ({f"v{c}" for c in WEST}, {f"v{c}" for c in EAST})
-
-
-def test_freed_visits_may_go_to_the_carers_whose_routes_were_freed() -> None:
-    problem = Problem.build(two_quarters())
-    plan = _plan(SIDES)
-    plan.assignments.pop("vW3")
-    plan.unassigned["vW3"] = "left out"
-    allowed = routing_carers(problem, plan, {"vW0", "vE0", "vW3"})
-    # W0's client meets A; E0's route (C) lost a visit too: either may take either visit
-    assert allowed["vW0"] == ["A", "C"] and allowed["vE0"] == ["A", "C"]
-    # an unserved visit may go to any eligible carer
-    assert allowed["vW3"] == list("ABCD")
-
-
-def test_routing_steps_are_drawn_only_at_the_bound(monkeypatch) -> None:
-    drawn: list[bool] = []
-    original = Neighbourhoods.routing
-
-    def counting(self: Neighbourhoods, plan: Solution, size: int) -> set[str]:
-        drawn.append(all_at_bound(self.problem, plan))
-        return original(self, plan, size)
-
-    monkeypatch.setattr(hoods_module.Neighbourhoods, "routing", counting)
-    problem = Problem.build(two_quarters())
-    budget = Budget(work=1.0, deadline=time.monotonic() + 60)
-    settings = SearchSettings(polish_at_bound=10)
-    # one client's visit left out: not at the bound until it is served
-    plan = _plan(CROSSED)
-    plan.assignments.pop("vW0")
-    plan.unassigned["vW0"] = "left out"
-    assert not all_at_bound(problem, plan)
-    improved, _ = improve(problem, plan, budget, 0, settings)
-    assert drawn and all(drawn)  # some routing steps, each from a plan at its bound
-    assert not improved.unassigned
-
-
-def test_a_crossed_town_plan_at_its_bound_is_routed_one_side_per_carer() -> None:
-    instance = two_quarters()
-    problem = Problem.build(instance)
-    plan = _plan(CROSSED)
-    assert all_at_bound(problem, plan)
-    weights = Weights(workload=0)
-    budget = Budget(work=2.0, deadline=time.monotonic() + 60)
-    improved, _ = improve(problem, plan, budget, 0, SearchSettings(weights=weights))
-    assert score(problem, improved, weights).travel < score(problem, plan, weights).travel
-    for route in improved.routes().values():
-        sides = {problem.visit(v).client[0] for v in route}
-        assert len(sides) == 1  # no carer crosses town
-    assert evaluate(instance, to_schedule(problem, improved)).feasible
 
 
 def test_a_kick_puts_the_visits_it_takes_out_back_and_keeps_the_plan_lawful() -> None:
