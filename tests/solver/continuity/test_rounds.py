@@ -22,6 +22,7 @@ from hemplan.solver.continuity.solve import (
     shares,
 )
 from hemplan.solver.executors import make_executor
+from hemplan.solver.method import SolveOptions
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, score
 from tests.paths import INSTANCES
@@ -169,3 +170,40 @@ def test_a_stop_request_during_a_kick_keeps_the_best_plans_and_says_so() -> None
         later = replace(job(None, 1, 1, seconds=3.0), seed=5)
         assert not solve_module._kick_round(executor, [(0, start)], outcomes, later, _heard)
     assert outcomes[0].solution is best.solution and outcomes[0].interrupted
+
+
+def test_the_time_the_final_routing_leaves_goes_to_rounds_from_the_routed_plans() -> None:
+    """From tiny's bare construction as the routed plan, the rounds after the routing find a
+    better plan in the time left; with none left the plans are returned as they were."""
+    instance = load_instance(TINY)
+    problem = Problem.build(instance)
+    bare = construct(problem, 0)
+    plans = [solve_module.TeamPlan(instance, bare, score(problem, bare, Weights()))]
+    with make_executor("local", workers=1) as executor:
+        after, stopped = solve_module._after_routing(
+            executor, plans, job(None, 1, 1, seconds=3.0), _heard
+        )
+        assert not stopped and after[0].score < plans[0].score
+        assert after[0].score == score(problem, after[0].solution, Weights())
+        assert evaluate(instance, to_schedule(problem, after[0].solution)).violations == []
+        unchanged, _ = solve_module._after_routing(
+            executor, plans, job(None, 1, 1, seconds=0.0), _heard
+        )
+        assert unchanged is plans
+
+
+@pytest.mark.parametrize(("work_limit", "called"), [(None, True), (1.0, False)])
+def test_only_a_solve_by_the_clock_alone_searches_after_the_routing(
+    monkeypatch: pytest.MonkeyPatch, work_limit: float | None, called: bool
+) -> None:
+    calls: list[int] = []
+
+    def after(executor: object, plans: list, *args: object) -> tuple[list, bool]:
+        calls.append(len(plans))
+        return plans, False
+
+    monkeypatch.setattr(solve_module, "_after_routing", after)
+    options = SolveOptions(time_limit=5.0, work_limit=work_limit, workers=1, seed=0)
+    result = solve_module.solve(load_instance(TINY), options)
+    assert result.evaluation.feasible
+    assert bool(calls) == called
