@@ -111,8 +111,9 @@ def test_once_a_round_improves_no_team_every_later_round_is_a_short_kick(
 ) -> None:
     """A 9.5 s search, each round one second of it: rounds go on from the best plans while they
     improve; after one that improves nothing, every later round kicks the best plans
-    (`_kick_round`), each searched until KICK_SHARE of the search time later (never past its
-    end), until MORE_ROUNDS_LEFT of the time is left (0.19 s)."""
+    (`_kick_round`; every second one from a new construction), each searched until KICK_SHARE
+    of the search time later (never past its end), until MORE_ROUNDS_LEFT of the time is left
+    (0.19 s)."""
     assert solve_module.MORE_ROUNDS_LEFT * 9.5 < 0.5 < solve_module.KICK_SHARE * 9.5 < 1
     clock = _Clock()
     outcomes = {0: SimpleNamespace(score=2)}
@@ -125,9 +126,9 @@ def test_once_a_round_improves_no_team_every_later_round_is_a_short_kick(
         clock.now += 1
 
     def kick(
-        executor: object, started: object, kept: object, short: TeamJob, *args: object
+        executor: object, started: object, kept: object, short: TeamJob, *args: object, fresh: bool
     ) -> bool:
-        calls.append("kick")
+        calls.append("construct" if fresh else "kick")
         kick_ends.append(short.end - clock.now)
         clock.now += 1
         return False
@@ -138,7 +139,7 @@ def test_once_a_round_improves_no_team_every_later_round_is_a_short_kick(
     search = replace(job(None, 1, 1), end=9.5, started=0.0)
     started = [(0, SimpleNamespace(first=0.0))]
     solve_module._more_rounds(_Running(), started, outcomes, search, _heard)  # type: ignore[arg-type]
-    assert calls == ["round"] * 3 + ["kick"] * 7
+    assert calls == ["round"] * 3 + ["kick", "construct"] * 3 + ["kick"]
     assert kick_ends[:-1] == [pytest.approx(solve_module.KICK_SHARE * 9.5)] * 6
     assert kick_ends[-1] == pytest.approx(0.5)  # the last, at 9 s: never past the search's end
 
@@ -158,6 +159,16 @@ def test_a_kick_keeps_a_teams_plan_only_where_it_scores_better() -> None:
         no_time = replace(job(None, 1, 1, seconds=0.0), seed=6)
         assert not solve_module._kick_round(executor, [(0, start)], outcomes, no_time, _heard)
         assert outcomes[0] is better
+
+
+def test_a_fresh_kick_is_a_new_construction_with_the_kicks_seed() -> None:
+    problem = Problem.build(load_instance(TINY))
+    start = TeamStart(problem, construct(problem, 0), 0.0)
+    best = start.solution
+    fresh = solve_module._kick_task((start, 7, best, True), _heard, lambda: False)
+    assert fresh.solution == construct(problem, 7) and fresh.first == start.first
+    kicked_start = solve_module._kick_task((start, 7, best, False), _heard, lambda: False)
+    assert kicked_start.solution != fresh.solution
 
 
 def test_a_stop_request_during_a_kick_keeps_the_best_plans_and_says_so() -> None:
