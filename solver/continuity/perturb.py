@@ -21,7 +21,7 @@ from hemplan.solver.continuity.tidy import tidy
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Solution
 
-KICK_SHARE = 0.2  # of the plan's served visits, the share taken out and put back
+KICKED_SHARE = 0.2  # of the plan's served visits, the share taken out and put back
 REPACK_NODES = 1000  # search nodes the putting back may spend re-packing busy hours
 
 
@@ -29,10 +29,9 @@ def kicked(problem: Problem, plan: Solution, seed: int) -> Solution:
     """`plan` with a related fifth of its visits taken out and inserted again where the
     insertion finds room first (those it cannot place stay out: the search serves them)."""
     rng = random.Random(seed)
-    size = max(1, round(KICK_SHARE * len(plan.assignments)))
+    size = max(1, round(KICKED_SHARE * len(plan.assignments)))
     out = Neighbourhoods(problem, rng).routing(plan, size)
-    pinned = {v for v in out if _locked(problem, v)}
-    out -= pinned
+    out -= {v for v in out if _locked(problem, v)}
     if not out:
         return plan
     ruined = Solution(

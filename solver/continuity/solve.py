@@ -571,7 +571,7 @@ def _after_routing(
     or two (Mankowska C1 and E2: 0.8 and 1.3 s of 9), and its routes are a new start (E2:
     travel 6,501 -> 5,953 minutes). Returns the plans and whether a stop request ended the
     rounds."""
-    if job.end - time.time() <= MORE_ROUNDS_LEFT * (job.end - job.started):
+    if not plans or job.end - time.time() <= MORE_ROUNDS_LEFT * (job.end - job.started):
         return plans, False
     started: list[tuple[int, TeamStart]] = []
     for index, plan in enumerate(plans):

@@ -218,3 +218,13 @@ def test_only_a_solve_by_the_clock_alone_searches_after_the_routing(
     result = solve_module.solve(load_instance(TINY), options)
     assert result.evaluation.feasible
     assert bool(calls) == called
+
+
+def test_with_no_team_left_to_plan_no_rounds_follow_the_routing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rounds: list[object] = []
+    monkeypatch.setattr(solve_module, "_more_rounds", lambda *args: rounds.append(args))
+    with make_executor("local", workers=1) as executor:
+        after = solve_module._after_routing(executor, [], job(None, 1, 1, seconds=3.0), _heard)
+    assert after == ([], False) and not rounds
