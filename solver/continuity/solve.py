@@ -580,7 +580,8 @@ def _after_routing(
             problem = problem.with_travel_budget(plan.budget)
         started.append((index, TeamStart(problem, plan.solution, 0.0)))
     outcomes = {index: _as_found(start, job.weights, "work") for index, start in started}
-    _more_rounds(executor, started, outcomes, job, on_progress)
+    # other draws and kicks than the rounds before the routing (the same seeds kicked the same)
+    _more_rounds(executor, started, outcomes, replace(job, seed=job.seed + 1000), on_progress)
     routed = [
         replace(plan, solution=outcomes[index].solution, score=outcomes[index].score)
         for index, plan in enumerate(plans)
@@ -704,10 +705,10 @@ def _more_rounds(
     A round like the second goes on from each team's best plan; once such a round improves no
     team, the search is in a local optimum its steps do not leave (Mankowska B1 at 60 s ended
     after 30-37 s at +0.7 % to +16 % over the best known by seed), so every later round kicks
-    each team's best plan out of it (`_kick_round`), every second one starts from a new
-    construction instead, each searched for KICK_SHARE of the search time, and whichever plan
-    is better is kept: an iterated local search with restarts (on Mankowska C1 the kicks won
-    where new constructions did not, on B1 a new construction where the kicks did not)."""
+    each team's best plan out of it (`_kick_round`), searched for KICK_SHARE of the search
+    time, every second one from a new construction instead, searched for half the time left,
+    and whichever plan is better is kept: an iterated local search with restarts (on Mankowska
+    C1 at seed 2 the kicks won where new constructions did not)."""
     span = job.end - job.started
     round_ = kicks = 0
     stuck = False
@@ -716,9 +717,12 @@ def _more_rounds(
         # each round draws other neighbourhoods (the second round's seed is job.seed + 1)
         later = replace(job, seed=job.seed + round_)
         if stuck:
-            short = replace(later, end=min(job.end, time.time() + KICK_SHARE * span))
             kicks += 1
-            _kick_round(executor, started, outcomes, short, on_progress, fresh=kicks % 2 == 0)
+            fresh = kicks % 2 == 0
+            # a new construction starts far from a good plan: it gets half the time left
+            seconds = KICK_SHARE * span if not fresh else (job.end - time.time()) / 2
+            short = replace(later, end=min(job.end, time.time() + max(KICK_SHARE * span, seconds)))
+            _kick_round(executor, started, outcomes, short, on_progress, fresh=fresh)
             continue
         before = {index: outcomes[index].score for index, _ in started}
         _second_round(executor, started, outcomes, later, on_progress)

@@ -112,8 +112,8 @@ def test_once_a_round_improves_no_team_every_later_round_is_a_short_kick(
     """A 9.5 s search, each round one second of it: rounds go on from the best plans while they
     improve; after one that improves nothing, every later round kicks the best plans
     (`_kick_round`; every second one from a new construction), each searched until KICK_SHARE
-    of the search time later (never past its end), until MORE_ROUNDS_LEFT of the time is left
-    (0.19 s)."""
+    of the search time later, a new construction for half the time left (never past the end),
+    until MORE_ROUNDS_LEFT of the time is left (0.19 s)."""
     assert solve_module.MORE_ROUNDS_LEFT * 9.5 < 0.5 < solve_module.KICK_SHARE * 9.5 < 1
     clock = _Clock()
     outcomes = {0: SimpleNamespace(score=2)}
@@ -140,8 +140,10 @@ def test_once_a_round_improves_no_team_every_later_round_is_a_short_kick(
     started = [(0, SimpleNamespace(first=0.0))]
     solve_module._more_rounds(_Running(), started, outcomes, search, _heard)  # type: ignore[arg-type]
     assert calls == ["round"] * 3 + ["kick", "construct"] * 3 + ["kick"]
-    assert kick_ends[:-1] == [pytest.approx(solve_module.KICK_SHARE * 9.5)] * 6
-    assert kick_ends[-1] == pytest.approx(0.5)  # the last, at 9 s: never past the search's end
+    kick = solve_module.KICK_SHARE * 9.5  # 0.76 s
+    # a new construction gets half the time left (at 4 s: 2.75; at 8 s: 0.75, less than a
+    # kick's); the last kick, at 9 s, never runs past the search's end
+    assert kick_ends == pytest.approx([kick, 2.75, kick, 1.75, kick, kick, 0.5])
 
 
 def test_a_kick_keeps_a_teams_plan_only_where_it_scores_better() -> None:
