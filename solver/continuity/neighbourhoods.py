@@ -52,64 +52,6 @@ class Neighbourhoods:
             return self._clients_sharing_a_carer(plan, size)
         return self._carers_over_days(plan, size)
 
-    def routing(self, plan: Solution, size: int) -> set[str]:
-        """Visits a better routing would move together: visits related in place and time
-        (`_related_visits`) or the routes nearest one route (`_near_routes`). What a kick
-        takes out of a stuck plan (`hemplan.solver.continuity.perturb`)."""
-        if self.rng.random() < 0.5:
-            return self._related_visits(plan, size)
-        return self._near_routes(plan, size)
-
-    def _related_visits(self, plan: Solution, size: int) -> set[str]:
-        """A visit and the visits of its day nearest it in travel minutes plus start minutes
-        apart, with some noise (Shaw's removal): the ones a better route would swap or
-        reorder."""
-        a = plan.assignments
-        if not a:
-            return set()
-        seed = self.rng.choice(sorted(a))
-        day, start = a[seed].day, a[seed].start
-        home = self.problem.home(self.problem.visit(seed))
-        mode = self.problem.carer(a[seed].carers[0]).travel_mode
-        travel = self.problem.travel
-        related = sorted(
-            (
-                (
-                    travel.between(mode, home, self.problem.home(self.problem.visit(v)))
-                    + abs(p.start - start)
-                )
-                * (1 + self.rng.random()),
-                v,
-            )
-            for v, p in a.items()
-            if p.day == day
-        )
-        return {v for _, v in related[:size]}
-
-    def _near_routes(self, plan: Solution, size: int) -> set[str]:
-        """Every visit of a route and of the routes of its day nearest it (by the mean travel
-        minutes between their visits), until `size`: the routes that could trade visits."""
-        routes = plan.routes()
-        if not routes:
-            return set()
-        first = self.rng.choice(sorted(routes))
-        travel, problem = self.problem.travel, self.problem
-        mode = problem.carer(first[0]).travel_mode
-        homes = [problem.home(problem.visit(v)) for v in routes[first]]
-
-        def apart(key: tuple[str, int]) -> float:
-            theirs = [problem.home(problem.visit(v)) for v in routes[key]]
-            total = sum(travel.between(mode, h, t) for h in homes for t in theirs)
-            return total / max(1, len(homes) * len(theirs))
-
-        near = sorted((apart(k), k) for k in routes if k[1] == first[1] and k != first)
-        free = set(routes[first])
-        for _, key in near:
-            if len(free) >= size:
-                break
-            free.update(routes[key])
-        return free
-
     def _repeat_a_week(self, plan: Solution, size: int) -> set[str]:
         """Visits not done by the carers of the week before who work that day, with what is
         in those carers' way; a client's other steps when there are none."""

@@ -27,7 +27,6 @@ from hemplan.solver.continuity.bookings import with_bookings
 from hemplan.solver.continuity.borrow import place_left_out
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
-from hemplan.solver.continuity.perturb import kicked
 from hemplan.solver.continuity.reroute import ITERATIONS_PER_WORK, shorter_routes
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.continuity.subteams import Split, split_big_team
@@ -64,9 +63,6 @@ ROUTING_SHARE = 0.15  # of the search time, kept for routing the final circles (
 # never runs past the search's end; at 0.2 Mankowska C1-F2 left 9-10 s of 60 unused: at 0.02
 # C1 +5.3 -> +4.0 %, D1 +18.1 -> +17.1 %, E2 +32.1 -> +26.9 %)
 MORE_ROUNDS_LEFT = 0.02
-# once the rounds are stuck, the search time each kick of the best plans is searched for
-# (`_kick_round`): short, so that many kicks are tried
-KICK_SHARE = 0.08
 UNSERVED_NEED = 10  # a visit left out weighs as much as this many carers above the bounds
 
 
@@ -236,18 +232,15 @@ def _not_planned(part: Instance) -> TeamOutcome:
     )
 
 
-def _kick_task(
-    item: tuple[TeamStart, int, Solution, bool],
+def _restart_task(
+    item: tuple[TeamStart, int],
     report: Callable[[Progress], None],
     should_stop: Callable[[], bool],
 ) -> TeamStart:
-    """Executor task: one team's best plan kicked out of its local optimum with another seed
-    (`_kick_round`, `perturb.kicked`), or with `fresh` the team constructed again with it; its
+    """Executor task: one team constructed again with another seed (`_restart_round`); its
     first solution's time stays the first construction's."""
-    start, seed, best, fresh = item
-    problem = start.problem
-    solution = construct(problem, seed) if fresh else kicked(problem, best, seed)
-    return replace(start, solution=solution)
+    start, seed = item
+    return replace(start, solution=construct(start.problem, seed))
 
 
 def _first_task(
@@ -276,7 +269,7 @@ def _improve_task(
 
 def _as_found(start: TeamStart, weights: Weights, ended: Ended = "interrupted") -> TeamOutcome:
     """A team's first solution as an outcome: one whose improvement the stop request
-    prevented, or a kicked plan's before its search (`ended` says which)."""
+    prevented, or a restart's before its search (`ended` says which)."""
     problem = start.problem
     return TeamOutcome(
         problem.name,
@@ -365,8 +358,11 @@ def solve(
         if not interrupted:
             routing = replace(job, end=epoch + end)
             plans = _shorter_routes(executor, plans, routing)
-            if options.work_limit is None:  # the time the routing did not need: more rounds
-                plans, interrupted = _after_routing(executor, plans, routing, on_progress)
+            # the time the routing did not need: more rounds (a big group's whole plan is not
+            # constructed again: that takes far longer than its sub-teams' did)
+            if options.work_limit is None and not splits:
+                first = max((o.first_solution_s for o in outcomes), default=0.0)
+                plans, interrupted = _after_routing(executor, plans, routing, first, on_progress)
                 if interrupted:
                     outcomes = [replace(o, ended="interrupted") for o in outcomes]
 
@@ -563,14 +559,16 @@ def _after_routing(
     executor: Executor,
     plans: list[TeamPlan],
     job: TeamJob,
+    first: float,
     on_progress: Callable[[Progress], None],
 ) -> tuple[list[TeamPlan], bool]:
     """With a time limit alone, the time the final routing left to the search's end: rounds as
     in `_more_rounds` from the routed plans, each team's plan replaced where a round finds a
     better one. The routing keeps ROUTING_SHARE of the search time but often ends in a second
     or two (Mankowska C1 and E2: 0.8 and 1.3 s of 9), and its routes are a new start (E2:
-    travel 6,501 -> 5,953 minutes). Returns the plans and whether a stop request ended the
-    rounds."""
+    travel 6,501 -> 5,953 minutes). `first`: when the first plans were ready (seconds into
+    the solve), so restarts are made only while a construction fits. Returns the plans and
+    whether a stop request ended the rounds."""
     if not plans or job.end - time.time() <= MORE_ROUNDS_LEFT * (job.end - job.started):
         return plans, False
     started: list[tuple[int, TeamStart]] = []
@@ -578,9 +576,10 @@ def _after_routing(
         problem = _part_problem(plan.team, job)
         if plan.budget is not None:
             problem = problem.with_travel_budget(plan.budget)
-        started.append((index, TeamStart(problem, plan.solution, 0.0)))
+        started.append((index, TeamStart(problem, plan.solution, first)))
     outcomes = {index: _as_found(start, job.weights, "work") for index, start in started}
-    # other draws and kicks than the rounds before the routing (the same seeds kicked the same)
+    # other draws and restarts than the rounds before the routing (the same seeds would
+    # construct and search the same way again)
     _more_rounds(executor, started, outcomes, replace(job, seed=job.seed + 1000), on_progress)
     routed = [
         replace(plan, solution=outcomes[index].solution, score=outcomes[index].score)
@@ -704,52 +703,41 @@ def _more_rounds(
     (Mankowska C1: 12 s of 60), and a search that ended on its budget may still find more.
     A round like the second goes on from each team's best plan; once such a round improves no
     team, the search is in a local optimum its steps do not leave (Mankowska B1 at 60 s ended
-    after 30-37 s at +0.7 % to +16 % over the best known by seed), so every later round kicks
-    each team's best plan out of it (`_kick_round`), searched for KICK_SHARE of the search
-    time, every second one from a new construction instead, searched for half the time left,
-    and whichever plan is better is kept: an iterated local search with restarts (on Mankowska
-    C1 at seed 2 the kicks won where new constructions did not)."""
+    after 30-37 s at +0.7 % to +16 % over the best known by seed), so the next round starts
+    again from new constructions (`_restart_round`) and keeps whichever plan is better, while
+    the time left is more than the first constructions took."""
     span = job.end - job.started
-    round_ = kicks = 0
+    # the first solutions' time since the solve began: more than a construction takes
+    construction = max((start.first for _, start in started), default=0.0)
+    round_ = 0
     stuck = False
     while not executor.stopped and job.end - time.time() > MORE_ROUNDS_LEFT * span:
         round_ += 1
         # each round draws other neighbourhoods (the second round's seed is job.seed + 1)
         later = replace(job, seed=job.seed + round_)
         if stuck:
-            kicks += 1
-            fresh = kicks % 2 == 0
-            # a new construction starts far from a good plan: it gets half the time left
-            seconds = KICK_SHARE * span if not fresh else (job.end - time.time()) / 2
-            short = replace(later, end=min(job.end, time.time() + max(KICK_SHARE * span, seconds)))
-            _kick_round(executor, started, outcomes, short, on_progress, fresh=fresh)
+            if job.end - time.time() < construction:
+                return  # no time to construct the teams again
+            stuck = not _restart_round(executor, started, outcomes, later, on_progress)
             continue
         before = {index: outcomes[index].score for index, _ in started}
         _second_round(executor, started, outcomes, later, on_progress)
         stuck = not any(outcomes[index].score < before[index] for index, _ in started)
 
 
-def _kick_round(
+def _restart_round(
     executor: Executor,
     started: list[tuple[int, TeamStart]],
     outcomes: dict[int, TeamOutcome],
     job: TeamJob,
     on_progress: Callable[[Progress], None],
-    fresh: bool = False,
 ) -> bool:
-    """Each team's best plan kicked with `job.seed` (`perturb.kicked`), or with `fresh` each
-    team constructed again with it, and improved as in the second round until `job.end`; a
-    team's outcome is replaced where the new plan scores better. True when some team's plan
-    did. After a stop request every outcome is marked interrupted (so the solve ends at once
-    with the best plans, status INTERRUPTED)."""
-    kicked_starts = executor.map(
-        _kick_task,
-        [(start, job.seed, outcomes[index].solution, fresh) for index, start in started],
-        on_progress,
-    )
-    again = [
-        (index, start) for (index, _), start in zip(started, kicked_starts) if start is not None
-    ]
+    """Each team constructed again with `job.seed` and improved as in the second round with the
+    time left; a team's outcome is replaced where the new plan scores better. True when some
+    team's plan did. After a stop request every outcome is marked interrupted (so the solve
+    ends at once with the best plans, status INTERRUPTED)."""
+    fresh = executor.map(_restart_task, [(start, job.seed) for _, start in started], on_progress)
+    again = [(index, start) for (index, _), start in zip(started, fresh) if start is not None]
     trial = {index: _as_found(start, job.weights, "work") for index, start in again}
     if again and not executor.stopped:
         _second_round(executor, again, trial, job, on_progress)

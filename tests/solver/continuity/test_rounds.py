@@ -106,74 +106,56 @@ class _Running:
     stopped = False
 
 
-def test_once_a_round_improves_no_team_every_later_round_is_a_short_kick(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(("constructed", "rounds"), [(0.0, 10), (3.0, 8)])
+def test_a_round_that_improves_no_team_is_followed_by_restarts_until_one_wins(
+    monkeypatch: pytest.MonkeyPatch, constructed: float, rounds: int
 ) -> None:
-    """A 9.5 s search, each round one second of it: rounds go on from the best plans while they
-    improve; after one that improves nothing, every later round kicks the best plans
-    (`_kick_round`; every second one from a new construction), each searched until KICK_SHARE
-    of the search time later, a new construction for half the time left (never past the end),
-    until MORE_ROUNDS_LEFT of the time is left (0.19 s)."""
-    assert solve_module.MORE_ROUNDS_LEFT * 9.5 < 0.5 < solve_module.KICK_SHARE * 9.5 < 1
+    """A 10 s search, each round one second of it: a round from the best plans that improves
+    nothing is followed by a restart, and restarts go on until one wins; then rounds go on
+    from the new best. They end when MORE_ROUNDS_LEFT of the time is left (0.2 s: ten), and
+    restarts when less is left than the first constructions took (3 s: eight)."""
+    assert solve_module.MORE_ROUNDS_LEFT * 10 < 1
     clock = _Clock()
-    outcomes = {0: SimpleNamespace(score=2)}
+    wins = iter([False, True] + [False] * 10)
     calls: list[str] = []
-    kick_ends: list[float] = []
 
     def polish(*args: object) -> None:
-        calls.append("round")
-        outcomes[0] = SimpleNamespace(score=max(0, outcomes[0].score - 1))  # 2 -> 1 -> 0 -> 0
+        calls.append("round")  # improves nothing
         clock.now += 1
 
-    def kick(
-        executor: object, started: object, kept: object, short: TeamJob, *args: object, fresh: bool
-    ) -> bool:
-        calls.append("construct" if fresh else "kick")
-        kick_ends.append(short.end - clock.now)
+    def restart(*args: object) -> bool:
+        calls.append("restart")
         clock.now += 1
-        return False
+        return next(wins)
 
     monkeypatch.setattr(solve_module, "time", clock)
     monkeypatch.setattr(solve_module, "_second_round", polish)
-    monkeypatch.setattr(solve_module, "_kick_round", kick)
-    search = replace(job(None, 1, 1), end=9.5, started=0.0)
-    started = [(0, SimpleNamespace(first=0.0))]
+    monkeypatch.setattr(solve_module, "_restart_round", restart)
+    search = replace(job(None, 1, 1), end=10.0, started=0.0)
+    started = [(0, SimpleNamespace(first=constructed))]
+    outcomes = {0: SimpleNamespace(score=0)}
     solve_module._more_rounds(_Running(), started, outcomes, search, _heard)  # type: ignore[arg-type]
-    assert calls == ["round"] * 3 + ["kick", "construct"] * 3 + ["kick"]
-    kick = solve_module.KICK_SHARE * 9.5  # 0.76 s
-    # a new construction gets half the time left (at 4 s: 2.75; at 8 s: 0.75, less than a
-    # kick's); the last kick, at 9 s, never runs past the search's end
-    assert kick_ends == pytest.approx([kick, 2.75, kick, 1.75, kick, kick, 0.5])
+    assert calls == ["round", "restart", "restart", "round"] + ["restart"] * (rounds - 4)
 
 
-def test_a_kick_keeps_a_teams_plan_only_where_it_scores_better() -> None:
-    """From tiny's bare construction a kick (the plan kicked, then searched) does better and
-    replaces it; against that better plan a kick with no time to search does not."""
+def test_a_restart_keeps_a_teams_plan_only_where_it_scores_better() -> None:
+    """From tiny's bare construction a restart (another construction, searched) does better
+    and replaces it; against that better plan a restart with no time to search does not."""
     problem = Problem.build(load_instance(TINY))
     start = TeamStart(problem, construct(problem, 0), 0.0)
     outcomes = {0: solve_module._as_found(start, Weights(), "work")}
     with make_executor("local", workers=1) as executor:
         searched = replace(job(None, 1, 1, seconds=3.0), seed=5)
-        assert solve_module._kick_round(executor, [(0, start)], outcomes, searched, _heard)
+        assert solve_module._restart_round(executor, [(0, start)], outcomes, searched, _heard)
         better = outcomes[0]
         assert better.score < score(problem, start.solution, Weights())
         assert evaluate(problem.instance, to_schedule(problem, better.solution)).violations == []
         no_time = replace(job(None, 1, 1, seconds=0.0), seed=6)
-        assert not solve_module._kick_round(executor, [(0, start)], outcomes, no_time, _heard)
+        assert not solve_module._restart_round(executor, [(0, start)], outcomes, no_time, _heard)
         assert outcomes[0] is better
 
 
-def test_a_fresh_kick_is_a_new_construction_with_the_kicks_seed() -> None:
-    problem = Problem.build(load_instance(TINY))
-    start = TeamStart(problem, construct(problem, 0), 0.0)
-    best = start.solution
-    fresh = solve_module._kick_task((start, 7, best, True), _heard, lambda: False)
-    assert fresh.solution == construct(problem, 7) and fresh.first == start.first
-    kicked_start = solve_module._kick_task((start, 7, best, False), _heard, lambda: False)
-    assert kicked_start.solution != fresh.solution
-
-
-def test_a_stop_request_during_a_kick_keeps_the_best_plans_and_says_so() -> None:
+def test_a_stop_request_during_a_restart_keeps_the_best_plans_and_says_so() -> None:
     problem = Problem.build(load_instance(TINY))
     start = TeamStart(problem, construct(problem, 0), 0.0)
     best = solve_module._as_found(start, Weights(), "work")
@@ -181,7 +163,7 @@ def test_a_stop_request_during_a_kick_keeps_the_best_plans_and_says_so() -> None
     with make_executor("local", workers=1) as executor:
         executor.request_stop()
         later = replace(job(None, 1, 1, seconds=3.0), seed=5)
-        assert not solve_module._kick_round(executor, [(0, start)], outcomes, later, _heard)
+        assert not solve_module._restart_round(executor, [(0, start)], outcomes, later, _heard)
     assert outcomes[0].solution is best.solution and outcomes[0].interrupted
 
 
@@ -194,13 +176,13 @@ def test_the_time_the_final_routing_leaves_goes_to_rounds_from_the_routed_plans(
     plans = [solve_module.TeamPlan(instance, bare, score(problem, bare, Weights()))]
     with make_executor("local", workers=1) as executor:
         after, stopped = solve_module._after_routing(
-            executor, plans, job(None, 1, 1, seconds=3.0), _heard
+            executor, plans, job(None, 1, 1, seconds=3.0), 0.0, _heard
         )
         assert not stopped and after[0].score < plans[0].score
         assert after[0].score == score(problem, after[0].solution, Weights())
         assert evaluate(instance, to_schedule(problem, after[0].solution)).violations == []
         unchanged, _ = solve_module._after_routing(
-            executor, plans, job(None, 1, 1, seconds=0.0), _heard
+            executor, plans, job(None, 1, 1, seconds=0.0), 0.0, _heard
         )
         assert unchanged is plans
 
@@ -228,5 +210,5 @@ def test_with_no_team_left_to_plan_no_rounds_follow_the_routing(
     rounds: list[object] = []
     monkeypatch.setattr(solve_module, "_more_rounds", lambda *args: rounds.append(args))
     with make_executor("local", workers=1) as executor:
-        after = solve_module._after_routing(executor, [], job(None, 1, 1, seconds=3.0), _heard)
+        after = solve_module._after_routing(executor, [], job(None, 1, 1, seconds=3.0), 0.0, _heard)
     assert after == ([], False) and not rounds
