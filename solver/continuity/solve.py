@@ -355,14 +355,17 @@ def solve(
             interrupted,
             on_progress,
         )
+        # a step or tidy pass may end past its deadline (Mankowska E1: 5 s past the search's)
+        overrun = max(0.0, time.monotonic() - search_end)
         if not interrupted:
-            routing = replace(job, end=epoch + end)
-            plans = _shorter_routes(executor, plans, routing)
+            plans = _shorter_routes(executor, plans, replace(job, end=epoch + end))
             # the time the routing did not need: more rounds (a big group's whole plan is not
-            # constructed again: that takes far longer than its sub-teams' did)
+            # constructed again: that takes far longer than its sub-teams' did), ending as much
+            # before the search's end as the search before the routing ended after its own
             if options.work_limit is None and not splits:
                 first = max((o.first_solution_s for o in outcomes), default=0.0)
-                plans, interrupted = _after_routing(executor, plans, routing, first, on_progress)
+                rounds = replace(job, end=epoch + end - overrun)
+                plans, interrupted = _after_routing(executor, plans, rounds, first, on_progress)
                 if interrupted:
                     outcomes = [replace(o, ended="interrupted") for o in outcomes]
 
