@@ -355,7 +355,7 @@ def solve(
             interrupted,
             on_progress,
         )
-        # a step or tidy pass may end past its deadline (Mankowska E1: 5 s past the search's)
+        # a step or tidy pass may end past its deadline (Mankowska E1: 3-7 s past it)
         overrun = max(0.0, time.monotonic() - search_end)
         if not interrupted:
             plans = _shorter_routes(executor, plans, replace(job, end=epoch + end))
