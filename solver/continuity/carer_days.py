@@ -59,6 +59,7 @@ class CarerDays:
         self._log: list[tuple] = []  # changes made inside open trials, oldest first
         self._marks: list[int] = []  # where each open trial's changes start in `_log`
         self._built: dict[Key, list[RouteStop]] = {}  # the routes as `from_solution` built them
+        self._answers: dict[Key, tuple[list[RouteStop], dict[RouteStop, Insertion | None]]] = {}
 
     @classmethod
     def from_solution(cls, problem: Problem, plan: Solution) -> CarerDays | None:
@@ -108,11 +109,23 @@ class CarerDays:
         )
 
     def best_insertion(self, carer: str, day: int, stop: RouteStop) -> Insertion | None:
-        """Cheapest feasible insertion of `stop` into the carer's route that day, or None."""
+        """Cheapest feasible insertion of `stop` into the carer's route that day, or None.
+
+        Remembered for the route as it stands (its stop list, which a change always replaces
+        and a rollback puts back): a double-staffed visit that fits nowhere is tried again
+        and again while one route at a time is given room (`repair`), every other route
+        asked the same questions."""
         key = (carer, day)
         if key not in self.contexts:
             return None
-        return best_insertion(self.contexts[key], self.stops[key], self.timings[key], stop)
+        stops = self.stops[key]
+        known = self._answers.get(key)
+        if known is None or known[0] is not stops:
+            known = (stops, {})
+            self._answers[key] = known
+        if stop not in known[1]:
+            known[1][stop] = best_insertion(self.contexts[key], stops, self.timings[key], stop)
+        return known[1][stop]
 
     def insert(self, carer: str, day: int, stop: RouteStop, insertion: Insertion) -> None:
         """Commit an insertion found by `best_insertion` on the unchanged route."""

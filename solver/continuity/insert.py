@@ -183,26 +183,39 @@ class Inserter:
     def _pair_roles(self, visit: Visit, options: list[tuple[int, str, int]]) -> bool:
         """`_pair` for a visit with roles or a start gap: the first role's carer at each
         candidate start, the second's at that start plus each gap, every ordered pair that
-        shares out the roles weighed (tiers, then added travel, then start and day)."""
+        shares out the roles weighed (tiers, then added travel, then start and day).
+
+        Starts plus gaps meet the same second starts many times over (49 starts and 25 gaps
+        give about 75 second starts on Mankowska's E1), so each second start's insertions and
+        each pair's roles are worked out once per day."""
         best: tuple[tuple, list[tuple[Option, RouteStop]]] | None = None
         for day, lefts, able in self._pair_days(visit, options):
+            seconds_at: dict[int, tuple[RouteStop, list[Option]]] = {}
+            allowed: dict[tuple[str, str, int], bool] = {}
+            first_able, second_able = self._role_holders(visit, able)
             for start in common_starts(visit, lefts.values(), START_STEP):
                 first_stop = self.routes.stop(visit, fixed=start)
-                firsts = self._at(day, able, first_stop)
+                firsts = self._at(day, first_able, first_stop)
                 if not firsts:
                     continue
                 for gap in gap_grid(visit.start_gap):
-                    second_stop = (
-                        first_stop if gap == 0 else self.routes.partner_stop(visit, start + gap)
-                    )
-                    seconds = firsts if gap == 0 else self._at(day, able, second_stop)
+                    if gap == 0:
+                        second_stop, seconds = first_stop, firsts
+                    else:
+                        if start + gap not in seconds_at:
+                            stop = self.routes.partner_stop(visit, start + gap)
+                            seconds_at[start + gap] = (stop, self._at(day, second_able, stop))
+                        second_stop, seconds = seconds_at[start + gap]
                     for a in firsts:
                         for b in seconds:
-                            if a.carer == b.carer or not self.routes.problem.roles_allow(
-                                visit, [a.carer, b.carer], [start, start + gap]
-                            ):
+                            if a.carer == b.carer:
                                 continue
-                            if any(c not in (a.carer, b.carer) for c in visit.locked_carers):
+                            pair = (a.carer, b.carer, gap)
+                            if pair not in allowed:
+                                allowed[pair] = self.routes.problem.roles_allow(
+                                    visit, [a.carer, b.carer], [start, start + gap]
+                                ) and all(c in (a.carer, b.carer) for c in visit.locked_carers)
+                            if not allowed[pair]:
                                 continue
                             key = (
                                 a.tier + b.tier,
@@ -219,6 +232,21 @@ class Inserter:
             return False
         self._commit_roles(visit, best[1])
         return True
+
+    def _role_holders(
+        self, visit: Visit, able: list[tuple[int, str]]
+    ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        """Who may take the first role and who the second: with a gap that never reaches 0
+        the first role's carer starts first, so each needs that role's skills; otherwise
+        either carer may take either role (`roles_allow` still weighs each pair)."""
+        if visit.start_gap[0] == 0:
+            return able, able
+        first, second = visit.slot_skills
+        held = {c: self.instance.staff_by_id[c].skills for _, c in able}
+        return (
+            [(t, c) for t, c in able if first <= set(held[c])],
+            [(t, c) for t, c in able if second <= set(held[c])],
+        )
 
     def _pair_days(
         self, visit: Visit, options: list[tuple[int, str, int]]

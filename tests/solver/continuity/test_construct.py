@@ -219,6 +219,28 @@ def test_route_trials_nest() -> None:
     assert routes.stops[("A", 0)] == [] and routes.serving["C"] == {}
 
 
+def test_remembered_insertions_follow_the_route_through_changes_and_rollbacks() -> None:
+    """`best_insertion` answers from memory only for the route as it was asked: after an
+    insertion the same question gets the changed route's answer, after a rollback the old one."""
+    inst = small(
+        staff=[{"id": "A", "shifts": [shift(0)]}],
+        clients=[{"id": "C"}],
+        visits=[visit("V", "C", 0, "08:00", "08:00", 60), visit("W", "C", 0, "08:00", "10:00", 30)],
+    )
+    routes = CarerDays(Problem.build(inst))
+    v, w = (routes.stop(inst.visit_by_id[i]) for i in ("V", "W"))
+    empty = routes.best_insertion("A", 0, w)
+    assert empty is not None and empty.position == 0
+    routes.begin()
+    routes.insert("A", 0, v, routes.best_insertion("A", 0, v))
+    after = routes.best_insertion("A", 0, w)
+    assert after is not None and after.position == 1  # V holds 08:00-09:00
+    assert after.timing.starts[0] == 480
+    routes.rollback()
+    again = routes.best_insertion("A", 0, w)
+    assert again is not None and again.position == 0 and again.timing == empty.timing
+
+
 def test_visit_outside_every_shift_is_unassigned_with_the_reason() -> None:
     inst = small(
         staff=[{"id": "A", "shifts": [shift(0)]}],
