@@ -10,8 +10,12 @@ allowed in the source at a cost) is a soft window: `lateness` reaches to the shi
 the limit cannot bind (no start that late can still finish within the shift), and every
 carer's late minute is tardiness, as each service's is in the source.
 
-The time scale fits the routes' end (the depot copy's window end, 1000 units: 1 minute per
-unit), not the depot's opening hours (600), so a late route may run as long as in the source.
+The time scale fits the depot copy's window end (1000 units in A-D: 1 minute per unit; 600
+in E and F: 2 minutes per unit), and the shift runs to the end of the day the format allows
+(1440 minutes), not to that window's end: the published solutions do not keep it (in E1 the one
+carer with service 1 cannot end its 16 services by 600, a fact CP-SAT proves on the exact
+travel times, yet the best known plans serve them all). Routes may so run to 1440 units in
+A-D and 720 in E and F.
 The set's objective is (travel + total tardiness + largest tardiness) / 3: travel exactly
 from the source matrix, tardiness from the evaluator's metrics over the time scale (exact, as
 the set's times are whole numbers and the scale is whole). The set's travel times are not whole
@@ -31,6 +35,7 @@ from hemplan.models.contract.instance import Instance, Visit
 from hemplan.models.contract.schedule import Assignment, Schedule, stop_order
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.convert.common import (
+    DAY,
     OFFICE,
     Converted,
     SetObjective,
@@ -74,9 +79,9 @@ def convert(path: Path) -> Converted:
     )
     xs, ys, early, late = _flat(b["x"]), _flat(b["y"]), _flat(b["e"]), _flat(b["l"])
     name = path.name.split("__")[0]
-    scale = time_scale(late[-1])  # the routes' end (the depot copy's l), so no route is cut
+    scale = time_scale(late[-1])  # as fine as the depot copy's window end allows
     data = skeleton(name, 1, planar(xs[0], ys[0]), [f"s{s + 1}" for s in range(services)])
-    shift = {"day": 0, "start": up(early[0], scale), "end": down(late[-1], scale)}
+    shift = {"day": 0, "start": up(early[0], scale), "end": DAY}  # not cut at the window's end
     for k, row in enumerate(b["a"]):
         data["staff"].append(
             {

@@ -301,10 +301,11 @@ def test_mankowska_sample_maps_skills_and_double_service(tmp_path: Path) -> None
     )
     assert (double.window.earliest, double.window.latest, double.duration) == (100, 300, 30)
     assert instance.visit_by_id["V1-s1"].duration == 20
-    # a minute per source unit: the routes end by the depot copy's 1000; tardiness: any start
-    # within the shift is allowed, at a cost
-    assert instance.staff[0].shifts[0].end == 1000
-    assert all(v.allowed_starts[-1][1] == 1000 for v in instance.visits)
+    # a minute per source unit (the depot copy's window ends at 1000); the shift runs to the
+    # day's end, which no source route passes; tardiness: any start within the shift is
+    # allowed, at a cost
+    assert instance.staff[0].shifts[0].end == 24 * 60
+    assert all(v.allowed_starts[-1][1] == 24 * 60 for v in instance.visits)
     schedule, evaluation = _solve(instance)
     assert evaluation.metrics.unassigned_mandatory == 0
     distance, _ = exact_route_cost(schedule, instance, converted)
