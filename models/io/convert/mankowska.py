@@ -11,11 +11,12 @@ the limit cannot bind (no start that late can still finish within the shift), an
 carer's late minute is tardiness, as each service's is in the source.
 
 The time scale fits the depot copy's window end (1000 units in A-D: 1 minute per unit; 600
-in E and F: 2 minutes per unit), and the shift runs to the end of the day the format allows
-(1440 minutes), not to that window's end: the published solutions do not keep it (in E1 the one
-carer with service 1 cannot end its 16 services by 600, a fact CP-SAT proves on the exact
-travel times, yet the best known plans serve them all). Routes may so run to 1440 units in
-A-D and 720 in E and F.
+in E and F: 2 minutes per unit). The shift runs to 1000 units, the end depot's window in A-D
+(the set's description gives it as [0, 1000]), or to the end of the day the format allows
+where that comes first (720 units in E and F): E and F's files give the end depot 600, which
+their published plans do not keep (in E1 the one carer with service 1 cannot end its 16
+services by 600, a fact CP-SAT proves on the exact travel times, yet the best known plans
+serve them all).
 The set's objective is (travel + total tardiness + largest tardiness) / 3: travel exactly
 from the source matrix, tardiness from the evaluator's metrics over the time scale (exact, as
 the set's times are whole numbers and the scale is whole). The set's travel times are not whole
@@ -47,6 +48,8 @@ from hemplan.models.io.convert.common import (
     time_scale,
     up,
 )
+
+ROUTES_END = 1000  # source units: where routes may end at the latest (A-D's end depot window)
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ def convert(path: Path) -> Converted:
     name = path.name.split("__")[0]
     scale = time_scale(late[-1])  # as fine as the depot copy's window end allows
     data = skeleton(name, 1, planar(xs[0], ys[0]), [f"s{s + 1}" for s in range(services)])
-    shift = {"day": 0, "start": up(early[0], scale), "end": DAY}  # not cut at the window's end
+    end = min(DAY, down(max(late[-1], ROUTES_END), scale))  # not cut at E and F's 600
+    shift = {"day": 0, "start": up(early[0], scale), "end": end}
     for k, row in enumerate(b["a"]):
         data["staff"].append(
             {

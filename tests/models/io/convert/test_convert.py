@@ -301,11 +301,10 @@ def test_mankowska_sample_maps_skills_and_double_service(tmp_path: Path) -> None
     )
     assert (double.window.earliest, double.window.latest, double.duration) == (100, 300, 30)
     assert instance.visit_by_id["V1-s1"].duration == 20
-    # a minute per source unit (the depot copy's window ends at 1000); the shift runs to the
-    # day's end, which no source route passes; tardiness: any start within the shift is
-    # allowed, at a cost
-    assert instance.staff[0].shifts[0].end == 24 * 60
-    assert all(v.allowed_starts[-1][1] == 24 * 60 for v in instance.visits)
+    # a minute per source unit: the routes end by the depot copy's 1000; tardiness: any start
+    # within the shift is allowed, at a cost
+    assert instance.staff[0].shifts[0].end == 1000
+    assert all(v.allowed_starts[-1][1] == 1000 for v in instance.visits)
     schedule, evaluation = _solve(instance)
     assert evaluation.metrics.unassigned_mandatory == 0
     distance, _ = exact_route_cost(schedule, instance, converted)
@@ -322,6 +321,20 @@ def test_mankowska_keeps_a_double_service_gap_rounded_inwards(tmp_path: Path) ->
         SETS["mankowska"](_sample(tmp_path, "Z2__s.txt", gapped)), tmp_path / "z2.json"
     )
     assert instance.visit_by_id["V3-s1-s2"].start_gap == (2, 4)  # 1.5 and 4.2 units of 1 min
+
+
+def test_mankowska_routes_are_not_cut_at_an_end_depot_window_of_600(tmp_path: Path) -> None:
+    """E and F give the end depot [0, 600], which their published plans do not keep: the
+    scale doubles (2 minutes per unit) and the routes run to the day's end (720 units), so a
+    carer may finish its last service after 600."""
+    early_end = MANKOWSKA.replace("l\n600 300 300 300 1000", "l\n600 300 300 300 600")
+    instance = write_converted(
+        SETS["mankowska"](_sample(tmp_path, "Z5__e.txt", early_end)), tmp_path / "z5.json"
+    )
+    assert instance.staff[0].shifts[0].end == 24 * 60  # 720 units, not 600
+    double = instance.visit_by_id["V3-s1-s2"]
+    assert (double.window.earliest, double.window.latest, double.duration) == (200, 600, 60)
+    assert all(v.allowed_starts[-1][1] == 24 * 60 for v in instance.visits)
 
 
 def _double_plan(instance: Instance, start: int) -> Schedule:
