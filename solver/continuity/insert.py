@@ -242,10 +242,10 @@ class Inserter:
         if visit.start_gap[0] == 0:
             return able, able
         first, second = visit.slot_skills
-        held = {c: self.instance.staff_by_id[c].skills for _, c in able}
+        held = {c: set(self.instance.staff_by_id[c].skills) for _, c in able}
         return (
-            [(t, c) for t, c in able if first <= set(held[c])],
-            [(t, c) for t, c in able if second <= set(held[c])],
+            [(t, c) for t, c in able if first <= held[c]],
+            [(t, c) for t, c in able if second <= held[c]],
         )
 
     def _pair_days(
