@@ -4,9 +4,9 @@ Run: `python -m hemplan.benchmarks.mankowska --public DIR [--method continuity]
 [--weights workload=0] [--work-limit W | --time-limit S] [--seed N | --seeds N,M,...]
 [NAME ...]` (default: the first two instances of each family). Each instance is converted
 without loss (double services as two-role visits with their gap, tardiness as soft windows;
-`models/io/convert/mankowska.py`),
-planned by the method, verified by the evaluator and scored by the set's objective,
-(travel + total tardiness + largest tardiness) / 3, against the best known value of the set's
+`models/io/convert/mankowska.py`), planned by the method, verified by the evaluator and scored
+by the set's objective, (travel + total tardiness + largest tardiness) / 3, against the best
+known value of the set's
 `reference_results.csv`: as planned (whole minutes, every leg rounded up), and with the same
 routes timed in the set's own units (`routes_timed_in_source`). One row of markdown per
 instance; with several seeds, the routes timed in source units at each seed and their mean
