@@ -99,6 +99,9 @@ def main() -> None:
     parser.add_argument("--work-limit", type=float, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--seeds", default=None, help="N,M,...: each instance at each seed")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes, as hemplan solve (default 1)"
+    )
     args = parser.parse_args()
     seeds = [int(n) for n in args.seeds.split(",")] if args.seeds else [args.seed]
     chosen = dict(pair.split("=") for pair in args.weights.split(",") if pair)
@@ -106,7 +109,7 @@ def main() -> None:
     options = SolveOptions(
         time_limit=args.time_limit,
         work_limit=args.work_limit,
-        workers=1,
+        workers=args.workers,
         seed=seeds[0],
         weights=weights,
     )

@@ -97,7 +97,8 @@ HEADER = (
     default=2,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Teams solved in parallel.",
+    help="Processes: teams solved in parallel; with fewer teams than workers each team is "
+    "searched again with other seeds and its best plan kept.",
 )
 @seed_option("Seed of every random choice.")
 @work_limit_option(

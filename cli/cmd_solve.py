@@ -45,7 +45,8 @@ from hemplan.solver.score import Weights
     default=2,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Teams solved in parallel.",
+    help="Processes: teams solved in parallel; with fewer teams than workers each team is "
+    "searched again with other seeds and its best plan kept.",
 )
 @seed_option("Seed of every random choice.")
 @work_limit_option(

@@ -64,12 +64,16 @@ ROUTING_SHARE = 0.15  # of the search time, kept for routing the final circles (
 # C1 +5.3 -> +4.0 %, D1 +18.1 -> +17.1 %, E2 +32.1 -> +26.9 %)
 MORE_ROUNDS_LEFT = 0.02
 UNSERVED_NEED = 10  # a visit left out weighs as much as this many carers above the bounds
+# seeds of a team's further searches on spare processes (`searches_per_team`): the k-th
+# adds k times this, far from the few seeds one search draws on (seed + round number, + 1000)
+SEARCH_SEED_STEP = 100_000
 
 
 @dataclass(frozen=True)
 class TeamJob:
-    """What every team is given: the end of the search phase, how many teams share how many
-    processes, an optional fixed work budget, the seed, borrowing and the solve's start.
+    """What every team is given: the end of the search phase, how many team searches share how
+    many processes (`teams` counts a team searched twice twice: `searches_per_team`), an
+    optional fixed work budget, the seed, borrowing and the solve's start.
 
     `end` and `started` are epoch seconds (`time.time()`), not monotonic ones, so that workers
     on other machines of a dask cluster (NTP-synchronised clocks) agree on them."""
@@ -143,11 +147,13 @@ class TeamOutcome:
 @dataclass
 class TeamStart:
     """A team's problem (with the facts derived for it, reused to improve it), its first
-    solution and when that was ready (seconds since the solve began)."""
+    solution, when that was ready (seconds since the solve began), and what its search adds
+    to the solve's seed (0, or `SEARCH_SEED_STEP` times k for the team's k-th further search)."""
 
     problem: Problem
     solution: Solution
     first: float
+    seed_offset: int = 0
 
 
 def _part_problem(part: Instance, job: TeamJob) -> Problem:
@@ -156,15 +162,17 @@ def _part_problem(part: Instance, job: TeamJob) -> Problem:
     return Problem.build(part, job.allow_borrowing or len(part.teams) > 1)
 
 
-def _first_solution(part: Instance, job: TeamJob, reference: Budgeted | None = None) -> TeamStart:
+def _first_solution(
+    part: Instance, job: TeamJob, reference: Budgeted | None = None, seed_offset: int = 0
+) -> TeamStart:
     """The team's constructed solution and when it was ready; with a travel budget, the
     problem with the budget and the better start of the construction and the `reference`
     (the team's travel-only plan: `continuity.travel_budget.budgeted_start`)."""
     problem = _part_problem(part, job)
-    solution = construct(problem, job.seed)
+    solution = construct(problem, job.seed + seed_offset)
     if reference is not None:
         problem, solution = budgeted_start(problem, solution, reference, job.weights)
-    return TeamStart(problem, solution, time.time() - job.started)
+    return TeamStart(problem, solution, time.time() - job.started, seed_offset)
 
 
 def _improve_team(
@@ -181,12 +189,12 @@ def _improve_team(
     team, bound, weights = problem.name, problem.bound, job.weights
     best = [start.solution]  # the best solution so far, kept whatever moment Ctrl-C comes
     if allotment is None:
-        seconds, work, seed = *job.budget(index), job.seed
+        seconds, work, seed = *job.budget(index), job.seed + start.seed_offset
     else:  # the second round draws other neighbourhoods than the first
         seconds, work, seed = (
             min(allotment[0], max(0.0, job.end - time.time())),
             allotment[1],
-            job.seed + 1,
+            job.seed + start.seed_offset + 1,
         )
 
     def improved(s: Solution, value: Score) -> None:
@@ -244,7 +252,7 @@ def _restart_task(
 
 
 def _first_task(
-    item: tuple[Instance, TeamJob, Budgeted | None],
+    item: tuple[Instance, TeamJob, Budgeted | None, int],
     report: Callable[[Progress], None],
     should_stop: Callable[[], bool],
 ) -> TeamStart:
@@ -326,7 +334,8 @@ def solve(
             parts, splits, reference, increase, options, started
         )
     local = options.executor == "local" and options.scheduler is None
-    workers = min(options.workers, len(parts)) if local else options.workers
+    searches = searches_per_team(options.workers, len(parts))
+    workers = min(options.workers, len(parts) * searches) if local else options.workers
     with make_executor(options.executor, options.scheduler, workers) as executor:
         epoch = time.time() - time.monotonic()  # TeamJob times are epoch seconds (see TeamJob)
         end = search_deadline(started, instance, options, options.allow_borrowing)
@@ -336,15 +345,17 @@ def solve(
         teams_end = search_end if not splits else started + SUB_TEAM_SHARE * (search_end - started)
         job = TeamJob(
             epoch + teams_end,
-            len(parts),
-            max(1, min(executor.slots, len(parts))),
+            len(parts) * searches,
+            max(1, min(executor.slots, len(parts) * searches)),
             options.work_limit,
             options.seed,
             options.allow_borrowing,
             epoch + started,
             options.weights,
         )
-        outcomes = _solve_teams(executor, parts, references, job, on_progress)
+        outcomes = _solve_teams(
+            executor, parts, references, job, _best_per_team(on_progress), searches
+        )
         interrupted = any(o.interrupted for o in outcomes)
         plans, bounds = _rejoined(
             parts,
@@ -665,18 +676,49 @@ def _status(outcomes: list[TeamOutcome]) -> str:
     return "TIME_LIMIT" if "time" in short else "WORK_LIMIT" if "work" in short else "OPTIMAL"
 
 
+def searches_per_team(workers: int, teams: int) -> int:
+    """Independent searches per team: with fewer teams than worker processes, each team takes
+    its share of them, each search from its own construction with its own seeds, and the best
+    plan is kept. A one-team instance on two cores otherwise leaves one idle, while a search's
+    result depends on its seed by more than most changes to it (Mankowska B1 at 60 s: +0.7 %
+    or +15.7 % over the best known by seed, benchmarks/RESULTS.md). The first search is the one
+    a single process would make, so a second can only make the plan better."""
+    return max(1, workers // max(1, teams))
+
+
+def _best_per_team(on_progress: Callable[[Progress], None]) -> Callable[[Progress], None]:
+    """`on_progress` told only a team's first plan and the plans better than any before it: a
+    team's other searches and its restarts report plans worse than its best too."""
+    best: dict[str, Score] = {}
+
+    def report(event: Progress) -> None:
+        known = best.get(event.team)
+        if known is None or event.score < known:
+            best[event.team] = event.score
+            on_progress(event)
+
+    return report
+
+
 def _solve_teams(
     executor: Executor,
     parts: list[Instance],
     references: list[Budgeted | None],
     job: TeamJob,
     on_progress: Callable[[Progress], None],
+    searches: int = 1,
 ) -> list[TeamOutcome]:
     """First solutions for every team (from its travel-only plan in `references` too, with a
     travel budget), then two rounds of improvement (see the module docstring): all teams get a
-    solution before any is improved, and a stop request ends the rounds."""
+    solution before any is improved, and a stop request ends the rounds. With `searches` > 1
+    each team is searched that many times over (`searches_per_team`); its best plan is kept."""
+    copies = [
+        (part, ref, k * SEARCH_SEED_STEP)
+        for part, ref in zip(parts, references)
+        for k in range(searches)
+    ]
     firsts = executor.map(
-        _first_task, [(part, job, ref) for part, ref in zip(parts, references)], on_progress
+        _first_task, [(part, job, ref, offset) for part, ref, offset in copies], on_progress
     )
     started = [(index, first) for index, first in enumerate(firsts) if first is not None]
     opening = job.opening()
@@ -691,7 +733,12 @@ def _solve_teams(
         _second_round(executor, started, outcomes, job, on_progress)
         if job.work_limit is None:  # with a time limit only: its time left, while it pays
             _more_rounds(executor, started, outcomes, job, on_progress)
-    return [outcomes.get(index) or _not_planned(part) for index, part in enumerate(parts)]
+    found = [outcomes.get(index) or _not_planned(part) for index, (part, _, _) in enumerate(copies)]
+    # each team's best search, the first on a tie (the one a single process makes)
+    return [
+        min(found[k * searches : (k + 1) * searches], key=lambda o: o.score)
+        for k in range(len(parts))
+    ]
 
 
 def _more_rounds(
@@ -739,7 +786,9 @@ def _restart_round(
     time left; a team's outcome is replaced where the new plan scores better. True when some
     team's plan did. After a stop request every outcome is marked interrupted (so the solve
     ends at once with the best plans, status INTERRUPTED)."""
-    fresh = executor.map(_restart_task, [(start, job.seed) for _, start in started], on_progress)
+    fresh = executor.map(
+        _restart_task, [(start, job.seed + start.seed_offset) for _, start in started], on_progress
+    )
     again = [(index, start) for (index, _), start in zip(started, fresh) if start is not None]
     trial = {index: _as_found(start, job.weights, "work") for index, start in again}
     if again and not executor.stopped:

@@ -1,0 +1,98 @@
+"""Spare processes search a team again: with fewer teams than worker processes each team is
+searched `searches_per_team` times, each search from its own construction with its own seeds,
+and the team keeps its best plan."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pytest
+
+from hemplan.models.evaluator import evaluate
+from hemplan.models.io.load import load_instance
+from hemplan.solver.assemble import to_schedule
+from hemplan.solver.continuity import solve as solve_module
+from hemplan.solver.continuity.solve import (
+    SEARCH_SEED_STEP,
+    TeamJob,
+    TeamOutcome,
+    searches_per_team,
+)
+from hemplan.solver.executors import make_executor
+from hemplan.solver.method import Progress
+from hemplan.solver.problem import Problem
+from hemplan.solver.score import Score
+from tests.paths import INSTANCES
+
+TINY = INSTANCES / "tiny.json"
+WORK = 0.05  # little enough that the two searches of tiny end on different plans
+
+
+@pytest.mark.parametrize(
+    ("workers", "teams", "searches"), [(1, 1, 1), (2, 1, 2), (2, 5, 1), (3, 2, 1), (4, 2, 2)]
+)
+def test_each_team_gets_its_share_of_the_worker_processes(
+    workers: int, teams: int, searches: int
+) -> None:
+    assert searches_per_team(workers, teams) == searches
+
+
+def _solve_tiny(seed: int, searches: int) -> tuple[TeamOutcome, list[int]]:
+    """tiny's one team through `_solve_teams` at a work limit, in this process, and the seeds
+    its constructions were given."""
+    instance = load_instance(TINY)
+    assert len(instance.teams) == 1
+    now = time.time()
+    job = TeamJob(
+        end=now + 300.0,
+        teams=searches,
+        processes=searches,
+        work_limit=WORK,
+        seed=seed,
+        allow_borrowing=False,
+        started=now,
+    )
+    seeds: list[int] = []
+    construct = solve_module.construct
+
+    def recorded(problem: Problem, seed: int) -> object:
+        seeds.append(seed)
+        return construct(problem, seed)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solve_module, "construct", recorded)
+        with make_executor("local", workers=1) as executor:  # in this process
+            (outcome,) = solve_module._solve_teams(
+                executor, [instance], [None], job, lambda event: None, searches
+            )
+    return outcome, seeds
+
+
+@pytest.mark.parametrize("seed", [0, 3])  # the first search wins at 0, the second at 3
+def test_a_team_searched_twice_keeps_the_better_of_two_searches_each_with_its_own_seeds(
+    seed: int,
+) -> None:
+    """The second search is the one a single search with the seed plus SEARCH_SEED_STEP makes;
+    the team keeps whichever of the two plans scores better (the first on a tie)."""
+    first, first_seeds = _solve_tiny(seed, 1)
+    second, second_seeds = _solve_tiny(seed + SEARCH_SEED_STEP, 1)
+    both, both_seeds = _solve_tiny(seed, 2)
+    assert first_seeds == [seed] and second_seeds == [seed + SEARCH_SEED_STEP]
+    assert both_seeds == [seed, seed + SEARCH_SEED_STEP]
+    assert first.score != second.score  # the test tells the two apart
+    best = min((first, second), key=lambda o: o.score)
+    assert both.score == best.score
+    assert both.solution.assignments == best.solution.assignments
+    problem = Problem.build(load_instance(TINY))
+    assert evaluate(problem.instance, to_schedule(problem, both.solution)).violations == []
+
+
+def test_progress_tells_a_teams_first_plan_and_then_only_better_ones() -> None:
+    heard: list[Progress] = []
+    report = solve_module._best_per_team(heard.append)
+    zero = Score(*[0] * 12)
+    worse, better = (replace(zero, cost=c) for c in (20, 10))
+    for team, value in [("A", worse), ("A", better), ("A", worse), ("B", worse), ("A", better)]:
+        report(Progress(0.0, team, value, 0, False))
+    assert [(p.team, p.score.cost) for p in heard] == [("A", 20), ("A", 10), ("B", 20)]
