@@ -682,7 +682,8 @@ def searches_per_team(workers: int, teams: int) -> int:
     plan is kept. A one-team instance on two cores otherwise leaves one idle, while a search's
     result depends on its seed by more than most changes to it (Mankowska B1 at 60 s: +0.7 %
     or +15.7 % over the best known by seed, benchmarks/RESULTS.md). The first search is the one
-    a single process would make, so a second can only make the plan better."""
+    a single process would make, so at a work limit a second can only make the plan better
+    (under the clock, two busy cores each run a little slower than one alone)."""
     return max(1, workers // max(1, teams))
 
 
