@@ -682,8 +682,9 @@ def searches_per_team(workers: int, teams: int) -> int:
     plan is kept. A one-team instance on two cores otherwise leaves one idle, while a search's
     result depends on its seed by more than most changes to it (Mankowska B1 at 60 s: +0.7 %
     or +15.7 % over the best known by seed, benchmarks/RESULTS.md). The first search is the one
-    a single process would make, so at a work limit a second can only make the plan better
-    (under the clock, two busy cores each run a little slower than one alone)."""
+    a single process would make, so at a work limit the plan handed to the final routing
+    scores no worse than a single search's (under the clock two busy cores each run a little
+    slower than one alone; and the routing may then do better with the plan not chosen)."""
     return max(1, workers // max(1, teams))
 
 
