@@ -310,6 +310,7 @@ def solve(
     gives a locked visit a day another lock needs; the schedule is verified against `instance`.
     """
     started = time.monotonic()
+    on_progress = _best_per_team(on_progress)  # searches and restarts report worse plans too
     locks = admit(instance, options, options.allow_borrowing, method="continuity")
     whole = Problem.build(instance, options.allow_borrowing)
     planned = locks.narrowed(instance)
@@ -353,9 +354,7 @@ def solve(
             epoch + started,
             options.weights,
         )
-        outcomes = _solve_teams(
-            executor, parts, references, job, _best_per_team(on_progress), searches
-        )
+        outcomes = _solve_teams(executor, parts, references, job, on_progress, searches)
         interrupted = any(o.interrupted for o in outcomes)
         plans, bounds = _rejoined(
             parts,
