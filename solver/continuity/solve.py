@@ -354,7 +354,8 @@ def solve(
             epoch + started,
             options.weights,
         )
-        outcomes = _solve_teams(executor, parts, references, job, on_progress, searches)
+        searched = _solve_teams(executor, parts, references, job, on_progress, searches)
+        outcomes = [found[0] for found in searched]  # each team's best search
         interrupted = any(o.interrupted for o in outcomes)
         plans, bounds = _rejoined(
             parts,
@@ -368,7 +369,11 @@ def solve(
         # a step or tidy pass may end past its deadline (Mankowska E1: 3-7 s past it)
         overrun = max(0.0, time.monotonic() - search_end)
         if not interrupted:
-            plans = _shorter_routes(executor, plans, replace(job, end=epoch + end))
+            routing = replace(job, end=epoch + end)
+            if searches > 1 and not splits:
+                plans = _best_routed(executor, plans, searched, routing)
+            else:
+                plans = _shorter_routes(executor, plans, routing)
             # the time the routing did not need: more rounds (a big group's whole plan is not
             # constructed again: that takes far longer than its sub-teams' did), ending as much
             # before the search's end as the search before the routing ended after its own
@@ -568,6 +573,31 @@ def _shorter_routes(executor: Executor, plans: list[TeamPlan], job: TeamJob) -> 
     return [new or old for new, old in zip(routed, plans, strict=True)]
 
 
+def _best_routed(
+    executor: Executor,
+    plans: list[TeamPlan],
+    searched: list[list[TeamOutcome]],
+    job: TeamJob,
+) -> list[TeamPlan]:
+    """Every search's plan of each team routed again (all at once, on the processes the
+    searches ran on) and each team's best kept by the score after the routing: the routing
+    may do better with a plan that scored worse before it (Mankowska B-F at work 2 with two
+    searches chosen before the routing: 4 cells of 18 worse than one search's,
+    benchmarks/RESULTS.md). At a work limit the first search and its routing are a single
+    process's, so the schedule scores no worse than one search's."""
+    candidates = [
+        TeamPlan(plan.team, found.solution, found.score, found.budget)
+        for plan, team_searches in zip(plans, searched, strict=True)
+        for found in team_searches
+    ]
+    routed = _shorter_routes(executor, candidates, job)
+    kept: list[TeamPlan] = []
+    for team_searches in searched:
+        ours, routed = routed[: len(team_searches)], routed[len(team_searches) :]
+        kept.append(min(ours, key=lambda plan: plan.score))  # the best before, on a tie
+    return kept
+
+
 def _after_routing(
     executor: Executor,
     plans: list[TeamPlan],
@@ -680,10 +710,10 @@ def searches_per_team(workers: int, teams: int) -> int:
     its share of them, each search from its own construction with its own seeds, and the best
     plan is kept. A one-team instance on two cores otherwise leaves one idle, while a search's
     result depends on its seed by more than most changes to it (Mankowska B1 at 60 s: +0.7 %
-    or +15.7 % over the best known by seed, benchmarks/RESULTS.md). The first search is the one
-    a single process would make, so at a work limit the plan handed to the final routing
-    scores no worse than a single search's (under the clock two busy cores each run a little
-    slower than one alone; and the routing may then do better with the plan not chosen)."""
+    or +15.7 % over the best known by seed, benchmarks/RESULTS.md). Every search's plan is
+    routed and the best routed one kept (`_best_routed`); the first search is the one a single
+    process would make, so at a work limit the schedule scores no worse than a single
+    search's (under the clock two busy cores each run a little slower than one alone)."""
     return max(1, workers // max(1, teams))
 
 
@@ -708,11 +738,12 @@ def _solve_teams(
     job: TeamJob,
     on_progress: Callable[[Progress], None],
     searches: int = 1,
-) -> list[TeamOutcome]:
+) -> list[list[TeamOutcome]]:
     """First solutions for every team (from its travel-only plan in `references` too, with a
     travel budget), then two rounds of improvement (see the module docstring): all teams get a
     solution before any is improved, and a stop request ends the rounds. With `searches` > 1
-    each team is searched that many times over (`searches_per_team`); its best plan is kept."""
+    each team is searched that many times over (`searches_per_team`). Returns each team's
+    searches' outcomes, the best first (the first search on a tie)."""
     copies = [
         (part, ref, k * SEARCH_SEED_STEP)
         for part, ref in zip(parts, references)
@@ -735,9 +766,9 @@ def _solve_teams(
         if job.work_limit is None:  # with a time limit only: its time left, while it pays
             _more_rounds(executor, started, outcomes, job, on_progress)
     found = [outcomes.get(index) or _not_planned(part) for index, (part, _, _) in enumerate(copies)]
-    # each team's best search, the first on a tie (the one a single process makes)
+    # sorted is stable: the first search (the one a single process makes) wins a tie
     return [
-        min(found[k * searches : (k + 1) * searches], key=lambda o: o.score)
+        sorted(found[k * searches : (k + 1) * searches], key=lambda o: o.score)
         for k in range(len(parts))
     ]
 

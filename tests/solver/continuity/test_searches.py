@@ -1,6 +1,6 @@
 """Spare processes search a team again: with fewer teams than worker processes each team is
 searched `searches_per_team` times, each search from its own construction with its own seeds,
-and the team keeps its best plan."""
+every search's plan is routed, and the team keeps its best routed plan."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from hemplan.solver.continuity.solve import (
     SEARCH_SEED_STEP,
     TeamJob,
     TeamOutcome,
+    TeamPlan,
     searches_per_team,
 )
 from hemplan.solver.executors import make_executor
@@ -63,10 +64,12 @@ def _solve_tiny(seed: int, searches: int) -> tuple[TeamOutcome, list[int]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(solve_module, "construct", recorded)
         with make_executor("local", workers=1) as executor:  # in this process
-            (outcome,) = solve_module._solve_teams(
+            (found,) = solve_module._solve_teams(
                 executor, [instance], [None], job, lambda event: None, searches
             )
-    return outcome, seeds
+    assert len(found) == searches
+    assert [o.score for o in found] == sorted(o.score for o in found)  # the best first
+    return found[0], seeds
 
 
 @pytest.mark.parametrize("seed", [0, 3])  # the first search wins at 0, the second at 3
@@ -96,3 +99,30 @@ def test_progress_tells_a_teams_first_plan_and_then_only_better_ones() -> None:
     for team, value in [("A", worse), ("A", better), ("A", worse), ("B", worse), ("A", better)]:
         report(Progress(0.0, team, value, 0, False))
     assert [(p.team, p.score.cost) for p in heard] == [("A", 20), ("A", 10), ("B", 20)]
+
+
+def test_a_teams_plan_is_chosen_after_the_routing_not_before() -> None:
+    """Two searches of tiny, the first better before the routing; a routing that turns each
+    plan into the other's makes the second search's plan the better routed one, and that is
+    the one kept (chosen before the routing, the team would keep the worse)."""
+    better, worse = sorted((_solve_tiny(0, 1)[0], _solve_tiny(3, 1)[0]), key=lambda o: o.score)
+    assert better.score < worse.score
+    instance = load_instance(TINY)
+    now = time.time()
+    job = TeamJob(now + 300.0, 2, 2, WORK, 0, False, now)
+    swapped = {id(better.solution): worse, id(worse.solution): better}
+    routed_plans: list[int] = []
+
+    def swapping_routing(problem: Problem, solution: object, *args: object) -> object:
+        routed_plans.append(id(solution))
+        return swapped[id(solution)].solution
+
+    plan = TeamPlan(instance, better.solution, better.score)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solve_module, "shorter_routes", swapping_routing)
+        with make_executor("local", workers=1) as executor:
+            (kept,) = solve_module._best_routed(executor, [plan], [[better, worse]], job)
+    assert routed_plans == [id(better.solution), id(worse.solution)]  # both routed
+    assert kept.solution is better.solution and kept.score == better.score  # from the second
+    problem = Problem.build(instance)
+    assert evaluate(instance, to_schedule(problem, kept.solution)).violations == []
