@@ -63,6 +63,9 @@ ROUTING_SHARE = 0.15  # of the search time, kept for routing the final circles (
 # never runs past the search's end; at 0.2 Mankowska C1-F2 left 9-10 s of 60 unused: at 0.02
 # C1 +5.3 -> +4.0 %, D1 +18.1 -> +17.1 %, E2 +32.1 -> +26.9 %)
 MORE_ROUNDS_LEFT = 0.02
+# with a travel budget: of the search time, at most this for handing the travel-only plan's
+# routes over to carers (`continuity.relabel`, which stops sooner at its work: group-14d 10 s)
+RELABEL_SHARE = 0.1
 UNSERVED_NEED = 10  # a visit left out weighs as much as this many carers above the bounds
 # seeds of a team's further searches on spare processes (`searches_per_team`): the k-th
 # adds k times this, far from the few seeds one search draws on (seed + round number, + 1000)
@@ -171,7 +174,10 @@ def _first_solution(
     problem = _part_problem(part, job)
     solution = construct(problem, job.seed + seed_offset)
     if reference is not None:
-        problem, solution = budgeted_start(problem, solution, reference, job.weights)
+        seconds = RELABEL_SHARE * (job.end - job.started)
+        problem, solution = budgeted_start(
+            problem, solution, reference, job.weights, seconds, job.seed + seed_offset
+        )
     return TeamStart(problem, solution, time.time() - job.started, seed_offset)
 
 
@@ -545,7 +551,8 @@ def _rejoined(
         if not interrupted:
             plan = place_left_out(team, plan, job.seed)
             if group is not None:
-                team, plan = budgeted_start(team, plan, group, job.weights)
+                seconds = RELABEL_SHARE * (job.end - job.started)
+                team, plan = budgeted_start(team, plan, group, job.weights, seconds, job.seed)
             plan = _whole_group(team, plan, job, len(splits) - index, on_progress)
         elif group is not None:
             team = team.with_travel_budget(group.budget)

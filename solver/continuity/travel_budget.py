@@ -8,9 +8,11 @@ visits left out and new (client, carer) pairs (`solver.score.Score.over_budget`)
 serves every visit it can first and spends travel on continuity only within the budget.
 
 The search starts from the continuity construction when that is within the budget and no
-worse, else from the reference plan itself (within the budget by definition): the search only
-accepts plans no worse than the one it has, so with P = 0 no team travels more than its
-travel-only plan unless it serves visits that plan left out.
+worse, else from the reference plan with its routes handed over to the carers its clients
+meet most (`continuity.relabel`: the same routes at the same times and no more travel,
+within the budget by definition): the search only accepts plans no worse than the one it
+has, so with P = 0 no team travels more than its travel-only plan unless it serves visits
+that plan left out.
 
 A big team (`continuity.subteams`) is planned as sub-teams here too: from the travel-only plan
 of the whole group a search seldom finds small circles (group-14d at a 40 % budget kept 9.7
@@ -31,6 +33,7 @@ from dataclasses import astuple, dataclass, replace
 
 from hemplan.models.contract.instance import Instance
 from hemplan.solver.baselines.central_travel import routed_plan
+from hemplan.solver.continuity.relabel import relabelled
 from hemplan.solver.continuity.search import CAPACITY_REASON
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.problem import Problem
@@ -96,21 +99,30 @@ def travel_budget(reference_travel: int, increase: float) -> int:
 
 
 def budgeted_start(
-    problem: Problem, built: Solution, reference: Budgeted, weights: Weights
+    problem: Problem,
+    built: Solution,
+    reference: Budgeted,
+    weights: Weights,
+    seconds: float = 60.0,
+    seed: int = 0,
 ) -> tuple[Problem, Solution]:
     """The team's problem with its budget, and the plan the search starts from: the
     construction `built` when it is within the budget and scores no worse, else the
-    reference plan (its left-out visits keep the construction's reasons, or the search's)."""
+    reference plan with its routes handed to the carers its clients meet most
+    (`continuity.relabel`: the same routes and travel, group-14d 10.1 -> 6.8 carers per
+    client; `seconds` bounds that); its left-out visits keep the construction's reasons, or
+    the search's."""
     budgeted = problem.with_travel_budget(reference.budget)
+    handed = relabelled(budgeted, reference.plan, weights, seconds=seconds, seed=seed)
     own = score(budgeted, built, weights)
-    if own.over_budget == 0 and astuple(own) <= astuple(score(budgeted, reference.plan, weights)):
+    if own.over_budget == 0 and astuple(own) <= astuple(score(budgeted, handed, weights)):
         return budgeted, built
     # even when the construction serves more: from the reference the search serves the visits
     # it left out (the level above the budget) at the least travel its moves find
     start = Solution(
-        assignments=dict(reference.plan.assignments),
-        breaks=dict(reference.plan.breaks),
-        unassigned={v: built.unassigned.get(v, CAPACITY_REASON) for v in reference.plan.unassigned},
+        assignments=dict(handed.assignments),
+        breaks=dict(handed.breaks),
+        unassigned={v: built.unassigned.get(v, CAPACITY_REASON) for v in handed.unassigned},
     )
     return budgeted, start
 
