@@ -9,9 +9,16 @@ from typing import Any
 from hemplan.models.evaluator import evaluate
 from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity.carer_days import CarerDays
-from hemplan.solver.continuity.relabel import handovers, relabelled, routes_of
+from hemplan.solver.continuity.relabel import (
+    Assignment,
+    _by_days,
+    handovers,
+    relabelled,
+    routes_of,
+)
+from hemplan.solver.continuity.travel_budget import Budgeted, budgeted_start
 from hemplan.solver.problem import Problem
-from hemplan.solver.score import client_carers, solution_travel
+from hemplan.solver.score import Weights, client_carers, solution_travel
 from hemplan.solver.solution import Placement, Solution
 from tests.small_instances import shift, small, visit
 
@@ -125,3 +132,50 @@ def test_a_visit_with_locked_carers_keeps_its_route_with_them() -> None:
     new = _relabelled(problem, plan)
     assert _pairs(problem, new) == 2
     assert _carers(new, "X0", "X1") == {"A"} and _carers(new, "Y0", "Y1") == {"B"}
+
+
+def test_a_budgeted_search_starts_from_the_travel_only_plan_handed_over() -> None:
+    """When the construction is no better (here it serves nothing), the search starts from
+    the travel-only plan with its routes handed over: two pairs, its travel."""
+    problem, plan = _crosswise([{"id": c, "shifts": BOTH_DAYS} for c in "AB"])
+    nothing = Solution(unassigned={v: "test" for v in plan.assignments})
+    travel = solution_travel(problem, plan)
+    budgeted, start = budgeted_start(problem, nothing, Budgeted(plan, travel), Weights())
+    assert budgeted.travel_budget == travel
+    assert _pairs(budgeted, start) == 2 and solution_travel(budgeted, start) == travel
+    assert evaluate(problem.instance, to_schedule(problem, start)).violations == []
+
+
+def test_what_no_single_day_can_mend_the_assignment_over_all_days_does() -> None:
+    """Over four days A serves X on days 0-1 and Y on days 2-3, B the other way round: handing
+    one day over changes nothing (each client still meets both carers), so the day-by-day
+    passes stop at four pairs; the assignment over all days hands two days over at once."""
+    four = [shift(d) for d in range(4)]
+    instance = small(
+        [{"id": c, "shifts": four} for c in "AB"],
+        [{"id": "X"}, {"id": "Y"}],
+        [visit(f"{c}{d}", c, d, "08:00", "08:00") for c in "XY" for d in range(4)],
+        days=4,
+    )
+    problem = Problem.build(instance)
+    first = {"X": "A", "Y": "B"}
+    plan = Solution(
+        assignments={
+            f"{c}{d}": Placement(d, EIGHT, (first[c] if d < 2 else first["XY".replace(c, "")],))
+            for c in "XY"
+            for d in range(4)
+        }
+    )
+    assert (
+        evaluate(instance, to_schedule(problem, plan)).violations == []
+        and _pairs(problem, plan) == 4
+    )
+    days = CarerDays.from_solution(problem, plan)
+    assert days is not None
+    routes = routes_of(days)
+    assignment = Assignment(
+        problem, routes, [handovers(problem, r, days) for r in routes], Weights()
+    )
+    own = [0] * len(routes)
+    assert _by_days(assignment, own) == own  # stuck: no one day gains
+    assert _pairs(problem, _relabelled(problem, plan)) == 2
