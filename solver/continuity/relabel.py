@@ -272,7 +272,10 @@ def _over_all_days(
         pairs.append(assignment.pair_weight(client, carer) * y)
     model.minimize(sum(pairs) + sum(units))
     solver = cp_solver(seconds, seed, 1, work)
-    status = solver.solve(model)
+    try:
+        status = solver.solve(model)
+    except KeyboardInterrupt:  # Ctrl-C in this process (a big group's start): the days' plan
+        return chosen
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return chosen
     found = [next(k for k, x in enumerate(row) if solver.value(x)) for row in take]
