@@ -65,12 +65,13 @@ class Handover:
     break_start: int | None
 
 
-def routes_of(days: CarerDays) -> list[Route]:
-    """The non-empty carer-day routes of `days` (a plan's), every start pinned where it is."""
+def routes_of(days: CarerDays, plan: Solution) -> list[Route]:
+    """The non-empty carer-day routes of `days` (built from `plan`), every start pinned where
+    `plan` has it (`days` times a single-staffed visit as early as it can: not the plan's)."""
     found = []
     for (carer, day), stops in sorted(days.stops.items()):
         if stops:
-            starts = days.timings[(carer, day)].starts
+            starts = [plan.assignments[s.visit].start_of(carer) for s in stops]
             pinned_stops = tuple(s.pinned(t) for s, t in zip(stops, starts, strict=True))
             found.append(Route(carer, day, pinned_stops))
     return found
@@ -160,7 +161,7 @@ def relabelled(
     days = CarerDays.from_solution(problem, plan)
     if days is None:
         return plan
-    routes = routes_of(days)
+    routes = routes_of(days, plan)
     options = [handovers(problem, route, days) for route in routes]
     if all(len(o) <= 1 for o in options) or not all(options):  # nothing to hand over
         return plan

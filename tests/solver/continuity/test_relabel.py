@@ -4,9 +4,11 @@ drive it as it is, and a visit's locked carers keep it."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from hemplan.models.evaluator import evaluate
+from hemplan.models.io.load import load_instance
 from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.relabel import (
@@ -16,10 +18,12 @@ from hemplan.solver.continuity.relabel import (
     relabelled,
     routes_of,
 )
-from hemplan.solver.continuity.travel_budget import Budgeted, budgeted_start
+from hemplan.solver.continuity.travel_budget import Budgeted, budgeted_start, reference_plan
+from hemplan.solver.method import SolveOptions
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, client_carers, solution_travel
 from hemplan.solver.solution import Placement, Solution
+from tests.paths import INSTANCES
 from tests.small_instances import shift, small, visit
 
 EIGHT = 8 * 60
@@ -121,7 +125,7 @@ def test_a_visit_with_locked_carers_keeps_its_route_with_them() -> None:
     assert days is not None
     drivers = {
         tuple(route.visits): [h.carer for h in handovers(problem, route, days)]
-        for route in routes_of(days)
+        for route in routes_of(days, plan)
     }
     assert drivers == {
         ("X0",): ["A"],
@@ -172,10 +176,23 @@ def test_what_no_single_day_can_mend_the_assignment_over_all_days_does() -> None
     )
     days = CarerDays.from_solution(problem, plan)
     assert days is not None
-    routes = routes_of(days)
+    routes = routes_of(days, plan)
     assignment = Assignment(
         problem, routes, [handovers(problem, r, days) for r in routes], Weights()
     )
     own = [0] * len(routes)
     assert _by_days(assignment, own) == own  # stuck: no one day gains
     assert _pairs(problem, _relabelled(problem, plan)) == 2
+
+
+def test_team_14d_travel_only_plan_handed_over_keeps_every_rule_and_meets_fewer_carers() -> None:
+    """A real team (double-staffed visits, breaks, skills, two shifts a day): its teams-travel
+    plan handed over passes the evaluator with every start kept, no more travel and fewer
+    pairs."""
+    instance = load_instance(INSTANCES / "team-14d.json")
+    options = SolveOptions(time_limit=60, workers=1, seed=0, work_limit=0.2)
+    plan = reference_plan(instance, options, time.monotonic())
+    problem = Problem.build(instance)
+    new = _relabelled(problem, plan)
+    assert _pairs(problem, new) < _pairs(problem, plan)
+    assert set(new.unassigned) == set(plan.unassigned)
