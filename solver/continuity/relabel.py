@@ -14,9 +14,9 @@ work budget (`_over_all_days`), which leaves the day-by-day local optimum where 
 several days at once gains. Among carers of one office and travel mode the travel stays the
 plan's, to the minute; it never grows.
 
-Measured (benchmarks/RESULTS.md, "Routes handed over"): a travel-only plan of group-14d
-(one group of 42 carers) gives clients 10.1 carers in 14 days; handed over, 6.9 at the same
-travel.
+Measured (benchmarks/RESULTS.md, "The budget curve on one big group"): group-14d's travel-only
+plan (one group of 42 carers) gives clients 10.1 carers in 14 days; handed over, 6.8 at the
+same travel.
 
 Routes with a visit whose carers are locked, or with a visit with roles, stay with their
 carers (a lock names them; a role's skills belong to one of the two carers).
