@@ -1,11 +1,12 @@
-"""Whole routes handed to other carers: the same visits at the same times, fewer carers met.
+"""Whole routes handed to other carers: the same visits in the same order, fewer carers met.
 
 A plan's day is a set of routes; which carer drives which route is a second choice. A
 travel-only plan (teams-travel) makes it without regard to the clients: each day's routes go
 to whichever carers, so a client meets many. Every route another carer could drive unchanged
-(on shift around it, eligible for each of its visits, its break fitting in, every start the
-same, so the partner of a double-staffed visit still meets it) in no more minutes may be
-given to that carer instead. Choosing the hand-over with the fewest (client, carer) pairs,
+(on shift around it, eligible for each of its visits, its break fitting in, its visits in the
+same order at the same starts: a double-staffed visit's the plan's, so its partner still meets
+it, the others as early as the route allows) in no more minutes may be given to that carer
+instead. Choosing the hand-over with the fewest (client, carer) pairs,
 then the fewest visits off their clients' preferred carers, then the least travel, is an
 assignment of routes to carers, at most one route per carer and day, coupled across days by
 the pairs: first day by day (each day an exact min-cost assignment given the other days,
@@ -65,13 +66,16 @@ class Handover:
     break_start: int | None
 
 
-def routes_of(days: CarerDays, plan: Solution) -> list[Route]:
-    """The non-empty carer-day routes of `days` (built from `plan`), every start pinned where
-    `plan` has it (`days` times a single-staffed visit as early as it can: not the plan's)."""
+def routes_of(days: CarerDays) -> list[Route]:
+    """The non-empty carer-day routes of `days` (a plan's), each start pinned where `days`
+    times it: a double-staffed visit at the plan's start, the others as early as the route
+    allows (`CarerDays.from_solution`). Measured against pinning the plan's own starts
+    (benchmarks/RESULTS.md, "Travel against continuity"): the searches after it did better
+    from the early starts."""
     found = []
     for (carer, day), stops in sorted(days.stops.items()):
         if stops:
-            starts = [plan.assignments[s.visit].start_of(carer) for s in stops]
+            starts = days.timings[(carer, day)].starts
             pinned_stops = tuple(s.pinned(t) for s, t in zip(stops, starts, strict=True))
             found.append(Route(carer, day, pinned_stops))
     return found
@@ -79,7 +83,7 @@ def routes_of(days: CarerDays, plan: Solution) -> list[Route]:
 
 def handovers(problem: Problem, route: Route, days: CarerDays) -> list[Handover]:
     """The carers who could drive `route` as it is in no more minutes (its own carer first):
-    eligible for every visit, on shift that day, every start kept and the break fitting in.
+    eligible for every visit, on shift that day, every pinned start kept, the break fitting in.
     Only its own carer for a route with a visit whose carers are locked or which has roles;
     none when its own carer's timing of it differs (it cannot for a plan the evaluator
     passed)."""
@@ -155,13 +159,13 @@ def relabelled(
     seconds: float = 60.0,
     seed: int = 0,
 ) -> Solution:
-    """`plan` with its routes handed to other carers (module doc), every start kept and no
-    more travel; `plan` itself when no hand-over lowers the cost. `work` (CP-SAT's
-    deterministic time) and `seconds` bound the assignment over all days."""
+    """`plan` with its routes handed to other carers (module doc), no more travel; `plan`
+    itself when no hand-over lowers the cost. `work` (CP-SAT's deterministic time) and
+    `seconds` bound the assignment over all days."""
     days = CarerDays.from_solution(problem, plan)
     if days is None:
         return plan
-    routes = routes_of(days, plan)
+    routes = routes_of(days)
     options = [handovers(problem, route, days) for route in routes]
     if all(len(o) <= 1 for o in options) or not all(options):  # nothing to hand over
         return plan

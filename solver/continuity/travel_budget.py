@@ -9,7 +9,7 @@ serves every visit it can first and spends travel on continuity only within the 
 
 The search starts from the continuity construction when that is within the budget and no
 worse, else from the reference plan with its routes handed over to the carers its clients
-meet most (`continuity.relabel`: the same routes at the same times and no more travel,
+meet most (`continuity.relabel`: the same routes in the same order and no more travel,
 within the budget by definition): the search only accepts plans no worse than the one it
 has, so with P = 0 no team travels more than its travel-only plan unless it serves visits
 that plan left out.
