@@ -174,11 +174,20 @@ def _first_solution(
     problem = _part_problem(part, job)
     solution = construct(problem, job.seed + seed_offset)
     if reference is not None:
-        seconds = RELABEL_SHARE * (job.end - job.started)
+        seconds = _relabel_seconds(job)
         problem, solution = budgeted_start(
             problem, solution, reference, job.weights, seconds, job.seed + seed_offset
         )
     return TeamStart(problem, solution, time.time() - job.started, seed_offset)
+
+
+def _relabel_seconds(job: TeamJob) -> float:
+    """The wall-clock guard of a travel-only plan's hand-over (`continuity.relabel`): with a
+    work limit, the time left to the deadline, so that its fixed work decides and the plan
+    repeats on a busy machine too; with a time limit alone, RELABEL_SHARE of the search time."""
+    if job.work_limit is not None:
+        return max(0.0, job.end - time.time())
+    return RELABEL_SHARE * (job.end - job.started)
 
 
 def _improve_team(
@@ -551,7 +560,7 @@ def _rejoined(
         if not interrupted:
             plan = place_left_out(team, plan, job.seed)
             if group is not None:
-                seconds = RELABEL_SHARE * (job.end - job.started)
+                seconds = _relabel_seconds(job)
                 team, plan = budgeted_start(team, plan, group, job.weights, seconds, job.seed)
             plan = _whole_group(team, plan, job, len(splits) - index, on_progress)
         elif group is not None:
