@@ -50,7 +50,7 @@ class Route:
 
     carer: str
     day: int
-    stops: tuple[RouteStop, ...]  # pinned at the plan's starts
+    stops: tuple[RouteStop, ...]  # each pinned at its start (`routes_of`)
 
     @property
     def visits(self) -> list[str]:
