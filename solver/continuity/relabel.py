@@ -26,6 +26,7 @@ carers (a lock names them; a role's skills belong to one of the two carers).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.graph.python import min_cost_flow
@@ -158,10 +159,12 @@ def relabelled(
     work: float = RELABEL_WORK,
     seconds: float = 60.0,
     seed: int = 0,
+    on_interrupt: Callable[[], None] = lambda: None,
 ) -> Solution:
     """`plan` with its routes handed to other carers (module doc), no more travel; `plan`
     itself when no hand-over lowers the cost. `work` (CP-SAT's deterministic time) and
-    `seconds` bound the assignment over all days."""
+    `seconds` bound the assignment over all days; a Ctrl-C there keeps the days' plan and
+    calls `on_interrupt` (a caller in a task tells its executor)."""
     days = CarerDays.from_solution(problem, plan)
     if days is None:
         return plan
@@ -172,7 +175,7 @@ def relabelled(
     assignment = Assignment(problem, routes, options, weights)
     own = [0] * len(routes)  # each route's own carer comes first
     chosen = _by_days(assignment, own)
-    chosen = _over_all_days(assignment, chosen, work, seconds, seed)
+    chosen = _over_all_days(assignment, chosen, work, seconds, seed, on_interrupt)
     if assignment.cost(chosen) >= assignment.cost(own):
         return plan
     return _handed_over(
@@ -245,7 +248,12 @@ def _cheapest(costs: list[list[int]], carers: list[list[str]]) -> list[int]:
 
 
 def _over_all_days(
-    assignment: Assignment, chosen: list[int], work: float, seconds: float, seed: int
+    assignment: Assignment,
+    chosen: list[int],
+    work: float,
+    seconds: float,
+    seed: int,
+    on_interrupt: Callable[[], None] = lambda: None,
 ) -> list[int]:
     """The assignment over all days at once by CP-SAT from `chosen` (its hint), within
     `work` and `seconds`; `chosen` when CP-SAT finds nothing better."""
@@ -280,6 +288,7 @@ def _over_all_days(
     try:
         status = solver.solve(model)
     except KeyboardInterrupt:  # Ctrl-C in this process (a big group's start): the days' plan
+        on_interrupt()
         return chosen
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return chosen

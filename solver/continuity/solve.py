@@ -32,6 +32,7 @@ from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_
 from hemplan.solver.continuity.subteams import Split, split_big_team
 from hemplan.solver.continuity.travel_budget import (
     REFERENCE_SHARE,
+    REFERENCE_WORK,
     SUB_TEAM_REFERENCE_SHARE,
     Budgeted,
     budgeted_start,
@@ -39,6 +40,7 @@ from hemplan.solver.continuity.travel_budget import (
     sub_team_budgets,
     team_reference,
 )
+from hemplan.solver.continuity.travel_start import team_travel_plan, travel_start
 from hemplan.solver.executors import Executor, Interrupted, make_executor
 from hemplan.solver.method import (
     Progress,
@@ -66,6 +68,9 @@ MORE_ROUNDS_LEFT = 0.02
 # with a travel budget: of the search time, at most this for handing the travel-only plan's
 # routes over to carers (`continuity.relabel`, which stops sooner at its work: group-14d 10 s)
 RELABEL_SHARE = 0.1
+# without a budget: of the search time (a team's part of it), at most this for routing the
+# team's own travel-only plan the search starts from (`continuity.travel_start`)
+TRAVEL_START_SHARE = 0.3
 UNSERVED_NEED = 10  # a visit left out weighs as much as this many carers above the bounds
 # seeds of a team's further searches on spare processes (`searches_per_team`): the k-th
 # adds k times this, far from the few seeds one search draws on (seed + round number, + 1000)
@@ -157,6 +162,20 @@ class TeamStart:
     solution: Solution
     first: float
     seed_offset: int = 0
+    # the construction, when the search starts from another plan (`continuity.travel_start`):
+    # the team's result is the better of it and the search's
+    built: Solution | None = None
+
+    def best(self, weights: Weights) -> Solution:
+        """The better of the start and the construction (the start on a tie)."""
+        return _better(self.problem, self.solution, self.built, weights)
+
+
+def _better(problem: Problem, plan: Solution, other: Solution | None, weights: Weights) -> Solution:
+    """`plan`, or `other` when it scores better."""
+    if other is not None and score(problem, other, weights) < score(problem, plan, weights):
+        return other
+    return plan
 
 
 def _part_problem(part: Instance, job: TeamJob) -> Problem:
@@ -179,6 +198,40 @@ def _first_solution(
             problem, solution, reference, job.weights, seconds, job.seed + seed_offset
         )
     return TeamStart(problem, solution, time.time() - job.started, seed_offset)
+
+
+def _from_travel(
+    start: TeamStart, job: TeamJob, should_stop: Callable[[], bool] = lambda: False
+) -> TeamStart:
+    """`start` (the construction) with the team's own travel-only plan handed over as the plan
+    its search starts from (`continuity.travel_start`), the construction kept to fall back on;
+    `start` itself when a stop request came first or the construction is the better start.
+    A Ctrl-C in this process is raised, wherever it came."""
+    problem, built, seed = start.problem, start.solution, job.seed + start.seed_offset
+    routing, handing = _travel_start_seconds(job)
+    work = REFERENCE_WORK if job.work_limit is None else job.work_limit
+    plan = team_travel_plan(problem, routing, work, seed, should_stop)
+    if plan is None or should_stop():
+        return start
+    stopped: list[bool] = []
+    begun = travel_start(
+        problem, built, plan, job.weights, handing, seed, lambda: stopped.append(True)
+    )
+    if stopped:
+        raise KeyboardInterrupt
+    return start if begun is built else replace(start, solution=begun, built=built)
+
+
+def _travel_start_seconds(job: TeamJob) -> tuple[float, float]:
+    """The wall-clock guards of a team's own travel-only plan and of its hand-over: with a work
+    limit, the time left to the deadline (the work decides); with a time limit alone,
+    TRAVEL_START_SHARE and RELABEL_SHARE of the team's part of the search time (the teams
+    share the processes)."""
+    if job.work_limit is not None:
+        left = max(0.0, job.end - time.time())
+        return left, left
+    part = (job.end - job.started) * min(1.0, job.processes / max(1, job.teams))
+    return TRAVEL_START_SHARE * part, RELABEL_SHARE * part
 
 
 def _relabel_seconds(job: TeamJob) -> float:
@@ -218,7 +271,7 @@ def _improve_team(
 
     try:
         if allotment is None:
-            report(Progress(first, team, score(problem, start.solution, weights), bound, True))
+            report(_told(start, weights))
         best[0], ended = improve(
             problem,
             start.solution,
@@ -230,6 +283,7 @@ def _improve_team(
         )
     except KeyboardInterrupt:
         ended = "interrupted"
+    best[0] = _better(problem, best[0], start.built, weights)
     return TeamOutcome(
         team,
         best[0],
@@ -275,6 +329,23 @@ def _first_task(
     return _first_solution(*item)
 
 
+def _travel_task(
+    item: tuple[TeamStart, TeamJob],
+    report: Callable[[Progress], None],
+    should_stop: Callable[[], bool],
+) -> TeamStart:
+    """Executor task: one team's search start from its travel-only plan (`_from_travel`), its
+    first plan told before it is routed."""
+    start, job = item
+    report(_told(start, job.weights))
+    try:
+        return _from_travel(start, job, should_stop)
+    except KeyboardInterrupt:  # Ctrl-C in this process (one worker): keep the construction
+        if should_stop():
+            return start
+        raise Interrupted(start) from None
+
+
 def _improve_task(
     item: tuple[int, TeamStart, TeamJob, tuple[float, float] | None],
     report: Callable[[Progress], None],
@@ -290,17 +361,24 @@ def _improve_task(
     return outcome
 
 
+def _told(start: TeamStart, weights: Weights) -> Progress:
+    """A team's first plan as the progress display hears it."""
+    problem = start.problem
+    value = score(problem, start.best(weights), weights)
+    return Progress(start.first, problem.name, value, problem.bound, True)
+
+
 def _as_found(start: TeamStart, weights: Weights, ended: Ended = "interrupted") -> TeamOutcome:
     """A team's first solution as an outcome: one whose improvement the stop request
     prevented, or a restart's before its search (`ended` says which)."""
-    problem = start.problem
+    problem, solution = start.problem, start.best(weights)
     return TeamOutcome(
         problem.name,
-        start.solution,
-        score(problem, start.solution, weights),
+        solution,
+        score(problem, solution, weights),
         problem.bound,
         start.first,
-        all_at_bound(problem, start.solution),
+        all_at_bound(problem, solution),
         ended,
         problem.travel_budget,
     )
@@ -369,7 +447,13 @@ def solve(
             epoch + started,
             options.weights,
         )
-        searched = _solve_teams(executor, parts, references, job, on_progress, searches)
+        # without a budget a team's search starts from its own travel-only plan handed over
+        # (`continuity.travel_start`); a big team's sub-teams start from their constructions
+        in_split = {id(p) for s in splits for p in s.parts}
+        from_travel = [increase is None and id(p) not in in_split for p in parts]
+        searched = _solve_teams(
+            executor, parts, references, job, on_progress, searches, from_travel
+        )
         outcomes = [found[0] for found in searched]  # each team's best search
         interrupted = any(o.interrupted for o in outcomes)
         plans, bounds = _rejoined(
@@ -754,21 +838,30 @@ def _solve_teams(
     job: TeamJob,
     on_progress: Callable[[Progress], None],
     searches: int = 1,
+    from_travel: list[bool] | None = None,
 ) -> list[list[TeamOutcome]]:
     """First solutions for every team (from its travel-only plan in `references` too, with a
     travel budget), then two rounds of improvement (see the module docstring): all teams get a
     solution before any is improved, and a stop request ends the rounds. With `searches` > 1
     each team is searched that many times over (`searches_per_team`). Returns each team's
     searches' outcomes, the best first (the first search on a tie)."""
+    travel = from_travel or [False] * len(parts)
     copies = [
-        (part, ref, k * SEARCH_SEED_STEP)
-        for part, ref in zip(parts, references)
+        (part, ref, k * SEARCH_SEED_STEP, own)
+        for part, ref, own in zip(parts, references, travel, strict=True)
         for k in range(searches)
     ]
     firsts = executor.map(
-        _first_task, [(part, job, ref, offset) for part, ref, offset in copies], on_progress
+        _first_task, [(part, job, ref, offset) for part, ref, offset, _ in copies], on_progress
     )
     started = [(index, first) for index, first in enumerate(firsts) if first is not None]
+    if any(travel) and started and not executor.stopped:  # every team's first plan is ready
+        moving = [(index, start) for index, start in started if copies[index][3]]
+        begun = executor.map(_travel_task, [(start, job) for _, start in moving], on_progress)
+        starts = dict(started) | {
+            index: new for (index, _), new in zip(moving, begun, strict=True) if new is not None
+        }
+        started = sorted(starts.items())
     opening = job.opening()
     improved = executor.map(
         _improve_task, [(index, first, opening, None) for index, first in started], on_progress
@@ -781,7 +874,7 @@ def _solve_teams(
         _second_round(executor, started, outcomes, job, on_progress)
         if job.work_limit is None:  # with a time limit only: its time left, while it pays
             _more_rounds(executor, started, outcomes, job, on_progress)
-    found = [outcomes.get(index) or _not_planned(part) for index, (part, _, _) in enumerate(copies)]
+    found = [outcomes.get(index) or _not_planned(copy[0]) for index, copy in enumerate(copies)]
     # sorted is stable: the first search (the one a single process makes) wins a tie
     return [
         sorted(found[k * searches : (k + 1) * searches], key=lambda o: o.score)

@@ -1,0 +1,130 @@
+"""Where a team's search starts without a budget (`continuity.travel_start`): its own
+travel-only plan, routed day by day in the team's process and handed over; the construction
+is kept to fall back on, and stays the start when it is already at the continuity bound."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from hemplan.models.evaluator import evaluate
+from hemplan.models.io.load import load_instance
+from hemplan.solver.assemble import to_schedule
+from hemplan.solver.continuity import solve as solve_module
+from hemplan.solver.continuity.construct import construct
+from hemplan.solver.continuity.search import all_at_bound
+from hemplan.solver.continuity.solve import TeamJob, TeamStart
+from hemplan.solver.continuity.travel_start import team_travel_plan, travel_start
+from hemplan.solver.problem import Problem
+from hemplan.solver.score import Weights, score, solution_travel
+from hemplan.solver.solution import Placement, Solution
+from tests.paths import INSTANCES
+from tests.small_instances import small, visit
+from tests.solver.continuity.test_relabel import BOTH_DAYS, EIGHT, _pairs
+
+
+def _lawful(problem: Problem, plan: Solution) -> None:
+    assert evaluate(problem.instance, to_schedule(problem, plan)).violations == []
+
+
+def test_a_teams_own_travel_plan_is_lawful_repeats_and_travels_less_than_its_construction() -> None:
+    problem = Problem.build(load_instance(INSTANCES / "team-14d.json"))
+    plan = team_travel_plan(problem, seconds=300.0, work=0.2, seed=0)
+    assert plan is not None
+    _lawful(problem, plan)
+    again = team_travel_plan(problem, seconds=300.0, work=0.2, seed=0)
+    assert again is not None and again.assignments == plan.assignments
+    built = construct(problem, 0)
+    assert solution_travel(problem, plan) < solution_travel(problem, built)
+
+
+def test_a_stop_request_leaves_no_travel_only_plan() -> None:
+    problem = Problem.build(load_instance(INSTANCES / "team-14d.json"))
+    assert team_travel_plan(problem, 300.0, 0.2, 0, should_stop=lambda: True) is None
+
+
+def _plan(x0: str, y0: str, x1: str, y1: str) -> Solution:
+    """X's and Y's 08:00 visits on days 0 and 1 served by the carers named."""
+    carers = {"X0": x0, "Y0": y0, "X1": x1, "Y1": y1}
+    return Solution(assignments={v: Placement(int(v[1]), EIGHT, (c,)) for v, c in carers.items()})
+
+
+def _one_carer_each(locked: dict[str, Any] | None = None) -> tuple[Problem, Solution, Solution]:
+    """Clients X (who prefers A) and Y (who prefers B), one visit each at 08:00 on days 0 and
+    1 (X0 with the fields `locked`); the crosswise plan (four pairs) and a plan at the bound:
+    A serves X, B serves Y."""
+    extra = {"X0": locked or {}}
+    instance = small(
+        [{"id": c, "shifts": BOTH_DAYS} for c in "AB"],
+        [{"id": "X", "preferred_carers": ["A"]}, {"id": "Y", "preferred_carers": ["B"]}],
+        [
+            visit(v, v[0], int(v[1]), "08:00", "08:00", **extra.get(v, {}))
+            for v in ("X0", "X1", "Y0", "Y1")
+        ],
+        days=2,
+    )
+    problem = Problem.build(instance)
+    crosswise, at_bound = _plan("A", "B", "B", "A"), _plan("A", "B", "A", "B")
+    _lawful(problem, crosswise)
+    _lawful(problem, at_bound)
+    return problem, crosswise, at_bound
+
+
+def test_the_search_starts_from_the_travel_only_plan_handed_over() -> None:
+    """A construction short of the bound (here it serves nothing) gives way to the travel-only
+    plan handed over (two pairs instead of its four), whatever it scores."""
+    problem, crosswise, _ = _one_carer_each()
+    nothing = Solution(unassigned={v: "test" for v in crosswise.assignments})
+    start = travel_start(problem, nothing, crosswise, Weights(), 60.0, 0)
+    assert _pairs(problem, start) == 2 and set(start.assignments) == set(crosswise.assignments)
+    assert solution_travel(problem, start) == solution_travel(problem, crosswise)
+    _lawful(problem, start)
+
+
+def test_a_construction_at_the_bound_stays_the_start_unless_the_travel_plan_scores_better() -> None:
+    problem, crosswise, at_bound = _one_carer_each()
+    assert all_at_bound(problem, at_bound)
+    assert travel_start(problem, at_bound, crosswise, Weights(), 60.0, 0) is at_bound
+    # at the bound too, but each client with the carer it does not prefer: the travel plan
+    # handed over (A serves X, B serves Y) scores better and is the start
+    swapped = _plan("B", "A", "B", "A")
+    _lawful(problem, swapped)
+    weights = Weights()
+    assert all_at_bound(problem, swapped)
+    assert score(problem, swapped, weights) > score(problem, at_bound, weights)
+    start = travel_start(problem, swapped, crosswise, weights, 60.0, 0)
+    assert start.assignments == at_bound.assignments
+
+
+def test_a_travel_plan_that_leaves_out_a_locked_visit_is_no_start() -> None:
+    """The search keeps a locked visit where it is: from a plan without it, it would stay out
+    (a replan's schedule would break its lock). The construction, short of the bound, stays."""
+    problem, crosswise, at_bound = _one_carer_each({"locked_carers": ["A"]})
+    without = Solution(
+        assignments={v: p for v, p in at_bound.assignments.items() if v != "X0"},
+        unassigned={"X0": "test"},
+    )
+    assert travel_start(problem, crosswise, without, Weights(), 60.0, 0) is crosswise
+    # the same plan serving X0 is the start
+    start = travel_start(problem, crosswise, at_bound, Weights(), 60.0, 0)
+    assert start.assignments == at_bound.assignments
+
+
+def _job() -> TeamJob:
+    now = time.time()
+    return TeamJob(now + 60.0, 1, 1, 0.1, 0, False, now)
+
+
+def test_a_team_keeps_its_construction_when_the_search_from_the_travel_plan_ends_worse() -> None:
+    """A search that finds nothing leaves the handed plan worse than the construction: the
+    team's result is the construction, as it is when a stop request comes before the search."""
+    problem, crosswise, at_bound = _one_carer_each()
+    start = TeamStart(problem, crosswise, 0.0, built=at_bound)  # four pairs, the built two
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solve_module, "improve", lambda problem, plan, *a, **k: (plan, "work"))
+        outcome = solve_module._improve_team(0, start, _job(), lambda e: None, lambda: False)
+    assert outcome.solution is at_bound
+    assert outcome.score == score(problem, at_bound, Weights())
+    assert solve_module._as_found(start, Weights()).solution is at_bound
