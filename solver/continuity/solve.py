@@ -2,6 +2,9 @@
 
 Without borrowing each team is independent: it is constructed and improved on its own, in
 parallel processes when more than one worker is asked for, and the team plans are merged.
+Once every team has its first plan, each team's search starts from its own travel-only plan
+handed over (`continuity.travel_start`), the construction kept to fall back on; with a travel
+budget, from the better of the construction and the reference (`continuity.travel_budget`).
 The search time goes out in two rounds. In the first every team gets an even share of
 `OPENING_SHARE` of it; the rest then goes where it is needed, in proportion to what each team
 still has to gain (`_need`: a visit left out counts `UNSERVED_NEED` carers above the bounds),
@@ -40,7 +43,11 @@ from hemplan.solver.continuity.travel_budget import (
     sub_team_budgets,
     team_reference,
 )
-from hemplan.solver.continuity.travel_start import team_travel_plan, travel_start
+from hemplan.solver.continuity.travel_start import (
+    team_travel_plan,
+    travel_start,
+    worth_routing,
+)
 from hemplan.solver.executors import Executor, Interrupted, make_executor
 from hemplan.solver.method import (
     Progress,
@@ -208,6 +215,8 @@ def _from_travel(
     `start` itself when a stop request came first or the construction is the better start.
     A Ctrl-C in this process is raised, wherever it came."""
     problem, built, seed = start.problem, start.solution, job.seed + start.seed_offset
+    if not worth_routing(problem, built):
+        return start
     routing, handing = _travel_start_seconds(job)
     work = REFERENCE_WORK if job.work_limit is None else job.work_limit
     plan = team_travel_plan(problem, routing, work, seed, should_stop)

@@ -16,25 +16,29 @@ so the first plan of a solve is not later for this), and the team's result is th
 it and the search's (`TeamStart.built`).
 
 When the construction is already at the continuity bound (every client meets as few carers
-as any plan allows: every Mankowska patient has one visit), there are no pairs to win and the
-start is the one that scores better.
+as any plan allows: every Mankowska patient has one visit), there are no pairs to win: it
+stays the start and no travel-only plan is made (`worth_routing`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import astuple
 
 from hemplan.solver.baselines.by_day import DayOffer, plan_by_day
 from hemplan.solver.baselines.central_travel import ITERATIONS_PER_WORK, route_day
 from hemplan.solver.continuity.relabel import relabelled
 from hemplan.solver.continuity.search import CAPACITY_REASON, all_at_bound
 from hemplan.solver.problem import Problem
-from hemplan.solver.score import Weights, score
+from hemplan.solver.score import Weights
 from hemplan.solver.solution import Solution
 
 METHOD = "teams-travel"  # the router's name in the reasons of the visits it leaves out
+
+
+def worth_routing(problem: Problem, built: Solution) -> bool:
+    """Whether a travel-only start may win pairs: the construction is short of the bound."""
+    return not all_at_bound(problem, built)
 
 
 def team_travel_plan(
@@ -69,19 +73,14 @@ def travel_start(
     seed: int,
     on_interrupt: Callable[[], None] = lambda: None,
 ) -> Solution:
-    """The plan the team's search starts from (module doc): `travel_plan` handed over, unless
-    `built` is at the continuity bound and scores no worse. Visits the handed plan leaves out
-    keep the construction's reason when it had one. A travel-only plan that leaves out a locked
-    visit is no start: the search keeps a locked visit where it is, so it would stay out.
-    `on_interrupt`: as `relabelled`'s."""
+    """The plan the team's search starts from (module doc): `travel_plan` handed over; its
+    left-out visits keep the construction's reasons where it had them. A travel-only plan that
+    leaves out a locked visit is no start (`built` is): the search keeps a locked visit where
+    it is, so it would stay out. `on_interrupt`: as `relabelled`'s."""
     handed = relabelled(
         problem, travel_plan, weights, seconds=seconds, seed=seed, on_interrupt=on_interrupt
     )
     if _drops_a_lock(problem, handed):  # the search never puts a locked visit back
-        return built
-    if all_at_bound(problem, built) and astuple(score(problem, built, weights)) <= astuple(
-        score(problem, handed, weights)
-    ):
         return built
     return Solution(
         assignments=dict(handed.assignments),

@@ -83,21 +83,6 @@ def test_the_search_starts_from_the_travel_only_plan_handed_over() -> None:
     _lawful(problem, start)
 
 
-def test_a_construction_at_the_bound_stays_the_start_unless_the_travel_plan_scores_better() -> None:
-    problem, crosswise, at_bound = _one_carer_each()
-    assert all_at_bound(problem, at_bound)
-    assert travel_start(problem, at_bound, crosswise, Weights(), 60.0, 0) is at_bound
-    # at the bound too, but each client with the carer it does not prefer: the travel plan
-    # handed over (A serves X, B serves Y) scores better and is the start
-    swapped = _plan("B", "A", "B", "A")
-    _lawful(problem, swapped)
-    weights = Weights()
-    assert all_at_bound(problem, swapped)
-    assert score(problem, swapped, weights) > score(problem, at_bound, weights)
-    start = travel_start(problem, swapped, crosswise, weights, 60.0, 0)
-    assert start.assignments == at_bound.assignments
-
-
 def test_a_travel_plan_that_leaves_out_a_locked_visit_is_no_start() -> None:
     """The search keeps a locked visit where it is: from a plan without it, it would stay out
     (a replan's schedule would break its lock). The construction, short of the bound, stays."""
@@ -115,6 +100,23 @@ def test_a_travel_plan_that_leaves_out_a_locked_visit_is_no_start() -> None:
 def _job() -> TeamJob:
     now = time.time()
     return TeamJob(now + 60.0, 1, 1, 0.1, 0, False, now)
+
+
+def test_a_construction_at_the_bound_stays_the_start_and_no_travel_plan_is_made() -> None:
+    problem, crosswise, at_bound = _one_carer_each()
+    assert all_at_bound(problem, at_bound) and not all_at_bound(problem, crosswise)
+    start = TeamStart(problem, at_bound, 0.0)
+
+    def no_routing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a construction at the bound needs no travel-only plan")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solve_module, "team_travel_plan", no_routing)
+        assert solve_module._from_travel(start, _job()) is start
+    # short of the bound, the team's own travel-only plan is made and handed over
+    moved = solve_module._from_travel(TeamStart(problem, crosswise, 0.0), _job())
+    assert moved.built is crosswise and _pairs(problem, moved.solution) == 2
+    _lawful(problem, moved.solution)
 
 
 def test_a_team_keeps_its_construction_when_the_search_from_the_travel_plan_ends_worse() -> None:
