@@ -162,9 +162,9 @@ def relabelled(
     on_interrupt: Callable[[], None] = lambda: None,
 ) -> Solution:
     """`plan` with its routes handed to other carers (module doc), no more travel; `plan`
-    itself when no hand-over lowers the cost. `work` (CP-SAT's deterministic time) and
-    `seconds` bound the assignment over all days; a Ctrl-C there keeps the days' plan and
-    calls `on_interrupt` (a caller in a task tells its executor)."""
+    itself when no hand-over lowers the cost. `work` (CP-SAT's deterministic time; 0: the
+    day-by-day stage alone) and `seconds` bound the assignment over all days; a Ctrl-C there
+    keeps the days' plan and calls `on_interrupt` (a caller in a task tells its executor)."""
     days = CarerDays.from_solution(problem, plan)
     if days is None:
         return plan
@@ -175,7 +175,8 @@ def relabelled(
     assignment = Assignment(problem, routes, options, weights)
     own = [0] * len(routes)  # each route's own carer comes first
     chosen = _by_days(assignment, own)
-    chosen = _over_all_days(assignment, chosen, work, seconds, seed, on_interrupt)
+    if work > 0:
+        chosen = _over_all_days(assignment, chosen, work, seconds, seed, on_interrupt)
     if assignment.cost(chosen) >= assignment.cost(own):
         return plan
     return _handed_over(

@@ -2,8 +2,8 @@
 
 Without borrowing each team is independent: it is constructed and improved on its own, in
 parallel processes when more than one worker is asked for, and the team plans are merged.
-Once every team has its first plan, each team's search starts from its own travel-only plan
-handed over (`continuity.travel_start`), the construction kept to fall back on; with a travel
+Once every team has its first plan, each team's search starts from the better of it and the
+team's own travel-only plan handed over and tidied (`continuity.travel_start`); with a travel
 budget, from the better of the construction and the reference (`continuity.travel_budget`).
 The search time goes out in two rounds. In the first every team gets an even share of
 `OPENING_SHARE` of it; the rest then goes where it is needed, in proportion to what each team
@@ -35,7 +35,6 @@ from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_
 from hemplan.solver.continuity.subteams import Split, split_big_team
 from hemplan.solver.continuity.travel_budget import (
     REFERENCE_SHARE,
-    REFERENCE_WORK,
     SUB_TEAM_REFERENCE_SHARE,
     Budgeted,
     budgeted_start,
@@ -44,6 +43,7 @@ from hemplan.solver.continuity.travel_budget import (
     team_reference,
 )
 from hemplan.solver.continuity.travel_start import (
+    TRAVEL_START_WORK,
     team_travel_plan,
     travel_start,
     worth_routing,
@@ -169,20 +169,6 @@ class TeamStart:
     solution: Solution
     first: float
     seed_offset: int = 0
-    # the construction, when the search starts from another plan (`continuity.travel_start`):
-    # the team's result is the better of it and the search's
-    built: Solution | None = None
-
-    def best(self, weights: Weights) -> Solution:
-        """The better of the start and the construction (the start on a tie)."""
-        return _better(self.problem, self.solution, self.built, weights)
-
-
-def _better(problem: Problem, plan: Solution, other: Solution | None, weights: Weights) -> Solution:
-    """`plan`, or `other` when it scores better."""
-    if other is not None and score(problem, other, weights) < score(problem, plan, weights):
-        return other
-    return plan
 
 
 def _part_problem(part: Instance, job: TeamJob) -> Problem:
@@ -210,16 +196,15 @@ def _first_solution(
 def _from_travel(
     start: TeamStart, job: TeamJob, should_stop: Callable[[], bool] = lambda: False
 ) -> TeamStart:
-    """`start` (the construction) with the team's own travel-only plan handed over as the plan
-    its search starts from (`continuity.travel_start`), the construction kept to fall back on;
-    `start` itself when a stop request came first or the construction is the better start.
-    A Ctrl-C in this process is raised, wherever it came."""
+    """`start` (the construction) with the plan its search starts from: the better of it and
+    the team's own travel-only plan handed over and tidied (`continuity.travel_start`); the
+    construction when it is at the bound or a stop request came first. A Ctrl-C in this
+    process is raised, wherever it came."""
     problem, built, seed = start.problem, start.solution, job.seed + start.seed_offset
     if not worth_routing(problem, built):
         return start
     routing, handing = _travel_start_seconds(job)
-    work = REFERENCE_WORK if job.work_limit is None else job.work_limit
-    plan = team_travel_plan(problem, routing, work, seed, should_stop)
+    plan = team_travel_plan(problem, routing, TRAVEL_START_WORK, seed, should_stop)
     if plan is None or should_stop():
         return start
     stopped: list[bool] = []
@@ -228,7 +213,7 @@ def _from_travel(
     )
     if stopped:
         raise KeyboardInterrupt
-    return start if begun is built else replace(start, solution=begun, built=built)
+    return replace(start, solution=begun)
 
 
 def _travel_start_seconds(job: TeamJob) -> tuple[float, float]:
@@ -292,7 +277,6 @@ def _improve_team(
         )
     except KeyboardInterrupt:
         ended = "interrupted"
-    best[0] = _better(problem, best[0], start.built, weights)
     return TeamOutcome(
         team,
         best[0],
@@ -373,21 +357,21 @@ def _improve_task(
 def _told(start: TeamStart, weights: Weights) -> Progress:
     """A team's first plan as the progress display hears it."""
     problem = start.problem
-    value = score(problem, start.best(weights), weights)
+    value = score(problem, start.solution, weights)
     return Progress(start.first, problem.name, value, problem.bound, True)
 
 
 def _as_found(start: TeamStart, weights: Weights, ended: Ended = "interrupted") -> TeamOutcome:
     """A team's first solution as an outcome: one whose improvement the stop request
     prevented, or a restart's before its search (`ended` says which)."""
-    problem, solution = start.problem, start.best(weights)
+    problem = start.problem
     return TeamOutcome(
         problem.name,
-        solution,
-        score(problem, solution, weights),
+        start.solution,
+        score(problem, start.solution, weights),
         problem.bound,
         start.first,
-        all_at_bound(problem, solution),
+        all_at_bound(problem, start.solution),
         ended,
         problem.travel_budget,
     )

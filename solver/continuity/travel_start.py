@@ -4,16 +4,20 @@ The search is continuity first: it accepts a plan only when it is no worse, and 
 after the pairs. From the continuity construction it reaches few pairs, but its circles are
 whoever the cover chose, spread over the office's area, and the small steps seldom make the
 routes between them shorter. From a travel-only plan whose routes are handed to the carers
-the clients meet most (`continuity.relabel`) the same search reaches as few pairs with routes
-that stay where the router put them (district-14d at work 2: 351 pairs at 10,735 minutes
-against 359 at 12,950 from the construction; benchmarks/RESULTS.md).
+the clients meet most (`continuity.relabel`), then tidied as a construction ends (the visits
+the router left out placed where the repair can, rare carers released: `continuity.tidy`),
+the search reaches as few pairs with routes that stay about where the router put them
+(benchmarks/RESULTS.md, "Where the search starts"). The start is that plan when it scores
+better than the construction (fewer visits out, then fewer pairs, ..., then the cost), else
+the construction; either way the construction is the team's first plan (told at once, so
+the first plan of a solve comes no later for this), and the search never ends worse than its
+start. On district-28d's five teams the travel-only plans have 142-158 (client, carer) pairs
+a team, the constructions 71-83 and 25 visits out; handed over day by day and tidied, 69-83
+pairs and 13 visits out, in 0.4-0.8 s a team after the routing.
 
 The travel-only plan is the team's own, made in the team's process: each day routed by the
 teams-travel router (`baselines.central_travel.route_day`, PyVRP) one day after another, so it
 depends only on the team, the seed and the work, not on how many processes plan the days.
-The construction stays the plan to fall back on: it is the team's first plan (told at once,
-so the first plan of a solve is not later for this), and the team's result is the better of
-it and the search's (`TeamStart.built`).
 
 When the construction is already at the continuity bound (every client meets as few carers
 as any plan allows: every Mankowska patient has one visit), there are no pairs to win: it
@@ -27,13 +31,25 @@ from collections.abc import Callable
 
 from hemplan.solver.baselines.by_day import DayOffer, plan_by_day
 from hemplan.solver.baselines.central_travel import ITERATIONS_PER_WORK, route_day
+from hemplan.solver.continuity.construct import REPACK_NODES, seeded_ranks
 from hemplan.solver.continuity.relabel import relabelled
+from hemplan.solver.continuity.repack import NodeBudget
 from hemplan.solver.continuity.search import CAPACITY_REASON, all_at_bound
+from hemplan.solver.continuity.tidy import tidy
 from hemplan.solver.problem import Problem
-from hemplan.solver.score import Weights
+from hemplan.solver.score import Weights, score
 from hemplan.solver.solution import Solution
 
 METHOD = "teams-travel"  # the router's name in the reasons of the visits it leaves out
+# the router's work for a start (x ITERATIONS_PER_WORK iterations a day), whatever the solve's
+# work limit: the start's circles come from where the routes run, which the router's first
+# iterations settle; more buys little once the plan is handed over and tidied (district-14d's
+# teams: 66-78 pairs at work 2, 22-28 s a team; 68-79 at 0.05, under a second; RESULTS.md)
+TRAVEL_START_WORK = 0.05
+# the hand-over's CP-SAT stage over all days is left out: the tidy pass after it wins back
+# most of what it would (district-28d's teams: 69-83 pairs in 0.4-0.8 s a team without it,
+# 68-78 in up to 7 s with its work of 4)
+HANDOVER_WORK = 0.0
 
 
 def worth_routing(problem: Problem, built: Solution) -> bool:
@@ -73,20 +89,27 @@ def travel_start(
     seed: int,
     on_interrupt: Callable[[], None] = lambda: None,
 ) -> Solution:
-    """The plan the team's search starts from (module doc): `travel_plan` handed over; its
-    left-out visits keep the construction's reasons where it had them. A travel-only plan that
+    """The plan the team's search starts from (module doc): `travel_plan` handed over, then
+    tidied as the construction ends (`continuity.tidy`: the visits it left out placed where
+    the repair can, rare carers released), when it then scores better than the construction
+    `built`, else `built`; its left-out visits keep the construction's reasons where it had
+    them. A travel-only plan that
     leaves out a locked visit is no start (`built` is): the search keeps a locked visit where
     it is, so it would stay out. `on_interrupt`: as `relabelled`'s."""
     handed = relabelled(
-        problem, travel_plan, weights, seconds=seconds, seed=seed, on_interrupt=on_interrupt
+        problem, travel_plan, weights, HANDOVER_WORK, seconds, seed, on_interrupt=on_interrupt
     )
     if _drops_a_lock(problem, handed):  # the search never puts a locked visit back
         return built
-    return Solution(
+    start = Solution(
         assignments=dict(handed.assignments),
         breaks=dict(handed.breaks),
         unassigned={v: built.unassigned.get(v, CAPACITY_REASON) for v in handed.unassigned},
     )
+    instance = problem.instance
+    rank = seeded_ranks([s.id for s in instance.staff] + [c.id for c in instance.clients], seed)
+    start = tidy(problem, start, rank, NodeBudget(REPACK_NODES)) or start
+    return start if score(problem, start, weights) < score(problem, built, weights) else built
 
 
 def _drops_a_lock(problem: Problem, plan: Solution) -> bool:

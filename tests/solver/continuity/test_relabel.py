@@ -185,6 +185,7 @@ def test_what_no_single_day_can_mend_the_assignment_over_all_days_does() -> None
     own = [0] * len(routes)
     assert _by_days(assignment, own) == own  # stuck: no one day gains
     assert _pairs(problem, _relabelled(problem, plan)) == 2
+    assert relabelled(problem, plan, work=0.0) is plan  # work 0: the day-by-day stage alone
 
 
 def test_team_14d_travel_only_plan_handed_over_keeps_every_rule_and_meets_fewer_carers() -> None:

@@ -1,24 +1,21 @@
 """Where a team's search starts without a budget (`continuity.travel_start`): its own
-travel-only plan, routed day by day in the team's process and handed over; the construction
-is kept to fall back on, and stays the start when it is already at the continuity bound."""
+travel-only plan, routed day by day in the team's process, handed over and tidied, when that
+scores better than the construction; a construction at the continuity bound stays the start
+and no travel-only plan is made."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-import pytest
-
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance
 from hemplan.solver.assemble import to_schedule
-from hemplan.solver.continuity import solve as solve_module
 from hemplan.solver.continuity.construct import construct
-from hemplan.solver.continuity.search import all_at_bound
-from hemplan.solver.continuity.solve import TeamJob, TeamStart
+from hemplan.solver.continuity.solve import TeamJob
 from hemplan.solver.continuity.travel_start import team_travel_plan, travel_start
 from hemplan.solver.problem import Problem
-from hemplan.solver.score import Weights, score, solution_travel
+from hemplan.solver.score import Weights, solution_travel
 from hemplan.solver.solution import Placement, Solution
 from tests.paths import INSTANCES
 from tests.small_instances import small, visit
@@ -83,6 +80,33 @@ def test_the_search_starts_from_the_travel_only_plan_handed_over() -> None:
     _lawful(problem, start)
 
 
+def test_the_travel_start_is_taken_only_when_it_scores_better_than_the_construction() -> None:
+    problem, crosswise, at_bound = _one_carer_each()
+    # handed over, the crosswise plan is the plan at the bound: no better, the construction stays
+    assert travel_start(problem, at_bound, crosswise, Weights(), 60.0, 0) is at_bound
+    # a construction that leaves Y1 out scores worse than the travel plan serving it
+    short = Solution(
+        assignments={v: p for v, p in at_bound.assignments.items() if v != "Y1"},
+        unassigned={"Y1": "test"},
+    )
+    start = travel_start(problem, short, at_bound, Weights(), 60.0, 0)
+    assert start.assignments == at_bound.assignments and not start.unassigned
+
+
+def test_the_handed_over_start_serves_what_the_repair_can_place() -> None:
+    """A travel-only plan that left Y1 out: the start is tidied as a construction ends, so Y1
+    goes to the carer Y already meets (B), and the start serves every visit with two pairs."""
+    problem, _, at_bound = _one_carer_each()
+    partial = Solution(
+        assignments={v: p for v, p in at_bound.assignments.items() if v != "Y1"},
+        unassigned={"Y1": "teams-travel: no room"},
+    )
+    nothing = Solution(unassigned={v: "test" for v in at_bound.assignments})
+    start = travel_start(problem, nothing, partial, Weights(), 60.0, 0)
+    assert start.assignments == at_bound.assignments and not start.unassigned
+    _lawful(problem, start)
+
+
 def test_a_travel_plan_that_leaves_out_a_locked_visit_is_no_start() -> None:
     """The search keeps a locked visit where it is: from a plan without it, it would stay out
     (a replan's schedule would break its lock). The construction, short of the bound, stays."""
@@ -100,33 +124,3 @@ def test_a_travel_plan_that_leaves_out_a_locked_visit_is_no_start() -> None:
 def _job() -> TeamJob:
     now = time.time()
     return TeamJob(now + 60.0, 1, 1, 0.1, 0, False, now)
-
-
-def test_a_construction_at_the_bound_stays_the_start_and_no_travel_plan_is_made() -> None:
-    problem, crosswise, at_bound = _one_carer_each()
-    assert all_at_bound(problem, at_bound) and not all_at_bound(problem, crosswise)
-    start = TeamStart(problem, at_bound, 0.0)
-
-    def no_routing(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a construction at the bound needs no travel-only plan")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(solve_module, "team_travel_plan", no_routing)
-        assert solve_module._from_travel(start, _job()) is start
-    # short of the bound, the team's own travel-only plan is made and handed over
-    moved = solve_module._from_travel(TeamStart(problem, crosswise, 0.0), _job())
-    assert moved.built is crosswise and _pairs(problem, moved.solution) == 2
-    _lawful(problem, moved.solution)
-
-
-def test_a_team_keeps_its_construction_when_the_search_from_the_travel_plan_ends_worse() -> None:
-    """A search that finds nothing leaves the handed plan worse than the construction: the
-    team's result is the construction, as it is when a stop request comes before the search."""
-    problem, crosswise, at_bound = _one_carer_each()
-    start = TeamStart(problem, crosswise, 0.0, built=at_bound)  # four pairs, the built two
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(solve_module, "improve", lambda problem, plan, *a, **k: (plan, "work"))
-        outcome = solve_module._improve_team(0, start, _job(), lambda e: None, lambda: False)
-    assert outcome.solution is at_bound
-    assert outcome.score == score(problem, at_bound, Weights())
-    assert solve_module._as_found(start, Weights()).solution is at_bound
