@@ -440,12 +440,10 @@ def solve(
             epoch + started,
             options.weights,
         )
-        # without a budget a team's search starts from its own travel-only plan handed over
-        # (`continuity.travel_start`); a big team's sub-teams start from their constructions
-        in_split = {id(p) for s in splits for p in s.parts}
-        from_travel = [increase is None and id(p) not in in_split for p in parts]
+        # without a budget a team's (or sub-team's) search may start from its own travel-only
+        # plan handed over (`continuity.travel_start`)
         searched = _solve_teams(
-            executor, parts, references, job, on_progress, searches, from_travel
+            executor, parts, references, job, on_progress, searches, increase is None
         )
         outcomes = [found[0] for found in searched]  # each team's best search
         interrupted = any(o.interrupted for o in outcomes)
@@ -831,30 +829,29 @@ def _solve_teams(
     job: TeamJob,
     on_progress: Callable[[Progress], None],
     searches: int = 1,
-    from_travel: list[bool] | None = None,
+    from_travel: bool = False,
 ) -> list[list[TeamOutcome]]:
     """First solutions for every team (from its travel-only plan in `references` too, with a
-    travel budget), then two rounds of improvement (see the module docstring): all teams get a
-    solution before any is improved, and a stop request ends the rounds. With `searches` > 1
+    travel budget), with `from_travel` each team's search start from its own travel-only plan
+    (`_from_travel`, once every team has its first), then two rounds of improvement (see the
+    module docstring): all teams get a solution before any is improved, and a stop request
+    ends the rounds. With `searches` > 1
     each team is searched that many times over (`searches_per_team`). Returns each team's
     searches' outcomes, the best first (the first search on a tie)."""
-    travel = from_travel or [False] * len(parts)
     copies = [
-        (part, ref, k * SEARCH_SEED_STEP, own)
-        for part, ref, own in zip(parts, references, travel, strict=True)
+        (part, ref, k * SEARCH_SEED_STEP)
+        for part, ref in zip(parts, references)
         for k in range(searches)
     ]
     firsts = executor.map(
-        _first_task, [(part, job, ref, offset) for part, ref, offset, _ in copies], on_progress
+        _first_task, [(part, job, ref, offset) for part, ref, offset in copies], on_progress
     )
     started = [(index, first) for index, first in enumerate(firsts) if first is not None]
-    if any(travel) and started and not executor.stopped:  # every team's first plan is ready
-        moving = [(index, start) for index, start in started if copies[index][3]]
-        begun = executor.map(_travel_task, [(start, job) for _, start in moving], on_progress)
-        starts = dict(started) | {
-            index: new for (index, _), new in zip(moving, begun, strict=True) if new is not None
-        }
-        started = sorted(starts.items())
+    if from_travel and started and not executor.stopped:  # every team's first plan is ready
+        begun = executor.map(_travel_task, [(start, job) for _, start in started], on_progress)
+        started = [
+            (index, new or start) for (index, start), new in zip(started, begun, strict=True)
+        ]
     opening = job.opening()
     improved = executor.map(
         _improve_task, [(index, first, opening, None) for index, first in started], on_progress
@@ -867,7 +864,7 @@ def _solve_teams(
         _second_round(executor, started, outcomes, job, on_progress)
         if job.work_limit is None:  # with a time limit only: its time left, while it pays
             _more_rounds(executor, started, outcomes, job, on_progress)
-    found = [outcomes.get(index) or _not_planned(copy[0]) for index, copy in enumerate(copies)]
+    found = [outcomes.get(index) or _not_planned(part) for index, (part, _, _) in enumerate(copies)]
     # sorted is stable: the first search (the one a single process makes) wins a tie
     return [
         sorted(found[k * searches : (k + 1) * searches], key=lambda o: o.score)
