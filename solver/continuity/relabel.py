@@ -26,7 +26,6 @@ carers (a lock names them; a role's skills belong to one of the two carers).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.graph.python import min_cost_flow
@@ -159,12 +158,10 @@ def relabelled(
     work: float = RELABEL_WORK,
     seconds: float = 60.0,
     seed: int = 0,
-    on_interrupt: Callable[[], None] = lambda: None,
 ) -> Solution:
     """`plan` with its routes handed to other carers (module doc), no more travel; `plan`
     itself when no hand-over lowers the cost. `work` (CP-SAT's deterministic time; 0: the
-    day-by-day stage alone) and `seconds` bound the assignment over all days; a Ctrl-C there
-    keeps the days' plan and calls `on_interrupt` (a caller in a task tells its executor)."""
+    day-by-day stage alone) and `seconds` bound the assignment over all days."""
     days = CarerDays.from_solution(problem, plan)
     if days is None:
         return plan
@@ -176,7 +173,7 @@ def relabelled(
     own = [0] * len(routes)  # each route's own carer comes first
     chosen = _by_days(assignment, own)
     if work > 0:
-        chosen = _over_all_days(assignment, chosen, work, seconds, seed, on_interrupt)
+        chosen = _over_all_days(assignment, chosen, work, seconds, seed)
     if assignment.cost(chosen) >= assignment.cost(own):
         return plan
     return _handed_over(
@@ -249,12 +246,7 @@ def _cheapest(costs: list[list[int]], carers: list[list[str]]) -> list[int]:
 
 
 def _over_all_days(
-    assignment: Assignment,
-    chosen: list[int],
-    work: float,
-    seconds: float,
-    seed: int,
-    on_interrupt: Callable[[], None] = lambda: None,
+    assignment: Assignment, chosen: list[int], work: float, seconds: float, seed: int
 ) -> list[int]:
     """The assignment over all days at once by CP-SAT from `chosen` (its hint), within
     `work` and `seconds`; `chosen` when CP-SAT finds nothing better."""
@@ -289,7 +281,6 @@ def _over_all_days(
     try:
         status = solver.solve(model)
     except KeyboardInterrupt:  # Ctrl-C in this process (a big group's start): the days' plan
-        on_interrupt()
         return chosen
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return chosen

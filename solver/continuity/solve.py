@@ -203,29 +203,21 @@ def _from_travel(
     problem, built, seed = start.problem, start.solution, job.seed + start.seed_offset
     if not worth_routing(problem, built):
         return start
-    routing, handing = _travel_start_seconds(job)
+    routing = _travel_start_seconds(job)
     plan = team_travel_plan(problem, routing, TRAVEL_START_WORK, seed, should_stop)
     if plan is None or should_stop():
         return start
-    stopped: list[bool] = []
-    begun = travel_start(
-        problem, built, plan, job.weights, handing, seed, lambda: stopped.append(True)
-    )
-    if stopped:
-        raise KeyboardInterrupt
-    return replace(start, solution=begun)
+    return replace(start, solution=travel_start(problem, built, plan, job.weights, seed))
 
 
-def _travel_start_seconds(job: TeamJob) -> tuple[float, float]:
-    """The wall-clock guards of a team's own travel-only plan and of its hand-over: with a work
-    limit, the time left to the deadline (the work decides); with a time limit alone,
-    TRAVEL_START_SHARE and RELABEL_SHARE of the team's part of the search time (the teams
-    share the processes)."""
+def _travel_start_seconds(job: TeamJob) -> float:
+    """The wall-clock guard of a team's own travel-only plan: with a work limit, the time left
+    to the deadline (its fixed iterations decide); with a time limit alone, TRAVEL_START_SHARE
+    of the team's part of the search time (the teams share the processes)."""
     if job.work_limit is not None:
-        left = max(0.0, job.end - time.time())
-        return left, left
+        return max(0.0, job.end - time.time())
     part = (job.end - job.started) * min(1.0, job.processes / max(1, job.teams))
-    return TRAVEL_START_SHARE * part, RELABEL_SHARE * part
+    return TRAVEL_START_SHARE * part
 
 
 def _relabel_seconds(job: TeamJob) -> float:

@@ -81,24 +81,15 @@ def team_travel_plan(
 
 
 def travel_start(
-    problem: Problem,
-    built: Solution,
-    travel_plan: Solution,
-    weights: Weights,
-    seconds: float,
-    seed: int,
-    on_interrupt: Callable[[], None] = lambda: None,
+    problem: Problem, built: Solution, travel_plan: Solution, weights: Weights, seed: int
 ) -> Solution:
-    """The plan the team's search starts from (module doc): `travel_plan` handed over, then
-    tidied as the construction ends (`continuity.tidy`: the visits it left out placed where
-    the repair can, rare carers released), when it then scores better than the construction
-    `built`, else `built`; its left-out visits keep the construction's reasons where it had
-    them. A travel-only plan that
-    leaves out a locked visit is no start (`built` is): the search keeps a locked visit where
-    it is, so it would stay out. `on_interrupt`: as `relabelled`'s."""
-    handed = relabelled(
-        problem, travel_plan, weights, HANDOVER_WORK, seconds, seed, on_interrupt=on_interrupt
-    )
+    """The plan the team's search starts from (module doc): `travel_plan` handed over day by
+    day, then tidied as the construction ends (`continuity.tidy`: the visits it left out
+    placed where the repair can, rare carers released), when it then scores better than the
+    construction `built`, else `built`; its left-out visits keep the construction's reasons
+    where it had them. A travel-only plan that leaves out a locked visit is no start (`built`
+    is): the search keeps a locked visit where it is, so it would stay out."""
+    handed = relabelled(problem, travel_plan, weights, HANDOVER_WORK, seed=seed)
     if _drops_a_lock(problem, handed):  # the search never puts a locked visit back
         return built
     start = Solution(

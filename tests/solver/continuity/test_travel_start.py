@@ -74,7 +74,7 @@ def test_the_search_starts_from_the_travel_only_plan_handed_over() -> None:
     plan handed over (two pairs instead of its four), whatever it scores."""
     problem, crosswise, _ = _one_carer_each()
     nothing = Solution(unassigned={v: "test" for v in crosswise.assignments})
-    start = travel_start(problem, nothing, crosswise, Weights(), 60.0, 0)
+    start = travel_start(problem, nothing, crosswise, Weights(), 0)
     assert _pairs(problem, start) == 2 and set(start.assignments) == set(crosswise.assignments)
     assert solution_travel(problem, start) == solution_travel(problem, crosswise)
     _lawful(problem, start)
@@ -83,13 +83,13 @@ def test_the_search_starts_from_the_travel_only_plan_handed_over() -> None:
 def test_the_travel_start_is_taken_only_when_it_scores_better_than_the_construction() -> None:
     problem, crosswise, at_bound = _one_carer_each()
     # handed over, the crosswise plan is the plan at the bound: no better, the construction stays
-    assert travel_start(problem, at_bound, crosswise, Weights(), 60.0, 0) is at_bound
+    assert travel_start(problem, at_bound, crosswise, Weights(), 0) is at_bound
     # a construction that leaves Y1 out scores worse than the travel plan serving it
     short = Solution(
         assignments={v: p for v, p in at_bound.assignments.items() if v != "Y1"},
         unassigned={"Y1": "test"},
     )
-    start = travel_start(problem, short, at_bound, Weights(), 60.0, 0)
+    start = travel_start(problem, short, at_bound, Weights(), 0)
     assert start.assignments == at_bound.assignments and not start.unassigned
 
 
@@ -102,7 +102,7 @@ def test_the_handed_over_start_serves_what_the_repair_can_place() -> None:
         unassigned={"Y1": "teams-travel: no room"},
     )
     nothing = Solution(unassigned={v: "test" for v in at_bound.assignments})
-    start = travel_start(problem, nothing, partial, Weights(), 60.0, 0)
+    start = travel_start(problem, nothing, partial, Weights(), 0)
     assert start.assignments == at_bound.assignments and not start.unassigned
     _lawful(problem, start)
 
@@ -115,9 +115,9 @@ def test_a_travel_plan_that_leaves_out_a_locked_visit_is_no_start() -> None:
         assignments={v: p for v, p in at_bound.assignments.items() if v != "X0"},
         unassigned={"X0": "test"},
     )
-    assert travel_start(problem, crosswise, without, Weights(), 60.0, 0) is crosswise
+    assert travel_start(problem, crosswise, without, Weights(), 0) is crosswise
     # the same plan serving X0 is the start
-    start = travel_start(problem, crosswise, at_bound, Weights(), 60.0, 0)
+    start = travel_start(problem, crosswise, at_bound, Weights(), 0)
     assert start.assignments == at_bound.assignments
 
 
