@@ -119,12 +119,18 @@ def budgeted_start(
         return budgeted, built
     # even when the construction serves more: from the reference the search serves the visits
     # it left out (the level above the budget) at the least travel its moves find
-    start = Solution(
-        assignments=dict(handed.assignments),
-        breaks=dict(handed.breaks),
-        unassigned={v: built.unassigned.get(v, CAPACITY_REASON) for v in handed.unassigned},
+    return budgeted, with_reasons_of(handed, built)
+
+
+def with_reasons_of(plan: Solution, built: Solution) -> Solution:
+    """A copy of `plan` (a travel-only plan handed over) whose left-out visits give the
+    construction `built`'s reasons where it had them, CAPACITY_REASON elsewhere: the router's
+    reason would name a method the schedule was not planned by."""
+    return Solution(
+        assignments=dict(plan.assignments),
+        breaks=dict(plan.breaks),
+        unassigned={v: built.unassigned.get(v, CAPACITY_REASON) for v in plan.unassigned},
     )
-    return budgeted, start
 
 
 def team_reference(part: Instance, reference: Solution, increase: float) -> Budgeted:

@@ -34,13 +34,13 @@ from hemplan.solver.baselines.central_travel import ITERATIONS_PER_WORK, route_d
 from hemplan.solver.continuity.construct import REPACK_NODES, seeded_ranks
 from hemplan.solver.continuity.relabel import relabelled
 from hemplan.solver.continuity.repack import NodeBudget
-from hemplan.solver.continuity.search import CAPACITY_REASON, all_at_bound
+from hemplan.solver.continuity.search import all_at_bound
 from hemplan.solver.continuity.tidy import tidy
+from hemplan.solver.continuity.travel_budget import REFERENCE_METHOD, with_reasons_of
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, score
 from hemplan.solver.solution import Solution
 
-METHOD = "teams-travel"  # the router's name in the reasons of the visits it leaves out
 # the router's work for a start (x ITERATIONS_PER_WORK iterations a day), whatever the solve's
 # work limit: the start's circles come from where the routes run, which the router's first
 # iterations settle; more buys little once the plan is handed over and tidied (district-14d's
@@ -74,7 +74,7 @@ def team_travel_plan(
             raise KeyboardInterrupt
         return [route_day(problem, offer, share, iterations, seed) for offer in offers]
 
-    days = plan_by_day(problem, route_days, time.monotonic() + seconds, METHOD)
+    days = plan_by_day(problem, route_days, time.monotonic() + seconds, REFERENCE_METHOD)
     if days.interrupted and not should_stop():
         raise KeyboardInterrupt  # a Ctrl-C in this process: the caller's to keep
     return None if days.interrupted else days.solution
@@ -92,11 +92,7 @@ def travel_start(
     handed = relabelled(problem, travel_plan, weights, HANDOVER_WORK, seed=seed)
     if _drops_a_lock(problem, handed):  # the search never puts a locked visit back
         return built
-    start = Solution(
-        assignments=dict(handed.assignments),
-        breaks=dict(handed.breaks),
-        unassigned={v: built.unassigned.get(v, CAPACITY_REASON) for v in handed.unassigned},
-    )
+    start = with_reasons_of(handed, built)
     instance = problem.instance
     rank = seeded_ranks([s.id for s in instance.staff] + [c.id for c in instance.clients], seed)
     start = tidy(problem, start, rank, NodeBudget(REPACK_NODES)) or start
