@@ -161,13 +161,14 @@ def assign_carers(
         name = solver.status_name(status)
     else:
         # First any assignment that meets every requirement (no objective: much faster to
-        # find on one worker), then the best from there (the search starts from it as a hint).
+        # find on one worker; it may take the whole work limit, as it ends when it finds one),
+        # then the best from there in the work left (the search starts from it as a hint).
         guess = _apportioned(
             needs, [minutes[c] for c in carers], [skills[c] for c in carers], groups, sizes[1]
         )
         for c, g in zip(carers, guess, strict=True):
             model.add_hint(x[c, g], True)  # where the search starts looking
-        first = _solver(seed, work_limit / 2, time_limit)
+        first = _solver(seed, work_limit, time_limit)
         status = first.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return Assignment(None, first.status_name(status), {}, {})

@@ -48,7 +48,9 @@ class TeamingOptions:
     teams; sizes default to 80-120 % of the mean. `slack`: capacity over demand on every day
     and shift type (0.2: a fifth more paid minutes than visit minutes, for travel and breaks).
     `balance`: how far a group's demand may stray from the mean. `shared_substitutes`: keep
-    the substitutes out of the teams, as one pool (else they are attached like the rest)."""
+    the substitutes out of the teams, as one pool (else they are attached like the rest).
+    `explain`: when no split is found, solve the soft model for what is short (False: say only
+    that there is none, for a caller that then tries another count)."""
 
     teams: int | None = None
     team_size: int | None = None
@@ -62,6 +64,7 @@ class TeamingOptions:
     time_limit: float = 30.0
     source: str = ""
     shared_substitutes: bool = False
+    explain: bool = True
 
 
 @dataclass
@@ -189,6 +192,8 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
     order, offices, fits, needs, short = tried[0]
     if short:
         raise InputError(short + [_advice(source, k, low, high)])
+    if not options.explain:
+        raise InputError([_advice(source, k, low, high)])
     group_of_client = {
         c.id: order[int(g)] for c, g in zip(instance.clients, groupings[0].labels, strict=True)
     }

@@ -126,6 +126,16 @@ def test_a_team_whose_clients_refuse_every_insulin_carer_left_is_named() -> None
     assert "try fewer teams" in lines[-1]
 
 
+def test_without_explain_a_split_the_assignment_cannot_make_says_only_that() -> None:
+    """The same refusal as above when the caller tries another count next (a big team's
+    sub-teams): no soft model is solved, so no shortfall is named, only that there is none."""
+    with pytest.raises(InputError) as caught:
+        _propose(saturday_insulin(excluded=True), teams=2, explain=False)
+    lines = str(caught.value).splitlines()
+    assert not [line for line in lines if "no carer holding insulin" in line]
+    assert "no split of the pool into 2 teams" in lines[-1]
+
+
 def _substitute(cid: str, skills: list[str], shifts: list[dict[str, Any]]) -> dict[str, Any]:
     return carer(cid, skills, shifts) | {"employment": "substitute"}
 
