@@ -4,9 +4,15 @@ still served, the schedule lawful."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from pytest import MonkeyPatch
+
 from hemplan.models.contract.instance import Instance
 from hemplan.models.evaluator import evaluate
 from hemplan.solver.assemble import to_schedule
+from hemplan.solver.baselines.by_day import DayOffer
+from hemplan.solver.continuity import reroute
 from hemplan.solver.continuity.align import aligned, usual_starts
 from hemplan.solver.continuity.reroute import _keeps_locks, circle_offer, shorter_routes
 from hemplan.solver.problem import Problem
@@ -210,3 +216,36 @@ def test_a_day_that_loses_a_locked_visit_is_never_taken() -> None:
     without_other = Solution({"X08": Placement(0, 480, ("A",))})
     assert not _keeps_locks(problem, start, without_lock)
     assert _keeps_locks(problem, start, without_other)
+
+
+def _crossed_and_a_rare_carer() -> tuple[Instance, Solution]:
+    """Day 0 crossed as in the first test; on day 1 client Z (near the office) has a visit at
+    09:00 by C and one at 13:00 by A, and A is free at 09:00: C is a rare carer the tidy pass
+    releases."""
+    staff = [{"id": c, "shifts": [shift(0), shift(1)], "travel_mode": "car"} for c in "ABC"]
+    clients = [{"id": "X", "location": EAST}, {"id": "Y", "location": WEST}, {"id": "Z"}]
+    visits = [
+        visit(f"{c}{h}", c, 0, f"{h}:00", f"{h}:30", 30) for c in ("X", "Y") for h in ("08", "10")
+    ] + [visit("Z09", "Z", 1, "09:00", "09:30", 30), visit("Z13", "Z", 1, "13:00", "13:30", 30)]
+    plan = _plan({"X08": "A", "Y10": "A", "Y08": "B", "X10": "B"})
+    plan.assignments["Z09"] = Placement(1, 540, ("C",))
+    plan.assignments["Z13"] = Placement(1, 780, ("A",))
+    return small(staff, clients, visits, days=2), plan
+
+
+def test_new_routes_are_tidied_so_a_rare_carer_is_released(monkeypatch: MonkeyPatch) -> None:
+    # day 1 is never routed here (its router returns nothing), so only the tidy pass after
+    # the routing can take Z's visit from C to A
+    instance, plan = _crossed_and_a_rare_carer()
+    problem = Problem.build(instance)
+    assert _lawful(instance, plan) and client_carers(problem, plan)["Z"] == {"A", "C"}
+    real = reroute.route_from
+
+    def day_zero_only(problem: Problem, offer: DayOffer, *args: Any, **kwargs: Any) -> Any:
+        return real(problem, offer, *args, **kwargs) if offer.day == 0 else None
+
+    monkeypatch.setattr(reroute, "route_from", day_zero_only)
+    routed = shorter_routes(problem, plan, seconds=30, iterations=200, seed=0)
+    assert client_carers(problem, routed)["Z"] == {"A"}
+    assert set(routed.assignments) == set(plan.assignments) and not routed.unassigned
+    assert _lawful(instance, routed)
