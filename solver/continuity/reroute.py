@@ -32,10 +32,10 @@ from hemplan.models.evaluator.eligibility import allowed_windows
 from hemplan.solver.baselines.by_day import DayOffer, DayVisit, offered
 from hemplan.solver.baselines.central_travel import route_from
 from hemplan.solver.continuity.align import aligned, usual_starts
-from hemplan.solver.continuity.construct import REPACK_NODES, seeded_ranks
+from hemplan.solver.continuity.construct import REPACK_NODES
 from hemplan.solver.continuity.repack import NodeBudget
 from hemplan.solver.continuity.search import CAPACITY_REASON
-from hemplan.solver.continuity.tidy import tidy
+from hemplan.solver.continuity.tidy import tidy, tidy_ranks
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, client_carers, score
 from hemplan.solver.solution import Solution
@@ -180,9 +180,7 @@ def shorter_routes(
         if value < best_score:
             best, best_score = candidate, value
     # new routes and starts: room the search's routes did not have
-    instance = problem.instance
-    rank = seeded_ranks([s.id for s in instance.staff] + [c.id for c in instance.clients], seed)
-    tidied = tidy(problem, best, rank, NodeBudget(REPACK_NODES))
+    tidied = tidy(problem, best, tidy_ranks(problem, seed), NodeBudget(REPACK_NODES))
     if tidied is not None and (value := score(problem, tidied, weights)) < best_score:
         best, best_score = tidied, value
     return best if best_score < score(problem, plan, weights) else plan

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import astuple, dataclass, replace
 from typing import Literal
 
-from hemplan.solver.continuity.construct import seeded_ranks
 from hemplan.solver.continuity.neighbourhood import (
     NeighbourhoodResult,
     StepLimits,
@@ -23,7 +22,7 @@ from hemplan.solver.continuity.neighbourhood import (
 )
 from hemplan.solver.continuity.neighbourhoods import Neighbourhoods, candidate_carers, pinned
 from hemplan.solver.continuity.repack import NodeBudget
-from hemplan.solver.continuity.tidy import tidy
+from hemplan.solver.continuity.tidy import tidy, tidy_ranks
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Score, Weights, client_carers, score
 from hemplan.solver.solution import Solution
@@ -170,9 +169,7 @@ def improve(
         step = 0
         # now and then the plan is tidied in Python (`hemplan.solver.continuity.tidy`): moves over
         # the whole team that the small neighbourhoods rarely draw
-        ranks = seeded_ranks(
-            [s.id for s in instance.staff] + [c.id for c in instance.clients], seed
-        )
+        ranks = tidy_ranks(problem, seed)
         tidied_at = -settings.tidy_every
         untidy = False  # the best plan changed since the last tidy pass
         stale = 0  # steps in a row without a better score

@@ -11,6 +11,7 @@ its best plan to them now and then; routes they leave alone keep the times the s
 from __future__ import annotations
 
 from hemplan.solver.continuity.carer_days import CarerDays
+from hemplan.solver.continuity.construct import seeded_ranks
 from hemplan.solver.continuity.cover import CarerChoice
 from hemplan.solver.continuity.insert import Inserter
 from hemplan.solver.continuity.polish import release_rare_carers
@@ -18,6 +19,12 @@ from hemplan.solver.continuity.repack import NodeBudget
 from hemplan.solver.continuity.repair import place_left_over
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Solution
+
+
+def tidy_ranks(problem: Problem, seed: int) -> dict[str, float]:
+    """The tie-break ranks a tidy pass takes: the team's carers and clients, seeded."""
+    instance = problem.instance
+    return seeded_ranks([s.id for s in instance.staff] + [c.id for c in instance.clients], seed)
 
 
 def tidy(

@@ -31,11 +31,11 @@ from collections.abc import Callable
 
 from hemplan.solver.baselines.by_day import DayOffer, plan_by_day
 from hemplan.solver.baselines.central_travel import ITERATIONS_PER_WORK, route_day
-from hemplan.solver.continuity.construct import REPACK_NODES, seeded_ranks
+from hemplan.solver.continuity.construct import REPACK_NODES
 from hemplan.solver.continuity.relabel import relabelled
 from hemplan.solver.continuity.repack import NodeBudget
 from hemplan.solver.continuity.search import all_at_bound
-from hemplan.solver.continuity.tidy import tidy
+from hemplan.solver.continuity.tidy import tidy, tidy_ranks
 from hemplan.solver.continuity.travel_budget import REFERENCE_METHOD, with_reasons_of
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, score
@@ -93,9 +93,7 @@ def travel_start(
     if _drops_a_lock(problem, handed):  # the search never puts a locked visit back
         return built
     start = with_reasons_of(handed, built)
-    instance = problem.instance
-    rank = seeded_ranks([s.id for s in instance.staff] + [c.id for c in instance.clients], seed)
-    start = tidy(problem, start, rank, NodeBudget(REPACK_NODES)) or start
+    start = tidy(problem, start, tidy_ranks(problem, seed), NodeBudget(REPACK_NODES)) or start
     return start if score(problem, start, weights) < score(problem, built, weights) else built
 
 
