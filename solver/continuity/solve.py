@@ -204,10 +204,15 @@ def _from_travel(
     if not worth_routing(problem, built):
         return start
     routing = _travel_start_seconds(job)
-    plan = team_travel_plan(problem, routing, TRAVEL_START_WORK, seed, should_stop)
-    if plan is None or should_stop():
-        return start
-    return replace(start, solution=travel_start(problem, built, plan, job.weights, seed))
+    chosen = built
+    # with soft windows, also a plan that keeps the visits' own windows (`travel_start.on_time`)
+    soft = any(v.lateness is not None for v in problem.instance.visits)
+    for held in (False, True) if soft else (False,):
+        plan = team_travel_plan(problem, routing, TRAVEL_START_WORK, seed, should_stop, held)
+        if plan is None or should_stop():
+            return start
+        chosen = travel_start(problem, chosen, plan, job.weights, seed)
+    return replace(start, solution=chosen)
 
 
 def _travel_start_seconds(job: TeamJob) -> float:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from hemplan.solver.baselines.by_day import DayOffer, plan_by_day
 from hemplan.solver.baselines.central_travel import ITERATIONS_PER_WORK, route_day
@@ -63,21 +64,41 @@ def team_travel_plan(
     work: float,
     seed: int,
     should_stop: Callable[[], bool] = lambda: False,
+    held: bool = False,
 ) -> Solution | None:
     """The team's travel-only plan, its days routed one after another in this process within
     `seconds` and `work` (router iterations per day: `work` x ITERATIONS_PER_WORK); None when
-    a stop request came first (checked between days). A Ctrl-C in this process is raised."""
+    a stop request came first (checked between days). A Ctrl-C in this process is raised.
+    `held`: soft-window visits routed within their own windows (`on_time`)."""
     iterations = max(1, round(work * ITERATIONS_PER_WORK))
 
     def route_days(offers: list[DayOffer], share: float) -> list[Solution]:
         if should_stop():
             raise KeyboardInterrupt
-        return [route_day(problem, offer, share, iterations, seed) for offer in offers]
+        return [
+            route_day(problem, on_time(offer) if held else offer, share, iterations, seed)
+            for offer in offers
+        ]
 
     days = plan_by_day(problem, route_days, time.monotonic() + seconds, REFERENCE_METHOD)
     if days.interrupted and not should_stop():
         raise KeyboardInterrupt  # a Ctrl-C in this process: the caller's to keep
     return None if days.interrupted else days.solution
+
+
+def on_time(offer: DayOffer) -> DayOffer:
+    """The day's offer with each soft-window visit held to its own windows: the router knows
+    travel only, and with the lateness a visit allows it starts visits as late as travel
+    suits; a visit it then leaves out is placed, late if need be, by the tidy pass."""
+    held = []
+    for dv in offer.visits:
+        visit = dv.visit
+        if visit.lateness is None or visit.locked_start is not None:
+            held.append(dv)
+            continue
+        own = visit.start_windows
+        held.append(replace(dv, earliest=own[0][0], latest=own[-1][1], windows=own))
+    return replace(offer, visits=tuple(held))
 
 
 def travel_start(

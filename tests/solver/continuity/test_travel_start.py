@@ -8,17 +8,21 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from pytest import MonkeyPatch
+
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance
 from hemplan.solver.assemble import to_schedule
+from hemplan.solver.baselines.by_day import offered
+from hemplan.solver.continuity import solve as solve_module
 from hemplan.solver.continuity.construct import construct
-from hemplan.solver.continuity.solve import TeamJob
-from hemplan.solver.continuity.travel_start import team_travel_plan, travel_start
+from hemplan.solver.continuity.solve import TeamJob, TeamStart
+from hemplan.solver.continuity.travel_start import on_time, team_travel_plan, travel_start
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, solution_travel
 from hemplan.solver.solution import Placement, Solution
 from tests.paths import INSTANCES
-from tests.small_instances import small, visit
+from tests.small_instances import late_carer, shift, small, visit
 from tests.solver.continuity.test_relabel import BOTH_DAYS, EIGHT, _pairs
 
 
@@ -124,3 +128,70 @@ def test_a_travel_plan_that_leaves_out_a_locked_visit_is_no_start() -> None:
 def _job() -> TeamJob:
     now = time.time()
     return TeamJob(now + 60.0, 1, 1, 0.1, 0, False, now)
+
+
+def test_held_to_its_own_window_a_visit_that_can_only_be_late_is_left_out() -> None:
+    # V may start 08:00-09:00, 30 minutes late at most; its carer starts at 09:20: the plain
+    # travel-only plan serves it late, the held one leaves it to the tidy pass
+    problem = Problem.build(late_carer(lateness=30))
+    loose = team_travel_plan(problem, 30.0, 1.0, 0)
+    held = team_travel_plan(problem, 30.0, 1.0, 0, held=True)
+    assert loose is not None and loose.assignments["V"].start > 9 * 60
+    assert held is not None and "V" in held.unassigned and not held.assignments
+
+
+def test_on_time_holds_soft_windows_only() -> None:
+    instance = small(
+        [{"id": "A", "shifts": [shift(0)]}],
+        [{"id": "K"}],
+        [
+            visit("SOFT", "K", 0, "08:00", "09:00", lateness={"max": 60}),
+            visit("HARD", "K", 0, "10:00", "11:00"),
+            visit("LOCKED", "K", 0, "12:00", "13:00", lateness={"max": 60}, locked_start="12:30"),
+        ],
+        days=1,
+    )
+    problem = Problem.build(instance)
+    offer = offered(problem, 0, list(instance.visits))
+    windows = {dv.visit.id: (dv.earliest, dv.latest, dv.windows) for dv in on_time(offer).visits}
+    assert windows["SOFT"] == (480, 540, ((480, 540),))  # 09:00, not 10:00
+    assert windows["HARD"] == (600, 660, ((600, 660),))
+    assert windows["LOCKED"] == (750, 750, ((750, 750),))
+    before = {dv.visit.id: dv.windows for dv in offer.visits}
+    assert before["SOFT"] == ((480, 600),)  # the offer itself reaches as far as the lateness
+
+
+def _routings(monkeypatch: MonkeyPatch) -> list[bool]:
+    """The `held` of every travel-only plan `_from_travel` asks for (each still made)."""
+    asked: list[bool] = []
+    real = solve_module.team_travel_plan
+
+    def recorded(*args: Any, **kwargs: Any) -> Solution | None:
+        asked.append(bool(args[5] if len(args) > 5 else kwargs.get("held", False)))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "team_travel_plan", recorded)
+    return asked
+
+
+def test_a_construction_at_the_bound_stays_the_start_and_no_travel_plan_is_made(
+    monkeypatch: MonkeyPatch,
+) -> None:
+    problem, crosswise, at_bound = _one_carer_each()
+    asked = _routings(monkeypatch)
+    start = TeamStart(problem, at_bound, 0.0)
+    assert solve_module._from_travel(start, _job()) is start and asked == []
+    # short of the bound, one travel-only plan (no soft windows) is made and handed over
+    moved = solve_module._from_travel(TeamStart(problem, crosswise, 0.0), _job())
+    assert asked == [False] and _pairs(problem, moved.solution) == 2
+    _lawful(problem, moved.solution)
+
+
+def test_with_soft_windows_a_plan_held_to_them_is_made_too(monkeypatch: MonkeyPatch) -> None:
+    problem = Problem.build(late_carer(lateness=30))
+    asked = _routings(monkeypatch)
+    nothing = Solution(unassigned={"V": "test"})
+    moved = solve_module._from_travel(TeamStart(problem, nothing, 0.0), _job())
+    assert asked == [False, True]
+    assert "V" in moved.solution.assignments  # the plain plan serves it late; the held one not
+    _lawful(problem, moved.solution)
