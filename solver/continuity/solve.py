@@ -3,7 +3,8 @@
 Without borrowing each team is independent: it is constructed and improved on its own, in
 parallel processes when more than one worker is asked for, and the team plans are merged.
 Once every team has its first plan, each team's search starts from the better of it and the
-team's own travel-only plan handed over and tidied (`continuity.travel_start`); with a travel
+team's own travel-only plan handed over and tidied (`continuity.travel_start`; with soft
+windows, a second one held to the visits' own windows competes too); with a travel
 budget, from the better of the construction and the reference (`continuity.travel_budget`).
 The search time goes out in two rounds. In the first every team gets an even share of
 `OPENING_SHARE` of it; the rest then goes where it is needed, in proportion to what each team

@@ -106,10 +106,11 @@ def travel_start(
 ) -> Solution:
     """The plan the team's search starts from (module doc): `travel_plan` handed over day by
     day, then tidied as the construction ends (`continuity.tidy`: the visits it left out
-    placed where the repair can, rare carers released), when it then scores better than the
-    construction `built`, else `built`; its left-out visits keep the construction's reasons
-    where it had them. A travel-only plan that leaves out a locked visit is no start (`built`
-    is): the search keeps a locked visit where it is, so it would stay out."""
+    placed where the repair can, rare carers released), when it then scores better than
+    `built` (the construction, or with soft windows the start the plain plan gave), else
+    `built`; its left-out visits keep `built`'s reasons where it had them. A travel-only plan
+    that leaves out a locked visit is no start (`built` is): the search keeps a locked visit
+    where it is, so it would stay out."""
     handed = relabelled(problem, travel_plan, weights, HANDOVER_WORK, seed=seed)
     if _drops_a_lock(problem, handed):  # the search never puts a locked visit back
         return built
