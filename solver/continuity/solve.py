@@ -47,7 +47,6 @@ from hemplan.solver.continuity.travel_start import (
     TRAVEL_START_WORK,
     team_travel_plan,
     travel_start,
-    worth_routing,
 )
 from hemplan.solver.executors import Executor, Interrupted, make_executor
 from hemplan.solver.method import (
@@ -199,11 +198,9 @@ def _from_travel(
 ) -> TeamStart:
     """`start` (the construction) with the plan its search starts from: the better of it and
     the team's own travel-only plan handed over and tidied (`continuity.travel_start`); the
-    construction when it is at the bound or a stop request came first. A Ctrl-C in this
-    process is raised, wherever it came."""
+    construction when a stop request came first. A Ctrl-C in this process is raised, wherever
+    it came."""
     problem, built, seed = start.problem, start.solution, job.seed + start.seed_offset
-    if not worth_routing(problem, built):
-        return start
     routing = _travel_start_seconds(job)
     chosen = built
     # with soft windows, also a plan that keeps the visits' own windows (`travel_start.on_time`)

@@ -19,9 +19,12 @@ The travel-only plan is the team's own, made in the team's process: each day rou
 teams-travel router (`baselines.central_travel.route_day`, PyVRP) one day after another, so it
 depends only on the team, the seed and the work, not on how many processes plan the days.
 
-When the construction is already at the continuity bound (every client meets as few carers
-as any plan allows: every Mankowska patient has one visit), there are no pairs to win: it
-stays the start and no travel-only plan is made (`worth_routing`).
+A construction already at the continuity bound (every client meets as few carers as any plan
+allows: every Mankowska patient has one visit) has no pairs to win but its minutes: the
+insertion's routes are far longer than the router's, and the search's small steps seldom
+undo a route's order. So it is routed too, and the router's plan is the start when it scores
+better at the same pairs (Mankowska F1 at work 2: +150 % -> +25 % on the set's objective;
+benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ from hemplan.solver.baselines.central_travel import ITERATIONS_PER_WORK, route_d
 from hemplan.solver.continuity.construct import REPACK_NODES
 from hemplan.solver.continuity.relabel import relabelled
 from hemplan.solver.continuity.repack import NodeBudget
-from hemplan.solver.continuity.search import all_at_bound
 from hemplan.solver.continuity.tidy import tidy, tidy_ranks
 from hemplan.solver.continuity.travel_budget import REFERENCE_METHOD, with_reasons_of
 from hemplan.solver.problem import Problem
@@ -51,11 +53,6 @@ TRAVEL_START_WORK = 0.05
 # most of what it would (district-28d's teams: 69-83 pairs in 0.4-0.8 s a team without it,
 # 68-78 in up to 7 s with its work of 4)
 HANDOVER_WORK = 0.0
-
-
-def worth_routing(problem: Problem, built: Solution) -> bool:
-    """Whether a travel-only start may win pairs: the construction is short of the bound."""
-    return not all_at_bound(problem, built)
 
 
 def team_travel_plan(

@@ -1,7 +1,7 @@
 """Where a team's search starts without a budget (`continuity.travel_start`): its own
 travel-only plan, routed day by day in the team's process, handed over and tidied, when that
-scores better than the construction; a construction at the continuity bound stays the start
-and no travel-only plan is made."""
+scores better than the construction; a construction at the continuity bound is routed too,
+for its minutes."""
 
 from __future__ import annotations
 
@@ -174,14 +174,38 @@ def _routings(monkeypatch: MonkeyPatch) -> list[bool]:
     return asked
 
 
-def test_a_construction_at_the_bound_stays_the_start_and_no_travel_plan_is_made(
+def _three_on_a_line() -> tuple[Problem, Solution]:
+    """One carer and three clients 1, 2 and 3 km east of the office, a visit each on day 0
+    (08:00-14:00); every plan is at the bound, and this one zigzags 3 km, 1 km, 2 km out."""
+    east = [{"lat": 62.390, "lon": 17.300 + 0.0194 * k} for k in (1, 2, 3)]
+    instance = small(
+        [{"id": "A", "shifts": [shift(0)]}],
+        [{"id": f"K{k}", "location": east[k]} for k in range(3)],
+        [visit(f"V{k}", f"K{k}", 0, "08:00", "14:00") for k in range(3)],
+        days=1,
+    )
+    problem = Problem.build(instance)
+    zigzag = {"V2": 8 * 60, "V0": 10 * 60, "V1": 12 * 60}
+    plan = Solution(assignments={v: Placement(0, t, ("A",)) for v, t in zigzag.items()})
+    _lawful(problem, plan)
+    return problem, plan
+
+
+def test_a_construction_at_the_bound_is_routed_for_its_minutes(monkeypatch: MonkeyPatch) -> None:
+    problem, zigzag = _three_on_a_line()
+    asked = _routings(monkeypatch)
+    moved = solve_module._from_travel(TeamStart(problem, zigzag, 0.0), _job())
+    assert asked == [False]  # at the bound, one travel-only plan all the same
+    _lawful(problem, moved.solution)
+    assert _pairs(problem, moved.solution) == 3 and not moved.solution.unassigned
+    assert solution_travel(problem, moved.solution) < solution_travel(problem, zigzag)
+
+
+def test_short_of_the_bound_one_travel_plan_is_made_and_handed_over(
     monkeypatch: MonkeyPatch,
 ) -> None:
-    problem, crosswise, at_bound = _one_carer_each()
+    problem, crosswise, _ = _one_carer_each()
     asked = _routings(monkeypatch)
-    start = TeamStart(problem, at_bound, 0.0)
-    assert solve_module._from_travel(start, _job()) is start and asked == []
-    # short of the bound, one travel-only plan (no soft windows) is made and handed over
     moved = solve_module._from_travel(TeamStart(problem, crosswise, 0.0), _job())
     assert asked == [False] and _pairs(problem, moved.solution) == 2
     _lawful(problem, moved.solution)
