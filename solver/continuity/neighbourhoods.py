@@ -243,9 +243,16 @@ def candidate_carers(
     """Carers a freed visit may go to: those its client already meets, its own, and a few others.
 
     Continuity only improves by moving visits towards carers the client already meets; a
-    few other eligible carers keep room to manoeuvre. An unserved visit may go to anyone.
+    few other eligible carers keep room to manoeuvre: first those whose routes the step frees
+    on the visit's day too (the step re-plans their routes, so they can make room; a fixed
+    route can only take a visit where it has a gap), then others drawn at random. An unserved
+    visit may go to anyone.
     """
     met = client_carers(problem, plan)
+    freed: dict[int, set[str]] = {}  # per day, the carers whose visits the step frees
+    for visit_id in free:
+        if (placed := plan.assignments.get(visit_id)) is not None:
+            freed.setdefault(placed.day, set()).update(placed.carers)
     allowed: dict[str, list[str]] = {}
     for visit_id in sorted(free):
         able = problem.eligible.get(visit_id, [])
@@ -255,6 +262,8 @@ def candidate_carers(
         keep = set(met[problem.visit(visit_id).client]) | set(plan.assignments[visit_id].carers)
         others = [c for c in able if c not in keep]
         rng.shuffle(others)
+        moving = freed.get(plan.assignments[visit_id].day, set())
+        others.sort(key=lambda c: c not in moving)  # stable: drawn at random within each
         allowed[visit_id] = [c for c in able if c in keep] + others[:extra]
     return allowed
 
