@@ -35,9 +35,9 @@ from hemplan.solver.continuity.align import aligned, usual_starts
 from hemplan.solver.continuity.construct import REPACK_NODES
 from hemplan.solver.continuity.repack import NodeBudget
 from hemplan.solver.continuity.search import CAPACITY_REASON
-from hemplan.solver.continuity.tidy import tidy, tidy_ranks
+from hemplan.solver.continuity.tidy import tidied_in_budget, tidy, tidy_ranks
 from hemplan.solver.problem import Problem
-from hemplan.solver.score import Weights, client_carers, score
+from hemplan.solver.score import Score, Weights, client_carers, score
 from hemplan.solver.solution import Solution
 
 ITERATIONS_PER_WORK = 150  # router iterations per team-day for each unit of --work-limit
@@ -179,8 +179,24 @@ def shorter_routes(
         value = score(problem, candidate, weights)
         if value < best_score:
             best, best_score = candidate, value
-    # new routes and starts: room the search's routes did not have
-    tidied = tidy(problem, best, tidy_ranks(problem, seed), NodeBudget(REPACK_NODES))
-    if tidied is not None and (value := score(problem, tidied, weights)) < best_score:
-        best, best_score = tidied, value
+    best, best_score = _tidied(problem, best, best_score, seed, weights)
     return best if best_score < score(problem, plan, weights) else plan
+
+
+def _tidied(
+    problem: Problem, plan: Solution, plan_score: Score, seed: int, weights: Weights
+) -> tuple[Solution, Score]:
+    """The routed plan tidied once (new routes and starts: room the search's routes did not
+    have), kept when better; with a travel budget a placing-only pass too, as in the search
+    (`tidy.tidied_in_budget`), so that a release's travel past the budget does not cost the
+    visits the pass placed."""
+    rank = tidy_ranks(problem, seed)
+    if problem.travel_budget is not None:
+        kept, kept_score, _ = tidied_in_budget(
+            problem, plan, plan_score, rank, weights, lambda: NodeBudget(REPACK_NODES)
+        )
+        return kept, kept_score
+    tidied = tidy(problem, plan, rank, NodeBudget(REPACK_NODES))
+    if tidied is not None and (value := score(problem, tidied, weights)) < plan_score:
+        return tidied, value
+    return plan, plan_score

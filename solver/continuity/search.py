@@ -22,7 +22,7 @@ from hemplan.solver.continuity.neighbourhood import (
 )
 from hemplan.solver.continuity.neighbourhoods import Neighbourhoods, candidate_carers, pinned
 from hemplan.solver.continuity.repack import NodeBudget
-from hemplan.solver.continuity.tidy import tidy, tidy_ranks
+from hemplan.solver.continuity.tidy import tidied_in_budget, tidy, tidy_ranks
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Score, Weights, client_carers, score
 from hemplan.solver.solution import Solution
@@ -298,19 +298,18 @@ def _tidied_in_budget(
     settings: SearchSettings,
     step: int,
 ) -> tuple[Solution, Score, float]:
-    """With a travel budget: a pass that only places left-over visits and a full one, the
-    better kept when it is no worse than `best`. Releasing rare carers ignores travel; in one
-    pass with the placing, the visits served would carry any travel the releases cost past the
-    budget (the score puts serving first)."""
-    kept, kept_score, work = best, best_score, 0.0
-    for release in (False, True):
-        repacking = NodeBudget(settings.repack_nodes, seed=step)
-        tidied = tidy(problem, best, ranks, repacking, turn=step, release=release)
-        work += settings.tidy_work + repacking.spent * settings.work_per_node
-        if tidied is not None:
-            tidied_score = score(problem, tidied, settings.weights)
-            if astuple(tidied_score) < astuple(kept_score):
-                kept, kept_score = tidied, tidied_score
+    """With a travel budget: a placing-only pass and a full one, the better kept when it is
+    better than `best` (`tidy.tidied_in_budget`), each pass charged as work."""
+    kept, kept_score, passes = tidied_in_budget(
+        problem,
+        best,
+        best_score,
+        ranks,
+        settings.weights,
+        lambda: NodeBudget(settings.repack_nodes, seed=step),
+        turn=step,
+    )
+    work = sum(settings.tidy_work + nodes.spent * settings.work_per_node for nodes in passes)
     if kept is not best:
         on_improve(kept, kept_score)
     return kept, kept_score, work

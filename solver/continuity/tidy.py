@@ -10,6 +10,8 @@ its best plan to them now and then; routes they leave alone keep the times the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.construct import seeded_ranks
 from hemplan.solver.continuity.cover import CarerChoice
@@ -18,6 +20,7 @@ from hemplan.solver.continuity.polish import release_rare_carers
 from hemplan.solver.continuity.repack import NodeBudget
 from hemplan.solver.continuity.repair import place_left_over
 from hemplan.solver.problem import Problem
+from hemplan.solver.score import Score, Weights, score
 from hemplan.solver.solution import Solution
 
 
@@ -57,3 +60,26 @@ def tidy(
     if not ((release and release_rare_carers(routes, rank)) or placed):
         return None
     return routes.update(plan, unassigned)
+
+
+def tidied_in_budget(
+    problem: Problem,
+    plan: Solution,
+    plan_score: Score,
+    rank: dict[str, float],
+    weights: Weights,
+    repacking: Callable[[], NodeBudget],
+    turn: int = 0,
+) -> tuple[Solution, Score, list[NodeBudget]]:
+    """With a travel budget: a pass that only places left-over visits and a full one, the
+    better kept when it scores better than `plan` (else `plan`), with the node budget each pass
+    spent. Releasing rare carers ignores travel; in one pass with the placing, the visits served
+    would carry any travel the releases cost past the budget (the score puts serving first)."""
+    kept, kept_score, spent = plan, plan_score, []
+    for release in (False, True):
+        nodes = repacking()
+        tidied = tidy(problem, plan, rank, nodes, turn=turn, release=release)
+        spent.append(nodes)
+        if tidied is not None and (value := score(problem, tidied, weights)) < kept_score:
+            kept, kept_score = tidied, value
+    return kept, kept_score, spent

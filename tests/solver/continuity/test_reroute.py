@@ -14,7 +14,10 @@ from hemplan.solver.assemble import to_schedule
 from hemplan.solver.baselines.by_day import DayOffer
 from hemplan.solver.continuity import reroute
 from hemplan.solver.continuity.align import aligned, usual_starts
+from hemplan.solver.continuity.construct import REPACK_NODES
+from hemplan.solver.continuity.repack import NodeBudget
 from hemplan.solver.continuity.reroute import _keeps_locks, circle_offer, shorter_routes
+from hemplan.solver.continuity.tidy import tidy, tidy_ranks
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import client_carers, score
 from hemplan.solver.solution import Placement, Solution
@@ -248,4 +251,61 @@ def test_new_routes_are_tidied_so_a_rare_carer_is_released(monkeypatch: MonkeyPa
     routed = shorter_routes(problem, plan, seconds=30, iterations=200, seed=0)
     assert client_carers(problem, routed)["Z"] == {"A"}
     assert set(routed.assignments) == set(plan.assignments) and not routed.unassigned
+    assert _lawful(instance, routed)
+
+
+def _a_release_that_costs_travel() -> tuple[Instance, Solution]:
+    """A works in the west (W at 07:30 and 11:00) and visits Z in the east at 13:00 and 15:00;
+    B works in the east until noon (E at 08:00 and 11:00) and does Z's 09:00 visit, so B is
+    Z's rare carer, and releasing B sends A east and back between W's visits. E's 14:00 visit
+    is left out although A is free and in the east then."""
+    staff = [
+        {"id": "A", "shifts": [shift(0)], "travel_mode": "car"},
+        {"id": "B", "shifts": [shift(0, end="12:00")], "travel_mode": "car"},
+    ]
+    clients = [
+        {"id": "W", "location": WEST},
+        {"id": "E", "location": EAST},
+        {"id": "Z", "location": {"lat": 62.392, "lon": 17.425}},
+    ]
+    visits = [
+        visit("W07", "W", 0, "07:30", "07:30"),
+        visit("W11", "W", 0, "11:00", "11:00"),
+        visit("E08", "E", 0, "08:00", "08:00"),
+        visit("E11", "E", 0, "11:00", "11:00"),
+        visit("E14", "E", 0, "14:00", "14:00"),
+        visit("Z09", "Z", 0, "09:00", "09:00"),
+        visit("Z13", "Z", 0, "13:00", "13:00"),
+        visit("Z15", "Z", 0, "15:00", "15:00"),
+    ]
+    at = {"W07": 450, "W11": 660, "E08": 480, "E11": 660, "Z09": 540, "Z13": 780, "Z15": 900}
+    who = {"W07": "A", "W11": "A", "Z13": "A", "Z15": "A", "E08": "B", "E11": "B", "Z09": "B"}
+    plan = Solution(
+        {v: Placement(0, at[v], (who[v],)) for v in sorted(at)}, unassigned={"E14": "capacity"}
+    )
+    return small(staff, clients, visits, days=1), plan
+
+
+def test_under_a_travel_budget_the_routed_plan_places_without_a_costly_release(
+    monkeypatch: MonkeyPatch,
+) -> None:
+    # the router is kept out (it returns nothing), so only the tidy pass after the routing
+    # acts: placing E14 alone stays within the budget, placing it and releasing B does not;
+    # a single full pass would serve E14 over the budget (the score puts serving first)
+    instance, plan = _a_release_that_costs_travel()
+    assert _lawful(instance, plan)
+    unbudgeted = Problem.build(instance)
+    rank = tidy_ranks(unbudgeted, 0)
+    placed = tidy(unbudgeted, plan, rank, NodeBudget(REPACK_NODES), release=False)
+    full = tidy(unbudgeted, plan, rank, NodeBudget(REPACK_NODES))
+    assert placed is not None and full is not None and not full.unassigned
+    assert client_carers(unbudgeted, full)["Z"] == {"A"}  # the full pass releases B
+    budget = score(unbudgeted, placed).travel
+    assert score(unbudgeted, full).travel > budget
+    problem = unbudgeted.with_travel_budget(budget)
+    monkeypatch.setattr(reroute, "route_from", lambda *args, **kwargs: None)
+    routed = shorter_routes(problem, plan, seconds=30, iterations=200, seed=0)
+    assert not routed.unassigned
+    assert score(problem, routed).over_budget == 0
+    assert client_carers(problem, routed)["Z"] == {"A", "B"}
     assert _lawful(instance, routed)
