@@ -38,6 +38,7 @@ class StepLimits:
     work: float | None
     seed: int = 0
     workers: int = 1
+    whole: bool = False  # the whole team from its plan (`model.solve.lexicographic`)
 
 
 @dataclass
@@ -124,7 +125,14 @@ def solve_neighbourhood(
     for v_id, stagger in staggered.items():
         hint_stagger(model, stagger, current.get(v_id))
     solved = lexicographic(
-        model, levels, limits.seconds, limits.seed, limits.workers, limits.work, polish_share
+        model,
+        levels,
+        limits.seconds,
+        limits.seed,
+        limits.workers,
+        limits.work,
+        polish_share,
+        limits.whole,
     )
     if solved is None:
         return None
