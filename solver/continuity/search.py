@@ -187,16 +187,20 @@ def improve(
         # a small team's small steps give way to one step over the whole team once stuck at the
         # bound (`_polished_whole`)
         polish_whole = not whole and len(movable) <= settings.whole_polish_visits
+
+        def stuck_at_bound() -> bool:
+            return (
+                polish_whole
+                and stale >= settings.whole_polish_after
+                and all_at_bound(problem, best)
+            )
+
         while (
             spent < work
             and time.monotonic() < deadline
             and not should_stop()
             and (stale < settings.polish_at_bound or not all_at_bound(problem, best))
-            and not (
-                polish_whole
-                and stale >= settings.whole_polish_after
-                and all_at_bound(problem, best)
-            )
+            and not stuck_at_bound()
             and movable
             and not solved_whole
         ):
@@ -267,13 +271,11 @@ def improve(
                 everything and result.status == "OPTIMAL"
             )  # every movable visit at once, optimally
         if (
-            polish_whole
-            and stale >= settings.whole_polish_after
-            and not solved_whole
+            not solved_whole
             and spent < work
             and time.monotonic() < deadline
             and not should_stop()
-            and all_at_bound(problem, best)
+            and stuck_at_bound()
         ):  # the small steps are stuck at the bound: the rest goes to one step over the team
             polished, polished_score, cost = _polished_whole(
                 problem,
@@ -324,7 +326,7 @@ def _polished_whole(
     )
     allowed = {v: problem.eligible.get(v, []) for v in movable}
     result = solve_neighbourhood(
-        problem, plan, set(movable), allowed, limits, weights=settings.weights, polish_share=1.0
+        problem, plan, movable, allowed, limits, weights=settings.weights, polish_share=1.0
     )
     cost = max(settings.min_step_work, _work_of(result, budget.work, settings))
     if result is None:
