@@ -12,15 +12,12 @@ import pytest
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance
 from hemplan.solver.assemble import to_schedule
+from hemplan.solver.continuity import final_routing
+from hemplan.solver.continuity import rounds as rounds_module
 from hemplan.solver.continuity import solve as solve_module
 from hemplan.solver.continuity.construct import construct
-from hemplan.solver.continuity.solve import (
-    OPENING_SHARE,
-    TeamJob,
-    TeamStart,
-    round_needs,
-    shares,
-)
+from hemplan.solver.continuity.rounds import round_needs
+from hemplan.solver.continuity.team_job import OPENING_SHARE, TeamJob, TeamPlan, TeamStart, shares
 from hemplan.solver.executors import make_executor
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.problem import Problem
@@ -114,7 +111,7 @@ def test_a_round_that_improves_no_team_is_followed_by_restarts_until_one_wins(
     nothing is followed by a restart, and restarts go on until one wins; then rounds go on
     from the new best. They end when MORE_ROUNDS_LEFT of the time is left (0.2 s: ten), and
     restarts when less is left than the first constructions took (3 s: eight)."""
-    assert solve_module.MORE_ROUNDS_LEFT * 10 < 1
+    assert rounds_module.MORE_ROUNDS_LEFT * 10 < 1
     clock = _Clock()
     wins = iter([False, True] + [False] * 10)
     calls: list[str] = []
@@ -128,13 +125,13 @@ def test_a_round_that_improves_no_team_is_followed_by_restarts_until_one_wins(
         clock.now += 1
         return next(wins)
 
-    monkeypatch.setattr(solve_module, "time", clock)
-    monkeypatch.setattr(solve_module, "_second_round", polish)
-    monkeypatch.setattr(solve_module, "_restart_round", restart)
+    monkeypatch.setattr(rounds_module, "time", clock)
+    monkeypatch.setattr(rounds_module, "_second_round", polish)
+    monkeypatch.setattr(rounds_module, "_restart_round", restart)
     search = replace(job(None, 1, 1), end=10.0, started=0.0)
     started = [(0, SimpleNamespace(first=constructed))]
     outcomes = {0: SimpleNamespace(score=0)}
-    solve_module._more_rounds(_Running(), started, outcomes, search, _heard)  # type: ignore[arg-type]
+    rounds_module.more_rounds(_Running(), started, outcomes, search, _heard)  # type: ignore[arg-type]
     assert calls == ["round", "restart", "restart", "round"] + ["restart"] * (rounds - 4)
 
 
@@ -143,27 +140,27 @@ def test_a_restart_keeps_a_teams_plan_only_where_it_scores_better() -> None:
     and replaces it; against that better plan a restart with no time to search does not."""
     problem = Problem.build(load_instance(TINY))
     start = TeamStart(problem, construct(problem, 0), 0.0)
-    outcomes = {0: solve_module._as_found(start, Weights(), "work")}
+    outcomes = {0: rounds_module.as_found(start, Weights(), "work")}
     with make_executor("local", workers=1) as executor:
         searched = replace(job(None, 1, 1, seconds=3.0), seed=5)
-        assert solve_module._restart_round(executor, [(0, start)], outcomes, searched, _heard)
+        assert rounds_module._restart_round(executor, [(0, start)], outcomes, searched, _heard)
         better = outcomes[0]
         assert better.score < score(problem, start.solution, Weights())
         assert evaluate(problem.instance, to_schedule(problem, better.solution)).violations == []
         no_time = replace(job(None, 1, 1, seconds=0.0), seed=6)
-        assert not solve_module._restart_round(executor, [(0, start)], outcomes, no_time, _heard)
+        assert not rounds_module._restart_round(executor, [(0, start)], outcomes, no_time, _heard)
         assert outcomes[0] is better
 
 
 def test_a_stop_request_during_a_restart_keeps_the_best_plans_and_says_so() -> None:
     problem = Problem.build(load_instance(TINY))
     start = TeamStart(problem, construct(problem, 0), 0.0)
-    best = solve_module._as_found(start, Weights(), "work")
+    best = rounds_module.as_found(start, Weights(), "work")
     outcomes = {0: best}
     with make_executor("local", workers=1) as executor:
         executor.request_stop()
         later = replace(job(None, 1, 1, seconds=3.0), seed=5)
-        assert not solve_module._restart_round(executor, [(0, start)], outcomes, later, _heard)
+        assert not rounds_module._restart_round(executor, [(0, start)], outcomes, later, _heard)
     assert outcomes[0].solution is best.solution and outcomes[0].interrupted
 
 
@@ -173,15 +170,15 @@ def test_the_time_the_final_routing_leaves_goes_to_rounds_from_the_routed_plans(
     instance = load_instance(TINY)
     problem = Problem.build(instance)
     bare = construct(problem, 0)
-    plans = [solve_module.TeamPlan(instance, bare, score(problem, bare, Weights()))]
+    plans = [TeamPlan(instance, bare, score(problem, bare, Weights()))]
     with make_executor("local", workers=1) as executor:
-        after, stopped = solve_module._after_routing(
+        after, stopped = final_routing.rounds_after_routing(
             executor, plans, job(None, 1, 1, seconds=3.0), 0.0, _heard
         )
         assert not stopped and after[0].score < plans[0].score
         assert after[0].score == score(problem, after[0].solution, Weights())
         assert evaluate(instance, to_schedule(problem, after[0].solution)).violations == []
-        unchanged, _ = solve_module._after_routing(
+        unchanged, _ = final_routing.rounds_after_routing(
             executor, plans, job(None, 1, 1, seconds=0.0), 0.0, _heard
         )
         assert unchanged is plans
@@ -197,7 +194,7 @@ def test_only_a_solve_by_the_clock_alone_searches_after_the_routing(
         calls.append(len(plans))
         return plans, False
 
-    monkeypatch.setattr(solve_module, "_after_routing", after)
+    monkeypatch.setattr(solve_module, "rounds_after_routing", after)
     options = SolveOptions(time_limit=5.0, work_limit=work_limit, workers=1, seed=0)
     result = solve_module.solve(load_instance(TINY), options)
     assert result.evaluation.feasible
@@ -208,7 +205,9 @@ def test_with_no_team_left_to_plan_no_rounds_follow_the_routing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rounds: list[object] = []
-    monkeypatch.setattr(solve_module, "_more_rounds", lambda *args: rounds.append(args))
+    monkeypatch.setattr(final_routing, "more_rounds", lambda *args: rounds.append(args))
     with make_executor("local", workers=1) as executor:
-        after = solve_module._after_routing(executor, [], job(None, 1, 1, seconds=3.0), 0.0, _heard)
+        after = final_routing.rounds_after_routing(
+            executor, [], job(None, 1, 1, seconds=3.0), 0.0, _heard
+        )
     assert after == ([], False) and not rounds

@@ -12,14 +12,10 @@ import pytest
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance
 from hemplan.solver.assemble import to_schedule
-from hemplan.solver.continuity import solve as solve_module
-from hemplan.solver.continuity.solve import (
-    SEARCH_SEED_STEP,
-    TeamJob,
-    TeamOutcome,
-    TeamPlan,
-    searches_per_team,
-)
+from hemplan.solver.continuity import final_routing
+from hemplan.solver.continuity import rounds as rounds_module
+from hemplan.solver.continuity.rounds import SEARCH_SEED_STEP, searches_per_team
+from hemplan.solver.continuity.team_job import TeamJob, TeamOutcome, TeamPlan
 from hemplan.solver.executors import make_executor
 from hemplan.solver.method import Progress
 from hemplan.solver.problem import Problem
@@ -55,16 +51,16 @@ def _solve_tiny(seed: int, searches: int) -> tuple[TeamOutcome, list[int]]:
         started=now,
     )
     seeds: list[int] = []
-    construct = solve_module.construct
+    construct = rounds_module.construct
 
     def recorded(problem: Problem, seed: int) -> object:
         seeds.append(seed)
         return construct(problem, seed)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(solve_module, "construct", recorded)
+        patch.setattr(rounds_module, "construct", recorded)
         with make_executor("local", workers=1) as executor:  # in this process
-            (found,) = solve_module._solve_teams(
+            (found,) = rounds_module.solve_teams(
                 executor, [instance], [None], job, lambda event: None, searches
             )
     assert len(found) == searches
@@ -93,7 +89,7 @@ def test_a_team_searched_twice_keeps_the_better_of_two_searches_each_with_its_ow
 
 def test_progress_tells_a_teams_first_plan_and_then_only_better_ones() -> None:
     heard: list[Progress] = []
-    report = solve_module._best_per_team(heard.append)
+    report = rounds_module.best_per_team(heard.append)
     zero = Score(*[0] * 12)
     worse, better = (replace(zero, cost=c) for c in (20, 10))
     for team, value in [("A", worse), ("A", better), ("A", worse), ("B", worse), ("A", better)]:
@@ -119,9 +115,9 @@ def test_a_teams_plan_is_chosen_after_the_routing_not_before() -> None:
 
     plan = TeamPlan(instance, better.solution, better.score)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(solve_module, "shorter_routes", swapping_routing)
+        patch.setattr(final_routing, "shorter_routes", swapping_routing)
         with make_executor("local", workers=1) as executor:
-            (kept,) = solve_module._best_routed(executor, [plan], [[better, worse]], job)
+            (kept,) = final_routing.best_routed(executor, [plan], [[better, worse]], job)
     assert routed_plans == [id(better.solution), id(worse.solution)]  # both routed
     assert kept.solution is better.solution and kept.score == better.score  # from the second
     problem = Problem.build(instance)

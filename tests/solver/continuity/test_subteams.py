@@ -16,8 +16,9 @@ from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity import solve as solve_module
 from hemplan.solver.continuity import subteams
 from hemplan.solver.continuity.construct import construct
-from hemplan.solver.continuity.solve import TeamJob, _budgets, _whole_group, solve
+from hemplan.solver.continuity.solve import _budgets, _whole_group, solve
 from hemplan.solver.continuity.subteams import SPLIT_ABOVE, split_big_team
+from hemplan.solver.continuity.team_job import TeamJob
 from hemplan.solver.continuity.travel_budget import (
     REFERENCE_WORK,
     Budgeted,

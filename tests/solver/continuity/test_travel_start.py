@@ -14,9 +14,9 @@ from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance
 from hemplan.solver.assemble import to_schedule
 from hemplan.solver.baselines.by_day import offered
-from hemplan.solver.continuity import solve as solve_module
+from hemplan.solver.continuity import rounds as rounds_module
 from hemplan.solver.continuity.construct import construct
-from hemplan.solver.continuity.solve import TeamJob, TeamStart
+from hemplan.solver.continuity.team_job import TeamJob, TeamStart
 from hemplan.solver.continuity.travel_start import on_time, team_travel_plan, travel_start
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, solution_travel
@@ -164,13 +164,13 @@ def test_on_time_holds_soft_windows_only() -> None:
 def _routings(monkeypatch: MonkeyPatch) -> list[bool]:
     """The `held` of every travel-only plan `_from_travel` asks for (each still made)."""
     asked: list[bool] = []
-    real = solve_module.team_travel_plan
+    real = rounds_module.team_travel_plan
 
     def recorded(*args: Any, **kwargs: Any) -> Solution | None:
         asked.append(bool(args[5] if len(args) > 5 else kwargs.get("held", False)))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(solve_module, "team_travel_plan", recorded)
+    monkeypatch.setattr(rounds_module, "team_travel_plan", recorded)
     return asked
 
 
@@ -194,7 +194,7 @@ def _three_on_a_line() -> tuple[Problem, Solution]:
 def test_a_construction_at_the_bound_is_routed_for_its_minutes(monkeypatch: MonkeyPatch) -> None:
     problem, zigzag = _three_on_a_line()
     asked = _routings(monkeypatch)
-    moved = solve_module._from_travel(TeamStart(problem, zigzag, 0.0), _job())
+    moved = rounds_module._from_travel(TeamStart(problem, zigzag, 0.0), _job())
     assert asked == [False]  # at the bound, one travel-only plan all the same
     _lawful(problem, moved.solution)
     assert _pairs(problem, moved.solution) == 3 and not moved.solution.unassigned
@@ -206,7 +206,7 @@ def test_short_of_the_bound_one_travel_plan_is_made_and_handed_over(
 ) -> None:
     problem, crosswise, _ = _one_carer_each()
     asked = _routings(monkeypatch)
-    moved = solve_module._from_travel(TeamStart(problem, crosswise, 0.0), _job())
+    moved = rounds_module._from_travel(TeamStart(problem, crosswise, 0.0), _job())
     assert asked == [False] and _pairs(problem, moved.solution) == 2
     _lawful(problem, moved.solution)
 
@@ -215,7 +215,7 @@ def test_with_soft_windows_a_plan_held_to_them_is_made_too(monkeypatch: MonkeyPa
     problem = Problem.build(late_carer(lateness=30))
     asked = _routings(monkeypatch)
     nothing = Solution(unassigned={"V": "test"})
-    moved = solve_module._from_travel(TeamStart(problem, nothing, 0.0), _job())
+    moved = rounds_module._from_travel(TeamStart(problem, nothing, 0.0), _job())
     assert asked == [False, True]
     assert "V" in moved.solution.assignments  # the plain plan serves it late; the held one not
     _lawful(problem, moved.solution)
