@@ -18,14 +18,9 @@ from pathlib import Path
 from hemplan.models.contract.instance import History, Instance, PastVisit
 from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.contract.schedule import Schedule
-from hemplan.models.io.csv_import import (
-    Column,
-    CsvProblems,
-    FileSpec,
-    parse_rows,
-    read_table,
-    validate_row,
-)
+from hemplan.models.io.csv_cells import parse_rows
+from hemplan.models.io.csv_layout import Column, FileSpec
+from hemplan.models.io.csv_table import CsvProblems, read_table, validate_row
 from hemplan.models.io.read import parse_model, read_json
 from hemplan.models.io.references import Locator, history_problems
 
