@@ -277,7 +277,7 @@ def improve(
             and not should_stop()
             and stuck_at_bound()
         ):  # the small steps are stuck at the bound: the rest goes to one step over the team
-            polished, polished_score, cost = _polished_whole(
+            found, cost = _polished_whole(
                 problem,
                 best,
                 movable,
@@ -286,9 +286,13 @@ def improve(
                 settings,
             )
             spent += cost
-            if key(polished_score) < key(best_score) and not drops_a_lock(problem, best, polished):
-                best, best_score, untidy = polished, polished_score, True
-                on_improve(best, best_score)
+            if found is not None:
+                polished, polished_score = found
+                if key(polished_score) < key(best_score) and not drops_a_lock(
+                    problem, best, polished
+                ):
+                    best, best_score, untidy = polished, polished_score, True
+                    on_improve(best, best_score)
         if (
             untidy
         ):  # the last steps' plan has not been tidied yet: a few tenths of a second past the budget
@@ -313,10 +317,11 @@ def _polished_whole(
     budget: Budget,
     seed: int,
     settings: SearchSettings,
-) -> tuple[Solution, Score, float]:
+) -> tuple[tuple[Solution, Score] | None, float]:
     """`plan` with every movable visit re-planned at once over every eligible carer by CP-SAT's
     own large neighbourhoods (`model.solve.lexicographic`, `whole`), its cost minutes
-    polished with the continuity held, within `budget`; its score and the work it cost."""
+    polished with the continuity held, within `budget`, and its score (None when CP-SAT
+    found no plan in the budget); and the work it cost."""
     limits = StepLimits(
         seconds=min(settings.whole_polish_seconds, budget.deadline - time.monotonic()),
         work=budget.work,
@@ -330,9 +335,9 @@ def _polished_whole(
     )
     cost = max(settings.min_step_work, _work_of(result, budget.work, settings))
     if result is None:
-        return plan, score(problem, plan, settings.weights), cost
+        return None, cost
     polished = merge(plan, result)
-    return polished, score(problem, polished, settings.weights), cost
+    return (polished, score(problem, polished, settings.weights)), cost
 
 
 def _tidied(

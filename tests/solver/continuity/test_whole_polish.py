@@ -24,17 +24,17 @@ def _budget(work: float) -> Budget:
 def test_a_zigzag_at_the_bound_is_polished_shorter_with_the_same_pairs() -> None:
     problem, zigzag = _three_on_a_line()
     movable = set(zigzag.assignments)
-    polished, value, cost = search._polished_whole(
+    found, cost = search._polished_whole(
         problem, zigzag, movable, _budget(1.0), 0, SearchSettings()
     )
+    assert found is not None
+    polished, value = found
     _lawful(problem, polished)
     assert _pairs(problem, polished) == 3 and not polished.unassigned
     assert solution_travel(problem, polished) < solution_travel(problem, zigzag)
     assert value.travel == solution_travel(problem, polished) and cost > 0
-    again, _, _ = search._polished_whole(
-        problem, zigzag, movable, _budget(1.0), 0, SearchSettings()
-    )
-    assert again.assignments == polished.assignments
+    again, _ = search._polished_whole(problem, zigzag, movable, _budget(1.0), 0, SearchSettings())
+    assert again is not None and again[0].assignments == polished.assignments
 
 
 def _polish_calls(monkeypatch: MonkeyPatch) -> list[int]:
@@ -42,7 +42,7 @@ def _polish_calls(monkeypatch: MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = search._polished_whole
 
-    def recorded(*args: Any) -> tuple[Solution, Score, float]:
+    def recorded(*args: Any) -> tuple[tuple[Solution, Score] | None, float]:
         calls.append(len(args[2]))  # the movable visits
         return real(*args)
 
