@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from hemplan.models.io.csv_table import CsvProblems, Table, shown
+from hemplan.models.io.limits import MAX_STRING_CHARS
 
 LIST_SEPARATOR = "|"
 # A whole-number cell of more digits than this is no count, minutes or day number (and Python
@@ -217,6 +218,29 @@ def parse_rows(table: Table, out: CsvProblems) -> None:
     for row in table.rows:
         for name, text in row.cells.items():
             try:
-                row.values[name] = _parse_cell(kinds[name], text)
+                value = _parse_cell(kinds[name], text)
             except ValueError as exc:
                 out.at(table.spec, row, name, str(exc))
+                continue
+            if (chars := _longest_text(value)) > MAX_STRING_CHARS:
+                # the JSON instance's own limit (`limits.check_document`): what the import
+                # writes, `hemplan validate` must accept
+                out.at(
+                    table.spec,
+                    row,
+                    name,
+                    f"text of {chars:,} characters; the limit is {MAX_STRING_CHARS:,}",
+                )
+                continue
+            row.values[name] = value
+
+
+def _longest_text(value: Any) -> int:
+    """The length of the longest text in a parsed cell (a name, an id, a list's items)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list | tuple):
+        return max((_longest_text(item) for item in value), default=0)
+    if isinstance(value, dict):
+        return max((_longest_text(item) for item in value.values()), default=0)
+    return 0

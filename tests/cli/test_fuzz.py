@@ -24,8 +24,11 @@ The promises checked on every command, and the census mode that counts them over
 are in `tests/cli/fuzz_support.py`. Each test runs HEMPLAN_FUZZ_EXAMPLES examples (default 25,
 for CI); a long run, counting every case and keeping reproducers:
 
-    HEMPLAN_FUZZ_EXAMPLES=2000 HEMPLAN_FUZZ_TALLY=/tmp/fuzz-tally \
+    HEMPLAN_FUZZ_EXAMPLES=2000 HEMPLAN_FUZZ_TALLY=/tmp/fuzz-tally HYPOTHESIS_PROFILE=explore \
         python3 -m pytest -q -p no:cacheprovider tests/cli/test_fuzz.py
+
+(`HYPOTHESIS_PROFILE=explore`: new random cases each run; without it every run draws the same
+ones, `tests/conftest.py`.)
 """
 
 from __future__ import annotations

@@ -340,6 +340,16 @@ BAD = [
         changed("visits.csv", "S3,10:30", "S3,12:30"),
         "visits.csv:4: locked_start: 12:30 is outside the window",
     ),
+    (  # the JSON instance's own limit: what the import writes, validate must accept
+        "name-too-long",
+        changed("staff.csv", "S2,Bo,", "S2," + "B" * 10_001 + ","),
+        "staff.csv:3: name: text of 10,001 characters; the limit is 10,000",
+    ),
+    (
+        "list-item-too-long",
+        changed("staff.csv", "S1,Aisha,T1,insulin|lift", "S1,Aisha,T1,insulin|" + "l" * 10_001),
+        "staff.csv:2: skills: text of 10,001 characters; the limit is 10,000",
+    ),
 ]
 
 
