@@ -7,11 +7,12 @@ and column.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from hemplan.models.io.csv_table import CsvProblems, Table, shown
-from hemplan.models.io.limits import MAX_STRING_CHARS
+from hemplan.models.io.limits import too_long
 
 LIST_SEPARATOR = "|"
 # A whole-number cell of more digits than this is no count, minutes or day number (and Python
@@ -222,25 +223,22 @@ def parse_rows(table: Table, out: CsvProblems) -> None:
             except ValueError as exc:
                 out.at(table.spec, row, name, str(exc))
                 continue
-            if (chars := _longest_text(value)) > MAX_STRING_CHARS:
-                # the JSON instance's own limit (`limits.check_document`): what the import
-                # writes, `hemplan validate` must accept
-                out.at(
-                    table.spec,
-                    row,
-                    name,
-                    f"text of {chars:,} characters; the limit is {MAX_STRING_CHARS:,}",
-                )
+            # the JSON instance's own limit (`limits.check_document`): what the import writes,
+            # `hemplan validate` must accept
+            problem = next(filter(None, map(too_long, _texts(value))), None)
+            if problem is not None:
+                out.at(table.spec, row, name, problem)
                 continue
             row.values[name] = value
 
 
-def _longest_text(value: Any) -> int:
-    """The length of the longest text in a parsed cell (a name, an id, a list's items)."""
+def _texts(value: Any) -> Iterator[str]:
+    """The texts of a parsed cell: the cell's own, or a list's items (a role's skills too)."""
     if isinstance(value, str):
-        return len(value)
-    if isinstance(value, list | tuple):
-        return max((_longest_text(item) for item in value), default=0)
-    if isinstance(value, dict):
-        return max((_longest_text(item) for item in value.values()), default=0)
-    return 0
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)

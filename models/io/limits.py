@@ -113,17 +113,17 @@ def check_document(data: Any, source: str) -> None:
             )
 
 
-def _check_string(text: str, source: str, where: str) -> None:
+def too_long(text: str) -> str | None:
+    """What is wrong with a text over MAX_STRING_CHARS (any string of an instance: the JSON
+    load and the CSV import say it alike), else None."""
     if len(text) > MAX_STRING_CHARS:
-        raise InputError(
-            [
-                InputProblem(
-                    source,
-                    where,
-                    f"text of {len(text):,} characters; the limit is {MAX_STRING_CHARS:,}",
-                )
-            ]
-        )
+        return f"text of {len(text):,} characters; the limit is {MAX_STRING_CHARS:,}"
+    return None
+
+
+def _check_string(text: str, source: str, where: str) -> None:
+    if (problem := too_long(text)) is not None:
+        raise InputError([InputProblem(source, where, problem)])
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
