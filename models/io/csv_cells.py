@@ -20,8 +20,6 @@ LIST_SEPARATOR = "|"
 MAX_NUMBER_DIGITS = 18
 
 
-# --------------------------------------------------------------------------- cells
-
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INT = re.compile(r"[+-]?\d+")
 

@@ -11,8 +11,6 @@ from pydantic import BaseModel, Field
 
 from hemplan.models.contract.instance import Client, Shift, Staff, Team, Visit, VisitPattern
 
-# --------------------------------------------------------------------------- file layout
-
 
 @dataclass(frozen=True)
 class Column:
