@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hemplan.models.contract.instance import Instance, Shift, Visit
@@ -302,6 +302,7 @@ def route_from(
     seed: int = 0,
     breaks_in_place: bool = True,
     patience: int | None = None,
+    price: Callable[[str, str], int] | None = None,
 ) -> Solution | None:
     """The offer routed by the router from the routes of `start` (a lawful plan of the offer's
     day and carers), double-staffed visits it serves kept at their starts; the doubles the
@@ -314,10 +315,19 @@ def route_from(
 
     `breaks_in_place`: each break node starts where `start` has the carer at its break, so
     the router's start is as lawful as `start`, and no later pass of the router may serve less
-    than the first (else at the office, as central-greedy's `break_at_office` plans it)."""
+    than the first (else at the office, as central-greedy's `break_at_office` plans it).
+
+    `price(carer, visit)`: minutes of cost, not of time, added when that carer serves that
+    visit (`continuity.familiar`: a price on carers the client rarely meets)."""
     began = time.monotonic()
     places = _break_places(problem, offer, start) if breaks_in_place else None
     routing, slots = _routing_problem(problem, offer, start, places)
+    if price is not None:
+        surcharge = [
+            [0 if visit == BREAK else price(carer.id, visit) for visit, _ in slots]
+            for carer in offer.carers
+        ]
+        routing = replace(routing, surcharge=surcharge)
     left = seconds - (time.monotonic() - began)
     initial = _initial_routes(offer, start, slots)
     solution = solve_routing(

@@ -15,7 +15,11 @@ nodes to serve, vehicles. The routing problem maps onto PyVRP as follows:
   outside the set carry none, so serving such a node on them is over capacity, which a feasible
   solution never is. The same holds for a node `kind` (a break): one dimension per kind, a
   vehicle of that kind carries one unit of it (at most one such node), any other none;
-- `capacity` (Solomon) is one more dimension.
+- `capacity` (Solomon) is one more dimension;
+- a `surcharge` (a price per vehicle and node) makes every node a location of its own and
+  every vehicle a type of its own, whose distance matrix is the travel matrix with the price
+  of serving each node added on the arcs into it; the duration matrix stays the travel, so
+  only the cost changes.
 
 PyVRP cannot make two vehicles start a node pair at one minute (`same_start`: a double-staffed
 visit). The search runs in passes: the first routes the pair's nodes on their own; the next
@@ -89,6 +93,8 @@ def _dimensions(problem: RoutingProblem) -> tuple[list[list[int]], list[list[int
 def _data(problem: RoutingProblem) -> tuple[pyvrp.ProblemData, list[list[int]]]:
     """PyVRP's data for `problem`, and per vehicle type the vehicles it stands for. Only the
     places the problem uses are locations."""
+    if problem.surcharge is not None:
+        return _surcharged_data(problem, problem.surcharge)
     places = sorted({v.depot for v in problem.vehicles} | {n.place for n in problem.nodes})
     location = {p: i for i, p in enumerate(places)}
     depot_places = sorted({v.depot for v in problem.vehicles})
@@ -132,6 +138,59 @@ def _data(problem: RoutingProblem) -> tuple[pyvrp.ProblemData, list[list[int]]]:
     locations = [pyvrp.Location(x=0, y=0) for _ in places]  # the matrices are what counts
     data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, matrices, matrices)
     return data, list(alike.values())
+
+
+def _surcharged_data(
+    problem: RoutingProblem, surcharge: list[list[int]]
+) -> tuple[pyvrp.ProblemData, list[list[int]]]:
+    """`_data` with a price per vehicle and node: a location per node after the depots, a
+    vehicle type per vehicle, its distances the travel plus the price of the node arrived at."""
+    depot_places = sorted({v.depot for v in problem.vehicles})
+    depot = {p: i for i, p in enumerate(depot_places)}
+    places = depot_places + [n.place for n in problem.nodes]
+    first = len(depot_places)
+    delivery, capacity = _dimensions(problem)
+    clients = [
+        pyvrp.Client(
+            location=first + k,
+            delivery=delivery[k],
+            service_duration=n.service,
+            tw_early=n.earliest,
+            tw_late=n.latest,
+            prize=0 if n.penalty is None else n.penalty,
+            required=n.penalty is None,
+        )
+        for k, n in enumerate(problem.nodes)
+    ]
+    travel = {
+        m: np.ascontiguousarray(np.asarray(problem.matrices[m])[np.ix_(places, places)], np.int64)
+        for m in sorted({v.matrix for v in problem.vehicles})
+    }
+    durations: list[Any] = []
+    distances: list[Any] = []
+    vehicle_types = []
+    for v, vehicle in enumerate(problem.vehicles):
+        price = np.zeros(len(places), dtype=np.int64)
+        price[first:] = surcharge[v]
+        distance = travel[vehicle.matrix] + price[None, :]
+        np.fill_diagonal(distance, 0)  # PyVRP's rule; a node is never arrived at from itself
+        durations.append(travel[vehicle.matrix])
+        distances.append(np.ascontiguousarray(distance))
+        vehicle_types.append(
+            pyvrp.VehicleType(
+                1,
+                capacity=capacity[v],
+                start_depot=depot[vehicle.depot],
+                end_depot=depot[vehicle.depot],
+                tw_early=vehicle.start,
+                tw_late=vehicle.end,
+                profile=v,
+            )
+        )
+    locations = [pyvrp.Location(x=0, y=0) for _ in places]
+    depots = [pyvrp.Depot(location=depot[p]) for p in depot_places]
+    data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, distances, durations)
+    return data, [[v] for v in range(len(problem.vehicles))]
 
 
 def _start(

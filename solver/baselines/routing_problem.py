@@ -43,7 +43,9 @@ class RoutingProblem:
 
     `same_start` pairs of nodes must both be served or both dropped, by different vehicles
     starting at the same minute (a double-staffed visit). `capacity` bounds the summed
-    demand of a route (Solomon's instances; None: no capacity).
+    demand of a route (Solomon's instances; None: no capacity). `surcharge[v][k]`, when
+    given, is added to the cost of vehicle v serving node k (not to its time): a price on who
+    serves what (`continuity.familiar`).
     """
 
     matrices: np.ndarray | list[list[list[int]]]
@@ -52,6 +54,7 @@ class RoutingProblem:
     same_start: list[tuple[int, int]] = field(default_factory=list)
     capacity: int | None = None
     horizon: int = DAY_MINUTES
+    surcharge: list[list[int]] | None = None
 
 
 @dataclass

@@ -52,13 +52,14 @@ PATIENCE = 500
 USUAL_SLACK = 20
 
 
-def circle_offer(problem: Problem, plan: Solution, day: int) -> DayOffer:
+def circle_offer(problem: Problem, plan: Solution, day: int, circles: bool = True) -> DayOffer:
     """The visits `plan` serves on `day`, each offered to the carers of its client's circle
     who could do it that day (a preferred one's visit to preferred ones only), to the
     carers at work that day. A client the plan serves once, with no carer met in the history,
     meets its visit's carers whoever they are: its visit goes to any able carer. The visits
     the plan leaves out that may go on `day` are offered too, to any able carer (serving a
-    visit comes before continuity)."""
+    visit comes before continuity). Without `circles` every visit goes to any able carer
+    (`continuity.familiar` prices the strangers instead)."""
     instance = problem.instance
     met = client_carers(problem, plan)
     served = Counter(problem.visit(v).client for v in plan.assignments)
@@ -70,7 +71,7 @@ def circle_offer(problem: Problem, plan: Solution, day: int) -> DayOffer:
         if placed.day != day:
             continue
         visit = problem.visit(visit_id)
-        anyone = served[visit.client] == 1 and not problem.known.get(visit.client)
+        anyone = not circles or (served[visit.client] == 1 and not problem.known.get(visit.client))
         circle = set(problem.eligible.get(visit_id, [])) if anyone else met[visit.client]
         preferred = set(instance.client_by_id[visit.client].preferred_carers)
         if preferred & set(placed.carers):
@@ -109,7 +110,7 @@ def _routed_windows(visit: Visit, start: int, usual: int | None) -> StartWindows
     return ((low, high),)
 
 
-def _with_day(plan: Solution, day: int, routed: Solution) -> Solution:
+def with_day(plan: Solution, day: int, routed: Solution) -> Solution:
     """`plan` with its assignments and breaks of `day` replaced by `routed`'s: the visits it
     serves no longer left out, those of the day it does not serve left out."""
     assignments = {v: p for v, p in plan.assignments.items() if p.day != day}
@@ -123,7 +124,7 @@ def _with_day(plan: Solution, day: int, routed: Solution) -> Solution:
     return Solution(dict(sorted(assignments.items())), breaks, dict(sorted(unassigned.items())))
 
 
-def _keeps_locks(problem: Problem, start: Solution, routed: Solution) -> bool:
+def keeps_locks(problem: Problem, start: Solution, routed: Solution) -> bool:
     """Whether `routed` serves every locked visit `start` serves (the score alone would let
     it trade one for another visit)."""
     return all(
@@ -173,9 +174,9 @@ def shorter_routes(
             seed,
             patience=PATIENCE if iterations is None else None,
         )
-        if routed is None or not _keeps_locks(problem, start, routed):
+        if routed is None or not keeps_locks(problem, start, routed):
             continue
-        candidate = aligned(problem, _with_day(best, day, routed))
+        candidate = aligned(problem, with_day(best, day, routed))
         value = score(problem, candidate, weights)
         if value < best_score:
             best, best_score = candidate, value

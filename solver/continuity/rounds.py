@@ -24,9 +24,10 @@ from dataclasses import replace
 
 from hemplan.models.contract.instance import Instance
 from hemplan.solver.continuity.construct import construct
+from hemplan.solver.continuity.reroute import ITERATIONS_PER_WORK
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.continuity.team_job import TeamJob, TeamOutcome, TeamStart, part_problem
-from hemplan.solver.continuity.travel_budget import Budgeted, budgeted_start
+from hemplan.solver.continuity.travel_budget import Budgeted, Routing, budgeted_start
 from hemplan.solver.continuity.travel_start import TRAVEL_START_WORK, team_travel_plan, travel_start
 from hemplan.solver.executors import Executor, Interrupted
 from hemplan.solver.method import Progress
@@ -41,6 +42,9 @@ MORE_ROUNDS_LEFT = 0.02
 # with a travel budget: of the search time, at most this for handing the travel-only plan's
 # routes over to carers (`continuity.relabel`, which stops sooner at its work: group-14d 10 s)
 RELABEL_SHARE = 0.1
+# of a team's part of the search time under the clock, for a budgeted start's routing toward
+# familiar carers (`continuity.familiar`); its passes stop at the budget and leave the rest
+FAMILIAR_SHARE = 0.3
 # without a budget: of the search time (a team's part of it), at most this for routing the
 # team's own travel-only plan the search starts from (`continuity.travel_start`)
 TRAVEL_START_SHARE = 0.3
@@ -137,7 +141,13 @@ def _first_solution(
     if reference is not None:
         seconds = relabel_seconds(job)
         problem, solution = budgeted_start(
-            problem, solution, reference, job.weights, seconds, job.seed + seed_offset
+            problem,
+            solution,
+            reference,
+            job.weights,
+            seconds,
+            job.seed + seed_offset,
+            familiar_routing(job),
         )
     return TeamStart(problem, solution, time.time() - job.started, seed_offset)
 
@@ -170,6 +180,18 @@ def _travel_start_seconds(job: TeamJob) -> float:
         return max(0.0, job.end - time.time())
     part = (job.end - job.started) * min(1.0, job.processes / max(1, job.teams))
     return TRAVEL_START_SHARE * part
+
+
+def familiar_routing(job: TeamJob) -> Routing:
+    """What a budgeted start's routing toward familiar carers may spend
+    (`continuity.familiar`): with a work limit, ITERATIONS_PER_WORK router iterations a day
+    per unit and the time left to the deadline as a guard; with a time limit alone,
+    FAMILIAR_SHARE of the team's part of the search time (the teams share the processes)."""
+    if job.work_limit is not None:
+        iterations = max(1, round(job.work_limit * ITERATIONS_PER_WORK))
+        return Routing(max(0.0, job.end - time.time()), iterations)
+    part = (job.end - job.started) * min(1.0, job.processes / max(1, job.teams))
+    return Routing(FAMILIAR_SHARE * part, None)
 
 
 def relabel_seconds(job: TeamJob) -> float:

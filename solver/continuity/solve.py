@@ -28,6 +28,7 @@ from hemplan.solver.continuity.decompose import team_instances
 from hemplan.solver.continuity.final_routing import best_routed, rounds_after_routing, routed_again
 from hemplan.solver.continuity.rounds import (
     best_per_team,
+    familiar_routing,
     relabel_seconds,
     searches_per_team,
     solve_teams,
@@ -312,7 +313,10 @@ def _rejoined(
             plan = place_left_out(team, plan, job.seed)
             if group is not None:
                 seconds = relabel_seconds(job)
-                team, plan = budgeted_start(team, plan, group, job.weights, seconds, job.seed)
+                routing = familiar_routing(job)
+                team, plan = budgeted_start(
+                    team, plan, group, job.weights, seconds, job.seed, routing
+                )
             plan = _whole_group(team, plan, job, len(splits) - index, on_progress)
         elif group is not None:
             team = team.with_travel_budget(group.budget)

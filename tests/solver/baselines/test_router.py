@@ -97,3 +97,31 @@ def test_a_pause_is_taken_where_the_vehicle_is_and_once_per_vehicle_of_its_kind(
     pause = next(k for k in solution.routes[0] if k >= 2)
     assert 120 <= solution.starts[pause] <= 240
     assert solution.cost == 40 + 10**8  # out and back; one pause node is left
+
+
+def test_a_surcharge_sends_a_node_to_the_vehicle_it_prices_least() -> None:
+    """Two vehicles at one depot, one node at +10: travel is the same for both, so the price of
+    serving it decides; it costs, but does not delay: the node starts when the travel says."""
+    nodes = [Node(_place(10), 0, 500, 5, (0, 1), None)]
+    fleet = [Vehicle(0, _place(0), 0, 600), Vehicle(0, _place(0), 0, 600)]
+    for cheap, dear in ((0, 1), (1, 0)):
+        surcharge = [[0], [0]]
+        surcharge[dear] = [40]
+        problem = RoutingProblem([_matrix()], nodes, fleet, surcharge=surcharge)
+        solution = solve_routing(problem, 5.0, iterations=200)
+        assert solution is not None and solution.dropped == []
+        assert solution.routes[cheap] == [0] and solution.routes[dear] == []
+        assert solution.starts[0] == 10 and solution.cost == 20
+
+
+def test_a_surcharge_is_paid_when_travel_saves_more() -> None:
+    """Vehicle 0 at -30, vehicle 1 at +20; a node at +15. Vehicle 1 travels 10 to serve it,
+    vehicle 0 90: a surcharge of 50 on vehicle 1 still leaves it the cheaper (60 < 90), one of
+    100 does not (110 > 90)."""
+    nodes = [Node(_place(15), 0, 500, 5, (0, 1), None)]
+    fleet = [Vehicle(0, _place(-30), 0, 600), Vehicle(0, _place(20), 0, 600)]
+    for price, served_by in ((50, 1), (100, 0)):
+        problem = RoutingProblem([_matrix()], nodes, fleet, surcharge=[[0], [price]])
+        solution = solve_routing(problem, 5.0, iterations=200)
+        assert solution is not None
+        assert solution.routes[served_by] == [0]

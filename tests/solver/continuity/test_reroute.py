@@ -16,7 +16,7 @@ from hemplan.solver.continuity import reroute
 from hemplan.solver.continuity.align import aligned, usual_starts
 from hemplan.solver.continuity.construct import REPACK_NODES
 from hemplan.solver.continuity.repack import NodeBudget
-from hemplan.solver.continuity.reroute import _keeps_locks, circle_offer, shorter_routes
+from hemplan.solver.continuity.reroute import circle_offer, keeps_locks, shorter_routes
 from hemplan.solver.continuity.tidy import tidy, tidy_ranks
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import client_carers, score
@@ -217,8 +217,8 @@ def test_a_day_that_loses_a_locked_visit_is_never_taken() -> None:
     start = Solution({"X08": Placement(0, 480, ("A",)), "Y10": Placement(0, 600, ("A",))})
     without_lock = Solution({"Y10": Placement(0, 600, ("A",))})
     without_other = Solution({"X08": Placement(0, 480, ("A",))})
-    assert not _keeps_locks(problem, start, without_lock)
-    assert _keeps_locks(problem, start, without_other)
+    assert not keeps_locks(problem, start, without_lock)
+    assert keeps_locks(problem, start, without_other)
 
 
 def _crossed_and_a_rare_carer() -> tuple[Instance, Solution]:

@@ -1,0 +1,146 @@
+"""Routes that keep to familiar carers: the router, with a price on a carer the client rarely
+meets.
+
+Within a small travel budget a search seldom turns a travel-only plan into a plan of small
+circles: handed over (`continuity.relabel`) group-14d's travel-only plan gives its clients 6.8
+carers in 14 days, and a search from it within a 10 % budget ended at 6.9 with 1.5 % more
+travel, most of the budget unused (benchmarks/RESULTS.md, "The budget curve on one big group").
+The routes themselves must change, and the router that made them knows travel only.
+
+So each day is routed again by the router central-travel uses, every visit offered to every
+able carer at work, with a price on who serves it: `price` x (1 - n / top) minutes, n the
+visits of that client the carer serves in the plan, top those of the client's most frequent
+carer. A client's usual carer costs nothing extra, a stranger the whole price; the router
+trades travel against it. Each day is priced by the other days as the pass has left them,
+so the shares sharpen from day to day and from pass to pass. The price picks the point on the travel-continuity curve: the
+passes climb a ladder of prices (PASSES_PER_PRICE at each) and stop at the first plan over
+the travel budget; after each pass the visits left out are placed and rare carers released
+(`tidy`), and the plan that scores best is kept.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+
+from hemplan.solver.baselines.central_travel import route_from
+from hemplan.solver.continuity.align import aligned
+from hemplan.solver.continuity.construct import REPACK_NODES
+from hemplan.solver.continuity.repack import NodeBudget
+from hemplan.solver.continuity.reroute import PATIENCE, circle_offer, keeps_locks, with_day
+from hemplan.solver.continuity.tidy import tidied_in_budget, tidy_ranks
+from hemplan.solver.problem import Problem
+from hemplan.solver.score import Score, Weights, score, solution_travel
+from hemplan.solver.solution import Solution
+
+FIRST_PRICE = 5  # minutes of travel a visit by a stranger is worth at the ladder's foot
+PASSES_PER_PRICE = 2  # group-14d: most of a price's gain comes in its first two passes
+MOST_PASSES = 12  # the ladder's top: 5 * 2**5 = 160 minutes a visit
+# under the clock a pass takes the time left over this many passes (or the passes left):
+# the ladder mostly stops within four, and their routing needs the time more than the search
+TIMED_PASSES = 4
+
+
+def familiarity_price(
+    problem: Problem, plan: Solution, price: int, day: int | None = None
+) -> Callable[[str, str], int]:
+    """price x (1 - n / top) for a carer serving a visit, n the visits of its client that
+    carer serves in `plan` on days other than `day` (the day being routed: a carer is not
+    familiar by the visit it is about to be given; a carer met in the history counts at least
+    half of top), top the most any one carer serves."""
+    served: dict[str, Counter[str]] = {}
+    for visit_id, placed in plan.assignments.items():
+        if placed.day == day:
+            continue
+        counts = served.setdefault(problem.visit(visit_id).client, Counter())
+        counts.update(placed.carers)
+    top = {client: max(counts.values()) for client, counts in served.items()}
+
+    def cost(carer: str, visit_id: str) -> int:
+        client = problem.visit(visit_id).client
+        most = top.get(client)
+        if most is None:
+            return 0  # nobody serves the client yet: no carer is familiar
+        n = served[client][carer]
+        if carer in problem.known.get(client, ()):
+            n = max(n, most / 2)
+        return round(price * (1 - n / most))
+
+    return cost
+
+
+def priced_pass(
+    problem: Problem,
+    plan: Solution,
+    price: int,
+    seconds: float,
+    iterations: int | None,
+    seed: int,
+) -> Solution:
+    """`plan` with each day routed again, every visit open to every able carer at work and
+    priced by `familiarity_price`, the starts aligned; a day the router cannot route, or
+    whose new routes drop a locked visit, stays as it was."""
+    began = time.monotonic()
+    days = sorted({p.day for p in plan.assignments.values()})
+    routed_plan = plan
+    for k, day in enumerate(days):
+        left = seconds - (time.monotonic() - began)
+        if left <= 0:
+            break
+        offer = circle_offer(problem, routed_plan, day, circles=False)
+        start = Solution(
+            {v: p for v, p in routed_plan.assignments.items() if p.day == day},
+            {key: b for key, b in routed_plan.breaks.items() if key[1] == day},
+        )
+        routed = route_from(
+            problem,
+            offer,
+            start,
+            left / (len(days) - k),
+            iterations,
+            seed,
+            patience=PATIENCE if iterations is None else None,
+            price=familiarity_price(problem, routed_plan, price, day),
+        )
+        if routed is not None and keeps_locks(problem, start, routed):
+            routed_plan = with_day(routed_plan, day, routed)
+    return aligned(problem, routed_plan)
+
+
+def familiar_routes(
+    problem: Problem,
+    plan: Solution,
+    weights: Weights,
+    seconds: float,
+    iterations: int | None,
+    seed: int,
+) -> tuple[Solution, Score]:
+    """The best-scoring plan of the price ladder from `plan` (a problem with a travel budget),
+    `plan` itself when no pass scores better; within `seconds`, each day's routing with at
+    most `iterations` of the router (None: PATIENCE iterations without a better solution)."""
+    began = time.monotonic()
+    budget = problem.travel_budget
+    rank = tidy_ranks(problem, seed)
+    best, best_score = plan, score(problem, plan, weights)
+    current = plan
+    for done in range(MOST_PASSES):
+        left = seconds - (time.monotonic() - began)
+        if left <= 0 or budget is None:
+            break
+        price = FIRST_PRICE * 2 ** (done // PASSES_PER_PRICE)
+        share = left / min(TIMED_PASSES, MOST_PASSES - done)
+        routed = priced_pass(problem, current, price, share, iterations, seed)
+        current, value, _ = tidied_in_budget(
+            problem,
+            routed,
+            score(problem, routed, weights),
+            rank,
+            weights,
+            lambda: NodeBudget(REPACK_NODES),
+        )
+        if value < best_score:
+            best, best_score = current, value
+        if solution_travel(problem, current) > budget:
+            break  # a higher price only travels more
+    return best, best_score
