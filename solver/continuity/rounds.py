@@ -131,11 +131,16 @@ def solve_teams(
 
 
 def _first_solution(
-    part: Instance, job: TeamJob, reference: Budgeted | None = None, seed_offset: int = 0
+    part: Instance,
+    job: TeamJob,
+    reference: Budgeted | None = None,
+    seed_offset: int = 0,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> TeamStart:
     """The team's constructed solution and when it was ready; with a travel budget, the
     problem with the budget and the better start of the construction and the `reference`
-    (the team's travel-only plan: `continuity.travel_budget.budgeted_start`)."""
+    (the team's travel-only plan: `continuity.travel_budget.budgeted_start`; a stop request
+    ends its routing toward familiar carers with the best plan so far)."""
     problem = part_problem(part, job)
     solution = construct(problem, job.seed + seed_offset)
     if reference is not None:
@@ -147,7 +152,7 @@ def _first_solution(
             job.weights,
             seconds,
             job.seed + seed_offset,
-            familiar_routing(job),
+            familiar_routing(job, should_stop),
         )
     return TeamStart(problem, solution, time.time() - job.started, seed_offset)
 
@@ -182,16 +187,17 @@ def _travel_start_seconds(job: TeamJob) -> float:
     return TRAVEL_START_SHARE * part
 
 
-def familiar_routing(job: TeamJob) -> Routing:
+def familiar_routing(job: TeamJob, should_stop: Callable[[], bool] = lambda: False) -> Routing:
     """What a budgeted start's routing toward familiar carers may spend
     (`continuity.familiar`): with a work limit, ITERATIONS_PER_WORK router iterations a day
     per unit and the time left to the deadline as a guard; with a time limit alone,
-    FAMILIAR_SHARE of the team's part of the search time (the teams share the processes)."""
+    FAMILIAR_SHARE of the team's part of the search time (the teams share the processes).
+    A stop request ends it at the next day."""
     if job.work_limit is not None:
         iterations = max(1, round(job.work_limit * ITERATIONS_PER_WORK))
-        return Routing(max(0.0, job.end - time.time()), iterations)
+        return Routing(max(0.0, job.end - time.time()), iterations, should_stop)
     part = (job.end - job.started) * min(1.0, job.processes / max(1, job.teams))
-    return Routing(FAMILIAR_SHARE * part, None)
+    return Routing(FAMILIAR_SHARE * part, None, should_stop)
 
 
 def relabel_seconds(job: TeamJob) -> float:
@@ -274,7 +280,7 @@ def _first_task(
     should_stop: Callable[[], bool],
 ) -> TeamStart:
     """Executor task: one team's first solution."""
-    return _first_solution(*item)
+    return _first_solution(*item, should_stop=should_stop)
 
 
 def _travel_task(

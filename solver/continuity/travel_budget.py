@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import astuple, dataclass, replace
 
 from hemplan.models.contract.instance import Instance
@@ -65,6 +66,7 @@ class Routing:
 
     seconds: float
     iterations: int | None
+    should_stop: Callable[[], bool] = lambda: False
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,13 @@ def budgeted_start(
     handed_score = score(budgeted, handed, weights)
     if routing is not None:
         handed, handed_score = familiar_routes(
-            budgeted, handed, weights, routing.seconds, routing.iterations, seed
+            budgeted,
+            handed,
+            weights,
+            routing.seconds,
+            routing.iterations,
+            seed,
+            routing.should_stop,
         )
     own = score(budgeted, built, weights)
     if own.over_budget == 0 and astuple(own) <= astuple(handed_score):

@@ -85,3 +85,10 @@ def test_the_ladder_buys_continuity_within_the_budget_and_not_beyond() -> None:
     assert evaluate(problem.instance, to_schedule(problem, routed)).violations == []
     assert _pairs(loose, routed) == 3
     assert solution_travel(loose, routed) <= 3 * travel
+
+
+def test_a_stop_request_ends_the_ladder_with_the_plan_so_far() -> None:
+    problem, plan = _walker_and_driver()
+    loose = problem.with_travel_budget(3 * solution_travel(problem, plan))
+    kept, _ = familiar_routes(loose, plan, Weights(), 20.0, 200, 0, should_stop=lambda: True)
+    assert kept == plan
