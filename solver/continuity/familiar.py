@@ -121,10 +121,11 @@ def familiar_routes(
     seed: int,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> tuple[Solution, Score]:
-    """The best-scoring plan of the price ladder from `plan` (a problem with a travel budget),
-    `plan` itself when no pass scores better; within `seconds`, each day's routing with at
-    most `iterations` of the router (None: PATIENCE iterations without a better solution); a
-    stop request ends the ladder with the best plan so far."""
+    """The best-scoring plan of the price ladder from `plan`, `plan` itself when no pass
+    scores better; within `seconds`, each day's routing with at most `iterations` of the
+    router (None: PATIENCE iterations without a better solution); a stop request ends the
+    ladder with the best plan so far. With a travel budget the ladder stops at its first plan
+    over it; without one it climbs every rung (the score puts fewer pairs before travel)."""
     began = time.monotonic()
     budget = problem.travel_budget
     rank = tidy_ranks(problem, seed)
@@ -132,7 +133,7 @@ def familiar_routes(
     current = plan
     for done in range(MOST_PASSES):
         left = seconds - (time.monotonic() - began)
-        if left <= 0 or budget is None or should_stop():
+        if left <= 0 or should_stop():
             break
         price = FIRST_PRICE * 2 ** (done // PASSES_PER_PRICE)
         share = left / min(TIMED_PASSES, MOST_PASSES - done)
@@ -147,6 +148,6 @@ def familiar_routes(
         )
         if value < best_score:
             best, best_score = current, value
-        if solution_travel(problem, current) > budget:
+        if budget is not None and solution_travel(problem, current) > budget:
             break  # a higher price only travels more
     return best, best_score

@@ -24,11 +24,17 @@ from dataclasses import replace
 
 from hemplan.models.contract.instance import Instance
 from hemplan.solver.continuity.construct import construct
+from hemplan.solver.continuity.familiar import familiar_routes
 from hemplan.solver.continuity.reroute import ITERATIONS_PER_WORK
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.continuity.team_job import TeamJob, TeamOutcome, TeamStart, part_problem
 from hemplan.solver.continuity.travel_budget import Budgeted, Routing, budgeted_start
-from hemplan.solver.continuity.travel_start import TRAVEL_START_WORK, team_travel_plan, travel_start
+from hemplan.solver.continuity.travel_start import (
+    FAMILIAR_START_WORK,
+    TRAVEL_START_WORK,
+    team_travel_plan,
+    travel_start,
+)
 from hemplan.solver.executors import Executor, Interrupted
 from hemplan.solver.method import Progress
 from hemplan.solver.problem import Problem
@@ -161,19 +167,29 @@ def _from_travel(
     start: TeamStart, job: TeamJob, should_stop: Callable[[], bool] = lambda: False
 ) -> TeamStart:
     """`start` (the construction) with the plan its search starts from: the better of it and
-    the team's own travel-only plan handed over and tidied (`continuity.travel_start`); the
-    construction when a stop request came first. A Ctrl-C in this process is raised, wherever
-    it came."""
+    the team's own travel-only plan handed over and tidied (`continuity.travel_start`), the
+    latter then routed toward familiar carers (`continuity.familiar`, the whole ladder: no
+    budget stops it) unless the construction is at the continuity bound (no pairs to win);
+    the construction when a stop request came first. A Ctrl-C in this process is raised,
+    wherever it came."""
     problem, built, seed = start.problem, start.solution, job.seed + start.seed_offset
     routing = _travel_start_seconds(job)
     chosen = built
+    at_bound = all_at_bound(problem, built)
+    work = TRAVEL_START_WORK if at_bound else FAMILIAR_START_WORK
     # with soft windows, also a plan that keeps the visits' own windows (`travel_start.on_time`)
     soft = any(v.lateness is not None for v in problem.instance.visits)
     for held in (False, True) if soft else (False,):
-        plan = team_travel_plan(problem, routing, TRAVEL_START_WORK, seed, should_stop, held)
+        plan = team_travel_plan(problem, routing, work, seed, should_stop, held)
         if plan is None or should_stop():
             return start
         chosen = travel_start(problem, chosen, plan, job.weights, seed)
+    if chosen is not built and not at_bound:
+        # the travel-only start's routes moved toward the carers each client knows
+        routing = familiar_routing(job, should_stop)
+        chosen, _ = familiar_routes(
+            problem, chosen, job.weights, routing.seconds, routing.iterations, seed, should_stop
+        )
     return replace(start, solution=chosen)
 
 

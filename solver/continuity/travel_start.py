@@ -45,10 +45,15 @@ from hemplan.solver.score import Weights, score
 from hemplan.solver.solution import Solution
 
 # the router's work for a start (x ITERATIONS_PER_WORK iterations a day), whatever the solve's
-# work limit: the start's circles come from where the routes run, which the router's first
-# iterations settle; more buys little once the plan is handed over and tidied (district-14d's
-# teams: 66-78 pairs at work 2, 22-28 s a team; 68-79 at 0.05, under a second; RESULTS.md)
+# work limit: for a construction at the continuity bound, whose start is the routed plan itself
+# (Mankowska at work 2 with 0.5 instead: C2 828.99 -> 962.46, D2 825.41 -> 860.16), and, handed
+# over and tidied alone, for one short of it, where more bought little (district-14d's teams:
+# 66-78 pairs at work 2, 22-28 s a team; 68-79 at 0.05)
 TRAVEL_START_WORK = 0.05
+# short of the bound the start is then routed toward familiar carers (`continuity.familiar`),
+# and a better travel-only plan gives a better start: district-14d in 60 s, 345 pairs at 0.5
+# against 349 at 0.05 (benchmarks/RESULTS.md)
+FAMILIAR_START_WORK = 0.5
 # the hand-over's CP-SAT stage over all days is left out: the tidy pass after it wins back
 # most of what it would (district-28d's teams: 69-83 pairs in 0.4-0.8 s a team without it,
 # 68-78 in up to 7 s with its work of 4)
