@@ -186,9 +186,9 @@ def _from_travel(
         chosen = travel_start(problem, chosen, plan, job.weights, seed)
     if chosen is not built and not at_bound:
         # the travel-only start's routes moved toward the carers each client knows
-        routing = familiar_routing(job, should_stop)
+        ladder = familiar_routing(job, should_stop)
         chosen, _ = familiar_routes(
-            problem, chosen, job.weights, routing.seconds, routing.iterations, seed, should_stop
+            problem, chosen, job.weights, ladder.seconds, ladder.iterations, seed, should_stop
         )
     return replace(start, solution=chosen)
 
