@@ -106,18 +106,7 @@ def _data(problem: RoutingProblem) -> tuple[pyvrp.ProblemData, list[list[int]]]:
         used = np.asarray(problem.matrices[m])[np.ix_(places, places)]
         matrices.append(np.ascontiguousarray(used, dtype=np.int64))
     delivery, capacity = _dimensions(problem)
-    clients = [
-        pyvrp.Client(
-            location=location[n.place],
-            delivery=delivery[k],
-            service_duration=n.service,
-            tw_early=n.earliest,
-            tw_late=n.latest,
-            prize=0 if n.penalty is None else n.penalty,
-            required=n.penalty is None,
-        )
-        for k, n in enumerate(problem.nodes)
-    ]
+    clients = _clients(problem, delivery, [location[n.place] for n in problem.nodes])
     depots = [pyvrp.Depot(location=location[p]) for p in depot_places]
     alike: dict[tuple[object, ...], list[int]] = {}
     for v, vehicle in enumerate(problem.vehicles):
@@ -140,6 +129,25 @@ def _data(problem: RoutingProblem) -> tuple[pyvrp.ProblemData, list[list[int]]]:
     return data, list(alike.values())
 
 
+def _clients(
+    problem: RoutingProblem, delivery: list[list[int]], locations: list[int]
+) -> list[pyvrp.Client]:
+    """PyVRP's client per node, at its location index: window, service, what it delivers,
+    and a node with a penalty optional with the penalty as its prize."""
+    return [
+        pyvrp.Client(
+            location=locations[k],
+            delivery=delivery[k],
+            service_duration=n.service,
+            tw_early=n.earliest,
+            tw_late=n.latest,
+            prize=0 if n.penalty is None else n.penalty,
+            required=n.penalty is None,
+        )
+        for k, n in enumerate(problem.nodes)
+    ]
+
+
 def _surcharged_data(
     problem: RoutingProblem, surcharge: list[list[int]]
 ) -> tuple[pyvrp.ProblemData, list[list[int]]]:
@@ -150,18 +158,7 @@ def _surcharged_data(
     places = depot_places + [n.place for n in problem.nodes]
     first = len(depot_places)
     delivery, capacity = _dimensions(problem)
-    clients = [
-        pyvrp.Client(
-            location=first + k,
-            delivery=delivery[k],
-            service_duration=n.service,
-            tw_early=n.earliest,
-            tw_late=n.latest,
-            prize=0 if n.penalty is None else n.penalty,
-            required=n.penalty is None,
-        )
-        for k, n in enumerate(problem.nodes)
-    ]
+    clients = _clients(problem, delivery, [first + k for k in range(len(problem.nodes))])
     travel = {
         m: np.ascontiguousarray(np.asarray(problem.matrices[m])[np.ix_(places, places)], np.int64)
         for m in sorted({v.matrix for v in problem.vehicles})

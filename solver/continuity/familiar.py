@@ -30,7 +30,13 @@ from hemplan.solver.baselines.central_travel import route_from
 from hemplan.solver.continuity.align import aligned
 from hemplan.solver.continuity.construct import REPACK_NODES
 from hemplan.solver.continuity.repack import NodeBudget
-from hemplan.solver.continuity.reroute import PATIENCE, circle_offer, keeps_locks, with_day
+from hemplan.solver.continuity.reroute import (
+    PATIENCE,
+    circle_offer,
+    day_of,
+    keeps_locks,
+    with_day,
+)
 from hemplan.solver.continuity.tidy import tidied_in_budget, tidy_ranks
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Score, Weights, score, solution_travel
@@ -93,10 +99,7 @@ def priced_pass(
         if left <= 0 or should_stop():
             break
         offer = circle_offer(problem, routed_plan, day, circles=False)
-        start = Solution(
-            {v: p for v, p in routed_plan.assignments.items() if p.day == day},
-            {key: b for key, b in routed_plan.breaks.items() if key[1] == day},
-        )
+        start = day_of(routed_plan, day)
         routed = route_from(
             problem,
             offer,

@@ -124,6 +124,14 @@ def with_day(plan: Solution, day: int, routed: Solution) -> Solution:
     return Solution(dict(sorted(assignments.items())), breaks, dict(sorted(unassigned.items())))
 
 
+def day_of(plan: Solution, day: int) -> Solution:
+    """The assignments and breaks of `plan` on `day`: a day's start for the router."""
+    return Solution(
+        {v: p for v, p in plan.assignments.items() if p.day == day},
+        {key: b for key, b in plan.breaks.items() if key[1] == day},
+    )
+
+
 def keeps_locks(problem: Problem, start: Solution, routed: Solution) -> bool:
     """Whether `routed` serves every locked visit `start` serves (the score alone would let
     it trade one for another visit)."""
@@ -161,10 +169,7 @@ def shorter_routes(
         offer = circle_offer(problem, best, day)
         if not offer.visits:
             continue
-        start = Solution(
-            {v: p for v, p in best.assignments.items() if p.day == day},
-            {key: b for key, b in best.breaks.items() if key[1] == day},
-        )
+        start = day_of(best, day)
         routed = route_from(
             problem,
             offer,
