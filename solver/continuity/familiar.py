@@ -17,7 +17,9 @@ price picks the point on the travel-continuity curve: the passes climb a ladder 
 (PASSES_PER_PRICE at each) and stop at the first plan over the travel budget; after each
 pass the visits left out are placed and rare carers released (`tidy`), and the plan that
 scores best is kept. (Going back down the ladder from the first plan over the budget, an
-experiment on group-14d at 10 %, found nothing better.)
+experiment on group-14d at 10 %, found nothing better.) Used for a budgeted start
+(`travel_budget.budgeted_start`) and, climbing every rung since no budget stops it, for the
+unbudgeted start from a team's own travel-only plan (`rounds`, README step 3).
 """
 
 from __future__ import annotations
