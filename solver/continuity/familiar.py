@@ -27,22 +27,27 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from hemplan.solver.baselines.central_travel import route_from
 from hemplan.solver.continuity.align import aligned
 from hemplan.solver.continuity.construct import REPACK_NODES
 from hemplan.solver.continuity.repack import NodeBudget
-from hemplan.solver.continuity.reroute import (
-    PATIENCE,
-    circle_offer,
-    day_of,
-    keeps_locks,
-    with_day,
-)
+from hemplan.solver.continuity.reroute import circle_offer, rerouted_day
 from hemplan.solver.continuity.tidy import tidied_in_budget, tidy_ranks
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Score, Weights, score, solution_travel
 from hemplan.solver.solution import Solution
+
+
+@dataclass(frozen=True)
+class Routing:
+    """What the routing toward familiar carers may spend: seconds in all, router iterations
+    per day (None: until it stops improving), and a stop request that ends it."""
+
+    seconds: float
+    iterations: int | None
+    should_stop: Callable[[], bool] = lambda: False
+
 
 FIRST_PRICE = 5  # minutes of travel a visit by a stranger is worth at the ladder's foot
 PASSES_PER_PRICE = 2  # group-14d: most of a price's gain comes in its first two passes
@@ -101,19 +106,10 @@ def priced_pass(
         if left <= 0 or should_stop():
             break
         offer = circle_offer(problem, routed_plan, day, circles=False)
-        start = day_of(routed_plan, day)
-        routed = route_from(
-            problem,
-            offer,
-            start,
-            left / (len(days) - k),
-            iterations,
-            seed,
-            patience=PATIENCE if iterations is None else None,
-            price=familiarity_price(problem, routed_plan, price, day),
-        )
-        if routed is not None and keeps_locks(problem, start, routed):
-            routed_plan = with_day(routed_plan, day, routed)
+        cost = familiarity_price(problem, routed_plan, price, day)
+        share = left / (len(days) - k)
+        routed = rerouted_day(problem, routed_plan, offer, share, iterations, seed, cost)
+        routed_plan = routed or routed_plan
     return aligned(problem, routed_plan)
 
 

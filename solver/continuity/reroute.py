@@ -124,6 +124,34 @@ def with_day(plan: Solution, day: int, routed: Solution) -> Solution:
     return Solution(dict(sorted(assignments.items())), breaks, dict(sorted(unassigned.items())))
 
 
+def rerouted_day(
+    problem: Problem,
+    plan: Solution,
+    offer: DayOffer,
+    seconds: float,
+    iterations: int | None,
+    seed: int,
+    price: Callable[[str, str], int] | None = None,
+) -> Solution | None:
+    """`plan` with `offer`'s day routed again by the router from the plan's own routes of
+    that day (`route_from`, PATIENCE when no iterations are given; `price` as there); None
+    when the router finds no solution or its routes drop a locked visit."""
+    start = day_of(plan, offer.day)
+    routed = route_from(
+        problem,
+        offer,
+        start,
+        seconds,
+        iterations,
+        seed,
+        patience=PATIENCE if iterations is None else None,
+        price=price,
+    )
+    if routed is None or not keeps_locks(problem, start, routed):
+        return None
+    return with_day(plan, offer.day, routed)
+
+
 def day_of(plan: Solution, day: int) -> Solution:
     """The assignments and breaks of `plan` on `day`: a day's start for the router."""
     return Solution(
@@ -169,19 +197,10 @@ def shorter_routes(
         offer = circle_offer(problem, best, day)
         if not offer.visits:
             continue
-        start = day_of(best, day)
-        routed = route_from(
-            problem,
-            offer,
-            start,
-            left / (len(days) - k),
-            iterations,
-            seed,
-            patience=PATIENCE if iterations is None else None,
-        )
-        if routed is None or not keeps_locks(problem, start, routed):
+        routed = rerouted_day(problem, best, offer, left / (len(days) - k), iterations, seed)
+        if routed is None:
             continue
-        candidate = aligned(problem, with_day(best, day, routed))
+        candidate = aligned(problem, routed)
         value = score(problem, candidate, weights)
         if value < best_score:
             best, best_score = candidate, value

@@ -24,11 +24,11 @@ from dataclasses import replace
 
 from hemplan.models.contract.instance import Instance
 from hemplan.solver.continuity.construct import construct
-from hemplan.solver.continuity.familiar import familiar_routes
+from hemplan.solver.continuity.familiar import Routing, familiar_routes
 from hemplan.solver.continuity.reroute import ITERATIONS_PER_WORK
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.continuity.team_job import TeamJob, TeamOutcome, TeamStart, part_problem
-from hemplan.solver.continuity.travel_budget import Budgeted, Routing, budgeted_start
+from hemplan.solver.continuity.travel_budget import Budgeted, budgeted_start
 from hemplan.solver.continuity.travel_start import (
     FAMILIAR_START_WORK,
     TRAVEL_START_WORK,
@@ -48,8 +48,8 @@ MORE_ROUNDS_LEFT = 0.02
 # with a travel budget: of the search time, at most this for handing the travel-only plan's
 # routes over to carers (`continuity.relabel`, which stops sooner at its work: group-14d 10 s)
 RELABEL_SHARE = 0.1
-# of a team's part of the search time under the clock, for a budgeted start's routing toward
-# familiar carers (`continuity.familiar`); its passes stop at the budget and leave the rest
+# of a team's part of the search time under the clock, for routing a start toward familiar
+# carers (`continuity.familiar`); with a budget its passes stop there and leave the rest
 FAMILIAR_SHARE = 0.3
 # without a budget: of the search time (a team's part of it), at most this for routing the
 # team's own travel-only plan the search starts from (`continuity.travel_start`)
@@ -204,11 +204,11 @@ def _travel_start_seconds(job: TeamJob) -> float:
 
 
 def familiar_routing(job: TeamJob, should_stop: Callable[[], bool] = lambda: False) -> Routing:
-    """What a budgeted start's routing toward familiar carers may spend
-    (`continuity.familiar`): with a work limit, ITERATIONS_PER_WORK router iterations a day
-    per unit and the time left to the deadline as a guard; with a time limit alone,
-    FAMILIAR_SHARE of the team's part of the search time (the teams share the processes).
-    A stop request ends it at the next day."""
+    """What routing a start toward familiar carers may spend (`continuity.familiar`; a
+    budgeted start, or an unbudgeted one from the team's travel-only plan): with a work
+    limit, ITERATIONS_PER_WORK router iterations a day per unit and the time left to the
+    deadline as a guard; with a time limit alone, FAMILIAR_SHARE of the team's part of the
+    search time (the teams share the processes). A stop request ends it at the next day."""
     if job.work_limit is not None:
         iterations = max(1, round(job.work_limit * ITERATIONS_PER_WORK))
         return Routing(max(0.0, job.end - time.time()), iterations, should_stop)

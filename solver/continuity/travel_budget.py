@@ -29,12 +29,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import astuple, dataclass, replace
 
 from hemplan.models.contract.instance import Instance
 from hemplan.solver.baselines.central_travel import routed_plan
-from hemplan.solver.continuity.familiar import familiar_routes
+from hemplan.solver.continuity.familiar import Routing, familiar_routes
 from hemplan.solver.continuity.relabel import relabelled
 from hemplan.solver.continuity.search import CAPACITY_REASON
 from hemplan.solver.method import SolveOptions
@@ -57,16 +56,6 @@ SUB_TEAM_MARGIN = 0.05
 # teams-travel: 6,121 minutes at work 1, 6,007 at work 2, 6,021 in 24 s) and the time saved
 # goes to a coarser split when the first is over budget, and to the search
 REFERENCE_WORK = 2.0
-
-
-@dataclass(frozen=True)
-class Routing:
-    """What the routing toward familiar carers may spend (`continuity.familiar`): seconds in
-    all, and router iterations per day (None: until it stops improving)."""
-
-    seconds: float
-    iterations: int | None
-    should_stop: Callable[[], bool] = lambda: False
 
 
 @dataclass(frozen=True)
