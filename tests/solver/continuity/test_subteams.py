@@ -238,16 +238,25 @@ class _Clock:
         return self.now
 
 
-@pytest.mark.parametrize(("try_seconds", "tried"), [(10.0, [3, 2]), (15.0, [3])])
-def test_a_coarser_split_is_tried_only_when_it_ends_within_the_travel_only_plans_time(
-    pool27: Instance, monkeypatch: pytest.MonkeyPatch, try_seconds: float, tried: list[int]
+@pytest.mark.parametrize(
+    ("group_seconds", "try_seconds", "tried"),
+    [(20.0, 10.0, [3, 2]), (20.0, 25.0, [3]), (40.0, 10.0, [])],
+)
+def test_a_split_is_tried_only_when_it_ends_within_the_travel_only_plans_time(
+    pool27: Instance,
+    monkeypatch: pytest.MonkeyPatch,
+    group_seconds: float,
+    try_seconds: float,
+    tried: list[int],
 ) -> None:
-    """With a 100 s limit the travel-only plans have 65 s (40 % + 25 %). The group's took 40:
-    a first try of 10 s leaves room for one more as long (ends at 60), one of 15 s does not
-    (would end at 70), and the group is planned whole."""
+    """With a 100 s limit the travel-only plans have 65 s (40 % + 25 %). A try is made when,
+    taking as long as the last plan made, it ends within them: after the group's 20 s a first
+    try (would end at 40) and, at 10 s, a second (ends at 40, would at 50), but not after one
+    of 25 s (would end at 70); after the group's 40 s none (would end at 80). Each time the
+    group is planned whole."""
     options = SolveOptions(work_limit=0.5, workers=1, seed=0, time_limit=100)
     reference = reference_plan(pool27, options, time.monotonic())
-    clock = _Clock(40.0)
+    clock = _Clock(group_seconds)
     counts: list[int] = []
 
     def refused(
