@@ -13,12 +13,14 @@ visits of that client the carer serves in the plan on the other days, top those 
 client's most frequent carer. A client's usual carer costs nothing extra, a stranger the
 whole price; the router trades travel against it. Each day is priced by the other days as
 the pass has left them, so the shares sharpen from day to day and from pass to pass. The
-price picks the point on the travel-continuity curve: the passes climb a ladder of prices
-(PASSES_PER_PRICE at each) and stop at the first plan over the travel budget; after each
+price picks the point on the travel-continuity curve: the passes climb a ladder of prices,
+PASSES_PER_PRICE at a price whose pass found a better plan and one at a price whose pass did
+not (district-14d's teams without a budget found almost nothing after their fourth pass of
+twelve), and stop at the first plan over the travel budget; after each
 pass the visits left out are placed and rare carers released (`tidy`), and the plan that
 scores best is kept. (Going back down the ladder from the first plan over the budget, an
 experiment on group-14d at 10 %, found nothing better.) Used for a budgeted start
-(`travel_budget.budgeted_start`) and, climbing every rung since no budget stops it, for the
+(`travel_budget.budgeted_start`) and, climbing to the top price since no budget stops it, for the
 unbudgeted start from a team's own travel-only plan (`rounds`, README step 3).
 """
 
@@ -51,7 +53,8 @@ class Routing:
 
 FIRST_PRICE = 5  # minutes of travel a visit by a stranger is worth at the ladder's foot
 PASSES_PER_PRICE = 2  # group-14d: most of a price's gain comes in its first two passes
-MOST_PASSES = 12  # the ladder's top: 5 * 2**5 = 160 minutes a visit
+MOST_PASSES = 12  # at most; the ladder's top: 5 * 2**5 = 160 minutes a visit
+TOP_PRICE = FIRST_PRICE * 2 ** ((MOST_PASSES - 1) // PASSES_PER_PRICE)
 # under the clock a pass takes the time left over this many passes (or the passes left):
 # the ladder mostly stops within four, and their routing needs the time more than the search
 TIMED_PASSES = 4
@@ -123,20 +126,21 @@ def familiar_routes(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> tuple[Solution, Score]:
     """The best-scoring plan of the price ladder from `plan`, `plan` itself when no pass
-    scores better; within `seconds`, each day's routing with at most `iterations` of the
-    router (None: PATIENCE iterations without a better solution); a stop request ends the
-    ladder with the best plan so far. With a travel budget the ladder stops at its first plan
-    over it; without one it climbs every rung (the score puts fewer pairs before travel)."""
+        scores better; within `seconds`, each day's routing with at most `iterations` of the
+        router (None: PATIENCE iterations without a better solution); a stop request ends the
+        ladder with the best plan so far. With a travel budget the ladder stops at its first plan
+        over it; without one it climbs to the top price (the score puts fewer pairs before
+    travel)."""
     began = time.monotonic()
     budget = problem.travel_budget
     rank = tidy_ranks(problem, seed)
     best, best_score = plan, score(problem, plan, weights)
     current = plan
+    price, at_price = FIRST_PRICE, 0
     for done in range(MOST_PASSES):
         left = seconds - (time.monotonic() - began)
-        if left <= 0 or should_stop():
+        if left <= 0 or should_stop() or price > TOP_PRICE:
             break
-        price = FIRST_PRICE * 2 ** (done // PASSES_PER_PRICE)
         share = left / min(TIMED_PASSES, MOST_PASSES - done)
         routed = priced_pass(problem, current, price, share, iterations, seed, should_stop)
         current, value, _ = tidied_in_budget(
@@ -147,8 +151,13 @@ def familiar_routes(
             weights,
             lambda: NodeBudget(REPACK_NODES),
         )
+        at_price += 1
         if value < best_score:
             best, best_score = current, value
+        else:  # a price that found nothing better is not tried again
+            at_price = PASSES_PER_PRICE
+        if at_price == PASSES_PER_PRICE:
+            price, at_price = 2 * price, 0
         if budget is not None and solution_travel(problem, current) > budget:
             break  # a higher price only travels more
     return best, best_score

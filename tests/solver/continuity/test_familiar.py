@@ -3,8 +3,11 @@ the client rarely meets, buys continuity with travel, and only within the travel
 
 from __future__ import annotations
 
+import pytest
+
 from hemplan.models.evaluator import evaluate
 from hemplan.solver.assemble import to_schedule
+from hemplan.solver.continuity import familiar
 from hemplan.solver.continuity.familiar import familiar_routes, familiarity_price, priced_pass
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, client_carers, solution_travel
@@ -85,6 +88,26 @@ def test_the_ladder_buys_continuity_within_the_budget_and_not_beyond() -> None:
     assert evaluate(problem.instance, to_schedule(problem, routed)).violations == []
     assert _pairs(loose, routed) == 3
     assert solution_travel(loose, routed) <= 3 * travel
+
+
+def test_a_price_is_tried_again_only_after_it_found_a_better_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Prices 5, 10 and 20 keep B at X (A's walk costs more), so each is tried once; 40 sends
+    A, a better plan, so 40 is tried twice; the ladder then climbs to its top price once each
+    (at most MOST_PASSES passes: before, twelve)."""
+    problem, plan = _walker_and_driver()
+    loose = problem.with_travel_budget(3 * solution_travel(problem, plan))
+    prices: list[int] = []
+
+    def recorded(problem: Problem, plan: Solution, price: int, *args: object) -> Solution:
+        prices.append(price)
+        return priced_pass(problem, plan, price, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(familiar, "priced_pass", recorded)
+    routed, _ = familiar_routes(loose, plan, Weights(), 20.0, 200, 0)
+    assert prices == [5, 10, 20, 40, 40, 80, 160]
+    assert _pairs(loose, routed) == 3
 
 
 def test_a_stop_request_ends_the_ladder_with_the_plan_so_far() -> None:
