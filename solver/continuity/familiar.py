@@ -117,20 +117,13 @@ def priced_pass(
 
 
 def familiar_routes(
-    problem: Problem,
-    plan: Solution,
-    weights: Weights,
-    seconds: float,
-    iterations: int | None,
-    seed: int,
-    should_stop: Callable[[], bool] = lambda: False,
+    problem: Problem, plan: Solution, weights: Weights, routing: Routing, seed: int
 ) -> tuple[Solution, Score]:
     """The best-scoring plan of the price ladder from `plan`, `plan` itself when no pass
-        scores better; within `seconds`, each day's routing with at most `iterations` of the
-        router (None: PATIENCE iterations without a better solution); a stop request ends the
-        ladder with the best plan so far. With a travel budget the ladder stops at its first plan
-        over it; without one it climbs to the top price (the score puts fewer pairs before
-    travel)."""
+    scores better, within what `routing` may spend (a stop request ends the ladder with the
+    best plan so far). With a travel budget the ladder stops at its first plan over it;
+    without one it climbs to the top price (the score puts fewer pairs before travel)."""
+    seconds, iterations, should_stop = routing.seconds, routing.iterations, routing.should_stop
     began = time.monotonic()
     budget = problem.travel_budget
     rank = tidy_ranks(problem, seed)

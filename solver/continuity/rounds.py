@@ -187,9 +187,7 @@ def _from_travel(
     if chosen is not built and not at_bound:
         # the travel-only start's routes moved toward the carers each client knows
         ladder = familiar_routing(job, should_stop)
-        chosen, _ = familiar_routes(
-            problem, chosen, job.weights, ladder.seconds, ladder.iterations, seed, should_stop
-        )
+        chosen, _ = familiar_routes(problem, chosen, job.weights, ladder, seed)
     return replace(start, solution=chosen)
 
 

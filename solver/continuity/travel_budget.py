@@ -119,15 +119,7 @@ def budgeted_start(
     handed = relabelled(budgeted, reference.plan, weights, seconds=seconds, seed=seed)
     handed_score = score(budgeted, handed, weights)
     if routing is not None:
-        handed, handed_score = familiar_routes(
-            budgeted,
-            handed,
-            weights,
-            routing.seconds,
-            routing.iterations,
-            seed,
-            routing.should_stop,
-        )
+        handed, handed_score = familiar_routes(budgeted, handed, weights, routing, seed)
     own = score(budgeted, built, weights)
     if own.over_budget == 0 and astuple(own) <= astuple(handed_score):
         return budgeted, built

@@ -8,7 +8,12 @@ import pytest
 from hemplan.models.evaluator import evaluate
 from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity import familiar
-from hemplan.solver.continuity.familiar import familiar_routes, familiarity_price, priced_pass
+from hemplan.solver.continuity.familiar import (
+    Routing,
+    familiar_routes,
+    familiarity_price,
+    priced_pass,
+)
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, client_carers, solution_travel
 from hemplan.solver.solution import Placement, Solution
@@ -81,10 +86,10 @@ def test_the_ladder_buys_continuity_within_the_budget_and_not_beyond() -> None:
     problem, plan = _walker_and_driver()
     travel = solution_travel(problem, plan)
     tight = problem.with_travel_budget(travel)
-    kept, _ = familiar_routes(tight, plan, Weights(), 20.0, 200, 0)
+    kept, _ = familiar_routes(tight, plan, Weights(), Routing(20.0, 200), 0)
     assert solution_travel(tight, kept) <= travel and _pairs(tight, kept) == 4
     loose = problem.with_travel_budget(3 * travel)
-    routed, _ = familiar_routes(loose, plan, Weights(), 20.0, 200, 0)
+    routed, _ = familiar_routes(loose, plan, Weights(), Routing(20.0, 200), 0)
     assert evaluate(problem.instance, to_schedule(problem, routed)).violations == []
     assert _pairs(loose, routed) == 3
     assert solution_travel(loose, routed) <= 3 * travel
@@ -105,7 +110,7 @@ def test_a_price_is_tried_again_only_after_it_found_a_better_plan(
         return priced_pass(problem, plan, price, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(familiar, "priced_pass", recorded)
-    routed, _ = familiar_routes(loose, plan, Weights(), 20.0, 200, 0)
+    routed, _ = familiar_routes(loose, plan, Weights(), Routing(20.0, 200), 0)
     assert prices == [5, 10, 20, 40, 40, 80, 160]
     assert _pairs(loose, routed) == 3
 
@@ -113,5 +118,7 @@ def test_a_price_is_tried_again_only_after_it_found_a_better_plan(
 def test_a_stop_request_ends_the_ladder_with_the_plan_so_far() -> None:
     problem, plan = _walker_and_driver()
     loose = problem.with_travel_budget(3 * solution_travel(problem, plan))
-    kept, _ = familiar_routes(loose, plan, Weights(), 20.0, 200, 0, should_stop=lambda: True)
+    kept, _ = familiar_routes(
+        loose, plan, Weights(), Routing(20.0, 200, should_stop=lambda: True), 0
+    )
     assert kept == plan
