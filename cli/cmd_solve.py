@@ -18,7 +18,13 @@ from hemplan.cli.progress import (
     progress_option,
     resolve_mode,
 )
-from hemplan.cli.render import metrics_lines, summary_json, unassigned_lines, verdict
+from hemplan.cli.render import (
+    budget_rows,
+    metrics_lines,
+    summary_json,
+    unassigned_lines,
+    verdict,
+)
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.travel_budget_option import check_method, max_travel_increase_option
@@ -194,7 +200,9 @@ def _summary(
     if as_json:
         click.echo(summary_json(output, result.schedule, result.first_solution_s, left_out))
         return
-    for line in metrics_lines(result.evaluation.metrics, texts):
+    metrics = result.evaluation.metrics
+    budget = budget_rows(result.schedule, metrics.travel_minutes, texts)
+    for line in metrics_lines(metrics, texts, budget):
         click.echo(line)
     for line in unassigned_lines(left_out, texts):
         click.echo(line)

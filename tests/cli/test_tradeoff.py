@@ -87,3 +87,20 @@ def test_solve_records_the_travel_budget_in_the_schedule(tmp_path: Path) -> None
     assert evaluate(load_instance(TINY), written).feasible
     assert written.solver is not None
     assert written.solver.options["max_travel_increase"] == 5
+    # and says it: the budget in minutes and the share of it the evaluator's travel takes
+    budget = written.solver.options["travel_budget"]
+    travel = evaluate(load_instance(TINY), written).metrics.travel_minutes
+    assert isinstance(budget, int) and travel <= budget
+    share = f"{100 * travel / budget:.1f}%"
+    assert "travel budget" in result.output
+    assert f"{budget} min (the travel-only plan's travel + 5%), {share} of it used" in result.output
+
+
+def test_solve_without_a_budget_says_none(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["solve", str(TINY), "-o", str(tmp_path / "s.json"), "--work-limit", "0.3"]
+        + ["--progress", "none"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "travel budget" not in result.output
