@@ -17,7 +17,7 @@ import click
 import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
 from hemplan.cli.history_option import history_options, load_with_history
 from hemplan.cli.lang_option import lang_option, texts_of
-from hemplan.cli.render import unassigned_lines, verdict
+from hemplan.cli.render import budget_rows, unassigned_lines, verdict
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.travel_budget_option import max_travel_increase_option
@@ -247,6 +247,8 @@ def _report(result: ReplanResult, texts: Texts) -> list[str]:
         )
     )
     lines += _continuity_lines(result.before.metrics, result.evaluation.metrics, texts)
+    travel = result.evaluation.metrics.travel_minutes
+    lines += [f"{label}  {value}" for label, value in budget_rows(result.schedule, travel, texts)]
     return lines
 
 

@@ -314,6 +314,29 @@ def test_cli_replan_writes_a_verified_schedule_and_prints_the_changes(
     new = load_schedule(out)
     assert evaluate(load_instance(TINY), new).violations == []
     assert not [a for a in new.assignments if a.day == 1 and "T01-S01" in a.carers]
+    assert "travel budget" not in result.output  # none asked for
+
+
+def test_cli_replan_within_a_travel_budget_says_how_much_of_it_is_used(
+    tiny_schedule: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "new.json"
+    args = [str(TINY), str(tiny_schedule), "--absent", "T01-S01", "--days", "1", "-o", str(out)]
+    result = CliRunner().invoke(
+        main,
+        ["replan", *args, "--work-limit", "0.3", "--workers", "1", "--max-travel-increase", "20"],
+    )
+    assert result.exit_code == 0, result.output
+    new = load_schedule(out)
+    evaluation = evaluate(load_instance(TINY), new)
+    assert evaluation.violations == []
+    assert new.solver is not None
+    budget = new.solver.options["travel_budget"]
+    assert isinstance(budget, int)
+    share = f"{100 * evaluation.metrics.travel_minutes / budget:.1f}%"
+    assert f"travel budget  {budget} min (the travel-only plan's travel + 20%), {share}" in (
+        result.output
+    )
 
 
 def test_cli_replan_json_lists_the_changes(tiny_schedule: Path, tmp_path: Path) -> None:
