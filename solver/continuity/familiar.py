@@ -16,12 +16,12 @@ the pass has left them, so the shares sharpen from day to day and from pass to p
 price picks the point on the travel-continuity curve: the passes climb a ladder of prices,
 PASSES_PER_PRICE at a price whose pass found a better plan and one at a price whose pass did
 not (district-14d's teams without a budget found almost nothing after their fourth pass of
-twelve), and stop at the first plan over the travel budget; after each
-pass the visits left out are placed and rare carers released (`tidy`), and the plan that
-scores best is kept. (Going back down the ladder from the first plan over the budget, an
-experiment on group-14d at 10 %, found nothing better.) Used for a budgeted start
-(`travel_budget.budgeted_start`) and, climbing to the top price since no budget stops it, for the
-unbudgeted start from a team's own travel-only plan (`rounds`, README step 3).
+twelve), and stop at the first plan over the travel budget; after each pass the visits left
+out are placed and rare carers released (`tidy`), and the plan that scores best is kept.
+(Going back down the ladder from the first plan over the budget, an experiment on group-14d
+at 10 %, found nothing better.) Used for a budgeted start (`travel_budget.budgeted_start`)
+and, climbing to the top price since no budget stops it, for the unbudgeted start from a
+team's own travel-only plan (`rounds`, README step 3).
 """
 
 from __future__ import annotations
