@@ -17,7 +17,7 @@ import click
 import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
 from hemplan.cli.history_option import history_options, load_with_history
 from hemplan.cli.lang_option import lang_option, texts_of
-from hemplan.cli.render import budget_rows, unassigned_lines, verdict
+from hemplan.cli.render import unassigned_lines, verdict
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.travel_budget_option import max_travel_increase_option
@@ -28,6 +28,7 @@ from hemplan.models.contract.schedule import Assignment, Distribution, Metrics
 from hemplan.models.evaluator.diagnosis import diagnose
 from hemplan.models.io.load import load_schedule
 from hemplan.models.io.write import write_model
+from hemplan.models.report.summary import budget_rows
 from hemplan.models.texts import ENGLISH, Texts
 from hemplan.solver.change_list import Change
 from hemplan.solver.method import SolveOptions

@@ -18,13 +18,7 @@ from hemplan.cli.progress import (
     progress_option,
     resolve_mode,
 )
-from hemplan.cli.render import (
-    budget_rows,
-    metrics_lines,
-    summary_json,
-    unassigned_lines,
-    verdict,
-)
+from hemplan.cli.render import metrics_lines, summary_json, unassigned_lines, verdict
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.travel_budget_option import check_method, max_travel_increase_option
@@ -32,6 +26,7 @@ from hemplan.cli.weights_option import stable_week_option, weights_option, with_
 from hemplan.models.contract.instance import Instance
 from hemplan.models.evaluator.diagnosis import diagnose
 from hemplan.models.io.write import write_model
+from hemplan.models.report.summary import budget_rows
 from hemplan.models.texts import ENGLISH, Texts
 from hemplan.solver.continuity.bookings import shared_pools
 from hemplan.solver.executors import EXECUTORS

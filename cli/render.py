@@ -14,30 +14,13 @@ SHOWN_UNASSIGNED = 25  # visits listed after a solve; `hemplan evaluate --json` 
 
 
 def metrics_lines(
-    m: Metrics, texts: Texts = ENGLISH, more: list[tuple[str, str]] | None = None
+    m: Metrics, texts: Texts = ENGLISH, extra: list[tuple[str, str]] | None = None
 ) -> list[str]:
     """The metrics as aligned `label  value` lines, continuity first (the report's rows, in
-    the language of `texts`), and `more` rows after them."""
-    rows = metric_rows(m, texts) + (more or [])
+    the language of `texts`), and `extra` rows after them."""
+    rows = metric_rows(m, texts) + (extra or [])
     width = max(len(label) for label, _ in rows)
     return [f"{label:<{width}}  {value}" for label, value in rows]
-
-
-def budget_rows(schedule: Schedule, travel: int, texts: Texts = ENGLISH) -> list[tuple[str, str]]:
-    """The travel budget the schedule was planned within (`--max-travel-increase`, as its
-    solver options record it) and the share of it the plan's `travel` takes (the evaluator's
-    minutes); nothing for a schedule planned without one."""
-    options = schedule.solver.options if schedule.solver is not None else {}
-    budget, increase = options.get("travel_budget"), options.get("max_travel_increase")
-    if not isinstance(budget, int | float) or not isinstance(increase, int | float):
-        return []
-    value = texts.t(
-        "{budget} min (the travel-only plan's travel + {increase}), {share} of it used",
-        budget=int(budget),
-        increase=texts.percent(increase / 100, 0 if float(increase).is_integer() else 1),
-        share=texts.percent(travel / budget if budget else None),
-    )
-    return [(texts.t("travel budget"), value)]
 
 
 def summary_json(

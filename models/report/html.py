@@ -25,7 +25,7 @@ from hemplan.models.report.gantt import gantt_svg
 from hemplan.models.report.maps import map_defs, route_map, team_frames
 from hemplan.models.report.packing import UNPACK_SCRIPT, pack, should_pack
 from hemplan.models.report.palette import client_classes, palette_css
-from hemplan.models.report.summary import summary_html
+from hemplan.models.report.summary import budget_rows, summary_html
 from hemplan.models.texts import ENGLISH, Texts
 
 CONTINUITY_LEGEND = (
@@ -301,6 +301,8 @@ def report_page(
         visits=len(instance.visits),
     )
     title = escape(t("hemplan report"))
+    budget = budget_rows(schedule, evaluation.metrics.travel_minutes, texts)  # when one was set
+    summary = summary_html(evaluation, texts, budget)
     return (
         f'<!DOCTYPE html><html lang="{texts.lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'
@@ -308,8 +310,7 @@ def report_page(
         f'<link rel="icon" href="data:,"><style>{CSS}{palette_css(instance)}</style></head><body>'
         f"<header><h1>{title}: {name}</h1><p>{escape(period)} · {escape(counts)}"
         f"{escape(made_by)} · hemplan {escape(hemplan_version())}</p></header>"
-        f'<section id="summary"><h2>{escape(t("Summary"))}</h2>{summary_html(evaluation, texts)}'
-        "</section>"
+        f'<section id="summary"><h2>{escape(t("Summary"))}</h2>{summary}</section>'
         f'<section id="week"><h2>{escape(t("The period at a glance"))}</h2>'
         f'<p class="legend">{escape(t(WEEK_LEGEND))}</p>'
         f"{_week_overview(instance, by_day, unassigned, texts)}</section>"

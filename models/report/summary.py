@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from hemplan.models.contract.schedule import Distribution, Metrics
+from hemplan.models.contract.schedule import Distribution, Metrics, Schedule
 from hemplan.models.evaluator import Evaluation
 from hemplan.models.texts import ENGLISH, Texts
 
@@ -101,9 +101,28 @@ def metric_rows(m: Metrics, texts: Texts = ENGLISH) -> list[tuple[str, str]]:
     return [(t(label), value) for label, value in rows]
 
 
-def summary_html(evaluation: Evaluation, texts: Texts = ENGLISH) -> str:
-    """The metrics table (labels in the language of `texts`), preceded by a warning listing
-    the violations if there are any."""
+def budget_rows(schedule: Schedule, travel: int, texts: Texts = ENGLISH) -> list[tuple[str, str]]:
+    """The travel budget the schedule was planned within (`--max-travel-increase`, as its
+    solver options record it) and the share of it the plan's `travel` takes (the evaluator's
+    minutes); nothing for a schedule planned without one."""
+    options = schedule.solver.options if schedule.solver is not None else {}
+    budget, increase = options.get("travel_budget"), options.get("max_travel_increase")
+    if not isinstance(budget, int | float) or not isinstance(increase, int | float):
+        return []
+    value = texts.t(
+        "{budget} min (the travel-only plan's travel + {increase}), {share} of it used",
+        budget=int(budget),
+        increase=texts.percent(increase / 100, 0 if float(increase).is_integer() else 1),
+        share=texts.percent(travel / budget if budget else None),
+    )
+    return [(texts.t("travel budget"), value)]
+
+
+def summary_html(
+    evaluation: Evaluation, texts: Texts = ENGLISH, extra: list[tuple[str, str]] | None = None
+) -> str:
+    """The metrics table (labels in the language of `texts`) with `extra` rows after them,
+    preceded by a warning listing the violations if there are any."""
     parts = []
     if evaluation.violations:
         shown = evaluation.violations[:MAX_VIOLATIONS]
@@ -121,7 +140,7 @@ def summary_html(evaluation: Evaluation, texts: Texts = ENGLISH) -> str:
         )
     rows = "".join(
         f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
-        for k, v in metric_rows(evaluation.metrics, texts)
+        for k, v in metric_rows(evaluation.metrics, texts) + (extra or [])
     )
     parts.append(f'<table class="metrics">{rows}</table>')
     return "".join(parts)

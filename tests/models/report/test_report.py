@@ -18,6 +18,7 @@ from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import write_model
 from hemplan.models.report.html import report_page
 from hemplan.models.report.palette import client_colour
+from hemplan.models.texts import Texts
 from tests.browser import chromium, rendered_dom
 from tests.paths import INSTANCES
 from tests.small_instances import shift, small, visit
@@ -55,6 +56,30 @@ def test_report_is_self_contained_and_shows_every_day_route_and_client(solved_ti
     for client in instance.clients:
         assert client_colour(client.id) in page and client.name in page
     assert report_page(instance, schedule, evaluation) == page  # deterministic
+
+
+def test_the_summary_shows_the_travel_budget_the_schedule_was_planned_within(
+    solved_tiny,
+) -> None:
+    """A schedule planned with `--max-travel-increase` records its budget; the report's
+    summary shows it with the share of it the evaluator's travel takes, in the report's
+    language; a schedule planned without one shows no such row."""
+    instance, schedule = solved_tiny
+    evaluation = evaluate(instance, schedule)
+    assert schedule.solver is not None and "travel_budget" not in schedule.solver.options
+    assert "travel budget" not in report_page(instance, schedule, evaluation)
+    travel = evaluation.metrics.travel_minutes
+    options = schedule.solver.options | {"max_travel_increase": 10.0, "travel_budget": 2 * travel}
+    budgeted = schedule.model_copy(
+        update={"solver": schedule.solver.model_copy(update={"options": options})}
+    )
+    page = report_page(instance, budgeted, evaluation)
+    assert (
+        f"<th>travel budget</th><td>{2 * travel} min (the travel-only plan&#x27;s travel + 10%),"
+        " 50.0% of it used</td>"
+    ) in page
+    swedish = report_page(instance, budgeted, evaluation, Texts("sv"))
+    assert "<th>restidsbudget</th>" in swedish and "50,0\u00a0% av den använd" in swedish
 
 
 def test_report_escapes_names_and_marks_double_staffed_visits(nasty) -> None:
