@@ -168,8 +168,8 @@ def _from_travel(
 ) -> TeamStart:
     """`start` (the construction) with the plan its search starts from: the better of it and
     the team's own travel-only plan handed over and tidied (`continuity.travel_start`), the
-    latter then routed toward familiar carers (`continuity.familiar`, the whole ladder: no
-    budget stops it) unless the construction is at the continuity bound (no pairs to win);
+    latter then routed toward familiar carers (`continuity.familiar`, climbing to the top
+    price: no budget stops it) unless the construction is at the continuity bound (no pairs to win);
     the construction when a stop request came first. A Ctrl-C in this process is raised,
     wherever it came."""
     problem, built, seed = start.problem, start.solution, job.seed + start.seed_offset
