@@ -156,9 +156,9 @@ def _first_solution(
             solution,
             reference,
             job.weights,
+            familiar_routing(job, should_stop),
             seconds,
             job.seed + seed_offset,
-            familiar_routing(job, should_stop),
         )
     return TeamStart(problem, solution, time.time() - job.started, seed_offset)
 

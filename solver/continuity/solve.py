@@ -321,7 +321,7 @@ def _rejoined(
                 seconds = relabel_seconds(job)
                 routing = familiar_routing(job)
                 team, plan = budgeted_start(
-                    team, plan, group, job.weights, seconds, job.seed, routing
+                    team, plan, group, job.weights, routing, seconds, job.seed
                 )
             plan = _whole_group(team, plan, job, len(splits) - index, on_progress)
         elif group is not None:

@@ -104,22 +104,20 @@ def budgeted_start(
     built: Solution,
     reference: Budgeted,
     weights: Weights,
+    routing: Routing,
     seconds: float = 60.0,
     seed: int = 0,
-    routing: Routing | None = None,
 ) -> tuple[Problem, Solution]:
     """The team's problem with its budget, and the plan the search starts from: the
     construction `built` when it is within the budget and scores no worse, else the
     reference plan with its routes handed to the carers its clients meet most
     (`continuity.relabel`: the same routes and travel, group-14d 10.1 -> 6.8 carers per
-    client; `seconds` bounds that) and, with `routing`, routed again toward familiar carers
-    within the budget (`continuity.familiar`: group-14d at 10 %, 4.8 carers per client); its
-    left-out visits keep the construction's reasons, or the search's."""
+    client; `seconds` bounds that), then routed again toward familiar carers within the
+    budget as `routing` allows (`continuity.familiar`: group-14d at 10 %, 4.8 carers per
+    client); its left-out visits keep the construction's reasons, or the search's."""
     budgeted = problem.with_travel_budget(reference.budget)
     handed = relabelled(budgeted, reference.plan, weights, seconds=seconds, seed=seed)
-    handed_score = score(budgeted, handed, weights)
-    if routing is not None:
-        handed, handed_score = familiar_routes(budgeted, handed, weights, routing, seed)
+    handed, handed_score = familiar_routes(budgeted, handed, weights, routing, seed)
     own = score(budgeted, built, weights)
     if own.over_budget == 0 and astuple(own) <= astuple(handed_score):
         return budgeted, built

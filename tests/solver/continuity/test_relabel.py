@@ -11,6 +11,7 @@ from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance
 from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity.carer_days import CarerDays
+from hemplan.solver.continuity.familiar import Routing
 from hemplan.solver.continuity.relabel import (
     Assignment,
     _by_days,
@@ -146,7 +147,9 @@ def test_a_budgeted_search_starts_from_the_travel_only_plan_handed_over() -> Non
     problem, plan = _crosswise([{"id": c, "shifts": BOTH_DAYS} for c in "AB"])
     nothing = Solution(unassigned={v: "test" for v in plan.assignments})
     travel = solution_travel(problem, plan)
-    budgeted, start = budgeted_start(problem, nothing, Budgeted(plan, travel), Weights())
+    budgeted, start = budgeted_start(
+        problem, nothing, Budgeted(plan, travel), Weights(), Routing(60.0, 1)
+    )
     assert budgeted.travel_budget == travel
     assert _pairs(budgeted, start) == 2 and solution_travel(budgeted, start) == travel
     assert evaluate(problem.instance, to_schedule(problem, start)).violations == []

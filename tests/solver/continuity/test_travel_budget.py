@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance
 from hemplan.solver.baselines.central_travel import central_travel, routed_plan
+from hemplan.solver.continuity.familiar import Routing
 from hemplan.solver.continuity.model.travel_budget import add_travel_over_budget, outside_travel
 from hemplan.solver.continuity.solve import solve
 from hemplan.solver.continuity.travel_budget import Budgeted, budgeted_start, travel_budget
@@ -106,12 +107,14 @@ def test_the_search_starts_from_the_construction_within_the_budget_else_the_refe
     problem = _far_client()
     built = Solution({"V": Placement(0, 8 * 60, ("A",))})
     reference = Solution({"V": Placement(0, 8 * 60 + 30, ("A",))})
-    budgeted, start = budgeted_start(problem, built, Budgeted(reference, _trip(problem)), Weights())
+    budgeted, start = budgeted_start(
+        problem, built, Budgeted(reference, _trip(problem)), Weights(), Routing(60.0, 1)
+    )
     assert budgeted.travel_budget == _trip(problem)
     assert start.assignments == built.assignments  # within the budget and no worse
     # a budget a minute short of the trip (below the reference: only a unit test can ask it)
     short = Budgeted(reference, _trip(problem) - 1)
-    budgeted, start = budgeted_start(problem, built, short, Weights())
+    budgeted, start = budgeted_start(problem, built, short, Weights(), Routing(60.0, 1))
     assert budgeted.travel_budget == _trip(problem) - 1
     assert start.assignments == reference.assignments
 
