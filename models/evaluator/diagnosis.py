@@ -29,7 +29,7 @@ from hemplan.models.evaluator.eligibility import (
     unfilled_role,
     visit_shape,
 )
-from hemplan.models.evaluator.shortfall import Shortfall, shortfall
+from hemplan.models.evaluator.shortfall import Question, proven_shortfalls
 from hemplan.models.evaluator.travel import Place, TravelMinutes
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -98,7 +98,8 @@ def diagnose(
     found = [
         diagnoser.diagnose(visit, borrowing) for visit in instance.visits if visit.id not in served
     ]
-    return sorted(found, key=lambda d: (d.priority != "mandatory", d.day, d.when, d.visit))
+    ordered = sorted(found, key=lambda d: (d.priority != "mandatory", d.day, d.when, d.visit))
+    return diagnoser.with_proofs(ordered, borrowing)
 
 
 class _Diagnoser:
@@ -117,7 +118,9 @@ class _Diagnoser:
         self.routes = routes
         self.served = served
         self.wording = wording
-        self.shortfalls: dict[tuple[int, frozenset[str]], Shortfall | None] = {}
+        # a capacity reason's question (`shortfall`): by visit its key, by key the question
+        self.keys: dict[str, tuple[int, frozenset[str]]] = {}
+        self.questions: dict[tuple[int, frozenset[str]], Question] = {}
 
     def diagnose(self, visit: Visit, borrowing: bool) -> Diagnosis:
         instance, t = self.instance, self.wording.t
@@ -192,10 +195,45 @@ class _Diagnoser:
             count=len(busy),
             carers=self._names(busy),
         )
-        found = self._shortfall(visit, borrowing)
-        if found is not None:
+        self._ask(visit, borrowing)
+        return replace(left_out, reason=reason, suggestion=self._outside_window(able, visit))
+
+    def _ask(self, visit: Visit, borrowing: bool) -> None:
+        """Note the question whether any plan could have served this visit with the other
+        one-day visits only its carers could do that day (one question per group)."""
+        if len(visit.days) != 1:
+            return
+        instance, day = self.instance, visit.day
+        carers = tuple(
+            c
+            for c in instance.staff
+            if day in c.shift_by_day
+            and rule_out(instance, self.travel, c, visit, borrowing) is None
+        )
+        key = (day, frozenset(c.id for c in carers))
+        self.keys[visit.id] = key
+        self.questions.setdefault(key, Question(visit, carers))
+
+    def with_proofs(self, diagnoses: list[Diagnosis], borrowing: bool) -> list[Diagnosis]:
+        """`diagnoses` with a capacity reason proven where the budget of `shortfall` proves
+        it, the questions asked in the diagnoses' order (mandatory visits first)."""
+        keys = list(dict.fromkeys(self.keys[d.visit] for d in diagnoses if d.visit in self.keys))
+        answers = proven_shortfalls(
+            self.instance,
+            self.travel,
+            [self.questions[key] for key in keys],
+            borrowing,
+            self.served,
+        )
+        proofs = dict(zip(keys, answers, strict=True))
+        proven = []
+        for diagnosis in diagnoses:
+            found = proofs.get(self.keys[diagnosis.visit]) if diagnosis.visit in self.keys else None
+            if found is None or diagnosis.visit not in found.visits:
+                proven.append(diagnosis)
+                continue
             names = self._names([_name(self.instance.staff_by_id[c]) for c in found.carers])
-            reason = t(
+            reason = self.wording.t(
                 "capacity, proven: of the {count} visits on {date} that only {carers} can do, "
                 "at most {most} fit in their shifts",
                 count=len(found.visits),
@@ -203,30 +241,8 @@ class _Diagnoser:
                 carers=names,
                 most=found.most,
             )
-            return replace(
-                left_out, reason=reason, suggestion=self._outside_window(able, visit), proven=True
-            )
-        return replace(left_out, reason=reason, suggestion=self._outside_window(able, visit))
-
-    def _shortfall(self, visit: Visit, borrowing: bool) -> Shortfall | None:
-        """The proof that the plan serves as many of the one-day visits only this visit's
-        carers could do that day as any plan could (the same for every visit of the group)."""
-        if len(visit.days) != 1:
-            return None
-        instance, day = self.instance, visit.day
-        carers = [
-            c
-            for c in instance.staff
-            if day in c.shift_by_day
-            and rule_out(instance, self.travel, c, visit, borrowing) is None
-        ]
-        key = (day, frozenset(c.id for c in carers))
-        if key not in self.shortfalls:
-            self.shortfalls[key] = shortfall(
-                instance, self.travel, visit, carers, borrowing, self.served
-            )
-        found = self.shortfalls[key]
-        return found if found is not None and visit.id in found.visits else None
+            proven.append(replace(diagnosis, reason=reason, proven=True))
+        return proven
 
     def _room(
         self, carer: Staff, shift: Shift, visit: Visit, in_window: bool

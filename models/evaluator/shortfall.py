@@ -14,6 +14,13 @@ each arc, the break on one arc. What it leaves out only loosens it (roles, the s
 carer's start of a visit with a start gap), so a proof stays a proof. CP-SAT decides it (one
 more served: infeasible) with one worker within a fixed amount of deterministic work, the same
 answer on every machine; without an answer in that work, no claim is made.
+
+The work is one budget for all the questions of a schedule (`proven_shortfalls`), since the
+diagnosis runs after a solve that keeps its time limit: a pool's five teams at 60 s left 31
+visits out, 22 of whose questions used their 5 units each unanswered (118 s after the solve).
+Each question first gets a short look (most proofs and refutations take a hundredth of a
+unit, city-14d's all within 0.22), then what is left goes to the open ones in order, the
+mandatory visits first.
 """
 
 from __future__ import annotations
@@ -28,7 +35,9 @@ from hemplan.models.evaluator.travel import TravelMinutes
 
 MOST_CARERS = 6  # larger groups are left unproven: the question is then rarely one of capacity
 MOST_VISITS = 40
-WORK = 5.0  # CP-SAT's deterministic time per group (the bundled groups take well under 1)
+TOTAL_WORK = 2.0  # CP-SAT's deterministic time for all the questions of one diagnosis
+FIRST_LOOK = 0.25  # at most per question in the first pass (city-14d's settle within 0.22)
+WORK = 5.0  # at most per question in the second pass
 
 
 @dataclass(frozen=True)
@@ -42,17 +51,70 @@ class Shortfall:
     most: int
 
 
-def shortfall(
+@dataclass(frozen=True)
+class Question:
+    """Whether the carers who could do a left-out one-day visit (`carers`) could have served
+    more of the visits of its day that only they could do."""
+
+    visit: Visit
+    carers: tuple[Staff, ...]
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A question's day, the visits only its carers could do and which of them could."""
+
+    day: int
+    carers: tuple[Staff, ...]
+    visits: list[Visit]
+    doers: dict[str, list[Staff]]
+
+
+def proven_shortfalls(
     instance: Instance,
     travel: TravelMinutes,
-    visit: Visit,
-    carers: list[Staff],
+    questions: list[Question],
     borrowing: bool,
     served: frozenset[str],
-) -> Shortfall | None:
-    """The proof that of the one-day visits of the one-day `visit`'s day only `carers` (those
-    who could do `visit`) could do, no plan serves more than the `served` ones; None when one
-    more might fit or the group is too large to settle."""
+) -> list[Shortfall | None]:
+    """For each question the proof that no plan serves more of its group than the `served`
+    ones, or None when one more might fit, the group is too large to settle, or the budget
+    (module doc) ran out first. Deterministic: the same answers on every machine."""
+    groups = [_group(instance, travel, q, borrowing) for q in questions]
+    answers: list[Shortfall | None] = [None] * len(questions)
+    open_ = [k for k, group in enumerate(groups) if group is not None]
+    left = TOTAL_WORK
+    first_look = min(FIRST_LOOK, TOTAL_WORK / 2 / max(1, len(open_)))
+    for most_work in (first_look, WORK):
+        unanswered = []
+        for k in open_:
+            group = groups[k]
+            assert group is not None
+            most = sum(v.id in served for v in group.visits)
+            work = min(most_work, left)
+            status, spent = (
+                _one_more(travel, group, most, work) if work > 0 else (cp_model.UNKNOWN, 0.0)
+            )
+            left -= spent
+            if status == cp_model.INFEASIBLE:
+                answers[k] = Shortfall(
+                    group.day,
+                    tuple(sorted(c.id for c in group.carers)),
+                    tuple(v.id for v in group.visits),
+                    most,
+                )
+            elif status == cp_model.UNKNOWN:
+                unanswered.append(k)
+        open_ = unanswered
+    return answers
+
+
+def _group(
+    instance: Instance, travel: TravelMinutes, question: Question, borrowing: bool
+) -> _Group | None:
+    """The visits of the question's day only its carers could do, or None when there is no
+    question to ask (no carers, the visit not among them, too many to settle)."""
+    visit, carers = question.visit, question.carers
     if len(carers) > MOST_CARERS or not carers:
         return None
     day = visit.day
@@ -73,21 +135,15 @@ def shortfall(
             visits.append(v)
     if visit.id not in doers or len(visits) > MOST_VISITS:
         return None
-    most = sum(v.id in served for v in visits)
-    if not _one_more_is_impossible(travel, day, carers, visits, doers, most):
-        return None
-    return Shortfall(day, tuple(sorted(group)), tuple(v.id for v in visits), most)
+    return _Group(day, carers, visits, doers)
 
 
-def _one_more_is_impossible(
-    travel: TravelMinutes,
-    day: int,
-    carers: list[Staff],
-    visits: list[Visit],
-    able: dict[str, list[Staff]],
-    most: int,
-) -> bool:
-    """Whether CP-SAT proves that the `carers` cannot serve more than `most` of `visits`."""
+def _one_more(
+    travel: TravelMinutes, group: _Group, most: int, work: float
+) -> tuple[cp_model.CpSolverStatus, float]:
+    """CP-SAT's answer, within `work`, to whether the group's carers can serve more than
+    `most` of its visits (INFEASIBLE: they cannot), and the work it took."""
+    day, carers, visits, able = group.day, group.carers, group.visits, group.doers
     model = cp_model.CpModel()
     served = {v.id: model.new_bool_var(f"served {v.id}") for v in visits}
     start = {v.id: _start(model, v) for v in visits}
@@ -110,8 +166,9 @@ def _one_more_is_impossible(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
-    solver.parameters.max_deterministic_time = WORK
-    return bool(solver.solve(model) == cp_model.INFEASIBLE)
+    solver.parameters.max_deterministic_time = work
+    status = solver.solve(model)
+    return status, solver.deterministic_time
 
 
 def _start(model: cp_model.CpModel, visit: Visit, slack: int = 0) -> cp_model.IntVar:

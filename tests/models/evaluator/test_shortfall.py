@@ -8,16 +8,30 @@ import random
 from itertools import combinations, permutations
 
 import pytest
+from ortools.sat.python import cp_model
 
-from hemplan.models.contract.instance import Instance, Visit
+from hemplan.models.contract.instance import Instance, Staff, Visit
 from hemplan.models.contract.start_windows import snap_start
 from hemplan.models.evaluator import evaluate
+from hemplan.models.evaluator import shortfall as shortfall_module
 from hemplan.models.evaluator.eligibility import allowed_windows, rule_out
-from hemplan.models.evaluator.shortfall import shortfall
+from hemplan.models.evaluator.shortfall import Question, Shortfall, proven_shortfalls
 from hemplan.models.evaluator.travel import TravelMinutes
 from hemplan.solver.continuity.solve import solve
 from hemplan.solver.method import SolveOptions
 from tests.small_instances import shift, small, visit
+
+
+def shortfall(
+    instance: Instance,
+    travel: TravelMinutes,
+    v: Visit,
+    carers: list[Staff],
+    borrowing: bool,
+    served: frozenset[str],
+) -> Shortfall | None:
+    """The proof for one question, alone in its diagnosis's budget."""
+    return proven_shortfalls(instance, travel, [Question(v, tuple(carers))], borrowing, served)[0]
 
 
 def most(instance: Instance, visit_id: str) -> tuple[int, int]:
@@ -192,3 +206,42 @@ def test_no_proof_against_a_lawful_plan_that_serves_more(seed: int) -> None:
         carers = [c for c in instance.staff if rule_out(instance, travel, c, v, False) is None]
         fewer = frozenset(served[:-1])
         assert shortfall(instance, travel, v, carers, False, fewer) is None
+
+
+def _one_per_client(count: int) -> tuple[Instance, list[Question]]:
+    """Carer A alone and `count` fixed visits at 08:15, each of an hour: one fits."""
+    visits = [visit(f"V{k}", f"K{k}", 0, "08:15", "08:15", 60) for k in range(count)]
+    instance = one_carer(visits)
+    questions = [Question(v, (instance.staff[0],)) for v in instance.visits]
+    return instance, questions
+
+
+def test_the_questions_of_one_diagnosis_share_one_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many questions stay unanswered, their work together stays within TOTAL_WORK,
+    and each gets its first look before any gets a second."""
+    instance, questions = _one_per_client(12)
+    asked: list[float] = []
+
+    def unanswered(
+        travel: object, group: object, most: int, work: float
+    ) -> tuple[cp_model.CpSolverStatus, float]:
+        asked.append(work)
+        return cp_model.UNKNOWN, work
+
+    monkeypatch.setattr(shortfall_module, "_one_more", unanswered)
+    answers = proven_shortfalls(instance, TravelMinutes(instance), questions, False, frozenset())
+    assert answers == [None] * 12
+    assert sum(asked) <= shortfall_module.TOTAL_WORK + 1e-9
+    first_looks = asked[:12]
+    assert all(0 < work <= shortfall_module.FIRST_LOOK for work in first_looks)
+    assert max(asked[12:]) > shortfall_module.FIRST_LOOK  # the rest goes to the second pass
+
+
+def test_without_work_left_no_claim_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same question proven with the budget and left unproven without any."""
+    instance, questions = _one_per_client(2)
+    travel = TravelMinutes(instance)
+    served = frozenset({"V0"})
+    assert proven_shortfalls(instance, travel, questions[1:], False, served)[0] is not None
+    monkeypatch.setattr(shortfall_module, "TOTAL_WORK", 0.0)
+    assert proven_shortfalls(instance, travel, questions[1:], False, served) == [None]
