@@ -170,13 +170,7 @@ class _Diagnoser:
                     skills=", ".join(sorted(unfilled)) or "-",
                 ),
             )
-        slots = {
-            (c.id, day): self._room(c, shift, visit, True)
-            for c in able
-            for day in visit.days
-            if (shift := c.shift_by_day.get(day)) is not None
-        }
-        free = _together(slots, visit.staff_needed)
+        free = self._room_for_all(visit, able)
         if free is not None:
             day, start, carers = free
             return replace(
@@ -244,15 +238,38 @@ class _Diagnoser:
             proven.append(replace(diagnosis, reason=reason, proven=True))
         return proven
 
+    def _room_for_all(self, visit: Visit, able: list[Staff]) -> tuple[int, int, list[str]] | None:
+        """A day, the first start and carers, one per role in role order, whose routes all
+        have room for the visit then: the second role's carer within the start gap after the
+        first, each holding its role's skills; None when no such carers have room."""
+        lo, hi = visit.start_gap
+        shifted = tuple((a + lo, b + hi) for a, b in allowed_windows(visit))
+        found: list[tuple[int, int, list[str]]] = []
+        for day in visit.days:
+            on = [(c, shift) for c in able if (shift := c.shift_by_day.get(day)) is not None]
+            first = {c.id: self._room(c, shift, visit, allowed_windows(visit)) for c, shift in on}
+            later = (
+                {c.id: self._room(c, shift, visit, shifted) for c, shift in on}
+                if visit.staggered
+                else first
+            )
+            for carers in _role_groups(visit, [c for c, _ in on]):
+                second = later[carers[1].id] if len(carers) > 1 else None
+                start = _first_start(first[carers[0].id], second, visit.start_gap)
+                if start is not None:
+                    found.append((day, start, [c.id for c in carers]))
+            if found:
+                return min(found, key=lambda f: (f[1], f[2]))
+        return None
+
     def _room(
-        self, carer: Staff, shift: Shift, visit: Visit, in_window: bool
+        self, carer: Staff, shift: Shift, visit: Visit, bounds: tuple[tuple[int, int], ...]
     ) -> list[tuple[int, int]]:
-        """The start intervals at which the visit fits between the route's stops that day
-        (inside its window, or anywhere in the shift when `in_window` is false)."""
+        """The start intervals within `bounds` at which the visit fits between the route's
+        stops that day."""
         instance, travel = self.instance, self.travel
         stops = self.routes.get((carer.id, shift.day), [])
         mode, office, home = carer.travel_mode, travel.office(carer.team), travel.home(visit.client)
-        bounds = allowed_windows(visit) if in_window else ((0, 24 * 60),)
         items: list[tuple[int, int, Place | None]] = []
         for stop in stops:
             known = instance.visit_by_id.get(stop.visit or "")
@@ -314,7 +331,7 @@ class _Diagnoser:
                 shift = c.shift_by_day.get(day)
                 if shift is None:
                     continue
-                for a, b in self._room(c, shift, visit, False):
+                for a, b in self._room(c, shift, visit, ((0, 24 * 60),)):
                     for lo, hi in windows:
                         start = min(max(a, lo), b) if a <= hi and b >= lo else (a if a > hi else b)
                         distance = max(lo - start, start - hi, 0)
@@ -382,21 +399,37 @@ def _rules(instance: Instance, travel: TravelMinutes, carer: Staff, visit: Visit
     return rules
 
 
-def _together(
-    slots: dict[tuple[str, int], list[tuple[int, int]]], needed: int
-) -> tuple[int, int, list[str]] | None:
-    """A day, start and `needed` carers who all have room then, if any."""
-    by_day: dict[int, list[tuple[str, list[tuple[int, int]]]]] = defaultdict(list)
-    for (carer, day), intervals in sorted(slots.items()):
-        if intervals:
-            by_day[day].append((carer, intervals))
-    for day, options in sorted(by_day.items()):
-        starts = sorted({lo for _, intervals in options for lo, _ in intervals})
-        for start in starts:
-            free = [c for c, intervals in options if any(lo <= start <= hi for lo, hi in intervals)]
-            if len(free) >= needed:
-                return day, start, free[:needed]
-    return None
+def _role_groups(visit: Visit, carers: list[Staff]) -> list[list[Staff]]:
+    """Every group of `staff_needed` distinct carers, in role order (the first to start first),
+    each holding the skills of its role (every slot needs the visit's skills alone when it has
+    no roles)."""
+    slots = visit.slot_skills
+    if visit.staff_needed == 1:
+        return [[c] for c in carers if slots[0] <= set(c.skills)]
+    return [
+        [a, b]
+        for a in carers
+        for b in carers
+        if a.id != b.id
+        and slots[0] <= set(a.skills)
+        and slots[1] <= set(b.skills)
+        # without roles or a start gap either order is the same group
+        and (visit.roles is not None or visit.staggered or a.id < b.id)
+    ]
+
+
+def _first_start(
+    first: list[tuple[int, int]], second: list[tuple[int, int]] | None, gap: tuple[int, int]
+) -> int | None:
+    """The earliest start s in the first carer's room such that the second carer's room (if
+    any) holds a start t with t - s within `gap` ((0, 0): together); None when there is none."""
+    if second is None:
+        return min((a for a, _ in first), default=None)
+    lo, hi = gap
+    starts = [
+        max(a, c - hi) for a, b in first for c, d in second if max(a, c - hi) <= min(b, d - lo)
+    ]
+    return min(starts, default=None)
 
 
 def _name(carer: Staff) -> str:

@@ -182,6 +182,71 @@ def test_capacity_the_plan_leaves_more_out_than_it_must_is_not_called_proven() -
     assert found_v.proven  # with W served too, no plan serves all three
 
 
+def planned(
+    carers: list[dict[str, Any]], visits: list[dict[str, Any]], served: dict[str, list[str]]
+) -> tuple[Instance, Schedule]:
+    """Client Karin's `visits` on Monday, each served one at its earliest start by the carers
+    `served` gives (visit -> carers), the rest left out."""
+    instance = small(
+        carers,
+        [{"id": "K", "name": "Karin", "location": HOME}],
+        visits,
+        days=1,
+        skills=["medication"],
+    )
+    earliest = {v["id"]: parse_clock(v["window"]["earliest"]) for v in visits}
+    schedule = assemble_schedule(
+        Problem.build(instance),
+        [Assignment(visit=v, day=0, start=earliest[v], carers=cs) for v, cs in served.items()],
+        {},
+        [Unassigned(visit=v.id, reason="test") for v in instance.visits if v.id not in served],
+    )
+    assert [str(v) for v in evaluate(instance, schedule).violations] == []
+    return instance, schedule
+
+
+NURSE_AND_ANY = [{"skills": ["medication"]}, {"skills": []}]
+
+
+def test_room_for_a_visit_with_roles_needs_a_carer_for_each_role() -> None:
+    """V needs a nurse (medication) and any carer; A and B are free, but C, the only nurse,
+    serves W throughout V's window: capacity, not room (only an A-and-B pair had room)."""
+    carers = [{"id": c, "shifts": [shift(0)]} for c in "AB"]
+    carers.append({"id": "C", "skills": ["medication"], "shifts": [shift(0)]})
+    v = visit("V", "K", 0, "08:00", "08:30", 30, staff_needed=2, roles=NURSE_AND_ANY)
+    v["priority"] = "deferrable"
+    busy = visit("W", "K", 0, "08:00", "08:00", 60)
+    instance, schedule = planned(carers, [v, busy], {"W": ["C"]})
+    [found] = diagnose(instance, schedule)
+    assert found.reason.startswith("capacity")
+    later = visit("W", "K", 0, "10:00", "10:00", 60)
+    instance, schedule = planned(carers, [v, later], {"W": ["C"]})
+    [found] = diagnose(instance, schedule)
+    assert found.reason == (
+        "the routes had room (C, A at 08:00 on Mon 2026-01-05) but the plan left it out"
+    )
+
+
+def test_room_for_a_visit_with_a_start_gap_looks_for_the_second_carer_after_the_gap() -> None:
+    """V starts at 08:00 and its second carer 60-90 minutes later: A serves W1 08:00-09:00 and
+    B serves W2 from 09:00, so B can start V at 08:00 and A join at 09:00 (room); with a gap
+    of 0-20 minutes A cannot join in time and neither can start first with the other after."""
+    carers = [{"id": c, "shifts": [shift(0)]} for c in "AB"]
+    busy = [
+        visit("W1", "K", 0, "08:00", "08:00", 60),
+        visit("W2", "K", 0, "09:00", "09:00", 90),
+    ]
+    served = {"W1": ["A"], "W2": ["B"]}
+    for gap, room in (({"min": 60, "max": 90}, True), ({"min": 0, "max": 20}, False)):
+        v = visit("V", "K", 0, "08:00", "08:00", 30, staff_needed=2, gap=gap)
+        v["priority"] = "deferrable"
+        instance, schedule = planned(carers, [v, *busy], served)
+        [found] = diagnose(instance, schedule)
+        expected = "the routes had room (B, A at 08:00 on Mon 2026-01-05) but the plan left it out"
+        assert (found.reason == expected) is room, found.reason
+        assert found.reason.startswith("capacity") is not room
+
+
 def test_the_reasons_in_swedish() -> None:
     """Planners read the reasons in their language: the same diagnosis worded by the Swedish
     catalogue, weekday and all."""
