@@ -182,13 +182,24 @@ class _Diagnoser:
                     date=self._date(day),
                 ),
             )
-        busy = sorted({_name(c) for c in able})
-        reason = t(
-            "capacity: the {count} carer(s) who could do it ({carers}) are busy throughout "
-            "its window",
-            count=len(busy),
-            carers=self._names(busy),
-        )
+        busy_role = self._busy_role(visit, able)
+        if busy_role is not None:
+            role, holders = busy_role
+            reason = t(
+                "capacity: the {count} carer(s) who could take its role with {skills} "
+                "({carers}) are busy throughout its window",
+                count=len(holders),
+                skills=", ".join(sorted(role)),
+                carers=self._names(holders),
+            )
+        else:
+            busy = sorted({_name(c) for c in able})
+            reason = t(
+                "capacity: the {count} carer(s) who could do it ({carers}) are busy throughout "
+                "its window",
+                count=len(busy),
+                carers=self._names(busy),
+            )
         self._ask(visit, borrowing)
         return replace(left_out, reason=reason, suggestion=self._outside_window(able, visit))
 
@@ -260,6 +271,32 @@ class _Diagnoser:
                     found.append((day, start, [c.id for c in carers]))
             if found:
                 return min(found, key=lambda f: (f[1], f[2]))
+        return None
+
+    def _busy_role(
+        self, visit: Visit, able: list[Staff]
+    ) -> tuple[frozenset[str], list[str]] | None:
+        """A role of the visit that fewer carers than `able` hold, none of whom has room for
+        it on any of its days (the second role's within the start gap after the window), with
+        the holders' names: the role that keeps the visit out, rather than every carer who
+        could take some role."""
+        if visit.roles is None:
+            return None
+        lo, hi = visit.start_gap
+        windows = allowed_windows(visit)
+        shifted = tuple((a + lo, b + hi) for a, b in windows)
+        for index, slot in enumerate(visit.slot_skills):
+            holders = [c for c in able if slot <= set(c.skills)]
+            if len(holders) == len(able):
+                continue  # the general reason says the same
+            bounds = shifted if index and visit.staggered else windows
+            if not any(
+                self._room(c, shift, visit, bounds)
+                for c in holders
+                for day in visit.days
+                if (shift := c.shift_by_day.get(day)) is not None
+            ):
+                return slot, sorted(_name(c) for c in holders)
         return None
 
     def _room(
