@@ -253,8 +253,7 @@ class _Diagnoser:
         """A day, the first start and carers, one per role in role order, whose routes all
         have room for the visit then: the second role's carer within the start gap after the
         first, each holding its role's skills; None when no such carers have room."""
-        lo, hi = visit.start_gap
-        shifted = tuple((a + lo, b + hi) for a, b in allowed_windows(visit))
+        shifted = _second_role_windows(visit)
         found: list[tuple[int, int, list[str]]] = []
         for day in visit.days:
             on = [(c, shift) for c in able if (shift := c.shift_by_day.get(day)) is not None]
@@ -282,9 +281,7 @@ class _Diagnoser:
         could take some role."""
         if visit.roles is None:
             return None
-        lo, hi = visit.start_gap
-        windows = allowed_windows(visit)
-        shifted = tuple((a + lo, b + hi) for a, b in windows)
+        windows, shifted = allowed_windows(visit), _second_role_windows(visit)
         for index, slot in enumerate(visit.slot_skills):
             holders = [c for c in able if slot <= set(c.skills)]
             if len(holders) == len(able):
@@ -434,6 +431,13 @@ def _rules(instance: Instance, travel: TravelMinutes, carer: Staff, visit: Visit
     ):
         rules.append((TOO_SHORT, ""))
     return rules
+
+
+def _second_role_windows(visit: Visit) -> tuple[tuple[int, int], ...]:
+    """Where the second role's carer may start: each window reaching from its start plus the
+    gap's min to its end plus the gap's max (the windows themselves without a gap)."""
+    lo, hi = visit.start_gap
+    return tuple((a + lo, b + hi) for a, b in allowed_windows(visit))
 
 
 def _role_groups(visit: Visit, carers: list[Staff]) -> list[list[Staff]]:
