@@ -194,11 +194,12 @@ def _from_travel(
 def _travel_start_seconds(job: TeamJob) -> float:
     """The wall-clock guard of a team's own travel-only plan: with a work limit, the time left
     to the deadline (its fixed iterations decide); with a time limit alone, TRAVEL_START_SHARE
-    of the team's part of the search time (the teams share the processes)."""
+    of the team's part of the search time (the teams share the processes), at most the time
+    left."""
     if job.work_limit is not None:
-        return max(0.0, job.end - time.time())
+        return _left(job)
     part = (job.end - job.started) * min(1.0, job.processes / max(1, job.teams))
-    return TRAVEL_START_SHARE * part
+    return min(TRAVEL_START_SHARE * part, _left(job))
 
 
 def familiar_routing(job: TeamJob, should_stop: Callable[[], bool] = lambda: False) -> Routing:
@@ -206,21 +207,30 @@ def familiar_routing(job: TeamJob, should_stop: Callable[[], bool] = lambda: Fal
     budgeted start, or an unbudgeted one from the team's travel-only plan): with a work
     limit, ITERATIONS_PER_WORK router iterations a day per unit and the time left to the
     deadline as a guard; with a time limit alone, FAMILIAR_SHARE of the team's part of the
-    search time (the teams share the processes). A stop request ends it at the next day."""
+    search time (the teams share the processes), at most the time left. A stop request ends
+    it at the next day."""
     if job.work_limit is not None:
         iterations = max(1, round(job.work_limit * ITERATIONS_PER_WORK))
-        return Routing(max(0.0, job.end - time.time()), iterations, should_stop)
+        return Routing(_left(job), iterations, should_stop)
     part = (job.end - job.started) * min(1.0, job.processes / max(1, job.teams))
-    return Routing(FAMILIAR_SHARE * part, None, should_stop)
+    return Routing(min(FAMILIAR_SHARE * part, _left(job)), None, should_stop)
 
 
 def relabel_seconds(job: TeamJob) -> float:
     """The wall-clock guard of a travel-only plan's hand-over (`continuity.relabel`): with a
     work limit, the time left to the deadline, so that its fixed work decides and the plan
-    repeats on a busy machine too; with a time limit alone, RELABEL_SHARE of the search time."""
+    repeats on a busy machine too; with a time limit alone, RELABEL_SHARE of the search time,
+    at most the time left."""
     if job.work_limit is not None:
-        return max(0.0, job.end - time.time())
-    return RELABEL_SHARE * (job.end - job.started)
+        return _left(job)
+    return min(RELABEL_SHARE * (job.end - job.started), _left(job))
+
+
+def _left(job: TeamJob) -> float:
+    """Seconds left to the job's end: a share of the search time never reaches past it (a
+    budgeted start may begin late: group-14d's sub-teams' own travel-only plans, tried and
+    refused, ended at 41 s of 60, and its hand-over and ladder then ran to 60 s)."""
+    return max(0.0, job.end - time.time())
 
 
 def _improve_team(

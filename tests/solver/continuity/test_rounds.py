@@ -211,3 +211,16 @@ def test_with_no_team_left_to_plan_no_rounds_follow_the_routing(
             executor, [], job(None, 1, 1, seconds=3.0), 0.0, _heard
         )
     assert after == ([], False) and not rounds
+
+
+def test_a_start_that_begins_late_gets_no_more_than_the_time_left() -> None:
+    """Under the clock the hand-over, the ladder and a team's own travel-only plan get shares
+    of the whole search time; begun with 5 s of a 100-s search left (a budgeted start after a
+    refused sub-team try), none of them may run past the job's end."""
+    early = job(None, teams=1, processes=1)
+    assert rounds_module.relabel_seconds(early) == pytest.approx(10.0, abs=0.1)
+    assert rounds_module.familiar_routing(early).seconds == pytest.approx(30.0, abs=0.1)
+    late = replace(early, started=early.started - 95.0, end=early.started + 5.0)
+    assert rounds_module.relabel_seconds(late) <= 5.0
+    assert rounds_module.familiar_routing(late).seconds <= 5.0
+    assert rounds_module._travel_start_seconds(late) <= 5.0
