@@ -81,6 +81,8 @@ def proven_shortfalls(
     ones, or None when one more might fit, the group is too large to settle, or the budget
     (module doc) ran out first. Deterministic: the same answers on every machine."""
     groups = [_group(instance, travel, q, borrowing) for q in questions]
+    # how many of each group's visits the plan serves: the count no plan is to beat
+    served_counts = [sum(v.id in served for v in g.visits) if g else 0 for g in groups]
     answers: list[Shortfall | None] = [None] * len(questions)
     open_ = [k for k, group in enumerate(groups) if group is not None]
     left = TOTAL_WORK
@@ -90,8 +92,7 @@ def proven_shortfalls(
         for k in open_:
             group = groups[k]
             assert group is not None
-            most = sum(v.id in served for v in group.visits)
-            work = min(most_work, left)
+            most, work = served_counts[k], min(most_work, left)
             status, spent = (
                 _one_more(travel, group, most, work) if work > 0 else (cp_model.UNKNOWN, 0.0)
             )
