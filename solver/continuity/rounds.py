@@ -198,8 +198,7 @@ def _travel_start_seconds(job: TeamJob) -> float:
     left."""
     if job.work_limit is not None:
         return _left(job)
-    part = (job.end - job.started) * min(1.0, job.processes / max(1, job.teams))
-    return min(TRAVEL_START_SHARE * part, _left(job))
+    return min(TRAVEL_START_SHARE * _team_part(job), _left(job))
 
 
 def familiar_routing(job: TeamJob, should_stop: Callable[[], bool] = lambda: False) -> Routing:
@@ -212,8 +211,7 @@ def familiar_routing(job: TeamJob, should_stop: Callable[[], bool] = lambda: Fal
     if job.work_limit is not None:
         iterations = max(1, round(job.work_limit * ITERATIONS_PER_WORK))
         return Routing(_left(job), iterations, should_stop)
-    part = (job.end - job.started) * min(1.0, job.processes / max(1, job.teams))
-    return Routing(min(FAMILIAR_SHARE * part, _left(job)), None, should_stop)
+    return Routing(min(FAMILIAR_SHARE * _team_part(job), _left(job)), None, should_stop)
 
 
 def relabel_seconds(job: TeamJob) -> float:
@@ -224,6 +222,12 @@ def relabel_seconds(job: TeamJob) -> float:
     if job.work_limit is not None:
         return _left(job)
     return min(RELABEL_SHARE * (job.end - job.started), _left(job))
+
+
+def _team_part(job: TeamJob) -> float:
+    """A team's part of the search time: all of it, or the processes' share when more team
+    searches than processes share them."""
+    return (job.end - job.started) * min(1.0, job.processes / max(1, job.teams))
 
 
 def _left(job: TeamJob) -> float:
