@@ -60,6 +60,7 @@ class CarerDays:
         self._marks: list[int] = []  # where each open trial's changes start in `_log`
         self._built: dict[Key, list[RouteStop]] = {}  # the routes as `from_solution` built them
         self._answers: dict[Key, tuple[list[RouteStop], dict[RouteStop, Insertion | None]]] = {}
+        self.asked = 0  # insertions worked out (not remembered): the measure of a walk's work
 
     @classmethod
     def from_solution(cls, problem: Problem, plan: Solution) -> CarerDays | None:
@@ -124,6 +125,7 @@ class CarerDays:
             known = (stops, {})
             self._answers[key] = known
         if stop not in known[1]:
+            self.asked += 1
             known[1][stop] = best_insertion(self.contexts[key], stops, self.timings[key], stop)
         return known[1][stop]
 

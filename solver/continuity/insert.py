@@ -12,13 +12,15 @@ So a route that is full only costs continuity when no carer the client already m
 room. A double-staffed visit needs two distinct carers at the same start: candidate starts
 are tried one by one and the two best carers at each start are paired. With roles the pair
 must share them out (`Problem.roles_allow`); with a start gap the second role's carer is
-pinned at each gap of a grid over [min, max] after the first's start (`gap_grid`).
+pinned at each gap of a grid over [min, max] after the first's start (`gap_grid`). A walk
+that asks thousands of times (`continuity.recreate`) takes a quick inserter: no grids, only
+the carers' earliest starts (for a gap, the second role's carers' own).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 
 from hemplan.models.contract.instance import Visit
 from hemplan.models.contract.roles import gap_grid
@@ -47,13 +49,24 @@ class Option:
 class Inserter:
     """Places visits one at a time into `routes`, remembering who serves which client."""
 
-    def __init__(self, routes: CarerDays, choice: CarerChoice, rank: dict[str, float]) -> None:
+    def __init__(
+        self,
+        routes: CarerDays,
+        choice: CarerChoice,
+        rank: dict[str, float],
+        quick: bool = False,
+    ) -> None:
         self.instance = routes.problem.instance
         self.routes = routes
         self.eligible = routes.problem.eligible
         self.choice = choice
         self.rank = rank
         self.days = routes.problem.fitting_days
+        # a double-staffed visit's starts: every carer's earliest start at every position and
+        # a grid over its windows (and its gaps); `quick` (a walk that asks thousands of times,
+        # `continuity.recreate`): each carer's start at its cheapest position only, and the
+        # second role's carer at its own or at the gap's least
+        self.quick = quick
 
     def tiers(self, visit: Visit) -> list[tuple[int, str, int]]:
         """(tier, carer, day) for every eligible carer and allowed day with a shift, best tier
@@ -162,7 +175,7 @@ class Inserter:
             return self._pair_roles(visit, options)
         best: tuple[tuple, int, list[Option]] | None = None
         for day, lefts, able in self._pair_days(visit, options):
-            for start in common_starts(visit, lefts.values(), START_STEP):
+            for start in self._starts(visit, day, lefts, able):
                 stop = self.routes.stop(visit, fixed=start)
                 found = self._at(day, [(t, c) for t, c in able if lefts[c][0] <= start], stop)
                 if len(found) < 2:
@@ -193,20 +206,24 @@ class Inserter:
             seconds_at: dict[int, tuple[RouteStop, list[Option]]] = {}
             allowed: dict[tuple[str, str, int], bool] = {}
             first_able, second_able = self._role_holders(visit, able)
-            for start in common_starts(visit, lefts.values(), START_STEP):
+            gaps = self._gaps(visit, day, second_able)
+            for start in self._starts(visit, day, lefts, first_able):
                 first_stop = self.routes.stop(visit, fixed=start)
-                firsts = self._at(day, first_able, first_stop)
+                firsts = sorted(self._at(day, first_able, first_stop), key=self._key)
                 if not firsts:
                     continue
-                for gap in gap_grid(visit.start_gap):
+                for gap in gaps(start):
                     if gap == 0:
                         second_stop, seconds = first_stop, firsts
                     else:
                         if start + gap not in seconds_at:
                             stop = self.routes.partner_stop(visit, start + gap)
-                            seconds_at[start + gap] = (stop, self._at(day, second_able, stop))
+                            found = sorted(self._at(day, second_able, stop), key=self._key)
+                            seconds_at[start + gap] = (stop, found)
                         second_stop, seconds = seconds_at[start + gap]
                     for a in firsts:
+                        # for one first carer the pairs' keys differ only in the second's
+                        # option key, so the first allowed second in key order is its best
                         for b in seconds:
                             if a.carer == b.carer:
                                 continue
@@ -228,10 +245,37 @@ class Inserter:
                             )
                             if best is None or key < best[0]:
                                 best = (key, [(a, first_stop), (b, second_stop)])
+                            break
         if best is None:
             return False
         self._commit_roles(visit, best[1])
         return True
+
+    def _starts(
+        self, visit: Visit, day: int, lefts: dict[str, list[int]], able: list[tuple[int, str]]
+    ) -> list[int]:
+        """The common starts to try (`common_starts`); when quick, the earliest starts of `able`
+        only, without the grid (the earliest common start of two routes is one of them)."""
+        if not self.quick:
+            return common_starts(visit, lefts.values(), START_STEP)
+        return common_starts(visit, [lefts[carer] for _, carer in able], None)
+
+    def _gaps(
+        self, visit: Visit, day: int, second_able: list[tuple[int, str]]
+    ) -> Callable[[int], list[int]]:
+        """The gaps to try after a first start (`gap_grid`); when quick, the least gap and the
+        gaps to each second carer's earliest starts within the gap's range."""
+        low, high = visit.start_gap
+        if not self.quick or high == 0:
+            grid = gap_grid(visit.start_gap)
+            return lambda start: grid
+        free = self.routes.stop(visit)
+        # the second role's stop may start anywhere a gap after a first start can reach
+        span = replace(
+            free, earliest=free.earliest + low, latest=free.latest + high, gaps=(), due=()
+        )
+        own = {t for _, carer in second_able for t in self._left_ends_of(span, day, carer)}
+        return lambda start: sorted({low, *(t - start for t in own if low <= t - start <= high)})
 
     def _role_holders(
         self, visit: Visit, able: list[tuple[int, str]]
@@ -274,21 +318,24 @@ class Inserter:
     def _left_ends(self, visit: Visit, day: int, carer: str) -> list[int]:
         """Earliest starts of the visit in the carer's route (`routes.left_ends`); empty when
         the visit fits nowhere."""
+        return self._left_ends_of(self.routes.stop(visit), day, carer)
+
+    def _left_ends_of(self, stop: RouteStop, day: int, carer: str) -> list[int]:
         key: Key = (carer, day)
         ctx, stops = self.routes.contexts[key], self.routes.stops[key]
-        return left_ends(
-            feasible_insertions(ctx, stops, self.routes.timings[key], self.routes.stop(visit))
-        )
+        return left_ends(feasible_insertions(ctx, stops, self.routes.timings[key], stop))
 
 
-def common_starts(visit: Visit, earliest: Iterable[Iterable[int]], step: int) -> list[int]:
+def common_starts(visit: Visit, earliest: Iterable[Iterable[int]], step: int | None) -> list[int]:
     """Starts worth trying for a double-staffed visit: its locked start, else every carer's
     earliest start at each position that fits it (`earliest`; the earliest common start of
-    two carers is one of them) within a window, and a grid of `step` minutes over each window."""
+    two carers is one of them) within a window, and a grid of `step` minutes over each window
+    (its ends only when `step` is None)."""
     if visit.locked_start is not None:
         return [visit.locked_start]
     windows = visit.start_windows
-    starts = {t for lo, hi in windows for t in (*range(lo, hi + 1, step), hi)}
+    grid = (lambda lo, hi: (lo, hi)) if step is None else (lambda lo, hi: range(lo, hi + 1, step))
+    starts = {t for lo, hi in windows for t in (*grid(lo, hi), hi)}
     for ends in earliest:  # with soft windows, a late start where a carer can first be
         starts.update(t for t in ends if starts_inside(visit.allowed_starts, t))
     return sorted(starts)

@@ -38,7 +38,6 @@ class StepLimits:
     work: float | None
     seed: int = 0
     workers: int = 1
-    whole: bool = False  # the whole team from its plan (`model.solve.lexicographic`)
 
 
 @dataclass
@@ -132,7 +131,6 @@ def solve_neighbourhood(
         limits.workers,
         limits.work,
         polish_share,
-        limits.whole,
     )
     if solved is None:
         return None

@@ -21,6 +21,7 @@ from hemplan.solver.continuity.neighbourhood import (
     solve_neighbourhood,
 )
 from hemplan.solver.continuity.neighbourhoods import Neighbourhoods, candidate_carers, pinned
+from hemplan.solver.continuity.recreate import ruin_and_recreate
 from hemplan.solver.continuity.repack import NodeBudget
 from hemplan.solver.continuity.tidy import tidied_in_budget, tidy, tidy_ranks
 from hemplan.solver.problem import Problem
@@ -43,10 +44,6 @@ class SearchSettings:
     """
 
     weights: Weights = Weights()  # the cost's exchange rates (see solver.score)
-    # once every client is at its bound, steps in a row without a better cost before the
-    # search ends: the cost (travel, lateness, arrival) still counts, and on a routing-like
-    # day 30 ended it in a local optimum (Mankowska B1 at 60 s: 30 -> +4.5 %, 300 -> +2.6 %)
-    polish_at_bound: int = 300
     step_work: float = 0.1
     polish_share: float = (
         0.5  # of a step's work its heads left, the share for minutes (travel-only: all)
@@ -64,14 +61,11 @@ class SearchSettings:
     serve_tidy_every: int = (
         10  # while a servable visit is left out, a pass at least this often, improved or not
     )
-    # once every client is at its bound and the small steps are stuck, a team of at most this
-    # many movable visits is polished by one step over all of them with the work left, up to
-    # `whole_polish_work` (`_polished_whole`; Mankowska B1 and D1: 4-5 % off the cost in 40 s;
-    # F1's 200 visits and 30 carers: no first solution in 40 s, RESULTS.md)
-    whole_polish_visits: int = 100
-    whole_polish_work: float = 10.0
-    whole_polish_after: int = 30  # steps in a row at the bound without a better cost
-    whole_polish_seconds: float = 300.0  # a guard only, as `step_seconds`
+    # once every client is at its bound the cost is walked by ruin and recreate
+    # (`continuity.recreate`): at once when a step cannot free the whole team, else after this
+    # many steps in a row without a better score (a step over a small team may end optimal)
+    recreate_after: int = 30
+    work_per_insertion: float = 1.5e-5  # charged per insertion a walk works out (about 50 us)
     tidy_work: float = 0.03  # charged per tidy pass: it runs in Python, outside CP-SAT's count
     repack_nodes: int = (
         3000  # search nodes a tidy pass may spend re-packing days for left-over visits
@@ -109,16 +103,22 @@ def drops_a_lock(problem: Problem, plan: Solution, candidate: Solution) -> bool:
 
 
 def all_at_bound(problem: Problem, plan: Solution) -> bool:
-    """Whether no plan can do better on continuity: every client at its bound (and, with a
-    history, meeting only carers it knows), and no mandatory visit left out that an eligible
-    carer could serve (one with none stays out in every plan)."""
+    """Whether no plan can do better on continuity: every client at its bound
+    (`clients_at_bound`), and no mandatory visit left out that an eligible carer could serve
+    (one with none stays out in every plan)."""
+    return clients_at_bound(problem, plan) and not any(
+        problem.visit(v).priority == "mandatory" and problem.eligible.get(v)
+        for v in plan.unassigned
+    )
+
+
+def clients_at_bound(problem: Problem, plan: Solution) -> bool:
+    """Whether every client meets no more carers than its bound (and, with a history, only
+    carers it knows): what is left to gain is served visits and the cost."""
     met = client_carers(problem, plan)
     bounds, known = problem.bounds, problem.known
     return all(
         len(met[c]) <= bounds.get(c, 0) and (c not in known or met[c] <= known[c]) for c in met
-    ) and not any(
-        problem.visit(v).priority == "mandatory" and problem.eligible.get(v)
-        for v in plan.unassigned
     )
 
 
@@ -150,13 +150,14 @@ def improve(
     on_improve: Callable[[Solution, Score], None] = lambda plan, score: None,
 ) -> tuple[Solution, Ended]:
     """Improve `plan` until the budget's work is spent, its deadline passes, a stop is
-    requested, or every client is at its bound and `settings.polish_at_bound` steps in a row
-    have not lowered the cost (travel, arrival and workload still count once continuity is
-    optimal). Returns the best plan found (after Ctrl-C too: it is kept, never lost) and what
-    ended the search: "bound", "optimal" (nothing left to try: every movable visit was
-    re-planned at once, optimally, or none may move), "work", "time" or "interrupted" (Ctrl-C
-    or a stop request). A small team whose steps are stuck at the bound gets one step over the
-    whole team with the work left before it ends (`_polished_whole`)."""
+    requested. Once every client is at its bound the rest of the work goes to ruin and
+    recreate (`continuity.recreate`): the cost (travel, lateness, arrival) and any visit still
+    left out are all that is left, and the small steps end in a local optimum of the minutes
+    that the walk leaves (Mankowska D1 at 60 s: +24 % over the best known -> +0.1 %). Returns
+    the best plan found (after Ctrl-C too: it is kept, never lost) and what ended the search:
+    "bound" (at the bound with nothing left to walk), "optimal" (nothing left to try: every
+    movable visit was re-planned at once, optimally, or none may move), "work", "time" or
+    "interrupted" (Ctrl-C or a stop request)."""
     best = plan
     instance, eligible = problem.instance, problem.eligible
     work, deadline = budget.work, budget.deadline
@@ -184,22 +185,17 @@ def improve(
         stale = 0  # steps in a row without a better score
         spent = 0.0
         solved_whole = False
-        # a small team's small steps give way to one step over the whole team once stuck at the
-        # bound (`_polished_whole`)
-        polish_whole = not whole and len(movable) <= settings.whole_polish_visits
+        # at the bound the walk takes over: at once when no step can free the whole team, else
+        # when the steps (each over the whole team) are stuck
+        walk_after = 0 if len(movable) > settings.initial_free else settings.recreate_after
 
         def stuck_at_bound() -> bool:
-            return (
-                polish_whole
-                and stale >= settings.whole_polish_after
-                and all_at_bound(problem, best)
-            )
+            return stale >= walk_after and clients_at_bound(problem, best)
 
         while (
             spent < work
             and time.monotonic() < deadline
             and not should_stop()
-            and (stale < settings.polish_at_bound or not all_at_bound(problem, best))
             and not stuck_at_bound()
             and movable
             and not solved_whole
@@ -276,23 +272,20 @@ def improve(
             and time.monotonic() < deadline
             and not should_stop()
             and stuck_at_bound()
-        ):  # the small steps are stuck at the bound: the rest goes to one step over the team
-            found, cost = _polished_whole(
+        ):  # the rest goes to ruin and recreate
+            walked, walked_score, asked = ruin_and_recreate(
                 problem,
                 best,
-                movable,
-                Budget(min(work - spent, settings.whole_polish_work), deadline),
+                round((work - spent) / settings.work_per_insertion),
                 seed + step + 1,
-                settings,
+                weights,
+                deadline,
+                should_stop,
             )
-            spent += cost
-            if found is not None:
-                polished, polished_score = found
-                if key(polished_score) < key(best_score) and not drops_a_lock(
-                    problem, best, polished
-                ):
-                    best, best_score, untidy = polished, polished_score, True
-                    on_improve(best, best_score)
+            spent += asked * settings.work_per_insertion
+            if key(walked_score) < key(best_score) and not drops_a_lock(problem, best, walked):
+                best, best_score, untidy = walked, walked_score, True
+                on_improve(best, best_score)
         if (
             untidy
         ):  # the last steps' plan has not been tidied yet: a few tenths of a second past the budget
@@ -308,36 +301,6 @@ def improve(
     if spent >= work:
         return best, "work"
     return best, "time" if time.monotonic() >= deadline else "bound"
-
-
-def _polished_whole(
-    problem: Problem,
-    plan: Solution,
-    movable: set[str],
-    budget: Budget,
-    seed: int,
-    settings: SearchSettings,
-) -> tuple[tuple[Solution, Score] | None, float]:
-    """`plan` with every movable visit re-planned at once over every eligible carer by CP-SAT's
-    own large neighbourhoods (`model.solve.lexicographic`, `whole`), its cost minutes
-    polished with the continuity held, within `budget`, and its score (None when CP-SAT
-    found no plan in the budget); and the work it cost."""
-    limits = StepLimits(
-        seconds=min(settings.whole_polish_seconds, budget.deadline - time.monotonic()),
-        work=budget.work,
-        seed=seed,
-        workers=settings.workers,
-        whole=True,
-    )
-    allowed = {v: problem.eligible.get(v, []) for v in movable}
-    result = solve_neighbourhood(
-        problem, plan, movable, allowed, limits, weights=settings.weights, polish_share=1.0
-    )
-    cost = max(settings.min_step_work, _work_of(result, budget.work, settings))
-    if result is None:
-        return None, cost
-    polished = merge(plan, result)
-    return (polished, score(problem, polished, settings.weights)), cost
 
 
 def _tidied(

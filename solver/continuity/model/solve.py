@@ -5,14 +5,7 @@ minutes inside the neighbourhood. Alone, the heads (unserved visits, new pairs, 
 carers) are often proved optimal in a fraction of it, and they are where the carer counts
 move. The second stage starts from the first's solution with `polish_share` of the work the
 first left (with a deterministic limit), or the time left, so a step whose heads are settled
-ends early and the next one comes sooner.
-
-A step over a whole team from its plan (`whole`) keeps the plan as the first stage's answer
-(its first solution is the complete hint) and polishes the minutes by CP-SAT's own
-neighbourhoods of the whole model, interleaved on the one worker so that a seed and a work
-limit still give the same plan: once every client is at its bound, the search's small steps
-stop finding anything long before CP-SAT's large ones do (Mankowska B1 and D1: 4-5 % off the
-cost in 40 s from the search's local optimum, benchmarks/RESULTS.md)."""
+ends early and the next one comes sooner."""
 
 from __future__ import annotations
 
@@ -50,14 +43,11 @@ def lexicographic(
     workers: int,
     deterministic_limit: float | None,
     polish_share: float,
-    whole: bool = False,
 ) -> Solved | None:
     """Minimise the heads, then heads plus minutes with the heads held at what the first stage
-    found; None when the first stage finds no solution. `whole`: the first stage takes the
-    hint as it is and the second searches by large neighbourhoods (see the module doc)."""
+    found; None when the first stage finds no solution."""
     began = time.monotonic()
     first = cp_solver(time_limit, seed, workers, deterministic_limit)
-    first.parameters.stop_after_first_solution = whole
     model.minimize(levels.heads)
     status = first.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -74,9 +64,6 @@ def lexicographic(
         model.add_hint(variable, first.value(variable))
     model.minimize(levels.heads + levels.minutes)
     second = cp_solver(left, seed, workers, budget)
-    if whole:
-        second.parameters.interleave_search = True  # deterministic on any number of workers
-        second.parameters.use_lns_only = True
     status = second.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Solved(first, first_status, work)

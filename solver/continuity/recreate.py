@@ -1,0 +1,184 @@
+"""Ruin and recreate at the bound: the cost of a plan whose continuity no plan can better.
+
+Once every client is at its bound only the cost is left (travel, lateness, arrival), and the
+search's small CP-SAT steps end in a local optimum that more steps do not leave (Mankowska
+C1 at 60 s: +18.6 % over the best known, every step after the first plan's rounds in vain).
+Routing heuristics leave such optima by taking out a few strings of neighbouring stops and
+putting the visits back one by one (Christiaens and Vanden Berghe's SISR, 2020), accepting a
+slightly worse plan now and then (simulated annealing) so that the walk can cross a ridge.
+The visits left out are offered again after every ruin: a route that has room now may take
+one (Mankowska E1's visit that only its one s1 carer can begin needs that carer's route
+near its shortest).
+
+Here the strings come off the routes near a random visit (travel from its home), from a few
+routes; a double-staffed visit leaves both its carers' routes. The visits go back through the
+construction's inserter (`insert.Inserter`): carers the client still meets first, then the
+cheapest insertion, a double-staffed visit at a common start or within its gap. A recreated
+plan is compared with the current one on the whole score: it must be no worse on everything
+before the cost (served visits, continuity), and its cost may be higher by at most the
+temperature's draw. The walk's work is the insertions it works out (the inserter's question,
+where and at what cost a visit goes into a route), so a seed gives the same plan on any
+machine; the deadline is only a guard.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
+
+from hemplan.solver.continuity.carer_days import CarerDays, Key
+from hemplan.solver.continuity.cover import CarerChoice
+from hemplan.solver.continuity.insert import Inserter
+from hemplan.solver.continuity.tidy import tidy_ranks
+from hemplan.solver.problem import Problem
+from hemplan.solver.score import Score, Weights, score
+from hemplan.solver.solution import Solution
+
+COST_FIELD = [f for f in Score.__dataclass_fields__].index("cost")
+
+
+@dataclass(frozen=True)
+class RuinSettings:
+    """How much one iteration takes out and how warm the walk starts and ends."""
+
+    strings: int = 3  # routes a ruin takes a string from, at most
+    string_length: int = 5  # stops in one string, at most
+    # the temperature as a share of the plan's cost per visit: at the start a draw may accept
+    # a plan half of one visit's share worse, at the end one two-hundredth (0.1 and 0.2 at the
+    # start did no better on Mankowska C1, D2 and E2, two seeds each)
+    start_heat: float = 0.5
+    end_heat: float = 0.005
+    # ruins in a row without a better plan that end the walk before its budget: a small team
+    # walks its few routes in a fraction of a second and should not spend the rest on them
+    patience: int = 2000
+
+
+def ruin_and_recreate(
+    problem: Problem,
+    plan: Solution,
+    insertions: int,
+    seed: int,
+    weights: Weights,
+    deadline: float,
+    should_stop: Callable[[], bool] = lambda: False,
+    settings: RuinSettings = RuinSettings(),
+) -> tuple[Solution, Score, int]:
+    """The best plan the walk met from `plan` (`plan` itself when none was better), its score,
+    and the insertions it worked out: about `insertions` (the last ruin is put back whole),
+    fewer once `settings.patience` ruins in a row found nothing better, at the deadline or
+    at a stop request."""
+    best, best_score = plan, score(problem, plan, weights)
+    routes = CarerDays.from_solution(problem, plan)
+    movable = _movable(problem, plan)
+    if routes is None or len(movable) < 2 or insertions <= 0:
+        return best, best_score, 0
+    rng = random.Random(seed)
+    inserter = Inserter(routes, CarerChoice(), tidy_ranks(problem, seed), quick=True)
+    near = _neighbours(problem, movable)
+    current = astuple(best_score)
+    per_visit = max(1.0, best_score.cost / len(plan.assignments))
+    hot, cold = settings.start_heat * per_visit, settings.end_heat * per_visit
+    since_best = 0
+    while (
+        routes.asked < insertions
+        and since_best < settings.patience
+        and time.monotonic() < deadline
+        and not should_stop()
+    ):
+        heat = hot * (cold / hot) ** (routes.asked / insertions)
+        since_best += 1
+        routes.begin()
+        taken = _ruin(routes, movable, near, rng, settings)
+        if not taken or not _recreate(problem, inserter, taken, rng):
+            routes.rollback()
+            continue
+        left_out = {v: why for v, why in plan.unassigned.items() if v not in routes.day_of}
+        for visit_id in sorted(left_out):  # offered again: a route may have room now
+            visit = problem.visit(visit_id)
+            if problem.eligible.get(visit_id) and inserter.place(visit) is None:
+                del left_out[visit_id]
+        candidate = routes.update(plan, left_out)
+        candidate_score = score(problem, candidate, weights)
+        found = astuple(candidate_score)
+        if found[:COST_FIELD] > current[:COST_FIELD] or (
+            found[:COST_FIELD] == current[:COST_FIELD]
+            and found[COST_FIELD] > current[COST_FIELD] - heat * math.log(1.0 - rng.random())
+        ):
+            routes.rollback()
+            continue
+        routes.commit()
+        current = found
+        if found < astuple(best_score):
+            best, best_score, since_best = candidate, candidate_score, 0
+    return best, best_score, routes.asked
+
+
+def _movable(problem: Problem, plan: Solution) -> list[str]:
+    """Visits a ruin may take out once served: no lock of any kind (a lock is the planner's);
+    the visits left out too, since the walk may place them."""
+    return sorted(
+        v
+        for v in (*plan.assignments, *plan.unassigned)
+        if not problem.visit(v).locked_carers and problem.visit(v).locked_start is None
+    )
+
+
+def _neighbours(problem: Problem, movable: list[str]) -> dict[str, list[str]]:
+    """Each movable visit's movable visits by travel from its home (itself first)."""
+    minutes = problem.travel.minutes[0]
+    home = {v: problem.home(problem.visit(v)) for v in movable}
+    return {
+        v: sorted(movable, key=lambda w: (int(minutes[home[v]][home[w]]), w != v, w))
+        for v in movable
+    }
+
+
+def _ruin(
+    routes: CarerDays,
+    movable: list[str],
+    near: dict[str, list[str]],
+    rng: random.Random,
+    settings: RuinSettings,
+) -> list[str]:
+    """Take strings of neighbouring stops off up to `settings.strings` routes, nearest the
+    routes of a random visit's neighbours first; the visits taken out (empty when a route
+    would not time without them: the trial is then given up)."""
+    allowed = set(movable)
+    taken: list[str] = []
+    strings = rng.randint(1, settings.strings)
+    ruined: set[Key] = set()
+    for visit_id in near[rng.choice(movable)]:
+        if len(ruined) >= strings:
+            break
+        if visit_id in taken or visit_id not in routes.day_of:
+            continue
+        key = (routes.carers_of[visit_id][0], routes.day_of[visit_id])
+        if key in ruined:
+            continue
+        ruined.add(key)
+        stops = [s.visit for s in routes.stops[key]]
+        at = stops.index(visit_id)
+        length = rng.randint(1, min(settings.string_length, len(stops)))
+        first = max(0, min(at - rng.randrange(length), len(stops) - length))
+        for other in stops[first : first + length]:
+            if other not in allowed or other in taken:
+                continue
+            for carer in list(routes.carers_of[other]):
+                if not routes.remove(carer, routes.day_of[other], other):
+                    return []
+            taken.append(other)
+    return taken
+
+
+def _recreate(problem: Problem, inserter: Inserter, taken: list[str], rng: random.Random) -> bool:
+    """Put the visits back, double-staffed ones first (they need two routes with room at
+    once), the rest in random order or by their windows; False when one fits nowhere."""
+    visits = [problem.visit(v) for v in taken]
+    rng.shuffle(visits)
+    if rng.random() < 0.5:
+        visits.sort(key=lambda v: v.allowed_starts[0][0])
+    visits.sort(key=lambda v: v.staff_needed, reverse=True)
+    return all(inserter.place(v) is None for v in visits)
