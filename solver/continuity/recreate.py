@@ -91,15 +91,18 @@ def ruin_and_recreate(
         heat = hot * (cold / hot) ** (routes.asked / insertions)
         since_best += 1
         routes.begin()
-        taken = _ruin(routes, movable, near, rng, settings)
+        left_out = {v: why for v, why in plan.unassigned.items() if v not in routes.day_of}
+        servable = sorted(v for v in left_out if problem.eligible.get(v))
+        # while a visit is left out, every other ruin is around it
+        nearby = [v for v in servable if v in near]
+        around = rng.choice(nearby) if nearby and rng.random() < 0.5 else None
+        taken = _ruin(routes, movable, near, rng, settings, around)
+        for visit_id in servable:  # offered first: a route may have room now
+            if inserter.place(problem.visit(visit_id)) is None:
+                del left_out[visit_id]
         if not taken or not _recreate(problem, inserter, taken, rng):
             routes.rollback()
             continue
-        left_out = {v: why for v, why in plan.unassigned.items() if v not in routes.day_of}
-        for visit_id in sorted(left_out):  # offered again: a route may have room now
-            visit = problem.visit(visit_id)
-            if problem.eligible.get(visit_id) and inserter.place(visit) is None:
-                del left_out[visit_id]
         candidate = routes.update(plan, left_out)
         candidate_score = score(problem, candidate, weights)
         found = astuple(candidate_score)
@@ -142,15 +145,17 @@ def _ruin(
     near: dict[str, list[str]],
     rng: random.Random,
     settings: RuinSettings,
+    around: str | None = None,
 ) -> list[str]:
     """Take strings of neighbouring stops off up to `settings.strings` routes, nearest the
-    routes of a random visit's neighbours first; the visits taken out (empty when a route
-    would not time without them: the trial is then given up)."""
+    routes of a random visit's neighbours first (or of `around`'s, a visit left out); the
+    visits taken out (empty when a route would not time without them: the trial is then
+    given up)."""
     allowed = set(movable)
     taken: list[str] = []
     strings = rng.randint(1, settings.strings)
     ruined: set[Key] = set()
-    for visit_id in near[rng.choice(movable)]:
+    for visit_id in near[around if around is not None else rng.choice(movable)]:
         if len(ruined) >= strings:
             break
         if visit_id in taken or visit_id not in routes.day_of:
