@@ -186,11 +186,17 @@ def improve(
         spent = 0.0
         solved_whole = False
         # at the bound the walk takes over: at once when no step can free the whole team, else
-        # when the steps (each over the whole team) are stuck
+        # when the steps (each over the whole team) are stuck; while a visit some carer could
+        # serve is left out, the steps, which go to it, are given the same chance first
+        # (Mankowska E1: three visits out at one seed of three when the walk came at once)
         walk_after = 0 if len(movable) > settings.initial_free else settings.recreate_after
 
         def stuck_at_bound() -> bool:
-            return stale >= walk_after and clients_at_bound(problem, best)
+            if not clients_at_bound(problem, best):
+                return False
+            if all_at_bound(problem, best):
+                return stale >= walk_after
+            return stale >= settings.recreate_after
 
         while (
             spent < work

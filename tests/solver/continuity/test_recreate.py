@@ -183,3 +183,25 @@ def test_a_team_no_step_can_free_whole_walks_at_once(monkeypatch: MonkeyPatch) -
     walks.clear()
     improve(problem, zigzag, Budget(0.05, time.monotonic() + LATER), 0, SearchSettings())
     assert walks == []
+
+
+def test_a_visit_left_out_goes_to_the_steps_before_the_walk(monkeypatch: MonkeyPatch) -> None:
+    problem, zigzag = _three_on_a_line()
+    out = Solution(
+        assignments={v: p for v, p in zigzag.assignments.items() if v != "V1"},
+        unassigned={"V1": "not yet"},
+    )
+    handed: list[Solution] = []
+    real = search.ruin_and_recreate
+
+    def recorded(*args: Any, **kwargs: Any) -> tuple[Solution, Score, int]:
+        handed.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search, "ruin_and_recreate", recorded)
+    settings = SearchSettings(initial_free=2)  # no step frees the whole team
+    best, _ = improve(problem, out, Budget(1.0, time.monotonic() + LATER), 0, settings)
+    # the steps serve V1 first; the walk gets a plan with nothing left out
+    assert len(handed) == 1 and not handed[0].unassigned
+    _lawful(problem, best)
+    assert not best.unassigned
