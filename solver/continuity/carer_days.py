@@ -21,6 +21,7 @@ from hemplan.solver.continuity.routes import (
     RouteStop,
     Timing,
     best_insertion,
+    latest_starts,
     time_route,
 )
 from hemplan.solver.problem import Problem
@@ -59,7 +60,10 @@ class CarerDays:
         self._log: list[tuple] = []  # changes made inside open trials, oldest first
         self._marks: list[int] = []  # where each open trial's changes start in `_log`
         self._built: dict[Key, list[RouteStop]] = {}  # the routes as `from_solution` built them
-        self._answers: dict[Key, tuple[list[RouteStop], dict[RouteStop, Insertion | None]]] = {}
+        # per route as it stands: its stop list, its latest starts, and the answers given
+        self._answers: dict[
+            Key, tuple[list[RouteStop], list[int], dict[RouteStop, Insertion | None]]
+        ] = {}
         self.asked = 0  # insertions worked out (not remembered): the measure of a walk's work
 
     @classmethod
@@ -122,12 +126,15 @@ class CarerDays:
         stops = self.stops[key]
         known = self._answers.get(key)
         if known is None or known[0] is not stops:
-            known = (stops, {})
+            known = (stops, latest_starts(self.contexts[key], stops), {})
             self._answers[key] = known
-        if stop not in known[1]:
+        answers = known[2]
+        if stop not in answers:
             self.asked += 1
-            known[1][stop] = best_insertion(self.contexts[key], stops, self.timings[key], stop)
-        return known[1][stop]
+            answers[stop] = best_insertion(
+                self.contexts[key], stops, self.timings[key], stop, known[1]
+            )
+        return answers[stop]
 
     def insert(self, carer: str, day: int, stop: RouteStop, insertion: Insertion) -> None:
         """Commit an insertion found by `best_insertion` on the unchanged route."""

@@ -209,7 +209,9 @@ class Inserter:
             gaps = self._gaps(visit, day, second_able)
             for start in self._starts(visit, day, lefts, first_able):
                 first_stop = self.routes.stop(visit, fixed=start)
-                firsts = sorted(self._at(day, first_able, first_stop), key=self._key)
+                # a carer whose earliest start anywhere is later cannot start there
+                early = [(t, c) for t, c in first_able if lefts[c] and lefts[c][0] <= start]
+                firsts = sorted(self._at(day, early, first_stop), key=self._key)
                 if not firsts:
                     continue
                 for gap in gaps(start):

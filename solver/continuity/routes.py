@@ -223,13 +223,18 @@ class Insertion:
 
 
 def insertion_candidates(
-    ctx: DayContext, stops: Sequence[RouteStop], timing: Timing, stop: RouteStop
+    ctx: DayContext,
+    stops: Sequence[RouteStop],
+    timing: Timing,
+    stop: RouteStop,
+    latest: Sequence[int] | None = None,
 ) -> list[tuple[int, int]]:
     """(extra travel, position) of every position that passes cheap necessary checks, cheapest
-    first."""
+    first. `latest`: the route's `latest_starts`, when the caller keeps them."""
     tt = ctx.travel
     n = len(stops)
-    latest = latest_starts(ctx, stops)
+    if latest is None:
+        latest = latest_starts(ctx, stops)
     cap = stop.fixed if stop.fixed is not None else stop.latest
     found = []
     for p in range(n + 1):
@@ -251,36 +256,43 @@ def insertion_candidates(
 
 
 def feasible_insertions(
-    ctx: DayContext, stops: Sequence[RouteStop], timing: Timing, stop: RouteStop
+    ctx: DayContext,
+    stops: Sequence[RouteStop],
+    timing: Timing,
+    stop: RouteStop,
+    latest: Sequence[int] | None = None,
 ) -> Iterator[Insertion]:
     """Every feasible insertion of `stop`, least added travel first (earliest position on
     ties), each timed only when asked for: the first is the best."""
-    for extra, p in insertion_candidates(ctx, stops, timing, stop):
+    for extra, p in insertion_candidates(ctx, stops, timing, stop, latest):
         trial = time_route(ctx, [*stops[:p], stop, *stops[p:]])
         if trial is not None:
             yield Insertion(p, extra, trial.starts[p], trial)
 
 
 def best_insertion(
-    ctx: DayContext, stops: Sequence[RouteStop], timing: Timing, stop: RouteStop
+    ctx: DayContext,
+    stops: Sequence[RouteStop],
+    timing: Timing,
+    stop: RouteStop,
+    latest: Sequence[int] | None = None,
 ) -> Insertion | None:
     """The feasible position of `stop` adding the least travel (earliest position on ties), or
     None. With soft windows on the route, the least travel and added late minutes together
-    (one for one, as the default weights trade them), every feasible position weighed."""
+    (one for one, as the default weights trade them), every feasible position weighed.
+    `latest`: the route's `latest_starts`, when the caller keeps them."""
     if not stop.due and not any(s.due for s in stops):
-        return next(feasible_insertions(ctx, stops, timing, stop), None)
+        return next(feasible_insertions(ctx, stops, timing, stop, latest), None)
     before = route_lateness(stops, timing.starts)
-    priced = [
-        replace(
-            ins,
-            extra_late=route_lateness(
-                [*stops[: ins.position], stop, *stops[ins.position :]], ins.timing.starts
-            )
-            - before,
-        )
-        for ins in feasible_insertions(ctx, stops, timing, stop)
-    ]
-    return min(priced, key=lambda ins: (ins.extra_cost, ins.position), default=None)
+    best: Insertion | None = None
+    for ins in feasible_insertions(ctx, stops, timing, stop, latest):
+        p, starts = ins.position, ins.timing.starts  # a break may move the stops before p too
+        after = route_lateness(stops[:p], starts[:p]) + stop.lateness(starts[p])
+        after += route_lateness(stops[p:], starts[p + 1 :])
+        priced = Insertion(p, ins.extra_travel, ins.start, ins.timing, after - before)
+        if best is None or (priced.extra_cost, p) < (best.extra_cost, best.position):
+            best = priced
+    return best
 
 
 def route_lateness(stops: Sequence[RouteStop], starts: Sequence[int]) -> int:
