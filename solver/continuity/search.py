@@ -194,9 +194,9 @@ def improve(
         def stuck_at_bound() -> bool:
             if not clients_at_bound(problem, best):
                 return False
-            if all_at_bound(problem, best):
-                return stale >= walk_after
-            return stale >= settings.recreate_after
+            if any(eligible.get(v) for v in best.unassigned):  # an optional one too
+                return stale >= settings.recreate_after
+            return stale >= walk_after
 
         while (
             spent < work
