@@ -5,8 +5,10 @@ travel times from what this returns.
 
 Every figure is checked before numpy sees it: a place name must be text, listed once; a
 matrix must be square over the listed places and hold numbers from 0 to MAX_MATRIX_MINUTES
-(what the solver's int32 holds). A figure over a day is read as UNREACHABLE_MINUTES, as the
-solver and the evaluator cap every trip (a matrix may mark an unreachable pair so).
+(what the solver's int32 holds), 0 from a place to itself (a router takes that as its rule,
+and two visits at one home in a row have no trip between them). A figure over a day is read
+as UNREACHABLE_MINUTES, as the solver and the evaluator cap every trip (a matrix may mark an
+unreachable pair so).
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def _layer_problems(
             continue
         if all(type(x) is int or type(x) is float for x in row):
             low, high = min(row, default=0), max(row, default=0)
-            if 0 <= low and high <= MAX_MATRIX_MINUTES:
+            if 0 <= low and high <= MAX_MATRIX_MINUTES and row[a] == 0:
                 continue  # the usual case, checked without a Python step per figure
         for b, x in enumerate(row):
             trip = f"{where}[{a}][{b}]", f"(from '{names[a]}' to '{names[b]}')"
@@ -102,6 +104,8 @@ def _layer_problems(
                 yield trip[0], f"expected minutes (a number) {trip[1]}, got {_kind(x)}"
             elif x < 0:
                 yield trip[0], f"{_number(x)} minutes {trip[1]} is negative"
+            elif a == b and x != 0:
+                yield trip[0], f"{_number(x)} minutes {trip[1]}: a place to itself is 0 minutes"
             elif x > MAX_MATRIX_MINUTES:
                 yield (
                     trip[0],

@@ -112,8 +112,11 @@ def convert(path: Path) -> Converted:
     office = [
         0.0 for _ in used
     ]  # aides start at their first patient: their own bases are not representable
+    # the source gives one patient a trip to itself (caseA's node 21: 2 units); a place to
+    # itself is 0 here, as two visits at one home in a row have no trip between them
     matrix = [[0.0] + office] + [
-        [office[a]] + [travel[aides + i][aides + j] for j in used] for a, i in enumerate(used)
+        [office[a]] + [0.0 if j == i else travel[aides + i][aides + j] for j in used]
+        for a, i in enumerate(used)
     ]
     return Converted(
         name,

@@ -177,3 +177,11 @@ def test_a_figure_over_a_day_is_unreachable_for_solver_and_evaluator(tmp_path: P
             == (UNREACHABLE_MINUTES if mode == "car" else 10)
         )
     assert int(solver.minutes.max()) == UNREACHABLE_MINUTES
+
+
+def test_a_trip_from_a_place_to_itself_that_takes_time_is_named(tmp_path: Path) -> None:
+    # the Hosseini set gives one patient a trip to itself; PyVRP refused such a matrix with a
+    # traceback inside the continuity solver's travel start
+    matrix = _by_mode(_matrix())
+    matrix["minutes"]["car"][2][2] = 20
+    _refused(tmp_path, matrix, "minutes.car[2][2]", "a place to itself is 0 minutes")
