@@ -29,6 +29,8 @@ import time
 from collections.abc import Callable
 from dataclasses import astuple, dataclass
 
+import numpy as np
+
 from hemplan.solver.continuity.carer_days import CarerDays, Key
 from hemplan.solver.continuity.cover import CarerChoice
 from hemplan.solver.continuity.insert import Inserter
@@ -38,6 +40,7 @@ from hemplan.solver.score import Score, Weights, score
 from hemplan.solver.solution import Solution
 
 COST_FIELD = [f for f in Score.__dataclass_fields__].index("cost")
+NEAREST = 100  # visits a ruin looks through for its strings' routes
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,9 @@ def ruin_and_recreate(
         return best, best_score, 0
     rng = random.Random(seed)
     inserter = Inserter(routes, CarerChoice(), tidy_ranks(problem, seed), quick=True)
-    near = _neighbours(problem, movable)
+    near = _Near(problem, movable)
     current = astuple(best_score)
-    per_visit = max(1.0, best_score.cost / len(plan.assignments))
+    per_visit = max(1.0, best_score.cost / max(1, len(plan.assignments)))
     hot, cold = settings.start_heat * per_visit, settings.end_heat * per_visit
     since_best = 0
     while (
@@ -129,20 +132,33 @@ def _movable(problem: Problem, plan: Solution) -> list[str]:
     )
 
 
-def _neighbours(problem: Problem, movable: list[str]) -> dict[str, list[str]]:
-    """Each movable visit's movable visits by travel from its home (itself first)."""
-    minutes = problem.travel.minutes[0]
-    home = {v: problem.home(problem.visit(v)) for v in movable}
-    return {
-        v: sorted(movable, key=lambda w: (int(minutes[home[v]][home[w]]), w != v, w))
-        for v in movable
-    }
+class _Near:
+    """Each movable visit's NEAREST movable visits by travel from its home (itself first),
+    worked out when a ruin first starts from it: a big team's full table would not fit."""
+
+    def __init__(self, problem: Problem, movable: list[str]) -> None:
+        self.movable = movable
+        self.index = {v: k for k, v in enumerate(movable)}
+        self.homes = np.array([problem.home(problem.visit(v)) for v in movable], dtype=np.intp)
+        self.minutes = problem.travel.minutes[0]
+        self.known: dict[str, list[str]] = {}
+
+    def __contains__(self, visit_id: str) -> bool:
+        return visit_id in self.index
+
+    def __getitem__(self, visit_id: str) -> list[str]:
+        if visit_id not in self.known:
+            k = self.index[visit_id]
+            row = self.minutes[self.homes[k]][self.homes]
+            order = np.argsort(row, kind="stable")[: NEAREST + 1]
+            self.known[visit_id] = [visit_id] + [self.movable[j] for j in order if j != k][:NEAREST]
+        return self.known[visit_id]
 
 
 def _ruin(
     routes: CarerDays,
     movable: list[str],
-    near: dict[str, list[str]],
+    near: _Near,
     rng: random.Random,
     settings: RuinSettings,
     around: str | None = None,
