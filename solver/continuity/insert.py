@@ -63,9 +63,9 @@ class Inserter:
         self.rank = rank
         self.days = routes.problem.fitting_days
         # a double-staffed visit's starts: every carer's earliest start at every position and
-        # a grid over its windows (and its gaps); `quick` (a walk that asks thousands of times,
-        # `continuity.recreate`): each carer's start at its cheapest position only, and the
-        # second role's carer at its own or at the gap's least
+        # a grid over its windows (and over its gaps); `quick` (a walk that asks thousands of
+        # times, `continuity.recreate`): the earliest starts without the grids, the second
+        # role at the least gap or at a second carer's own earliest starts
         self.quick = quick
 
     def tiers(self, visit: Visit) -> list[tuple[int, str, int]]:
@@ -175,7 +175,7 @@ class Inserter:
             return self._pair_roles(visit, options)
         best: tuple[tuple, int, list[Option]] | None = None
         for day, lefts, able in self._pair_days(visit, options):
-            for start in self._starts(visit, day, lefts, able):
+            for start in self._starts(visit, lefts, able):
                 stop = self.routes.stop(visit, fixed=start)
                 found = self._at(day, [(t, c) for t, c in able if lefts[c][0] <= start], stop)
                 if len(found) < 2:
@@ -207,7 +207,7 @@ class Inserter:
             allowed: dict[tuple[str, str, int], bool] = {}
             first_able, second_able = self._role_holders(visit, able)
             gaps = self._gaps(visit, day, second_able)
-            for start in self._starts(visit, day, lefts, first_able):
+            for start in self._starts(visit, lefts, first_able):
                 first_stop = self.routes.stop(visit, fixed=start)
                 # a carer whose earliest start anywhere is later cannot start there
                 early = [(t, c) for t, c in first_able if lefts[c] and lefts[c][0] <= start]
@@ -254,7 +254,7 @@ class Inserter:
         return True
 
     def _starts(
-        self, visit: Visit, day: int, lefts: dict[str, list[int]], able: list[tuple[int, str]]
+        self, visit: Visit, lefts: dict[str, list[int]], able: list[tuple[int, str]]
     ) -> list[int]:
         """The common starts to try (`common_starts`); when quick, the earliest starts of `able`
         only, without the grid (the earliest common start of two routes is one of them)."""
