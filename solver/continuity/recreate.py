@@ -81,7 +81,7 @@ def ruin_and_recreate(
     rng = random.Random(seed)
     inserter = Inserter(routes, CarerChoice(), tidy_ranks(problem, seed), quick=True)
     near = _Near(problem, movable)
-    current = astuple(best_score)
+    current = kept = astuple(best_score)  # the current plan's and the best plan's score
     per_visit = max(1.0, best_score.cost / max(1, len(plan.assignments)))
     hot, cold = settings.start_heat * per_visit, settings.end_heat * per_visit
     since_best = 0
@@ -117,8 +117,8 @@ def ruin_and_recreate(
             continue
         routes.commit()
         current = found
-        if found < astuple(best_score):
-            best, best_score, since_best = candidate, candidate_score, 0
+        if found < kept:
+            best, best_score, kept, since_best = candidate, candidate_score, found, 0
     return best, best_score, routes.asked
 
 
@@ -167,7 +167,6 @@ def _ruin(
     routes of a random visit's neighbours first (or of `around`'s, a visit left out); the
     visits taken out (empty when a route would not time without them: the trial is then
     given up)."""
-    allowed = set(movable)
     taken: list[str] = []
     strings = rng.randint(1, settings.strings)
     ruined: set[Key] = set()
@@ -185,7 +184,7 @@ def _ruin(
         length = rng.randint(1, min(settings.string_length, len(stops)))
         first = max(0, min(at - rng.randrange(length), len(stops) - length))
         for other in stops[first : first + length]:
-            if other not in allowed or other in taken:
+            if other not in near or other in taken:  # a locked visit stays
                 continue
             for carer in list(routes.carers_of[other]):
                 if not routes.remove(carer, routes.day_of[other], other):
