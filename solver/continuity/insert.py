@@ -175,9 +175,22 @@ class Inserter:
             return self._pair_roles(visit, options)
         best: tuple[tuple, int, list[Option]] | None = None
         for day, lefts, able in self._pair_days(visit, options):
+            least = self._least_costs(day, able, self.routes.stop(visit))
+            if len(least) < 2:
+                continue
+            floor = min(least.values())
             for start in self._starts(visit, lefts, able):
+                # a carer whose every pair at this start loses to the best pair is not asked
+                # (its pinned insertion costs at least its free one: the same pair wins)
+                hopeful = [
+                    (t, c)
+                    for t, c in able
+                    if c in least
+                    and lefts[c][0] <= start
+                    and not _beaten(_plus(least[c], floor, start), best)
+                ]
                 stop = self.routes.stop(visit, fixed=start)
-                found = self._at(day, [(t, c) for t, c in able if lefts[c][0] <= start], stop)
+                found = self._at(day, hopeful, stop)
                 if len(found) < 2:
                     continue
                 found.sort(key=self._key)
@@ -196,33 +209,58 @@ class Inserter:
     def _pair_roles(self, visit: Visit, options: list[tuple[int, str, int]]) -> bool:
         """`_pair` for a visit with roles or a start gap: the first role's carer at each
         candidate start, the second's at that start plus each gap, every ordered pair that
-        shares out the roles weighed (tiers, then added travel, then start and day).
+        shares out the roles weighed (tiers, then added cost, then start and day).
 
-        Starts plus gaps meet the same second starts many times over (49 starts and 25 gaps
-        give about 75 second starts on Mankowska's E1), so each second start's insertions and
-        each pair's roles are worked out once per day."""
+        Most pairs lose to the best found so far whatever their pinned insertions cost, since
+        a pinned insertion costs at least the carer's free one (`_least_costs`): those
+        carers are not asked at that start (on Mankowska the placing of double services was
+        three quarters of a walk's time). Starts plus gaps meet the same second starts many
+        times over, so each pair's roles are worked out once per day (and the routes
+        remember each insertion asked)."""
         best: tuple[tuple, list[tuple[Option, RouteStop]]] | None = None
         for day, lefts, able in self._pair_days(visit, options):
-            seconds_at: dict[int, tuple[RouteStop, list[Option]]] = {}
             allowed: dict[tuple[str, str, int], bool] = {}
             first_able, second_able = self._role_holders(visit, able)
             gaps = self._gaps(visit, day, second_able)
+            first_least = self._least_costs(day, first_able, self.routes.stop(visit))
+            second_least = (
+                self._least_costs(day, second_able, self._second_span(visit))
+                if visit.staggered
+                else first_least
+            )
+            if not first_least or not second_least:
+                continue
+            second_floor = min(second_least.values())
             for start in self._starts(visit, lefts, first_able):
                 first_stop = self.routes.stop(visit, fixed=start)
                 # a carer whose earliest start anywhere is later cannot start there
-                early = [(t, c) for t, c in first_able if lefts[c] and lefts[c][0] <= start]
-                firsts = sorted(self._at(day, early, first_stop), key=self._key)
+                early = [
+                    (t, c)
+                    for t, c in first_able
+                    if c in first_least
+                    and lefts[c][0] <= start
+                    and not _beaten(_plus(first_least[c], second_floor, start), best)
+                ]
+                firsts = [
+                    a
+                    for a in sorted(self._at(day, early, first_stop), key=self._key)
+                    if not _beaten(_plus((a.tier, a.cost), second_floor, start), best)
+                ]
                 if not firsts:
                     continue
+                first_floor = min((a.tier, a.cost) for a in firsts)
                 for gap in gaps(start):
                     if gap == 0:
-                        second_stop, seconds = first_stop, firsts
+                        second_stop = first_stop
                     else:
-                        if start + gap not in seconds_at:
-                            stop = self.routes.partner_stop(visit, start + gap)
-                            found = sorted(self._at(day, second_able, stop), key=self._key)
-                            seconds_at[start + gap] = (stop, found)
-                        second_stop, seconds = seconds_at[start + gap]
+                        second_stop = self.routes.partner_stop(visit, start + gap)
+                    hopeful = [
+                        (t, c)
+                        for t, c in second_able
+                        if c in second_least
+                        and not _beaten(_plus(first_floor, second_least[c], start), best)
+                    ]
+                    seconds = sorted(self._at(day, hopeful, second_stop), key=self._key)
                     for a in firsts:
                         # for one first carer the pairs' keys differ only in the second's
                         # option key, so the first allowed second in key order is its best
@@ -253,6 +291,28 @@ class Inserter:
         self._commit_roles(visit, best[1])
         return True
 
+    def _least_costs(
+        self, day: int, able: list[tuple[int, str]], free: RouteStop
+    ) -> dict[str, tuple[int, int]]:
+        """(tier, least cost) of each able carer that can take `free` at all: the cost of its
+        cheapest insertion with the start free, which no pinned start inside `free`'s span
+        undercuts (a pinned start fits where the free one does, and starts no earlier)."""
+        least = {}
+        for tier, carer in able:
+            found = self.routes.best_insertion(carer, day, free)
+            if found is not None:
+                least[carer] = (tier, found.extra_cost)
+        return least
+
+    def _second_span(self, visit: Visit) -> RouteStop:
+        """The second role's stop with its start free over every start a gap after a first
+        start can reach (no lateness of its own: a bound, never a placement)."""
+        low, high = visit.start_gap
+        free = self.routes.stop(visit)
+        return replace(
+            free, earliest=free.earliest + low, latest=free.latest + high, gaps=(), due=()
+        )
+
     def _starts(
         self, visit: Visit, lefts: dict[str, list[int]], able: list[tuple[int, str]]
     ) -> list[int]:
@@ -271,11 +331,7 @@ class Inserter:
         if not self.quick or high == 0:
             grid = gap_grid(visit.start_gap)
             return lambda start: grid
-        free = self.routes.stop(visit)
-        # the second role's stop may start anywhere a gap after a first start can reach
-        span = replace(
-            free, earliest=free.earliest + low, latest=free.latest + high, gaps=(), due=()
-        )
+        span = self._second_span(visit)
         own = {t for _, carer in second_able for t in self._left_ends_of(span, day, carer)}
         return lambda start: sorted({low, *(t - start for t in own if low <= t - start <= high)})
 
@@ -349,3 +405,14 @@ def _with_locked(found: list[Option], locked: list[str]) -> list[Option] | None:
     if len(must) < len(locked):
         return None
     return (must + [o for o in found if o.carer not in locked])[:2]
+
+
+def _plus(one: tuple[int, int], other: tuple[int, int], start: int) -> tuple[int, int, int]:
+    """The least (tiers, cost, start) of a pair whose parts cost at least `one` and `other`."""
+    return (one[0] + other[0], one[1] + other[1], start)
+
+
+def _beaten(least: tuple[int, int, int], best: tuple | None) -> bool:
+    """Whether no pair whose key starts at least at `least` can beat `best` (a pair whose
+    key, its first item, leads with tiers, cost and start)."""
+    return best is not None and least > best[0][:3]

@@ -65,7 +65,7 @@ class SearchSettings:
     # (`continuity.recreate`): at once when a step cannot free the whole team, else after this
     # many steps in a row without a better score (a step over a small team may end optimal)
     recreate_after: int = 30
-    work_per_insertion: float = 1.5e-5  # charged per insertion a walk works out (about 50 us)
+    work_per_insertion: float = 2.1e-5  # charged per insertion a walk works out (about 70 us)
     tidy_work: float = 0.03  # charged per tidy pass: it runs in Python, outside CP-SAT's count
     repack_nodes: int = (
         3000  # search nodes a tidy pass may spend re-packing days for left-over visits
