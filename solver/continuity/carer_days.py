@@ -11,6 +11,7 @@ undone as a whole (`rollback`).
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from hemplan.models.contract.instance import TRAVEL_MODES, Visit
 from hemplan.solver.continuity.routes import (
@@ -21,13 +22,38 @@ from hemplan.solver.continuity.routes import (
     RouteStop,
     Timing,
     best_insertion,
+    feasible_insertions,
     latest_starts,
+    left_ends,
+    route_lateness,
     time_route,
 )
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Placement, Solution
 
 Key = tuple[str, int]  # (carer id, day)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where a visit can start in a route, the earliest start at each position that takes it
+    (`routes.left_ends`), and the least travel it adds there: what a double-staffed visit's
+    pairing asks of every carer before it pins a start (a pinned start fits only where the
+    free one does, and adds no less)."""
+
+    lefts: list[int]
+    least_travel: int
+
+
+@dataclass
+class _Answers:
+    """What one route, as it stands, has answered: kept until its stop list is replaced."""
+
+    stops: list[RouteStop]
+    latest: list[int]  # `routes.latest_starts`
+    late: int | None  # its late minutes (None without soft windows on it)
+    insertions: dict[RouteStop, Insertion | None] = field(default_factory=dict)
+    reaches: dict[RouteStop, Reach] = field(default_factory=dict)
 
 
 class CarerDays:
@@ -60,11 +86,9 @@ class CarerDays:
         self._log: list[tuple] = []  # changes made inside open trials, oldest first
         self._marks: list[int] = []  # where each open trial's changes start in `_log`
         self._built: dict[Key, list[RouteStop]] = {}  # the routes as `from_solution` built them
-        # per route as it stands: its stop list, its latest starts, and the answers given
-        self._answers: dict[
-            Key, tuple[list[RouteStop], list[int], dict[RouteStop, Insertion | None]]
-        ] = {}
-        self.asked = 0  # insertions worked out (not remembered): the measure of a walk's work
+        self._answers: dict[Key, _Answers] = {}  # per route as it stands
+        # insertions and reaches worked out (not remembered): the measure of a walk's work
+        self.asked = 0
 
     @classmethod
     def from_solution(cls, problem: Problem, plan: Solution) -> CarerDays | None:
@@ -123,18 +147,45 @@ class CarerDays:
         key = (carer, day)
         if key not in self.contexts:
             return None
+        answers = self._answered(key)
+        if stop not in answers.insertions:
+            self.asked += 1
+            answers.insertions[stop] = best_insertion(
+                self.contexts[key],
+                answers.stops,
+                self.timings[key],
+                stop,
+                answers.latest,
+                answers.late,
+            )
+        return answers.insertions[stop]
+
+    def reach(self, carer: str, day: int, stop: RouteStop) -> Reach:
+        """Where `stop` can start in the carer's route that day and the least travel it adds
+        (`Reach`; no lefts when it fits nowhere), remembered like `best_insertion`."""
+        key = (carer, day)
+        answers = self._answered(key)
+        if stop not in answers.reaches:
+            self.asked += 1
+            found = list(
+                feasible_insertions(
+                    self.contexts[key], answers.stops, self.timings[key], stop, answers.latest
+                )
+            )
+            least = found[0].extra_travel if found else 0  # least travel first
+            answers.reaches[stop] = Reach(left_ends(found), least)
+        return answers.reaches[stop]
+
+    def _answered(self, key: Key) -> _Answers:
+        """The answers of the route as it stands (new ones once its stop list changed)."""
         stops = self.stops[key]
         known = self._answers.get(key)
-        if known is None or known[0] is not stops:
-            known = (stops, latest_starts(self.contexts[key], stops), {})
+        if known is None or known.stops is not stops:
+            soft = any(s.due for s in stops)
+            late = route_lateness(stops, self.timings[key].starts) if soft else None
+            known = _Answers(stops, latest_starts(self.contexts[key], stops), late)
             self._answers[key] = known
-        answers = known[2]
-        if stop not in answers:
-            self.asked += 1
-            answers[stop] = best_insertion(
-                self.contexts[key], stops, self.timings[key], stop, known[1]
-            )
-        return answers[stop]
+        return known
 
     def insert(self, carer: str, day: int, stop: RouteStop, insertion: Insertion) -> None:
         """Commit an insertion found by `best_insertion` on the unchanged route."""

@@ -25,9 +25,9 @@ from dataclasses import dataclass, replace
 from hemplan.models.contract.instance import Visit
 from hemplan.models.contract.roles import gap_grid
 from hemplan.models.contract.start_windows import starts_inside
-from hemplan.solver.continuity.carer_days import CarerDays, Key
+from hemplan.solver.continuity.carer_days import CarerDays, Reach
 from hemplan.solver.continuity.cover import CarerChoice
-from hemplan.solver.continuity.routes import Insertion, RouteStop, feasible_insertions, left_ends
+from hemplan.solver.continuity.routes import Insertion, RouteStop
 
 START_STEP = 5  # minutes between candidate common starts of a double-staffed visit
 
@@ -174,19 +174,16 @@ class Inserter:
         if visit.roles is not None or visit.staggered:
             return self._pair_roles(visit, options)
         best: tuple[tuple, int, list[Option]] | None = None
-        for day, lefts, able in self._pair_days(visit, options):
-            least = self._least_costs(day, able, self.routes.stop(visit))
-            if len(least) < 2:
-                continue
+        for day, reach, able in self._pair_days(visit, options):
+            least = _least(reach, able)
             floor = min(least.values())
-            for start in self._starts(visit, lefts, able):
+            for start in self._starts(visit, reach, able):
                 # a carer whose every pair at this start loses to the best pair is not asked
                 # (its pinned insertion costs at least its free one: the same pair wins)
                 hopeful = [
                     (t, c)
                     for t, c in able
-                    if c in least
-                    and lefts[c][0] <= start
+                    if reach[c].lefts[0] <= start
                     and not _beaten(_plus(least[c], floor, start), best)
                 ]
                 stop = self.routes.stop(visit, fixed=start)
@@ -212,33 +209,36 @@ class Inserter:
         shares out the roles weighed (tiers, then added cost, then start and day).
 
         Most pairs lose to the best found so far whatever their pinned insertions cost, since
-        a pinned insertion costs at least the carer's free one (`_least_costs`): those
+        a pinned insertion adds no less travel than the free one (`Reach`): those
         carers are not asked at that start (on Mankowska the placing of double services was
         three quarters of a walk's time). Starts plus gaps meet the same second starts many
         times over, so each pair's roles are worked out once per day (and the routes
         remember each insertion asked)."""
         best: tuple[tuple, list[tuple[Option, RouteStop]]] | None = None
-        for day, lefts, able in self._pair_days(visit, options):
+        for day, reach, able in self._pair_days(visit, options):
             allowed: dict[tuple[str, str, int], bool] = {}
             first_able, second_able = self._role_holders(visit, able)
-            gaps = self._gaps(visit, day, second_able)
-            first_least = self._least_costs(day, first_able, self.routes.stop(visit))
-            second_least = (
-                self._least_costs(day, second_able, self._second_span(visit))
-                if visit.staggered
-                else first_least
-            )
-            if not first_least or not second_least:
+            if not first_able or not second_able:
                 continue
+            first_least = _least(reach, first_able)
+            if visit.staggered:  # the second role at its own start: its own reach
+                span = self._second_span(visit)
+                seconds_reach = {c: self.routes.reach(c, day, span) for _, c in second_able}
+                second_able = [(t, c) for t, c in second_able if seconds_reach[c].lefts]
+                if not second_able:
+                    continue
+                second_least = _least(seconds_reach, second_able)
+            else:
+                seconds_reach, second_least = reach, first_least
+            gaps = self._gaps(visit, second_able, seconds_reach)
             second_floor = min(second_least.values())
-            for start in self._starts(visit, lefts, first_able):
+            for start in self._starts(visit, reach, first_able):
                 first_stop = self.routes.stop(visit, fixed=start)
                 # a carer whose earliest start anywhere is later cannot start there
                 early = [
                     (t, c)
                     for t, c in first_able
-                    if c in first_least
-                    and lefts[c][0] <= start
+                    if reach[c].lefts[0] <= start
                     and not _beaten(_plus(first_least[c], second_floor, start), best)
                 ]
                 firsts = [
@@ -257,8 +257,7 @@ class Inserter:
                     hopeful = [
                         (t, c)
                         for t, c in second_able
-                        if c in second_least
-                        and not _beaten(_plus(first_floor, second_least[c], start), best)
+                        if not _beaten(_plus(first_floor, second_least[c], start), best)
                     ]
                     seconds = sorted(self._at(day, hopeful, second_stop), key=self._key)
                     for a in firsts:
@@ -291,19 +290,6 @@ class Inserter:
         self._commit_roles(visit, best[1])
         return True
 
-    def _least_costs(
-        self, day: int, able: list[tuple[int, str]], free: RouteStop
-    ) -> dict[str, tuple[int, int]]:
-        """(tier, least cost) of each able carer that can take `free` at all: the cost of its
-        cheapest insertion with the start free, which no pinned start inside `free`'s span
-        undercuts (a pinned start fits where the free one does, and starts no earlier)."""
-        least = {}
-        for tier, carer in able:
-            found = self.routes.best_insertion(carer, day, free)
-            if found is not None:
-                least[carer] = (tier, found.extra_cost)
-        return least
-
     def _second_span(self, visit: Visit) -> RouteStop:
         """The second role's stop with its start free over every start a gap after a first
         start can reach (no lateness of its own: a bound, never a placement)."""
@@ -314,16 +300,16 @@ class Inserter:
         )
 
     def _starts(
-        self, visit: Visit, lefts: dict[str, list[int]], able: list[tuple[int, str]]
+        self, visit: Visit, reach: dict[str, Reach], able: list[tuple[int, str]]
     ) -> list[int]:
         """The common starts to try (`common_starts`); when quick, the earliest starts of `able`
         only, without the grid (the earliest common start of two routes is one of them)."""
         if not self.quick:
-            return common_starts(visit, lefts.values(), START_STEP)
-        return common_starts(visit, [lefts[carer] for _, carer in able], None)
+            return common_starts(visit, [r.lefts for r in reach.values()], START_STEP)
+        return common_starts(visit, [reach[carer].lefts for _, carer in able], None)
 
     def _gaps(
-        self, visit: Visit, day: int, second_able: list[tuple[int, str]]
+        self, visit: Visit, second_able: list[tuple[int, str]], seconds_reach: dict[str, Reach]
     ) -> Callable[[int], list[int]]:
         """The gaps to try after a first start (`gap_grid`); when quick, the least gap and the
         gaps to each second carer's earliest starts within the gap's range."""
@@ -331,8 +317,7 @@ class Inserter:
         if not self.quick or high == 0:
             grid = gap_grid(visit.start_gap)
             return lambda start: grid
-        span = self._second_span(visit)
-        own = {t for _, carer in second_able for t in self._left_ends_of(span, day, carer)}
+        own = {t for _, carer in second_able for t in seconds_reach[carer].lefts}
         return lambda start: sorted({low, *(t - start for t in own if low <= t - start <= high)})
 
     def _role_holders(
@@ -352,17 +337,18 @@ class Inserter:
 
     def _pair_days(
         self, visit: Visit, options: list[tuple[int, str, int]]
-    ) -> Iterator[tuple[int, dict[str, list[int]], list[tuple[int, str]]]]:
-        """Per allowed day, in order: each candidate's earliest starts in its route, and the
+    ) -> Iterator[tuple[int, dict[str, Reach], list[tuple[int, str]]]]:
+        """Per allowed day, in order: each candidate's reach in its route (`Reach`), and the
         (tier, carer) of those with room at all; only days where two carers have room."""
         by_day: dict[int, list[tuple[int, str]]] = {}
         for tier, carer, day in options:
             by_day.setdefault(day, []).append((tier, carer))
         for day in sorted(by_day):
-            lefts = {carer: self._left_ends(visit, day, carer) for _, carer in by_day[day]}
-            able = [(tier, carer) for tier, carer in by_day[day] if lefts[carer]]
+            free = self.routes.stop(visit)
+            reach = {carer: self.routes.reach(carer, day, free) for _, carer in by_day[day]}
+            able = [(tier, carer) for tier, carer in by_day[day] if reach[carer].lefts]
             if len(able) >= 2:
-                yield day, lefts, able
+                yield day, reach, able
 
     def _at(self, day: int, able: list[tuple[int, str]], stop: RouteStop) -> list[Option]:
         """The cheapest insertion of `stop` (start pinned) into each able carer's route."""
@@ -372,16 +358,6 @@ class Inserter:
             if ins is not None:
                 found.append(Option(tier, ins.extra_cost, carer, day, ins))
         return found
-
-    def _left_ends(self, visit: Visit, day: int, carer: str) -> list[int]:
-        """Earliest starts of the visit in the carer's route (`routes.left_ends`); empty when
-        the visit fits nowhere."""
-        return self._left_ends_of(self.routes.stop(visit), day, carer)
-
-    def _left_ends_of(self, stop: RouteStop, day: int, carer: str) -> list[int]:
-        key: Key = (carer, day)
-        ctx, stops = self.routes.contexts[key], self.routes.stops[key]
-        return left_ends(feasible_insertions(ctx, stops, self.routes.timings[key], stop))
 
 
 def common_starts(visit: Visit, earliest: Iterable[Iterable[int]], step: int | None) -> list[int]:
@@ -405,6 +381,11 @@ def _with_locked(found: list[Option], locked: list[str]) -> list[Option] | None:
     if len(must) < len(locked):
         return None
     return (must + [o for o in found if o.carer not in locked])[:2]
+
+
+def _least(reach: dict[str, Reach], able: list[tuple[int, str]]) -> dict[str, tuple[int, int]]:
+    """(tier, least added travel) of each able carer: what no pinned start of it undercuts."""
+    return {c: (t, reach[c].least_travel) for t, c in able}
 
 
 def _plus(one: tuple[int, int], other: tuple[int, int], start: int) -> tuple[int, int, int]:

@@ -276,14 +276,16 @@ def best_insertion(
     timing: Timing,
     stop: RouteStop,
     latest: Sequence[int] | None = None,
+    late: int | None = None,
 ) -> Insertion | None:
     """The feasible position of `stop` adding the least travel (earliest position on ties), or
     None. With soft windows on the route, the least travel and added late minutes together
     (one for one, as the default weights trade them), every feasible position weighed.
-    `latest`: the route's `latest_starts`, when the caller keeps them."""
+    `latest`: the route's `latest_starts`, and `late` its late minutes, when the caller keeps
+    them."""
     if not stop.due and not any(s.due for s in stops):
         return next(feasible_insertions(ctx, stops, timing, stop, latest), None)
-    before = route_lateness(stops, timing.starts)
+    before = route_lateness(stops, timing.starts) if late is None else late
     best: Insertion | None = None
     for ins in feasible_insertions(ctx, stops, timing, stop, latest):
         p, starts = ins.position, ins.timing.starts  # a break may move the stops before p too

@@ -65,7 +65,8 @@ class SearchSettings:
     # (`continuity.recreate`): at once when a step cannot free the whole team, else after this
     # many steps in a row without a better score (a step over a small team may end optimal)
     recreate_after: int = 30
-    work_per_insertion: float = 2.1e-5  # charged per insertion a walk works out (about 70 us)
+    # charged per insertion or reach (`CarerDays.asked`) a walk works out: about 45 us each
+    work_per_insertion: float = 1.3e-5
     tidy_work: float = 0.03  # charged per tidy pass: it runs in Python, outside CP-SAT's count
     repack_nodes: int = (
         3000  # search nodes a tidy pass may spend re-packing days for left-over visits
