@@ -125,7 +125,7 @@ def solve_teams(
         for (index, first), outcome in zip(started, improved)
     }
     if started and not executor.stopped:
-        _second_round(executor, started, outcomes, job, on_progress)
+        _second_round(executor, started, outcomes, job.second(), on_progress)
         if job.work_limit is None:  # with a time limit only: its time left, while it pays
             more_rounds(executor, started, outcomes, job, on_progress)
     found = [outcomes.get(index) or _not_planned(part) for index, (part, _, _) in enumerate(copies)]
@@ -269,7 +269,7 @@ def _improve_team(
         best[0], ended = improve(
             problem,
             start.solution,
-            Budget(work, time.monotonic() + seconds),
+            Budget(work, time.monotonic() + seconds, job.cooling),
             seed,
             SearchSettings(weights=job.weights),
             should_stop,
@@ -399,8 +399,9 @@ def more_rounds(
     stuck = False
     while not executor.stopped and job.end - time.time() > MORE_ROUNDS_LEFT * span:
         round_ += 1
-        # each round draws other neighbourhoods (the second round's seed is job.seed + 1)
-        later = replace(job, seed=job.seed + round_)
+        # each round draws other neighbourhoods (the second round's seed is job.seed + 1); a
+        # walk goes on cold from the best plan, and hot again only from a new construction
+        later = replace(job, seed=job.seed + round_, cooling=(1.0, 1.0))
         if stuck:
             if job.end - time.time() < construction:
                 return  # no time to construct the teams again
@@ -422,6 +423,7 @@ def _restart_round(
     time left; a team's outcome is replaced where the new plan scores better. True when some
     team's plan did. After a stop request every outcome is marked interrupted (so the solve
     ends at once with the best plans, status INTERRUPTED)."""
+    job = replace(job, cooling=(0.0, 1.0))
     fresh = executor.map(
         _restart_task, [(start, job.seed + start.seed_offset) for _, start in started], on_progress
     )

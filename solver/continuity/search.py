@@ -139,6 +139,7 @@ class Budget:
 
     work: float
     deadline: float
+    cooling: tuple[float, float] = (0.0, 1.0)  # of a walk's schedule (`ruin_and_recreate`)
 
 
 def improve(
@@ -288,6 +289,7 @@ def improve(
                 weights,
                 deadline,
                 should_stop,
+                cooling=budget.cooling,
             )
             spent += asked * settings.work_per_insertion
             if key(walked_score) < key(best_score) and not drops_a_lock(problem, best, walked):

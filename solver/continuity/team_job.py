@@ -41,6 +41,9 @@ class TeamJob:
     allow_borrowing: bool
     started: float
     weights: Weights = Weights()
+    # the part of a walk's cooling (`continuity.recreate`) this round's searches cover: a team
+    # at its bound walks once over the whole search rather than hot again every round
+    cooling: tuple[float, float] = (0.0, 1.0)
 
     def budget(self, index: int) -> tuple[float, float]:
         """Wall seconds and work for the `index`-th team, starting now.
@@ -61,7 +64,12 @@ class TeamJob:
             self,
             end=now + OPENING_SHARE * max(0.0, self.end - now),
             work_limit=None if self.work_limit is None else OPENING_SHARE * self.work_limit,
+            cooling=(0.0, OPENING_SHARE),
         )
+
+    def second(self) -> TeamJob:
+        """The second round: the rest of the walks' cooling."""
+        return replace(self, cooling=(OPENING_SHARE, 1.0))
 
     def allotments(self, needs: list[float]) -> list[tuple[float, float]]:
         """Wall seconds and work per team for the second round, in proportion to `needs`.

@@ -7,12 +7,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from pytest import MonkeyPatch
 
 from hemplan.models.contract.clock import parse_clock
 from hemplan.solver.continuity import search
-from hemplan.solver.continuity.recreate import RuinSettings, ruin_and_recreate
+from hemplan.solver.continuity.recreate import RuinSettings, heat_at, ruin_and_recreate
 from hemplan.solver.continuity.search import Budget, SearchSettings, improve
+from hemplan.solver.continuity.team_job import OPENING_SHARE
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Score, Weights, score, solution_travel
 from hemplan.solver.solution import Placement, Solution
@@ -150,9 +152,9 @@ def _walks(monkeypatch: MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = search.ruin_and_recreate
 
-    def recorded(*args: Any) -> tuple[Solution, Score, int]:
+    def recorded(*args: Any, **kwargs: Any) -> tuple[Solution, Score, int]:
         calls.append(args[2])
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(search, "ruin_and_recreate", recorded)
     return calls
@@ -205,3 +207,31 @@ def test_a_visit_left_out_goes_to_the_steps_before_the_walk(monkeypatch: MonkeyP
     assert len(handed) == 1 and not handed[0].unassigned
     _lawful(problem, best)
     assert not best.unassigned
+
+
+def test_rounds_walk_one_cooling_not_a_hot_start_each() -> None:
+    settings = RuinSettings(start_heat=0.5, end_heat=0.005)
+    opening, second, later = (0.0, OPENING_SHARE), (OPENING_SHARE, 1.0), (1.0, 1.0)
+    assert heat_at(settings, opening, 0.0) == pytest.approx(0.5)
+    # the second round's walk starts where the opening's ended, and ends cold
+    assert heat_at(settings, second, 0.0) == pytest.approx(heat_at(settings, opening, 1.0))
+    assert heat_at(settings, second, 1.0) == pytest.approx(0.005)
+    assert heat_at(settings, later, 0.0) == pytest.approx(0.005)  # a later round: cold
+    assert heat_at(settings, opening, 0.5) > heat_at(settings, opening, 0.9)
+
+
+def test_improve_hands_its_part_of_the_cooling_to_the_walk(monkeypatch: MonkeyPatch) -> None:
+    problem, zigzag = _three_on_a_line()
+    cooling: list[tuple[float, float]] = []
+    real = search.ruin_and_recreate
+
+    def recorded(*args: Any, **kwargs: Any) -> tuple[Solution, Score, int]:
+        cooling.append(kwargs["cooling"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search, "ruin_and_recreate", recorded)
+    settings = SearchSettings(recreate_after=0)
+    budget = Budget(1.0, time.monotonic() + LATER, (OPENING_SHARE, 1.0))
+    best, _ = improve(problem, zigzag, budget, 0, settings)
+    assert cooling == [(OPENING_SHARE, 1.0)]
+    _lawful(problem, best)

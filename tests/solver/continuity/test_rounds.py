@@ -224,3 +224,45 @@ def test_a_start_that_begins_late_gets_no_more_than_the_time_left() -> None:
     assert rounds_module.relabel_seconds(late) <= 5.0
     assert rounds_module.familiar_routing(late).seconds <= 5.0
     assert rounds_module._travel_start_seconds(late) <= 5.0
+
+
+def test_walks_cool_once_over_the_rounds_and_hot_again_only_from_a_new_construction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The opening round's walks cover the first OPENING_SHARE of the cooling and the second
+    round the rest; later rounds from the best plans walk cold, and a restart's round (from
+    a new construction) from hot to cold again."""
+    search = job(None, 1, 1)
+    assert search.opening().cooling == (0.0, OPENING_SHARE)
+    assert search.second().cooling == (OPENING_SHARE, 1.0)
+    clock = _Clock()
+    given: list[tuple[float, float]] = []
+
+    def polish(*args: object) -> None:
+        given.append(args[3].cooling)  # type: ignore[attr-defined]
+        clock.now += 1
+
+    monkeypatch.setattr(rounds_module, "time", clock)
+    monkeypatch.setattr(rounds_module, "_second_round", polish)
+
+    def restart(*args: object) -> bool:
+        clock.now += 1
+        return False
+
+    monkeypatch.setattr(rounds_module, "_restart_round", restart)
+    started = [(0, SimpleNamespace(first=0.0))]
+    outcomes = {0: SimpleNamespace(score=0)}
+    later = replace(search, end=3.0, started=0.0)
+    rounds_module.more_rounds(_Running(), started, outcomes, later, _heard)  # type: ignore[arg-type]
+    assert given == [(1.0, 1.0)]
+    monkeypatch.undo()
+    # a restart: tiny constructed again, then searched with the whole cooling
+    problem = Problem.build(load_instance(TINY))
+    start = TeamStart(problem, construct(problem, 0), 0.0)
+    given.clear()
+    monkeypatch.setattr(rounds_module, "_second_round", polish)
+    with make_executor("local", workers=1) as executor:
+        cold = replace(job(None, 1, 1, seconds=3.0), seed=5, cooling=(1.0, 1.0))
+        outcomes = {0: rounds_module.as_found(start, Weights(), "work")}
+        rounds_module._restart_round(executor, [(0, start)], outcomes, cold, _heard)
+    assert given == [(0.0, 1.0)]
