@@ -76,7 +76,8 @@ def ruin_and_recreate(
     at a stop request. `cooling`: the part of the schedule from `settings.start_heat` to
     `settings.end_heat` this walk covers, when a search walks in several rounds (one cooling
     over the rounds did better than a hot start in every round: Mankowska C1 at 60 s, +3.6 %
-    -> +0.7 % over three seeds, F2 +5.6 % -> +2.8 %; benchmarks/RESULTS.md)."""
+    -> +1.7 % over the best known on three seeds' mean, F2 +6.3 % -> +3.9 %;
+    benchmarks/RESULTS.md)."""
     best, best_score = plan, score(problem, plan, weights)
     routes = CarerDays.from_solution(problem, plan)
     movable = _movable(problem, plan)
