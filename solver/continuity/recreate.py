@@ -47,11 +47,8 @@ NEAREST = 100  # visits a ruin looks through for its strings' routes
 class RuinSettings:
     """How much one iteration takes out and how warm the walk starts and ends."""
 
-    # routes a ruin takes a string from, and stops in one string, at most: about eleven visits
-    # a ruin on average, near SISR's ten (3 and 5 did worse on Mankowska C1, D2 and F2 at
-    # the same work, and no better on E2; benchmarks/RESULTS.md)
-    strings: int = 4
-    string_length: int = 8
+    strings: int = 3  # routes a ruin takes a string from, at most
+    string_length: int = 5  # stops in one string, at most
     # the temperature as a share of the plan's cost per visit: at the start a draw may accept
     # a plan half of one visit's share worse, at the end one two-hundredth (0.1 and 0.2 at the
     # start did no better on Mankowska C1, D2 and E2, two seeds each)
