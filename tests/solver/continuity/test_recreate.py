@@ -5,6 +5,7 @@ the cost, repeats with a seed and keeps to its iterations and deadline."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -147,13 +148,14 @@ def test_a_visit_with_two_roles_and_a_gap_goes_back_lawfully() -> None:
     assert v.carers == ("A", "B") and 20 <= v.starts[1] - v.starts[0] <= 40
 
 
-def _walks(monkeypatch: MonkeyPatch) -> list[int]:
-    """Record the insertions each walk `improve` starts is given (and walk)."""
-    calls: list[int] = []
+def _walks(monkeypatch: MonkeyPatch, what: Callable[..., Any] = lambda *a, **k: a[2]) -> list:
+    """Record `what` of each walk `improve` starts (its arguments; by default the insertions
+    it is given), and walk."""
+    calls: list = []
     real = search.ruin_and_recreate
 
     def recorded(*args: Any, **kwargs: Any) -> tuple[Solution, Score, int]:
-        calls.append(args[2])
+        calls.append(what(*args, **kwargs))
         return real(*args, **kwargs)
 
     monkeypatch.setattr(search, "ruin_and_recreate", recorded)
@@ -193,14 +195,7 @@ def test_a_visit_left_out_goes_to_the_steps_before_the_walk(monkeypatch: MonkeyP
         assignments={v: p for v, p in zigzag.assignments.items() if v != "V1"},
         unassigned={"V1": "not yet"},
     )
-    handed: list[Solution] = []
-    real = search.ruin_and_recreate
-
-    def recorded(*args: Any, **kwargs: Any) -> tuple[Solution, Score, int]:
-        handed.append(args[1])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(search, "ruin_and_recreate", recorded)
+    handed = _walks(monkeypatch, lambda *args, **kwargs: args[1])
     settings = SearchSettings(initial_free=2)  # no step frees the whole team
     best, _ = improve(problem, out, Budget(1.0, time.monotonic() + LATER), 0, settings)
     # the steps serve V1 first; the walk gets a plan with nothing left out
@@ -222,14 +217,7 @@ def test_rounds_walk_one_cooling_not_a_hot_start_each() -> None:
 
 def test_improve_hands_its_part_of_the_cooling_to_the_walk(monkeypatch: MonkeyPatch) -> None:
     problem, zigzag = _three_on_a_line()
-    cooling: list[tuple[float, float]] = []
-    real = search.ruin_and_recreate
-
-    def recorded(*args: Any, **kwargs: Any) -> tuple[Solution, Score, int]:
-        cooling.append(kwargs["cooling"])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(search, "ruin_and_recreate", recorded)
+    cooling = _walks(monkeypatch, lambda *args, **kwargs: kwargs["cooling"])
     settings = SearchSettings(recreate_after=0)
     budget = Budget(1.0, time.monotonic() + LATER, (OPENING_SHARE, 1.0))
     best, _ = improve(problem, zigzag, budget, 0, settings)
