@@ -179,7 +179,7 @@ class Inserter:
             floor = min(least.values())
             for start in self._starts(visit, reach, able):
                 # a carer whose every pair at this start loses to the best pair is not asked
-                # (its pinned insertion costs at least its free one: the same pair wins)
+                # (a pinned insertion adds no less travel than its free one, `Reach`)
                 hopeful = [
                     (t, c)
                     for t, c in able
