@@ -61,6 +61,9 @@ class RuinSettings:
     # 500 against 2000, Mankowska D2 and E2 at 60 s over six seeds +3.4 % and +3.0 % against
     # +6.9 % and +5.4 % over the best known (benchmarks/RESULTS.md)
     patience: int = 500
+    # ...and at least this many insertions without one: a small day's ruins are cheap, and 500
+    # of them took Mankowska B1 under a second, too short a walk to find its better plans
+    patience_insertions: int = 60_000
 
 
 def ruin_and_recreate(
@@ -93,10 +96,14 @@ def ruin_and_recreate(
     current = kept = astuple(best_score)  # the current plan's and the best plan's score
     per_visit = max(1.0, best_score.cost / max(1, len(plan.assignments)))
     since_best = 0
+    asked_at_best = 0  # the insertions asked when the walk last found a better plan
     began = time.monotonic()
     while (
         routes.asked < insertions
-        and since_best < settings.patience
+        and (
+            since_best < settings.patience
+            or routes.asked - asked_at_best < settings.patience_insertions
+        )
         and time.monotonic() < deadline
         and not should_stop()
     ):
@@ -132,6 +139,7 @@ def ruin_and_recreate(
         current = found
         if found < kept:
             best, best_score, kept, since_best = candidate, candidate_score, found, 0
+            asked_at_best = routes.asked
     return best, best_score, routes.asked
 
 

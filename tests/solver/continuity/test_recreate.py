@@ -43,12 +43,23 @@ def test_a_zigzag_at_the_bound_is_walked_shorter_with_the_same_pairs() -> None:
 
 def test_the_walk_ends_after_its_patience_without_a_better_plan() -> None:
     problem, zigzag = _three_on_a_line()
-    patient = RuinSettings(patience=100)
+    patient = RuinSettings(patience=100, patience_insertions=0)
     _, _, asked = ruin_and_recreate(
         problem, zigzag, 10**7, 0, Weights(), time.monotonic() + LATER, settings=patient
     )
     # at most three visits out and back per ruin, and a handful of ruins found better ones
     assert 0 < asked < 3 * 3 * 200
+
+
+def test_a_walk_of_cheap_ruins_goes_on_for_its_patience_in_insertions() -> None:
+    problem, zigzag = _three_on_a_line()
+    patient = RuinSettings(patience=100, patience_insertions=5_000)
+    _, _, asked = ruin_and_recreate(
+        problem, zigzag, 10**7, 0, Weights(), time.monotonic() + LATER, settings=patient
+    )
+    # 100 ruins of three visits ask at most 900 insertions; the walk goes on to 5,000 after
+    # its last better plan, which a handful of early ruins found
+    assert 5_000 <= asked < 5_000 + 3 * 3 * 200
 
 
 def test_no_iterations_or_a_passed_deadline_leave_the_plan_as_it_is() -> None:
