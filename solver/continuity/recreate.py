@@ -79,12 +79,12 @@ def ruin_and_recreate(
 ) -> tuple[Solution, Score, int]:
     """The best plan the walk met from `plan` (`plan` itself when none was better), its score,
     and the insertions it worked out: about `insertions` (the last ruin is put back whole),
-    fewer once `settings.patience` ruins in a row found nothing better, at the deadline or
-    at a stop request. `cooling`: the part of the schedule from `settings.start_heat` to
-    `settings.end_heat` this walk covers, when a search walks in several rounds (one cooling
-    over the rounds did better than a hot start in every round: Mankowska C1 at 60 s, +3.6 %
-    -> +1.7 % over the best known on three seeds' mean, F2 +6.3 % -> +3.9 %;
-    benchmarks/RESULTS.md)."""
+    fewer once `settings.patience` ruins and `settings.patience_insertions` insertions in a
+    row found nothing better, at the deadline or at a stop request. `cooling`: the part of the
+    schedule from `settings.start_heat` to `settings.end_heat` this walk covers, when a search
+    walks in several rounds (one cooling over the rounds did better than a hot start in every
+    round: Mankowska C1 at 60 s, +3.6 % -> +1.7 % over the best known on three seeds' mean, F2
+    +6.3 % -> +3.9 %; benchmarks/RESULTS.md)."""
     best, best_score = plan, score(problem, plan, weights)
     routes = CarerDays.from_solution(problem, plan)
     movable = _movable(problem, plan)
