@@ -56,10 +56,10 @@ class RuinSettings:
     end_heat: float = 0.005
     # ruins in a row without a better plan that end the walk before its budget: a small team
     # walks its few routes in a fraction of a second and should not spend the rest on them,
-    # and on a one-team day the time a walk stops finding better plans does more in the
-    # rounds after it (a cold walk from the best plan, a restart from a new construction):
-    # 500 against 2000, Mankowska D2 and E2 at 60 s over six seeds +3.4 % and +3.0 % against
-    # +6.9 % and +5.4 % over the best known (benchmarks/RESULTS.md)
+    # and on a one-team day the time left once a walk stops finding better plans does more in
+    # the rounds after it (a cold walk from the best plan, a restart from a new construction):
+    # 500 against 2000, Mankowska D2 and E2 at 60 s over six seeds +3.5 % and +3.7 % against
+    # +6.9 % and +5.4 % over the best known, C and F level (benchmarks/RESULTS.md)
     patience: int = 500
     # ...and at least this many insertions without one: a small day's ruins are cheap, and 500
     # of them took Mankowska B1 under a second, too short a walk to find its better plans
