@@ -3,6 +3,8 @@
 It is the first solution and the hint for the CP-SAT model, and a baseline in its own
 right. The steps, each in its own module:
 
+0. `sole_carer`: visits only one carer can do, routed first on that carer's day in a
+   short order (they may fit that day in few orders);
 1. `order`: hardest clients and visits first;
    with a history, visits are first done as the same visit was a week or two before
    (`Problem.history_twins`), where the routes have room;
@@ -29,6 +31,7 @@ from hemplan.solver.continuity.order import client_order, visit_order
 from hemplan.solver.continuity.polish import release_rare_carers
 from hemplan.solver.continuity.repack import NodeBudget
 from hemplan.solver.continuity.repair import place_left_over
+from hemplan.solver.continuity.sole_carer import route_sole_visits
 from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Solution
 
@@ -68,9 +71,10 @@ def construct(problem: Problem, seed: int = 0) -> Solution:
     routes = CarerDays(problem)
     inserter = Inserter(routes, choice, rank)
     ordered = visit_order(servable, problem.eligible, rank)
-    repeated = _repeat_history(problem, inserter, ordered)
+    placed = _repeat_history(problem, inserter, ordered)
+    placed |= route_sole_visits(routes, inserter, seed)
     for visit in ordered:
-        if visit.id in repeated:
+        if visit.id in placed:
             continue
         reason = inserter.place(visit)
         if reason is not None:
