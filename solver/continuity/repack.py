@@ -29,14 +29,13 @@ change only when every visit is back in.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
 from hemplan.models.contract.instance import Visit
 from hemplan.solver.continuity.carer_days import CarerDays
 from hemplan.solver.continuity.insert import common_starts
-from hemplan.solver.continuity.routes import Insertion, RouteStop, feasible_insertions, left_ends
+from hemplan.solver.continuity.routes import Insertion, RouteStop, feasible_insertions
 
 BANDS = (
     (30, 100),
@@ -89,7 +88,9 @@ def repack(routes: CarerDays, visit: Visit, budget: NodeBudget) -> bool:
 class _Packing:
     """One day's depth-first re-packing; `run` leaves the routes as they were unless it succeeds.
 
-    What a route can take is cached per carer and dropped when that carer's route changes.
+    Every insertion a route offers a visit is remembered per carer and dropped while that
+    carer's route is changed (the routes themselves remember whether it fits and where a
+    pinned start goes, `CarerDays.reach` and `best_insertion`).
     """
 
     def __init__(self, routes: CarerDays, day: int, budget: int, rng: random.Random) -> None:
@@ -101,9 +102,7 @@ class _Packing:
         self.budget = budget
         self.rng = rng  # breaks ties between visits that fit equally many routes
         self.nodes = 0
-        self._known: dict[
-            str, dict[tuple, object]
-        ] = {}  # carer -> (question, visit id, start) -> answer
+        self._every: dict[str, dict[str, list[Insertion]]] = {}  # carer -> visit -> insertions
         self._stops: dict[tuple[str, int | None], RouteStop] = {}
         self._met: dict[str, set[str]] = {}  # client -> carers it met before the visits came off
         self._path: list[list[Move]] = []  # the moves from the taken-off state to the current node
@@ -192,7 +191,7 @@ class _Packing:
             if self._best is not None and added + new >= self._best[0]:
                 break  # options come fewest pairs added first: none of the rest does better
             touched = {carer for carer, _, _ in moves}
-            kept = {carer: self._known.pop(carer, {}) for carer in touched}
+            kept = {carer: self._every.pop(carer, {}) for carer in touched}
             self.routes.begin()
             for carer, insertion, stop in moves:
                 self.routes.insert(carer, self.day, stop, insertion)
@@ -200,7 +199,7 @@ class _Packing:
             stop_now = self._search(rest, added + new)
             self._path.pop()
             self.routes.rollback()
-            self._known.update(kept)
+            self._every.update(kept)
             if stop_now:
                 return True
         return False
@@ -247,50 +246,37 @@ class _Packing:
         found.sort(key=lambda option: option[0])
         return [(key[0], moves) for key, moves in found]
 
-    def _ask(self, carer: str, question: tuple, answer: Callable[[], object]) -> object:
-        known = self._known.setdefault(carer, {})
-        if question not in known:
-            known[question] = answer()
-        return known[question]
-
     def _fits(self, visit: Visit, carer: str) -> bool:
-        """Whether the carer's route takes the visit somewhere (stops at the first feasible
-        position)."""
-        every = self._known.get(carer, {}).get(("all", visit.id))
-        if every is not None:
-            return bool(every)
-        return self._ask(
-            carer,
-            ("any", visit.id),  # type: ignore[return-value]
-            lambda: next(self._feasible(visit, carer), None) is not None,
-        )
+        """Whether the carer's route takes the visit somewhere (the routes remember it)."""
+        return bool(self.routes.reach(carer, self.day, self._stop(visit)).lefts)
 
     def _insertions(self, visit: Visit, carer: str) -> list[Insertion]:
         """Every feasible insertion of the visit (start not pinned) into the carer's route."""
-        return self._ask(carer, ("all", visit.id), lambda: list(self._feasible(visit, carer)))  # type: ignore[return-value]
-
-    def _feasible(self, visit: Visit, carer: str) -> Iterator[Insertion]:
-        route = (carer, self.day)
-        return feasible_insertions(
-            self.routes.contexts[route],
-            self.routes.stops[route],
-            self.routes.timings[route],
-            self._stop(visit),
-        )
+        every = self._every.setdefault(carer, {})
+        if visit.id not in every:
+            route = (carer, self.day)
+            every[visit.id] = list(
+                feasible_insertions(
+                    self.routes.contexts[route],
+                    self.routes.stops[route],
+                    self.routes.timings[route],
+                    self._stop(visit),
+                )
+            )
+        return every[visit.id]
 
     def _pinned(self, visit: Visit, carer: str, start: int) -> Insertion | None:
-        """The cheapest insertion of the visit starting exactly at `start`, or None."""
-        return self._ask(
-            carer,
-            ("at", visit.id, start),  # type: ignore[return-value]
-            lambda: self.routes.best_insertion(carer, self.day, self._stop(visit, start)),
-        )
+        """The cheapest insertion of the visit starting exactly at `start`, or None (the
+        routes remember it)."""
+        return self.routes.best_insertion(carer, self.day, self._stop(visit, start))
 
     def _common_starts(self, visit: Visit, able: list[str]) -> list[int]:
         """Starts worth trying for a double-staffed visit
         (`hemplan.solver.continuity.insert.common_starts`)."""
         return common_starts(
-            visit, [left_ends(self._insertions(visit, c)) for c in able], START_STEP
+            visit,
+            [self.routes.reach(c, self.day, self._stop(visit)).lefts for c in able],
+            START_STEP,
         )
 
     def _stop(self, visit: Visit, start: int | None = None) -> RouteStop:
