@@ -41,6 +41,8 @@ from hemplan.solver.solution import Solution
 
 COST_FIELD = [f for f in Score.__dataclass_fields__].index("cost")
 NEAREST = 100  # visits a ruin looks through for its strings' routes
+# a walk's part of the cooling schedule (`heat_at`) when it walks the whole of it, hot to cold
+WHOLE_COOLING: tuple[float, float] = (0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def ruin_and_recreate(
     deadline: float,
     should_stop: Callable[[], bool] = lambda: False,
     settings: RuinSettings = RuinSettings(),
-    cooling: tuple[float, float] = (0.0, 1.0),
+    cooling: tuple[float, float] = WHOLE_COOLING,
 ) -> tuple[Solution, Score, int]:
     """The best plan the walk met from `plan` (`plan` itself when none was better), its score,
     and the insertions it worked out: about `insertions` (the last ruin is put back whole),

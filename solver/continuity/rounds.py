@@ -25,6 +25,7 @@ from dataclasses import replace
 from hemplan.models.contract.instance import Instance
 from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.familiar import Routing, familiar_routes
+from hemplan.solver.continuity.recreate import WHOLE_COOLING
 from hemplan.solver.continuity.reroute import ITERATIONS_PER_WORK
 from hemplan.solver.continuity.search import Budget, Ended, SearchSettings, all_at_bound, improve
 from hemplan.solver.continuity.team_job import TeamJob, TeamOutcome, TeamStart, part_problem
@@ -423,7 +424,7 @@ def _restart_round(
     time left; a team's outcome is replaced where the new plan scores better. True when some
     team's plan did. After a stop request every outcome is marked interrupted (so the solve
     ends at once with the best plans, status INTERRUPTED)."""
-    job = replace(job, cooling=(0.0, 1.0))
+    job = replace(job, cooling=WHOLE_COOLING)
     fresh = executor.map(
         _restart_task, [(start, job.seed + start.seed_offset) for _, start in started], on_progress
     )

@@ -21,7 +21,7 @@ from hemplan.solver.continuity.neighbourhood import (
     solve_neighbourhood,
 )
 from hemplan.solver.continuity.neighbourhoods import Neighbourhoods, candidate_carers, pinned
-from hemplan.solver.continuity.recreate import ruin_and_recreate
+from hemplan.solver.continuity.recreate import WHOLE_COOLING, ruin_and_recreate
 from hemplan.solver.continuity.repack import NodeBudget
 from hemplan.solver.continuity.tidy import tidied_in_budget, tidy, tidy_ranks
 from hemplan.solver.problem import Problem
@@ -139,7 +139,7 @@ class Budget:
 
     work: float
     deadline: float
-    cooling: tuple[float, float] = (0.0, 1.0)  # of a walk's schedule (`ruin_and_recreate`)
+    cooling: tuple[float, float] = WHOLE_COOLING  # of a walk's schedule (`ruin_and_recreate`)
 
 
 def improve(

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, replace
 
 from hemplan.models.contract.instance import Instance
+from hemplan.solver.continuity.recreate import WHOLE_COOLING
 from hemplan.solver.continuity.search import Ended
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Score, Weights
@@ -43,7 +44,7 @@ class TeamJob:
     weights: Weights = Weights()
     # the part of a walk's cooling (`continuity.recreate`) this round's searches cover: a team
     # at its bound walks once over the whole search rather than hot again every round
-    cooling: tuple[float, float] = (0.0, 1.0)
+    cooling: tuple[float, float] = WHOLE_COOLING
 
     def budget(self, index: int) -> tuple[float, float]:
         """Wall seconds and work for the `index`-th team, starting now.
