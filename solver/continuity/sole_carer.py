@@ -32,6 +32,10 @@ from hemplan.solver.problem import Problem
 
 MIN_VISITS = 2  # one visit alone is placed as well by the ordinary insertion
 SHUFFLES = 8  # orders tried besides the window order
+# orders timed per carer-day at most: E1's 16 visits take about 13,000 for all nine starts,
+# forty visits on a line about 42,000 (a second); a replan that locks a long day's visits to
+# their carer stops at this many
+ORDER_TIMINGS = 100_000
 UNFIT = 1 << 40  # what an order that breaks a window or the shift costs before its minutes
 
 
@@ -82,32 +86,45 @@ def route_sole_visits(routes: CarerDays, inserter: Inserter, seed: int) -> set[s
 
 
 def short_order(
-    ctx: DayContext, stops: Sequence[RouteStop], rng: random.Random
+    ctx: DayContext,
+    stops: Sequence[RouteStop],
+    rng: random.Random,
+    timings: int = ORDER_TIMINGS,
 ) -> list[RouteStop] | None:
     """A feasible order of `stops` with little travel and lateness, or None if none was found.
 
     Descent by moving one stop and by reversing a stretch, from the window order and from
-    `SHUFFLES` shuffles; an order that breaks a window or the shift is weighed by how far."""
+    `SHUFFLES` shuffles, until `timings` orders have been timed; an order that breaks a
+    window or the shift is weighed by how far."""
     by_window = sorted(stops, key=lambda s: (s.earliest, s.latest, s.visit))
+    left = [timings]
     best: tuple[int, list[RouteStop]] | None = None
     for attempt in range(SHUFFLES + 1):
         start = by_window if attempt == 0 else rng.sample(by_window, len(by_window))
-        cost, order = _descend(ctx, start)
+        cost, order = _descend(ctx, start, left)
         if best is None or cost < best[0]:
             best = (cost, order)
+        if left[0] <= 0:
+            break
     assert best is not None
     return best[1] if best[0] < UNFIT else None
 
 
-def _descend(ctx: DayContext, order: list[RouteStop]) -> tuple[int, list[RouteStop]]:
+def _descend(
+    ctx: DayContext, order: list[RouteStop], left: list[int]
+) -> tuple[int, list[RouteStop]]:
+    """First-improvement descent from `order`; `left[0]`: the timings still allowed."""
     cost = _cost(ctx, order)
     improved = True
-    while improved:
+    while improved and left[0] > 0:
         improved = False
         n = len(order)
         moves = [(i, j, False) for i in range(n) for j in range(n) if i != j]
         moves += [(i, j, True) for i in range(n) for j in range(i + 2, n + 1)]
         for i, j, reverse in moves:
+            if left[0] <= 0:
+                break
+            left[0] -= 1
             if reverse:
                 trial = order[:i] + order[i:j][::-1] + order[j:]
             else:

@@ -166,3 +166,19 @@ def test_mankowska_e1_construction_serves_the_one_s1_carers_sixteen_visits(
         assert plan.unassigned == {}
         result = evaluate(instance, to_schedule(problem, plan))
         assert [str(v) for v in result.violations] == []
+
+
+def test_short_order_stops_at_its_budget_of_timed_orders() -> None:
+    """A long day's order is sought within a count of timed orders, not open-ended: with none
+    to spend, the window order is all there is (here it fits the shift, 140 minutes' travel
+    against the 100 of an order out and back)."""
+    ctx = _line_day(1000)
+    stops = [RouteStop(v, p, 0, 900, 10) for v, p in {"a": 3, "b": 1, "c": 5}.items()]
+    order = short_order(ctx, stops, random.Random(0), timings=0)
+    assert order is not None
+    assert [s.visit for s in order] == ["a", "b", "c"]  # window order: by id, untouched
+    unbounded = short_order(ctx, stops, random.Random(0))
+    assert unbounded is not None
+    timed, searched = time_route(ctx, order), time_route(ctx, unbounded)
+    assert timed is not None and searched is not None
+    assert (timed.travel, searched.travel) == (140, 100)
