@@ -204,7 +204,12 @@ def replan(
         sys.exit(signals.exit_code or 130)
     # the visits left out, diagnosed against the instance as the absences leave it
     texts = ENGLISH if as_json else texts_of(lang)
-    left_out = diagnose(with_absences(instance, absences), result.schedule, wording=texts)
+    left_out = diagnose(
+        with_absences(instance, absences),
+        result.schedule,
+        wording=texts,
+        deadline=started + time_limit,  # the limit is for the whole replan
+    )
     if as_json:
         click.echo(
             json.dumps(_as_json(result) | {"unassigned": [d.__dict__ for d in left_out]}, indent=2)

@@ -168,7 +168,7 @@ def solve(
     except KeyboardInterrupt:  # before any plan existed, or again while writing (atomic)
         click.echo(f"interrupted: {output} not written", err=True)
         sys.exit(signals.exit_code or 130)
-    _summary(output, instance, result, as_json, texts_of(lang))
+    _summary(output, instance, result, as_json, texts_of(lang), began + time_limit)
     if signals.signum:
         sys.exit(signals.exit_code)
 
@@ -185,13 +185,20 @@ def idle_pool_notes(instance: Instance, source: str) -> list[str]:
 
 
 def _summary(
-    output: str, instance: Instance, result: SolveResult, as_json: bool, texts: Texts
+    output: str,
+    instance: Instance,
+    result: SolveResult,
+    as_json: bool,
+    texts: Texts,
+    deadline: float,
 ) -> None:
-    """The metrics, the visits left out with the evaluator's reasons, and one line on what was
-    written; or the JSON summary (the left-out visits in it too)."""
+    """The metrics, the visits left out with the evaluator's reasons (their proofs sought
+    until `deadline`: the time limit covers them too), and one line on what was written; or
+    the JSON summary (the left-out visits in it too)."""
     info = result.schedule.solver
     assert info is not None
-    left_out = diagnose(instance, result.schedule, wording=ENGLISH if as_json else texts)
+    wording = ENGLISH if as_json else texts
+    left_out = diagnose(instance, result.schedule, wording=wording, deadline=deadline)
     if as_json:
         click.echo(summary_json(output, result.schedule, result.first_solution_s, left_out))
         return

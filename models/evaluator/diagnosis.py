@@ -87,9 +87,11 @@ def diagnose(
     schedule: Schedule,
     allow_borrowing: bool | None = None,
     wording: Wording | None = None,
+    deadline: float | None = None,
 ) -> list[Diagnosis]:
     """A diagnosis for every visit of the instance the schedule does not serve, mandatory
-    first, then by day and start, worded by `wording` (English by default)."""
+    first, then by day and start, worded by `wording` (English by default); the proofs of a
+    capacity reason are sought until `deadline` (time.monotonic; `shortfall`)."""
     borrowing = schedule.allow_borrowing if allow_borrowing is None else allow_borrowing
     served = frozenset(a.visit for a in schedule.assignments)
     routes = {(r.carer, r.day): sorted(r.stops, key=stop_order) for r in schedule.routes}
@@ -99,7 +101,7 @@ def diagnose(
         diagnoser.diagnose(visit, borrowing) for visit in instance.visits if visit.id not in served
     ]
     ordered = sorted(found, key=lambda d: (d.priority != "mandatory", d.day, d.when, d.visit))
-    return diagnoser.with_proofs(ordered, borrowing)
+    return diagnoser.with_proofs(ordered, borrowing, deadline)
 
 
 class _Diagnoser:
@@ -219,7 +221,9 @@ class _Diagnoser:
         self.keys[visit.id] = key
         self.questions.setdefault(key, Question(visit, carers))
 
-    def with_proofs(self, diagnoses: list[Diagnosis], borrowing: bool) -> list[Diagnosis]:
+    def with_proofs(
+        self, diagnoses: list[Diagnosis], borrowing: bool, deadline: float | None = None
+    ) -> list[Diagnosis]:
         """`diagnoses` with a capacity reason proven where the budget of `shortfall` proves
         it, the questions asked in the diagnoses' order (mandatory visits first)."""
         keys = list(dict.fromkeys(self.keys[d.visit] for d in diagnoses if d.visit in self.keys))
@@ -229,6 +233,7 @@ class _Diagnoser:
             [self.questions[key] for key in keys],
             borrowing,
             self.served,
+            deadline,
         )
         proofs = dict(zip(keys, answers, strict=True))
         proven = []

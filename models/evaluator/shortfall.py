@@ -20,11 +20,14 @@ diagnosis runs after a solve that keeps its time limit: a pool's five teams at 6
 visits out, 22 of whose questions used their 5 units each unanswered (118 s after the solve).
 Each question first gets a short look (most proofs and refutations take a hundredth of a
 unit, city-14d's all within 0.22), then what is left goes to the open ones in order, the
-mandatory visits first.
+mandatory visits first. A command that keeps a time limit for all it does (`hemplan replan`:
+8 s in all) also gives a deadline: no question is asked after it, and none runs past it, so
+on a slow machine fewer proofs are made, never a wrong one.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -76,10 +79,12 @@ def proven_shortfalls(
     questions: list[Question],
     borrowing: bool,
     served: frozenset[str],
+    deadline: float | None = None,
 ) -> list[Shortfall | None]:
     """For each question the proof that no plan serves more of its group than the `served`
     ones, or None when one more might fit, the group is too large to settle, or the budget
-    (module doc) ran out first. Deterministic: the same answers on every machine."""
+    (module doc) or the `deadline` (time.monotonic) ran out first. Deterministic without a
+    deadline: the same answers on every machine."""
     groups = [_group(instance, travel, q, borrowing) for q in questions]
     # how many of each group's visits the plan serves: the count no plan is to beat
     served_counts = [sum(v.id in served for v in g.visits) if g else 0 for g in groups]
@@ -93,8 +98,11 @@ def proven_shortfalls(
             group = groups[k]
             assert group is not None
             most, work = served_counts[k], min(most_work, left)
+            seconds = None if deadline is None else deadline - time.monotonic()
             status, spent = (
-                _one_more(travel, group, most, work) if work > 0 else (cp_model.UNKNOWN, 0.0)
+                _one_more(travel, group, most, work, seconds)
+                if work > 0 and (seconds is None or seconds > 0)
+                else (cp_model.UNKNOWN, 0.0)
             )
             left -= spent
             if status == cp_model.INFEASIBLE:
@@ -140,10 +148,11 @@ def _group(
 
 
 def _one_more(
-    travel: TravelMinutes, group: _Group, most: int, work: float
+    travel: TravelMinutes, group: _Group, most: int, work: float, seconds: float | None = None
 ) -> tuple[cp_model.CpSolverStatus, float]:
-    """CP-SAT's answer, within `work`, to whether the group's carers can serve more than
-    `most` of its visits (INFEASIBLE: they cannot), and the work it took."""
+    """CP-SAT's answer, within `work` (and `seconds`, when given), to whether the group's
+    carers can serve more than `most` of its visits (INFEASIBLE: they cannot), and the work
+    it took."""
     day, carers, visits, able = group.day, group.carers, group.visits, group.doers
     model = cp_model.CpModel()
     served = {v.id: model.new_bool_var(f"served {v.id}") for v in visits}
@@ -168,6 +177,8 @@ def _one_more(
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = work
+    if seconds is not None:
+        solver.parameters.max_time_in_seconds = seconds
     status = solver.solve(model)
     return status, solver.deterministic_time
 

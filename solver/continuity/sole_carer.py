@@ -40,10 +40,14 @@ UNFIT = 1 << 40  # what an order that breaks a window or the shift costs before 
 
 
 def sole_visits(problem: Problem) -> dict[Key, list[Visit]]:
-    """Per carer-day, the one-day visits whose (first) role only that carer can take."""
+    """Per carer-day, the one-day visits whose (first) role only that carer can take. A
+    locked visit is not counted: its carer or start is the planner's (a replan locks most of
+    a period), and the ordinary insertion places it first as it is."""
     found: dict[Key, list[Visit]] = {}
     for visit in problem.instance.visits:
         if visit.id in problem.reasons or len(visit.days) != 1:
+            continue
+        if visit.locked_carers or visit.locked_start is not None:
             continue
         holders = _first_role_holders(problem, visit)
         if len(holders) == 1:

@@ -5,6 +5,7 @@ proof holds exactly at the brute-force maximum over every order of every subset.
 from __future__ import annotations
 
 import random
+import time
 from itertools import combinations, permutations
 
 import pytest
@@ -223,7 +224,7 @@ def test_the_questions_of_one_diagnosis_share_one_budget(monkeypatch: pytest.Mon
     asked: list[float] = []
 
     def unanswered(
-        travel: object, group: object, most: int, work: float
+        travel: object, group: object, most: int, work: float, seconds: float | None = None
     ) -> tuple[cp_model.CpSolverStatus, float]:
         asked.append(work)
         return cp_model.UNKNOWN, work
@@ -245,3 +246,15 @@ def test_without_work_left_no_claim_is_made(monkeypatch: pytest.MonkeyPatch) -> 
     assert proven_shortfalls(instance, travel, questions[1:], False, served)[0] is not None
     monkeypatch.setattr(shortfall_module, "TOTAL_WORK", 0.0)
     assert proven_shortfalls(instance, travel, questions[1:], False, served) == [None]
+
+
+def test_after_the_deadline_no_question_is_asked() -> None:
+    """A command that keeps a time limit for its diagnosis too (`hemplan replan`): the same
+    question proven before its deadline is left unproven once the deadline has passed."""
+    instance, questions = _one_per_client(2)
+    travel = TravelMinutes(instance)
+    served = frozenset({"V0"})
+    later = time.monotonic() + 60
+    assert proven_shortfalls(instance, travel, questions[1:], False, served, later)[0] is not None
+    passed = time.monotonic() - 1
+    assert proven_shortfalls(instance, travel, questions[1:], False, served, passed) == [None]
