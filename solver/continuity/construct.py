@@ -3,8 +3,8 @@
 It is the first solution and the hint for the CP-SAT model, and a baseline in its own
 right. The steps, each in its own module:
 
-0. `sole_carer`: visits only one carer can do, routed first on that carer's day in a
-   short order (they may fit that day in few orders);
+0. `sole_carer`: once the locked visits are in, the visits only one carer can do, routed
+   on that carer's still empty day in a short order (they may fit that day in few orders);
 1. `order`: hardest clients and visits first;
    with a history, visits are first done as the same visit was a week or two before
    (`Problem.history_twins`), where the routes have room;
@@ -72,8 +72,16 @@ def construct(problem: Problem, seed: int = 0) -> Solution:
     inserter = Inserter(routes, choice, rank)
     ordered = visit_order(servable, problem.eligible, rank)
     placed = _repeat_history(problem, inserter, ordered)
-    placed |= route_sole_visits(routes, inserter, seed)
-    for visit in ordered:
+    # the locked visits first, as `visit_order` has them: a lock is the planner's, and the
+    # routes the sole visits get must not take its room
+    locked = [v for v in ordered if _locked(v) and v.id not in placed]
+    unplaced = [v for v in ordered if not _locked(v) and v.id not in placed]
+    for visit in locked:
+        reason = inserter.place(visit)
+        if reason is not None:
+            unassigned[visit.id] = reason
+    placed = route_sole_visits(routes, inserter, seed)
+    for visit in unplaced:
         if visit.id in placed:
             continue
         reason = inserter.place(visit)
@@ -83,6 +91,10 @@ def construct(problem: Problem, seed: int = 0) -> Solution:
     place_left_over(routes, inserter, left_over, unassigned, NodeBudget(REPACK_NODES))
     release_rare_carers(routes, rank)
     return routes.to_solution(unassigned)
+
+
+def _locked(visit: Visit) -> bool:
+    return bool(visit.locked_carers) or visit.locked_start is not None
 
 
 def _repeat_history(problem: Problem, inserter: Inserter, ordered: list[Visit]) -> set[str]:
