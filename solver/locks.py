@@ -53,7 +53,7 @@ def check_locks(instance: Instance, source: str, allow_borrowing: bool = False) 
     """Raise an InputError naming `source` (the file the user gave) when a lock of `instance`
     cannot be kept; instances without locks cost nothing. Returns what the locks together
     leave the locked visits (`LockCheck`; nothing to narrow without locks)."""
-    if not any(v.locked_carers or v.locked_start is not None for v in instance.visits):
+    if not any(v.locked for v in instance.visits):
         return LockCheck([], {}, {})
     locks = check_lock_sets(Problem.build(instance, allow_borrowing), source)
     if locks.problems:
@@ -167,7 +167,7 @@ class _Checker:
     # --- the steps ---------------------------------------------------------------------------
 
     def run(self) -> LockCheck:
-        locked = [v for v in self.instance.visits if v.locked_carers or v.locked_start is not None]
+        locked = [v for v in self.instance.visits if v.locked]
         locks = [lock for v in locked if (lock := self._alone(v)) is not None]
         self.locks = {lock.visit.id: lock for lock in locks}
         for lock in locks:

@@ -371,6 +371,11 @@ class Visit(VisitFields):
         return self
 
     @property
+    def locked(self) -> bool:
+        """Whether the planner fixed a carer or the start (`locked_carers`, `locked_start`)."""
+        return bool(self.locked_carers) or self.locked_start is not None
+
+    @property
     def days(self) -> range:
         """The days this visit may be done on."""
         return range(self.day, (self.last_day if self.last_day is not None else self.day) + 1)

@@ -243,7 +243,7 @@ def _double_roles(day: _Day, dv: DayVisit) -> list[tuple[str, _Fit]] | None:
 
 def _placing_order(dv: DayVisit) -> tuple[bool, int, int, str]:
     """Locked visits first (a lock is hard: nothing may take its place first), then by window."""
-    locked = bool(dv.visit.locked_carers or dv.visit.locked_start is not None)
+    locked = dv.visit.locked
     return (not locked, dv.earliest, dv.latest, dv.visit.id)
 
 

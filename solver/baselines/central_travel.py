@@ -53,7 +53,7 @@ def _penalty(dv: DayVisit) -> int:
     """What leaving the visit out today costs: the router's prize, and the order in which the
     steps after routing drop or put back visits."""
     visit = dv.visit
-    if visit.locked_carers or visit.locked_start is not None:
+    if visit.locked:
         return LOCKED
     mandatory = visit.priority == "mandatory"
     if not dv.last_chance:

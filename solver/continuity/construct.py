@@ -74,8 +74,8 @@ def construct(problem: Problem, seed: int = 0) -> Solution:
     placed = _repeat_history(problem, inserter, ordered)
     # the locked visits first, as `visit_order` has them: a lock is the planner's, and the
     # routes the sole visits get must not take its room
-    locked = [v for v in ordered if _locked(v) and v.id not in placed]
-    unplaced = [v for v in ordered if not _locked(v) and v.id not in placed]
+    locked = [v for v in ordered if v.locked and v.id not in placed]
+    unplaced = [v for v in ordered if not v.locked and v.id not in placed]
     for visit in locked:
         reason = inserter.place(visit)
         if reason is not None:
@@ -91,10 +91,6 @@ def construct(problem: Problem, seed: int = 0) -> Solution:
     place_left_over(routes, inserter, left_over, unassigned, NodeBudget(REPACK_NODES))
     release_rare_carers(routes, rank)
     return routes.to_solution(unassigned)
-
-
-def _locked(visit: Visit) -> bool:
-    return bool(visit.locked_carers) or visit.locked_start is not None
 
 
 def _repeat_history(problem: Problem, inserter: Inserter, ordered: list[Visit]) -> set[str]:

@@ -21,7 +21,7 @@ def client_order(
     def key(client_id: str) -> tuple:
         visits = visits_of.get(client_id, [])
         slack = min((len(eligible[v.id]) - v.staff_needed for v in visits), default=1 << 20)
-        locked = any(v.locked_carers or v.locked_start is not None for v in visits)
+        locked = any(v.locked for v in visits)
         work = sum(v.duration * v.staff_needed for v in visits)
         return (not locked, slack, -work, rank[client_id], client_id)
 
@@ -37,7 +37,7 @@ def visit_order(
 
     def key(v: Visit) -> tuple:
         return (
-            not (v.locked_carers or v.locked_start is not None),
+            not v.locked,
             v.priority != "mandatory",
             len(eligible[v.id]) - v.staff_needed,
             -v.staff_needed,

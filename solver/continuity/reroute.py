@@ -163,11 +163,7 @@ def day_of(plan: Solution, day: int) -> Solution:
 def keeps_locks(problem: Problem, start: Solution, routed: Solution) -> bool:
     """Whether `routed` serves every locked visit `start` serves (the score alone would let
     it trade one for another visit)."""
-    return all(
-        v in routed.assignments
-        for v in start.assignments
-        if problem.visit(v).locked_carers or problem.visit(v).locked_start is not None
-    )
+    return all(v in routed.assignments for v in start.assignments if problem.visit(v).locked)
 
 
 def shorter_routes(

@@ -96,11 +96,7 @@ def merge(plan: Solution, result: NeighbourhoodResult) -> Solution:
 def drops_a_lock(problem: Problem, plan: Solution, candidate: Solution) -> bool:
     """Whether `candidate` leaves out a locked visit that `plan` serves: locks are hard, so
     such a plan is never accepted, even when it would serve a more important visit instead."""
-    return any(
-        v in plan.assignments
-        and (problem.visit(v).locked_carers or problem.visit(v).locked_start is not None)
-        for v in candidate.unassigned
-    )
+    return any(v in plan.assignments and problem.visit(v).locked for v in candidate.unassigned)
 
 
 def all_at_bound(problem: Problem, plan: Solution) -> bool:

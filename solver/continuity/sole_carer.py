@@ -47,7 +47,7 @@ def sole_visits(problem: Problem) -> dict[Key, list[Visit]]:
     for visit in problem.instance.visits:
         if visit.id in problem.reasons or len(visit.days) != 1:
             continue
-        if visit.locked_carers or visit.locked_start is not None:
+        if visit.locked:
             continue
         holders = _first_role_holders(problem, visit)
         if len(holders) == 1:
@@ -68,16 +68,15 @@ def _first_role_holders(problem: Problem, visit: Visit) -> list[str]:
 
 
 def route_sole_visits(routes: CarerDays, inserter: Inserter, seed: int) -> set[str]:
-    """Put every carer-day's sole visits on its still empty route in a short order; the ids
-    placed (their partners too)."""
+    """Put every carer-day's sole visits on its still empty route in a short order (a double
+    service with its second carer); the ids of the visits placed."""
     problem = routes.problem
     rng = random.Random(seed)
     placed: set[str] = set()
     for key, visits in sole_visits(problem).items():
         if key not in routes.contexts or routes.stops[key]:
             continue
-        stops = {v.id: routes.stop(v) for v in visits if v.id not in placed}
-        order = short_order(routes.contexts[key], list(stops.values()), rng)
+        order = short_order(routes.contexts[key], [routes.stop(v) for v in visits], rng)
         if order is None:
             continue
         routes.begin()
@@ -193,10 +192,9 @@ def _place_partner(
     """The second carer of a double service whose first carer starts at `start`: the best
     tier, then the least added cost, over every gap of the grid."""
     problem = routes.problem
-    locked = set(visit.locked_carers) - {first}
     best: tuple[tuple, Option, RouteStop] | None = None
-    for tier, carer, day in inserter.tiers(visit):
-        if carer == first or day != visit.day or (locked and carer not in locked):
+    for tier, carer, day in inserter.tiers(visit):  # a sole visit is never locked
+        if carer == first or day != visit.day:
             continue
         for gap in gap_grid(visit.start_gap) if visit.staggered else [0]:
             if not problem.roles_allow(visit, [first, carer], [start, start + gap]):

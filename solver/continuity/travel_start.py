@@ -123,7 +123,4 @@ def travel_start(
 
 def _drops_a_lock(problem: Problem, plan: Solution) -> bool:
     """Whether `plan` leaves out a visit with locked carers or a locked start."""
-    return any(
-        (visit := problem.visit(v)).locked_carers or visit.locked_start is not None
-        for v in plan.unassigned
-    )
+    return any(problem.visit(v).locked for v in plan.unassigned)
