@@ -68,23 +68,28 @@ def _medication(vid: str, client: str, **extra: object) -> dict:
     return visit(vid, client, 0, "08:00", "15:00", 30, skills=["medication"], **extra)
 
 
+def _nurse_then_anyone(vid: str, client: str) -> dict:
+    """A double service: a nurse (medication) first, any carer 10-20 minutes after."""
+    return visit(
+        vid,
+        client,
+        0,
+        "08:00",
+        "15:00",
+        30,
+        staff_needed=2,
+        roles=[{"skills": ["medication"]}, {"skills": []}],
+        gap={"min": 10, "max": 20},
+    )
+
+
 def test_sole_visits_are_those_only_one_carer_can_take() -> None:
     problem = _nurse_team(
         [
             _medication("M1", "K0"),
             _medication("M2", "K1"),
             visit("P1", "K2", 0, "08:00", "15:00", 30),  # anyone
-            visit(  # a nurse first, anyone after: the first role is the nurse's
-                "D1",
-                "K3",
-                0,
-                "08:00",
-                "15:00",
-                30,
-                staff_needed=2,
-                roles=[{"skills": ["medication"]}, {"skills": []}],
-                gap={"min": 10, "max": 20},
-            ),
+            _nurse_then_anyone("D1", "K3"),  # the first role is the nurse's
             visit("D2", "K4", 0, "08:00", "15:00", 30, staff_needed=2),  # any two
         ]
     )
@@ -102,19 +107,7 @@ def test_a_sole_carers_visits_and_partners_are_placed_first_and_verified() -> No
     """The nurse's visits go on her empty route in a short order before the rest; the double
     service's second carer starts 10-20 minutes after her, as its gap says."""
     visits = [_medication(f"M{i}", f"K{i}") for i in range(3)]
-    visits.append(
-        visit(
-            "D1",
-            "K3",
-            0,
-            "08:00",
-            "15:00",
-            30,
-            staff_needed=2,
-            roles=[{"skills": ["medication"]}, {"skills": []}],
-            gap={"min": 10, "max": 20},
-        )
-    )
+    visits.append(_nurse_then_anyone("D1", "K3"))
     visits += [visit(f"P{i}", f"K{i}", 0, "08:00", "15:00", 30) for i in (4, 5)]
     problem = _nurse_team(visits)
     routes = CarerDays(problem)
