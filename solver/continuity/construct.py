@@ -71,26 +71,25 @@ def construct(problem: Problem, seed: int = 0) -> Solution:
     routes = CarerDays(problem)
     inserter = Inserter(routes, choice, rank)
     ordered = visit_order(servable, problem.eligible, rank)
-    placed = _repeat_history(problem, inserter, ordered)
+    repeated = _repeat_history(problem, inserter, ordered)
+    rest = [v for v in ordered if v.id not in repeated]
     # the locked visits first, as `visit_order` has them: a lock is the planner's, and the
     # routes the sole visits get must not take its room
-    locked = [v for v in ordered if v.locked and v.id not in placed]
-    unplaced = [v for v in ordered if not v.locked and v.id not in placed]
-    for visit in locked:
-        reason = inserter.place(visit)
-        if reason is not None:
-            unassigned[visit.id] = reason
-    placed = route_sole_visits(routes, inserter, seed)
-    for visit in unplaced:
-        if visit.id in placed:
-            continue
-        reason = inserter.place(visit)
-        if reason is not None:
-            unassigned[visit.id] = reason
+    _place_each(inserter, [v for v in rest if v.locked], unassigned)
+    sole = route_sole_visits(routes, inserter, seed)
+    _place_each(inserter, [v for v in rest if not v.locked and v.id not in sole], unassigned)
     left_over = [v for v in ordered if v.id in unassigned]
     place_left_over(routes, inserter, left_over, unassigned, NodeBudget(REPACK_NODES))
     release_rare_carers(routes, rank)
     return routes.to_solution(unassigned)
+
+
+def _place_each(inserter: Inserter, visits: list[Visit], unassigned: dict[str, str]) -> None:
+    """Insert `visits` in order; each that fits nowhere is left out with the reason."""
+    for visit in visits:
+        reason = inserter.place(visit)
+        if reason is not None:
+            unassigned[visit.id] = reason
 
 
 def _repeat_history(problem: Problem, inserter: Inserter, ordered: list[Visit]) -> set[str]:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from hemplan.models.contract.instance import Visit
 from hemplan.models.contract.roles import gap_grid
 from hemplan.solver.continuity.carer_days import CarerDays, Key
-from hemplan.solver.continuity.insert import Inserter, Option
+from hemplan.solver.continuity.insert import Inserter
 from hemplan.solver.continuity.routes import (
     DayContext,
     Insertion,
@@ -146,11 +146,8 @@ def _cost(ctx: DayContext, order: Sequence[RouteStop]) -> int:
     if timing is not None:
         return timing.travel + route_lateness(order, timing.starts)
     late, t, place = 0, ctx.shift_start, ctx.office
-    for stop in order:
+    for stop in order:  # no fixed starts: a sole visit is never locked
         start = max(t + ctx.travel[place][stop.place], stop.earliest)
-        if stop.fixed is not None:
-            late += max(0, start - stop.fixed)
-            start = max(start, stop.fixed)
         late += max(0, start - stop.latest)
         t, place = start + stop.duration, stop.place
     late += max(0, t + ctx.travel[place][ctx.office] - ctx.shift_end)
@@ -192,11 +189,11 @@ def _place_partner(
     """The second carer of a double service whose first carer starts at `start`: the best
     tier, then the least added cost, over every gap of the grid."""
     problem = routes.problem
-    best: tuple[tuple, Option, RouteStop] | None = None
+    best: tuple[tuple, str, RouteStop, Insertion] | None = None
     for tier, carer, day in inserter.tiers(visit):  # a sole visit is never locked
         if carer == first or day != visit.day:
             continue
-        for gap in gap_grid(visit.start_gap) if visit.staggered else [0]:
+        for gap in gap_grid(visit.start_gap):  # [0] for carers who start together
             if not problem.roles_allow(visit, [first, carer], [start, start + gap]):
                 continue
             if gap:
@@ -206,12 +203,11 @@ def _place_partner(
             found = routes.best_insertion(carer, day, stop)
             if found is None:
                 continue
-            option = Option(tier, found.extra_cost, carer, day, found)
             key = (tier, found.extra_cost, gap, inserter.rank[carer], carer)
             if best is None or key < best[0]:
-                best = (key, option, stop)
+                best = (key, carer, stop, found)
     if best is None:
         return False
-    _, option, stop = best
-    routes.insert(option.carer, option.day, stop, option.insertion)
+    _, carer, stop, found = best
+    routes.insert(carer, visit.day, stop, found)
     return True
