@@ -29,6 +29,7 @@ from ortools.sat.python import cp_model
 from hemplan.models.contract.instance import Visit
 from hemplan.solver.continuity.model.solve import cp_solver
 from hemplan.solver.continuity.neighbourhood import NeighbourhoodResult, StepLimits
+from hemplan.solver.continuity.neighbourhoods import SERVE_SHARE
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, client_carers
 from hemplan.solver.solution import Placement, RouteKey, Solution
@@ -49,14 +50,30 @@ def applies(problem: Problem) -> bool:
 
 
 def draw_clients(problem: Problem, plan: Solution, rng: random.Random) -> list[str]:
-    """A client above its bound and up to CLIENTS - 1 others that share a carer with it (their
-    visits can trade places with its); empty when every client is at its bound."""
+    """The clients whose visits a step frees: while a visit some carer could serve is left
+    out, mostly (SERVE_SHARE, as the ordinary steps) its client and up to CLIENTS - 1 clients
+    its carers serve on its days; else a client above its bound and up to CLIENTS - 1 that
+    share a carer with it (their visits can trade places with its). Empty when neither is
+    left."""
+    servable = sorted(v for v in plan.unassigned if problem.eligible.get(v))
     met = client_carers(problem, plan)
     above = sorted(c for c, carers in met.items() if len(carers) > problem.bounds.get(c, 0))
-    if not above:
+    if servable and (not above or rng.random() < SERVE_SHARE):
+        visit = problem.visit(rng.choice(servable))
+        first, able = visit.client, set(problem.eligible[visit.id])
+        near = sorted(
+            {
+                problem.visit(v).client
+                for v, p in plan.assignments.items()
+                if p.day in visit.days and able & set(p.carers)
+            }
+            - {first}
+        )
+    elif above:
+        first = rng.choice(above)
+        near = sorted(c for c, carers in met.items() if c != first and carers & met[first])
+    else:
         return []
-    first = rng.choice(above)
-    near = sorted(c for c, carers in met.items() if c != first and carers & met[first])
     return [first, *rng.sample(near, min(len(near), CLIENTS - 1))]
 
 
@@ -106,8 +123,12 @@ def build_model(
     )
     met = client_carers(problem, plan)
     carers = set().union(*(met[c] for c in clients))
+    # a visit left out may go to any carer able to serve it, as in the ordinary steps
     candidates = {
-        v_id: [c for c in problem.eligible.get(v_id, []) if c in carers] for v_id in freed
+        v_id: [
+            c for c in problem.eligible.get(v_id, []) if c in carers or v_id not in plan.assignments
+        ]
+        for v_id in freed
     }
     m = FreeStartsModel(cp_model.CpModel())
     add_choices(m, problem, plan, candidates)

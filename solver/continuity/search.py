@@ -70,8 +70,9 @@ class SearchSettings:
     work_per_insertion: float = 1.3e-5
     tidy_work: float = 0.03  # charged per tidy pass: it runs in Python, outside CP-SAT's count
     # all steps but every so many free the starts (`continuity.free_starts`, each within its
-    # own work) while a client is above its bound: on district-14d in 60 s, three in four
-    # (seeds 0-2: 339 / 343 / 337 pairs) or all (340 / 340 / 335) against 345-350 without
+    # own work) while a client is above its bound or a servable visit is out: on district-14d
+    # in 60 s, three in four (seeds 0-2: 339 / 343 / 337 pairs), all (340 / 340 / 335) or one
+    # in two (337 / 345 / 336), against 345-350 without
     free_starts_every: int = 4
     free_starts_work: float = 0.5
     repack_nodes: int = (

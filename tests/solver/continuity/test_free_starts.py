@@ -287,3 +287,19 @@ def test_the_step_applies_only_where_it_models_every_rule() -> None:
     assert applies(_problem())
     assert not applies(Problem.build(two_roles(gap=(10, 20))))
     assert not applies(_problem().with_travel_budget(100))
+
+
+def test_a_visit_left_out_is_drawn_and_served() -> None:
+    problem = _problem()
+    plan = _plan(problem)
+    del plan.assignments["K1"]
+    plan.unassigned["K1"] = "capacity"
+    # no client above its bound: the draw goes to K1's client and whom K1's carers serve
+    clients = draw_clients(problem, plan, random.Random(0))
+    assert clients == ["K", "L"]
+    result = solve_free_starts(problem, plan, clients, LIMITS)
+    assert result is not None
+    after = merge(plan, result)
+    assert "K1" in after.assignments and not after.unassigned
+    evaluation = evaluate(problem.instance, to_schedule(problem, after))
+    assert evaluation.feasible, evaluation.violations
