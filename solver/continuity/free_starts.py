@@ -9,7 +9,9 @@ This step frees those starts. Its model needs no circuit: on one carer-day, of a
 one ends, the carer travels (and rests, when the break falls between them) and only then the
 other starts (`add_separation`). Every two consecutive visits are such a pair, so each
 solution is a route that fits; and since any detour between two homes is no shorter than the
-direct leg, every route that fits meets all pairs too: nothing is lost by the pairs.
+direct leg, every route that fits meets all pairs too: nothing is lost by the pairs. Visits
+that stay keep the plan's order among themselves (only the next one is constrained), which
+keeps the model small: a freed visit is weighed against every visit on the route.
 
 Families, one function each (`tests/solver/continuity/test_free_starts.py`: satisfied and
 violated): `add_choices` (who serves a freed visit on which day, as many carers as it needs,
