@@ -417,20 +417,15 @@ def _result(
     """The freed visits' placements (None: left out), the staying visits moved in time, and
     the breaks of the touched routes that have visits."""
     value = solver.value
-    placements: dict[str, Placement | None] = {}
-    for v_id in freed:
-        days = [d for (v, d), lit in m.day_of.items() if v == v_id and value(lit)]
-        if not days:
-            placements[v_id] = None
-            continue
-        carers = tuple(
-            sorted(
-                c
-                for (v, c, d), lit in m.chosen.items()
-                if v == v_id and d == days[0] and value(lit)
-            )
-        )
-        placements[v_id] = Placement(days[0], value(m.start[v_id]), carers)
+    day = {v: d for (v, d), lit in m.day_of.items() if value(lit)}
+    carers: dict[str, list[str]] = {}
+    for (v, c, d), lit in m.chosen.items():
+        if d == day.get(v) and value(lit):
+            carers.setdefault(v, []).append(c)
+    placements: dict[str, Placement | None] = {
+        v: Placement(day[v], value(m.start[v]), tuple(sorted(carers[v]))) if v in day else None
+        for v in freed
+    }
     for v_id, s in m.start.items():
         if (
             v_id not in placements
