@@ -24,6 +24,7 @@ a freed visit moved off its carer costs a little, so that only pairs move the pl
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -261,12 +262,13 @@ def add_shift_legs(m: FreeStartsModel, problem: Problem) -> None:
             on = [lit] if lit is not None else []
             out, back = problem.minutes(carer, office, home), problem.minutes(carer, home, office)
             s, end = m.start[v_id], m.start[v_id] + visit.duration
-            m.model.add(s >= shift.start + out).only_enforce_if(on)
-            m.model.add(end + back <= shift.end).only_enforce_if(on)
-            if rest and (c, d) in m.break_start:
+            if rest and (c, d) in m.break_start:  # the rest counts on the break's side
                 first = m.before_break[(v_id, c, d)]
-                m.model.add(s >= shift.start + out + rest).only_enforce_if([*on, ~first])
-                m.model.add(end + back + rest <= shift.end).only_enforce_if([*on, first])
+                m.model.add(s + rest * first >= shift.start + out + rest).only_enforce_if(on)
+                m.model.add(end + back + rest * first <= shift.end).only_enforce_if(on)
+            else:
+                m.model.add(s >= shift.start + out).only_enforce_if(on)
+                m.model.add(end + back <= shift.end).only_enforce_if(on)
 
 
 def add_separation(m: FreeStartsModel, problem: Problem) -> None:
@@ -275,25 +277,38 @@ def add_separation(m: FreeStartsModel, problem: Problem) -> None:
     that stay keep the plan's order (only the next one is constrained); a freed visit is
     weighed against every other visit on the route, the order a literal shared by every route
     the two may share (their starts are shared). Two visits whose windows allow neither order
-    never share a route."""
+    never share a route; a pair whose windows keep them apart needs no constraint.
+
+    This family is most of the step's model, so each visit's span is looked up once."""
     order: dict[tuple[str, str], cp_model.IntVar] = {}
-    for (c, d), visits in m.on_route.items():
+    span = {v: _span(m, problem, v) for visits in m.on_route.values() for v, _ in visits}
+    for key, visits in m.on_route.items():
+        route = _Route.of(m, problem, key, span)
         staying = [v for v, lit in visits if lit is None]
         for a, b in zip(staying, staying[1:]):
-            _separate(m, problem, (c, d), a, b, [], None)
+            route.separate(a, b, [])
         for i, (u, lit_u) in enumerate(visits):
+            _, low_u, high_u, duration_u, home_u = span[u]
             for w, lit_w in visits[i + 1 :]:
                 if lit_u is None and lit_w is None:
                     continue
-                on = [lit for lit in (lit_u, lit_w) if lit is not None]
-                if _apart(m, problem, (c, d), u, w) or _apart(m, problem, (c, d), w, u):
+                _, low_w, high_w, duration_w, home_w = span[w]
+                leg_uw, leg_wu = route.leg(home_u, home_w), route.leg(home_w, home_u)
+                pause = route.rest or 0
+                if (
+                    high_u + duration_u + leg_uw + pause <= low_w
+                    or high_w + duration_w + leg_wu + pause <= low_u
+                ):
                     continue  # their windows keep them apart whatever the starts
-                first, second = sorted((u, w))
-                fits_fw = _may_precede(m, problem, c, first, second)
-                fits_bw = _may_precede(m, problem, c, second, first)
-                if not fits_fw and not fits_bw:
+                on = [lit for lit in (lit_u, lit_w) if lit is not None]
+                fits_uw = low_u + duration_u + leg_uw <= high_w
+                fits_wu = low_w + duration_w + leg_wu <= high_u
+                if not fits_uw and not fits_wu:
                     m.model.add_bool_or([~lit for lit in on])
                     continue
+                # the order literal of the two, by their ids: the routes they share share it
+                first, second = (u, w) if u < w else (w, u)
+                fits_fw, fits_bw = (fits_uw, fits_wu) if u < w else (fits_wu, fits_uw)
                 if (first, second) not in order:
                     order[(first, second)] = m.model.new_bool_var(f"first[{first},{second}]")
                 ahead = order[(first, second)]
@@ -302,64 +317,73 @@ def add_separation(m: FreeStartsModel, problem: Problem) -> None:
                     (second, first, ~ahead, fits_bw),
                 ):
                     if fits:
-                        _separate(m, problem, (c, d), a, b, on, lit)
+                        route.separate(a, b, [*on, lit])
                     else:
                         m.model.add_bool_or([*(~x for x in on), ~lit])
 
 
-def _separate(
-    m: FreeStartsModel,
-    problem: Problem,
-    key: RouteKey,
-    a: str,
-    b: str,
-    on: list[cp_model.IntVar],
-    a_first: cp_model.LiteralT | None,
-) -> None:
-    """When both are on the route (`on`) and `a` comes first: `b` starts after `a` ends, the
-    leg between and, when the break falls between them, the break."""
-    c, d = key
-    carer = problem.carer(c)
-    rule = carer.shift_by_day[d].break_
-    when = [*on, *([a_first] if a_first is not None else [])]
-    visit_a, visit_b = problem.visit(a), problem.visit(b)
-    leg = problem.minutes(carer, problem.home(visit_a), problem.home(visit_b))
-    end_a = m.start[a] + visit_a.duration
-    m.model.add(m.start[b] >= end_a + leg).only_enforce_if(when)
-    if rule is not None and key in m.break_start:
-        between = [m.before_break[(a, c, d)], ~m.before_break[(b, c, d)]]
-        m.model.add(m.start[b] >= end_a + leg + rule.minutes).only_enforce_if([*when, *between])
+@dataclass(frozen=True)
+class _Route:
+    """What separating two visits on one carer-day needs: the model, the visits' spans, the
+    carer's travel mode, and the break's length and literals when the day has one."""
+
+    m: FreeStartsModel
+    span: dict[str, Span]
+    minutes: Callable[..., int]
+    mode: int
+    rest: int | None
+    before: dict[str, cp_model.IntVar]
+
+    @classmethod
+    def of(
+        cls, m: FreeStartsModel, problem: Problem, key: RouteKey, span: dict[str, Span]
+    ) -> _Route:
+        c, d = key
+        carer = problem.carer(c)
+        rule = carer.shift_by_day[d].break_
+        broken = rule is not None and key in m.break_start
+        return cls(
+            m,
+            span,
+            problem.travel.minutes.item,
+            problem.travel.mode_index(carer.travel_mode),
+            rule.minutes if rule is not None and broken else None,
+            {v: m.before_break[(v, c, d)] for v, _ in m.on_route[key]} if broken else {},
+        )
+
+    def leg(self, a: int, b: int) -> int:
+        return self.minutes(self.mode, a, b)
+
+    def separate(self, a: str, b: str, when: list[cp_model.LiteralT]) -> None:
+        """When `when` holds, `b` starts after `a` ends, the leg and any break between.
+
+        With a break one inequality says both: the rest counts when `a` comes before the break
+        and `b` after it. The other way round (`b` before the break, `a` after it) it counts
+        against, but that case the break's own family (`add_breaks`) rules out once `a`
+        comes first."""
+        start_a, _, _, duration, home_a = self.span[a]
+        start_b, home_b = self.m.start[b], self.span[b][4]
+        gap = duration + self.leg(home_a, home_b)
+        if self.rest is None:
+            self.m.model.add(start_b - start_a >= gap).only_enforce_if(when)
+        else:
+            rest, before = self.rest, self.before
+            apart = start_b - start_a - rest * before[a] + rest * before[b]
+            self.m.model.add(apart >= gap).only_enforce_if(when)
 
 
-def _may_precede(
-    m: FreeStartsModel, problem: Problem, carer_id: str, before: str, after: str
-) -> bool:
-    """Whether `before` can end and the carer reach `after` by its latest start."""
-    a, b = problem.visit(before), problem.visit(after)
-    earliest = _bounds(m.start[before], a)[0]
-    latest = _bounds(m.start[after], b)[1]
-    carer = problem.carer(carer_id)
-    return (
-        earliest + a.duration + problem.minutes(carer, problem.home(a), problem.home(b)) <= latest
-    )
+Span = tuple[cp_model.IntVar | int, int, int, int, int]  # start, earliest, latest, minutes, home
 
 
-def _apart(m: FreeStartsModel, problem: Problem, key: RouteKey, before: str, after: str) -> bool:
-    """Whether `before` ends, the carer travels and rests a break's length, before the earliest
-    start of `after` at any starts: the pair then needs no constraint."""
-    carer = problem.carer(key[0])
-    rule = carer.shift_by_day[key[1]].break_
-    a, b = problem.visit(before), problem.visit(after)
-    leg = problem.minutes(carer, problem.home(a), problem.home(b))
-    rest = rule.minutes if rule is not None else 0
-    latest_end = _bounds(m.start[before], a)[1] + a.duration
-    return latest_end + leg + rest <= _bounds(m.start[after], b)[0]
-
-
-def _bounds(start: cp_model.IntVar | int, visit: Visit) -> tuple[int, int]:
+def _span(m: FreeStartsModel, problem: Problem, v_id: str) -> Span:
+    """A visit's start, the earliest and latest it may take, its duration and its home."""
+    visit = problem.visit(v_id)
+    start = m.start[v_id]
     if isinstance(start, int):
-        return start, start
-    return visit.start_windows[0][0], visit.start_windows[-1][1]
+        low, high = start, start
+    else:
+        low, high = visit.start_windows[0][0], visit.start_windows[-1][1]
+    return start, low, high, visit.duration, problem.home(visit)
 
 
 def add_pair_costs(m: FreeStartsModel, problem: Problem, plan: Solution, weights: Weights) -> None:

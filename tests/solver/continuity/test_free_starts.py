@@ -196,6 +196,67 @@ def test_separation_adds_the_break_when_it_falls_between() -> None:
     assert not _feasible(m, k1_on_a, *early, (m.break_start[("A", 1)], 11 * 60 - 1))
 
 
+def _around_the_break(a_shift: dict) -> tuple[Problem, Solution]:
+    """A works day 0 with a break of 30 minutes at 11:00-13:00 (`a_shift`): P0 (10:30 sharp,
+    30 minutes) on A, and Q0 (11:00-12:30, 30 minutes) left out, so that any carer may take
+    it when its client is freed."""
+    problem = Problem.build(
+        small(
+            [{"id": "A", "shifts": [a_shift]}, {"id": "B", "shifts": [shift(0)]}],
+            [{"id": "P"}, {"id": "Q"}],
+            [visit("P0", "P", 0, "10:30", "10:30", 30), visit("Q0", "Q", 0, "11:00", "12:30", 30)],
+            days=1,
+        )
+    )
+    plan = Solution(
+        assignments={"P0": Placement(0, 10 * 60 + 30, ("A",))}, unassigned={"Q0": "left out"}
+    )
+    plan.breaks = {("A", 0): 12 * 60}
+    return problem, plan
+
+
+def test_separation_counts_the_rest_only_when_the_break_falls_between() -> None:
+    problem, plan = _around_the_break(shift(0, brk=True))
+    a = problem.carer("A")
+    leg = problem.minutes(a, problem.home(problem.visit("P0")), problem.home(problem.visit("Q0")))
+
+    def q0_on_a(start: int, brk: int) -> bool:
+        m = build_model(problem, plan, ["Q"])[0]
+        return _feasible(
+            m, (m.chosen[("Q0", "A", 0)], 1), (m.start["Q0"], start), (m.break_start[("A", 0)], brk)
+        )
+
+    # the break at 11:00, between P0 (10:30-11:00) and Q0: Q0 after the break and the leg
+    assert q0_on_a(11 * 60 + 30 + leg, 11 * 60)
+    assert not q0_on_a(11 * 60 + 30 + leg - 1, 11 * 60)
+    # the break at 12:30, after both: the leg alone
+    assert q0_on_a(11 * 60 + leg, 12 * 60 + 30)
+    assert not q0_on_a(11 * 60 + leg - 1, 12 * 60 + 30)
+
+
+def test_shift_legs_count_the_rest_on_the_breaks_side() -> None:
+    # A's shift ends at 13:30: the break (30 minutes) starts by 13:00 at the latest
+    problem, plan = _around_the_break(shift(0, end="13:30", brk=True))
+    a = problem.carer("A")
+    back = problem.minutes(a, problem.home(problem.visit("Q0")), problem.office(a))
+    assert back > 0
+    # Q0 on A before the break ends in time for the break and the leg back, not just the
+    # leg back (then it could end at 13:00, the break's latest start)
+    latest = 13 * 60 + 30 - back - 30 - 30
+
+    def q0_on_a_before_the_break(start: int) -> bool:
+        m = build_model(problem, plan, ["Q"])[0]
+        return _feasible(
+            m,
+            (m.chosen[("Q0", "A", 0)], 1),
+            (m.start["Q0"], start),
+            (m.before_break[("Q0", "A", 0)], 1),
+        )
+
+    assert q0_on_a_before_the_break(latest)
+    assert not q0_on_a_before_the_break(latest + 1)
+
+
 def test_breaks_stay_inside_their_window_and_off_the_visits() -> None:
     m = _model(brk=True)
     assert _feasible(m, (m.break_start[("A", 1)], 11 * 60))
