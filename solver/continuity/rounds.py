@@ -52,11 +52,6 @@ RELABEL_SHARE = 0.1
 # of a team's part of the search time under the clock, for routing a start toward familiar
 # carers (`continuity.familiar`); with a budget its passes stop there and leave the rest
 FAMILIAR_SHARE = 0.3
-# the same for a start without a budget, from the team's own travel-only plan: the search's
-# steps that free the starts (`continuity.free_starts`) win more pairs with the time than the
-# routing does (district-14d in 60 s, seeds 0-4: 338 / 339 / 337 / 338 / 338 pairs at 0.3,
-# 336 / 337 / 333 / 336 / 340 at 0.15, at 1 % more travel; benchmarks/RESULTS.md)
-FAMILIAR_START_SHARE = 0.15
 # without a budget: of the search time (a team's part of it), at most this for routing the
 # team's own travel-only plan the search starts from (`continuity.travel_start`)
 TRAVEL_START_SHARE = 0.3
@@ -192,7 +187,7 @@ def _from_travel(
         chosen = travel_start(problem, chosen, plan, job.weights, seed)
     if chosen is not built and not at_bound:
         # the travel-only start's routes moved toward the carers each client knows
-        ladder = familiar_routing(job, should_stop, FAMILIAR_START_SHARE)
+        ladder = familiar_routing(job, should_stop)
         chosen, _ = familiar_routes(problem, chosen, job.weights, ladder, seed)
     return replace(start, solution=chosen)
 
@@ -207,19 +202,17 @@ def _travel_start_seconds(job: TeamJob) -> float:
     return min(TRAVEL_START_SHARE * _team_part(job), _left(job))
 
 
-def familiar_routing(
-    job: TeamJob, should_stop: Callable[[], bool] = lambda: False, share: float = FAMILIAR_SHARE
-) -> Routing:
+def familiar_routing(job: TeamJob, should_stop: Callable[[], bool] = lambda: False) -> Routing:
     """What routing a start toward familiar carers may spend (`continuity.familiar`; a
     budgeted start, or an unbudgeted one from the team's travel-only plan): with a work
     limit, ITERATIONS_PER_WORK router iterations a day per unit and the time left to the
-    deadline as a guard; with a time limit alone, `share` of the team's part of the search
-    time (the teams share the processes; FAMILIAR_START_SHARE for a start without a budget),
-    at most the time left. A stop request ends it at the next day."""
+    deadline as a guard; with a time limit alone, FAMILIAR_SHARE of the team's part of the
+    search time (the teams share the processes), at most the time left. A stop request ends
+    it at the next day."""
     if job.work_limit is not None:
         iterations = max(1, round(job.work_limit * ITERATIONS_PER_WORK))
         return Routing(_left(job), iterations, should_stop)
-    return Routing(min(share * _team_part(job), _left(job)), None, should_stop)
+    return Routing(min(FAMILIAR_SHARE * _team_part(job), _left(job)), None, should_stop)
 
 
 def relabel_seconds(job: TeamJob) -> float:

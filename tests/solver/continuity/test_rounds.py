@@ -223,8 +223,6 @@ def test_a_start_that_begins_late_gets_no_more_than_the_time_left() -> None:
     late = replace(early, started=early.started - 95.0, end=early.started + 5.0)
     assert rounds_module.relabel_seconds(late) <= 5.0
     assert rounds_module.familiar_routing(late).seconds <= 5.0
-    start_share = rounds_module.FAMILIAR_START_SHARE
-    assert rounds_module.familiar_routing(late, share=start_share).seconds <= 5.0
     assert rounds_module._travel_start_seconds(late) <= 5.0
 
 
