@@ -24,12 +24,11 @@ a freed visit moved off its carer costs a little, so that only pairs move the pl
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from hemplan.models.contract.instance import Visit
+from hemplan.models.contract.instance import Staff, Visit
 from hemplan.solver.continuity.model.solve import cp_solver
 from hemplan.solver.continuity.neighbourhood import NeighbourhoodResult, StepLimits
 from hemplan.solver.continuity.neighbourhoods import SERVE_SHARE
@@ -325,12 +324,12 @@ def add_separation(m: FreeStartsModel, problem: Problem) -> None:
 @dataclass(frozen=True)
 class _Route:
     """What separating two visits on one carer-day needs: the model, the visits' spans, the
-    carer's travel mode, and the break's length and literals when the day has one."""
+    carer (for the legs), and the break's length and literals when the day has one."""
 
     m: FreeStartsModel
     span: dict[str, Span]
-    minutes: Callable[..., int]
-    mode: int
+    problem: Problem
+    carer: Staff
     rest: int | None
     before: dict[str, cp_model.IntVar]
 
@@ -345,14 +344,14 @@ class _Route:
         return cls(
             m,
             span,
-            problem.travel.minutes.item,
-            problem.travel.mode_index(carer.travel_mode),
+            problem,
+            carer,
             rule.minutes if rule is not None and broken else None,
             {v: m.before_break[(v, c, d)] for v, _ in m.on_route[key]} if broken else {},
         )
 
     def leg(self, a: int, b: int) -> int:
-        return self.minutes(self.mode, a, b)
+        return self.problem.minutes(self.carer, a, b)
 
     def separate(self, a: str, b: str, when: list[cp_model.LiteralT]) -> None:
         """When `when` holds, `b` starts after `a` ends, the leg and any break between.
