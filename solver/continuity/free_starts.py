@@ -404,11 +404,12 @@ def add_pair_costs(m: FreeStartsModel, problem: Problem, plan: Solution, weights
         (weights.known_share if c in known.get(client, ()) else 100) * PAIR // 100 * lit
         for (client, c), lit in pair.items()
     ]
-    unserved = [
-        1 - sum(lit for (v, _), lit in m.day_of.items() if v == v_id)
-        for v_id in {v for v, _ in m.day_of}
-        if v_id not in plan.assignments
-    ]
+    # the day literals of each visit the plan leaves out, gathered in one pass
+    days_of: dict[str, list[cp_model.IntVar]] = {}
+    for (v_id, _), lit in m.day_of.items():
+        if v_id not in plan.assignments:
+            days_of.setdefault(v_id, []).append(lit)
+    unserved = [1 - sum(days) for days in days_of.values()]
     m.model.minimize(sum(cost) + sum(moved) + SERVE * sum(unserved))
 
 
