@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from hemplan.models.contract.instance import Staff, Visit
+from hemplan.models.contract.instance import Staff
+from hemplan.solver.continuity.model.roles import add_day_roles
 from hemplan.solver.continuity.model.solve import cp_solver
 from hemplan.solver.continuity.neighbourhood import NeighbourhoodResult, StepLimits
 from hemplan.solver.continuity.neighbourhoods import SERVE_SHARE
@@ -163,26 +164,11 @@ def add_choices(
                     m.on_route.setdefault((c, d), []).append((v_id, lit))
                     here.append((c, lit))
             m.model.add(sum(lit for _, lit in here) == visit.staff_needed * on_day)
-            _add_roles(m, problem, visit, here, on_day)
+            add_day_roles(m.model, problem, visit, here, on_day)
         if v_id in plan.assignments:
             m.model.add_exactly_one(days.values())
         else:
             m.model.add_at_most_one(days.values())
-
-
-def _add_roles(
-    m: FreeStartsModel,
-    problem: Problem,
-    visit: Visit,
-    here: list[tuple[str, cp_model.IntVar]],
-    on_day: cp_model.IntVar,
-) -> None:
-    """A visit with roles: for each role, one of the day's carers holds its skills."""
-    if visit.roles is None:
-        return
-    for slot in visit.slot_skills:
-        holders = [lit for c, lit in here if slot <= set(problem.carer(c).skills)]
-        m.model.add(sum(holders) >= 1).only_enforce_if(on_day)
 
 
 def _staying(

@@ -26,10 +26,22 @@ def add_roles(
     if visit.roles is None:
         return
     for day, on_day in variables.on_day.items():
-        for needed in visit.slot_skills:
-            able = [
-                lit
-                for (v, c, d), lit in serves.items()
-                if v == visit.id and d == day and needed <= set(problem.carer(c).skills)
-            ]
-            model.add(sum(able) >= on_day)
+        here = [(c, lit) for (v, c, d), lit in serves.items() if v == visit.id and d == day]
+        add_day_roles(model, problem, visit, here, on_day)
+
+
+def add_day_roles(
+    model: cp_model.CpModel,
+    problem: Problem,
+    visit: Visit,
+    here: list[tuple[str, cp_model.IntVar]],
+    on_day: cp_model.IntVar,
+) -> None:
+    """When the visit is done on a day (`on_day`), of the carers that may serve it then
+    (`here`: carer and literal), one holding each role's skills does. Also the free-starts
+    step's (`continuity.free_starts`)."""
+    if visit.roles is None:
+        return
+    for needed in visit.slot_skills:
+        able = [lit for c, lit in here if needed <= set(problem.carer(c).skills)]
+        model.add(sum(able) >= on_day)
