@@ -24,6 +24,7 @@ from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import SolverInfo
 from hemplan.solver.continuity.bookings import with_bookings
 from hemplan.solver.continuity.borrow import place_left_out
+from hemplan.solver.continuity.construct import construct
 from hemplan.solver.continuity.decompose import team_instances
 from hemplan.solver.continuity.final_routing import best_routed, rounds_after_routing, routed_again
 from hemplan.solver.continuity.rounds import (
@@ -101,11 +102,14 @@ def solve(
     references: list[Budgeted | None] = [None] * len(parts)
     groups: dict[int, Budgeted] = {}  # a split's whole group: its travel-only plan and budget
     if increase is not None:
-        if reference is None:
-            reference = reference_plan(instance, options, started)
-        parts, splits, references, groups = _budgets(
-            parts, splits, reference, increase, options, started
-        )
+        try:  # the travel-only plans the budgets are measured against come first
+            if reference is None:
+                reference = reference_plan(instance, options, started)
+            parts, splits, references, groups = _budgets(
+                parts, splits, reference, increase, options, started
+            )
+        except KeyboardInterrupt:  # a stop before any team has a plan: the constructions
+            return _constructed(instance, whole, parts, options, increase, started)
     local = options.executor == "local" and options.scheduler is None
     searches = searches_per_team(options.workers, len(parts))
     workers = min(options.workers, len(parts) * searches) if local else options.workers
@@ -179,7 +183,17 @@ def solve(
         bound={"distinct_carers": float(bounds)},
         seed=options.seed,
         workers=options.workers,
-        options={"time_limit": options.time_limit, "allow_borrowing": options.allow_borrowing}
+        options=_recorded(options) | ({} if increase is None else _budget_record(increase, plans)),
+    )
+    schedule, evaluation = finish(whole, solution, info, started)
+    first = max((o.first_solution_s for o in outcomes), default=0.0)
+    return SolveResult(schedule, evaluation, first, interrupted)
+
+
+def _recorded(options: SolveOptions) -> dict[str, str | int | float | bool]:
+    """The options the schedule records (a travel budget's are added where it is known)."""
+    return (
+        {"time_limit": options.time_limit, "allow_borrowing": options.allow_borrowing}
         | ({"borrow_left_out": True} if options.borrow_left_out else {})
         | ({"work_limit": options.work_limit} if options.work_limit is not None else {})
         | (
@@ -188,11 +202,42 @@ def solve(
             else {}
         )
         | ({"stable_week": True} if options.weights.week else {})
-        | ({} if increase is None else _budget_record(increase, plans)),
+    )
+
+
+def _constructed(
+    instance: Instance,
+    whole: Problem,
+    parts: list[Instance],
+    options: SolveOptions,
+    increase: float,
+    started: float,
+) -> SolveResult:
+    """A stop while a travel budget's travel-only plans are routed (up to REFERENCE_SHARE +
+    SUB_TEAM_REFERENCE_SHARE of the time limit, before any team has a plan): each part
+    (`parts` as split before the budgets) constructed, verified and returned as
+    INTERRUPTED, so that the stop still writes a lawful plan. Its travel was planned without
+    the budget, which the schedule therefore does not state (only the option given). A second
+    stop while the parts are constructed ends the solve with nothing (KeyboardInterrupt)."""
+    solutions = [
+        construct(Problem.build(part, options.allow_borrowing or len(part.teams) > 1), options.seed)
+        for part in parts
+    ]
+    if options.borrow_left_out and not options.allow_borrowing:
+        whole = Problem.build(instance, allow_borrowing=True)  # a booked substitute's visits
+    solution = Solution.merged(solutions)
+    objective = score(whole, solution, options.weights).parts()
+    info = SolverInfo(
+        method=METHOD,
+        status="INTERRUPTED",
+        objective=objective,
+        bound={"distinct_carers": float(sum(whole.bounds.values()))},
+        seed=options.seed,
+        workers=options.workers,
+        options=_recorded(options) | {"max_travel_increase": increase},
     )
     schedule, evaluation = finish(whole, solution, info, started)
-    first = max((o.first_solution_s for o in outcomes), default=0.0)
-    return SolveResult(schedule, evaluation, first, interrupted)
+    return SolveResult(schedule, evaluation, time.monotonic() - started, True)
 
 
 def _budget_record(increase: float, plans: list[TeamPlan]) -> dict[str, float | int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from ortools.sat.python import cp_model
 
 from hemplan.models.evaluator import evaluate
@@ -156,3 +157,29 @@ def test_a_larger_budget_gives_continuity_no_worse_and_none_records_nothing() ->
     assert free.schedule.solver is not None
     assert "max_travel_increase" not in free.schedule.solver.options
     assert "over_budget" not in free.schedule.solver.objective
+
+
+def test_a_stop_while_the_travel_only_plan_is_routed_returns_the_constructions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The budget's travel-only plan takes up to the first 40 % of the time limit, before any
+    team has a plan: a stop then (KeyboardInterrupt from the router's executor) returns each
+    team's construction, verified, instead of nothing."""
+    instance = load_instance(INSTANCES / "team-14d.json")
+
+    def stopped(*args: object) -> Solution:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("hemplan.solver.continuity.solve.reference_plan", stopped)
+    result = solve(instance, replace(OPTIONS, max_travel_increase=10))
+    assert result.interrupted
+    assert result.schedule.solver is not None
+    assert result.schedule.solver.status == "INTERRUPTED"
+    # the option as given; no budget, since none was set before the stop
+    assert result.schedule.solver.options["max_travel_increase"] == 10
+    assert "travel_budget" not in result.schedule.solver.options
+    evaluation = evaluate(instance, result.schedule)
+    assert evaluation.violations == []
+    served = {a.visit for a in result.schedule.assignments}
+    assert served | {u.visit for u in result.schedule.unassigned} == {v.id for v in instance.visits}
+    assert len(result.schedule.assignments) > len(instance.visits) // 2
