@@ -62,18 +62,10 @@ def offered(problem: Problem, day: int, pending: list[Visit], final: int | None 
     A visit is on its last chance when its range ends by `final` (default today): the last
     day on which it will be offered."""
     final = day if final is None else final
-    able = problem.eligible
     visits = []
     for visit in pending:
-        if day not in visit.days:
-            continue
-        if len(visit.days) == 1:  # eligibility already judged its only day
-            carers = tuple(able.get(visit.id, []))
-        else:
-            carers = tuple(
-                c for c in able.get(visit.id, []) if day in problem.fitting_days(c, visit)
-            )
-        if len(carers) < visit.staff_needed or any(c not in carers for c in visit.locked_carers):
+        carers = able_on(problem, visit, day)
+        if not carers:
             continue
         windows = allowed_windows(visit)
         visits.append(
@@ -83,10 +75,33 @@ def offered(problem: Problem, day: int, pending: list[Visit], final: int | None 
     return DayOffer(day, working, tuple(visits))
 
 
-def target_days(instance: Instance, by_team: bool = False) -> dict[str, int]:
+def able_on(problem: Problem, visit: Visit, day: int) -> tuple[str, ...]:
+    """The carers who could do `visit` on `day` (eligible, with a shift that day leaving room
+    for it); none when the day is outside its range, when fewer than it needs could, or when a
+    carer it is locked to could not."""
+    if day not in visit.days:
+        return ()
+    able = problem.eligible.get(visit.id, [])
+    if len(visit.days) == 1:  # eligibility already judged its only day
+        carers = tuple(able)
+    else:
+        carers = tuple(c for c in able if day in problem.fitting_days(c, visit))
+    if len(carers) < visit.staff_needed or any(c not in carers for c in visit.locked_carers):
+        return ()
+    return carers
+
+
+def target_days(
+    instance: Instance,
+    by_team: bool = False,
+    servable: Callable[[Visit, int], bool] = lambda visit, day: True,
+) -> dict[str, int]:
     """For each visit with a day range, the day of its range with the least load per paid
     minute (visits tied to a day first, then ranged visits in id order): of the district, or
-    `by_team` of the client's team (whose carers alone serve it when teams are kept)."""
+    `by_team` of the client's team (whose carers alone serve it when teams are kept). Only
+    days on which it is `servable` count, when there are any: a visit is offered from its
+    target day on, so a target day after the last day anyone could serve it (a locked carer's
+    last fitting shift) would leave it out."""
     team_of = {c.id: c.team for c in instance.clients}
 
     def pool(team: str) -> str:
@@ -108,8 +123,9 @@ def target_days(instance: Instance, by_team: bool = False) -> dict[str, int]:
         key = pool(team_of[visit.client])
         paid_of, load_of = paid.get(key, [0] * days), load.setdefault(key, [0] * days)
         work = visit.duration * visit.staff_needed
+        days_open = [d for d in visit.days if servable(visit, d)] or list(visit.days)
         day = min(
-            visit.days,
+            days_open,
             key=lambda d: ((load_of[d] + work) / paid_of[d] if paid_of[d] else float("inf"), d),
         )
         load_of[day] += work
@@ -149,7 +165,11 @@ def plan_by_day(
     pool = "the district" if problem.allow_borrowing else "the client's team"
     plan = Solution()
     pending = [v for v in instance.visits if v.id not in problem.reasons]
-    target = target_days(instance, by_team=not problem.allow_borrowing)
+    target = target_days(
+        instance,
+        by_team=not problem.allow_borrowing,
+        servable=lambda visit, day: bool(able_on(problem, visit, day)),
+    )
     days = instance.horizon.days
     try:
         for first in range(0, days, batch):

@@ -124,6 +124,39 @@ def test_a_ranged_visit_goes_to_the_least_loaded_day_of_its_range() -> None:
     assert {a.visit: a.day for a in result.schedule.assignments}["R"] == 1
 
 
+def test_a_ranged_visit_locked_to_a_carer_goes_to_a_day_that_carer_can_serve_it() -> None:
+    """R may be done on day 0 or 1, locked to A at 12:30; A's day-1 shift ends at 12:00, and
+    day 1 is the lighter. Offered from day 1 on, R was left out: a SolverBug (a locked visit
+    unassigned) found by the fuzz run. Its target day is now one someone can serve it."""
+    inst = small(
+        [
+            {"id": "A", "shifts": [shift(0, "11:00", "16:00"), shift(1, "07:00", "12:00")]},
+            {"id": "B", "shifts": [shift(0), shift(1)]},
+        ],
+        [{"id": "K"}, {"id": "L"}],
+        [
+            visit("X0", "L", 0, duration=240),
+            visit(
+                "R",
+                "K",
+                0,
+                "08:00",
+                "15:00",
+                60,
+                last_day=1,
+                locked_carers=["A"],
+                locked_start="12:30",
+            ),
+        ],
+        days=2,
+    )
+    assert target_days(inst) == {"R": 1}  # by load alone
+    for method in ("central-greedy", "central-travel", "teams-travel"):
+        result = verified(inst, method)
+        placed = {a.visit: a for a in result.schedule.assignments}
+        assert (placed["R"].day, placed["R"].carers) == (0, ["A"]), method
+
+
 def test_central_travel_is_reproducible_with_a_work_limit_and_one_worker(team: Instance) -> None:
     first = verified(team, "central-travel", work_limit=0.05, seed=1)
     again = verified(team, "central-travel", work_limit=0.05, seed=1)
