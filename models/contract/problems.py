@@ -256,6 +256,7 @@ def record_path(loc: Sequence[Any], raw: Any) -> str:
 
 
 FIELD_MARK = "\x1f"  # ends the field a record-level check names at the start of its message
+_FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]*")  # what `field_error` is given: a field's name
 
 
 def field_error(field: str, message: str) -> ValueError:
@@ -264,12 +265,21 @@ def field_error(field: str, message: str) -> ValueError:
     return ValueError(f"{field}{FIELD_MARK}{message}")
 
 
+def _marked(msg: str) -> tuple[str, str] | None:
+    """The field and the message of a `field_error`'s text, or None for any other: a message
+    that quotes what the user wrote may hold FIELD_MARK too (a CSV cell with a control
+    character), and must not lose its field to the text before it."""
+    head, mark, rest = msg.partition(FIELD_MARK)
+    field = head.removeprefix("Value error, ")
+    if not mark or not _FIELD_NAME.fullmatch(field):
+        return None
+    return field, rest
+
+
 def error_field(error: Mapping[str, Any]) -> str | None:
     """The field a record-level check named (`field_error`), if it named one."""
-    msg = str(error.get("msg", ""))
-    if FIELD_MARK not in msg:
-        return None
-    return msg.split(FIELD_MARK, 1)[0].removeprefix("Value error, ")
+    marked = _marked(str(error.get("msg", "")))
+    return None if marked is None else marked[0]
 
 
 def bare_message(error: Mapping[str, Any]) -> str:
@@ -279,8 +289,9 @@ def bare_message(error: Mapping[str, Any]) -> str:
     if rewritten is not None:
         return rewritten
     msg = str(error.get("msg", "invalid value"))
-    if FIELD_MARK in msg:  # the field goes into the place, not the message (`field_error`)
-        msg = msg.split(FIELD_MARK, 1)[1]
+    marked = _marked(msg)
+    if marked is not None:  # the field goes into the place, not the message (`field_error`)
+        msg = marked[1]
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             msg = msg[len(prefix) :]
