@@ -48,6 +48,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hemplan.models.contract.problems import escape_controls
 from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import to_json
 from hemplan.solver.method import SolveOptions
@@ -741,15 +742,18 @@ def _mutated(doc: Any, data: st.DataObject, semantic: Callable[[Any, st.DataObje
 
 
 def _matrix_sources(case: Case, name: str, doc: Any) -> list[str]:
-    """How a problem line names the travel-matrix file `doc` refers to (its resolved path)."""
+    """How a problem line names the travel-matrix file `doc` refers to (its resolved path, and
+    that path with its control characters escaped, as every problem line shows them: a name
+    holding a newline was counted a message without a file, explore seed 56)."""
     travel = doc.get("travel") if isinstance(doc, dict) else None
     matrix = travel.get("matrix_file") if isinstance(travel, dict) else None
     if not isinstance(matrix, str):
         return []
     try:
-        return [str((case.folder / name).parent.joinpath(matrix).resolve())]
+        path = str((case.folder / name).parent.joinpath(matrix).resolve())
     except (OSError, ValueError, RuntimeError):
         return []
+    return [path, escape_controls(path)]
 
 
 def _instance_case(
