@@ -523,18 +523,47 @@ class _Checker:
         if visit.id not in known:
             team = self.instance.client_by_id[visit.client].team
             must = self._must(visit)
+            meet = self._starts_together(visit, day, must)
             able, busy = [], []
             for carer in self._pool(team):
                 if carer.id in must or not self._may_serve(carer, visit, team):
                     continue
                 if day not in self.problem.fitting_days(carer.id, visit):
                     continue
+                if meet is not None and not _overlaps(self._starts(carer, visit, day), meet):
+                    continue  # never at the door when the carers it must have can be
                 if self._clash(carer.id, day, self.forced[(carer.id, day)], visit) is None:
                     able.append(carer.id)
                 else:
                     busy.append(carer.id)
             known[visit.id] = (able, busy)
         return known[visit.id]
+
+    def _starts_together(
+        self, visit: Visit, day: int, must: list[str]
+    ) -> list[tuple[int, int]] | None:
+        """The starts at which every carer `visit` must have could begin it on `day`, for a
+        visit whose carers start together (no start gap); None when that asks nothing of the
+        others (no carer it must have)."""
+        if visit.gap is not None or not must:
+            return None
+        locked = visit.locked_start
+        meet = [(locked, locked)] if locked is not None else list(visit.allowed_starts)
+        for carer_id in must:
+            meet = _overlap(meet, self._starts(self.instance.staff_by_id[carer_id], visit, day))
+        return meet
+
+    def _starts(self, carer: Staff, visit: Visit, day: int) -> tuple[int, int]:
+        """The starts at which `carer` could begin `visit` on `day` on its own, at the widest:
+        after the shift's start and the leg out, early enough for the visit and the leg back
+        before its end (the break and other visits ignored, so no start that could be kept is
+        ruled out); an empty range without a shift."""
+        shift = carer.shift_by_day.get(day)
+        if shift is None:
+            return (1, 0)
+        office, home = self.problem.office(carer), self.problem.home(visit)
+        earliest = shift.start + self.problem.minutes(carer, office, home)
+        return (earliest, shift.end - self.problem.minutes(carer, home, office) - visit.duration)
 
     def _pool(self, team: str) -> list[Staff]:
         """The carers who may serve the clients of `team`: its own, or everyone (borrowing)."""
@@ -620,6 +649,17 @@ def _matching(choices: list[list[str]]) -> int:
         return False
 
     return sum(1 for i in range(len(choices)) if augment(i, set()))
+
+
+def _overlap(spans: list[tuple[int, int]], within: tuple[int, int]) -> list[tuple[int, int]]:
+    """The parts of `spans` (closed ranges of starts) inside `within`."""
+    low, high = within
+    return [(max(a, low), min(b, high)) for a, b in spans if max(a, low) <= min(b, high)]
+
+
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """Whether `span` shares a start with one of `spans`."""
+    return bool(_overlap(spans, span))
 
 
 def _runs_at(visit: Visit, moment: int) -> bool:

@@ -88,6 +88,32 @@ def test_double_visit_with_one_locked_carer_keeps_it_and_finds_a_second() -> Non
     assert "C" in carers and len(carers) == 2
 
 
+def test_a_double_visit_locked_to_a_carer_no_other_can_meet_is_refused() -> None:
+    """A's shift ends at 09:00 and B's begins at 09:00: each could do the double visit alone,
+    but never together with the other. Accepted before, it ended in a SolverBug (the lock not
+    kept; found by the fuzz run with the explore profile). With C at work from 07:00 too, the
+    lock can be kept and is."""
+    inst = small(
+        [
+            {"id": "A", "shifts": [shift(0, "07:00", "09:00")]},
+            {"id": "B", "shifts": [shift(0, "09:00", "16:00")]},
+        ],
+        [{"id": "K"}],
+        [visit("V", "K", 0, "07:30", "09:30", 45, staff_needed=2, locked_carers=["A"])],
+        days=1,
+    )
+    with pytest.raises(InputError) as caught:
+        solve(inst, SolveOptions(time_limit=1.0, workers=1))
+    assert [str(p) for p in caught.value.problems] == [
+        "small: visits[V].locked_carers: needs 2 carer(s) on day(s) 0, only 1 could serve it"
+    ]
+    raw = json.loads(inst.model_dump_json(by_alias=True, exclude_none=True))
+    raw["staff"].append({"id": "C", "team": "T", "shifts": [shift(0, "07:00", "16:00")]})
+    kept = Instance.model_validate(raw)
+    _, _, carers = placed(solved(kept), "V")
+    assert carers == ["A", "C"]
+
+
 def test_lock_on_a_multi_day_visit_picks_a_day_the_locked_carer_works() -> None:
     staff = [{"id": "A", "shifts": [shift(d) for d in range(5)]}, {"id": "B", "shifts": [shift(3)]}]
     inst = small(
