@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hemplan.models.contract.instance import Instance, Staff, Visit
+from hemplan.models.contract.instance import Instance, Shift, Staff, Visit
 from hemplan.models.contract.roles import fits_some_slot, missing_roles
 from hemplan.models.contract.start_windows import StartWindows, snap_start, windows_text
 from hemplan.models.evaluator.eligibility import allowed_windows
@@ -31,12 +31,19 @@ class Eligibility:
     reasons: dict[str, str]
 
 
-def fitting_days(instance: Instance, travel: TravelTimes, carer: Staff, visit: Visit) -> list[int]:
-    """Allowed days of `visit` on which `carer`'s shift leaves room to do it."""
+def start_range(travel: TravelTimes, carer: Staff, visit: Visit, shift: Shift) -> tuple[int, int]:
+    """The starts at which `carer` could begin `visit` in `shift` on its own, at the widest:
+    after the shift's start and the leg out from the office, early enough for the visit and
+    the leg back before the shift's end (the windows, the break and other visits aside)."""
     home = travel.client_index[visit.client]
     office = travel.office_index[carer.team]
     there = travel.between(carer.travel_mode, office, home)
     back = travel.between(carer.travel_mode, home, office)
+    return shift.start + there, shift.end - back - visit.duration
+
+
+def fitting_days(instance: Instance, travel: TravelTimes, carer: Staff, visit: Visit) -> list[int]:
+    """Allowed days of `visit` on which `carer`'s shift leaves room to do it."""
     windows = allowed_windows(visit)
     latest = windows[-1][1]
     days = []
@@ -44,8 +51,9 @@ def fitting_days(instance: Instance, travel: TravelTimes, carer: Staff, visit: V
         shift = carer.shift_by_day.get(day)
         if shift is None:
             continue
-        start = snap_start(windows, shift.start + there)
-        if start <= latest and start + visit.duration + back <= shift.end:
+        earliest, last = start_range(travel, carer, visit, shift)
+        start = snap_start(windows, earliest)
+        if start <= latest and start <= last:
             days.append(day)
     return days
 

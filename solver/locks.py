@@ -41,7 +41,7 @@ from hemplan.models.contract.instance import TRAVEL_MODES, Instance, Staff, Visi
 from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.contract.start_windows import windows_text
 from hemplan.solver.continuity.routes import BreakRule, DayContext, RouteStop, time_route
-from hemplan.solver.eligibility import carer_rules_out
+from hemplan.solver.eligibility import carer_rules_out, start_range
 from hemplan.solver.problem import Problem
 
 MAX_ORDERS = 2000  # orders of a carer-day's free-start locked visits tried before accepting it
@@ -561,9 +561,7 @@ class _Checker:
         shift = carer.shift_by_day.get(day)
         if shift is None:
             return (1, 0)
-        office, home = self.problem.office(carer), self.problem.home(visit)
-        earliest = shift.start + self.problem.minutes(carer, office, home)
-        return (earliest, shift.end - self.problem.minutes(carer, home, office) - visit.duration)
+        return start_range(self.problem.travel, carer, visit, shift)
 
     def _pool(self, team: str) -> list[Staff]:
         """The carers who may serve the clients of `team`: its own, or everyone (borrowing)."""

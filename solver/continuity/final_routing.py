@@ -49,7 +49,7 @@ def _route_task(
 ) -> TeamPlan:
     """Executor task: one team's plan routed again inside its circles."""
     plan, seconds, iterations, job = item
-    problem = part_problem(plan.team, job)
+    problem = part_problem(plan.team, job.allow_borrowing)
     if plan.budget is not None:
         problem = problem.with_travel_budget(plan.budget)
     solution = shorter_routes(
@@ -101,7 +101,7 @@ def rounds_after_routing(
         return plans, False
     started: list[tuple[int, TeamStart]] = []
     for index, plan in enumerate(plans):
-        problem = part_problem(plan.team, job)
+        problem = part_problem(plan.team, job.allow_borrowing)
         if plan.budget is not None:
             problem = problem.with_travel_budget(plan.budget)
         started.append((index, TeamStart(problem, plan.solution, first)))

@@ -148,7 +148,7 @@ def _first_solution(
     problem with the budget and the better start of the construction and the `reference`
     (the team's travel-only plan: `continuity.travel_budget.budgeted_start`; a stop request
     ends its routing toward familiar carers with the best plan so far)."""
-    problem = part_problem(part, job)
+    problem = part_problem(part, job.allow_borrowing)
     solution = construct(problem, job.seed + seed_offset)
     if reference is not None:
         seconds = relabel_seconds(job)

@@ -36,7 +36,13 @@ from hemplan.solver.continuity.rounds import (
 )
 from hemplan.solver.continuity.search import Budget, SearchSettings, improve
 from hemplan.solver.continuity.subteams import Split, split_big_team
-from hemplan.solver.continuity.team_job import WORK_PER_SECOND, TeamJob, TeamOutcome, TeamPlan
+from hemplan.solver.continuity.team_job import (
+    WORK_PER_SECOND,
+    TeamJob,
+    TeamOutcome,
+    TeamPlan,
+    part_problem,
+)
 from hemplan.solver.continuity.travel_budget import (
     REFERENCE_SHARE,
     SUB_TEAM_REFERENCE_SHARE,
@@ -220,8 +226,7 @@ def _constructed(
     the budget, which the schedule therefore does not state (only the option given). A second
     stop while the parts are constructed ends the solve with nothing (KeyboardInterrupt)."""
     solutions = [
-        construct(Problem.build(part, options.allow_borrowing or len(part.teams) > 1), options.seed)
-        for part in parts
+        construct(part_problem(part, options.allow_borrowing), options.seed) for part in parts
     ]
     if options.borrow_left_out and not options.allow_borrowing:
         whole = Problem.build(instance, allow_borrowing=True)  # a booked substitute's visits

@@ -131,10 +131,10 @@ class TeamPlan:
     budget: int | None = None
 
 
-def part_problem(part: Instance, job: TeamJob) -> Problem:
+def part_problem(part: Instance, allow_borrowing: bool) -> Problem:
     """A part's problem: with borrowing when the solve has it, or when the part holds shifts
     of a shared pool booked to its team (`continuity.bookings`: a second team)."""
-    return Problem.build(part, job.allow_borrowing or len(part.teams) > 1)
+    return Problem.build(part, allow_borrowing or len(part.teams) > 1)
 
 
 def shares(needs: list[float], total: float, cap: float) -> list[float]:
