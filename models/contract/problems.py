@@ -68,10 +68,17 @@ class InputError(Exception):
 
 # --------------------------------------------------------------------------- readable text
 
-# C0 controls, DEL, C1 controls, lone surrogates (cannot even be printed), line and paragraph
-# separators, and the invisible direction marks and overrides that reorder what a terminal shows
+# Every character of Unicode's control (Cc), format (Cf), line and paragraph separator (Zl, Zp)
+# and surrogate (Cs) categories, as of Python 3.11's Unicode 14: C0 and C1 controls and DEL;
+# the format characters, which print nothing yet change what a line says or how it reads
+# (zero-width spaces and joiners, the byte-order mark U+FEFF, the soft hyphen, the direction
+# marks, embeddings, overrides and isolates that reorder what a terminal shows, tags); the
+# separators, which break a line; lone surrogates, which cannot even be printed
 _CONTROL = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _LONG_DIGITS = re.compile(r"\d{41,}")

@@ -12,6 +12,7 @@ import json
 import pickle
 import re
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +25,15 @@ from hemplan.models.contract.problems import (
     MAX_SHOWN,
     InputError,
     InputProblem,
+    escape_controls,
     problem_lines,
     summarise,
 )
 from hemplan.models.io.csv_import import import_csv_dir
+from tests.cli.fuzz_support import UNSHOWN, raw_control
 from tests.models.io.test_csv_import import GOOD, changed, write_folder
 from tests.paths import REPO
 
-# what must never reach the terminal raw: C0 controls but the newline ending each line, DEL, C1,
-# line separators, direction overrides, lone surrogates
-RAW_CONTROL = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
 VISITS_HEADER = str(GOOD["visits.csv"]).splitlines()[0]
 
 
@@ -45,7 +43,7 @@ def _run(*args: str) -> Result:
         result.exception
     )
     assert "Traceback" not in result.output
-    assert not RAW_CONTROL.search(result.output), repr(result.output)
+    assert raw_control(result.output) is None, repr(result.output)
     return result
 
 
@@ -241,6 +239,26 @@ def test_control_characters_in_cells_are_shown_escaped(tmp_path: Path) -> None:
         "shifts.csv:5: end: '1\\n7:00' is not a time as HH:MM",
         f"visits.csv:4: client: unknown client '{ESCAPED}'",
     ]
+
+
+def test_invisible_format_characters_in_cells_are_shown_escaped(tmp_path: Path) -> None:
+    """A byte-order mark, a zero-width space or a soft hyphen prints nothing: a message quoting
+    a cell that holds one read as if the cell were right (`unknown client 'C3'`)."""
+    files = changed("visits.csv", "V3,C3,", "V3,\ufeffC3\u200b\xad,")
+    result = _import(write_folder(tmp_path / "d", files))
+    assert result.exit_code == 2
+    assert _lines(result) == ["visits.csv:4: client: unknown client '\\ufeffC3\\u200b\\xad'"]
+
+
+def test_every_control_format_and_separator_character_is_escaped() -> None:
+    """Every code point of the control, format, separator and surrogate categories, as
+    unicodedata tells them, is shown escaped; letters of any script, and emoji, are not."""
+    unshown = "".join(
+        chr(code) for code in range(0x110000) if unicodedata.category(chr(code)) in UNSHOWN
+    )
+    assert raw_control(escape_controls(unshown)) is None
+    shown = "Åsa Öberg, Þórr, Ĳssel, Ελένη, Юлия, 李, ﻋﻠﻲ, 👩🏽"
+    assert escape_controls(shown) == shown
 
 
 def test_a_cell_holding_the_field_mark_keeps_its_column_in_the_message(tmp_path: Path) -> None:
