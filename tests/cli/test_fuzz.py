@@ -53,7 +53,7 @@ from hemplan.models.io.load import load_instance
 from hemplan.models.io.write import to_json
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.methods import solve
-from tests.cli.fuzz_support import Case, Census, DupDict, RawNumber, clear_tally, dumps, encode
+from tests.cli.fuzz_support import Case, Census, DupDict, RawNumber, dumps, encode
 from tests.hand_instance import BASE as HAND
 from tests.hand_instance import MATRIX as HAND_MATRIX
 from tests.paths import REPO
@@ -70,12 +70,6 @@ BASES: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
     "hand": (HAND, HAND_MATRIX),
 }
 INSTANCE_NAMES = ["instance.json", "plan ö.json", "sub dir/in.json"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _fresh_tally() -> None:
-    """A census run (HEMPLAN_FUZZ_TALLY) counts this run only."""
-    clear_tally()
 
 
 # --------------------------------------------------------------------------- values
