@@ -89,13 +89,7 @@ class _Day:
         rule = s.shift.break_
         if rule is None or not s.break_pending:
             return _Fit(start, leg, None) if end + back <= s.shift.end else None
-        after = max(
-            end + self._to_break(s, home), rule.earliest
-        )  # the break deferred to after this visit
-        if (
-            after <= rule.latest
-            and after + rule.minutes + (0 if self.break_at_office else back) <= s.shift.end
-        ):
+        if self.deferred_break(s, end, home) is not None:  # the break after this visit
             return _Fit(start, leg, None)
         before = max(
             s.free_from + self._to_break(s, s.place), rule.earliest
@@ -110,6 +104,26 @@ class _Day:
             and start - s.free_from - rule.minutes >= leg
         ):
             return _Fit(start, leg, before)
+        return None
+
+    def deferred_break(self, s: _CarerDay, end: int, place: int) -> int | None:
+        """The break's start when it comes after a visit ending at `end` at `place`, nothing
+        after it: taken right there with the leg back after it (at the office, with
+        `break_at_office`), or else at the office once the leg back is done, which a
+        break window at the shift's very end needs (its last minutes leave no room for the
+        leg); None when neither fits the break's window and the shift."""
+        rule = s.shift.break_
+        assert rule is not None
+        back = self.problem.minutes(s.carer, place, s.office)
+        here = max(end + self._to_break(s, place), rule.earliest)
+        if (
+            here <= rule.latest
+            and here + rule.minutes + (0 if self.break_at_office else back) <= s.shift.end
+        ):
+            return here
+        at_office = max(end + back, rule.earliest)
+        if at_office <= rule.latest and at_office + rule.minutes <= s.shift.end:
+            return at_office
         return None
 
     def leg(self, carer_id: str, dv: DayVisit) -> int:
@@ -148,9 +162,15 @@ class _Day:
         result = {}
         for carer_id, s in self.state.items():
             rule = s.shift.break_
-            if s.working and rule is not None:
-                pending = max(s.free_from + self._to_break(s, s.place), rule.earliest)
-                result[carer_id] = s.break_start if s.break_start is not None else pending
+            if s.working and rule is not None and s.break_start is not None:
+                result[carer_id] = s.break_start
+            elif s.working and rule is not None:
+                pending = self.deferred_break(s, s.free_from, s.place)
+                result[carer_id] = (
+                    pending
+                    if pending is not None
+                    else max(s.free_from + self._to_break(s, s.place), rule.earliest)
+                )
         return result
 
 

@@ -16,7 +16,7 @@ from hemplan.solver.baselines.by_day import target_days
 from hemplan.solver.method import SolveOptions, SolveResult
 from hemplan.solver.methods import METHODS
 from tests.paths import INSTANCES
-from tests.small_instances import shift, small, visit
+from tests.small_instances import near, shift, small, visit
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +155,27 @@ def test_a_ranged_visit_locked_to_a_carer_goes_to_a_day_that_carer_can_serve_it(
         result = verified(inst, method)
         placed = {a.visit: a for a in result.schedule.assignments}
         assert (placed["R"].day, placed["R"].carers) == (0, ["A"]), method
+
+
+def test_a_break_at_the_end_of_the_shift_comes_after_the_leg_back() -> None:
+    """A's break is held to the shift's last 45 minutes. After a visit, central-greedy took
+    a break still to come right at the client's home, with the leg back after it, past the
+    shift's end. So it left V, locked to A, out (a SolverBug found by the fuzz run, explore
+    seed 96) and W, which only A can serve, too. The leg back now comes first, and the break
+    is taken at the office."""
+    last = {"minutes": 45, "earliest": "14:30", "latest": "14:30"}
+    inst = small(
+        [{"id": "A", "shifts": [{"day": 0, "start": "07:20", "end": "15:15", "break": last}]}],
+        [{"id": "K", "location": near(3)}, {"id": "L", "location": near(7)}],
+        [
+            visit("V", "K", 0, "07:00", "08:05", 114, locked_carers=["A"]),
+            visit("W", "L", 0, "11:36", "14:18", 51),
+        ],
+        days=1,
+    )
+    for method in ("central-greedy", "central-travel"):
+        result = verified(inst, method)
+        assert {a.visit for a in result.schedule.assignments} == {"V", "W"}, method
 
 
 def test_central_travel_is_reproducible_with_a_work_limit_and_one_worker(team: Instance) -> None:
