@@ -23,7 +23,6 @@ from hemplan.solver.eligibility import eligibility
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.problem import Problem
 from hemplan.solver.teaming import TeamingOptions, propose_teams
-from hemplan.solver.teaming.document import teamed_instance
 from hemplan.solver.travel import travel_times
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
@@ -89,6 +88,6 @@ def test_propose_five_teams_district14(benchmark) -> None:
     its new team who could serve it, by the evaluator's own eligibility."""
     instance = load_instance(INSTANCES / "district-14d.json")
     proposal = benchmark(propose_teams, instance, TeamingOptions(teams=5))
-    teamed = teamed_instance(instance, proposal)
+    teamed = proposal.teamed(instance)
     able = judged(teamed, TravelMinutes(teamed)).carers
     assert all(len(able[v.id]) >= v.staff_needed for v in teamed.visits)

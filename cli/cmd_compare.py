@@ -46,7 +46,6 @@ from hemplan.solver.compare import MethodRun, run_methods
 from hemplan.solver.executors import EXECUTORS
 from hemplan.solver.method import Progress, SolveOptions
 from hemplan.solver.methods import METHODS
-from hemplan.solver.teaming.document import teamed_instance
 from hemplan.solver.teaming.propose import Proposal, TeamingOptions, propose_teams
 
 
@@ -258,7 +257,7 @@ def _run_proposed(
     instance written beside the schedules, so `evaluate` and `report` can read them."""
     k = len(proposal.teams)
     write_teamed(instance_file, instance, proposal, folder / f"teams-{k}.json")
-    teamed = teamed_instance(instance, proposal)
+    teamed = proposal.teamed(instance)
     if proposal.shared is not None:  # the shared substitutes serve only what is borrowed
         options = replace(options, borrow_left_out=True)
     runs = _run(teamed, instance_file, options, ["continuity"], progress_mode, quiet, signals)

@@ -24,7 +24,7 @@ from hemplan.cli.run_options import (
 from hemplan.cli.sweep_table import csv_text, markdown, plot_png, sweep_rows
 from hemplan.cli.tables import daily_care_clients
 from hemplan.models.contract.instance import Instance
-from hemplan.models.contract.problems import InputError, InputProblem
+from hemplan.models.contract.problems import InputError, InputProblem, escape_controls
 from hemplan.models.io.bundled import bundled_path
 from hemplan.models.io.load import instance_from_data, load_instance
 from hemplan.models.io.read import read_json
@@ -154,8 +154,8 @@ def teams(
     proposal = propose_teams(instance, options)
     write_teamed(instance_file, instance, proposal, output)
     for line in proposal_lines(instance, proposal):
-        click.echo(line)
-    click.echo(f"wrote {output}")
+        click.echo(escape_controls(line))  # team names from the instance (--keep-base), ids
+    click.echo(escape_controls(f"wrote {output}"))
 
 
 def raw_document(instance_file: str) -> dict[str, Any]:

@@ -43,7 +43,8 @@ def cluster_clients(
     mean = float(w.sum()) / k
     upper = max(mean * (1 + tolerance), float(w.max()))
     lower = mean * (1 - tolerance)
-    rng = np.random.default_rng(seed)
+    # numpy takes seeds from 0 up; any whole number is a seed: a negative one wraps to 64 bits
+    rng = np.random.default_rng(seed % 2**64 if seed < 0 else seed)
     found: dict[bytes, Clustering] = {}
     for _ in range(restarts):
         centers = _plus_plus(points, w, k, rng)

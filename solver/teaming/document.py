@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from hemplan.models.contract.instance import Instance
 from hemplan.solver.teaming.propose import Proposal
 
 
@@ -27,19 +26,3 @@ def teamed_document(raw: dict[str, Any], proposal: Proposal, name: str) -> dict[
     for client in doc.get("clients", []):
         client["team"] = proposal.team_of_client[client["id"]]
     return doc
-
-
-def teamed_instance(instance: Instance, proposal: Proposal) -> Instance:
-    """The loaded instance with the proposal's teams: what loading the teamed document gives."""
-    return Instance(
-        name=f"{instance.name}-teams{len(proposal.teams)}",
-        horizon=instance.horizon,
-        skills=instance.skills,
-        teams=proposal.all_teams,
-        staff=[s.model_copy(update={"team": proposal.team_of_carer[s.id]}) for s in instance.staff],
-        clients=[
-            c.model_copy(update={"team": proposal.team_of_client[c.id]}) for c in instance.clients
-        ],
-        visits=instance.visits,
-        travel=instance.travel,
-    )

@@ -22,6 +22,8 @@ import numpy as np
 
 from hemplan.models.contract.instance import Instance, Team, Visit
 from hemplan.models.contract.problems import InputError, InputProblem
+from hemplan.solver.locks import lock_problems
+from hemplan.solver.problem import Problem
 from hemplan.solver.teaming.assign import Assignment, assign_carers
 from hemplan.solver.teaming.clusters import Clustering, cluster_clients
 from hemplan.solver.teaming.explain import cover_problem, load_problem
@@ -38,6 +40,7 @@ from hemplan.solver.teaming.shortages import pool_shortages
 from hemplan.solver.travel import great_circle_km
 
 DEFAULT_TEAM_SIZE = 10  # the generator's and the reform's order of size
+OLD_NAME_CHARS = 60  # of an old team's name in a new team's (`Team 2 (Bydalen)`)
 GROUPINGS_TRIED = 3  # client groupings tried, cheapest first, before explaining
 SHARED_ID = "V"  # the shared pool of substitutes (vikariepoolen)
 
@@ -127,6 +130,21 @@ class Proposal:
         """Every team of the teamed instance: the proposed ones, then the shared pool."""
         return [t.team for t in self.teams] + ([self.shared.team] if self.shared else [])
 
+    def teamed(self, instance: Instance) -> Instance:
+        """`instance` with these teams: what loading the teamed document gives."""
+        return Instance(
+            name=f"{instance.name}-teams{len(self.teams)}",
+            horizon=instance.horizon,
+            skills=instance.skills,
+            teams=self.all_teams,
+            staff=[s.model_copy(update={"team": self.team_of_carer[s.id]}) for s in instance.staff],
+            clients=[
+                c.model_copy(update={"team": self.team_of_client[c.id]}) for c in instance.clients
+            ],
+            visits=instance.visits,
+            travel=instance.travel,
+        )
+
 
 def team_count_and_sizes(carers: int, options: TeamingOptions) -> tuple[int, int, int]:
     """The number of teams and the range of their sizes, from the options."""
@@ -159,6 +177,7 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
     skills = [set(c.skills) for c in instance.staff]
     staff_index = {c.id: i for i, c in enumerate(instance.staff)}
     tried: list[tuple[list[int], list[Team], list[VisitFit], Needs, list[InputProblem]]] = []
+    refused: list[InputProblem] = []  # the first proposal's locks it cannot keep
     for clustering in groupings[:GROUPINGS_TRIED]:
         order = _north_to_south(clustering)
         offices = _offices(instance, clustering, order, locations, options.keep_base)
@@ -186,9 +205,15 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
             shared=shared,
         )
         if found.groups is not None:
-            return _proposal(
+            proposal = _proposal(
                 instance, offices, group_of_client, found, fits, needs, points, weights
             )
+            unkept = unkept_locks(instance, proposal, source)
+            if not unkept:
+                return proposal
+            refused = refused or unkept  # another grouping's offices may keep them
+    if refused:
+        raise InputError(refused)
     order, offices, fits, needs, short = tried[0]
     if short:
         raise InputError(short + [_advice(source, k, low, high)])
@@ -211,10 +236,33 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
         shared=shared,
     )
     if soft.groups is not None and not soft.cover_short and not soft.load_short:
-        return _proposal(instance, offices, group_of_client, soft, fits, needs, points, weights)
+        proposal = _proposal(instance, offices, group_of_client, soft, fits, needs, points, weights)
+        unkept = unkept_locks(instance, proposal, source)
+        if unkept:
+            raise InputError(unkept)
+        return proposal
     raise InputError(
         _problems(source, instance, offices, fits, needs, soft, k) + [_advice(source, k, low, high)]
     )
+
+
+def unkept_locks(instance: Instance, proposal: Proposal, source: str) -> list[InputProblem]:
+    """The locks of `instance` that no plan of the proposed teams could keep, as `validate`
+    would find them in the teamed file (none: every lock can be kept), after a line saying
+    why. A team works from an office at its clients' centre (or, with --keep-base, the
+    existing one nearest them), so a start locked just after the old office's shift start
+    may be out of reach from the new one."""
+    if not any(v.locked for v in instance.visits):
+        return []
+    problems = lock_problems(Problem.build(proposal.teamed(instance)), source)
+    if not problems:
+        return []
+    why = (
+        "the proposed teams cannot keep every lock: each team works "
+        "from an office at its clients' centre (--keep-base: the existing office nearest "
+        "them), and from there"
+    )
+    return [InputProblem(source, "", why), *problems]
 
 
 def _advice(source: str, k: int, low: int, high: int) -> InputProblem:
@@ -292,8 +340,12 @@ def _offices(
     for g, number in enumerate(order):
         centre = unproject(clustering.centers[g], locations)
         nearest = min(instance.teams, key=lambda t: (great_circle_km(t.office, centre), t.id))
-        # after the nearest old team where there were several (a pool's one name says nothing)
-        old = f" ({nearest.name or nearest.id})" if len(instance.teams) > 1 else ""
+        # after the nearest old team where there were several (a pool's one name says nothing),
+        # its name cut to a label's length (a name may run to the 10,000 characters of a text)
+        label = nearest.name or nearest.id
+        if len(label) > OLD_NAME_CHARS:
+            label = label[: OLD_NAME_CHARS - 1] + "…"
+        old = f" ({label})" if len(instance.teams) > 1 else ""
         name = f"Team {number + 1}{old}"
         office = nearest.office if keep_base else centre
         teams[number] = Team(id=f"T{number + 1:0{width}d}", name=name, office=office)

@@ -16,7 +16,6 @@ from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError, problem_lines
 from hemplan.solver.method import SolveOptions, SolveResult
 from hemplan.solver.methods import METHODS
-from hemplan.solver.teaming.document import teamed_instance
 from hemplan.solver.teaming.propose import Proposal, TeamingOptions, propose_teams
 
 REFERENCE = "central-travel"  # the pool planned centrally, travel first
@@ -76,7 +75,7 @@ def run_sweep(
             continue
         # the shared substitutes serve only what the teams borrow
         borrowing = replace(options, borrow_left_out=True) if proposal.shared else options
-        result = METHODS["continuity"].solve(teamed_instance(instance, proposal), borrowing)
+        result = METHODS["continuity"].solve(proposal.teamed(instance), borrowing)
         points.append(SweepPoint(k, carers, proposal, result, [], time.monotonic() - began))
         on_point(points[-1])
     return points

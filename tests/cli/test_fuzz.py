@@ -859,6 +859,82 @@ def test_small_instances_solve_and_evaluate_cleanly() -> None:
     census.finish()
 
 
+def test_instances_are_teamed_cleanly() -> None:
+    """`hemplan teams` on what the validator accepts (drawn small instances, moved in their
+    own terms or mutated): a proposal written that validates and plans (exit 0), or a refusal
+    naming the file and nothing written (exit 2), whatever the team count, sizes, slack and
+    substitutes asked."""
+    census = Census("teams")
+
+    @FUZZ
+    @given(data=st.data())
+    def run(data: st.DataObject) -> None:
+        draw = data.draw
+        doc = small_instance(data)
+        for _ in range(draw(st.integers(0, 2), label="moves")):
+            doc = _instance_semantic(doc, data, wild=draw(st.booleans(), label="wild"))
+        with census.case() as case:
+            case.write("pool.json", encode(dumps(doc)))
+            if case.run(["validate", "pool.json"], {0, 2}, ["pool.json"]).exit_code != 0:
+                return
+            size = draw(
+                st.one_of(
+                    st.just([]),
+                    st.integers(1, 6).map(lambda k: ["--teams", str(k)]),
+                    st.integers(1, 6).map(lambda n: ["--team-size", str(n)]),
+                ),
+                label="count or size",
+            )
+            bounds = draw(
+                st.lists(
+                    st.tuples(st.sampled_from(["--min-size", "--max-size"]), st.integers(1, 6)),
+                    max_size=2,
+                ),
+                label="size bounds",
+            )
+            options = [
+                *size,
+                *(item for flag, n in bounds for item in (flag, str(n))),
+                *draw(st.sampled_from([[], ["--keep-base"]]), label="keep base"),
+                *draw(st.sampled_from([[], ["--substitutes", "shared"]]), label="substitutes"),
+                "--slack",
+                str(draw(st.sampled_from([0.0, 0.2, 1.0, 5.0]), label="slack")),
+                "--seed",
+                str(draw(st.integers(-(2**70), 2**70), label="seed")),
+                "--teaming-work-limit",
+                "0.05",
+            ]
+            teamed = case.run(
+                ["teams", "pool.json", "-o", "teamed.json", *options], {0, 2}, ["pool.json"]
+            )
+            written = Path("teamed.json").exists()
+            if teamed.exit_code != 0:
+                case.expect(not written, "partial output", "teams failed but wrote teamed.json")
+                return
+            case.expect(written, "no output", "teams exited 0 without writing teamed.json")
+            if not written:
+                return
+            case.run(
+                ["validate", "teamed.json"],
+                {0},
+                ["teamed.json"],
+                exit_kind="the validator refuses the proposed teams",
+            )
+            solved = case.run(
+                ["solve", "teamed.json", "-o", "schedule.json", *FAST], {0, 2}, ["teamed.json"]
+            )
+            if solved.exit_code == 0:
+                case.run(
+                    ["evaluate", "teamed.json", "schedule.json"],
+                    {0},
+                    ["teamed.json", "schedule.json"],
+                    exit_kind="evaluator rejects the solver's schedule",
+                )
+
+    run()
+    census.finish()
+
+
 # --------------------------------------------------------------------------- schedule cases
 
 

@@ -59,6 +59,28 @@ def test_teams_writes_a_teamed_instance_that_plans_and_verifies(tmp_path: Path) 
     _solve_and_verify(out, tmp_path)
 
 
+def test_old_team_names_of_any_length_and_a_negative_seed_make_a_file_that_validates(
+    tmp_path: Path,
+) -> None:
+    """Found by the fuzz run of `hemplan teams`: a new team is named after the nearest old one,
+    and an old name of the full 10,000 characters made a name `validate` refused in the file
+    `teams` wrote; a name's control characters reached the terminal raw; and a negative seed
+    (any whole number is one) ended in a traceback."""
+    doc = two_clusters()
+    doc["teams"][0]["name"] = "\x1b[31m" + "P" * 9_995
+    doc["teams"].append({"id": "Q", "name": "Q" * 10_000, "office": doc["teams"][0]["office"]})
+    out = tmp_path / "teamed.json"
+    args = ["teams", str(_write(tmp_path, doc)), "-o", str(out), "--teams", "2", "--seed", "-7"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "(\\x1b[31mPPP" in result.stdout
+    assert CliRunner().invoke(main, ["validate", str(out)]).exit_code == 0
+    names = [t["name"] for t in json.loads(out.read_text())["teams"]]
+    assert names == [f"Team {k} (\x1b[31m" + "P" * 54 + "…)" for k in (1, 2)]
+    again = CliRunner().invoke(main, args)
+    assert again.stdout == result.stdout  # a negative seed is a seed like any other
+
+
 def test_a_generated_district_split_into_teams_plans_and_verifies(tmp_path: Path) -> None:
     instance = generate_instance(
         teams=2, clients_per_team=8, staff_per_team=6, days=3, seed=5, name="pool"

@@ -16,9 +16,11 @@ from hemplan.models.evaluator.travel import TravelMinutes
 from hemplan.models.io.bundled import bundled_path
 from hemplan.models.io.load import instance_from_data
 from hemplan.models.io.read import read_json
+from hemplan.solver.locks import check_locks
 from hemplan.solver.teaming import Proposal, TeamingOptions, propose_teams
 from hemplan.solver.teaming.document import teamed_document
 from tests.pools import (
+    BASE,
     NORTH,
     SOUTH,
     carer,
@@ -64,6 +66,33 @@ def test_two_far_clusters_with_their_own_skills_are_split_that_way() -> None:
     assert abs(north.team.office.lat - NORTH[0]) < 0.01
     assert north.radius_km < 1.0
     assert _short_visits(doc, proposal) == []
+
+
+def test_a_start_locked_by_the_old_office_refuses_a_split_that_moves_it() -> None:
+    """B0 lives by the pool's base, and its visit is locked to start at 07:00, as the shifts
+    start: only a carer leaving from the base can be there. Split in two, B0's team works
+    from an office at its clients' centre, about 10 km away, from which no plan keeps the
+    lock. The teaming wrote that split, and `validate` then refused the file (found by the
+    fuzz run). Now the split is refused, saying why; keeping the base keeps the lock."""
+    doc = two_clusters()
+    doc["clients"].append({"id": "B0", "team": "P", "location": BASE})
+    doc["visits"] = [
+        {
+            "id": "B0-check",
+            "client": "B0",
+            "day": 0,
+            "window": {"earliest": "07:00", "latest": "08:00"},
+            "duration": 20,
+            "locked_start": "07:00",
+        }
+    ]
+    with pytest.raises(InputError) as refused:
+        _propose(doc, teams=2)
+    lines = [str(p) for p in refused.value.problems]
+    assert lines[0].startswith("pool: the proposed teams cannot keep every lock: ")
+    assert lines[1].startswith("pool: visits[B0-check].locked_start: ")
+    _, kept = _propose(doc, teams=2, keep_base=True)
+    assert check_locks(_teamed(doc, kept), "teamed").problems == []
 
 
 def test_the_minutes_of_skilled_visits_outweigh_preferred_carers() -> None:
