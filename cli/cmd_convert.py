@@ -9,6 +9,7 @@ import click
 from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.io.convert import SETS
 from hemplan.models.io.convert.common import write_converted
+from hemplan.solver.locks import check_locks
 
 
 @click.command()
@@ -29,7 +30,9 @@ def convert(set_name: str, source: str, output: str) -> None:
         raise InputError([InputProblem(source, "", "file not found")])
     try:
         converted = SETS[set_name](path)
-    except (KeyError, IndexError, ValueError) as exc:
+    # a file of another shape than the set's: a field missing or of another type, a number
+    # out of range, a list too short
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError, OverflowError) as exc:
         raise InputError(
             [InputProblem(source, "", f"not a {set_name} file: {type(exc).__name__} {exc}")]
         ) from None
@@ -38,7 +41,7 @@ def convert(set_name: str, source: str, output: str) -> None:
         raise click.BadParameter(
             f"folder {out.parent} does not exist", param_hint="'-o' / '--output'"
         )
-    instance = write_converted(converted, out)
+    instance = write_converted(converted, out, source, check_locks)
     click.echo(
         f"{output}: {len(instance.staff)} carers, {len(instance.clients)} clients, "
         f"{len(instance.visits)} visits, {instance.horizon.days} day(s); "

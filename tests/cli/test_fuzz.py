@@ -14,6 +14,12 @@ line and column), never a traceback, never a SolverBug, never a partial output f
   own terms (starts, days, carers, routes): `evaluate` exits 0, 1 or 2, `report`, `export --format
   csv|ics` and `replan` (sometimes with a sick call) 0 or 2, and a replanned schedule evaluates
   feasible;
+- instances the validator accepts (drawn small ones, moved or mutated), teamed by `teams` with
+  any team count, sizes, slack, seed and substitutes: exit 0 (the file validates and plans) or
+  2 (nothing written);
+- files of the public sets (`convert`: Solomon, Mankowska, convrp, Hosseini, uhhc samples) with
+  numbers replaced, lines dropped or repeated, ends cut and bytes put in: exit 0 (the instance
+  validates and plans) or 2 (nothing written);
 - CSV folders written here, in several delimiters, quotings, line ends and encodings, then
   mutated: cells (huge numbers, control characters, delimiters, quotes), rows shortened,
   lengthened, dropped, repeated, many rows, headers renamed, bytes cut, inserted or replaced,
@@ -56,6 +62,7 @@ from hemplan.solver.methods import solve
 from tests.cli.fuzz_support import Case, Census, DupDict, RawNumber, dumps, encode
 from tests.hand_instance import BASE as HAND
 from tests.hand_instance import MATRIX as HAND_MATRIX
+from tests.models.io.convert.test_convert import CONVRP, HOSSEINI, MANKOWSKA, SOLOMON, UHHC
 from tests.paths import REPO
 
 FUZZ_EXAMPLES = int(os.environ.get("HEMPLAN_FUZZ_EXAMPLES", "25"))
@@ -928,6 +935,98 @@ def test_instances_are_teamed_cleanly() -> None:
                     ["evaluate", "teamed.json", "schedule.json"],
                     {0},
                     ["teamed.json", "schedule.json"],
+                    exit_kind="evaluator rejects the solver's schedule",
+                )
+
+    run()
+    census.finish()
+
+
+# --------------------------------------------------------------------------- public sets
+
+SAMPLES = {
+    "solomon": ("T3.vrptw", SOLOMON),
+    "mankowska": ("B1.txt", MANKOWSKA),
+    "convrp": ("R3.txt", CONVRP),
+    "hosseini": ("H7.txt", HOSSEINI),
+}
+TOKENS = st.one_of(
+    st.sampled_from(["0", "-1", "-0", "1e308", "nan", "inf", "-inf", "", "x", "1.5", "1,5"]),
+    st.integers(-(2**70), 2**70).map(str),
+    st.sampled_from(["9" * 400, "\x00", "\ufeff", "é", " "]),
+)
+
+
+def _mutated_text(text: str, data: st.DataObject) -> bytes:
+    """A public set's text file moved: numbers replaced, lines dropped or repeated, the end cut,
+    bytes put in."""
+    draw = data.draw
+    lines = text.splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 3), label="edits")):
+        if not lines:
+            break
+        k = draw(st.integers(0, len(lines) - 1), label="line")
+        edit = draw(st.sampled_from(["token", "token", "drop", "repeat"]), label="edit")
+        if edit == "drop":
+            del lines[k]
+        elif edit == "repeat":
+            lines.insert(k, lines[k])
+        else:
+            words = lines[k].split(" ")
+            w = draw(st.integers(0, len(words) - 1), label="word")
+            words[w] = draw(TOKENS, label="token") + ("\n" if words[w].endswith("\n") else "")
+            lines[k] = " ".join(words)
+    raw = "".join(lines).encode("utf-8", "surrogatepass")
+    if draw(st.integers(0, 4), label="cut") == 0:
+        raw = raw[: draw(st.integers(0, len(raw)), label="at")]
+    if draw(st.integers(0, 4), label="bytes") == 0:
+        at = draw(st.integers(0, len(raw)), label="where")
+        raw = raw[:at] + draw(st.binary(min_size=1, max_size=4), label="bytes in") + raw[at:]
+    return raw
+
+
+def test_mutated_public_set_files_convert_or_are_refused_cleanly() -> None:
+    """`hemplan convert`: a public set's file, moved, is converted into an instance that
+    validates and plans (exit 0) or refused naming the file, with nothing written (exit 2)."""
+    census = Census("convert")
+
+    @FUZZ
+    @given(data=st.data())
+    def run(data: st.DataObject) -> None:
+        name = data.draw(st.sampled_from([*SAMPLES, "uhhc"]), label="set")
+        if name == "uhhc":
+            source, raw = "u.json", encode(dumps(_mutated(UHHC, data, lambda d, _: d)))
+        else:
+            source, text = SAMPLES[name]
+            raw = _mutated_text(text, data)
+        with census.case() as case:
+            case.write(source, raw)
+            converted = case.run(["convert", name, source, "-o", "out.json"], {0, 2}, [source])
+            written = Path("out.json").exists() or Path("out.matrix.json").exists()
+            if converted.exit_code != 0:
+                case.expect(not written, "partial output", "convert failed but wrote a file")
+                return
+            case.expect(written, "no output", "convert exited 0 without writing out.json")
+            if not written:
+                return
+            valid = case.run(
+                ["validate", "out.json"],
+                {0},
+                ["out.json", "out.matrix.json"],
+                exit_kind="the validator refuses the converted instance",
+            )
+            if valid.exit_code != 0:
+                return
+            solved = case.run(
+                ["solve", "out.json", "-o", "schedule.json", *FAST],
+                {0, 2},
+                ["out.json", "out.matrix.json"],
+            )
+            if solved.exit_code == 0:
+                case.run(
+                    ["evaluate", "out.json", "schedule.json"],
+                    {0},
+                    ["out.json", "out.matrix.json", "schedule.json"],
                     exit_kind="evaluator rejects the solver's schedule",
                 )
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hemplan.models.contract.instance import Instance
+from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.contract.schedule import Schedule
 from hemplan.models.io.load import instance_from_data
 from hemplan.models.io.matrix import office_key
@@ -114,19 +116,45 @@ def skeleton(name: str, days: int, office: dict[str, float], skills: list[str]) 
     }
 
 
-def write_converted(converted: Converted, out: Path) -> Instance:
-    """Write the matrix file next to OUT and the instance to OUT, both atomically, after
-    validating the instance against the matrix (a converter bug never leaves a file)."""
+def write_converted(
+    converted: Converted,
+    out: Path,
+    source: str | None = None,
+    accept: Callable[[Instance, str], object] = lambda instance, source: None,
+) -> Instance:
+    """Write the matrix file next to OUT and the instance to OUT, both atomically, once the
+    instance has loaded against its matrix in a scratch folder and `accept` (`validate`'s
+    further checks, such as the locks) raised no InputError. A file the converter reads may
+    still make an instance that cannot be used (a node listed twice makes two clients of
+    one id; an existing assignment that no longer fits, a lock no plan keeps): then nothing
+    is written, and the problems name `source`, the file the user gave (without it, a
+    converter bug is raised as found)."""
     folder = out.parent if str(out.parent) else Path(".")
     data = dict(converted.instance)
-    data["travel"] = {"matrix_file": f"{out.stem}.matrix.json"}
-    matrix_path = folder / data["travel"]["matrix_file"]
-    write_text_atomic(
-        matrix_path, json.dumps(converted.matrix_data(), separators=(",", ":")) + "\n"
-    )
-    instance = instance_from_data(data, str(out), folder)
+    matrix_name = f"{out.stem}.matrix.json"
+    data["travel"] = {"matrix_file": matrix_name}
+    matrix_text = json.dumps(converted.matrix_data(), separators=(",", ":")) + "\n"
+    with tempfile.TemporaryDirectory() as scratch:
+        (Path(scratch) / matrix_name).write_text(matrix_text, encoding="utf-8")
+        try:
+            accept(instance_from_data(data, str(out), Path(scratch)), str(out))
+        except InputError as refused:
+            if source is None:
+                raise
+            raise InputError([_of_source(p, source) for p in refused.problems]) from None
+    write_text_atomic(folder / matrix_name, matrix_text)
     write_text_atomic(out, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-    return instance
+    return instance_from_data(data, str(out), folder)
+
+
+def _of_source(problem: InputProblem, source: str) -> InputProblem:
+    """A problem of the converted instance, said of the source file it came from."""
+    if problem.more:
+        return InputProblem(source, "", f"and {problem.more:,} more problems like it")
+    where = f"{problem.where}: " if problem.where else ""
+    return InputProblem(
+        source, "", f"the instance converted from it cannot be used: {where}{problem.message}"
+    )
 
 
 def exact_route_cost(

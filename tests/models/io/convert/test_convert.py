@@ -593,6 +593,48 @@ def test_convert_cli_writes_instance_and_matrix_and_rejects_bad_input(tmp_path: 
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("set_name", "name", "text", "said"),
+    [
+        # a node listed twice: two clients of one id
+        (
+            "convrp",
+            "r.txt",
+            CONVRP.replace("1\t1.0 0.0\n", "1\t1.0 0.0\n" * 2, 1),
+            "r.txt: the instance converted from it cannot be used: clients[N1].id: ",
+        ),
+        # an existing assignment at 00:00, before any shift: a lock no plan keeps
+        (
+            "hosseini",
+            "h.txt",
+            HOSSEINI.replace("60 66\n", "0 0\n", 1),
+            "h.txt: the instance converted from it cannot be used: visits[V2-1].locked_carers: ",
+        ),
+        # a duration that is not a number
+        (
+            "uhhc",
+            "u.json",
+            json.dumps(UHHC).replace('"duration": 30', '"duration": {"x": 1}', 1),
+            "u.json: not a uhhc file: TypeError ",
+        ),
+    ],
+    ids=["node-twice", "assignment-at-midnight", "duration-not-a-number"],
+)
+def test_a_file_that_converts_into_no_usable_instance_is_refused_writing_nothing(
+    tmp_path: Path, set_name: str, name: str, text: str, said: str
+) -> None:
+    """Found by the fuzz test of `hemplan convert`. The first two wrote the matrix file, and
+    then refused the instance naming the output file, which the user never wrote: one at
+    loading, the other only when `validate` checked its locks. The third ended in a
+    traceback. Each is now refused naming the source file, and nothing is written."""
+    source = _sample(tmp_path, name, text)
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(main, ["convert", set_name, str(source), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[0].startswith(f"{tmp_path}/{said}"), result.stderr
+    assert sorted(f.name for f in tmp_path.iterdir()) == [name]
+
+
 @pytest.mark.skipif(not PUBLIC.is_dir(), reason=f"public instance sets not present at {PUBLIC}")
 @pytest.mark.parametrize(
     "set_name,relative",
