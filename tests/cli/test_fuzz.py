@@ -46,6 +46,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -1055,7 +1056,8 @@ def _schedule_base(base: str) -> tuple[dict[str, Any], list[str]]:
 def _schedule_case(
     census: Census, data: st.DataObject, base: str, doc: Any, raw: bytes | None = None
 ) -> None:
-    """evaluate, report, export (csv or ics) and replan a schedule of `base`."""
+    """evaluate, report, export (csv or ics), replan a schedule of `base`, and plan the
+    period after it with the schedule as its history (`next`)."""
     draw = data.draw
     instance, matrix = BASES[base]
     staff_ids = _schedule_base(base)[1]
@@ -1106,6 +1108,31 @@ def _schedule_case(
                 [*sources, "new.json"],
                 exit_kind="evaluator rejects the replanned schedule",
             )
+
+        # the period after the instance's, planned with the schedule as its history
+        case.write("next.json", encode(json.dumps(_next_period(instance))))
+        planned = case.run(
+            ["next", "next.json", schedule, "-o", "next-plan.json", *FAST, *flags],
+            {0, 2},
+            [*sources, "next.json"],
+        )
+        _written(case, planned.exit_code, Path("next-plan.json"), "next")
+        if planned.exit_code == 0 and Path("next-plan.json").exists():
+            case.run(
+                ["evaluate", "next.json", "next-plan.json", *flags],
+                {0},
+                ["next.json", "next-plan.json", sources[2]],
+                exit_kind="evaluator rejects the next period's schedule",
+            )
+
+
+def _next_period(instance: dict[str, Any]) -> dict[str, Any]:
+    """The instance moved on by its own horizon: the period after it, days numbered alike."""
+    later = copy.deepcopy(instance)
+    horizon = later["horizon"]
+    start = date.fromisoformat(horizon["start_date"]) + timedelta(days=horizon["days"])
+    horizon["start_date"] = start.isoformat()
+    return later
 
 
 def _written(case: Case, exit_code: int, path: Path, command: str) -> None:
