@@ -530,7 +530,7 @@ class _Checker:
                     continue
                 if day not in self.problem.fitting_days(carer.id, visit):
                     continue
-                if meet is not None and not _overlaps(self._starts(carer, visit, day), meet):
+                if meet is not None and not _overlap(self._starts(carer, visit, day), meet):
                     continue  # never at the door when the carers it must have can be
                 if self._clash(carer.id, day, self.forced[(carer.id, day)], visit) is None:
                     able.append(carer.id)
@@ -553,15 +553,26 @@ class _Checker:
             meet = _overlap(meet, self._starts(self.instance.staff_by_id[carer_id], visit, day))
         return meet
 
-    def _starts(self, carer: Staff, visit: Visit, day: int) -> tuple[int, int]:
+    def _starts(self, carer: Staff, visit: Visit, day: int) -> list[tuple[int, int]]:
         """The starts at which `carer` could begin `visit` on `day` on its own, at the widest:
         after the shift's start and the leg out, early enough for the visit and the leg back
-        before its end (the break and other visits ignored, so no start that could be kept is
-        ruled out); an empty range without a shift."""
+        before its end, and with the break on one side of it: the visit ended by the break's
+        latest start, with the break and the leg back still to fit before the shift's end, or
+        begun once the break could be over, after its earliest start and after the leg out.
+        Other visits are ignored, and these are only what any lawful day needs, so no start
+        that could be kept is ruled out. Empty without a shift."""
         shift = carer.shift_by_day.get(day)
         if shift is None:
-            return (1, 0)
-        return start_range(self.problem.travel, carer, visit, shift)
+            return []
+        low, high = start_range(self.problem.travel, carer, visit, shift)
+        rule = shift.break_
+        if rule is None or max(rule.earliest, shift.start) > min(
+            rule.latest, shift.end - rule.minutes
+        ):  # no break, or no room for one in the shift: no plan takes it
+            return [(low, high)] if low <= high else []
+        before = (low, min(high - rule.minutes, rule.latest - visit.duration))
+        after = (max(low, rule.earliest) + rule.minutes, high)
+        return [(a, b) for a, b in (before, after) if a <= b]
 
     def _pool(self, team: str) -> list[Staff]:
         """The carers who may serve the clients of `team`: its own, or everyone (borrowing)."""
@@ -649,15 +660,9 @@ def _matching(choices: list[list[str]]) -> int:
     return sum(1 for i in range(len(choices)) if augment(i, set()))
 
 
-def _overlap(spans: list[tuple[int, int]], within: tuple[int, int]) -> list[tuple[int, int]]:
-    """The parts of `spans` (closed ranges of starts) inside `within`."""
-    low, high = within
-    return [(max(a, low), min(b, high)) for a, b in spans if max(a, low) <= min(b, high)]
-
-
-def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    """Whether `span` shares a start with one of `spans`."""
-    return bool(_overlap(spans, span))
+def _overlap(spans: list[tuple[int, int]], others: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The starts in both `spans` and `others` (closed ranges), as closed ranges."""
+    return [(max(a, c), min(b, d)) for a, b in spans for c, d in others if max(a, c) <= min(b, d)]
 
 
 def _runs_at(visit: Visit, moment: int) -> bool:

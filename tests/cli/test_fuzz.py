@@ -775,7 +775,12 @@ def _instance_case(
         flags = ["--allow-borrowing"] if draw(st.integers(0, 3), label="borrow") == 0 else []
         if case.run(["validate", path, *flags], {0, 2}, sources).exit_code != 0:
             return
-        method = draw(st.sampled_from(["continuity", "continuity", "central-greedy"]))
+        method = draw(
+            st.sampled_from(
+                ["continuity", "continuity", "central-greedy", "central-travel", "teams-travel"]
+            ),
+            label="method",
+        )
         solved = case.run(
             ["solve", path, "-o", "schedule.json", *FAST, "--method", method, *flags],
             {0, 2},

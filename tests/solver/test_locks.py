@@ -114,6 +114,35 @@ def test_a_double_visit_locked_to_a_carer_no_other_can_meet_is_refused() -> None
     assert carers == ["A", "C"]
 
 
+def test_a_double_visit_whose_carers_breaks_keep_them_apart_is_refused() -> None:
+    """V (08:40-09:40, an hour) is locked to A, whose break must start by 09:40: A can only
+    start V at 08:40. B's break runs from 09:05 to 09:20 at the latest, for 30 minutes, so
+    B can begin V either before 08:20 or from 09:35 on: never with A. Each could do V alone,
+    and the check of the shifts alone accepted it; it ended in a SolverBug (found by the fuzz
+    run, explore seed 2). With C, whose break comes later, the lock is kept."""
+
+    def worker(cid: str, earliest: str, latest: str, minutes: int) -> dict[str, object]:
+        brk = {"minutes": minutes, "earliest": earliest, "latest": latest}
+        return {"id": cid, "shifts": [{"day": 0, "start": "07:00", "end": "13:00", "break": brk}]}
+
+    inst = small(
+        [worker("A", "09:35", "09:40", 15), worker("B", "09:05", "09:20", 30)],
+        [{"id": "K"}],
+        [visit("V", "K", 0, "08:40", "09:40", 60, staff_needed=2, locked_carers=["A"])],
+        days=1,
+    )
+    with pytest.raises(InputError) as caught:
+        solve(inst, SolveOptions(time_limit=1.0, workers=1))
+    assert [str(p) for p in caught.value.problems] == [
+        "small: visits[V].locked_carers: needs 2 carer(s) on day(s) 0, only 1 could serve it"
+    ]
+    raw = json.loads(inst.model_dump_json(by_alias=True, exclude_none=True))
+    raw["staff"].append({"team": "T", **worker("C", "11:00", "12:00", 30)})
+    kept = Instance.model_validate(raw)
+    _, _, carers = placed(solved(kept), "V")
+    assert carers == ["A", "C"]
+
+
 def test_lock_on_a_multi_day_visit_picks_a_day_the_locked_carer_works() -> None:
     staff = [{"id": "A", "shifts": [shift(d) for d in range(5)]}, {"id": "B", "shifts": [shift(3)]}]
     inst = small(
