@@ -31,8 +31,16 @@ def convert(set_name: str, source: str, output: str) -> None:
     try:
         converted = SETS[set_name](path)
     # a file of another shape than the set's: a field missing or of another type, a number
-    # out of range, a list too short
-    except (KeyError, IndexError, ValueError, TypeError, AttributeError, OverflowError) as exc:
+    # out of range (a count, a capacity of 0), a list too short
+    except (
+        KeyError,
+        IndexError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        OverflowError,
+        ZeroDivisionError,
+    ) as exc:
         raise InputError(
             [InputProblem(source, "", f"not a {set_name} file: {type(exc).__name__} {exc}")]
         ) from None

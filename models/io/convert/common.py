@@ -24,11 +24,29 @@ from pathlib import Path
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError, InputProblem
 from hemplan.models.contract.schedule import Schedule
+from hemplan.models.io.limits import MAX_RECORDS
 from hemplan.models.io.load import instance_from_data
 from hemplan.models.io.matrix import office_key
 from hemplan.models.io.write import write_text_atomic
 
 DAY = 24 * 60
+# the counts a set's file gives (days, carers, clients, services), at most what an instance
+# may hold, refused before a list of that length is built (a mutated count of 10**12 carers
+# filled the machine's memory)
+MOST_DAYS = 366
+MOST_CARERS = MAX_RECORDS["staff"]
+MOST_CLIENTS = MAX_RECORDS["clients"]
+MOST_SERVICES = 1_000
+
+
+def bounded(value: int, name: str, most: int) -> int:
+    """A count read from a set's file, or a ValueError (a file not of the set) when it is
+    below 0 or above `most`."""
+    if not 0 <= value <= most:
+        raise ValueError(f"{name} is {value:,}; an instance holds 0 to {most:,}")
+    return value
+
+
 OFFICE = office_key("T1")
 
 

@@ -16,8 +16,11 @@ import math
 from pathlib import Path
 
 from hemplan.models.io.convert.common import (
+    MOST_CARERS,
+    MOST_DAYS,
     OFFICE,
     Converted,
+    bounded,
     euclidean,
     euclidean_distance,
     planar,
@@ -55,7 +58,7 @@ def _sections(path: Path) -> tuple[dict[str, float], dict[str, list[list[float]]
 def convert(path: Path) -> Converted:
     """One team; customers `N<id>`, visits `V<id>-d<day>`, carers `K<k>` working every day."""
     header, sections = _sections(path)
-    days = int(header["NUM_DAYS"])
+    days = bounded(int(header["NUM_DAYS"]), "NUM_DAYS", MOST_DAYS)
     depot = (sections["DEPOT_SECTION"][0][0], sections["DEPOT_SECTION"][0][1])
     customers = [(int(r[0]), (r[1], r[2])) for r in sections["NODE_COORD_SECTION"]]
     demand = {int(r[0]): r[1:] for r in sections["DEMAND_SECTION"]}
@@ -79,6 +82,7 @@ def convert(path: Path) -> Converted:
         math.ceil(sum(max(0.0, demand[c][d]) for c, _ in customers) / header["CAPACITY"])
         for d in range(days)
     )
+    bounded(fleet, "the fleet the demand and CAPACITY ask for", MOST_CARERS)
     shifts = [{"day": d, "start": 0, "end": min(1440, int(limit * scale))} for d in range(days)]
     data["staff"] = [
         {"id": f"K{k + 1}", "team": "T1", "travel_mode": "car", "shifts": shifts}

@@ -20,9 +20,13 @@ from pathlib import Path
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.schedule import Schedule
 from hemplan.models.io.convert.common import (
+    MOST_CARERS,
+    MOST_CLIENTS,
+    MOST_DAYS,
     OFFICE,
     Converted,
     SetObjective,
+    bounded,
     keyword_blocks,
     planar,
     skeleton,
@@ -54,7 +58,9 @@ def accepted_patients(converted: Converted, schedule: Schedule, instance: Instan
 def convert(path: Path) -> Converted:
     """One team; aides `K<k>`, patients `N<i>`, visits `V<i>-<j>`."""
     b = keyword_blocks(path.read_text())
-    total, aides, days = int(b["nPatients"][0][0]), int(b["nNurses"][0][0]), int(b["nDays"][0][0])
+    total = bounded(int(b["nPatients"][0][0]), "nPatients", MOST_CLIENTS)
+    aides = bounded(int(b["nNurses"][0][0]), "nNurses", MOST_CARERS)
+    days = bounded(int(b["nDays"][0][0]), "nDays", MOST_DAYS)
     patients = total - 2 * aides
     avail, pat_avail = _ints(b["nurseAvail"]), _ints(b["patAvail"])
     release, deadline, duration = _ints(b["release"]), _ints(b["deadline"]), _ints(b["duration"])

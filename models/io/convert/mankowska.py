@@ -37,9 +37,13 @@ from hemplan.models.contract.schedule import Assignment, Schedule, stop_order
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.convert.common import (
     DAY,
+    MOST_CARERS,
+    MOST_CLIENTS,
+    MOST_SERVICES,
     OFFICE,
     Converted,
     SetObjective,
+    bounded,
     down,
     exact_route_cost,
     keyword_blocks,
@@ -76,9 +80,9 @@ def convert(path: Path) -> Converted:
     one two-role visit per double service (`V<node>-s<first>-s<second>`)."""
     b = read_mankowska(path)
     nodes, staff, services = (
-        int(b["nbNodes"][0][0]),
-        int(b["nbVehi"][0][0]),
-        int(b["nbServi"][0][0]),
+        bounded(int(b["nbNodes"][0][0]), "nbNodes", MOST_CLIENTS),
+        bounded(int(b["nbVehi"][0][0]), "nbVehi", MOST_CARERS),
+        bounded(int(b["nbServi"][0][0]), "nbServi", MOST_SERVICES),
     )
     xs, ys, early, late = _flat(b["x"]), _flat(b["y"]), _flat(b["e"]), _flat(b["l"])
     name = path.name.split("__")[0]

@@ -12,8 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from hemplan.models.io.convert.common import (
+    MOST_CARERS,
     OFFICE,
     Converted,
+    bounded,
     down,
     euclidean,
     euclidean_distance,
@@ -64,7 +66,7 @@ def convert(path: Path) -> Converted:
     shift = {"day": 0, "start": up(windows[0][0], scale), "end": down(windows[0][1], scale)}
     data["staff"] = [
         {"id": f"K{k + 1}", "team": "T1", "travel_mode": "car", "shifts": [shift]}
-        for k in range(header["VEHICLES"])
+        for k in range(bounded(header["VEHICLES"], "VEHICLES", MOST_CARERS))
     ]
     service = header.get("SERVICE_TIME", 0)
     for node in range(1, len(coords)):

@@ -617,8 +617,29 @@ def test_convert_cli_writes_instance_and_matrix_and_rejects_bad_input(tmp_path: 
             json.dumps(UHHC).replace('"duration": 30', '"duration": {"x": 1}', 1),
             "u.json: not a uhhc file: TypeError ",
         ),
+        # a count of a trillion carers: refused before a list of them is built (a mutated
+        # count filled the machine's memory)
+        (
+            "solomon",
+            "t.vrptw",
+            SOLOMON.replace("VEHICLES : 2", "VEHICLES : 1000000000000"),
+            "t.vrptw: not a solomon file: ValueError VEHICLES is 1,000,000,000,000; ",
+        ),
+        # a capacity of 0
+        (
+            "convrp",
+            "r.txt",
+            CONVRP.replace("CAPACITY:  15", "CAPACITY:  0"),
+            "r.txt: not a convrp file: ZeroDivisionError ",
+        ),
     ],
-    ids=["node-twice", "assignment-at-midnight", "duration-not-a-number"],
+    ids=[
+        "node-twice",
+        "assignment-at-midnight",
+        "duration-not-a-number",
+        "a-trillion-carers",
+        "capacity-0",
+    ],
 )
 def test_a_file_that_converts_into_no_usable_instance_is_refused_writing_nothing(
     tmp_path: Path, set_name: str, name: str, text: str, said: str
