@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from hemplan.models.contract.instance import History, Instance, PastVisit
@@ -99,8 +99,20 @@ def from_schedule(
             gone_carers.update(c for c in carers if c not in instance.staff_by_id)
             if not known:
                 continue
+            when = _dated(schedule.start_date, route.day)
+            if when is None:
+                raise InputError(
+                    [
+                        InputProblem(
+                            source,
+                            f"routes[{route.carer} day {route.day}].day",
+                            f"day {route.day:,} after {schedule.start_date} is past the last "
+                            "date of the calendar",
+                        )
+                    ]
+                )
             seen[key] = PastVisit(
-                date=schedule.start_date + timedelta(days=route.day),
+                date=when,
                 client=stop.client,
                 carers=known,
                 start=stop.start,
@@ -113,6 +125,14 @@ def from_schedule(
     if gone_carers:
         notes.append(f"{source}: {len(gone_carers)} carers no longer in the instance: skipped")
     return visits, notes
+
+
+def _dated(start: date, day: int) -> date | None:
+    """The date `day` days after `start`, or None past the calendar's last (9999-12-31)."""
+    try:
+        return start + timedelta(days=day)
+    except OverflowError:
+        return None
 
 
 def _from_csv(path: Path, instance: Instance) -> list[PastVisit]:

@@ -124,6 +124,22 @@ def test_a_schedule_without_its_start_date_cannot_be_history(tmp_path: Path) -> 
     assert problem.startswith(f"{path}: start_date: the schedule does not say its start date")
 
 
+@pytest.mark.parametrize("day", [3_658_718_154, 10**30])
+def test_a_route_day_past_the_calendar_is_named(tmp_path: Path, day: int) -> None:
+    """A route's day beyond 9999-12-31 from its schedule's start: an OverflowError with a
+    traceback (found by the fuzz run of `hemplan next`); now its record and field."""
+    client, carer = tiny_ids()
+    path = tmp_path / "old.json"
+    data = schedule_of("2026-01-01", client, carer)
+    data["routes"][0]["day"] = day
+    path.write_text(json.dumps(data))
+    [problem] = problems(path)
+    assert problem == (
+        f"{path}: routes[{carer} day {day}].day: day {day:,} after 2026-01-01 is past the last "
+        "date of the calendar"
+    )
+
+
 def test_a_history_naming_an_unknown_carer_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     client, _ = tiny_ids()
     path = write_csv(tmp_path, f"2026-01-03;{client};NOBODY")
