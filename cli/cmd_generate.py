@@ -21,6 +21,7 @@ from hemplan.models.generator import (
     generate_instance,
     summarize,
 )
+from hemplan.models.io.limits import horizon_past_last_day
 from hemplan.models.io.write import write_model
 
 
@@ -116,6 +117,9 @@ def generate(
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'-o' / '--output'")
+    past = horizon_past_last_day(start_date.date(), days)
+    if past is not None:  # validate would refuse the file
+        raise click.BadParameter(past, param_hint="'--start-date' / '--days'")
     live = sys.stderr.isatty()
 
     def on_team(done: int, total: int) -> None:

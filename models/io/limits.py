@@ -171,14 +171,16 @@ def check_expanded_visits(instance: Instance, source: str) -> None:
 
 def horizon_date_problems(instance: Instance, source: str) -> list[InputProblem]:
     """Every day of the horizon, and the midnight ending its last day, must be a date."""
-    start, days = instance.horizon.start_date, instance.horizon.days
+    past = horizon_past_last_day(instance.horizon.start_date, instance.horizon.days)
+    return [] if past is None else [InputProblem(source, "horizon.start_date", past)]
+
+
+def horizon_past_last_day(start: date, days: int) -> str | None:
+    """Why a horizon of `days` days from `start` cannot be planned (its last day after
+    LAST_DAY), or None when it can."""
     if (LAST_DAY - start).days >= days - 1:
-        return []
-    return [
-        InputProblem(
-            source,
-            "horizon.start_date",
-            f"a horizon of {days} day(s) from {start.isoformat()} runs past "
-            f"{LAST_DAY.isoformat()}, the last day hemplan can plan",
-        )
-    ]
+        return None
+    return (
+        f"a horizon of {days} day(s) from {start.isoformat()} runs past "
+        f"{LAST_DAY.isoformat()}, the last day hemplan can plan"
+    )

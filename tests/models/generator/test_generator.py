@@ -365,6 +365,11 @@ def test_generate_instance_rejects_bad_arguments(kwargs):
         (["--days", "x"], "Invalid value for '--days'"),
         (["--start-date", "2026-02-30"], "Invalid value for '--start-date'"),
         (["--staff-per-team", "1", "--clients-per-team", "60"], "cannot serve 60 clients"),
+        # a horizon past the last day hemplan can plan: validate refused the file it wrote
+        (
+            ["--start-date", "9999-12-30", "--days", "5"],
+            "a horizon of 5 day(s) from 9999-12-30 runs past 9999-12-30",
+        ),
         ([], "Missing option '-o'"),
     ],
 )
