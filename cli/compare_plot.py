@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+from hemplan.cli.plot_text import plot_text
 from hemplan.solver.compare import MethodRun
 
 
@@ -30,7 +31,7 @@ def plot_png(runs: list[MethodRun], title: str) -> bytes:
         axes.hist(counts, bins=bins, histtype="step", linewidth=1.8, label=method)
     axes.set_xlabel("distinct carers per client over the horizon")
     axes.set_ylabel("clients")
-    axes.set_title(title)
+    axes.set_title(plot_text(title))
     axes.legend()
     figure.tight_layout()
     buffer = io.BytesIO()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+from hemplan.cli.plot_text import plot_text
 from hemplan.cli.tables import Row, csv_table, daily_care_carers, markdown_table, plain_cell
 from hemplan.solver.teaming.sweep import SweepPoint
 
@@ -109,7 +110,7 @@ def plot_png(rows: list[Row], title: str) -> bytes:
         axes.grid(alpha=0.3)
     carers.legend(fontsize=7, loc="upper right", ncol=2)
     figure.suptitle(
-        f"{title}\ncontinuity-first in teams (dots); central-travel on the pool (dashed)"
+        f"{plot_text(title)}\ncontinuity-first in teams (dots); central-travel on the pool (dashed)"
     )
     figure.tight_layout()
     buffer = io.BytesIO()

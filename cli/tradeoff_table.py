@@ -11,8 +11,11 @@ import io
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from hemplan.cli.plot_text import plot_text
 from hemplan.cli.tables import Columns, Row, csv_table, markdown_table, plain_cell
+from hemplan.models.contract.problems import escape_controls
 from hemplan.solver.continuity.tradeoff import TradeoffPoint
 
 COLUMNS: Columns = [
@@ -69,8 +72,9 @@ def csv_text(rows: list[Row]) -> str:
 
 
 def print_table(rows: list[Row], title: str) -> None:
-    """The rows on the terminal (stdout), as a rich table."""
-    table = Table(title=title, title_justify="left")
+    """The rows on the terminal (stdout), as a rich table; its title (the instance's name)
+    as written, control characters escaped and no rich markup read in it."""
+    table = Table(title=Text(escape_controls(title)), title_justify="left")
     for key, heading in COLUMNS:
         table.add_column(heading, justify="left" if key == "plan" else "right")
     for row in rows:
@@ -111,7 +115,7 @@ def plot_png(rows: list[Row], title: str) -> bytes:
     axes.set_ylabel("distinct carers per client (mean over the horizon)")
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
-    axes.set_title(title)
+    axes.set_title(plot_text(title))
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

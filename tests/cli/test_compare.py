@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from hemplan.cli.compare_table import price_lines
 from hemplan.cli.main import main
+from hemplan.cli.sweep_table import plot_png as sweep_png
+from hemplan.cli.tradeoff_table import plot_png as tradeoff_png
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.solver.methods import METHODS
@@ -123,3 +125,24 @@ def test_compare_json_prints_the_evaluators_rows(tmp_path: Path) -> None:
         evaluation = evaluate(instance, load_schedule(tmp_path / "c" / f"{row['method']}.json"))
         assert evaluation.violations == []
         assert row["travel_min"] == evaluation.metrics.travel_minutes
+
+
+HOSTILE_NAME = "x $\\frac{$ y \x1b[31m"  # mathtext to matplotlib, and a control character
+
+
+def test_an_instance_name_is_drawn_as_written_in_every_plot(tmp_path: Path) -> None:
+    """The plots' titles carry the instance's name. Between two `$` matplotlib reads math, and
+    this name ended `hemplan compare` in a traceback after every method had run; its control
+    character was drawn raw, with a warning on the terminal. Now the name is drawn escaped."""
+    doc = json.loads((INSTANCES / "tiny.json").read_text())
+    doc["name"] = HOSTILE_NAME
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(doc))
+    out = tmp_path / "cmp"
+    args = ["compare", str(path), "-o", str(out), "--work-limit", "0.05", "--workers", "1"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output
+    assert (out / "carers_per_client.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for plot in (tradeoff_png, sweep_png):  # the trade-off's and the sweep's plots alike
+        assert plot([], HOSTILE_NAME)[:8] == b"\x89PNG\r\n\x1a\n"

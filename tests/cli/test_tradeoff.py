@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from hemplan.cli.main import main
+from hemplan.cli.tradeoff_table import print_table
 from hemplan.models.evaluator import evaluate
 from hemplan.models.io.load import load_instance, load_schedule
 from tests.paths import INSTANCES
@@ -104,3 +105,14 @@ def test_solve_without_a_budget_says_none(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "travel budget" not in result.output
+
+
+def test_the_table_title_is_the_instance_name_as_written(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The terminal table's title is the instance's name: rich read `[/b]` in it as markup
+    (a MarkupError traceback) and printed its control characters raw."""
+    print_table([], "a[/b] \x1b[31m: travel against continuity")
+    shown = capsys.readouterr().out
+    assert "a[/b] \\x1b[31m: travel against continuity" in shown
+    assert "\x1b" not in shown
