@@ -19,6 +19,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from hemplan.models.contract.problems import escape_controls
 from hemplan.solver.method import Progress
 
 Mode = Literal["auto", "live", "lines", "none"]
@@ -104,9 +105,8 @@ class ProgressBoard:
             figures = ", ".join(
                 f"{name} {_cell(row.get(name))}" for name in self.columns if name in row
             )
-            click.echo(
-                f"[{self.elapsed():7.1f}s] {key} {note}: {figures} {self.footer}".rstrip(), err=True
-            )
+            line = f"[{self.elapsed():7.1f}s] {key} {note}: {figures} {self.footer}".rstrip()
+            click.echo(escape_controls(line), err=True)  # a row is named by a team id
 
     def set_footer(self, text: str) -> None:
         """A line of totals under the table (appended to each line in lines mode)."""
@@ -116,13 +116,19 @@ class ProgressBoard:
         return time.monotonic() - self.started
 
     def _render(self) -> Group:
-        table = Table(title=f"{self.title} — {self.elapsed():.0f} s", title_justify="left")
+        """The table; its title and row names (an instance's and teams' names) as written:
+        control characters escaped, and no rich markup read in them (`[/b]` in a team id was
+        a MarkupError)."""
+        title = Text(escape_controls(f"{self.title} — {self.elapsed():.0f} s"))
+        table = Table(title=title, title_justify="left")
         table.add_column("")
         for name in self.columns:
             table.add_column(name, justify="right")
         for key, row in self.rows.items():
-            table.add_row(key, *(_cell(row.get(name)) for name in self.columns))
-        return Group(table, Text(self.footer))
+            table.add_row(
+                Text(escape_controls(key)), *(_cell(row.get(name)) for name in self.columns)
+            )
+        return Group(table, Text(escape_controls(self.footer)))
 
 
 def _cell(value: Cell) -> str:

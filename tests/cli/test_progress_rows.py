@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from hemplan.cli.progress import SCORE_COLUMNS, ScoreRows
+import pytest
+from rich.console import Console
+
+from hemplan.cli.progress import SCORE_COLUMNS, ProgressBoard, ScoreRows
 from hemplan.solver.method import Progress
 from hemplan.solver.score import Score
 
@@ -44,3 +48,22 @@ def test_without_a_clock_to_end_the_search_no_seconds_are_promised() -> None:
     rows = ScoreRows(board)  # type: ignore[arg-type]
     rows("team T01", event(5.0, "T01", 20))
     assert board.footer == ""
+
+
+def test_a_row_named_with_markup_and_control_characters_is_shown_as_written(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A row is named by a team's id and name, the title by the instance: `[/b]` in them was
+    read as rich markup (a MarkupError ended the live board), and a control character was
+    printed raw in lines mode."""
+    name = "team T[/b]\x1b[31m"
+    with ProgressBoard("plan [/i]\x1b", ["travel"], "lines") as board:
+        board.update(name, "first plan", travel=10)
+    assert "team T[/b]\\x1b[31m first plan: travel 10" in capsys.readouterr().err
+    live = ProgressBoard("plan [/i]\x1b", ["travel"], "none")
+    live.set(name, travel=10)
+    console = Console(file=io.StringIO(), width=120)
+    console.print(live._render())  # what the live board draws, four times a second
+    drawn = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "T[/b]\\x1b[31m" in drawn and "plan [/i]\\x1b" in drawn
+    assert "\x1b" not in drawn
