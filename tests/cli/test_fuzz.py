@@ -781,8 +781,21 @@ def _instance_case(
             ),
             label="method",
         )
+        # the progress board names its rows by the teams: as written, whatever they hold
+        progress = draw(st.sampled_from(["none", "lines", "live"]), label="progress")
         solved = case.run(
-            ["solve", path, "-o", "schedule.json", *FAST, "--method", method, *flags],
+            [
+                "solve",
+                path,
+                "-o",
+                "schedule.json",
+                *FAST,
+                "--method",
+                method,
+                "--progress",
+                progress,
+                *flags,
+            ],
             {0, 2},
             sources,
         )
