@@ -5,7 +5,8 @@ UTF-8 with a byte order mark (so å, ä, ö survive a double-click), coordinates
 point. Each day opens with a `shift` row (start and end of the shift); rows of kind `visit`
 carry the client, address, door code, phone, place, service, co-carers (ids and names) and
 notes; `travel`, `wait` (time before setting off) and `break` rows fill the gaps between
-visits, so the list reads as a timetable.
+visits, so the list reads as a timetable. Text from the instance that a spreadsheet would
+take for a formula is written as text (`as_text`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,32 @@ COLUMNS = [
 ]
 DELIMITER = ";"
 BOM = "\ufeff"
+# the columns of text from the instance (names, ids, addresses, phones, notes), each shown as
+# text in a spreadsheet: a cell that begins as a formula does (`=`, `+`, `-`, `@`, a tab or a
+# carriage return) gets a leading apostrophe, which Excel does not show. Otherwise a phone
+# number written +46 ... reads as a formula, and a name such as =HYPERLINK(...) runs as one.
+TEXT_COLUMNS = frozenset(
+    {
+        "carer",
+        "carer_name",
+        "visit",
+        "client",
+        "client_name",
+        "address",
+        "door_code",
+        "phone",
+        "service",
+        "co_carers",
+        "co_carer_names",
+        "notes",
+    }
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell: str) -> str:
+    """`cell` as a spreadsheet shows it as text (see TEXT_COLUMNS)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def _row(
@@ -153,6 +180,9 @@ def day_lists(instance: Instance, schedule: Schedule, texts: Texts = ENGLISH) ->
         )
         writer.writerow({c: texts.word("column", c) for c in COLUMNS})
         for route in carer_days:
-            writer.writerows(route_rows(instance, route, partners, texts))
+            writer.writerows(
+                {key: as_text(cell) if key in TEXT_COLUMNS else cell for key, cell in row.items()}
+                for row in route_rows(instance, route, partners, texts)
+            )
         files[names[carer]] = BOM + out.getvalue()
     return files

@@ -128,6 +128,27 @@ def test_ics_round_trip_gives_back_every_carer_visit_of_the_schedule(solved_tiny
         assert instance.visit_by_id[visit_id].notes in description
 
 
+def test_csv_text_that_a_spreadsheet_would_take_for_a_formula_is_written_as_text(
+    solved_tiny,
+) -> None:
+    """A day list is opened in Excel. A client named `=HYPERLINK(...)` would run there as a
+    formula, and a phone number written +46 ... would read as one. Such cells get a leading
+    apostrophe, which Excel does not show. Times, minutes and coordinates stay numbers."""
+    instance, schedule = solved_tiny
+    client = next(a for a in schedule.assignments).visit
+    client_id = instance.visit_by_id[client].client
+    data = instance.model_dump(by_alias=True)
+    for record in data["clients"]:
+        if record["id"] == client_id:
+            record.update(name='=HYPERLINK("x")', phone="+46 70 123 45 67")
+    hostile = Instance.model_validate(data)
+    _, rows = parsed_csv(day_lists(hostile, schedule))
+    mine = [r for r in rows if r["kind"] == "visit" and r["client"] == client_id]
+    assert mine and all(r["client_name"] == '\'=HYPERLINK("x")' for r in mine)
+    assert all(r["phone"] == "'+46 70 123 45 67" for r in mine)
+    assert all(float(r["lat"]) and int(r["minutes"]) >= 0 for r in mine)
+
+
 def test_csv_round_trip_gives_back_every_carer_visit_of_the_schedule(solved_tiny) -> None:
     instance, schedule = solved_tiny
     events, rows = parsed_csv(day_lists(instance, schedule))
