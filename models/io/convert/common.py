@@ -43,7 +43,8 @@ def bounded(value: int, name: str, most: int) -> int:
     """A count read from a set's file, or a ValueError (a file not of the set) when it is
     below 0 or above `most`."""
     if not 0 <= value <= most:
-        raise ValueError(f"{name} is {value:,}; an instance holds 0 to {most:,}")
+        shown = f"{value:,}" if abs(value) < 10**15 else f"{float(value):.3g}"
+        raise ValueError(f"{name} is {shown}; an instance holds 0 to {most:,}")
     return value
 
 

@@ -103,7 +103,9 @@ def convert(path: Path) -> Converted:
                 )
         else:
             client["excluded_carers"] = helpers
-            for j, (first, last) in enumerate(day_blocks(days, max(1, day_req[node]))):
+            # visits in the week: at most one a day (the runs of days are disjoint)
+            wanted = bounded(day_req[node], f"dayReq of patient {node + 1}", days)
+            for j, (first, last) in enumerate(day_blocks(days, max(1, wanted))):
                 visit = {
                     "id": f"V{i + 1}-{j + 1}",
                     "client": client["id"],

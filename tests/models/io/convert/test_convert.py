@@ -625,6 +625,13 @@ def test_convert_cli_writes_instance_and_matrix_and_rejects_bad_input(tmp_path: 
             SOLOMON.replace("VEHICLES : 2", "VEHICLES : 1000000000000"),
             "t.vrptw: not a solomon file: ValueError VEHICLES is 1,000,000,000,000; ",
         ),
+        # a patient wanting 10**308 visits in a week (it filled the machine's memory too)
+        (
+            "hosseini",
+            "h.txt",
+            HOSSEINI.replace("0 0 2 3 1 0 0\ncode", "0 0 2 3 1e308 0 0\ncode", 1),
+            "h.txt: not a hosseini file: ValueError dayReq of patient 5 is 1e+308; ",
+        ),
         # a capacity of 0
         (
             "convrp",
@@ -638,6 +645,7 @@ def test_convert_cli_writes_instance_and_matrix_and_rejects_bad_input(tmp_path: 
         "assignment-at-midnight",
         "duration-not-a-number",
         "a-trillion-carers",
+        "visits-without-end",
         "capacity-0",
     ],
 )
