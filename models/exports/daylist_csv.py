@@ -55,22 +55,17 @@ BOM = "\ufeff"
 # text in a spreadsheet: a cell that begins as a formula does (`=`, `+`, `-`, `@`, a tab or a
 # carriage return) gets a leading apostrophe, which Excel does not show. Otherwise a phone
 # number written +46 ... reads as a formula, and a name such as =HYPERLINK(...) runs as one.
-TEXT_COLUMNS = frozenset(
-    {
-        "carer",
-        "carer_name",
-        "visit",
-        "client",
-        "client_name",
-        "address",
-        "door_code",
-        "phone",
-        "service",
-        "co_carers",
-        "co_carer_names",
-        "notes",
-    }
-)
+TEXT_COLUMNS = frozenset(COLUMNS) - {
+    "date",
+    "weekday",
+    "day",
+    "kind",
+    "start",
+    "end",
+    "minutes",
+    "lat",
+    "lon",
+}  # all but what hemplan writes itself: dates, the row's kind, times and numbers
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
