@@ -88,6 +88,21 @@ def test_double_visit_with_one_locked_carer_keeps_it_and_finds_a_second() -> Non
     assert "C" in carers and len(carers) == 2
 
 
+def _refused_then_kept_with(inst: Instance, third: dict[str, object]) -> None:
+    """Double visit V, locked to A, is refused before any work as no other carer can meet A;
+    with carer `third` added to team T, the lock is kept with A and C."""
+    with pytest.raises(InputError) as caught:
+        solve(inst, SolveOptions(time_limit=1.0, workers=1))
+    assert [str(p) for p in caught.value.problems] == [
+        "small: visits[V].locked_carers: needs 2 carer(s) on day(s) 0, only 1 could serve it"
+    ]
+    raw = json.loads(inst.model_dump_json(by_alias=True, exclude_none=True))
+    raw["staff"].append({"team": "T", **third})
+    kept = Instance.model_validate(raw)
+    _, _, carers = placed(solved(kept), "V")
+    assert carers == ["A", "C"]
+
+
 def test_a_double_visit_locked_to_a_carer_no_other_can_meet_is_refused() -> None:
     """A's shift ends at 09:00 and B's begins at 09:00: each could do the double visit alone,
     but never together with the other. Accepted before, it ended in a SolverBug (the lock not
@@ -102,16 +117,7 @@ def test_a_double_visit_locked_to_a_carer_no_other_can_meet_is_refused() -> None
         [visit("V", "K", 0, "07:30", "09:30", 45, staff_needed=2, locked_carers=["A"])],
         days=1,
     )
-    with pytest.raises(InputError) as caught:
-        solve(inst, SolveOptions(time_limit=1.0, workers=1))
-    assert [str(p) for p in caught.value.problems] == [
-        "small: visits[V].locked_carers: needs 2 carer(s) on day(s) 0, only 1 could serve it"
-    ]
-    raw = json.loads(inst.model_dump_json(by_alias=True, exclude_none=True))
-    raw["staff"].append({"id": "C", "team": "T", "shifts": [shift(0, "07:00", "16:00")]})
-    kept = Instance.model_validate(raw)
-    _, _, carers = placed(solved(kept), "V")
-    assert carers == ["A", "C"]
+    _refused_then_kept_with(inst, {"id": "C", "shifts": [shift(0, "07:00", "16:00")]})
 
 
 def test_a_double_visit_whose_carers_breaks_keep_them_apart_is_refused() -> None:
@@ -131,16 +137,7 @@ def test_a_double_visit_whose_carers_breaks_keep_them_apart_is_refused() -> None
         [visit("V", "K", 0, "08:40", "09:40", 60, staff_needed=2, locked_carers=["A"])],
         days=1,
     )
-    with pytest.raises(InputError) as caught:
-        solve(inst, SolveOptions(time_limit=1.0, workers=1))
-    assert [str(p) for p in caught.value.problems] == [
-        "small: visits[V].locked_carers: needs 2 carer(s) on day(s) 0, only 1 could serve it"
-    ]
-    raw = json.loads(inst.model_dump_json(by_alias=True, exclude_none=True))
-    raw["staff"].append({"team": "T", **worker("C", "11:00", "12:00", 30)})
-    kept = Instance.model_validate(raw)
-    _, _, carers = placed(solved(kept), "V")
-    assert carers == ["A", "C"]
+    _refused_then_kept_with(inst, worker("C", "11:00", "12:00", 30))
 
 
 def test_lock_on_a_multi_day_visit_picks_a_day_the_locked_carer_works() -> None:
