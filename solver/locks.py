@@ -44,7 +44,7 @@ from hemplan.solver.continuity.routes import BreakRule, DayContext, RouteStop, t
 from hemplan.solver.eligibility import carer_rules_out, start_range
 from hemplan.solver.problem import Problem
 
-MAX_ORDERS = 2000  # orders of a carer-day's free-start locked visits tried before accepting it
+MAX_ORDERS = 2000  # orders of a carer-day's free-start locked visits tried before `_room` alone
 
 Key = tuple[str, int]  # (carer id, day)
 
@@ -622,15 +622,41 @@ class _Checker:
 
 def _fits(ctx: DayContext, stops: Sequence[RouteStop]) -> bool:
     """Whether some order of `stops` times in the carer's day (fixed starts in start order, the
-    others tried at every place); True when there are more than MAX_ORDERS orders to try."""
-    fixed = sorted((s for s in stops if s.fixed is not None), key=lambda s: (s.fixed or 0, s.visit))
-    free = [s for s in stops if s.fixed is None]
+    others tried at every place). A stop whose windows leave one start is fixed there. With
+    more than MAX_ORDERS orders to try, only what every order needs is checked (`_room`)."""
+    pinned = [
+        s.pinned(s.earliest) if s.fixed is None and s.earliest == s.latest else s for s in stops
+    ]
+    fixed = sorted(
+        (s for s in pinned if s.fixed is not None), key=lambda s: (s.fixed or 0, s.visit)
+    )
+    free = [s for s in pinned if s.fixed is None]
     count = 1
     for k in range(len(free)):
         count *= len(fixed) + k + 1
         if count > MAX_ORDERS:
-            return True
+            return _room(ctx, pinned)
     return any(time_route(ctx, order) is not None for order in _interleavings(fixed, free))
+
+
+def _room(ctx: DayContext, stops: Sequence[RouteStop]) -> bool:
+    """Whether the visits' minutes fit between their starts and ends, travel and break aside:
+    for every stretch from one visit's first start to another's last end, the visits that must
+    run inside it take no more minutes than it holds (and each fits in the shift). A day that
+    fails this has no lawful order; one that passes may still have none."""
+    spans = []
+    for s in stops:
+        first, last = (s.fixed, s.fixed) if s.fixed is not None else (s.earliest, s.latest)
+        begin, end = max(first, ctx.shift_start), min(last + s.duration, ctx.shift_end)
+        if begin + s.duration > end:
+            return False
+        spans.append((begin, end, s.duration))
+    for begin in {b for b, _, _ in spans}:
+        for end in {e for _, e, _ in spans if e > begin}:
+            inside = sum(d for b, e, d in spans if begin <= b and e <= end)
+            if inside > end - begin:
+                return False
+    return True
 
 
 def _interleavings(fixed: list[RouteStop], free: list[RouteStop]) -> Iterable[list[RouteStop]]:

@@ -140,6 +140,30 @@ def test_a_double_visit_whose_carers_breaks_keep_them_apart_is_refused() -> None
     _refused_then_kept_with(inst, worker("C", "11:00", "12:00", 30))
 
 
+@pytest.mark.parametrize("latest", ["06:00", "06:01"], ids=["one-start", "two-starts"])
+def test_many_locks_of_one_carer_in_a_moment_are_refused(latest: str) -> None:
+    """Eight five-minute visits locked to A, each to start by `latest`: at most one can.
+    Without a locked start each was a free stop, and with more orders than the check tries
+    the day was accepted; continuity then left seven locks unkept, a SolverBug (found by the
+    fuzz run, explore seed 116). A one-minute window is now a fixed start, and with too many
+    orders to try the minutes are weighed against the time they must fit in. Spread over
+    two hours, the same locks are kept."""
+
+    def locked_visits(last: str) -> list[dict]:
+        return [visit(f"V{i}", "K", 0, "06:00", last, 5, locked_carers=["A"]) for i in range(8)]
+
+    staff = [{"id": c, "shifts": [shift(0, "05:30", "14:00")]} for c in ("A", "B")]
+    inst = small(staff, [{"id": "K"}], locked_visits(latest), days=1)
+    with pytest.raises(InputError) as caught:
+        solve(inst, SolveOptions(time_limit=1.0, workers=1))
+    problems = caught.value.problems
+    assert [p.where for p in problems] == [f"visits[V{i}].locked_carers" for i in range(1, 8)]
+    assert "cannot be fitted around V0" in str(problems[0])
+    spread = small(staff, [{"id": "K"}], locked_visits("08:00"), days=1)
+    result = solved(spread)
+    assert all(placed(result, f"V{i}")[2] == ["A"] for i in range(8))
+
+
 def test_lock_on_a_multi_day_visit_picks_a_day_the_locked_carer_works() -> None:
     staff = [{"id": "A", "shifts": [shift(d) for d in range(5)]}, {"id": "B", "shifts": [shift(3)]}]
     inst = small(
