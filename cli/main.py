@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("hemplan.cli.cmd_compare", "compare"),
     "teams": ("hemplan.cli.cmd_teams", "teams"),
     "tradeoff": ("hemplan.cli.cmd_tradeoff", "tradeoff"),
+    "bound": ("hemplan.cli.cmd_bound", "bound"),
     "bench": ("hemplan.cli.cmd_bench", "bench"),
     "report": ("hemplan.cli.cmd_report", "report"),
     "export": ("hemplan.cli.cmd_export", "export"),
