@@ -49,6 +49,12 @@ EXIT_INTERRUPTED = 130
 @seed_option("Seed of CP-SAT's search.")
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
 @click.option(
+    "--apart",
+    is_flag=True,
+    help="Also keep each carer's visits and break apart in time (no two at once): a bound as "
+    "high or higher, slower to prove.",
+)
+@click.option(
     "--schedule",
     "schedule_file",
     type=click.Path(dir_okay=False),
@@ -64,6 +70,7 @@ def bound(
     workers: int,
     seed: int,
     allow_borrowing: bool,
+    apart: bool,
     schedule_file: str | None,
     as_json: bool,
 ) -> None:
@@ -84,6 +91,7 @@ def bound(
             workers=workers,
             seed=seed,
             work_limit=work_limit,
+            apart=apart,
         )
         for result in found:
             if result is None:

@@ -19,7 +19,8 @@ bounds are then reported, with that status.
 
 Families, one function each (`tests/solver/test_team_bound.py`, satisfied and violated):
 `add_service`, `add_pairs`, `add_client_covers` (redundant: each client at least its own
-bound), `add_day_minutes` and `add_stretches`.
+bound), `add_day_minutes`, `add_stretches`, and on request `add_apart` (no two of a carer's
+visits at once: tighter, slower to prove).
 """
 
 from __future__ import annotations
@@ -88,18 +89,21 @@ def team_bounds(
     workers: int = 2,
     seed: int = 0,
     work_limit: float | None = None,
+    apart: bool = False,
 ) -> list[TeamBound | None]:
     """The bound of each team over `days` (default: the horizon); with borrowing, the district
     as one team. The teams run `workers` at a time, each in its own process with one CP-SAT
     worker, so that a seed and a work limit (`work_limit`, per team) give the same bounds on any
     machine; each gets an equal part of `time_limit`. Ctrl-C stops the teams still running,
-    whose entries are then None."""
+    whose entries are then None. `apart` adds `add_apart`."""
     parts = [instance] if allow_borrowing else team_instances(instance)
     if not parts:
         return []
     slots = max(1, min(workers, len(parts)))
     seconds = time_limit / -(-len(parts) // slots)
-    jobs = [BoundJob(part, allow_borrowing, days, seconds, seed, work_limit) for part in parts]
+    jobs = [
+        BoundJob(part, allow_borrowing, days, seconds, seed, work_limit, apart) for part in parts
+    ]
     with make_executor("local", workers=slots, abandon=True) as executor:
         results: list[TeamBound | None] = executor.map(_bound_task, jobs)
     return results
@@ -115,6 +119,7 @@ class BoundJob:
     seconds: float
     seed: int
     work_limit: float | None
+    apart: bool
 
 
 def _bound_task(
@@ -122,7 +127,7 @@ def _bound_task(
 ) -> TeamBound:
     problem = Problem.build(job.part, job.allow_borrowing)
     team = "all" if job.allow_borrowing else job.part.teams[0].id
-    return team_bound(problem, team, job.days, job.seconds, job.seed, job.work_limit)
+    return team_bound(problem, team, job.days, job.seconds, job.seed, job.work_limit, job.apart)
 
 
 def team_bound(
@@ -132,12 +137,13 @@ def team_bound(
     seconds: float,
     seed: int,
     work_limit: float | None,
+    apart: bool = False,
 ) -> TeamBound:
     """One team's bound: the relaxation solved within `seconds` (and `work_limit`), on one
     CP-SAT worker."""
     covers = client_bounds(problem.instance, problem.eligible, days)
     cover = sum(covers.values())
-    m = build_model(problem, days, covers)
+    m = build_model(problem, days, covers, apart)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, seconds)
     solver.parameters.num_workers = 1
@@ -154,8 +160,11 @@ def team_bound(
     return TeamBound(team, len(covers), cover, proven, name, solver.wall_time)
 
 
-def build_model(problem: Problem, days: range | None, covers: dict[str, int]) -> BoundModel:
-    """The relaxation of `problem` over `days`: every family, and fewest pairs."""
+def build_model(
+    problem: Problem, days: range | None, covers: dict[str, int], apart: bool = False
+) -> BoundModel:
+    """The relaxation of `problem` over `days`: every family (`add_apart` with `apart`), and
+    fewest pairs."""
     m = BoundModel()
     add_service(m, problem, days)
     add_pairs(m)
@@ -166,7 +175,10 @@ def build_model(problem: Problem, days: range | None, covers: dict[str, int]) ->
         for _, lit in visits:
             m.model.add_implication(lit, works)
         add_day_minutes(m.model, shift, visits, works)
-        add_stretches(m.model, stretches(problem, problem.carer(carer_id), shift, visits, works))
+        parts = stretches(problem, problem.carer(carer_id), shift, visits, works)
+        add_stretches(m.model, parts)
+        if apart:
+            add_apart(m.model, parts)
     m.model.minimize(sum(m.pair.values()))
     return m
 
@@ -278,3 +290,16 @@ def add_stretches(model: cp_model.CpModel, spans: list[Stretch]) -> None:
             room = max(0, max(s.deadline for s in parts) - min(s.release for s in parts))
             if sum(s.minutes for s in parts) > room and room <= LONGEST_STRETCH:
                 model.add(sum(s.minutes * s.does for s in parts) <= room)
+
+
+def add_apart(model: cp_model.CpModel, spans: list[Stretch]) -> None:
+    """No two of a carer-day's parts at once: each starts in its stretch and runs its minutes,
+    apart from the others (travel still left out). Tighter than the stretches alone, which
+    weigh minutes but not the order they must take, and slower to prove."""
+    intervals = []
+    for part in spans:
+        start = model.new_int_var(part.release, max(part.release, part.deadline - part.minutes), "")
+        intervals.append(
+            model.new_optional_fixed_size_interval_var(start, part.minutes, part.does, "")
+        )
+    model.add_no_overlap(intervals)

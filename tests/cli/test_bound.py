@@ -38,6 +38,8 @@ def test_the_bound_of_each_team_is_at_least_its_clients_bounds_and_repeats() -> 
     assert row["status"] == "OPTIMAL"
     again = _bound()  # the same seed and work limit: the same figures, but for the seconds
     assert [{**r, "seconds": 0} for r in again] == [{**r, "seconds": 0} for r in rows]
+    (apart,) = _bound("--apart")  # a tighter relaxation: never a lower bound
+    assert apart["bound"] >= row["bound"]  # type: ignore[operator]
 
 
 def test_a_schedule_is_measured_against_both_bounds(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from hemplan.solver.problem import Problem
 from hemplan.solver.solution import Placement, Solution
 from hemplan.solver.team_bound import (
     Stretch,
+    add_apart,
     add_day_minutes,
     add_stretches,
     build_model,
@@ -65,6 +66,19 @@ def test_stretches_accept_parts_with_room_and_weigh_only_what_must_be_inside() -
     assert _feasible(model)
     model, parts = _parts((480, 520, 30), (490, 600, 30))  # the second may follow the first
     add_stretches(model, parts)
+    assert _feasible(model)
+
+
+def test_apart_refuses_parts_whose_minutes_fit_but_not_their_order() -> None:
+    """B must run 08:20-08:50; A (30 min) must end by 09:00: before B it would overlap, after
+    it end at 09:20. The stretches weigh 60 minutes in 60 and accept it."""
+    model, parts = _parts((480, 540, 30), (500, 530, 30))
+    add_stretches(model, parts)
+    assert _feasible(model)
+    add_apart(model, parts)
+    assert not _feasible(model)
+    model, parts = _parts((480, 560, 40), (480, 560, 40))  # back to back: satisfied
+    add_apart(model, parts)
     assert _feasible(model)
 
 
@@ -248,10 +262,10 @@ def _instances(draw: st.DrawFn) -> Instance:
     return small(staff, [{"id": k} for k in used], visits, days=days)
 
 
-@given(_instances())
-@settings(max_examples=60, deadline=None)
+@given(_instances(), st.booleans())
+@settings(max_examples=80, deadline=None)
 def test_the_team_bound_never_exceeds_the_fewest_pairs_of_any_lawful_schedule(
-    instance: Instance,
+    instance: Instance, apart: bool
 ) -> None:
     """Brute force: every assignment of the visits to carers, every order of each carer's day.
     The fewest pairs among the lawful schedules (each checked by the evaluator) is at least
@@ -265,6 +279,6 @@ def test_the_team_bound_never_exceeds_the_fewest_pairs_of_any_lawful_schedule(
         len({(instance.visit_by_id[a.visit].client, a.carers[0]) for a in s.assignments})
         for s in schedules
     )
-    result = team_bound(Problem.build(instance), "T", None, 20.0, 0, None)
+    result = team_bound(Problem.build(instance), "T", None, 20.0, 0, None, apart)
     assert result.status == "OPTIMAL"
     assert result.cover <= result.bound <= fewest
