@@ -271,25 +271,31 @@ def stretches(
 
 
 def add_stretches(model: cp_model.CpModel, spans: list[Stretch]) -> None:
-    """The parts that must lie inside a stretch take no more minutes than it holds. The
-    stretches tried run from one part's release to another's deadline; each set of parts is
-    weighed once, against the tightest stretch that holds it (its own first release to its
-    last deadline), and only when its minutes could overfill that."""
-    releases = sorted({s.release for s in spans})
-    deadlines = sorted({s.deadline for s in spans})
-    seen: set[tuple[int, ...]] = set()
-    for begin in releases:
-        for end in deadlines:
-            inside = tuple(
-                i for i, s in enumerate(spans) if begin <= s.release and s.deadline <= end
-            )
-            if not inside or inside in seen:
+    """The parts that must lie inside a stretch take no more minutes than it holds. The sets
+    weighed are those of every stretch from one part's release to another's deadline, each
+    once, against the tightest stretch that holds it (its own first release to its last
+    deadline), and only when its minutes could overfill that; stretches longer than
+    LONGEST_STRETCH are left to `add_day_minutes`. For each release, the parts released then
+    or later are taken in deadline order: each prefix is one stretch's set."""
+    seen: set[tuple[int, int]] = set()
+    for begin in sorted({s.release for s in spans}):
+        later = sorted((s for s in spans if s.release >= begin), key=lambda s: s.deadline)
+        minutes, first, prefix = 0, begin, []
+        for k, part in enumerate(later):
+            if part.deadline - begin > LONGEST_STRETCH:
+                break
+            minutes += part.minutes
+            first = part.release if k == 0 else min(first, part.release)
+            prefix.append(part)
+            if k + 1 < len(later) and later[k + 1].deadline == part.deadline:
+                continue  # the stretch ends at this deadline: take every part ending there
+            tight = (first, part.deadline)
+            if tight in seen:
                 continue
-            seen.add(inside)
-            parts = [spans[i] for i in inside]
-            room = max(0, max(s.deadline for s in parts) - min(s.release for s in parts))
-            if sum(s.minutes for s in parts) > room and room <= LONGEST_STRETCH:
-                model.add(sum(s.minutes * s.does for s in parts) <= room)
+            seen.add(tight)
+            room = max(0, part.deadline - first)
+            if minutes > room:
+                model.add(sum(s.minutes * s.does for s in prefix) <= room)
 
 
 def add_apart(model: cp_model.CpModel, spans: list[Stretch]) -> None:
