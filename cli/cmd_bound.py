@@ -19,6 +19,7 @@ import click
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError, InputProblem, readable
+from hemplan.models.contract.schedule import Schedule
 from hemplan.models.evaluator import evaluate
 from hemplan.models.evaluator.metrics import periods
 from hemplan.models.io.load import load_instance, load_schedule
@@ -60,7 +61,8 @@ EXIT_INTERRUPTED = 130
     type=click.Path(dir_okay=False),
     default=None,
     help="A schedule of the instance: its distinct pairs per team (from the evaluator) and "
-    "their ratio to each bound.",
+    "their ratio to each bound. A schedule made with borrowing (the central methods) is "
+    "bounded with borrowing.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 def bound(
@@ -78,7 +80,12 @@ def bound(
     each carer's hours (travel left out); valid for every plan that serves every visit some
     carer could serve."""
     instance = load_instance(instance_file)
-    met = _met(instance, schedule_file, allow_borrowing) if schedule_file is not None else None
+    met = None
+    if schedule_file is not None:
+        schedule = load_schedule(schedule_file)
+        # a plan made with borrowing is bounded as one: its clients may meet any team's carers
+        allow_borrowing = allow_borrowing or schedule.allow_borrowing
+        met = _met(instance, schedule, schedule_file, allow_borrowing)
     spans = periods(instance.horizon.days)
     rows: list[dict[str, Any]] = []
     interrupted = False
@@ -110,10 +117,12 @@ def bound(
         sys.exit(EXIT_INTERRUPTED)
 
 
-def _met(instance: Instance, schedule_file: str, allow_borrowing: bool) -> dict[str, list[int]]:
+def _met(
+    instance: Instance, schedule: Schedule, schedule_file: str, allow_borrowing: bool
+) -> dict[str, list[int]]:
     """Per client, the distinct carers the schedule gives it in each period (the evaluator's
     count); the schedule must be lawful."""
-    result = evaluate(instance, load_schedule(schedule_file), allow_borrowing=allow_borrowing)
+    result = evaluate(instance, schedule, allow_borrowing=allow_borrowing)
     if not result.feasible:
         first = result.violations[0]
         raise InputError(

@@ -79,3 +79,20 @@ def test_an_unlawful_schedule_is_refused_naming_its_file_and_exit_2(tmp_path: Pa
     assert result.output.startswith(f"{out}: assignments: ")
     assert "a bound compares lawful plans only" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_schedule_made_with_borrowing_is_bounded_with_borrowing(tmp_path: Path) -> None:
+    """central-travel plans the district as one pool (borrowing): its clients may meet any
+    team's carers, so the bound is the district's, not each team's (found by the fuzz run:
+    the evaluator, asked without borrowing, called such a schedule unlawful)."""
+    out = tmp_path / "s.json"
+    solved = CliRunner().invoke(
+        main,
+        ["solve", str(TINY), "-o", str(out), "--method", "central-travel", "--work-limit", "1"]
+        + ["--quiet"],
+    )
+    assert solved.exit_code == 0, solved.output
+    assert load_schedule(out).allow_borrowing
+    (row,) = _bound("--schedule", str(out))
+    assert row["team"] == "all"
+    assert row["bound"] <= row["pairs"]  # type: ignore[operator]

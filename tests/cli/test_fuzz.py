@@ -805,12 +805,29 @@ def _instance_case(
             return
         case.expect(written, "no output", "solve exited 0 without writing schedule.json")
         if written:
-            case.run(
+            judged = case.run(
                 ["evaluate", path, "schedule.json", *flags],
                 {0},
                 [*sources, "schedule.json"],
                 exit_kind="evaluator rejects the solver's schedule",
             )
+            if judged.exit_code == 0 and draw(st.integers(0, 3), label="bound") == 0:
+                _bound_case(case, path, flags, sources)
+
+
+def _bound_case(case: Case, path: str, flags: list[str], sources: list[str]) -> None:
+    """`hemplan bound` beside a lawful schedule: when the schedule serves every visit (the
+    bound's premise), no team's bound may exceed the pairs it gives."""
+    bound = case.run(
+        ["bound", path, "--work-limit", "0.5", "--workers", "1", "--json", "--schedule"]
+        + ["schedule.json", *flags],
+        {0},
+        [*sources, "schedule.json"],
+    )
+    if bound.exit_code != 0 or json.loads(Path("schedule.json").read_text()).get("unassigned"):
+        return
+    for row in json.loads(bound.stdout):
+        case.expect(row["bound"] <= row["pairs"], "bound above a plan", f"bound: {row}")
 
 
 def test_random_documents_are_refused_cleanly() -> None:
