@@ -7,7 +7,9 @@ evaluator, and one Markdown row per instance is printed: time to the first compl
 evaluator), distinct carers per client per 14 days (mean / p90 / max), the lower bound and
 the ratio, travel, unassigned visits, wall time, peak memory, and the share of CPU time the
 virtual machine's host took away during the run (`hemplan.benchmarks.host`: wall-clock figures are
-only comparable at low steal).
+only comparable at low steal). With `--team-bound S`, also the team bound (`hemplan bound`, S
+seconds per instance, after the solve) summed over the teams and periods, and the ratio of the
+distinct pairs to it.
 """
 
 from __future__ import annotations
@@ -22,16 +24,18 @@ from pathlib import Path
 
 from hemplan.benchmarks.host import StealMeter
 from hemplan.models.evaluator import evaluate
+from hemplan.models.evaluator.metrics import periods
 from hemplan.models.io.load import load_instance
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.methods import solve
+from hemplan.solver.team_bound import team_bounds
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 DEFAULT = ["team-14d", "district-14d", "district-28d", "city-14d"]
 
 
 def measure(
-    name: str, time_limit: float, workers: int, seed: int, method: str
+    name: str, time_limit: float, workers: int, seed: int, method: str, bound_seconds: float
 ) -> dict[str, float | str]:
     """Solve one bundled instance and return its figures (run in a child process)."""
     instance = load_instance(INSTANCES / f"{name}.json")
@@ -63,6 +67,20 @@ def measure(
         )
         / 1024
     )
+    team_bound, pairs = 0, 0
+    if bound_seconds > 0:
+        spans = periods(instance.horizon.days)
+        for span in spans:
+            found = team_bounds(
+                instance,
+                result.schedule.allow_borrowing,
+                days=span,
+                time_limit=bound_seconds / len(spans),
+                workers=workers,
+                seed=seed,
+            )
+            team_bound += sum(b.bound for b in found if b is not None)
+        pairs = sum(sum(c.distinct_per_period) for c in evaluation.clients.values())
     return {
         "instance": name,
         "visits": m.visits,
@@ -75,6 +93,8 @@ def measure(
         "ratio": round(per14.mean / mean_bound14, 3) if per14 and mean_bound14 else 0.0,
         "distinct_total": m.distinct_carers_total,
         "bound_total": m.lower_bound_total,
+        "team_bound": team_bound or "",
+        "team_ratio": round(pairs / team_bound, 3) if team_bound else "",
         "travel": m.travel_minutes,
         "unassigned": m.unassigned_mandatory + m.unassigned_deferrable,
         "wall_s": round(wall, 1),
@@ -93,6 +113,8 @@ COLUMNS = [
     ("max14", "max"),
     ("bound14", "bound/14d"),
     ("ratio", "ratio"),
+    ("team_bound", "team bound"),
+    ("team_ratio", "ratio to it"),
     ("travel", "travel min"),
     ("unassigned", "unassigned"),
     ("wall_s", "wall s"),
@@ -113,10 +135,22 @@ def main() -> None:
         default="continuity",
         help="teams-travel: the travel-only yardstick on the same teams",
     )
+    parser.add_argument(
+        "--team-bound",
+        type=float,
+        default=0.0,
+        help="seconds for the team bound of each instance after its solve (0: none)",
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, args.time_limit, args.workers, args.seed, args.method)))
+        print(
+            json.dumps(
+                measure(
+                    args.one, args.time_limit, args.workers, args.seed, args.method, args.team_bound
+                )
+            )
+        )
         return
     print("| " + " | ".join(title for _, title in COLUMNS) + " |")
     print("|" + "---|" * len(COLUMNS))
@@ -136,6 +170,8 @@ def main() -> None:
                 str(args.seed),
                 "--method",
                 args.method,
+                "--team-bound",
+                str(args.team_bound),
             ],
             check=True,
             capture_output=True,
