@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
+from hemplan.cli.signals import CaughtSignals
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError, InputProblem, readable
 from hemplan.models.contract.schedule import Schedule
@@ -89,32 +90,34 @@ def bound(
     spans = periods(instance.horizon.days)
     rows: list[dict[str, Any]] = []
     interrupted = False
-    for index, span in enumerate(spans):
-        found = team_bounds(
-            instance,
-            allow_borrowing,
-            days=span,
-            time_limit=time_limit / len(spans),
-            workers=workers,
-            seed=seed,
-            work_limit=work_limit,
-            apart=apart,
-        )
-        for result in found:
-            if result is None:
-                interrupted = True
-                continue
-            rows.append(_row(instance, index, span, result, met))
-        if interrupted:
-            break
+    signals = CaughtSignals()
+    with signals:
+        for index, span in enumerate(spans):
+            found = team_bounds(
+                instance,
+                allow_borrowing,
+                days=span,
+                time_limit=time_limit / len(spans),
+                workers=workers,
+                seed=seed,
+                work_limit=work_limit,
+                apart=apart,
+            )
+            for result in found:
+                if result is None:
+                    interrupted = True
+                    continue
+                rows.append(_row(instance, index, span, result, met))
+            if interrupted or signals.signum:
+                break
     if as_json:
         click.echo(json.dumps(rows, indent=2))
     else:
         for line in _lines(rows, met is not None):
             click.echo(readable(line))
-    if interrupted:
+    if interrupted or signals.signum:
         click.echo("stopped: the teams not listed were not bounded", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(signals.exit_code or EXIT_INTERRUPTED)
 
 
 def _met(

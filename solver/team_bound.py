@@ -94,8 +94,8 @@ def team_bounds(
     """The bound of each team over `days` (default: the horizon); with borrowing, the district
     as one team. The teams run `workers` at a time, each in its own process with one CP-SAT
     worker, so that a seed and a work limit (`work_limit`, per team) give the same bounds on any
-    machine; each gets an equal part of `time_limit`. Ctrl-C stops the teams still running,
-    whose entries are then None. `apart` adds `add_apart`."""
+    machine; each gets an equal part of `time_limit`. A Ctrl-C (a KeyboardInterrupt in this
+    thread) stops the teams still running, whose entries are then None. `apart` adds `add_apart`."""
     parts = [instance] if allow_borrowing else team_instances(instance)
     if not parts:
         return []
@@ -104,7 +104,9 @@ def team_bounds(
     jobs = [
         BoundJob(part, allow_borrowing, days, seconds, seed, work_limit, apart) for part in parts
     ]
-    with make_executor("local", workers=slots, abandon=True) as executor:
+    # in a process of its own even alone: CP-SAT holds this process until its solve ends, and a
+    # Ctrl-C must stop a team at once (the abandoned worker is killed)
+    with make_executor("local", workers=slots, fresh=slots == 1, abandon=True) as executor:
         results: list[TeamBound | None] = executor.map(_bound_task, jobs)
     return results
 

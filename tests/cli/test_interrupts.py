@@ -276,3 +276,29 @@ def test_a_bench_job_dies_with_a_bench_killed_by_sigkill(tmp_path: Path) -> None
         watched.kill()
         kill_all(below)
     assert left == []
+
+
+def test_ctrl_c_stops_bound_at_once_and_prints_the_teams_done(tmp_path: Path) -> None:
+    """The teams' relaxations run in worker processes (even one at a time), so a Ctrl-C ends
+    the command within seconds, not when CP-SAT's solve of the team ends, and no worker
+    survives it."""
+    district = INSTANCES / "district-14d.json"
+    watched = Watched("bound", str(district), "--workers", "2", "--time-limit", "600")
+    try:
+        deadline = time.monotonic() + 60
+        while not descendants(watched.pid):  # the workers have started: the teams are running
+            assert watched.process.poll() is None and time.monotonic() < deadline, watched.stderr
+            time.sleep(0.05)
+        workers = descendants(watched.pid)
+        time.sleep(1.0)
+        began = time.monotonic()
+        watched.process.send_signal(signal.SIGINT)
+        code = watched.finish(timeout=30)
+    finally:
+        watched.kill()
+    assert code == 130, watched.stderr
+    assert time.monotonic() - began < 10  # T02 and T03 alone take over 10 s to bound
+    _clean(watched.stderr)
+    assert "stopped: the teams not listed were not bounded" in watched.stderr
+    assert watched.stdout.splitlines()[0].split()[:2] == ["days", "team"]
+    assert still_running(workers) == []
