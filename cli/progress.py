@@ -19,7 +19,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from hemplan.models.contract.problems import escape_controls
+from hemplan.models.contract.problems import InputError, escape_controls
 from hemplan.solver.method import Progress
 
 Mode = Literal["auto", "live", "lines", "none"]
@@ -89,7 +89,10 @@ class ProgressBoard:
         trace: TracebackType | None,
     ) -> None:
         if self._live is not None:
-            self._live.refresh()
+            if isinstance(error, InputError):  # refused before any work: its lines alone
+                self._live.transient = True
+            else:
+                self._live.refresh()
             self._live.stop()
             self._live = None
 

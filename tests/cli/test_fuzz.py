@@ -819,8 +819,8 @@ def _bound_case(case: Case, path: str, flags: list[str], sources: list[str]) -> 
     """`hemplan bound` beside a lawful schedule: when the schedule serves every visit (the
     bound's premise), no team's bound may exceed the pairs it gives."""
     bound = case.run(
-        ["bound", path, "--work-limit", "0.5", "--workers", "1", "--json", "--schedule"]
-        + ["schedule.json", *flags],
+        ["bound", path, "--time-limit", "3", "--work-limit", "0.5", "--workers", "1", "--json"]
+        + ["--schedule", "schedule.json", *flags],
         {0},
         [*sources, "schedule.json"],
     )
