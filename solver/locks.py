@@ -43,6 +43,7 @@ from hemplan.models.contract.start_windows import windows_text
 from hemplan.solver.continuity.routes import BreakRule, DayContext, RouteStop, time_route
 from hemplan.solver.eligibility import carer_rules_out, start_range
 from hemplan.solver.problem import Problem
+from hemplan.solver.stretches import crowded
 
 MAX_ORDERS = 2000  # orders of a carer-day's free-start locked visits tried before `_room` alone
 
@@ -641,22 +642,26 @@ def _fits(ctx: DayContext, stops: Sequence[RouteStop]) -> bool:
 
 def _room(ctx: DayContext, stops: Sequence[RouteStop]) -> bool:
     """Whether the visits' minutes fit between their starts and ends, travel and break aside:
-    for every stretch from one visit's first start to another's last end, the visits that must
-    run inside it take no more minutes than it holds (and each fits in the shift). A day that
-    fails this has no lawful order; one that passes may still have none."""
+    each fits in the shift, and no stretch holds visits that must run inside it for more
+    minutes than it has (`solver.stretches.crowded`). A day that fails this has no lawful
+    order; one that passes may still have none."""
     spans = []
     for s in stops:
         first, last = (s.fixed, s.fixed) if s.fixed is not None else (s.earliest, s.latest)
         begin, end = max(first, ctx.shift_start), min(last + s.duration, ctx.shift_end)
         if begin + s.duration > end:
             return False
-        spans.append((begin, end, s.duration))
-    for begin in {b for b, _, _ in spans}:
-        for end in {e for _, e, _ in spans if e > begin}:
-            inside = sum(d for b, e, d in spans if begin <= b and e <= end)
-            if inside > end - begin:
-                return False
-    return True
+        spans.append(_Span(begin, end, s.duration))
+    return next(crowded(spans), None) is None
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Where a locked visit must run on a carer-day (`_room`)."""
+
+    release: int
+    deadline: int
+    minutes: int
 
 
 def _interleavings(fixed: list[RouteStop], free: list[RouteStop]) -> Iterable[list[RouteStop]]:

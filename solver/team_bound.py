@@ -38,6 +38,7 @@ from hemplan.solver.continuity.decompose import team_instances
 from hemplan.solver.continuity.model.solve import cp_sat_seed
 from hemplan.solver.executors import make_executor
 from hemplan.solver.problem import Problem
+from hemplan.solver.stretches import crowded
 
 CarerDay = tuple[str, int]
 # minutes of the longest stretch weighed: a longer one is seldom fuller than the shift, which
@@ -273,31 +274,11 @@ def stretches(
 
 
 def add_stretches(model: cp_model.CpModel, spans: list[Stretch]) -> None:
-    """The parts that must lie inside a stretch take no more minutes than it holds. The sets
-    weighed are those of every stretch from one part's release to another's deadline, each
-    once, against the tightest stretch that holds it (its own first release to its last
-    deadline), and only when its minutes could overfill that; stretches longer than
-    LONGEST_STRETCH are left to `add_day_minutes`. For each release, the parts released then
-    or later are taken in deadline order: each prefix is one stretch's set."""
-    seen: set[tuple[int, int]] = set()
-    for begin in sorted({s.release for s in spans}):
-        later = sorted((s for s in spans if s.release >= begin), key=lambda s: s.deadline)
-        minutes, first, prefix = 0, begin, []
-        for k, part in enumerate(later):
-            if part.deadline - begin > LONGEST_STRETCH:
-                break
-            minutes += part.minutes
-            first = part.release if k == 0 else min(first, part.release)
-            prefix.append(part)
-            if k + 1 < len(later) and later[k + 1].deadline == part.deadline:
-                continue  # the stretch ends at this deadline: take every part ending there
-            tight = (first, part.deadline)
-            if tight in seen:
-                continue
-            seen.add(tight)
-            room = max(0, part.deadline - first)
-            if minutes > room:
-                model.add(sum(s.minutes * s.does for s in prefix) <= room)
+    """The parts that must lie inside a stretch take no more minutes than it holds
+    (`solver.stretches.crowded`: each set once, against its tightest stretch); stretches
+    longer than LONGEST_STRETCH are left to `add_day_minutes`."""
+    for inside, room in crowded(spans, LONGEST_STRETCH):
+        model.add(sum(spans[i].minutes * spans[i].does for i in inside) <= room)
 
 
 def add_apart(model: cp_model.CpModel, spans: list[Stretch]) -> None:
