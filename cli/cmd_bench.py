@@ -22,7 +22,12 @@ from hemplan.benchmarks.suites import SUITES, suite_cases
 from hemplan.cli.bench_table import COLUMNS, csv_text, markdown, scaling_png
 from hemplan.cli.methods_option import chosen_methods
 from hemplan.cli.progress import ProgressBoard, progress_option, resolve_mode
-from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
+from hemplan.cli.run_options import (
+    seed_option,
+    time_limit_option,
+    work_limit_option,
+    workers_option,
+)
 from hemplan.cli.signals import CaughtSignals
 from hemplan.models.io.write import write_bytes_atomic, write_text_atomic
 from hemplan.solver.method import SolveOptions
@@ -53,13 +58,7 @@ from hemplan.solver.methods import METHODS
     help="Runs per instance and method, with seeds seed, seed+1, ...",
 )
 @seed_option("Seed of the first repeat.")
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Workers of every run.",
-)
+@workers_option("Workers of every run.")
 @work_limit_option("Reproducible search budget (see hemplan solve).")
 @click.option(
     "--public",

@@ -16,7 +16,12 @@ from typing import Any
 
 import click
 
-from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
+from hemplan.cli.run_options import (
+    seed_option,
+    time_limit_option,
+    work_limit_option,
+    workers_option,
+)
 from hemplan.cli.signals import CaughtSignals
 from hemplan.models.contract.instance import Instance
 from hemplan.models.contract.problems import InputError, InputProblem, readable
@@ -41,13 +46,7 @@ EXIT_INTERRUPTED = 130
     "CP-SAT deterministic work per team and period: the same seed then gives the same bounds "
     "on any machine (the time limit stays a guard)."
 )
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Processes: teams bounded at once, one CP-SAT worker each.",
-)
+@workers_option("Processes: teams bounded at once, one CP-SAT worker each.")
 @seed_option("Seed of CP-SAT's search.")
 @click.option("--allow-borrowing", is_flag=True, help="Carers may serve clients of other teams.")
 @click.option(

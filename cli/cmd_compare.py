@@ -37,6 +37,7 @@ from hemplan.cli.run_options import (
     substitutes_option,
     time_limit_option,
     work_limit_option,
+    workers_option,
 )
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.tables import daily_care_clients
@@ -63,13 +64,7 @@ from hemplan.solver.teaming.propose import Proposal, TeamingOptions, propose_tea
 )
 @time_limit_option(60.0, 0.5, "Seconds for each method.")
 @seed_option("Seed of every method.")
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Workers of every method.",
-)
+@workers_option("Workers of every method.")
 @work_limit_option(
     "Reproducible search budget (see hemplan solve; central-travel: x100 solutions per day)."
 )

@@ -18,7 +18,12 @@ import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from her
 from hemplan.cli.history_option import history_options, load_with_history
 from hemplan.cli.lang_option import lang_option, texts_of
 from hemplan.cli.render import unassigned_lines, verdict
-from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
+from hemplan.cli.run_options import (
+    seed_option,
+    time_limit_option,
+    work_limit_option,
+    workers_option,
+)
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.travel_budget_option import max_travel_increase_option
 from hemplan.cli.weights_option import stable_week_option, weights_option, with_stable_week
@@ -93,13 +98,9 @@ HEADER = (
     help="The substitutes' skills (delegations), separated by | [default: none].",
 )
 @time_limit_option(8.0, 1.0, "Seconds for the whole replan, loading and verification included.")
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Processes: teams solved in parallel; with fewer teams than workers each team is "
-    "searched again with other seeds and its best plan kept.",
+@workers_option(
+    "Processes: teams solved in parallel; with fewer teams than workers each team is "
+    "searched again with other seeds and its best plan kept."
 )
 @seed_option("Seed of every random choice.")
 @work_limit_option(

@@ -19,7 +19,12 @@ from hemplan.cli.progress import (
     resolve_mode,
 )
 from hemplan.cli.render import metrics_lines, summary_json, unassigned_lines, verdict
-from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
+from hemplan.cli.run_options import (
+    seed_option,
+    time_limit_option,
+    work_limit_option,
+    workers_option,
+)
 from hemplan.cli.signals import CaughtSignals
 from hemplan.cli.travel_budget_option import check_method, max_travel_increase_option
 from hemplan.cli.weights_option import stable_week_option, weights_option, with_stable_week
@@ -41,13 +46,9 @@ from hemplan.solver.score import Weights
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Schedule file to write."
 )
 @time_limit_option(60.0, 0.5, "Seconds in all.")
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Processes: teams solved in parallel; with fewer teams than workers each team is "
-    "searched again with other seeds and its best plan kept.",
+@workers_option(
+    "Processes: teams solved in parallel; with fewer teams than workers each team is "
+    "searched again with other seeds and its best plan kept."
 )
 @seed_option("Seed of every random choice.")
 @work_limit_option(

@@ -20,6 +20,7 @@ from hemplan.cli.run_options import (
     substitutes_option,
     time_limit_option,
     work_limit_option,
+    workers_option,
 )
 from hemplan.cli.sweep_table import csv_text, markdown, plot_png, sweep_rows
 from hemplan.cli.tables import daily_care_clients
@@ -86,13 +87,7 @@ from hemplan.solver.teaming.sweep import REFERENCE, SweepPoint, run_sweep
 )
 @time_limit_option(60.0, 0.5, "Seconds for each plan of --sweep.")
 @work_limit_option("Search work per team for each plan of --sweep (as `hemplan solve`).")
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Processes for each plan of --sweep.",
-)
+@workers_option("Processes for each plan of --sweep.")
 @click.option(
     "--borrow-left-out",
     is_flag=True,

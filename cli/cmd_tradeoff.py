@@ -15,7 +15,12 @@ from pathlib import Path
 import click
 
 import hemplan.cli.early  # noqa: F401  first: exit 130/143 on a signal from here on
-from hemplan.cli.run_options import seed_option, time_limit_option, work_limit_option
+from hemplan.cli.run_options import (
+    seed_option,
+    time_limit_option,
+    work_limit_option,
+    workers_option,
+)
 from hemplan.cli.tradeoff_table import csv_text, markdown, plot_png, print_table, tradeoff_rows
 from hemplan.cli.travel_budget_option import MAX_INCREASE
 from hemplan.models.io.load import load_instance
@@ -46,13 +51,7 @@ MAX_BUDGETS = 20  # each budget is a whole solve
 @time_limit_option(60.0, 0.5, "Seconds for each plan.")
 @work_limit_option("Search work per team for each plan (as `hemplan solve`).")
 @seed_option("Seed of every plan.")
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Processes for each plan.",
-)
+@workers_option("Processes for each plan.")
 def tradeoff(
     instance_file: str,
     output: Path,

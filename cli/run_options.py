@@ -1,4 +1,5 @@
-"""Options the long commands (solve, compare, bench, replan) share: the budget and the seed.
+"""Options the long commands (solve, compare, bench, replan, ...) share: the budget, the seed
+and the workers.
 
 `--time-limit` and `--work-limit` take finite numbers up to a year (`MAX_BUDGET`): click's
 FloatRange lets `nan` through any bound (no comparison with NaN is true) and `inf` through a
@@ -55,6 +56,13 @@ def work_limit_option(help: str) -> Callable[[F], F]:
         type=FiniteFloatRange(min=0, max=MAX_BUDGET),
         default=None,
         help=help,
+    )
+
+
+def workers_option(help: str) -> Callable[[F], F]:
+    """`--workers N`: processes, at least 1 (default 2, the standard machine's cores)."""
+    return click.option(
+        "--workers", default=2, show_default=True, type=click.IntRange(min=1), help=help
     )
 
 
