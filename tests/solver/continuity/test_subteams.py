@@ -33,6 +33,16 @@ from hemplan.solver.score import score, solution_travel
 from hemplan.solver.solution import Solution
 
 
+def at_work(increase: float | None = None) -> SolveOptions:
+    """Options that the work limit alone ends (seed 0, one worker): the time limit is far
+    beyond what work 0.5 takes, so two solves repeat on a loaded machine too (under the
+    default 60 s a CI host once cut a day of the travel-only plan short, and the budgets of
+    two solves differed by 4 minutes)."""
+    return SolveOptions(
+        work_limit=0.5, workers=1, seed=0, time_limit=600, max_travel_increase=increase
+    )
+
+
 def one_base_pool(factory: pytest.TempPathFactory, teams: int, name: str) -> Instance:
     """One team of 9 carers and 10 clients per generator team over a week, from one base."""
     generated = generate_instance(
@@ -76,7 +86,7 @@ def test_a_small_team_is_planned_whole(pool: Instance, monkeypatch: pytest.Monke
 
 
 def test_a_big_team_planned_as_sub_teams_is_one_lawful_plan_of_the_team(pool: Instance) -> None:
-    result = solve(pool, SolveOptions(work_limit=0.5, workers=1, seed=0))
+    result = solve(pool, at_work())
     assert result.evaluation.feasible and result.evaluation.violations == []
     assert not result.schedule.allow_borrowing  # sub-teams are one team: nothing is borrowed
     info = result.schedule.solver
@@ -86,7 +96,7 @@ def test_a_big_team_planned_as_sub_teams_is_one_lawful_plan_of_the_team(pool: In
     assert info.status != "AT_BOUND" or result.evaluation.metrics.distinct_carers_total == (
         Problem.build(pool).bound
     )
-    again = solve(pool, SolveOptions(work_limit=0.5, workers=1, seed=0))
+    again = solve(pool, at_work())
     assert again.schedule.assignments == result.schedule.assignments  # deterministic
 
 
@@ -96,9 +106,9 @@ def test_sub_teams_travel_less_than_the_whole_team_at_equal_work(
     """What the split is for, on this pool at equal work: every visit the whole team's search
     serves is served, clients meet no more carers, and the routes are shorter (2,890 against
     4,122 minutes when written)."""
-    split = solve(pool, SolveOptions(work_limit=0.5, workers=1, seed=0)).evaluation.metrics
+    split = solve(pool, at_work()).evaluation.metrics
     monkeypatch.setattr(subteams, "SPLIT_ABOVE", len(pool.staff))
-    whole = solve(pool, SolveOptions(work_limit=0.5, workers=1, seed=0)).evaluation.metrics
+    whole = solve(pool, at_work()).evaluation.metrics
     assert split.assigned >= whole.assigned
     assert split.distinct_carers_total <= whole.distinct_carers_total
     assert split.travel_minutes < whole.travel_minutes
@@ -126,7 +136,7 @@ def test_with_a_travel_budget_a_big_team_plans_as_sub_teams_within_the_groups_bu
     the group is planned as sub-teams, each within its share, and searched whole within the
     group's budget; clients meet fewer carers than when the group is planned whole from its
     travel-only plan, and the travel stays within the budget either way."""
-    options = SolveOptions(work_limit=0.5, workers=1, seed=0, max_travel_increase=60)
+    options = at_work(60)
     split = solve(pool, options)
     monkeypatch.setattr(subteams, "SPLIT_ABOVE", len(pool.staff))
     whole = solve(pool, options)
@@ -153,7 +163,7 @@ def test_sub_teams_that_would_start_over_the_budget_leave_the_group_whole(
 ) -> None:
     """At 0 % the sub-teams' own travel-only plans travel more than the group's: the group is
     planned whole from its travel-only plan, the same plan as with no split at all."""
-    options = SolveOptions(work_limit=0.5, workers=1, seed=0, max_travel_increase=0)
+    options = at_work(0)
     split = split_big_team(pool, seed=0)
     assert split is not None
     group = team_reference(pool, reference_plan(pool, options, time.monotonic()), 0)
@@ -164,7 +174,7 @@ def test_sub_teams_that_would_start_over_the_budget_leave_the_group_whole(
 
 
 def test_sub_teams_share_the_groups_budget_by_their_own_travel(pool: Instance) -> None:
-    options = SolveOptions(work_limit=0.5, workers=1, seed=0)
+    options = at_work()
     split = split_big_team(pool, seed=0)
     assert split is not None
     group = team_reference(pool, reference_plan(pool, options, time.monotonic()), 100)
@@ -200,7 +210,7 @@ def test_a_budget_the_sub_teams_cannot_keep_asks_for_fewer_sub_teams(
     """When three sub-teams' own travel-only plans cannot keep the group's budget, two are
     tried and kept (here the three are refused by a stand-in that knows only the count: on
     this pool three travel less than two, 2,454 against 2,567 minutes at work 0.5)."""
-    options = SolveOptions(work_limit=0.5, workers=1, seed=0, time_limit=600)
+    options = at_work()
     reference = reference_plan(pool27, options, time.monotonic())
     counts: list[int] = []
 
