@@ -33,6 +33,7 @@ from hemplan.models.io.write import write_bytes_atomic, write_model, write_text_
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.teaming import Proposal, TeamingOptions, propose_teams
 from hemplan.solver.teaming.document import teamed_document
+from hemplan.solver.teaming.pool import day_name, window_text
 from hemplan.solver.teaming.propose import pool_problems
 from hemplan.solver.teaming.sweep import REFERENCE, SweepPoint, run_sweep
 
@@ -189,6 +190,13 @@ def proposal_lines(instance: Instance, proposal: Proposal) -> list[str]:
         f"{len(proposal.teams)} teams from {len(instance.staff)} carers{kept} and "
         f"{len(instance.clients)} clients"
     )
+    for short in proposal.short_days:
+        lines.append(
+            f"{short.team}: its own carers cannot serve every visit of "
+            f"{day_name(instance.horizon.start_date, short.day)} at "
+            f"{window_text(*short.window)}, even with travel left out: the plan will leave "
+            "some out (solve --borrow-left-out lets another team's carers serve them)"
+        )
     if proposal.unservable:
         shown = ", ".join(v.id for v in proposal.unservable[:5])
         more = len(proposal.unservable) - 5

@@ -59,6 +59,9 @@ def sweep_rows(points: list[SweepPoint], daily: set[str]) -> list[Row]:
             )
             if p.result.evaluation.violations:
                 row["note"] = f"{len(p.result.evaluation.violations)} violations"
+            elif p.proposal is not None and p.proposal.short_days:
+                short = p.proposal.short_days
+                row["note"] = f"{len(short)} team-day(s) short even without travel"
         rows.append(row)
     return rows
 

@@ -172,6 +172,13 @@ def build_model(
     add_service(m, problem, days)
     add_pairs(m)
     add_client_covers(m, covers)
+    add_carer_days(m, problem, apart)
+    m.model.minimize(sum(m.pair.values()))
+    return m
+
+
+def add_carer_days(m: BoundModel, problem: Problem, apart: bool) -> None:
+    """Each carer-day's families: its minutes, its stretches (and `add_apart` with `apart`)."""
     for (carer_id, day), visits in m.does.items():
         shift = problem.carer(carer_id).shift_by_day[day]
         works = m.model.new_bool_var(f"works[{carer_id},{day}]")
@@ -182,17 +189,53 @@ def build_model(
         add_stretches(m.model, parts)
         if apart:
             add_apart(m.model, parts)
-    m.model.minimize(sum(m.pair.values()))
-    return m
 
 
-def add_service(m: BoundModel, problem: Problem, days: range | None) -> None:
+def serves_every_visit(
+    problem: Problem,
+    day: int,
+    window: tuple[int, int] | None = None,
+    work_limit: float = 2.0,
+    seconds: float = 10.0,
+) -> bool:
+    """Whether the carers of `problem` can serve every servable visit of `day` alone (those
+    whose time lies inside `window`, minutes from midnight, when given) in the relaxation,
+    travel left out: False only when CP-SAT proves they cannot, so a False is a fact about
+    the team (`hemplan teams` adds carers where it finds one). A day's model takes
+    milliseconds; the work limit makes the answer the same on any machine, the seconds are
+    a guard."""
+    m = BoundModel()
+    add_service(m, problem, range(day, day + 1), window)
+    add_carer_days(m, problem, apart=False)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = work_limit
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.catch_sigint_signal = False
+    return solver.solve(m.model) != cp_model.INFEASIBLE
+
+
+def visit_span(visit: Visit) -> tuple[int, int]:
+    """Minutes from midnight between which `visit` must lie: its first allowed start and its
+    last allowed end (a second role's start gap included)."""
+    starts = visit.allowed_starts
+    return starts[0][0], starts[-1][1] + visit.start_gap[1] + visit.duration
+
+
+def add_service(
+    m: BoundModel, problem: Problem, days: range | None, window: tuple[int, int] | None = None
+) -> None:
     """Every visit some carer can serve (`problem.eligible`, on a day whose shift leaves room:
     `problem.fitting_days`) on exactly one of its days inside `days`, by as many carers as it
-    needs. A visit that may fall outside `days` is left out, as the clients' bounds do."""
+    needs. A visit that may fall outside `days` is left out, as the clients' bounds do, and
+    so is one that may fall outside `window` (minutes from midnight) when given."""
     for visit in problem.instance.visits:
         if days is not None and not (visit.days[0] >= days.start and visit.days[-1] < days.stop):
             continue
+        if window is not None:
+            first, last = visit_span(visit)
+            if first < window[0] or last > window[1]:
+                continue
         able = problem.eligible.get(visit.id, [])
         if len(able) < visit.staff_needed:
             continue
@@ -260,10 +303,9 @@ def stretches(
     spans = []
     for visit, lit in visits:
         home = problem.home(visit)
-        starts = visit.allowed_starts
-        release = max(starts[0][0], shift.start + problem.minutes(carer, office, home))
-        latest = starts[-1][1] + visit.start_gap[1]
-        deadline = min(latest + visit.duration, shift.end - problem.minutes(carer, home, office))
+        first, last = visit_span(visit)
+        release = max(first, shift.start + problem.minutes(carer, office, home))
+        deadline = min(last, shift.end - problem.minutes(carer, home, office))
         spans.append(Stretch(release, deadline, visit.duration, lit))
     rule = shift.break_
     if rule is not None:

@@ -114,3 +114,39 @@ def saturday_insulin(excluded: bool) -> dict[str, Any]:
             }
         )
     return pool(staff, clients, visits, days=6)
+
+
+def morning_rush(carers: int) -> dict[str, Any]:
+    """Two north clients whose visits (40 minutes) must both start at 08:00-08:05 on Monday,
+    so the north needs two carers at once, and who each have a longer visit later; four
+    south clients, two of them helped up one after the other before 09:00, two later: about
+    the same minutes in each place. `carers` day-shift carers on Monday; the south clients
+    name D1 or D2 as their contact carer. By paid minutes one carer would do for the north,
+    and the south's larger share of the time before 09:00 draws two carers south."""
+    staff = [carer(f"D{i}", [], day_shifts(range(1))) for i in range(1, carers + 1)]
+    clients: list[dict[str, Any]] = []
+    visits = []
+    wanted = {
+        "N0": [("08:00", "08:05", 40), ("09:00", "12:00", 100)],
+        "N1": [("08:00", "08:05", 40), ("09:00", "12:00", 100)],
+        "S0": [("07:00", "07:15", 45)],
+        "S1": [("07:45", "08:00", 45)],
+        "S2": [("09:30", "12:30", 100)],
+        "S3": [("09:30", "12:30", 100)],
+    }
+    for k, (cid, parts) in enumerate(wanted.items()):
+        client: dict[str, Any] = {"id": cid, "location": home(NORTH if k < 2 else SOUTH, k)}
+        if cid.startswith("S") and carers > 1:
+            client["contact_carer"] = f"D{k % 2 + 1}"
+        clients.append(client)
+        for part, (earliest, latest, minutes) in enumerate(parts):
+            visits.append(
+                {
+                    "id": f"{cid}-care{part}",
+                    "client": cid,
+                    "day": 0,
+                    "window": {"earliest": earliest, "latest": latest},
+                    "duration": minutes,
+                }
+            )
+    return pool(staff, clients, visits, days=1)

@@ -60,11 +60,14 @@ def assign_carers(
     time_limit: float = 30.0,
     soft: bool = False,
     shared: frozenset[int] = frozenset(),
+    cuts: tuple[tuple[int, frozenset[int]], ...] = (),
 ) -> Assignment:
     """Solve the assignment; `minutes[c]` are carer c's paid minutes by (day, shift type),
     `skills[c]` the skills carer c holds,
     `preferences[(c, g)]` how many clients of group g name carer c as contact or preferred,
-    `shared` the carers kept out of the groups (their group in the answer: `groups`)."""
+    `shared` the carers kept out of the groups (their group in the answer: `groups`),
+    `cuts` (group, carers): one of these carers in the group (`teaming.days`: a team-day
+    its carers could not serve without one of them)."""
     model = cp_model.CpModel()
     carers = [c for c in range(len(minutes)) if c not in shared]
     x = {(c, g): model.new_bool_var(f"x{c}_{g}") for c in carers for g in range(groups)}
@@ -72,6 +75,8 @@ def assign_carers(
         model.add_exactly_one(x[c, g] for g in range(groups))
     for g in range(groups):
         model.add_linear_constraint(sum(x[c, g] for c in carers), sizes[0], sizes[1])
+    for g, helpers in cuts:
+        model.add_bool_or([x[c, g] for c in sorted(helpers) if c not in shared])
 
     penalties: list[cp_model.LinearExprT] = []
     cover_short: dict[int, cp_model.IntVar] = {}

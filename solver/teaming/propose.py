@@ -10,12 +10,16 @@
    from (`solve --borrow-left-out`); the sizes then count permanent staff.
    When the cheapest grouping of clients leaves no assignment, the next ones are tried; when
    none works, the soft model names what is short (`explain`) and an InputError says so.
+4. Each team-day checked as a whole, travel left out (`days`): where a team's own carers
+   cannot serve a day's visits, the assignment is asked again with one more carer at work
+   then in that team (`_mended`); a day still short is reported with the proposal.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +30,7 @@ from hemplan.solver.locks import lock_problems
 from hemplan.solver.problem import Problem
 from hemplan.solver.teaming.assign import Assignment, assign_carers
 from hemplan.solver.teaming.clusters import Clustering, cluster_clients
+from hemplan.solver.teaming.days import ShortDay, short_days
 from hemplan.solver.teaming.explain import cover_problem, load_problem
 from hemplan.solver.teaming.fit import VisitFit, visit_fits
 from hemplan.solver.teaming.needs import Needs, load_minutes, shift_minutes, team_needs
@@ -43,6 +48,9 @@ DEFAULT_TEAM_SIZE = 10  # the generator's and the reform's order of size
 OLD_NAME_CHARS = 60  # of an old team's name in a new team's (`Team 2 (Bydalen)`)
 GROUPINGS_TRIED = 3  # client groupings tried, cheapest first, before explaining
 SHARED_ID = "V"  # the shared pool of substitutes (vikariepoolen)
+# times the assignment is asked again with a carer more where a team-day is short
+MEND_ROUNDS = 3
+Cut = tuple[int, frozenset[int]]  # a group and the carers of which one must join it
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,8 @@ class Proposal:
     team_of_carer: dict[str, str]
     unservable: list[Visit] = field(default_factory=list)
     shared: SharedPool | None = None
+    # team-days whose own carers cannot serve their visits even without travel (`teaming.days`)
+    short_days: list[ShortDay] = field(default_factory=list)
 
     @property
     def all_teams(self) -> list[Team]:
@@ -210,7 +220,36 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
             )
             unkept = unkept_locks(instance, proposal, source)
             if not unkept:
-                return proposal
+
+                def reassign(
+                    cuts: tuple[Cut, ...],
+                    offices: list[Team] = offices,
+                    group_of_client: dict[str, int] = group_of_client,
+                    fits: list[VisitFit] = fits,
+                    needs: Needs = needs,
+                    preferences: dict[tuple[int, int], int] = preferences,
+                ) -> Proposal | None:
+                    again = assign_carers(
+                        needs,
+                        minutes,
+                        skills,
+                        k,
+                        (low, high),
+                        preferences,
+                        options.seed,
+                        options.work_limit,
+                        options.time_limit,
+                        shared=shared,
+                        cuts=cuts,
+                    )
+                    if again.groups is None:
+                        return None
+                    mended = _proposal(
+                        instance, offices, group_of_client, again, fits, needs, points, weights
+                    )
+                    return None if unkept_locks(instance, mended, source) else mended
+
+                return _mended(instance, proposal, offices, shared, reassign)
             refused = refused or unkept  # another grouping's offices may keep them
     if refused:
         raise InputError(refused)
@@ -244,6 +283,34 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
     raise InputError(
         _problems(source, instance, offices, fits, needs, soft, k) + [_advice(source, k, low, high)]
     )
+
+
+def _mended(
+    instance: Instance,
+    proposal: Proposal,
+    offices: list[Team],
+    shared: frozenset[int],
+    reassign: Callable[[tuple[Cut, ...]], Proposal | None],
+) -> Proposal:
+    """`proposal` with its short team-days mended where the assignment can (`teaming.days`):
+    for each, one of the carers at work then joins the team, up to MEND_ROUNDS times, while
+    `reassign` (the assignment with those cuts) finds a proposal. Any day still short is
+    kept in `short_days`, for the planner to read."""
+    group = {team.id: g for g, team in enumerate(offices)}
+    movable = frozenset(range(len(instance.staff))) - shared
+    short = short_days(proposal.teamed(instance), movable)
+    cuts: tuple[Cut, ...] = ()
+    for _ in range(MEND_ROUNDS):
+        wanted = tuple((group[s.team], s.helpers) for s in short if s.helpers)
+        if not wanted:
+            break
+        again = reassign(cuts + wanted)
+        if again is None:
+            break
+        cuts, proposal = cuts + wanted, again
+        short = short_days(proposal.teamed(instance), movable)
+    proposal.short_days = short
+    return proposal
 
 
 def unkept_locks(instance: Instance, proposal: Proposal, source: str) -> list[InputProblem]:

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from hemplan.cli.main import main
@@ -15,7 +16,8 @@ from hemplan.models.evaluator import evaluate
 from hemplan.models.generator import generate_instance
 from hemplan.models.io.load import load_instance, load_schedule
 from hemplan.models.io.write import write_model
-from tests.pools import saturday_insulin, two_clusters
+from hemplan.solver.teaming import propose
+from tests.pools import morning_rush, saturday_insulin, two_clusters
 
 
 def _write(tmp_path: Path, doc: dict[str, Any]) -> Path:
@@ -24,8 +26,9 @@ def _write(tmp_path: Path, doc: dict[str, Any]) -> Path:
     return path
 
 
-def _solve_and_verify(teamed: Path, tmp_path: Path) -> None:
-    """Plan the teamed instance continuity-first and have the evaluator check it."""
+def _solve_and_verify(teamed: Path, tmp_path: Path) -> int:
+    """Plan the teamed instance continuity-first and have the evaluator check it; returns the
+    visits left out."""
     schedule = tmp_path / "schedule.json"
     result = CliRunner().invoke(
         main,
@@ -36,6 +39,7 @@ def _solve_and_verify(teamed: Path, tmp_path: Path) -> None:
     evaluation = evaluate(instance, load_schedule(schedule))
     assert evaluation.violations == []
     assert evaluation.feasible
+    return evaluation.metrics.unassigned_mandatory
 
 
 def test_teams_writes_a_teamed_instance_that_plans_and_verifies(tmp_path: Path) -> None:
@@ -278,3 +282,39 @@ def test_compare_refuses_a_split_the_pool_cannot_make_before_planning(tmp_path: 
     )
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "insulin" in result.stderr and not out.exists()
+
+
+def test_a_team_short_of_carers_at_one_hour_gets_one_more_and_serves_every_visit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The north's two visits must both start at 08:00-08:05. By paid minutes and the peaks
+    one carer would do, and the pool's time before 09:00 draws two carers south; the day
+    checked as a whole (`teaming.days`) finds the north short then, and the assignment gives
+    it one of them. Without that check the north keeps one carer, the proposal says so, and
+    the plan leaves a north visit out."""
+    source, out = _write(tmp_path, morning_rush(3)), tmp_path / "teamed.json"
+    result = CliRunner().invoke(main, ["teams", str(source), "-o", str(out), "--teams", "2"])
+    assert result.exit_code == 0, result.output
+    assert "T1 Team 1: 2 clients, 2 carers" in result.stdout
+    assert "cannot serve" not in result.stdout
+    assert _solve_and_verify(out, tmp_path) == 0
+    monkeypatch.setattr(propose, "MEND_ROUNDS", 0)
+    result = CliRunner().invoke(main, ["teams", str(source), "-o", str(out), "--teams", "2"])
+    assert result.exit_code == 0, result.output
+    assert "T1 Team 1: 2 clients, 1 carers" in result.stdout
+    assert (
+        "T1: its own carers cannot serve every visit of Monday 2026-01-05 (day 0) at "
+        "08:00-08:45, even with travel left out" in result.stdout
+    )
+    assert _solve_and_verify(out, tmp_path) == 1
+
+
+def test_a_short_team_day_no_carer_can_mend_is_reported(tmp_path: Path) -> None:
+    """Two carers, two teams of one: the north's second carer would leave the south none."""
+    source, out = _write(tmp_path, morning_rush(2)), tmp_path / "teamed.json"
+    result = CliRunner().invoke(main, ["teams", str(source), "-o", str(out), "--teams", "2"])
+    assert result.exit_code == 0, result.output
+    assert "T1 Team 1: 2 clients, 1 carers" in result.stdout
+    assert "T1: its own carers cannot serve every visit of Monday 2026-01-05 (day 0)" in (
+        result.stdout
+    )

@@ -24,6 +24,7 @@ from hemplan.solver.team_bound import (
     add_day_minutes,
     add_stretches,
     build_model,
+    serves_every_visit,
     team_bound,
     team_bounds,
 )
@@ -155,6 +156,24 @@ def _triangle(carers: int) -> Instance:
 def test_two_carers_for_a_triangle_of_clients_force_one_above_its_own_bound() -> None:
     assert _bound(_triangle(2)) == (3, 4)
     assert _bound(_triangle(3)) == (3, 3)  # a third carer: each client keeps one
+
+
+def test_serves_every_visit_only_when_the_carers_have_room_at_that_hour() -> None:
+    """Two 40-minute visits that must both start at 08:00-08:05: one carer cannot, two can;
+    a window that leaves one of them out (or a day without them) asks no more of one carer."""
+    rush = [
+        visit("K", "k", 0, "08:00", "08:05", 40),
+        visit("L", "l", 0, "08:00", "08:05", 40),
+        visit("M", "m", 0, "09:00", "12:00", 60),
+    ]
+    clients = [{"id": "k"}, {"id": "l"}, {"id": "m"}]
+    one = Problem.build(small([{"id": "A", "shifts": [shift(0)]}], clients, rush, days=2))
+    assert not serves_every_visit(one, 0)
+    assert serves_every_visit(one, 0, window=(480, 530)) is False  # the rush alone: still short
+    assert serves_every_visit(one, 0, window=(481, 24 * 60))  # visit M alone
+    assert serves_every_visit(one, 1)  # no visits that day
+    carers = [{"id": "A", "shifts": [shift(0)]}, {"id": "B", "shifts": [shift(0)]}]
+    assert serves_every_visit(Problem.build(small(carers, clients, rush, days=2)), 0)
 
 
 def test_team_bounds_run_each_team_and_say_the_relaxation_was_solved() -> None:

@@ -1,0 +1,99 @@
+"""Team-days a proposed team's own carers cannot serve, travel left out (`short_days`).
+
+The assignment's requirements (`needs`) weigh paid minutes per day and shift type, covers
+per visit and the peaks: necessary conditions, each alone. A team can meet them all and
+still be short at one hour: on district-pool-28d five proposed teams left a weekend bedtime
+of two double-staffed visits to two evening carers who also had the team's evening
+medication rounds. The team bound's relaxation (`solver.team_bound.serves_every_visit`)
+asks each team-day as a whole, each carer's visits and break within its shift and its
+stretches. A day it proves short is narrowed to the span of the day where the visits alone
+cannot be served (`_narrowed`), and the carers who could help are the others of the pool
+at work then: one of them must join the team (`assign_carers`' cuts), since fewer carers or
+others who are not at work then never serve those visits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hemplan.models.contract.instance import Instance
+from hemplan.solver.continuity.decompose import team_instances
+from hemplan.solver.problem import Problem
+from hemplan.solver.team_bound import serves_every_visit, visit_span
+
+
+@dataclass(frozen=True)
+class ShortDay:
+    """A team whose own carers cannot serve its visits between `window` (minutes from
+    midnight) on `day`, and the pool's carers (staff indices) at work then outside it."""
+
+    team: str
+    day: int
+    window: tuple[int, int]
+    helpers: frozenset[int]
+
+
+def short_days(teamed: Instance, pool: frozenset[int] = frozenset()) -> list[ShortDay]:
+    """Every short team-day of `teamed` (a pool with proposed teams); `pool`: the staff
+    indices that may join a team (the shared substitutes cannot)."""
+    index = {s.id: i for i, s in enumerate(teamed.staff)}
+    short = []
+    for part in team_instances(teamed):
+        if not part.clients:
+            continue  # the shared substitutes: no visits of their own
+        problem = Problem.build(part)
+        members = {index[s.id] for s in part.staff}
+        days = sorted({v.days[0] for v in part.visits if len(v.days) == 1})
+        for day in days:
+            if serves_every_visit(problem, day):
+                continue
+            window = _narrowed(problem, day)
+            helpers = frozenset(
+                i
+                for i, carer in enumerate(teamed.staff)
+                if i in pool
+                and i not in members
+                and day in carer.shift_by_day
+                and carer.shift_by_day[day].start < window[1]
+                and carer.shift_by_day[day].end > window[0]
+            )
+            short.append(ShortDay(part.teams[0].id, day, window, helpers))
+    return short
+
+
+def _narrowed(problem: Problem, day: int) -> tuple[int, int]:
+    """The narrowest span of `day` found (by bisection on the visits' first starts, then on
+    their last ends) whose visits alone the team cannot serve: the proof that a carer at
+    work outside it does not help."""
+    spans = [visit_span(v) for v in problem.instance.visits if list(v.days) == [day]]
+    firsts = sorted({first for first, _ in spans})
+    lasts = sorted({last for _, last in spans})
+    start = _last_short(firsts, lambda t: not serves_every_visit(problem, day, (t, lasts[-1])))
+    end = _first_short(lasts, lambda t: not serves_every_visit(problem, day, (start, t)))
+    return start, end
+
+
+def _last_short(values: list[int], short: Callable[[int], bool]) -> int:
+    """The largest of `values` (ascending) where `short` holds, given it holds at the first
+    and fails from some point on."""
+    low, high = 0, len(values) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if short(values[middle]):
+            low = middle
+        else:
+            high = middle - 1
+    return values[low]
+
+
+def _first_short(values: list[int], short: Callable[[int], bool]) -> int:
+    """The smallest of `values` (ascending) where `short` holds, given it holds at the last."""
+    low, high = 0, len(values) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if short(values[middle]):
+            high = middle
+        else:
+            low = middle + 1
+    return values[low]
