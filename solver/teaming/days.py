@@ -34,21 +34,27 @@ class ShortDay:
     helpers: frozenset[int]
 
 
-def short_days(teamed: Instance, pool: frozenset[int] = frozenset()) -> list[ShortDay]:
+# a team (its carers and its clients) -> its short days and their windows
+Checked = dict[tuple[frozenset[str], frozenset[str]], list[tuple[int, tuple[int, int]]]]
+
+
+def short_days(
+    teamed: Instance, pool: frozenset[int] = frozenset(), checked: Checked | None = None
+) -> list[ShortDay]:
     """Every short team-day of `teamed` (a pool with proposed teams); `pool`: the staff
-    indices that may join a team (the shared substitutes cannot)."""
+    indices that may join a team (the shared substitutes cannot); `checked`: the answers for
+    teams checked before, kept and reused (the assignment asked again changes a few teams)."""
+    checked = {} if checked is None else checked
     index = {s.id: i for i, s in enumerate(teamed.staff)}
     short = []
     for part in team_instances(teamed):
         if not part.clients:
             continue  # the shared substitutes: no visits of their own
-        problem = Problem.build(part)
         members = {index[s.id] for s in part.staff}
-        days = sorted({v.days[0] for v in part.visits if len(v.days) == 1})
-        for day in days:
-            if serves_every_visit(problem, day):
-                continue
-            window = _narrowed(problem, day)
+        key = (frozenset(s.id for s in part.staff), frozenset(c.id for c in part.clients))
+        if key not in checked:
+            checked[key] = _short_windows(Problem.build(part))
+        for day, window in checked[key]:
             helpers = frozenset(
                 i
                 for i, carer in enumerate(teamed.staff)
@@ -60,6 +66,12 @@ def short_days(teamed: Instance, pool: frozenset[int] = frozenset()) -> list[Sho
             )
             short.append(ShortDay(part.teams[0].id, day, window, helpers))
     return short
+
+
+def _short_windows(problem: Problem) -> list[tuple[int, tuple[int, int]]]:
+    """The days (of visits on one day only) the team cannot serve, each with its window."""
+    days = sorted({v.day for v in problem.instance.visits if len(v.days) == 1})
+    return [(day, _narrowed(problem, day)) for day in days if not serves_every_visit(problem, day)]
 
 
 def _narrowed(problem: Problem, day: int) -> tuple[int, int]:

@@ -30,7 +30,7 @@ from hemplan.solver.locks import lock_problems
 from hemplan.solver.problem import Problem
 from hemplan.solver.teaming.assign import Assignment, assign_carers
 from hemplan.solver.teaming.clusters import Clustering, cluster_clients
-from hemplan.solver.teaming.days import ShortDay, short_days
+from hemplan.solver.teaming.days import Checked, ShortDay, short_days
 from hemplan.solver.teaming.explain import cover_problem, load_problem
 from hemplan.solver.teaming.fit import VisitFit, visit_fits
 from hemplan.solver.teaming.needs import Needs, load_minutes, shift_minutes, team_needs
@@ -298,7 +298,8 @@ def _mended(
     kept in `short_days`, for the planner to read."""
     group = {team.id: g for g, team in enumerate(offices)}
     movable = frozenset(range(len(instance.staff))) - shared
-    short = short_days(proposal.teamed(instance), movable)
+    checked: Checked = {}
+    short = short_days(proposal.teamed(instance), movable, checked)
     cuts: tuple[Cut, ...] = ()
     for _ in range(MEND_ROUNDS):
         wanted = tuple((group[s.team], s.helpers) for s in short if s.helpers)
@@ -308,7 +309,7 @@ def _mended(
         if again is None:
             break
         cuts, proposal = cuts + wanted, again
-        short = short_days(proposal.teamed(instance), movable)
+        short = short_days(proposal.teamed(instance), movable, checked)
     proposal.short_days = short
     return proposal
 
