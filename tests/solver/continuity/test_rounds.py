@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from hemplan.models.evaluator import evaluate
+from hemplan.models.generator import generate_instance
 from hemplan.models.io.load import load_instance
+from hemplan.models.io.write import write_model
 from hemplan.solver.assemble import to_schedule
 from hemplan.solver.continuity import final_routing
 from hemplan.solver.continuity import rounds as rounds_module
 from hemplan.solver.continuity import solve as solve_module
 from hemplan.solver.continuity.construct import construct
-from hemplan.solver.continuity.rounds import round_needs
+from hemplan.solver.continuity.decompose import team_instances
+from hemplan.solver.continuity.rounds import round_needs, solve_teams
 from hemplan.solver.continuity.team_job import OPENING_SHARE, TeamJob, TeamPlan, TeamStart, shares
-from hemplan.solver.executors import make_executor
+from hemplan.solver.executors import InlineExecutor, make_executor
 from hemplan.solver.method import SolveOptions
 from hemplan.solver.problem import Problem
 from hemplan.solver.score import Weights, score
@@ -266,3 +270,40 @@ def test_walks_cool_once_over_the_rounds_and_hot_again_only_from_a_new_construct
         outcomes = {0: rounds_module.as_found(start, Weights(), "work")}
         rounds_module._restart_round(executor, [(0, start)], outcomes, cold, _heard)
     assert given == [(0.0, 1.0)]
+
+
+class _Recording(InlineExecutor):
+    """Runs the jobs in this process and keeps each map's task and jobs, in submitted order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maps: list[tuple[object, list[object]]] = []
+
+    def map(self, task, jobs, on_event=lambda e: None):  # type: ignore[no-untyped-def]
+        self.maps.append((task, list(jobs)))
+        return super().map(task, jobs, on_event)
+
+
+def test_the_starts_are_routed_longest_first_and_each_team_keeps_its_own(tmp_path: Path) -> None:
+    """The travel starts go to the processes in the order of what each team's construction
+    has left to gain (the further, the longer its routing toward familiar carers), and each
+    team's search still starts from its own."""
+    generated = generate_instance(teams=3, clients_per_team=10, staff_per_team=5, days=3, seed=1)
+    write_model(tmp_path / "three.json", generated)
+    parts = [p for p in team_instances(load_instance(tmp_path / "three.json")) if p.visits]
+    executor = _Recording()
+    searched = solve_teams(
+        executor, parts, [None] * len(parts), job(0.05, len(parts), 1), lambda e: None, 1, True
+    )
+    firsts = executor.maps[0][1]
+    travel_task, travel_jobs = executor.maps[1]
+    assert travel_task is rounds_module._travel_task
+    gaps = [
+        rounds_module._need(rounds_module.as_found(start, Weights()), start)
+        for start, _ in travel_jobs  # type: ignore[misc]
+    ]
+    assert gaps == sorted(gaps, reverse=True) and len(set(gaps)) > 1
+    assert len(firsts) == len(parts) == len(searched)
+    for part, outcomes in zip(parts, searched, strict=True):
+        assert outcomes[0].team == part.teams[0].id
+        assert set(outcomes[0].solution.assignments) <= {v.id for v in part.visits}
