@@ -294,12 +294,15 @@ def _mended(
 ) -> Proposal:
     """`proposal` with its short team-days mended where the assignment can (`teaming.days`):
     for each, one of the carers at work then joins the team, up to MEND_ROUNDS times, while
-    `reassign` (the assignment with those cuts) finds a proposal. Any day still short is
-    kept in `short_days`, for the planner to read."""
+    `reassign` (the assignment with those cuts, all rounds' together) finds a proposal. A
+    round may move a shortage to another team-day (district-pool-28d in four teams: 12
+    short team-days, then 12, 7, 7): the proposal with the fewest is kept, the first on a
+    tie, and its days still short are kept in `short_days`, for the planner to read."""
     group = {team.id: g for g, team in enumerate(offices)}
     movable = frozenset(range(len(instance.staff))) - shared
     checked: Checked = {}
     short = short_days(proposal.teamed(instance), movable, checked)
+    best, best_short = proposal, short
     cuts: tuple[Cut, ...] = ()
     for _ in range(MEND_ROUNDS):
         wanted = tuple((group[s.team], s.helpers) for s in short if s.helpers)
@@ -310,8 +313,10 @@ def _mended(
             break
         cuts, proposal = cuts + wanted, again
         short = short_days(proposal.teamed(instance), movable, checked)
-    proposal.short_days = short
-    return proposal
+        if len(short) < len(best_short):
+            best, best_short = proposal, short
+    best.short_days = best_short
+    return best
 
 
 def unkept_locks(instance: Instance, proposal: Proposal, source: str) -> list[InputProblem]:

@@ -3,6 +3,7 @@ that cannot work is explained by team, day, shift type and skill."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -17,7 +18,8 @@ from hemplan.models.io.bundled import bundled_path
 from hemplan.models.io.load import instance_from_data
 from hemplan.models.io.read import read_json
 from hemplan.solver.locks import check_locks
-from hemplan.solver.teaming import Proposal, TeamingOptions, propose_teams
+from hemplan.solver.teaming import Proposal, TeamingOptions, propose, propose_teams
+from hemplan.solver.teaming.days import ShortDay
 from hemplan.solver.teaming.document import teamed_document
 from tests.pools import (
     BASE,
@@ -26,6 +28,7 @@ from tests.pools import (
     carer,
     day_shifts,
     home,
+    morning_rush,
     pool,
     saturday_insulin,
     two_clusters,
@@ -306,3 +309,29 @@ def test_a_morning_peak_that_a_team_cannot_cover_is_named_though_its_day_is_ligh
     with pytest.raises(InputError) as caught:
         _propose(doc, teams=2)
     assert "shift time until 09:00 of Monday 2026-01-05 (day 0)" in str(caught.value)
+
+
+def test_mending_keeps_the_proposal_with_the_fewest_short_days(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A round of mending may move a shortage elsewhere: of the proposals the rounds make
+    (here 2, then 1, 1 and 3 short team-days), the first with the fewest is kept, with its
+    own short days; every round asks with the cuts of all rounds before it."""
+    instance, first = _propose(morning_rush(3), teams=2)
+    rounds = [replace(first, teams=list(first.teams)) for _ in range(3)]
+    counts = iter([2, 1, 1, 3])  # short_days is asked once per proposal, in order
+
+    def short(teamed: Instance, pool: frozenset[int], checked: object) -> list[ShortDay]:
+        return [ShortDay("T1", day, (480, 525), frozenset({0})) for day in range(next(counts))]
+
+    asked: list[int] = []
+
+    def reassign(cuts: tuple[tuple[int, frozenset[int]], ...]) -> Proposal:
+        asked.append(len(cuts))
+        return rounds[len(asked) - 1]
+
+    monkeypatch.setattr(propose, "short_days", short)
+    offices = [t.team for t in first.teams]
+    kept = propose._mended(instance, first, offices, frozenset(), reassign)
+    assert kept is rounds[0] and len(kept.short_days) == 1
+    assert asked == [2, 3, 4]  # the cuts accumulate over the rounds
