@@ -14,7 +14,7 @@ others who are not at work then never serve those visits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from hemplan.models.contract.instance import Instance
@@ -77,35 +77,16 @@ def _short_windows(problem: Problem) -> list[tuple[int, tuple[int, int]]]:
 def _narrowed(problem: Problem, day: int) -> tuple[int, int]:
     """The narrowest span of `day` found (by bisection on the visits' first starts, then on
     their last ends) whose visits alone the team cannot serve: the proof that a carer at
-    work outside it does not help."""
+    work outside it does not help. Fewer visits are never harder, so a later start (an
+    earlier end) is short up to a point and not after it; the day as a whole is short."""
     spans = [visit_span(v) for v in problem.instance.visits if list(v.days) == [day]]
     firsts = sorted({first for first, _ in spans})
     lasts = sorted({last for _, last in spans})
-    start = _last_short(firsts, lambda t: not serves_every_visit(problem, day, (t, lasts[-1])))
-    end = _first_short(lasts, lambda t: not serves_every_visit(problem, day, (start, t)))
-    return start, end
-
-
-def _last_short(values: list[int], short: Callable[[int], bool]) -> int:
-    """The largest of `values` (ascending) where `short` holds, given it holds at the first
-    and fails from some point on."""
-    low, high = 0, len(values) - 1
-    while low < high:
-        middle = (low + high + 1) // 2
-        if short(values[middle]):
-            low = middle
-        else:
-            high = middle - 1
-    return values[low]
-
-
-def _first_short(values: list[int], short: Callable[[int], bool]) -> int:
-    """The smallest of `values` (ascending) where `short` holds, given it holds at the last."""
-    low, high = 0, len(values) - 1
-    while low < high:
-        middle = (low + high) // 2
-        if short(values[middle]):
-            high = middle
-        else:
-            low = middle + 1
-    return values[low]
+    served_from = bisect_left(
+        firsts, True, key=lambda t: serves_every_visit(problem, day, (t, lasts[-1]))
+    )
+    start = firsts[max(0, served_from - 1)]  # (0 only if a guard stopped a proof)
+    short_to = bisect_left(
+        lasts, True, key=lambda t: not serves_every_visit(problem, day, (start, t))
+    )
+    return start, lasts[min(short_to, len(lasts) - 1)]

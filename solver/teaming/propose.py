@@ -21,6 +21,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -201,55 +202,36 @@ def propose_teams(instance: Instance, options: TeamingOptions) -> Proposal:
         tried.append((order, offices, fits, needs, short))
         if short:
             continue  # no assignment of carers can help this grouping
-        preferences = _preferences(instance, group_of_client, staff_index)
-        found = assign_carers(
+        assign = partial(
+            assign_carers,
             needs,
             minutes,
             skills,
             k,
             (low, high),
-            preferences,
+            _preferences(instance, group_of_client, staff_index),
             options.seed,
             options.work_limit,
             options.time_limit,
             shared=shared,
         )
+        made = partial(
+            _proposal,
+            instance,
+            offices,
+            group_of_client,
+            fits=fits,
+            needs=needs,
+            points=points,
+            weights=weights,
+        )
+        found = assign()
         if found.groups is not None:
-            proposal = _proposal(
-                instance, offices, group_of_client, found, fits, needs, points, weights
-            )
+            proposal = made(found=found)
             unkept = unkept_locks(instance, proposal, source)
             if not unkept:
-
-                def reassign(
-                    cuts: tuple[Cut, ...],
-                    offices: list[Team] = offices,
-                    group_of_client: dict[str, int] = group_of_client,
-                    fits: list[VisitFit] = fits,
-                    needs: Needs = needs,
-                    preferences: dict[tuple[int, int], int] = preferences,
-                ) -> Proposal | None:
-                    again = assign_carers(
-                        needs,
-                        minutes,
-                        skills,
-                        k,
-                        (low, high),
-                        preferences,
-                        options.seed,
-                        options.work_limit,
-                        options.time_limit,
-                        shared=shared,
-                        cuts=cuts,
-                    )
-                    if again.groups is None:
-                        return None
-                    mended = _proposal(
-                        instance, offices, group_of_client, again, fits, needs, points, weights
-                    )
-                    return None if unkept_locks(instance, mended, source) else mended
-
-                return _mended(instance, proposal, offices, shared, reassign)
+                again = partial(_reassigned, assign, made, instance, source)
+                return _mended(instance, proposal, offices, shared, again)
             refused = refused or unkept  # another grouping's offices may keep them
     if refused:
         raise InputError(refused)
@@ -317,6 +299,22 @@ def _mended(
             best, best_short = proposal, short
     best.short_days = best_short
     return best
+
+
+def _reassigned(
+    assign: Callable[..., Assignment],
+    made: Callable[..., Proposal],
+    instance: Instance,
+    source: str,
+    cuts: tuple[Cut, ...],
+) -> Proposal | None:
+    """The proposal of the assignment asked again with `cuts` (None: no assignment meets
+    them, or its teams cannot keep every lock)."""
+    again = assign(cuts=cuts)
+    if again.groups is None:
+        return None
+    proposal = made(found=again)
+    return None if unkept_locks(instance, proposal, source) else proposal
 
 
 def unkept_locks(instance: Instance, proposal: Proposal, source: str) -> list[InputProblem]:
