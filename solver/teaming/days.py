@@ -3,12 +3,13 @@
 The assignment's requirements (`needs`) weigh paid minutes per day and shift type, covers
 per visit and the peaks: necessary conditions, each alone. A team can meet them all and
 still be short at one hour: on district-pool-28d one of five proposed teams could not
-serve its weekend mornings (07:00-10:45) with its own carers. The team bound's relaxation (`solver.team_bound.serves_every_visit`)
-asks each team-day as a whole, each carer's visits and break within its shift and its
-stretches. A day it proves short is narrowed to the span of the day where the visits alone
-cannot be served (`_narrowed`), and the carers who could help are the others of the pool
-at work then: one of them must join the team (`assign_carers`' cuts), since fewer carers or
-others who are not at work then never serve those visits.
+serve its weekend mornings (07:00-10:45) with its own carers. The team bound's relaxation
+(`solver.team_bound.serves_every_visit`) asks each team-day as a whole, each carer's visits
+and break within its shift and its stretches. A day it proves short is narrowed to the span
+of the day where the visits alone cannot be served (`_narrowed`), and the carers who could
+help are the others of the pool at work then: one of them must join the team
+(`assign_carers`' cuts), since fewer carers or others who are not at work then never serve
+those visits.
 """
 
 from __future__ import annotations
