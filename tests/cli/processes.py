@@ -74,8 +74,19 @@ class Watched:
         self._out.join(timeout=10)
         return self.process.returncode
 
+    def interrupt(self, signum: int, timeout: float = 30) -> int:
+        """Send `signum` and wait for the exit (`finish`)."""
+        self.process.send_signal(signum)
+        return self.finish(timeout=timeout)
+
+    def __enter__(self) -> Watched:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()
+
     def kill(self) -> None:
-        """Leave nothing running behind a test that failed."""
+        """Leave nothing running behind a test that failed (also on leaving a `with` block)."""
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import signal
 import sys
 import time
@@ -63,15 +62,12 @@ def test_a_signal_while_the_command_starts_exits_at_once_with_the_shells_code(
     """Signalled while it still imports the solver (about half a second in): 130 or 143, one
     line, nothing written; not click's "Aborted!" with exit 1, not a SIGTERM death."""
     watched = Watched(*(part.format(out=tmp_path) for part in command))
-    try:
+    with watched:
         deadline = time.monotonic() + 30
         while not catches(watched.pid, signal.SIGTERM):  # Python itself never catches SIGTERM
             assert watched.process.poll() is None and time.monotonic() < deadline, watched.stderr
             time.sleep(0.002)
-        os.kill(watched.pid, signum)
-        code = watched.finish(timeout=30)
-    finally:
-        watched.kill()
+        code = watched.interrupt(signum)
     assert code == 128 + signum, watched.stderr
     _clean(watched.stderr)
     assert (
@@ -97,13 +93,10 @@ def test_ctrl_c_stops_compare_as_a_whole_and_marks_the_interrupted_method(tmp_pa
         "lines",
         "--json",
     )
-    try:
+    with watched:
         watched.wait_for("continuity first plan")
         began = time.monotonic()
-        watched.process.send_signal(signal.SIGINT)
-        code = watched.finish(timeout=30)
-    finally:
-        watched.kill()
+        code = watched.interrupt(signal.SIGINT)
     assert code == 130, watched.stderr
     assert time.monotonic() - began < 15  # not the 40 s of the method, nor the next method's run
     _clean(watched.stderr)
@@ -144,8 +137,7 @@ def test_sigterm_stops_compare_and_its_forked_workers(tmp_path: Path) -> None:
     try:
         watched.wait_for("central-travel first plan")
         workers = descendants(watched.pid)
-        watched.process.send_signal(signal.SIGTERM)
-        code = watched.finish(timeout=30)
+        code = watched.interrupt(signal.SIGTERM)
     finally:
         watched.kill()
         left = still_running(workers, grace=5)
@@ -178,13 +170,10 @@ def test_an_interrupted_bench_writes_the_rows_done_and_marks_the_job_it_killed(
         "lines",
         "--json",
     )
-    try:
+    with watched:
         watched.wait_for("tiny continuity seed 0 done")
         time.sleep(1.5)  # team-14d's job is running
-        watched.process.send_signal(signal.SIGINT)
-        code = watched.finish(timeout=30)
-    finally:
-        watched.kill()
+        code = watched.interrupt(signal.SIGINT)
     assert code == 130, watched.stderr
     _clean(watched.stderr)
     assert "interrupted: 1 of 2 job(s) done; team-14d continuity seed 0 killed" in watched.stderr
@@ -284,7 +273,7 @@ def test_ctrl_c_stops_bound_at_once_and_prints_the_teams_done(tmp_path: Path) ->
     survives it."""
     district = INSTANCES / "district-14d.json"
     watched = Watched("bound", str(district), "--workers", "2", "--time-limit", "600")
-    try:
+    with watched:
         deadline = time.monotonic() + 60
         while not descendants(watched.pid):  # the workers have started: the teams are running
             assert watched.process.poll() is None and time.monotonic() < deadline, watched.stderr
@@ -292,10 +281,7 @@ def test_ctrl_c_stops_bound_at_once_and_prints_the_teams_done(tmp_path: Path) ->
         workers = descendants(watched.pid)
         time.sleep(1.0)
         began = time.monotonic()
-        watched.process.send_signal(signal.SIGINT)
-        code = watched.finish(timeout=30)
-    finally:
-        watched.kill()
+        code = watched.interrupt(signal.SIGINT)
     assert code == 130, watched.stderr
     assert time.monotonic() - began < 10  # T02 and T03 alone take over 10 s to bound
     _clean(watched.stderr)
